@@ -1,0 +1,42 @@
+// The floor of the CLI scenario: the least work any schema linter must do, in one Node process.
+// Read every bundle, parse it with the fastest parser on npm for its format (JSON.parse, js-yaml),
+// and run one compiled ajv validator. No positions, no messages, no cross-file analysis.
+// Plain JavaScript on purpose: a TypeScript loader would add its own start-up to the floor.
+// Usage: node bench/floor.mjs <schema.json> <folder>   → prints {"files":N,"invalid":M} on stdout.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { load as loadYaml } from 'js-yaml';
+
+const [schemaPath, folder] = process.argv.slice(2);
+if (!schemaPath || !folder) {
+  console.error('usage: node bench/floor.mjs <schema.json> <folder>');
+  process.exit(2);
+}
+
+function walk(dir, out) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) walk(p, out);
+    else if (/\.(json|ya?ml)$/.test(entry.name)) out.push(p);
+  }
+  return out;
+}
+
+// strict:false because the schema carries Policy Lens's own x-… annotation keywords.
+const ajv = new Ajv2020({ strict: false, allErrors: false });
+const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+let invalid = 0;
+const files = walk(folder, []);
+for (const file of files) {
+  const text = readFileSync(file, 'utf8');
+  let value;
+  try {
+    value = file.endsWith('.json') ? JSON.parse(text) : loadYaml(text);
+  } catch {
+    invalid++;
+    continue;
+  }
+  if (!validate(value)) invalid++;
+}
+process.stdout.write(JSON.stringify({ files: files.length, invalid }) + '\n');

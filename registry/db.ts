@@ -1,0 +1,105 @@
+/**
+ * One small interface over the two databases the registry runs on: PGlite (PostgreSQL compiled to
+ * WebAssembly, in-process, persisted in a directory) and a PostgreSQL server reached by URL. Both
+ * speak the same SQL, so everything above this file is written once.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export type Row = Record<string, unknown>;
+
+/** What a transaction (or the database outside one) can do. */
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs `fn` in one transaction. Transactions are serialized inside this process: PGlite has a
+   * single connection anyway, and serial writes keep the audit chain linear without retry loops.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type DbOptions = { dataDir: string; databaseUrl?: undefined } | { databaseUrl: string; dataDir?: undefined };
+
+/** A promise chain used as a mutex: each task starts when the previous one settled. */
+function serializer(): <T>(task: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export async function openDb(options: DbOptions): Promise<Db> {
+  return options.databaseUrl !== undefined ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string): Promise<Db> {
+  const db = new PGlite(dataDir);
+  await db.waitReady;
+  const serial = serializer();
+  const query = async <T extends Row>(sql: string, params?: readonly unknown[]): Promise<T[]> =>
+    (await db.query<T>(sql, params ? [...params] : undefined)).rows;
+  return {
+    kind: 'pglite',
+    query,
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    transaction: (fn) =>
+      serial(() =>
+        db.transaction((tx) =>
+          fn({ query: async (sql, params) => (await tx.query<never>(sql, params ? [...params] : undefined)).rows }),
+        ),
+      ),
+    close: () => serial(() => db.close()),
+  };
+}
+
+async function openPostgres(databaseUrl: string): Promise<Db> {
+  // Timestamps come back as Date objects and bigints as strings by default; the registry turns
+  // both into JSON itself, so the driver's defaults are kept.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  // A bad URL should fail at start-up with the driver's message, not at the first request.
+  const probe = await pool.connect();
+  probe.release();
+  pool.on('error', () => {
+    // An idle client lost its connection (server restart); the pool replaces it on next use.
+  });
+  const serial = serializer();
+  return {
+    kind: 'postgres',
+    async query<T extends Row>(sql: string, params?: readonly unknown[]) {
+      return (await pool.query(sql, params ? [...params] : undefined)).rows as T[];
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    transaction: (fn) =>
+      serial(async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await fn({
+            query: async <T extends Row>(sql: string, params?: readonly unknown[]) =>
+              (await client.query(sql, params ? [...params] : undefined)).rows as T[],
+          });
+          await client.query('COMMIT');
+          return result;
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw e;
+        } finally {
+          client.release();
+        }
+      }),
+    close: () => serial(() => pool.end()),
+  };
+}

@@ -1,0 +1,48 @@
+// `npm test`: build, type-check, lint, then every suite. One command, the same on a laptop and in CI.
+// Usage: npm test [-- --only <substring>] [-- --skip-static]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const skipStatic = args.includes('--skip-static');
+
+function run(title, cmd, cmdArgs, env = {}) {
+  console.log(`\n▶ ${title}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  if (r.status !== 0) {
+    console.error(`✗ ${title} failed (exit ${r.status}) after ${secs}s`);
+    process.exit(r.status ?? 1);
+  }
+  console.log(`✓ ${title} (${secs}s)`);
+}
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (name === 'fixtures' || name === 'node_modules') continue;
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out.sort();
+}
+
+run('build', process.execPath, ['esbuild.mjs']);
+if (!skipStatic) {
+  run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('typecheck core (no Node types)', 'npx', ['tsc', '-p', 'server/src/core/tsconfig.json', '--noEmit']);
+  run('eslint', 'npx', ['eslint', '.', '--max-warnings=0']);
+  run('prettier', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
+}
+const files = findTests('test').filter((f) => !only || f.includes(only));
+run(`node --test (${files.length} files)`, process.execPath, [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  ...files,
+]);

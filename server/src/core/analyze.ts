@@ -1,0 +1,138 @@
+import { buildFixes } from './edit/fixes';
+import { compareFindings, type Finding } from './findings';
+import { detectDialect, getDialect, type Dialect } from './dialects';
+import { displayPath, languageOf, locate, MAX_TEXT_LENGTH, ParsedDocument, type AstNode, type Language } from './parse';
+import { sourceOffsetInString } from './parse/strings';
+import type { Problem } from './problem';
+import { validatorFor } from './schema/compile';
+import { problemsFromErrors } from './schema/problems';
+import { LineIndex, type Span } from './text';
+
+export interface AnalyzeOptions {
+  /** The file's name or URI: it decides JSON or YAML, and may help detect the dialect. */
+  fileName: string;
+  /** A dialect id that overrides detection (from a setting or a `$schema`). */
+  dialect?: string;
+  /** The bytes were not valid UTF-8 and were decoded with replacement characters. */
+  invalidEncoding?: boolean;
+}
+
+export interface Analysis {
+  language: Language;
+  dialect: Dialect;
+  doc: ParsedDocument | undefined;
+  findings: Finding[];
+  lines: LineIndex;
+}
+
+function at(code: string, message: string, start = 0, end = 1, severity: Finding['severity'] = 'error'): Finding {
+  return { code, severity, message, span: { start, end } };
+}
+
+/** Schema problems plus the dialect's own rules, on a plain value: no text, no positions. */
+export function problemsOf(value: unknown, dialect: Dialect): Problem[] {
+  const validate = validatorFor(dialect.schema);
+  const schemaProblems = validate(value) ? [] : problemsFromErrors(validate.errors ?? [], dialect.schema, value);
+  if (schemaProblems.some((p) => p.code === 'parse/root-not-mapping')) return schemaProblems;
+  return [...schemaProblems, ...(dialect.rules?.(value) ?? [])];
+}
+
+/**
+ * Validates a plain value, as the registry does with a request body: the same checks and
+ * messages as lint, with paths instead of ranges.
+ */
+export function validateValue(
+  value: unknown,
+  dialectId = 'execlave',
+): { code: string; severity: Finding['severity']; message: string; path: string }[] {
+  const dialect = getDialect(dialectId) ?? detectDialect(value, '');
+  return problemsOf(value, dialect).map((p) => ({
+    code: p.code,
+    severity: p.severity,
+    message: p.message,
+    path: displayPath(p.path),
+  }));
+}
+
+function firstKeySpan(root: AstNode | null): Span {
+  if (root?.type === 'object' && root.properties.length)
+    return { start: root.properties[0].key.offset, end: root.properties[0].key.end };
+  return { start: root?.offset ?? 0, end: Math.max((root?.offset ?? 0) + 1, Math.min(root?.end ?? 1, (root?.offset ?? 0) + 1)) };
+}
+
+/** Places a problem on its token and turns its fix descriptions into edits. */
+export function resolveProblem(problem: Problem, doc: ParsedDocument): Finding {
+  const root = doc.root;
+  const { node, property, depth } = locate(root, problem.path);
+  const complete = depth === problem.path.length;
+  let span: Span;
+  if (problem.target === 'parentKey') {
+    if (problem.path.length === 0) span = firstKeySpan(root);
+    else if (complete && property) span = { start: property.key.offset, end: property.key.end };
+    else span = node ? { start: node.offset, end: node.end } : firstKeySpan(root);
+  } else if (problem.target === 'key' && complete && property) {
+    span = { start: property.key.offset, end: property.key.end };
+  } else if (complete && node) {
+    span = { start: node.offset, end: node.end };
+    if (problem.inner && node.type === 'string') {
+      span = {
+        start: sourceOffsetInString(doc.text, node, problem.inner.start),
+        end: sourceOffsetInString(doc.text, node, problem.inner.end),
+      };
+      if (span.end <= span.start) span.end = span.start + 1;
+    }
+  } else if (property) {
+    span = { start: property.key.offset, end: property.key.end };
+  } else if (node) {
+    span = { start: node.offset, end: node.end };
+  } else span = firstKeySpan(root);
+  const fixes = complete
+    ? buildFixes(problem.fixes, { text: doc.text, language: doc.language, node, property }, problem.path)
+    : [];
+  return {
+    code: problem.code,
+    severity: problem.severity,
+    message: problem.message,
+    span,
+    path: displayPath(problem.path),
+    ...(fixes.length ? { fixes } : {}),
+  };
+}
+
+/** Analyses one policy file: parse, detect the dialect, validate, and place every finding. */
+export function analyze(text: string, options: AnalyzeOptions): Analysis {
+  const language = languageOf(options.fileName);
+  const lines = new LineIndex(text);
+  const findings: Finding[] = [];
+  let dialect = (options.dialect && getDialect(options.dialect)) || detectDialect(undefined, options.fileName);
+  const done = (doc?: ParsedDocument): Analysis => ({ language, dialect, doc, findings: findings.sort(compareFindings), lines });
+
+  if (options.invalidEncoding)
+    findings.push(at('parse/encoding', 'the file is not valid UTF-8; invalid bytes were replaced', 0, Math.min(1, text.length)));
+  if (text.length > MAX_TEXT_LENGTH) {
+    findings.push(
+      at('parse/too-large', `the file is ${(text.length / 1048576).toFixed(1)} MB; policy files up to ${MAX_TEXT_LENGTH / 1048576} MB are analysed`),
+    );
+    return done();
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    findings.push(at('parse/binary', 'the file is not text (it contains NUL bytes)', nul, nul + 1));
+    return done();
+  }
+  if (!text.replace(/^\uFEFF/, '').trim()) {
+    findings.push(at('parse/empty', 'empty policy file: a policy file declares one policy', 0, 0));
+    return done();
+  }
+  const doc = new ParsedDocument(text, language);
+  findings.push(...doc.parseFindings);
+  if (doc.value === undefined) return done(doc);
+  if (doc.value === null) {
+    if (!findings.length) findings.push(at('parse/empty', 'the file has no content besides comments', 0, 0));
+    return done(doc);
+  }
+  if (!options.dialect || !getDialect(options.dialect)) dialect = detectDialect(doc.value, options.fileName);
+  const problems = problemsOf(doc.value, dialect);
+  for (const p of problems) findings.push(resolveProblem(p, doc));
+  return done(doc);
+}

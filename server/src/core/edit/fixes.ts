@@ -1,0 +1,142 @@
+import type { Fix, TextEdit } from '../findings';
+import type { AstNode, ArrayNode, Language, ObjectNode, PropertyNode } from '../parse/ast';
+import { displayPath } from '../parse/ast';
+import type { FixSpec } from '../problem';
+import { flowValue, keyText, scalarText, yamlBlockValue } from './serialize';
+
+/** What a fix needs to know about the token it edits. */
+export interface FixContext {
+  text: string;
+  language: Language;
+  node: AstNode | null;
+  property?: PropertyNode;
+}
+
+function lineStartOf(text: string, offset: number): number {
+  const i = text.lastIndexOf('\n', offset - 1);
+  return i + 1;
+}
+
+function lineEndOf(text: string, offset: number): number {
+  const i = text.indexOf('\n', offset);
+  return i < 0 ? text.length : i + 1;
+}
+
+function indentOf(text: string, offset: number): string {
+  const start = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
+}
+
+/** Removes one entry of a flow collection or JSON, together with the comma that joins it. */
+function removeFlowEntry(start: number, end: number, siblings: { offset: number; end: number }[]): TextEdit {
+  const idx = siblings.findIndex((s) => s.offset === start);
+  if (idx > 0) {
+    // Remove from the end of the previous entry, taking its comma.
+    return { start: siblings[idx - 1].end, end, newText: '' };
+  }
+  if (siblings.length > 1) return { start, end: siblings[1].offset, newText: '' };
+  return { start, end, newText: '' };
+}
+
+function removeBlockEntry(text: string, start: number, end: number): TextEdit {
+  const from = lineStartOf(text, start);
+  // A trailing comment on the last line goes with the entry; the next entry stays untouched.
+  const to = lineEndOf(text, Math.max(start, end - 1));
+  return { start: from, end: to, newText: '' };
+}
+
+export function removePropertyEdit(text: string, prop: PropertyNode): TextEdit {
+  const obj = prop.parent;
+  if (obj.flow) return removeFlowEntry(prop.offset, prop.end, obj.properties);
+  return removeBlockEntry(text, prop.offset, prop.end);
+}
+
+function removeItemEdit(text: string, arr: ArrayNode, item: AstNode): TextEdit {
+  if (arr.flow) return removeFlowEntry(item.offset, item.end, arr.items);
+  return removeBlockEntry(text, item.offset, item.end);
+}
+
+/** Inserts properties into a mapping, in the style (block or flow, indent) of its siblings. */
+export function addPropertiesEdit(
+  text: string,
+  language: Language,
+  obj: ObjectNode,
+  entries: [string, unknown][],
+): TextEdit {
+  const last = obj.properties[obj.properties.length - 1];
+  if (!obj.flow) {
+    const indent = last ? indentOf(text, last.key.offset) : '';
+    const at = last ? lineEndOf(text, Math.max(last.offset, last.end - 1)) : obj.offset;
+    const lines = entries.map(([k, v]) => `${indent}${keyText(k, 'yaml')}:${yamlBlockValue(v, indent)}`).join('\n');
+    const needsNewline = at > 0 && text[at - 1] !== '\n';
+    return { start: at, end: at, newText: `${needsNewline ? '\n' : ''}${lines}\n` };
+  }
+  // Flow mapping or JSON object: before the closing brace.
+  const close = text.lastIndexOf('}', obj.end);
+  const multiline = last ? text.slice(obj.offset, last.offset).includes('\n') : false;
+  if (multiline && last) {
+    const indent = indentOf(text, last.key.offset);
+    const body = entries
+      .map(([k, v]) => `,\n${indent}${keyText(k, language)}: ${flowValue(v, language, indent)}`)
+      .join('');
+    return { start: last.end, end: last.end, newText: body };
+  }
+  const body = entries.map(([k, v]) => `${keyText(k, language)}: ${flowValue(v, language)}`).join(', ');
+  if (last) return { start: last.end, end: last.end, newText: `, ${body}` };
+  return { start: close, end: close, newText: language === 'json' ? `\n  ${body}\n` : ` ${body} ` };
+}
+
+/** Turns fix descriptions into text edits at the token the finding points to. */
+export function buildFixes(specs: readonly FixSpec[] | undefined, ctx: FixContext, path: readonly (string | number)[]): Fix[] {
+  const out: Fix[] = [];
+  const { text, language, node, property } = ctx;
+  for (const spec of specs ?? []) {
+    let edit: TextEdit | undefined;
+    switch (spec.kind) {
+      case 'replaceValue':
+        if (node && node.type !== 'object' && node.type !== 'array') {
+          const style = node.type === 'alias' ? 'plain' : node.style;
+          edit = { start: node.offset, end: node.end, newText: scalarText(spec.value, language, style) };
+        } else if (!node && property) {
+          edit = { start: property.key.end, end: property.end, newText: `: ${scalarText(spec.value, language)}` };
+        }
+        break;
+      case 'renameKey':
+        if (property)
+          edit = { start: property.key.offset, end: property.key.end, newText: keyText(spec.to, language, property.key.style) };
+        break;
+      case 'removeKey':
+        if (property) edit = removePropertyEdit(text, property);
+        break;
+      case 'removeItem':
+        if (node?.parent?.type === 'array') edit = removeItemEdit(text, node.parent, node);
+        break;
+      case 'addKeys':
+        if (node?.type === 'object') edit = addPropertiesEdit(text, language, node, spec.entries);
+        else if (property && !node) {
+          // `ruleDefinition:` with nothing after it: give it a value instead of nested keys.
+          const obj = Object.fromEntries(spec.entries);
+          const indent = indentOf(text, property.key.offset);
+          edit = {
+            start: property.key.end,
+            end: property.end,
+            newText: language === 'json' ? `: ${flowValue(obj, language)}` : `:${yamlBlockValue(obj, indent)}`,
+          };
+        }
+        break;
+      case 'wrapInArray':
+        if (node && node.type !== 'object' && node.type !== 'array') {
+          const raw = text.slice(node.offset, node.end);
+          edit = { start: node.offset, end: node.end, newText: `[${raw}]` };
+        }
+        break;
+    }
+    if (edit)
+      out.push({
+        title: spec.title ?? `Fix ${displayPath(path)}`,
+        edits: [edit],
+        ...(spec.preferred ? { isPreferred: true } : {}),
+      });
+  }
+  return out;
+}

@@ -1,0 +1,14 @@
+/** The only import surface of the engine: the CLI, the language server and the registry use this. */
+export { analyze, validateValue, problemsOf, resolveProblem, type Analysis, type AnalyzeOptions } from './analyze';
+export * from './findings';
+export * from './text';
+export * from './problem';
+export * from './parse';
+export { sourceOffsetInString } from './parse/strings';
+export { DIALECTS, detectDialect, getDialect, looksLikePolicy, type Dialect } from './dialects';
+export { schemasAt, propertiesAt, pick, skeletonFor } from './schema/navigate';
+export { validatorFor, type SchemaObject } from './schema/compile';
+export { buildFixes, addPropertiesEdit, removePropertyEdit } from './edit/fixes';
+export { scalarText, keyText, yamlBlockValue, flowValue } from './edit/serialize';
+export { nearest, didYouMean, editDistance } from './suggest';
+export { findCycleThrough, formatCycle, type Graph } from './chain/cycles';

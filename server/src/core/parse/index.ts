@@ -1,0 +1,61 @@
+import type { Finding } from '../findings';
+import type { AstNode, Language } from './ast';
+import { parseFast } from './fast';
+import { parseJsonPositioned } from './json';
+import { parseYamlPositioned, type PositionedParse } from './yaml';
+
+export * from './ast';
+export { locate, nodeAt, findProperty, pathOf } from './locate';
+export type { PositionedParse } from './yaml';
+
+/** Files above this size get one finding instead of an analysis (a policy is a few KB). */
+export const MAX_TEXT_LENGTH = 4 * 1024 * 1024;
+
+export function languageOf(fileName: string): Language {
+  return /\.json$/i.test(fileName) ? 'json' : 'yaml';
+}
+
+/**
+ * A parsed policy document. The value comes from the fast parsers when it can; the positioned
+ * tree is built on first use and then kept, so the editor pays for it once per version.
+ */
+export class ParsedDocument {
+  private positioned: PositionedParse | undefined;
+  readonly value: unknown;
+  /** Findings of the parse itself (syntax, duplicate keys, aliases, size); empty on the fast path. */
+  readonly parseFindings: Finding[];
+
+  constructor(
+    readonly text: string,
+    readonly language: Language,
+  ) {
+    // A byte order mark is not part of the document; a space keeps every offset where it was.
+    const clean = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+    const fast = parseFast(clean, language);
+    if (fast) {
+      this.value = fast.value;
+      this.parseFindings = [];
+    } else {
+      this.positioned = positionedParse(clean, language);
+      this.value = this.positioned.value;
+      this.parseFindings = this.positioned.findings;
+    }
+    this.cleanText = clean;
+  }
+
+  private readonly cleanText: string;
+
+  get root(): AstNode | null {
+    if (!this.positioned) this.positioned = positionedParse(this.cleanText, this.language);
+    return this.positioned.root;
+  }
+
+  /** True once the positioned tree exists (the benchmark and tests watch this). */
+  get hasPositions(): boolean {
+    return this.positioned !== undefined;
+  }
+}
+
+function positionedParse(text: string, language: Language): PositionedParse {
+  return language === 'json' ? parseJsonPositioned(text) : parseYamlPositioned(text);
+}

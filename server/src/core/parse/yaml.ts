@@ -1,0 +1,129 @@
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  Scalar,
+  type Document,
+  type Node as YNode,
+} from 'yaml';
+import type { Finding } from '../findings';
+import type { AstNode, ObjectNode, ArrayNode, PropertyNode, ScalarStyle, StringNode } from './ast';
+
+export interface PositionedParse {
+  root: AstNode | null;
+  value: unknown;
+  findings: Finding[];
+}
+
+/** An alias may be expanded at most this often when the value is built (a billion-laughs guard). */
+const MAX_ALIAS_COUNT = 100;
+
+function style(t: string | undefined): ScalarStyle {
+  switch (t) {
+    case Scalar.QUOTE_SINGLE:
+      return 'single';
+    case Scalar.QUOTE_DOUBLE:
+      return 'double';
+    case Scalar.BLOCK_LITERAL:
+      return 'literal';
+    case Scalar.BLOCK_FOLDED:
+      return 'folded';
+    default:
+      return 'plain';
+  }
+}
+
+function convert(node: YNode | null | undefined, fallback: number, parent?: ObjectNode | ArrayNode): AstNode | null {
+  if (!node) return null;
+  const [offset, valueEnd] = node.range ?? [fallback, fallback];
+  if (isMap(node)) {
+    const obj: ObjectNode = { type: 'object', properties: [], flow: !!node.flow, offset, end: valueEnd, parent };
+    for (const pair of node.items) {
+      const k = pair.key as YNode | null;
+      const kr = k?.range ?? [offset, offset];
+      const keyValue = isScalar(k) ? String(k.value) : k ? String(k) : '';
+      const key: StringNode = {
+        type: 'string',
+        value: keyValue,
+        style: isScalar(k) ? style(k.type) : 'plain',
+        offset: kr[0],
+        end: kr[1],
+      };
+      const prop: PropertyNode = { key, value: null, offset: kr[0], end: kr[1], parent: obj };
+      const v = convert(pair.value as YNode | null, kr[1], obj);
+      prop.value = v;
+      if (v) prop.end = v.end;
+      obj.properties.push(prop);
+    }
+    return obj;
+  }
+  if (isSeq(node)) {
+    const arr: ArrayNode = { type: 'array', items: [], flow: !!node.flow, offset, end: valueEnd, parent };
+    for (const item of node.items) {
+      const v = convert(item as YNode, offset, arr);
+      if (v) arr.items.push(v);
+    }
+    return arr;
+  }
+  if (isAlias(node)) return { type: 'alias', value: node.source, offset, end: valueEnd, parent };
+  if (isScalar(node)) {
+    const v = node.value;
+    const s = style(node.type);
+    if (typeof v === 'string') return { type: 'string', value: v, style: s, offset, end: valueEnd, parent };
+    if (typeof v === 'number' || typeof v === 'bigint')
+      return { type: 'number', value: Number(v), style: s, offset, end: valueEnd, parent };
+    if (typeof v === 'boolean') return { type: 'boolean', value: v, style: s, offset, end: valueEnd, parent };
+    if (v === null || v === undefined) return { type: 'null', value: null, style: s, offset, end: valueEnd, parent };
+    return { type: 'string', value: String(v), style: s, offset, end: valueEnd, parent };
+  }
+  return null;
+}
+
+function errorFinding(code: string, message: string, start: number, end: number): Finding {
+  return { code, severity: 'error', message, span: { start, end: Math.max(end, start) } };
+}
+
+/** Parses YAML with the `yaml` package, keeping the offsets of every key and value. */
+export function parseYamlPositioned(text: string): PositionedParse {
+  const findings: Finding[] = [];
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const list: Document[] = Array.isArray(docs) ? (docs as Document[]) : [];
+  if (list.length === 0) return { root: null, value: undefined, findings };
+  const doc = list[0];
+  for (const e of doc.errors) {
+    const [start, end] = e.pos;
+    const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = text.slice(start, end).trim();
+      findings.push(errorFinding('parse/duplicate-key', `duplicate key ${key ? `"${key}"` : ''}`.trim(), start, end));
+    } else findings.push(errorFinding('yaml/syntax', `YAML syntax error: ${msg}`, start, end === start ? start + 1 : end));
+  }
+  if (list.length > 1) {
+    const second = list[1];
+    const start = second.range?.[0] ?? text.length;
+    findings.push({
+      code: 'yaml/multiple-documents',
+      severity: 'error',
+      message: `a policy file declares one policy, but this file has ${list.length} YAML documents; only the first is analysed`,
+      span: { start, end: Math.min(text.length, start + 3) },
+    });
+  }
+  const root = convert(doc.contents as YNode | null, 0);
+  let value: unknown = undefined;
+  if (findings.every((f) => f.code !== 'yaml/syntax')) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      const start = root?.offset ?? 0;
+      findings.push({
+        code: 'yaml/alias-limit',
+        severity: 'error',
+        message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions): ${(e as Error).message}`,
+        span: { start, end: Math.min(text.length, start + 1) },
+      });
+    }
+  }
+  return { root, value, findings };
+}

@@ -1,0 +1,30 @@
+import type { PathSegment } from './parse/ast';
+import type { Severity } from './findings';
+
+/**
+ * A repair described by meaning, not by offsets: the engine only turns it into text edits when
+ * the finding is placed (see fixes.ts), so a valid file never pays for it.
+ */
+export type FixSpec =
+  | { kind: 'replaceValue'; value: unknown; title?: string; preferred?: boolean }
+  | { kind: 'renameKey'; to: string; title?: string; preferred?: boolean }
+  | { kind: 'removeKey'; title?: string; preferred?: boolean }
+  | { kind: 'removeItem'; title?: string; preferred?: boolean }
+  | { kind: 'addKeys'; entries: [string, unknown][]; title?: string; preferred?: boolean }
+  | { kind: 'wrapInArray'; title?: string; preferred?: boolean };
+
+/**
+ * What a rule reports: a problem at a path of the document. `target` says which token carries it:
+ * the key of the last segment, its value, or (for a missing key) the key of the object that lacks
+ * it. `inner` narrows a string value to a part of it, in the string's decoded characters (a CEL
+ * syntax error inside an expression string).
+ */
+export interface Problem {
+  code: string;
+  severity: Severity;
+  message: string;
+  path: PathSegment[];
+  target: 'key' | 'value' | 'parentKey';
+  inner?: { start: number; end: number };
+  fixes?: FixSpec[];
+}

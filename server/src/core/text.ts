@@ -1,0 +1,74 @@
+/** Offsets into a document's text, in UTF-16 code units (the unit of JavaScript strings and of LSP). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A zero-based line and character, as LSP counts them. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/**
+ * Maps offsets to lines and characters. Built on demand: a valid file needs no positions, so the
+ * line table is only computed when a finding has to be placed.
+ */
+export class LineIndex {
+  private starts: number[] | undefined;
+  constructor(readonly text: string) {}
+
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      const t = this.text;
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13) {
+          if (t.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
+      }
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts().length;
+  }
+
+  positionAt(offset: number): Position {
+    const starts = this.lineStarts();
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - starts[lo] };
+  }
+
+  offsetAt(pos: Position): number {
+    const starts = this.lineStarts();
+    if (pos.line < 0) return 0;
+    if (pos.line >= starts.length) return this.text.length;
+    const lineEnd = pos.line + 1 < starts.length ? starts[pos.line + 1] : this.text.length;
+    return Math.max(starts[pos.line], Math.min(starts[pos.line] + pos.character, lineEnd));
+  }
+
+  lineStart(line: number): number {
+    const starts = this.lineStarts();
+    return starts[Math.max(0, Math.min(line, starts.length - 1))];
+  }
+}
+
+/** `L:C-L:C`, one-based, as the CLI prints ranges and fixtures record them. */
+export function formatSpan(index: LineIndex, span: Span): string {
+  const a = index.positionAt(span.start);
+  const b = index.positionAt(span.end);
+  return `${a.line + 1}:${a.character + 1}-${b.line + 1}:${b.character + 1}`;
+}

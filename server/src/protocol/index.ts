@@ -1,0 +1,6 @@
+// The custom LSP surface between the Policy Lens language server and its clients. Each request type is
+// declared once here and imported by both sides, so the server and the extension cannot drift apart.
+export * from './initialization';
+export * from './sync';
+export * from './history';
+export * from './chain';

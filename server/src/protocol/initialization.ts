@@ -1,0 +1,28 @@
+// What the VS Code extension tells the server when it starts it.
+
+/**
+ * `initializationOptions` of the `initialize` request. The API key is deliberately absent: it reaches the
+ * server only through the environment variable {@link API_KEY_ENV} of the server process, because
+ * initialize params (like every request and notification) are printed verbatim by the client's
+ * `policyLens.trace.server: verbose` log, and the key must never appear in a log.
+ */
+export interface PolicyLensInitializationOptions {
+  /**
+   * False in an untrusted workspace. The server then never contacts the live org: CodeLens, the sync
+   * plan and history answer with the state `untrusted` instead.
+   */
+  trusted: boolean;
+  /** `policyLens.apiUrl`: the live org's base URL, or empty when sync is not configured. */
+  apiUrl?: string;
+  /** `policyLens.codeLens.enabled`. */
+  codeLens?: boolean;
+  /** `policyLens.refreshIntervalSeconds`: how often the cached live snapshot is re-read (0 = never). */
+  refreshIntervalSeconds?: number;
+  /** `policyLens.files`: globs of the files the server treats as policy files. */
+  files?: string[];
+}
+
+/** The environment variable of the server process that carries the API key from SecretStorage. */
+export const API_KEY_ENV = 'POLICYLENS_API_KEY';
+/** The environment variable of the server process that carries the live org's base URL. */
+export const API_URL_ENV = 'POLICYLENS_API_URL';

@@ -1,0 +1,103 @@
+// The workspace sync plan, its application, and the documents a diff editor shows.
+import { NotificationType0, RequestType } from 'vscode-languageserver-protocol';
+
+/**
+ * Where the live org stands for this workspace:
+ * `ok` (a snapshot was read), `not-configured` (no API URL or no key), `untrusted` (workspace trust
+ * withheld, so no request was sent), `offline` (unreachable, or the key was refused; see `message`).
+ */
+export type LiveState = 'ok' | 'not-configured' | 'untrusted' | 'offline';
+
+export type PlanAction = 'create' | 'update' | 'no-op' | 'delete';
+
+/** One changed field of an update, `path` in dotted form (`ruleDefinition.blockedPatterns[2]`). */
+export interface PlanFieldChange {
+  path: string;
+  /** The live value (absent when the field is new). */
+  from?: unknown;
+  /** The bundle's value (absent when the field is removed). */
+  to?: unknown;
+}
+
+export interface PlanEntry {
+  action: PlanAction;
+  /** The policy name, the key that matches a bundle to a live policy. */
+  name: string;
+  /** The bundle's document URI (absent for a `delete` of a live policy no bundle declares). */
+  uri?: string;
+  /** The live policy's id (absent for `create`). */
+  liveId?: string;
+  /** Field-level diff; empty except for `update`. */
+  changes: PlanFieldChange[];
+}
+
+export interface WorkspacePlan {
+  state: LiveState;
+  /** A one-line explanation for `offline` / `not-configured` / `untrusted`, safe to show (no key). */
+  message?: string;
+  /** A label of the live org, e.g. its host. */
+  org?: string;
+  /** Fingerprint of everything the plan was computed from; `apply` must send it back unchanged. */
+  fingerprint?: string;
+  /** When the live snapshot was read (ISO 8601). */
+  fetchedAt?: string;
+  entries: PlanEntry[];
+}
+
+export interface WorkspacePlanParams {
+  /** Re-read the live org before planning instead of using the cached snapshot. */
+  refresh?: boolean;
+}
+
+/** `policyLens/workspacePlan`: the plan of every policy file in the workspace against the live org. */
+export const WorkspacePlanRequest = new RequestType<WorkspacePlanParams, WorkspacePlan, void>(
+  'policyLens/workspacePlan',
+);
+
+export interface ApplyPlanParams {
+  /** The fingerprint of the plan the user reviewed. */
+  fingerprint: string;
+}
+
+export interface ApplyEntryResult {
+  name: string;
+  action: PlanAction;
+  ok: boolean;
+  /** Why it failed (e.g. changed since the plan, refused by the server); safe to show. */
+  message?: string;
+  liveId?: string;
+}
+
+export interface ApplyPlanResult {
+  /**
+   * False when nothing was applied because the plan changed since it was shown (the fingerprint no
+   * longer matches); the client should refresh and ask again.
+   */
+  applied: boolean;
+  message?: string;
+  results: ApplyEntryResult[];
+}
+
+/** `policyLens/applyPlan`: applies exactly the plan whose fingerprint is given. */
+export const ApplyPlanRequest = new RequestType<ApplyPlanParams, ApplyPlanResult, void>('policyLens/applyPlan');
+
+export interface DiffDocumentsParams {
+  name: string;
+  uri?: string;
+}
+
+/** Both sides of a plan entry as normalised text (JSON), ready for a diff editor. */
+export interface DiffDocuments {
+  /** The live policy, or absent when it does not exist yet (a create). */
+  live?: string;
+  /** The bundle as the plan sees it, or absent for a delete. */
+  desired?: string;
+}
+
+/** `policyLens/diffDocuments`: the live and desired text of one policy. */
+export const DiffDocumentsRequest = new RequestType<DiffDocumentsParams, DiffDocuments, void>(
+  'policyLens/diffDocuments',
+);
+
+/** `policyLens/planChanged` (server → client): the cached plan changed; views should ask again. */
+export const PlanChangedNotification = new NotificationType0('policyLens/planChanged');
