@@ -12,6 +12,9 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   legalComments: 'none',
+  // jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow; its
+  // ES module build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 const entries = [

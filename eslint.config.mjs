@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'out/', '.cache/', 'test-results/', 'test/fixtures/', 'bench/corpus/', 'bench/results/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'out/',
+      '.cache/',
+      'test-results/',
+      'test/fixtures/',
+      'bench/corpus/',
+      'bench/results/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

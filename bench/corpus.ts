@@ -61,7 +61,14 @@ const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs
 
 const TEAMS = ['payments', 'support', 'research', 'platform', 'growth', 'security', 'data', 'legal'];
 const VERBS = ['Block', 'Scan', 'Limit', 'Cap', 'Guard', 'Review', 'Mask', 'Pin', 'Route', 'Throttle'];
-const NOUNS = ['PII exfiltration', 'prompt injection', 'tool calls', 'daily spend', 'file writes', 'web search'];
+const NOUNS = [
+  'PII exfiltration',
+  'prompt injection',
+  'tool calls',
+  'daily spend',
+  'file writes',
+  'web search',
+];
 const MODES = ['block', 'log_only', 'require_approval', 'monitor', 'warn'];
 const TOOLS = ['search', 'read_file', 'write_file', 'send_email', 'http_get', 'sql_query', 'delete_database'];
 const PHRASES = [
@@ -85,9 +92,16 @@ function ruleFor(r: () => number, type: string): Record<string, unknown> {
         scan_output: r() < 0.5,
       };
     case 'pii_access':
-      return { denied_pii_types: PII.slice(0, 1 + Math.floor(r() * 5)), mask_output: true, log_access: r() < 0.5 };
+      return {
+        denied_pii_types: PII.slice(0, 1 + Math.floor(r() * 5)),
+        mask_output: true,
+        log_access: r() < 0.5,
+      };
     case 'cost_limit':
-      return { max_cost_per_execution: 1 + Math.floor(r() * 20) / 4, daily_budget: 50 + Math.floor(r() * 500) };
+      return {
+        max_cost_per_execution: 1 + Math.floor(r() * 20) / 4,
+        daily_budget: 50 + Math.floor(r() * 500),
+      };
     case 'budget_cap':
       return { monthly_cap_usd: 1000, warning_threshold_pct: 80, reset_day: 1 + Math.floor(r() * 28) };
     case 'expression':
@@ -140,7 +154,9 @@ function breakBundle(b: Record<string, unknown>, kind: ErrorKind): void {
 export function toYaml(value: unknown, indent = ''): string {
   const scalar = (v: unknown): string => {
     if (typeof v === 'string') {
-      return /^[A-Za-z_][\w .-]*$/.test(v) && !/^(true|false|null|yes|no|on|off)$/i.test(v) && !v.endsWith(' ')
+      return /^[A-Za-z_][\w .-]*$/.test(v) &&
+        !/^(true|false|null|yes|no|on|off)$/i.test(v) &&
+        !v.endsWith(' ')
         ? v
         : JSON.stringify(v);
     }
@@ -157,7 +173,8 @@ export function toYaml(value: unknown, indent = ''): string {
   }
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (Array.isArray(v) && v.length === 0) lines.push(`${indent}${k}: []`);
-    else if (v !== null && typeof v === 'object' && Object.keys(v).length === 0) lines.push(`${indent}${k}: {}`);
+    else if (v !== null && typeof v === 'object' && Object.keys(v).length === 0)
+      lines.push(`${indent}${k}: {}`);
     else if (v !== null && typeof v === 'object') lines.push(`${indent}${k}:\n${toYaml(v, indent + '  ')}`);
     else lines.push(`${indent}${k}: ${scalar(v)}`);
   }
@@ -184,7 +201,9 @@ export function buildWorkspace(count: number, seed: number): { files: CorpusFile
   const r = rng(seed);
   const names: string[] = [PROBE_NAME];
   for (let i = 1; i < count; i++) {
-    names.push(`${pick(r, TEAMS)} ${pick(r, VERBS).toLowerCase()} ${pick(r, NOUNS)} ${String(i).padStart(5, '0')}`);
+    names.push(
+      `${pick(r, TEAMS)} ${pick(r, VERBS).toLowerCase()} ${pick(r, NOUNS)} ${String(i).padStart(5, '0')}`,
+    );
   }
   // A few two-bundle cycles (about one bundle in 250, at least one pair once there are 10 files).
   const cyclePartner = new Map<number, number>();
@@ -302,7 +321,11 @@ export function ensureBigBundle(lines: number): WorkspaceManifest {
   if (have) return have;
   const root = join(CORPUS_ROOT, id);
   const { text, patternLines } = buildBigBundle(lines);
-  const file: CorpusFile = { path: `policies/big-${lines}.yaml`, name: `Big injection scan ${lines}`, format: 'yaml' };
+  const file: CorpusFile = {
+    path: `policies/big-${lines}.yaml`,
+    name: `Big injection scan ${lines}`,
+    format: 'yaml',
+  };
   const bytes = writeTree(root, [file], [text]);
   const m: WorkspaceManifest = {
     version: GENERATOR_VERSION,

@@ -10,13 +10,13 @@ export type Row = Record<string, unknown>;
 
 /** What a transaction (or the database outside one) can do. */
 export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
 }
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  /** Several statements, no parameters (migrations). */
-  exec(sql: string): Promise<void>;
   /**
    * Runs `fn` in one transaction. Transactions are serialized inside this process: PGlite has a
    * single connection anyway, and serial writes keep the audit chain linear without retry loops.
@@ -45,7 +45,7 @@ async function openPglite(dataDir: string): Promise<Db> {
   const db = new PGlite(dataDir);
   await db.waitReady;
   const serial = serializer();
-  const query = async <T extends Row>(sql: string, params?: readonly unknown[]): Promise<T[]> =>
+  const query = async <T>(sql: string, params?: readonly unknown[]): Promise<T[]> =>
     (await db.query<T>(sql, params ? [...params] : undefined)).rows;
   return {
     kind: 'pglite',
@@ -56,7 +56,12 @@ async function openPglite(dataDir: string): Promise<Db> {
     transaction: (fn) =>
       serial(() =>
         db.transaction((tx) =>
-          fn({ query: async (sql, params) => (await tx.query<never>(sql, params ? [...params] : undefined)).rows }),
+          fn({
+            query: async (sql, params) => (await tx.query<never>(sql, params ? [...params] : undefined)).rows,
+            exec: async (sql) => {
+              await tx.exec(sql);
+            },
+          }),
         ),
       ),
     close: () => serial(() => db.close()),
@@ -76,7 +81,7 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
   const serial = serializer();
   return {
     kind: 'postgres',
-    async query<T extends Row>(sql: string, params?: readonly unknown[]) {
+    async query<T>(sql: string, params?: readonly unknown[]) {
       return (await pool.query(sql, params ? [...params] : undefined)).rows as T[];
     },
     async exec(sql) {
@@ -88,8 +93,11 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
         try {
           await client.query('BEGIN');
           const result = await fn({
-            query: async <T extends Row>(sql: string, params?: readonly unknown[]) =>
+            query: async <T>(sql: string, params?: readonly unknown[]) =>
               (await client.query(sql, params ? [...params] : undefined)).rows as T[],
+            exec: async (sql) => {
+              await client.query(sql);
+            },
           });
           await client.query('COMMIT');
           return result;

@@ -27,7 +27,8 @@ function log(msg) {
 }
 
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+  // Children print to stderr: stdout carries only the JSON result.
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 2, 2], ...opts });
   if (r.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
   }

@@ -1,7 +1,15 @@
 import { buildFixes } from './edit/fixes';
 import { compareFindings, type Finding } from './findings';
 import { detectDialect, getDialect, type Dialect } from './dialects';
-import { displayPath, languageOf, locate, MAX_TEXT_LENGTH, ParsedDocument, type AstNode, type Language } from './parse';
+import {
+  displayPath,
+  languageOf,
+  locate,
+  MAX_TEXT_LENGTH,
+  ParsedDocument,
+  type AstNode,
+  type Language,
+} from './parse';
 import { sourceOffsetInString } from './parse/strings';
 import type { Problem } from './problem';
 import { validatorFor } from './schema/compile';
@@ -25,14 +33,22 @@ export interface Analysis {
   lines: LineIndex;
 }
 
-function at(code: string, message: string, start = 0, end = 1, severity: Finding['severity'] = 'error'): Finding {
+function at(
+  code: string,
+  message: string,
+  start = 0,
+  end = 1,
+  severity: Finding['severity'] = 'error',
+): Finding {
   return { code, severity, message, span: { start, end } };
 }
 
 /** Schema problems plus the dialect's own rules, on a plain value: no text, no positions. */
 export function problemsOf(value: unknown, dialect: Dialect): Problem[] {
   const validate = validatorFor(dialect.schema);
-  const schemaProblems = validate(value) ? [] : problemsFromErrors(validate.errors ?? [], dialect.schema, value);
+  const schemaProblems = validate(value)
+    ? []
+    : problemsFromErrors(validate.errors ?? [], dialect.schema, value);
   if (schemaProblems.some((p) => p.code === 'parse/root-not-mapping')) return schemaProblems;
   return [...schemaProblems, ...(dialect.rules?.(value) ?? [])];
 }
@@ -57,7 +73,10 @@ export function validateValue(
 function firstKeySpan(root: AstNode | null): Span {
   if (root?.type === 'object' && root.properties.length)
     return { start: root.properties[0].key.offset, end: root.properties[0].key.end };
-  return { start: root?.offset ?? 0, end: Math.max((root?.offset ?? 0) + 1, Math.min(root?.end ?? 1, (root?.offset ?? 0) + 1)) };
+  return {
+    start: root?.offset ?? 0,
+    end: Math.max((root?.offset ?? 0) + 1, Math.min(root?.end ?? 1, (root?.offset ?? 0) + 1)),
+  };
 }
 
 /** Places a problem on its token and turns its fix descriptions into edits. */
@@ -72,7 +91,7 @@ export function resolveProblem(problem: Problem, doc: ParsedDocument): Finding {
     else span = node ? { start: node.offset, end: node.end } : firstKeySpan(root);
   } else if (problem.target === 'key' && complete && property) {
     span = { start: property.key.offset, end: property.key.end };
-  } else if (complete && node) {
+  } else if (complete && node && (node.end > node.offset || !property)) {
     span = { start: node.offset, end: node.end };
     if (problem.inner && node.type === 'string') {
       span = {
@@ -104,14 +123,33 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const language = languageOf(options.fileName);
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
-  let dialect = (options.dialect && getDialect(options.dialect)) || detectDialect(undefined, options.fileName);
-  const done = (doc?: ParsedDocument): Analysis => ({ language, dialect, doc, findings: findings.sort(compareFindings), lines });
+  const fallback =
+    (options.dialect && getDialect(options.dialect)) || detectDialect(undefined, options.fileName);
+  const done = (doc?: ParsedDocument, dialect = fallback): Analysis => ({
+    language,
+    dialect,
+    doc,
+    findings: findings.sort(compareFindings),
+    lines,
+  });
 
-  if (options.invalidEncoding)
-    findings.push(at('parse/encoding', 'the file is not valid UTF-8; invalid bytes were replaced', 0, Math.min(1, text.length)));
+  if (options.invalidEncoding) {
+    const bad = Math.max(0, text.indexOf('\uFFFD'));
+    findings.push(
+      at(
+        'parse/encoding',
+        'the file is not valid UTF-8; invalid bytes were replaced',
+        bad,
+        Math.min(bad + 1, text.length),
+      ),
+    );
+  }
   if (text.length > MAX_TEXT_LENGTH) {
     findings.push(
-      at('parse/too-large', `the file is ${(text.length / 1048576).toFixed(1)} MB; policy files up to ${MAX_TEXT_LENGTH / 1048576} MB are analysed`),
+      at(
+        'parse/too-large',
+        `the file is ${(text.length / 1048576).toFixed(1)} MB; policy files up to ${MAX_TEXT_LENGTH / 1048576} MB are analysed`,
+      ),
     );
     return done();
   }
@@ -124,15 +162,33 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     findings.push(at('parse/empty', 'empty policy file: a policy file declares one policy', 0, 0));
     return done();
   }
-  const doc = new ParsedDocument(text, language);
+  try {
+    return analyzeParsed(new ParsedDocument(text, language), options, findings, done);
+  } catch (e) {
+    // Nesting thousands of levels deep exhausts the stack of the parsers and the validator; it is
+    // reported instead of crashing the editor or the CLI.
+    if (!(e instanceof RangeError)) throw e;
+    findings.length = 0;
+    findings.push(at('parse/too-deep', 'the document is nested too deeply to analyse'));
+    return done();
+  }
+}
+
+function analyzeParsed(
+  doc: ParsedDocument,
+  options: AnalyzeOptions,
+  findings: Finding[],
+  done: (doc?: ParsedDocument, dialect?: Dialect) => Analysis,
+): Analysis {
   findings.push(...doc.parseFindings);
-  if (doc.value === undefined) return done(doc);
-  if (doc.value === null) {
+  if (doc.value === undefined && findings.length) return done(doc);
+  if (doc.value === null || doc.value === undefined) {
     if (!findings.length) findings.push(at('parse/empty', 'the file has no content besides comments', 0, 0));
     return done(doc);
   }
-  if (!options.dialect || !getDialect(options.dialect)) dialect = detectDialect(doc.value, options.fileName);
+  const dialect =
+    (options.dialect && getDialect(options.dialect)) || detectDialect(doc.value, options.fileName);
   const problems = problemsOf(doc.value, dialect);
   for (const p of problems) findings.push(resolveProblem(p, doc));
-  return done(doc);
+  return done(doc, dialect);
 }

@@ -1,5 +1,12 @@
 /** The only import surface of the engine: the CLI, the language server and the registry use this. */
-export { analyze, validateValue, problemsOf, resolveProblem, type Analysis, type AnalyzeOptions } from './analyze';
+export {
+  analyze,
+  validateValue,
+  problemsOf,
+  resolveProblem,
+  type Analysis,
+  type AnalyzeOptions,
+} from './analyze';
 export * from './findings';
 export * from './text';
 export * from './problem';
@@ -12,3 +19,6 @@ export { buildFixes, addPropertiesEdit, removePropertyEdit } from './edit/fixes'
 export { scalarText, keyText, yamlBlockValue, flowValue } from './edit/serialize';
 export { nearest, didYouMean, editDistance } from './suggest';
 export { findCycleThrough, formatCycle, type Graph } from './chain/cycles';
+export * from './chain';
+export * from './plan';
+export * from './ports';

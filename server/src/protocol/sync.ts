@@ -79,7 +79,9 @@ export interface ApplyPlanResult {
 }
 
 /** `policyLens/applyPlan`: applies exactly the plan whose fingerprint is given. */
-export const ApplyPlanRequest = new RequestType<ApplyPlanParams, ApplyPlanResult, void>('policyLens/applyPlan');
+export const ApplyPlanRequest = new RequestType<ApplyPlanParams, ApplyPlanResult, void>(
+  'policyLens/applyPlan',
+);
 
 export interface DiffDocumentsParams {
   name: string;

@@ -33,3 +33,83 @@ export function findCycleThrough(graph: Graph, start: string): string[] | undefi
 export function formatCycle(path: readonly string[]): string {
   return `cycle: ${path.join(' → ')}`;
 }
+
+/**
+ * The cycle that the edge `from → to` closes, as a path `[from, to, …, from]`, or undefined when
+ * `to` cannot reach `from`. The way back is a shortest one (breadth first, prerequisites in the
+ * order they are declared), so the breadcrumb names as few policies as the cycle allows.
+ */
+export function findCycleThroughEdge(graph: Graph, from: string, to: string): string[] | undefined {
+  if (from === to) return [from, from];
+  const cameFrom = new Map<string, string>([[to, to]]);
+  const queue = [to];
+  for (let head = 0; head < queue.length; head++) {
+    const n = queue[head];
+    for (const next of graph.get(n) ?? []) {
+      if (cameFrom.has(next)) continue;
+      cameFrom.set(next, n);
+      if (next === from) {
+        const back: string[] = [from];
+        for (let cur = n; cur !== to; cur = cameFrom.get(cur) as string) back.push(cur);
+        back.push(to);
+        return [from, ...back.reverse()];
+      }
+      queue.push(next);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The strongly connected components of the graph with more than one member (the policies that
+ * are on some cycle together). Iterative Tarjan, so a chain of thousands of policies cannot
+ * overflow the stack. Self-loops are not reported here: a policy naming itself has its own finding.
+ */
+export function cyclicComponents(graph: Graph): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let counter = 0;
+  for (const root of graph.keys()) {
+    if (index.has(root)) continue;
+    const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length) {
+      const frame = work[work.length - 1];
+      const edges = graph.get(frame.node) ?? [];
+      if (frame.next < edges.length) {
+        const w = edges[frame.next++];
+        if (!graph.has(w)) continue;
+        if (!index.has(w)) {
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
+          work.push({ node: w, next: 0 });
+        } else if (onStack.has(w)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1].node;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.node)!));
+      }
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== frame.node);
+        if (component.length > 1) out.push(component.reverse());
+      }
+    }
+  }
+  return out;
+}

@@ -67,7 +67,9 @@ export function addPropertiesEdit(
   if (!obj.flow) {
     const indent = last ? indentOf(text, last.key.offset) : '';
     const at = last ? lineEndOf(text, Math.max(last.offset, last.end - 1)) : obj.offset;
-    const lines = entries.map(([k, v]) => `${indent}${keyText(k, 'yaml')}:${yamlBlockValue(v, indent)}`).join('\n');
+    const lines = entries
+      .map(([k, v]) => `${indent}${keyText(k, 'yaml')}:${yamlBlockValue(v, indent)}`)
+      .join('\n');
     const needsNewline = at > 0 && text[at - 1] !== '\n';
     return { start: at, end: at, newText: `${needsNewline ? '\n' : ''}${lines}\n` };
   }
@@ -87,23 +89,46 @@ export function addPropertiesEdit(
 }
 
 /** Turns fix descriptions into text edits at the token the finding points to. */
-export function buildFixes(specs: readonly FixSpec[] | undefined, ctx: FixContext, path: readonly (string | number)[]): Fix[] {
+export function buildFixes(
+  specs: readonly FixSpec[] | undefined,
+  ctx: FixContext,
+  path: readonly (string | number)[],
+): Fix[] {
   const out: Fix[] = [];
   const { text, language, node, property } = ctx;
   for (const spec of specs ?? []) {
     let edit: TextEdit | undefined;
     switch (spec.kind) {
       case 'replaceValue':
-        if (node && node.type !== 'object' && node.type !== 'array') {
+        if (spec.value && typeof spec.value === 'object' && property && (!node || node.type === 'null')) {
+          // An empty value that needs a whole object or list: a block under the key in YAML,
+          // the value in place in JSON and flow mappings.
+          if (node && (language === 'json' || property.parent.flow))
+            edit = { start: node.offset, end: node.end, newText: flowValue(spec.value, language) };
+          else
+            edit = {
+              start: property.key.end,
+              end: property.end,
+              newText: `:${yamlBlockValue(spec.value, indentOf(text, property.key.offset))}`,
+            };
+        } else if (node && node.type !== 'object' && node.type !== 'array') {
           const style = node.type === 'alias' ? 'plain' : node.style;
           edit = { start: node.offset, end: node.end, newText: scalarText(spec.value, language, style) };
         } else if (!node && property) {
-          edit = { start: property.key.end, end: property.end, newText: `: ${scalarText(spec.value, language)}` };
+          edit = {
+            start: property.key.end,
+            end: property.end,
+            newText: `: ${scalarText(spec.value, language)}`,
+          };
         }
         break;
       case 'renameKey':
         if (property)
-          edit = { start: property.key.offset, end: property.key.end, newText: keyText(spec.to, language, property.key.style) };
+          edit = {
+            start: property.key.offset,
+            end: property.key.end,
+            newText: keyText(spec.to, language, property.key.style),
+          };
         break;
       case 'removeKey':
         if (property) edit = removePropertyEdit(text, property);
@@ -120,7 +145,8 @@ export function buildFixes(specs: readonly FixSpec[] | undefined, ctx: FixContex
           edit = {
             start: property.key.end,
             end: property.end,
-            newText: language === 'json' ? `: ${flowValue(obj, language)}` : `:${yamlBlockValue(obj, indent)}`,
+            newText:
+              language === 'json' ? `: ${flowValue(obj, language)}` : `:${yamlBlockValue(obj, indent)}`,
           };
         }
         break;

@@ -24,7 +24,13 @@ export function keyText(key: string, language: Language, style: ScalarStyle = 'p
 export function yamlBlockValue(value: unknown, indent: string, unit = '  '): string {
   if (value && typeof value === 'object' && Object.keys(value).length) {
     const body = stringify(value, { indent: unit.length, lineWidth: 0 }).trimEnd();
-    return '\n' + body.split('\n').map((l) => indent + unit + l).join('\n');
+    return (
+      '\n' +
+      body
+        .split('\n')
+        .map((l) => indent + unit + l)
+        .join('\n')
+    );
   }
   if (Array.isArray(value)) return ' []';
   if (value && typeof value === 'object') return ' {}';

@@ -3,7 +3,11 @@ import type { Finding } from '../findings';
 import type { AstNode, ObjectNode, ArrayNode, PropertyNode } from './ast';
 import type { PositionedParse } from './yaml';
 
-function convert(node: JNode | undefined, findings: Finding[], parent?: ObjectNode | ArrayNode): AstNode | null {
+function convert(
+  node: JNode | undefined,
+  findings: Finding[],
+  parent?: ObjectNode | ArrayNode,
+): AstNode | null {
   if (!node) return null;
   const offset = node.offset;
   const end = node.offset + node.length;

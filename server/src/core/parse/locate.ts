@@ -1,7 +1,8 @@
 import type { AstNode, ObjectNode, PathSegment, PropertyNode } from './ast';
 
 export function findProperty(obj: ObjectNode, key: string): PropertyNode | undefined {
-  for (let i = obj.properties.length - 1; i >= 0; i--) if (obj.properties[i].key.value === key) return obj.properties[i];
+  for (let i = obj.properties.length - 1; i >= 0; i--)
+    if (obj.properties[i].key.value === key) return obj.properties[i];
   return undefined;
 }
 
@@ -43,7 +44,7 @@ export function nodeAt(
   const path: PathSegment[] = [];
   let node: AstNode | null = root;
   let property: PropertyNode | undefined;
-  let onKey = false;
+  const onKey = false;
   while (node) {
     if (node.type === 'object') {
       let next: PropertyNode | undefined;

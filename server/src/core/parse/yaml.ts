@@ -35,11 +35,22 @@ function style(t: string | undefined): ScalarStyle {
   }
 }
 
-function convert(node: YNode | null | undefined, fallback: number, parent?: ObjectNode | ArrayNode): AstNode | null {
+function convert(
+  node: YNode | null | undefined,
+  fallback: number,
+  parent?: ObjectNode | ArrayNode,
+): AstNode | null {
   if (!node) return null;
   const [offset, valueEnd] = node.range ?? [fallback, fallback];
   if (isMap(node)) {
-    const obj: ObjectNode = { type: 'object', properties: [], flow: !!node.flow, offset, end: valueEnd, parent };
+    const obj: ObjectNode = {
+      type: 'object',
+      properties: [],
+      flow: !!node.flow,
+      offset,
+      end: valueEnd,
+      parent,
+    };
     for (const pair of node.items) {
       const k = pair.key as YNode | null;
       const kr = k?.range ?? [offset, offset];
@@ -75,7 +86,8 @@ function convert(node: YNode | null | undefined, fallback: number, parent?: Obje
     if (typeof v === 'number' || typeof v === 'bigint')
       return { type: 'number', value: Number(v), style: s, offset, end: valueEnd, parent };
     if (typeof v === 'boolean') return { type: 'boolean', value: v, style: s, offset, end: valueEnd, parent };
-    if (v === null || v === undefined) return { type: 'null', value: null, style: s, offset, end: valueEnd, parent };
+    if (v === null || v === undefined)
+      return { type: 'null', value: null, style: s, offset, end: valueEnd, parent };
     return { type: 'string', value: String(v), style: s, offset, end: valueEnd, parent };
   }
   return null;
@@ -96,9 +108,33 @@ export function parseYamlPositioned(text: string): PositionedParse {
     const [start, end] = e.pos;
     const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     if (e.code === 'DUPLICATE_KEY') {
-      const key = text.slice(start, end).trim();
-      findings.push(errorFinding('parse/duplicate-key', `duplicate key ${key ? `"${key}"` : ''}`.trim(), start, end));
-    } else findings.push(errorFinding('yaml/syntax', `YAML syntax error: ${msg}`, start, end === start ? start + 1 : end));
+      // The error marks the key's first character; the finding covers the whole key.
+      const key = /^[^:\n]*/.exec(text.slice(start))?.[0].trimEnd() ?? '';
+      findings.push(
+        errorFinding(
+          'parse/duplicate-key',
+          `duplicate key "${key.replace(/^["']|["']$/g, '')}"`,
+          start,
+          start + Math.max(1, key.length),
+        ),
+      );
+    } else if (e.code === 'MISSING_CHAR' && /quote/.test(msg)) {
+      // An unterminated string is reported where the file ends; the opening quote is what to fix.
+      const open = Math.max(text.lastIndexOf('"', start - 1), text.lastIndexOf("'", start - 1));
+      const from = open >= 0 ? open : start;
+      const lineEnd = text.indexOf('\n', from);
+      findings.push(
+        errorFinding(
+          'yaml/syntax',
+          'YAML syntax error: this string is never closed (missing closing quote)',
+          from,
+          lineEnd < 0 ? text.length : lineEnd,
+        ),
+      );
+    } else
+      findings.push(
+        errorFinding('yaml/syntax', `YAML syntax error: ${msg}`, start, end === start ? start + 1 : end),
+      );
   }
   if (list.length > 1) {
     const second = list[1];

@@ -20,7 +20,8 @@ export type SchemaObject = Record<string, unknown>;
 
 function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-  for (const k of ANNOTATIONS) ajv.addKeyword({ keyword: k, schemaType: ['object', 'array', 'boolean', 'string'] });
+  for (const k of ANNOTATIONS)
+    ajv.addKeyword({ keyword: k, schemaType: ['object', 'array', 'boolean', 'string'] });
   // Keys outside `properties` of an object that documents its keys: a warning, because the
   // sources rarely document every key, but a typo (`denied_pii_type`) should not pass silently.
   ajv.addKeyword({
@@ -43,6 +44,9 @@ function newAjv(): Ajv2020 {
         keyword: legacy.includes(k) ? 'x-legacyKey' : 'x-warnUnknownKeys',
         params: { additionalProperty: k },
         message: 'unknown key',
+        // ajv adds these only to its own keywords' errors; the mapping to findings needs them.
+        parentSchema,
+        data,
       }));
       return extra.length === 0;
     },
@@ -53,11 +57,22 @@ function newAjv(): Ajv2020 {
     type: 'string',
     schemaType: 'array',
     errors: true,
-    validate: function check(this: unknown, values: string[], data: string): boolean {
+    validate: function check(
+      this: unknown,
+      values: string[],
+      data: string,
+      parentSchema?: SchemaObject,
+    ): boolean {
       const ok = values.includes(data);
       if (!ok)
         (check as unknown as { errors: Partial<ErrorObject>[] }).errors = [
-          { keyword: 'x-knownValues', params: { allowedValues: values }, message: 'unknown value' },
+          {
+            keyword: 'x-knownValues',
+            params: { allowedValues: values },
+            message: 'unknown value',
+            parentSchema,
+            data,
+          },
         ];
       return ok;
     },

@@ -54,7 +54,9 @@ export function schemasAt(root: SchemaObject, value: unknown, path: readonly Pat
   for (const seg of path) {
     const next: SchemaObject[] = [];
     const childData =
-      data && typeof data === 'object' ? (data as Record<string | number, unknown>)[seg as string] : undefined;
+      data && typeof data === 'object'
+        ? (data as Record<string | number, unknown>)[seg as string]
+        : undefined;
     for (const s of level) {
       if (typeof seg === 'string') {
         const p = (s.properties as Record<string, SchemaObject> | undefined)?.[seg];

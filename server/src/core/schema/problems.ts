@@ -46,7 +46,11 @@ function dropShadowedRequired(problems: Problem[]): Problem[] {
       for (const f of p.fixes ?? [])
         if (f.kind === 'renameKey') renamed.add(`${displayPath(p.path.slice(0, -1))}|${f.to}`);
   return problems.filter(
-    (p) => !(p.code === 'schema/required' && renamed.has(`${displayPath(p.path)}|${/"([^"]+)"$/.exec(p.message)?.[1]}`)),
+    (p) =>
+      !(
+        p.code === 'schema/required' &&
+        renamed.has(`${displayPath(p.path)}|${/"([^"]+)"$/.exec(p.message)?.[1]}`)
+      ),
   );
 }
 
@@ -92,7 +96,9 @@ export function problemsFromErrors(
           fixes: [
             {
               kind: 'addKeys',
-              entries: [[missing, skeletonOfParent(parent, missing) ?? skeletonFor(root, value, [...path, missing])]],
+              entries: [
+                [missing, skeletonOfParent(parent, missing) ?? skeletonFor(root, value, [...path, missing])],
+              ],
               title: `Add "${missing}"`,
               preferred: true,
             },
@@ -116,7 +122,7 @@ export function problemsFromErrors(
           push({
             code: 'legacy/key',
             severity: e.keyword === 'additionalProperties' ? 'error' : 'warning',
-            message: `${prefix(path)}"${key}" is the legacy spelling of "${to}"; current servers reject unknown keys`,
+            message: `${prefix(path)}"${key}" is the legacy spelling of "${to}"${e.keyword === 'additionalProperties' ? '; current servers reject unknown keys' : ''}`,
             path: keyPath,
             target: 'key',
             fixes,
@@ -160,8 +166,20 @@ export function problemsFromErrors(
         const fixes: FixSpec[] = [];
         if (expected === 'array' && e.data !== null && typeof e.data !== 'object')
           fixes.push({ kind: 'wrapInArray', title: `Wrap ${show(e.data)} in an array`, preferred: true });
+        if (e.data === null && (expected === 'object' || expected === 'array'))
+          fixes.push({
+            kind: 'replaceValue',
+            value: skeletonFor(root, value, path),
+            title: `Fill in ${displayPath(path)}`,
+            preferred: true,
+          });
         if (expected === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean'))
-          fixes.push({ kind: 'replaceValue', value: String(e.data), title: `Quote ${String(e.data)}`, preferred: true });
+          fixes.push({
+            kind: 'replaceValue',
+            value: String(e.data),
+            title: `Quote ${String(e.data)}`,
+            preferred: true,
+          });
         push({
           code: 'schema/type',
           severity: 'error',
@@ -186,7 +204,14 @@ export function problemsFromErrors(
             message: `${prefix(path)}"${v}" is the legacy spelling of "${legacy[v]}"`,
             path,
             target: 'value',
-            fixes: [{ kind: 'replaceValue', value: legacy[v], title: `Replace with "${legacy[v]}"`, preferred: true }],
+            fixes: [
+              {
+                kind: 'replaceValue',
+                value: legacy[v],
+                title: `Replace with "${legacy[v]}"`,
+                preferred: true,
+              },
+            ],
           });
           break;
         }
@@ -227,8 +252,7 @@ export function problemsFromErrors(
         const { comparison, limit } = e.params as { comparison: string; limit: number };
         const lo = parent.minimum ?? parent.exclusiveMinimum;
         const hi = parent.maximum ?? parent.exclusiveMaximum;
-        const range =
-          lo !== undefined && hi !== undefined ? ` (allowed: ${String(lo)}–${String(hi)})` : '';
+        const range = lo !== undefined && hi !== undefined ? ` (allowed: ${String(lo)}–${String(hi)})` : '';
         push({
           code: 'schema/range',
           severity: 'error',

@@ -1,0 +1,97 @@
+// The CI scenario: `policylens lint` over a workspace, against ajv-cli on the same files and schema,
+// and against the floor (bench/floor.mjs). Each is a fresh process, timed wall-clock from spawn to
+// exit, and each run's output is checked, so a tool that failed fast cannot look fast.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkspaceManifest } from './corpus';
+import { REPO, SCHEMA_PATH } from './servers';
+
+export interface CliTool {
+  name: string;
+  args: (ws: WorkspaceManifest) => string[];
+  /** How many files the tool reported as invalid, read from its output; undefined if unknown. */
+  invalid: (stdout: string, stderr: string) => number | undefined;
+}
+
+export interface CliRun {
+  wallMs: number;
+  exitCode: number | null;
+  invalid: number | undefined;
+  tail: string;
+}
+
+const CLI = join(REPO, 'dist/cli.js');
+const AJV = join(REPO, 'node_modules/ajv-cli/dist/index.js');
+
+/** Counts files with at least one error in `policylens lint --format json` ({files: [{findings}]}). */
+export function countLintFilesWithErrors(stdout: string): number | undefined {
+  try {
+    const doc = JSON.parse(stdout) as { files?: { findings?: { severity?: unknown }[] }[] };
+    if (!Array.isArray(doc.files)) return undefined;
+    return doc.files.filter((f) => (f.findings ?? []).some((x) => x.severity === 'error' || x.severity === 1))
+      .length;
+  } catch {
+    return undefined;
+  }
+}
+
+export function cliTools(): CliTool[] {
+  const tools: CliTool[] = [];
+  if (existsSync(CLI)) {
+    tools.push({
+      name: 'policylens',
+      args: (ws) => [CLI, 'lint', join(ws.root, 'policies'), '--format', 'json'],
+      invalid: (out) => countLintFilesWithErrors(out),
+    });
+  }
+  tools.push({
+    name: 'ajv-cli',
+    args: (ws) => [
+      AJV,
+      'validate',
+      '--spec=draft2020',
+      '--strict=false',
+      '-s',
+      SCHEMA_PATH,
+      '-d',
+      join(ws.root, 'policies/**/*.{json,yaml,yml}'),
+    ],
+    // ajv-cli prints "<file> invalid" per failing file (on stderr) and "<file> valid" per good one.
+    invalid: (out, err) => (out + err).split('\n').filter((l) => / invalid$/.test(l)).length,
+  });
+  tools.push({
+    name: 'floor',
+    args: (ws) => [join(REPO, 'bench/floor.mjs'), SCHEMA_PATH, join(ws.root, 'policies')],
+    invalid: (out) => {
+      try {
+        return (JSON.parse(out) as { invalid: number }).invalid;
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  return tools;
+}
+
+export function runCli(tool: CliTool, ws: WorkspaceManifest): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, tool.args(ws), { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('close', (exitCode) => {
+      const wallMs = performance.now() - t;
+      const stdout = Buffer.concat(out).toString();
+      const stderr = Buffer.concat(err).toString();
+      resolve({
+        wallMs,
+        exitCode,
+        invalid: tool.invalid(stdout, stderr),
+        tail: (stderr || stdout).slice(-300),
+      });
+    });
+  });
+}

@@ -1,0 +1,196 @@
+// `npm run bench`: generates the corpus, checks that both servers really validate, runs every
+// scenario against Policy Lens and yaml-language-server interleaved (A B A B …), then prints the
+// table and writes bench/results/<date>.md and .json.
+// Options: --quick (small sizes, one repetition: the smoke run), --out <dir>, --reps <n>,
+// --only <cli,open,edit,completion,openall,wsedit>, --profile (Policy Lens runs with --cpu-prof).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ensureBigBundle,
+  ensureCheckWorkspace,
+  ensureWorkspace,
+  FULL_SIZES,
+  QUICK_SIZES,
+  type WorkspaceManifest,
+} from './corpus';
+import { cliTools, runCli } from './cli-scenario';
+import type { ServerSpec } from './lsp-driver';
+import type { Options, Plan, Raw } from './types';
+import {
+  completionHover,
+  editBigBundle,
+  editInWorkspace,
+  openAll,
+  openSmall,
+  type Samples,
+} from './lsp-scenarios';
+import { checkServer } from './check';
+import { buildRows } from './rows';
+import { writeResults } from './results';
+import { policyLens, REPO, yamlLs } from './servers';
+
+export function parseArgs(argv: string[]): Options {
+  const value = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  const quick = argv.includes('--quick');
+  const reps = value('--reps');
+  const only = value('--only');
+  return {
+    quick,
+    out: value('--out') ?? join(REPO, 'bench/results'),
+    lspReps: reps ? Number(reps) : quick ? 1 : 3,
+    cliReps: reps ? Number(reps) : quick ? 1 : 5,
+    only: only ? new Set(only.split(',')) : undefined,
+    profile: argv.includes('--profile'),
+  };
+}
+
+export function planFor(o: Options): Plan {
+  const sizes = o.quick ? QUICK_SIZES : FULL_SIZES;
+  return {
+    workspaces: sizes.workspaces,
+    bundles: sizes.bundles,
+    editBundles: o.quick ? sizes.bundles : sizes.bundles.filter((n) => n >= 5000),
+    opens: o.quick ? 3 : 10,
+    edits: o.quick ? 5 : 50,
+    requests: o.quick ? 3 : 20,
+    wsEdits: o.quick ? 3 : 20,
+  };
+}
+
+function merge(into: Samples | undefined, s: Samples): Samples {
+  if (!into) return s;
+  return {
+    wall: [...into.wall, ...s.wall],
+    cpu: [...into.cpu, ...s.cpu],
+    rss: [...into.rss, ...s.rss],
+    facts: { ...into.facts, ...s.facts },
+  };
+}
+
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+/** Runs `body` for each server in turn, `reps` times: A B A B …, merging the samples per server. */
+async function interleaved(
+  servers: ServerSpec[],
+  reps: number,
+  label: string,
+  into: Record<string, Samples>,
+  body: (s: ServerSpec) => Promise<Samples>,
+): Promise<void> {
+  for (let rep = 0; rep < reps; rep++) {
+    for (const s of servers) {
+      const t = performance.now();
+      into[s.name] = merge(into[s.name], await body(s));
+      log(
+        `  ${label} · ${s.name} · rep ${rep + 1}/${reps} · ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
+    }
+  }
+}
+
+export async function runBench(o: Options): Promise<{ raw: Raw; plan: Plan; servers: string[] }> {
+  const plan = planFor(o);
+  const wants = (k: string) => !o.only || o.only.has(k);
+  const ws: Record<number, WorkspaceManifest> = {};
+  for (const n of plan.workspaces) ws[n] = ensureWorkspace(n);
+  const big: Record<number, WorkspaceManifest> = {};
+  for (const n of plan.bundles) big[n] = ensureBigBundle(n);
+  const check = ensureCheckWorkspace();
+
+  const pl = policyLens(o.profile ? join(o.out, 'profiles') : undefined);
+  if (o.profile) mkdirSync(join(o.out, 'profiles'), { recursive: true });
+  const servers = [pl, yamlLs()].filter((s): s is ServerSpec => s !== undefined);
+  if (!pl) log('dist/server.js not found: running the peer only (build Policy Lens for the comparison).');
+  const raw: Raw = {
+    checks: {},
+    cli: {},
+    openSmall: {},
+    edits: {},
+    completion: {},
+    hover: {},
+    openAll: {},
+    wsEdit: {},
+  };
+
+  // A peer that validated nothing would make every ratio meaningless: check both servers first.
+  for (const s of servers) {
+    raw.checks[s.name] = await checkServer(s, check);
+    log(`check ${s.name}: ${JSON.stringify(raw.checks[s.name])}`);
+  }
+
+  if (wants('cli')) {
+    const tools = cliTools();
+    for (const n of plan.workspaces) {
+      const bySize: Raw['cli'][string] = {};
+      for (let rep = 0; rep < o.cliReps; rep++) {
+        for (const tool of tools) {
+          const r = await runCli(tool, ws[n]!);
+          const t = (bySize[tool.name] ??= { wall: [], invalid: [], exit: [] });
+          t.wall.push(r.wallMs);
+          t.invalid.push(r.invalid);
+          t.exit.push(r.exitCode);
+        }
+      }
+      raw.cli[n] = bySize;
+      log(
+        `  cli · ${n} files · ${tools.map((t) => `${t.name} ${bySize[t.name]!.wall.map(Math.round)}`).join(' · ')}`,
+      );
+    }
+  }
+  if (wants('open')) {
+    await interleaved(servers, o.lspReps, 'open small', raw.openSmall, (s) =>
+      openSmall(s, check, plan.opens),
+    );
+  }
+  if (wants('edit')) {
+    for (const n of plan.editBundles) {
+      const into: Record<string, Samples> = (raw.edits[n] = {});
+      await interleaved(servers, o.lspReps, `${plan.edits} edits of ${n} lines`, into, (s) =>
+        editBigBundle(s, big[n]!, plan.edits),
+      );
+    }
+  }
+  if (wants('completion')) {
+    const root = ws[plan.workspaces[plan.workspaces.length - 1]!]!.root;
+    for (let rep = 0; rep < o.lspReps; rep++) {
+      for (const s of servers) {
+        const r = await completionHover(s, root, plan.requests);
+        raw.completion[s.name] = merge(raw.completion[s.name], r.completion);
+        raw.hover[s.name] = merge(raw.hover[s.name], r.hover);
+        log(`  completion/hover · ${s.name} · rep ${rep + 1}/${o.lspReps}`);
+      }
+    }
+  }
+  if (wants('openall')) {
+    for (const n of plan.workspaces) {
+      const into: Record<string, Samples> = (raw.openAll[n] = {});
+      await interleaved(servers, o.lspReps, `open all ${n}`, into, (s) => openAll(s, ws[n]!));
+    }
+  }
+  if (wants('wsedit')) {
+    const sizes = [plan.workspaces[0]!, plan.workspaces[plan.workspaces.length - 1]!];
+    for (let rep = 0; rep < o.lspReps; rep++) {
+      for (const n of sizes) {
+        const into: Record<string, Samples> = (raw.wsEdit[n] ??= {});
+        await interleaved(servers, 1, `edit in a ${n}-file workspace`, into, (s) =>
+          editInWorkspace(s, ws[n]!, plan.wsEdits),
+        );
+      }
+    }
+  }
+  return { raw, plan, servers: servers.map((s) => s.name) };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const { raw, plan, servers } = await runBench(o);
+  const rows = buildRows(raw, plan);
+  const files = writeResults(o, plan, raw, rows, servers, Date.now() - started);
+  log(`\nwrote ${files.join(' and ')} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

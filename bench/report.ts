@@ -1,0 +1,93 @@
+// Turns raw samples into the results table: one row per scenario and metric, Policy Lens (A)
+// against its peer or baseline (B), the ratio A ÷ B on medians, and the issue's target for it.
+import { summarize, ratio, type Summary } from './stats';
+
+export interface Row {
+  scenario: string;
+  metric: string;
+  unit: 'ms' | 'MB';
+  aName: string;
+  bName: string;
+  a: Summary | undefined;
+  b: Summary | undefined;
+  /** Which statistic the ratio compares. */
+  stat: 'median' | 'p95';
+  ratio: number;
+  /** The largest acceptable ratio, when the issue sets one for this row. */
+  target?: number;
+  met?: boolean;
+}
+
+export function row(
+  scenario: string,
+  metric: string,
+  unit: Row['unit'],
+  a: { name: string; samples: number[] | undefined },
+  b: { name: string; samples: number[] | undefined },
+  target?: number,
+  stat: Row['stat'] = 'median',
+): Row {
+  const sa = a.samples && a.samples.length ? summarize(a.samples) : undefined;
+  const sb = b.samples && b.samples.length ? summarize(b.samples) : undefined;
+  const r = ratio(sa?.[stat] ?? Number.NaN, sb?.[stat] ?? Number.NaN);
+  const out: Row = { scenario, metric, unit, aName: a.name, bName: b.name, a: sa, b: sb, stat, ratio: r };
+  if (target !== undefined) {
+    out.target = target;
+    if (Number.isFinite(r)) out.met = r <= target;
+  }
+  return out;
+}
+
+const fmt = (x: number | undefined, unit: Row['unit']): string => {
+  if (x === undefined || !Number.isFinite(x)) return '—';
+  if (unit === 'MB') return `${x.toFixed(0)} MB`;
+  if (x >= 10_000) return `${(x / 1000).toFixed(1)} s`;
+  if (x >= 100) return `${x.toFixed(0)} ms`;
+  return `${x.toFixed(1)} ms`;
+};
+
+const cell = (s: Summary | undefined, unit: Row['unit']): string =>
+  s ? (s.n > 1 ? `${fmt(s.median, unit)} (p95 ${fmt(s.p95, unit)})` : fmt(s.median, unit)) : 'n/a';
+
+/** "met (2.9× better than needed)" / "missed by 40%" — the issue asks to say by how much. */
+export function verdict(r: Row): string {
+  if (r.target === undefined) return '';
+  if (r.met === undefined) return 'not measured';
+  if (r.met) return `met (${(r.target / r.ratio).toFixed(1)}× margin)`;
+  return `**missed** (${((r.ratio / r.target - 1) * 100).toFixed(0)}% over)`;
+}
+
+export function markdownTable(rows: Row[]): string {
+  const lines = [
+    '| Scenario | Metric | A | B | A | B | A ÷ B | Target | Result |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const ratioText = Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '—';
+    const target = r.target !== undefined ? `≤ ${r.target}` : '';
+    lines.push(
+      `| ${r.scenario} | ${r.metric} | ${r.aName} | ${r.bName} | ${cell(r.a, r.unit)} | ${cell(r.b, r.unit)} | ` +
+        `${ratioText} | ${target} | ${verdict(r)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** A plain-text rendering for the terminal: the same rows, aligned columns. */
+export function textTable(rows: Row[]): string {
+  const header = ['scenario', 'metric', 'A', 'B', 'A value', 'B value', 'A÷B', 'target', 'result'];
+  const body = rows.map((r) => [
+    r.scenario,
+    r.metric,
+    r.aName,
+    r.bName,
+    cell(r.a, r.unit),
+    cell(r.b, r.unit),
+    Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '—',
+    r.target !== undefined ? `<= ${r.target}` : '',
+    verdict(r).replace(/\*\*/g, ''),
+  ]);
+  const all = [header, ...body];
+  const widths = header.map((_, i) => Math.max(...all.map((cols) => (cols[i] as string).length)));
+  return all.map((cols) => cols.map((c, i) => c.padEnd(widths[i] as number)).join('  ')).join('\n');
+}

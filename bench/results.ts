@@ -1,0 +1,106 @@
+// Writes the results: the table on stdout, and bench/results/<date>.md (with the checks and facts
+// that make the numbers trustworthy) plus <date>.json with every raw sample. A quick run writes
+// <date>-quick.* so it never overwrites a full run of the same day.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { markdownTable, textTable, type Row } from './report';
+import { CORPUS_ROOT } from './corpus';
+import { REPO } from './servers';
+import type { Options, Plan, Raw } from './types';
+
+/** Hand-written analysis of missed targets (profiles, causes, before/after), copied into the results. */
+export const ANALYSIS = join(REPO, 'bench/analysis.md');
+
+function plantedCount(size: number): number | undefined {
+  const p = join(CORPUS_ROOT, `ws-${size}.manifest.json`);
+  if (!existsSync(p)) return undefined;
+  const m = JSON.parse(readFileSync(p, 'utf8')) as { files: { error?: string }[] };
+  return m.files.filter((f) => f.error).length;
+}
+
+function factsSection(raw: Raw, plan: Plan): string[] {
+  const lines: string[] = ['## What each tool reported', ''];
+  lines.push(
+    'Before timing, each server opened the check bundles (one valid, one per planted error kind, YAML and JSON):',
+  );
+  lines.push('');
+  for (const [name, c] of Object.entries(raw.checks)) {
+    lines.push(
+      `- ${name}: flagged ${c.plantedFlagged}/${c.planted} broken bundles, ${c.validFlagged} valid ones.`,
+    );
+  }
+  lines.push('');
+  for (const n of plan.workspaces) {
+    const c = raw.cli[n];
+    if (!c) continue;
+    const parts = Object.entries(c).map(([tool, r]) => `${tool} ${[...new Set(r.invalid)].join('/')}`);
+    lines.push(
+      `- lint ${n} files: ${plantedCount(n) ?? '?'} planted errors; files reported invalid: ${parts.join(', ')}.`,
+    );
+  }
+  for (const n of plan.workspaces) {
+    const o = raw.openAll[n];
+    if (!o) continue;
+    const parts = Object.entries(o).map(
+      ([s, r]) =>
+        `${s} ${r.facts.filesWithErrors} files with errors (${r.facts.plantedErrorsFlagged} planted, ` +
+        `${r.facts.cycleFilesFlagged} on prerequisite cycles)`,
+    );
+    lines.push(`- open all ${n}: ${parts.join('; ')}.`);
+  }
+  for (const [s, r] of Object.entries(raw.openSmall))
+    lines.push(`- ${s}: first open after start-up ${r.facts.coldOpenMs} ms.`);
+  for (const [s, r] of Object.entries(raw.completion)) {
+    lines.push(
+      `- ${s}: completion offers \`block\`: ${r.facts.offersBlock}; hover answers: ${raw.hover[s]?.facts.answers}.`,
+    );
+  }
+  return lines;
+}
+
+export function renderMarkdown(
+  o: Options,
+  plan: Plan,
+  raw: Raw,
+  rows: Row[],
+  servers: string[],
+  elapsedMs: number,
+): string {
+  const date = new Date().toISOString();
+  const cpu = cpus();
+  const lines = [
+    `# Benchmark results ${date.slice(0, 10)}${o.quick ? ' (quick)' : ''}`,
+    '',
+    `Run at ${date} with \`npm run bench${o.quick ? ' -- --quick' : ''}\` in ${(elapsedMs / 1000).toFixed(0)} s on ` +
+      `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}.`,
+    `Servers: ${servers.join(', ')}. Repetitions: ${o.lspReps} per LSP scenario (interleaved A B A B), ${o.cliReps} per CLI tool.`,
+    `Workspaces: ${plan.workspaces.join(', ')} bundles; long bundles: ${plan.bundles.join(', ')} lines.`,
+    '',
+    'A is Policy Lens, B its peer or baseline; the ratio is A ÷ B on medians (lower is better for A).',
+    '',
+    markdownTable(rows),
+    '',
+    ...factsSection(raw, plan),
+    '',
+  ];
+  if (existsSync(ANALYSIS)) lines.push(readFileSync(ANALYSIS, 'utf8'));
+  return lines.join('\n');
+}
+
+export function writeResults(
+  o: Options,
+  plan: Plan,
+  raw: Raw,
+  rows: Row[],
+  servers: string[],
+  elapsedMs: number,
+): string[] {
+  process.stdout.write(`\n${textTable(rows)}\n`);
+  mkdirSync(o.out, { recursive: true });
+  const base = join(o.out, `${new Date().toISOString().slice(0, 10)}${o.quick ? '-quick' : ''}`);
+  writeFileSync(`${base}.md`, renderMarkdown(o, plan, raw, rows, servers, elapsedMs));
+  const json = { date: new Date().toISOString(), quick: o.quick, plan, servers, rows, raw, elapsedMs };
+  writeFileSync(`${base}.json`, JSON.stringify(json, null, 1) + '\n');
+  return [`${base}.md`, `${base}.json`];
+}

@@ -1,0 +1,36 @@
+// The shapes shared by the benchmark's runner, table builder and results writer.
+import type { Samples } from './lsp-scenarios';
+
+export interface Options {
+  quick: boolean;
+  out: string;
+  lspReps: number;
+  cliReps: number;
+  only: Set<string> | undefined;
+  profile: boolean;
+}
+
+export interface Plan {
+  workspaces: number[];
+  bundles: number[];
+  editBundles: number[];
+  opens: number;
+  edits: number;
+  requests: number;
+  wsEdits: number;
+}
+
+/** Everything measured, by scenario, then size, then tool or server. */
+export interface Raw {
+  checks: Record<string, Record<string, number | string>>;
+  cli: Record<
+    string,
+    Record<string, { wall: number[]; invalid: (number | undefined)[]; exit: (number | null)[] }>
+  >;
+  openSmall: Record<string, Samples>;
+  edits: Record<string, Record<string, Samples>>;
+  completion: Record<string, Samples>;
+  hover: Record<string, Samples>;
+  openAll: Record<string, Record<string, Samples>>;
+  wsEdit: Record<string, Record<string, Samples>>;
+}

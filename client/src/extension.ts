@@ -1,0 +1,202 @@
+// The Policy Lens extension: starts the language server, and shows the sync plan, the policy history
+// and the evaluation chain in native tree views. It activates on policy files (see `activationEvents`)
+// and on its commands and views.
+import * as vscode from 'vscode';
+import { PlanChangedNotification, type PolicyHistoryParams, type WorkspacePlan } from '../../server/src/protocol';
+import { ApiKeyStore, setApiKeyCommand, signOutCommand } from './apiKey';
+import { RestartPolicy, createLanguageClient } from './languageClient';
+import { PlanModel } from './planModel';
+import { Session } from './session';
+import { needsRestart, readSettings } from './settings';
+import { createStatusBar, showPlanInStatusBar } from './statusBar';
+import { type ApplyOptions, applyPlan, openPlanDiff } from './syncCommands';
+import { SCHEME, VirtualDocuments } from './virtualDocuments';
+import { ChainTree } from './views/chainView';
+import { HistoryTree, OPEN_VERSION_DIFF_COMMAND, openVersionDiff, verifyAuditChain } from './views/historyView';
+import { OPEN_DIFF_COMMAND, SyncTree, describePlan } from './views/syncView';
+
+/** What `activate` returns: read-only handles the extension-host tests use to look at the real views. */
+export interface PolicyLensApi {
+  session: Session;
+  plan: PlanModel;
+  syncTree: SyncTree;
+  historyTree: HistoryTree;
+  chainTree: ChainTree;
+  restartPolicy: RestartPolicy;
+  /** Resolves once the current language server is ready. */
+  ready(): Promise<void>;
+}
+
+const POLICY_LANGUAGES = new Set(['yaml', 'json', 'jsonc']);
+
+export async function activate(context: vscode.ExtensionContext): Promise<PolicyLensApi> {
+  const out = vscode.window.createOutputChannel('Policy Lens', { log: true });
+  const keys = new ApiKeyStore(context.secrets);
+  const docs = new VirtualDocuments();
+  const session = new Session();
+  const restartPolicy = new RestartPolicy(out);
+  let hasKey = Boolean(await keys.get());
+
+  const gate = () => ({ trusted: vscode.workspace.isTrusted, apiUrl: readSettings().apiUrl, hasKey });
+  const plan = new PlanModel(session, gate);
+  const syncTree = new SyncTree(plan);
+  const historyTree = new HistoryTree(session);
+  const chainTree = new ChainTree(session);
+  const syncView = vscode.window.createTreeView('policyLens.sync', { treeDataProvider: syncTree, showCollapseAll: true });
+  const historyView = vscode.window.createTreeView('policyLens.history', { treeDataProvider: historyTree });
+  const chainView = vscode.window.createTreeView('policyLens.chain', { treeDataProvider: chainTree, showCollapseAll: true });
+  const status = createStatusBar();
+
+  context.subscriptions.push(
+    out,
+    syncView,
+    historyView,
+    chainView,
+    status,
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
+  );
+
+  plan.onDidChange((p: WorkspacePlan) => {
+    const { message, description } = describePlan(p);
+    syncView.message = message;
+    syncView.description = description;
+    showPlanInStatusBar(status, p);
+    void vscode.commands.executeCommand('setContext', 'policyLens.syncState', p.state);
+  });
+  historyTree.onDidLoad((h) => {
+    historyView.description = h.policy?.name;
+    historyView.message =
+      h.state === 'ok' ? (h.events.length ? undefined : 'No recorded events.') : (h.message ?? stateMessage(h.state));
+  });
+
+  // Starting and restarting the server. Everything the server needs to know about trust and the key is
+  // fixed when it starts, so a change of either starts a fresh server.
+  let starting: Promise<void> = Promise.resolve();
+  const startServer = async () => {
+    await session.stop();
+    const settings = readSettings();
+    const client = createLanguageClient({
+      serverModule: context.asAbsolutePath('dist/server.js'),
+      settings,
+      trusted: vscode.workspace.isTrusted,
+      apiKey: vscode.workspace.isTrusted ? await keys.get() : undefined,
+      out,
+      policy: restartPolicy,
+    });
+    try {
+      await session.start(client, PlanChangedNotification);
+      out.info(`Language server started (${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace).`);
+    } catch (err) {
+      out.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    await refreshViews(false);
+  };
+  const restart = () => {
+    starting = starting.then(startServer);
+    return starting;
+  };
+
+  const refreshViews = async (reread: boolean) => {
+    await plan.refresh(reread);
+    if (chainView.visible) await chainTree.load();
+    if (historyView.visible && historyTree.target) await historyTree.load(historyTree.target);
+  };
+
+  const historyTargetFromEditor = (): PolicyHistoryParams | undefined => {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.uri.scheme !== 'file' || !POLICY_LANGUAGES.has(doc.languageId)) return undefined;
+    return { uri: doc.uri.toString() };
+  };
+
+  const reg = (id: string, fn: (...args: never[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
+  reg('policyLens.setApiKey', (key?: string) => setApiKeyCommand(keys, key));
+  reg('policyLens.signOut', () => signOutCommand(keys));
+  reg('policyLens.restartServer', () => {
+    restartPolicy.reset();
+    return restart();
+  });
+  reg('policyLens.showOutput', () => out.show());
+  reg('policyLens.sync.refresh', () => refreshViews(true));
+  reg('policyLens.sync.apply', (options?: ApplyOptions) => applyPlan(session, plan, out, options));
+  reg(OPEN_DIFF_COMMAND, (entry: Parameters<typeof openPlanDiff>[2]) => openPlanDiff(session, docs, entry));
+  reg('policyLens.history.show', async (target?: PolicyHistoryParams) => {
+    let chosen = target ?? historyTargetFromEditor();
+    if (!target) {
+      const names = plan.plan.entries.filter((e) => e.action !== 'create').map((e) => e.name);
+      if (names.length > 0) {
+        const pick = await vscode.window.showQuickPick(names, { title: 'Policy Lens: Show History', placeHolder: 'Policy' });
+        if (pick === undefined) return undefined;
+        chosen = { name: pick };
+      }
+    }
+    await vscode.commands.executeCommand('policyLens.history.focus');
+    return historyTree.load(chosen);
+  });
+  reg('policyLens.history.refresh', () => historyTree.load(historyTree.target ?? historyTargetFromEditor()));
+  reg('policyLens.history.verify', () => verifyAuditChain(session, historyTree));
+  reg(OPEN_VERSION_DIFF_COMMAND, (index: number) => openVersionDiff(historyTree, docs, index));
+  reg('policyLens.chain.refresh', () => chainTree.load());
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (needsRestart(e)) void restart();
+    }),
+    keys.onDidChange(async () => {
+      hasKey = Boolean(await keys.get());
+      void restart();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (POLICY_LANGUAGES.has(doc.languageId)) void refreshViews(false);
+    }),
+    session.onDidChangePlan(() => void refreshViews(false)),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      const target = historyTargetFromEditor();
+      if (target && historyView.visible) void historyTree.load(target);
+    }),
+    historyView.onDidChangeVisibility((e) => {
+      if (e.visible) void historyTree.load(historyTree.target ?? historyTargetFromEditor());
+    }),
+    chainView.onDidChangeVisibility((e) => {
+      if (e.visible) void chainTree.load();
+    }),
+  );
+
+  // The server re-reads the live org on its own interval; the client re-asks for the (cached) plan on
+  // the same interval so the status bar stays current even if a notification is missed.
+  const interval = readSettings().refreshIntervalSeconds;
+  if (interval > 0) {
+    const timer = setInterval(() => void plan.refresh(false), interval * 1000);
+    context.subscriptions.push({ dispose: () => clearInterval(timer) });
+  }
+  context.subscriptions.push({ dispose: () => void session.stop() });
+
+  void restart();
+  return {
+    session,
+    plan,
+    syncTree,
+    historyTree,
+    chainTree,
+    restartPolicy,
+    ready: () => starting,
+  };
+}
+
+export function deactivate(): void {
+  // Subscriptions stop the language client.
+}
+
+function stateMessage(state: string): string {
+  switch (state) {
+    case 'untrusted':
+      return 'Workspace not trusted: the live org is not contacted.';
+    case 'not-configured':
+      return 'Sync is not configured: set policyLens.apiUrl and run “Policy Lens: Set API Key”.';
+    case 'not-found':
+      return 'This policy is not in the live org yet.';
+    default:
+      return 'The live org cannot be reached.';
+  }
+}

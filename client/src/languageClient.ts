@@ -1,0 +1,131 @@
+// Starts the Policy Lens language server (dist/server.js, bundled next to the extension) and keeps it
+// running: if the process dies it is restarted, the user is told once, and a server that keeps dying is
+// left stopped instead of restarting in a loop.
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  type CloseHandlerResult,
+  ErrorAction,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { API_KEY_ENV, API_URL_ENV, type PolicyLensInitializationOptions } from '../../server/src/protocol';
+import { type Settings, SECTION } from './settings';
+
+/** Five deaths within this window and the server stays down until the user restarts it. */
+const CRASH_WINDOW_MS = 3 * 60_000;
+const MAX_RESTARTS = 4;
+
+export class RestartPolicy implements ErrorHandler {
+  private crashes: number[] = [];
+  private told = false;
+  /** How many times the server was restarted after dying, for the status and the tests. */
+  restarts = 0;
+
+  constructor(private readonly out: vscode.LogOutputChannel) {}
+
+  error(_error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
+    // A few broken messages are survivable; a stream of them means the connection is gone.
+    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+  }
+
+  closed(): CloseHandlerResult {
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);
+    this.crashes.push(now);
+    if (this.crashes.length > MAX_RESTARTS) {
+      const message = `The Policy Lens language server stopped ${this.crashes.length} times in 3 minutes and was not restarted again. Run “Policy Lens: Restart Language Server” once the cause is fixed (details in the output).`;
+      this.out.error(message);
+      void vscode.window.showErrorMessage(message, 'Show Output').then((pick) => {
+        if (pick) this.out.show();
+      });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    this.restarts++;
+    this.out.warn(`The language server stopped unexpectedly; restarting it (restart ${this.restarts}).`);
+    if (!this.told) {
+      this.told = true;
+      void vscode.window.showWarningMessage('The Policy Lens language server stopped unexpectedly and was restarted.');
+    }
+    return { action: CloseAction.Restart, handled: true };
+  }
+
+  /** A deliberate restart by the user starts the count afresh. */
+  reset(): void {
+    this.crashes = [];
+  }
+}
+
+export interface ClientInputs {
+  serverModule: string;
+  settings: Settings;
+  trusted: boolean;
+  apiKey: string | undefined;
+  out: vscode.LogOutputChannel;
+  policy: RestartPolicy;
+}
+
+export function createLanguageClient(inputs: ClientInputs): LanguageClient {
+  const { settings, trusted } = inputs;
+  // The key and URL travel in the server's environment, which no trace prints. Inherited variables are
+  // blanked so that in the editor the only key is the one in SecretStorage ("Sign Out" really signs out),
+  // and an untrusted workspace gets neither, so its server cannot reach the network.
+  const env: Record<string, string> = {
+    [API_KEY_ENV]: trusted && inputs.apiKey ? inputs.apiKey : '',
+    [API_URL_ENV]: trusted ? settings.apiUrl : '',
+    EXECLAVE_API_KEY: '',
+    EXECLAVE_BASE_URL: '',
+  };
+  const serverOptions: ServerOptions = {
+    run: { module: inputs.serverModule, transport: TransportKind.ipc, options: { env } },
+    debug: {
+      module: inputs.serverModule,
+      transport: TransportKind.ipc,
+      options: { env, execArgv: ['--nolazy', '--inspect=6011'] },
+    },
+  };
+  const initializationOptions: PolicyLensInitializationOptions = {
+    trusted,
+    apiUrl: trusted ? settings.apiUrl : '',
+    codeLens: settings.codeLens,
+    refreshIntervalSeconds: settings.refreshIntervalSeconds,
+    files: settings.files,
+  };
+  const clientOptions: LanguageClientOptions = {
+    // YAML and JSON files on disk; the server itself decides which of them are policy files (by the
+    // `policyLens.files` globs and by content), and answers the rest with nothing at little cost.
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'file', language: 'json' },
+      { scheme: 'file', language: 'jsonc' },
+      { scheme: 'untitled', language: 'yaml' },
+      { scheme: 'untitled', language: 'json' },
+    ],
+    synchronize: {
+      // Pushed configuration bypasses the middleware below, so an untrusted workspace gets none pushed:
+      // a settings change there restarts the server instead (see needsRestart).
+      configurationSection: trusted ? SECTION : undefined,
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{json,yaml,yml}'),
+    },
+    initializationOptions,
+    outputChannel: inputs.out,
+    errorHandler: inputs.policy,
+    middleware: {
+      workspace: {
+        // In an untrusted workspace the server never learns the API URL, even through configuration.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (trusted || !Array.isArray(result)) return result;
+          return result.map((value) =>
+            value && typeof value === 'object' && 'apiUrl' in value ? { ...value, apiUrl: '' } : value,
+          );
+        },
+      },
+    },
+  };
+  return new LanguageClient('policyLens', 'Policy Lens Language Server', serverOptions, clientOptions);
+}

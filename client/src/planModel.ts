@@ -1,0 +1,109 @@
+// The workspace plan as the client last received it, shared by the sync view, the status bar and Apply.
+import * as vscode from 'vscode';
+import { type WorkspacePlan, WorkspacePlanRequest } from '../../server/src/protocol';
+import type { Session } from './session';
+
+/** What the client knows before asking the server: the reasons no request may or can be sent. */
+export interface LocalGate {
+  trusted: boolean;
+  apiUrl: string;
+  hasKey: boolean;
+}
+
+export class PlanModel {
+  plan: WorkspacePlan = { state: 'not-configured', entries: [] };
+  private readonly changed = new vscode.EventEmitter<WorkspacePlan>();
+  readonly onDidChange = this.changed.event;
+  private pending: Promise<WorkspacePlan> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly session: Session,
+    private readonly gate: () => LocalGate,
+  ) {}
+
+  /**
+   * Asks the server for the plan. Calls made while one is in flight are folded into one more call after
+   * it, so a burst of saves costs two requests, not one per save.
+   */
+  refresh(reread = false): Promise<WorkspacePlan> {
+    if (this.pending) {
+      this.again = this.again || reread;
+      return this.pending;
+    }
+    this.pending = this.load(reread).finally(() => {
+      this.pending = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.refresh(true);
+      }
+    });
+    return this.pending;
+  }
+
+  private async load(reread: boolean): Promise<WorkspacePlan> {
+    const gate = this.gate();
+    let plan: WorkspacePlan;
+    if (!gate.trusted) {
+      plan = {
+        state: 'untrusted',
+        message: 'This workspace is not trusted, so Policy Lens does not contact the live org.',
+        entries: [],
+      };
+    } else if (gate.apiUrl === '' || !gate.hasKey) {
+      plan = {
+        state: 'not-configured',
+        message:
+          gate.apiUrl === ''
+            ? 'Set policyLens.apiUrl to the live org’s API to see the sync plan.'
+            : 'Run “Policy Lens: Set API Key” to see the sync plan.',
+        entries: [],
+      };
+    } else {
+      const answer = await this.session.request(WorkspacePlanRequest, { refresh: reread }, 'compute the sync plan');
+      plan = answer.ok ? answer.value : { state: 'offline', message: answer.message, entries: [] };
+    }
+    this.plan = plan;
+    this.changed.fire(plan);
+    return plan;
+  }
+}
+
+export interface PlanCounts {
+  create: number;
+  update: number;
+  delete: number;
+  noop: number;
+  changes: number;
+}
+
+export function countPlan(plan: WorkspacePlan): PlanCounts {
+  const c: PlanCounts = { create: 0, update: 0, delete: 0, noop: 0, changes: 0 };
+  for (const e of plan.entries) {
+    if (e.action === 'create') c.create++;
+    else if (e.action === 'update') c.update++;
+    else if (e.action === 'delete') c.delete++;
+    else c.noop++;
+  }
+  c.changes = c.create + c.update + c.delete;
+  return c;
+}
+
+/** "2 creates, 1 update" — the counts that the confirmation and the status bar show. */
+export function describeCounts(c: PlanCounts): string {
+  const parts: string[] = [];
+  const add = (n: number, one: string, many: string) => {
+    if (n > 0) parts.push(`${n} ${n === 1 ? one : many}`);
+  };
+  add(c.create, 'create', 'creates');
+  add(c.update, 'update', 'updates');
+  add(c.delete, 'delete', 'deletes');
+  return parts.length ? parts.join(', ') : 'no changes';
+}
+
+/** A value as one line of text for a tree item: JSON, cut short. */
+export function showValue(v: unknown): string {
+  if (v === undefined) return '(absent)';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}

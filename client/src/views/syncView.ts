@@ -1,0 +1,104 @@
+// The Sync view: the workspace plan grouped as create / update / delete / no-op. An update expands into
+// its changed fields; clicking a policy opens the diff between the live policy and the bundle. Every label
+// is a plain string (TreeItem labels and string tooltips are never rendered as markup), so text from a
+// policy cannot inject anything.
+import * as vscode from 'vscode';
+import type { PlanAction, PlanEntry, PlanFieldChange, WorkspacePlan } from '../../../server/src/protocol';
+import { type PlanModel, countPlan, describeCounts, showValue } from '../planModel';
+
+type Node =
+  | { kind: 'group'; action: PlanAction; entries: PlanEntry[] }
+  | { kind: 'entry'; entry: PlanEntry }
+  | { kind: 'field'; entry: PlanEntry; change: PlanFieldChange };
+
+const GROUPS: { action: PlanAction; label: string; icon: string; color?: string }[] = [
+  { action: 'create', label: 'Create', icon: 'diff-added', color: 'gitDecoration.addedResourceForeground' },
+  { action: 'update', label: 'Update', icon: 'diff-modified', color: 'gitDecoration.modifiedResourceForeground' },
+  { action: 'delete', label: 'Delete', icon: 'diff-removed', color: 'gitDecoration.deletedResourceForeground' },
+  { action: 'no-op', label: 'No change', icon: 'check' },
+];
+
+export const OPEN_DIFF_COMMAND = 'policyLens.sync.openDiff';
+
+export class SyncTree implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly model: PlanModel) {
+    model.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getChildren(node?: Node): Node[] {
+    const plan = this.model.plan;
+    if (!node) {
+      if (plan.state !== 'ok') return [];
+      return GROUPS.map((g) => ({
+        kind: 'group' as const,
+        action: g.action,
+        entries: plan.entries.filter((e) => e.action === g.action),
+      })).filter((g) => g.entries.length > 0);
+    }
+    if (node.kind === 'group') return node.entries.map((entry) => ({ kind: 'entry' as const, entry }));
+    if (node.kind === 'entry') return node.entry.changes.map((change) => ({ kind: 'field' as const, entry: node.entry, change }));
+    return [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const g = GROUPS.find((x) => x.action === node.action)!;
+      const item = new vscode.TreeItem(
+        `${g.label} (${node.entries.length})`,
+        node.action === 'no-op' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+      );
+      item.id = `group:${node.action}`;
+      item.iconPath = new vscode.ThemeIcon(g.icon, g.color ? new vscode.ThemeColor(g.color) : undefined);
+      item.contextValue = 'group';
+      return item;
+    }
+    if (node.kind === 'entry') {
+      const e = node.entry;
+      const item = new vscode.TreeItem(
+        e.name,
+        e.changes.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      );
+      item.id = `entry:${e.action}:${e.name}`;
+      const file = e.uri ? vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri)) : 'live only';
+      item.description = e.action === 'update' ? `${e.changes.length} field${e.changes.length === 1 ? '' : 's'} · ${file}` : file;
+      item.tooltip = `${e.action} “${e.name}” (${file})`;
+      const g = GROUPS.find((x) => x.action === e.action)!;
+      item.iconPath = new vscode.ThemeIcon(g.icon, g.color ? new vscode.ThemeColor(g.color) : undefined);
+      item.contextValue = `entry.${e.action}`;
+      item.command = { command: OPEN_DIFF_COMMAND, title: 'Open Diff', arguments: [e] };
+      return item;
+    }
+    const c = node.change;
+    const item = new vscode.TreeItem(c.path, vscode.TreeItemCollapsibleState.None);
+    item.id = `field:${node.entry.name}:${c.path}`;
+    item.description = `${showValue(c.from)} → ${showValue(c.to)}`;
+    item.tooltip = `${c.path}: ${JSON.stringify(c.from) ?? '(absent)'} → ${JSON.stringify(c.to) ?? '(absent)'}`;
+    item.iconPath = new vscode.ThemeIcon('symbol-field');
+    item.command = { command: OPEN_DIFF_COMMAND, title: 'Open Diff', arguments: [node.entry] };
+    return item;
+  }
+}
+
+/** The message above the tree and its description, from the plan's state. */
+export function describePlan(plan: WorkspacePlan): { message: string | undefined; description: string | undefined } {
+  if (plan.state !== 'ok') return { message: plan.message ?? stateText(plan), description: undefined };
+  const counts = countPlan(plan);
+  const message = plan.entries.length === 0 ? 'No policy files in this workspace.' : undefined;
+  return { message, description: `${plan.org ? `${plan.org} · ` : ''}${describeCounts(counts)}` };
+}
+
+function stateText(plan: WorkspacePlan): string {
+  switch (plan.state) {
+    case 'untrusted':
+      return 'Workspace not trusted: the live org is not contacted.';
+    case 'not-configured':
+      return 'Sync is not configured.';
+    case 'offline':
+      return 'The live org cannot be reached.';
+    default:
+      return '';
+  }
+}

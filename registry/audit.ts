@@ -1,0 +1,169 @@
+/**
+ * The audit log: every policy write appends one event in the write's own transaction, and every
+ * event is chained to its org's previous event by a SHA-256 hash. The database refuses UPDATE and
+ * DELETE on the table (see migrations/001_init.ts); the chain makes a rewrite by someone who
+ * switched those triggers off visible to `verifyChain`.
+ */
+import { canonicalJson, sha256Hex } from './canonical';
+import type { Queryable } from './db';
+
+export type EventType = 'policy.created' | 'policy.updated' | 'policy.deleted';
+export type Diff = Record<string, { from: unknown; to: unknown }>;
+
+export interface NewEvent {
+  orgId: string;
+  policyId: string;
+  eventType: EventType;
+  actorId: string;
+  changedAt: string;
+  version: number;
+  diff: Diff | null;
+  snapshot: unknown;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The hash of an event: its content and its predecessor's hash, as canonical JSON. */
+export function eventHash(event: NewEvent, prevHash: string): string {
+  return sha256Hex(canonicalJson({ ...event, prevHash }));
+}
+
+export async function appendEvent(tx: Queryable, event: NewEvent): Promise<string> {
+  const last = await tx.query<{ hash: string }>(
+    'SELECT hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1',
+    [event.orgId],
+  );
+  const prevHash = last[0]?.hash ?? GENESIS_HASH;
+  const hash = eventHash(event, prevHash);
+  await tx.query(
+    `INSERT INTO audit_events (org_id, policy_id, event_type, actor_id, changed_at, version, diff, snapshot, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)`,
+    [
+      event.orgId,
+      event.policyId,
+      event.eventType,
+      event.actorId,
+      event.changedAt,
+      event.version,
+      event.diff === null ? null : JSON.stringify(event.diff),
+      JSON.stringify(event.snapshot),
+      prevHash,
+      hash,
+    ],
+  );
+  return hash;
+}
+
+interface EventRow {
+  seq: string | number | bigint;
+  org_id: string;
+  policy_id: string;
+  event_type: EventType;
+  actor_id: string;
+  changed_at: Date | string;
+  version: number;
+  diff: Diff | null;
+  snapshot: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
+
+function contentOf(row: EventRow): NewEvent {
+  return {
+    orgId: row.org_id,
+    policyId: row.policy_id,
+    eventType: row.event_type,
+    actorId: row.actor_id,
+    changedAt: iso(row.changed_at),
+    version: row.version,
+    diff: row.diff,
+    snapshot: row.snapshot,
+  };
+}
+
+/** One history entry: the seed's four fields first, then what a client needs to cite the event. */
+export interface HistoryEvent {
+  eventType: EventType;
+  actorId: string;
+  changedAt: string;
+  diff: Diff | null;
+  seq: number;
+  policyId: string;
+  version: number;
+  hash: string;
+}
+
+/** A policy's events, oldest first; empty when the org never had that policy. */
+export async function historyOf(db: Queryable, orgId: string, policyId: string): Promise<HistoryEvent[]> {
+  const rows = await db.query<EventRow>(
+    'SELECT * FROM audit_events WHERE org_id = $1 AND policy_id = $2 ORDER BY seq',
+    [orgId, policyId],
+  );
+  return rows.map((r) => ({
+    eventType: r.event_type,
+    actorId: r.actor_id,
+    changedAt: iso(r.changed_at),
+    diff: r.diff,
+    seq: Number(r.seq),
+    policyId: r.policy_id,
+    version: r.version,
+    hash: r.hash,
+  }));
+}
+
+export interface BrokenLink {
+  seq: number;
+  policyId: string;
+  eventType: string;
+  reason: 'hash mismatch' | 'broken link';
+  expected: string;
+  actual: string;
+}
+
+export interface Verification {
+  ok: boolean;
+  checked: number;
+  head: { seq: number; hash: string } | null;
+  firstBroken: BrokenLink | null;
+}
+
+/**
+ * Walks the org's chain in order and reports the first event whose stored hash is not the hash of
+ * its content (the event was edited) or whose `prev_hash` is not its predecessor's hash (an event
+ * was removed or inserted). Reads in pages so a long history does not sit in memory at once.
+ */
+export async function verifyChain(db: Queryable, orgId: string): Promise<Verification> {
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  let after = -1;
+  let head: Verification['head'] = null;
+  let firstBroken: BrokenLink | null = null;
+  for (;;) {
+    const rows = await db.query<EventRow>(
+      'SELECT * FROM audit_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT 500',
+      [orgId, after],
+    );
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      after = seq;
+      head = { seq, hash: row.hash };
+      if (firstBroken) continue;
+      const base = { seq, policyId: row.policy_id, eventType: row.event_type };
+      if (row.prev_hash !== prev) {
+        firstBroken = { ...base, reason: 'broken link', expected: prev, actual: row.prev_hash };
+        continue;
+      }
+      const recomputed = eventHash(contentOf(row), row.prev_hash);
+      if (recomputed !== row.hash) {
+        firstBroken = { ...base, reason: 'hash mismatch', expected: recomputed, actual: row.hash };
+        continue;
+      }
+      checked++;
+      prev = row.hash;
+    }
+  }
+  return { ok: firstBroken === null, checked, head, firstBroken };
+}

@@ -1,0 +1,77 @@
+/**
+ * API keys. A key belongs to one org and carries the actor id written into audit events. Only a
+ * SHA-256 hash of the key is stored: keys are 192 random bits, so a fast hash is enough (there is
+ * nothing to brute-force), and a leaked database does not leak working keys.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { sha256Hex } from './canonical';
+import type { Queryable } from './db';
+import { ApiError, header } from './http';
+
+export interface Principal {
+  orgId: string;
+  orgName: string;
+  actorId: string;
+}
+
+export interface CreatedKey extends Principal {
+  /** The key in clear text: shown once, never stored. */
+  key: string;
+}
+
+/** Finds the org by name, creating it on first use. */
+export async function ensureOrg(db: Queryable, name: string): Promise<string> {
+  const trimmed = name.trim();
+  if (trimmed === '') throw new Error('An org name must not be empty');
+  await db.query('INSERT INTO orgs (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [randomUUID(), trimmed]);
+  const rows = await db.query<{ id: string }>('SELECT id FROM orgs WHERE name = $1', [trimmed]);
+  return rows[0]!.id;
+}
+
+/**
+ * Registers `key` (or a fresh random one) for `org`. Registering a key that already exists is a
+ * no-op when it belongs to the same org, so `--seed-key` can be passed on every start.
+ */
+export async function registerKey(db: Queryable, org: string, actor?: string, key?: string): Promise<CreatedKey> {
+  const clear = key ?? `plk_${randomBytes(24).toString('base64url')}`;
+  if (clear.length < 8) throw new Error('An API key must have at least 8 characters');
+  const orgId = await ensureOrg(db, org);
+  const keyId = randomUUID();
+  const actorId = actor?.trim() || `key_${keyId.slice(0, 8)}`;
+  await db.query(
+    `INSERT INTO api_keys (id, org_id, key_hash, key_prefix, actor_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (key_hash) DO NOTHING`,
+    [keyId, orgId, sha256Hex(clear), clear.slice(0, 8), actorId],
+  );
+  const principal = await lookup(db, clear);
+  if (!principal || principal.orgId !== orgId) throw new Error(`That key is already registered for another org`);
+  return { ...principal, key: clear };
+}
+
+async function lookup(db: Queryable, key: string): Promise<Principal | undefined> {
+  const rows = await db.query<{ org_id: string; org_name: string; actor_id: string }>(
+    `SELECT k.org_id, o.name AS org_name, k.actor_id FROM api_keys k JOIN orgs o ON o.id = k.org_id
+     WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+    [sha256Hex(key)],
+  );
+  const r = rows[0];
+  return r ? { orgId: r.org_id, orgName: r.org_name, actorId: r.actor_id } : undefined;
+}
+
+/** The key of a request: `X-API-Key`, or `Authorization: Bearer`. */
+export function keyOf(req: IncomingMessage): string | undefined {
+  const direct = header(req, 'x-api-key')?.trim();
+  if (direct) return direct;
+  const auth = header(req, 'authorization')?.trim();
+  const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
+  return m?.[1];
+}
+
+export async function authenticate(db: Queryable, req: IncomingMessage): Promise<Principal> {
+  const key = keyOf(req);
+  if (!key) throw new ApiError('UNAUTHORIZED', 'Missing API key: send X-API-Key or Authorization: Bearer <key>');
+  const principal = await lookup(db, key);
+  if (!principal) throw new ApiError('UNAUTHORIZED', 'Invalid API key');
+  return principal;
+}

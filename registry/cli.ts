@@ -1,0 +1,158 @@
+/**
+ * The command line of the registry: `policylens serve [flags]` and `node dist/registry.js [flags]`
+ * both end up here. Parses flags, then either creates a key and exits, or serves until SIGINT or
+ * SIGTERM.
+ */
+import { resolve } from 'node:path';
+import type { DbOptions } from './db';
+import { createApiKey, DEFAULT_PORT, startRegistry } from './server';
+
+export const USAGE = `Usage: policylens serve [--port N] [--host 127.0.0.1] [--data-dir DIR | --database-url URL]
+       policylens serve --create-key --org NAME [--actor ID] [--data-dir DIR | --database-url URL]
+       policylens serve --seed-key KEY --org NAME [...]   register a known key, then serve
+
+Runs the local Execlave-compatible policy registry on http://127.0.0.1:${DEFAULT_PORT}/api/v1.
+Storage: PGlite in --data-dir (default .policylens/registry), or PostgreSQL with --database-url
+(also read from POLICYLENS_DATABASE_URL).`;
+
+export interface ServeArgs {
+  port: number;
+  host: string;
+  storage: DbOptions;
+  createKey: boolean;
+  seedKey?: string;
+  org?: string;
+  actor?: string;
+  help: boolean;
+}
+
+export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): ServeArgs {
+  const out: Partial<ServeArgs> & { dataDir?: string; databaseUrl?: string } = { createKey: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--port': {
+        const v = value();
+        const port = Number(v);
+        if (!/^\d+$/.test(v) || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${v}"`);
+        out.port = port;
+        break;
+      }
+      case '--host':
+        out.host = value();
+        break;
+      case '--data-dir':
+        out.dataDir = value();
+        break;
+      case '--database-url':
+        out.databaseUrl = value();
+        break;
+      case '--create-key':
+        out.createKey = true;
+        break;
+      case '--seed-key':
+        out.seedKey = value();
+        break;
+      case '--org':
+        out.org = value();
+        break;
+      case '--actor':
+        out.actor = value();
+        break;
+      case '-h':
+      case '--help':
+        out.help = true;
+        break;
+      default:
+        throw new Error(`Unknown option ${arg}`);
+    }
+  }
+  const databaseUrl = out.databaseUrl ?? (out.dataDir === undefined ? env.POLICYLENS_DATABASE_URL || undefined : undefined);
+  if (out.databaseUrl !== undefined && out.dataDir !== undefined) throw new Error('Use --data-dir or --database-url, not both');
+  if ((out.createKey || out.seedKey !== undefined) && !out.org) throw new Error('--create-key and --seed-key need --org NAME');
+  return {
+    port: out.port ?? DEFAULT_PORT,
+    host: out.host ?? '127.0.0.1',
+    storage: databaseUrl !== undefined ? { databaseUrl } : { dataDir: resolve(cwd, out.dataDir ?? '.policylens/registry') },
+    createKey: out.createKey ?? false,
+    seedKey: out.seedKey,
+    org: out.org,
+    actor: out.actor,
+    help: out.help ?? false,
+  };
+}
+
+/** What `--database-url` looks like in a log line: the password never appears. */
+export function describeStorage(storage: DbOptions): string {
+  if (storage.databaseUrl === undefined) return `pglite ${storage.dataDir}`;
+  try {
+    const u = new URL(storage.databaseUrl);
+    if (u.password) u.password = '***';
+    return `postgres ${u.toString()}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/**
+ * Runs the command. Resolves with an exit code once it is done: immediately for `--help` and
+ * `--create-key`, on SIGINT/SIGTERM when serving.
+ */
+export async function serveMain(argv: readonly string[], io: Io, cwd = process.cwd(), env = process.env): Promise<number> {
+  let args: ServeArgs;
+  try {
+    args = parseServeArgs(argv, cwd, env);
+  } catch (e) {
+    io.err(`policylens serve: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  try {
+    if (args.createKey) {
+      const created = await createApiKey(args.storage, args.org!, args.actor);
+      io.out(created.key);
+      io.err(`Created an API key for org "${created.orgName}" (actor ${created.actorId}). It is shown only this once.`);
+      return 0;
+    }
+    const registry = await startRegistry({ ...args.storage, port: args.port, host: args.host, log: io.err });
+    if (args.seedKey !== undefined) await registry.createApiKey(args.org!, args.actor, args.seedKey);
+    io.out(`policylens registry listening on ${registry.url} (${describeStorage(args.storage)})`);
+    return await new Promise<number>((done) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        registry.close().then(
+          () => done(0),
+          (e: unknown) => {
+            io.err(`policylens serve: closing failed: ${(e as Error).message}`);
+            done(1);
+          },
+        );
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === 'EADDRINUSE'
+        ? `port ${args.port} on ${args.host} is already in use (try --port 0)`
+        : err.message || String(e);
+    io.err(`policylens serve: ${why}`);
+    return 1;
+  }
+}

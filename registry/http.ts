@@ -1,0 +1,103 @@
+/**
+ * The HTTP plumbing shared by every route: the error type that becomes the Execlave error envelope,
+ * reading a bounded JSON body, and writing JSON responses.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** At most 1 MiB per body: a policy is a few kilobytes, and a bound keeps a bad client harmless. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type ErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'INVALID_JSON'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'CONFLICT'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL_ERROR';
+
+const statusOf: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 400,
+  INVALID_JSON: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL_ERROR: 500,
+};
+
+/** Thrown anywhere below a route; the server turns it into `{error: {code, message, fields}}`. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = statusOf[code];
+  }
+}
+
+export function notFound(what = 'Policy not found'): ApiError {
+  return new ApiError('NOT_FOUND', what);
+}
+
+/** Reads the body as JSON; an empty body is `undefined`. */
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    throw new ApiError('PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    // A chunked body has no Content-Length, so the bound is also enforced while reading.
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      throw new ApiError('PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(buf);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new ApiError('INVALID_JSON', `Request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: ApiError, headers: Record<string, string> = {}): void {
+  sendJson(res, error.status, { error: { code: error.code, message: error.message, fields: error.fields } }, headers);
+}
+
+/** The first value of a header that may be repeated. */
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}

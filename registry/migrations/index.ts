@@ -1,0 +1,28 @@
+/**
+ * Applies the registry's migrations in order, each once, each in its own transaction. The same
+ * list runs on PGlite and on PostgreSQL; an advisory lock keeps two servers starting at the same
+ * time against one PostgreSQL database from applying a migration twice.
+ */
+import type { Db } from '../db';
+import * as init from './001_init';
+
+const migrations: readonly { id: string; sql: string }[] = [init];
+
+export async function migrate(db: Db): Promise<string[]> {
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const applied: string[] = [];
+  for (const m of migrations) {
+    const done = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7420)');
+      const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
+      if (rows.length > 0) return false;
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
+      return true;
+    });
+    if (done) applied.push(m.id);
+  }
+  return applied;
+}

@@ -1,0 +1,257 @@
+/**
+ * Policy writes. Each one is a single transaction that locks the org's row (so an org's writes, and
+ * with them its audit chain, are strictly ordered even with several server processes on one
+ * PostgreSQL database), checks the name, the prerequisites and the cycle rule against the
+ * committed state, writes the row and appends the audit event. Nothing is decided outside it.
+ */
+import { randomUUID } from 'node:crypto';
+import { findCycleThrough, formatCycle } from '../../server/src/core/index';
+import { appendEvent, type EventType } from '../audit';
+import type { Principal } from '../auth';
+import { canonicalJson, sha256Hex } from '../canonical';
+import type { Db, Queryable } from '../db';
+import { ApiError, notFound } from '../http';
+import { diffFields, fieldsOf, fromRow, type Policy, type PolicyFields, type PolicyRow } from './model';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string): boolean => UUID.test(s);
+
+/** Idempotency keys are honoured for a day, like most payment APIs do. */
+const IDEMPOTENCY_TTL = "interval '24 hours'";
+
+export interface WriteResult {
+  status: number;
+  policy: Policy;
+  /** True when an `Idempotency-Key` retry returned the stored first response. */
+  replayed?: boolean;
+}
+
+/** `cli-sync` when the request says it comes from sync (the seed's provenance stamp). */
+function actorFor(principal: Principal, requestMetadata: unknown): string {
+  const source = (requestMetadata as Record<string, unknown> | null | undefined)?.source;
+  return source === 'cli-sync' ? 'cli-sync' : principal.actorId;
+}
+
+async function lockOrg(tx: Queryable, orgId: string): Promise<void> {
+  await tx.query('SELECT id FROM orgs WHERE id = $1 FOR UPDATE', [orgId]);
+}
+
+async function loadForUpdate(tx: Queryable, orgId: string, id: string): Promise<Policy> {
+  if (!isUuid(id)) throw notFound();
+  const rows = await tx.query<PolicyRow>(
+    'SELECT * FROM policies WHERE org_id = $1 AND id = $2 FOR UPDATE',
+    [orgId, id],
+  );
+  if (!rows[0]) throw notFound();
+  return fromRow(rows[0]);
+}
+
+/** 412 unless `expected` (from If-Match or the body's `version`) is the current version. */
+function checkVersion(current: Policy, expected: number[] | undefined): void {
+  if (expected === undefined || expected.includes(current.version)) return;
+  throw new ApiError(
+    'PRECONDITION_FAILED',
+    `Policy was modified: expected version ${expected.join(' or ')}, current version is ${current.version}`,
+    { version: `current version is ${current.version}` },
+  );
+}
+
+/** Name uniqueness, prerequisite ids and the cycle rule, against what is committed in the org. */
+async function checkGraph(tx: Queryable, orgId: string, id: string, next: PolicyFields, before?: PolicyFields) {
+  const rows = await tx.query<{ id: string; name: string; prerequisites: string[] }>(
+    'SELECT id, name, prerequisites FROM policies WHERE org_id = $1',
+    [orgId],
+  );
+  const clash = rows.find((r) => r.name === next.name && r.id !== id);
+  if (clash) {
+    throw new ApiError('CONFLICT', `A policy named "${next.name}" already exists in this org`, {
+      name: `already used by policy ${clash.id}`,
+    });
+  }
+  const known = new Set(rows.map((r) => r.id));
+  // Ids already stored may point at a policy deleted since: that is the seed's "missing
+  // prerequisite" at runtime, and keeping them lets unrelated edits through. New ids must exist.
+  const kept = new Set(before?.prerequisites ?? []);
+  const unknown = next.prerequisites.filter((p) => !kept.has(p) && !known.has(p) && p !== id);
+  if (unknown.length > 0) {
+    throw new ApiError('VALIDATION_ERROR', 'Prerequisites must be ids of policies in this org', {
+      prerequisites: `unknown policy id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
+    });
+  }
+  const graph = new Map<string, readonly string[]>(rows.map((r) => [r.id, r.prerequisites]));
+  graph.set(id, next.prerequisites);
+  const cycle = findCycleThrough(graph, id);
+  if (cycle) {
+    const names = new Map(rows.map((r) => [r.id, r.name]));
+    names.set(id, next.name);
+    throw new ApiError('VALIDATION_ERROR', 'Policy prerequisites would introduce a cycle', {
+      prerequisites: formatCycle(cycle.map((n) => names.get(n) ?? n)),
+    });
+  }
+}
+
+const COLUMNS = `name = $3, policy_type = $4, enforcement_mode = $5, rule_definition = $6::jsonb, metadata = $7::jsonb,
+  applies_to_agents = $8::jsonb, is_active = $9, prerequisites = $10::jsonb, evaluation_order = $11, chain_trigger = $12`;
+
+function columnValues(f: PolicyFields): unknown[] {
+  return [
+    f.name,
+    f.policyType,
+    f.enforcementMode,
+    JSON.stringify(f.ruleDefinition),
+    JSON.stringify(f.metadata),
+    JSON.stringify(f.appliesToAgents),
+    f.isActive,
+    JSON.stringify(f.prerequisites),
+    f.evaluationOrder,
+    f.chainTrigger,
+  ];
+}
+
+async function record(tx: Queryable, principal: Principal, actorId: string, type: EventType, policy: Policy, diff: unknown) {
+  await appendEvent(tx, {
+    orgId: principal.orgId,
+    policyId: policy.id,
+    eventType: type,
+    actorId,
+    changedAt: type === 'policy.deleted' ? new Date().toISOString() : policy.updatedAt,
+    version: policy.version,
+    diff: diff as never,
+    snapshot: policy,
+  });
+}
+
+export async function createPolicy(
+  db: Db,
+  principal: Principal,
+  fields: PolicyFields,
+  requestBody: unknown,
+  idempotencyKey?: string,
+): Promise<WriteResult> {
+  const requestHash = sha256Hex(canonicalJson(requestBody));
+  return db.transaction(async (tx) => {
+    await lockOrg(tx, principal.orgId);
+    if (idempotencyKey !== undefined) {
+      await tx.query(`DELETE FROM idempotency_keys WHERE org_id = $1 AND created_at < now() - ${IDEMPOTENCY_TTL}`, [
+        principal.orgId,
+      ]);
+      const seen = await tx.query<{ request_hash: string; status: number; body: Policy }>(
+        'SELECT request_hash, status, body FROM idempotency_keys WHERE org_id = $1 AND key = $2',
+        [principal.orgId, idempotencyKey],
+      );
+      if (seen[0]) {
+        if (seen[0].request_hash !== requestHash) {
+          throw new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different body', {
+            'Idempotency-Key': 'reused with a different body',
+          });
+        }
+        return { status: seen[0].status, policy: seen[0].body, replayed: true };
+      }
+    }
+    const id = randomUUID();
+    await checkGraph(tx, principal.orgId, id, fields);
+    const now = new Date().toISOString();
+    const rows = await tx.query<PolicyRow>(
+      `INSERT INTO policies (id, org_id, name, policy_type, enforcement_mode, rule_definition, metadata,
+         applies_to_agents, is_active, prerequisites, evaluation_order, chain_trigger, version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10::jsonb, $11, $12, 1, $13, $13)
+       RETURNING *`,
+      [id, principal.orgId, ...columnValues(fields), now],
+    );
+    const policy = fromRow(rows[0]!);
+    await record(tx, principal, actorFor(principal, (requestBody as Record<string, unknown>).metadata), 'policy.created', policy, null);
+    if (idempotencyKey !== undefined) {
+      await tx.query(
+        'INSERT INTO idempotency_keys (org_id, key, request_hash, status, body) VALUES ($1, $2, $3, 201, $4::jsonb)',
+        [principal.orgId, idempotencyKey, requestHash, JSON.stringify(policy)],
+      );
+    }
+    return { status: 201, policy };
+  });
+}
+
+/**
+ * Replaces the policy's fields with what `nextFields(current)` returns (PUT builds them from the
+ * body alone, PATCH merges the body into the current policy). A write that changes nothing returns
+ * the policy as it is, without a new version or an audit event.
+ */
+export async function updatePolicy(
+  db: Db,
+  principal: Principal,
+  id: string,
+  nextFields: (current: Policy) => PolicyFields,
+  requestMetadata: unknown,
+  expectedVersion?: number[],
+): Promise<WriteResult> {
+  return db.transaction(async (tx) => {
+    await lockOrg(tx, principal.orgId);
+    const current = await loadForUpdate(tx, principal.orgId, id);
+    checkVersion(current, expectedVersion);
+    const next = nextFields(current);
+    const diff = diffFields(fieldsOf(current), next);
+    if (Object.keys(diff).length === 0) return { status: 200, policy: current };
+    await checkGraph(tx, principal.orgId, id, next, fieldsOf(current));
+    // Timestamps only move forward, even if the clock steps back between two writes.
+    const now = new Date(Math.max(Date.now(), Date.parse(current.updatedAt) + 1)).toISOString();
+    const rows = await tx.query<PolicyRow>(
+      `UPDATE policies SET ${COLUMNS}, version = version + 1, updated_at = $13 WHERE org_id = $1 AND id = $2 RETURNING *`,
+      [principal.orgId, id, ...columnValues(next), now],
+    );
+    const policy = fromRow(rows[0]!);
+    await record(tx, principal, actorFor(principal, requestMetadata), 'policy.updated', policy, diff);
+    return { status: 200, policy };
+  });
+}
+
+export async function deletePolicy(
+  db: Db,
+  principal: Principal,
+  id: string,
+  expectedVersion?: number[],
+): Promise<WriteResult> {
+  return db.transaction(async (tx) => {
+    await lockOrg(tx, principal.orgId);
+    const current = await loadForUpdate(tx, principal.orgId, id);
+    checkVersion(current, expectedVersion);
+    await tx.query('DELETE FROM policies WHERE org_id = $1 AND id = $2', [principal.orgId, id]);
+    await record(tx, principal, principal.actorId, 'policy.deleted', current, null);
+    return { status: 200, policy: current };
+  });
+}
+
+export async function getPolicy(db: Queryable, orgId: string, id: string): Promise<Policy> {
+  if (!isUuid(id)) throw notFound();
+  const rows = await db.query<PolicyRow>(
+    'SELECT * FROM policies WHERE org_id = $1 AND id = $2',
+    [orgId, id],
+  );
+  if (!rows[0]) throw notFound();
+  return fromRow(rows[0]);
+}
+
+export interface ListQuery {
+  name?: string;
+  policyType?: string;
+  isActive?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export async function listPolicies(db: Queryable, orgId: string, q: ListQuery): Promise<{ data: Policy[]; total: number }> {
+  const where = ['org_id = $1'];
+  const params: unknown[] = [orgId];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (q.name !== undefined) add('name = ?', q.name);
+  if (q.policyType !== undefined) add('policy_type = ?', q.policyType);
+  if (q.isActive !== undefined) add('is_active = ?', q.isActive);
+  const filter = where.join(' AND ');
+  const total = await db.query<{ n: number | string }>(`SELECT count(*)::int AS n FROM policies WHERE ${filter}`, params);
+  const rows = await db.query<PolicyRow>(
+    `SELECT * FROM policies WHERE ${filter} ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, q.limit, q.offset],
+  );
+  return { data: rows.map(fromRow), total: Number(total[0]?.n ?? 0) };
+}

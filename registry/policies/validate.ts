@@ -1,0 +1,40 @@
+/**
+ * Request bodies are checked by the engine that lint runs (`validateValue` from core), so a bundle
+ * that passes `policylens lint` is never rejected here on schema grounds, and the messages match.
+ * The API's own rules (read-only fields, prerequisites as ids of the org) come on top, in store.ts.
+ */
+import { validateValue } from '../../server/src/core/index';
+import { ApiError } from '../http';
+
+/** The key of `fields` a problem belongs to: its path, or the missing property's name. */
+function fieldOf(path: string, message: string): string {
+  if (path !== '') return path;
+  const missing = /missing required property "([^"]+)"/.exec(message);
+  return missing ? missing[1]! : 'body';
+}
+
+/** Throws a 400 with one entry per offending field when the value has error-severity problems. */
+export function assertValidPolicy(value: unknown): void {
+  const errors = validateValue(value, 'execlave').filter((p) => p.severity === 'error');
+  if (errors.length === 0) return;
+  const fields: Record<string, string> = {};
+  for (const p of errors) {
+    const key = fieldOf(p.path, p.message);
+    // Lint prints `path: message`; in `fields` the key already is the path.
+    const text = p.path !== '' && p.message.startsWith(`${p.path}: `) ? p.message.slice(p.path.length + 2) : p.message;
+    fields[key] = fields[key] ? `${fields[key]}; ${text}` : text;
+  }
+  const first = errors[0]!.message;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  throw new ApiError('VALIDATION_ERROR', `Policy failed validation: ${first}${more}`, fields);
+}
+
+/** The body must be a JSON object; anything else is a 400 before validation. */
+export function asObject(body: unknown): Record<string, unknown> {
+  if (body === undefined) throw new ApiError('INVALID_JSON', 'Request body is empty: expected a JSON object');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    const kind = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body;
+    throw new ApiError('INVALID_JSON', `Request body must be a JSON object, not ${kind}`);
+  }
+  return body as Record<string, unknown>;
+}

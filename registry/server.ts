@@ -1,0 +1,131 @@
+/**
+ * The registry's HTTP server: node:http, a small router, authentication, and one place where
+ * errors become the Execlave error envelope. Storage is opened, migrated and closed here too.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyChain } from './audit';
+import { authenticate, registerKey, type CreatedKey } from './auth';
+import { openDb, type Db, type DbOptions } from './db';
+import { ApiError, sendError, sendJson } from './http';
+import { migrate } from './migrations';
+import { policiesRoute } from './policies/routes';
+
+export type StartOptions = DbOptions & {
+  /** 0 picks a free port. Default 7420. */
+  port?: number;
+  /** Default 127.0.0.1: the registry is a development server and listens on loopback only. */
+  host?: string;
+  /** Called with one line per request that failed with a 5xx, for the server's log. */
+  log?: (line: string) => void;
+};
+
+export interface Registry {
+  /** `http://127.0.0.1:<port>`, without a trailing slash. */
+  url: string;
+  port: number;
+  storage: Db['kind'];
+  db: Db;
+  createApiKey(org: string, actor?: string, key?: string): Promise<CreatedKey>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 7420;
+
+/** Database errors a client can cause with a well-formed request, mapped to client errors. */
+function fromDbError(e: unknown): ApiError | undefined {
+  const code = (e as { code?: unknown }).code;
+  if (code === '23505') return new ApiError('CONFLICT', 'A policy with that name already exists in this org', { name: 'already used' });
+  if (code === '22P05' || code === '22021')
+    return new ApiError('VALIDATION_ERROR', 'Text values must not contain NUL characters', { body: 'contains \\u0000' });
+  return undefined;
+}
+
+async function route(db: Db, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://registry.invalid');
+  const parts = url.pathname.split('/').filter(Boolean);
+  if (parts[0] !== 'api' || parts[1] !== 'v1') throw new ApiError('NOT_FOUND', `No such route: ${url.pathname}`);
+  const [resource, ...rest] = parts.slice(2);
+  if (resource === 'health' && rest.length === 0) {
+    return sendJson(res, 200, { data: { status: 'ok', storage: db.kind } });
+  }
+  const principal = await authenticate(db, req);
+  switch (resource) {
+    case 'whoami':
+      return sendJson(res, 200, { data: principal });
+    case 'policies':
+      return policiesRoute(db, principal, req, res, rest, url);
+    case 'audit':
+      if (rest.length === 1 && rest[0] === 'verify') {
+        if (req.method !== 'GET') throw new ApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here (allowed: GET)`);
+        return sendJson(res, 200, { data: await verifyChain(db, principal.orgId) });
+      }
+      break;
+  }
+  throw new ApiError('NOT_FOUND', `No such route: ${url.pathname}`);
+}
+
+export async function startRegistry(options: StartOptions): Promise<Registry> {
+  const db = await openDb(options);
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const server = createServer((req, res) => {
+    route(db, req, res).catch((e: unknown) => {
+      const api = e instanceof ApiError ? e : fromDbError(e);
+      if (api) return sendError(res, api);
+      log(`registry: ${req.method} ${req.url} failed: ${(e as Error).stack ?? String(e)}`);
+      if (res.headersSent) return res.destroy();
+      sendError(res, new ApiError('INTERNAL_ERROR', `Internal error: ${(e as Error).message ?? String(e)}`));
+    });
+  });
+  // A client that stops mid-request must not hold a socket forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (e: unknown) => {
+    await db.close().catch(() => undefined);
+    throw e;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    storage: db.kind,
+    db,
+    createApiKey: (org, actor, key) => registerKey(db, org, actor, key),
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Creates a key against the storage directly (the server need not run): `serve --create-key`. */
+export async function createApiKey(options: DbOptions, org: string, actor?: string): Promise<CreatedKey> {
+  const db = await openDb(options);
+  try {
+    await migrate(db);
+    return await registerKey(db, org, actor);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,167 @@
+import { parseArgs } from 'node:util';
+import {
+  chainPolicyFromText,
+  chainReport,
+  ChainIndex,
+  evaluationOrder,
+  ordinal,
+  type ChainReport,
+  type ReportEntry,
+  type ReportLink,
+} from '../../core/index';
+import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+import { painter } from '../report/color';
+import type { Command } from './types';
+
+export const HELP = `Usage: policylens chain [path] [--id <name|id>] [--format text|json]
+
+Shows the evaluation order of the policy bundles under path (default: the current directory):
+prerequisites first, then evaluationOrder, then name. With --id, one policy's prerequisites and
+the policies that depend on it. The ORDER column is each policy's evaluationOrder; the rows are
+in evaluation order. Missing prerequisites are flagged.
+Exit status: 0 for a sound chain, 1 when it has a cycle or a missing prerequisite (or --id names
+no policy), 2 on a usage error.`;
+
+type Paint = ReturnType<typeof painter>;
+
+/** Reads every bundle under the paths into an index keyed by the path the report prints. */
+export function loadChain(paths: readonly string[], warn: (text: string) => void): ChainIndex {
+  const index = new ChainIndex();
+  for (const f of collectPolicyFiles(paths)) {
+    let text: string;
+    try {
+      text = readPolicyText(f.path).text;
+    } catch (e) {
+      warn(`policylens chain: ${f.display}: unreadable: ${(e as Error).message}\n`);
+      continue;
+    }
+    const policy = chainPolicyFromText(f.display, text);
+    if (policy) index.set(policy);
+  }
+  return index;
+}
+
+/** A link as the text report marks it: a plain marker that still reads without colour. */
+function linkNote(l: ReportLink): string {
+  switch (l.status) {
+    case 'missing':
+      return '✗ missing';
+    case 'self':
+      return '✗ names itself';
+    case 'inactive':
+      return '! inactive';
+    case 'unresolved':
+      return '? unresolved live id';
+    case 'live':
+      return `live policy "${l.name}"`;
+    default:
+      return '';
+  }
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => visible(r[c]).length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell + ' '.repeat(widths[c] - visible(cell).length + 2)))
+      .join('')
+      .trimEnd(),
+  );
+}
+
+/** The text without colour codes, for column widths. */
+function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[\d+m/g, '');
+}
+
+function displayName(e: ReportEntry): string {
+  return e.name || `(unnamed: ${e.uri})`;
+}
+
+/** The seed's §07 table: `ORDER  NAME  TYPE  TRIGGER  PREREQS`, then what is wrong with the chain. */
+export function formatChain(report: ChainReport, paint: Paint): string {
+  const rows = [['ORDER', 'NAME', 'TYPE', 'TRIGGER', 'PREREQS']];
+  for (const e of report.entries) {
+    const missing = e.prerequisites.filter((l) => l.status === 'missing').map((l) => l.ref);
+    let prereqs = e.prerequisites.length ? String(e.prerequisites.length) : '—';
+    if (missing.length) prereqs += ' ' + paint.red(`✗ missing: ${missing.join(', ')}`);
+    if (e.inCycle) prereqs += ' ' + paint.red('✗ cycle');
+    rows.push([String(e.evaluationOrder), displayName(e), e.policyType ?? '—', e.chainTrigger, prereqs]);
+  }
+  const lines = table(rows);
+  const problems: string[] = [];
+  for (const c of report.cycles) problems.push(`${paint.red('✗')} cycle: ${c.join(' → ')}`);
+  for (const e of report.entries)
+    for (const l of e.prerequisites) {
+      if (l.status === 'missing')
+        problems.push(`${paint.red('✗')} ${displayName(e)}: prerequisite "${l.ref}" is not a policy in the workspace`);
+      else if (l.status === 'inactive')
+        problems.push(`${paint.yellow('!')} ${displayName(e)}: prerequisite "${l.name ?? l.ref}" is inactive`);
+      else if (l.status === 'unresolved')
+        problems.push(`? ${displayName(e)}: prerequisite "${l.ref}" is a live policy id (not checked offline)`);
+    }
+  for (const n of report.duplicateNames) problems.push(`${paint.red('✗')} more than one bundle is named "${n}"`);
+  if (problems.length) lines.push('', ...problems);
+  return lines.join('\n') + '\n';
+}
+
+/** `--id`: one policy, its prerequisites and its dependents. */
+export function formatOne(report: ChainReport, entry: ReportEntry, paint: Paint): string {
+  const type = [entry.policyType, entry.chainTrigger, `evaluationOrder ${entry.evaluationOrder}`]
+    .filter(Boolean)
+    .join(' · ');
+  const lines = [
+    `${displayName(entry)}  ${paint.dim(entry.uri)}`,
+    `  evaluated ${ordinal(entry.position)} of ${report.entries.length} · ${type}${entry.inCycle ? ' · ' + paint.red('✗ on a cycle') : ''}`,
+    '',
+    `PREREQUISITES (${entry.prerequisites.length})`,
+  ];
+  const rows: string[][] = entry.prerequisites.map((l) => {
+    const note = linkNote(l);
+    const painted = l.status === 'missing' || l.status === 'self' ? paint.red(note) : note;
+    return ['  ' + l.ref, [l.uris?.join(', '), painted].filter(Boolean).join('  ')];
+  });
+  lines.push(...(rows.length ? table(rows) : ['  —']));
+  lines.push('', `DEPENDENTS (${entry.dependents.length})`);
+  const byName = new Map(report.entries.map((e) => [e.name, e]));
+  const deps = entry.dependents.map((d) => ['  ' + d, byName.get(d)?.uri ?? '']);
+  lines.push(...(deps.length ? table(deps) : ['  —']));
+  for (const c of report.cycles)
+    if (entry.inCycle && c.includes(entry.name)) lines.push('', `${paint.red('✗')} cycle: ${c.join(' → ')}`);
+  return lines.join('\n') + '\n';
+}
+
+export const chain: Command = {
+  name: 'chain',
+  summary: 'show the evaluation order of the policies and their prerequisite links',
+  help: HELP,
+  run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { id: { type: 'string' }, format: { type: 'string', default: 'text' } },
+    });
+    if (positionals.length > 1) throw new UsageError('chain takes one path');
+    const format = values.format;
+    if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}" (text or json)`);
+    const index = loadChain(positionals.length ? positionals : ['.'], io.err);
+    const report = chainReport(index, evaluationOrder(index));
+    const paint = painter(process.stdout);
+    const status = report.broken ? 1 : 0;
+    if (values.id === undefined) {
+      io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatChain(report, paint));
+      return status;
+    }
+    const entry = report.entries.find((e) => e.name === values.id);
+    if (!entry) {
+      io.err(`policylens chain: no policy named "${values.id}" in the workspace\n`);
+      return 1;
+    }
+    if (format === 'json') {
+      const dependents = report.entries.filter((e) => entry.dependents.includes(e.name));
+      io.out(JSON.stringify({ policy: entry, dependents, cycles: report.cycles.filter((c) => c.includes(entry.name)) }, null, 2) + '\n');
+    } else io.out(formatOne(report, entry, paint));
+    return status;
+  },
+};

@@ -1,0 +1,14 @@
+/** What a command may do to the outside world; main.ts owns argv, stdout and the exit code. */
+export interface CommandIO {
+  out(text: string): void;
+  err(text: string): void;
+  version: string;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  /** Returns the exit status. Throwing UsageError exits 2 with the message and the help. */
+  run(argv: string[], io: CommandIO): number | Promise<number>;
+}

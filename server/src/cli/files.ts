@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+export const POLICY_EXTENSIONS = /\.(json|ya?ml)$/i;
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', '.cache']);
+
+export interface PolicyFile {
+  /** Absolute path. */
+  path: string;
+  /** What the report prints: relative to the directory argument, as the seed's output shows. */
+  display: string;
+}
+
+export class UsageError extends Error {}
+
+/**
+ * Expands the command's path arguments into policy files: directories recursively (every .json,
+ * .yaml and .yml, sorted), files as given. Symlinked directories are followed once, so a symlink
+ * loop ends instead of recursing forever. A path that does not exist is a usage error (exit 2).
+ */
+export function collectPolicyFiles(args: readonly string[]): PolicyFile[] {
+  const out: PolicyFile[] = [];
+  const seen = new Set<string>();
+  for (const arg of args) {
+    const abs = resolve(arg);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      throw new UsageError(`cannot read ${arg}: no such file or directory`);
+    }
+    if (st.isDirectory()) walk(abs, abs, out, seen);
+    else if (!seen.has(abs)) {
+      seen.add(abs);
+      out.push({ path: abs, display: arg });
+    }
+  }
+  return out;
+}
+
+function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>): void {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return;
+  }
+  if (seen.has(real)) return;
+  seen.add(real);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const p = join(dir, name);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue; // A dangling symlink or a file removed while walking: nothing to lint.
+    }
+    if (st.isDirectory()) {
+      if (!SKIP_DIRS.has(name)) walk(base, p, out, seen);
+    } else if (POLICY_EXTENSIONS.test(name) && !seen.has(p)) {
+      seen.add(p);
+      out.push({ path: p, display: relative(base, p) || name });
+    }
+  }
+}
+
+/** Reads a file as UTF-8 text, saying whether the bytes were valid UTF-8. */
+export function readPolicyText(path: string): { text: string; invalidEncoding: boolean } {
+  const bytes = readFileSync(path);
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), invalidEncoding: false };
+  } catch {
+    return { text: new TextDecoder('utf-8').decode(bytes), invalidEncoding: true };
+  }
+}

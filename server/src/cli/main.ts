@@ -1,0 +1,66 @@
+import { lint } from './commands/lint';
+import type { Command } from './commands/types';
+import { UsageError } from './files';
+
+const VERSION = '0.1.0';
+
+/** Every command of `policylens`; each lives in its own file under commands/. */
+const COMMANDS: Command[] = [lint];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: policylens <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `policylens <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`policylens: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+      version: VERSION,
+    });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`policylens ${name}: ${err.message}\n\n${command.help}\n`);
+      return 2;
+    }
+    process.stderr.write(`policylens ${name}: ${err.message}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`policylens: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

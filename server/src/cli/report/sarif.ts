@@ -1,0 +1,79 @@
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import { findingDocUrl, type Finding } from '../../core/index';
+import type { FileResult } from './types';
+
+const LEVEL: Record<Finding['severity'], Result.level> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  hint: 'note',
+};
+
+/**
+ * SARIF 2.1.0 for code scanning: one rule per finding code with its help page, one result per
+ * finding with a region (one-based lines and columns), file URIs relative to the checkout root.
+ */
+export function formatSarif(
+  results: readonly FileResult[],
+  version: string,
+  toUri: (file: string) => string,
+): string {
+  const rules: ReportingDescriptor[] = [];
+  const ruleIndex = new Map<string, number>();
+  const out: Result[] = [];
+  for (const r of results) {
+    for (const f of r.findings) {
+      if (!ruleIndex.has(f.code)) {
+        ruleIndex.set(f.code, rules.length);
+        rules.push({
+          id: f.code,
+          name: f.code
+            .replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())
+            .replace(/^\w/, (c) => c.toUpperCase()),
+          shortDescription: { text: `Policy Lens ${f.code}` },
+          helpUri: findingDocUrl(f.code),
+          defaultConfiguration: { level: LEVEL[f.severity] },
+        });
+      }
+      const a = r.lines.positionAt(f.span.start);
+      const b = r.lines.positionAt(Math.max(f.span.end, f.span.start));
+      out.push({
+        ruleId: f.code,
+        ruleIndex: ruleIndex.get(f.code),
+        level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: toUri(r.file), uriBaseId: '%SRCROOT%' },
+              region: {
+                startLine: a.line + 1,
+                startColumn: a.character + 1,
+                endLine: b.line + 1,
+                endColumn: b.character + 1,
+              },
+            },
+          },
+        ],
+      });
+    }
+  }
+  const log: Log = {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Policy Lens',
+            informationUri: 'https://github.com/policy-lens/policy-lens',
+            version,
+            rules,
+          },
+        },
+        results: out,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

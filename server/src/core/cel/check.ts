@@ -1,0 +1,128 @@
+import { Environment, type TypeCheckResult } from '@marcbachmann/cel-js';
+import { nearest } from '../suggest';
+import { CEL_CONTEXTS, CEL_PLACE, type CelContextId } from './context';
+
+/** One problem in a CEL expression, at offsets of the expression string itself. */
+export interface CelIssue {
+  code: 'cel/syntax' | 'cel/unknown-variable' | 'cel/type' | 'cel/not-boolean';
+  severity: 'error' | 'warning';
+  message: string;
+  start: number;
+  end: number;
+  /** The whole expression with the problem repaired, when there is an obvious repair. */
+  replacements?: { expression: string; title: string }[];
+}
+
+export interface CelCheck {
+  issues: CelIssue[];
+  /** The result type the checker inferred (`bool`, `int`, `dyn`), when the expression checks. */
+  type?: string;
+}
+
+const environments = new Map<CelContextId, Environment>();
+
+/** One CEL environment per documented context, built on first use. */
+function environmentFor(context: CelContextId): Environment {
+  let env = environments.get(context);
+  if (!env) {
+    env = new Environment();
+    for (const v of CEL_CONTEXTS[context]) env.registerVariable(v.name, v.type);
+    environments.set(context, env);
+  }
+  return env;
+}
+
+interface CelError {
+  name?: string;
+  code?: string;
+  summary?: string;
+  message?: string;
+  range?: { start: number; end: number };
+}
+
+/** Expressions past this size are not type-checked: a policy expression is a line or two. */
+const MAX_EXPRESSION = 20_000;
+
+/**
+ * Parses and type-checks an expression against a product's documented context with a real CEL
+ * implementation. The checker stops at the first unknown variable, so each one found is declared
+ * as `dyn` and the check repeats: every unknown variable is reported, and the result type is
+ * still inferred.
+ */
+export function checkCel(expression: string, context: CelContextId): CelCheck {
+  const issues: CelIssue[] = [];
+  if (expression.length > MAX_EXPRESSION) return { issues };
+  const known = CEL_CONTEXTS[context].map((v) => v.name);
+  let env = environmentFor(context);
+  for (let round = 0; round < 20; round++) {
+    let result: TypeCheckResult;
+    try {
+      result = env.check(expression);
+    } catch (e) {
+      // The library reports problems in its result; a throw is a bug there, not in the policy.
+      const err = e as CelError;
+      issues.push({
+        code: 'cel/syntax',
+        severity: 'error',
+        message: `invalid CEL expression: ${err.summary ?? err.message ?? String(e)}`,
+        start: 0,
+        end: expression.length,
+      });
+      return { issues };
+    }
+    if (result.valid) {
+      const type = result.type;
+      if (type && type !== 'bool' && type !== 'dyn')
+        issues.push({
+          code: 'cel/not-boolean',
+          severity: 'error',
+          message: `the expression evaluates to ${type}, but ${CEL_PLACE[context]} must evaluate to a boolean`,
+          start: 0,
+          end: expression.length,
+        });
+      return { issues, type };
+    }
+    const err = (result.error ?? {}) as CelError;
+    const range = err.range ?? { start: 0, end: expression.length };
+    const summary = err.summary ?? err.message?.split('\n')[0] ?? 'invalid expression';
+    if (err.name === 'ParseError') {
+      issues.push({
+        code: 'cel/syntax',
+        severity: 'error',
+        message: `CEL syntax error: ${summary}`,
+        start: range.start,
+        end: range.end,
+      });
+      return { issues };
+    }
+    if (err.code === 'unknown_variable') {
+      const name = expression.slice(range.start, range.end);
+      const near = nearest(name, known);
+      const candidates = [...near];
+      // Preloop's simple evaluator lets `amount` stand for `args.amount`; CEL does not.
+      if (context === 'preloop') candidates.push(`args.${name}`);
+      issues.push({
+        code: 'cel/unknown-variable',
+        severity: 'warning',
+        message: `unknown variable "${name}"${near.length ? `; did you mean "${near[0]}"?` : ''} (${CEL_PLACE[context]} know: ${known.join(', ')})`,
+        start: range.start,
+        end: range.end,
+        replacements: candidates.map((c) => ({
+          expression: expression.slice(0, range.start) + c + expression.slice(range.end),
+          title: `Replace "${name}" with "${c}"`,
+        })),
+      });
+      env = env.clone().registerVariable(name, 'dyn');
+      continue;
+    }
+    issues.push({
+      code: 'cel/type',
+      severity: 'warning',
+      message: `CEL type error: ${summary}`,
+      start: range.start,
+      end: range.end,
+    });
+    return { issues };
+  }
+  return { issues };
+}

@@ -1,0 +1,9 @@
+// The prerequisite chain across a workspace. `findCycleThrough`, `formatCycle` and `Graph` are
+// exported from core/index.ts directly (the registry uses them); the rest comes through here.
+export { findCycleThroughEdge, cyclicComponents } from './cycles';
+export * from './policy';
+export * from './workspace';
+export * from './order';
+export * from './findings';
+export * from './report';
+export * from './navigation';

@@ -1,0 +1,110 @@
+import { detectDialect } from '../dialects';
+import { languageOf, locate, ParsedDocument, type AstNode } from '../parse';
+import { LineIndex, type Span } from '../text';
+
+/** The default of `evaluationOrder` and `chainTrigger` (execlave-policy-chaining §02). */
+export const DEFAULT_EVALUATION_ORDER = 100;
+export const DEFAULT_CHAIN_TRIGGER = 'all_passed';
+
+/** One entry of `prerequisites` as written: the reference and its index in the array. */
+export interface PrerequisiteRef {
+  ref: string;
+  index: number;
+}
+
+/**
+ * What the chain needs to know about one policy file. Only the facts are read eagerly; positions
+ * come from the document's positioned tree on first use, so a workspace of valid files never
+ * builds one.
+ */
+export interface ChainPolicy {
+  uri: string;
+  /** The bundle's `name`, when it is a non-empty string. */
+  name: string | undefined;
+  policyType: string | undefined;
+  /** As written, or the default. */
+  chainTrigger: string;
+  evaluationOrder: number;
+  isActive: boolean;
+  /** The string entries of `prerequisites`; other values are schema findings, not chain links. */
+  prerequisites: PrerequisiteRef[];
+  doc: ParsedDocument;
+  lines: LineIndex;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The chain facts of a parsed document, or undefined when it is not an Execlave bundle (only
+ * bundles chain; Preloop and Agent Sentinel documents have no prerequisites).
+ */
+export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: string): ChainPolicy | undefined {
+  const value = doc.value;
+  if (!isObj(value)) return undefined;
+  const dialect = dialectId ?? detectDialect(value, uri).id;
+  if (dialect !== 'execlave') return undefined;
+  const prerequisites: PrerequisiteRef[] = [];
+  if (Array.isArray(value.prerequisites))
+    value.prerequisites.forEach((ref, index) => {
+      if (typeof ref === 'string' && ref) prerequisites.push({ ref, index });
+    });
+  const order = value.evaluationOrder;
+  return {
+    uri,
+    name: typeof value.name === 'string' && value.name ? value.name : undefined,
+    policyType: typeof value.policyType === 'string' ? value.policyType : undefined,
+    chainTrigger: typeof value.chainTrigger === 'string' ? value.chainTrigger : DEFAULT_CHAIN_TRIGGER,
+    evaluationOrder: typeof order === 'number' && Number.isFinite(order) ? order : DEFAULT_EVALUATION_ORDER,
+    isActive: value.isActive !== false,
+    prerequisites,
+    doc,
+    lines: new LineIndex(doc.text),
+  };
+}
+
+/** Parses a file's text for the chain alone (no schema validation): what the workspace scan does. */
+export function chainPolicyFromText(uri: string, text: string): ChainPolicy | undefined {
+  if (!text.trim() || text.includes('\u0000')) return undefined;
+  return chainPolicyOf(uri, new ParsedDocument(text, languageOf(uri)));
+}
+
+function spanOf(node: AstNode | null | undefined): Span | undefined {
+  return node ? { start: node.offset, end: node.end } : undefined;
+}
+
+/** Where the `name` value is, for definitions, lenses and duplicate-name findings. */
+export function nameSpan(policy: ChainPolicy): Span | undefined {
+  const { node, depth } = locate(policy.doc.root, ['name']);
+  return depth === 1 ? spanOf(node) : undefined;
+}
+
+/** Where the `index`-th entry of `prerequisites` is. */
+export function prerequisiteSpan(policy: ChainPolicy, index: number): Span | undefined {
+  const { node, depth } = locate(policy.doc.root, ['prerequisites', index]);
+  return depth === 2 ? spanOf(node) : undefined;
+}
+
+/** The prerequisite entry under an offset (for definition and completion), if any. */
+export function prerequisiteAt(
+  policy: ChainPolicy,
+  offset: number,
+): (PrerequisiteRef & { span: Span }) | undefined {
+  const { node, depth } = locate(policy.doc.root, ['prerequisites']);
+  if (depth !== 1 || node?.type !== 'array') return undefined;
+  const index = node.items.findIndex((it) => offset >= it.offset && offset <= it.end);
+  const item = node.items[index];
+  if (!item || item.type !== 'string') return undefined;
+  return { ref: item.value, index, span: { start: item.offset, end: item.end } };
+}
+
+/** True when the offset is on the `name` value. */
+export function isOnName(policy: ChainPolicy, offset: number): boolean {
+  const span = nameSpan(policy);
+  return !!span && offset >= span.start && offset <= span.end;
+}
+
+/** A UUID, the shape of a live policy id (`3f0c6a52-8d1e-4b7a-9c11-2f5d0e7a9b44`). */
+export function looksLikeId(ref: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
+}

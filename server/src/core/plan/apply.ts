@@ -1,0 +1,167 @@
+/**
+ * Applies a plan through the live-org port, step by step in the plan's order, and reports each step.
+ * Nothing is re-planned here: the steps written are exactly the steps the user reviewed, and a policy
+ * that changed since the plan is refused by the server (If-Match) and left alone.
+ */
+import { isConnectionFailure, LiveOrgError, type LiveOrg } from '../ports';
+import { canonicalJson, sha256Hex } from './hash';
+import { comparable, SYNC_SOURCE } from './normalize';
+import { prerequisiteRefs } from './plan';
+import type { PlanStep, SyncPlan } from './types';
+
+export interface StepResult {
+  step: PlanStep;
+  ok: boolean;
+  /** The live id written (or the one that would have been). */
+  liveId?: string;
+  /** Why the step was not applied, one line; or a note on a success ("already applied"). */
+  message?: string;
+}
+
+export interface ApplyReport {
+  /** One result per step that changes something, in plan order. */
+  results: StepResult[];
+  applied: number;
+  failed: number;
+}
+
+/**
+ * The `Idempotency-Key` of a create: the same plan creating the same policy always sends the same
+ * key, so a create retried after a lost response (in this run or a re-run of the same plan) is answered
+ * from the server's idempotency store instead of creating a duplicate.
+ */
+export function idempotencyKey(fingerprint: string, name: string, attempt = 1): string {
+  const key = `policylens-sync-${sha256Hex(`${fingerprint}\n${name}`).slice(0, 40)}`;
+  return attempt === 1 ? key : `${key}-${attempt}`;
+}
+
+/** The body a step writes: provenance stamped, prerequisite names turned into live ids. */
+export function bodyToWrite(step: PlanStep, idOf: (ref: string) => string): Record<string, unknown> {
+  const body = { ...(step.body ?? {}) };
+  const meta = body.metadata;
+  body.metadata = {
+    ...(typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? meta : {}),
+    source: SYNC_SOURCE,
+  };
+  if (Array.isArray(body.prerequisites)) body.prerequisites = prerequisiteRefs(body).map(idOf);
+  return body;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof LiveOrgError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function applyPlan(plan: SyncPlan, org: LiveOrg): Promise<ApplyReport> {
+  const ids = new Map(Object.entries(plan.liveIds));
+  const failedNames = new Set<string>();
+  const results: StepResult[] = [];
+  let stopped: string | undefined;
+  const idOf = (ref: string) => ids.get(ref) ?? ref;
+
+  for (const step of plan.steps) {
+    if (step.action === 'no-op') continue;
+    const fail = (message: string) => {
+      failedNames.add(step.name);
+      results.push({ step, ok: false, ...(step.liveId ? { liveId: step.liveId } : {}), message });
+    };
+    if (stopped) {
+      fail(`not attempted: ${stopped}`);
+      continue;
+    }
+    if (step.problems.length) {
+      fail(step.problems.join('; '));
+      continue;
+    }
+    const blocked = prerequisiteRefs(step.body ?? {}).find((ref) => failedNames.has(ref));
+    if (blocked) {
+      fail(`prerequisite "${blocked}" was not applied`);
+      continue;
+    }
+    try {
+      results.push(await applyStep(step, plan.fingerprint, org, idOf, ids));
+    } catch (err) {
+      fail(describe(err));
+      if (isConnectionFailure(err)) stopped = `stopped after an earlier failure (${describe(err)})`;
+    }
+    if (!results[results.length - 1].ok) failedNames.add(step.name);
+  }
+  const applied = results.filter((r) => r.ok).length;
+  return { results, applied, failed: results.length - applied };
+}
+
+async function applyStep(
+  step: PlanStep,
+  fingerprint: string,
+  org: LiveOrg,
+  idOf: (ref: string) => string,
+  ids: Map<string, string>,
+): Promise<StepResult> {
+  if (step.action === 'create') {
+    const body = bodyToWrite(step, idOf);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { policy, replayed } = await org.createPolicy(body, {
+          idempotencyKey: idempotencyKey(fingerprint, step.name, attempt),
+        });
+        // A replay answers with the policy an earlier run created. If that policy has been deleted
+        // since, the replay created nothing, so ask again under a fresh key.
+        if (replayed && attempt < 3 && !(await org.getPolicy(policy.id))) continue;
+        ids.set(step.name, policy.id);
+        return { step, ok: true, liveId: policy.id };
+      } catch (err) {
+        if (err instanceof LiveOrgError && err.kind === 'conflict')
+          return {
+            step,
+            ok: false,
+            message: `not created: ${err.message} (the live org changed since the plan; run sync again)`,
+          };
+        throw err;
+      }
+    }
+  }
+  const id = step.liveId!;
+  const seen = step.liveVersion;
+  try {
+    if (step.action === 'update') {
+      const body = bodyToWrite(step, idOf);
+      await org.updatePolicy(id, body, seen === undefined ? {} : { ifMatch: seen });
+      return { step, ok: true, liveId: id };
+    }
+    await org.deletePolicy(id, seen === undefined ? {} : { ifMatch: seen });
+    return { step, ok: true, liveId: id };
+  } catch (err) {
+    if (!(err instanceof LiveOrgError)) throw err;
+    if (step.action === 'delete' && err.kind === 'not-found')
+      return { step, ok: true, liveId: id, message: 'already gone' };
+    if (err.kind === 'precondition') {
+      // A retried write whose first attempt did land also gets a 412: if the policy now holds exactly
+      // what this step writes, the step is done.
+      if (step.action === 'update') {
+        const now = await org.getPolicy(id).catch(() => undefined);
+        const nameOf = (ref: string) => ref;
+        if (
+          now &&
+          canonicalJson(comparable(now, nameOf)) ===
+            canonicalJson(comparable(bodyToWrite(step, idOf), nameOf))
+        )
+          return { step, ok: true, liveId: id, message: 'already applied' };
+      }
+      const current = err.currentVersion !== undefined ? `, now version ${err.currentVersion}` : '';
+      return {
+        step,
+        ok: false,
+        liveId: id,
+        message: `refused: changed in the live org since the plan (the plan saw version ${seen}${current}); left alone`,
+      };
+    }
+    if (err.kind === 'not-found')
+      return {
+        step,
+        ok: false,
+        liveId: id,
+        message: 'refused: deleted from the live org since the plan; left alone',
+      };
+    throw err;
+  }
+}

@@ -1,0 +1,9 @@
+/** Sync plans: desired bundles vs live policies → create / update / no-op / delete, and applying them. */
+export * from './types';
+export { planSync, planFingerprint, prerequisiteRefs } from './plan';
+export { diffValues, formatChange, showValue, showShort } from './diff';
+export { comparable, withDefaults, WRITABLE_FIELDS, FIELD_DEFAULTS, SYNC_SOURCE } from './normalize';
+export { applyPlan, bodyToWrite, idempotencyKey, type ApplyReport, type StepResult } from './apply';
+export { formatPlan, formatApplyReport, lensTitle } from './print';
+export { desiredFromAnalysis, type DesiredOutcome } from './desired';
+export { sha256Hex, canonicalJson, sameJson } from './hash';

@@ -1,0 +1,112 @@
+/**
+ * `planSync(desired, live)`: the declared bundles against the live org's policies, matched by name,
+ * as an ordered list of create / update / no-op (and, with `prune`, delete) steps with field diffs.
+ */
+import { diffValues } from './diff';
+import { canonicalJson, sha256Hex } from './hash';
+import { comparable, withDefaults } from './normalize';
+import { orderSteps } from './order';
+import type { DesiredBundle, LiveOrgPolicy, PlanOptions, PlanStep, SyncPlan } from './types';
+
+/** Bumped whenever the plan's meaning changes, so an old fingerprint can never match a new plan. */
+const PLAN_FORMAT = 1;
+
+/** Everything a plan is computed from, hashed: the same inputs always give the same fingerprint. */
+export function planFingerprint(
+  desired: readonly DesiredBundle[],
+  live: readonly LiveOrgPolicy[],
+  options: PlanOptions,
+): string {
+  const input = {
+    format: PLAN_FORMAT,
+    prune: options.prune === true,
+    keep: [...(options.keep ?? [])].sort(),
+    desired: [...desired]
+      .map((d) => ({ name: d.name, file: d.file, value: d.value }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : 1)),
+    live: [...live].sort((a, b) => (a.id < b.id ? -1 : 1)),
+  };
+  return sha256Hex(canonicalJson(input));
+}
+
+export function planSync(
+  desired: readonly DesiredBundle[],
+  live: readonly LiveOrgPolicy[],
+  options: PlanOptions = {},
+): SyncPlan {
+  const problems: string[] = [];
+  const liveByName = new Map<string, LiveOrgPolicy>();
+  const liveById = new Map<string, LiveOrgPolicy>();
+  for (const p of live) {
+    liveById.set(p.id, p);
+    if (!liveByName.has(p.name)) liveByName.set(p.name, p);
+    else problems.push(`the live org has more than one policy named "${p.name}"; only the first is compared`);
+  }
+  const desiredByName = new Map<string, DesiredBundle>();
+  for (const d of desired) {
+    const first = desiredByName.get(d.name);
+    if (first) problems.push(`"${d.name}" is declared by both ${first.file} and ${d.file}`);
+    else desiredByName.set(d.name, d);
+  }
+
+  // A prerequisite reference, whether an id or a name, stands for a policy name; references that
+  // match nothing stay as written and compare unequal to anything.
+  const nameOf = (ref: string): string => liveById.get(ref)?.name ?? ref;
+
+  const steps: PlanStep[] = [];
+  for (const d of desiredByName.values()) {
+    const current = liveByName.get(d.name);
+    const stepProblems = [];
+    for (const ref of prerequisiteRefs(d.value)) {
+      if (!liveById.has(ref) && !liveByName.has(ref) && !desiredByName.has(ref))
+        stepProblems.push(`prerequisite "${ref}" is neither a live policy nor declared by a bundle`);
+      else if (ref === d.name || liveById.get(ref)?.name === d.name)
+        stepProblems.push(`"${d.name}" names itself as a prerequisite`);
+    }
+    const body = withDefaults(d.value);
+    const base = { name: d.name, file: d.file, ...(d.uri ? { uri: d.uri } : {}) };
+    if (!current) {
+      steps.push({ action: 'create', ...base, changes: [], body, problems: stepProblems });
+      continue;
+    }
+    const changes = diffValues(comparable(current, nameOf), comparable(d.value, nameOf));
+    steps.push({
+      action: changes.length ? 'update' : 'no-op',
+      ...base,
+      liveId: current.id,
+      ...(typeof current.version === 'number' ? { liveVersion: current.version } : {}),
+      changes,
+      ...(changes.length ? { body } : {}),
+      problems: changes.length ? stepProblems : [],
+    });
+  }
+  if (options.prune) {
+    const keep = new Set(options.keep ?? []);
+    for (const p of live) {
+      if (desiredByName.has(p.name) || keep.has(p.name) || liveByName.get(p.name) !== p) continue;
+      steps.push({
+        action: 'delete',
+        name: p.name,
+        liveId: p.id,
+        ...(typeof p.version === 'number' ? { liveVersion: p.version } : {}),
+        changes: [],
+        problems: [],
+      });
+    }
+  }
+  const ordered = orderSteps(steps, (step) =>
+    prerequisiteRefs(step.body ?? {}).map((ref) => liveById.get(ref)?.name ?? ref),
+  );
+  return {
+    steps: ordered,
+    fingerprint: planFingerprint(desired, live, options),
+    pending: ordered.filter((s) => s.action !== 'no-op').length,
+    problems,
+    liveIds: Object.fromEntries([...liveByName].map(([name, p]) => [name, p.id])),
+  };
+}
+
+export function prerequisiteRefs(value: Record<string, unknown>): string[] {
+  const p = value.prerequisites;
+  return Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : [];
+}

@@ -1,0 +1,95 @@
+/**
+ * The plan and the apply report as text, in the format of execlave-policy-as-code.txt §04:
+ *
+ *   Plan:
+ *     + create  "Require approval for file writes"  (production-guardrails.json)
+ *     ~ update  "Block PII exfiltration"            (data-access.yaml)
+ *         enforcementMode: "log_only" → "block"
+ *     = no-op   "Rate limit external calls"         (already in sync)
+ *
+ *   2 changes pending. Re-run with --apply to apply.
+ */
+import type { ApplyReport } from './apply';
+import { formatChange, showShort } from './diff';
+import type { PlanStep, SyncPlan } from './types';
+
+const MARK: Record<PlanStep['action'], string> = {
+  create: '+ create',
+  update: '~ update',
+  'no-op': '= no-op ',
+  delete: '- delete',
+};
+
+function where(step: PlanStep): string {
+  if (step.action === 'no-op') return '(already in sync)';
+  if (step.action === 'delete') return '(no bundle declares it)';
+  return `(${step.file})`;
+}
+
+/** `n changes` with the right plural. */
+function changes(n: number): string {
+  return `${n} ${n === 1 ? 'change' : 'changes'}`;
+}
+
+export function formatPlan(plan: SyncPlan): string {
+  const lines: string[] = [];
+  for (const p of plan.problems) lines.push(`! ${p}`);
+  if (plan.problems.length) lines.push('');
+  lines.push('Plan:');
+  const width = Math.max(0, ...plan.steps.map((s) => JSON.stringify(s.name).length));
+  for (const step of plan.steps) {
+    const quoted = JSON.stringify(step.name);
+    lines.push(`  ${MARK[step.action]}  ${quoted.padEnd(width)}  ${where(step)}`);
+    for (const c of step.changes) lines.push(`      ${formatChange(c)}`);
+    for (const p of step.problems) lines.push(`      ! ${p}`);
+  }
+  if (!plan.steps.length) lines.push('  (no policies declared)');
+  lines.push('');
+  lines.push(
+    plan.pending
+      ? `${changes(plan.pending)} pending. Re-run with --apply to apply.`
+      : 'No changes pending: the live org is in sync.',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+const DONE: Record<PlanStep['action'], string> = {
+  create: 'created',
+  update: 'updated',
+  delete: 'deleted',
+  'no-op': 'in sync',
+};
+
+/**
+ *   Applied:
+ *     ✓ created  pol_01j...  "Require approval for file writes"
+ *     ✗ refused  pol_02j...  "Block PII exfiltration"  (changed in the live org since the plan …)
+ */
+export function formatApplyReport(report: ApplyReport): string {
+  const lines: string[] = ['Applied:'];
+  const idWidth = Math.max(1, ...report.results.map((r) => (r.liveId ?? '-').length));
+  for (const r of report.results) {
+    const id = (r.liveId ?? '-').padEnd(idWidth);
+    const name = JSON.stringify(r.step.name);
+    if (r.ok) lines.push(`  ✓ ${DONE[r.step.action]}  ${id}  ${name}${r.message ? `  (${r.message})` : ''}`);
+    else lines.push(`  ✗ failed   ${id}  ${name}  (${r.step.action}: ${r.message ?? 'failed'})`);
+  }
+  if (!report.results.length) lines.push('  (nothing to apply: the live org is in sync)');
+  if (report.failed) {
+    lines.push('');
+    lines.push(
+      `${report.applied} applied, ${report.failed} not applied. Run sync again to see what is left to do.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The CodeLens title of one step: `~ update: enforcementMode log_only → block (+2 more)`. */
+export function lensTitle(step: PlanStep, org: string): string {
+  if (step.action === 'create') return `+ create in ${org}`;
+  if (step.action === 'no-op') return '= in sync';
+  if (step.action === 'delete') return `- delete from ${org}`;
+  const [first, ...more] = step.changes;
+  const head = `~ update: ${first.path} ${showShort(first.from)} → ${showShort(first.to)}`;
+  return more.length ? `${head} (+${more.length} more)` : head;
+}

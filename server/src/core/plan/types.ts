@@ -1,0 +1,72 @@
+/** The data a sync plan is made of: plain values in, plain values out. */
+
+/** A bundle file as the workspace declares it (already parsed and found valid). */
+export interface DesiredBundle {
+  /** The policy's `name`: the key that matches a bundle to a live policy. */
+  name: string;
+  /** The file as the plan prints it (relative to the synced path, or the base name). */
+  file: string;
+  /** The document URI, when the caller has one (the language server). */
+  uri?: string;
+  /** The bundle's parsed value. */
+  value: Record<string, unknown>;
+}
+
+/** A policy as an Execlave-compatible API returns it. Unknown extra fields are ignored. */
+export interface LiveOrgPolicy {
+  id: string;
+  name: string;
+  /** The write version (`ETag`); absent on servers that do not version policies. */
+  version?: number;
+  [field: string]: unknown;
+}
+
+export type PlanAction = 'create' | 'update' | 'no-op' | 'delete';
+
+/** One changed value of an update; `path` is dotted (`ruleDefinition.tools[1]`). Absent = not set. */
+export interface FieldChange {
+  path: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface PlanStep {
+  action: PlanAction;
+  name: string;
+  /** The bundle's file (absent for a `delete`). */
+  file?: string;
+  uri?: string;
+  /** The live policy this step updates or deletes, and the version the plan saw. */
+  liveId?: string;
+  liveVersion?: number;
+  /** What changes, field by field; empty except for `update`. */
+  changes: FieldChange[];
+  /**
+   * What `apply` writes (create / update): the bundle with defaults filled in. Its `prerequisites` are
+   * still references (names or ids); they become live ids at apply time, when every create before
+   * this step has an id.
+   */
+  body?: Record<string, unknown>;
+  /** Reasons this step cannot be applied as planned (an unknown prerequisite, a cycle). */
+  problems: string[];
+}
+
+export interface SyncPlan {
+  /** In the order `apply` runs them: creates and updates (prerequisites first), deletes, no-ops. */
+  steps: PlanStep[];
+  /** SHA-256 of everything the plan was computed from (desired contents, live contents and versions). */
+  fingerprint: string;
+  /** How many steps change something (create, update, delete). */
+  pending: number;
+  /** Problems of the plan as a whole (a name declared by two bundles). */
+  problems: string[];
+  /** Live policy ids by name, as the plan saw them: apply turns prerequisite names into ids with it. */
+  liveIds: Record<string, string>;
+}
+
+export interface PlanOptions {
+  /** Add a `delete` for every live policy that no bundle declares. */
+  prune?: boolean;
+  /** Names never pruned (bundles the caller could not plan, e.g. invalid files being edited). */
+  keep?: readonly string[];
+}

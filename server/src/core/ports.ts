@@ -1,0 +1,102 @@
+/**
+ * Interfaces the engine needs from the outside world. Core never opens a socket or a file itself: a
+ * front end hands in an implementation (server/src/live for a real org, a fake in unit tests).
+ */
+import type { LiveOrgPolicy } from './plan/types';
+
+/** Why a live-org call failed, so callers can react without parsing messages. */
+export type LiveErrorKind =
+  /** No API URL or no key. */
+  | 'not-configured'
+  /** The key would travel in clear text to a non-loopback host. */
+  | 'insecure'
+  /** 401/403: the key was refused. */
+  | 'unauthorized'
+  /** DNS failure, connection refused or reset. */
+  | 'unreachable'
+  | 'tls'
+  | 'timeout'
+  /** 412: the policy changed since the version the caller saw. */
+  | 'precondition'
+  /** 409: a name already taken, or an idempotency key reused with another body. */
+  | 'conflict'
+  | 'not-found'
+  /** 400: the server refused the body. */
+  | 'validation'
+  /** 429 or 5xx after the retries ran out, or a response that is not the API's shape. */
+  | 'server';
+
+export class LiveOrgError extends Error {
+  constructor(
+    readonly kind: LiveErrorKind,
+    /** One line, safe to show: never contains the API key. */
+    message: string,
+    readonly status?: number,
+    /** The policy's current version, when a 412 said so. */
+    readonly currentVersion?: number,
+  ) {
+    super(message);
+    this.name = 'LiveOrgError';
+  }
+}
+
+/** True for failures that make every further request pointless (the org cannot be talked to). */
+export function isConnectionFailure(err: unknown): boolean {
+  return (
+    err instanceof LiveOrgError &&
+    ['not-configured', 'insecure', 'unauthorized', 'unreachable', 'tls', 'timeout', 'server'].includes(
+      err.kind,
+    )
+  );
+}
+
+/** One event of a policy's history (execlave-policy-as-code.txt §05). */
+export interface LiveHistoryEvent {
+  eventType: string;
+  actorId: string;
+  changedAt: string;
+  diff: Record<string, { from?: unknown; to?: unknown }> | null;
+  version?: number;
+  seq?: number;
+  policyId?: string;
+  hash?: string;
+  [field: string]: unknown;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  head?: { seq: number; hash: string } | null;
+  firstBroken?: {
+    seq: number;
+    policyId?: string;
+    eventType?: string;
+    reason: string;
+    expected?: string;
+    actual?: string;
+  } | null;
+}
+
+/** The live org: an Execlave-compatible policies API. Every method throws LiveOrgError on failure. */
+export interface LiveOrg {
+  /** A short label of the org for messages and CodeLens (`acme on 127.0.0.1:7420`). */
+  readonly label: string;
+  /** Every policy of the org, all pages. */
+  listPolicies(): Promise<LiveOrgPolicy[]>;
+  getPolicy(id: string): Promise<LiveOrgPolicy | undefined>;
+  /** `replayed` is true when the server answered from its idempotency store instead of creating. */
+  createPolicy(
+    body: Record<string, unknown>,
+    options: { idempotencyKey: string },
+  ): Promise<{ policy: LiveOrgPolicy; replayed: boolean }>;
+  /** Replaces the policy; `ifMatch` is the version the caller saw (412 → `precondition`). */
+  updatePolicy(
+    id: string,
+    body: Record<string, unknown>,
+    options: { ifMatch?: number },
+  ): Promise<LiveOrgPolicy>;
+  deletePolicy(id: string, options: { ifMatch?: number }): Promise<void>;
+  /** Oldest first. */
+  history(id: string): Promise<LiveHistoryEvent[]>;
+  verifyAudit(): Promise<AuditVerification>;
+}

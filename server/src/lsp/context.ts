@@ -1,0 +1,67 @@
+import type {
+  CancellationToken,
+  ClientCapabilities,
+  CodeLens,
+  Connection,
+  FileEvent,
+  ServerCapabilities,
+} from 'vscode-languageserver';
+import type { DiagnosticsProvider, DocumentStore, PolicyDocument } from './documents';
+import type { Runtime } from './runtime';
+import type { Settings } from './settings';
+
+/** Lenses for a document; the one `textDocument/codeLens` handler concatenates every provider's. */
+export interface CodeLensProvider {
+  id: string;
+  provide(doc: PolicyDocument, token: CancellationToken): CodeLens[] | Promise<CodeLens[]>;
+  /** Fills in a lens returned without a command (optional; lenses should carry `data.provider`). */
+  resolve?(lens: CodeLens, token: CancellationToken): CodeLens | Promise<CodeLens>;
+}
+
+export type CommandHandler = (args: unknown[], token: CancellationToken) => unknown;
+
+/** Everything a feature may use. Built once by `startServer` and handed to every feature. */
+export interface ServerContext {
+  connection: Connection;
+  runtime: Runtime;
+  documents: DocumentStore;
+  settings: {
+    current(): Settings;
+    onDidChange(listener: (s: Settings) => void): void;
+  };
+  diagnostics: {
+    addProvider(provider: DiagnosticsProvider): void;
+    /** Recomputes and republishes one document's diagnostics soon (if it is an open policy file). */
+    refresh(uri: string): void;
+    refreshAll(): void;
+  };
+  codeLens: {
+    register(provider: CodeLensProvider): void;
+    readonly providers: readonly CodeLensProvider[];
+  };
+  commands: {
+    register(id: string, handler: CommandHandler): void;
+    readonly handlers: ReadonlyMap<string, CommandHandler>;
+  };
+  files: {
+    /** Every `workspace/didChangeWatchedFiles` change, after the server's own handling. */
+    onDidChange(listener: (changes: FileEvent[]) => void): void;
+    /** Hands changes to every listener (called by the one didChangeWatchedFiles handler). */
+    emit(changes: FileEvent[]): void;
+  };
+  /** The client's capabilities (available once `initialize` arrived). */
+  clientCapabilities(): ClientCapabilities;
+  /** Workspace folder URIs from `initialize` (the root URI when the client sends no folders). */
+  workspaceFolders(): string[];
+  log(message: string): void;
+}
+
+/**
+ * A piece of the server: what it announces in `initialize`, and the handlers it registers. Features
+ * are listed in `server.ts`; adding one is one line there.
+ */
+export interface Feature {
+  name: string;
+  capabilities?(client: ClientCapabilities): ServerCapabilities;
+  register(ctx: ServerContext): void;
+}

@@ -1,0 +1,96 @@
+import type { Connection } from 'vscode-languageserver';
+import { toDiagnostic } from './convert';
+import type { DocumentStore } from './documents';
+import type { Runtime } from './runtime';
+
+/** The debounce after a keystroke is twice the document's recent analysis time, within these bounds. */
+const MIN_DELAY_MS = 5;
+const MAX_DELAY_MS = 150;
+/** A document that is not (yet) a policy file is only sniffed, and only once typing pauses. */
+const SNIFF_DELAY_MS = 300;
+
+interface Pending {
+  handle: unknown;
+  /** When the first change of this burst arrived: a long burst is still checked now and then. */
+  since: number;
+}
+
+/**
+ * Computes and publishes diagnostics of open documents. A change schedules a run after a short,
+ * adaptive delay; a newer change replaces the pending run, and a run always analyses the document's
+ * current version, so outdated results are never computed or published.
+ */
+export class DiagnosticsScheduler {
+  private readonly pending = new Map<string, Pending>();
+  /** URIs whose last publication was non-empty, so that they can be cleared later. */
+  private readonly published = new Set<string>();
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly store: DocumentStore,
+    private readonly runtime: Runtime,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** The delay before the next run for this document. */
+  delayFor(uri: string): number {
+    const td = this.store.textDocuments.get(uri);
+    if (td && !this.store.isPolicyKnown(uri)) return SNIFF_DELAY_MS;
+    return Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, Math.round(2 * this.store.costOf(uri))));
+  }
+
+  /** Schedules a run: at once for a document seen for the first time, otherwise debounced. */
+  schedule(uri: string): void {
+    const first = !this.seen.has(uri);
+    this.seen.add(uri);
+    const now = this.runtime.now();
+    const old = this.pending.get(uri);
+    if (old) this.runtime.clearTimeout(old.handle);
+    const since = old?.since ?? now;
+    const delay = first ? 0 : this.delayFor(uri);
+    // A burst of keystrokes postpones the run, but never by more than a few delays in total.
+    const wait = Math.max(0, Math.min(delay, since + Math.max(4 * delay, 50) - now));
+    const handle = this.runtime.setTimeout(() => this.run(uri), wait);
+    this.pending.set(uri, { handle, since });
+  }
+
+  /** Recomputes now-ish without counting as a keystroke (used when other files changed). */
+  refresh(uri: string): void {
+    this.store.invalidateFindings(uri);
+    if (this.store.textDocuments.get(uri)) this.schedule(uri);
+  }
+
+  refreshAll(): void {
+    for (const td of this.store.textDocuments.all()) this.refresh(td.uri);
+  }
+
+  private run(uri: string): void {
+    this.pending.delete(uri);
+    try {
+      const doc = this.store.get(uri);
+      if (!doc) {
+        if (this.published.has(uri)) this.clear(uri);
+        return;
+      }
+      const findings = doc.findings();
+      const linesOf = (other: string) => this.store.linesOf(other);
+      const diagnostics = findings.map((f) => toDiagnostic(f, doc.lines, linesOf));
+      if (diagnostics.length) this.published.add(uri);
+      else this.published.delete(uri);
+      void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    } catch (e) {
+      this.log(`diagnostics of ${uri} failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  /** Cancels pending work and publishes an empty list (closed or deleted file). */
+  clear(uri: string, forget = false): void {
+    const old = this.pending.get(uri);
+    if (old) this.runtime.clearTimeout(old.handle);
+    this.pending.delete(uri);
+    this.published.delete(uri);
+    if (forget) this.seen.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+}

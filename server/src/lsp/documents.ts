@@ -1,0 +1,229 @@
+import type { TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  analyze,
+  languageOf,
+  LineIndex,
+  looksLikePolicy,
+  ParsedDocument,
+  type Analysis,
+  type Finding,
+} from '../core/index';
+import { FileMatcher, isYamlOrJsonName, pathOf } from './settings';
+
+/** Files above this size are never sniffed: a policy is a few KB, and sniffing must cost nothing. */
+const MAX_SNIFF_LENGTH = 512 * 1024;
+
+/** An open policy document at one version, with its analysis computed once and then cached. */
+export interface PolicyDocument {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
+  readonly languageId: string;
+  readonly textDocument: TextDocument;
+  /** The file name handed to the engine (decides YAML or JSON). */
+  readonly fileName: string;
+  /** The dialect a `policyLens.dialects` glob forces, if any. */
+  readonly dialectOverride: string | undefined;
+  /** The engine's analysis of this version (cached). */
+  readonly analysis: Analysis;
+  readonly lines: LineIndex;
+  /** The analysis findings plus every diagnostics provider's findings (cached per version). */
+  findings(): Finding[];
+}
+
+/** Adds findings to an open document's diagnostics (cross-file chain checks, for example). */
+export interface DiagnosticsProvider {
+  id: string;
+  provide(doc: PolicyDocument): Finding[];
+}
+
+interface Entry {
+  /** Sticky: once seen as a policy, a document stays one until it is closed. */
+  policy: boolean;
+  sniffed?: { version: number; result: boolean };
+  cached?: CachedDocument;
+  /** Moving average of the analysis time of this document, in ms, for the adaptive debounce. */
+  costMs: number;
+  generation: number;
+}
+
+class CachedDocument implements PolicyDocument {
+  private analysisValue: Analysis | undefined;
+  private findingsValue: { generation: number; findings: Finding[] } | undefined;
+  constructor(
+    readonly textDocument: TextDocument,
+    readonly fileName: string,
+    readonly dialectOverride: string | undefined,
+    private readonly store: DocumentStore,
+    private readonly entry: Entry,
+  ) {}
+  get uri(): string {
+    return this.textDocument.uri;
+  }
+  get version(): number {
+    return this.textDocument.version;
+  }
+  get languageId(): string {
+    return this.textDocument.languageId;
+  }
+  get text(): string {
+    return this.textDocument.getText();
+  }
+  get analysis(): Analysis {
+    if (!this.analysisValue) {
+      const started = performance.now();
+      this.analysisValue = analyze(this.text, { fileName: this.fileName, dialect: this.dialectOverride });
+      const took = performance.now() - started;
+      this.entry.costMs = this.entry.costMs ? this.entry.costMs * 0.6 + took * 0.4 : took;
+    }
+    return this.analysisValue;
+  }
+  get lines(): LineIndex {
+    return this.analysis.lines;
+  }
+  findings(): Finding[] {
+    if (this.findingsValue?.generation !== this.entry.generation) {
+      const extra: Finding[] = [];
+      for (const p of this.store.providers) {
+        try {
+          extra.push(...p.provide(this));
+        } catch (e) {
+          this.store.log(`diagnostics provider ${p.id} failed on ${this.uri}: ${(e as Error).stack ?? e}`);
+        }
+      }
+      this.findingsValue = {
+        generation: this.entry.generation,
+        findings: extra.length ? [...this.analysis.findings, ...extra] : this.analysis.findings,
+      };
+    }
+    return this.findingsValue.findings;
+  }
+}
+
+/**
+ * The open documents the server knows, which of them are policy files, and their cached analyses.
+ * Every handler goes through here instead of parsing text itself.
+ */
+export class DocumentStore {
+  readonly providers: DiagnosticsProvider[] = [];
+  private readonly entries = new Map<string, Entry>();
+  private readonly textSources: ((uri: string) => string | undefined)[] = [];
+
+  constructor(
+    readonly textDocuments: TextDocuments<TextDocument>,
+    private matcher: FileMatcher,
+    readonly log: (message: string) => void,
+  ) {}
+
+  /** New settings: re-decide which open documents are policy files. */
+  setMatcher(matcher: FileMatcher): void {
+    this.matcher = matcher;
+    for (const e of this.entries.values()) {
+      e.policy = false;
+      e.sniffed = undefined;
+      e.cached = undefined;
+    }
+  }
+
+  forget(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  private entry(uri: string): Entry {
+    let e = this.entries.get(uri);
+    if (!e) {
+      e = { policy: false, costMs: 0, generation: 0 };
+      this.entries.set(uri, e);
+    }
+    return e;
+  }
+
+  /** Whether an open document is a policy file: by its path, a dialect glob, or its content. */
+  isPolicy(td: TextDocument): boolean {
+    const e = this.entry(td.uri);
+    if (e.policy) return true;
+    if (this.matcher.isPolicyPath(td.uri) || this.matcher.dialectFor(td.uri)) return (e.policy = true);
+    if (!isYamlOrJsonName(td.uri) && !/^(yaml|json|jsonc)$/.test(td.languageId)) return false;
+    if (e.sniffed?.version === td.version) return e.sniffed.result;
+    const text = td.getText();
+    let result = false;
+    if (text.length <= MAX_SNIFF_LENGTH && text.trim()) {
+      const fileName = fileNameOf(td);
+      result = looksLikePolicy(new ParsedDocument(text, languageOf(fileName)).value, fileName);
+    }
+    e.sniffed = { version: td.version, result };
+    if (result) e.policy = true;
+    return result;
+  }
+
+  /** Whether a document is known to be a policy file without sniffing its content (cheap). */
+  isPolicyKnown(uri: string): boolean {
+    return !!this.entries.get(uri)?.policy || this.matchesPolicyGlobs(uri);
+  }
+
+  /** The open policy document at its current version, or undefined (not open, or not a policy). */
+  get(uri: string): PolicyDocument | undefined {
+    const td = this.textDocuments.get(uri);
+    if (!td || !this.isPolicy(td)) return undefined;
+    const e = this.entry(uri);
+    if (e.cached?.version !== td.version || e.cached.textDocument !== td)
+      e.cached = new CachedDocument(td, fileNameOf(td), this.matcher.dialectFor(uri), this, e);
+    return e.cached;
+  }
+
+  /** Every open policy document. */
+  all(): PolicyDocument[] {
+    const out: PolicyDocument[] = [];
+    for (const td of this.textDocuments.all()) {
+      const d = this.get(td.uri);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  /** The recent analysis time of a document in ms (0 when unknown). */
+  costOf(uri: string): number {
+    return this.entries.get(uri)?.costMs ?? 0;
+  }
+
+  /** Drops the cached provider findings of a document, so the next `findings()` asks again. */
+  invalidateFindings(uri: string): void {
+    this.entry(uri).generation++;
+  }
+
+  /** The engine's analysis of a file that is not open (not cached). */
+  analyzeText(uri: string, text: string): Analysis {
+    return analyze(text, { fileName: pathOf(uri), dialect: this.matcher.dialectFor(uri) });
+  }
+
+  /** Whether a URI (open or not) is a policy file by the settings' globs. */
+  matchesPolicyGlobs(uri: string): boolean {
+    return this.matcher.isPolicyPath(uri) || !!this.matcher.dialectFor(uri);
+  }
+
+  /** Lets a feature that indexes closed files provide their text (for ranges of related info). */
+  addTextSource(source: (uri: string) => string | undefined): void {
+    this.textSources.push(source);
+  }
+
+  /** Line tables of a URI: an open document's, or a registered text source's. */
+  linesOf(uri: string): LineIndex | undefined {
+    const open = this.get(uri);
+    if (open) return open.lines;
+    const td = this.textDocuments.get(uri);
+    if (td) return new LineIndex(td.getText());
+    for (const source of this.textSources) {
+      const text = source(uri);
+      if (text !== undefined) return new LineIndex(text);
+    }
+    return undefined;
+  }
+}
+
+/** The name the engine sees: the URI's path, with `.json` added for JSON documents without one. */
+function fileNameOf(td: TextDocument): string {
+  const path = pathOf(td.uri);
+  if (/^jsonc?$/.test(td.languageId) && !/\.jsonc?$/i.test(path)) return `${path}.json`;
+  return path;
+}

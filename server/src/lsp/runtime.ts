@@ -1,0 +1,23 @@
+/**
+ * What the language server needs from its host, passed into `startServer`. `main.ts` builds the Node
+ * version; tests can hand in fakes instead of patching modules.
+ */
+export interface FileSystem {
+  /** The text of a file, or undefined when it cannot be read. */
+  readFile(uri: string): Promise<string | undefined>;
+  exists(uri: string): Promise<boolean>;
+  /**
+   * The URIs of the files under a folder whose URI `accept`s, skipping `node_modules` and hidden
+   * folders, at most `limit` of them.
+   */
+  listFiles(folderUri: string, accept: (uri: string) => boolean, limit?: number): Promise<string[]>;
+}
+
+export interface Runtime {
+  fs: FileSystem;
+  env: Record<string, string | undefined>;
+  /** A monotonic clock in milliseconds, for the adaptive debounce. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}

@@ -1,0 +1,146 @@
+import {
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeResult,
+  type ServerCapabilities,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeLensProvider, CommandHandler, Feature, ServerContext } from './context';
+import { DiagnosticsScheduler } from './diagnostics';
+import { DocumentStore } from './documents';
+import type { Runtime } from './runtime';
+import { defaultSettings, FileMatcher, readSettings, type Settings } from './settings';
+import { codeActionFeature } from './handlers/codeAction';
+import { codeLensFeature } from './handlers/codeLens';
+import { completionFeature } from './handlers/completion';
+import { didChangeWatchedFilesFeature } from './handlers/didChangeWatchedFiles';
+import { documentSymbolFeature } from './handlers/documentSymbol';
+import { executeCommandFeature } from './handlers/executeCommand';
+import { foldingRangeFeature } from './handlers/foldingRange';
+import { hoverFeature } from './handlers/hover';
+
+/**
+ * Every feature of the server. Adding one is one line here: it announces its capabilities and
+ * registers its handlers and providers on the shared context (see docs/decisions/lsp.md).
+ */
+export const FEATURES: Feature[] = [
+  completionFeature,
+  hoverFeature,
+  codeActionFeature,
+  executeCommandFeature,
+  documentSymbolFeature,
+  foldingRangeFeature,
+  codeLensFeature,
+  didChangeWatchedFilesFeature,
+];
+
+/** Merges capability objects one level deep (so two features can both add to `workspace`). */
+function mergeCapabilities(into: ServerCapabilities, more: ServerCapabilities): void {
+  const target = into as Record<string, unknown>;
+  for (const [k, v] of Object.entries(more)) {
+    const old = target[k];
+    if (old && v && typeof old === 'object' && typeof v === 'object' && !Array.isArray(v))
+      target[k] = { ...old, ...v };
+    else target[k] = v;
+  }
+}
+
+/** Wires the language server onto a connection. `main.ts` passes the Node runtime. */
+export function startServer(connection: Connection, runtime: Runtime, features: Feature[] = FEATURES): ServerContext {
+  const log = (message: string) => connection.console.log(message);
+  const textDocuments = new TextDocuments(TextDocument);
+  let settings: Settings = defaultSettings();
+  let folders: string[] = [];
+  let client: ClientCapabilities = {};
+  const settingsListeners: ((s: Settings) => void)[] = [];
+  const fileListeners: Parameters<ServerContext['files']['onDidChange']>[0][] = [];
+  const codeLensProviders: CodeLensProvider[] = [];
+  const commandHandlers = new Map<string, CommandHandler>();
+
+  const store = new DocumentStore(textDocuments, new FileMatcher(settings, () => folders), log);
+  const scheduler = new DiagnosticsScheduler(connection, store, runtime, log);
+
+  const ctx: ServerContext = {
+    connection,
+    runtime,
+    documents: store,
+    settings: { current: () => settings, onDidChange: (l) => settingsListeners.push(l) },
+    diagnostics: {
+      addProvider: (p) => store.providers.push(p),
+      refresh: (uri) => scheduler.refresh(uri),
+      refreshAll: () => scheduler.refreshAll(),
+    },
+    codeLens: { register: (p) => codeLensProviders.push(p), providers: codeLensProviders },
+    commands: { register: (id, h) => commandHandlers.set(id, h), handlers: commandHandlers },
+    files: {
+      onDidChange: (l) => fileListeners.push(l),
+      emit: (changes) => {
+        for (const l of fileListeners) {
+          try {
+            l(changes);
+          } catch (e) {
+            log(`a file-change listener failed: ${(e as Error).stack ?? e}`);
+          }
+        }
+      },
+    },
+    clientCapabilities: () => client,
+    workspaceFolders: () => folders,
+    log,
+  };
+
+  function applySettings(raw: unknown): void {
+    settings = readSettings(raw, settings);
+    store.setMatcher(new FileMatcher(settings, () => folders));
+    for (const l of settingsListeners) l(settings);
+    scheduler.refreshAll();
+  }
+
+  // Deleted files lose their diagnostics even when the editor still shows them.
+  ctx.files.onDidChange((changes) => {
+    for (const c of changes) if (c.type === FileChangeType.Deleted) scheduler.clear(c.uri);
+  });
+  for (const f of features) f.register(ctx);
+
+  connection.onInitialize((params): InitializeResult => {
+    client = params.capabilities;
+    folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    if (params.initializationOptions) applySettings(params.initializationOptions);
+    const capabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    };
+    for (const f of features) if (f.capabilities) mergeCapabilities(capabilities, f.capabilities(client));
+    return { capabilities, serverInfo: { name: 'policy-lens' } };
+  });
+
+  connection.onInitialized(() => {
+    if (client.workspace?.configuration) void pullSettings();
+  });
+
+  async function pullSettings(): Promise<void> {
+    try {
+      const [section] = await connection.workspace.getConfiguration([{ section: 'policyLens' }]);
+      if (section && typeof section === 'object') applySettings(section);
+    } catch (e) {
+      log(`reading the policyLens settings failed: ${(e as Error).message}`);
+    }
+  }
+
+  connection.onDidChangeConfiguration((params) => {
+    const pushed = (params.settings as Record<string, unknown> | null | undefined)?.policyLens;
+    if (pushed && typeof pushed === 'object') applySettings(pushed);
+    else if (client.workspace?.configuration) void pullSettings();
+  });
+
+  textDocuments.onDidChangeContent((e) => scheduler.schedule(e.document.uri));
+  textDocuments.onDidClose((e) => {
+    scheduler.clear(e.document.uri, true);
+    store.forget(e.document.uri);
+  });
+  textDocuments.listen(connection);
+  connection.listen();
+  return ctx;
+}

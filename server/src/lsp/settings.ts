@@ -1,0 +1,79 @@
+import picomatch from 'picomatch';
+import { URI } from 'vscode-uri';
+
+/** The `policyLens.*` settings the server reads. */
+export interface Settings {
+  /** Globs of the files that are policy files whatever their content. */
+  files: string[];
+  /** `{ glob: dialectId }`: files matching the glob are read as that dialect, without detection. */
+  dialects: Record<string, string>;
+}
+
+export const DEFAULT_FILES = ['**/policies/**/*.{json,yaml,yml}', '**/*.policy.{json,yaml,yml}'];
+
+export function defaultSettings(): Settings {
+  return { files: [...DEFAULT_FILES], dialects: {} };
+}
+
+/** Reads the settings object a client sends (initializationOptions or the `policyLens` section). */
+export function readSettings(raw: unknown, base: Settings = defaultSettings()): Settings {
+  const obj = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const files = Array.isArray(obj.files) ? obj.files.filter((x): x is string => typeof x === 'string') : base.files;
+  const dialects: Record<string, string> = {};
+  const rawDialects = obj.dialects && typeof obj.dialects === 'object' ? obj.dialects : base.dialects;
+  for (const [glob, id] of Object.entries(rawDialects as Record<string, unknown>))
+    if (typeof id === 'string') dialects[glob] = id;
+  return { files, dialects };
+}
+
+/**
+ * Compiled matchers for the settings. A URI is tested by its path relative to each workspace folder
+ * and by its absolute path, so `policies/**` and `**∕policies/**` both work as users expect.
+ */
+export class FileMatcher {
+  private readonly files: (p: string) => boolean;
+  private readonly dialects: { test: (p: string) => boolean; id: string }[];
+
+  constructor(
+    settings: Settings,
+    private readonly folders: () => string[],
+  ) {
+    const opts = { dot: true };
+    this.files = settings.files.length ? picomatch(settings.files, opts) : () => false;
+    this.dialects = Object.entries(settings.dialects).map(([glob, id]) => ({ test: picomatch(glob, opts), id }));
+  }
+
+  private candidates(uri: string): string[] {
+    const path = pathOf(uri);
+    const out = [path, path.replace(/^\/+/, '')];
+    for (const folder of this.folders()) {
+      const base = pathOf(folder).replace(/\/+$/, '') + '/';
+      if (path.startsWith(base)) out.push(path.slice(base.length));
+    }
+    return out;
+  }
+
+  isPolicyPath(uri: string): boolean {
+    return this.candidates(uri).some((p) => this.files(p));
+  }
+
+  /** The dialect a `policyLens.dialects` glob forces on this URI, if any. */
+  dialectFor(uri: string): string | undefined {
+    if (!this.dialects.length) return undefined;
+    const cands = this.candidates(uri);
+    return this.dialects.find((d) => cands.some((p) => d.test(p)))?.id;
+  }
+}
+
+export function pathOf(uri: string): string {
+  try {
+    return URI.parse(uri).path;
+  } catch {
+    return uri;
+  }
+}
+
+/** True for the file names whose content the server may sniff (YAML and JSON). */
+export function isYamlOrJsonName(uri: string): boolean {
+  return /\.(ya?ml|json|jsonc)$/i.test(pathOf(uri));
+}

@@ -1,0 +1,39 @@
+// The extension activates by itself in a workspace with policy files, and contributes what it says.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, api, waitFor } from './helpers';
+
+describe('activation', () => {
+  it('activates on a workspace with policy files, without being asked', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, 'the extension is installed');
+    await waitFor('the extension to activate', () => ext.isActive);
+  });
+
+  it('registers its commands', async () => {
+    await api();
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of [
+      'policyLens.setApiKey',
+      'policyLens.signOut',
+      'policyLens.sync.apply',
+      'policyLens.sync.refresh',
+      'policyLens.history.show',
+      'policyLens.history.verify',
+      'policyLens.chain.refresh',
+      'policyLens.restartServer',
+    ]) {
+      assert.ok(commands.includes(id), `command ${id} is registered`);
+    }
+  });
+
+  it('declares its settings with descriptions', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const props = ext.packageJSON.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>;
+    for (const key of ['files', 'apiUrl', 'codeLens.enabled', 'refreshIntervalSeconds', 'trace.server']) {
+      const p = props[`policyLens.${key}`];
+      assert.ok(p, `policyLens.${key} is contributed`);
+      assert.ok((p.description ?? p.markdownDescription ?? '').length > 20, `policyLens.${key} has a description`);
+    }
+  });
+});

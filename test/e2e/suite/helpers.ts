@@ -1,0 +1,59 @@
+// Shared helpers of the extension-host tests: the extension's API, the fixture workspace, and waiting
+// for something the editor does asynchronously (polling with a deadline, never a fixed sleep).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { PolicyLensApi } from '../../../client/src/extension';
+
+export const EXTENSION_ID = 'policy-lens.policy-lens';
+
+/** What the runner tells the tests, through the code-server process's environment. */
+export const env = {
+  registryUrl: process.env.POLICYLENS_E2E_REGISTRY_URL ?? '',
+  apiKey: process.env.POLICYLENS_E2E_API_KEY ?? '',
+  userDataDir: process.env.POLICYLENS_E2E_USER_DATA ?? '',
+  serverBuilt: process.env.POLICYLENS_E2E_SERVER === '1',
+};
+
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the fixture workspace is open');
+  return folder.uri;
+}
+
+export function fixture(rel: string): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), rel);
+}
+
+export async function api(): Promise<PolicyLensApi> {
+  const ext = vscode.extensions.getExtension<PolicyLensApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+  const exports = ext.isActive ? ext.exports : await ext.activate();
+  await exports.ready();
+  return exports;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function open(rel: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(fixture(rel));
+  return vscode.window.showTextDocument(doc);
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('policyLens').update(key, value, vscode.ConfigurationTarget.Global);
+}
