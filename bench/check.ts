@@ -11,10 +11,14 @@ export interface CheckResult extends Record<string, number | string> {
   validFlagged: number;
 }
 
-export async function checkServer(spec: ServerSpec, check: WorkspaceManifest): Promise<CheckResult> {
+export async function checkServer(
+  spec: ServerSpec,
+  check: WorkspaceManifest,
+  timeoutMs = 30_000,
+): Promise<CheckResult> {
   const planted = check.files.filter((f) => f.error).length;
   // openAll itself waits for an error on every planted file, so a server that misses one times out.
-  const r = await openAll(spec, check, 30_000).catch((e: unknown) => {
+  const r = await openAll(spec, check, timeoutMs).catch((e: unknown) => {
     throw new Error(
       `${spec.name} did not report the planted schema errors, so comparing against it would be worthless: ` +
         (e instanceof Error ? e.message : String(e)),

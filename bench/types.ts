@@ -14,6 +14,9 @@ export interface Plan {
   workspaces: number[];
   bundles: number[];
   editBundles: number[];
+  /** Workspace sizes of the open-all and CLI scenarios. */
+  openAll: number[];
+  cli: number[];
   opens: number;
   edits: number;
   requests: number;

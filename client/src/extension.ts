@@ -23,6 +23,8 @@ export interface PolicyLensApi {
   historyTree: HistoryTree;
   chainTree: ChainTree;
   restartPolicy: RestartPolicy;
+  /** Whether a key is stored (never the key itself). */
+  hasApiKey(): Promise<boolean>;
   /** Resolves once the current language server is ready. */
   ready(): Promise<void>;
 }
@@ -180,6 +182,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     historyTree,
     chainTree,
     restartPolicy,
+    hasApiKey: async () => Boolean(await keys.get()),
     ready: () => starting,
   };
 }

@@ -1,3 +1,4 @@
+import { chain } from './commands/chain';
 import { lint } from './commands/lint';
 import type { Command } from './commands/types';
 import { UsageError } from './files';
@@ -5,7 +6,7 @@ import { UsageError } from './files';
 const VERSION = '0.1.0';
 
 /** Every command of `policylens`; each lives in its own file under commands/. */
-const COMMANDS: Command[] = [lint];
+const COMMANDS: Command[] = [lint, chain];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

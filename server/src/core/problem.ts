@@ -11,7 +11,12 @@ export type FixSpec =
   | { kind: 'removeKey'; title?: string; preferred?: boolean }
   | { kind: 'removeItem'; title?: string; preferred?: boolean }
   | { kind: 'addKeys'; entries: [string, unknown][]; title?: string; preferred?: boolean }
-  | { kind: 'wrapInArray'; title?: string; preferred?: boolean };
+  | { kind: 'wrapInArray'; title?: string; preferred?: boolean }
+  /**
+   * Several repairs as one fix, each at its own path from the document root (moving a flat key
+   * into a nested mapping: remove it here, add it there).
+   */
+  | { kind: 'composite'; steps: { path: PathSegment[]; fix: FixSpec }[]; title?: string; preferred?: boolean };
 
 /**
  * What a rule reports: a problem at a path of the document. `target` says which token carries it:

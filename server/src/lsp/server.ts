@@ -113,6 +113,7 @@ export function startServer(connection: Connection, runtime: Runtime, features: 
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     };
     for (const f of features) if (f.capabilities) mergeCapabilities(capabilities, f.capabilities(client));
+    if (commandHandlers.size) capabilities.executeCommandProvider = { commands: [...commandHandlers.keys()] };
     return { capabilities, serverInfo: { name: 'policy-lens' } };
   });
 

@@ -51,3 +51,4 @@ export function celVariableInfo(dialectOrContext: string, name: string): CelVari
   const context = celContextOf(dialectOrContext);
   return context ? CEL_CONTEXTS[context].find((v) => v.name === name) : undefined;
 }
+export { celProblems } from './problems';

@@ -1,5 +1,6 @@
 import type { Fix, TextEdit } from '../findings';
-import type { AstNode, ArrayNode, Language, ObjectNode, PropertyNode } from '../parse/ast';
+import type { AstNode, ArrayNode, Language, ObjectNode, PathSegment, PropertyNode } from '../parse/ast';
+import { locate } from '../parse/locate';
 import { displayPath } from '../parse/ast';
 import type { FixSpec } from '../problem';
 import { flowValue, keyText, scalarText, yamlBlockValue } from './serialize';
@@ -150,6 +151,12 @@ export function buildFixes(
           };
         }
         break;
+      case 'composite': {
+        const edits = compositeEdits(spec.steps, ctx);
+        if (edits)
+          out.push({ title: spec.title ?? `Fix ${displayPath(path)}`, edits, ...(spec.preferred ? { isPreferred: true } : {}) });
+        break;
+      }
       case 'wrapInArray':
         if (node && node.type !== 'object' && node.type !== 'array') {
           const raw = text.slice(node.offset, node.end);
@@ -165,4 +172,25 @@ export function buildFixes(
       });
   }
   return out;
+}
+
+/** The root of the tree a fix context belongs to, found through parent links. */
+function rootOf(ctx: FixContext): AstNode | null {
+  let cur: AstNode | null = ctx.node ?? ctx.property?.parent ?? null;
+  while (cur?.parent) cur = cur.parent;
+  return cur;
+}
+
+/** The edits of every step of a composite fix, or undefined when one of them cannot be made. */
+function compositeEdits(steps: { path: PathSegment[]; fix: FixSpec }[], ctx: FixContext): TextEdit[] | undefined {
+  const root = rootOf(ctx);
+  const edits: TextEdit[] = [];
+  for (const step of steps) {
+    const { node, property, depth } = locate(root, step.path);
+    if (depth !== step.path.length) return undefined;
+    const built = buildFixes([step.fix], { text: ctx.text, language: ctx.language, node, property }, step.path);
+    if (!built.length) return undefined;
+    edits.push(...built[0].edits);
+  }
+  return edits.sort((a, b) => a.start - b.start);
 }

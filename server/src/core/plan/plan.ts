@@ -43,10 +43,14 @@ export function planSync(
     else problems.push(`the live org has more than one policy named "${p.name}"; only the first is compared`);
   }
   const desiredByName = new Map<string, DesiredBundle>();
+  const duplicates = new Map<string, string[]>();
   for (const d of desired) {
     const first = desiredByName.get(d.name);
-    if (first) problems.push(`"${d.name}" is declared by both ${first.file} and ${d.file}`);
-    else desiredByName.set(d.name, d);
+    if (!first) desiredByName.set(d.name, d);
+    else {
+      problems.push(`"${d.name}" is declared by both ${first.file} and ${d.file}`);
+      duplicates.set(d.name, [...(duplicates.get(d.name) ?? []), d.file]);
+    }
   }
 
   // A prerequisite reference, whether an id or a name, stands for a policy name; references that
@@ -57,6 +61,8 @@ export function planSync(
   for (const d of desiredByName.values()) {
     const current = liveByName.get(d.name);
     const stepProblems = [];
+    const others = duplicates.get(d.name);
+    if (others) stepProblems.push(`"${d.name}" is also declared by ${others.join(', ')}; rename one of them`);
     for (const ref of prerequisiteRefs(d.value)) {
       if (!liveById.has(ref) && !liveByName.has(ref) && !desiredByName.has(ref))
         stepProblems.push(`prerequisite "${ref}" is neither a live policy nor declared by a bundle`);
@@ -77,7 +83,7 @@ export function planSync(
       ...(typeof current.version === 'number' ? { liveVersion: current.version } : {}),
       changes,
       ...(changes.length ? { body } : {}),
-      problems: changes.length ? stepProblems : [],
+      problems: changes.length || others ? stepProblems : [],
     });
   }
   if (options.prune) {

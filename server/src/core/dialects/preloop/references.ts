@@ -1,0 +1,141 @@
+import type { PathSegment } from '../../parse/ast';
+import type { FixSpec, Problem } from '../../problem';
+import { nearest } from '../../suggest';
+import { available, isObj, objectsOf, type Obj } from './util';
+
+/** Sources a tool may name that are not MCP servers (matched case-insensitively). */
+const BUILTIN_SOURCES = ['builtin', 'mcp', 'http', 'agent'];
+
+function names(list: unknown, key = 'name'): string[] {
+  return objectsOf(list)
+    .map(([o]) => o[key])
+    .filter((n): n is string => typeof n === 'string');
+}
+
+function duplicates(list: unknown, listKey: string, key: string, what: string): Problem[] {
+  const out: Problem[] = [];
+  const first = new Map<string, number>();
+  for (const [o, i] of objectsOf(list)) {
+    const n = o[key];
+    if (typeof n !== 'string') continue;
+    const earlier = first.get(n);
+    if (earlier === undefined) first.set(n, i);
+    else
+      out.push({
+        code: 'preloop/duplicate-name',
+        severity: 'error',
+        message: `Duplicate ${what}: '${n}' (already declared at ${listKey}[${earlier}])`,
+        path: [listKey, i, key],
+        target: 'value',
+      });
+  }
+  return out;
+}
+
+function unknownReference(
+  path: PathSegment[],
+  code: string,
+  message: string,
+  value: string,
+  candidates: string[],
+  label: string,
+): Problem {
+  const near = nearest(value, candidates);
+  const suggestions = near.length ? near : candidates.length <= 5 ? candidates : [];
+  const fixes: FixSpec[] = suggestions.map((c, i) => ({
+    kind: 'replaceValue',
+    value: c,
+    title: `Replace with "${c}"`,
+    preferred: near.length > 0 && i === 0,
+  }));
+  return {
+    code,
+    severity: 'error',
+    message: `${message}${near.length ? `; did you mean "${near[0]}"?` : ''} ${label}: ${available(candidates)}`,
+    path,
+    target: 'value',
+    ...(fixes.length ? { fixes } : {}),
+  };
+}
+
+/**
+ * Preloop's cross-reference rules: unique names, and every workflow or server a document refers
+ * to declared in the same document. Preloop stops at the first one and reports `$`; here each is
+ * reported at the value that is wrong, all at once.
+ */
+export function referenceProblems(doc: Obj): Problem[] {
+  const out: Problem[] = [];
+  out.push(...duplicates(doc.mcp_servers, 'mcp_servers', 'name', 'MCP server name'));
+  out.push(...duplicates(doc.approval_workflows, 'approval_workflows', 'name', 'approval workflow name'));
+  out.push(...duplicates(doc.model_io, 'model_io', 'id', 'model_io rule id'));
+  const sd = isObj(doc.sensitive_data) ? doc.sensitive_data : {};
+  out.push(...dupRules(sd));
+  const workflows = names(doc.approval_workflows);
+  const servers = names(doc.mcp_servers);
+  const wfRef = (path: PathSegment[], ref: unknown, message: string) => {
+    if (typeof ref === 'string' && !workflows.includes(ref))
+      out.push(unknownReference(path, 'preloop/unknown-workflow', message, ref, workflows, 'Available policies'));
+  };
+  for (const [wf, i] of objectsOf(doc.approval_workflows))
+    wfRef(
+      ['approval_workflows', i, 'escalation_workflow'],
+      wf.escalation_workflow,
+      `Approval workflow '${String(wf.name)}' references unknown escalation_workflow '${String(wf.escalation_workflow)}'`,
+    );
+  for (const [tool, i] of objectsOf(doc.tools)) {
+    wfRef(
+      ['tools', i, 'approval_workflow'],
+      tool.approval_workflow,
+      `Tool '${String(tool.name)}' references unknown approval workflow '${String(tool.approval_workflow)}'`,
+    );
+    const src = tool.source;
+    if (
+      typeof src === 'string' &&
+      !BUILTIN_SOURCES.includes(src.toLowerCase()) &&
+      !servers.some((s) => s.toLowerCase() === src.toLowerCase())
+    )
+      out.push(
+        unknownReference(
+          ['tools', i, 'source'],
+          'preloop/unknown-server',
+          `Tool '${String(tool.name)}' references unknown MCP server '${src}' (a source is builtin, mcp, http, agent or a server declared under mcp_servers)`,
+          src,
+          servers,
+          'Available servers',
+        ),
+      );
+  }
+  for (const [rule, i] of objectsOf(doc.model_io))
+    wfRef(
+      ['model_io', i, 'approval_workflow'],
+      rule.approval_workflow,
+      `model_io rule '${String(rule.id)}' references unknown approval workflow '${String(rule.approval_workflow)}'`,
+    );
+  for (const [rule, i] of objectsOf(sd.rules))
+    wfRef(
+      ['sensitive_data', 'rules', i, 'approval_workflow'],
+      rule.approval_workflow,
+      `sensitive_data rule '${String(rule.id)}' references unknown approval workflow '${String(rule.approval_workflow)}'`,
+    );
+  if (isObj(doc.defaults))
+    wfRef(
+      ['defaults', 'default_approval_workflow'],
+      doc.defaults.default_approval_workflow,
+      `Default approval workflow '${String(doc.defaults.default_approval_workflow)}' not found`,
+    );
+  return out;
+}
+
+function dupRules(sd: Obj): Problem[] {
+  return duplicates(sd.rules, 'rules', 'id', 'sensitive_data rule id').map((p) => ({
+    ...p,
+    path: ['sensitive_data', ...p.path],
+    message: p.message.replace('at rules[', 'at sensitive_data.rules['),
+  }));
+}
+
+/** Declared workflow and server names, for completion and go-to-definition inside the document. */
+export function declaredNames(doc: unknown): { workflows: string[]; servers: string[] } {
+  if (!isObj(doc)) return { workflows: [], servers: [] };
+  return { workflows: names(doc.approval_workflows), servers: names(doc.mcp_servers) };
+}

@@ -1,0 +1,68 @@
+/**
+ * Where the live org is and how to authenticate, from flags and the environment. The key goes only
+ * over https, or over plain http to this machine (a local registry): anything else would hand the key
+ * to every network hop in between.
+ */
+import { LiveOrgError } from '../core/index';
+
+export interface LiveConfig {
+  /** The API root, ending in `/api/v1` (no trailing slash). */
+  apiBase: string;
+  apiKey: string;
+  /** `127.0.0.1:7420`: what messages and CodeLens call the org. */
+  label: string;
+}
+
+/** The variables read, in order of precedence. */
+export const URL_VARIABLES = ['POLICYLENS_API_URL', 'EXECLAVE_BASE_URL'] as const;
+export const KEY_VARIABLES = ['POLICYLENS_API_KEY', 'EXECLAVE_API_KEY'] as const;
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function firstSet(env: Record<string, string | undefined>, names: readonly string[]): string | undefined {
+  for (const n of names) {
+    const v = env[n]?.trim();
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/**
+ * Resolves the live org's configuration. A base URL may be given with or without `/api/v1` (Execlave's
+ * documented base is `https://api.execlave.com`). Throws LiveOrgError `not-configured` / `insecure`.
+ */
+export function resolveLiveConfig(
+  given: { url?: string; apiKey?: string },
+  env: Record<string, string | undefined>,
+): LiveConfig {
+  const rawUrl = given.url?.trim() || firstSet(env, URL_VARIABLES);
+  const apiKey = given.apiKey?.trim() || firstSet(env, KEY_VARIABLES);
+  if (!rawUrl)
+    throw new LiveOrgError(
+      'not-configured',
+      'sync is not configured: pass --url or set POLICYLENS_API_URL (or EXECLAVE_BASE_URL)',
+    );
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new LiveOrgError('not-configured', `the API URL "${rawUrl}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new LiveOrgError('not-configured', `the API URL must be http(s), not ${url.protocol}`);
+  if (!apiKey)
+    throw new LiveOrgError('not-configured', 'no API key: set POLICYLENS_API_KEY (or EXECLAVE_API_KEY)');
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+    throw new LiveOrgError(
+      'insecure',
+      `refusing to send the API key over plain http to ${url.host}: use https (plain http is allowed only to localhost)`,
+    );
+  if (url.username || url.password)
+    throw new LiveOrgError('not-configured', 'the API URL must not contain credentials; use POLICYLENS_API_KEY');
+  const path = url.pathname.replace(/\/+$/, '');
+  const apiPath = /\/api\/v1$/.test(path) ? path : `${path}/api/v1`;
+  return { apiBase: `${url.origin}${apiPath}`, apiKey, label: url.host };
+}
