@@ -278,13 +278,13 @@ export function buildBigBundle(lines: number): { text: string; patternLines: [nu
 export const FULL_SIZES = { workspaces: [1, 100, 1000, 5000], bundles: [1000, 5000, 20000] };
 export const QUICK_SIZES = { workspaces: [1, 20], bundles: [1000] };
 
-function manifestPath(id: string): string {
-  return join(CORPUS_ROOT, `${id}.manifest.json`);
+function manifestPath(id: string, dir = CORPUS_ROOT): string {
+  return join(dir, `${id}.manifest.json`);
 }
 
 /** Reads a manifest if it was written by this generator version, so unchanged corpora are reused. */
-function current(id: string): WorkspaceManifest | undefined {
-  const p = manifestPath(id);
+function current(id: string, dir = CORPUS_ROOT): WorkspaceManifest | undefined {
+  const p = manifestPath(id, dir);
   if (!existsSync(p)) return undefined;
   const m = JSON.parse(readFileSync(p, 'utf8')) as WorkspaceManifest;
   return m.version === GENERATOR_VERSION && existsSync(m.root) ? m : undefined;
@@ -303,15 +303,16 @@ function writeTree(root: string, files: CorpusFile[], texts: string[]): number {
   return bytes;
 }
 
-export function ensureWorkspace(count: number): WorkspaceManifest {
+/** The workspace of `count` bundles under `dir` (bench/corpus by default), generated if missing. */
+export function ensureWorkspace(count: number, dir = CORPUS_ROOT): WorkspaceManifest {
   const id = `ws-${count}`;
-  const have = current(id);
+  const have = current(id, dir);
   if (have) return have;
-  const root = join(CORPUS_ROOT, id);
+  const root = join(dir, id);
   const { files, texts } = buildWorkspace(count, 0x9e3779b9 ^ count);
   const bytes = writeTree(root, files, texts);
   const m: WorkspaceManifest = { version: GENERATOR_VERSION, kind: 'workspace', root, files, bytes };
-  writeFileSync(manifestPath(id), JSON.stringify(m, null, 1));
+  writeFileSync(manifestPath(id, dir), JSON.stringify(m, null, 1));
   return m;
 }
 

@@ -27,6 +27,7 @@ import {
 import { checkServer } from './check';
 import { buildRows } from './rows';
 import { writeResults } from './results';
+import { setDefaultQuietMs } from './proc';
 import { policyLens, REPO, yamlLs } from './servers';
 
 export function parseArgs(argv: string[]): Options {
@@ -94,6 +95,7 @@ async function interleaved(
 
 export async function runBench(o: Options): Promise<{ raw: Raw; plan: Plan; servers: string[] }> {
   const plan = planFor(o);
+  if (o.quick) setDefaultQuietMs(100);
   const wants = (k: string) => !o.only || o.only.has(k);
   const ws: Record<number, WorkspaceManifest> = {};
   for (const n of plan.workspaces) ws[n] = ensureWorkspace(n);

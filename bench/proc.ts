@@ -41,11 +41,17 @@ export function peakRssKb(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long a process must use no CPU to count as idle; the quick run shortens it. */
+let defaultQuietMs = 300;
+export function setDefaultQuietMs(ms: number): void {
+  defaultQuietMs = ms;
+}
+
 /**
  * Waits until the process has used no CPU for `quietMs`, so background work (indexing a workspace,
  * a pending debounce) does not leak into the next measurement. Gives up after `timeoutMs`.
  */
-export async function waitIdle(pid: number, quietMs = 300, timeoutMs = 120_000): Promise<boolean> {
+export async function waitIdle(pid: number, quietMs = defaultQuietMs, timeoutMs = 120_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   let last = cpuMs(pid);
   let quietSince = Date.now();

@@ -10,7 +10,8 @@ export const SCHEMA_PATH = join(REPO, 'schemas/execlave/policy-bundle.schema.jso
 /** The policy-file globs Policy Lens uses; the peer gets the same ones through `yaml.schemas`. */
 export const POLICY_GLOBS = ['**/policies/**/*.{json,yaml,yml}', '**/*.policy.{json,yaml,yml}'];
 
-export const POLICY_LENS_SERVER = join(REPO, 'dist/server.js');
+// BENCH_SERVER points the bench at another build of the server (e.g. before/after a fix).
+export const POLICY_LENS_SERVER = process.env.BENCH_SERVER ?? join(REPO, 'dist/server.js');
 
 /** Policy Lens's server, if built; with `profileDir`, every process writes a V8 CPU profile there. */
 export function policyLens(profileDir?: string): ServerSpec | undefined {

@@ -95,6 +95,13 @@ export interface HistoryEvent {
   hash: string;
 }
 
+/** JSONB orders keys by length; the API prints each change as the seed does, `from` before `to`. */
+function readableDiff(diff: Diff): Diff {
+  const out: Diff = {};
+  for (const [field, change] of Object.entries(diff)) out[field] = { from: change.from, to: change.to };
+  return out;
+}
+
 /** A policy's events, oldest first; empty when the org never had that policy. */
 export async function historyOf(db: Queryable, orgId: string, policyId: string): Promise<HistoryEvent[]> {
   const rows = await db.query<EventRow>(
@@ -105,7 +112,7 @@ export async function historyOf(db: Queryable, orgId: string, policyId: string):
     eventType: r.event_type,
     actorId: r.actor_id,
     changedAt: iso(r.changed_at),
-    diff: r.diff,
+    diff: r.diff === null ? null : readableDiff(r.diff),
     seq: Number(r.seq),
     policyId: r.policy_id,
     version: r.version,

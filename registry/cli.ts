@@ -6,14 +6,9 @@
 import { resolve } from 'node:path';
 import type { DbOptions } from './db';
 import { createApiKey, DEFAULT_PORT, startRegistry } from './server';
+import { USAGE } from './usage';
 
-export const USAGE = `Usage: policylens serve [--port N] [--host 127.0.0.1] [--data-dir DIR | --database-url URL]
-       policylens serve --create-key --org NAME [--actor ID] [--data-dir DIR | --database-url URL]
-       policylens serve --seed-key KEY --org NAME [...]   register a known key, then serve
-
-Runs the local Execlave-compatible policy registry on http://127.0.0.1:${DEFAULT_PORT}/api/v1.
-Storage: PGlite in --data-dir (default .policylens/registry), or PostgreSQL with --database-url
-(also read from POLICYLENS_DATABASE_URL).`;
+export { USAGE };
 
 export interface ServeArgs {
   port: number;
@@ -132,11 +127,18 @@ export async function serveMain(argv: readonly string[], io: Io, cwd = process.c
     if (args.seedKey !== undefined) await registry.createApiKey(args.org!, args.actor, args.seedKey);
     io.out(`policylens registry listening on ${registry.url} (${describeStorage(args.storage)})`);
     return await new Promise<number>((done) => {
+      // A second signal while closing is ignored: stopping halfway could leave PGlite's files
+      // half-written, and close() is already under way.
+      let stopping = false;
       const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        if (stopping) return;
+        stopping = true;
         registry.close().then(
-          () => done(0),
+          () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            done(0);
+          },
           (e: unknown) => {
             io.err(`policylens serve: closing failed: ${(e as Error).message}`);
             done(1);

@@ -77,7 +77,7 @@ else
   # fsync off: a throw-away test cluster trades durability for speed.
   "${run_as[@]}" "$pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >&2 || {
+    start >&2 9>&- || {
     tail -n 20 "$dir/server.log" >&2 || true
     exit 1
   }

@@ -23,6 +23,8 @@ export interface PolicyLensApi {
   historyTree: HistoryTree;
   chainTree: ChainTree;
   restartPolicy: RestartPolicy;
+  /** The process id of the running language server. */
+  serverPid(): number | undefined;
   /** Whether a key is stored (never the key itself). */
   hasApiKey(): Promise<boolean>;
   /** Resolves once the current language server is ready. */
@@ -74,11 +76,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   // Starting and restarting the server. Everything the server needs to know about trust and the key is
   // fixed when it starts, so a change of either starts a fresh server.
   let starting: Promise<void> = Promise.resolve();
+  const serverModule = context.asAbsolutePath('dist/server.js');
   const startServer = async () => {
     await session.stop();
+    if (!(await exists(vscode.Uri.file(serverModule)))) {
+      out.error(`The language server is missing (${serverModule}); the extension was not built completely.`);
+      await refreshViews(false);
+      return;
+    }
     const settings = readSettings();
     const client = createLanguageClient({
-      serverModule: context.asAbsolutePath('dist/server.js'),
+      serverModule,
       settings,
       trusted: vscode.workspace.isTrusted,
       apiKey: vscode.workspace.isTrusted ? await keys.get() : undefined,
@@ -182,6 +190,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     historyTree,
     chainTree,
     restartPolicy,
+    serverPid: () => session.client?.serverProcess?.pid,
     hasApiKey: async () => Boolean(await keys.get()),
     ready: () => starting,
   };
@@ -189,6 +198,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
 
 export function deactivate(): void {
   // Subscriptions stop the language client.
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function stateMessage(state: string): string {

@@ -23,6 +23,7 @@ const MAX_RESTARTS = 4;
 export class RestartPolicy implements ErrorHandler {
   private crashes: number[] = [];
   private told = false;
+  private gaveUp = false;
   /** How many times the server was restarted after dying, for the status and the tests. */
   restarts = 0;
 
@@ -40,9 +41,12 @@ export class RestartPolicy implements ErrorHandler {
     if (this.crashes.length > MAX_RESTARTS) {
       const message = `The Policy Lens language server stopped ${this.crashes.length} times in 3 minutes and was not restarted again. Run “Policy Lens: Restart Language Server” once the cause is fixed (details in the output).`;
       this.out.error(message);
-      void vscode.window.showErrorMessage(message, 'Show Output').then((pick) => {
-        if (pick) this.out.show();
-      });
+      if (!this.gaveUp) {
+        this.gaveUp = true;
+        void vscode.window.showErrorMessage(message, 'Show Output').then((pick) => {
+          if (pick) this.out.show();
+        });
+      }
       return { action: CloseAction.DoNotRestart, handled: true };
     }
     this.restarts++;
@@ -57,6 +61,7 @@ export class RestartPolicy implements ErrorHandler {
   /** A deliberate restart by the user starts the count afresh. */
   reset(): void {
     this.crashes = [];
+    this.gaveUp = false;
   }
 }
 

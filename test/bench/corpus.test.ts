@@ -2,6 +2,8 @@
 // (and the only ones), or the bench's correctness checks would prove nothing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildBigBundle, buildWorkspace, ensureWorkspace, ERROR_KINDS } from '../../bench/corpus';
@@ -36,7 +38,9 @@ test('a long bundle has exactly the requested number of lines', () => {
 });
 
 test('the floor (js-yaml + one ajv validator) finds exactly the planted errors', () => {
-  const ws = ensureWorkspace(20);
+  // A private folder: the smoke test may be generating bench/corpus/ at the same time.
+  const dir = mkdtempSync(join(tmpdir(), 'bench-corpus-'));
+  const ws = ensureWorkspace(20, dir);
   const r = spawnSync(process.execPath, [
     join(repo, 'bench/floor.mjs'),
     join(repo, 'schemas/execlave/policy-bundle.schema.json'),
@@ -46,6 +50,7 @@ test('the floor (js-yaml + one ajv validator) finds exactly the planted errors',
   const out = JSON.parse(r.stdout.toString()) as { files: number; invalid: number };
   assert.equal(out.files, 20);
   assert.equal(out.invalid, ws.files.filter((f) => f.error).length);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('each edit breaks a new line and restores the previous one', () => {

@@ -11,7 +11,8 @@ export function workspaceFiles(dir: string): Map<string, string> {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(json|ya?ml)$/.test(name)) out.set(relative(dir, p).split('\\').join('/'), readFileSync(p, 'utf8'));
+      else if (/\.(json|ya?ml)$/.test(name))
+        out.set(relative(dir, p).split('\\').join('/'), readFileSync(p, 'utf8'));
     }
   };
   walk(dir);

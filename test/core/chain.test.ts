@@ -38,9 +38,16 @@ function findingJson(index: ChainIndex, uri: string, f: Finding) {
     severity: f.severity,
     at: formatSpan(index.get(uri)!.lines, f.span),
     message: f.message,
-    ...(f.related?.length ? { related: f.related.map((r) => `${at(index, r.uri, r.span)} ${r.message}`) } : {}),
+    ...(f.related?.length
+      ? { related: f.related.map((r) => `${at(index, r.uri, r.span)} ${r.message}`) }
+      : {}),
     ...(f.fixes?.length
-      ? { fixes: f.fixes.map((x) => `${x.title}${x.edits.map((e) => ` [${e.start}-${e.end} ${JSON.stringify(e.newText)}]`).join('')}`) }
+      ? {
+          fixes: f.fixes.map(
+            (x) =>
+              `${x.title}${x.edits.map((e) => ` [${e.start}-${e.end} ${JSON.stringify(e.newText)}]`).join('')}`,
+          ),
+        }
       : {}),
   };
 }
@@ -67,13 +74,18 @@ export function describeWorkspace(index: ChainIndex, files: Map<string, string>)
     const refs = prerequisiteEntries(index, name).map((l) => at(index, l.uri, l.span));
     if (refs.length) references[name] = refs;
   }
-  const detailed = index.size <= DETAIL_LIMIT ? index.all() : order.filter((_, k) => k < 2 || k >= order.length - 2).map((o) => o.item);
+  const detailed =
+    index.size <= DETAIL_LIMIT
+      ? index.all()
+      : order.filter((_, k) => k < 2 || k >= order.length - 2).map((o) => o.item);
   const lenses: Record<string, string> = {};
   const completions: Record<string, string[]> = {};
   for (const p of detailed) {
     const lens = chainLens(index, order, p.uri);
     if (lens) lenses[at(index, p.uri, lens.span)] = lens.title;
-    completions[p.uri] = prerequisiteCandidates(index, p.uri).map((c) => `${c.name}${c.closesCycle ? ' (closes a cycle)' : ''}`);
+    completions[p.uri] = prerequisiteCandidates(index, p.uri).map(
+      (c) => `${c.name}${c.closesCycle ? ' (closes a cycle)' : ''}`,
+    );
   }
   const renamed = order.find((o) => o.item.name && index.dependentsOf(o.item.name).length)?.item;
   let rename: unknown;
@@ -91,7 +103,10 @@ export function describeWorkspace(index: ChainIndex, files: Map<string, string>)
   }
   return {
     findings,
-    order: order.map((o) => `${o.position}. ${o.item.name} (evaluationOrder ${o.item.evaluationOrder})${o.inCycle ? ' · cycle' : ''}`),
+    order: order.map(
+      (o) =>
+        `${o.position}. ${o.item.name} (evaluationOrder ${o.item.evaluationOrder})${o.inCycle ? ' · cycle' : ''}`,
+    ),
     definitions,
     references,
     lenses,

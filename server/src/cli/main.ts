@@ -1,12 +1,15 @@
 import { chain } from './commands/chain';
 import { lint } from './commands/lint';
+import { sync } from './commands/sync';
+import { history } from './commands/history';
+import { serve } from './commands/serve';
 import type { Command } from './commands/types';
 import { UsageError } from './files';
 
 const VERSION = '0.1.0';
 
 /** Every command of `policylens`; each lives in its own file under commands/. */
-const COMMANDS: Command[] = [lint, chain];
+const COMMANDS: Command[] = [lint, chain, sync, history, serve];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,6 +1,6 @@
 import { buildFixes } from './edit/fixes';
 import { compareFindings, type Finding } from './findings';
-import { detectDialect, getDialect, type Dialect } from './dialects';
+import { detectDialect, getDialect, schemaComment, type Dialect } from './dialects';
 import {
   displayPath,
   languageOf,
@@ -187,7 +187,8 @@ function analyzeParsed(
     return done(doc);
   }
   const dialect =
-    (options.dialect && getDialect(options.dialect)) || detectDialect(doc.value, options.fileName);
+    (options.dialect && getDialect(options.dialect)) ||
+    detectDialect(doc.value, options.fileName, doc.language === 'yaml' ? schemaComment(doc.text) : undefined);
   const problems = problemsOf(doc.value, dialect);
   for (const p of problems) findings.push(resolveProblem(p, doc));
   return done(doc, dialect);

@@ -22,3 +22,15 @@ export { findCycleThrough, formatCycle, type Graph } from './chain/cycles';
 export * from './chain';
 export * from './plan';
 export * from './ports';
+export {
+  celCompletions,
+  celVariableInfo,
+  checkCel,
+  expressionContextAt,
+  CEL_FUNCTIONS,
+  type CelCompletion,
+  type CelContextId,
+  type CelVariable,
+} from './cel';
+export { referenceCandidates, referenceTarget, type NameCandidate } from './dialects/references';
+export { schemaComment } from './dialects';

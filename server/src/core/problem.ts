@@ -16,7 +16,12 @@ export type FixSpec =
    * Several repairs as one fix, each at its own path from the document root (moving a flat key
    * into a nested mapping: remove it here, add it there).
    */
-  | { kind: 'composite'; steps: { path: PathSegment[]; fix: FixSpec }[]; title?: string; preferred?: boolean };
+  | {
+      kind: 'composite';
+      steps: { path: PathSegment[]; fix: FixSpec }[];
+      title?: string;
+      preferred?: boolean;
+    };
 
 /**
  * What a rule reports: a problem at a path of the document. `target` says which token carries it:

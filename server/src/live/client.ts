@@ -70,7 +70,8 @@ export class HttpLiveOrg implements LiveOrg {
     const fields = err?.fields && Object.keys(err.fields).length ? ` (${fieldsText(err.fields)})` : '';
     const message = `${what} failed with ${res.status}${detail}${fields}`;
     if (res.status === 412) {
-      const v = Number(err?.fields?.version ?? res.headers.get('etag')?.replace(/\D/g, ''));
+      // policylens serve says `current version is 4` in fields.version; others may send an ETag.
+      const v = Number(/\d+/.exec(String(err?.fields?.version ?? res.headers.get('etag') ?? ''))?.[0]);
       throw new LiveOrgError('precondition', message, 412, Number.isFinite(v) && v > 0 ? v : undefined);
     }
     if (res.status === 409) throw new LiveOrgError('conflict', message, 409);

@@ -59,7 +59,8 @@ function networkError(err: unknown, where: string, timeoutMs: number): LiveOrgEr
     return new LiveOrgError('timeout', `live org ${where} did not answer within ${timeoutMs / 1000} s`);
   const code = errorCode(err) ?? '';
   if (TLS_CODES.test(code)) return new LiveOrgError('tls', `TLS failure talking to ${where}: ${code}`);
-  const reason = code || (err instanceof Error ? err.message : String(err));
+  const cause = (err as { cause?: { message?: unknown } }).cause;
+  const reason = code || (typeof cause?.message === 'string' ? cause.message : err instanceof Error ? err.message : String(err));
   return new LiveOrgError('unreachable', `live org ${where} is unreachable (${reason})`);
 }
 

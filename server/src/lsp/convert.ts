@@ -57,6 +57,11 @@ export function toDiagnostic(
   return d;
 }
 
+/** The range of a tree node (anything with `offset` and `end`). */
+export function nodeRange(lines: LineIndex, node: { offset: number; end: number }): Range {
+  return toRange(lines, { start: node.offset, end: node.end });
+}
+
 export function toTextEdits(lines: LineIndex, edits: readonly TextEdit[]): LspTextEdit[] {
   return edits.map((e) => ({ range: toRange(lines, e), newText: e.newText }));
 }

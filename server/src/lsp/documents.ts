@@ -51,24 +51,24 @@ interface Entry {
 class CachedDocument implements PolicyDocument {
   private analysisValue: Analysis | undefined;
   private findingsValue: { generation: number; findings: Finding[] } | undefined;
+  /** Snapshots: the TextDocument object is updated in place by later changes. */
+  readonly version: number;
+  readonly text: string;
   constructor(
     readonly textDocument: TextDocument,
     readonly fileName: string,
     readonly dialectOverride: string | undefined,
     private readonly store: DocumentStore,
     private readonly entry: Entry,
-  ) {}
+  ) {
+    this.version = textDocument.version;
+    this.text = textDocument.getText();
+  }
   get uri(): string {
     return this.textDocument.uri;
   }
-  get version(): number {
-    return this.textDocument.version;
-  }
   get languageId(): string {
     return this.textDocument.languageId;
-  }
-  get text(): string {
-    return this.textDocument.getText();
   }
   get analysis(): Analysis {
     if (!this.analysisValue) {

@@ -21,6 +21,11 @@ import { documentSymbolFeature } from './handlers/documentSymbol';
 import { executeCommandFeature } from './handlers/executeCommand';
 import { foldingRangeFeature } from './handlers/foldingRange';
 import { hoverFeature } from './handlers/hover';
+import { chainFeature } from './chainFeature';
+import { definitionFeature } from './handlers/definition';
+import { referencesFeature } from './handlers/references';
+import { renameFeature } from './handlers/rename';
+import { chainOrderFeature } from './handlers/chainOrder';
 
 /**
  * Every feature of the server. Adding one is one line here: it announces its capabilities and
@@ -35,6 +40,11 @@ export const FEATURES: Feature[] = [
   foldingRangeFeature,
   codeLensFeature,
   didChangeWatchedFilesFeature,
+  chainFeature,
+  definitionFeature,
+  referencesFeature,
+  renameFeature,
+  chainOrderFeature,
 ];
 
 /** Merges capability objects one level deep (so two features can both add to `workspace`). */

@@ -19,8 +19,8 @@ Shows the evaluation order of the policy bundles under path (default: the curren
 prerequisites first, then evaluationOrder, then name. With --id, one policy's prerequisites and
 the policies that depend on it. The ORDER column is each policy's evaluationOrder; the rows are
 in evaluation order. Missing prerequisites are flagged.
-Exit status: 0 for a sound chain, 1 when it has a cycle or a missing prerequisite (or --id names
-no policy), 2 on a usage error.`;
+Exit status: 0 for a sound chain, 1 when it has a cycle, a missing prerequisite or two bundles
+with the same name (or --id names no policy), 2 on a usage error.`;
 
 type Paint = ReturnType<typeof painter>;
 
@@ -95,13 +95,20 @@ export function formatChain(report: ChainReport, paint: Paint): string {
   for (const e of report.entries)
     for (const l of e.prerequisites) {
       if (l.status === 'missing')
-        problems.push(`${paint.red('✗')} ${displayName(e)}: prerequisite "${l.ref}" is not a policy in the workspace`);
+        problems.push(
+          `${paint.red('✗')} ${displayName(e)}: prerequisite "${l.ref}" is not a policy in the workspace`,
+        );
       else if (l.status === 'inactive')
-        problems.push(`${paint.yellow('!')} ${displayName(e)}: prerequisite "${l.name ?? l.ref}" is inactive`);
+        problems.push(
+          `${paint.yellow('!')} ${displayName(e)}: prerequisite "${l.name ?? l.ref}" is inactive`,
+        );
       else if (l.status === 'unresolved')
-        problems.push(`? ${displayName(e)}: prerequisite "${l.ref}" is a live policy id (not checked offline)`);
+        problems.push(
+          `? ${displayName(e)}: prerequisite "${l.ref}" is a live policy id (not checked offline)`,
+        );
     }
-  for (const n of report.duplicateNames) problems.push(`${paint.red('✗')} more than one bundle is named "${n}"`);
+  for (const n of report.duplicateNames)
+    problems.push(`${paint.red('✗')} more than one bundle is named "${n}"`);
   if (problems.length) lines.push('', ...problems);
   return lines.join('\n') + '\n';
 }
@@ -144,7 +151,8 @@ export const chain: Command = {
     });
     if (positionals.length > 1) throw new UsageError('chain takes one path');
     const format = values.format;
-    if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}" (text or json)`);
+    if (format !== 'text' && format !== 'json')
+      throw new UsageError(`unknown format "${format}" (text or json)`);
     const index = loadChain(positionals.length ? positionals : ['.'], io.err);
     const report = chainReport(index, evaluationOrder(index));
     const paint = painter(process.stdout);
@@ -160,7 +168,13 @@ export const chain: Command = {
     }
     if (format === 'json') {
       const dependents = report.entries.filter((e) => entry.dependents.includes(e.name));
-      io.out(JSON.stringify({ policy: entry, dependents, cycles: report.cycles.filter((c) => c.includes(entry.name)) }, null, 2) + '\n');
+      io.out(
+        JSON.stringify(
+          { policy: entry, dependents, cycles: report.cycles.filter((c) => c.includes(entry.name)) },
+          null,
+          2,
+        ) + '\n',
+      );
     } else io.out(formatOne(report, entry, paint));
     return status;
   },

@@ -58,6 +58,7 @@ export function celProblems(dialectId: string, value: unknown): Problem[] {
 
 function conditionAt(value: unknown, path: (string | number)[]): Record<string, unknown> | undefined {
   let cur: unknown = value;
-  for (const seg of path) cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
+  for (const seg of path)
+    cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
   return cur && typeof cur === 'object' ? (cur as Record<string, unknown>) : undefined;
 }

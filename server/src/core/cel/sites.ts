@@ -38,7 +38,12 @@ export function expressionSites(dialectId: string, value: unknown): ExpressionSi
         item.conditions.forEach((c, j) => {
           if (!isObj(c) || typeof c.expression !== 'string') return;
           const conditionType = typeof c.condition_type === 'string' ? c.condition_type : 'simple';
-          out.push({ path: [key, i, 'conditions', j, 'expression'], context, expression: c.expression, conditionType });
+          out.push({
+            path: [key, i, 'conditions', j, 'expression'],
+            context,
+            expression: c.expression,
+            conditionType,
+          });
         });
       });
     }
@@ -59,7 +64,20 @@ export function expressionContextAt(
   return expressionSites(dialectId, value).find((s) => s.path.join('\u0000') === key)?.context;
 }
 
-const CEL_CALLS = ['contains(', 'startsWith(', 'endsWith(', 'matches(', 'exists(', 'all(', 'filter(', 'map(', 'size(', 'type(', 'has(', '.in('];
+const CEL_CALLS = [
+  'contains(',
+  'startsWith(',
+  'endsWith(',
+  'matches(',
+  'exists(',
+  'all(',
+  'filter(',
+  'map(',
+  'size(',
+  'type(',
+  'has(',
+  '.in(',
+];
 
 /**
  * Why Preloop's loader would treat an expression as CEL (its `_detect_condition_type`), or

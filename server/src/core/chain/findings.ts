@@ -1,9 +1,10 @@
 import { resolveProblem } from '../analyze';
-import type { Finding, RelatedInfo } from '../findings';
+import type { Finding, Fix, RelatedInfo } from '../findings';
 import { compareFindings } from '../findings';
 import type { FixSpec } from '../problem';
 import { nearest } from '../suggest';
 import { cyclicComponents, findCycleThroughEdge, formatCycle } from './cycles';
+import { locate } from '../parse';
 import { nameSpan, prerequisiteSpan, type ChainPolicy } from './policy';
 import type { ChainIndex } from './workspace';
 
@@ -140,6 +141,8 @@ function cycleFindings(index: ChainIndex): [string, Finding][] {
             { kind: 'removeItem', title: `Remove prerequisite "${ref}" to break the cycle`, preferred: true },
           ]);
           if (!f) continue;
+          const lastItem = emptyBlockListFix(policy, f.fixes?.[0]?.title ?? '');
+          if (lastItem) f.fixes = [lastItem];
           f.related = hops(index, path.slice(1));
           out.push([policy.uri, f]);
         }
@@ -167,4 +170,19 @@ function hops(index: ChainIndex, path: string[]): RelatedInfo[] {
     }
   }
   return out;
+}
+
+/**
+ * Removing the only entry of a YAML block list would leave `prerequisites:` with no value (null,
+ * a schema error); the fix writes `prerequisites: []` instead.
+ */
+function emptyBlockListFix(policy: ChainPolicy, title: string): Fix | undefined {
+  const { node, property, depth } = locate(policy.doc.root, ['prerequisites']);
+  if (depth !== 1 || !property || node?.type !== 'array' || node.flow || node.items.length !== 1)
+    return undefined;
+  return {
+    title,
+    isPreferred: true,
+    edits: [{ start: property.key.end, end: node.items[0].end, newText: ': []' }],
+  };
 }

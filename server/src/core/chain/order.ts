@@ -99,10 +99,13 @@ function orderItems<T extends OrderItem>(items: readonly T[]): Ordered<T>[] {
   const out: Ordered<T>[] = [];
   while (out.length < keyed.size) {
     if (!ready.size) {
-      // Only cycles (and what waits on them) are left: release the policy that the tiebreak puts
-      // first, as if its unplaced prerequisites had run, and carry on from there.
+      // Only cycles (and what waits on them) are left: release the policy on a cycle that the
+      // tiebreak puts first, as if its unplaced prerequisites had run, and carry on from there.
       let first: Keyed<T> | undefined;
-      for (const k of keyed.values()) if (!placed.has(k.id) && (!first || before(k, first))) first = k;
+      for (const k of keyed.values())
+        if (!placed.has(k.id) && inCycle.has(k.id) && (!first || before(k, first))) first = k;
+      // Every policy left waits on a cycle, so one of them is on it; the fallback is defensive.
+      first ??= [...keyed.values()].find((k) => !placed.has(k.id));
       waitingOn.set(first!.id, 0);
       ready.push(first!);
     }

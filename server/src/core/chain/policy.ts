@@ -42,8 +42,12 @@ const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.i
 export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: string): ChainPolicy | undefined {
   const value = doc.value;
   if (!isObj(value)) return undefined;
-  const dialect = dialectId ?? detectDialect(value, uri).id;
-  if (dialect !== 'execlave') return undefined;
+  if (dialectId === undefined) {
+    // Detection falls back to Execlave for anything; a scan of a workspace must not take every
+    // YAML file (a CI config, a compose file) for a bundle, so it wants an actual Execlave marker.
+    const dialect = detectDialect(value, uri);
+    if (dialect.id !== 'execlave' || dialect.detect(value, uri) <= 0) return undefined;
+  } else if (dialectId !== 'execlave') return undefined;
   const prerequisites: PrerequisiteRef[] = [];
   if (Array.isArray(value.prerequisites))
     value.prerequisites.forEach((ref, index) => {

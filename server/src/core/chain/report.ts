@@ -37,7 +37,7 @@ export interface ChainReport {
   cycles: string[][];
   /** Names used by more than one bundle. */
   duplicateNames: string[];
-  /** True when the chain has a cycle or a missing link (the CLI's exit 1). */
+  /** True when the chain has a cycle, a missing link or an ambiguous name (the CLI's exit 1). */
   broken: boolean;
 }
 
@@ -89,6 +89,8 @@ export function chainReport(
     if (e.prerequisites.some((l) => l.status === 'self')) cycles.push([e.name, e.name]);
   const duplicateNames = index.names().filter((n) => index.withName(n).length > 1);
   const broken =
-    cycles.length > 0 || entries.some((e) => e.prerequisites.some((l) => l.status === 'missing'));
+    cycles.length > 0 ||
+    duplicateNames.length > 0 ||
+    entries.some((e) => e.prerequisites.some((l) => l.status === 'missing'));
   return { entries, cycles, duplicateNames, broken };
 }

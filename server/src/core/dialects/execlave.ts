@@ -2,6 +2,7 @@ import schema from '../../../../schemas/execlave/policy-bundle.schema.json';
 import type { SchemaObject } from '../schema/compile';
 import type { Problem } from '../problem';
 import type { Dialect } from './types';
+import { celProblems } from '../cel/problems';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -45,6 +46,8 @@ export const execlave: Dialect = {
             fixes: [{ kind: 'removeItem', title: `Remove the self-reference`, preferred: true }],
           });
       });
+    // CEL expressions are parsed and type-checked against the documented context.
+    out.push(...celProblems('execlave', value));
     return out;
   },
   summary(value) {

@@ -13,7 +13,8 @@ function deref(root: SchemaObject, s: SchemaObject): SchemaObject {
   let cur = s;
   for (let guard = 0; guard < 16 && typeof cur.$ref === 'string' && cur.$ref.startsWith('#/'); guard++) {
     let target: unknown = root;
-    for (const part of (cur.$ref as string).slice(2).split('/')) target = (target as SchemaObject | undefined)?.[part];
+    for (const part of (cur.$ref as string).slice(2).split('/'))
+      target = (target as SchemaObject | undefined)?.[part];
     if (!target || typeof target !== 'object') break;
     const { $ref: _ref, ...rest } = cur;
     cur = { ...(target as SchemaObject), ...rest };
@@ -27,7 +28,12 @@ function deref(root: SchemaObject, s: SchemaObject): SchemaObject {
  * Agent Sentinel SDK accept such keys and silently ignore them, so each dialect turns these into
  * warnings in its own words.
  */
-export function unknownKeys(root: SchemaObject, value: unknown, schema: SchemaObject = root, path: PathSegment[] = []): UnknownKey[] {
+export function unknownKeys(
+  root: SchemaObject,
+  value: unknown,
+  schema: SchemaObject = root,
+  path: PathSegment[] = [],
+): UnknownKey[] {
   const out: UnknownKey[] = [];
   const s = deref(root, schema);
   if (Array.isArray(value)) {
@@ -42,9 +48,14 @@ export function unknownKeys(root: SchemaObject, value: unknown, schema: SchemaOb
   const reportsItself = extra === false || s['x-warnUnknownKeys'] === true;
   for (const [k, v] of Object.entries(obj)) {
     if (props?.[k]) out.push(...unknownKeys(root, v, props[k], [...path, k]));
-    else if (extra && typeof extra === 'object') out.push(...unknownKeys(root, v, extra as SchemaObject, [...path, k]));
+    else if (extra && typeof extra === 'object')
+      out.push(...unknownKeys(root, v, extra as SchemaObject, [...path, k]));
     else if (props && !reportsItself && extra === undefined)
-      out.push({ path: [...path, k], key: k, unused: Object.keys(props).filter((p) => !(p in obj) && p !== '$schema') });
+      out.push({
+        path: [...path, k],
+        key: k,
+        unused: Object.keys(props).filter((p) => !(p in obj) && p !== '$schema'),
+      });
   }
   return out;
 }

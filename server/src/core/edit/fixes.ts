@@ -25,12 +25,43 @@ function lineEndOf(text: string, offset: number): number {
 
 function indentOf(text: string, offset: number): string {
   const start = lineStartOf(text, offset);
-  return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
+  const prefix = text.slice(start, offset);
+  // The first key of a sequence item (`  - name: x`) is indented by the dash as well.
+  if (/^[ \t]*(?:- +)+$/.test(prefix)) return prefix.replace(/-/g, ' ');
+  return /^[ \t]*/.exec(prefix)?.[0] ?? '';
+}
+
+/**
+ * A string as a YAML block scalar that replaces another one: same header (`|`, `>-`), same
+ * content indentation, so a fix inside a block expression keeps the block.
+ */
+function blockScalarText(text: string, node: AstNode, value: string, style: 'literal' | 'folded'): string {
+  const raw = text.slice(node.offset, node.end);
+  const nl = raw.indexOf('\n');
+  const header = nl < 0 ? raw : raw.slice(0, nl);
+  const firstLine =
+    raw
+      .slice(nl + 1)
+      .split('\n')
+      .find((l) => l.trim()) ?? '';
+  const indent = /^[ ]*/.exec(firstLine)?.[0] || indentOf(text, node.offset) + '  ';
+  const body = value.replace(/\n$/, '');
+  // In a folded scalar a single line break is written as an empty line.
+  const lines = (style === 'folded' ? body.replace(/\n/g, '\n\n') : body).split('\n');
+  return `${header}\n${lines.map((l) => (l ? indent + l : l)).join('\n')}${raw.endsWith('\n') ? '\n' : ''}`;
 }
 
 /** Removes one entry of a flow collection or JSON, together with the comma that joins it. */
 function removeFlowEntry(start: number, end: number, siblings: { offset: number; end: number }[]): TextEdit {
-  const idx = siblings.findIndex((s) => s.offset === start);
+  // Siblings are in source order; a binary search keeps a file with 100,000 entries linear.
+  let lo = 0;
+  let hi = siblings.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (siblings[mid].offset < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const idx = siblings[lo]?.offset === start ? lo : -1;
   if (idx > 0) {
     // Remove from the end of the previous entry, taking its comma.
     return { start: siblings[idx - 1].end, end, newText: '' };
@@ -112,6 +143,16 @@ export function buildFixes(
               end: property.end,
               newText: `:${yamlBlockValue(spec.value, indentOf(text, property.key.offset))}`,
             };
+        } else if (
+          node?.type === 'string' &&
+          typeof spec.value === 'string' &&
+          (node.style === 'literal' || node.style === 'folded')
+        ) {
+          edit = {
+            start: node.offset,
+            end: node.end,
+            newText: blockScalarText(text, node, spec.value, node.style),
+          };
         } else if (node && node.type !== 'object' && node.type !== 'array') {
           const style = node.type === 'alias' ? 'plain' : node.style;
           edit = { start: node.offset, end: node.end, newText: scalarText(spec.value, language, style) };
@@ -154,7 +195,11 @@ export function buildFixes(
       case 'composite': {
         const edits = compositeEdits(spec.steps, ctx);
         if (edits)
-          out.push({ title: spec.title ?? `Fix ${displayPath(path)}`, edits, ...(spec.preferred ? { isPreferred: true } : {}) });
+          out.push({
+            title: spec.title ?? `Fix ${displayPath(path)}`,
+            edits,
+            ...(spec.preferred ? { isPreferred: true } : {}),
+          });
         break;
       }
       case 'wrapInArray':
@@ -182,15 +227,33 @@ function rootOf(ctx: FixContext): AstNode | null {
 }
 
 /** The edits of every step of a composite fix, or undefined when one of them cannot be made. */
-function compositeEdits(steps: { path: PathSegment[]; fix: FixSpec }[], ctx: FixContext): TextEdit[] | undefined {
+function compositeEdits(
+  steps: { path: PathSegment[]; fix: FixSpec }[],
+  ctx: FixContext,
+): TextEdit[] | undefined {
   const root = rootOf(ctx);
   const edits: TextEdit[] = [];
   for (const step of steps) {
     const { node, property, depth } = locate(root, step.path);
     if (depth !== step.path.length) return undefined;
-    const built = buildFixes([step.fix], { text: ctx.text, language: ctx.language, node, property }, step.path);
+    const built = buildFixes(
+      [step.fix],
+      { text: ctx.text, language: ctx.language, node, property },
+      step.path,
+    );
     if (!built.length) return undefined;
     edits.push(...built[0].edits);
   }
-  return edits.sort((a, b) => a.start - b.start);
+  // Insertions first at equal offsets; edits that touch become one, because an editor rejects a
+  // deletion and an insertion that start at the same place.
+  edits.sort((a, b) => a.start - b.start || a.end - a.start - (b.end - b.start));
+  const merged: TextEdit[] = [];
+  for (const e of edits) {
+    const last = merged[merged.length - 1];
+    if (last && e.start === last.end)
+      merged[merged.length - 1] = { start: last.start, end: e.end, newText: last.newText + e.newText };
+    else if (last && e.start < last.end) return undefined;
+    else merged.push({ ...e });
+  }
+  return merged;
 }

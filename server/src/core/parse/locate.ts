@@ -1,8 +1,24 @@
 import type { AstNode, ObjectNode, PathSegment, PropertyNode } from './ast';
 
+/** Objects with more keys than this get an index: placing one finding per key is then linear. */
+const INDEX_FROM = 64;
+const indexes = new WeakMap<ObjectNode, { size: number; byKey: Map<string, PropertyNode> }>();
+
 export function findProperty(obj: ObjectNode, key: string): PropertyNode | undefined {
-  for (let i = obj.properties.length - 1; i >= 0; i--)
-    if (obj.properties[i].key.value === key) return obj.properties[i];
+  const props = obj.properties;
+  if (props.length > INDEX_FROM) {
+    // A file with 100,000 unknown keys has 100,000 findings, each located by key; a linear scan
+    // per finding took minutes. The index keeps the last property of a duplicated key, as below.
+    let index = indexes.get(obj);
+    if (!index || index.size !== props.length) {
+      const byKey = new Map<string, PropertyNode>();
+      for (const p of props) byKey.set(p.key.value, p);
+      index = { size: props.length, byKey };
+      indexes.set(obj, index);
+    }
+    return index.byKey.get(key);
+  }
+  for (let i = props.length - 1; i >= 0; i--) if (props[i].key.value === key) return props[i];
   return undefined;
 }
 

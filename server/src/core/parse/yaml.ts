@@ -131,6 +131,12 @@ export function parseYamlPositioned(text: string): PositionedParse {
           lineEnd < 0 ? text.length : lineEnd,
         ),
       );
+    } else if (/Maximum call stack/.test(msg)) {
+      // The yaml package catches its own stack overflow on deep nesting and reports it as a syntax
+      // error; the user is told what it means, with the code analyze() uses for the same case.
+      findings.push(
+        errorFinding('parse/too-deep', 'the document is nested too deeply to analyse', start, start + 1),
+      );
     } else
       findings.push(
         errorFinding('yaml/syntax', `YAML syntax error: ${msg}`, start, end === start ? start + 1 : end),
@@ -148,7 +154,7 @@ export function parseYamlPositioned(text: string): PositionedParse {
   }
   const root = convert(doc.contents as YNode | null, 0);
   let value: unknown = undefined;
-  if (findings.every((f) => f.code !== 'yaml/syntax')) {
+  if (findings.every((f) => f.code !== 'yaml/syntax' && f.code !== 'parse/too-deep')) {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
@@ -160,6 +166,12 @@ export function parseYamlPositioned(text: string): PositionedParse {
         span: { start, end: Math.min(text.length, start + 1) },
       });
     }
+  }
+  // The parser reports some errors one character past the end of the file (a key or a bracket it
+  // expected there); the editor needs every range inside the document, so those end at its end.
+  for (const f of findings) {
+    f.span.start = Math.min(f.span.start, text.length);
+    f.span.end = Math.min(Math.max(f.span.end, f.span.start), text.length);
   }
   return { root, value, findings };
 }

@@ -31,7 +31,8 @@ function changes(n: number): string {
   return `${n} ${n === 1 ? 'change' : 'changes'}`;
 }
 
-export function formatPlan(plan: SyncPlan): string {
+/** `footer: false` leaves out the closing "n changes pending" line (apply prints its report instead). */
+export function formatPlan(plan: SyncPlan, options: { footer?: boolean } = {}): string {
   const lines: string[] = [];
   for (const p of plan.problems) lines.push(`! ${p}`);
   if (plan.problems.length) lines.push('');
@@ -44,6 +45,7 @@ export function formatPlan(plan: SyncPlan): string {
     for (const p of step.problems) lines.push(`      ! ${p}`);
   }
   if (!plan.steps.length) lines.push('  (no policies declared)');
+  if (options.footer === false) return `${lines.join('\n')}\n`;
   lines.push('');
   lines.push(
     plan.pending

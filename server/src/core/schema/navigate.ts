@@ -61,6 +61,9 @@ export function schemasAt(root: SchemaObject, value: unknown, path: readonly Pat
       if (typeof seg === 'string') {
         const p = (s.properties as Record<string, SchemaObject> | undefined)?.[seg];
         if (p) next.push(...expand(root, p, childData));
+        // A map keyed by name (Agent Sentinel's `rate_limits.<action>`): every key has one schema.
+        else if (s.additionalProperties && typeof s.additionalProperties === 'object')
+          next.push(...expand(root, s.additionalProperties as SchemaObject, childData));
       } else if (s.items && typeof s.items === 'object') {
         next.push(...expand(root, s.items as SchemaObject, childData));
       }

@@ -1,7 +1,7 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import type { AstNode, LineIndex, ObjectNode } from '../../core/index';
 import type { Feature } from '../context';
-import { toRange } from '../convert';
+import { nodeRange, toRange } from '../convert';
 import type { PolicyDocument } from '../documents';
 import { pathOf } from '../settings';
 import { runSafe } from '../runSafe';
@@ -45,8 +45,8 @@ function children(node: AstNode | null, lines: LineIndex, depth: number): Docume
       out.push({
         name: name?.type === 'string' && name.value ? name.value : `[${i}]`,
         kind: SymbolKind.Object,
-        range: toRange(lines, item),
-        selectionRange: toRange(lines, item),
+        range: nodeRange(lines, item),
+        selectionRange: nodeRange(lines, item),
         children: children(item, lines, depth + 1),
       });
     });
@@ -60,7 +60,7 @@ function propertySymbol(p: ObjectNode['properties'][number], lines: LineIndex, d
     name: p.key.value || '""',
     kind: kindOf(p.value),
     range: toRange(lines, { start: p.offset, end: Math.max(p.end, p.key.end) }),
-    selectionRange: toRange(lines, p.key),
+    selectionRange: nodeRange(lines, p.key),
   };
   const detail = detailOf(p.value);
   if (detail) sym.detail = detail;
@@ -84,7 +84,7 @@ export function documentSymbols(doc: PolicyDocument): DocumentSymbol[] {
       detail: [analysis.dialect.label, summary.detail].filter(Boolean).join(' · '),
       kind: SymbolKind.Module,
       range: toRange(doc.lines, { start: Math.min(root.offset, selection.offset), end: Math.max(root.end, selection.end) }),
-      selectionRange: toRange(doc.lines, selection),
+      selectionRange: nodeRange(doc.lines, selection),
       children: root.properties.map((p) => propertySymbol(p, doc.lines, 1)),
     },
   ];

@@ -40,8 +40,9 @@ function unknownReference(
   candidates: string[],
   label: string,
 ): Problem {
-  const near = nearest(value, candidates);
-  const suggestions = near.length ? near : candidates.length <= 5 ? candidates : [];
+  const unique = [...new Set(candidates)];
+  const near = nearest(value, unique);
+  const suggestions = near.length ? near : unique.length <= 5 ? unique : [];
   const fixes: FixSpec[] = suggestions.map((c, i) => ({
     kind: 'replaceValue',
     value: c,
@@ -51,7 +52,7 @@ function unknownReference(
   return {
     code,
     severity: 'error',
-    message: `${message}${near.length ? `; did you mean "${near[0]}"?` : ''} ${label}: ${available(candidates)}`,
+    message: `${message}${near.length ? `; did you mean "${near[0]}"?` : '.'} ${label}: ${available(unique)}`,
     path,
     target: 'value',
     ...(fixes.length ? { fixes } : {}),
@@ -74,7 +75,9 @@ export function referenceProblems(doc: Obj): Problem[] {
   const servers = names(doc.mcp_servers);
   const wfRef = (path: PathSegment[], ref: unknown, message: string) => {
     if (typeof ref === 'string' && !workflows.includes(ref))
-      out.push(unknownReference(path, 'preloop/unknown-workflow', message, ref, workflows, 'Available policies'));
+      out.push(
+        unknownReference(path, 'preloop/unknown-workflow', message, ref, workflows, 'Available policies'),
+      );
   };
   for (const [wf, i] of objectsOf(doc.approval_workflows))
     wfRef(

@@ -1,0 +1,22 @@
+import { LspClient, splitCursor, positionAt } from '../test/lsp/client';
+(async () => {
+  const c = new LspClient();
+  const init = await c.initialize({ rootUri: 'file:///ws' });
+  console.log(JSON.stringify(init.capabilities));
+  const uri = 'file:///ws/policies/a.yaml';
+  const w = c.waitForDiagnostics(uri);
+  c.open(uri, 'name: x\npolicyType: pii_acess\nenforcementMode: hard_block\nruleDefinition: {}\n');
+  console.log(JSON.stringify(await w));
+  const { text, offset } = splitCursor('name: x\npolicyType: pii_access\nruleDefinition:\n  |\n');
+  const w2 = c.waitForDiagnostics(uri, 2);
+  c.change(uri, text);
+  await w2;
+  const comp = await c.request('textDocument/completion', { textDocument: { uri }, position: positionAt(text, offset) });
+  console.log(JSON.stringify(comp).slice(0, 1500));
+  const h = await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 3 } });
+  console.log(JSON.stringify(h));
+  const sym = await c.request('textDocument/documentSymbol', { textDocument: { uri } });
+  console.log(JSON.stringify(sym).slice(0, 600));
+  console.log(c.logs);
+  console.log(await c.shutdown());
+})();

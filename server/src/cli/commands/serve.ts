@@ -1,0 +1,48 @@
+/**
+ * `policylens serve`: the local policy registry. The registry runs as its own bundle
+ * (dist/registry.js) in a child process: it carries PGlite's WebAssembly next to it, and keeping it
+ * out of the CLI bundle keeps every other command quick to start.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { USAGE } from '../../../../registry/usage';
+import type { Command } from './types';
+
+/** dist/registry.js next to dist/cli.js; from the sources (tests under tsx), registry/main.ts. */
+function registryEntry(): string[] {
+  const bundled = join(__dirname, 'registry.js');
+  if (existsSync(bundled)) return [bundled];
+  const source = resolve(__dirname, '../../../../registry/main.ts');
+  if (existsSync(source)) return ['--import', 'tsx', source];
+  throw new Error('dist/registry.js is missing: run `npm run build` first');
+}
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'run the local Execlave-compatible policy registry (PGlite or PostgreSQL)',
+  help: USAGE,
+  run(argv, io) {
+    const child = spawn(process.execPath, [...registryEntry(), ...argv], { stdio: 'inherit' });
+    // Ctrl-C reaches the whole process group, but a signal sent to this process alone must reach
+    // the registry too, so that it closes its database cleanly.
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    return new Promise<number>((done) => {
+      child.on('error', (e) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        io.err(`policylens serve: could not start the registry: ${e.message}\n`);
+        done(1);
+      });
+      child.on('exit', (code, signal) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        done(code ?? (signal ? 1 : 0));
+      });
+    });
+  },
+};

@@ -1,0 +1,166 @@
+import { parseArgs } from 'node:util';
+import {
+  analyze,
+  applyPlan,
+  desiredFromAnalysis,
+  formatApplyReport,
+  formatPlan,
+  LiveOrgError,
+  planSync,
+  type ApplyReport,
+  type DesiredBundle,
+  type SyncPlan,
+} from '../../core/index';
+import { HttpLiveOrg, resolveLiveConfig } from '../../live/index';
+import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+import type { Command, CommandIO } from './types';
+
+export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL]
+
+Compares the Execlave bundles under <path> with the live org's policies and prints the plan:
+  + create, ~ update (with the changed fields), = no-op, and with --prune - delete.
+Nothing is written unless --apply is given; --apply applies exactly the plan it prints, stamping
+metadata.source "cli-sync". Updates carry If-Match: a policy changed since the plan is left alone.
+
+  --apply       apply the plan
+  --prune       also delete live policies that no bundle declares
+  --format      text (default) or json
+  --exit-code   exit 2 when changes are pending, 0 when in sync (a CI gate)
+  --url URL     the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)
+
+The API key comes from POLICYLENS_API_KEY (or EXECLAVE_API_KEY); it is sent only over https, or over
+plain http to localhost.
+Exit status: 0 done / in sync, 1 an error or a change that could not be applied, 2 usage error
+(or pending changes with --exit-code).`;
+
+interface Collected {
+  desired: DesiredBundle[];
+  invalid: { file: string; errors: number; firstError: string }[];
+}
+
+/** The workspace side: every valid Execlave bundle under the paths, and the bundles with errors. */
+export function collectDesired(paths: readonly string[]): Collected {
+  const out: Collected = { desired: [], invalid: [] };
+  for (const f of collectPolicyFiles(paths)) {
+    let text: string;
+    let invalidEncoding: boolean;
+    try {
+      ({ text, invalidEncoding } = readPolicyText(f.path));
+    } catch (e) {
+      out.invalid.push({ file: f.display, errors: 1, firstError: `cannot read: ${(e as Error).message}` });
+      continue;
+    }
+    const outcome = desiredFromAnalysis(analyze(text, { fileName: f.path, invalidEncoding }), f.display);
+    if (outcome.kind === 'bundle') out.desired.push(outcome.bundle);
+    else if (outcome.kind === 'invalid')
+      out.invalid.push({ file: f.display, errors: outcome.errors, firstError: outcome.firstError });
+  }
+  return out;
+}
+
+function planJson(plan: SyncPlan, org: string, report?: ApplyReport): string {
+  return `${JSON.stringify(
+    {
+      org,
+      fingerprint: plan.fingerprint,
+      pending: plan.pending,
+      problems: plan.problems,
+      steps: plan.steps.map((s) => ({
+        action: s.action,
+        name: s.name,
+        ...(s.file ? { file: s.file } : {}),
+        ...(s.liveId ? { liveId: s.liveId } : {}),
+        ...(s.liveVersion !== undefined ? { liveVersion: s.liveVersion } : {}),
+        changes: s.changes,
+        problems: s.problems,
+      })),
+      ...(report
+        ? {
+            applied: report.results.map((r) => ({
+              action: r.step.action,
+              name: r.step.name,
+              ok: r.ok,
+              ...(r.liveId ? { liveId: r.liveId } : {}),
+              ...(r.message ? { message: r.message } : {}),
+            })),
+          }
+        : {}),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+async function run(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      apply: { type: 'boolean', default: false },
+      prune: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      'exit-code': { type: 'boolean', default: false },
+      url: { type: 'string' },
+    },
+  });
+  if (!positionals.length) throw new UsageError('sync needs a path');
+  if (values.format !== 'text' && values.format !== 'json')
+    throw new UsageError(`unknown format "${values.format}" (text or json)`);
+  const json = values.format === 'json';
+
+  const { desired, invalid } = collectDesired(positionals);
+  if (invalid.length) {
+    // A bundle with errors would be refused by the server, and with --prune its live policy would look
+    // undeclared and be deleted: no plan is made until every bundle is valid.
+    for (const i of invalid) io.err(`✗ ${i.file} — invalid: ${i.firstError}\n`);
+    io.err(`${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.\n`);
+    return 1;
+  }
+
+  let org: HttpLiveOrg;
+  try {
+    org = new HttpLiveOrg(resolveLiveConfig({ url: values.url }, process.env));
+  } catch (e) {
+    if (e instanceof LiveOrgError) {
+      io.err(`policylens sync: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  let plan: SyncPlan;
+  try {
+    plan = planSync(desired, await org.listPolicies(), { prune: values.prune });
+  } catch (e) {
+    if (e instanceof LiveOrgError) {
+      io.err(`policylens sync: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const blocked = plan.problems.length > 0 || plan.steps.some((s) => s.problems.length > 0);
+
+  if (!values.apply) {
+    io.out(json ? planJson(plan, org.label) : formatPlan(plan));
+    if (blocked) return 1;
+    return values['exit-code'] && plan.pending > 0 ? 2 : 0;
+  }
+  if (blocked) {
+    // Applying around the problems would write a different plan from the one printed (and half a
+    // chain), so nothing is written until the plan is clean.
+    io.out(json ? planJson(plan, org.label) : formatPlan(plan, { footer: false }));
+    io.err('policylens sync: the plan has problems (marked !); nothing was applied.\n');
+    return 1;
+  }
+  if (!json) io.out(formatPlan(plan, { footer: false }));
+  const report = await applyPlan(plan, org);
+  if (json) io.out(planJson(plan, org.label, report));
+  else io.out(`\n${formatApplyReport(report)}`);
+  return report.failed > 0 || plan.problems.length > 0 ? 1 : 0;
+}
+
+export const sync: Command = {
+  name: 'sync',
+  summary: 'plan (and with --apply, apply) the bundles against the live org',
+  help: HELP,
+  run,
+};

@@ -1,0 +1,167 @@
+import schema from '../../../../../schemas/agentsentinel/policy.schema.json';
+import compileSchema from '../../../../../schemas/agentsentinel/compile-request.schema.json';
+import type { FixSpec, Problem } from '../../problem';
+import type { SchemaObject } from '../../schema/compile';
+import { nearest } from '../../suggest';
+import type { Dialect } from '../types';
+import { unknownKeys } from '../unknown-keys';
+import { sharedProblems } from './shared-rules';
+import { isObj, PLATFORM, show, type Obj } from './view';
+
+export { declaredActions } from './shared-rules';
+export { CALLGUARD, PLATFORM, type Layout } from './view';
+
+/** Keys only an Agent Sentinel platform policy has. */
+const MARKERS = [
+  'scope',
+  'target_id',
+  'session_budget',
+  'run_budget',
+  'action_budgets',
+  'denied_actions',
+  'allowed_actions',
+  'rate_limits',
+  'require_approval',
+  'approval_actions',
+  'approval_threshold_usd',
+  'evidence_requirements',
+  'commit_actions',
+  'evidence_actions',
+  'argument_constraints',
+  'grounding_rules',
+];
+
+const APPROVAL_KEYS = [
+  'approval_actions',
+  'approval_tags',
+  'approval_risk_levels',
+  'approval_threshold_usd',
+  'approval_timeout_seconds',
+  'default_approvers',
+  'approval_rules',
+];
+
+function isSet(v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (isObj(v)) return Object.keys(v).length > 0;
+  return true;
+}
+
+/** Soft warnings the compile endpoint also gives, plus scope without target. */
+function platformProblems(doc: Obj): Problem[] {
+  const out: Problem[] = [];
+  if (doc.require_approval !== true)
+    for (const k of APPROVAL_KEYS) {
+      if (!isSet(doc[k])) continue;
+      const enable: FixSpec =
+        'require_approval' in doc
+          ? {
+              kind: 'composite',
+              title: 'Set require_approval: true',
+              steps: [{ path: ['require_approval'], fix: { kind: 'replaceValue', value: true } }],
+            }
+          : {
+              kind: 'composite',
+              title: 'Add require_approval: true',
+              steps: [{ path: [], fix: { kind: 'addKeys', entries: [['require_approval', true]] } }],
+            };
+      out.push({
+        code: 'agentsentinel/approval-without-require',
+        severity: 'warning',
+        message: `${k} has no effect while require_approval is ${doc.require_approval === false ? 'false' : 'not set (false)'}: approvals are off`,
+        path: [k],
+        target: 'key',
+        fixes: [enable, { kind: 'removeKey', title: `Remove "${k}"` }],
+      });
+    }
+  if (
+    typeof doc.scope === 'string' &&
+    doc.scope !== 'global' &&
+    !(typeof doc.target_id === 'string' && doc.target_id)
+  )
+    out.push({
+      code: 'agentsentinel/scope-without-target',
+      severity: 'warning',
+      message: `scope "${doc.scope}" needs target_id: the ${doc.scope} id the policy applies to`,
+      path: ['scope'],
+      target: 'value',
+      fixes: [
+        {
+          kind: 'composite',
+          title: 'Add target_id',
+          preferred: true,
+          steps: [{ path: [], fix: { kind: 'addKeys', entries: [['target_id', `my-${doc.scope}-id`]] } }],
+        },
+        { kind: 'replaceValue', value: 'global', title: 'Make the policy global' },
+      ],
+    });
+  return out;
+}
+
+function unknownKeyProblems(doc: Obj): Problem[] {
+  const inConstraints = show(PLATFORM.argument_constraints);
+  return unknownKeys(schema as SchemaObject, doc)
+    .filter((u) => String(u.path[0]) !== inConstraints)
+    .map(({ path, key, unused }) => {
+      const near = nearest(key, unused);
+      return {
+        code: 'agentsentinel/unknown-key',
+        severity: 'warning',
+        message: `unknown key "${key}"${path.length > 1 ? ` in ${show(path.slice(0, -1))}` : ''}: the compile endpoint warns about it and the platform ignores it${near.length ? `; did you mean "${near[0]}"?` : ''}`,
+        path,
+        target: 'key',
+        fixes: [
+          ...near.map((n, i) => ({
+            kind: 'renameKey' as const,
+            to: n,
+            title: `Rename "${key}" to "${n}"`,
+            preferred: i === 0 && near.length === 1,
+          })),
+          { kind: 'removeKey' as const, title: `Remove "${key}"` },
+        ],
+      } satisfies Problem;
+    });
+}
+
+export const agentsentinel: Dialect = {
+  id: 'agentsentinel',
+  label: 'Agent Sentinel policy',
+  schema: schema as SchemaObject,
+  detect(value) {
+    if (!isObj(value)) return 0;
+    if ('policyType' in value || 'ruleDefinition' in value) return 0;
+    const hits = MARKERS.filter((k) => k in value).length;
+    return hits ? Math.min(0.8, 0.45 + hits * 0.05) : 0;
+  },
+  rules(value) {
+    if (!isObj(value)) return [];
+    return [...platformProblems(value), ...sharedProblems(value, PLATFORM), ...unknownKeyProblems(value)];
+  },
+  summary(value) {
+    if (!isObj(value)) return {};
+    const scope = typeof value.scope === 'string' ? value.scope : undefined;
+    const detail = [
+      scope && (value.target_id ? `${scope}: ${String(value.target_id)}` : scope),
+      value.enabled === false ? 'disabled' : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    return { name: typeof value.name === 'string' ? value.name : undefined, detail };
+  },
+};
+
+/** The body of `POST /api/v1/policies/compile`: a policy as text and its format. */
+export const agentsentinelCompile: Dialect = {
+  id: 'agentsentinel-compile',
+  label: 'Agent Sentinel compile request',
+  schema: compileSchema as SchemaObject,
+  detect(value) {
+    return isObj(value) && 'source_format' in value && 'source' in value ? 0.9 : 0;
+  },
+  summary(value) {
+    return {
+      detail: isObj(value) && typeof value.source_format === 'string' ? value.source_format : undefined,
+    };
+  },
+};

@@ -1,0 +1,158 @@
+import type { PathSegment } from '../../parse/ast';
+import type { FixSpec, Problem } from '../../problem';
+import { nearest } from '../../suggest';
+import { get, isObj, show, strings, type Layout } from './view';
+
+/** The keywords of a property that the SDK's constraint checker reads; others are ignored. */
+const PROPERTY_KEYWORDS = ['type', 'minimum', 'maximum', 'enum', 'pattern'];
+const CONSTRAINT_KEYWORDS = ['required', 'properties'];
+
+/** An action both allowed and denied: the SDK checks the deny list first, so deny wins. */
+function overlap(doc: unknown, layout: Layout): Problem[] {
+  const allowed = strings(get(doc, layout.allowed_actions));
+  const denied = get(doc, layout.denied_actions);
+  const out: Problem[] = [];
+  if (!Array.isArray(denied)) return out;
+  denied.forEach((a, j) => {
+    if (typeof a !== 'string' || !allowed.includes(a)) return;
+    const k = allowed.indexOf(a);
+    out.push({
+      code: 'agentsentinel/allowed-and-denied',
+      severity: 'warning',
+      message: `"${a}" is both in ${show(layout.allowed_actions)} and in ${show(layout.denied_actions)}; the deny list is checked first, so it is denied`,
+      path: [...layout.denied_actions, j],
+      target: 'value',
+      fixes: [
+        {
+          kind: 'composite',
+          title: `Remove "${a}" from ${show(layout.allowed_actions)}`,
+          steps: [{ path: [...layout.allowed_actions, k], fix: { kind: 'removeItem' } }],
+        },
+        { kind: 'removeItem', title: `Remove "${a}" from ${show(layout.denied_actions)}` },
+      ],
+    });
+  });
+  return out;
+}
+
+/** Every action name some list or per-action map of the policy declares. */
+export function declaredActions(doc: unknown, layout: Layout): string[] {
+  const names = new Set<string>();
+  for (const p of [
+    layout.denied_actions,
+    layout.allowed_actions,
+    layout.commit_actions,
+    layout.evidence_actions,
+    layout.approval_actions,
+  ])
+    if (p) for (const a of strings(get(doc, p))) names.add(a);
+  for (const p of [layout.rate_limits, layout.action_budgets, layout.argument_constraints]) {
+    const m = get(doc, p);
+    if (isObj(m)) for (const a of Object.keys(m)) names.add(a);
+  }
+  return [...names];
+}
+
+function undeclared(doc: unknown, layout: Layout): Problem[] {
+  const declared = declaredActions(doc, layout);
+  const out: Problem[] = [];
+  const check = (name: string, path: PathSegment[], target: 'key' | 'value', role: string) => {
+    if (declared.includes(name)) return;
+    const near = nearest(name, declared);
+    const fixes: FixSpec[] =
+      target === 'value'
+        ? near.map((n, i) => ({
+            kind: 'replaceValue',
+            value: n,
+            title: `Replace with "${n}"`,
+            preferred: i === 0,
+          }))
+        : near.map((n, i) => ({ kind: 'renameKey', to: n, title: `Rename to "${n}"`, preferred: i === 0 }));
+    out.push({
+      code: 'agentsentinel/undeclared-action',
+      severity: 'warning',
+      message: `${role} "${name}" is not declared by any action list (${show(layout.commit_actions)}, ${show(layout.evidence_actions)}, ${show(layout.denied_actions)}, …)${near.length ? `; did you mean "${near[0]}"?` : ''}`,
+      path,
+      target,
+      ...(fixes.length ? { fixes } : {}),
+    });
+  };
+  const req = get(doc, layout.evidence_requirements);
+  if (isObj(req))
+    for (const [action, prior] of Object.entries(req)) {
+      check(action, [...layout.evidence_requirements, action], 'key', 'action');
+      if (Array.isArray(prior))
+        prior.forEach((p, i) => {
+          if (typeof p === 'string')
+            check(p, [...layout.evidence_requirements, action, i], 'value', 'required prior action');
+        });
+    }
+  const ages = get(doc, layout.evidence_max_age_seconds);
+  if (isObj(ages))
+    for (const action of Object.keys(ages))
+      check(action, [...layout.evidence_max_age_seconds, action], 'key', 'action');
+  const grounding = get(doc, layout.grounding_rules);
+  if (isObj(grounding))
+    for (const [action, fields] of Object.entries(grounding)) {
+      check(action, [...layout.grounding_rules, action], 'key', 'action');
+      if (isObj(fields))
+        for (const [field, rule] of Object.entries(fields))
+          if (isObj(rule) && typeof rule.source_action === 'string')
+            check(
+              rule.source_action,
+              [...layout.grounding_rules, action, field, 'source_action'],
+              'value',
+              'source action',
+            );
+    }
+  return out;
+}
+
+/** `argument_constraints` keywords the SDK's built-in checker does not read. */
+function constraints(doc: unknown, layout: Layout): Problem[] {
+  const out: Problem[] = [];
+  const all = get(doc, layout.argument_constraints);
+  if (!isObj(all)) return out;
+  const ignored = (path: PathSegment[], key: string, supported: string[]): Problem => ({
+    code: 'agentsentinel/unsupported-constraint',
+    severity: 'warning',
+    message: `"${key}" is ignored: the SDK's argument checker supports only ${supported.join(', ')}${nearest(key, supported).length ? `; did you mean "${nearest(key, supported)[0]}"?` : ''}`,
+    path,
+    target: 'key',
+    fixes: [
+      ...nearest(key, supported).map((n) => ({
+        kind: 'renameKey' as const,
+        to: n,
+        title: `Rename "${key}" to "${n}"`,
+      })),
+      { kind: 'removeKey', title: `Remove "${key}"` },
+    ],
+  });
+  for (const [action, c] of Object.entries(all)) {
+    if (!isObj(c)) continue;
+    const base = [...layout.argument_constraints, action];
+    for (const k of Object.keys(c))
+      if (!CONSTRAINT_KEYWORDS.includes(k)) out.push(ignored([...base, k], k, CONSTRAINT_KEYWORDS));
+    if (!isObj(c.properties)) continue;
+    for (const [field, spec] of Object.entries(c.properties)) {
+      if (!isObj(spec)) continue;
+      for (const k of Object.keys(spec))
+        if (!PROPERTY_KEYWORDS.includes(k))
+          out.push(ignored([...base, 'properties', field, k], k, PROPERTY_KEYWORDS));
+      if (typeof spec.minimum === 'number' && typeof spec.maximum === 'number' && spec.minimum > spec.maximum)
+        out.push({
+          code: 'agentsentinel/empty-range',
+          severity: 'warning',
+          message: `minimum ${spec.minimum} is greater than maximum ${spec.maximum}: every value of "${field}" is rejected`,
+          path: [...base, 'properties', field, 'minimum'],
+          target: 'value',
+        });
+    }
+  }
+  return out;
+}
+
+/** Rules that hold for the platform policy and for callguard.yaml alike. */
+export function sharedProblems(doc: unknown, layout: Layout): Problem[] {
+  return [...overlap(doc, layout), ...undeclared(doc, layout), ...constraints(doc, layout)];
+}

@@ -1,0 +1,99 @@
+import type { FixSpec, Problem } from '../../problem';
+import type { SchemaObject } from '../../schema/compile';
+import { nearest } from '../../suggest';
+import { unknownKeys } from '../unknown-keys';
+import { isObj, type Obj } from './util';
+
+/**
+ * Keys from docs.preloop.ai that the server does not read. Preloop's models ignore unknown keys,
+ * so these validate and then do nothing: the defaults apply instead.
+ */
+const DOC_KEYS: Record<string, { to: string; note: string }> = {
+  required_approvals: { to: 'approvals_required', note: 'so approvals_required stays at its default 1' },
+  approvers: { to: 'approver_teams', note: 'so the workflow has no approver teams' },
+  notification_channels: { to: 'channel_configs', note: 'it is no longer used' },
+};
+
+/** `version: 1.0` unquoted is the number 1 in YAML; Preloop wants the string "1.0". */
+export function versionProblems(doc: Obj): Problem[] {
+  if (typeof doc.version !== 'number') return [];
+  return [
+    {
+      code: 'preloop/version-float',
+      severity: 'error',
+      message: `version must be the string "1.0", not the number ${doc.version}: an unquoted 1.0 is a YAML float, and Preloop answers "Input should be '1.0'" (and checks nothing else until it is fixed)`,
+      path: ['version'],
+      target: 'value',
+      fixes: [{ kind: 'replaceValue', value: '1.0', title: 'Quote the version: "1.0"', preferred: true }],
+    },
+  ];
+}
+
+/** `approvers: [{team: sre}]` → `approver_teams: [sre]`, when every entry names a team. */
+function approverFix(value: unknown, path: (string | number)[]): FixSpec | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const teams = value.map((v) => (isObj(v) && typeof v.team === 'string' ? v.team : undefined));
+  if (teams.some((t) => t === undefined)) return undefined;
+  return {
+    kind: 'composite',
+    title: `Replace with approver_teams: [${teams.join(', ')}]`,
+    preferred: true,
+    steps: [
+      { path, fix: { kind: 'removeKey' } },
+      { path: path.slice(0, -1), fix: { kind: 'addKeys', entries: [['approver_teams', teams]] } },
+    ],
+  };
+}
+
+/** Keys Preloop silently ignores: documented aliases with their real names, and typos. */
+export function ignoredKeyProblems(schema: SchemaObject, doc: Obj): Problem[] {
+  return unknownKeys(schema, doc).map(({ path, key, unused }) => {
+    const parent = path.slice(0, -1);
+    let cur: unknown = doc;
+    for (const seg of path) cur = (cur as Record<string | number, unknown>)?.[seg];
+    const alias = DOC_KEYS[key];
+    if (alias && (alias.to === 'channel_configs' || unused.includes(alias.to))) {
+      const fixes: FixSpec[] = [];
+      const special = key === 'approvers' ? approverFix(cur, path) : undefined;
+      if (special) fixes.push(special);
+      else if (key !== 'approvers' && key !== 'notification_channels')
+        fixes.push({
+          kind: 'renameKey',
+          to: alias.to,
+          title: `Rename "${key}" to "${alias.to}"`,
+          preferred: true,
+        });
+      fixes.push({ kind: 'removeKey', title: `Remove "${key}"` });
+      return {
+        code: 'preloop/ignored-key',
+        severity: 'warning',
+        message: `"${key}" is silently ignored by Preloop (docs.preloop.ai spells it this way), ${alias.note}; the server reads "${alias.to}"`,
+        path,
+        target: 'key',
+        fixes,
+      };
+    }
+    const near = nearest(key, unused);
+    const fixes: FixSpec[] = near.map((n, i) => ({
+      kind: 'renameKey',
+      to: n,
+      title: `Rename "${key}" to "${n}"`,
+      preferred: i === 0 && near.length === 1,
+    }));
+    fixes.push({ kind: 'removeKey', title: `Remove "${key}"` });
+    const where = parent.length
+      ? ` in ${parent
+          .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+          .join('.')
+          .replace(/\.\[/g, '[')}`
+      : '';
+    return {
+      code: 'preloop/ignored-key',
+      severity: 'warning',
+      message: `unknown key "${key}"${where} is silently ignored by Preloop${near.length ? `; did you mean "${near[0]}"?` : ''}`,
+      path,
+      target: 'key',
+      fixes,
+    };
+  });
+}

@@ -1,0 +1,105 @@
+import type { PathSegment } from '../parse/ast';
+import { declaredActions } from './agentsentinel/shared-rules';
+import { CALLGUARD, PLATFORM, type Layout } from './agentsentinel/view';
+import { preloopNames } from './preloop';
+
+/** A name a reference may take, for completion inside the document. */
+export interface NameCandidate {
+  label: string;
+  detail: string;
+  /** Where the name is declared (the path of its `name` value), for go-to-definition. */
+  declaredAt?: PathSegment[];
+}
+
+const WORKFLOW_REFS: ((p: readonly PathSegment[]) => boolean)[] = [
+  (p) => p.length === 3 && p[0] === 'tools' && p[2] === 'approval_workflow',
+  (p) => p.length === 3 && p[0] === 'approval_workflows' && p[2] === 'escalation_workflow',
+  (p) => p.length === 2 && p[0] === 'defaults' && p[1] === 'default_approval_workflow',
+  (p) => p.length === 3 && p[0] === 'model_io' && p[2] === 'approval_workflow',
+  (p) => p.length === 4 && p[0] === 'sensitive_data' && p[1] === 'rules' && p[3] === 'approval_workflow',
+];
+
+const SOURCES: [string, string][] = [
+  ['builtin', 'A Preloop built-in tool'],
+  ['mcp', 'A tool of some MCP server'],
+  ['http', 'An HTTP tool'],
+  ['agent', 'An agent tool'],
+];
+
+function indexOfName(list: unknown, name: string): number {
+  return Array.isArray(list)
+    ? list.findIndex((x) => !!x && typeof x === 'object' && (x as Record<string, unknown>).name === name)
+    : -1;
+}
+
+function preloopCandidates(value: unknown, path: readonly PathSegment[]): NameCandidate[] | undefined {
+  const doc = (value ?? {}) as Record<string, unknown>;
+  const { workflows, servers } = preloopNames(value);
+  if (WORKFLOW_REFS.some((f) => f(path))) {
+    const self =
+      path[0] === 'approval_workflows'
+        ? (doc.approval_workflows as unknown[])?.[path[1] as number]
+        : undefined;
+    const selfName = self && typeof self === 'object' ? (self as Record<string, unknown>).name : undefined;
+    return [...new Set(workflows)]
+      .filter((w) => w !== selfName)
+      .map((w) => ({
+        label: w,
+        detail: 'approval workflow',
+        declaredAt: ['approval_workflows', indexOfName(doc.approval_workflows, w), 'name'],
+      }));
+  }
+  if (path.length === 3 && path[0] === 'tools' && path[2] === 'source')
+    return [
+      ...[...new Set(servers)].map((s) => ({
+        label: s,
+        detail: 'MCP server',
+        declaredAt: ['mcp_servers', indexOfName(doc.mcp_servers, s), 'name'] as PathSegment[],
+      })),
+      ...SOURCES.map(([label, detail]) => ({ label, detail })),
+    ];
+  return undefined;
+}
+
+function isActionRef(layout: Layout, path: readonly PathSegment[]): boolean {
+  const under = (base: PathSegment[], extra: number) =>
+    path.length === base.length + extra && base.every((seg, i) => path[i] === seg);
+  const req = layout.evidence_requirements;
+  const gr = layout.grounding_rules;
+  return (
+    (under(req, 2) && typeof path[path.length - 1] === 'number') ||
+    (under(gr, 3) && path[path.length - 1] === 'source_action')
+  );
+}
+
+/**
+ * The names that fit the value at `path` of a document: approval workflows and MCP servers in a
+ * Preloop document, declared actions in an Agent Sentinel policy. Undefined when the value there
+ * is not a reference.
+ */
+export function referenceCandidates(
+  dialectId: string,
+  value: unknown,
+  path: readonly PathSegment[],
+): NameCandidate[] | undefined {
+  if (dialectId === 'preloop') return preloopCandidates(value, path);
+  const layout = dialectId === 'agentsentinel' ? PLATFORM : dialectId === 'callguard' ? CALLGUARD : undefined;
+  if (layout && isActionRef(layout, path))
+    return declaredActions(value, layout).map((a) => ({ label: a, detail: 'declared action' }));
+  return undefined;
+}
+
+/** Where the name referenced at `path` is declared (the path of its `name`), for go-to-definition. */
+export function referenceTarget(
+  dialectId: string,
+  value: unknown,
+  path: readonly PathSegment[],
+  name: string,
+): PathSegment[] | undefined {
+  const target = referenceCandidates(dialectId, value, path)?.find(
+    (c) =>
+      c.label === name ||
+      (path[path.length - 1] === 'source' && c.label.toLowerCase() === name.toLowerCase()),
+  );
+  return target?.declaredAt && !target.declaredAt.includes(-1) ? target.declaredAt : undefined;
+}

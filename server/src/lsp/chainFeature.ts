@@ -1,0 +1,22 @@
+import type { Feature } from './context';
+import { chainLensProvider } from './chainLens';
+import { chainOf } from './chainWorkspace';
+
+/**
+ * The prerequisite chain across the workspace: the index of every bundle, its findings merged into
+ * each open document's diagnostics, the lens on each name, and the index kept current from file
+ * events and closed documents. Navigation (definition, references, rename) and the order request
+ * are features of their own in handlers/.
+ */
+export const chainFeature: Feature = {
+  name: 'chain',
+  register(ctx) {
+    const chain = chainOf(ctx);
+    ctx.diagnostics.addProvider({ id: 'chain', provide: (doc) => chain.provide(doc) });
+    ctx.codeLens.register(chainLensProvider(ctx));
+    // Related information of a cycle points into files that may not be open.
+    ctx.documents.addTextSource((uri) => chain.index.get(uri)?.doc.text);
+    ctx.files.onDidChange((changes) => void chain.onFilesChanged(changes));
+    ctx.documents.textDocuments.onDidClose((e) => void chain.onClosed(e.document.uri));
+  },
+};

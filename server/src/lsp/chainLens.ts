@@ -1,0 +1,21 @@
+import type { CodeLens } from 'vscode-languageserver';
+import { chainLens } from '../core/index';
+import type { CodeLensProvider, ServerContext } from './context';
+import { currentChain } from './chainWorkspace';
+import { toRange } from './convert';
+
+/**
+ * The lens on a bundle's `name`: `evaluated 3rd of 12 · 2 prerequisites · 1 dependent`. It is a
+ * label (no command): the numbers are the point, and definition/references do the navigating.
+ */
+export function chainLensProvider(ctx: ServerContext): CodeLensProvider {
+  return {
+    id: 'chain',
+    async provide(doc): Promise<CodeLens[]> {
+      const chain = await currentChain(ctx);
+      const lens = chainLens(chain.index, chain.order(), doc.uri);
+      if (!lens) return [];
+      return [{ range: toRange(doc.lines, lens.span), command: { title: lens.title, command: '' } }];
+    },
+  };
+}

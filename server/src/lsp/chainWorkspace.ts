@@ -1,0 +1,240 @@
+import {
+  CodeLensRefreshRequest,
+  FileChangeType,
+  type FileEvent,
+  type Location,
+  type Position,
+} from 'vscode-languageserver';
+import {
+  chainFindings,
+  chainPolicyFromText,
+  chainPolicyOf,
+  ChainIndex,
+  evaluationOrder,
+  type ChainPolicy,
+  type Finding,
+  type Ordered,
+  type ResolveLiveId,
+  type Span,
+} from '../core/index';
+import type { ServerContext } from './context';
+import type { PolicyDocument } from './documents';
+import { toRange } from './convert';
+import { isYamlOrJsonName } from './settings';
+
+/** Files above this size are not read by the scan: a policy is a few KB. */
+const MAX_SCAN_LENGTH = 512 * 1024;
+/** How many files the scan reads at a time (the reads are async; this bounds open handles). */
+const SCAN_BATCH = 32;
+
+/** What changes a document's diagnostics: the findings, with their places and links. */
+function signature(findings: readonly Finding[]): string {
+  return JSON.stringify(findings.map((f) => [f.code, f.message, f.span.start, f.span.end, f.related]));
+}
+
+/**
+ * The prerequisite chain of the whole workspace, for the language server: every Execlave bundle
+ * under the workspace folders (read from disk once, then kept current from file-watcher events),
+ * with open documents taking precedence over their files on disk. An edit re-reads only the edited
+ * document (from its cached analysis: nothing is parsed twice); the graph checks run over the index,
+ * and the open documents whose chain findings changed are re-published.
+ */
+export class WorkspaceChain {
+  readonly index = new ChainIndex();
+  private scanning: Promise<void> | undefined;
+  private scanned = false;
+  private cache:
+    { version: number; findings: Map<string, Finding[]>; order: Ordered<ChainPolicy>[] } | undefined;
+  /** What each open document was last given by the diagnostics provider. */
+  private readonly given = new Map<string, string>();
+  private lensSignature = '';
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** True once the workspace has been read: before that, nothing cross-file is claimed. */
+  get isReady(): boolean {
+    return this.scanned;
+  }
+
+  /** Reads the workspace on first use; resolves when the index covers it. */
+  ready(): Promise<void> {
+    this.scanning ??= this.scan().catch((e: unknown) => {
+      this.ctx.log(`chain: scanning the workspace failed: ${(e as Error).stack ?? e}`);
+      this.scanned = true;
+    });
+    return this.scanning;
+  }
+
+  private async scan(): Promise<void> {
+    const started = this.ctx.runtime.now();
+    const uris: string[] = [];
+    for (const folder of this.ctx.workspaceFolders())
+      uris.push(...(await this.ctx.runtime.fs.listFiles(folder, isYamlOrJsonName)));
+    for (let i = 0; i < uris.length; i += SCAN_BATCH)
+      await Promise.all(uris.slice(i, i + SCAN_BATCH).map((u) => this.readFromDisk(u)));
+    this.scanned = true;
+    this.syncOpenDocuments();
+    const ms = Math.round(this.ctx.runtime.now() - started);
+    this.ctx.log(`chain: indexed ${this.index.size} bundles of ${uris.length} YAML/JSON files in ${ms} ms`);
+    this.changed();
+  }
+
+  /** Re-reads a file that is not open in the editor (an open document's buffer wins). */
+  private async readFromDisk(uri: string): Promise<void> {
+    if (this.ctx.documents.textDocuments.get(uri)) return;
+    const text = await this.ctx.runtime.fs.readFile(uri);
+    if (this.ctx.documents.textDocuments.get(uri)) return;
+    const policy =
+      text !== undefined && text.length <= MAX_SCAN_LENGTH ? chainPolicyFromText(uri, text) : undefined;
+    if (policy) this.index.set(policy);
+    else this.index.delete(uri);
+  }
+
+  /**
+   * Brings one open document's entry up to its current version, from its cached analysis. While a
+   * bundle is momentarily unparsable (half-typed), its last good entry stays, so the other files do
+   * not flash "missing prerequisite" at every keystroke; `isCurrent` tells the two apart.
+   */
+  syncDocument(doc: PolicyDocument): void {
+    const parsed = doc.analysis.doc;
+    const current = this.index.get(doc.uri);
+    if (parsed && current?.doc === parsed) return;
+    if (current && parsed && parsed.value === undefined) return;
+    const policy = parsed ? chainPolicyOf(doc.uri, parsed, doc.analysis.dialect.id) : undefined;
+    if (policy) this.index.set(policy);
+    else if (current) this.index.delete(doc.uri);
+  }
+
+  /** Whether the index holds this version of the document (not an earlier, parsable one). */
+  isCurrent(doc: PolicyDocument): boolean {
+    return this.index.get(doc.uri)?.doc === doc.analysis.doc;
+  }
+
+  /** Every open policy document at its current version. */
+  syncOpenDocuments(): void {
+    for (const doc of this.ctx.documents.all()) this.syncDocument(doc);
+  }
+
+  /** The findings and the order of the index as it is now (computed once per change). */
+  private derived(): { findings: Map<string, Finding[]>; order: Ordered<ChainPolicy>[] } {
+    if (this.cache?.version !== this.index.version)
+      this.cache = {
+        version: this.index.version,
+        findings: chainFindings(this.index),
+        order: evaluationOrder(this.index),
+      };
+    return this.cache;
+  }
+
+  /** The cross-file findings of one file (none until the workspace has been read). */
+  findingsFor(uri: string): Finding[] {
+    if (!this.scanned) return [];
+    return this.derived().findings.get(uri) ?? [];
+  }
+
+  order(): Ordered<ChainPolicy>[] {
+    return this.derived().order;
+  }
+
+  /** What an open document shows: its chain findings, unless the index holds an older version. */
+  private visibleFindings(doc: PolicyDocument | undefined): Finding[] {
+    return doc && this.isCurrent(doc) ? this.findingsFor(doc.uri) : [];
+  }
+
+  /** The diagnostics provider: this document's chain findings, noting what it was given. */
+  provide(doc: PolicyDocument): Finding[] {
+    if (!this.scanned) {
+      void this.ready();
+      return [];
+    }
+    this.syncDocument(doc);
+    // Findings placed on an earlier version of the text would land in the wrong place.
+    const findings = this.visibleFindings(doc);
+    this.given.set(doc.uri, signature(findings));
+    this.changed(doc.uri);
+    return findings;
+  }
+
+  /**
+   * After the index changed: re-publish every other open document whose chain findings are no
+   * longer what it was given, and ask the client to refresh lenses when the order moved.
+   */
+  changed(except?: string): void {
+    if (!this.scanned) return;
+    for (const td of this.ctx.documents.textDocuments.all()) {
+      if (td.uri === except) continue;
+      const now = signature(this.visibleFindings(this.ctx.documents.get(td.uri)));
+      if ((this.given.get(td.uri) ?? signature([])) !== now) {
+        this.given.set(td.uri, now);
+        this.ctx.diagnostics.refresh(td.uri);
+      }
+    }
+    const lens = this.order()
+      .map((o) => `${o.item.uri} ${o.position} ${o.item.prerequisites.length} ${o.inCycle}`)
+      .join('\n');
+    if (lens !== this.lensSignature) {
+      const first = !this.lensSignature;
+      this.lensSignature = lens;
+      if (!first && this.ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
+        this.ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }
+  }
+
+  /** File-watcher events: created and changed files are re-read, deleted ones dropped. */
+  async onFilesChanged(changes: readonly FileEvent[]): Promise<void> {
+    if (!this.scanned) return;
+    for (const c of changes) {
+      if (!isYamlOrJsonName(c.uri) || this.ctx.documents.textDocuments.get(c.uri)) continue;
+      if (c.type === FileChangeType.Deleted) this.index.delete(c.uri);
+      else await this.readFromDisk(c.uri);
+    }
+    this.changed();
+  }
+
+  /** A document was closed: its file on disk is the truth again (the edits may not be saved). */
+  async onClosed(uri: string): Promise<void> {
+    this.given.delete(uri);
+    if (!this.scanned) return;
+    await this.readFromDisk(uri);
+    this.changed();
+  }
+
+  /**
+   * Connects the live org: ids in prerequisites then resolve to live policies (the sync engine
+   * calls this once it has listed the org, and with `undefined` when it disconnects).
+   */
+  setLiveResolver(resolve: ResolveLiveId | undefined): void {
+    this.index.resolveLiveId = resolve;
+    this.index.version++;
+    this.changed();
+  }
+}
+
+const chains = new WeakMap<ServerContext, WorkspaceChain>();
+
+/** The server's one workspace chain, shared by the chain handlers (and the sync feature). */
+export function chainOf(ctx: ServerContext): WorkspaceChain {
+  let chain = chains.get(ctx);
+  if (!chain) chains.set(ctx, (chain = new WorkspaceChain(ctx)));
+  return chain;
+}
+
+/** Waits for the index and brings the open documents up to date: what every request does first. */
+export async function currentChain(ctx: ServerContext): Promise<WorkspaceChain> {
+  const chain = chainOf(ctx);
+  await chain.ready();
+  chain.syncOpenDocuments();
+  chain.changed();
+  return chain;
+}
+
+/** The offset of a position in an indexed file (open documents are indexed at their current version). */
+export function offsetIn(chain: WorkspaceChain, uri: string, position: Position): number | undefined {
+  return chain.index.get(uri)?.lines.offsetAt(position);
+}
+
+/** A span of an indexed file as an LSP location. */
+export function locationOf(chain: WorkspaceChain, uri: string, span: Span): Location | undefined {
+  const policy = chain.index.get(uri);
+  return policy ? { uri, range: toRange(policy.lines, span) } : undefined;
+}

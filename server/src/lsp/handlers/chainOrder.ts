@@ -1,0 +1,38 @@
+import type { CancellationToken } from 'vscode-languageserver';
+import { chainReport, nameSpan } from '../../core/index';
+import { ChainOrderRequest, type ChainOrder } from '../../protocol/index';
+import { currentChain } from '../chainWorkspace';
+import type { Feature, ServerContext } from '../context';
+import { runSafe } from '../runSafe';
+
+/** `policyLens/chainOrder`: the workspace's bundles in evaluation order, for the client's views. */
+export async function chainOrder(ctx: ServerContext): Promise<ChainOrder> {
+  const chain = await currentChain(ctx);
+  const report = chainReport(chain.index, chain.order());
+  return {
+    entries: report.entries.map((e) => {
+      const policy = chain.index.get(e.uri);
+      const span = policy && nameSpan(policy);
+      return {
+        name: e.name,
+        uri: e.uri,
+        ...(span ? { line: policy.lines.positionAt(span.start).line } : {}),
+        evaluationOrder: e.evaluationOrder,
+        prerequisites: e.prerequisites.map((l) => l.ref),
+        missing: e.prerequisites.filter((l) => l.status === 'missing').map((l) => l.ref),
+        inCycle: e.inCycle,
+      };
+    }),
+  };
+}
+
+export const chainOrderFeature: Feature = {
+  name: 'chainOrder',
+  register(ctx) {
+    // By method name: protocol/ types come from the client's copy of vscode-languageserver-protocol,
+    // which the server's connection does not accept as its own RequestType.
+    ctx.connection.onRequest(ChainOrderRequest.method, (_params: unknown, token: CancellationToken) =>
+      runSafe(ctx.log, 'chainOrder', token, { entries: [] } as ChainOrder, () => chainOrder(ctx)),
+    );
+  },
+};

@@ -1,0 +1,78 @@
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { ADD_BASELINE_COMMAND, type AddBaselineArgs } from '../baseline/command';
+import type { Feature, ServerContext } from '../context';
+import { fixToWorkspaceEdit, toDiagnostic, toTextEdits } from '../convert';
+import { fixAllEdit } from '../fixAll';
+import { runSafe } from '../runSafe';
+import { URI, Utils } from 'vscode-uri';
+
+/** The kind of the "fix all" source action (`editor.codeActionsOnSave` can ask for it). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.policyLens`;
+
+function wants(only: string[] | undefined, kind: string): boolean {
+  return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+}
+
+export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeAction[] {
+  const doc = ctx.documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const only = params.context.only;
+  const out: CodeAction[] = [];
+  const linesOf = (uri: string) => ctx.documents.linesOf(uri);
+  const start = doc.lines.offsetAt(params.range.start);
+  const end = doc.lines.offsetAt(params.range.end);
+  const findings = doc.findings();
+  if (wants(only, CodeActionKind.QuickFix)) {
+    for (const f of findings) {
+      // A finding is "here" when the requested range touches its span.
+      if (f.span.start > end || f.span.end < start) continue;
+      const diagnostic = toDiagnostic(f, doc.lines, linesOf);
+      for (const fix of f.fixes ?? [])
+        out.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: fix.isPreferred || undefined,
+          edit: fixToWorkspaceEdit(doc.uri, doc.lines, fix, linesOf),
+        });
+      if (f.code === 'parse/empty' && !doc.text.trim()) {
+        const args: AddBaselineArgs = {
+          folder: Utils.dirname(URI.parse(doc.uri)).toString(),
+          language: doc.analysis.language,
+        };
+        out.push({
+          title: 'Adopt the baseline: add the five baseline policies to this folder',
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          command: { title: 'Add the baseline policies', command: ADD_BASELINE_COMMAND, arguments: [args] },
+        });
+      }
+    }
+  }
+  if (only && wants(only, FIX_ALL_KIND)) {
+    const all = fixAllEdit(doc);
+    if (all) {
+      const edit: WorkspaceEdit = { changes: { [doc.uri]: toTextEdits(doc.lines, [all.edit]) } };
+      out.push({ title: `Fix all Policy Lens problems (${all.count})`, kind: FIX_ALL_KIND, edit });
+    }
+  }
+  return out;
+}
+
+/** `textDocument/codeAction`: quick-fixes from the findings, "fix all", and adopting the baseline. */
+export const codeActionFeature: Feature = {
+  name: 'codeAction',
+  capabilities: () => ({
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+  }),
+  register(ctx) {
+    ctx.connection.onCodeAction((params, token) =>
+      runSafe(ctx.log, 'codeAction', token, [] as CodeAction[], () => codeActions(ctx, params)),
+    );
+  },
+};

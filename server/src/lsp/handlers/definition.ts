@@ -1,0 +1,38 @@
+import type { Definition } from 'vscode-languageserver';
+import { chainDefinition } from '../../core/index';
+import { currentChain, locationOf, offsetIn } from '../chainWorkspace';
+import type { Feature, ServerContext } from '../context';
+import { assistDefinition } from '../dialectAssist';
+import { runSafe } from '../runSafe';
+
+/** Go to definition on a prerequisite: the `name` of the bundle it names (several when duplicated). */
+export async function definition(
+  ctx: ServerContext,
+  uri: string,
+  position: { line: number; character: number },
+): Promise<Definition | null> {
+  // A workflow, server or action named in the same document (Preloop, Agent Sentinel).
+  const doc = ctx.documents.get(uri);
+  const local = doc && assistDefinition(doc, doc.lines.offsetAt(position));
+  if (local) return local;
+  const chain = await currentChain(ctx);
+  const offset = offsetIn(chain, uri, position);
+  if (offset === undefined) return null;
+  const out = chainDefinition(chain.index, uri, offset).flatMap(
+    (l) => locationOf(chain, l.uri, l.span) ?? [],
+  );
+  return out.length ? out : null;
+}
+
+/** `textDocument/definition`. */
+export const definitionFeature: Feature = {
+  name: 'definition',
+  capabilities: () => ({ definitionProvider: true }),
+  register(ctx) {
+    ctx.connection.onDefinition((params, token) =>
+      runSafe(ctx.log, 'definition', token, null, () =>
+        definition(ctx, params.textDocument.uri, params.position),
+      ),
+    );
+  },
+};

@@ -1,0 +1,35 @@
+import type { Location } from 'vscode-languageserver';
+import { chainReferences } from '../../core/index';
+import { currentChain, locationOf, offsetIn } from '../chainWorkspace';
+import type { Feature, ServerContext } from '../context';
+import { runSafe } from '../runSafe';
+
+/**
+ * Find references on a policy name (its `name`, or a prerequisite naming it): every prerequisite
+ * entry in the workspace that depends on it, and its declaration when the client asks for it.
+ */
+export async function references(
+  ctx: ServerContext,
+  uri: string,
+  position: { line: number; character: number },
+  includeDeclaration: boolean,
+): Promise<Location[] | null> {
+  const chain = await currentChain(ctx);
+  const offset = offsetIn(chain, uri, position);
+  if (offset === undefined) return null;
+  const found = chainReferences(chain.index, uri, offset, includeDeclaration);
+  return found.flatMap((l) => locationOf(chain, l.uri, l.span) ?? []);
+}
+
+/** `textDocument/references`. */
+export const referencesFeature: Feature = {
+  name: 'references',
+  capabilities: () => ({ referencesProvider: true }),
+  register(ctx) {
+    ctx.connection.onReferences((params, token) =>
+      runSafe(ctx.log, 'references', token, null, () =>
+        references(ctx, params.textDocument.uri, params.position, params.context.includeDeclaration),
+      ),
+    );
+  },
+};

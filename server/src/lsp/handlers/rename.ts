@@ -1,0 +1,74 @@
+import {
+  ErrorCodes,
+  ResponseError,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { chainRename, policyNameAt } from '../../core/index';
+import { currentChain, offsetIn } from '../chainWorkspace';
+import type { Feature, ServerContext } from '../context';
+import { toRange } from '../convert';
+import { runSafe } from '../runSafe';
+
+type Pos = { line: number; character: number };
+
+/** The name under the cursor, without its quotes, and the text the rename box starts with. */
+export async function prepareRename(
+  ctx: ServerContext,
+  uri: string,
+  position: Pos,
+): Promise<{ range: Range; placeholder: string } | null> {
+  const chain = await currentChain(ctx);
+  const offset = offsetIn(chain, uri, position);
+  const policy = chain.index.get(uri);
+  if (offset === undefined || !policy) return null;
+  const at = policyNameAt(chain.index, uri, offset);
+  if (!at) return null;
+  const { start, end } = at.span;
+  const quoted = /^["']/.test(policy.doc.text[start] ?? '') && end - start >= 2;
+  const span = quoted ? { start: start + 1, end: end - 1 } : at.span;
+  return { range: toRange(policy.lines, span), placeholder: at.name };
+}
+
+/**
+ * Renames a policy: its `name` and every prerequisite in the workspace that names it. A name that
+ * another bundle already has is refused (names are unique within an org).
+ */
+export async function rename(
+  ctx: ServerContext,
+  uri: string,
+  position: Pos,
+  newName: string,
+): Promise<WorkspaceEdit | ResponseError<void> | null> {
+  const chain = await currentChain(ctx);
+  const offset = offsetIn(chain, uri, position);
+  if (offset === undefined) return null;
+  const result = chainRename(chain.index, uri, offset, newName);
+  if (!result) return null;
+  if ('error' in result) return new ResponseError(ErrorCodes.InvalidParams, result.error);
+  const changes: Record<string, TextEdit[]> = {};
+  for (const [target, edits] of Object.entries(result.edits)) {
+    const lines = chain.index.get(target)?.lines;
+    if (lines) changes[target] = edits.map((e) => ({ range: toRange(lines, e), newText: e.newText }));
+  }
+  return { changes };
+}
+
+/** `textDocument/prepareRename` and `textDocument/rename`. */
+export const renameFeature: Feature = {
+  name: 'rename',
+  capabilities: () => ({ renameProvider: { prepareProvider: true } }),
+  register(ctx) {
+    ctx.connection.onPrepareRename((params, token) =>
+      runSafe(ctx.log, 'prepareRename', token, null, () =>
+        prepareRename(ctx, params.textDocument.uri, params.position),
+      ),
+    );
+    ctx.connection.onRenameRequest((params, token) =>
+      runSafe(ctx.log, 'rename', token, null, () =>
+        rename(ctx, params.textDocument.uri, params.position, params.newName),
+      ),
+    );
+  },
+};

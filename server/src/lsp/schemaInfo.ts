@@ -1,0 +1,126 @@
+import {
+  detectDialect,
+  pick,
+  propertiesAt,
+  schemasAt,
+  type AstNode,
+  type Dialect,
+  type PathSegment,
+  type SchemaObject,
+} from '../core/index';
+import type { PolicyDocument } from './documents';
+
+/** The dialect and the best plain value of a document, also while it does not parse. */
+export interface SchemaContext {
+  dialect: Dialect;
+  value: unknown;
+}
+
+/** A plain value from the positioned tree: what survives of a document with a syntax error. */
+export function valueOfTree(node: AstNode | null): unknown {
+  if (!node) return undefined;
+  switch (node.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const p of node.properties) out[p.key.value] = valueOfTree(p.value);
+      return out;
+    }
+    case 'array':
+      return node.items.map(valueOfTree);
+    case 'alias':
+      return undefined;
+    default:
+      return node.value;
+  }
+}
+
+export function schemaContextOf(doc: PolicyDocument): SchemaContext {
+  const { analysis } = doc;
+  if (analysis.doc?.value !== undefined) return { dialect: analysis.dialect, value: analysis.doc.value };
+  const value = valueOfTree(analysis.doc?.root ?? null);
+  if (doc.dialectOverride || value === undefined) return { dialect: analysis.dialect, value };
+  return { dialect: detectDialect(value, doc.fileName), value };
+}
+
+/** The value at a path of a plain value, or undefined. */
+export function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let cur = value;
+  for (const seg of path) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** A short type label: `string`, `number`, `array of string`, `"a" | "b"`. */
+export function typeLabel(root: SchemaObject, schemas: readonly SchemaObject[]): string {
+  const en = pick<unknown[]>(schemas, 'enum');
+  if (en?.length && en.length <= 4) return en.map((v) => JSON.stringify(v)).join(' | ');
+  const type = pick<string | string[]>(schemas, 'type');
+  const t = Array.isArray(type) ? type.join(' | ') : (type ?? 'any');
+  if (t === 'array') {
+    const items = pick<SchemaObject>(schemas, 'items');
+    if (items && typeof items === 'object') return `array of ${typeLabel(root, [items])}`;
+  }
+  return en?.length ? `${t} (one of ${en.length})` : t;
+}
+
+/** The keys a mapping may have at a path, with which are required (in the schema's order). */
+export function keysAt(
+  root: SchemaObject,
+  value: unknown,
+  path: readonly PathSegment[],
+): { properties: Map<string, SchemaObject>; required: string[]; schemas: SchemaObject[] } {
+  const schemas = schemasAt(root, value, path);
+  const required: string[] = [];
+  const order = pick<string[]>(schemas, 'x-requiredOrder');
+  for (const k of order ?? []) if (!required.includes(k)) required.push(k);
+  for (const s of schemas)
+    for (const k of (s.required as string[] | undefined) ?? []) if (!required.includes(k)) required.push(k);
+  return { properties: propertiesAt(schemas), required, schemas };
+}
+
+/** The values a scalar at a path may take: enum, known values and booleans, with their docs. */
+export function valuesAt(schemas: readonly SchemaObject[]): { value: unknown; doc?: string }[] {
+  const docs = pick<Record<string, string>>(schemas, 'x-enumDescriptions') ?? {};
+  const seen = new Set<string>();
+  const out: { value: unknown; doc?: string }[] = [];
+  const add = (v: unknown) => {
+    const k = JSON.stringify(v);
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ value: v, doc: typeof v === 'string' ? docs[v] : undefined });
+  };
+  for (const s of schemas) {
+    if ('const' in s) add(s.const);
+    for (const v of (s.enum as unknown[] | undefined) ?? []) add(v);
+    for (const v of (s['x-knownValues'] as unknown[] | undefined) ?? []) add(v);
+  }
+  if (!out.length && pick<string>(schemas, 'type') === 'boolean') {
+    add(true);
+    add(false);
+  }
+  return out;
+}
+
+/**
+ * The shapes a value selects through `if`/`then` branches: for `policyType: pii_access`, the keys of
+ * its `ruleDefinition`. Works for any dialect whose schema branches on a property's constant.
+ */
+export function branchShapes(
+  root: SchemaObject,
+  key: string,
+  v: unknown,
+): { property: string; keys: Map<string, SchemaObject>; required: string[] }[] {
+  const out: { property: string; keys: Map<string, SchemaObject>; required: string[] }[] = [];
+  for (const branch of (root.allOf as SchemaObject[] | undefined) ?? []) {
+    const cond = (branch.if as SchemaObject | undefined)?.properties as Record<string, SchemaObject> | undefined;
+    if (!cond?.[key] || cond[key].const !== v) continue;
+    const then = (branch.then as SchemaObject | undefined)?.properties as Record<string, SchemaObject> | undefined;
+    for (const property of Object.keys(then ?? {})) {
+      const { properties, required } = keysAt(root, { [key]: v }, [property]);
+      out.push({ property, keys: properties, required });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+// `policylens chain` against the chain fixture workspaces: each case's `cli.txt` is the transcript
+// of `policylens chain workspace` and of the extra argument lists in its `cli.json`, run from the
+// case folder with the built CLI (stdout, stderr and the exit status of each run).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { cases, expectText } from '../support/fixtures';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+function run(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, 'chain', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 60_000,
+  });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
+}
+
+describe('policylens chain (test/fixtures/chain/*/cli.txt)', () => {
+  for (const c of cases('chain')) {
+    it(c.name, () => {
+      const extra = existsSync(join(c.dir, 'cli.json'))
+        ? (JSON.parse(readFileSync(join(c.dir, 'cli.json'), 'utf8')) as string[][])
+        : [];
+      const transcript = [['workspace'], ...extra.map((a) => ['workspace', ...a])].map((args) => {
+        const r = run(c.dir, args);
+        return `$ policylens chain ${args.join(' ')}\n${r.stdout}${r.stderr}[exit ${r.status}]\n`;
+      });
+      expectText(join(c.dir, 'cli.txt'), transcript.join('\n'));
+    });
+  }
+
+  it('the JSON output is the report: every policy in order, with its links', () => {
+    const r = run(join(__dirname, '..', 'fixtures', 'chain', 'seed-chain'), [
+      'workspace',
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(r.stdout) as { entries: { name: string; position: number }[]; broken: boolean };
+    assert.deepEqual(
+      report.entries.map((e) => `${e.position} ${e.name}`),
+      ['1 pii-guard', '2 finance-cost-cap', '3 security-review'],
+    );
+    assert.equal(report.broken, false);
+    assert.equal(r.status, 0);
+  });
+
+  it('defaults to the current directory and rejects a second path', () => {
+    const dir = join(__dirname, '..', 'fixtures', 'chain', 'seed-chain', 'workspace');
+    assert.match(run(dir, []).stdout, /^ORDER {2}NAME/);
+    const two = run(dir, ['a', 'b']);
+    assert.equal(two.status, 2);
+    assert.match(two.stderr, /chain takes one path/);
+  });
+});

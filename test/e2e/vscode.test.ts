@@ -1,0 +1,69 @@
+// The extension in a real VS Code: code-server (VS Code's server and web workbench, from npm) driven by
+// Debian's chromium through playwright-core. scripts/e2e-setup.mjs installs and caches both. Two phases:
+// the mocha suite inside the real extension host (test/e2e/suite/), then UI tests that look at what a
+// person sees (test/e2e/ui/), each keeping a screenshot under test-results/e2e/.
+import * as assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ensureE2E } from '../../scripts/e2e-setup.mjs';
+import { buildSuite, packageVsix, repoRoot } from './harness/build';
+import { installVsix } from './harness/codeServer';
+import { runHostSuite } from './harness/hostSuite';
+import { type Registry, registryBuilt, seedLive, startRegistry } from './harness/registry';
+
+const FIXTURES = join(repoRoot, 'test', 'fixtures', 'e2e');
+const API_KEY = 'plk_e2e_demo_key';
+
+test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, async (t) => {
+  const paths = ensureE2E();
+  const work = mkdtempSync(join(tmpdir(), 'policylens-e2e-'));
+  let registry: Registry | undefined;
+  t.after(async () => {
+    await registry?.stop();
+    if (!process.env.POLICYLENS_E2E_KEEP) rmSync(work, { recursive: true, force: true });
+  });
+
+  const suiteIndex = await buildSuite();
+  const vsix = packageVsix(work);
+
+  if (registryBuilt()) {
+    registry = await startRegistry(join(work, 'registry'), API_KEY);
+    await seedLive(registry, join(FIXTURES, 'live'));
+  }
+
+  await t.test('extension-host suite (mocha in the real extension host)', async (t2) => {
+    const hostDir = join(work, 'host');
+    installVsix(paths, hostDir, vsix);
+    const installed = readdirSync(join(hostDir, 'extensions')).find((n) => n.startsWith('policy-lens.policy-lens-'));
+    assert.ok(installed, 'the .vsix installed into code-server');
+    const workspace = join(work, 'host-workspace');
+    cpSync(join(FIXTURES, 'workspace'), workspace, { recursive: true });
+    const run = await runHostSuite({
+      paths,
+      workDir: hostDir,
+      workspace,
+      extensionDir: join(hostDir, 'extensions', installed),
+      suiteIndex,
+      settings: {
+        'policyLens.trace.server': 'verbose',
+        ...(registry ? { 'policyLens.apiUrl': registry.url } : {}),
+      },
+      env: {
+        POLICYLENS_E2E_SERVER: '1',
+        ...(registry ? { POLICYLENS_E2E_REGISTRY_URL: registry.url, POLICYLENS_E2E_API_KEY: registry.apiKey } : {}),
+      },
+    });
+    assert.ok(run.results.length > 0, `the suite reported results (exit ${run.exitCode}):\n${run.console.slice(-30).join('\n')}`);
+    for (const r of run.results) {
+      await t2.test(r.title, (t3) => {
+        if (r.state === 'pending') return t3.skip('skipped inside the suite');
+        assert.equal(r.state, 'passed', r.error);
+      });
+    }
+    assert.equal(run.exitCode, 0, 'the workbench reported success');
+  });
+
+  mkdirSync(join(repoRoot, 'test-results', 'e2e'), { recursive: true });
+});

@@ -1,0 +1,178 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Hostile policy files, generated rather than stored: most are megabytes, and a stored copy would
+ * be a liability in the repository itself. Each has the findings it must end in (codes, in order
+ * of position); `skip` means the file is not a policy file and a clean skip is the right answer.
+ */
+export interface HostileFile {
+  name: string;
+  /** The file name it is written as; the extension decides JSON or YAML. */
+  fileName: string;
+  bytes: () => Buffer;
+  /** The finding codes analyze() must produce, sorted. */
+  codes: string[];
+}
+
+const VALID_HEAD = 'name: hostile\npolicyType: expression\nenforcementMode: block\n';
+
+function aliasBomb(levels: number): string {
+  const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < levels; i++) {
+    const prev = String.fromCharCode(97 + i - 1);
+    const cur = String.fromCharCode(97 + i);
+    lines.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const HOSTILE: HostileFile[] = [
+  {
+    name: 'YAML alias bomb (billion laughs, 9 levels)',
+    fileName: 'alias-bomb.yaml',
+    bytes: () => Buffer.from(aliasBomb(9)),
+    codes: ['yaml/alias-limit'],
+  },
+  {
+    name: 'a 5 MB single string',
+    fileName: 'huge-string.yaml',
+    bytes: () => Buffer.from(`${VALID_HEAD}ruleDefinition:\n  expression: "${'x'.repeat(5 * 1024 * 1024)}"\n`),
+    codes: ['parse/too-large'],
+  },
+  {
+    name: 'a 3.5 MB single string (under the size limit, so it is analysed)',
+    fileName: 'big-string.json',
+    bytes: () =>
+      Buffer.from(
+        JSON.stringify({
+          name: 'x'.repeat(3.5 * 1024 * 1024),
+          policyType: 'expression',
+          enforcementMode: 'block',
+          ruleDefinition: { expression: 'cost > 1.0' },
+        }),
+      ),
+    codes: ['schema/length'],
+  },
+  {
+    name: 'JSON nested 10,000 levels deep',
+    fileName: 'deep.json',
+    bytes: () => Buffer.from('{"name":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}'),
+    codes: ['parse/too-deep'],
+  },
+  {
+    name: 'YAML flow collections nested 10,000 levels deep',
+    fileName: 'deep-flow.yaml',
+    bytes: () => Buffer.from(`${VALID_HEAD}ruleDefinition: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`),
+    codes: ['parse/too-deep'],
+  },
+  {
+    name: 'YAML block sequences nested 10,000 levels deep',
+    fileName: 'deep-block.yaml',
+    bytes: () => Buffer.from(`${VALID_HEAD}ruleDefinition:\n  tools:\n    ${'- '.repeat(10_000)}x\n`),
+    codes: ['parse/too-deep'],
+  },
+  {
+    name: 'invalid UTF-8',
+    fileName: 'latin1.yaml',
+    bytes: () =>
+      Buffer.concat([
+        Buffer.from(`${VALID_HEAD}ruleDefinition:\n  expression: "input == '`),
+        Buffer.from([0xe9, 0xff, 0xfe]),
+        Buffer.from(`'"\n`),
+      ]),
+    codes: ['parse/encoding'],
+  },
+  {
+    name: 'a byte order mark',
+    fileName: 'bom.json',
+    bytes: () =>
+      Buffer.from(
+        '\uFEFF' +
+          JSON.stringify({
+            name: 'bom',
+            policyType: 'expression',
+            enforcementMode: 'block',
+            ruleDefinition: { expression: 'cost > 1.0' },
+          }),
+      ),
+    codes: [],
+  },
+  {
+    name: 'CRLF line ends with one error',
+    fileName: 'crlf.yaml',
+    bytes: () => Buffer.from(`${VALID_HEAD}ruleDefinition:\n  expression: "cost > 1.0"\nisActive: maybe\n`.replace(/\n/g, '\r\n')),
+    codes: ['schema/type'],
+  },
+  {
+    name: 'tabs for indentation',
+    fileName: 'tabs.yaml',
+    bytes: () => Buffer.from(`${VALID_HEAD}ruleDefinition:\n\texpression: "cost > 1.0"\n`),
+    codes: ['yaml/syntax'],
+  },
+  {
+    name: '100,000 keys (YAML)',
+    fileName: 'many-keys.yaml',
+    bytes: () => {
+      const lines = [VALID_HEAD + 'ruleDefinition:', '  expression: "cost > 1.0"', 'metadata:'];
+      for (let i = 0; i < 100_000; i++) lines.push(`  k${i}: ${i}`);
+      return Buffer.from(lines.join('\n') + '\n');
+    },
+    codes: [],
+  },
+  {
+    name: '100,000 unknown keys (JSON), each a finding',
+    fileName: 'many-keys.json',
+    bytes: () => {
+      const o: Record<string, unknown> = {
+        name: 'many',
+        policyType: 'tool_call',
+        enforcementMode: 'block',
+        ruleDefinition: { tools: ['search'] },
+      };
+      for (let i = 0; i < 100_000; i++) o[`k${i}`] = i;
+      return Buffer.from(JSON.stringify(o));
+    },
+    codes: ['schema/unknown-key'],
+  },
+  {
+    name: 'NUL bytes (a binary file with a policy extension)',
+    fileName: 'binary.json',
+    bytes: () => Buffer.from([0x7b, 0x00, 0x00, 0x01, 0x02, 0x7d]),
+    codes: ['parse/binary'],
+  },
+];
+
+/**
+ * A workspace of `total` files of which `policies` are policy bundles under policies/, the rest
+ * source files, docs and a node_modules tree, and a symlink loop to walk past.
+ */
+export function makeWorkspace(root: string, total: number, policies: number): void {
+  const dirs = ['src', 'docs', 'node_modules/pkg', 'assets', 'policies'];
+  for (const d of dirs) mkdirSync(join(root, d), { recursive: true });
+  for (let i = 0; i < policies; i++)
+    writeFileSync(
+      join(root, 'policies', `p${i}.yaml`),
+      `name: policy-${i}\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [search]\n`,
+    );
+  const others = total - policies;
+  for (let i = 0; i < others; i++) {
+    const kind = i % 4;
+    // node_modules holds JSON that is not policy: the walker must not even open it.
+    if (kind === 0) writeFileSync(join(root, 'src', `m${i}.ts`), `export const x${i} = ${i};\n`);
+    else if (kind === 1) writeFileSync(join(root, 'docs', `d${i}.md`), `# doc ${i}\n`);
+    else if (kind === 2) writeFileSync(join(root, 'node_modules/pkg', `f${i}.json`), `{"i":${i}}`);
+    else writeFileSync(join(root, 'assets', `a${i}.txt`), `${i}`);
+  }
+  makeSymlinkLoop(root);
+}
+
+/** `loop/self -> ..` and a two-step cycle `loop/a -> loop/b`, `loop/b/back -> loop/a`. */
+export function makeSymlinkLoop(root: string): void {
+  const loop = join(root, 'loop');
+  mkdirSync(join(loop, 'b'), { recursive: true });
+  symlinkSync('..', join(loop, 'self'));
+  symlinkSync('b', join(loop, 'a'));
+  symlinkSync('../a', join(loop, 'b', 'back'));
+  symlinkSync('does-not-exist', join(loop, 'dangling.yaml'));
+}

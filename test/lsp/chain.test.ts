@@ -1,0 +1,274 @@
+// The prerequisite chain over the real protocol: the built server is spawned on a copy of a chain
+// fixture workspace (test/fixtures/chain/<case>/workspace) and asked for definitions, references,
+// renames, lenses and diagnostics, with most of the files never opened (the index reads the disk).
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { applyTextEdits, fileUri, LspClient, type Diagnostic, type PublishDiagnosticsParams } from './client';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'chain');
+
+type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
+type Location = { uri: string; range: Range };
+
+/** A fresh copy of a fixture workspace, so tests may edit files on disk. */
+function workspace(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `policylens-chain-${name}-`));
+  cpSync(join(FIXTURES, name, 'workspace'), dir, { recursive: true });
+  return dir;
+}
+
+/** Waits until the latest diagnostics published for `uri` satisfy `ok` (the index may still be reading). */
+async function diagnosticsUntil(
+  client: LspClient,
+  uri: string,
+  ok: (d: Diagnostic[]) => boolean,
+): Promise<PublishDiagnosticsParams> {
+  for (;;) {
+    const latest = [...client.diagnostics].reverse().find((p) => p.uri === uri);
+    if (latest && ok(latest.diagnostics)) return latest;
+    await client.waitForDiagnostics(uri);
+  }
+}
+
+const codes = (d: Diagnostic[]) => d.map((x) => x.code);
+const short = (dir: string, l: Location) =>
+  `${l.uri.slice(fileUri(dir).length + 1)}:${l.range.start.line}:${l.range.start.character}-${l.range.end.line}:${l.range.end.character}`;
+
+describe('chain over LSP: navigation and lenses (seed-chain)', () => {
+  let client: LspClient;
+  let dir: string;
+  let uri: (file: string) => string;
+  before(async () => {
+    dir = workspace('seed-chain');
+    uri = (f) => fileUri(join(dir, 'policies', f));
+    client = new LspClient();
+    const init = await client.initialize({ rootUri: fileUri(dir) });
+    assert.equal(init.capabilities.definitionProvider, true);
+    assert.equal(init.capabilities.referencesProvider, true);
+    assert.deepEqual(init.capabilities.renameProvider, { prepareProvider: true });
+    for (const f of ['security-review.json', 'pii-guard.yaml'])
+      client.open(uri(f), readFileSync(join(dir, 'policies', f), 'utf8'));
+  });
+  after(async () => {
+    await client.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('goes from a prerequisite to the bundle it names, in a file that is not open', async () => {
+    // security-review.json line 5: `  "prerequisites": ["pii-guard", "finance-cost-cap"],`
+    const toFinance = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: uri('security-review.json') },
+      position: { line: 5, character: 38 },
+    });
+    assert.deepEqual(
+      toFinance.map((l) => short(dir, l)),
+      ['policies/finance-cost-cap.json:1:10-1:28'],
+    );
+    const onName = await client.request<Location[] | null>('textDocument/definition', {
+      textDocument: { uri: uri('security-review.json') },
+      position: { line: 1, character: 12 },
+    });
+    assert.equal(onName, null);
+  });
+
+  it('finds every bundle that depends on a policy', async () => {
+    const refs = await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri: uri('pii-guard.yaml') },
+      position: { line: 1, character: 8 },
+      context: { includeDeclaration: false },
+    });
+    assert.deepEqual(
+      refs.map((l) => short(dir, l)),
+      ['policies/finance-cost-cap.json:5:20-5:31', 'policies/security-review.json:5:20-5:31'],
+    );
+    const withDecl = await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri: uri('security-review.json') },
+      position: { line: 5, character: 22 },
+      context: { includeDeclaration: true },
+    });
+    assert.equal(withDecl.length, 3);
+    assert.equal(short(dir, withDecl[0]), 'policies/pii-guard.yaml:1:6-1:15');
+  });
+
+  it('shows where each policy is evaluated in a lens on its name', async () => {
+    const lenses = await client.request<{ range: Range; command?: { title: string } }[]>(
+      'textDocument/codeLens',
+      {
+        textDocument: { uri: uri('security-review.json') },
+      },
+    );
+    const chain = lenses.filter((l) => l.command?.title.startsWith('evaluated'));
+    assert.deepEqual(
+      chain.map((l) => [l.range.start.line, l.command!.title]),
+      [[1, 'evaluated 3rd of 3 · 2 prerequisites · 0 dependents']],
+    );
+    const first = await client.request<{ command?: { title: string } }[]>('textDocument/codeLens', {
+      textDocument: { uri: uri('pii-guard.yaml') },
+    });
+    assert.ok(first.some((l) => l.command?.title === 'evaluated 1st of 3 · 0 prerequisites · 2 dependents'));
+  });
+
+  it('renames a policy and every prerequisite that names it, across files', async () => {
+    const prep = await client.request<{ range: Range; placeholder: string }>('textDocument/prepareRename', {
+      textDocument: { uri: uri('security-review.json') },
+      position: { line: 5, character: 24 },
+    });
+    assert.equal(prep.placeholder, 'pii-guard');
+    assert.deepEqual(prep.range, { start: { line: 5, character: 21 }, end: { line: 5, character: 30 } });
+    const edit = await client.request<{ changes: Record<string, { range: Range; newText: string }[]> }>(
+      'textDocument/rename',
+      {
+        textDocument: { uri: uri('pii-guard.yaml') },
+        position: { line: 1, character: 8 },
+        newName: 'pii-shield',
+      },
+    );
+    assert.deepEqual(Object.keys(edit.changes).sort(), [
+      uri('finance-cost-cap.json'),
+      uri('pii-guard.yaml'),
+      uri('security-review.json'),
+    ]);
+    const renamed = applyTextEdits(
+      readFileSync(join(dir, 'policies', 'security-review.json'), 'utf8'),
+      edit.changes[uri('security-review.json')],
+    );
+    assert.match(renamed, /"prerequisites": \["pii-shield", "finance-cost-cap"\]/);
+    const yaml = applyTextEdits(
+      readFileSync(join(dir, 'policies', 'pii-guard.yaml'), 'utf8'),
+      edit.changes[uri('pii-guard.yaml')],
+    );
+    assert.match(yaml, /^name: pii-shield$/m);
+    await assert.rejects(
+      client.request('textDocument/rename', {
+        textDocument: { uri: uri('pii-guard.yaml') },
+        position: { line: 1, character: 8 },
+        newName: 'finance-cost-cap',
+      }),
+      /already exists/,
+    );
+  });
+
+  it('completes prerequisites with the workspace names, marking those that would close a cycle', async () => {
+    type Item = { label: string; tags?: number[]; detail?: string; textEdit?: { newText: string } };
+    const fresh = uri('new-one.yaml');
+    const text =
+      'name: new-one\npolicyType: expression\nenforcementMode: block\nruleDefinition:\n  expression: "true"\nprerequisites:\n  - ';
+    client.open(fresh, text);
+    const list = await client.request<{ items: Item[] }>('textDocument/completion', {
+      textDocument: { uri: fresh },
+      position: { line: 6, character: 4 },
+    });
+    const names = list.items.filter((i) => i.detail !== undefined && !i.label.includes(' '));
+    assert.deepEqual(names.map((i) => i.label).sort(), ['finance-cost-cap', 'pii-guard', 'security-review']);
+    assert.ok(names.every((i) => !i.tags?.length));
+    client.close(fresh);
+
+    const guard = uri('pii-guard.yaml');
+    const original = readFileSync(join(dir, 'policies', 'pii-guard.yaml'), 'utf8');
+    client.change(guard, original + 'prerequisites: [""]\n');
+    const line = original.split('\n').length - 1;
+    const cyclic = await client.request<{ items: Item[] }>('textDocument/completion', {
+      textDocument: { uri: guard },
+      position: { line, character: 17 },
+    });
+    const marked = cyclic.items.filter((i) => i.tags?.includes(1)).map((i) => i.label);
+    assert.deepEqual(marked.sort(), ['finance-cost-cap', 'security-review']);
+    assert.match(cyclic.items.find((i) => i.label === 'security-review')!.detail!, /would close a cycle/);
+    assert.equal(
+      cyclic.items.find((i) => i.label === 'security-review')!.textEdit!.newText,
+      '"security-review"',
+    );
+    client.change(guard, original);
+  });
+
+  it('answers policyLens/chainOrder with the evaluation order', async () => {
+    const order = await client.request<{ entries: { name: string; line?: number; inCycle: boolean }[] }>(
+      'policyLens/chainOrder',
+      {},
+    );
+    assert.deepEqual(
+      order.entries.map((e) => `${e.name}@${e.line}`),
+      ['pii-guard@1', 'finance-cost-cap@1', 'security-review@1'],
+    );
+  });
+});
+
+describe('chain over LSP: cycles and missing links in diagnostics', () => {
+  it('reports a cycle across three files, with its hops, and clears it when one file breaks it', async () => {
+    const dir = workspace('cycle-3');
+    const client = new LspClient();
+    try {
+      await client.initialize({ rootUri: fileUri(dir) });
+      const sanitise = fileUri(join(dir, 'sanitise-input.yaml'));
+      const classify = fileUri(join(dir, 'classify-intent.json'));
+      client.open(sanitise, readFileSync(join(dir, 'sanitise-input.yaml'), 'utf8'));
+      const withCycle = await diagnosticsUntil(client, sanitise, (d) => codes(d).includes('chain/cycle'));
+      const cycle = withCycle.diagnostics.find((d) => d.code === 'chain/cycle')!;
+      assert.equal(
+        cycle.message,
+        'cycle: sanitise-input → classify-intent → escalate-review → sanitise-input',
+      );
+      assert.deepEqual(cycle.range, { start: { line: 6, character: 4 }, end: { line: 6, character: 19 } });
+      const related = cycle.relatedInformation as { location: Location; message: string }[];
+      assert.deepEqual(
+        related.map((r) => `${short(dir, r.location)} ${r.message}`),
+        [
+          'classify-intent.json:5:20-5:37 classify-intent → escalate-review',
+          'escalate-review.yml:4:26-4:40 escalate-review → sanitise-input',
+        ],
+      );
+      // The quick fix removes the entry that closes the cycle in this file.
+      const actions = await client.request<
+        { title: string; edit?: { changes: Record<string, unknown[]> } }[]
+      >('textDocument/codeAction', {
+        textDocument: { uri: sanitise },
+        range: cycle.range,
+        context: { diagnostics: [cycle], only: ['quickfix'] },
+      });
+      assert.ok(actions.some((a) => a.title === 'Remove prerequisite "classify-intent" to break the cycle'));
+
+      // Breaking the cycle in another (open) file re-publishes this one without it.
+      const text = readFileSync(join(dir, 'classify-intent.json'), 'utf8');
+      client.open(classify, text);
+      await diagnosticsUntil(client, classify, (d) => codes(d).includes('chain/cycle'));
+      client.change(classify, text.replace('"prerequisites": ["escalate-review"]', '"prerequisites": []'));
+      await diagnosticsUntil(client, sanitise, (d) => !codes(d).includes('chain/cycle'));
+    } finally {
+      await client.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('follows files created and deleted on disk (didChangeWatchedFiles)', async () => {
+    const dir = workspace('missing-link');
+    const client = new LspClient();
+    try {
+      await client.initialize({ rootUri: fileUri(dir) });
+      const gate = fileUri(join(dir, 'cost-gate.json'));
+      client.open(gate, readFileSync(join(dir, 'cost-gate.json'), 'utf8'));
+      const missing = (d: Diagnostic[]) => d.filter((x) => x.code === 'chain/missing-prerequisite').length;
+      const first = await diagnosticsUntil(client, gate, (d) => missing(d) === 2);
+      // An id that no org has answered for is information, never a warning.
+      const unresolved = first.diagnostics.find((d) => d.code === 'chain/unresolved-prerequisite')!;
+      assert.equal(unresolved.severity, 3);
+
+      const created = join(dir, 'deleted-policy.yaml');
+      writeFileSync(
+        created,
+        'name: deleted-policy\npolicyType: expression\nenforcementMode: monitor\nruleDefinition:\n  expression: "true"\n',
+      );
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(created), type: 1 }] });
+      await diagnosticsUntil(client, gate, (d) => missing(d) === 1);
+
+      rmSync(created);
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(created), type: 3 }] });
+      await diagnosticsUntil(client, gate, (d) => missing(d) === 2);
+    } finally {
+      await client.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,280 @@
+// A small LSP client for protocol tests: it spawns the built server (`node dist/server.js --stdio`) and
+// speaks real JSON-RPC with Content-Length framing. Reuse it for every test that talks to the server.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const SERVER_JS = resolve(__dirname, '../../dist/server.js');
+
+export interface Diagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity?: number;
+  code?: string | number;
+  codeDescription?: { href: string };
+  source?: string;
+  message: string;
+  relatedInformation?: unknown[];
+  tags?: number[];
+}
+
+export interface PublishDiagnosticsParams {
+  uri: string;
+  version?: number;
+  diagnostics: Diagnostic[];
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  method: string;
+  timer: NodeJS.Timeout;
+}
+
+type Waiter = { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
+
+/** How long a request may take before the client gives up: a hang guard, not a timing assertion. */
+const REQUEST_TIMEOUT_MS = 20_000;
+
+export function fileUri(path: string): string {
+  return pathToFileURL(path).toString();
+}
+
+export class LspClient {
+  readonly proc: ChildProcess;
+  private buffer = Buffer.alloc(0);
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly waiters: Waiter[] = [];
+  private readonly versions = new Map<string, number>();
+  private readonly texts = new Map<string, string>();
+  /** Every publishDiagnostics received, oldest first. */
+  readonly diagnostics: PublishDiagnosticsParams[] = [];
+  /** `window/logMessage` texts. */
+  readonly logs: string[] = [];
+  /** Every request the server sent to the client (`workspace/applyEdit`, …), with its params. */
+  readonly serverRequests: { method: string; params: unknown }[] = [];
+  /** Answers to server requests by method; the default answers are below. */
+  readonly handlers = new Map<string, (params: unknown) => unknown>();
+  /** Settings returned for `workspace/configuration` (section `policyLens`). */
+  settings: Record<string, unknown> = {};
+  exited: Promise<number | null>;
+  stderr = '';
+
+  constructor(args: string[] = ['--stdio'], env: NodeJS.ProcessEnv = process.env) {
+    this.proc = spawn(process.execPath, [SERVER_JS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    this.proc.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.proc.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((res) => this.proc.on('exit', (code) => res(code)));
+    this.handlers.set('workspace/configuration', (p) =>
+      ((p as { items: { section?: string }[] }).items ?? []).map((i) => (i.section === 'policyLens' ? this.settings : null)),
+    );
+    this.handlers.set('workspace/applyEdit', () => ({ applied: true }));
+    this.handlers.set('client/registerCapability', () => null);
+    this.handlers.set('window/workDoneProgress/create', () => null);
+  }
+
+  get alive(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  private send(msg: object): void {
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...msg }), 'utf8');
+    this.proc.stdin!.write(`Content-Length: ${body.length}\r\n\r\n`);
+    this.proc.stdin!.write(body);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const header = this.buffer.subarray(0, headerEnd).toString('ascii');
+      const m = /Content-Length: (\d+)/i.exec(header);
+      if (!m) throw new Error(`bad header from server: ${header}`);
+      const len = Number(m[1]);
+      if (this.buffer.length < headerEnd + 4 + len) return;
+      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + len).toString('utf8');
+      this.buffer = this.buffer.subarray(headerEnd + 4 + len);
+      this.onMessage(JSON.parse(body));
+    }
+  }
+
+  private onMessage(msg: {
+    id?: number | string;
+    method?: string;
+    params?: unknown;
+    result?: unknown;
+    error?: { code: number; message: string };
+  }): void {
+    if (msg.method && msg.id !== undefined) {
+      this.serverRequests.push({ method: msg.method, params: msg.params });
+      const handler = this.handlers.get(msg.method);
+      this.send({ id: msg.id, result: handler ? handler(msg.params) : null });
+      return;
+    }
+    if (msg.method) {
+      if (msg.method === 'textDocument/publishDiagnostics') {
+        const p = msg.params as PublishDiagnosticsParams;
+        this.diagnostics.push(p);
+        for (let i = this.waiters.length - 1; i >= 0; i--)
+          if (this.waiters[i].match(p)) this.waiters.splice(i, 1)[0].resolve(p);
+      } else if (msg.method === 'window/logMessage') this.logs.push((msg.params as { message: string }).message);
+      return;
+    }
+    const pending = this.pending.get(Number(msg.id));
+    if (!pending) return;
+    this.pending.delete(Number(msg.id));
+    clearTimeout(pending.timer);
+    if (msg.error) pending.reject(Object.assign(new Error(`${pending.method}: ${msg.error.message}`), msg.error));
+    else pending.resolve(msg.result);
+  }
+
+  request<T = unknown>(method: string, params: unknown): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer from the server (alive: ${this.alive})\n${this.stderr}`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method, timer });
+      this.send({ id, method, params });
+    });
+  }
+
+  notify(method: string, params: unknown): void {
+    this.send({ method, params });
+  }
+
+  /** `initialize` + `initialized`, with the capabilities a full client (VS Code) announces. */
+  async initialize(options: { rootUri?: string; initializationOptions?: unknown; capabilities?: object } = {}) {
+    const result = await this.request<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: process.pid,
+      rootUri: options.rootUri ?? null,
+      workspaceFolders: options.rootUri ? [{ uri: options.rootUri, name: 'ws' }] : null,
+      initializationOptions: options.initializationOptions,
+      capabilities: options.capabilities ?? {
+        workspace: {
+          configuration: true,
+          applyEdit: true,
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
+          didChangeWatchedFiles: { dynamicRegistration: false },
+        },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
+          completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown'] } },
+          hover: { contentFormat: ['markdown'] },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } },
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+        },
+      },
+    });
+    this.notify('initialized', {});
+    return result;
+  }
+
+  /** Waits for the next publishDiagnostics of `uri` (with at least `version`, when given). */
+  waitForDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no diagnostics for ${uri}${version === undefined ? '' : ` v${version}`}\n${this.stderr}`)),
+        REQUEST_TIMEOUT_MS,
+      );
+      this.waiters.push({
+        match: (p) => p.uri === uri && (version === undefined || (p.version ?? -1) >= version),
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p);
+        },
+      });
+    });
+  }
+
+  /** Opens a document; resolves with its first diagnostics when `wait` is set. */
+  open(uri: string, text: string, languageId = /\.json$/.test(uri) ? 'json' : 'yaml'): void {
+    this.versions.set(uri, 1);
+    this.texts.set(uri, text);
+    this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Replaces the whole text; returns the new version. */
+  change(uri: string, text: string): number {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    this.texts.set(uri, text);
+    this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  /** Inserts text at the end of the document, as typing does (an incremental change). */
+  type(uri: string, more: string): number {
+    const old = this.texts.get(uri) ?? '';
+    const lines = old.split('\n');
+    const pos = { line: lines.length - 1, character: lines[lines.length - 1].length };
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    this.texts.set(uri, old + more);
+    this.notify('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: pos, end: pos }, text: more }],
+    });
+    return version;
+  }
+
+  close(uri: string): void {
+    this.versions.delete(uri);
+    this.texts.delete(uri);
+    this.notify('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  textOf(uri: string): string | undefined {
+    return this.texts.get(uri);
+  }
+
+  /** `shutdown` + `exit`, then waits for the process to end. */
+  async shutdown(): Promise<number | null> {
+    if (!this.alive) return this.proc.exitCode;
+    await this.request('shutdown', null);
+    this.notify('exit', null);
+    const code = await this.exited;
+    return code;
+  }
+
+  kill(): void {
+    if (this.alive) this.proc.kill();
+  }
+}
+
+/** Splits a fixture text at its cursor marker (`$0`, or else the one `|`). */
+export function splitCursor(marked: string): { text: string; offset: number } {
+  let offset = marked.indexOf('$0');
+  if (offset >= 0) return { text: marked.slice(0, offset) + marked.slice(offset + 2), offset };
+  offset = marked.indexOf('|');
+  if (offset < 0) throw new Error('fixture has no cursor marker (| or $0)');
+  return { text: marked.slice(0, offset) + marked.slice(offset + 1), offset };
+}
+
+/** The LSP position of an offset. */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
+/** The offset of an LSP position. */
+export function offsetAt(text: string, pos: { line: number; character: number }): number {
+  const lines = text.split('\n');
+  let off = 0;
+  for (let i = 0; i < pos.line && i < lines.length; i++) off += lines[i].length + 1;
+  return Math.min(text.length, off + pos.character);
+}
+
+/** Applies LSP text edits to a text. */
+export function applyTextEdits(
+  text: string,
+  edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[],
+): string {
+  const abs = edits.map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText }));
+  abs.sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of abs) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}

@@ -1,0 +1,197 @@
+// Diagnostics over the protocol: the same findings as lint (test/fixtures/lint), their life cycle
+// (open, change, close, delete), which files get them (globs, sniffing, settings), and the baseline
+// command. Every test talks to `node dist/server.js --stdio`.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cases } from '../support/fixtures';
+import { fileUri, LspClient, type Diagnostic } from './client';
+
+const fmt = (d: Diagnostic) =>
+  `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1}`;
+const SEVERITY = ['', 'error', 'warning', 'info', 'hint'];
+const CROSS_FILE = new Set([
+  'chain/cycle',
+  'chain/missing-prerequisite',
+  'chain/unresolved-prerequisite',
+  'chain/inactive-prerequisite',
+  'chain/duplicate-name',
+]);
+
+describe('lsp diagnostics', () => {
+  const client = new LspClient();
+  before(async () => {
+    await client.initialize({ rootUri: 'file:///ws' });
+  });
+  after(async () => {
+    assert.equal(await client.shutdown(), 0);
+  });
+
+  describe('are the findings of lint (test/fixtures/lint)', () => {
+    for (const c of cases('lint')) {
+      const input = readdirSync(c.dir).find((f) => f.startsWith('input.'))!;
+      const expected = JSON.parse(readFileSync(join(c.dir, 'expected.json'), 'utf8')) as {
+        findings: { code: string; severity: string; message: string; range: string }[];
+      };
+      // Bytes that are not UTF-8 never reach a language server: the editor decodes the file.
+      if (expected.findings.some((f) => f.code === 'parse/encoding')) continue;
+      it(c.name, async () => {
+        const uri = `file:///ws/policies/lint/${c.name}/${input}`;
+        const published = client.waitForDiagnostics(uri, 1);
+        // An editor decodes the byte order mark away, as the CLI does.
+        client.open(uri, readFileSync(join(c.dir, input), 'utf8').replace(/^\uFEFF/, ''));
+        const { diagnostics } = await published;
+        client.close(uri);
+        // Cross-file chain findings depend on the rest of the workspace, which lint of one file lacks.
+        const ownFindings = diagnostics.filter((d) => !CROSS_FILE.has(String(d.code)));
+        assert.deepEqual(
+          ownFindings.map((d) => ({ code: d.code, severity: SEVERITY[d.severity ?? 1], message: d.message, range: fmt(d) })),
+          expected.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, range: f.range })),
+        );
+        for (const d of diagnostics) {
+          assert.equal(d.source, 'policy-lens');
+          assert.match(d.codeDescription?.href ?? '', new RegExp(`/docs/findings/${String(d.code).replace('/', '-')}\\.md$`));
+        }
+      });
+    }
+  });
+
+  it('are published on open and change, and cleared on close and delete', async () => {
+    const uri = 'file:///ws/policies/life.yaml';
+    let next = client.waitForDiagnostics(uri, 1);
+    client.open(uri, 'name: x\npolicyType: pii_access\nenforcementMode: block\nruleDefinition: {}\n');
+    assert.deepEqual((await next).diagnostics, []);
+    next = client.waitForDiagnostics(uri, 2);
+    client.change(uri, 'name: x\npolicyType: pii_acess\nenforcementMode: block\nruleDefinition: {}\n');
+    const changed = await next;
+    assert.equal(changed.version, 2);
+    assert.deepEqual(
+      changed.diagnostics.map((d) => d.code),
+      ['schema/enum'],
+    );
+    next = client.waitForDiagnostics(uri);
+    client.close(uri);
+    assert.deepEqual((await next).diagnostics, []);
+
+    next = client.waitForDiagnostics(uri, 1);
+    client.open(uri, 'name: x\n');
+    assert.ok((await next).diagnostics.length > 0);
+    next = client.waitForDiagnostics(uri);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }] });
+    assert.deepEqual((await next).diagnostics, []);
+    client.close(uri);
+  });
+
+  it('of a burst of keystrokes end at the last version, never going back to an older one', async () => {
+    const uri = 'file:///ws/policies/burst.yaml';
+    const first = client.waitForDiagnostics(uri, 1);
+    client.open(uri, 'name: x\npolicyType: ');
+    await first;
+    const start = client.diagnostics.length;
+    let version = 1;
+    for (const ch of 'pii_access\nenforcementMode: block\nruleDefinition: {}\n') version = client.type(uri, ch);
+    const last = await client.waitForDiagnostics(uri, version);
+    assert.equal(last.version, version);
+    assert.deepEqual(last.diagnostics, []);
+    const versions = client.diagnostics.slice(start).filter((p) => p.uri === uri).map((p) => p.version ?? 0);
+    assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'published versions only increase');
+    assert.ok(versions.length <= version, 'no version is published twice');
+    client.close(uri);
+  });
+
+  it('are not published for YAML that is not a policy, and are for a sniffed policy elsewhere', async () => {
+    const other = 'file:///ws/deploy/compose.yaml';
+    const sniffed = 'file:///ws/config/guard.yaml';
+    client.open(other, 'services: [unclosed\n');
+    const published = client.waitForDiagnostics(sniffed, 1);
+    client.open(sniffed, 'name: Guard\npolicyType: pii_access\n');
+    const { diagnostics } = await published;
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['schema/required', 'schema/required'],
+    );
+    assert.equal(client.diagnostics.filter((p) => p.uri === other).length, 0);
+    client.close(other);
+    client.close(sniffed);
+  });
+});
+
+describe('lsp settings', () => {
+  it('policyLens.files and policyLens.dialects decide which files are policies', async () => {
+    const client = new LspClient();
+    try {
+      await client.initialize({
+        rootUri: 'file:///ws',
+        initializationOptions: { files: ['rules/**/*.yaml'], dialects: { 'forced/**': 'execlave' } },
+      });
+      const byGlob = 'file:///ws/rules/a.yaml';
+      const forced = 'file:///ws/forced/b.yaml';
+      const notMatched = 'file:///ws/policies/c.yaml';
+      client.open(notMatched, 'just: text\n');
+      let next = client.waitForDiagnostics(byGlob, 1);
+      client.open(byGlob, 'just: text\n');
+      assert.ok((await next).diagnostics.length > 0, 'a file matching policyLens.files is a policy file');
+      next = client.waitForDiagnostics(forced, 1);
+      client.open(forced, 'just: text\n');
+      assert.ok((await next).diagnostics.some((d) => d.code === 'schema/required'), 'a dialect glob forces the dialect');
+      assert.equal(client.diagnostics.filter((p) => p.uri === notMatched).length, 0, 'the default globs are replaced');
+
+      // New settings pushed by the client re-decide the open documents.
+      next = client.waitForDiagnostics(notMatched);
+      client.notify('workspace/didChangeConfiguration', { settings: { policyLens: { files: ['policies/**'] } } });
+      assert.ok((await next).diagnostics.length > 0);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
+
+describe('lsp baseline command', () => {
+  const root = mkdtempSync(join(tmpdir(), 'policylens-lsp-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes the missing baseline bundles through workspace/applyEdit, skipping existing names', async () => {
+    mkdirSync(join(root, 'policies'));
+    writeFileSync(
+      join(root, 'policies', 'mine.yaml'),
+      'name: PII Protection\npolicyType: pii_access\nenforcementMode: block\nruleDefinition: {}\n',
+    );
+    writeFileSync(join(root, 'policies', 'daily-cost-limit.yaml'), '# taken by another file\n');
+    const client = new LspClient();
+    try {
+      await client.initialize({ rootUri: fileUri(root) });
+      const result = await client.request<{
+        applied: boolean;
+        created: string[];
+        skipped: { name: string }[];
+      }>('workspace/executeCommand', { command: 'policyLens.addBaselinePolicies', arguments: [] });
+      assert.equal(result.applied, true);
+      assert.deepEqual(result.created, [
+        'Block Prompt Injection',
+        'Monthly Budget Cap',
+        'Require Approval for Costly Production Calls',
+      ]);
+      assert.deepEqual(
+        result.skipped.map((s) => s.name),
+        ['PII Protection', 'Daily Cost Limit'],
+      );
+      const apply = client.serverRequests.find((r) => r.method === 'workspace/applyEdit');
+      const changes = (apply?.params as { edit: { documentChanges: { kind?: string; uri?: string }[] } }).edit
+        .documentChanges;
+      assert.deepEqual(
+        changes.filter((c) => c.kind === 'create').map((c) => c.uri!.slice(fileUri(root).length)),
+        [
+          '/policies/block-prompt-injection.yaml',
+          '/policies/monthly-budget-cap.yaml',
+          '/policies/require-approval-for-costly-production-calls.yaml',
+        ],
+      );
+      const texts = changes.filter((c) => !c.kind) as unknown as { edits: { newText: string }[] }[];
+      assert.match(texts[0].edits[0].newText, /^name: Block Prompt Injection\npolicyType: injection_scan\n/);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});

@@ -1,0 +1,191 @@
+// `policylens sync` and `policylens history` against a real registry (policylens serve) on loopback.
+import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  api,
+  BUNDLES,
+  inProcessRegistry,
+  livePolicies,
+  removeDir,
+  runCli,
+  tempDir,
+  writeFiles,
+  type LiveRegistry,
+} from './harness';
+import { startProxy } from './proxy';
+
+/** A loopback port nobody listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+let live: LiveRegistry;
+const dirs: string[] = [];
+
+before(async () => {
+  live = await inProcessRegistry();
+});
+after(async () => {
+  await live.close();
+  for (const d of dirs) removeDir(d);
+});
+
+/** A fresh org (its own key) and a folder holding the three seed bundles. */
+async function workspace(org: string): Promise<{ dir: string; env: Record<string, string>; key: string }> {
+  const { key } = await live.registry.createApiKey(org, 'user_123');
+  const dir = tempDir('bundles');
+  dirs.push(dir);
+  writeFiles(dir, BUNDLES);
+  return { dir, key, env: { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key } };
+}
+
+describe('policylens sync against policylens serve', () => {
+  it('creates everything, then shows one update with its diff, then converges to no-op', async () => {
+    const { dir, env, key } = await workspace('converge');
+    const first = await runCli(['sync', dir, '--exit-code'], env);
+    assert.equal(first.status, 2, first.stderr);
+    assert.match(first.stdout, /^Plan:\n/);
+    assert.match(first.stdout, /\+ create {2}"Block PII exfiltration" {12}\(data-access\.yaml\)/);
+    assert.match(first.stdout, /\n3 changes pending\. Re-run with --apply to apply\.\n$/);
+    assert.equal((await livePolicies({ url: live.url, key })).length, 0, 'a dry run writes nothing');
+
+    const applied = await runCli(['sync', dir, '--apply'], env);
+    assert.equal(applied.status, 0, applied.stderr);
+    assert.match(applied.stdout, /Applied:\n {2}✓ created {2}[0-9a-f-]{36} {2}"Block PII exfiltration"\n/);
+    const policies = await livePolicies({ url: live.url, key });
+    assert.deepEqual(policies.map((p) => p.name).sort(), [
+      'Block PII exfiltration',
+      'Rate limit external calls',
+      'Require approval for file writes',
+    ]);
+    for (const p of policies) assert.equal(p.metadata.source, 'cli-sync');
+    const pii = policies.find((p) => p.name === 'Block PII exfiltration');
+    const rate = policies.find((p) => p.name === 'Rate limit external calls');
+    assert.deepEqual(rate.prerequisites, [pii.id], 'the prerequisite name became the live id');
+    assert.equal(pii.metadata.owner, 'security');
+
+    writeFiles(dir, { 'data-access.yaml': BUNDLES['data-access.yaml'].replace('log_only', 'block') });
+    const planned = await runCli(['sync', dir, '--exit-code'], env);
+    assert.equal(planned.status, 2);
+    assert.match(
+      planned.stdout,
+      /\n {2}~ update {2}"Block PII exfiltration" {12}\(data-access\.yaml\)\n {6}enforcementMode: "log_only" → "block"\n {2}= no-op/,
+    );
+    assert.match(planned.stdout, /\n1 change pending\. Re-run with --apply to apply\.\n$/);
+    assert.equal((planned.stdout.match(/~ update/g) ?? []).length, 1);
+
+    const second = await runCli(['sync', dir, '--apply'], env);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /✓ updated {2}[0-9a-f-]{36} {2}"Block PII exfiltration"/);
+    const third = await runCli(['sync', dir, '--exit-code'], env);
+    assert.equal(third.status, 0, third.stdout);
+    assert.equal((third.stdout.match(/= no-op/g) ?? []).length, 3);
+    assert.match(third.stdout, /No changes pending/);
+
+    const history = await runCli(['history', 'Block PII exfiltration', '--verify'], env);
+    assert.equal(history.status, 0, history.stderr);
+    assert.match(history.stdout, /v1 +\S+ +cli-sync +policy\.created\n {2}v2 +\S+ +cli-sync +policy\.updated\n/);
+    assert.match(history.stdout, /enforcementMode: "log_only" → "block"/);
+    assert.match(history.stdout, /✓ audit chain intact/);
+
+    const json = await runCli(['sync', dir, '--format', 'json'], env);
+    const parsed = JSON.parse(json.stdout);
+    assert.equal(parsed.pending, 0);
+    assert.match(parsed.fingerprint, /^[0-9a-f]{64}$/);
+  });
+
+  it('refuses an update when the policy changed since the plan, and leaves it alone', async () => {
+    const { dir, env, key } = await workspace('concurrent');
+    assert.equal((await runCli(['sync', dir, '--apply'], env)).status, 0);
+    writeFiles(dir, { 'data-access.yaml': BUNDLES['data-access.yaml'].replace('log_only', 'block') });
+    const direct = { url: live.url, key };
+    const proxy = await startProxy(live.url, async (req) => {
+      if (req.method === 'PUT' && req.nth === 1) {
+        // Another user edits the policy after the plan was made, before the update arrives.
+        const id = req.path.split('/').pop()!;
+        const res = await api(direct, 'PATCH', `/policies/${id}`, { enforcementMode: 'require_approval' });
+        assert.equal(res.status, 200);
+      }
+      return { kind: 'pass' };
+    });
+    try {
+      const res = await runCli(['sync', dir, '--apply', '--url', proxy.url], env);
+      assert.equal(res.status, 1, res.stdout);
+      assert.match(res.stdout, /✗ failed +[0-9a-f-]{36} {2}"Block PII exfiltration" {2}\(update: refused: changed in the live org since the plan \(the plan saw version 1, now version 2\); left alone\)/);
+      assert.match(res.stdout, /0 applied, 1 not applied/);
+      const put = proxy.seen.find((s) => s.method === 'PUT')!;
+      assert.equal(put.headers['if-match'], '"1"');
+      const pii = (await livePolicies(direct)).find((p) => p.name === 'Block PII exfiltration');
+      assert.equal(pii.enforcementMode, 'require_approval', "the other user's change stands");
+    } finally {
+      await proxy.close();
+    }
+    // The next plan shows the real difference, and applying it converges.
+    const replanned = await runCli(['sync', dir], env);
+    assert.match(replanned.stdout, /enforcementMode: "require_approval" → "block"/);
+    assert.equal((await runCli(['sync', dir, '--apply'], env)).status, 0);
+    assert.equal((await runCli(['sync', dir, '--exit-code'], env)).status, 0);
+  });
+
+  it('retries a 500 and a 429, and a create whose answer was lost is not duplicated', async () => {
+    const { dir, env, key } = await workspace('flaky');
+    const proxy = await startProxy(live.url, (req) => {
+      if (req.method === 'GET' && req.path.startsWith('/api/v1/policies?') && req.nth === 1)
+        return { kind: 'respond', status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'boom', fields: {} } } };
+      if (req.method === 'POST' && req.nth === 1)
+        return { kind: 'respond', status: 429, body: { error: { code: 'RATE_LIMITED', message: 'slow down', fields: {} } }, headers: { 'Retry-After': '0' } };
+      // The second POST reaches the registry and commits, but its answer never comes back.
+      if (req.method === 'POST' && req.nth === 2) return { kind: 'lose-response' };
+      return { kind: 'pass' };
+    });
+    try {
+      const res = await runCli(['sync', dir, '--apply', '--url', proxy.url], env);
+      assert.equal(res.status, 0, res.stdout + res.stderr);
+      const lists = proxy.seen.filter((s) => s.method === 'GET' && s.path.startsWith('/api/v1/policies?'));
+      assert.equal(lists.length, 2, 'one failed list request, one retry');
+      const posts = proxy.seen.filter((s) => s.method === 'POST');
+      assert.equal(posts.length, 5, 'three creates, the first tried three times');
+      assert.equal(posts[0].headers['idempotency-key'], posts[2].headers['idempotency-key']);
+      assert.match(String(posts[0].headers['idempotency-key']), /^policylens-sync-[0-9a-f]{40}$/);
+    } finally {
+      await proxy.close();
+    }
+    const names = (await livePolicies({ url: live.url, key })).map((p) => p.name);
+    assert.equal(names.length, 3, `no duplicates: ${names.join(', ')}`);
+    assert.equal((await runCli(['sync', dir, '--exit-code'], env)).status, 0);
+  });
+
+  it('says in one line why it cannot talk to the org', async () => {
+    const { dir } = await workspace('errors');
+    const closed = await closedPort();
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: 'plk_wrong' }, /refused the API key \(401\)/],
+      [{ POLICYLENS_API_URL: `http://127.0.0.1:${closed}`, POLICYLENS_API_KEY: 'k' }, /is unreachable \(ECONNREFUSED\)/],
+      [{ POLICYLENS_API_URL: 'http://policies.example.com', POLICYLENS_API_KEY: 'k' }, /refusing to send the API key over plain http/],
+      [{ POLICYLENS_API_KEY: 'k' }, /sync is not configured/],
+      [{ EXECLAVE_BASE_URL: live.url }, /no API key/],
+    ];
+    for (const [env, message] of cases) {
+      const res = await runCli(['sync', dir], env);
+      assert.equal(res.status, 1, res.stdout);
+      assert.match(res.stderr, message);
+      assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
+      assert.doesNotMatch(res.stderr, /plk_wrong/);
+    }
+  });
+
+  it('holds back a plan while a bundle is invalid', async () => {
+    const { dir, env } = await workspace('invalid');
+    writeFiles(dir, { 'broken.yaml': 'name: broken\npolicyType: tool_call\nenforcementMode: blocking\n' });
+    const res = await runCli(['sync', join(dir), '--apply', '--prune'], env);
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /✗ broken\.yaml — invalid: /);
+    assert.equal(res.stdout, '');
+  });
+});

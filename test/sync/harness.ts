@@ -1,0 +1,137 @@
+// What the sync tests share: a real registry on loopback (in this process, or as its own process that
+// a test can kill), bundles in a temporary folder, and the CLI run as a child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { startRegistry, type Registry } from '../../registry/index';
+
+export const ROOT = join(__dirname, '..', '..');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+export const REGISTRY = join(ROOT, 'dist', 'registry.js');
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `policylens-${prefix}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Writes `files` (relative path → text) under `dir`. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+}
+
+export interface LiveRegistry {
+  url: string;
+  key: string;
+  close(): Promise<void>;
+  registry: Registry;
+}
+
+/** A registry in this process on PGlite in a fresh directory, with one key for org "acme". */
+export async function inProcessRegistry(): Promise<LiveRegistry> {
+  const dataDir = tempDir('registry');
+  const registry = await startRegistry({ port: 0, dataDir, log: () => undefined });
+  const { key } = await registry.createApiKey('acme', 'user_123');
+  return {
+    url: registry.url,
+    key,
+    registry,
+    async close() {
+      await registry.close();
+      removeDir(dataDir);
+    },
+  };
+}
+
+/** The registry as its own process (dist/registry.js), so a test can kill it mid-request. */
+export async function registryProcess(dataDir: string, key: string): Promise<{ url: string; child: ChildProcess }> {
+  if (!existsSync(REGISTRY)) throw new Error('dist/registry.js is missing: run `node esbuild.mjs` first');
+  const child = spawn(process.execPath, [REGISTRY, '--port', '0', '--data-dir', dataDir, '--seed-key', key, '--org', 'acme'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('exit', (code) => reject(new Error(`registry exited with ${code}: ${err}`)));
+  });
+  return { url, child };
+}
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli.js ...args` asynchronously (an in-process registry must keep answering). */
+export function runCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<CliResult> {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node esbuild.mjs` first');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Calls the registry's API directly, as another user of the org would. */
+export async function api(
+  live: { url: string; key: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${live.url}/api/v1${path}`, {
+    method,
+    headers: {
+      'X-API-Key': live.key,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Every live policy of the org (one page is plenty in tests). */
+export async function livePolicies(live: { url: string; key: string }): Promise<any[]> {
+  const res = await api(live, 'GET', '/policies?limit=500');
+  return res.body.data;
+}
+
+export const BUNDLES: Record<string, string> = {
+  'production-guardrails.json': `${JSON.stringify(
+    {
+      name: 'Require approval for file writes',
+      policyType: 'tool_call',
+      enforcementMode: 'require_approval',
+      ruleDefinition: { tools: ['file_write'] },
+    },
+    null,
+    2,
+  )}\n`,
+  'data-access.yaml':
+    'name: Block PII exfiltration\npolicyType: pii_access\nenforcementMode: log_only\nruleDefinition:\n  denied_pii_types: [ssn, credit_card]\n  mask_output: true\nmetadata:\n  owner: security\n',
+  'rate-limit.yaml':
+    'name: Rate limit external calls\npolicyType: rate_limit\nenforcementMode: block\nruleDefinition:\n  maxRequestsPerMinute: 60\nprerequisites: [Block PII exfiltration]\n',
+};
