@@ -8,7 +8,7 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const n = Number(process.env.LINES ?? 5000);
-  const r = await editBigBundle(policyLens(dir)!, ensureBigBundle(n), Number(process.env.EDITS ?? 20));
+  const r = await editBigBundle(policyLens(process.env.BENCH_SERVER, dir)!, ensureBigBundle(n), Number(process.env.EDITS ?? 20));
   console.log(n, summarize(r.wall), r.cpu, r.rss);
 }
 void main();

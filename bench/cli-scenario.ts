@@ -21,7 +21,6 @@ export interface CliRun {
   tail: string;
 }
 
-const CLI = join(REPO, 'dist/cli.js');
 const AJV = join(REPO, 'node_modules/ajv-cli/dist/index.js');
 
 /** Counts files with at least one error in `policylens lint --format json` ({files: [{findings}]}). */
@@ -36,12 +35,13 @@ export function countLintFilesWithErrors(stdout: string): number | undefined {
   }
 }
 
-export function cliTools(): CliTool[] {
+/** The tools to compare; `cli` is the Policy Lens CLI bundle to run (dist/cli.js by default). */
+export function cliTools(cli = join(REPO, 'dist/cli.js')): CliTool[] {
   const tools: CliTool[] = [];
-  if (existsSync(CLI)) {
+  if (existsSync(cli)) {
     tools.push({
       name: 'policylens',
-      args: (ws) => [CLI, 'lint', join(ws.root, 'policies'), '--format', 'json'],
+      args: (ws) => [cli, 'lint', join(ws.root, 'policies'), '--format', 'json'],
       invalid: (out) => countLintFilesWithErrors(out),
     });
   }

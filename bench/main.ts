@@ -29,6 +29,7 @@ import { buildRows } from './rows';
 import { writeResults } from './results';
 import { setDefaultQuietMs } from './proc';
 import { policyLens, REPO, yamlLs } from './servers';
+import { snapshotBuild, type Snapshot } from './snapshot';
 
 export function parseArgs(argv: string[]): Options {
   const value = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -96,6 +97,19 @@ async function interleaved(
 export async function runBench(o: Options): Promise<{ raw: Raw; plan: Plan; servers: string[] }> {
   const plan = planFor(o);
   if (o.quick) setDefaultQuietMs(100);
+  const build = snapshotBuild();
+  try {
+    return await measure(o, plan, build);
+  } finally {
+    build.cleanup();
+  }
+}
+
+async function measure(
+  o: Options,
+  plan: Plan,
+  build: Snapshot,
+): Promise<{ raw: Raw; plan: Plan; servers: string[] }> {
   const wants = (k: string) => !o.only || o.only.has(k);
   const ws: Record<number, WorkspaceManifest> = {};
   for (const n of plan.workspaces) ws[n] = ensureWorkspace(n);
@@ -103,7 +117,9 @@ export async function runBench(o: Options): Promise<{ raw: Raw; plan: Plan; serv
   for (const n of plan.bundles) big[n] = ensureBigBundle(n);
   const check = ensureCheckWorkspace();
 
-  const pl = policyLens(o.profile ? join(o.out, 'profiles') : undefined);
+  const pl = build.server
+    ? policyLens(build.server, o.profile ? join(o.out, 'profiles') : undefined)
+    : undefined;
   if (o.profile) mkdirSync(join(o.out, 'profiles'), { recursive: true });
   const servers = [pl, yamlLs()].filter((s): s is ServerSpec => s !== undefined);
   if (!pl) log('dist/server.js not found: running the peer only (build Policy Lens for the comparison).');
@@ -125,7 +141,7 @@ export async function runBench(o: Options): Promise<{ raw: Raw; plan: Plan; serv
   }
 
   if (wants('cli')) {
-    const tools = cliTools();
+    const tools = cliTools(build.cli);
     for (const n of plan.cli) {
       const bySize: Raw['cli'][string] = {};
       for (let rep = 0; rep < o.cliReps; rep++) {

@@ -10,17 +10,20 @@ export const SCHEMA_PATH = join(REPO, 'schemas/execlave/policy-bundle.schema.jso
 /** The policy-file globs Policy Lens uses; the peer gets the same ones through `yaml.schemas`. */
 export const POLICY_GLOBS = ['**/policies/**/*.{json,yaml,yml}', '**/*.policy.{json,yaml,yml}'];
 
-// BENCH_SERVER points the bench at another build of the server (e.g. before/after a fix).
-export const POLICY_LENS_SERVER = process.env.BENCH_SERVER ?? join(REPO, 'dist/server.js');
-
-/** Policy Lens's server, if built; with `profileDir`, every process writes a V8 CPU profile there. */
-export function policyLens(profileDir?: string): ServerSpec | undefined {
-  if (!existsSync(POLICY_LENS_SERVER)) return undefined;
+/**
+ * Policy Lens's server (dist/server.js unless `server` names another build), if built; with
+ * `profileDir`, every server process writes a V8 CPU profile there.
+ */
+export function policyLens(
+  server = join(REPO, 'dist/server.js'),
+  profileDir?: string,
+): ServerSpec | undefined {
+  if (!existsSync(server)) return undefined;
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   return {
     name: 'policylens',
     command: process.execPath,
-    args: [...prof, POLICY_LENS_SERVER, '--stdio'],
+    args: [...prof, server, '--stdio'],
     settings: { policyLens: {} },
   };
 }

@@ -24,7 +24,10 @@ export interface CreatedKey extends Principal {
 export async function ensureOrg(db: Queryable, name: string): Promise<string> {
   const trimmed = name.trim();
   if (trimmed === '') throw new Error('An org name must not be empty');
-  await db.query('INSERT INTO orgs (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [randomUUID(), trimmed]);
+  await db.query('INSERT INTO orgs (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+    randomUUID(),
+    trimmed,
+  ]);
   const rows = await db.query<{ id: string }>('SELECT id FROM orgs WHERE name = $1', [trimmed]);
   return rows[0]!.id;
 }
@@ -33,7 +36,12 @@ export async function ensureOrg(db: Queryable, name: string): Promise<string> {
  * Registers `key` (or a fresh random one) for `org`. Registering a key that already exists is a
  * no-op when it belongs to the same org, so `--seed-key` can be passed on every start.
  */
-export async function registerKey(db: Queryable, org: string, actor?: string, key?: string): Promise<CreatedKey> {
+export async function registerKey(
+  db: Queryable,
+  org: string,
+  actor?: string,
+  key?: string,
+): Promise<CreatedKey> {
   const clear = key ?? `plk_${randomBytes(24).toString('base64url')}`;
   if (clear.length < 8) throw new Error('An API key must have at least 8 characters');
   const orgId = await ensureOrg(db, org);
@@ -45,7 +53,8 @@ export async function registerKey(db: Queryable, org: string, actor?: string, ke
     [keyId, orgId, sha256Hex(clear), clear.slice(0, 8), actorId],
   );
   const principal = await lookup(db, clear);
-  if (!principal || principal.orgId !== orgId) throw new Error(`That key is already registered for another org`);
+  if (!principal || principal.orgId !== orgId)
+    throw new Error(`That key is already registered for another org`);
   return { ...principal, key: clear };
 }
 
@@ -70,7 +79,8 @@ export function keyOf(req: IncomingMessage): string | undefined {
 
 export async function authenticate(db: Queryable, req: IncomingMessage): Promise<Principal> {
   const key = keyOf(req);
-  if (!key) throw new ApiError('UNAUTHORIZED', 'Missing API key: send X-API-Key or Authorization: Bearer <key>');
+  if (!key)
+    throw new ApiError('UNAUTHORIZED', 'Missing API key: send X-API-Key or Authorization: Bearer <key>');
   const principal = await lookup(db, key);
   if (!principal) throw new ApiError('UNAUTHORIZED', 'Invalid API key');
   return principal;

@@ -18,24 +18,33 @@ export interface ServeArgs {
   seedKey?: string;
   org?: string;
   actor?: string;
+  appRole?: string;
   help: boolean;
 }
 
 export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): ServeArgs {
-  const out: Partial<ServeArgs> & { dataDir?: string; databaseUrl?: string } = { createKey: false, help: false };
+  const out: Partial<ServeArgs> & { dataDir?: string; databaseUrl?: string } = {
+    createKey: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new Error(`${flag} needs a value`);
+      if (v === undefined || (inline === undefined && v.startsWith('--')))
+        throw new Error(`${flag} needs a value`);
       return v;
     };
     switch (flag) {
       case '--port': {
         const v = value();
         const port = Number(v);
-        if (!/^\d+$/.test(v) || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${v}"`);
+        if (!/^\d+$/.test(v) || port > 65535)
+          throw new Error(`--port must be a number from 0 to 65535, not "${v}"`);
         out.port = port;
         break;
       }
@@ -60,6 +69,9 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
       case '--actor':
         out.actor = value();
         break;
+      case '--app-role':
+        out.appRole = value();
+        break;
       case '-h':
       case '--help':
         out.help = true;
@@ -68,17 +80,24 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
         throw new Error(`Unknown option ${arg}`);
     }
   }
-  const databaseUrl = out.databaseUrl ?? (out.dataDir === undefined ? env.POLICYLENS_DATABASE_URL || undefined : undefined);
-  if (out.databaseUrl !== undefined && out.dataDir !== undefined) throw new Error('Use --data-dir or --database-url, not both');
-  if ((out.createKey || out.seedKey !== undefined) && !out.org) throw new Error('--create-key and --seed-key need --org NAME');
+  const databaseUrl =
+    out.databaseUrl ?? (out.dataDir === undefined ? env.POLICYLENS_DATABASE_URL || undefined : undefined);
+  if (out.databaseUrl !== undefined && out.dataDir !== undefined)
+    throw new Error('Use --data-dir or --database-url, not both');
+  if ((out.createKey || out.seedKey !== undefined) && !out.org)
+    throw new Error('--create-key and --seed-key need --org NAME');
   return {
     port: out.port ?? DEFAULT_PORT,
     host: out.host ?? '127.0.0.1',
-    storage: databaseUrl !== undefined ? { databaseUrl } : { dataDir: resolve(cwd, out.dataDir ?? '.policylens/registry') },
+    storage:
+      databaseUrl !== undefined
+        ? { databaseUrl }
+        : { dataDir: resolve(cwd, out.dataDir ?? '.policylens/registry') },
     createKey: out.createKey ?? false,
     seedKey: out.seedKey,
     org: out.org,
     actor: out.actor,
+    appRole: out.appRole,
     help: out.help ?? false,
   };
 }
@@ -104,7 +123,12 @@ export interface Io {
  * Runs the command. Resolves with an exit code once it is done: immediately for `--help` and
  * `--create-key`, on SIGINT/SIGTERM when serving.
  */
-export async function serveMain(argv: readonly string[], io: Io, cwd = process.cwd(), env = process.env): Promise<number> {
+export async function serveMain(
+  argv: readonly string[],
+  io: Io,
+  cwd = process.cwd(),
+  env = process.env,
+): Promise<number> {
   let args: ServeArgs;
   try {
     args = parseServeArgs(argv, cwd, env);
@@ -120,10 +144,18 @@ export async function serveMain(argv: readonly string[], io: Io, cwd = process.c
     if (args.createKey) {
       const created = await createApiKey(args.storage, args.org!, args.actor);
       io.out(created.key);
-      io.err(`Created an API key for org "${created.orgName}" (actor ${created.actorId}). It is shown only this once.`);
+      io.err(
+        `Created an API key for org "${created.orgName}" (actor ${created.actorId}). It is shown only this once.`,
+      );
       return 0;
     }
-    const registry = await startRegistry({ ...args.storage, port: args.port, host: args.host, log: io.err });
+    const registry = await startRegistry({
+      ...args.storage,
+      port: args.port,
+      host: args.host,
+      appRole: args.appRole,
+      log: io.err,
+    });
     if (args.seedKey !== undefined) await registry.createApiKey(args.org!, args.actor, args.seedKey);
     io.out(`policylens registry listening on ${registry.url} (${describeStorage(args.storage)})`);
     return await new Promise<number>((done) => {

@@ -5,6 +5,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { lockDataDir } from './lock';
 
 export type Row = Record<string, unknown>;
 
@@ -22,10 +23,13 @@ export interface Db extends Queryable {
    * single connection anyway, and serial writes keep the audit chain linear without retry loops.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** From now on, every statement runs as `role` (see roles.ts); null returns to the login user. */
+  setRole(role: string | null): Promise<void>;
   close(): Promise<void>;
 }
 
-export type DbOptions = { dataDir: string; databaseUrl?: undefined } | { databaseUrl: string; dataDir?: undefined };
+export type DbOptions =
+  { dataDir: string; databaseUrl?: undefined } | { databaseUrl: string; dataDir?: undefined };
 
 /** A promise chain used as a mutex: each task starts when the previous one settled. */
 function serializer(): <T>(task: () => Promise<T>) => Promise<T> {
@@ -42,8 +46,14 @@ export async function openDb(options: DbOptions): Promise<Db> {
 }
 
 async function openPglite(dataDir: string): Promise<Db> {
+  const unlock = lockDataDir(dataDir);
   const db = new PGlite(dataDir);
-  await db.waitReady;
+  try {
+    await db.waitReady;
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const serial = serializer();
   const query = async <T>(sql: string, params?: readonly unknown[]): Promise<T[]> =>
     (await db.query<T>(sql, params ? [...params] : undefined)).rows;
@@ -64,20 +74,35 @@ async function openPglite(dataDir: string): Promise<Db> {
           }),
         ),
       ),
-    close: () => serial(() => db.close()),
+    setRole: (role) =>
+      serial(() => db.exec(role === null ? 'RESET ROLE' : `SET ROLE ${role}`).then(() => undefined)),
+    close: () =>
+      serial(async () => {
+        try {
+          await db.close();
+        } finally {
+          unlock();
+        }
+      }),
   };
 }
 
 async function openPostgres(databaseUrl: string): Promise<Db> {
   // Timestamps come back as Date objects and bigints as strings by default; the registry turns
   // both into JSON itself, so the driver's defaults are kept.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const makePool = (role: string | null) => {
+    // The role is a start-up parameter of each connection, so no statement runs before it.
+    const roleOption = role !== null ? { options: `-c role=${role}` } : {};
+    const p = new pg.Pool({ connectionString: databaseUrl, max: 4, ...roleOption });
+    p.on('error', () => {
+      // An idle client lost its connection (server restart); the pool replaces it on next use.
+    });
+    return p;
+  };
+  let pool = makePool(null);
   // A bad URL should fail at start-up with the driver's message, not at the first request.
   const probe = await pool.connect();
   probe.release();
-  pool.on('error', () => {
-    // An idle client lost its connection (server restart); the pool replaces it on next use.
-  });
   const serial = serializer();
   return {
     kind: 'postgres',
@@ -107,6 +132,13 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
         } finally {
           client.release();
         }
+      }),
+    setRole: (role) =>
+      serial(async () => {
+        // Connections keep their role, so the pool is replaced rather than reconfigured.
+        const old = pool;
+        pool = makePool(role);
+        await old.end();
       }),
     close: () => serial(() => pool.end()),
   };

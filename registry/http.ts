@@ -93,7 +93,12 @@ export function sendJson(
 }
 
 export function sendError(res: ServerResponse, error: ApiError, headers: Record<string, string> = {}): void {
-  sendJson(res, error.status, { error: { code: error.code, message: error.message, fields: error.fields } }, headers);
+  sendJson(
+    res,
+    error.status,
+    { error: { code: error.code, message: error.message, fields: error.fields } },
+    headers,
+  );
 }
 
 /** The first value of a header that may be repeated. */

@@ -10,12 +10,18 @@ import { openDb, type Db, type DbOptions } from './db';
 import { ApiError, sendError, sendJson } from './http';
 import { migrate } from './migrations';
 import { policiesRoute } from './policies/routes';
+import { DEFAULT_APP_ROLE, prepareAppRole } from './roles';
 
 export type StartOptions = DbOptions & {
   /** 0 picks a free port. Default 7420. */
   port?: number;
   /** Default 127.0.0.1: the registry is a development server and listens on loopback only. */
   host?: string;
+  /**
+   * The role requests run as (see roles.ts); default `policylens_app`, `none` to run as the login
+   * user. When the database does not allow creating it, the registry runs without and logs why.
+   */
+  appRole?: string;
   /** Called with one line per request that failed with a 5xx, for the server's log. */
   log?: (line: string) => void;
 };
@@ -25,6 +31,8 @@ export interface Registry {
   url: string;
   port: number;
   storage: Db['kind'];
+  /** The role requests run as, or null when they run as the login user. */
+  appRole: string | null;
   db: Db;
   createApiKey(org: string, actor?: string, key?: string): Promise<CreatedKey>;
   close(): Promise<void>;
@@ -35,16 +43,22 @@ export const DEFAULT_PORT = 7420;
 /** Database errors a client can cause with a well-formed request, mapped to client errors. */
 function fromDbError(e: unknown): ApiError | undefined {
   const code = (e as { code?: unknown }).code;
-  if (code === '23505') return new ApiError('CONFLICT', 'A policy with that name already exists in this org', { name: 'already used' });
+  if (code === '23505')
+    return new ApiError('CONFLICT', 'A policy with that name already exists in this org', {
+      name: 'already used',
+    });
   if (code === '22P05' || code === '22021')
-    return new ApiError('VALIDATION_ERROR', 'Text values must not contain NUL characters', { body: 'contains \\u0000' });
+    return new ApiError('VALIDATION_ERROR', 'Text values must not contain NUL characters', {
+      body: 'contains \\u0000',
+    });
   return undefined;
 }
 
 async function route(db: Db, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://registry.invalid');
   const parts = url.pathname.split('/').filter(Boolean);
-  if (parts[0] !== 'api' || parts[1] !== 'v1') throw new ApiError('NOT_FOUND', `No such route: ${url.pathname}`);
+  if (parts[0] !== 'api' || parts[1] !== 'v1')
+    throw new ApiError('NOT_FOUND', `No such route: ${url.pathname}`);
   const [resource, ...rest] = parts.slice(2);
   if (resource === 'health' && rest.length === 0) {
     return sendJson(res, 200, { data: { status: 'ok', storage: db.kind } });
@@ -57,7 +71,8 @@ async function route(db: Db, req: IncomingMessage, res: ServerResponse): Promise
       return policiesRoute(db, principal, req, res, rest, url);
     case 'audit':
       if (rest.length === 1 && rest[0] === 'verify') {
-        if (req.method !== 'GET') throw new ApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here (allowed: GET)`);
+        if (req.method !== 'GET')
+          throw new ApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here (allowed: GET)`);
         return sendJson(res, 200, { data: await verifyChain(db, principal.orgId) });
       }
       break;
@@ -66,14 +81,27 @@ async function route(db: Db, req: IncomingMessage, res: ServerResponse): Promise
 }
 
 export async function startRegistry(options: StartOptions): Promise<Registry> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const db = await openDb(options);
+  let appRole: string | null = null;
   try {
     await migrate(db);
+    const wanted = options.appRole ?? DEFAULT_APP_ROLE;
+    if (wanted !== 'none') {
+      const prepared = await prepareAppRole(db, wanted);
+      if (prepared.ok) {
+        await db.setRole(wanted);
+        appRole = wanted;
+      } else {
+        log(
+          `registry: running as the login user, not as role ${wanted} (${prepared.reason}); the audit triggers still apply`,
+        );
+      }
+    }
   } catch (e) {
     await db.close().catch(() => undefined);
     throw e;
   }
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const server = createServer((req, res) => {
     route(db, req, res).catch((e: unknown) => {
       const api = e instanceof ApiError ? e : fromDbError(e);
@@ -104,6 +132,7 @@ export async function startRegistry(options: StartOptions): Promise<Registry> {
     url: `http://${urlHost}:${port}`,
     port,
     storage: db.kind,
+    appRole,
     db,
     createApiKey: (org, actor, key) => registerKey(db, org, actor, key),
     close() {

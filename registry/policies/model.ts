@@ -59,7 +59,9 @@ export const DEFAULTS: Pick<
 /** A validated body (schema already checked) with defaults filled in. */
 export function withDefaults(body: Record<string, unknown>): PolicyFields {
   const pick = <K extends keyof typeof DEFAULTS>(k: K): (typeof DEFAULTS)[K] =>
-    body[k] === undefined || body[k] === null ? structuredClone(DEFAULTS[k]) : (body[k] as (typeof DEFAULTS)[K]);
+    body[k] === undefined || body[k] === null
+      ? structuredClone(DEFAULTS[k])
+      : (body[k] as (typeof DEFAULTS)[K]);
   return {
     name: body.name as string,
     policyType: body.policyType as string,

@@ -8,7 +8,15 @@ import type { Principal } from '../auth';
 import type { Db } from '../db';
 import { ApiError, header, notFound, readJson, sendJson } from '../http';
 import { withDefaults, WRITABLE, type Policy } from './model';
-import { createPolicy, deletePolicy, getPolicy, isUuid, listPolicies, updatePolicy, type WriteResult } from './store';
+import {
+  createPolicy,
+  deletePolicy,
+  getPolicy,
+  isUuid,
+  listPolicies,
+  updatePolicy,
+  type WriteResult,
+} from './store';
 import { asObject, assertValidPolicy } from './validate';
 
 const etag = (p: Policy): Record<string, string> => ({ ETag: `"${p.version}"` });
@@ -22,7 +30,12 @@ export function parseIfMatch(value: string | undefined): number[] | undefined {
   if (value === undefined || value.trim() === '' || value.trim() === '*') return undefined;
   return value
     .split(',')
-    .map((v) => v.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1'))
+    .map((v) =>
+      v
+        .trim()
+        .replace(/^W\//i, '')
+        .replace(/^"(.*)"$/, '$1'),
+    )
     .filter((v) => /^\d+$/.test(v))
     .map(Number);
 }
@@ -37,14 +50,20 @@ function splitBody(body: Record<string, unknown>, urlId: string | undefined) {
   for (const [k, v] of Object.entries(body)) {
     if (k === '$schema' || k === 'createdAt' || k === 'updatedAt') continue;
     if (k === 'id') {
-      if (urlId === undefined) throw new ApiError('VALIDATION_ERROR', 'id is assigned by the server', { id: 'is assigned by the server' });
-      if (v !== urlId) throw new ApiError('VALIDATION_ERROR', 'id does not match the URL', { id: `must be ${urlId}` });
+      if (urlId === undefined)
+        throw new ApiError('VALIDATION_ERROR', 'id is assigned by the server', {
+          id: 'is assigned by the server',
+        });
+      if (v !== urlId)
+        throw new ApiError('VALIDATION_ERROR', 'id does not match the URL', { id: `must be ${urlId}` });
       continue;
     }
     if (k === 'version') {
       if (urlId === undefined) continue;
       if (typeof v !== 'number' || !Number.isInteger(v)) {
-        throw new ApiError('VALIDATION_ERROR', 'version must be an integer', { version: 'must be an integer' });
+        throw new ApiError('VALIDATION_ERROR', 'version must be an integer', {
+          version: 'must be an integer',
+        });
       }
       version = v;
       continue;
@@ -82,7 +101,9 @@ async function list(db: Db, principal: Principal, url: URL, res: ServerResponse)
   const p = url.searchParams;
   const active = p.get('isActive');
   if (active !== null && active !== 'true' && active !== 'false') {
-    throw new ApiError('VALIDATION_ERROR', 'isActive must be true or false', { isActive: 'must be true or false' });
+    throw new ApiError('VALIDATION_ERROR', 'isActive must be true or false', {
+      isActive: 'must be true or false',
+    });
   }
   const limit = intParam(p, 'limit', 50, 1, 500);
   const offset = intParam(p, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
@@ -184,4 +205,3 @@ export async function policiesRoute(
       return allow('GET, PUT, PATCH, DELETE');
   }
 }
-

@@ -38,10 +38,10 @@ async function lockOrg(tx: Queryable, orgId: string): Promise<void> {
 
 async function loadForUpdate(tx: Queryable, orgId: string, id: string): Promise<Policy> {
   if (!isUuid(id)) throw notFound();
-  const rows = await tx.query<PolicyRow>(
-    'SELECT * FROM policies WHERE org_id = $1 AND id = $2 FOR UPDATE',
-    [orgId, id],
-  );
+  const rows = await tx.query<PolicyRow>('SELECT * FROM policies WHERE org_id = $1 AND id = $2 FOR UPDATE', [
+    orgId,
+    id,
+  ]);
   if (!rows[0]) throw notFound();
   return fromRow(rows[0]);
 }
@@ -57,7 +57,13 @@ function checkVersion(current: Policy, expected: number[] | undefined): void {
 }
 
 /** Name uniqueness, prerequisite ids and the cycle rule, against what is committed in the org. */
-async function checkGraph(tx: Queryable, orgId: string, id: string, next: PolicyFields, before?: PolicyFields) {
+async function checkGraph(
+  tx: Queryable,
+  orgId: string,
+  id: string,
+  next: PolicyFields,
+  before?: PolicyFields,
+) {
   const rows = await tx.query<{ id: string; name: string; prerequisites: string[] }>(
     'SELECT id, name, prerequisites FROM policies WHERE org_id = $1',
     [orgId],
@@ -108,7 +114,14 @@ function columnValues(f: PolicyFields): unknown[] {
   ];
 }
 
-async function record(tx: Queryable, principal: Principal, actorId: string, type: EventType, policy: Policy, diff: unknown) {
+async function record(
+  tx: Queryable,
+  principal: Principal,
+  actorId: string,
+  type: EventType,
+  policy: Policy,
+  diff: unknown,
+) {
   await appendEvent(tx, {
     orgId: principal.orgId,
     policyId: policy.id,
@@ -132,18 +145,23 @@ export async function createPolicy(
   return db.transaction(async (tx) => {
     await lockOrg(tx, principal.orgId);
     if (idempotencyKey !== undefined) {
-      await tx.query(`DELETE FROM idempotency_keys WHERE org_id = $1 AND created_at < now() - ${IDEMPOTENCY_TTL}`, [
-        principal.orgId,
-      ]);
+      await tx.query(
+        `DELETE FROM idempotency_keys WHERE org_id = $1 AND created_at < now() - ${IDEMPOTENCY_TTL}`,
+        [principal.orgId],
+      );
       const seen = await tx.query<{ request_hash: string; status: number; body: Policy }>(
         'SELECT request_hash, status, body FROM idempotency_keys WHERE org_id = $1 AND key = $2',
         [principal.orgId, idempotencyKey],
       );
       if (seen[0]) {
         if (seen[0].request_hash !== requestHash) {
-          throw new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different body', {
-            'Idempotency-Key': 'reused with a different body',
-          });
+          throw new ApiError(
+            'IDEMPOTENCY_CONFLICT',
+            'This Idempotency-Key was already used with a different body',
+            {
+              'Idempotency-Key': 'reused with a different body',
+            },
+          );
         }
         return { status: seen[0].status, policy: seen[0].body, replayed: true };
       }
@@ -159,7 +177,14 @@ export async function createPolicy(
       [id, principal.orgId, ...columnValues(fields), now],
     );
     const policy = fromRow(rows[0]!);
-    await record(tx, principal, actorFor(principal, (requestBody as Record<string, unknown>).metadata), 'policy.created', policy, null);
+    await record(
+      tx,
+      principal,
+      actorFor(principal, (requestBody as Record<string, unknown>).metadata),
+      'policy.created',
+      policy,
+      null,
+    );
     if (idempotencyKey !== undefined) {
       await tx.query(
         'INSERT INTO idempotency_keys (org_id, key, request_hash, status, body) VALUES ($1, $2, $3, 201, $4::jsonb)',
@@ -221,10 +246,7 @@ export async function deletePolicy(
 
 export async function getPolicy(db: Queryable, orgId: string, id: string): Promise<Policy> {
   if (!isUuid(id)) throw notFound();
-  const rows = await db.query<PolicyRow>(
-    'SELECT * FROM policies WHERE org_id = $1 AND id = $2',
-    [orgId, id],
-  );
+  const rows = await db.query<PolicyRow>('SELECT * FROM policies WHERE org_id = $1 AND id = $2', [orgId, id]);
   if (!rows[0]) throw notFound();
   return fromRow(rows[0]);
 }
@@ -237,7 +259,11 @@ export interface ListQuery {
   offset: number;
 }
 
-export async function listPolicies(db: Queryable, orgId: string, q: ListQuery): Promise<{ data: Policy[]; total: number }> {
+export async function listPolicies(
+  db: Queryable,
+  orgId: string,
+  q: ListQuery,
+): Promise<{ data: Policy[]; total: number }> {
   const where = ['org_id = $1'];
   const params: unknown[] = [orgId];
   const add = (clause: string, value: unknown) => {
@@ -248,7 +274,10 @@ export async function listPolicies(db: Queryable, orgId: string, q: ListQuery): 
   if (q.policyType !== undefined) add('policy_type = ?', q.policyType);
   if (q.isActive !== undefined) add('is_active = ?', q.isActive);
   const filter = where.join(' AND ');
-  const total = await db.query<{ n: number | string }>(`SELECT count(*)::int AS n FROM policies WHERE ${filter}`, params);
+  const total = await db.query<{ n: number | string }>(
+    `SELECT count(*)::int AS n FROM policies WHERE ${filter}`,
+    params,
+  );
   const rows = await db.query<PolicyRow>(
     `SELECT * FROM policies WHERE ${filter} ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, q.limit, q.offset],

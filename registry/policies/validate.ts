@@ -21,7 +21,8 @@ export function assertValidPolicy(value: unknown): void {
   for (const p of errors) {
     const key = fieldOf(p.path, p.message);
     // Lint prints `path: message`; in `fields` the key already is the path.
-    const text = p.path !== '' && p.message.startsWith(`${p.path}: `) ? p.message.slice(p.path.length + 2) : p.message;
+    const text =
+      p.path !== '' && p.message.startsWith(`${p.path}: `) ? p.message.slice(p.path.length + 2) : p.message;
     fields[key] = fields[key] ? `${fields[key]}; ${text}` : text;
   }
   const first = errors[0]!.message;

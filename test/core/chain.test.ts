@@ -105,7 +105,7 @@ export function describeWorkspace(index: ChainIndex, files: Map<string, string>)
     findings,
     order: order.map(
       (o) =>
-        `${o.position}. ${o.item.name} (evaluationOrder ${o.item.evaluationOrder})${o.inCycle ? ' · cycle' : ''}`,
+        `${o.position}. ${o.item.name ?? `(unnamed: ${o.item.uri})`} (evaluationOrder ${o.item.evaluationOrder})${o.inCycle ? ' · cycle' : ''}`,
     ),
     definitions,
     references,

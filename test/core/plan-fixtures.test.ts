@@ -37,7 +37,9 @@ describe('plan fixtures (test/fixtures/plan)', () => {
       }
       const live = JSON.parse(readFileSync(join(c.dir, 'live.json'), 'utf8')) as LiveOrgPolicy[];
       const optionsFile = join(c.dir, 'options.json');
-      const options = existsSync(optionsFile) ? (JSON.parse(readFileSync(optionsFile, 'utf8')) as PlanOptions) : {};
+      const options = existsSync(optionsFile)
+        ? (JSON.parse(readFileSync(optionsFile, 'utf8')) as PlanOptions)
+        : {};
       const plan = planSync(desired, live, options);
       expectJson(join(c.dir, 'expected.json'), {
         pending: plan.pending,

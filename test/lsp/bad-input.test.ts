@@ -18,12 +18,21 @@ const PROBE_EVERY = 25;
 function lintInput(name: string): { text: string; ext: string } {
   const dir = join(FIXTURES, 'lint', name);
   const input = readdirSync(dir).find((f) => f.startsWith('input.'))!;
-  return { text: readFileSync(join(dir, input), 'utf8').replace(/^\uFEFF/, ''), ext: input.split('.').pop()! };
+  return {
+    text: readFileSync(join(dir, input), 'utf8').replace(/^\uFEFF/, ''),
+    ext: input.split('.').pop()!,
+  };
 }
 
 /** A long, valid bundle: 5,000 lines of patterns. */
 function bigBundle(): string {
-  const lines = ['name: Big', 'policyType: injection_scan', 'enforcementMode: block', 'ruleDefinition:', '  patterns:'];
+  const lines = [
+    'name: Big',
+    'policyType: injection_scan',
+    'enforcementMode: block',
+    'ruleDefinition:',
+    '  patterns:',
+  ];
   for (let i = 0; lines.length < 5000; i++) lines.push(`    - "pattern number ${i} to look for"`);
   return lines.join('\n') + '\n';
 }
@@ -47,7 +56,11 @@ const INPUTS: { name: string; text: string; ext: string }[] = [
     'flow-style',
   ].map((name) => ({ name, ...lintInput(name) })),
   { name: 'big-file', text: bigBundle(), ext: 'yaml' },
-  { name: 'binary-ish', text: '\u0000\u0001\u0002name: x\n\u00ff\ufffd\u0007policyType: [\u0000', ext: 'yaml' },
+  {
+    name: 'binary-ish',
+    text: '\u0000\u0001\u0002name: x\n\u00ff\ufffd\u0007policyType: [\u0000',
+    ext: 'yaml',
+  },
   { name: 'deep-nesting', text: 'name: ' + '['.repeat(2000) + ']'.repeat(2000) + '\n', ext: 'yaml' },
 ];
 
@@ -96,11 +109,15 @@ describe('lsp bad input, typed', () => {
       await probe(uri, typed);
       const last = await client.waitForDiagnostics(uri, version);
       assert.ok(client.alive, 'the server is still running');
-      const expected = analyze(typed, { fileName: uri }).findings.map((f) => f.code);
-      assert.deepEqual(
-        last.diagnostics.map((d) => d.code).filter((c) => !String(c).startsWith('chain/')),
-        expected.filter((c) => !c.startsWith('chain/')),
-      );
+      const expected = analyze(typed, { fileName: uri })
+        .findings.map((f) => f.code)
+        .filter((c) => !c.startsWith('chain/'));
+      const actual = last.diagnostics.map((d) => String(d.code)).filter((c) => !c.startsWith('chain/'));
+      // How deep the parsers get before the stack runs out depends on the call stack they start on,
+      // so for a too-deep document only the kinds of findings are compared.
+      const unique = (xs: string[]) => [...new Set(xs)].sort();
+      if (expected.includes('parse/too-deep')) assert.deepEqual(unique(actual), unique(expected));
+      else assert.deepEqual(actual, expected);
       client.close(uri);
     });
   }

@@ -184,6 +184,26 @@ describe('chain over LSP: navigation and lenses (seed-chain)', () => {
     client.change(guard, original);
   });
 
+  it('keeps a half-typed bundle in the chain, so the files that depend on it do not flicker', async () => {
+    const guard = uri('pii-guard.yaml');
+    const original = readFileSync(join(dir, 'policies', 'pii-guard.yaml'), 'utf8');
+    const v = client.change(guard, original + 'ruleDefinition: {broken\n');
+    const broken = await client.waitForDiagnostics(guard, v);
+    assert.ok(broken.diagnostics.some((d) => d.code === 'yaml/syntax'));
+    const toGuard = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: uri('security-review.json') },
+      position: { line: 5, character: 24 },
+    });
+    assert.deepEqual(
+      toGuard.map((l) => short(dir, l)),
+      ['policies/pii-guard.yaml:1:6-1:15'],
+    );
+    const latest = [...client.diagnostics].reverse().find((p) => p.uri === uri('security-review.json'))!;
+    assert.ok(!codes(latest.diagnostics).includes('chain/missing-prerequisite'));
+    const back = client.change(guard, original);
+    await client.waitForDiagnostics(guard, back);
+  });
+
   it('answers policyLens/chainOrder with the evaluation order', async () => {
     const order = await client.request<{ entries: { name: string; line?: number; inCycle: boolean }[] }>(
       'policyLens/chainOrder',

@@ -30,7 +30,10 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-type Waiter = { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
+type Waiter = {
+  match: (p: PublishDiagnosticsParams) => boolean;
+  resolve: (p: PublishDiagnosticsParams) => void;
+};
 
 /** How long a request may take before the client gives up: a hang guard, not a timing assertion. */
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -47,6 +50,8 @@ export class LspClient {
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
+  /** Where in `diagnostics` the latest open of each URI started: older publishes are history. */
+  private readonly openedAt = new Map<string, number>();
   /** Every publishDiagnostics received, oldest first. */
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   /** `window/logMessage` texts. */
@@ -60,13 +65,16 @@ export class LspClient {
   exited: Promise<number | null>;
   stderr = '';
 
-  constructor(args: string[] = ['--stdio'], env: NodeJS.ProcessEnv = process.env) {
-    this.proc = spawn(process.execPath, [SERVER_JS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  /** `nodeArgs` go to node itself (e.g. `--cpu-prof`), `args` to the server. */
+  constructor(args: string[] = ['--stdio'], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []) {
+    this.proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.proc.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((res) => this.proc.on('exit', (code) => res(code)));
     this.handlers.set('workspace/configuration', (p) =>
-      ((p as { items: { section?: string }[] }).items ?? []).map((i) => (i.section === 'policyLens' ? this.settings : null)),
+      ((p as { items: { section?: string }[] }).items ?? []).map((i) =>
+        i.section === 'policyLens' ? this.settings : null,
+      ),
     );
     this.handlers.set('workspace/applyEdit', () => ({ applied: true }));
     this.handlers.set('client/registerCapability', () => null);
@@ -118,14 +126,16 @@ export class LspClient {
         this.diagnostics.push(p);
         for (let i = this.waiters.length - 1; i >= 0; i--)
           if (this.waiters[i].match(p)) this.waiters.splice(i, 1)[0].resolve(p);
-      } else if (msg.method === 'window/logMessage') this.logs.push((msg.params as { message: string }).message);
+      } else if (msg.method === 'window/logMessage')
+        this.logs.push((msg.params as { message: string }).message);
       return;
     }
     const pending = this.pending.get(Number(msg.id));
     if (!pending) return;
     this.pending.delete(Number(msg.id));
     clearTimeout(pending.timer);
-    if (msg.error) pending.reject(Object.assign(new Error(`${pending.method}: ${msg.error.message}`), msg.error));
+    if (msg.error)
+      pending.reject(Object.assign(new Error(`${pending.method}: ${msg.error.message}`), msg.error));
     else pending.resolve(msg.result);
   }
 
@@ -146,7 +156,9 @@ export class LspClient {
   }
 
   /** `initialize` + `initialized`, with the capabilities a full client (VS Code) announces. */
-  async initialize(options: { rootUri?: string; initializationOptions?: unknown; capabilities?: object } = {}) {
+  async initialize(
+    options: { rootUri?: string; initializationOptions?: unknown; capabilities?: object } = {},
+  ) {
     const result = await this.request<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: options.rootUri ?? null,
@@ -160,7 +172,11 @@ export class LspClient {
           didChangeWatchedFiles: { dynamicRegistration: false },
         },
         textDocument: {
-          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
+          publishDiagnostics: {
+            relatedInformation: true,
+            versionSupport: true,
+            codeDescriptionSupport: true,
+          },
           completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown'] } },
           hover: { contentFormat: ['markdown'] },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } },
@@ -172,11 +188,27 @@ export class LspClient {
     return result;
   }
 
-  /** Waits for the next publishDiagnostics of `uri` (with at least `version`, when given). */
+  /**
+   * Waits for the publishDiagnostics of `uri` with at least `version` (one already received counts),
+   * or, without a version, for the next one.
+   */
   waitForDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
+    if (version !== undefined) {
+      const from = this.openedAt.get(uri) ?? 0;
+      const seen = this.diagnostics
+        .slice(from)
+        .reverse()
+        .find((p) => p.uri === uri && (p.version ?? -1) >= version);
+      if (seen) return Promise.resolve(seen);
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no diagnostics for ${uri}${version === undefined ? '' : ` v${version}`}\n${this.stderr}`)),
+        () =>
+          reject(
+            new Error(
+              `no diagnostics for ${uri}${version === undefined ? '' : ` v${version}`}\n${this.stderr}`,
+            ),
+          ),
         REQUEST_TIMEOUT_MS,
       );
       this.waiters.push({
@@ -193,6 +225,7 @@ export class LspClient {
   open(uri: string, text: string, languageId = /\.json$/.test(uri) ? 'json' : 'yaml'): void {
     this.versions.set(uri, 1);
     this.texts.set(uri, text);
+    this.openedAt.set(uri, this.diagnostics.length);
     this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
   }
 
@@ -270,9 +303,16 @@ export function offsetAt(text: string, pos: { line: number; character: number })
 /** Applies LSP text edits to a text. */
 export function applyTextEdits(
   text: string,
-  edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[],
+  edits: {
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    newText: string;
+  }[],
 ): string {
-  const abs = edits.map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText }));
+  const abs = edits.map((e) => ({
+    start: offsetAt(text, e.range.start),
+    end: offsetAt(text, e.range.end),
+    newText: e.newText,
+  }));
   abs.sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   for (const e of abs) out = out.slice(0, e.start) + e.newText + out.slice(e.end);

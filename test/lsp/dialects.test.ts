@@ -11,7 +11,8 @@ import { cases, expectJson } from '../support/fixtures';
 import { applyTextEdits, LspClient, positionAt, splitCursor } from './client';
 
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
-const fmt = (r: Range) => `${r.start.line + 1}:${r.start.character + 1}-${r.end.line + 1}:${r.end.character + 1}`;
+const fmt = (r: Range) =>
+  `${r.start.line + 1}:${r.start.character + 1}-${r.end.line + 1}:${r.end.character + 1}`;
 
 function loadCase(dir: string, name: string) {
   const input = readdirSync(dir).find((f) => f.startsWith('input.'));
@@ -53,7 +54,13 @@ function feature(name: string, run: (c: ReturnType<typeof loadCase>) => Promise<
   });
 }
 
-type Item = { label: string; detail?: string; documentation?: { value: string }; sortText?: string; textEdit?: { newText: string; range: Range } };
+type Item = {
+  label: string;
+  detail?: string;
+  documentation?: { value: string };
+  sortText?: string;
+  textEdit?: { newText: string; range: Range };
+};
 
 feature('completion', async ({ uri, text, offset }) => {
   const list = await client.request<{ items: Item[] } | null>('textDocument/completion', {
@@ -63,7 +70,8 @@ feature('completion', async ({ uri, text, offset }) => {
   const items = [...(list?.items ?? [])].sort(
     (a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label) || a.label.localeCompare(b.label),
   );
-  for (const item of items) assert.ok(item.documentation?.value, `completion item ${item.label} has documentation`);
+  for (const item of items)
+    assert.ok(item.documentation?.value, `completion item ${item.label} has documentation`);
   return items.map((item) => ({
     label: item.label,
     ...(item.detail ? { detail: item.detail } : {}),
@@ -73,10 +81,13 @@ feature('completion', async ({ uri, text, offset }) => {
 });
 
 feature('hover', async ({ uri, text, offset }) => {
-  const h = await client.request<{ contents: { value: string }; range?: Range } | null>('textDocument/hover', {
-    textDocument: { uri },
-    position: positionAt(text, offset),
-  });
+  const h = await client.request<{ contents: { value: string }; range?: Range } | null>(
+    'textDocument/hover',
+    {
+      textDocument: { uri },
+      position: positionAt(text, offset),
+    },
+  );
   return h && { range: h.range && fmt(h.range), contents: h.contents.value.split('\n') };
 });
 
@@ -85,14 +96,22 @@ feature('definition', async ({ uri, text, offset }) => {
     textDocument: { uri },
     position: positionAt(text, offset),
   });
-  return (locations ?? []).map((l) => ({ uri: l.uri === uri ? 'same document' : l.uri, range: fmt(l.range) }));
+  return (locations ?? []).map((l) => ({
+    uri: l.uri === uri ? 'same document' : l.uri,
+    range: fmt(l.range),
+  }));
 });
 
 feature('codeAction', async ({ uri, text, offset }) => {
   const pos = positionAt(text, offset);
   const diagnostics = client.diagnostics.filter((d) => d.uri === uri).at(-1)?.diagnostics ?? [];
   const actions = await client.request<
-    { title: string; kind?: string; isPreferred?: boolean; edit?: { changes?: Record<string, { range: Range; newText: string }[]> } }[]
+    {
+      title: string;
+      kind?: string;
+      isPreferred?: boolean;
+      edit?: { changes?: Record<string, { range: Range; newText: string }[]> };
+    }[]
   >('textDocument/codeAction', {
     textDocument: { uri },
     range: { start: pos, end: pos },

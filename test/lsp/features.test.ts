@@ -17,13 +17,16 @@ interface CaseOptions {
 }
 
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
-const fmt = (r: Range) => `${r.start.line + 1}:${r.start.character + 1}-${r.end.line + 1}:${r.end.character + 1}`;
+const fmt = (r: Range) =>
+  `${r.start.line + 1}:${r.start.character + 1}-${r.end.line + 1}:${r.end.character + 1}`;
 
 function loadCase(dir: string, name: string, needsCursor: boolean) {
   const input = readdirSync(dir).find((f) => f.startsWith('input.'));
   if (!input) throw new Error(`${dir} has no input file`);
   const marked = readFileSync(join(dir, input), 'utf8');
-  const opts: CaseOptions = existsSync(join(dir, 'case.json')) ? JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) : {};
+  const opts: CaseOptions = existsSync(join(dir, 'case.json'))
+    ? JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8'))
+    : {};
   const ext = input.slice('input.'.length);
   const { text, offset } = needsCursor ? splitCursor(marked) : { text: marked, offset: 0 };
   const uri = `file:///ws/${opts.path ?? `policies/${name}.${ext}`}`;
@@ -94,10 +97,13 @@ feature('completion', true, async ({ uri, text, offset }) => {
 });
 
 feature('hover', true, async ({ uri, text, offset }) => {
-  const h = await client.request<{ contents: { value: string }; range?: Range } | null>('textDocument/hover', {
-    textDocument: { uri },
-    position: positionAt(text, offset),
-  });
+  const h = await client.request<{ contents: { value: string }; range?: Range } | null>(
+    'textDocument/hover',
+    {
+      textDocument: { uri },
+      position: positionAt(text, offset),
+    },
+  );
   return h && { range: h.range && fmt(h.range), contents: h.contents.value.split('\n') };
 });
 

@@ -16,8 +16,14 @@ describe('lsp transports', () => {
     assert.ok(init.capabilities.foldingRangeProvider);
     // Requests about a document the server does not know answer empty, never with an error.
     const td = { textDocument: { uri: 'file:///nowhere/policies/x.yaml' } };
-    assert.equal(await client.request('textDocument/completion', { ...td, position: { line: 0, character: 0 } }), null);
-    assert.equal(await client.request('textDocument/hover', { ...td, position: { line: 0, character: 0 } }), null);
+    assert.equal(
+      await client.request('textDocument/completion', { ...td, position: { line: 0, character: 0 } }),
+      null,
+    );
+    assert.equal(
+      await client.request('textDocument/hover', { ...td, position: { line: 0, character: 0 } }),
+      null,
+    );
     assert.deepEqual(await client.request('textDocument/documentSymbol', td), []);
     await assert.rejects(
       client.request('workspace/executeCommand', { command: 'no.such.command', arguments: [] }),
@@ -34,7 +40,12 @@ describe('lsp transports', () => {
           if (msg.id === 1 && msg.result) resolve(msg.result);
         });
         child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-        child.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+        child.send({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { processId: null, rootUri: null, capabilities: {} },
+        });
       });
       assert.ok(result.capabilities.textDocumentSync);
       const exited = new Promise((resolve) => child.on('exit', resolve));

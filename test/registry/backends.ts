@@ -37,10 +37,13 @@ function serverUrl(): string {
   if (fromEnv) return fromEnv;
   const r = spawnSync('bash', ['scripts/ensure-postgres.sh'], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) {
-    throw new Error(`scripts/ensure-postgres.sh failed (exit ${r.status}):\n${r.stderr}${r.error?.message ?? ''}`);
+    throw new Error(
+      `scripts/ensure-postgres.sh failed (exit ${r.status}):\n${r.stderr}${r.error?.message ?? ''}`,
+    );
   }
   const url = r.stdout.trim().split('\n').pop() ?? '';
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`scripts/ensure-postgres.sh printed no URL:\n${r.stdout}\n${r.stderr}`);
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new Error(`scripts/ensure-postgres.sh printed no URL:\n${r.stdout}\n${r.stderr}`);
   return url;
 }
 

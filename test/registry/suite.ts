@@ -19,7 +19,13 @@ interface Json {
   [k: string]: unknown;
 }
 
-async function call(registry: Registry, key: string | undefined, method: string, path: string, body?: unknown) {
+async function call(
+  registry: Registry,
+  key: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
   const res = await fetch(`${registry.url}/api/v1${path}`, {
     method,
     headers: { ...(key ? { 'X-API-Key': key } : {}), 'Content-Type': 'application/json' },
@@ -36,11 +42,21 @@ const bundle = (name: string, extra: Json = {}) => ({
   ...extra,
 });
 
-/** Spawns `policylens serve` from the sources and waits for its "listening on" line. */
+/**
+ * `policylens serve …` as a process: the built CLI when `npm test` has just built it, else the
+ * sources under tsx (running this file alone).
+ */
+function policylens(args: string[]): ChildProcess {
+  const cli =
+    existsSync('dist/cli.js') && existsSync('dist/registry.js')
+      ? ['dist/cli.js']
+      : ['--import', 'tsx', 'server/src/cli/main.ts'];
+  return spawn(process.execPath, [...cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Spawns `policylens serve` and waits for its "listening on" line. */
 async function spawnServe(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'serve', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = policylens(['serve', '--port', '0', ...args]);
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -50,7 +66,9 @@ async function spawnServe(args: string[]): Promise<{ child: ChildProcess; url: s
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) resolve(m[1]!);
     });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${out}\n${err}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`serve exited with ${code} before listening:\n${out}\n${err}`)),
+    );
   });
   return { child, url };
 }
@@ -95,23 +113,42 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
   });
 
   describe('the audit table', () => {
-    it('refuses UPDATE, DELETE and TRUNCATE, also in a replica session', async () => {
+    const attempts = [
+      'UPDATE audit_events SET actor_id = $$someone-else$$',
+      'DELETE FROM audit_events',
+      'TRUNCATE audit_events',
+    ];
+
+    it("is read-and-append-only for the application's role", async () => {
+      assert.equal(registry.appRole, 'policylens_app');
+      const { key } = await registry.createApiKey('app-role');
+      assert.equal((await call(registry, key, 'POST', '/policies', bundle('p'))).status, 201);
+      // registry.db runs as the role the requests run as.
+      for (const sql of attempts) await assert.rejects(registry.db.query(sql), /permission denied/, sql);
+      await assert.rejects(
+        registry.db.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite'),
+        /must be owner/,
+      );
+      const [row] = await registry.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events');
+      assert.ok(row!.n >= 1, 'the role can read the log');
+    });
+
+    it('refuses UPDATE, DELETE and TRUNCATE even to its owner, also in a replica session', async () => {
       const { key } = await registry.createApiKey('append-only');
       assert.equal((await call(registry, key, 'POST', '/policies', bundle('p'))).status, 201);
-      const attempts = [
-        'UPDATE audit_events SET actor_id = $$someone-else$$',
-        'DELETE FROM audit_events',
-        'TRUNCATE audit_events',
-      ];
+      const asOwner = (sql: string, replica: boolean) =>
+        registry.db.transaction(async (tx) => {
+          // Back to the login user (the owner, here a superuser) for this transaction only.
+          await tx.query('SET LOCAL ROLE NONE');
+          // ENABLE ALWAYS: a session that silences ordinary triggers still meets these.
+          if (replica) await tx.query('SET LOCAL session_replication_role = replica');
+          await tx.query(sql);
+        });
       for (const sql of attempts) {
-        await assert.rejects(registry.db.query(sql), /append-only: (UPDATE|DELETE|TRUNCATE) refused/, sql);
-        // ENABLE ALWAYS: a session that silences ordinary triggers still meets these.
+        await assert.rejects(asOwner(sql, false), /append-only: (UPDATE|DELETE|TRUNCATE) refused/, sql);
         await assert.rejects(
-          registry.db.transaction(async (tx) => {
-            await tx.query('SET LOCAL session_replication_role = replica');
-            await tx.query(sql);
-          }),
-          /append-only/,
+          asOwner(sql, true),
+          /append-only: (UPDATE|DELETE|TRUNCATE) refused/,
           `${sql} as replica`,
         );
       }
@@ -132,6 +169,7 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
         [orgId],
       );
       await registry.db.transaction(async (tx) => {
+        await tx.query('SET LOCAL ROLE NONE');
         await tx.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite');
         await tx.query(
           `UPDATE audit_events SET diff = '{"enforcementMode":{"from":"log_only","to":"log_only"}}' WHERE seq = $1`,
@@ -144,7 +182,10 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
       assert.equal(data.ok, false);
       assert.equal(data.checked, 1, 'the event before the edit still verifies');
       const broken = data.firstBroken as Json;
-      assert.deepEqual([broken.seq, broken.reason, broken.eventType], [Number(target!.seq), 'hash mismatch', 'policy.updated']);
+      assert.deepEqual(
+        [broken.seq, broken.reason, broken.eventType],
+        [Number(target!.seq), 'hash mismatch', 'policy.updated'],
+      );
       // The history shows the forged diff, but verify says it is not what was written.
       const history = await call(registry, key, 'GET', `/policies/${a.body.data.id}/history`);
       assert.deepEqual(history.body.data[1]!.diff, { enforcementMode: { from: 'log_only', to: 'log_only' } });
@@ -153,8 +194,12 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
     it('verify reports an event removed with the triggers switched off', async () => {
       const { key, orgId } = await registry.createApiKey('tamper-delete');
       for (const n of ['a', 'b', 'c']) await call(registry, key, 'POST', '/policies', bundle(n));
-      const rows = await registry.db.query<{ seq: string }>('SELECT seq FROM audit_events WHERE org_id = $1 ORDER BY seq', [orgId]);
+      const rows = await registry.db.query<{ seq: string }>(
+        'SELECT seq FROM audit_events WHERE org_id = $1 ORDER BY seq',
+        [orgId],
+      );
       await registry.db.transaction(async (tx) => {
+        await tx.query('SET LOCAL ROLE NONE');
         await tx.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite');
         await tx.query('DELETE FROM audit_events WHERE seq = $1', [rows[1]!.seq]);
         await tx.query('ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_no_rewrite');
@@ -169,10 +214,16 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
     it('one name, one policy: parallel creates of the same name give one 201 and 409s', async () => {
       const { key } = await registry.createApiKey('race-name');
       const results = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => call(registry, key, 'POST', '/policies', bundle('same', { evaluationOrder: i }))),
+        Array.from({ length: 6 }, (_, i) =>
+          call(registry, key, 'POST', '/policies', bundle('same', { evaluationOrder: i })),
+        ),
       );
       assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
-      assert.equal((await call(registry, key, 'GET', '/policies')).body.meta && (await call(registry, key, 'GET', '/policies')).body.data.length, 1);
+      assert.equal(
+        (await call(registry, key, 'GET', '/policies')).body.meta &&
+          (await call(registry, key, 'GET', '/policies')).body.data.length,
+        1,
+      );
     });
 
     it('one idempotency key, one policy: parallel retries all return the same policy', async () => {
@@ -183,7 +234,10 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
             method: 'POST',
             headers: { 'X-API-Key': key, 'Idempotency-Key': 'retry-me' },
             body: JSON.stringify(bundle('once')),
-          }).then(async (r) => ({ status: r.status, id: ((await r.json()) as { data: { id: string } }).data.id })),
+          }).then(async (r) => ({
+            status: r.status,
+            id: ((await r.json()) as { data: { id: string } }).data.id,
+          })),
         ),
       );
       assert.deepEqual(new Set(results.map((r) => `${r.status} ${r.id}`)).size, 1);
@@ -201,7 +255,12 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
       ]);
       assert.deepEqual([ab.status, ba.status].sort(), [200, 400]);
       const loser = ab.status === 400 ? ab : ba;
-      assert.match(String((loser.body.error as Json).fields && ((loser.body.error as Json).fields as Json).prerequisites), /^cycle: (A → B → A|B → A → B)$/);
+      assert.match(
+        String(
+          (loser.body.error as Json).fields && ((loser.body.error as Json).fields as Json).prerequisites,
+        ),
+        /^cycle: (A → B → A|B → A → B)$/,
+      );
     });
   });
 
@@ -209,9 +268,15 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
     it('keeps the data across a restart, and --create-key makes a working key', async () => {
       // The in-process server holds the storage (PGlite allows one process per data directory).
       await registry.close();
-      const created = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/main.ts', 'serve', '--create-key', '--org', 'restart', '--actor', 'user_9', ...backend.flags], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const created = policylens([
+        'serve',
+        '--create-key',
+        '--org',
+        'restart',
+        '--actor',
+        'user_9',
+        ...backend.flags,
+      ]);
       let keyOut = '';
       created.stdout!.on('data', (d: Buffer) => (keyOut += d.toString()));
       assert.equal(await new Promise((r) => created.on('exit', r)), 0);
@@ -230,12 +295,19 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
 
       const second = await spawnServe(backend.flags);
       try {
-        const got = await fetch(`${second.url}/api/v1/policies/${policy.id}`, { headers: { 'X-API-Key': key } });
+        const got = await fetch(`${second.url}/api/v1/policies/${policy.id}`, {
+          headers: { 'X-API-Key': key },
+        });
         assert.equal(got.status, 200);
         assert.deepEqual(((await got.json()) as { data: Json }).data, policy);
-        const history = await fetch(`${second.url}/api/v1/policies/${policy.id}/history`, { headers: { 'X-API-Key': key } });
+        const history = await fetch(`${second.url}/api/v1/policies/${policy.id}/history`, {
+          headers: { 'X-API-Key': key },
+        });
         const events = ((await history.json()) as { data: Json[] }).data;
-        assert.deepEqual(events.map((e) => [e.eventType, e.actorId]), [['policy.created', 'user_9']]);
+        assert.deepEqual(
+          events.map((e) => [e.eventType, e.actorId]),
+          [['policy.created', 'user_9']],
+        );
         const verify = await fetch(`${second.url}/api/v1/audit/verify`, { headers: { 'X-API-Key': key } });
         assert.equal(((await verify.json()) as { data: Json }).data.ok, true);
       } finally {

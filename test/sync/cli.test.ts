@@ -90,7 +90,10 @@ describe('policylens sync against policylens serve', () => {
 
     const history = await runCli(['history', 'Block PII exfiltration', '--verify'], env);
     assert.equal(history.status, 0, history.stderr);
-    assert.match(history.stdout, /v1 +\S+ +cli-sync +policy\.created\n {2}v2 +\S+ +cli-sync +policy\.updated\n/);
+    assert.match(
+      history.stdout,
+      /v1 +\S+ +cli-sync +policy\.created\n {2}v2 +\S+ +cli-sync +policy\.updated\n/,
+    );
     assert.match(history.stdout, /enforcementMode: "log_only" → "block"/);
     assert.match(history.stdout, /✓ audit chain intact/);
 
@@ -117,7 +120,10 @@ describe('policylens sync against policylens serve', () => {
     try {
       const res = await runCli(['sync', dir, '--apply', '--url', proxy.url], env);
       assert.equal(res.status, 1, res.stdout);
-      assert.match(res.stdout, /✗ failed +[0-9a-f-]{36} {2}"Block PII exfiltration" {2}\(update: refused: changed in the live org since the plan \(the plan saw version 1, now version 2\); left alone\)/);
+      assert.match(
+        res.stdout,
+        /✗ failed +[0-9a-f-]{36} {2}"Block PII exfiltration" {2}\(update: refused: changed in the live org since the plan \(the plan saw version 1, now version 2\); left alone\)/,
+      );
       assert.match(res.stdout, /0 applied, 1 not applied/);
       const put = proxy.seen.find((s) => s.method === 'PUT')!;
       assert.equal(put.headers['if-match'], '"1"');
@@ -137,9 +143,18 @@ describe('policylens sync against policylens serve', () => {
     const { dir, env, key } = await workspace('flaky');
     const proxy = await startProxy(live.url, (req) => {
       if (req.method === 'GET' && req.path.startsWith('/api/v1/policies?') && req.nth === 1)
-        return { kind: 'respond', status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'boom', fields: {} } } };
+        return {
+          kind: 'respond',
+          status: 500,
+          body: { error: { code: 'INTERNAL_ERROR', message: 'boom', fields: {} } },
+        };
       if (req.method === 'POST' && req.nth === 1)
-        return { kind: 'respond', status: 429, body: { error: { code: 'RATE_LIMITED', message: 'slow down', fields: {} } }, headers: { 'Retry-After': '0' } };
+        return {
+          kind: 'respond',
+          status: 429,
+          body: { error: { code: 'RATE_LIMITED', message: 'slow down', fields: {} } },
+          headers: { 'Retry-After': '0' },
+        };
       // The second POST reaches the registry and commits, but its answer never comes back.
       if (req.method === 'POST' && req.nth === 2) return { kind: 'lose-response' };
       return { kind: 'pass' };
@@ -166,8 +181,14 @@ describe('policylens sync against policylens serve', () => {
     const closed = await closedPort();
     const cases: [Record<string, string>, RegExp][] = [
       [{ POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: 'plk_wrong' }, /refused the API key \(401\)/],
-      [{ POLICYLENS_API_URL: `http://127.0.0.1:${closed}`, POLICYLENS_API_KEY: 'k' }, /is unreachable \(ECONNREFUSED\)/],
-      [{ POLICYLENS_API_URL: 'http://policies.example.com', POLICYLENS_API_KEY: 'k' }, /refusing to send the API key over plain http/],
+      [
+        { POLICYLENS_API_URL: `http://127.0.0.1:${closed}`, POLICYLENS_API_KEY: 'k' },
+        /is unreachable \(ECONNREFUSED\)/,
+      ],
+      [
+        { POLICYLENS_API_URL: 'http://policies.example.com', POLICYLENS_API_KEY: 'k' },
+        /refusing to send the API key over plain http/,
+      ],
       [{ POLICYLENS_API_KEY: 'k' }, /sync is not configured/],
       [{ EXECLAVE_BASE_URL: live.url }, /no API key/],
     ];

@@ -50,11 +50,18 @@ export async function inProcessRegistry(): Promise<LiveRegistry> {
 }
 
 /** The registry as its own process (dist/registry.js), so a test can kill it mid-request. */
-export async function registryProcess(dataDir: string, key: string): Promise<{ url: string; child: ChildProcess }> {
+export async function registryProcess(
+  dataDir: string,
+  key: string,
+): Promise<{ url: string; child: ChildProcess }> {
   if (!existsSync(REGISTRY)) throw new Error('dist/registry.js is missing: run `node esbuild.mjs` first');
-  const child = spawn(process.execPath, [REGISTRY, '--port', '0', '--data-dir', dataDir, '--seed-key', key, '--org', 'acme'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [REGISTRY, '--port', '0', '--data-dir', dataDir, '--seed-key', key, '--org', 'acme'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -63,7 +70,10 @@ export async function registryProcess(dataDir: string, key: string): Promise<{ u
       const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
       if (m) resolve(m[0]);
     });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (process.env.PROXY_DEBUG) process.stderr.write(`registry: ${d.toString()}`);
+    });
     child.once('exit', (code) => reject(new Error(`registry exited with ${code}: ${err}`)));
   });
   return { url, child };
@@ -99,6 +109,8 @@ export async function api(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  // The responses are read field by field in assertions, where a failed lookup fails the test anyway.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${live.url}/api/v1${path}`, {
     method,
@@ -114,6 +126,7 @@ export async function api(
 }
 
 /** Every live policy of the org (one page is plenty in tests). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function livePolicies(live: { url: string; key: string }): Promise<any[]> {
   const res = await api(live, 'GET', '/policies?limit=500');
   return res.body.data;

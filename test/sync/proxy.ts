@@ -18,7 +18,7 @@ export type Decision =
   /** Answer without forwarding. */
   | { kind: 'respond'; status: number; body?: unknown; headers?: Record<string, string> }
   /** Forward, let the registry commit, then drop the connection without answering. */
-  | { kind: 'lose-response'; then?: () => Promise<void> | void };
+  | { kind: 'lose-response'; afterCommit?: () => Promise<void> | void };
 
 export interface FaultProxy {
   url: string;
@@ -44,7 +44,13 @@ export async function startProxy(
         const key = `${req.method} ${path.split('?')[0]}`;
         const nth = (counts.get(key) ?? 0) + 1;
         counts.set(key, nth);
-        const entry: Seen = { method: req.method ?? 'GET', path, headers: req.headers, body: Buffer.concat(chunks).toString(), nth };
+        const entry: Seen = {
+          method: req.method ?? 'GET',
+          path,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+          nth,
+        };
         seen.push(entry);
         const decision = await hook(entry);
         if (decision.kind === 'respond') {
@@ -58,15 +64,26 @@ export async function startProxy(
           const body: Buffer[] = [];
           up.on('data', (c: Buffer) => body.push(c));
           up.on('end', () => {
+            if (process.env.PROXY_DEBUG)
+              console.error(
+                'upstream',
+                req.method,
+                path,
+                up.statusCode,
+                Buffer.concat(body).toString().slice(0, 80),
+              );
             if (decision.kind === 'lose-response') {
-              void Promise.resolve(decision.then?.()).finally(() => res.socket?.destroy());
+              void Promise.resolve(decision.afterCommit?.()).finally(() => res.socket?.destroy());
               return;
             }
             res.writeHead(up.statusCode ?? 502, up.headers);
             res.end(Buffer.concat(body));
           });
         });
-        upstream.on('error', () => res.socket?.destroy());
+        upstream.on('error', (e) => {
+          if (process.env.PROXY_DEBUG) console.error('upstream error', e.message);
+          res.socket?.destroy();
+        });
         upstream.end(entry.body);
       })();
     });

@@ -121,15 +121,21 @@ export class HttpLiveOrg implements LiveOrg {
     };
   }
 
-  async updatePolicy(id: string, body: Record<string, unknown>, options: { ifMatch?: number }): Promise<LiveOrgPolicy> {
-    const headers: Record<string, string> = options.ifMatch === undefined ? {} : { 'If-Match': `"${options.ifMatch}"` };
+  async updatePolicy(
+    id: string,
+    body: Record<string, unknown>,
+    options: { ifMatch?: number },
+  ): Promise<LiveOrgPolicy> {
+    const headers: Record<string, string> =
+      options.ifMatch === undefined ? {} : { 'If-Match': `"${options.ifMatch}"` };
     const res = await this.call('PUT', `/policies/${encodeURIComponent(id)}`, body, headers);
     if (res.status !== 200) this.fail(res, `updating "${String(body.name)}"`);
     return this.data<LiveOrgPolicy>(res, 'updating a policy');
   }
 
   async deletePolicy(id: string, options: { ifMatch?: number }): Promise<void> {
-    const headers: Record<string, string> = options.ifMatch === undefined ? {} : { 'If-Match': `"${options.ifMatch}"` };
+    const headers: Record<string, string> =
+      options.ifMatch === undefined ? {} : { 'If-Match': `"${options.ifMatch}"` };
     const res = await this.call('DELETE', `/policies/${encodeURIComponent(id)}`, undefined, headers);
     if (res.status !== 200 && res.status !== 204) this.fail(res, `deleting policy ${id}`);
   }

@@ -61,7 +61,10 @@ export function resolveLiveConfig(
       `refusing to send the API key over plain http to ${url.host}: use https (plain http is allowed only to localhost)`,
     );
   if (url.username || url.password)
-    throw new LiveOrgError('not-configured', 'the API URL must not contain credentials; use POLICYLENS_API_KEY');
+    throw new LiveOrgError(
+      'not-configured',
+      'the API URL must not contain credentials; use POLICYLENS_API_KEY',
+    );
   const path = url.pathname.replace(/\/+$/, '');
   const apiPath = /\/api\/v1$/.test(path) ? path : `${path}/api/v1`;
   return { apiBase: `${url.origin}${apiPath}`, apiKey, label: url.host };

@@ -60,7 +60,9 @@ function networkError(err: unknown, where: string, timeoutMs: number): LiveOrgEr
   const code = errorCode(err) ?? '';
   if (TLS_CODES.test(code)) return new LiveOrgError('tls', `TLS failure talking to ${where}: ${code}`);
   const cause = (err as { cause?: { message?: unknown } }).cause;
-  const reason = code || (typeof cause?.message === 'string' ? cause.message : err instanceof Error ? err.message : String(err));
+  const reason =
+    code ||
+    (typeof cause?.message === 'string' ? cause.message : err instanceof Error ? err.message : String(err));
   return new LiveOrgError('unreachable', `live org ${where} is unreachable (${reason})`);
 }
 
@@ -83,12 +85,20 @@ export async function send(
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     let wait = options.backoffMs * 2 ** attempt * (1 + Math.random() / 4);
     try {
-      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'error' });
+      const res = await fetch(url, {
+        ...init,
+        signal: AbortSignal.timeout(options.timeoutMs),
+        redirect: 'error',
+      });
       const text = await res.text();
       if (res.status === 429 || res.status >= 500) {
         const after = retryAfterMs(res.headers.get('retry-after'));
         const what = res.status === 429 ? 'rate limited (429)' : `server error ${res.status}`;
-        lastError = new LiveOrgError('server', `live org ${where}: ${what}${serverMessage(text)}`, res.status);
+        lastError = new LiveOrgError(
+          'server',
+          `live org ${where}: ${what}${serverMessage(text)}`,
+          res.status,
+        );
         if (after !== undefined) {
           if (after > options.maxRetryAfterMs) {
             lastError = new LiveOrgError(

@@ -6,11 +6,11 @@ import {
   type Position,
 } from 'vscode-languageserver';
 import {
-  chainFindings,
   chainPolicyFromText,
   chainPolicyOf,
   ChainIndex,
   evaluationOrder,
+  fileChainFindings,
   type ChainPolicy,
   type Finding,
   type Ordered,
@@ -44,7 +44,7 @@ export class WorkspaceChain {
   private scanning: Promise<void> | undefined;
   private scanned = false;
   private cache:
-    { version: number; findings: Map<string, Finding[]>; order: Ordered<ChainPolicy>[] } | undefined;
+    { version: number; findings: Map<string, Finding[]>; order?: Ordered<ChainPolicy>[] } | undefined;
   /** What each open document was last given by the diagnostics provider. */
   private readonly given = new Map<string, string>();
   private lensSignature = '';
@@ -115,25 +115,28 @@ export class WorkspaceChain {
     for (const doc of this.ctx.documents.all()) this.syncDocument(doc);
   }
 
-  /** The findings and the order of the index as it is now (computed once per change). */
-  private derived(): { findings: Map<string, Finding[]>; order: Ordered<ChainPolicy>[] } {
+  /** What is derived from the index as it is now: kept until the next change. */
+  private derived(): { findings: Map<string, Finding[]>; order?: Ordered<ChainPolicy>[] } {
     if (this.cache?.version !== this.index.version)
-      this.cache = {
-        version: this.index.version,
-        findings: chainFindings(this.index),
-        order: evaluationOrder(this.index),
-      };
+      this.cache = { version: this.index.version, findings: new Map() };
     return this.cache;
   }
 
-  /** The cross-file findings of one file (none until the workspace has been read). */
+  /**
+   * The cross-file findings of one file (none until the workspace has been read). Computed per
+   * file on demand: the editor asks only for the files it shows.
+   */
   findingsFor(uri: string): Finding[] {
     if (!this.scanned) return [];
-    return this.derived().findings.get(uri) ?? [];
+    const { findings } = this.derived();
+    let list = findings.get(uri);
+    if (!list) findings.set(uri, (list = fileChainFindings(this.index, uri)));
+    return list;
   }
 
   order(): Ordered<ChainPolicy>[] {
-    return this.derived().order;
+    const d = this.derived();
+    return (d.order ??= evaluationOrder(this.index));
   }
 
   /** What an open document shows: its chain findings, unless the index holds an older version. */
@@ -182,7 +185,10 @@ export class WorkspaceChain {
 
   /** File-watcher events: created and changed files are re-read, deleted ones dropped. */
   async onFilesChanged(changes: readonly FileEvent[]): Promise<void> {
-    if (!this.scanned) return;
+    // Before the scan started there is nothing to update (it will read the files as they are);
+    // during it, the events apply once it is done, so a change cannot be overtaken by a stale read.
+    if (!this.scanning) return;
+    await this.scanning;
     for (const c of changes) {
       if (!isYamlOrJsonName(c.uri) || this.ctx.documents.textDocuments.get(c.uri)) continue;
       if (c.type === FileChangeType.Deleted) this.index.delete(c.uri);

@@ -6,7 +6,14 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { findingDocUrl, type Finding, type Fix, type LineIndex, type Span, type TextEdit } from '../core/index';
+import {
+  findingDocUrl,
+  type Finding,
+  type Fix,
+  type LineIndex,
+  type Span,
+  type TextEdit,
+} from '../core/index';
 
 /** The `source` of every diagnostic the server publishes. */
 export const SOURCE = 'policy-lens';

@@ -54,7 +54,12 @@ function unquote(s: string): string {
 }
 
 /** The scalar token around `offset` on its line: start, end and the quote it opened with. */
-function tokenAround(text: string, offset: number, lineStart: number, flow: boolean): { span: Span; quote?: '"' | "'" } {
+function tokenAround(
+  text: string,
+  offset: number,
+  lineStart: number,
+  flow: boolean,
+): { span: Span; quote?: '"' | "'" } {
   const stop = flow ? /[\s,[\]{}:"']/ : /[\s:#"']/;
   let start = offset;
   while (start > lineStart && !stop.test(text[start - 1])) start--;
@@ -144,7 +149,11 @@ function scanFlow(
       while (j < text.length && text[j] !== c) j += text[j] === '\\' && c === '"' ? 2 : 1;
       j++;
     } else {
-      while (j < text.length && !/[,[\]{}\n]/.test(text[j]) && !(text[j] === ':' && /[\s,[\]{}]/.test(text[j + 1] ?? ' ')))
+      while (
+        j < text.length &&
+        !/[,[\]{}\n]/.test(text[j]) &&
+        !(text[j] === ':' && /[\s,[\]{}]/.test(text[j + 1] ?? ' '))
+      )
         j++;
       while (j > i && /\s/.test(text[j - 1])) j--;
     }
@@ -257,7 +266,13 @@ export function cursorContext(text: string, offset: number, language: Language):
     if (valueTrim.startsWith('{') || valueTrim.startsWith('[')) {
       const base = [...frames.map((f) => f.seg), keyName];
       const flowStart = pos + valueCol;
-      const scanned = scanFlow(text, flowStart, onCursorLine ? offset : Math.max(offset, flowStart), base, language);
+      const scanned = scanFlow(
+        text,
+        flowStart,
+        onCursorLine ? offset : Math.max(offset, flowStart),
+        base,
+        language,
+      );
       if (scanned.ctx && scanned.end >= offset) return scanned.ctx;
       if (onCursorLine) return undefined;
       // Continue after the flow collection, which may span lines.

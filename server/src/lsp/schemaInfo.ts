@@ -114,9 +114,11 @@ export function branchShapes(
 ): { property: string; keys: Map<string, SchemaObject>; required: string[] }[] {
   const out: { property: string; keys: Map<string, SchemaObject>; required: string[] }[] = [];
   for (const branch of (root.allOf as SchemaObject[] | undefined) ?? []) {
-    const cond = (branch.if as SchemaObject | undefined)?.properties as Record<string, SchemaObject> | undefined;
+    const cond = (branch.if as SchemaObject | undefined)?.properties as
+      Record<string, SchemaObject> | undefined;
     if (!cond?.[key] || cond[key].const !== v) continue;
-    const then = (branch.then as SchemaObject | undefined)?.properties as Record<string, SchemaObject> | undefined;
+    const then = (branch.then as SchemaObject | undefined)?.properties as
+      Record<string, SchemaObject> | undefined;
     for (const property of Object.keys(then ?? {})) {
       const { properties, required } = keysAt(root, { [key]: v }, [property]);
       out.push({ property, keys: properties, required });

@@ -26,6 +26,7 @@ import { definitionFeature } from './handlers/definition';
 import { referencesFeature } from './handlers/references';
 import { renameFeature } from './handlers/rename';
 import { chainOrderFeature } from './handlers/chainOrder';
+import { syncFeature } from './sync/feature';
 
 /**
  * Every feature of the server. Adding one is one line here: it announces its capabilities and
@@ -45,6 +46,7 @@ export const FEATURES: Feature[] = [
   referencesFeature,
   renameFeature,
   chainOrderFeature,
+  syncFeature,
 ];
 
 /** Merges capability objects one level deep (so two features can both add to `workspace`). */
@@ -59,7 +61,11 @@ function mergeCapabilities(into: ServerCapabilities, more: ServerCapabilities): 
 }
 
 /** Wires the language server onto a connection. `main.ts` passes the Node runtime. */
-export function startServer(connection: Connection, runtime: Runtime, features: Feature[] = FEATURES): ServerContext {
+export function startServer(
+  connection: Connection,
+  runtime: Runtime,
+  features: Feature[] = FEATURES,
+): ServerContext {
   const log = (message: string) => connection.console.log(message);
   const textDocuments = new TextDocuments(TextDocument);
   let settings: Settings = defaultSettings();

@@ -18,7 +18,9 @@ export function defaultSettings(): Settings {
 /** Reads the settings object a client sends (initializationOptions or the `policyLens` section). */
 export function readSettings(raw: unknown, base: Settings = defaultSettings()): Settings {
   const obj = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const files = Array.isArray(obj.files) ? obj.files.filter((x): x is string => typeof x === 'string') : base.files;
+  const files = Array.isArray(obj.files)
+    ? obj.files.filter((x): x is string => typeof x === 'string')
+    : base.files;
   const dialects: Record<string, string> = {};
   const rawDialects = obj.dialects && typeof obj.dialects === 'object' ? obj.dialects : base.dialects;
   for (const [glob, id] of Object.entries(rawDialects as Record<string, unknown>))
@@ -40,7 +42,10 @@ export class FileMatcher {
   ) {
     const opts = { dot: true };
     this.files = settings.files.length ? picomatch(settings.files, opts) : () => false;
-    this.dialects = Object.entries(settings.dialects).map(([glob, id]) => ({ test: picomatch(glob, opts), id }));
+    this.dialects = Object.entries(settings.dialects).map(([glob, id]) => ({
+      test: picomatch(glob, opts),
+      id,
+    }));
   }
 
   private candidates(uri: string): string[] {

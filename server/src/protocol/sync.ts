@@ -1,5 +1,5 @@
 // The workspace sync plan, its application, and the documents a diff editor shows.
-import { NotificationType0, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, NotificationType0, RequestType } from 'vscode-languageserver-protocol';
 
 /**
  * Where the live org stands for this workspace:
@@ -29,6 +29,12 @@ export interface PlanEntry {
   liveId?: string;
   /** Field-level diff; empty except for `update`. */
   changes: PlanFieldChange[];
+  /** The bundle's path relative to its workspace folder, as the CLI prints it. */
+  file?: string;
+  /** The live version the plan saw (an update or delete carries it as `If-Match`). */
+  liveVersion?: number;
+  /** Why this entry cannot be applied as planned (an unknown prerequisite, a cycle, a duplicate name). */
+  problems?: string[];
 }
 
 export interface WorkspacePlan {
@@ -42,6 +48,12 @@ export interface WorkspacePlan {
   /** When the live snapshot was read (ISO 8601). */
   fetchedAt?: string;
   entries: PlanEntry[];
+  /** Problems of the plan as a whole (a name declared by two bundles); apply refuses while any exist. */
+  problems?: string[];
+  /** Bundles left out of the plan because they have errors (never pruned while they do). */
+  invalid?: { uri: string; name?: string; message: string }[];
+  /** The plan as `policylens sync` prints it (the seed's format). */
+  text?: string;
 }
 
 export interface WorkspacePlanParams {
@@ -103,3 +115,29 @@ export const DiffDocumentsRequest = new RequestType<DiffDocumentsParams, DiffDoc
 
 /** `policyLens/planChanged` (server → client): the cached plan changed; views should ask again. */
 export const PlanChangedNotification = new NotificationType0('policyLens/planChanged');
+
+export interface SetApiKeyParams {
+  /** The key from SecretStorage, or null to forget it (sign out). */
+  apiKey: string | null;
+}
+
+/**
+ * `policyLens/setApiKey` (client → server): the API key changed in SecretStorage. The server also reads
+ * {@link API_KEY_ENV} at start; this lets a client hand over a new key without a restart. Clients should
+ * keep `policyLens.trace.server` below `verbose` while sending it, as traces print notification params.
+ */
+export const SetApiKeyNotification = new NotificationType<SetApiKeyParams>('policyLens/setApiKey');
+
+/**
+ * Command ids that sync CodeLenses carry. They are client commands (the VS Code extension registers
+ * them): `openDiff` takes one {@link PlanEntry} and shows DiffDocuments in a diff editor; `refresh` asks
+ * for the workspace plan with `refresh: true`.
+ */
+export const SYNC_COMMANDS = {
+  openDiff: 'policyLens.sync.openDiff',
+  refresh: 'policyLens.sync.refresh',
+  setApiKey: 'policyLens.setApiKey',
+} as const;
+
+/** `policyLens.sync.refreshLive` (workspace/executeCommand, server side): re-read the live org now. */
+export const REFRESH_LIVE_COMMAND = 'policyLens.sync.refreshLive';

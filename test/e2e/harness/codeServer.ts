@@ -2,7 +2,7 @@
 // port, in a throw-away profile: its own user-data, extensions and config, so nothing is written into
 // the home folder and runs do not see each other.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -42,6 +42,46 @@ export const QUIET_SETTINGS = {
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
 };
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The pids of every living descendant of `root`, read from /proc (Linux). */
+export function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return [];
+  }
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // The command name may contain spaces and parentheses; the fields after its closing one are fixed.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(name));
+      children.set(ppid, list);
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const c of children.get(pid) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(root);
+  return out;
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -141,21 +181,21 @@ export async function startCodeServer(options: {
   const origin = `http://127.0.0.1:${port}`;
 
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
+    if (child.exitCode === null && child.pid !== undefined) {
+      // Some of code-server's helpers (the extension host, the language servers under it) start their
+      // own process groups, so the group signal alone would leave them running: every descendant is
+      // signalled by its pid as well.
+      const pids = [child.pid, ...descendants(child.pid)];
+      signal(-child.pid, 'SIGTERM');
+      for (const pid of pids) signal(pid, 'SIGTERM');
+      const timer = setTimeout(() => {
+        for (const pid of pids) signal(pid, 'SIGKILL');
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
     }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }, 5000);
-    await exited;
-    clearTimeout(timer);
+    child.stdout?.destroy();
+    child.stderr?.destroy();
   };
 
   const deadline = Date.now() + 30_000;

@@ -74,7 +74,8 @@ describe('language server', () => {
     });
     assert.equal(a.restartPolicy.restarts, before + 1);
     const editor = await open(BROKEN);
-    await editor.edit((e) => e.insert(new vscode.Position(4, 0), 'unknownKey: 1\n'));
+    const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+    await editor.edit((e) => e.insert(end, '\nunknownKey: 1\n'));
     await waitFor('diagnostics from the restarted server', () =>
       vscode.languages.getDiagnostics(editor.document.uri).some((d) => /unknownKey/.test(d.message)) || undefined,
     );

@@ -37,7 +37,8 @@ export const HOSTILE: HostileFile[] = [
   {
     name: 'a 5 MB single string',
     fileName: 'huge-string.yaml',
-    bytes: () => Buffer.from(`${VALID_HEAD}ruleDefinition:\n  expression: "${'x'.repeat(5 * 1024 * 1024)}"\n`),
+    bytes: () =>
+      Buffer.from(`${VALID_HEAD}ruleDefinition:\n  expression: "${'x'.repeat(5 * 1024 * 1024)}"\n`),
     codes: ['parse/too-large'],
   },
   {
@@ -101,7 +102,10 @@ export const HOSTILE: HostileFile[] = [
   {
     name: 'CRLF line ends with one error',
     fileName: 'crlf.yaml',
-    bytes: () => Buffer.from(`${VALID_HEAD}ruleDefinition:\n  expression: "cost > 1.0"\nisActive: maybe\n`.replace(/\n/g, '\r\n')),
+    bytes: () =>
+      Buffer.from(
+        `${VALID_HEAD}ruleDefinition:\n  expression: "cost > 1.0"\nisActive: maybe\n`.replace(/\n/g, '\r\n'),
+      ),
     codes: ['schema/type'],
   },
   {

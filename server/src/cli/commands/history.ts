@@ -22,7 +22,10 @@ for a policy that has since been deleted.
   --url URL     the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)`;
 
 /** The live id for a name or an id: names first, because a name is what a bundle shows. */
-export async function resolvePolicyId(org: LiveOrg, nameOrId: string): Promise<{ id: string; name?: string }> {
+export async function resolvePolicyId(
+  org: LiveOrg,
+  nameOrId: string,
+): Promise<{ id: string; name?: string }> {
   const policies = await org.listPolicies();
   const byName = policies.find((p) => p.name === nameOrId);
   if (byName) return { id: byName.id, name: byName.name };
@@ -43,7 +46,9 @@ export function formatHistory(label: string, events: LiveHistoryEvent[]): string
   const actorWidth = Math.max(5, ...events.map((e) => String(e.actorId).length));
   for (const e of events) {
     const version = e.version !== undefined ? `v${e.version}` : '  ';
-    lines.push(`  ${version.padEnd(4)} ${e.changedAt}  ${String(e.actorId).padEnd(actorWidth)}  ${e.eventType}`);
+    lines.push(
+      `  ${version.padEnd(4)} ${e.changedAt}  ${String(e.actorId).padEnd(actorWidth)}  ${e.eventType}`,
+    );
     for (const c of eventChanges(e)) lines.push(`         ${c}`);
   }
   if (!events.length) lines.push('  (no events)');
@@ -87,7 +92,9 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     }
     const verification = values.verify ? await org.verifyAudit() : undefined;
     if (values.format === 'json') {
-      io.out(`${JSON.stringify({ id, ...(name ? { name } : {}), events, ...(verification ? { verification } : {}) }, null, 2)}\n`);
+      io.out(
+        `${JSON.stringify({ id, ...(name ? { name } : {}), events, ...(verification ? { verification } : {}) }, null, 2)}\n`,
+      );
     } else {
       io.out(formatHistory(name ? `${JSON.stringify(name)} (${id})` : id, events));
       if (verification) io.out(formatVerification(verification));

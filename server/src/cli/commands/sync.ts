@@ -113,7 +113,9 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     // A bundle with errors would be refused by the server, and with --prune its live policy would look
     // undeclared and be deleted: no plan is made until every bundle is valid.
     for (const i of invalid) io.err(`✗ ${i.file} — invalid: ${i.firstError}\n`);
-    io.err(`${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.\n`);
+    io.err(
+      `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.\n`,
+    );
     return 1;
   }
 

@@ -12,88 +12,114 @@ import type { ChainIndex } from './workspace';
  * The findings that only the whole workspace can tell, per file URI (files without any are left
  * out): cycles, missing, unresolved and inactive prerequisites, duplicate names. The per-file
  * chain rules (self-reference, a trigger without prerequisites) come with `analyze`.
- *
- * The graph is walked whole on every call: it is linear in the number of links and takes well
- * under a millisecond for hundreds of policies, while the expensive part, parsing, stays per file.
  */
 export function chainFindings(index: ChainIndex): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
-  const add = (uri: string, f: Finding | undefined) => {
-    if (!f) return;
-    const list = out.get(uri);
-    if (list) list.push(f);
-    else out.set(uri, [f]);
-  };
-  const names = index.names();
   for (const policy of index.all()) {
-    for (const { ref, index: i } of policy.prerequisites) {
-      const r = index.resolve(policy, ref);
-      if (r.status === 'missing') {
-        const guesses = nearest(ref, names).filter((n) => n !== policy.name);
-        const fixes: FixSpec[] = guesses.map((g, k) => ({
-          kind: 'replaceValue',
-          value: g,
-          title: `Change to "${g}"`,
-          preferred: k === 0,
-        }));
-        const hint = guesses.length ? `; did you mean "${guesses[0]}"?` : '';
-        add(
-          policy.uri,
-          place(
-            policy,
-            ['prerequisites', i],
-            'chain/missing-prerequisite',
-            'warning',
-            missingMessage(ref, hint),
-            fixes,
-          ),
-        );
-      } else if (r.status === 'unresolved') {
-        add(
-          policy.uri,
-          place(
-            policy,
-            ['prerequisites', i],
-            'chain/unresolved-prerequisite',
-            'info',
-            `prerequisite "${ref}" is a live policy id; it is checked once a live org is connected`,
-          ),
-        );
-      } else if (
-        (r.status === 'workspace' && r.targets.every((t) => !t.isActive)) ||
-        (r.status === 'live' && !r.isActive)
-      ) {
-        const f = place(
+    const list = fileChainFindings(index, policy.uri);
+    if (list.length) out.set(policy.uri, list);
+  }
+  return out;
+}
+
+/**
+ * The cross-file findings of one file. The graph facts (cycles) are computed once per version of
+ * the index and shared; the rest is this file's entries, so the editor pays only for the files it
+ * shows, not for the whole workspace on every keystroke.
+ */
+export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
+  const policy = index.get(uri);
+  if (!policy) return [];
+  const out: Finding[] = [];
+  const add = (f: Finding | undefined) => {
+    if (f) out.push(f);
+  };
+  const resolved = index.resolutions(policy);
+  for (const [k, { ref, index: i }] of policy.prerequisites.entries()) {
+    const r = resolved[k];
+    if (r.status === 'missing') {
+      const guesses = nearest(ref, index.names()).filter((n) => n !== policy.name);
+      const fixes: FixSpec[] = guesses.map((g, j) => ({
+        kind: 'replaceValue',
+        value: g,
+        title: `Change to "${g}"`,
+        preferred: j === 0,
+      }));
+      const hint = guesses.length ? `; did you mean "${guesses[0]}"?` : '';
+      add(
+        place(
           policy,
           ['prerequisites', i],
-          'chain/inactive-prerequisite',
+          'chain/missing-prerequisite',
           'warning',
-          `prerequisite "${r.name}" is inactive (isActive: false): this policy is skipped at runtime`,
-        );
-        if (f && r.status === 'workspace') f.related = r.targets.map((t) => link(t, 'the inactive policy'));
-        add(policy.uri, f);
-      }
+          missingMessage(ref, hint),
+          fixes,
+        ),
+      );
+    } else if (r.status === 'unresolved') {
+      add(
+        place(
+          policy,
+          ['prerequisites', i],
+          'chain/unresolved-prerequisite',
+          'info',
+          `prerequisite "${ref}" is a live policy id; it is checked once a live org is connected`,
+        ),
+      );
+    } else if (
+      (r.status === 'workspace' && r.targets.every((t) => !t.isActive)) ||
+      (r.status === 'live' && !r.isActive)
+    ) {
+      const f = place(
+        policy,
+        ['prerequisites', i],
+        'chain/inactive-prerequisite',
+        'warning',
+        `prerequisite "${r.name}" is inactive (isActive: false): this policy is skipped at runtime`,
+      );
+      if (f && r.status === 'workspace') f.related = r.targets.map((t) => link(t, 'the inactive policy'));
+      add(f);
     }
   }
-  for (const name of names) {
-    const same = index.withName(name);
-    if (same.length < 2) continue;
-    for (const p of same) {
-      const others = same.filter((o) => o !== p);
+  if (policy.name) {
+    const others = index.withName(policy.name).filter((o) => o !== policy);
+    if (others.length) {
       const f = place(
-        p,
+        policy,
         ['name'],
         'chain/duplicate-name',
         'error',
-        `${others.length === 1 ? 'another bundle' : `${others.length} other bundles`} in the workspace ${others.length === 1 ? 'is' : 'are'} also named "${name}": names are unique within an org`,
+        `${others.length === 1 ? 'another bundle' : `${others.length} other bundles`} in the workspace ${others.length === 1 ? 'is' : 'are'} also named "${policy.name}": names are unique within an org`,
       );
-      if (f) f.related = others.map((o) => link(o, `also named "${name}"`));
-      add(p.uri, f);
+      if (f) f.related = others.map((o) => link(o, `also named "${policy.name}"`));
+      add(f);
     }
   }
-  for (const [uri, f] of cycleFindings(index)) add(uri, f);
-  for (const list of out.values()) list.sort(compareFindings);
-  return out;
+  out.push(...cycleFindings(index, policy));
+  return out.sort(compareFindings);
+}
+
+interface GraphFacts {
+  graph: Map<string, string[]>;
+  /** For each name on a cycle, the names of its strongly connected component. */
+  component: Map<string, Set<string>>;
+}
+
+const factsCache = new WeakMap<ChainIndex, { version: number; facts: GraphFacts }>();
+
+/** The prerequisite graph and its cycles, once per version of the index. */
+function graphFacts(index: ChainIndex): GraphFacts {
+  const cached = factsCache.get(index);
+  if (cached?.version === index.version) return cached.facts;
+  const graph = index.graph();
+  const component = new Map<string, Set<string>>();
+  for (const c of cyclicComponents(graph)) {
+    const members = new Set(c);
+    for (const name of c) component.set(name, members);
+  }
+  const facts = { graph, component };
+  factsCache.set(index, { version: index.version, facts });
+  return facts;
 }
 
 function missingMessage(ref: string, hint: string): string {
@@ -120,32 +146,37 @@ function link(policy: ChainPolicy, message: string): RelatedInfo {
 }
 
 /**
+ * How many hops of a cycle the related information links: a cycle through hundreds of policies
+ * would otherwise put hundreds of links on each of hundreds of findings. The message keeps the
+ * whole breadcrumb.
+ */
+const MAX_RELATED_HOPS = 12;
+
+/**
  * A cycle is reported on every prerequisite entry that is one of its edges, in every file on it.
  * The breadcrumb starts at the file's own policy and follows that entry back round the shortest
  * way, so each file reads the cycle from where it stands; the related information links the
  * other hops (the entry in each file that makes the next step).
  */
-function cycleFindings(index: ChainIndex): [string, Finding][] {
-  const graph = index.graph();
-  const out: [string, Finding][] = [];
-  for (const component of cyclicComponents(graph)) {
-    const members = new Set(component);
-    for (const name of component)
-      for (const policy of index.withName(name))
-        for (const { ref, index: i } of policy.prerequisites) {
-          const r = index.resolve(policy, ref);
-          if (r.status !== 'workspace' || !members.has(r.name)) continue;
-          const path = findCycleThroughEdge(graph, name, r.name);
-          if (!path) continue;
-          const f = place(policy, ['prerequisites', i], 'chain/cycle', 'error', formatCycle(path), [
-            { kind: 'removeItem', title: `Remove prerequisite "${ref}" to break the cycle`, preferred: true },
-          ]);
-          if (!f) continue;
-          const lastItem = emptyBlockListFix(policy, f.fixes?.[0]?.title ?? '');
-          if (lastItem) f.fixes = [lastItem];
-          f.related = hops(index, path.slice(1));
-          out.push([policy.uri, f]);
-        }
+function cycleFindings(index: ChainIndex, policy: ChainPolicy): Finding[] {
+  const { graph, component } = graphFacts(index);
+  const members = policy.name ? component.get(policy.name) : undefined;
+  if (!policy.name || !members) return [];
+  const out: Finding[] = [];
+  const resolved = index.resolutions(policy);
+  for (const [k, { ref, index: i }] of policy.prerequisites.entries()) {
+    const r = resolved[k];
+    if (r.status !== 'workspace' || !members.has(r.name)) continue;
+    const path = findCycleThroughEdge(graph, policy.name, r.name);
+    if (!path) continue;
+    const f = place(policy, ['prerequisites', i], 'chain/cycle', 'error', formatCycle(path), [
+      { kind: 'removeItem', title: `Remove prerequisite "${ref}" to break the cycle`, preferred: true },
+    ]);
+    if (!f) continue;
+    const lastItem = emptyBlockListFix(policy, f.fixes?.[0]?.title ?? '');
+    if (lastItem) f.fixes = [lastItem];
+    f.related = hops(index, path.slice(1, MAX_RELATED_HOPS + 2));
+    out.push(f);
   }
   return out;
 }
@@ -156,8 +187,9 @@ function hops(index: ChainIndex, path: string[]): RelatedInfo[] {
   for (let k = 0; k + 1 < path.length; k++) {
     const [from, to] = [path[k], path[k + 1]];
     for (const p of index.withName(from)) {
-      const entry = p.prerequisites.find(({ ref }) => {
-        const r = index.resolve(p, ref);
+      const resolved = index.resolutions(p);
+      const entry = p.prerequisites.find((_, k) => {
+        const r = resolved[k];
         return r.status === 'workspace' && r.name === to;
       });
       if (!entry) continue;

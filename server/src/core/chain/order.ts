@@ -137,8 +137,7 @@ export function evaluationOrder<T extends OrderItem>(
   const index = input;
   const items = index.all().map((policy) => {
     const prerequisites: string[] = [];
-    for (const { ref } of policy.prerequisites) {
-      const r = index.resolve(policy, ref);
+    for (const r of index.resolutions(policy)) {
       if (r.status === 'workspace') for (const t of r.targets) prerequisites.push(t.uri);
       else if (r.status === 'self') prerequisites.push(policy.uri);
     }

@@ -1,5 +1,5 @@
 import { detectDialect } from '../dialects';
-import { languageOf, locate, ParsedDocument, type AstNode } from '../parse';
+import { languageOf, locate, MAX_TEXT_LENGTH, ParsedDocument, type AstNode } from '../parse';
 import { LineIndex, type Span } from '../text';
 
 /** The default of `evaluationOrder` and `chainTrigger` (execlave-policy-chaining §02). */
@@ -69,7 +69,7 @@ export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: stri
 
 /** Parses a file's text for the chain alone (no schema validation): what the workspace scan does. */
 export function chainPolicyFromText(uri: string, text: string): ChainPolicy | undefined {
-  if (!text.trim() || text.includes('\u0000')) return undefined;
+  if (!text.trim() || text.length > MAX_TEXT_LENGTH || text.includes('\u0000')) return undefined;
   return chainPolicyOf(uri, new ParsedDocument(text, languageOf(uri)));
 }
 

@@ -100,6 +100,23 @@ export class ChainIndex {
     return [...(this.byRef.get(ref) ?? [])].sort().map((u) => this.files.get(u)!);
   }
 
+  private resolvedCache: { version: number; map: Map<ChainPolicy, Resolution[]> } | undefined;
+
+  /**
+   * What each prerequisite entry of `policy` points at, in order (computed once per version of the
+   * index: the graph, the findings and the order all ask).
+   */
+  resolutions(policy: ChainPolicy): Resolution[] {
+    if (this.resolvedCache?.version !== this.version)
+      this.resolvedCache = { version: this.version, map: new Map() };
+    let out = this.resolvedCache.map.get(policy);
+    if (!out) {
+      out = policy.prerequisites.map((p) => this.resolve(policy, p.ref));
+      this.resolvedCache.map.set(policy, out);
+    }
+    return out;
+  }
+
   /** What a prerequisite of `policy` points at. */
   resolve(policy: ChainPolicy, ref: string): Resolution {
     if (ref === policy.name) return { status: 'self' };
@@ -115,16 +132,21 @@ export class ChainIndex {
     return { status: 'live', name: live.name, isActive: live.isActive };
   }
 
-  /** The bundles that name `name` as a prerequisite, directly or through a live id. */
+  /** The bundles of the workspace that wait for the bundle(s) called `name`, directly or through a live id. */
   dependentsOf(name: string): ChainPolicy[] {
-    const out = new Map<string, ChainPolicy>();
-    for (const p of this.referencing(name)) if (p.name !== name) out.set(p.uri, p);
-    if (this.resolveLiveId)
-      for (const [ref, uris] of this.byRef)
-        if (looksLikeId(ref) && this.resolveLiveId(ref)?.name === name)
-          for (const u of uris) if (this.files.get(u)!.name !== name) out.set(u, this.files.get(u)!);
-    return [...out.keys()].sort().map((u) => out.get(u)!);
+    if (this.dependentsCache?.version !== this.version) {
+      const map = new Map<string, ChainPolicy[]>();
+      for (const p of this.all())
+        for (const r of new Set(
+          this.resolutions(p).flatMap((r) => (r.status === 'workspace' ? [r.name] : [])),
+        ))
+          if (r !== p.name) map.set(r, [...(map.get(r) ?? []), p]);
+      this.dependentsCache = { version: this.version, map };
+    }
+    return this.dependentsCache.map.get(name) ?? [];
   }
+
+  private dependentsCache: { version: number; map: Map<string, ChainPolicy[]> } | undefined;
 
   /**
    * The prerequisite graph by name: each bundle name to the names of the workspace bundles it
@@ -136,10 +158,8 @@ export class ChainIndex {
     for (const p of this.all()) {
       if (!p.name) continue;
       const edges = g.get(p.name) ?? [];
-      for (const { ref } of p.prerequisites) {
-        const r = this.resolve(p, ref);
+      for (const r of this.resolutions(p))
         if (r.status === 'workspace' && !edges.includes(r.name)) edges.push(r.name);
-      }
       g.set(p.name, edges);
     }
     return g;

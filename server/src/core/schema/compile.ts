@@ -21,7 +21,7 @@ export type SchemaObject = Record<string, unknown>;
 function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
   for (const k of ANNOTATIONS)
-    ajv.addKeyword({ keyword: k, schemaType: ['object', 'array', 'boolean', 'string'] });
+    ajv.addKeyword({ keyword: k, schemaType: ['object', 'array', 'boolean', 'string', 'number'] });
   // Keys outside `properties` of an object that documents its keys: a warning, because the
   // sources rarely document every key, but a typo (`denied_pii_type`) should not pass silently.
   ajv.addKeyword({

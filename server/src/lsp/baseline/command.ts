@@ -50,8 +50,10 @@ export async function baselineEdit(
   args: AddBaselineArgs,
 ): Promise<{ edit?: WorkspaceEdit } & AddBaselineResult> {
   const folders = ctx.workspaceFolders();
-  const folder = args.folder ?? (folders[0] ? Utils.joinPath(URI.parse(folders[0]), 'policies').toString() : undefined);
-  if (!folder) return { applied: false, created: [], skipped: [], message: 'no workspace folder to write into' };
+  const folder =
+    args.folder ?? (folders[0] ? Utils.joinPath(URI.parse(folders[0]), 'policies').toString() : undefined);
+  if (!folder)
+    return { applied: false, created: [], skipped: [], message: 'no workspace folder to write into' };
   const language = args.language ?? 'yaml';
   const names = await existingNames(ctx);
   const created: string[] = [];
@@ -63,12 +65,16 @@ export async function baselineEdit(
       skipped.push({ name, reason: 'a policy with this name exists in the workspace' });
       continue;
     }
-    const uri = Utils.joinPath(URI.parse(folder), `${slugOf(name)}.${language === 'json' ? 'json' : 'yaml'}`).toString();
+    const uri = Utils.joinPath(
+      URI.parse(folder),
+      `${slugOf(name)}.${language === 'json' ? 'json' : 'yaml'}`,
+    ).toString();
     if (ctx.documents.textDocuments.get(uri) || (await ctx.runtime.fs.exists(uri))) {
       skipped.push({ name, reason: `the file ${uri} exists` });
       continue;
     }
-    const text = language === 'json' ? JSON.stringify(policy, null, 2) + '\n' : stringify(policy, { lineWidth: 0 });
+    const text =
+      language === 'json' ? JSON.stringify(policy, null, 2) + '\n' : stringify(policy, { lineWidth: 0 });
     documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: true } });
     documentChanges.push({
       textDocument: { uri, version: null },
@@ -83,7 +89,8 @@ export async function baselineEdit(
 export function registerBaselineCommand(ctx: ServerContext): void {
   ctx.commands.register(ADD_BASELINE_COMMAND, async (args): Promise<AddBaselineResult> => {
     const raw = args[0];
-    const opts: AddBaselineArgs = typeof raw === 'string' ? { folder: raw } : ((raw as AddBaselineArgs) ?? {});
+    const opts: AddBaselineArgs =
+      typeof raw === 'string' ? { folder: raw } : ((raw as AddBaselineArgs) ?? {});
     const { edit, ...result } = await baselineEdit(ctx, opts);
     if (!edit) return { ...result, message: result.message ?? 'every baseline policy exists already' };
     const ws = ctx.clientCapabilities().workspace?.workspaceEdit;

@@ -24,7 +24,8 @@ export const codeLensFeature: Feature = {
         for (const p of ctx.codeLens.providers) {
           try {
             const lenses = await p.provide(doc, token);
-            for (const lens of lenses) out.push({ ...lens, data: { provider: p.id, data: lens.data } as LensData });
+            for (const lens of lenses)
+              out.push({ ...lens, data: { provider: p.id, data: lens.data } as LensData });
           } catch (e) {
             ctx.log(`codeLens provider ${p.id} failed: ${(e as Error).stack ?? e}`);
           }

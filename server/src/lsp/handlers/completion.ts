@@ -53,6 +53,9 @@ function valueSnippet(
   if (json && typeof sk === 'string') return ` "\${1:${escapeSnippet(JSON.stringify(sk).slice(1, -1))}}"`;
   if (json) return ' ' + escapeSnippet(JSON.stringify(sk));
   if (cur.style === 'flow') return ' ' + escapeSnippet(flowText(sk));
+  // An empty list or mapping puts the cursor between its brackets.
+  if (Array.isArray(sk) && !sk.length) return ' [$1]';
+  if (sk && typeof sk === 'object' && !Object.keys(sk).length) return ' {$1}';
   if (sk && typeof sk === 'object') {
     const indent = ' '.repeat(cur.column);
     return escapeSnippet(yamlBlockValue(sk, indent)) + '$0';
@@ -161,7 +164,8 @@ function skeletonItem(doc: PolicyDocument, root: SchemaObject, label: string): C
     kind: CompletionItemKind.Snippet,
     detail: `Every required key of a ${label}, with valid values`,
     documentation: markdown('```' + (json ? 'json' : 'yaml') + '\n' + text + '```'),
-    sortText: '0000',
+    // Before the required keys, which sort as `0…`.
+    sortText: '/',
     insertTextMode: InsertTextMode.asIs,
     textEdit: { range: toRange(doc.lines, { start: 0, end: doc.text.length }), newText: text },
   };

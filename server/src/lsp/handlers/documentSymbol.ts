@@ -55,7 +55,11 @@ function children(node: AstNode | null, lines: LineIndex, depth: number): Docume
   return undefined;
 }
 
-function propertySymbol(p: ObjectNode['properties'][number], lines: LineIndex, depth: number): DocumentSymbol {
+function propertySymbol(
+  p: ObjectNode['properties'][number],
+  lines: LineIndex,
+  depth: number,
+): DocumentSymbol {
   const sym: DocumentSymbol = {
     name: p.key.value || '""',
     kind: kindOf(p.value),
@@ -83,7 +87,10 @@ export function documentSymbols(doc: PolicyDocument): DocumentSymbol[] {
       name: summary.name || file,
       detail: [analysis.dialect.label, summary.detail].filter(Boolean).join(' · '),
       kind: SymbolKind.Module,
-      range: toRange(doc.lines, { start: Math.min(root.offset, selection.offset), end: Math.max(root.end, selection.end) }),
+      range: toRange(doc.lines, {
+        start: Math.min(root.offset, selection.offset),
+        end: Math.max(root.end, selection.end),
+      }),
       selectionRange: nodeRange(doc.lines, selection),
       children: root.properties.map((p) => propertySymbol(p, doc.lines, 1)),
     },

@@ -1,0 +1,30 @@
+// Copies the built server and CLI to a private folder before measuring. Other people rebuild dist/
+// while a long run is going; a run must measure one build from start to end, never half of one.
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from './servers';
+
+export interface Snapshot {
+  /** The server bundle to run, or undefined when it has not been built. */
+  server: string | undefined;
+  cli: string | undefined;
+  cleanup(): void;
+}
+
+// BENCH_SERVER / BENCH_CLI point the bench at another build (e.g. to record a before/after).
+export function snapshotBuild(): Snapshot {
+  const dir = mkdtempSync(join(tmpdir(), 'policylens-bench-'));
+  const copy = (from: string, name: string): string | undefined => {
+    if (!existsSync(from)) return undefined;
+    const to = join(dir, name);
+    copyFileSync(from, to);
+    if (existsSync(`${from}.map`)) copyFileSync(`${from}.map`, `${to}.map`);
+    return to;
+  };
+  return {
+    server: copy(process.env.BENCH_SERVER ?? join(REPO, 'dist/server.js'), 'server.js'),
+    cli: copy(process.env.BENCH_CLI ?? join(REPO, 'dist/cli.js'), 'cli.js'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The application role. Triggers stop the application's statements from rewriting the audit log,
+ * but a table owner can switch triggers off; so, where the database allows it, requests run as a
+ * separate role that owns nothing: it may read and write policies, keys and idempotency records,
+ * and may only SELECT and INSERT audit events. An UPDATE or DELETE on the audit table is then
+ * refused twice (no privilege, and the trigger), and ALTER TABLE … DISABLE TRIGGER is refused
+ * because the role is not the owner. Migrations and key creation run as the connecting user.
+ *
+ * PGlite and a local PostgreSQL superuser can always do this. A managed database whose user may
+ * not create roles runs without it (the triggers still apply), and says so once at start-up.
+ */
+import type { Queryable } from './db';
+
+export const DEFAULT_APP_ROLE = 'policylens_app';
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Creates the role if needed and grants it what the API needs; false when not permitted. */
+export async function prepareAppRole(db: Queryable, role: string): Promise<{ ok: boolean; reason?: string }> {
+  if (!IDENT.test(role)) throw new Error(`--app-role must be a lower-case SQL identifier, not "${role}"`);
+  try {
+    // Roles belong to the whole cluster: another database (or a parallel start) may have made it.
+    await db.exec(`
+      DO $do$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN
+          CREATE ROLE ${role} NOLOGIN;
+        END IF;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+      END $do$;
+      GRANT ${role} TO CURRENT_USER;
+      GRANT USAGE ON SCHEMA public TO ${role};
+      REVOKE ALL ON audit_events FROM ${role};
+      GRANT SELECT, INSERT, UPDATE, DELETE ON orgs, api_keys, policies, idempotency_keys TO ${role};
+      GRANT SELECT, INSERT ON audit_events TO ${role};
+      GRANT SELECT ON schema_migrations TO ${role};
+      GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role};
+    `);
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+}

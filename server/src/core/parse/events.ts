@@ -1,0 +1,187 @@
+import { CORE_SCHEMA, constructFromEvents, getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml';
+import type { ArrayNode, AstNode, ObjectNode, PropertyNode, ScalarStyle, StringNode } from './ast';
+
+// js-yaml's event ids and styles (EVENT_ID, SCALAR_STYLE, COLLECTION_STYLE), as plain numbers so the
+// hot loop compares small integers.
+const DOCUMENT = 1;
+const SEQUENCE = 2;
+const MAPPING = 3;
+const SCALAR = 4;
+const POP = 6;
+const FLOW = 2;
+const STYLES: Record<number, ScalarStyle> = { 1: 'plain', 2: 'single', 3: 'double', 4: 'literal', 5: 'folded' };
+
+/**
+ * The fast YAML path: js-yaml's event parser gives the value and, from the same events, the
+ * positioned tree, so a file with a schema error no longer needs the slower second parse by the
+ * `yaml` package just to place the finding. The tree is identical to the one of `yaml.ts` (the
+ * parse tests compare them); anything it does not model (aliases, complex keys, several
+ * documents) returns `undefined` and the careful path takes over.
+ */
+export interface EventParse {
+  value: unknown;
+  /** Builds the positioned tree from the kept events (once; the caller caches it). */
+  tree(): AstNode | null | undefined;
+}
+
+export function parseYamlEvents(text: string): EventParse | undefined {
+  const events = parseEvents(text, {});
+  const docs = constructFromEvents(events, { source: text, schema: CORE_SCHEMA });
+  if (docs.length > 1) return undefined;
+  const value = docs.length ? docs[0] : null;
+  return { value, tree: () => treeFromEvents(text, events, value) };
+}
+
+interface Frame {
+  node: ObjectNode | ArrayNode;
+  key?: StringNode;
+}
+
+/** Skips spaces and tabs (and, when `lines` is set, line breaks and comments) from `i`. */
+function skipBlank(text: string, i: number, lines: boolean): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) i++;
+    else if (lines && (c === 10 || c === 13 || c === 44)) i++;
+    else if (lines && c === 35) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else break;
+  }
+  return i;
+}
+
+function scalarRange(text: string, e: ScalarEvent, fallback: number): [number, number] {
+  if (e.valueStart < 0) return [fallback, fallback];
+  const style = STYLES[e.style];
+  if (style === 'single' || style === 'double') return [e.valueStart - 1, e.valueEnd + 1];
+  if (style === 'literal' || style === 'folded') {
+    // The range starts at the `|` or `>` indicator on the line before the content.
+    let i = e.valueStart - 1;
+    while (i > 0 && text[i] !== '|' && text[i] !== '>') i--;
+    return [i, e.valueEnd];
+  }
+  return [e.valueStart, e.valueEnd];
+}
+
+function treeFromEvents(text: string, events: Event[], value: unknown): AstNode | null | undefined {
+  const stack: Frame[] = [];
+  let root: AstNode | null = null;
+  let lastEnd = 0;
+  /** Where a missing value sits: after the key's colon and the blanks that follow it. */
+  const emptyValueAt = (frame: Frame | undefined): number => {
+    if (!frame?.key) return lastEnd;
+    let i = skipBlank(text, frame.key.end, false);
+    if (text[i] === ':') i = skipBlank(text, i + 1, false);
+    return i;
+  };
+  const attach = (node: AstNode): boolean => {
+    const frame = stack[stack.length - 1];
+    if (!frame) {
+      root = node;
+      return true;
+    }
+    node.parent = frame.node;
+    if (frame.node.type === 'array') {
+      frame.node.items.push(node);
+      return true;
+    }
+    if (!frame.key) {
+      if (node.type !== 'string') return false;
+      frame.key = node;
+      delete node.parent;
+      return true;
+    }
+    const prop: PropertyNode = { key: frame.key, value: node, offset: frame.key.offset, end: node.end, parent: frame.node };
+    frame.node.properties.push(prop);
+    frame.key = undefined;
+    return true;
+  };
+  for (const e of events) {
+    switch (e.type) {
+      case DOCUMENT:
+        break;
+      case MAPPING:
+      case SEQUENCE: {
+        const flow = e.style === FLOW;
+        const node: ObjectNode | ArrayNode =
+          e.type === MAPPING
+            ? { type: 'object', properties: [], flow, offset: e.start, end: e.start }
+            : { type: 'array', items: [], flow, offset: e.start, end: e.start };
+        stack.push({ node });
+        break;
+      }
+      case SCALAR: {
+        const frame = stack[stack.length - 1];
+        const isKey = frame?.node.type === 'object' && !frame.key;
+        const [offset, end] = scalarRange(text, e, emptyValueAt(frame));
+        const style = STYLES[e.style] ?? 'plain';
+        // Keys and quoted scalars are strings; other values get their type from the constructed value.
+        const node: StringNode = { type: 'string', value: isKey ? getScalarValue(text, e) : '', style, offset, end };
+        if (e.valueStart >= 0) lastEnd = end;
+        if (!attach(node)) return undefined;
+        break;
+      }
+      case POP: {
+        const frame = stack.pop();
+        if (!frame) break;
+        if (frame.key) return undefined;
+        const node = frame.node;
+        const children = node.type === 'object' ? node.properties : node.items;
+        const last = children[children.length - 1];
+        if (node.flow) {
+          let i = skipBlank(text, last ? last.end : node.offset + 1, true);
+          while (i < text.length && text[i] !== ']' && text[i] !== '}') i = skipBlank(text, i + 1, true);
+          node.end = Math.min(text.length, i + 1);
+        } else {
+          // A block collection ends after the line break that ends its last entry.
+          let i = last ? last.end : node.offset;
+          i = skipBlank(text, i, false);
+          if (text[i] === '\r') i++;
+          if (text[i] === '\n') i++;
+          node.end = i;
+        }
+        lastEnd = node.end;
+        if (!attach(node)) return undefined;
+        break;
+      }
+      default:
+        // Aliases are kept off the fast path by the caller; anything else is not modelled.
+        return undefined;
+    }
+  }
+  if (root) fill(root, value);
+  return root;
+}
+
+/** Gives scalar nodes the values (and types) js-yaml constructed for them. */
+function fill(node: AstNode, value: unknown): void {
+  if (node.type === 'object') {
+    const obj = (value ?? {}) as Record<string, unknown>;
+    for (const p of node.properties) if (p.value) fill(p.value, obj[p.key.value]);
+    return;
+  }
+  if (node.type === 'array') {
+    const arr = Array.isArray(value) ? value : [];
+    node.items.forEach((item, i) => fill(item, arr[i]));
+    return;
+  }
+  if (node.type === 'alias') return;
+  const scalar = node as unknown as { type: string; value: unknown };
+  if (typeof value === 'string') {
+    scalar.type = 'string';
+    scalar.value = value;
+  } else if (typeof value === 'number' || typeof value === 'bigint') {
+    scalar.type = 'number';
+    scalar.value = Number(value);
+  } else if (typeof value === 'boolean') {
+    scalar.type = 'boolean';
+    scalar.value = value;
+  } else if (value === null || value === undefined) {
+    scalar.type = 'null';
+    scalar.value = null;
+  } else {
+    scalar.type = 'string';
+    scalar.value = String(value);
+  }
+}

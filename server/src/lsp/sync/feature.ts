@@ -1,0 +1,151 @@
+/**
+ * Sync in the editor: the CodeLens on every bundle, the custom requests of protocol/sync.ts and
+ * protocol/history.ts, and the live ids the prerequisite chain resolves through. See
+ * docs/decisions/sync.md.
+ */
+import { CodeLensRefreshRequest, type CancellationToken } from 'vscode-languageserver';
+import {
+  ApplyPlanRequest,
+  DiffDocumentsRequest,
+  PlanChangedNotification,
+  PolicyHistoryRequest,
+  REFRESH_LIVE_COMMAND,
+  SetApiKeyNotification,
+  VerifyAuditChainRequest,
+  WorkspacePlanRequest,
+  type ApplyPlanParams,
+  type DiffDocumentsParams,
+  type PolicyHistoryParams,
+  type SetApiKeyParams,
+  type WorkspacePlan,
+  type WorkspacePlanParams,
+} from '../../protocol/index';
+import { HttpLiveOrg } from '../../live/index';
+import { chainOf } from '../chainWorkspace';
+import type { Feature, ServerContext } from '../context';
+import { runSafe } from '../runSafe';
+import { LiveSession, type OrgFactory, type Snapshot } from './liveSession';
+import { applyReviewedPlan, diffDocuments, policyHistory, verifyAuditChain, workspacePlan } from './requests';
+import { syncLensProvider } from './syncLens';
+
+/** A burst of saves (save all) re-reads the org once. */
+const SAVE_DEBOUNCE_MS = 300;
+
+function onSnapshot(ctx: ServerContext, snapshot: Snapshot): void {
+  // The chain resolves live ids through the snapshot; `undefined` (not `null`) while there is no
+  // good snapshot, so an offline editor never calls a prerequisite missing.
+  const byId = new Map(snapshot.policies.map((p) => [p.id, p]));
+  chainOf(ctx).setLiveResolver(
+    snapshot.state === 'ok'
+      ? (id) => {
+          const p = byId.get(id);
+          return p ? { name: p.name, isActive: p.isActive !== false } : null;
+        }
+      : undefined,
+  );
+  if (ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
+    ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  void ctx.connection.sendNotification(PlanChangedNotification.method);
+}
+
+/** Reads `policyLens.apiUrl` and `policyLens.refreshIntervalSeconds` from the client. */
+async function pullSettings(ctx: ServerContext, session: LiveSession): Promise<void> {
+  if (!ctx.clientCapabilities().workspace?.configuration) return;
+  try {
+    const [section] = (await ctx.connection.workspace.getConfiguration([
+      { section: 'policyLens' },
+    ])) as unknown[];
+    if (!section || typeof section !== 'object') return;
+    const s = section as Record<string, unknown>;
+    session.configure({
+      ...(typeof s.apiUrl === 'string' ? { apiUrl: s.apiUrl } : {}),
+      ...(typeof s.refreshIntervalSeconds === 'number' && s.refreshIntervalSeconds >= 0
+        ? { refreshIntervalSeconds: s.refreshIntervalSeconds }
+        : {}),
+    });
+  } catch (e) {
+    ctx.log(`sync: reading the policyLens settings failed: ${(e as Error).message}`);
+  }
+}
+
+export function syncFeatureWith(makeOrg: OrgFactory = (config) => new HttpLiveOrg(config)): Feature {
+  return {
+    name: 'sync',
+    capabilities: () => ({ textDocumentSync: { save: { includeText: false } } }),
+    register(ctx) {
+      const session = new LiveSession({
+        env: ctx.runtime.env,
+        makeOrg,
+        log: ctx.log,
+        changed: (s) => onSnapshot(ctx, s),
+        setTimeout: (fn, ms) => ctx.runtime.setTimeout(fn, ms),
+        clearTimeout: (h) => ctx.runtime.clearTimeout(h),
+      });
+      ctx.codeLens.register(syncLensProvider(ctx, session));
+      ctx.commands.register(REFRESH_LIVE_COMMAND, async () => {
+        const s = await session.refresh();
+        return { state: s.state, ...(s.message ? { message: s.message } : {}) };
+      });
+
+      // Settings arrive on initialize and on every change; they are pulled a moment later, once the
+      // server may send requests to the client.
+      let pull: unknown;
+      ctx.settings.onDidChange(() => {
+        if (pull !== undefined) ctx.runtime.clearTimeout(pull);
+        pull = ctx.runtime.setTimeout(() => void pullSettings(ctx, session), 20);
+      });
+      ctx.connection.onNotification(SetApiKeyNotification.method, (params: SetApiKeyParams) =>
+        session.configure({ apiKey: typeof params?.apiKey === 'string' ? params.apiKey : null }),
+      );
+
+      let saved: unknown;
+      ctx.documents.textDocuments.onDidSave(() => {
+        if (saved !== undefined) ctx.runtime.clearTimeout(saved);
+        saved = ctx.runtime.setTimeout(() => void session.refresh(), SAVE_DEBOUNCE_MS);
+      });
+
+      const empty: WorkspacePlan = {
+        state: 'offline',
+        message: 'The plan could not be computed.',
+        entries: [],
+      };
+      ctx.connection.onRequest(
+        WorkspacePlanRequest.method,
+        (p: WorkspacePlanParams, token: CancellationToken) =>
+          runSafe(ctx.log, 'workspacePlan', token, empty, () => workspacePlan(ctx, session, p)),
+      );
+      ctx.connection.onRequest(ApplyPlanRequest.method, (p: ApplyPlanParams) =>
+        runSafe(
+          ctx.log,
+          'applyPlan',
+          undefined,
+          { applied: false, message: 'Applying failed; see the output.', results: [] },
+          () => applyReviewedPlan(ctx, session, p),
+        ),
+      );
+      ctx.connection.onRequest(
+        DiffDocumentsRequest.method,
+        (p: DiffDocumentsParams, token: CancellationToken) =>
+          runSafe(ctx.log, 'diffDocuments', token, {}, () => diffDocuments(ctx, session, p)),
+      );
+      ctx.connection.onRequest(
+        PolicyHistoryRequest.method,
+        (p: PolicyHistoryParams, token: CancellationToken) =>
+          runSafe(ctx.log, 'history', token, { state: 'offline' as const, events: [] }, () =>
+            policyHistory(ctx, session, p ?? {}),
+          ),
+      );
+      ctx.connection.onRequest(VerifyAuditChainRequest.method, (_p: unknown, token: CancellationToken) =>
+        runSafe(
+          ctx.log,
+          'verifyAuditChain',
+          token,
+          { ok: false, checked: 0, message: 'Verification failed.' },
+          () => verifyAuditChain(session),
+        ),
+      );
+    },
+  };
+}
+
+export const syncFeature: Feature = syncFeatureWith();

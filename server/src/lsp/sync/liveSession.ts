@@ -1,0 +1,141 @@
+/**
+ * The language server's one view of the live org: its configuration, and ONE cached snapshot of its
+ * policies shared by every file. Lenses and plans are computed from the cache; the network is touched
+ * only on a refresh (first use, save, command, interval, new settings or key), never per keystroke.
+ */
+import { LiveOrgError, type LiveOrg, type LiveOrgPolicy } from '../../core/index';
+import { resolveLiveConfig, type LiveConfig } from '../../live/index';
+import type { LiveState } from '../../protocol/index';
+
+export interface Snapshot {
+  state: LiveState;
+  /** One line for `offline` / `not-configured`; never contains the key. */
+  message?: string;
+  /** The org's label (its name, or its host). */
+  org?: string;
+  policies: LiveOrgPolicy[];
+  fetchedAt?: string;
+  /** Bumped on every new snapshot, so derived results can be cached against it. */
+  stamp: number;
+}
+
+export type OrgFactory = (config: LiveConfig) => LiveOrg & { orgName?(): Promise<string | undefined> };
+
+export interface SessionInputs {
+  env: Record<string, string | undefined>;
+  makeOrg: OrgFactory;
+  log(message: string): void;
+  /** Called after every new snapshot (the feature refreshes lenses and tells the client). */
+  changed(snapshot: Snapshot): void;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export class LiveSession {
+  private apiUrl: string | undefined;
+  private apiKey: string | undefined;
+  private intervalSeconds = 300;
+  private timer: unknown;
+  private inflight: Promise<Snapshot> | undefined;
+  private stamp = 0;
+  snapshot: Snapshot | undefined;
+
+  constructor(private readonly inputs: SessionInputs) {}
+
+  /** Settings and the key; a change drops the snapshot and reads the org again. */
+  configure(next: { apiUrl?: string; apiKey?: string | null; refreshIntervalSeconds?: number }): void {
+    let changed = false;
+    if (next.apiUrl !== undefined && next.apiUrl.trim() !== (this.apiUrl ?? '')) {
+      this.apiUrl = next.apiUrl.trim();
+      changed = true;
+    }
+    if (next.apiKey !== undefined && (next.apiKey ?? undefined) !== this.apiKey) {
+      this.apiKey = next.apiKey ?? '';
+      changed = true;
+    }
+    if (next.refreshIntervalSeconds !== undefined && next.refreshIntervalSeconds !== this.intervalSeconds) {
+      this.intervalSeconds = next.refreshIntervalSeconds;
+      this.schedule();
+    }
+    if (changed && this.snapshot) void this.refresh();
+  }
+
+  /**
+   * The org to talk to, or why there is none. A URL or key set through settings or the notification
+   * wins over the environment (an empty string set there means "none", as after sign-out).
+   */
+  org(): { org: ReturnType<OrgFactory>; config: LiveConfig } | LiveOrgError {
+    try {
+      const env = this.inputs.env;
+      const config = resolveLiveConfig(
+        {
+          ...(this.apiUrl !== undefined ? { url: this.apiUrl || ' ' } : {}),
+          ...(this.apiKey !== undefined ? { apiKey: this.apiKey || ' ' } : {}),
+        },
+        { ...env, ...(this.apiUrl === '' ? blank('url') : {}), ...(this.apiKey === '' ? blank('key') : {}) },
+      );
+      return { org: this.inputs.makeOrg(config), config };
+    } catch (e) {
+      if (e instanceof LiveOrgError) return e;
+      throw e;
+    }
+  }
+
+  /** The snapshot, reading the org first if nothing has been read yet. */
+  current(): Promise<Snapshot> {
+    return this.snapshot ? Promise.resolve(this.snapshot) : this.refresh();
+  }
+
+  /** Reads the org now (one paginated list); concurrent calls share one read. */
+  refresh(): Promise<Snapshot> {
+    this.inflight ??= this.read().finally(() => {
+      this.inflight = undefined;
+      this.schedule();
+    });
+    return this.inflight;
+  }
+
+  private async read(): Promise<Snapshot> {
+    const stamp = ++this.stamp;
+    const target = this.org();
+    let snapshot: Snapshot;
+    if (target instanceof LiveOrgError) {
+      snapshot = {
+        state: target.kind === 'not-configured' ? 'not-configured' : 'offline',
+        message: target.message,
+        policies: [],
+        stamp,
+      };
+    } else {
+      try {
+        const policies = await target.org.listPolicies();
+        const name = (await target.org.orgName?.().catch(() => undefined)) ?? target.config.label;
+        snapshot = { state: 'ok', org: name, policies, fetchedAt: new Date().toISOString(), stamp };
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        this.inputs.log(`sync: reading the live org failed: ${message}`);
+        snapshot = { state: 'offline', message, org: target.config.label, policies: [], stamp };
+      }
+    }
+    this.snapshot = snapshot;
+    this.inputs.changed(snapshot);
+    return snapshot;
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) this.inputs.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.intervalSeconds > 0 && this.snapshot)
+      this.timer = this.inputs.setTimeout(() => void this.refresh(), this.intervalSeconds * 1000);
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) this.inputs.clearTimeout(this.timer);
+  }
+}
+
+function blank(which: 'url' | 'key'): Record<string, undefined> {
+  return which === 'url'
+    ? { POLICYLENS_API_URL: undefined, EXECLAVE_BASE_URL: undefined }
+    : { POLICYLENS_API_KEY: undefined, EXECLAVE_API_KEY: undefined };
+}

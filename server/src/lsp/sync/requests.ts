@@ -1,0 +1,173 @@
+/**
+ * The custom sync requests of protocol/: the workspace plan, applying exactly the reviewed plan, the
+ * two sides of a diff, a policy's history and the audit-chain check.
+ */
+import {
+  applyPlan,
+  comparable,
+  LiveOrgError,
+  type DesiredBundle,
+  type LiveOrgPolicy,
+} from '../../core/index';
+import type {
+  ApplyPlanParams,
+  ApplyPlanResult,
+  DiffDocuments,
+  DiffDocumentsParams,
+  PolicyHistory,
+  PolicyHistoryParams,
+  VerifyAuditChainResult,
+  WorkspacePlan,
+  WorkspacePlanParams,
+} from '../../protocol/index';
+import type { ServerContext } from '../context';
+import type { LiveSession, Snapshot } from './liveSession';
+import { computePlan, toWorkspacePlan } from './workspacePlan';
+
+export async function workspacePlan(
+  ctx: ServerContext,
+  session: LiveSession,
+  params: WorkspacePlanParams | null,
+): Promise<WorkspacePlan> {
+  const snapshot = params?.refresh ? await session.refresh() : await session.current();
+  return toWorkspacePlan(await computePlan(ctx, snapshot));
+}
+
+/**
+ * Applies the plan only if it is still the plan the user reviewed: the org is re-read, the plan
+ * recomputed, and a different fingerprint (a bundle edited, the live org changed) refuses the apply.
+ */
+export async function applyReviewedPlan(
+  ctx: ServerContext,
+  session: LiveSession,
+  params: ApplyPlanParams,
+): Promise<ApplyPlanResult> {
+  const snapshot = await session.refresh();
+  const target = session.org();
+  if (snapshot.state !== 'ok' || target instanceof LiveOrgError)
+    return { applied: false, message: snapshot.message ?? 'The live org cannot be reached.', results: [] };
+  const { plan } = await computePlan(ctx, snapshot);
+  if (!plan || plan.fingerprint !== params?.fingerprint)
+    return {
+      applied: false,
+      message:
+        'The plan changed since it was shown (a bundle or the live org changed). Review the new plan and apply again.',
+      results: [],
+    };
+  if (plan.problems.length || plan.steps.some((s) => s.problems.length))
+    return {
+      applied: false,
+      message: `The plan has problems and was not applied: ${[...plan.problems, ...plan.steps.flatMap((s) => s.problems)][0]}`,
+      results: [],
+    };
+  const report = await applyPlan(plan, target.org);
+  await session.refresh();
+  return {
+    applied: true,
+    ...(report.failed ? { message: `${report.applied} applied, ${report.failed} not applied.` } : {}),
+    results: report.results.map((r) => ({
+      name: r.step.name,
+      action: r.step.action,
+      ok: r.ok,
+      ...(r.message ? { message: r.message } : {}),
+      ...(r.liveId ? { liveId: r.liveId } : {}),
+    })),
+  };
+}
+
+/** A policy as the plan compares it, as stable JSON text: the two sides of the diff editor. */
+function comparableText(
+  value: Record<string, unknown>,
+  name: string,
+  nameOf: (ref: string) => string,
+): string {
+  return `${JSON.stringify({ name, ...comparable(value, nameOf) }, null, 2)}\n`;
+}
+
+function findBundle(
+  desired: Map<string, DesiredBundle>,
+  params: DiffDocumentsParams | PolicyHistoryParams,
+): DesiredBundle | undefined {
+  if (params.uri && desired.has(params.uri)) return desired.get(params.uri);
+  return [...desired.values()].find((d) => d.name === params.name);
+}
+
+function findLive(snapshot: Snapshot, name: string | undefined, id?: string): LiveOrgPolicy | undefined {
+  return snapshot.policies.find(
+    (p) => (id !== undefined && p.id === id) || (name !== undefined && p.name === name),
+  );
+}
+
+export async function diffDocuments(
+  ctx: ServerContext,
+  session: LiveSession,
+  params: DiffDocumentsParams,
+): Promise<DiffDocuments> {
+  const snapshot = await session.current();
+  const { desired } = await computePlan(ctx, snapshot);
+  const bundle = findBundle(desired, params);
+  const name = bundle?.name ?? params.name;
+  const live = findLive(snapshot, name);
+  const byId = new Map(snapshot.policies.map((p) => [p.id, p.name]));
+  const nameOf = (ref: string) => byId.get(ref) ?? ref;
+  return {
+    ...(live ? { live: comparableText(live, live.name, nameOf) } : {}),
+    ...(bundle ? { desired: comparableText(bundle.value, bundle.name, nameOf) } : {}),
+  };
+}
+
+export async function policyHistory(
+  ctx: ServerContext,
+  session: LiveSession,
+  params: PolicyHistoryParams,
+): Promise<PolicyHistory> {
+  const snapshot = await session.current();
+  const target = session.org();
+  if (snapshot.state !== 'ok' || target instanceof LiveOrgError)
+    return { state: snapshot.state, ...(snapshot.message ? { message: snapshot.message } : {}), events: [] };
+  const { desired } = await computePlan(ctx, snapshot);
+  const name = findBundle(desired, params)?.name ?? params.name;
+  const live = findLive(snapshot, name, params.id);
+  const id = live?.id ?? params.id;
+  if (!id)
+    return { state: 'not-found', message: `"${name ?? params.uri}" is not in the live org yet.`, events: [] };
+  try {
+    const events = await target.org.history(id);
+    return {
+      state: 'ok',
+      policy: { id, name: live?.name ?? name ?? id },
+      events: events.map((e, i) => ({
+        version: typeof e.version === 'number' ? e.version : i + 1,
+        eventType: e.eventType,
+        actorId: e.actorId,
+        changedAt: e.changedAt,
+        diff: e.diff,
+        ...(e.snapshot && typeof e.snapshot === 'object'
+          ? { snapshot: e.snapshot as Record<string, unknown> }
+          : {}),
+      })),
+    };
+  } catch (e) {
+    if (e instanceof LiveOrgError && e.kind === 'not-found')
+      return { state: 'not-found', message: `No history for ${id}.`, events: [] };
+    return { state: 'offline', message: e instanceof Error ? e.message : String(e), events: [] };
+  }
+}
+
+export async function verifyAuditChain(session: LiveSession): Promise<VerifyAuditChainResult> {
+  const target = session.org();
+  if (target instanceof LiveOrgError) return { ok: false, checked: 0, message: target.message };
+  try {
+    const v = await target.org.verifyAudit();
+    const b = v.firstBroken;
+    return {
+      ok: v.ok,
+      checked: v.checked,
+      message: v.ok
+        ? `Audit chain intact: ${v.checked} events checked.`
+        : `Audit chain broken${b ? ` at event ${b.seq} (${b.reason})` : ''}.`,
+    };
+  } catch (e) {
+    return { ok: false, checked: 0, message: e instanceof Error ? e.message : String(e) };
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The sync plan of the whole workspace, from the chain's index of bundles (open documents at their
+ * current version, other files as on disk) and the cached live snapshot. Recomputed from memory on
+ * every edit: no network, and closed files are analysed once per version of their text.
+ */
+import {
+  analyze,
+  desiredFromAnalysis,
+  formatPlan,
+  planSync,
+  type Analysis,
+  type DesiredBundle,
+  type ParsedDocument,
+  type SyncPlan,
+} from '../../core/index';
+import type { PlanEntry, WorkspacePlan } from '../../protocol/index';
+import { currentChain } from '../chainWorkspace';
+import type { ServerContext } from '../context';
+import { pathOf } from '../settings';
+import type { Snapshot } from './liveSession';
+
+export interface ComputedPlan {
+  snapshot: Snapshot;
+  plan?: SyncPlan;
+  desired: Map<string, DesiredBundle>;
+  /** Bundles with errors, by URI: left out of the plan and never pruned. */
+  invalid: Map<string, { name?: string; message: string }>;
+}
+
+const analyses = new WeakMap<ParsedDocument, Analysis>();
+
+/** The analysis of an indexed file: the open document's cached one, or one made once per text. */
+function analysisOf(ctx: ServerContext, uri: string, doc: ParsedDocument): Analysis {
+  const open = ctx.documents.get(uri);
+  if (open) return open.analysis;
+  let a = analyses.get(doc);
+  if (!a) analyses.set(doc, (a = analyze(doc.text, { fileName: uri })));
+  return a;
+}
+
+/** The path the plan prints: relative to the workspace folder that holds the file. */
+export function displayFile(ctx: ServerContext, uri: string): string {
+  const path = pathOf(uri);
+  for (const folder of ctx.workspaceFolders()) {
+    const base = pathOf(folder).replace(/\/+$/, '') + '/';
+    if (path.startsWith(base)) return path.slice(base.length);
+  }
+  return path.split('/').pop() ?? path;
+}
+
+export async function computePlan(
+  ctx: ServerContext,
+  snapshot: Snapshot,
+  prune = false,
+): Promise<ComputedPlan> {
+  const chain = await currentChain(ctx);
+  const desired = new Map<string, DesiredBundle>();
+  const invalid = new Map<string, { name?: string; message: string }>();
+  const bundles: DesiredBundle[] = [];
+  for (const policy of chain.index.all()) {
+    const outcome = desiredFromAnalysis(
+      analysisOf(ctx, policy.uri, policy.doc),
+      displayFile(ctx, policy.uri),
+      policy.uri,
+    );
+    if (outcome.kind === 'bundle') {
+      bundles.push(outcome.bundle);
+      desired.set(policy.uri, outcome.bundle);
+    } else if (outcome.kind === 'invalid')
+      invalid.set(policy.uri, {
+        ...(outcome.name !== undefined ? { name: outcome.name } : {}),
+        message: `${outcome.errors} error${outcome.errors === 1 ? '' : 's'}: ${outcome.firstError}`,
+      });
+  }
+  if (snapshot.state !== 'ok') return { snapshot, desired, invalid };
+  const keep = [...invalid.values()].flatMap((i) => (i.name !== undefined ? [i.name] : []));
+  const plan = planSync(bundles, snapshot.policies, { prune, keep });
+  return { snapshot, plan, desired, invalid };
+}
+
+/** The protocol's form of a computed plan. */
+export function toWorkspacePlan(computed: ComputedPlan): WorkspacePlan {
+  const { snapshot, plan } = computed;
+  const invalid = [...computed.invalid].map(([uri, i]) => ({ uri, ...i }));
+  if (!plan)
+    return {
+      state: snapshot.state,
+      ...(snapshot.message ? { message: snapshot.message } : {}),
+      ...(snapshot.org ? { org: snapshot.org } : {}),
+      entries: [],
+      ...(invalid.length ? { invalid } : {}),
+    };
+  const entries: PlanEntry[] = plan.steps.map((s) => ({
+    action: s.action,
+    name: s.name,
+    ...(s.uri ? { uri: s.uri } : {}),
+    ...(s.file ? { file: s.file } : {}),
+    ...(s.liveId ? { liveId: s.liveId } : {}),
+    ...(s.liveVersion !== undefined ? { liveVersion: s.liveVersion } : {}),
+    changes: s.changes,
+    ...(s.problems.length ? { problems: s.problems } : {}),
+  }));
+  return {
+    state: 'ok',
+    ...(snapshot.org ? { org: snapshot.org } : {}),
+    fingerprint: plan.fingerprint,
+    ...(snapshot.fetchedAt ? { fetchedAt: snapshot.fetchedAt } : {}),
+    entries,
+    ...(plan.problems.length ? { problems: plan.problems } : {}),
+    ...(invalid.length ? { invalid } : {}),
+    text: formatPlan(plan),
+  };
+}

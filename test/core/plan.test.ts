@@ -1,0 +1,204 @@
+// The plan's fingerprint, and applyPlan against a fake of the live-org port (the port is the seam;
+// the real HTTP client is tested against the registry in test/sync/).
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import {
+  applyPlan,
+  idempotencyKey,
+  LiveOrgError,
+  planSync,
+  sha256Hex,
+  type DesiredBundle,
+  type LiveOrg,
+  type LiveOrgPolicy,
+} from '../../server/src/core/index';
+import { isLoopbackHost, resolveLiveConfig, retryAfterMs } from '../../server/src/live/index';
+
+const bundle = (name: string, extra: Record<string, unknown> = {}): DesiredBundle => ({
+  name,
+  file: `${name}.yaml`,
+  value: {
+    name,
+    policyType: 'tool_call',
+    enforcementMode: 'block',
+    ruleDefinition: { tools: ['a'] },
+    ...extra,
+  },
+});
+
+const livePolicy = (
+  id: string,
+  name: string,
+  version: number,
+  extra: Record<string, unknown> = {},
+): LiveOrgPolicy => ({
+  id,
+  name,
+  version,
+  policyType: 'tool_call',
+  enforcementMode: 'block',
+  ruleDefinition: { tools: ['a'] },
+  ...extra,
+});
+
+/** An in-memory org that records calls; `fail` injects an error per call. */
+function fakeOrg(
+  initial: LiveOrgPolicy[],
+  fail: (call: string, n: number) => LiveOrgError | undefined = () => undefined,
+) {
+  const policies = new Map(initial.map((p) => [p.id, { ...p }]));
+  const calls: string[] = [];
+  const replays = new Map<string, string>();
+  let next = 1;
+  const check = (call: string) => {
+    calls.push(call);
+    const err = fail(call, calls.filter((c) => c === call).length);
+    if (err) throw err;
+  };
+  const org: LiveOrg = {
+    label: 'fake',
+    listPolicies: async () => [...policies.values()],
+    getPolicy: async (id) => policies.get(id),
+    async createPolicy(body, { idempotencyKey: key }) {
+      check(`create ${String(body.name)}`);
+      const earlier = replays.get(key);
+      if (earlier)
+        return { policy: policies.get(earlier) ?? { id: earlier, name: String(body.name) }, replayed: true };
+      const p = { ...body, id: `id-${next++}`, name: String(body.name), version: 1 };
+      policies.set(p.id, p);
+      replays.set(key, p.id);
+      return { policy: p, replayed: false };
+    },
+    async updatePolicy(id, body, { ifMatch }) {
+      check(`update ${id}`);
+      const p = policies.get(id)!;
+      if (ifMatch !== undefined && p.version !== ifMatch)
+        throw new LiveOrgError('precondition', 'changed', 412, p.version);
+      const q = { ...body, id, name: String(body.name), version: (p.version ?? 0) + 1 };
+      policies.set(id, q);
+      return q;
+    },
+    async deletePolicy(id) {
+      check(`delete ${id}`);
+      policies.delete(id);
+    },
+    history: async () => [],
+    verifyAudit: async () => ({ ok: true, checked: 0 }),
+  };
+  return { org, policies, calls, replays };
+}
+
+describe('plan fingerprint', () => {
+  it('is SHA-256, pure TypeScript', () => {
+    for (const s of ['', 'abc', 'héllo → ✓ 😀', 'x'.repeat(1000)])
+      assert.equal(sha256Hex(s), createHash('sha256').update(s).digest('hex'));
+  });
+
+  it('depends on the desired contents and on the live versions, not on key order', () => {
+    const live = [livePolicy('1', 'a', 3)];
+    const base = planSync([bundle('a', { enforcementMode: 'log_only' })], live).fingerprint;
+    const reordered: DesiredBundle = {
+      name: 'a',
+      file: 'a.yaml',
+      value: {
+        ruleDefinition: { tools: ['a'] },
+        enforcementMode: 'log_only',
+        policyType: 'tool_call',
+        name: 'a',
+      },
+    };
+    assert.equal(planSync([reordered], live).fingerprint, base);
+    assert.notEqual(planSync([bundle('a')], live).fingerprint, base);
+    assert.notEqual(
+      planSync([bundle('a', { enforcementMode: 'log_only' })], [livePolicy('1', 'a', 4)]).fingerprint,
+      base,
+    );
+    assert.notEqual(
+      planSync([bundle('a', { enforcementMode: 'log_only' })], live, { prune: true }).fingerprint,
+      base,
+    );
+  });
+});
+
+describe('applyPlan', () => {
+  it('creates prerequisites first and writes their live ids, stamped cli-sync', async () => {
+    const { org, policies, calls } = fakeOrg([livePolicy('base', 'baseline', 1)]);
+    const plan = planSync(
+      [bundle('child', { prerequisites: ['parent', 'baseline'] }), bundle('parent')],
+      await org.listPolicies(),
+    );
+    const report = await applyPlan(plan, org);
+    assert.equal(report.failed, 0);
+    assert.deepEqual(calls, ['create parent', 'create child']);
+    const child = [...policies.values()].find((p) => p.name === 'child')!;
+    const parent = [...policies.values()].find((p) => p.name === 'parent')!;
+    assert.deepEqual(child.prerequisites, [parent.id, 'base']);
+    assert.deepEqual(child.metadata, { source: 'cli-sync' });
+  });
+
+  it('a 412 whose policy already holds the new values counts as applied (a retried write that landed)', async () => {
+    const { org, policies } = fakeOrg([livePolicy('1', 'a', 1)]);
+    const plan = planSync([bundle('a', { enforcementMode: 'log_only' })], await org.listPolicies());
+    policies.set('1', { ...livePolicy('1', 'a', 2), enforcementMode: 'log_only' });
+    const report = await applyPlan(plan, org);
+    assert.deepEqual(
+      report.results.map((r) => [r.ok, r.message]),
+      [[true, 'already applied']],
+    );
+  });
+
+  it('a replayed create of a policy deleted since asks again under a new key', async () => {
+    const { org, policies, replays } = fakeOrg([]);
+    const plan = planSync([bundle('a')], []);
+    replays.set(idempotencyKey(plan.fingerprint, 'a'), 'deleted-id');
+    const report = await applyPlan(plan, org);
+    assert.equal(report.failed, 0);
+    assert.equal(policies.size, 1);
+    assert.notEqual(report.results[0].liveId, 'deleted-id');
+  });
+
+  it('stops at a connection failure and reports the rest as not attempted', async () => {
+    const { org } = fakeOrg([], (call) =>
+      call === 'create b'
+        ? new LiveOrgError('unreachable', 'live org fake is unreachable (ECONNREFUSED)')
+        : undefined,
+    );
+    const plan = planSync([bundle('a'), bundle('b'), bundle('c')], []);
+    const report = await applyPlan(plan, org);
+    assert.deepEqual(
+      report.results.map((r) => [r.step.name, r.ok]),
+      [
+        ['a', true],
+        ['b', false],
+        ['c', false],
+      ],
+    );
+    assert.match(report.results[2].message!, /^not attempted: stopped after an earlier failure/);
+  });
+});
+
+describe('live org configuration', () => {
+  it('sends the key only over https or to loopback', () => {
+    assert.equal(
+      resolveLiveConfig({ url: 'https://api.execlave.com' }, { EXECLAVE_API_KEY: 'k' }).apiBase,
+      'https://api.execlave.com/api/v1',
+    );
+    assert.equal(
+      resolveLiveConfig({}, { POLICYLENS_API_URL: 'http://localhost:7420/api/v1/', POLICYLENS_API_KEY: 'k' })
+        .apiBase,
+      'http://localhost:7420/api/v1',
+    );
+    assert.throws(
+      () => resolveLiveConfig({ url: 'http://10.0.0.5:7420' }, { POLICYLENS_API_KEY: 'k' }),
+      /plain http/,
+    );
+    assert.ok(isLoopbackHost('[::1]') && isLoopbackHost('127.0.0.9') && !isLoopbackHost('127.example.com'));
+  });
+
+  it('reads Retry-After as seconds or as a date', () => {
+    assert.equal(retryAfterMs('3'), 3000);
+    assert.equal(retryAfterMs(new Date(10_000).toUTCString(), 4_000), 6_000);
+    assert.equal(retryAfterMs('soon'), undefined);
+  });
+});

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readPolicyText } from '../../server/src/cli/files';
+import { analyze } from '../../server/src/core/index';
+import { assertNormalLint, runCli, runCliAsync } from './support/cli';
+import { HOSTILE, makeSymlinkLoop, makeWorkspace } from './support/hostile';
+import { assertSpansInside, report } from './support/invariants';
+
+// Hostile files through the engine and through the real CLI (`dist/cli.js lint`, a bounded heap,
+// a safety timeout). Each ends in the finding it deserves or a clean skip, and the process exits
+// normally: exit 0 or 1, nothing on stderr.
+
+const dir = mkdtempSync(join(tmpdir(), 'policylens-hostile-'));
+const counts = { files: 0, cliRuns: 0, racedReads: 0, walked: 0 };
+
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  report(
+    `${counts.files} hostile files analysed, ${counts.cliRuns} CLI runs, ${counts.racedReads} reads of a file being rewritten, ${counts.walked}-file workspace walked, 0 crashes, 0 hangs`,
+  );
+});
+
+const codesOf = (findings: readonly { code: string }[]): string[] =>
+  [...new Set(findings.map((f) => f.code))].sort();
+
+describe('hostile files', () => {
+  before(() => {
+    mkdirSync(join(dir, 'files'));
+    for (const h of HOSTILE) writeFileSync(join(dir, 'files', h.fileName), h.bytes());
+  });
+
+  for (const h of HOSTILE) {
+    it(`${h.name}: engine and CLI end in ${h.codes.join(', ') || 'no finding'}`, () => {
+      const path = join(dir, 'files', h.fileName);
+      const { text, invalidEncoding } = readPolicyText(path);
+      const a = analyze(text, { fileName: h.fileName, invalidEncoding });
+      counts.files++;
+      assert.deepEqual(codesOf(a.findings), h.codes);
+      assertSpansInside(a.findings, text, h.name);
+
+      const r = runCli(['lint', path, '--format', 'json']);
+      counts.cliRuns++;
+      const rep = assertNormalLint(r, h.name);
+      assert.equal(rep.files.length, 1);
+      assert.equal(rep.files[0].error, undefined);
+      assert.deepEqual(codesOf(rep.files[0].findings), h.codes);
+      assert.equal(r.status, h.codes.length ? 1 : 0);
+    });
+  }
+});
+
+describe('a file that changes while it is read', () => {
+  it('every read ends in findings or a clean result while a writer rewrites the file', async () => {
+    const path = join(dir, 'racing.yaml');
+    const valid =
+      'name: racing\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [search]\n';
+    writeFileSync(path, valid);
+    // The writer truncates and rewrites the file in a loop: a reader sees the old text, the new
+    // one, an empty file or half of either.
+    const contents = [valid, valid.repeat(200), '{"name": "x", "policyType": [', '', 'name: "unterminated\n'];
+    const writer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs'); const c = ${JSON.stringify(contents)}; let i = 0;
+         for (;;) { fs.writeFileSync(${JSON.stringify(path)}, c[i++ % c.length]); }`,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const cli = Promise.all([1, 2, 3, 4].map(() => runCliAsync(['lint', path, '--format', 'json'])));
+      for (let i = 0; i < 300; i++) {
+        let read;
+        try {
+          read = readPolicyText(path);
+        } catch (e) {
+          assert.fail(`reading a file being rewritten threw: ${(e as Error).message}`);
+        }
+        const a = analyze(read.text, { fileName: path, invalidEncoding: read.invalidEncoding });
+        assertSpansInside(a.findings, read.text, 'racing read');
+        counts.racedReads++;
+        await new Promise((r) => setImmediate(r));
+      }
+      for (const r of await cli) {
+        counts.cliRuns++;
+        const rep = assertNormalLint(r, 'lint of a file being rewritten');
+        assert.equal(rep.files.length, 1);
+      }
+    } finally {
+      writer.kill();
+    }
+  });
+});
+
+describe('walking hostile directories', () => {
+  it('a symlink loop in the walked directory ends, and each policy is linted once', () => {
+    const root = join(dir, 'symlinks');
+    mkdirSync(root);
+    writeFileSync(
+      join(root, 'only.yaml'),
+      'name: only\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [search]\n',
+    );
+    makeSymlinkLoop(root);
+    const r = runCli(['lint', root, '--format', 'json'], 30_000);
+    counts.cliRuns++;
+    const rep = assertNormalLint(r, 'lint of a symlink loop');
+    assert.deepEqual(
+      rep.files.map((f) => f.file),
+      ['only.yaml'],
+    );
+    assert.equal(r.status, 0);
+  });
+
+  it('a 50,000-file workspace with 10 policies: lint finds exactly the 10', () => {
+    const ws = join(dir, 'workspace');
+    makeWorkspace(ws, 50_000, 10);
+    counts.walked += 50_000;
+    const policies = runCli(['lint', join(ws, 'policies'), '--format', 'json'], 60_000);
+    const whole = runCli(['lint', ws, '--format', 'json'], 120_000);
+    counts.cliRuns += 2;
+    for (const [name, r] of [
+      ['policies/', policies],
+      ['the whole workspace', whole],
+    ] as const) {
+      const rep = assertNormalLint(r, `lint of ${name}`);
+      assert.equal(rep.files.length, 10, `${name}: ${rep.files.map((f) => f.file).join(', ')}`);
+      assert.ok(
+        rep.files.every((f) => f.valid),
+        name,
+      );
+      assert.equal(r.status, 0);
+    }
+  });
+});

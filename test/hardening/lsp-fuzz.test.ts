@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileUri, LspClient } from '../lsp/client';
+import { editFor, mutation } from './support/arbitraries';
+import { policyCorpus, report, runs } from './support/invariants';
+import { assertRangesInside, expectedDiagnostics, probes, timedRequest, visible } from './support/lsp';
+
+// Random edit sequences typed into the real language server (`dist/server.js --stdio`): insertions,
+// deletions and pastes of other files' contents, sent as incremental changes, with the requests an
+// editor sends in between. The server must answer each request within a bound, never log a failed
+// handler, keep every diagnostic inside its document, and end with the diagnostics a fresh lint
+// of the final text gives.
+
+const corpus = policyCorpus();
+const root = mkdtempSync(join(tmpdir(), 'policylens-lsp-fuzz-'));
+mkdirSync(join(root, 'policies'));
+const counts = { sequences: 0, edits: 0, requests: 0 };
+
+/** stderr lines and logged handler failures: each is a crash the fallback hid. */
+function problemsOf(client: LspClient): string[] {
+  return [
+    ...client.logs.filter((l) => /failed|unhandled|uncaught/i.test(l)),
+    ...client.stderr.split('\n').filter((l) => l.trim()),
+  ];
+}
+
+describe('language server under random edits', () => {
+  const client = new LspClient(['--stdio'], { ...process.env, NODE_OPTIONS: '--max-old-space-size=512' });
+  let n = 0;
+
+  before(async () => {
+    await client.initialize({ rootUri: fileUri(root) });
+  });
+  after(async () => {
+    report(
+      `${counts.sequences} edit sequences, ${counts.edits} edits fuzzed through the language server, ${counts.requests} requests answered, 0 crashes`,
+    );
+    assert.equal(await client.shutdown(), 0);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('random edit sequences end in the diagnostics of a fresh lint, and every request is answered', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(corpus.length - 1),
+        fc.boolean(),
+        fc.array(fc.tuple(mutation, fc.option(fc.nat(6), { freq: 3 }), fc.nat()), { minLength: 1, maxLength: 12 }),
+        async (start, json, steps) => {
+          const fileName = join(root, 'policies', `fuzz-${n++}.${json ? 'json' : 'yaml'}`);
+          const uri = fileUri(fileName);
+          let doc = TextDocument.create(uri, json ? 'json' : 'yaml', 1, corpus[start]);
+          client.open(uri, doc.getText());
+          const answers: Promise<unknown>[] = [];
+          for (const [m, probe, at] of steps) {
+            const e = editFor(doc.getText(), m, corpus);
+            const change = { range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, text: e.newText };
+            doc = TextDocument.update(doc, [change], doc.version + 1);
+            client.notify('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+            counts.edits++;
+            if (probe !== null) {
+              const [method, params] = probes(doc, at % (doc.getText().length + 1))[probe];
+              answers.push(timedRequest(client, method, params));
+              counts.requests++;
+            }
+          }
+          await Promise.all(answers);
+          const published = await client.waitForDiagnostics(uri, doc.version);
+          assert.equal(published.version, doc.version);
+          assertRangesInside(published.diagnostics, doc, `after ${steps.length} edits`);
+          assert.deepEqual(
+            published.diagnostics.map(visible),
+            expectedDiagnostics(doc, fileName),
+            `diagnostics differ from a fresh lint of:\n${doc.getText().slice(0, 1500)}`,
+          );
+          client.close(uri);
+          assert.deepEqual(problemsOf(client), []);
+          counts.sequences++;
+        },
+      ),
+      runs(30),
+    );
+    assert.ok(client.alive);
+  });
+});

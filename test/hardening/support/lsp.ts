@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze } from '../../../server/src/core/index';
+import type { Diagnostic, LspClient } from '../../lsp/client';
+
+/** A response later than this is a hang, not slowness: the bound is generous on a loaded machine. */
+export const RESPONSE_BOUND_MS = 10_000;
+
+/** Sends a request and fails when no answer (result or error) arrives within the bound. */
+export async function timedRequest(client: LspClient, method: string, params: unknown): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${method}: no answer within ${RESPONSE_BOUND_MS} ms (alive: ${client.alive})`)),
+      RESPONSE_BOUND_MS,
+    );
+  });
+  try {
+    return await Promise.race([client.request(method, params), bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Every diagnostic range is a valid range of the document: lines that exist, characters on them. */
+export function assertRangesInside(diags: readonly Diagnostic[], doc: TextDocument, context: string): void {
+  const text = doc.getText();
+  for (const d of diags) {
+    const { start, end } = d.range;
+    for (const p of [start, end]) {
+      assert.ok(p.line >= 0 && p.line < doc.lineCount, `${context}: ${d.code} line ${p.line} of ${doc.lineCount}`);
+      // Round-tripping through offsetAt clamps a character past the line's end; equal means inside.
+      const back = doc.positionAt(doc.offsetAt(p));
+      assert.deepEqual(back, p, `${context}: ${d.code} position ${JSON.stringify(p)} is not inside its line`);
+    }
+    assert.ok(doc.offsetAt(start) <= doc.offsetAt(end), `${context}: ${d.code} range is reversed`);
+    assert.ok(doc.offsetAt(end) <= text.length, context);
+  }
+}
+
+/** What a user sees of a diagnostic: code, severity, message, range. */
+export function visible(d: Diagnostic): unknown {
+  return { code: d.code, severity: d.severity, message: d.message, range: d.range };
+}
+
+const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
+
+/** The diagnostics a fresh analyze() of the text gives, with ranges as the client counts them. */
+export function expectedDiagnostics(doc: TextDocument, fileName: string): unknown[] {
+  const a = analyze(doc.getText(), { fileName });
+  return a.findings.map((f) =>
+    visible({
+      code: f.code,
+      severity: SEVERITY[f.severity],
+      message: f.message,
+      range: { start: doc.positionAt(f.span.start), end: doc.positionAt(f.span.end) },
+    }),
+  );
+}
+
+/** Requests an editor sends while the user types, at a given offset of the document. */
+export function probes(doc: TextDocument, offset: number): [string, unknown][] {
+  const td = { textDocument: { uri: doc.uri } };
+  const position = doc.positionAt(offset);
+  return [
+    ['textDocument/hover', { ...td, position }],
+    ['textDocument/completion', { ...td, position }],
+    ['textDocument/documentSymbol', td],
+    ['textDocument/foldingRange', td],
+    ['textDocument/codeLens', td],
+    ['textDocument/definition', { ...td, position }],
+    [
+      'textDocument/codeAction',
+      { ...td, range: { start: position, end: position }, context: { diagnostics: [], only: ['quickfix'] } },
+    ],
+  ];
+}

@@ -1,0 +1,67 @@
+/** `policylens serve` flags: what each combination means, and the mistakes that get a usage error. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeStorage, parseServeArgs } from '../../registry/cli';
+
+const cwd = '/work/project';
+
+describe('policylens serve flags', () => {
+  const cases: [string[], Record<string, string | undefined>, Partial<ReturnType<typeof parseServeArgs>>][] =
+    [
+      [[], {}, { port: 7420, host: '127.0.0.1', storage: { dataDir: '/work/project/.policylens/registry' } }],
+      [['--port', '0', '--data-dir', 'reg'], {}, { port: 0, storage: { dataDir: '/work/project/reg' } }],
+      [['--port=8080', '--host=::1'], {}, { port: 8080, host: '::1' }],
+      [
+        ['--database-url', 'postgres://u@127.0.0.1/db'],
+        {},
+        { storage: { databaseUrl: 'postgres://u@127.0.0.1/db' } },
+      ],
+      [
+        [],
+        { POLICYLENS_DATABASE_URL: 'postgres://env/db' },
+        { storage: { databaseUrl: 'postgres://env/db' } },
+      ],
+      [
+        ['--data-dir', 'x'],
+        { POLICYLENS_DATABASE_URL: 'postgres://env/db' },
+        { storage: { dataDir: '/work/project/x' } },
+      ],
+      [
+        ['--create-key', '--org', 'acme', '--actor', 'user_1'],
+        {},
+        { createKey: true, org: 'acme', actor: 'user_1' },
+      ],
+      [
+        ['--seed-key', 'plk_demo_key', '--org', 'acme', '--app-role', 'none'],
+        {},
+        { seedKey: 'plk_demo_key', appRole: 'none' },
+      ],
+    ];
+  for (const [argv, env, expected] of cases) {
+    it(`${argv.join(' ') || '(no flags)'}${Object.keys(env).length ? ' with env' : ''}`, () => {
+      const parsed = parseServeArgs(argv, cwd, env);
+      for (const [k, v] of Object.entries(expected)) assert.deepEqual(parsed[k as keyof typeof parsed], v, k);
+    });
+  }
+
+  const mistakes: [string[], RegExp][] = [
+    [['--port', 'eighty'], /--port must be a number/],
+    [['--port', '70000'], /--port must be a number/],
+    [['--port'], /--port needs a value/],
+    [['--data-dir', '--port', '1'], /--data-dir needs a value/],
+    [['--data-dir', 'a', '--database-url', 'postgres://x/y'], /not both/],
+    [['--create-key'], /need --org/],
+    [['--verbose'], /Unknown option --verbose/],
+  ];
+  for (const [argv, message] of mistakes) {
+    it(`refuses ${argv.join(' ')}`, () => assert.throws(() => parseServeArgs(argv, cwd, {}), message));
+  }
+
+  it('never prints a database password', () => {
+    assert.equal(
+      describeStorage({ databaseUrl: 'postgres://app:s3cret@127.0.0.1:5432/reg' }),
+      'postgres postgres://app:***@127.0.0.1:5432/reg',
+    );
+    assert.equal(describeStorage({ dataDir: '/tmp/reg' }), 'pglite /tmp/reg');
+  });
+});

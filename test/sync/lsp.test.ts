@@ -1,0 +1,204 @@
+// The sync CodeLens and the custom sync requests of the language server (node dist/server.js --stdio)
+// against a real registry on loopback, with a counting proxy in between to see every network request.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileUri, LspClient } from '../lsp/client';
+import {
+  api,
+  BUNDLES,
+  inProcessRegistry,
+  removeDir,
+  tempDir,
+  writeFiles,
+  type LiveRegistry,
+} from './harness';
+import { startProxy, type FaultProxy } from './proxy';
+
+interface Lens {
+  range: { start: { line: number } };
+  command?: { title: string; command: string; arguments?: unknown[] };
+}
+
+let live: LiveRegistry;
+let proxy: FaultProxy;
+const dirs: string[] = [];
+const clients: LspClient[] = [];
+
+before(async () => {
+  live = await inProcessRegistry();
+  proxy = await startProxy(live.url);
+});
+after(async () => {
+  for (const c of clients) c.kill();
+  await proxy.close();
+  await live.close();
+  for (const d of dirs) removeDir(d);
+});
+
+async function server(env: Record<string, string>, root: string): Promise<LspClient> {
+  const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '', ...env });
+  clients.push(client);
+  await client.initialize({ rootUri: fileUri(root) });
+  return client;
+}
+
+function workspace(files: Record<string, string>): string {
+  const root = tempDir('lsp-ws');
+  dirs.push(root);
+  writeFiles(root, files);
+  return root;
+}
+
+const listRequests = () =>
+  proxy.seen.filter((s) => s.method === 'GET' && s.path.startsWith('/api/v1/policies?')).length;
+
+async function syncLens(client: LspClient, uri: string): Promise<Lens> {
+  const lenses = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+  const sync = lenses.filter(
+    (l) => l.range.start.line === 0 && /create|update|in sync|sync|⚠|✗/.test(l.command?.title ?? ''),
+  );
+  assert.equal(sync.length, 1, JSON.stringify(lenses));
+  return sync[0];
+}
+
+/** Polls until `check` holds: a hang guard around asynchronous server work, not a timing assertion. */
+async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+describe('sync in the language server', () => {
+  it('lenses from one cached snapshot, apply of the reviewed plan only, diff, history', async () => {
+    const { key } = await live.registry.createApiKey('lens-org', 'user_123');
+    const root = workspace(Object.fromEntries(Object.entries(BUNDLES).map(([n, t]) => [`policies/${n}`, t])));
+    const client = await server({ POLICYLENS_API_URL: proxy.url, POLICYLENS_API_KEY: key }, root);
+    const uri = fileUri(join(root, 'policies', 'data-access.yaml'));
+    client.open(uri, BUNDLES['data-access.yaml']);
+
+    const first = await syncLens(client, uri);
+    assert.equal(first.command?.title, '+ create in lens-org');
+    assert.equal(first.command?.command, 'policyLens.sync.openDiff');
+    assert.deepEqual((first.command?.arguments?.[0] as { name: string }).name, 'Block PII exfiltration');
+
+    const plan = await client.request<{
+      state: string;
+      fingerprint: string;
+      entries: { action: string }[];
+      text: string;
+    }>('policyLens/workspacePlan', {});
+    assert.equal(plan.state, 'ok');
+    assert.deepEqual(
+      plan.entries.map((e) => e.action),
+      ['create', 'create', 'create'],
+    );
+    assert.match(plan.text, /^Plan:\n {2}\+ create {2}"Block PII exfiltration"/);
+
+    const stale = await client.request<{ applied: boolean; message: string }>('policyLens/applyPlan', {
+      fingerprint: '0'.repeat(64),
+    });
+    assert.equal(stale.applied, false);
+    assert.match(stale.message, /plan changed since it was shown/);
+    assert.equal(
+      (await api({ url: live.url, key }, 'GET', '/policies')).body.data.length,
+      0,
+      'nothing written',
+    );
+
+    const applied = await client.request<{ applied: boolean; results: { ok: boolean }[] }>(
+      'policyLens/applyPlan',
+      {
+        fingerprint: plan.fingerprint,
+      },
+    );
+    assert.equal(applied.applied, true);
+    assert.deepEqual(
+      applied.results.map((r) => r.ok),
+      [true, true, true],
+    );
+    assert.equal((await syncLens(client, uri)).command?.title, '= in sync');
+
+    // Typing recomputes the lens from the cache: no request reaches the org.
+    const before = listRequests();
+    const edited = BUNDLES['data-access.yaml'].replace('log_only', 'block');
+    client.change(uri, edited.replace('mask_output: true', 'mask_output: false'));
+    client.change(uri, edited);
+    assert.equal((await syncLens(client, uri)).command?.title, '~ update: enforcementMode log_only → block');
+    assert.equal(listRequests(), before, 'no network per keystroke');
+
+    // Saving re-reads the org (once).
+    client.notify('textDocument/didSave', { textDocument: { uri } });
+    await eventually(() => listRequests() > before, 'a refresh after save');
+
+    const diff = await client.request<{ live: string; desired: string }>('policyLens/diffDocuments', {
+      name: 'Block PII exfiltration',
+      uri,
+    });
+    assert.match(diff.live, /"enforcementMode": "log_only"/);
+    assert.match(diff.desired, /"enforcementMode": "block"/);
+
+    const history = await client.request<{ state: string; events: { eventType: string; actorId: string }[] }>(
+      'policyLens/history',
+      { uri },
+    );
+    assert.equal(history.state, 'ok');
+    assert.deepEqual(
+      history.events.map((e) => [e.eventType, e.actorId]),
+      [['policy.created', 'cli-sync']],
+    );
+    const verified = await client.request<{ ok: boolean; checked: number }>(
+      'policyLens/verifyAuditChain',
+      {},
+    );
+    assert.equal(verified.ok, true);
+    assert.equal(verified.checked, 3);
+    await client.shutdown();
+  });
+
+  it('says when the org is unreachable or sync is not configured', async () => {
+    const root = workspace({ 'policies/data-access.yaml': BUNDLES['data-access.yaml'] });
+    const uri = fileUri(join(root, 'policies', 'data-access.yaml'));
+    const offline = await server(
+      { POLICYLENS_API_URL: 'http://127.0.0.1:1', POLICYLENS_API_KEY: 'plk_whatever' },
+      root,
+    );
+    offline.open(uri, BUNDLES['data-access.yaml']);
+    assert.equal((await syncLens(offline, uri)).command?.title, '⚠ live org unreachable');
+    const bare = await server({}, root);
+    bare.open(uri, BUNDLES['data-access.yaml']);
+    assert.equal((await syncLens(bare, uri)).command?.title, 'sync not configured');
+    await offline.shutdown();
+    await bare.shutdown();
+  });
+
+  it('live ids resolve prerequisites: a disabled or deleted live policy is flagged', async () => {
+    const { key } = await live.registry.createApiKey('chain-org', 'user_123');
+    const direct = { url: live.url, key };
+    const body = (name: string, isActive = true) => ({
+      name,
+      policyType: 'tool_call',
+      enforcementMode: 'block',
+      ruleDefinition: { tools: ['x'] },
+      isActive,
+    });
+    const disabled = (await api(direct, 'POST', '/policies', body('disabled-upstream', false))).body.data
+      .id as string;
+    const gone = (await api(direct, 'POST', '/policies', body('deleted-upstream'))).body.data.id as string;
+    assert.equal((await api(direct, 'DELETE', `/policies/${gone}`)).status, 200);
+    const text = `name: downstream\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [y]\nprerequisites: ["${disabled}", "${gone}"]\n`;
+    const root = workspace({ 'policies/downstream.yaml': text });
+    const uri = fileUri(join(root, 'policies', 'downstream.yaml'));
+    const client = await server({ POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key }, root);
+    client.open(uri, text);
+    await syncLens(client, uri); // the first lens reads the org
+    await eventually(() => {
+      const last = [...client.diagnostics].reverse().find((d) => d.uri === uri);
+      const codes = (last?.diagnostics ?? []).map((d) => d.code);
+      return codes.includes('chain/inactive-prerequisite') && codes.includes('chain/missing-prerequisite');
+    }, 'chain findings for the disabled and the deleted prerequisite');
+    await client.shutdown();
+  });
+});
