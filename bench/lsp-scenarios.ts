@@ -19,6 +19,9 @@ export interface Samples {
   facts: Record<string, number | string>;
 }
 
+/** A scenario that did not finish in its time budget: reported in the table, not fatal to the run. */
+export class ScenarioTimeout extends Error {}
+
 const empty = (): Samples => ({ wall: [], cpu: [], rss: [], facts: {} });
 const now = () => performance.now();
 
@@ -164,12 +167,20 @@ export async function openAll(
     const mark = c.mark();
     const t = now();
     const waits: Promise<unknown>[] = [];
+    let done = 0;
     for (const f of ws.files) {
       const path = join(ws.root, f.path);
       const uri = c.open(path, readFileSync(path, 'utf8'));
-      waits.push(c.waitForDiagnostics(uri, mark, (ds) => !f.error || ds.some(isError), timeoutMs));
+      const wait = c.waitForDiagnostics(uri, mark, (ds) => !f.error || ds.some(isError), timeoutMs);
+      waits.push(wait.then(() => done++));
     }
-    await Promise.all(waits);
+    // One deadline for the whole workspace; the message says how far the server got by then.
+    await Promise.all(waits).catch(() => {
+      throw new ScenarioTimeout(
+        `timed out after ${Math.round(timeoutMs / 1000)} s with ${done}/${ws.files.length} files diagnosed ` +
+          `(server CPU ${Math.round(c.cpuMs() / 1000)} s, peak RSS ${Math.round(c.peakRssKb() / 1024)} MB)`,
+      );
+    });
     out.wall.push(now() - t);
     out.cpu.push(c.cpuMs());
     out.rss.push(c.peakRssKb() / 1024);

@@ -22,6 +22,7 @@ import {
   editInWorkspace,
   openAll,
   openSmall,
+  ScenarioTimeout,
   type Samples,
 } from './lsp-scenarios';
 import { checkServer } from './check';
@@ -73,9 +74,16 @@ function merge(into: Samples | undefined, s: Samples): Samples {
   };
 }
 
+/** The most one open-all run may take: a server 25× slower than its peer is reported, not waited for. */
+const OPEN_ALL_BUDGET_MS = 120_000;
+
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
-/** Runs `body` for each server in turn, `reps` times: A B A B …, merging the samples per server. */
+/**
+ * Runs `body` for each server in turn, `reps` times: A B A B …, merging the samples per server. A
+ * server that times out is recorded as failed and skipped in the remaining repetitions, so one
+ * pathological case cannot eat the run's time budget; any other error stops the run.
+ */
 async function interleaved(
   servers: ServerSpec[],
   reps: number,
@@ -85,8 +93,15 @@ async function interleaved(
 ): Promise<void> {
   for (let rep = 0; rep < reps; rep++) {
     for (const s of servers) {
+      if (into[s.name]?.facts.failed) continue;
       const t = performance.now();
-      into[s.name] = merge(into[s.name], await body(s));
+      try {
+        into[s.name] = merge(into[s.name], await body(s));
+      } catch (e) {
+        if (!(e instanceof ScenarioTimeout)) throw e;
+        const failed = { wall: [], cpu: [], rss: [], facts: { failed: e.message } };
+        into[s.name] = merge(into[s.name], failed);
+      }
       log(
         `  ${label} · ${s.name} · rep ${rep + 1}/${reps} · ${((performance.now() - t) / 1000).toFixed(1)} s`,
       );
@@ -186,7 +201,9 @@ async function measure(
   if (wants('openall')) {
     for (const n of plan.openAll) {
       const into: Record<string, Samples> = (raw.openAll[n] = {});
-      await interleaved(servers, o.lspReps, `open all ${n}`, into, (s) => openAll(s, ws[n]!));
+      await interleaved(servers, o.lspReps, `open all ${n}`, into, (s) =>
+        openAll(s, ws[n]!, OPEN_ALL_BUDGET_MS),
+      );
     }
   }
   if (wants('wsedit')) {

@@ -16,14 +16,24 @@ export interface Row {
   /** The largest acceptable ratio, when the issue sets one for this row. */
   target?: number;
   met?: boolean;
+  /** Why a side has no samples (e.g. "timed out after 120 s with 812/5000 files diagnosed"). */
+  aFailed?: string;
+  bFailed?: string;
+}
+
+/** One side of a row: who, the samples, and why there are none when a run did not finish. */
+export interface Side {
+  name: string;
+  samples: number[] | undefined;
+  failed?: string | undefined;
 }
 
 export function row(
   scenario: string,
   metric: string,
   unit: Row['unit'],
-  a: { name: string; samples: number[] | undefined },
-  b: { name: string; samples: number[] | undefined },
+  a: Side,
+  b: Side,
   target?: number,
   stat: Row['stat'] = 'median',
 ): Row {
@@ -31,9 +41,13 @@ export function row(
   const sb = b.samples && b.samples.length ? summarize(b.samples) : undefined;
   const r = ratio(sa?.[stat] ?? Number.NaN, sb?.[stat] ?? Number.NaN);
   const out: Row = { scenario, metric, unit, aName: a.name, bName: b.name, a: sa, b: sb, stat, ratio: r };
+  if (a.failed && !sa) out.aFailed = a.failed;
+  if (b.failed && !sb) out.bFailed = b.failed;
   if (target !== undefined) {
     out.target = target;
     if (Number.isFinite(r)) out.met = r <= target;
+    // Policy Lens not finishing where the peer did is a miss, not a gap in the table.
+    else if (out.aFailed && sb) out.met = false;
   }
   return out;
 }
@@ -46,14 +60,17 @@ const fmt = (x: number | undefined, unit: Row['unit']): string => {
   return `${x.toFixed(1)} ms`;
 };
 
-const cell = (s: Summary | undefined, unit: Row['unit']): string =>
-  s ? (s.n > 1 ? `${fmt(s.median, unit)} (p95 ${fmt(s.p95, unit)})` : fmt(s.median, unit)) : 'n/a';
+const cell = (s: Summary | undefined, unit: Row['unit'], failed?: string): string => {
+  if (!s) return failed ? `✗ ${failed.split(' with ')[0]}` : 'n/a';
+  return s.n > 1 ? `${fmt(s.median, unit)} (p95 ${fmt(s.p95, unit)})` : fmt(s.median, unit);
+};
 
 /** "met (2.9× better than needed)" / "missed by 40%" — the issue asks to say by how much. */
 export function verdict(r: Row): string {
   if (r.target === undefined) return '';
   if (r.met === undefined) return 'not measured';
   if (r.met) return `met (${(r.target / r.ratio).toFixed(1)}× margin)`;
+  if (!Number.isFinite(r.ratio)) return '**missed** (did not finish)';
   return `**missed** (${((r.ratio / r.target - 1) * 100).toFixed(0)}% over)`;
 }
 
@@ -66,7 +83,7 @@ export function markdownTable(rows: Row[]): string {
     const ratioText = Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '—';
     const target = r.target !== undefined ? `≤ ${r.target}` : '';
     lines.push(
-      `| ${r.scenario} | ${r.metric} | ${r.aName} | ${r.bName} | ${cell(r.a, r.unit)} | ${cell(r.b, r.unit)} | ` +
+      `| ${r.scenario} | ${r.metric} | ${r.aName} | ${r.bName} | ${cell(r.a, r.unit, r.aFailed)} | ${cell(r.b, r.unit, r.bFailed)} | ` +
         `${ratioText} | ${target} | ${verdict(r)} |`,
     );
   }
@@ -81,8 +98,8 @@ export function textTable(rows: Row[]): string {
     r.metric,
     r.aName,
     r.bName,
-    cell(r.a, r.unit),
-    cell(r.b, r.unit),
+    cell(r.a, r.unit, r.aFailed),
+    cell(r.b, r.unit, r.bFailed),
     Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '—',
     r.target !== undefined ? `<= ${r.target}` : '',
     verdict(r).replace(/\*\*/g, ''),

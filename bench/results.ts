@@ -42,10 +42,12 @@ function factsSection(raw: Raw, plan: Plan): string[] {
   for (const n of plan.workspaces) {
     const o = raw.openAll[n];
     if (!o) continue;
-    const parts = Object.entries(o).map(
-      ([s, r]) =>
-        `${s} ${r.facts.filesWithErrors} files with errors (${r.facts.plantedErrorsFlagged} planted, ` +
-        `${r.facts.cycleFilesFlagged} on prerequisite cycles)`,
+    const parts = Object.entries(o).map(([s, r]) =>
+      r.facts.failed && !r.wall.length
+        ? `${s} ${r.facts.failed}`
+        : `${s} ${r.facts.filesWithErrors} files with errors (${r.facts.plantedErrorsFlagged} planted, ` +
+          `${r.facts.cycleFilesFlagged} on prerequisite cycles)` +
+          (r.facts.failed ? `; one repetition ${r.facts.failed}` : ''),
     );
     lines.push(`- open all ${n}: ${parts.join('; ')}.`);
   }

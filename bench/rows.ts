@@ -1,7 +1,8 @@
 // The results table, row by row: which samples are compared, and the issue's target for each.
 // Rows whose two sides are not both measured stay in the table with "n/a", so a missing server
 // shows up instead of silently shortening the table.
-import { row, type Row } from './report';
+import type { Samples } from './lsp-scenarios';
+import { row, type Row, type Side } from './report';
 import type { Plan, Raw } from './types';
 
 const PL = 'Policy Lens';
@@ -76,17 +77,15 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
     const scenario = `open all ${n.toLocaleString('en')} files → all diagnostics`;
     const a = o.policylens;
     const b = o['yaml-ls'];
+    const side = (name: string, s: Samples | undefined, k: 'wall' | 'cpu' | 'rss'): Side => ({
+      name,
+      samples: s?.[k],
+      failed: s?.facts.failed as string | undefined,
+    });
     rows.push(
-      row(scenario, 'wall', 'ms', { name: PL, samples: a?.wall }, { name: PEER, samples: b?.wall }, t(0.5)),
-      row(
-        scenario,
-        'server CPU',
-        'ms',
-        { name: PL, samples: a?.cpu },
-        { name: PEER, samples: b?.cpu },
-        t(0.5),
-      ),
-      row(scenario, 'peak RSS', 'MB', { name: PL, samples: a?.rss }, { name: PEER, samples: b?.rss }, t(1.0)),
+      row(scenario, 'wall', 'ms', side(PL, a, 'wall'), side(PEER, b, 'wall'), t(0.5)),
+      row(scenario, 'server CPU', 'ms', side(PL, a, 'cpu'), side(PEER, b, 'cpu'), t(0.5)),
+      row(scenario, 'peak RSS', 'MB', side(PL, a, 'rss'), side(PEER, b, 'rss'), t(1.0)),
     );
   }
   const big = get(raw.wsEdit, largest);

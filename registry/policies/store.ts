@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { findCycleThrough, formatCycle } from '../../server/src/core/index';
-import { appendEvent, type EventType } from '../audit';
+import { appendEvent, type Diff, type EventType } from '../audit';
 import type { Principal } from '../auth';
 import { canonicalJson, sha256Hex } from '../canonical';
 import type { Db, Queryable } from '../db';
@@ -114,22 +114,27 @@ function columnValues(f: PolicyFields): unknown[] {
   ];
 }
 
+/** Now, or just after `previous`: a policy's times only move forward, even if the clock steps back. */
+function laterThan(previous: string): string {
+  return new Date(Math.max(Date.now(), Date.parse(previous) + 1)).toISOString();
+}
+
 async function record(
   tx: Queryable,
   principal: Principal,
   actorId: string,
   type: EventType,
   policy: Policy,
-  diff: unknown,
+  diff: Diff | null,
 ) {
   await appendEvent(tx, {
     orgId: principal.orgId,
     policyId: policy.id,
     eventType: type,
     actorId,
-    changedAt: type === 'policy.deleted' ? new Date().toISOString() : policy.updatedAt,
+    changedAt: type === 'policy.deleted' ? laterThan(policy.updatedAt) : policy.updatedAt,
     version: policy.version,
-    diff: diff as never,
+    diff,
     snapshot: policy,
   });
 }
@@ -216,8 +221,7 @@ export async function updatePolicy(
     const diff = diffFields(fieldsOf(current), next);
     if (Object.keys(diff).length === 0) return { status: 200, policy: current };
     await checkGraph(tx, principal.orgId, id, next, fieldsOf(current));
-    // Timestamps only move forward, even if the clock steps back between two writes.
-    const now = new Date(Math.max(Date.now(), Date.parse(current.updatedAt) + 1)).toISOString();
+    const now = laterThan(current.updatedAt);
     const rows = await tx.query<PolicyRow>(
       `UPDATE policies SET ${COLUMNS}, version = version + 1, updated_at = $13 WHERE org_id = $1 AND id = $2 RETURNING *`,
       [principal.orgId, id, ...columnValues(next), now],

@@ -39,7 +39,9 @@ describe('chain index: incremental updates', () => {
           fc.array(fc.nat(files.length - 1), { maxLength: 6 }),
           (shuffled, churn) => {
             const index = new ChainIndex();
-            index.resolveLiveId = liveOf(c.dir);
+            const live = liveOf(c.dir);
+            index.resolveLiveId = live.byId;
+            index.resolveLiveName = live.byName;
             for (const [uri, text] of shuffled) index.set(chainPolicyFromText(uri, text)!);
             for (const k of churn) {
               const [uri, text] = files[k];

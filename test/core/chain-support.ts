@@ -19,17 +19,27 @@ export function workspaceFiles(dir: string): Map<string, string> {
   return out;
 }
 
-export function liveOf(caseDir: string): ((id: string) => LivePolicy | null | undefined) | undefined {
+type Lookup = (key: string) => LivePolicy | null | undefined;
+
+/** The case's live org: `live.json` is `{ ids: {id: policy | null}, names: {name: policy} }`. */
+export function liveOf(caseDir: string): { byId?: Lookup; byName?: Lookup } {
   const file = join(caseDir, 'live.json');
-  if (!existsSync(file)) return undefined;
-  const live = JSON.parse(readFileSync(file, 'utf8')) as Record<string, LivePolicy | null>;
-  return (id) => (id in live ? live[id] : undefined);
+  if (!existsSync(file)) return {};
+  const live = JSON.parse(readFileSync(file, 'utf8')) as {
+    ids?: Record<string, LivePolicy | null>;
+    names?: Record<string, LivePolicy>;
+  };
+  const ids = live.ids ?? {};
+  const names = live.names ?? {};
+  return { byId: (id) => (id in ids ? ids[id] : undefined), byName: (name) => names[name] ?? null };
 }
 
 export function loadIndex(caseDir: string): { index: ChainIndex; files: Map<string, string> } {
   const files = workspaceFiles(join(caseDir, 'workspace'));
   const index = new ChainIndex();
-  index.resolveLiveId = liveOf(caseDir);
+  const live = liveOf(caseDir);
+  index.resolveLiveId = live.byId;
+  index.resolveLiveName = live.byName;
   for (const [uri, text] of files) {
     const p = chainPolicyFromText(uri, text);
     if (p) index.set(p);

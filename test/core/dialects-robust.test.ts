@@ -99,3 +99,27 @@ test('analysis of random YAML and JSON places every finding inside the text', ()
     { numRuns: 100 },
   );
 });
+
+test('hostile CEL expressions get one clear finding each, never a crash', () => {
+  const cases: [string, string][] = [
+    ['('.repeat(5000) + '1' + ')'.repeat(5000), 'cel/syntax'],
+    ['1 + '.repeat(3000) + '1', 'cel/syntax'],
+    ['"' + 'x'.repeat(10000), 'cel/syntax'],
+    ['a'.repeat(15000), 'cel/unknown-variable'],
+  ];
+  for (const [expression, code] of cases) {
+    const text = JSON.stringify({
+      name: 'x',
+      policyType: 'expression',
+      enforcementMode: 'block',
+      ruleDefinition: { expression },
+    });
+    const findings = analyze(text, { fileName: 'hostile.json' }).findings;
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      [code],
+      expression.slice(0, 20),
+    );
+    assert.ok(findings[0].message.length < 400, 'the message stays short');
+  }
+});

@@ -91,8 +91,21 @@ export class LspClient {
     this.proc.stdin!.write(body);
   }
 
+  /** Chunks of a message still incomplete, and how many more bytes it needs (see onData). */
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+  private need = 0;
+
   private onData(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+    // A 20 MB answer (100,000 diagnostics) arrives in hundreds of chunks; joining them once when
+    // the message is complete keeps reading linear instead of copying the buffer per chunk.
+    this.chunks.push(chunk);
+    this.chunkBytes += chunk.length;
+    if (this.chunkBytes < this.need) return;
+    this.buffer = Buffer.concat([this.buffer, ...this.chunks]);
+    this.chunks = [];
+    this.chunkBytes = 0;
+    this.need = 0;
     for (;;) {
       const headerEnd = this.buffer.indexOf('\r\n\r\n');
       if (headerEnd < 0) return;
@@ -100,7 +113,10 @@ export class LspClient {
       const m = /Content-Length: (\d+)/i.exec(header);
       if (!m) throw new Error(`bad header from server: ${header}`);
       const len = Number(m[1]);
-      if (this.buffer.length < headerEnd + 4 + len) return;
+      if (this.buffer.length < headerEnd + 4 + len) {
+        this.need = headerEnd + 4 + len - this.buffer.length;
+        return;
+      }
       const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + len).toString('utf8');
       this.buffer = this.buffer.subarray(headerEnd + 4 + len);
       this.onMessage(JSON.parse(body));
@@ -221,7 +237,27 @@ export class LspClient {
     });
   }
 
-  /** Opens a document; resolves with its first diagnostics when `wait` is set. */
+  /** Waits for the next publishDiagnostics of `uri` that satisfies `accept`. */
+  waitForDiagnosticsWhere(
+    uri: string,
+    accept: (p: PublishDiagnosticsParams) => boolean,
+  ): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no matching diagnostics for ${uri}\n${this.stderr}`)),
+        REQUEST_TIMEOUT_MS,
+      );
+      this.waiters.push({
+        match: (p) => p.uri === uri && accept(p),
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p);
+        },
+      });
+    });
+  }
+
+  /** Opens a document (its diagnostics follow; wait for them with `waitForDiagnostics(uri, 1)`). */
   open(uri: string, text: string, languageId = /\.json$/.test(uri) ? 'json' : 'yaml'): void {
     this.versions.set(uri, 1);
     this.texts.set(uri, text);

@@ -102,6 +102,41 @@ feature('definition', async ({ uri, text, offset }) => {
   }));
 });
 
+feature('references', async ({ uri, text, offset }) => {
+  const locations = await client.request<{ uri: string; range: Range }[] | null>('textDocument/references', {
+    textDocument: { uri },
+    position: positionAt(text, offset),
+    context: { includeDeclaration: true },
+  });
+  return (locations ?? []).map((l) => `${l.uri === uri ? '' : l.uri}${fmt(l.range)}`);
+});
+
+feature('rename', async ({ uri, text, offset }) => {
+  const position = positionAt(text, offset);
+  const prepared = await client.request<{ range: Range; placeholder: string } | null>(
+    'textDocument/prepareRename',
+    {
+      textDocument: { uri },
+      position,
+    },
+  );
+  const edit = await client.request<{ changes?: Record<string, { range: Range; newText: string }[]> } | null>(
+    'textDocument/rename',
+    { textDocument: { uri }, position, newName: 'renamed-x' },
+  );
+  let clash: string | undefined;
+  try {
+    await client.request('textDocument/rename', { textDocument: { uri }, position, newName: 'taken' });
+  } catch (e) {
+    clash = (e as Error).message;
+  }
+  return {
+    prepared: prepared && { range: fmt(prepared.range), placeholder: prepared.placeholder },
+    after: edit?.changes?.[uri] ? applyTextEdits(text, edit.changes[uri]).split('\n') : null,
+    renameToTaken: clash ?? 'accepted',
+  };
+});
+
 feature('codeAction', async ({ uri, text, offset }) => {
   const pos = positionAt(text, offset);
   const diagnostics = client.diagnostics.filter((d) => d.uri === uri).at(-1)?.diagnostics ?? [];
@@ -126,6 +161,23 @@ feature('codeAction', async ({ uri, text, offset }) => {
     }));
 });
 
+feature('fixAll', async ({ uri }) => {
+  const diagnostics = client.diagnostics.filter((d) => d.uri === uri).at(-1)?.diagnostics ?? [];
+  const start = { line: 0, character: 0 };
+  const actions = await client.request<
+    { title: string; edit?: { changes?: Record<string, { range: Range; newText: string }[]> } }[]
+  >('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start, end: start },
+    context: { diagnostics, only: ['source.fixAll'] },
+  });
+  const text = client.textOf(uri) ?? '';
+  return actions.map((a) => ({
+    title: a.title,
+    after: a.edit?.changes?.[uri] ? applyTextEdits(text, a.edit.changes[uri]).split('\n') : null,
+  }));
+});
+
 feature('diagnostics', async ({ uri }) => {
   const diagnostics = client.diagnostics.filter((d) => d.uri === uri).at(-1)?.diagnostics ?? [];
   return diagnostics.map((d) => ({
@@ -142,4 +194,40 @@ feature('documentSymbol', async ({ uri }) => {
     textDocument: { uri },
   });
   return symbols.map((s) => ({ name: s.name, detail: s.detail }));
+});
+
+describe('lsp dialects: the policyLens.dialects setting forces a dialect by glob', () => {
+  const configured = new LspClient();
+  before(async () => {
+    configured.settings = { dialects: { 'agents/**/*.yaml': 'callguard', '**/*.preloop.json': 'preloop' } };
+    await configured.initialize({ rootUri: 'file:///ws', initializationOptions: configured.settings });
+  });
+  after(async () => {
+    assert.equal(await configured.shutdown(), 0);
+  });
+
+  it('a YAML file under agents/ is read as callguard.yaml, whatever its content', async () => {
+    const uri = 'file:///ws/agents/refunds/limits.yaml';
+    // Flat platform keys would make detection pick the platform policy; the setting wins.
+    const published = configured.waitForDiagnostics(uri, 1);
+    configured.open(uri, 'name: refunds\nsession_budget: 5.0\ndenied_actions: [delete_customer]\n');
+    const codes = (await published).diagnostics.map((d) => d.code);
+    assert.deepEqual(codes, ['callguard/ignored-key', 'callguard/flat-key']);
+    configured.close(uri);
+  });
+
+  it('a JSON file matching the glob is read as a Preloop document', async () => {
+    const uri = 'file:///ws/config/gates.preloop.json';
+    const published = configured.waitForDiagnostics(uri, 1);
+    configured.open(uri, '{ "name": "not-preloop" }\n');
+    const diagnostics = (await published).diagnostics;
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.message]),
+      [
+        ['preloop/ignored-key', 'unknown key "name" is silently ignored by Preloop'],
+        ['schema/required', 'missing required property "metadata"'],
+      ],
+    );
+    configured.close(uri);
+  });
 });

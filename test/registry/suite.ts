@@ -284,6 +284,14 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
       assert.match(key, /^plk_[\w-]{32}$/);
 
       const first = await spawnServe(backend.flags);
+      if (backend.name === 'pglite') {
+        // Two processes on one PGlite directory would corrupt it: the second one is refused.
+        const second = policylens(['serve', '--create-key', '--org', 'restart', ...backend.flags]);
+        let err = '';
+        second.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+        assert.equal(await new Promise((r) => second.on('exit', r)), 1);
+        assert.match(err, /is in use by process \d+/);
+      }
       const post = await fetch(`${first.url}/api/v1/policies`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${key}` },

@@ -96,6 +96,9 @@ describe('policylens sync against policylens serve', () => {
     );
     assert.match(history.stdout, /enforcementMode: "log_only" → "block"/);
     assert.match(history.stdout, /✓ audit chain intact/);
+    const unknown = await runCli(['history', 'No such policy'], env);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /^policylens history: no policy named or with id "No such policy" in 127\.0\.0\.1:\d+\n$/);
 
     const json = await runCli(['sync', dir, '--format', 'json'], env);
     const parsed = JSON.parse(json.stdout);
@@ -182,7 +185,11 @@ describe('policylens sync against policylens serve', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: 'plk_wrong' }, /refused the API key \(401\)/],
       [
-        { POLICYLENS_API_URL: `http://127.0.0.1:${closed}`, POLICYLENS_API_KEY: 'k' },
+        {
+          POLICYLENS_API_URL: `http://127.0.0.1:${closed}`,
+          POLICYLENS_API_KEY: 'k',
+          POLICYLENS_RETRIES: '0',
+        },
         /is unreachable \(ECONNREFUSED\)/,
       ],
       [
@@ -198,6 +205,14 @@ describe('policylens sync against policylens serve', () => {
       assert.match(res.stderr, message);
       assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
       assert.doesNotMatch(res.stderr, /plk_wrong/);
+    }
+  });
+
+  it('usage errors exit 2 with the help', async () => {
+    for (const args of [['sync'], ['sync', '.', '--format', 'xml'], ['history'], ['history', 'a', 'b']]) {
+      const res = await runCli(args, {});
+      assert.equal(res.status, 2, args.join(' '));
+      assert.match(res.stderr, new RegExp(`^policylens ${args[0]}: .+\\n\\nUsage: policylens ${args[0]} `));
     }
   });
 

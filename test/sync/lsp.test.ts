@@ -174,6 +174,30 @@ describe('sync in the language server', () => {
     await bare.shutdown();
   });
 
+  it('takes the key from policyLens/setApiKey, and re-reads the org on the configured interval', async () => {
+    const { key } = await live.registry.createApiKey('interval-org', 'user_123');
+    const root = workspace({ 'policies/data-access.yaml': BUNDLES['data-access.yaml'] });
+    const uri = fileUri(join(root, 'policies', 'data-access.yaml'));
+    const client = await server({ POLICYLENS_API_URL: proxy.url }, root);
+    client.open(uri, BUNDLES['data-access.yaml']);
+    assert.equal((await syncLens(client, uri)).command?.title, 'sync not configured');
+    client.notify('policyLens/setApiKey', { apiKey: key });
+    await eventually(
+      async () => (await syncLens(client, uri)).command?.title === '+ create in interval-org',
+      'the lens after the key arrived',
+    );
+    client.settings = { refreshIntervalSeconds: 1 };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    const before = listRequests();
+    await eventually(() => listRequests() >= before + 2, 'two interval refreshes without any edit');
+    client.notify('policyLens/setApiKey', { apiKey: null });
+    await eventually(
+      async () => (await syncLens(client, uri)).command?.title === 'sync not configured',
+      'the lens after sign-out',
+    );
+    await client.shutdown();
+  });
+
   it('live ids resolve prerequisites: a disabled or deleted live policy is flagged', async () => {
     const { key } = await live.registry.createApiKey('chain-org', 'user_123');
     const direct = { url: live.url, key };

@@ -32,5 +32,11 @@ export {
   type CelContextId,
   type CelVariable,
 } from './cel';
-export { referenceCandidates, referenceTarget, type NameCandidate } from './dialects/references';
+export {
+  nameOccurrences,
+  referenceCandidates,
+  referenceTarget,
+  type NameCandidate,
+  type NameOccurrences,
+} from './dialects/references';
 export { schemaComment } from './dialects';

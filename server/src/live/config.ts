@@ -69,3 +69,22 @@ export function resolveLiveConfig(
   const apiPath = /\/api\/v1$/.test(path) ? path : `${path}/api/v1`;
   return { apiBase: `${url.origin}${apiPath}`, apiKey, label: url.host };
 }
+
+/**
+ * Request manners from the environment, for slow links and for tests: `POLICYLENS_TIMEOUT_SECONDS`
+ * (per attempt, default 15) and `POLICYLENS_RETRIES` (further attempts on 429/5xx/dropped
+ * connections, default 3). Unparsable values are ignored.
+ */
+export function requestOptionsFromEnv(env: Record<string, string | undefined>): {
+  timeoutMs?: number;
+  retries?: number;
+} {
+  const out: { timeoutMs?: number; retries?: number } = {};
+  const seconds = Number(env.POLICYLENS_TIMEOUT_SECONDS);
+  if (env.POLICYLENS_TIMEOUT_SECONDS && Number.isFinite(seconds) && seconds > 0)
+    out.timeoutMs = seconds * 1000;
+  const retries = Number(env.POLICYLENS_RETRIES);
+  if (env.POLICYLENS_RETRIES && Number.isInteger(retries) && retries >= 0 && retries <= 10)
+    out.retries = retries;
+  return out;
+}

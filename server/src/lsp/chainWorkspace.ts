@@ -206,11 +206,13 @@ export class WorkspaceChain {
   }
 
   /**
-   * Connects the live org: ids in prerequisites then resolve to live policies (the sync engine
-   * calls this once it has listed the org, and with `undefined` when it disconnects).
+   * Connects the live org: ids in prerequisites then resolve to live policies, and (with
+   * `resolveName`) names that no bundle declares to the org's policies of that name. The sync engine
+   * calls this once it has listed the org, and with `undefined` when it disconnects.
    */
-  setLiveResolver(resolve: ResolveLiveId | undefined): void {
+  setLiveResolver(resolve: ResolveLiveId | undefined, resolveName?: ResolveLiveId): void {
     this.index.resolveLiveId = resolve;
+    this.index.resolveLiveName = resolveName;
     this.index.version++;
     this.changed();
   }

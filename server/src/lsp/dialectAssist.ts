@@ -4,6 +4,9 @@ import {
   type CompletionItem,
   type Hover,
   type Location,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver';
 import {
   celCompletions,
@@ -11,10 +14,12 @@ import {
   celVariableInfo,
   expressionContextAt,
   locate,
+  nameOccurrences,
   nodeAt,
   referenceCandidates,
   referenceTarget,
   scalarText,
+  type AstNode,
   type PathSegment,
   type Span,
 } from '../core/index';
@@ -117,10 +122,14 @@ export function assistCompletion(
   return undefined;
 }
 
-/** Hover on an identifier inside a CEL expression: a context variable's type, a function's signature. */
+/**
+ * Hover inside a CEL expression (a context variable's type, a function's signature) or on a name
+ * that refers to a declaration in the document.
+ */
 export function assistHover(doc: PolicyDocument, offset: number): Hover | undefined {
   const expr = expressionAt(doc, offset);
-  if (!expr || expr.word.start === expr.word.end) return undefined;
+  if (!expr) return referenceHover(doc, offset);
+  if (expr.word.start === expr.word.end) return undefined;
   const name = doc.text.slice(expr.word.start, expr.word.end);
   const range = toRange(doc.lines, expr.word);
   const variable = expr.member ? undefined : celVariableInfo(expr.context, name);
@@ -153,5 +162,123 @@ export function assistDefinition(doc: PolicyDocument, offset: number): Location[
   if (!target) return undefined;
   const found = locate(root, target);
   if (!found.node || found.depth !== target.length) return undefined;
-  return [{ uri: doc.uri, range: nodeRange(doc.lines, found.node) }];
+  // A name in a list (`name: x`, `- x`) is the value; an action declared as a map key is the key.
+  const keyed = found.property && target[target.length - 1] !== 'name' ? found.property.key : found.node;
+  return [{ uri: doc.uri, range: nodeRange(doc.lines, keyed) }];
+}
+
+/**
+ * The source of a declaration, dedented: a block mapping from the start of its line (its `- `
+ * becomes indentation), anything else (JSON, flow, a scalar) as written.
+ */
+function declarationText(text: string, node: AstNode): string {
+  const raw = text.slice(node.offset, node.end).replace(/\s+$/, '');
+  if (node.type !== 'object' || node.flow) return raw;
+  const lineStart = text.lastIndexOf('\n', node.offset - 1) + 1;
+  const lines = text.slice(lineStart, node.end).replace(/\s+$/, '').split('\n');
+  lines[0] = lines[0].replace(
+    /^([ ]*)((?:- +)+)/,
+    (_m, sp: string, dash: string) => sp + ' '.repeat(dash.length),
+  );
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)?.[0].length ?? 0));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
+
+/** Hover on a reference: the declaration it points to, as written in the document. */
+function referenceHover(doc: PolicyDocument, offset: number): Hover | undefined {
+  const root = doc.analysis.doc?.root;
+  if (!root) return undefined;
+  const at = nodeAt(root, offset);
+  if (!at.node || at.node.type !== 'string' || at.onKey) return undefined;
+  const { dialect, value } = schemaContextOf(doc);
+  const target = referenceTarget(dialect.id, value, at.path, at.node.value);
+  if (!target) return undefined;
+  // The declaring item (a workflow or server mapping), or the declaration itself for an action.
+  const item = target[target.length - 1] === 'name' ? target.slice(0, -1) : target;
+  const found = locate(root, item);
+  if (!found.node || found.depth !== item.length) return undefined;
+  const line = doc.lines.positionAt(found.node.offset).line + 1;
+  const source = declarationText(doc.text, found.node).split('\n').slice(0, 20).join('\n');
+  const name = at.node.value.toLowerCase();
+  const what = referenceCandidates(dialect.id, value, at.path)?.find(
+    (c) => c.label.toLowerCase() === name,
+  )?.detail;
+  const lang = doc.analysis.language;
+  return {
+    contents: {
+      kind: 'markdown',
+      value: `**${at.node.value}**: ${what ?? 'declared'} (line ${line})\n\n\`\`\`${lang}\n${source}\n\`\`\``,
+    },
+    range: nodeRange(doc.lines, at.node),
+  };
+}
+
+/** The Preloop workflow or server named by the string under the cursor, with every occurrence. */
+function occurrencesAt(doc: PolicyDocument, offset: number) {
+  const root = doc.analysis.doc?.root;
+  if (!root) return undefined;
+  const at = nodeAt(root, offset);
+  if (!at.node || at.node.type !== 'string' || at.onKey) return undefined;
+  const { dialect, value } = schemaContextOf(doc);
+  const found = nameOccurrences(dialect.id, value, at.path);
+  if (!found) return undefined;
+  const nodes = (paths: PathSegment[][]) =>
+    paths.flatMap((p) => {
+      const l = locate(root, p);
+      return l.node && l.depth === p.length && l.node.type === 'string' ? [l.node] : [];
+    });
+  return { at: at.node, found, declarations: nodes(found.declarations), references: nodes(found.references) };
+}
+
+/** Find references on a workflow or server name of a Preloop document. */
+export function assistReferences(
+  doc: PolicyDocument,
+  offset: number,
+  includeDeclaration: boolean,
+): Location[] | undefined {
+  const occ = occurrencesAt(doc, offset);
+  if (!occ) return undefined;
+  const nodes = includeDeclaration ? [...occ.declarations, ...occ.references] : occ.references;
+  return nodes.map((n) => ({ uri: doc.uri, range: nodeRange(doc.lines, n) }));
+}
+
+/** The name to rename, without its quotes. */
+export function assistPrepareRename(
+  doc: PolicyDocument,
+  offset: number,
+): { range: Range; placeholder: string } | undefined {
+  const occ = occurrencesAt(doc, offset);
+  if (!occ) return undefined;
+  const n = occ.at;
+  const quoted = n.style === 'double' || n.style === 'single' || n.style === 'json';
+  const span = quoted ? { start: n.offset + 1, end: n.end - 1 } : { start: n.offset, end: n.end };
+  return { range: toRange(doc.lines, span), placeholder: n.value };
+}
+
+/**
+ * Renames a workflow or server: its declaration and every reference in the document, each in its
+ * own quoting. A name another workflow (or server) already has is refused.
+ */
+export function assistRename(
+  doc: PolicyDocument,
+  offset: number,
+  newName: string,
+): { edit: WorkspaceEdit } | { error: string } | undefined {
+  const occ = occurrencesAt(doc, offset);
+  if (!occ) return undefined;
+  const { dialect, value } = schemaContextOf(doc);
+  const list = occ.found.kind === 'MCP server' ? 'mcp_servers' : 'approval_workflows';
+  const taken = referenceCandidates(
+    dialect.id,
+    value,
+    list === 'mcp_servers' ? ['tools', 0, 'source'] : ['tools', 0, 'approval_workflow'],
+  );
+  if (newName !== occ.found.name && taken?.some((c) => c.label === newName && c.declaredAt))
+    return { error: `an ${occ.found.kind} named "${newName}" already exists in this document` };
+  const language = doc.analysis.language;
+  const edits: TextEdit[] = [...occ.declarations, ...occ.references].map((n) => ({
+    range: nodeRange(doc.lines, n),
+    newText: scalarText(newName, language, n.style),
+  }));
+  return { edit: { changes: { [doc.uri]: edits } } };
 }

@@ -13,6 +13,12 @@ export function assertSpansInside(findings: readonly Finding[], text: string, co
       Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= text.length,
       `${context}: ${f.code} span ${start}-${end} outside 0-${text.length}`,
     );
+    // An offset between the CR and the LF of a line end is on no line: the editor cannot show it.
+    for (const o of [start, end])
+      assert.ok(
+        !(text.charCodeAt(o - 1) === 13 && text.charCodeAt(o) === 10),
+        `${context}: ${f.code} span ${start}-${end} splits a CRLF line end`,
+      );
     for (const fix of f.fixes ?? [])
       for (const e of fix.edits)
         assert.ok(

@@ -4,21 +4,26 @@ import {
   chainReport,
   ChainIndex,
   evaluationOrder,
+  LiveOrgError,
+  looksLikeId,
   ordinal,
   type ChainReport,
   type ReportEntry,
   type ReportLink,
 } from '../../core/index';
+import { HttpLiveOrg, resolveLiveConfig } from '../../live/index';
 import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
 import { painter } from '../report/color';
-import type { Command } from './types';
+import type { Command, CommandIO } from './types';
 
-export const HELP = `Usage: policylens chain [path] [--id <name|id>] [--format text|json]
+export const HELP = `Usage: policylens chain [path] [--id <name|id>] [--format text|json] [--live] [--url URL]
 
 Shows the evaluation order of the policy bundles under path (default: the current directory):
 prerequisites first, then evaluationOrder, then name. With --id, one policy's prerequisites and
 the policies that depend on it. The ORDER column is each policy's evaluationOrder; the rows are
 in evaluation order. Missing prerequisites are flagged.
+Live policy ids are not checked offline; --live (or --url URL) reads the live org's policies
+(POLICYLENS_API_URL / POLICYLENS_API_KEY, as sync) to resolve them, and names no bundle declares.
 Exit status: 0 for a sound chain, 1 when it has a cycle, a missing prerequisite or two bundles
 with the same name (or --id names no policy), 2 on a usage error.`;
 
@@ -139,21 +144,47 @@ export function formatOne(report: ChainReport, entry: ReportEntry, paint: Paint)
   return lines.join('\n') + '\n';
 }
 
+/**
+ * `--live`: lists the org's policies once and resolves ids (and names no bundle declares) through
+ * them. An org that cannot be read leaves ids unresolved, as offline: a note, not a failure.
+ */
+async function connectLive(index: ChainIndex, url: string | undefined, io: CommandIO): Promise<void> {
+  try {
+    const org = new HttpLiveOrg(resolveLiveConfig({ url }, process.env));
+    const policies = await org.listPolicies();
+    const live = (p: (typeof policies)[number]) => ({ name: p.name, isActive: p.isActive !== false });
+    const byId = new Map(policies.map((p) => [p.id, live(p)]));
+    const byName = new Map(policies.map((p) => [p.name, live(p)]));
+    index.resolveLiveId = (id) => byId.get(id) ?? null;
+    index.resolveLiveName = (name) => byName.get(name) ?? null;
+    index.version++;
+  } catch (e) {
+    if (!(e instanceof LiveOrgError)) throw e;
+    io.err(`policylens chain: the live org could not be read (${e.message}); live ids stay unresolved\n`);
+  }
+}
+
 export const chain: Command = {
   name: 'chain',
   summary: 'show the evaluation order of the policies and their prerequisite links',
   help: HELP,
-  run(argv, io) {
+  async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { id: { type: 'string' }, format: { type: 'string', default: 'text' } },
+      options: {
+        id: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        live: { type: 'boolean', default: false },
+        url: { type: 'string' },
+      },
     });
     if (positionals.length > 1) throw new UsageError('chain takes one path');
     const format = values.format;
     if (format !== 'text' && format !== 'json')
       throw new UsageError(`unknown format "${format}" (text or json)`);
     const index = loadChain(positionals.length ? positionals : ['.'], io.err);
+    if (values.live || values.url !== undefined) await connectLive(index, values.url, io);
     const report = chainReport(index, evaluationOrder(index));
     const paint = painter(process.stdout);
     const status = report.broken ? 1 : 0;
@@ -161,7 +192,9 @@ export const chain: Command = {
       io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatChain(report, paint));
       return status;
     }
-    const entry = report.entries.find((e) => e.name === values.id);
+    // An id names the bundle of the live policy it belongs to (with --live).
+    const wanted = looksLikeId(values.id) ? (index.resolveLiveId?.(values.id)?.name ?? values.id) : values.id;
+    const entry = report.entries.find((e) => e.name === wanted);
     if (!entry) {
       io.err(`policylens chain: no policy named "${values.id}" in the workspace\n`);
       return 1;

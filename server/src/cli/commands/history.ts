@@ -7,7 +7,7 @@ import {
   type LiveHistoryEvent,
   type LiveOrg,
 } from '../../core/index';
-import { HttpLiveOrg, resolveLiveConfig } from '../../live/index';
+import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { UsageError } from '../files';
 import type { Command, CommandIO } from './types';
 
@@ -78,7 +78,10 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   if (values.format !== 'text' && values.format !== 'json')
     throw new UsageError(`unknown format "${values.format}" (text or json)`);
   try {
-    const org = new HttpLiveOrg(resolveLiveConfig({ url: values.url }, process.env));
+    const org = new HttpLiveOrg(
+      resolveLiveConfig({ url: values.url }, process.env),
+      requestOptionsFromEnv(process.env),
+    );
     const { id, name } = await resolvePolicyId(org, positionals[0]);
     let events: LiveHistoryEvent[];
     try {

@@ -11,7 +11,7 @@ import {
   type DesiredBundle,
   type SyncPlan,
 } from '../../core/index';
-import { HttpLiveOrg, resolveLiveConfig } from '../../live/index';
+import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
 import type { Command, CommandIO } from './types';
 
@@ -121,7 +121,10 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
 
   let org: HttpLiveOrg;
   try {
-    org = new HttpLiveOrg(resolveLiveConfig({ url: values.url }, process.env));
+    org = new HttpLiveOrg(
+      resolveLiveConfig({ url: values.url }, process.env),
+      requestOptionsFromEnv(process.env),
+    );
   } catch (e) {
     if (e instanceof LiveOrgError) {
       io.err(`policylens sync: ${e.message}\n`);

@@ -4,8 +4,8 @@ import { CEL_CONTEXTS, CEL_PLACE, type CelContextId } from './context';
 
 /** One problem in a CEL expression, at offsets of the expression string itself. */
 export interface CelIssue {
-  code: 'cel/syntax' | 'cel/unknown-variable' | 'cel/type' | 'cel/not-boolean';
-  severity: 'error' | 'warning';
+  code: 'cel/syntax' | 'cel/unknown-variable' | 'cel/type' | 'cel/not-boolean' | 'cel/output-before-post';
+  severity: 'error' | 'warning' | 'info';
   message: string;
   start: number;
   end: number;
@@ -50,6 +50,20 @@ const MAX_EXPRESSION = 20_000;
  * still inferred.
  */
 export function checkCel(expression: string, context: CelContextId): CelCheck {
+  // The editor re-analyses a document on every change; its expressions rarely change with it.
+  const key = `${context}\u0000${expression}`;
+  const cached = results.get(key);
+  if (cached) return cached;
+  const result = checkUncached(expression, context);
+  if (results.size >= MAX_CACHED) results.delete(results.keys().next().value as string);
+  results.set(key, result);
+  return result;
+}
+
+const MAX_CACHED = 1000;
+const results = new Map<string, CelCheck>();
+
+function checkUncached(expression: string, context: CelContextId): CelCheck {
   const issues: CelIssue[] = [];
   if (expression.length > MAX_EXPRESSION) return { issues };
   const known = CEL_CONTEXTS[context].map((v) => v.name);
@@ -72,6 +86,7 @@ export function checkCel(expression: string, context: CelContextId): CelCheck {
     }
     if (result.valid) {
       const type = result.type;
+      if (context === 'execlave') issues.push(...outputWithoutPhase(env, expression));
       if (type && type !== 'bool' && type !== 'dyn')
         issues.push({
           code: 'cel/not-boolean',
@@ -97,6 +112,7 @@ export function checkCel(expression: string, context: CelContextId): CelCheck {
     }
     if (err.code === 'unknown_variable') {
       const name = expression.slice(range.start, range.end);
+      const shown = name.length > 60 ? `${name.slice(0, 57)}…` : name;
       const near = nearest(name, known);
       const candidates = [...near];
       // Preloop's simple evaluator lets `amount` stand for `args.amount`; CEL does not.
@@ -104,17 +120,30 @@ export function checkCel(expression: string, context: CelContextId): CelCheck {
       issues.push({
         code: 'cel/unknown-variable',
         severity: 'warning',
-        message: `unknown variable "${name}"${near.length ? `; did you mean "${near[0]}"?` : ''} (${CEL_PLACE[context]} know: ${known.join(', ')})`,
+        message: `unknown variable "${shown}"${near.length ? `; did you mean "${near[0]}"?` : ''} (${CEL_PLACE[context]} know: ${known.join(', ')})`,
         start: range.start,
         end: range.end,
         replacements: candidates.map((c) => ({
           expression: expression.slice(0, range.start) + c + expression.slice(range.end),
-          title: `Replace "${name}" with "${c}"`,
+          title: `Replace "${shown}" with "${c}"`,
         })),
       });
       env = env.clone().registerVariable(name, 'dyn');
       continue;
     }
+    // The checker recurses over the tree; a very deep expression exhausts the stack.
+    if (/call stack/i.test(summary))
+      return {
+        issues: [
+          {
+            code: 'cel/syntax',
+            severity: 'error',
+            message: 'the expression is nested too deeply to check',
+            start: 0,
+            end: expression.length,
+          },
+        ],
+      };
     issues.push({
       code: 'cel/type',
       severity: 'warning',
@@ -125,4 +154,58 @@ export function checkCel(expression: string, context: CelContextId): CelCheck {
     return { issues };
   }
   return { issues };
+}
+
+interface AstLike {
+  op?: string;
+  args?: unknown;
+  range?: { start: number; end: number };
+}
+
+const MACROS = ['all', 'exists', 'exists_one', 'map', 'filter'];
+
+/** Every identifier of an expression's AST, and the names macros bind (`tools.exists(t, …)`). */
+function identifiers(node: unknown, ids: AstLike[], bound: Set<string>): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as AstLike;
+  if (n.op === 'id') ids.push(n);
+  if (n.op === 'rcall' && Array.isArray(n.args) && MACROS.includes(n.args[0] as string)) {
+    const first = (n.args[2] as AstLike[] | undefined)?.[0];
+    if (first?.op === 'id') bound.add(first.args as string);
+  }
+  const visit = (x: unknown) => (Array.isArray(x) ? x.forEach(visit) : identifiers(x, ids, bound));
+  if (Array.isArray(n.args)) n.args.forEach(visit);
+  else if (n.args && typeof n.args === 'object') identifiers(n.args, ids, bound);
+}
+
+/**
+ * Execlave sets `output` only after the model call (`phase == "post"`); an expression that reads it
+ * without looking at `phase` also runs before the call, when there is no output yet.
+ */
+function outputWithoutPhase(env: Environment, expression: string): CelIssue[] {
+  let ast: unknown;
+  try {
+    ast = env.parse(expression).ast;
+  } catch {
+    return [];
+  }
+  const ids: AstLike[] = [];
+  const bound = new Set<string>();
+  identifiers(ast, ids, bound);
+  if (bound.has('output') || ids.some((i) => i.args === 'phase')) return [];
+  const first = ids.find((i) => i.args === 'output' && i.range);
+  if (!first?.range) return [];
+  return [
+    {
+      code: 'cel/output-before-post',
+      severity: 'info',
+      message:
+        'output is only set after the model call (phase == "post"); this expression also runs before it, when output is empty. Guard it with phase == "post"',
+      start: first.range.start,
+      end: first.range.end,
+      replacements: [
+        { expression: `phase == "post" && (${expression})`, title: 'Guard with phase == "post"' },
+      ],
+    },
+  ];
 }

@@ -5,7 +5,7 @@ import type { FixSpec } from '../problem';
 import { nearest } from '../suggest';
 import { cyclicComponents, findCycleThroughEdge, formatCycle } from './cycles';
 import { locate } from '../parse';
-import { nameSpan, prerequisiteSpan, type ChainPolicy } from './policy';
+import { looksLikeId, nameSpan, prerequisiteSpan, type ChainPolicy } from './policy';
 import type { ChainIndex } from './workspace';
 
 /**
@@ -52,7 +52,7 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
           ['prerequisites', i],
           'chain/missing-prerequisite',
           'warning',
-          missingMessage(ref, hint),
+          missingMessage(index, ref, hint),
           fixes,
         ),
       );
@@ -122,8 +122,11 @@ function graphFacts(index: ChainIndex): GraphFacts {
   return facts;
 }
 
-function missingMessage(ref: string, hint: string): string {
-  return `prerequisite "${ref}" is not a policy in the workspace${hint}`;
+function missingMessage(index: ChainIndex, ref: string, hint: string): string {
+  // Say where it was looked for: an id only ever comes from the live org (which answered "no").
+  if (looksLikeId(ref)) return `prerequisite "${ref}" is not a policy of the live org`;
+  const where = index.resolveLiveName ? 'in the workspace or the live org' : 'in the workspace';
+  return `prerequisite "${ref}" is not a policy ${where}${hint}`;
 }
 
 function place(

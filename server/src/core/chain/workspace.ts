@@ -48,6 +48,11 @@ export class ChainIndex {
   version = 0;
   /** The live org's id lookup; the sync engine sets it when an org is connected. */
   resolveLiveId: ResolveLiveId | undefined;
+  /**
+   * The live org's lookup by name, for prerequisites that name a policy no bundle declares (one
+   * managed elsewhere). Without it, or when it finds nothing, such a name is a missing prerequisite.
+   */
+  resolveLiveName: ResolveLiveId | undefined;
 
   constructor(policies: Iterable<ChainPolicy> = []) {
     for (const p of policies) this.set(p);
@@ -121,7 +126,13 @@ export class ChainIndex {
   resolve(policy: ChainPolicy, ref: string): Resolution {
     if (ref === policy.name) return { status: 'self' };
     if (this.byName.has(ref)) return { status: 'workspace', name: ref, targets: this.withName(ref) };
-    if (!looksLikeId(ref)) return { status: 'missing' };
+    if (!looksLikeId(ref)) {
+      // A name that no bundle has may still be a live policy that this repository does not manage.
+      const byName = this.resolveLiveName?.(ref);
+      return byName
+        ? { status: 'live', name: byName.name, isActive: byName.isActive }
+        : { status: 'missing' };
+    }
     const live = this.resolveLiveId?.(ref);
     if (live === undefined) return { status: 'unresolved' };
     if (live === null) return { status: 'missing' };

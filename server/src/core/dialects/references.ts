@@ -85,7 +85,37 @@ export function referenceCandidates(
   if (dialectId === 'preloop') return preloopCandidates(value, path);
   const layout = dialectId === 'agentsentinel' ? PLATFORM : dialectId === 'callguard' ? CALLGUARD : undefined;
   if (layout && isActionRef(layout, path))
-    return declaredActions(value, layout).map((a) => ({ label: a, detail: 'declared action' }));
+    return declaredActions(value, layout).map((a) => ({
+      label: a,
+      detail: 'declared action',
+      declaredAt: actionDeclaration(value, layout, a),
+    }));
+  return undefined;
+}
+
+/** The first list item or map key that declares an action, lists before maps. */
+function actionDeclaration(value: unknown, layout: Layout, action: string): PathSegment[] | undefined {
+  const at = (path: PathSegment[]): unknown =>
+    path.reduce<unknown>(
+      (cur, seg) => (cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined),
+      value,
+    );
+  for (const list of [
+    layout.evidence_actions,
+    layout.commit_actions,
+    layout.allowed_actions,
+    layout.denied_actions,
+    layout.approval_actions,
+  ]) {
+    if (!list) continue;
+    const items = at(list);
+    const i = Array.isArray(items) ? items.indexOf(action) : -1;
+    if (i >= 0) return [...list, i];
+  }
+  for (const map of [layout.rate_limits, layout.action_budgets, layout.argument_constraints]) {
+    const m = at(map);
+    if (m && typeof m === 'object' && !Array.isArray(m) && action in m) return [...map, action];
+  }
   return undefined;
 }
 
@@ -102,4 +132,90 @@ export function referenceTarget(
       (path[path.length - 1] === 'source' && c.label.toLowerCase() === name.toLowerCase()),
   );
   return target?.declaredAt && !target.declaredAt.includes(-1) ? target.declaredAt : undefined;
+}
+
+/** Every place of a Preloop document that names one workflow or one MCP server. */
+export interface NameOccurrences {
+  name: string;
+  kind: 'approval workflow' | 'MCP server';
+  declarations: PathSegment[][];
+  references: PathSegment[][];
+}
+
+function workflowReferencePaths(doc: Record<string, unknown>): PathSegment[][] {
+  const out: PathSegment[][] = [];
+  const each = (key: string, field: string, base: PathSegment[] = [key]) => {
+    const list = base.reduce<unknown>(
+      (cur, seg) => (cur as Record<string, unknown> | undefined)?.[seg as string],
+      doc,
+    );
+    if (Array.isArray(list)) list.forEach((_x, i) => out.push([...base, i, field]));
+  };
+  each('tools', 'approval_workflow');
+  each('approval_workflows', 'escalation_workflow');
+  each('model_io', 'approval_workflow');
+  each('sensitive_data', 'approval_workflow', ['sensitive_data', 'rules']);
+  out.push(['defaults', 'default_approval_workflow']);
+  return out;
+}
+
+function valueAtPath(value: unknown, path: readonly PathSegment[]): unknown {
+  let cur = value;
+  for (const seg of path)
+    cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
+  return cur;
+}
+
+/**
+ * The declaration and the references of the workflow or server named at `path` (either its
+ * `name` or a reference to it) in a Preloop document: what find-references and rename need.
+ */
+export function nameOccurrences(
+  dialectId: string,
+  value: unknown,
+  path: readonly PathSegment[],
+): NameOccurrences | undefined {
+  if (dialectId !== 'preloop' || !value || typeof value !== 'object') return undefined;
+  const doc = value as Record<string, unknown>;
+  const name = valueAtPath(value, path);
+  if (typeof name !== 'string') return undefined;
+  const isDecl = (list: string) =>
+    path.length === 3 && path[0] === list && typeof path[1] === 'number' && path[2] === 'name';
+  const names = (list: string) =>
+    Array.isArray(doc[list])
+      ? (doc[list] as unknown[]).map((x, i) => [valueAtPath(x, ['name']), i] as const)
+      : [];
+  if (isDecl('approval_workflows') || WORKFLOW_REFS.some((f) => f(path))) {
+    return {
+      name,
+      kind: 'approval workflow',
+      declarations: names('approval_workflows')
+        .filter(([n]) => n === name)
+        .map(([, i]) => ['approval_workflows', i, 'name']),
+      references: workflowReferencePaths(doc).filter((p) => valueAtPath(value, p) === name),
+    };
+  }
+  const isSource = path.length === 3 && path[0] === 'tools' && path[2] === 'source';
+  if (
+    isDecl('mcp_servers') ||
+    (isSource &&
+      names('mcp_servers').some(([n]) => typeof n === 'string' && n.toLowerCase() === name.toLowerCase()))
+  ) {
+    const lower = name.toLowerCase();
+    const tools = Array.isArray(doc.tools) ? (doc.tools as unknown[]) : [];
+    return {
+      name,
+      kind: 'MCP server',
+      declarations: names('mcp_servers')
+        .filter(([n]) => typeof n === 'string' && n.toLowerCase() === lower)
+        .map(([, i]) => ['mcp_servers', i, 'name']),
+      references: tools
+        .map((_t, i) => ['tools', i, 'source'] as PathSegment[])
+        .filter((p) => {
+          const v = valueAtPath(value, p);
+          return typeof v === 'string' && v.toLowerCase() === lower;
+        }),
+    };
+  }
+  return undefined;
 }

@@ -1,4 +1,11 @@
-import { CORE_SCHEMA, constructFromEvents, getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml';
+import {
+  CORE_SCHEMA,
+  constructFromEvents,
+  getScalarValue,
+  parseEvents,
+  type Event,
+  type ScalarEvent,
+} from 'js-yaml';
 import type { ArrayNode, AstNode, ObjectNode, PropertyNode, ScalarStyle, StringNode } from './ast';
 
 // js-yaml's event ids and styles (EVENT_ID, SCALAR_STYLE, COLLECTION_STYLE), as plain numbers so the
@@ -9,7 +16,13 @@ const MAPPING = 3;
 const SCALAR = 4;
 const POP = 6;
 const FLOW = 2;
-const STYLES: Record<number, ScalarStyle> = { 1: 'plain', 2: 'single', 3: 'double', 4: 'literal', 5: 'folded' };
+const STYLES: Record<number, ScalarStyle> = {
+  1: 'plain',
+  2: 'single',
+  3: 'double',
+  4: 'literal',
+  5: 'folded',
+};
 
 /**
  * The fast YAML path: js-yaml's event parser gives the value and, from the same events, the
@@ -28,7 +41,8 @@ export function parseYamlEvents(text: string): EventParse | undefined {
   const events = parseEvents(text, {});
   const docs = constructFromEvents(events, { source: text, schema: CORE_SCHEMA });
   if (docs.length > 1) return undefined;
-  const value = docs.length ? docs[0] : null;
+  // No document at all (only comments) reads as `undefined`, as js-yaml's `load` has it.
+  const value = docs.length ? docs[0] : undefined;
   return { value, tree: () => treeFromEvents(text, events, value) };
 }
 
@@ -56,20 +70,39 @@ function scalarRange(text: string, e: ScalarEvent, fallback: number): [number, n
   const style = STYLES[e.style];
   if (style === 'single' || style === 'double') return [e.valueStart - 1, e.valueEnd + 1];
   if (style === 'literal' || style === 'folded') {
+    // An empty block scalar's extent is not modelled: the careful path places it.
+    if (e.indent < 0 || e.valueEnd <= e.valueStart) return [-1, -1];
     // The range starts at the `|` or `>` indicator on the line before the content.
     let i = e.valueStart - 1;
     while (i > 0 && text[i] !== '|' && text[i] !== '>') i--;
-    return [i, e.valueEnd];
+    // It ends with the line break of its last non-blank line; trailing blank lines are not part of it.
+    let end = e.valueEnd;
+    for (;;) {
+      const nl = text.lastIndexOf('\n', end - 2);
+      if (nl + 1 <= e.valueStart || text.slice(nl + 1, end).trim() !== '') break;
+      end = nl + 1;
+    }
+    return [i, end];
   }
   return [e.valueStart, e.valueEnd];
 }
 
 function treeFromEvents(text: string, events: Event[], value: unknown): AstNode | null | undefined {
+  // A carriage return that does not end a line is read differently by the two parsers.
+  if (/\r(?!\n)/.test(text)) return undefined;
   const stack: Frame[] = [];
   let root: AstNode | null = null;
   let lastEnd = 0;
   /** Where a missing value sits: after the key's colon and the blanks that follow it. */
+  /** Nodes whose text ends with a missing value: their collection ends there, not after the line. */
+  const openEnded = new Set<AstNode>();
   const emptyValueAt = (frame: Frame | undefined): number => {
+    if (frame?.node.type === 'array' && !frame.node.flow) {
+      // An empty item sits after its dash.
+      let i = frame.node.items.length ? lastEnd : frame.node.offset;
+      while (i < text.length && text[i] !== '-') i = text[i] === '#' ? skipBlank(text, i, true) : i + 1;
+      return i < text.length ? skipBlank(text, i + 1, false) : lastEnd;
+    }
     if (!frame?.key) return lastEnd;
     let i = skipBlank(text, frame.key.end, false);
     if (text[i] === ':') i = skipBlank(text, i + 1, false);
@@ -92,7 +125,13 @@ function treeFromEvents(text: string, events: Event[], value: unknown): AstNode 
       delete node.parent;
       return true;
     }
-    const prop: PropertyNode = { key: frame.key, value: node, offset: frame.key.offset, end: node.end, parent: frame.node };
+    const prop: PropertyNode = {
+      key: frame.key,
+      value: node,
+      offset: frame.key.offset,
+      end: node.end,
+      parent: frame.node,
+    };
     frame.node.properties.push(prop);
     frame.key = undefined;
     return true;
@@ -114,11 +153,32 @@ function treeFromEvents(text: string, events: Event[], value: unknown): AstNode 
       case SCALAR: {
         const frame = stack[stack.length - 1];
         const isKey = frame?.node.type === 'object' && !frame.key;
+        if (e.valueStart < 0 && frame?.key && text[skipBlank(text, frame.key.end, false)] !== ':') {
+          // A flow entry without a colon (`{a, b}`) has no value node at all.
+          const obj = frame.node as ObjectNode;
+          obj.properties.push({
+            key: frame.key,
+            value: null,
+            offset: frame.key.offset,
+            end: frame.key.end,
+            parent: obj,
+          });
+          frame.key = undefined;
+          break;
+        }
         const [offset, end] = scalarRange(text, e, emptyValueAt(frame));
+        if (offset < 0) return undefined;
         const style = STYLES[e.style] ?? 'plain';
         // Keys and quoted scalars are strings; other values get their type from the constructed value.
-        const node: StringNode = { type: 'string', value: isKey ? getScalarValue(text, e) : '', style, offset, end };
+        const node: StringNode = {
+          type: 'string',
+          value: isKey ? getScalarValue(text, e) : '',
+          style,
+          offset,
+          end,
+        };
         if (e.valueStart >= 0) lastEnd = end;
+        else openEnded.add(node);
         if (!attach(node)) return undefined;
         break;
       }
@@ -134,11 +194,27 @@ function treeFromEvents(text: string, events: Event[], value: unknown): AstNode 
           while (i < text.length && text[i] !== ']' && text[i] !== '}') i = skipBlank(text, i + 1, true);
           node.end = Math.min(text.length, i + 1);
         } else {
-          // A block collection ends after the line break that ends its last entry.
+          // A block collection ends after the line break that ends its last entry (and its comment).
           let i = last ? last.end : node.offset;
-          i = skipBlank(text, i, false);
-          if (text[i] === '\r') i++;
-          if (text[i] === '\n') i++;
+          // An entry whose value is missing (`key:` at the end) ends at its colon, line break excluded.
+          const lastNode = last && 'key' in last ? last.value : (last as AstNode | undefined);
+          const emptyLast = !!lastNode && openEnded.has(lastNode);
+          if (emptyLast) {
+            openEnded.add(node);
+            // A comment after the missing value still belongs to the collection.
+            const j = skipBlank(text, i, false);
+            if (text[j] === '#') {
+              i = j;
+              while (i < text.length && text[i] !== '\n') i++;
+              if (text[i] === '\n') i++;
+            }
+          }
+          if (text[i - 1] !== '\n' && !emptyLast) {
+            i = skipBlank(text, i, false);
+            if (text[i] === '#') while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+            if (text[i] === '\r') i++;
+            if (text[i] === '\n') i++;
+          }
           node.end = i;
         }
         lastEnd = node.end;

@@ -1,5 +1,5 @@
-import { load, CORE_SCHEMA } from 'js-yaml';
-import type { Language } from './ast';
+import type { AstNode, Language } from './ast';
+import { parseYamlEvents } from './events';
 
 /**
  * The hot path: most policy files are valid, and a valid file needs no positions. So the value is
@@ -7,7 +7,10 @@ import type { Language } from './ast';
  * pays for the positioned parse. Anything unusual (anchors, a parse error, a duplicate key) returns
  * `undefined`, and the caller takes the careful path that reports it.
  */
-export function parseFast(text: string, language: Language): { value: unknown } | undefined {
+export function parseFast(
+  text: string,
+  language: Language,
+): { value: unknown; tree?: () => AstNode | null | undefined } | undefined {
   try {
     if (language === 'json') {
       const value: unknown = JSON.parse(text);
@@ -17,8 +20,9 @@ export function parseFast(text: string, language: Language): { value: unknown } 
     if (/(^|[\s,[{:-])[&*][^\s,[\]{}]/.test(text)) return undefined;
     // More than one document is reported by the careful path.
     if (/^(---|\.\.\.)\s*$/m.test(text.replace(/^(---\s*\n)/, ''))) return undefined;
-    const value = load(text, { schema: CORE_SCHEMA });
-    return { value };
+    // The same events give the positioned tree later, when a finding has to be placed (events.ts).
+    const parsed = parseYamlEvents(text);
+    return parsed && { value: parsed.value, tree: parsed.tree };
   } catch {
     return undefined;
   }

@@ -35,6 +35,7 @@ export class ParsedDocument {
     if (fast) {
       this.value = fast.value;
       this.parseFindings = [];
+      this.fastTree = fast.tree;
     } else {
       this.positioned = positionedParse(clean, language);
       this.value = this.positioned.value;
@@ -44,9 +45,17 @@ export class ParsedDocument {
   }
 
   private readonly cleanText: string;
+  /** Builds the tree from the fast parse's events, when it has them (YAML). */
+  private readonly fastTree: (() => AstNode | null | undefined) | undefined;
 
   get root(): AstNode | null {
-    if (!this.positioned) this.positioned = positionedParse(this.cleanText, this.language);
+    if (!this.positioned) {
+      const tree = this.fastTree?.();
+      this.positioned =
+        tree !== undefined
+          ? { root: tree, value: this.value, findings: [] }
+          : positionedParse(this.cleanText, this.language);
+    }
     return this.positioned.root;
   }
 

@@ -35,10 +35,14 @@ function style(t: string | undefined): ScalarStyle {
   }
 }
 
+/** Called with the key node of each repeated key of a mapping (the second and later ones). */
+type OnDuplicate = (key: YNode) => void;
+
 function convert(
   node: YNode | null | undefined,
   fallback: number,
   parent?: ObjectNode | ArrayNode,
+  onDuplicate?: OnDuplicate,
 ): AstNode | null {
   if (!node) return null;
   const [offset, valueEnd] = node.range ?? [fallback, fallback];
@@ -51,8 +55,16 @@ function convert(
       end: valueEnd,
       parent,
     };
+    // Repeated keys are found with a set: the yaml package's own `uniqueKeys` check compares every
+    // pair with every other, and a mapping of 100,000 keys took minutes.
+    const seen = new Set<string>();
     for (const pair of node.items) {
       const k = pair.key as YNode | null;
+      if (onDuplicate && isScalar(k)) {
+        const id = `${typeof k.value}:${String(k.value)}`;
+        if (seen.has(id)) onDuplicate(k);
+        else seen.add(id);
+      }
       const kr = k?.range ?? [offset, offset];
       const keyValue = isScalar(k) ? String(k.value) : k ? String(k) : '';
       const key: StringNode = {
@@ -63,7 +75,7 @@ function convert(
         end: kr[1],
       };
       const prop: PropertyNode = { key, value: null, offset: kr[0], end: kr[1], parent: obj };
-      const v = convert(pair.value as YNode | null, kr[1], obj);
+      const v = convert(pair.value as YNode | null, kr[1], obj, onDuplicate);
       prop.value = v;
       if (v) prop.end = v.end;
       obj.properties.push(prop);
@@ -73,7 +85,7 @@ function convert(
   if (isSeq(node)) {
     const arr: ArrayNode = { type: 'array', items: [], flow: !!node.flow, offset, end: valueEnd, parent };
     for (const item of node.items) {
-      const v = convert(item as YNode, offset, arr);
+      const v = convert(item as YNode, offset, arr, onDuplicate);
       if (v) arr.items.push(v);
     }
     return arr;
@@ -100,29 +112,20 @@ function errorFinding(code: string, message: string, start: number, end: number)
 /** Parses YAML with the `yaml` package, keeping the offsets of every key and value. */
 export function parseYamlPositioned(text: string): PositionedParse {
   const findings: Finding[] = [];
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, strict: true });
   const list: Document[] = Array.isArray(docs) ? (docs as Document[]) : [];
   if (list.length === 0) return { root: null, value: undefined, findings };
   const doc = list[0];
   for (const e of doc.errors) {
     const [start, end] = e.pos;
     const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    if (e.code === 'DUPLICATE_KEY') {
-      // The error marks the key's first character; the finding covers the whole key.
-      const key = /^[^:\n]*/.exec(text.slice(start))?.[0].trimEnd() ?? '';
-      findings.push(
-        errorFinding(
-          'parse/duplicate-key',
-          `duplicate key "${key.replace(/^["']|["']$/g, '')}"`,
-          start,
-          start + Math.max(1, key.length),
-        ),
-      );
-    } else if (e.code === 'MISSING_CHAR' && /quote/.test(msg)) {
+    if (e.code === 'MISSING_CHAR' && /quote/.test(msg)) {
       // An unterminated string is reported where the file ends; the opening quote is what to fix.
       const open = Math.max(text.lastIndexOf('"', start - 1), text.lastIndexOf("'", start - 1));
       const from = open >= 0 ? open : start;
-      const lineEnd = text.indexOf('\n', from);
+      // The line ends before its CR as well: a range ending between CR and LF is not on any line.
+      const eol = /[\r\n]/.exec(text.slice(from, from + 100_000));
+      const lineEnd = eol ? from + eol.index : -1;
       findings.push(
         errorFinding(
           'yaml/syntax',
@@ -133,10 +136,11 @@ export function parseYamlPositioned(text: string): PositionedParse {
       );
     } else if (/Maximum call stack/.test(msg)) {
       // The yaml package catches its own stack overflow on deep nesting and reports it as a syntax
-      // error; the user is told what it means, with the code analyze() uses for the same case.
-      findings.push(
-        errorFinding('parse/too-deep', 'the document is nested too deeply to analyse', start, start + 1),
-      );
+      // error, at whatever depth the stack ran out (which differs between processes). The file gets
+      // one finding at its start instead, with the code and message analyze() uses for the same case.
+      findings.length = 0;
+      findings.push(errorFinding('parse/too-deep', 'the document is nested too deeply to analyse', 0, 1));
+      break;
     } else
       findings.push(
         errorFinding('yaml/syntax', `YAML syntax error: ${msg}`, start, end === start ? start + 1 : end),
@@ -152,7 +156,21 @@ export function parseYamlPositioned(text: string): PositionedParse {
       span: { start, end: Math.min(text.length, start + 3) },
     });
   }
-  const root = convert(doc.contents as YNode | null, 0);
+  const duplicates: Finding[] = [];
+  const root = convert(doc.contents as YNode | null, 0, undefined, (k) => {
+    // The finding covers the whole key as written, quotes included; the message names it unquoted.
+    const start = k.range?.[0] ?? 0;
+    const key = /^[^:\n]*/.exec(text.slice(start))?.[0].trimEnd() ?? '';
+    duplicates.push(
+      errorFinding(
+        'parse/duplicate-key',
+        `duplicate key "${key.replace(/^["']|["']$/g, '')}"`,
+        start,
+        start + Math.max(1, key.length),
+      ),
+    );
+  });
+  if (!findings.some((f) => f.code === 'parse/too-deep')) findings.push(...duplicates);
   let value: unknown = undefined;
   if (findings.every((f) => f.code !== 'yaml/syntax' && f.code !== 'parse/too-deep')) {
     try {

@@ -34,21 +34,23 @@ export const SYNC_SOURCE = 'cli-sync';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+/** A fresh copy of a default, so no caller shares (and could change) the constant. */
+function freshDefault(field: string): unknown {
+  const v = FIELD_DEFAULTS[field];
+  return Array.isArray(v) ? [] : isObject(v) ? {} : v;
 }
 
 /**
  * The writable fields of `value` with defaults filled in. `$schema`, server-owned fields (`id`,
  * `version`, timestamps) and anything else a server adds are dropped. `null` counts as absent, as the
- * API's PATCH treats it.
+ * API's PATCH treats it. Nested values are shared with `value`, not copied: plans only read them.
  */
 export function withDefaults(value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of WRITABLE_FIELDS) {
     const v = value[f];
-    if (v !== undefined && v !== null) out[f] = clone(v);
-    else if (f in FIELD_DEFAULTS) out[f] = clone(FIELD_DEFAULTS[f]);
+    if (v !== undefined && v !== null) out[f] = v;
+    else if (f in FIELD_DEFAULTS) out[f] = freshDefault(f);
   }
   return out;
 }

@@ -21,27 +21,79 @@ function cmp(a: string, b: string): number {
 export function orderSteps(steps: PlanStep[], prerequisitesOf: (step: PlanStep) => string[]): PlanStep[] {
   const writes = steps.filter((s) => s.action === 'create' || s.action === 'update').sort(byFile);
   const rest = steps.filter((s) => s.action !== 'create' && s.action !== 'update').sort(byFile);
-  const byName = new Map(writes.map((s) => [s.name, s]));
-  const waitingOn = new Map<PlanStep, Set<string>>();
-  for (const s of writes) {
-    const deps = new Set(prerequisitesOf(s).filter((n) => n !== s.name && byName.has(n)));
-    waitingOn.set(s, deps);
-  }
-  const ordered: PlanStep[] = [];
-  const done = new Set<string>();
-  const left = new Set(writes);
-  while (left.size) {
-    // The first step (by rank and file) whose prerequisites have all been written; the sets are
-    // small (a workspace's bundles), so a scan per pick is cheaper than a heap.
-    let next = [...left].find((s) => [...waitingOn.get(s)!].every((n) => done.has(n)));
-    if (!next) {
-      // A cycle: the API will refuse one of its writes. Keep going in file order and say so.
-      next = [...left][0];
-      next.problems.push(`its prerequisites form a cycle with ${[...waitingOn.get(next)!].join(', ')}`);
+  // Kahn's algorithm over step indexes; the ready set is a min-heap on the (rank, file) order, so the
+  // result is deterministic and the work stays O(n log n) for long chains.
+  const index = new Map(writes.map((s, i) => [s.name, i]));
+  const waiting = writes.map(() => 0);
+  const dependents: number[][] = writes.map(() => []);
+  const deps: Set<number>[] = writes.map((s, i) => {
+    const set = new Set<number>();
+    for (const n of prerequisitesOf(s)) {
+      const j = index.get(n);
+      if (j !== undefined && j !== i) set.add(j);
     }
-    left.delete(next);
-    done.add(next.name);
-    ordered.push(next);
+    return set;
+  });
+  deps.forEach((set, i) => {
+    waiting[i] = set.size;
+    for (const j of set) dependents[j].push(i);
+  });
+  const ready = new MinHeap();
+  waiting.forEach((w, i) => w === 0 && ready.push(i));
+  const done = new Array<boolean>(writes.length).fill(false);
+  const ordered: PlanStep[] = [];
+  let scan = 0;
+  while (ordered.length < writes.length) {
+    let next = ready.pop();
+    if (next === undefined) {
+      // A cycle: the API will refuse one of its writes. Take the first step left in file order and
+      // say so; the rest of the cycle then unblocks.
+      while (done[scan]) scan++;
+      next = scan;
+      const names = [...deps[next]].filter((j) => !done[j]).map((j) => writes[j].name);
+      writes[next].problems.push(`its prerequisites form a cycle with ${names.join(', ')}`);
+    }
+    if (done[next]) continue;
+    done[next] = true;
+    ordered.push(writes[next]);
+    for (const d of dependents[next]) if (--waiting[d] === 0 && !done[d]) ready.push(d);
   }
   return [...ordered, ...rest];
+}
+
+/** A binary min-heap of numbers. */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  push(n: number): void {
+    const a = this.items;
+    a.push(n);
+    for (let i = a.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (a[parent] <= a[i]) break;
+      [a[parent], a[i]] = [a[i], a[parent]];
+      i = parent;
+    }
+  }
+
+  pop(): number | undefined {
+    const a = this.items;
+    if (!a.length) return undefined;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length) {
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l] < a[m]) m = l;
+        if (r < a.length && a[r] < a[m]) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }

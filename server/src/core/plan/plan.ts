@@ -11,6 +11,17 @@ import type { DesiredBundle, LiveOrgPolicy, PlanOptions, PlanStep, SyncPlan } fr
 /** Bumped whenever the plan's meaning changes, so an old fingerprint can never match a new plan. */
 const PLAN_FORMAT = 1;
 
+/**
+ * The hash of one value, cached by object: a bundle's parsed value and a listed live policy are new
+ * objects whenever they change, so an editor re-planning after one edit re-hashes one bundle.
+ */
+const valueHashes = new WeakMap<object, string>();
+function hashOf(value: object): string {
+  let h = valueHashes.get(value);
+  if (h === undefined) valueHashes.set(value, (h = sha256Hex(canonicalJson(value))));
+  return h;
+}
+
 /** Everything a plan is computed from, hashed: the same inputs always give the same fingerprint. */
 export function planFingerprint(
   desired: readonly DesiredBundle[],
@@ -21,10 +32,8 @@ export function planFingerprint(
     format: PLAN_FORMAT,
     prune: options.prune === true,
     keep: [...(options.keep ?? [])].sort(),
-    desired: [...desired]
-      .map((d) => ({ name: d.name, file: d.file, value: d.value }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : 1)),
-    live: [...live].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    desired: desired.map((d) => [d.name, d.file, hashOf(d.value)]).sort(),
+    live: live.map((p) => hashOf(p)).sort(),
   };
   return sha256Hex(canonicalJson(input));
 }

@@ -2,6 +2,7 @@ import type { Location } from 'vscode-languageserver';
 import { chainReferences } from '../../core/index';
 import { currentChain, locationOf, offsetIn } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
+import { assistReferences } from '../dialectAssist';
 import { runSafe } from '../runSafe';
 
 /**
@@ -14,6 +15,10 @@ export async function references(
   position: { line: number; character: number },
   includeDeclaration: boolean,
 ): Promise<Location[] | null> {
+  // A workflow or server name inside one Preloop document.
+  const doc = ctx.documents.get(uri);
+  const local = doc && assistReferences(doc, doc.lines.offsetAt(position), includeDeclaration);
+  if (local) return local;
   const chain = await currentChain(ctx);
   const offset = offsetIn(chain, uri, position);
   if (offset === undefined) return null;

@@ -8,6 +8,7 @@ import {
 import { chainRename, policyNameAt } from '../../core/index';
 import { currentChain, offsetIn } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
+import { assistPrepareRename, assistRename } from '../dialectAssist';
 import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
 
@@ -19,6 +20,9 @@ export async function prepareRename(
   uri: string,
   position: Pos,
 ): Promise<{ range: Range; placeholder: string } | null> {
+  const doc = ctx.documents.get(uri);
+  const local = doc && assistPrepareRename(doc, doc.lines.offsetAt(position));
+  if (local) return local;
   const chain = await currentChain(ctx);
   const offset = offsetIn(chain, uri, position);
   const policy = chain.index.get(uri);
@@ -41,6 +45,10 @@ export async function rename(
   position: Pos,
   newName: string,
 ): Promise<WorkspaceEdit | ResponseError<void> | null> {
+  // A workflow or server name inside one Preloop document.
+  const doc = ctx.documents.get(uri);
+  const local = doc && assistRename(doc, doc.lines.offsetAt(position), newName);
+  if (local) return 'error' in local ? new ResponseError(ErrorCodes.InvalidParams, local.error) : local.edit;
   const chain = await currentChain(ctx);
   const offset = offsetIn(chain, uri, position);
   if (offset === undefined) return null;

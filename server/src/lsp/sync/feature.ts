@@ -20,7 +20,7 @@ import {
   type WorkspacePlan,
   type WorkspacePlanParams,
 } from '../../protocol/index';
-import { HttpLiveOrg } from '../../live/index';
+import { HttpLiveOrg, requestOptionsFromEnv } from '../../live/index';
 import { chainOf } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
 import { runSafe } from '../runSafe';
@@ -68,14 +68,26 @@ async function pullSettings(ctx: ServerContext, session: LiveSession): Promise<v
   }
 }
 
-export function syncFeatureWith(makeOrg: OrgFactory = (config) => new HttpLiveOrg(config)): Feature {
+/**
+ * An editor waits on the first lens: shorter than the CLI's 15 s and 3 retries, so an unreachable org
+ * shows `⚠ live org unreachable` within seconds (the environment can still override both).
+ */
+const EDITOR_REQUEST_OPTIONS = { timeoutMs: 5_000, retries: 1 };
+
+export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
   return {
     name: 'sync',
     capabilities: () => ({ textDocumentSync: { save: { includeText: false } } }),
     register(ctx) {
       const session = new LiveSession({
         env: ctx.runtime.env,
-        makeOrg,
+        makeOrg:
+          makeOrg ??
+          ((config) =>
+            new HttpLiveOrg(config, {
+              ...EDITOR_REQUEST_OPTIONS,
+              ...requestOptionsFromEnv(ctx.runtime.env),
+            })),
         log: ctx.log,
         changed: (s) => onSnapshot(ctx, s),
         setTimeout: (fn, ms) => ctx.runtime.setTimeout(fn, ms),

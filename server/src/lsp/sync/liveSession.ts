@@ -49,7 +49,8 @@ export class LiveSession {
       this.apiUrl = next.apiUrl.trim();
       changed = true;
     }
-    if (next.apiKey !== undefined && (next.apiKey ?? undefined) !== this.apiKey) {
+    // null (sign-out) becomes '': "no key", which also hides a key inherited from the environment.
+    if (next.apiKey !== undefined && (next.apiKey ?? '') !== this.apiKey) {
       this.apiKey = next.apiKey ?? '';
       changed = true;
     }

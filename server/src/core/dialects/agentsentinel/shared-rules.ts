@@ -152,7 +152,40 @@ function constraints(doc: unknown, layout: Layout): Problem[] {
   return out;
 }
 
+/** A rate limit without `max_count`: the SDK then allows 999999 calls per window. */
+function rateLimits(doc: unknown, layout: Layout): Problem[] {
+  const limits = get(doc, layout.rate_limits);
+  if (!isObj(limits)) return [];
+  return Object.entries(limits)
+    .filter(([, l]) => isObj(l) && !('max_count' in l))
+    .map(([action]) => ({
+      code: 'agentsentinel/rate-limit-without-max',
+      severity: 'warning' as const,
+      message: `the rate limit of "${action}" has no max_count: the SDK then allows 999999 calls per window, which limits nothing`,
+      path: [...layout.rate_limits, action],
+      target: 'key' as const,
+      fixes: [
+        {
+          kind: 'composite' as const,
+          title: 'Add max_count',
+          preferred: true,
+          steps: [
+            {
+              path: [...layout.rate_limits, action],
+              fix: { kind: 'addKeys' as const, entries: [['max_count', 10]] as [string, unknown][] },
+            },
+          ],
+        },
+      ],
+    }));
+}
+
 /** Rules that hold for the platform policy and for callguard.yaml alike. */
 export function sharedProblems(doc: unknown, layout: Layout): Problem[] {
-  return [...overlap(doc, layout), ...undeclared(doc, layout), ...constraints(doc, layout)];
+  return [
+    ...overlap(doc, layout),
+    ...rateLimits(doc, layout),
+    ...undeclared(doc, layout),
+    ...constraints(doc, layout),
+  ];
 }

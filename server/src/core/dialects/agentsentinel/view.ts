@@ -1,4 +1,4 @@
-import type { PathSegment } from '../../parse/ast';
+import { displayPath, type PathSegment } from '../../parse/ast';
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -60,9 +60,5 @@ export function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export function show(path: readonly PathSegment[]): string {
-  return path
-    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
-    .join('.')
-    .replace(/\.\[/g, '[');
-}
+/** A path as messages print it: `evidence.requirements`, `denied_actions[0]`. */
+export const show = displayPath;

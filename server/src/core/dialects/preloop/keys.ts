@@ -1,3 +1,4 @@
+import { displayPath } from '../../parse/ast';
 import type { FixSpec, Problem } from '../../problem';
 import type { SchemaObject } from '../../schema/compile';
 import { nearest } from '../../suggest';
@@ -81,12 +82,7 @@ export function ignoredKeyProblems(schema: SchemaObject, doc: Obj): Problem[] {
       preferred: i === 0 && near.length === 1,
     }));
     fixes.push({ kind: 'removeKey', title: `Remove "${key}"` });
-    const where = parent.length
-      ? ` in ${parent
-          .map((p) => (typeof p === 'number' ? `[${p}]` : p))
-          .join('.')
-          .replace(/\.\[/g, '[')}`
-      : '';
+    const where = parent.length ? ` in ${displayPath(parent)}` : '';
     return {
       code: 'preloop/ignored-key',
       severity: 'warning',
