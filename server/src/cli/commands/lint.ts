@@ -1,7 +1,13 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze } from '../../core/index';
-import { LineIndex } from '../../core/index';
+import {
+  analyze,
+  chainPolicyOf,
+  ChainIndex,
+  compareFindings,
+  fileChainFindings,
+  LineIndex,
+} from '../../core/index';
 import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
@@ -14,13 +20,22 @@ export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif]
 Validates every policy file (.json, .yaml, .yml) under the given paths.
 Exit status: 0 when every file is valid, 1 when any has an error, 2 on a usage error.`;
 
-/** Lints files one by one; a file that cannot be read is reported and the run goes on. */
+/**
+ * Lints files one by one (a file that cannot be read is reported and the run goes on), then runs
+ * the same cross-file chain analysis as the editor over the linted set: a cycle across three files
+ * fails CI exactly as it is underlined in the editor. A prerequisite defined outside the linted
+ * paths is reported as missing (a warning), since lint only knows what it was given.
+ */
 export function lintFiles(paths: readonly string[], dialect?: string): FileResult[] {
-  return collectPolicyFiles(paths).map((f) => {
+  const index = new ChainIndex();
+  const results = collectPolicyFiles(paths).map((f): FileResult & { path: string } => {
     try {
       const { text, invalidEncoding } = readPolicyText(f.path);
       const a = analyze(text, { fileName: f.path, dialect, invalidEncoding });
+      const policy = a.doc && chainPolicyOf(f.path, a.doc, a.dialect.id);
+      if (policy) index.set(policy);
       return {
+        path: f.path,
         file: f.display,
         dialect: a.dialect.id,
         dialectLabel: a.dialect.label,
@@ -29,6 +44,7 @@ export function lintFiles(paths: readonly string[], dialect?: string): FileResul
       };
     } catch (e) {
       return {
+        path: f.path,
         file: f.display,
         dialect: 'unknown',
         dialectLabel: 'unknown',
@@ -37,6 +53,10 @@ export function lintFiles(paths: readonly string[], dialect?: string): FileResul
         readError: (e as Error).message,
       };
     }
+  });
+  return results.map(({ path, ...r }) => {
+    const chain = fileChainFindings(index, path);
+    return chain.length ? { ...r, findings: [...r.findings, ...chain].sort(compareFindings) } : r;
   });
 }
 
