@@ -34,6 +34,8 @@ export interface ServerSpec {
   args: string[];
   /** Settings by section, answered to workspace/configuration and sent in didChangeConfiguration. */
   settings: Record<string, unknown>;
+  /** The server checks prerequisites across files, so a bundle on a cycle must get an error too. */
+  crossFile?: boolean;
 }
 
 interface Pending {

@@ -171,7 +171,10 @@ export async function openAll(
     for (const f of ws.files) {
       const path = join(ws.root, f.path);
       const uri = c.open(path, readFileSync(path, 'utf8'));
-      const wait = c.waitForDiagnostics(uri, mark, (ds) => !f.error || ds.some(isError), timeoutMs);
+      // "All diagnostics" includes the cross-file ones: a server that does chain analysis is not
+      // done with a bundle on a cycle until it has reported the cycle.
+      const mustErr = !!f.error || (!!spec.crossFile && !!f.inCycle);
+      const wait = c.waitForDiagnostics(uri, mark, (ds) => !mustErr || ds.some(isError), timeoutMs);
       waits.push(wait.then(() => done++));
     }
     // One deadline for the whole workspace; the message says how far the server got by then.

@@ -2,7 +2,8 @@
 // scenario against Policy Lens and yaml-language-server interleaved (A B A B …), then prints the
 // table and writes bench/results/<date>.md and .json.
 // Options: --quick (small sizes, one repetition: the smoke run), --out <dir>, --reps <n>,
-// --only <cli,open,edit,completion,openall,wsedit>, --profile (Policy Lens runs with --cpu-prof).
+// --only <cli,open,edit,completion,openall,wsedit>, --profile (Policy Lens runs with --cpu-prof),
+// --render <results.json> (rewrite the .md of an earlier run, e.g. after editing bench/analysis.md).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -27,7 +28,7 @@ import {
 } from './lsp-scenarios';
 import { checkServer } from './check';
 import { buildRows } from './rows';
-import { writeResults } from './results';
+import { rerender, writeResults } from './results';
 import { setDefaultQuietMs } from './proc';
 import { policyLens, REPO, yamlLs } from './servers';
 import { snapshotBuild, type Snapshot } from './snapshot';
@@ -221,7 +222,12 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--render')) {
+    log(`wrote ${rerender(argv[argv.indexOf('--render') + 1]!, buildRows)}`);
+    return;
+  }
+  const o = parseArgs(argv);
   const started = Date.now();
   const { raw, plan, servers } = await runBench(o);
   const rows = buildRows(raw, plan);

@@ -68,8 +68,8 @@ export function renderMarkdown(
   rows: Row[],
   servers: string[],
   elapsedMs: number,
+  date = new Date().toISOString(),
 ): string {
-  const date = new Date().toISOString();
   const cpu = cpus();
   const lines = [
     `# Benchmark results ${date.slice(0, 10)}${o.quick ? ' (quick)' : ''}`,
@@ -102,7 +102,47 @@ export function writeResults(
   mkdirSync(o.out, { recursive: true });
   const base = join(o.out, `${new Date().toISOString().slice(0, 10)}${o.quick ? '-quick' : ''}`);
   writeFileSync(`${base}.md`, renderMarkdown(o, plan, raw, rows, servers, elapsedMs));
-  const json = { date: new Date().toISOString(), quick: o.quick, plan, servers, rows, raw, elapsedMs };
+  const options = { quick: o.quick, lspReps: o.lspReps, cliReps: o.cliReps };
+  const json = {
+    date: new Date().toISOString(),
+    quick: o.quick,
+    options,
+    plan,
+    servers,
+    rows,
+    raw,
+    elapsedMs,
+  };
   writeFileSync(`${base}.json`, JSON.stringify(json, null, 1) + '\n');
   return [`${base}.md`, `${base}.json`];
+}
+
+/**
+ * Re-renders the Markdown of an earlier run from its JSON (`--render <file.json>`), e.g. after
+ * bench/analysis.md was updated: the numbers stay those of the run.
+ */
+export function rerender(jsonPath: string, buildRows: (raw: Raw, plan: Plan) => Row[]): string {
+  const j = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+    date: string;
+    quick: boolean;
+    options?: { lspReps: number; cliReps: number };
+    plan: Plan;
+    servers: string[];
+    raw: Raw;
+    elapsedMs: number;
+  };
+  const o: Options = {
+    quick: j.quick,
+    out: '',
+    lspReps: j.options?.lspReps ?? (j.quick ? 1 : 3),
+    cliReps: j.options?.cliReps ?? (j.quick ? 1 : 5),
+    only: undefined,
+    profile: false,
+  };
+  const md = jsonPath.replace(/\.json$/, '.md');
+  writeFileSync(
+    md,
+    renderMarkdown(o, j.plan, j.raw, buildRows(j.raw, j.plan), j.servers, j.elapsedMs, j.date),
+  );
+  return md;
 }

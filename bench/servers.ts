@@ -25,6 +25,7 @@ export function policyLens(
     command: process.execPath,
     args: [...prof, server, '--stdio'],
     settings: { policyLens: {} },
+    crossFile: true,
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { lockDataDir } from './lock';
+import { LOCK_NAME, lockDataDir } from './lock';
+import { seedDataDir } from './pglite-template';
 
 export type Row = Record<string, unknown>;
 
@@ -47,8 +48,10 @@ export async function openDb(options: DbOptions): Promise<Db> {
 
 async function openPglite(dataDir: string): Promise<Db> {
   const unlock = lockDataDir(dataDir);
-  const db = new PGlite(dataDir);
+  let db: PGlite;
   try {
+    await seedDataDir(dataDir, [LOCK_NAME]);
+    db = new PGlite(dataDir);
     await db.waitReady;
   } catch (e) {
     unlock();

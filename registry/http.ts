@@ -68,13 +68,43 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     }
     chunks.push(buf);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return undefined;
+  let text: string;
   try {
-    return JSON.parse(text) as unknown;
+    // Replacement characters would silently change what is stored; bytes that are not UTF-8 are refused.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ApiError('INVALID_JSON', 'Request body is not valid UTF-8');
+  }
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     throw new ApiError('INVALID_JSON', `Request body is not valid JSON: ${(e as Error).message}`);
   }
+  if (depthExceeds(value, MAX_BODY_DEPTH))
+    throw new ApiError('VALIDATION_ERROR', `Request body is nested deeper than ${MAX_BODY_DEPTH} levels`, {
+      body: `nested deeper than ${MAX_BODY_DEPTH} levels`,
+    });
+  return value;
+}
+
+/**
+ * How deep a body may nest. A policy is a few levels deep; 1 MiB of `[` is 10^6 levels, which
+ * overflows the stack of every recursive step after parsing (validation, canonical JSON, hashing).
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `max`, checked without recursion. */
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function sendJson(

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const LOCK_NAME = 'policylens-registry.lock';
+export const LOCK_NAME = 'policylens-registry.lock';
 
 function alive(pid: number): boolean {
   try {

@@ -150,7 +150,12 @@ export async function policiesRoute(
     });
   }
 
-  const id = decodeURIComponent(rest[0]!);
+  let id: string;
+  try {
+    id = decodeURIComponent(rest[0]!);
+  } catch {
+    throw notFound();
+  }
   if (rest.length === 2 && rest[1] === 'history') {
     if (method !== 'GET') return allow('GET');
     if (!isUuid(id)) throw notFound();

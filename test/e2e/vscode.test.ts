@@ -9,9 +9,17 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ensureE2E } from '../../scripts/e2e-setup.mjs';
 import { buildSuite, packageVsix, repoRoot } from './harness/build';
-import { installVsix } from './harness/codeServer';
+import { openWorkbench } from './harness/browser';
+import { installVsix, startCodeServer } from './harness/codeServer';
 import { runHostSuite } from './harness/hostSuite';
 import { type Registry, registryBuilt, seedLive, startRegistry } from './harness/registry';
+import { waitForWorkbench } from './ui/steps';
+import {
+  codeLensAboveTheBundle,
+  problemsPanelShowsTheFinding,
+  setApiKeyThroughThePalette,
+  syncViewListsThePlan,
+} from './ui/uiTests';
 
 const FIXTURES = join(repoRoot, 'test', 'fixtures', 'e2e');
 const API_KEY = 'plk_e2e_demo_key';
@@ -32,6 +40,34 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     registry = await startRegistry(join(work, 'registry'), API_KEY);
     await seedLive(registry, join(FIXTURES, 'live'));
   }
+
+  // The UI phase runs first: it only reads the live org, and the extension-host suite applies the plan.
+  await t.test('UI (playwright in chromium, the installed .vsix)', async (t2) => {
+    const uiDir = join(work, 'ui');
+    const settings = registry ? { 'policyLens.apiUrl': registry.url } : {};
+    installVsix(paths, uiDir, vsix, settings);
+    const workspace = join(work, 'ui-workspace');
+    cpSync(join(FIXTURES, 'workspace'), workspace, { recursive: true });
+    const cs = await startCodeServer({ paths, workDir: uiDir, settings });
+    const wb = await openWorkbench(paths.chromium, cs.workbenchUrl(workspace));
+    const shots = join(repoRoot, 'test-results', 'e2e');
+    mkdirSync(shots, { recursive: true });
+    const ctx = { page: wb.page, shots, apiKey: API_KEY };
+    try {
+      await waitForWorkbench(wb.page);
+      await t2.test('the Problems panel shows the finding of a broken bundle', () => problemsPanelShowsTheFinding(ctx));
+      if (!registry) return;
+      await t2.test('Set API Key asks for the key in a password box', () => setApiKeyThroughThePalette(ctx));
+      await t2.test('the CodeLens above a bundle shows its sync plan', () => codeLensAboveTheBundle(ctx));
+      await t2.test('the Sync view lists the plan and the status bar counts it', () => syncViewListsThePlan(ctx));
+    } catch (err) {
+      await wb.page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
+      throw err;
+    } finally {
+      await wb.close();
+      await cs.stop();
+    }
+  });
 
   await t.test('extension-host suite (mocha in the real extension host)', async (t2) => {
     const hostDir = join(work, 'host');
@@ -64,6 +100,4 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     }
     assert.equal(run.exitCode, 0, 'the workbench reported success');
   });
-
-  mkdirSync(join(repoRoot, 'test-results', 'e2e'), { recursive: true });
 });

@@ -8,7 +8,14 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspClient } from '../lsp/client';
 import { editFor, mutation } from './support/arbitraries';
 import { policyCorpus, report, runs } from './support/invariants';
-import { assertRangesInside, expectedDiagnostics, probes, timedRequest, visible } from './support/lsp';
+import {
+  assertRangesInside,
+  expectedDiagnostics,
+  indexed,
+  probes,
+  timedRequest,
+  visible,
+} from './support/lsp';
 
 // Random edit sequences typed into the real language server (`dist/server.js --stdio`): insertions,
 // deletions and pastes of other files' contents, sent as incremental changes, with the requests an
@@ -35,6 +42,7 @@ describe('language server under random edits', () => {
 
   before(async () => {
     await client.initialize({ rootUri: fileUri(root) });
+    await indexed(client, fileUri(join(root, 'policies', 'warmup.yaml')));
   });
   after(async () => {
     report(
@@ -49,7 +57,10 @@ describe('language server under random edits', () => {
       fc.asyncProperty(
         fc.nat(corpus.length - 1),
         fc.boolean(),
-        fc.array(fc.tuple(mutation, fc.option(fc.nat(6), { freq: 3 }), fc.nat()), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(mutation, fc.option(fc.nat(6), { freq: 3 }), fc.nat()), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         async (start, json, steps) => {
           const fileName = join(root, 'policies', `fuzz-${n++}.${json ? 'json' : 'yaml'}`);
           const uri = fileUri(fileName);
@@ -58,9 +69,15 @@ describe('language server under random edits', () => {
           const answers: Promise<unknown>[] = [];
           for (const [m, probe, at] of steps) {
             const e = editFor(doc.getText(), m, corpus);
-            const change = { range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, text: e.newText };
+            const change = {
+              range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) },
+              text: e.newText,
+            };
             doc = TextDocument.update(doc, [change], doc.version + 1);
-            client.notify('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+            client.notify('textDocument/didChange', {
+              textDocument: { uri, version: doc.version },
+              contentChanges: [change],
+            });
             counts.edits++;
             if (probe !== null) {
               const [method, params] = probes(doc, at % (doc.getText().length + 1))[probe];

@@ -8,7 +8,14 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspClient } from '../lsp/client';
 import { HOSTILE, makeWorkspace } from './support/hostile';
 import { report } from './support/invariants';
-import { assertRangesInside, expectedDiagnostics, probes, timedRequest, visible } from './support/lsp';
+import {
+  assertRangesInside,
+  expectedDiagnostics,
+  indexed,
+  probes,
+  timedRequest,
+  visible,
+} from './support/lsp';
 
 // Hostile files opened in the real language server, a hostile workspace (50,000 files, a symlink
 // loop, a file rewritten while the server reads it), and requests whose parameters make a handler
@@ -39,6 +46,7 @@ describe('hostile files opened in the language server', () => {
   before(async () => {
     mkdirSync(join(root, 'open', 'policies'), { recursive: true });
     await client.initialize({ rootUri: fileUri(join(root, 'open')) });
+    await indexed(client, fileUri(join(root, 'open', 'policies', 'warmup.yaml')));
   });
   after(async () => {
     assert.equal(await client.shutdown(), 0);
@@ -49,7 +57,12 @@ describe('hostile files opened in the language server', () => {
       const fileName = join(root, 'open', 'policies', h.fileName);
       const uri = fileUri(fileName);
       // The editor decodes the bytes before the server sees them; invalid UTF-8 arrives replaced.
-      const doc = TextDocument.create(uri, /\.json$/.test(fileName) ? 'json' : 'yaml', 1, h.bytes().toString('utf8'));
+      const doc = TextDocument.create(
+        uri,
+        /\.json$/.test(fileName) ? 'json' : 'yaml',
+        1,
+        h.bytes().toString('utf8'),
+      );
       client.open(uri, doc.getText());
       const published = await client.waitForDiagnostics(uri, 1);
       counts.files++;
@@ -85,7 +98,10 @@ describe('hostile files opened in the language server', () => {
       const logged = client.logs.length;
       const answer = await timedRequest(client, method, params).catch((e: Error) => e);
       counts.throwing++;
-      assert.ok(!(answer instanceof Error), `${method}: answered with an error instead of a fallback: ${answer}`);
+      assert.ok(
+        !(answer instanceof Error),
+        `${method}: answered with an error instead of a fallback: ${answer}`,
+      );
       assert.ok(
         client.logs.slice(logged).some((l) => /failed/.test(l)),
         `${method}: the exception was not logged (${client.logs.slice(logged).join(' | ')})`,
@@ -101,7 +117,8 @@ describe('a hostile workspace', () => {
     const ws = join(root, 'ws');
     makeWorkspace(ws, 50_000, 10);
     const racing = join(ws, 'policies', 'racing.yaml');
-    const valid = 'name: racing\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [search]\n';
+    const valid =
+      'name: racing\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [search]\n';
     writeFileSync(racing, valid);
     const writer = spawn(
       process.execPath,
@@ -127,7 +144,10 @@ describe('a hostile workspace', () => {
       // The editor reports the rewritten file as changed again and again while it is being written.
       for (let i = 0; i < 20; i++) {
         client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(racing), type: 2 }] });
-        await timedRequest(client, 'textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+        await timedRequest(client, 'textDocument/hover', {
+          textDocument: { uri },
+          position: { line: 0, character: 2 },
+        });
         counts.requests++;
       }
       await stillAnswering(client, doc);

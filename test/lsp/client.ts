@@ -67,7 +67,10 @@ export class LspClient {
 
   /** `nodeArgs` go to node itself (e.g. `--cpu-prof`), `args` to the server. */
   constructor(args: string[] = ['--stdio'], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []) {
-    this.proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    this.proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env,
+    });
     this.proc.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((res) => this.proc.on('exit', (code) => res(code)));

@@ -117,8 +117,8 @@ export async function verifyAuditChain(session: Session, tree: HistoryTree): Pro
     return undefined;
   }
   const r = answer.value;
-  if (r.ok) void vscode.window.showInformationMessage(`Policy Lens: audit chain verified (${r.checked} events). ${r.message}`);
-  else void vscode.window.showErrorMessage(`Policy Lens: audit chain broken. ${r.message}`);
+  if (r.ok) void vscode.window.showInformationMessage(`Policy Lens: ${r.message}`);
+  else void vscode.window.showErrorMessage(`Policy Lens: ${r.message}`);
   return r.ok;
 }
 

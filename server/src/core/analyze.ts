@@ -118,6 +118,22 @@ export function resolveProblem(problem: Problem, doc: ParsedDocument): Finding {
   };
 }
 
+/**
+ * Keeps every span where an editor can show it: inside the text, and never between the CR and the
+ * LF of a line end (parsers report some errors on the CR, and such an offset is on no line).
+ */
+function placeOnLines(findings: Finding[], text: string): Finding[] {
+  const fit = (o: number): number => {
+    const c = Math.max(0, Math.min(o, text.length));
+    return c > 0 && text.charCodeAt(c - 1) === 13 && text.charCodeAt(c) === 10 ? c - 1 : c;
+  };
+  for (const f of findings) {
+    const start = fit(f.span.start);
+    f.span = { start, end: Math.max(start, fit(f.span.end)) };
+  }
+  return findings;
+}
+
 /** Analyses one policy file: parse, detect the dialect, validate, and place every finding. */
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const language = languageOf(options.fileName);
@@ -129,7 +145,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     language,
     dialect,
     doc,
-    findings: findings.sort(compareFindings),
+    findings: placeOnLines(findings, text).sort(compareFindings),
     lines,
   });
 

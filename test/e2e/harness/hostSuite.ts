@@ -53,12 +53,16 @@ export async function runHostSuite(options: {
       onConsole: process.env.POLICYLENS_E2E_VERBOSE ? (l) => process.stderr.write(`[workbench] ${l}\n`) : undefined,
     });
     const timeoutMs = options.timeoutMs ?? 240_000;
+    let timer: NodeJS.Timeout | undefined;
     const exitCode = await Promise.race([
       finished,
-      new Promise<number>((_, reject) =>
-        setTimeout(() => reject(new Error(`the extension-host suite did not finish within ${timeoutMs / 1000} s`)), timeoutMs),
-      ),
-    ]);
+      new Promise<number>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the extension-host suite did not finish within ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
     const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as SuiteResult[]) : [];
     return { exitCode, results, console: wb.console, serverLog: cs.output() };
   } catch (err) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze } from '../../../server/src/core/index';
+import { analyze, ChainIndex, chainPolicyOf, fileChainFindings } from '../../../server/src/core/index';
 import type { Diagnostic, LspClient } from '../../lsp/client';
 
 /** A response later than this is a hang, not slowness: the bound is generous on a loaded machine. */
@@ -28,7 +28,10 @@ export function assertRangesInside(diags: readonly Diagnostic[], doc: TextDocume
   for (const d of diags) {
     const { start, end } = d.range;
     for (const p of [start, end]) {
-      assert.ok(p.line >= 0 && p.line < doc.lineCount, `${context}: ${d.code} line ${p.line} of ${doc.lineCount}`);
+      assert.ok(
+        p.line >= 0 && p.line < doc.lineCount,
+        `${context}: ${d.code} line ${p.line} of ${doc.lineCount}`,
+      );
       // Round-tripping through offsetAt clamps a character past the line's end; equal means inside.
       const back = doc.positionAt(doc.offsetAt(p));
       assert.deepEqual(back, p, `${context}: ${d.code} position ${JSON.stringify(p)} is not inside its line`);
@@ -45,10 +48,16 @@ export function visible(d: Diagnostic): unknown {
 
 const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 
-/** The diagnostics a fresh analyze() of the text gives, with ranges as the client counts them. */
+/**
+ * The diagnostics a fresh lint of the text gives, with ranges as the client counts them: analyze()
+ * plus the cross-file chain findings of a workspace that holds this one file (its prerequisites
+ * name bundles that do not exist), which is what the server sees when no other file is open.
+ */
 export function expectedDiagnostics(doc: TextDocument, fileName: string): unknown[] {
   const a = analyze(doc.getText(), { fileName });
-  return a.findings.map((f) =>
+  const policy = a.doc ? chainPolicyOf(doc.uri, a.doc, a.dialect.id) : undefined;
+  const chain = policy ? fileChainFindings(new ChainIndex([policy]), doc.uri) : [];
+  return [...a.findings, ...chain].map((f) =>
     visible({
       code: f.code,
       severity: SEVERITY[f.severity],
@@ -74,4 +83,22 @@ export function probes(doc: TextDocument, offset: number): [string, unknown][] {
       { ...td, range: { start: position, end: position }, context: { diagnostics: [], only: ['quickfix'] } },
     ],
   ];
+}
+
+/**
+ * Resolves once the server has indexed the workspace (its chain findings start after that). The
+ * scan starts with the first policy document, so a throw-away one is opened and closed.
+ */
+export async function indexed(client: LspClient, warmupUri: string): Promise<void> {
+  client.open(warmupUri, 'name: warmup\n');
+  await client.waitForDiagnostics(warmupUri, 1);
+  for (let i = 0; i < RESPONSE_BOUND_MS / 50; i++) {
+    if (client.logs.some((l) => l.startsWith('chain: indexed'))) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  client.close(warmupUri);
+  assert.ok(
+    client.logs.some((l) => l.startsWith('chain: indexed')),
+    `the server did not index the workspace within ${RESPONSE_BOUND_MS} ms`,
+  );
 }

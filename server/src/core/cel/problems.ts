@@ -1,3 +1,4 @@
+import { withPaths } from '../dialects/messages';
 import type { FixSpec, Problem } from '../problem';
 import { checkCel } from './check';
 import { celUpgradeReason, expressionSites } from './sites';
@@ -53,7 +54,7 @@ export function celProblems(dialectId: string, value: unknown): Problem[] {
       });
     }
   }
-  return out;
+  return withPaths(out);
 }
 
 function conditionAt(value: unknown, path: (string | number)[]): Record<string, unknown> | undefined {

@@ -19,6 +19,8 @@ export interface PositionedParse {
 
 /** An alias may be expanded at most this often when the value is built (a billion-laughs guard). */
 const MAX_ALIAS_COUNT = 100;
+/** At most this many syntax errors are reported per file. */
+const MAX_SYNTAX_ERRORS = 5;
 
 function style(t: string | undefined): ScalarStyle {
   switch (t) {
@@ -116,8 +118,17 @@ export function parseYamlPositioned(text: string): PositionedParse {
   const list: Document[] = Array.isArray(docs) ? (docs as Document[]) : [];
   if (list.length === 0) return { root: null, value: undefined, findings };
   const doc = list[0];
+  // One broken token often makes the parser report dozens of follow-on errors; the first few,
+  // one per line, are the ones a person can act on.
+  const reportedLines = new Set<number>();
   for (const e of doc.errors) {
     const [start, end] = e.pos;
+    if (e.code !== 'DUPLICATE_KEY') {
+      if (reportedLines.size >= MAX_SYNTAX_ERRORS) continue;
+      const line = text.slice(0, start).split('\n').length;
+      if (reportedLines.has(line)) continue;
+      reportedLines.add(line);
+    }
     const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     if (e.code === 'MISSING_CHAR' && /quote/.test(msg)) {
       // An unterminated string is reported where the file ends; the opening quote is what to fix.

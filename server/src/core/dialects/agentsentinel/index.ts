@@ -5,6 +5,7 @@ import type { SchemaObject } from '../../schema/compile';
 import { nearest } from '../../suggest';
 import type { Dialect } from '../types';
 import { unknownKeys } from '../unknown-keys';
+import { withPaths } from '../messages';
 import { sharedProblems } from './shared-rules';
 import { isObj, PLATFORM, show, type Obj } from './view';
 
@@ -83,7 +84,7 @@ function platformProblems(doc: Obj): Problem[] {
     out.push({
       code: 'agentsentinel/scope-without-target',
       severity: 'warning',
-      message: `scope "${doc.scope}" needs target_id: the ${doc.scope} id the policy applies to`,
+      message: `"${doc.scope}" needs target_id: the ${doc.scope} id the policy applies to`,
       path: ['scope'],
       target: 'value',
       fixes: [
@@ -108,7 +109,7 @@ function unknownKeyProblems(doc: Obj): Problem[] {
       return {
         code: 'agentsentinel/unknown-key',
         severity: 'warning',
-        message: `unknown key "${key}"${path.length > 1 ? ` in ${show(path.slice(0, -1))}` : ''}: the compile endpoint warns about it and the platform ignores it${near.length ? `; did you mean "${near[0]}"?` : ''}`,
+        message: `unknown key "${key}": the compile endpoint warns about it and the platform ignores it${near.length ? `; did you mean "${near[0]}"?` : ''}`,
         path,
         target: 'key',
         fixes: [
@@ -136,7 +137,11 @@ export const agentsentinel: Dialect = {
   },
   rules(value) {
     if (!isObj(value)) return [];
-    return [...platformProblems(value), ...sharedProblems(value, PLATFORM), ...unknownKeyProblems(value)];
+    return withPaths([
+      ...platformProblems(value),
+      ...sharedProblems(value, PLATFORM),
+      ...unknownKeyProblems(value),
+    ]);
   },
   summary(value) {
     if (!isObj(value)) return {};

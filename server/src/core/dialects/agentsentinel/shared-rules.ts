@@ -143,7 +143,7 @@ function constraints(doc: unknown, layout: Layout): Problem[] {
         out.push({
           code: 'agentsentinel/empty-range',
           severity: 'warning',
-          message: `minimum ${spec.minimum} is greater than maximum ${spec.maximum}: every value of "${field}" is rejected`,
+          message: `${spec.minimum} is greater than maximum ${spec.maximum}: every value of "${field}" is rejected`,
           path: [...base, 'properties', field, 'minimum'],
           target: 'value',
         });
@@ -161,7 +161,7 @@ function rateLimits(doc: unknown, layout: Layout): Problem[] {
     .map(([action]) => ({
       code: 'agentsentinel/rate-limit-without-max',
       severity: 'warning' as const,
-      message: `the rate limit of "${action}" has no max_count: the SDK then allows 999999 calls per window, which limits nothing`,
+      message: `"${action}" has no max_count: the SDK then allows 999999 calls per window, which limits nothing`,
       path: [...layout.rate_limits, action],
       target: 'key' as const,
       fixes: [

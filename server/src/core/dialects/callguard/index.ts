@@ -5,9 +5,10 @@ import type { SchemaObject } from '../../schema/compile';
 import { nearest } from '../../suggest';
 import { CALLGUARD } from '../agentsentinel';
 import { sharedProblems } from '../agentsentinel/shared-rules';
-import { get, isObj, show, type Obj } from '../agentsentinel/view';
+import { get, isObj, type Obj } from '../agentsentinel/view';
 import type { Dialect } from '../types';
 import { unknownKeys } from '../unknown-keys';
+import { withPaths } from '../messages';
 
 /** The platform's flat keys and where callguard.yaml keeps the same setting. */
 const NESTED: Record<string, [string, string]> = {
@@ -96,7 +97,7 @@ function keyProblems(doc: Obj): Problem[] {
     out.push({
       code: 'callguard/unknown-key',
       severity: 'warning',
-      message: `unknown key "${key}"${path.length > 1 ? ` in ${show(path.slice(0, -1))}` : ''} is silently ignored by the SDK${near.length ? `; did you mean "${near[0]}"?` : ''}`,
+      message: `unknown key "${key}" is silently ignored by the SDK${near.length ? `; did you mean "${near[0]}"?` : ''}`,
       path,
       target: 'key',
       fixes: [
@@ -128,7 +129,7 @@ export const callguard: Dialect = {
   },
   rules(value) {
     if (!isObj(value)) return [];
-    return [...keyProblems(value), ...sharedProblems(value, CALLGUARD)];
+    return withPaths([...keyProblems(value), ...sharedProblems(value, CALLGUARD)]);
   },
   summary(value) {
     if (!isObj(value)) return {};

@@ -7,6 +7,7 @@ import { ignoredKeyProblems, versionProblems } from './keys';
 import { referenceProblems } from './references';
 import { sensitiveDataProblems } from './sensitive';
 import { isObj } from './util';
+import { withPaths } from '../messages';
 import { conditionProblems, defaultsProblems, workflowProblems } from './workflows';
 
 export { declaredNames as preloopNames } from './references';
@@ -39,7 +40,7 @@ export const preloop: Dialect = {
       ...ignoredKeyProblems(schema as SchemaObject, value),
       ...celProblems('preloop', value),
     ];
-    return out;
+    return withPaths(out);
   },
   summary(value) {
     if (!isObj(value)) return {};

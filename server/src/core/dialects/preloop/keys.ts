@@ -1,4 +1,3 @@
-import { displayPath } from '../../parse/ast';
 import type { FixSpec, Problem } from '../../problem';
 import type { SchemaObject } from '../../schema/compile';
 import { nearest } from '../../suggest';
@@ -22,7 +21,7 @@ export function versionProblems(doc: Obj): Problem[] {
     {
       code: 'preloop/version-float',
       severity: 'error',
-      message: `version must be the string "1.0", not the number ${doc.version}: an unquoted 1.0 is a YAML float, and Preloop answers "Input should be '1.0'" (and checks nothing else until it is fixed)`,
+      message: `must be the string "1.0", not the number ${doc.version}: an unquoted 1.0 is a YAML float, and Preloop answers "Input should be '1.0'" (and checks nothing else until it is fixed)`,
       path: ['version'],
       target: 'value',
       fixes: [{ kind: 'replaceValue', value: '1.0', title: 'Quote the version: "1.0"', preferred: true }],
@@ -49,7 +48,6 @@ function approverFix(value: unknown, path: (string | number)[]): FixSpec | undef
 /** Keys Preloop silently ignores: documented aliases with their real names, and typos. */
 export function ignoredKeyProblems(schema: SchemaObject, doc: Obj): Problem[] {
   return unknownKeys(schema, doc).map(({ path, key, unused }) => {
-    const parent = path.slice(0, -1);
     let cur: unknown = doc;
     for (const seg of path) cur = (cur as Record<string | number, unknown>)?.[seg];
     const alias = DOC_KEYS[key];
@@ -82,11 +80,10 @@ export function ignoredKeyProblems(schema: SchemaObject, doc: Obj): Problem[] {
       preferred: i === 0 && near.length === 1,
     }));
     fixes.push({ kind: 'removeKey', title: `Remove "${key}"` });
-    const where = parent.length ? ` in ${displayPath(parent)}` : '';
     return {
       code: 'preloop/ignored-key',
       severity: 'warning',
-      message: `unknown key "${key}"${where} is silently ignored by Preloop${near.length ? `; did you mean "${near[0]}"?` : ''}`,
+      message: `unknown key "${key}" is silently ignored by Preloop${near.length ? `; did you mean "${near[0]}"?` : ''}`,
       path,
       target: 'key',
       fixes,

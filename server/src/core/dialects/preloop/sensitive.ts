@@ -61,7 +61,7 @@ export function sensitiveDataProblems(doc: Obj): Problem[] {
       out.push({
         code: 'preloop/regex-nested-quantifier',
         severity: 'error',
-        message: `custom_patterns[${typeof p.name === 'string' ? p.name : i}]: Custom pattern has a nested quantifier (a quantified group containing a quantifier, like (a+)+), which can backtrack catastrophically; Preloop rejects it. Preloop reports this only after the pattern's name is valid.`,
+        message: `Custom pattern has a nested quantifier (a quantified group containing a quantifier, like (a+)+), which can backtrack catastrophically; Preloop rejects it. Preloop reports this only after the pattern's name is valid.`,
         path: [...base, 'regex'],
         target: 'value',
       });

@@ -1,0 +1,60 @@
+// The UI tests: what a person sees in the workbench with the installed .vsix. Each test waits for the
+// element it is about, asserts its text, and photographs it into test-results/e2e/.
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { answerInputBox, photograph, quickOpen, runCommand } from './steps';
+
+export interface UiContext {
+  page: Page;
+  shots: string;
+  apiKey: string;
+}
+
+export async function setApiKeyThroughThePalette({ page, apiKey }: UiContext): Promise<void> {
+  await runCommand(page, 'Policy Lens: Set API Key');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
+  await answerInputBox(page, apiKey);
+  await page.locator('.notifications-toasts', { hasText: 'API key saved' }).waitFor({ timeout: 20_000 });
+}
+
+export async function problemsPanelShowsTheFinding({ page, shots }: UiContext): Promise<string> {
+  await quickOpen(page, 'invalid-mode.policy.yaml');
+  await page.keyboard.press('Control+Shift+M');
+  const row = page.locator('.markers-panel .monaco-list-row[aria-label*="allow"]').first();
+  await row.waitFor({ timeout: 30_000 });
+  const label = (await row.getAttribute('aria-label')) ?? '';
+  assert.match(label, /^Error: .*"allow" is not one of/);
+  assert.match(label, /at line 3 /);
+  const file = join(shots, 'problems-panel.png');
+  await photograph(page.locator('#workbench\\.parts\\.panel'), file);
+  return file;
+}
+
+export async function codeLensAboveTheBundle({ page, shots }: UiContext): Promise<string> {
+  await quickOpen(page, 'pii-protection.yaml');
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  const lens = editor.locator('.codelens-decoration', { hasText: '~ update' }).first();
+  await lens.waitFor({ timeout: 30_000 });
+  assert.match((await lens.textContent()) ?? '', /~ update: enforcementMode log_only → block/);
+  const file = join(shots, 'codelens.png');
+  await photograph(page.locator('#workbench\\.parts\\.editor'), file);
+  return file;
+}
+
+export async function syncViewListsThePlan({ page, shots }: UiContext): Promise<string> {
+  await runCommand(page, 'Policy Lens: Focus on Sync View');
+  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Sync' }) }).first();
+  for (const group of ['Create (1)', 'Update (1)', 'No change (1)']) {
+    await view.locator(`.monaco-list-row[aria-label*="${group}"]`).waitFor({ timeout: 30_000 });
+  }
+  await view.locator('.monaco-list-row', { hasText: 'PII Protection' }).first().waitFor();
+  await view.locator('.monaco-list-row', { hasText: 'Block Prompt Injection' }).first().waitFor();
+  const status = page.locator('#workbench\\.parts\\.statusbar', { hasText: 'Policy Lens: 2 changes' });
+  await status.waitFor({ timeout: 10_000 });
+  const file = join(shots, 'sync-view.png');
+  await photograph(page.locator('#workbench\\.parts\\.sidebar'), file);
+  return file;
+}

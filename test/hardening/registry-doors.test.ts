@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { pgliteBackend, postgresBackend, type Backend } from '../registry/backends';
+import { report } from './support/invariants';
+import { createKey, http, serve, type Serve } from './support/registry';
+
+// The registry's doors, knocked on through real HTTP against `policylens serve` on PGlite and on
+// PostgreSQL: who gets in, what an oversized or malformed body gets, whether hostile strings are
+// stored verbatim, and whether a key ever shows up in what the server prints.
+
+const KEY = 'plk_hardening_seed_key_0123456789';
+const counts = { requests: 0, refused: 0 };
+
+const bundle = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  policyType: 'expression',
+  enforcementMode: 'block',
+  ruleDefinition: { expression: 'cost > 1.0' },
+  ...extra,
+});
+
+/** Strings an attacker types into a name or a value, hoping one reaches SQL unescaped. */
+const SQLISH = [
+  "Robert'); DROP TABLE policies;--",
+  "' OR '1'='1",
+  '" OR ""="',
+  '$$; DELETE FROM audit_events; $$',
+  "x'::jsonb || '{}",
+  '\\x27 \\\\ %_ %25 %00',
+  '1; SELECT pg_sleep(10)',
+  '${jndi:ldap://127.0.0.1/a} {{7*7}} <script>alert(1)</script>',
+];
+
+function doors(makeBackend: () => Backend | Promise<Backend>, label: string): void {
+  describe(`registry doors on ${label}`, () => {
+    let backend: Backend;
+    let s: Serve;
+    let otherKey: string;
+    let idA: string;
+    /** Every credential presented during the run: none may appear in the server's output. */
+    const presented = new Set<string>([KEY]);
+
+    const call = async (...args: Parameters<typeof http>) => {
+      counts.requests++;
+      const r = await http(...args);
+      assert.ok(r.status < 500, `${args[1]} ${args[2]}: ${r.status} ${r.text.slice(0, 300)}`);
+      return r;
+    };
+    const as = (key: string) => ({ 'X-API-Key': key });
+
+    before(async () => {
+      backend = await makeBackend();
+      otherKey = createKey(backend.flags, 'other-org');
+      presented.add(otherKey);
+      s = await serve([...backend.flags, '--seed-key', KEY, '--org', 'acme']);
+      const a = await call(s.url, 'POST', '/policies', { headers: as(KEY), body: bundle('acme-policy') });
+      assert.equal(a.status, 201);
+      idA = (a.json.data as { id: string }).id;
+      const b = await call(s.url, 'POST', '/policies', { headers: as(otherKey), body: bundle('other-policy') });
+      assert.equal(b.status, 201);
+    });
+
+    after(async () => {
+      await s?.stop();
+      await backend?.cleanup();
+    });
+
+    /** Every authenticated route, aimed at acme's policy where a route takes an id. */
+    const routes = (): [string, string, unknown?][] => [
+      ['GET', '/whoami'],
+      ['GET', '/policies'],
+      ['POST', '/policies', bundle('intruder')],
+      ['GET', `/policies/${idA}`],
+      ['PUT', `/policies/${idA}`, bundle('acme-policy', { enforcementMode: 'monitor' })],
+      ['PATCH', `/policies/${idA}`, { isActive: false }],
+      ['DELETE', `/policies/${idA}`],
+      ['GET', `/policies/${idA}/history`],
+      ['GET', '/audit/verify'],
+    ];
+
+    it('no key or a wrong key: 401 on every route but health, and the key is not echoed', async () => {
+      const wrong: Record<string, string>[] = [
+        {},
+        { 'X-API-Key': '' },
+        { 'X-API-Key': 'plk_wrong_key_000000000000000000' },
+        { 'X-API-Key': KEY.slice(0, 8) },
+        { 'X-API-Key': KEY + 'x' },
+        { 'X-API-Key': KEY.toUpperCase() },
+        // A leaked database holds hashes: a hash must not work as a key.
+        { 'X-API-Key': createHash('sha256').update(KEY).digest('hex') },
+        { 'X-API-Key': 'x'.repeat(8000) },
+        { Authorization: 'Bearer ' },
+        { Authorization: `Basic ${Buffer.from(`user:${KEY}`).toString('base64')}` },
+        { Authorization: 'Bearer plk_wrong_key_000000000000000000' },
+      ];
+      for (const headers of wrong) {
+        for (const v of Object.values(headers)) if (v.length > 4) presented.add(v);
+        for (const [method, path, body] of routes()) {
+          const r = await call(s.url, method, path, { headers, body });
+          counts.refused++;
+          assert.equal(r.status, 401, `${method} ${path} with ${JSON.stringify(headers).slice(0, 80)}`);
+          assert.equal(r.json.error?.code, 'UNAUTHORIZED');
+          for (const v of Object.values(headers))
+            if (v.length > 4) assert.ok(!r.text.includes(v), `${method} ${path}: the answer echoes the key`);
+        }
+      }
+      assert.equal((await call(s.url, 'GET', '/health')).status, 200);
+      const a = await call(s.url, 'GET', `/policies/${idA}`, { headers: as(KEY) });
+      assert.equal((a.json.data as { version: number }).version, 1, 'refused requests changed nothing');
+    });
+
+    it("another org's key: 404 on every route of a policy it does not own, and nothing changes", async () => {
+      for (const [method, path, body] of routes().filter(([, p]) => p.includes(idA))) {
+        const r = await call(s.url, method, path, { headers: as(otherKey), body });
+        counts.refused++;
+        assert.equal(r.status, 404, `${method} ${path}`);
+        assert.equal(r.json.error?.code, 'NOT_FOUND');
+      }
+      const list = await call(s.url, 'GET', '/policies?name=acme-policy', { headers: as(otherKey) });
+      assert.deepEqual(list.json.data, []);
+      const all = await call(s.url, 'GET', '/policies?limit=500', { headers: as(otherKey) });
+      assert.ok((all.json.data as { id: string }[]).every((p) => p.id !== idA));
+      const verify = await call(s.url, 'GET', '/audit/verify', { headers: as(otherKey) });
+      assert.equal((verify.json.data as { checked: number }).checked, 1, "the other org's chain holds its own event");
+      const a = await call(s.url, 'GET', `/policies/${idA}`, { headers: as(KEY) });
+      assert.deepEqual(
+        [(a.json.data as { version: number }).version, (a.json.data as { isActive: boolean }).isActive],
+        [1, true],
+      );
+    });
+
+    it('oversized bodies: 413 on every write route, with and without Content-Length', async () => {
+      const big = JSON.stringify(bundle('big', { metadata: { pad: 'x'.repeat(1024 * 1024) } }));
+      for (const [method, path] of [
+        ['POST', '/policies'],
+        ['PUT', `/policies/${idA}`],
+        ['PATCH', `/policies/${idA}`],
+      ]) {
+        const r = await call(s.url, method, path, { headers: as(KEY), body: big });
+        counts.refused++;
+        assert.equal(r.status, 413, `${method} ${path}`);
+        assert.equal(r.json.error?.code, 'PAYLOAD_TOO_LARGE');
+        // Chunked: the server cannot know the size up front and must stop reading at the limit.
+        const chunked = await fetch(`${s.url}/api/v1${path}`, {
+          method,
+          headers: { ...as(KEY), 'Content-Type': 'application/json' },
+          body: new Blob([big]).stream(),
+          duplex: 'half',
+        } as RequestInit);
+        counts.requests++;
+        counts.refused++;
+        assert.equal(chunked.status, 413, `${method} ${path} chunked`);
+        await chunked.body?.cancel();
+      }
+      assert.equal((await call(s.url, 'GET', '/health')).status, 200);
+    });
+
+    it('malformed bodies: 400 on every write route, never a 500', async () => {
+      const bodies: [string, string | Uint8Array, string][] = [
+        ['truncated', '{"name": "x", ', 'INVALID_JSON'],
+        ['a bare word', 'nul', 'INVALID_JSON'],
+        ['an array', '[1, 2]', 'INVALID_JSON'],
+        ['a string', '"text"', 'INVALID_JSON'],
+        ['a number', '42', 'INVALID_JSON'],
+        ['null', 'null', 'INVALID_JSON'],
+        ['YAML instead of JSON', 'name: x\npolicyType: expression\n', 'INVALID_JSON'],
+        ['invalid UTF-8', new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 'INVALID_JSON'],
+        [
+          'nesting 10,000 levels deep',
+          JSON.stringify(bundle('deep')).replace(/}$/, `,"metadata":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`),
+          'VALIDATION_ERROR',
+        ],
+        ['a NUL character', JSON.stringify(bundle('nul\u0000name')), 'VALIDATION_ERROR'],
+      ];
+      for (const [name, body, code] of bodies)
+        for (const [method, path] of [
+          ['POST', '/policies'],
+          ['PUT', `/policies/${idA}`],
+          ['PATCH', `/policies/${idA}`],
+        ]) {
+          const r = await call(s.url, method, path, { headers: as(KEY), body });
+          counts.refused++;
+          assert.equal(r.status, 400, `${name}: ${method} ${path} → ${r.status} ${r.text.slice(0, 200)}`);
+          assert.equal(r.json.error?.code, code, `${name}: ${method} ${path}`);
+        }
+      const a = await call(s.url, 'GET', `/policies/${idA}`, { headers: as(KEY) });
+      assert.equal((a.json.data as { version: number }).version, 1, 'refused writes changed nothing');
+    });
+
+    it('SQL-looking strings are stored and found verbatim', async () => {
+      for (const [i, text] of SQLISH.entries()) {
+        const created = await call(s.url, 'POST', '/policies', {
+          headers: as(KEY),
+          body: bundle(text, { metadata: { [text]: text, owner: text }, appliesToAgents: [text] }),
+        });
+        assert.equal(created.status, 201, text);
+        const id = (created.json.data as { id: string }).id;
+        const got = (await call(s.url, 'GET', `/policies/${id}`, { headers: as(KEY) })).json.data as Record<
+          string,
+          unknown
+        >;
+        assert.deepEqual(
+          [got.name, got.metadata, got.appliesToAgents],
+          [text, { [text]: text, owner: text }, [text]],
+          `case ${i}`,
+        );
+        const found = await call(s.url, 'GET', `/policies?name=${encodeURIComponent(text)}`, { headers: as(KEY) });
+        assert.deepEqual(
+          (found.json.data as { id: string }[]).map((p) => p.id),
+          [id],
+          `list by name, case ${i}`,
+        );
+      }
+      for (const query of ["policyType=x'%20OR%201=1", 'isActive=true;DROP', "name='%20OR%20'1'='1"]) {
+        const r = await call(s.url, 'GET', `/policies?${query}`, { headers: as(KEY) });
+        assert.ok(r.status === 200 || r.status === 400, query);
+        if (r.status === 200) assert.deepEqual(r.json.data, [], query);
+      }
+      const verify = await call(s.url, 'GET', '/audit/verify', { headers: as(KEY) });
+      assert.equal((verify.json.data as { ok: boolean }).ok, true);
+    });
+
+    it('no key ever appears in what the server prints, and no request failed with a 5xx', async () => {
+      // Each `call` asserted status < 500; the log lines the server writes for 5xx are checked too.
+      const out = s.output();
+      for (const k of presented) assert.ok(!out.includes(k), `the server printed a key: ${k.slice(0, 12)}…`);
+      assert.ok(!/failed:/.test(out), `the server logged a failed request:\n${out.slice(0, 2000)}`);
+    });
+
+    if (label === 'PostgreSQL')
+      it("the application's database role cannot rewrite the audit table", async () => {
+        const url = (backend.storage as { databaseUrl: string }).databaseUrl;
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const attempts = [
+            'UPDATE audit_events SET actor_id = $$forged$$',
+            'DELETE FROM audit_events',
+            'TRUNCATE audit_events',
+            'ALTER TABLE audit_events DISABLE TRIGGER ALL',
+            'DROP TABLE audit_events',
+          ];
+          for (const sql of attempts) {
+            await client.query('BEGIN');
+            await client.query('SET LOCAL ROLE policylens_app');
+            await assert.rejects(client.query(sql), /permission denied|must be owner/, sql);
+            await client.query('ROLLBACK');
+            counts.refused++;
+          }
+        } finally {
+          await client.end();
+        }
+        for (const key of [KEY, otherKey]) {
+          const verify = await call(s.url, 'GET', '/audit/verify', { headers: as(key) });
+          assert.equal((verify.json.data as { ok: boolean }).ok, true);
+        }
+      });
+  });
+}
+
+doors(pgliteBackend, 'PGlite');
+doors(postgresBackend, 'PostgreSQL');
+
+after(() => report(`${counts.requests} requests at the registry's doors, ${counts.refused} refused as they should be, 0 let in, 0 server errors`));

@@ -1,0 +1,70 @@
+// The language server places findings with the tree that js-yaml's events give on the fast path
+// (server/src/core/parse/events.ts) instead of a second parse by the `yaml` package: that is what
+// keeps a keystroke in a 5,000-line bundle cheap. Both trees must be identical, or a finding would
+// move between `policylens lint` and the editor. This compares them on every YAML fixture, on each
+// fixture with one line deleted, and on prefixes of it (the states of a file while it is typed).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { AstNode } from '../../server/src/core/index';
+import { parseYamlEvents } from '../../server/src/core/parse/events';
+import { parseFast } from '../../server/src/core/parse/fast';
+import { parseYamlPositioned } from '../../server/src/core/parse/yaml';
+import { FIXTURES } from '../support/fixtures';
+
+function yamlFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yamlFiles(p, out);
+    else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** The tree without parent links, as comparable JSON. */
+function shape(n: AstNode | null): unknown {
+  if (!n) return n;
+  switch (n.type) {
+    case 'object':
+      return {
+        o: [n.offset, n.end, n.flow],
+        p: n.properties.map((p) => [shape(p.key), shape(p.value), p.offset, p.end]),
+      };
+    case 'array':
+      return { a: [n.offset, n.end, n.flow], i: n.items.map(shape) };
+    case 'alias':
+      return ['alias', n.value, n.offset, n.end];
+    default:
+      return [n.type, n.value, n.style, n.offset, n.end];
+  }
+}
+
+/** Undefined when the fast path does not apply (the careful path builds the tree then). */
+function fastTree(text: string): AstNode | null | undefined {
+  if (!parseFast(text, 'yaml')) return undefined;
+  return parseYamlEvents(text)?.tree();
+}
+
+describe('positioned tree from js-yaml events', () => {
+  for (const file of yamlFiles(FIXTURES)) {
+    const name = file.slice(FIXTURES.length + 1);
+    it(name, () => {
+      const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+      const lines = text.split('\n');
+      const variants = [text];
+      for (let i = 0; i < lines.length; i++)
+        variants.push([...lines.slice(0, i), ...lines.slice(i + 1)].join('\n'));
+      for (let n = 1; n < text.length; n += 11) variants.push(text.slice(0, n));
+      for (const v of variants) {
+        const fast = fastTree(v);
+        if (fast === undefined) continue;
+        assert.deepEqual(
+          shape(fast),
+          shape(parseYamlPositioned(v).root),
+          `tree of ${JSON.stringify(v.slice(0, 120))}…`,
+        );
+      }
+    });
+  }
+});
