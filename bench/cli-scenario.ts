@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkspaceManifest } from './corpus';
+import { childrenCpuMs } from './proc';
 import { REPO, SCHEMA_PATH } from './servers';
 
 export interface CliTool {
@@ -16,6 +17,8 @@ export interface CliTool {
 
 export interface CliRun {
   wallMs: number;
+  /** User + system CPU of the tool's process. */
+  cpuMs: number;
   exitCode: number | null;
   invalid: number | undefined;
   tail: string;
@@ -77,6 +80,7 @@ export function cliTools(cli = join(REPO, 'dist/cli.js')): CliTool[] {
 export function runCli(tool: CliTool, ws: WorkspaceManifest): Promise<CliRun> {
   return new Promise((resolve) => {
     const t = performance.now();
+    const cpu0 = childrenCpuMs();
     const child = spawn(process.execPath, tool.args(ws), { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -88,6 +92,7 @@ export function runCli(tool: CliTool, ws: WorkspaceManifest): Promise<CliRun> {
       const stderr = Buffer.concat(err).toString();
       resolve({
         wallMs,
+        cpuMs: childrenCpuMs() - cpu0,
         exitCode,
         invalid: tool.invalid(stdout, stderr),
         tail: (stderr || stdout).slice(-300),

@@ -163,8 +163,9 @@ async function measure(
       for (let rep = 0; rep < o.cliReps; rep++) {
         for (const tool of tools) {
           const r = await runCli(tool, ws[n]!);
-          const t = (bySize[tool.name] ??= { wall: [], invalid: [], exit: [] });
+          const t = (bySize[tool.name] ??= { wall: [], cpu: [], invalid: [], exit: [] });
           t.wall.push(r.wallMs);
+          (t.cpu ??= []).push(r.cpuMs);
           t.invalid.push(r.invalid);
           t.exit.push(r.exitCode);
         }

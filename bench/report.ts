@@ -108,3 +108,20 @@ export function textTable(rows: Row[]): string {
   const widths = header.map((_, i) => Math.max(...all.map((cols) => (cols[i] as string).length)));
   return all.map((cols) => cols.map((c, i) => c.padEnd(widths[i] as number)).join('  ')).join('\n');
 }
+
+/** The rows that carry a target, compactly: what the README shows. */
+export function targetsTable(rows: Row[]): string {
+  const lines = [
+    '| Scenario | Metric | Policy Lens | Compared with | Ratio | Target | Result |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows.filter((x) => x.target !== undefined)) {
+    const a = r.a ? fmt(r.a.median, r.unit) : r.aFailed ? `✗ ${r.aFailed.split(' with ')[0]}` : 'n/a';
+    const b = r.b ? `${r.bName}: ${fmt(r.b.median, r.unit)}` : r.bName;
+    const ratioText = Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '—';
+    lines.push(
+      `| ${r.scenario} | ${r.metric} | ${a} | ${b} | ${ratioText} | ≤ ${r.target} | ${verdict(r)} |`,
+    );
+  }
+  return lines.join('\n');
+}

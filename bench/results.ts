@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { markdownTable, textTable, type Row } from './report';
+import { markdownTable, targetsTable, textTable, type Row } from './report';
 import { CORPUS_ROOT } from './corpus';
 import { REPO } from './servers';
 import type { Options, Plan, Raw } from './types';
@@ -78,6 +78,12 @@ export function renderMarkdown(
       `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}.`,
     `Servers: ${servers.join(', ')}. Repetitions: ${o.lspReps} per LSP scenario (interleaved A B A B), ${o.cliReps} per CLI tool.`,
     `Workspaces: ${plan.workspaces.join(', ')} bundles; long bundles: ${plan.bundles.join(', ')} lines.`,
+    '',
+    '## Targets',
+    '',
+    targetsTable(rows),
+    '',
+    '## All measurements',
     '',
     'A is Policy Lens, B its peer or baseline; the ratio is A ÷ B on medians (lower is better for A).',
     '',

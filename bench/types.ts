@@ -28,7 +28,10 @@ export interface Raw {
   checks: Record<string, Record<string, number | string>>;
   cli: Record<
     string,
-    Record<string, { wall: number[]; invalid: (number | undefined)[]; exit: (number | null)[] }>
+    Record<
+      string,
+      { wall: number[]; cpu?: number[]; invalid: (number | undefined)[]; exit: (number | null)[] }
+    >
   >;
   openSmall: Record<string, Samples>;
   edits: Record<string, Record<string, Samples>>;

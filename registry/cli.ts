@@ -158,6 +158,12 @@ export async function serveMain(
     });
     if (args.seedKey !== undefined) await registry.createApiKey(args.org!, args.actor, args.seedKey);
     io.out(`policylens registry listening on ${registry.url} (${describeStorage(args.storage)})`);
+    if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(args.host)) {
+      // Plain HTTP: keys and policies cross the network in clear text beyond this machine.
+      io.err(
+        `policylens serve: warning: listening on ${args.host}, not loopback; API keys travel unencrypted`,
+      );
+    }
     return await new Promise<number>((done) => {
       // A second signal while closing is ignored: stopping halfway could leave PGlite's files
       // half-written, and close() is already under way.

@@ -15,7 +15,10 @@ export const DEFAULT_APP_ROLE = 'policylens_app';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Creates the role if needed and grants it what the API needs; false when not permitted. */
+/**
+ * Creates the role if needed and grants it what the API needs; false when not permitted. Runs on
+ * every start, so a table added by a later migration only needs its grant added here.
+ */
 export async function prepareAppRole(db: Queryable, role: string): Promise<{ ok: boolean; reason?: string }> {
   if (!IDENT.test(role)) throw new Error(`--app-role must be a lower-case SQL identifier, not "${role}"`);
   try {

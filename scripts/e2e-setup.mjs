@@ -43,7 +43,9 @@ function ensureApt() {
   log(`installing ${missing.join(', ')} from Debian (apt-get update once, then install)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const apt = (args) =>
-    prefix.length ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], { env }) : run('apt-get', args, { env });
+    prefix.length
+      ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], { env })
+      : run('apt-get', args, { env });
   apt(['update', '-qq']);
   apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
 }
@@ -59,7 +61,11 @@ function npmPrefixInstall(dir, spec, env, approveScripts) {
   const version = spec.slice(spec.lastIndexOf('@') + 1);
   writeFileSync(
     join(dir, 'package.json'),
-    JSON.stringify({ name: 'policy-lens-e2e-cache', private: true, dependencies: { [name]: version } }, null, 2),
+    JSON.stringify(
+      { name: 'policy-lens-e2e-cache', private: true, dependencies: { [name]: version } },
+      null,
+      2,
+    ),
   );
   const npmArgs = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
   log(`npm install ${spec} into ${dir}`);

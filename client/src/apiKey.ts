@@ -40,7 +40,12 @@ export async function setApiKeyCommand(store: ApiKeyStore, given?: unknown): Pro
       prompt: 'The API key of the live org. It is kept in VS Code’s secret storage, never in settings.',
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() === '' ? 'The key cannot be empty.' : /\s/.test(v.trim()) ? 'A key has no spaces.' : undefined),
+      validateInput: (v) =>
+        v.trim() === ''
+          ? 'The key cannot be empty.'
+          : /\s/.test(v.trim())
+            ? 'A key has no spaces.'
+            : undefined,
     });
   }
   if (key === undefined || key.trim() === '') return false;
@@ -49,8 +54,29 @@ export async function setApiKeyCommand(store: ApiKeyStore, given?: unknown): Pro
   return true;
 }
 
-/** `Policy Lens: Sign Out`: forgets the key. */
-export async function signOutCommand(store: ApiKeyStore): Promise<void> {
+const DECLINED = 'policyLens.environmentKeyDeclined';
+
+/**
+ * Moves a key from the extension host's environment (`POLICYLENS_API_KEY`, as the CLI reads it) into
+ * SecretStorage, once, when no key is stored yet: that is how `npm start` hands the playground its demo
+ * key. After that the environment is never read again for the key, and after a Sign Out it is not
+ * adopted again, so Sign Out really signs out.
+ */
+export async function adoptEnvironmentKey(
+  store: ApiKeyStore,
+  state: vscode.Memento,
+  env: Record<string, string | undefined>,
+  out: vscode.LogOutputChannel,
+): Promise<void> {
+  const key = env.POLICYLENS_API_KEY?.trim();
+  if (!key || state.get<boolean>(DECLINED) || (await store.get())) return;
+  await store.set(key);
+  out.info('Stored the API key from the POLICYLENS_API_KEY environment variable in secret storage.');
+}
+
+/** `Policy Lens: Sign Out`: forgets the key (and does not adopt one from the environment again). */
+export async function signOutCommand(store: ApiKeyStore, state: vscode.Memento): Promise<void> {
+  await state.update(DECLINED, true);
   await store.clear();
   void vscode.window.showInformationMessage('Policy Lens: signed out; the API key was removed.');
 }

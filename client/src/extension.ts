@@ -2,8 +2,12 @@
 // and the evaluation chain in native tree views. It activates on policy files (see `activationEvents`)
 // and on its commands and views.
 import * as vscode from 'vscode';
-import { PlanChangedNotification, type PolicyHistoryParams, type WorkspacePlan } from '../../server/src/protocol';
-import { ApiKeyStore, setApiKeyCommand, signOutCommand } from './apiKey';
+import {
+  PlanChangedNotification,
+  type PolicyHistoryParams,
+  type WorkspacePlan,
+} from '../../server/src/protocol';
+import { ApiKeyStore, adoptEnvironmentKey, setApiKeyCommand, signOutCommand } from './apiKey';
 import { RestartPolicy, createLanguageClient } from './languageClient';
 import { PlanModel } from './planModel';
 import { Session } from './session';
@@ -12,7 +16,12 @@ import { createStatusBar, showPlanInStatusBar } from './statusBar';
 import { type ApplyOptions, applyPlan, openPlanDiff } from './syncCommands';
 import { SCHEME, VirtualDocuments } from './virtualDocuments';
 import { ChainTree } from './views/chainView';
-import { HistoryTree, OPEN_VERSION_DIFF_COMMAND, openVersionDiff, verifyAuditChain } from './views/historyView';
+import {
+  HistoryTree,
+  OPEN_VERSION_DIFF_COMMAND,
+  openVersionDiff,
+  verifyAuditChain,
+} from './views/historyView';
 import { OPEN_DIFF_COMMAND, SyncTree, describePlan } from './views/syncView';
 
 /** What `activate` returns: read-only handles the extension-host tests use to look at the real views. */
@@ -39,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   const docs = new VirtualDocuments();
   const session = new Session();
   const restartPolicy = new RestartPolicy(out);
+  if (vscode.workspace.isTrusted) await adoptEnvironmentKey(keys, context.globalState, process.env, out);
   let hasKey = Boolean(await keys.get());
 
   const gate = () => ({ trusted: vscode.workspace.isTrusted, apiUrl: readSettings().apiUrl, hasKey });
@@ -46,9 +56,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   const syncTree = new SyncTree(plan);
   const historyTree = new HistoryTree(session);
   const chainTree = new ChainTree(session);
-  const syncView = vscode.window.createTreeView('policyLens.sync', { treeDataProvider: syncTree, showCollapseAll: true });
+  const syncView = vscode.window.createTreeView('policyLens.sync', {
+    treeDataProvider: syncTree,
+    showCollapseAll: true,
+  });
   const historyView = vscode.window.createTreeView('policyLens.history', { treeDataProvider: historyTree });
-  const chainView = vscode.window.createTreeView('policyLens.chain', { treeDataProvider: chainTree, showCollapseAll: true });
+  const chainView = vscode.window.createTreeView('policyLens.chain', {
+    treeDataProvider: chainTree,
+    showCollapseAll: true,
+  });
   const status = createStatusBar();
 
   context.subscriptions.push(
@@ -70,7 +86,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   historyTree.onDidLoad((h) => {
     historyView.description = h.policy?.name;
     historyView.message =
-      h.state === 'ok' ? (h.events.length ? undefined : 'No recorded events.') : (h.message ?? stateMessage(h.state));
+      h.state === 'ok'
+        ? h.events.length
+          ? undefined
+          : 'No recorded events.'
+        : (h.message ?? stateMessage(h.state));
   });
 
   // Starting and restarting the server. Everything the server needs to know about trust and the key is
@@ -95,7 +115,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     });
     try {
       await session.start(client, PlanChangedNotification);
-      out.info(`Language server started (${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace).`);
+      out.info(
+        `Language server started (${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace).`,
+      );
     } catch (err) {
       out.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -121,7 +143,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   const reg = (id: string, fn: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   reg('policyLens.setApiKey', (key?: string) => setApiKeyCommand(keys, key));
-  reg('policyLens.signOut', () => signOutCommand(keys));
+  reg('policyLens.signOut', () => signOutCommand(keys, context.globalState));
   reg('policyLens.restartServer', () => {
     restartPolicy.reset();
     return restart();
@@ -135,7 +157,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     if (!target) {
       const names = plan.plan.entries.filter((e) => e.action !== 'create').map((e) => e.name);
       if (names.length > 0) {
-        const pick = await vscode.window.showQuickPick(names, { title: 'Policy Lens: Show History', placeHolder: 'Policy' });
+        const pick = await vscode.window.showQuickPick(names, {
+          title: 'Policy Lens: Show History',
+          placeHolder: 'Policy',
+        });
         if (pick === undefined) return undefined;
         chosen = { name: pick };
       }

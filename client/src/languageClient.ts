@@ -31,7 +31,10 @@ export class RestartPolicy implements ErrorHandler {
 
   error(_error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
     // A few broken messages are survivable; a stream of them means the connection is gone.
-    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+    return {
+      action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+      handled: true,
+    };
   }
 
   closed(): CloseHandlerResult {
@@ -53,7 +56,9 @@ export class RestartPolicy implements ErrorHandler {
     this.out.warn(`The language server stopped unexpectedly; restarting it (restart ${this.restarts}).`);
     if (!this.told) {
       this.told = true;
-      void vscode.window.showWarningMessage('The Policy Lens language server stopped unexpectedly and was restarted.');
+      void vscode.window.showWarningMessage(
+        'The Policy Lens language server stopped unexpectedly and was restarted.',
+      );
     }
     return { action: CloseAction.Restart, handled: true };
   }

@@ -60,7 +60,11 @@ export class PlanModel {
         entries: [],
       };
     } else {
-      const answer = await this.session.request(WorkspacePlanRequest, { refresh: reread }, 'compute the sync plan');
+      const answer = await this.session.request(
+        WorkspacePlanRequest,
+        { refresh: reread },
+        'compute the sync plan',
+      );
       plan = answer.ok ? answer.value : { state: 'offline', message: answer.message, entries: [] };
     }
     this.plan = plan;

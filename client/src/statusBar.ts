@@ -14,17 +14,29 @@ export function createStatusBar(): vscode.StatusBarItem {
 export function statusText(plan: WorkspacePlan): { text: string; tooltip: string } {
   switch (plan.state) {
     case 'untrusted':
-      return { text: '$(shield) Policy Lens: restricted', tooltip: 'Workspace not trusted: the live org is not contacted.' };
+      return {
+        text: '$(shield) Policy Lens: restricted',
+        tooltip: 'Workspace not trusted: the live org is not contacted.',
+      };
     case 'not-configured':
-      return { text: '$(gear) Policy Lens: not configured', tooltip: plan.message ?? 'Sync is not configured.' };
+      return {
+        text: '$(gear) Policy Lens: not configured',
+        tooltip: plan.message ?? 'Sync is not configured.',
+      };
     case 'offline':
-      return { text: '$(debug-disconnect) Policy Lens: offline', tooltip: plan.message ?? 'The live org cannot be reached.' };
+      return {
+        text: '$(debug-disconnect) Policy Lens: offline',
+        tooltip: plan.message ?? 'The live org cannot be reached.',
+      };
     default: {
       const n = countPlan(plan).changes;
       const where = plan.org ? ` (${plan.org})` : '';
       return n === 0
         ? { text: '$(check) Policy Lens: in sync', tooltip: `The live org${where} matches the workspace.` }
-        : { text: `$(diff) Policy Lens: ${n} change${n === 1 ? '' : 's'}`, tooltip: `${n} pending change${n === 1 ? '' : 's'} against the live org${where}. Click to review.` };
+        : {
+            text: `$(diff) Policy Lens: ${n} change${n === 1 ? '' : 's'}`,
+            tooltip: `${n} pending change${n === 1 ? '' : 's'} against the live org${where}. Click to review.`,
+          };
     }
   }
 }

@@ -6,8 +6,16 @@ import type { Session } from './session';
 import { type VirtualDocuments, showTextDiff } from './virtualDocuments';
 
 /** Opens the diff editor: the live policy on the left, the bundle (as the plan reads it) on the right. */
-export async function openPlanDiff(session: Session, docs: VirtualDocuments, entry: PlanEntry): Promise<void> {
-  const answer = await session.request(DiffDocumentsRequest, { name: entry.name, uri: entry.uri }, 'show this diff');
+export async function openPlanDiff(
+  session: Session,
+  docs: VirtualDocuments,
+  entry: PlanEntry,
+): Promise<void> {
+  const answer = await session.request(
+    DiffDocumentsRequest,
+    { name: entry.name, uri: entry.uri },
+    'show this diff',
+  );
   if (!answer.ok) {
     void vscode.window.showWarningMessage(answer.message);
     return;
@@ -20,7 +28,13 @@ export async function openPlanDiff(session: Session, docs: VirtualDocuments, ent
       : entry.action === 'delete'
         ? `${entry.name} (live ↔ deleted)`
         : `${entry.name} (live ↔ bundle)`;
-  await showTextDiff(docs, { folder: 'live', text: live ?? '' }, { folder: 'bundle', text: desired ?? '' }, fileName, title);
+  await showTextDiff(
+    docs,
+    { folder: 'live', text: live ?? '' },
+    { folder: 'bundle', text: desired ?? '' },
+    fileName,
+    title,
+  );
 }
 
 export interface ApplyOptions {
@@ -72,7 +86,10 @@ export async function applyPlan(
   }
   const fingerprint = plan.fingerprint;
   const answer = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Policy Lens: applying ${describeCounts(counts)}…` },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Policy Lens: applying ${describeCounts(counts)}…`,
+    },
     () => session.request(ApplyPlanRequest, { fingerprint }, 'apply the plan'),
   );
   if (!answer.ok) {
@@ -82,7 +99,8 @@ export async function applyPlan(
   }
   const result = answer.value;
   if (!result.applied) {
-    const msg = result.message ?? 'The plan changed since it was shown. Review the refreshed plan and apply again.';
+    const msg =
+      result.message ?? 'The plan changed since it was shown. Review the refreshed plan and apply again.';
     out.warn(`Apply refused: ${msg}`);
     void vscode.window.showWarningMessage(`Policy Lens: ${msg}`);
     await model.refresh(true);
@@ -100,7 +118,9 @@ export async function applyPlan(
     }
   }
   if (failures.length === 0) {
-    void vscode.window.showInformationMessage(`Policy Lens: applied ${ok} change${ok === 1 ? '' : 's'} to ${where}.`);
+    void vscode.window.showInformationMessage(
+      `Policy Lens: applied ${ok} change${ok === 1 ? '' : 's'} to ${where}.`,
+    );
   } else {
     void vscode.window
       .showErrorMessage(

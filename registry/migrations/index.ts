@@ -5,8 +5,9 @@
  */
 import type { Db } from '../db';
 import * as init from './001_init';
+import * as auditOrgIndex from './002_audit_org_index';
 
-const migrations: readonly { id: string; sql: string }[] = [init];
+const migrations: readonly { id: string; sql: string }[] = [init, auditOrgIndex];
 
 export async function migrate(db: Db): Promise<string[]> {
   await db.exec(

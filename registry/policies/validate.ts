@@ -37,30 +37,5 @@ export function asObject(body: unknown): Record<string, unknown> {
     const kind = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body;
     throw new ApiError('INVALID_JSON', `Request body must be a JSON object, not ${kind}`);
   }
-  if (nesting(body) > MAX_DEPTH) {
-    throw new ApiError('VALIDATION_ERROR', `Request body nests more than ${MAX_DEPTH} levels deep`, {
-      body: `nested more than ${MAX_DEPTH} levels`,
-    });
-  }
   return body as Record<string, unknown>;
-}
-
-/** Far beyond any real policy, and far below what recursive code (and JSONB) can take. */
-const MAX_DEPTH = 64;
-
-/**
- * How deeply a JSON value nests, measured without recursion (the point is to avoid a stack
- * overflow); counting stops just past the limit.
- */
-function nesting(value: unknown): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d + 1 > max) max = d + 1;
-    if (max > MAX_DEPTH) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
-  }
-  return max;
 }

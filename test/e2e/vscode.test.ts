@@ -42,7 +42,8 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
   }
 
   // The UI phase runs first: it only reads the live org, and the extension-host suite applies the plan.
-  await t.test('UI (playwright in chromium, the installed .vsix)', async (t2) => {
+  const only = process.env.POLICYLENS_E2E_ONLY; // "ui" or "host", to iterate on one phase by hand
+  await t.test('UI (playwright in chromium, the installed .vsix)', { skip: only === 'host' }, async (t2) => {
     const uiDir = join(work, 'ui');
     const settings = registry ? { 'policyLens.apiUrl': registry.url } : {};
     installVsix(paths, uiDir, vsix, settings);
@@ -55,11 +56,19 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     const ctx = { page: wb.page, shots, apiKey: API_KEY };
     try {
       await waitForWorkbench(wb.page);
-      await t2.test('the Problems panel shows the finding of a broken bundle', () => problemsPanelShowsTheFinding(ctx));
+      await t2.test('the Problems panel shows the finding of a broken bundle', async () => {
+        await problemsPanelShowsTheFinding(ctx);
+      });
       if (!registry) return;
-      await t2.test('Set API Key asks for the key in a password box', () => setApiKeyThroughThePalette(ctx));
-      await t2.test('the CodeLens above a bundle shows its sync plan', () => codeLensAboveTheBundle(ctx));
-      await t2.test('the Sync view lists the plan and the status bar counts it', () => syncViewListsThePlan(ctx));
+      await t2.test('Set API Key asks for the key in a password box', async () => {
+        await setApiKeyThroughThePalette(ctx);
+      });
+      await t2.test('the CodeLens above a bundle shows its sync plan', async () => {
+        await codeLensAboveTheBundle(ctx);
+      });
+      await t2.test('the Sync view lists the plan and the status bar counts it', async () => {
+        await syncViewListsThePlan(ctx);
+      });
     } catch (err) {
       await wb.page.screenshot({ path: join(shots, 'failure.png') }).catch(() => undefined);
       throw err;
@@ -69,35 +78,46 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     }
   });
 
-  await t.test('extension-host suite (mocha in the real extension host)', async (t2) => {
-    const hostDir = join(work, 'host');
-    installVsix(paths, hostDir, vsix);
-    const installed = readdirSync(join(hostDir, 'extensions')).find((n) => n.startsWith('policy-lens.policy-lens-'));
-    assert.ok(installed, 'the .vsix installed into code-server');
-    const workspace = join(work, 'host-workspace');
-    cpSync(join(FIXTURES, 'workspace'), workspace, { recursive: true });
-    const run = await runHostSuite({
-      paths,
-      workDir: hostDir,
-      workspace,
-      extensionDir: join(hostDir, 'extensions', installed),
-      suiteIndex,
-      settings: {
-        'policyLens.trace.server': 'verbose',
-        ...(registry ? { 'policyLens.apiUrl': registry.url } : {}),
-      },
-      env: {
-        POLICYLENS_E2E_SERVER: '1',
-        ...(registry ? { POLICYLENS_E2E_REGISTRY_URL: registry.url, POLICYLENS_E2E_API_KEY: registry.apiKey } : {}),
-      },
-    });
-    assert.ok(run.results.length > 0, `the suite reported results (exit ${run.exitCode}):\n${run.console.slice(-30).join('\n')}`);
-    for (const r of run.results) {
-      await t2.test(r.title, (t3) => {
-        if (r.state === 'pending') return t3.skip('skipped inside the suite');
-        assert.equal(r.state, 'passed', r.error);
+  await t.test(
+    'extension-host suite (mocha in the real extension host)',
+    { skip: only === 'ui' },
+    async (t2) => {
+      const hostDir = join(work, 'host');
+      installVsix(paths, hostDir, vsix);
+      const installed = readdirSync(join(hostDir, 'extensions')).find((n) =>
+        n.startsWith('policy-lens.policy-lens-'),
+      );
+      assert.ok(installed, 'the .vsix installed into code-server');
+      const workspace = join(work, 'host-workspace');
+      cpSync(join(FIXTURES, 'workspace'), workspace, { recursive: true });
+      const run = await runHostSuite({
+        paths,
+        workDir: hostDir,
+        workspace,
+        extensionDir: join(hostDir, 'extensions', installed),
+        suiteIndex,
+        settings: {
+          'policyLens.trace.server': 'verbose',
+          ...(registry ? { 'policyLens.apiUrl': registry.url } : {}),
+        },
+        env: {
+          POLICYLENS_E2E_SERVER: '1',
+          ...(registry
+            ? { POLICYLENS_E2E_REGISTRY_URL: registry.url, POLICYLENS_E2E_API_KEY: registry.apiKey }
+            : {}),
+        },
       });
-    }
-    assert.equal(run.exitCode, 0, 'the workbench reported success');
-  });
+      assert.ok(
+        run.results.length > 0,
+        `the suite reported results (exit ${run.exitCode}):\n${run.console.slice(-30).join('\n')}`,
+      );
+      for (const r of run.results) {
+        await t2.test(r.title, (t3) => {
+          if (r.state === 'pending') return t3.skip('skipped inside the suite');
+          assert.equal(r.state, 'passed', r.error);
+        });
+      }
+      assert.equal(run.exitCode, 0, 'the workbench reported success');
+    },
+  );
 });

@@ -58,7 +58,10 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
       const a = await call(s.url, 'POST', '/policies', { headers: as(KEY), body: bundle('acme-policy') });
       assert.equal(a.status, 201);
       idA = (a.json.data as { id: string }).id;
-      const b = await call(s.url, 'POST', '/policies', { headers: as(otherKey), body: bundle('other-policy') });
+      const b = await call(s.url, 'POST', '/policies', {
+        headers: as(otherKey),
+        body: bundle('other-policy'),
+      });
       assert.equal(b.status, 201);
     });
 
@@ -95,15 +98,20 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
         { Authorization: `Basic ${Buffer.from(`user:${KEY}`).toString('base64')}` },
         { Authorization: 'Bearer plk_wrong_key_000000000000000000' },
       ];
+      // The secret part of each header (after the scheme), where there is one worth looking for.
+      const secrets = (h: Record<string, string>) =>
+        Object.values(h)
+          .map((v) => v.replace(/^(Bearer|Basic) /, ''))
+          .filter((v) => v.length >= 8);
       for (const headers of wrong) {
-        for (const v of Object.values(headers)) if (v.length > 4) presented.add(v);
+        for (const v of secrets(headers)) presented.add(v);
         for (const [method, path, body] of routes()) {
           const r = await call(s.url, method, path, { headers, body });
           counts.refused++;
           assert.equal(r.status, 401, `${method} ${path} with ${JSON.stringify(headers).slice(0, 80)}`);
           assert.equal(r.json.error?.code, 'UNAUTHORIZED');
-          for (const v of Object.values(headers))
-            if (v.length > 4) assert.ok(!r.text.includes(v), `${method} ${path}: the answer echoes the key`);
+          for (const v of secrets(headers))
+            assert.ok(!r.text.includes(v), `${method} ${path}: the answer echoes the key`);
         }
       }
       assert.equal((await call(s.url, 'GET', '/health')).status, 200);
@@ -123,7 +131,11 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
       const all = await call(s.url, 'GET', '/policies?limit=500', { headers: as(otherKey) });
       assert.ok((all.json.data as { id: string }[]).every((p) => p.id !== idA));
       const verify = await call(s.url, 'GET', '/audit/verify', { headers: as(otherKey) });
-      assert.equal((verify.json.data as { checked: number }).checked, 1, "the other org's chain holds its own event");
+      assert.equal(
+        (verify.json.data as { checked: number }).checked,
+        1,
+        "the other org's chain holds its own event",
+      );
       const a = await call(s.url, 'GET', `/policies/${idA}`, { headers: as(KEY) });
       assert.deepEqual(
         [(a.json.data as { version: number }).version, (a.json.data as { isActive: boolean }).isActive],
@@ -166,10 +178,17 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
         ['a number', '42', 'INVALID_JSON'],
         ['null', 'null', 'INVALID_JSON'],
         ['YAML instead of JSON', 'name: x\npolicyType: expression\n', 'INVALID_JSON'],
-        ['invalid UTF-8', new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 'INVALID_JSON'],
+        [
+          'invalid UTF-8',
+          new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+          'INVALID_JSON',
+        ],
         [
           'nesting 10,000 levels deep',
-          JSON.stringify(bundle('deep')).replace(/}$/, `,"metadata":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`),
+          JSON.stringify(bundle('deep')).replace(
+            /}$/,
+            `,"metadata":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`,
+          ),
           'VALIDATION_ERROR',
         ],
         ['a NUL character', JSON.stringify(bundle('nul\u0000name')), 'VALIDATION_ERROR'],
@@ -206,14 +225,16 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
           [text, { [text]: text, owner: text }, [text]],
           `case ${i}`,
         );
-        const found = await call(s.url, 'GET', `/policies?name=${encodeURIComponent(text)}`, { headers: as(KEY) });
+        const found = await call(s.url, 'GET', `/policies?name=${encodeURIComponent(text)}`, {
+          headers: as(KEY),
+        });
         assert.deepEqual(
           (found.json.data as { id: string }[]).map((p) => p.id),
           [id],
           `list by name, case ${i}`,
         );
       }
-      for (const query of ["policyType=x'%20OR%201=1", 'isActive=true;DROP', "name='%20OR%20'1'='1"]) {
+      for (const query of ["policyType=x'%20OR%201=1", 'isActive=true;DROP', "name='%20OR%20'x'='x"]) {
         const r = await call(s.url, 'GET', `/policies?${query}`, { headers: as(KEY) });
         assert.ok(r.status === 200 || r.status === 400, query);
         if (r.status === 200) assert.deepEqual(r.json.data, [], query);
@@ -263,4 +284,8 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
 doors(pgliteBackend, 'PGlite');
 doors(postgresBackend, 'PostgreSQL');
 
-after(() => report(`${counts.requests} requests at the registry's doors, ${counts.refused} refused as they should be, 0 let in, 0 server errors`));
+after(() =>
+  report(
+    `${counts.requests} requests at the registry's doors, ${counts.refused} refused as they should be, 0 let in, 0 server errors`,
+  ),
+);

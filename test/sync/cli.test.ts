@@ -80,7 +80,13 @@ describe('policylens sync against policylens serve', () => {
     assert.match(planned.stdout, /\n1 change pending\. Re-run with --apply to apply\.\n$/);
     assert.equal((planned.stdout.match(/~ update/g) ?? []).length, 1);
 
-    const second = await runCli(['sync', dir, '--apply'], env);
+    // A reviewed plan (its fingerprint from --format json) is applied only while it is still the plan.
+    const reviewed = JSON.parse((await runCli(['sync', dir, '--format', 'json'], env)).stdout)
+      .fingerprint as string;
+    const wrong = await runCli(['sync', dir, '--apply', '--fingerprint', 'f'.repeat(64)], env);
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /not the plan that was reviewed/);
+    const second = await runCli(['sync', dir, '--apply', '--fingerprint', reviewed], env);
     assert.equal(second.status, 0, second.stderr);
     assert.match(second.stdout, /✓ updated {2}[0-9a-f-]{36} {2}"Block PII exfiltration"/);
     const third = await runCli(['sync', dir, '--exit-code'], env);
@@ -98,7 +104,10 @@ describe('policylens sync against policylens serve', () => {
     assert.match(history.stdout, /✓ audit chain intact/);
     const unknown = await runCli(['history', 'No such policy'], env);
     assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /^policylens history: no policy named or with id "No such policy" in 127\.0\.0\.1:\d+\n$/);
+    assert.match(
+      unknown.stderr,
+      /^policylens history: no policy named or with id "No such policy" in 127\.0\.0\.1:\d+\n$/,
+    );
 
     const json = await runCli(['sync', dir, '--format', 'json'], env);
     const parsed = JSON.parse(json.stdout);
@@ -214,6 +223,15 @@ describe('policylens sync against policylens serve', () => {
       assert.equal(res.status, 2, args.join(' '));
       assert.match(res.stderr, new RegExp(`^policylens ${args[0]}: .+\\n\\nUsage: policylens ${args[0]} `));
     }
+  });
+
+  it('refuses to prune with no bundles (a mistyped path would delete the whole org)', async () => {
+    const { env } = await workspace('empty-prune');
+    const empty = tempDir('empty');
+    dirs.push(empty);
+    const res = await runCli(['sync', empty, '--prune', '--apply'], env);
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /no bundles found under .+; refusing to --prune every live policy/);
   });
 
   it('holds back a plan while a bundle is invalid', async () => {

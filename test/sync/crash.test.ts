@@ -1,22 +1,35 @@
 // A registry process killed in the middle of `sync --apply`: the run reports what was and was not
 // applied, and the next run against the restarted registry converges with nothing duplicated or lost.
 import assert from 'node:assert/strict';
-import { after, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { pgliteBackend, postgresBackend, type Backend } from '../registry/backends';
 import { BUNDLES, livePolicies, registryProcess, removeDir, runCli, tempDir, writeFiles } from './harness';
 import { startProxy } from './proxy';
 
 const KEY = 'plk_crash_test_key';
 const dirs: string[] = [];
-after(() => {
+const backends: Backend[] = [];
+after(async () => {
   for (const d of dirs) removeDir(d);
+  for (const b of backends) await b.cleanup();
 });
 
-it('a registry killed mid-apply: the next run converges with nothing duplicated or lost', async () => {
-  const dataDir = tempDir('crash-registry');
+// The same crash on both storages: PGlite in-process files, and a PostgreSQL server.
+for (const make of [pgliteBackend, postgresBackend]) {
+  describe(make.name.replace('Backend', ''), () => {
+    it('a registry killed mid-apply: the next run converges with nothing duplicated or lost', async () => {
+      const backend = await make();
+      backends.push(backend);
+      await crashAndConverge(backend.flags);
+    });
+  });
+}
+
+async function crashAndConverge(storage: string[]): Promise<void> {
   const bundles = tempDir('crash-bundles');
-  dirs.push(dataDir, bundles);
+  dirs.push(bundles);
   writeFiles(bundles, BUNDLES);
-  let first = await registryProcess(dataDir, KEY);
+  let first = await registryProcess(storage, KEY);
   const proxy = await startProxy(first.url, (req) => {
     // The second create reaches the database and commits; then the registry dies before answering.
     if (req.method === 'POST' && req.nth === 2)
@@ -45,7 +58,7 @@ it('a registry killed mid-apply: the next run converges with nothing duplicated 
     );
     assert.match(crashed.stdout, /1 applied, 2 not applied/);
 
-    first = await registryProcess(dataDir, KEY);
+    first = await registryProcess(storage, KEY);
     proxy.target = first.url;
     const plan = await runCli(['sync', bundles], env);
     // The create whose answer was lost did land: the new plan sees it as in sync.
@@ -67,4 +80,4 @@ it('a registry killed mid-apply: the next run converges with nothing duplicated 
       first.child.exitCode === null ? first.child.once('exit', resolve) : resolve(null),
     );
   }
-});
+}

@@ -93,6 +93,27 @@ describe('live org failures below the API', () => {
     assert.equal(connections, 2);
   });
 
+  it('a redirect is not followed (the key could travel on to another host)', async () => {
+    let requests = 0;
+    const port = await listen(
+      createHttp((_req, res) => {
+        requests++;
+        res.writeHead(302, { Location: 'https://elsewhere.example/api/v1/policies' });
+        res.end();
+      }),
+    );
+    const res = await runCli(['sync', bundles], {
+      POLICYLENS_API_URL: `http://127.0.0.1:${port}`,
+      POLICYLENS_API_KEY: 'plk_secret_key',
+    });
+    assert.equal(res.status, 1);
+    assert.equal(
+      res.stderr,
+      `policylens sync: live org 127.0.0.1:${port} answered with a redirect; set the API URL it redirects to\n`,
+    );
+    assert.equal(requests, 1);
+  });
+
   it('a Retry-After longer than it is worth waiting fails at once and says when to come back', async () => {
     let requests = 0;
     const port = await listen(

@@ -49,15 +49,19 @@ export async function inProcessRegistry(): Promise<LiveRegistry> {
   };
 }
 
-/** The registry as its own process (dist/registry.js), so a test can kill it mid-request. */
+/**
+ * The registry as its own process (dist/registry.js), so a test can kill it mid-request. `storage` is
+ * a PGlite data directory, or the serve flags of another storage (`['--database-url', url]`).
+ */
 export async function registryProcess(
-  dataDir: string,
+  storage: string | string[],
   key: string,
 ): Promise<{ url: string; child: ChildProcess }> {
   if (!existsSync(REGISTRY)) throw new Error('dist/registry.js is missing: run `node esbuild.mjs` first');
+  const flags = typeof storage === 'string' ? ['--data-dir', storage] : storage;
   const child = spawn(
     process.execPath,
-    [REGISTRY, '--port', '0', '--data-dir', dataDir, '--seed-key', key, '--org', 'acme'],
+    [REGISTRY, '--port', '0', ...flags, '--seed-key', key, '--org', 'acme'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

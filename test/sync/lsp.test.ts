@@ -129,9 +129,16 @@ describe('sync in the language server', () => {
     assert.equal((await syncLens(client, uri)).command?.title, '~ update: enforcementMode log_only → block');
     assert.equal(listRequests(), before, 'no network per keystroke');
 
-    // Saving re-reads the org (once).
+    // Saving re-reads the org (once), and so does the refresh command.
     client.notify('textDocument/didSave', { textDocument: { uri } });
     await eventually(() => listRequests() > before, 'a refresh after save');
+    const afterSave = listRequests();
+    const refreshed = await client.request<{ state: string }>('workspace/executeCommand', {
+      command: 'policyLens.sync.refreshLive',
+      arguments: [],
+    });
+    assert.equal(refreshed.state, 'ok');
+    assert.equal(listRequests(), afterSave + 1);
 
     const diff = await client.request<{ live: string; desired: string }>('policyLens/diffDocuments', {
       name: 'Block PII exfiltration',

@@ -18,7 +18,7 @@ export type Decision =
   /** Answer without forwarding. */
   | { kind: 'respond'; status: number; body?: unknown; headers?: Record<string, string> }
   /** Forward, let the registry commit, then drop the connection without answering. */
-  | { kind: 'lose-response'; afterCommit?: () => Promise<void> | void };
+  | { kind: 'lose-response'; afterCommit?: () => unknown };
 
 export interface FaultProxy {
   url: string;

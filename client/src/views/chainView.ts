@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { type ChainEntry, type ChainOrder, ChainOrderRequest } from '../../../server/src/protocol';
 import type { Session } from '../session';
 
-type Node = { kind: 'policy'; entry: ChainEntry; position: number } | { kind: 'prereq'; name: string; missing: boolean };
+type Node =
+  | { kind: 'policy'; entry: ChainEntry; position: number }
+  | { kind: 'prereq'; name: string; missing: boolean };
 
 export class ChainTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -17,15 +19,28 @@ export class ChainTree implements vscode.TreeDataProvider<Node> {
   async load(): Promise<ChainOrder | undefined> {
     const answer = await this.session.request(ChainOrderRequest, {}, 'compute the evaluation order');
     this.order = answer.ok ? answer.value : undefined;
-    this.message = answer.ok ? (answer.value.entries.length ? undefined : 'No policies in this workspace.') : answer.message;
+    this.message = answer.ok
+      ? answer.value.entries.length
+        ? undefined
+        : 'No policies in this workspace.'
+      : answer.message;
     this.changed.fire(undefined);
     return this.order;
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return (this.order?.entries ?? []).map((entry, i) => ({ kind: 'policy' as const, entry, position: i + 1 }));
+    if (!node)
+      return (this.order?.entries ?? []).map((entry, i) => ({
+        kind: 'policy' as const,
+        entry,
+        position: i + 1,
+      }));
     if (node.kind === 'policy') {
-      return node.entry.prerequisites.map((name) => ({ kind: 'prereq' as const, name, missing: node.entry.missing.includes(name) }));
+      return node.entry.prerequisites.map((name) => ({
+        kind: 'prereq' as const,
+        name,
+        missing: node.entry.missing.includes(name),
+      }));
     }
     return [];
   }
@@ -34,14 +49,21 @@ export class ChainTree implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'prereq') {
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
       item.description = node.missing ? 'missing' : 'prerequisite';
-      item.iconPath = new vscode.ThemeIcon(node.missing ? 'error' : 'arrow-up', node.missing ? new vscode.ThemeColor('errorForeground') : undefined);
-      item.tooltip = node.missing ? `Prerequisite “${node.name}” is neither in the workspace nor live.` : `Runs after “${node.name}”.`;
+      item.iconPath = new vscode.ThemeIcon(
+        node.missing ? 'error' : 'arrow-up',
+        node.missing ? new vscode.ThemeColor('errorForeground') : undefined,
+      );
+      item.tooltip = node.missing
+        ? `Prerequisite “${node.name}” is neither in the workspace nor live.`
+        : `Runs after “${node.name}”.`;
       return item;
     }
     const e = node.entry;
     const item = new vscode.TreeItem(
       `${node.position}. ${e.name}`,
-      e.prerequisites.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+      e.prerequisites.length
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.None,
     );
     item.id = `chain:${e.name}:${e.uri ?? ''}`;
     const marks = [`order ${e.evaluationOrder}`];

@@ -13,7 +13,9 @@ import { showValue } from '../planModel';
 import type { Session } from '../session';
 import { type VirtualDocuments, showTextDiff } from '../virtualDocuments';
 
-type Node = { kind: 'event'; event: HistoryEvent; index: number } | { kind: 'field'; field: string; change: { from?: unknown; to?: unknown } };
+type Node =
+  | { kind: 'event'; event: HistoryEvent; index: number }
+  | { kind: 'field'; field: string; change: { from?: unknown; to?: unknown } };
 
 export const OPEN_VERSION_DIFF_COMMAND = 'policyLens.history.openDiff';
 
@@ -42,9 +44,14 @@ export class HistoryTree implements vscode.TreeDataProvider<Node> {
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return (this.history?.events ?? []).map((event, index) => ({ kind: 'event' as const, event, index }));
+    if (!node)
+      return (this.history?.events ?? []).map((event, index) => ({ kind: 'event' as const, event, index }));
     if (node.kind === 'event') {
-      return Object.entries(node.event.diff ?? {}).map(([field, change]) => ({ kind: 'field' as const, field, change }));
+      return Object.entries(node.event.diff ?? {}).map(([field, change]) => ({
+        kind: 'field' as const,
+        field,
+        change,
+      }));
     }
     return [];
   }
@@ -66,7 +73,9 @@ export class HistoryTree implements vscode.TreeDataProvider<Node> {
     item.id = `event:${e.version}:${e.changedAt}`;
     item.description = `${e.actorId} · ${formatTime(e.changedAt)}${fields.length ? ` · ${fields.join(', ')}` : ''}`;
     item.tooltip = `${e.eventType} by ${e.actorId} at ${e.changedAt}${fields.length ? `\nchanged: ${fields.join(', ')}` : ''}`;
-    item.iconPath = new vscode.ThemeIcon(e.eventType.endsWith('created') ? 'add' : e.eventType.endsWith('deleted') ? 'trash' : 'edit');
+    item.iconPath = new vscode.ThemeIcon(
+      e.eventType.endsWith('created') ? 'add' : e.eventType.endsWith('deleted') ? 'trash' : 'edit',
+    );
     item.command = { command: OPEN_VERSION_DIFF_COMMAND, title: 'Open Diff', arguments: [node.index] };
     return item;
   }
@@ -89,7 +98,11 @@ export class HistoryTree implements vscode.TreeDataProvider<Node> {
   }
 }
 
-export async function openVersionDiff(tree: HistoryTree, docs: VirtualDocuments, index: number): Promise<void> {
+export async function openVersionDiff(
+  tree: HistoryTree,
+  docs: VirtualDocuments,
+  index: number,
+): Promise<void> {
   const events = tree.history?.events ?? [];
   const e = events[index];
   if (!e) return;
@@ -108,7 +121,9 @@ export async function openVersionDiff(tree: HistoryTree, docs: VirtualDocuments,
 export async function verifyAuditChain(session: Session, tree: HistoryTree): Promise<boolean | undefined> {
   const target = tree.target;
   if (!target) {
-    void vscode.window.showInformationMessage('Policy Lens: open a policy file or pick a policy to verify its history.');
+    void vscode.window.showInformationMessage(
+      'Policy Lens: open a policy file or pick a policy to verify its history.',
+    );
     return undefined;
   }
   const answer = await session.request(VerifyAuditChainRequest, target, 'verify the audit chain');

@@ -13,8 +13,18 @@ type Node =
 
 const GROUPS: { action: PlanAction; label: string; icon: string; color?: string }[] = [
   { action: 'create', label: 'Create', icon: 'diff-added', color: 'gitDecoration.addedResourceForeground' },
-  { action: 'update', label: 'Update', icon: 'diff-modified', color: 'gitDecoration.modifiedResourceForeground' },
-  { action: 'delete', label: 'Delete', icon: 'diff-removed', color: 'gitDecoration.deletedResourceForeground' },
+  {
+    action: 'update',
+    label: 'Update',
+    icon: 'diff-modified',
+    color: 'gitDecoration.modifiedResourceForeground',
+  },
+  {
+    action: 'delete',
+    label: 'Delete',
+    icon: 'diff-removed',
+    color: 'gitDecoration.deletedResourceForeground',
+  },
   { action: 'no-op', label: 'No change', icon: 'check' },
 ];
 
@@ -39,7 +49,8 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
       })).filter((g) => g.entries.length > 0);
     }
     if (node.kind === 'group') return node.entries.map((entry) => ({ kind: 'entry' as const, entry }));
-    if (node.kind === 'entry') return node.entry.changes.map((change) => ({ kind: 'field' as const, entry: node.entry, change }));
+    if (node.kind === 'entry')
+      return node.entry.changes.map((change) => ({ kind: 'field' as const, entry: node.entry, change }));
     return [];
   }
 
@@ -48,7 +59,9 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
       const g = GROUPS.find((x) => x.action === node.action)!;
       const item = new vscode.TreeItem(
         `${g.label} (${node.entries.length})`,
-        node.action === 'no-op' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+        node.action === 'no-op'
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.Expanded,
       );
       item.id = `group:${node.action}`;
       item.iconPath = new vscode.ThemeIcon(g.icon, g.color ? new vscode.ThemeColor(g.color) : undefined);
@@ -59,11 +72,16 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
       const e = node.entry;
       const item = new vscode.TreeItem(
         e.name,
-        e.changes.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        e.changes.length > 0
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.None,
       );
       item.id = `entry:${e.action}:${e.name}`;
       const file = e.uri ? vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri)) : 'live only';
-      item.description = e.action === 'update' ? `${e.changes.length} field${e.changes.length === 1 ? '' : 's'} · ${file}` : file;
+      item.description =
+        e.action === 'update'
+          ? `${e.changes.length} field${e.changes.length === 1 ? '' : 's'} · ${file}`
+          : file;
       item.tooltip = `${e.action} “${e.name}” (${file})`;
       const g = GROUPS.find((x) => x.action === e.action)!;
       item.iconPath = new vscode.ThemeIcon(g.icon, g.color ? new vscode.ThemeColor(g.color) : undefined);
@@ -83,7 +101,10 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
 }
 
 /** The message above the tree and its description, from the plan's state. */
-export function describePlan(plan: WorkspacePlan): { message: string | undefined; description: string | undefined } {
+export function describePlan(plan: WorkspacePlan): {
+  message: string | undefined;
+  description: string | undefined;
+} {
   if (plan.state !== 'ok') return { message: plan.message ?? stateText(plan), description: undefined };
   const counts = countPlan(plan);
   const message = plan.entries.length === 0 ? 'No policy files in this workspace.' : undefined;

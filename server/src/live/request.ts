@@ -60,6 +60,12 @@ function networkError(err: unknown, where: string, timeoutMs: number): LiveOrgEr
   const code = errorCode(err) ?? '';
   if (TLS_CODES.test(code)) return new LiveOrgError('tls', `TLS failure talking to ${where}: ${code}`);
   const cause = (err as { cause?: { message?: unknown } }).cause;
+  // Redirects are not followed (they could carry the key to another host), and are not transient.
+  if (typeof cause?.message === 'string' && /redirect/i.test(cause.message))
+    return new LiveOrgError(
+      'server',
+      `live org ${where} answered with a redirect; set the API URL it redirects to`,
+    );
   const reason =
     code ||
     (typeof cause?.message === 'string' ? cause.message : err instanceof Error ? err.message : String(err));

@@ -24,6 +24,7 @@ import {
   type Span,
 } from '../core/index';
 import { nodeRange, toRange } from './convert';
+import { inlineCode } from './markdown';
 import type { CursorContext } from './cursor';
 import type { PolicyDocument } from './documents';
 import { schemaContextOf } from './schemaInfo';
@@ -204,10 +205,13 @@ function referenceHover(doc: PolicyDocument, offset: number): Hover | undefined 
     (c) => c.label.toLowerCase() === name,
   )?.detail;
   const lang = doc.analysis.language;
+  // The name and the source are the document's own text: neither may close its code and reach the
+  // client as markdown or HTML, so the fence outgrows every backtick run in the source.
+  const fence = '`'.repeat(Math.max(3, ...(source.match(/`+/g) ?? []).map((run) => run.length + 1)));
   return {
     contents: {
       kind: 'markdown',
-      value: `**${at.node.value}**: ${what ?? 'declared'} (line ${line})\n\n\`\`\`${lang}\n${source}\n\`\`\``,
+      value: `${inlineCode(at.node.value)}: ${what ?? 'declared'} (line ${line})\n\n${fence}${lang}\n${source}\n${fence}`,
     },
     range: nodeRange(doc.lines, at.node),
   };

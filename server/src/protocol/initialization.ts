@@ -20,6 +20,8 @@ export interface PolicyLensInitializationOptions {
   refreshIntervalSeconds?: number;
   /** `policyLens.files`: globs of the files the server treats as policy files. */
   files?: string[];
+  /** `policyLens.dialects`: `{ glob: dialectId }`, files matching a glob are read as that dialect. */
+  dialects?: Record<string, string>;
 }
 
 /** The environment variable of the server process that carries the API key from SecretStorage. */

@@ -37,7 +37,16 @@ export function packageVsix(outDir: string): string {
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   const r = spawnSync(
     process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', vsix],
+    [
+      vsce,
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--skip-license',
+      '--no-rewrite-relative-links',
+      '--out',
+      vsix,
+    ],
     { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 },
   );
   if (r.status !== 0) throw new Error(`vsce package failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);

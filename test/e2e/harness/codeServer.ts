@@ -102,7 +102,10 @@ function profile(workDir: string, settings: Record<string, unknown>) {
   const config = join(workDir, 'code-server.yaml');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2),
+  );
   writeFileSync(config, 'auth: none\ncert: false\n');
   return { userDataDir, extensionsDir, config };
 }
@@ -115,7 +118,12 @@ const baseEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
 });
 
 /** Installs a .vsix into the profile with code-server's own installer (what a user would run). */
-export function installVsix(paths: E2EPaths, workDir: string, vsix: string, settings: Record<string, unknown> = {}): string {
+export function installVsix(
+  paths: E2EPaths,
+  workDir: string,
+  vsix: string,
+  settings: Record<string, unknown> = {},
+): string {
   const { userDataDir, extensionsDir, config } = profile(workDir, settings);
   const r = spawnSync(
     paths.node,
@@ -143,12 +151,14 @@ export async function startCodeServer(options: {
   workDir: string;
   settings?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** A fixed port; a free one when absent. */
+  port?: number;
   /** Lets a URL payload run extension tests (`extensionTestsPath`); without it they are ignored. */
   smokeTestDriver?: boolean;
 }): Promise<CodeServer> {
   const { paths, workDir } = options;
   const { userDataDir, extensionsDir, config } = profile(workDir, options.settings ?? {});
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
     paths.codeServer,
     '--config',
@@ -200,7 +210,8 @@ export async function startCodeServer(options: {
 
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}) before it was ready:\n${log}`);
+    if (child.exitCode !== null)
+      throw new Error(`code-server exited (${child.exitCode}) before it was ready:\n${log}`);
     try {
       const res = await fetch(`${origin}/healthz`);
       if (res.ok) break;

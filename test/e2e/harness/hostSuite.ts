@@ -50,7 +50,9 @@ export async function runHostSuite(options: {
     ]);
     wb = await openWorkbench(options.paths.chromium, url, {
       onExit: (code) => finish(code),
-      onConsole: process.env.POLICYLENS_E2E_VERBOSE ? (l) => process.stderr.write(`[workbench] ${l}\n`) : undefined,
+      onConsole: process.env.POLICYLENS_E2E_VERBOSE
+        ? (l) => process.stderr.write(`[workbench] ${l}\n`)
+        : undefined,
     });
     const timeoutMs = options.timeoutMs ?? 240_000;
     let timer: NodeJS.Timeout | undefined;
@@ -63,11 +65,15 @@ export async function runHostSuite(options: {
         );
       }),
     ]).finally(() => clearTimeout(timer));
-    const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as SuiteResult[]) : [];
+    const results = existsSync(resultsFile)
+      ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as SuiteResult[])
+      : [];
     return { exitCode, results, console: wb.console, serverLog: cs.output() };
   } catch (err) {
     const tail = (wb?.console ?? []).slice(-40).join('\n');
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- workbench console ---\n${tail}\n--- code-server ---\n${cs.output().slice(-3000)}`);
+    throw new Error(
+      `${err instanceof Error ? err.message : String(err)}\n--- workbench console ---\n${tail}\n--- code-server ---\n${cs.output().slice(-3000)}`,
+    );
   } finally {
     await wb?.close();
     await cs.stop();

@@ -18,12 +18,25 @@ export const registryBuilt = () => existsSync(join(repoRoot, 'dist', 'registry.j
 export async function startRegistry(dataDir: string, apiKey: string, org = 'e2e-org'): Promise<Registry> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(repoRoot, 'dist', 'registry.js'), '--port', '0', '--data-dir', dataDir, '--seed-key', apiKey, '--org', org],
+    [
+      join(repoRoot, 'dist', 'registry.js'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--seed-key',
+      apiKey,
+      '--org',
+      org,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`policylens serve did not print its URL in 30 s:\n${log}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`policylens serve did not print its URL in 30 s:\n${log}`)),
+      30_000,
+    );
     const onData = (d: Buffer) => {
       log += d.toString();
       const m = /http:\/\/127\.0\.0\.1:\d+/.exec(log);
@@ -65,7 +78,9 @@ export async function startRegistry(dataDir: string, apiKey: string, org = 'e2e-
 
 /** Creates every `*.json` policy of `dir` in the registry. */
 export async function seedLive(registry: Registry, dir: string): Promise<void> {
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const body = JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown;
     const r = await registry.api('POST', '/policies', body);
     if (r.status !== 201) throw new Error(`seeding ${f} failed: ${r.status} ${JSON.stringify(r.json)}`);

@@ -29,11 +29,17 @@ describe('activation', () => {
 
   it('declares its settings with descriptions', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-    const props = ext.packageJSON.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>;
+    const props = ext.packageJSON.contributes.configuration.properties as Record<
+      string,
+      { description?: string; markdownDescription?: string }
+    >;
     for (const key of ['files', 'apiUrl', 'codeLens.enabled', 'refreshIntervalSeconds', 'trace.server']) {
       const p = props[`policyLens.${key}`];
       assert.ok(p, `policyLens.${key} is contributed`);
-      assert.ok((p.description ?? p.markdownDescription ?? '').length > 20, `policyLens.${key} has a description`);
+      assert.ok(
+        (p.description ?? p.markdownDescription ?? '').length > 20,
+        `policyLens.${key} has a description`,
+      );
     }
   });
 });

@@ -49,7 +49,10 @@ describe('API key', () => {
     const files = filesUnder(logs);
     assert.ok(files.length > 0, 'there are log files to search');
     const ours = files.filter((f) => /Policy Lens/.test(f));
-    assert.ok(ours.length > 0, `the Policy Lens output channel writes a log file (searched ${files.length} files)`);
+    assert.ok(
+      ours.length > 0,
+      `the Policy Lens output channel writes a log file (searched ${files.length} files)`,
+    );
     for (const f of files) {
       assert.ok(!readFileSync(f, 'utf8').includes(KEY), `${f} does not contain the key`);
     }

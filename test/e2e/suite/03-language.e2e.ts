@@ -25,7 +25,10 @@ describe('language server', () => {
     assert.equal(found[0]!.range.start.line, 2, 'on the enforcementMode line');
     assert.match(found[0]!.message, /allow/);
     const code = found[0]!.code;
-    assert.ok(typeof code === 'object' && code.target.toString().length > 0, 'the code links to its documentation page');
+    assert.ok(
+      typeof code === 'object' && code.target.toString().length > 0,
+      'the code links to its documentation page',
+    );
   });
 
   it('completes policyType values', async () => {
@@ -38,7 +41,8 @@ describe('language server', () => {
       new vscode.Position(1, line.length),
     );
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    for (const v of ['pii_access', 'cost_limit', 'injection_scan']) assert.ok(labels.includes(v), `offers ${v} (got ${labels.join(', ')})`);
+    for (const v of ['pii_access', 'cost_limit', 'injection_scan'])
+      assert.ok(labels.includes(v), `offers ${v} (got ${labels.join(', ')})`);
   });
 
   it('applies the quick-fix for an invalid enforcementMode', async () => {
@@ -54,11 +58,16 @@ describe('language server', () => {
       vscode.CodeActionKind.QuickFix.value,
     );
     const fix = actions.find((a) => a.isPreferred) ?? actions.find((a) => a.edit);
-    assert.ok(fix?.edit, `a quick-fix with an edit is offered (got ${actions.map((a) => a.title).join('; ')})`);
+    assert.ok(
+      fix?.edit,
+      `a quick-fix with an edit is offered (got ${actions.map((a) => a.title).join('; ')})`,
+    );
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     const mode = editor.document.lineAt(2).text;
     assert.match(mode, /^enforcementMode: (block|log_only|require_approval|monitor|warn)\s*$/);
-    await waitFor('the diagnostic to clear', () => (diagnosticsOf(editor.document.uri, 'schema/enum').length === 0 ? true : undefined));
+    await waitFor('the diagnostic to clear', () =>
+      diagnosticsOf(editor.document.uri, 'schema/enum').length === 0 ? true : undefined,
+    );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
@@ -76,8 +85,11 @@ describe('language server', () => {
     const editor = await open(BROKEN);
     const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
     await editor.edit((e) => e.insert(end, '\nunknownKey: 1\n'));
-    await waitFor('diagnostics from the restarted server', () =>
-      vscode.languages.getDiagnostics(editor.document.uri).some((d) => /unknownKey/.test(d.message)) || undefined,
+    await waitFor(
+      'diagnostics from the restarted server',
+      () =>
+        vscode.languages.getDiagnostics(editor.document.uri).some((d) => /unknownKey/.test(d.message)) ||
+        undefined,
     );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });

@@ -67,10 +67,15 @@ describe('sync with a live org (policylens serve)', function () {
       return (lenses ?? []).map((l) => l.command?.title ?? '');
     };
     await open('policies/pii-protection.yaml');
-    const update = await waitFor('the update lens', async () => (await titles('policies/pii-protection.yaml')).find((t) => t.startsWith('~ update')));
+    const update = await waitFor('the update lens', async () =>
+      (await titles('policies/pii-protection.yaml')).find((t) => t.startsWith('~ update')),
+    );
     assert.match(update, /enforcementMode log_only → block/);
     await open('policies/daily-cost-limit.yaml');
-    await waitFor('the in-sync lens', async () => (await titles('policies/daily-cost-limit.yaml')).includes('= in sync') || undefined);
+    await waitFor(
+      'the in-sync lens',
+      async () => (await titles('policies/daily-cost-limit.yaml')).includes('= in sync') || undefined,
+    );
     await open('policies/block-prompt-injection.json');
     const create = await waitFor('the create lens', async () =>
       (await titles('policies/block-prompt-injection.json')).find((t) => t.startsWith('+ create')),
@@ -101,16 +106,24 @@ describe('sync with a live org (policylens serve)', function () {
     assert.deepEqual(outcome, { applied: 2, failed: 0, stale: false });
     const created = await registryGet(`/policies?name=${encodeURIComponent('Block Prompt Injection')}`);
     assert.equal(created.meta?.total, 1, 'the policy exists once in the registry');
-    const pii = (await registryGet(`/policies?name=${encodeURIComponent('PII Protection')}`)).data as { enforcementMode: string }[];
+    const pii = (await registryGet(`/policies?name=${encodeURIComponent('PII Protection')}`)).data as {
+      enforcementMode: string;
+    }[];
     assert.equal(pii[0]?.enforcementMode, 'block');
     const after = await a.plan.refresh(true);
-    assert.ok(after.entries.length >= 3 && after.entries.every((e) => e.action === 'no-op'), JSON.stringify(after.entries.map((e) => [e.name, e.action])));
+    assert.ok(
+      after.entries.length >= 3 && after.entries.every((e) => e.action === 'no-op'),
+      JSON.stringify(after.entries.map((e) => [e.name, e.action])),
+    );
   });
 
   it('lists the history of a policy oldest first, and verifies the audit chain', async () => {
-    const history = await vscode.commands.executeCommand<{ events: { eventType: string }[] }>('policyLens.history.show', {
-      name: 'PII Protection',
-    });
+    const history = await vscode.commands.executeCommand<{ events: { eventType: string }[] }>(
+      'policyLens.history.show',
+      {
+        name: 'PII Protection',
+      },
+    );
     assert.deepEqual(
       history.events.map((e) => e.eventType),
       ['policy.created', 'policy.updated'],

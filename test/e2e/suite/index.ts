@@ -17,7 +17,9 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const grep = process.env.POLICYLENS_E2E_GREP;
   if (grep) mocha.grep(grep);
-  for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.e2e.js')).sort()) {
+  for (const f of readdirSync(__dirname)
+    .filter((n) => n.endsWith('.e2e.js'))
+    .sort()) {
     mocha.addFile(join(__dirname, f));
   }
   const results: SuiteResult[] = [];

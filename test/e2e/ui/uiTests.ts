@@ -13,8 +13,8 @@ export interface UiContext {
 
 export async function setApiKeyThroughThePalette({ page, apiKey }: UiContext): Promise<void> {
   await runCommand(page, 'Policy Lens: Set API Key');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Set API Key' }).waitFor();
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
   assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
   await answerInputBox(page, apiKey);
   await page.locator('.notifications-toasts', { hasText: 'API key saved' }).waitFor({ timeout: 20_000 });

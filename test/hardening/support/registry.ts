@@ -17,7 +17,8 @@ export function createKey(flags: string[], org: string): string {
     timeout: 60_000,
   });
   const key = /plk_[A-Za-z0-9_-]+/.exec(r.stdout)?.[0];
-  if (r.status !== 0 || !key) throw new Error(`serve --create-key failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0 || !key)
+    throw new Error(`serve --create-key failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return key;
 }
 

@@ -15,7 +15,7 @@ import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../liv
 import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
 import type { Command, CommandIO } from './types';
 
-export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL]
+export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
 
 Compares the Execlave bundles under <path> with the live org's policies and prints the plan:
   + create, ~ update (with the changed fields), = no-op, and with --prune - delete.
@@ -27,6 +27,8 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
   --format      text (default) or json
   --exit-code   exit 2 when changes are pending, 0 when in sync (a CI gate)
   --url URL     the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)
+  --fingerprint F  with --apply: apply only if the plan is still the one whose fingerprint
+                (from --format json) was reviewed, e.g. in a pull request
 
 The API key comes from POLICYLENS_API_KEY (or EXECLAVE_API_KEY); it is sent only over https, or over
 plain http to localhost.
@@ -101,9 +103,12 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       format: { type: 'string', default: 'text' },
       'exit-code': { type: 'boolean', default: false },
       url: { type: 'string' },
+      fingerprint: { type: 'string' },
     },
   });
   if (!positionals.length) throw new UsageError('sync needs a path');
+  if (values.fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(values.fingerprint))
+    throw new UsageError('--fingerprint takes the 64 hex digits of a plan (see --format json)');
   if (values.format !== 'text' && values.format !== 'json')
     throw new UsageError(`unknown format "${values.format}" (text or json)`);
   const json = values.format === 'json';
@@ -115,6 +120,14 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     for (const i of invalid) io.err(`✗ ${i.file} — invalid: ${i.firstError}\n`);
     io.err(
       `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.\n`,
+    );
+    return 1;
+  }
+
+  if (values.prune && desired.length === 0) {
+    // A mistyped path would otherwise plan the deletion of every policy in the org.
+    io.err(
+      `policylens sync: no bundles found under ${positionals.join(', ')}; refusing to --prune every live policy\n`,
     );
     return 1;
   }
@@ -154,6 +167,13 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     // chain), so nothing is written until the plan is clean.
     io.out(json ? planJson(plan, org.label) : formatPlan(plan, { footer: false }));
     io.err('policylens sync: the plan has problems (marked !); nothing was applied.\n');
+    return 1;
+  }
+  if (values.fingerprint !== undefined && values.fingerprint !== plan.fingerprint) {
+    io.out(json ? planJson(plan, org.label) : formatPlan(plan, { footer: false }));
+    io.err(
+      'policylens sync: this is not the plan that was reviewed (--fingerprint differs); nothing was applied.\n',
+    );
     return 1;
   }
   if (!json) io.out(formatPlan(plan, { footer: false }));

@@ -115,6 +115,8 @@ function valueItems(
   root: SchemaObject,
   value: unknown,
   path: (string | number)[],
+  /** Insert each value as a new list item (`- v`) or as a one-item list (`[v]`). */
+  wrap?: 'dash' | 'brackets',
 ): CompletionItem[] {
   const schemas = schemasAt(root, value, path);
   const json = doc.analysis.language === 'json';
@@ -136,6 +138,8 @@ function valueItems(
     else if (cur.quote === "'") text = scalarText(v, 'yaml', 'single');
     else if (cur.quote === '"') text = JSON.stringify(v);
     else text = scalarText(v, 'yaml');
+    if (wrap === 'dash') text = `- ${text}`;
+    else if (wrap === 'brackets') text = `[${text}]`;
     if (cur.needsSpace) text = ' ' + text;
     const label = typeof v === 'string' ? v : JSON.stringify(v);
     items.push({
@@ -183,14 +187,22 @@ export function completion(ctx: ServerContext, params: CompletionParams): Comple
   const { dialect, value } = schemaContextOf(doc);
   const root = dialect.schema;
   let items: CompletionItem[];
+  // Where a list is expected but no item is started yet, values come as new items.
+  const here = valueAt(value, cur.path);
+  const isList = pick<string>(schemasAt(root, value, cur.path), 'type') === 'array';
+  const itemPath = [...cur.path, Array.isArray(here) ? here.length : 0];
   if (cur.kind === 'key') {
     items = keyItems(doc, cur, root, value, cur.path);
+    if (!items.length && isList && cur.style === 'block')
+      items = valueItems(doc, cur, root, value, itemPath, 'dash');
     if (!doc.text.trim() || (cur.path.length === 0 && !doc.text.replace(cur.prefix, '').trim())) {
       const sk = skeletonItem(doc, root, dialect.label);
       if (sk) items.unshift(sk);
     }
   } else {
     items = valueItems(doc, cur, root, value, cur.path);
+    if (!items.length && isList && !cur.prefix)
+      items = valueItems(doc, cur, root, value, itemPath, 'brackets');
     items.push(...prerequisiteCompletionItems(ctx, doc, cur));
     // `- ` may start a mapping as well as a scalar: offer the item's keys when it has any.
     if (cur.sequenceItem && !items.length) items = keyItems(doc, cur, root, value, cur.path);

@@ -5,6 +5,7 @@ import { nodeRange, toRange } from '../convert';
 import type { PolicyDocument } from '../documents';
 import { pathOf } from '../settings';
 import { runSafe } from '../runSafe';
+import { schemaContextOf } from '../schemaInfo';
 
 const MAX_DEPTH = 4;
 
@@ -78,14 +79,16 @@ export function documentSymbols(doc: PolicyDocument): DocumentSymbol[] {
   const { analysis } = doc;
   const root = analysis.doc?.root;
   if (!root || root.type !== 'object') return [];
-  const summary = analysis.dialect.summary?.(analysis.doc?.value) ?? {};
+  // A document with a syntax error still has a tree; its remains name the policy.
+  const { dialect, value } = schemaContextOf(doc);
+  const summary = dialect.summary?.(value) ?? {};
   const nameProp = root.properties.find((p) => p.key.value === 'name');
   const selection = nameProp?.value ?? nameProp?.key ?? root.properties[0]?.key ?? root;
   const file = pathOf(doc.uri).split('/').pop() ?? doc.uri;
   return [
     {
       name: summary.name || file,
-      detail: [analysis.dialect.label, summary.detail].filter(Boolean).join(' · '),
+      detail: [dialect.label, summary.detail].filter(Boolean).join(' · '),
       kind: SymbolKind.Module,
       range: toRange(doc.lines, {
         start: Math.min(root.offset, selection.offset),

@@ -3,6 +3,7 @@ import { nodeAt, pick, schemasAt, type SchemaObject } from '../../core/index';
 import type { Feature, ServerContext } from '../context';
 import { nodeRange } from '../convert';
 import { assistHover } from '../dialectAssist';
+import { inlineCode } from '../markdown';
 import { runSafe } from '../runSafe';
 import { branchShapes, schemaContextOf, typeLabel, valueAt } from '../schemaInfo';
 
@@ -47,7 +48,7 @@ export function hover(ctx: ServerContext, params: HoverParams): Hover | null {
     const docs = pick<Record<string, string>>(schemas, 'x-enumDescriptions') ?? {};
     const legacy = pick<Record<string, string>>(schemas, 'x-legacyValues') ?? {};
     const label = typeof last === 'number' ? `${String(at.path[at.path.length - 2])}[${last}]` : String(last);
-    lines.push(`**${label}**: \`${String(v)}\``, '');
+    lines.push(`**${label}**: ${inlineCode(String(v))}`, '');
     if (typeof v === 'string' && docs[v]) lines.push(docs[v], '');
     else if (typeof v === 'string' && legacy[v]) lines.push(`Legacy value; use \`${legacy[v]}\`.`, '');
     if (description) lines.push(description, '');

@@ -37,6 +37,7 @@ export class LiveSession {
   private intervalSeconds = 300;
   private timer: unknown;
   private inflight: Promise<Snapshot> | undefined;
+  private queued: Promise<Snapshot> | undefined;
   private stamp = 0;
   snapshot: Snapshot | undefined;
 
@@ -87,9 +88,19 @@ export class LiveSession {
     return this.snapshot ? Promise.resolve(this.snapshot) : this.refresh();
   }
 
-  /** Reads the org now (one paginated list); concurrent calls share one read. */
+  /**
+   * Reads the org now (one paginated list). A call made while a read is under way gets one more read
+   * after it (that read may have started before the caller's change), shared by all such callers.
+   */
   refresh(): Promise<Snapshot> {
-    this.inflight ??= this.read().finally(() => {
+    if (this.inflight) {
+      this.queued ??= this.inflight.then(() => {
+        this.queued = undefined;
+        return this.refresh();
+      });
+      return this.queued;
+    }
+    this.inflight = this.read().finally(() => {
       this.inflight = undefined;
       this.schedule();
     });

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// `npm start`: the Policy Lens playground. Builds everything, starts `policylens serve` with a demo org
+// whose live policies make the examples show a create, an update and a no-op, packages the extension
+// and installs the .vsix into a local VS Code (code-server), opens examples/ in it with the API URL and
+// a demo key set, and prints the URL to open. Ctrl+C stops everything it started.
+//
+// Options: --port N (code-server's port, default: a free one), --keep (keep the demo org's database
+// from the last run instead of starting fresh).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { parse as parseYaml } from 'yaml';
+import { ensureE2E } from './e2e-setup.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const portArg = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : undefined;
+const DEMO_KEY = 'plk_demo_playground';
+const DEMO_ORG = 'demo';
+const playDir = join(root, '.cache', 'playground');
+
+const say = (msg) => process.stderr.write(`[start] ${msg}\n`);
+
+function step(title, cmd, cmdArgs) {
+  say(title);
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: ['ignore', 2, 2] });
+  if (r.status !== 0) throw new Error(`${title} failed (exit ${r.status})`);
+}
+
+/** The demo org: two example bundles live, one of them in an older state, so the plan has all three kinds. */
+function demoLivePolicies() {
+  const bundle = (rel) => {
+    const text = readFileSync(join(root, 'examples', 'policies', rel), 'utf8');
+    return rel.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  };
+  const noop = bundle('daily-cost-limit.yaml');
+  const update = { ...bundle('pii-protection.yaml'), enforcementMode: 'log_only' };
+  return [noop, update];
+}
+
+async function startRegistry() {
+  const dataDir = join(playDir, 'registry');
+  if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'dist', 'registry.js'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--seed-key',
+      DEMO_KEY,
+      '--org',
+      DEMO_ORG,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  const url = await new Promise((resolveUrl, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (m) resolveUrl(m[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`policylens serve exited (${code}): ${out}`)));
+  });
+  const api = async (method, path, body) => {
+    const res = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: { 'X-API-Key': DEMO_KEY, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json().catch(() => undefined) };
+  };
+  for (const policy of demoLivePolicies()) {
+    const existing = await api('GET', `/policies?name=${encodeURIComponent(policy.name)}`);
+    if (existing.json?.meta?.total > 0) continue;
+    const created = await api('POST', '/policies', policy);
+    if (created.status !== 201)
+      throw new Error(`seeding "${policy.name}" failed: ${JSON.stringify(created.json)}`);
+  }
+  return { url, child };
+}
+
+async function main() {
+  step('building dist/', process.execPath, ['esbuild.mjs']);
+  const paths = ensureE2E();
+  mkdirSync(playDir, { recursive: true });
+  const vsix = join(playDir, 'policy-lens.vsix');
+  step('packaging the extension', process.execPath, [
+    join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
+    'package',
+    '--no-dependencies',
+    '--allow-missing-repository',
+    '--skip-license',
+    '--no-rewrite-relative-links',
+    '--out',
+    vsix,
+  ]);
+
+  // The code-server helpers are TypeScript shared with the e2e tests.
+  const cs = await tsImport(
+    pathToFileURL(join(root, 'test', 'e2e', 'harness', 'codeServer.ts')).href,
+    import.meta.url,
+  );
+
+  say('starting policylens serve with the demo org');
+  const registry = await startRegistry();
+  const profileDir = join(playDir, 'vscode');
+  const settings = { 'policyLens.apiUrl': registry.url };
+  say('installing the .vsix into code-server');
+  cs.installVsix(paths, profileDir, vsix, settings);
+  const server = await cs.startCodeServer({
+    paths,
+    workDir: profileDir,
+    settings,
+    port: portArg,
+    // The extension moves this key into VS Code's secret storage on first start (see client/src/apiKey.ts).
+    env: { POLICYLENS_API_KEY: DEMO_KEY },
+  });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping');
+    await server.stop();
+    const exited = new Promise((r) => registry.child.once('exit', r));
+    registry.child.kill('SIGTERM');
+    await exited;
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  registry.child.once('exit', () => {
+    if (!stopping) {
+      say('policylens serve stopped unexpectedly');
+      void stop();
+    }
+  });
+
+  const url = server.workbenchUrl(join(root, 'examples'));
+  console.log(`
+Policy Lens playground
+  VS Code:   ${url}
+  live org:  ${registry.url}  (org "${DEMO_ORG}", API key ${DEMO_KEY})
+Open the Policy Lens view in the activity bar: the Sync view shows a create, an update and a no-op.
+Press Ctrl+C to stop.`);
+}
+
+main().catch((err) => {
+  say(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
