@@ -42,10 +42,22 @@ function ensureApt() {
   const prefix = isRoot ? [] : ['sudo', '-n'];
   log(`installing ${missing.join(', ')} from Debian (apt-get update once, then install)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args) =>
-    prefix.length
-      ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], { env })
-      : run('apt-get', args, { env });
+  // Other set-up scripts (PostgreSQL for the registry tests) may run apt-get at the same moment under
+  // `npm test`: wait for dpkg's lock, and retry a few times when apt's own locks are taken.
+  const apt = (args) => {
+    const full = ['-o', 'DPkg::Lock::Timeout=300', ...args];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (prefix.length) run(prefix[0], [...prefix.slice(1), 'apt-get', ...full], { env });
+        else run('apt-get', full, { env });
+        return;
+      } catch (err) {
+        if (attempt >= 6) throw err;
+        log(`apt-get ${args[0]} failed (attempt ${attempt}); retrying in 10 s`);
+        spawnSync('sleep', ['10']);
+      }
+    }
+  };
   apt(['update', '-qq']);
   apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
 }

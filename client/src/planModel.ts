@@ -15,7 +15,8 @@ export class PlanModel {
   private readonly changed = new vscode.EventEmitter<WorkspacePlan>();
   readonly onDidChange = this.changed.event;
   private pending: Promise<WorkspacePlan> | undefined;
-  private again = false;
+  /** A call came in while one was in flight: undefined = none, else whether it asked for a re-read. */
+  private again: boolean | undefined;
 
   constructor(
     private readonly session: Session,
@@ -28,15 +29,14 @@ export class PlanModel {
    */
   refresh(reread = false): Promise<WorkspacePlan> {
     if (this.pending) {
-      this.again = this.again || reread;
+      this.again = (this.again ?? false) || reread;
       return this.pending;
     }
     this.pending = this.load(reread).finally(() => {
       this.pending = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.refresh(true);
-      }
+      const next = this.again;
+      this.again = undefined;
+      if (next !== undefined) void this.refresh(next);
     });
     return this.pending;
   }

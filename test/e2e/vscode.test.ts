@@ -4,6 +4,8 @@
 // person sees (test/e2e/ui/), each keeping a screenshot under test-results/e2e/.
 import * as assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -120,4 +122,42 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       assert.equal(run.exitCode, 0, 'the workbench reported success');
     },
   );
+
+  await t.test('untrusted workspace: no request reaches the network', { skip: only === 'ui' }, async (t2) => {
+    // A listener that stands in for the live org and counts whatever reaches it.
+    let requests = 0;
+    const trap = createServer((_req, res) => {
+      requests++;
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((r) => trap.listen(0, '127.0.0.1', r));
+    const trapUrl = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`;
+    try {
+      const dir = join(work, 'untrusted');
+      installVsix(paths, dir, vsix);
+      const installed = readdirSync(join(dir, 'extensions')).find((n) =>
+        n.startsWith('policy-lens.policy-lens-'),
+      )!;
+      const workspace = join(work, 'untrusted-workspace');
+      cpSync(join(FIXTURES, 'workspace'), workspace, { recursive: true });
+      const run = await runHostSuite({
+        paths,
+        workDir: dir,
+        workspace,
+        extensionDir: join(dir, 'extensions', installed),
+        suiteIndex,
+        untrusted: true,
+        settings: { 'policyLens.apiUrl': trapUrl },
+        env: { POLICYLENS_E2E_SERVER: '1' },
+      });
+      assert.ok(run.results.length > 0, `the suite reported results:\n${run.console.slice(-30).join('\n')}`);
+      for (const r of run.results) {
+        await t2.test(r.title, () => assert.equal(r.state, 'passed', r.error));
+      }
+      assert.equal(run.exitCode, 0, 'the workbench reported success');
+      assert.equal(requests, 0, 'the live org URL received no request');
+    } finally {
+      trap.close();
+    }
+  });
 });

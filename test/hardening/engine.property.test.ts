@@ -20,7 +20,7 @@ import { applyEdits, assertSpansInside, comparable, policyCorpus, report, runs }
 // Run counts are fixed (and the seed is printed on failure by fast-check) so the file stays fast.
 
 const corpus = policyCorpus();
-const counts = { documents: 0, findings: 0, fixesApplied: 0, mutations: 0 };
+const counts = { documents: 0, findings: 0, fixesApplied: 0, mutations: 0, crashes: 0 };
 const execlave = getDialect('execlave');
 if (!execlave) throw new Error('the execlave dialect is missing');
 
@@ -30,6 +30,7 @@ function checked(text: string, fileName: string, context: string): Analysis {
   try {
     a = analyze(text, { fileName });
   } catch (e) {
+    counts.crashes++;
     assert.fail(`${context}: analyze threw ${(e as Error).stack}\n--- text ---\n${text.slice(0, 2000)}`);
   }
   counts.documents++;
@@ -56,7 +57,7 @@ function applyFixes(a: Analysis, text: string, fileName: string, context: string
 describe('engine properties (fast-check)', () => {
   after(() =>
     report(
-      `${counts.documents} documents analysed (${counts.mutations} text mutations, ${counts.fixesApplied} fixes applied), ${counts.findings} findings, 0 crashes`,
+      `${counts.documents} documents analysed (${counts.mutations} text mutations, ${counts.fixesApplied} fixes applied), ${counts.findings} findings, ${counts.crashes} crashes`,
     ),
   );
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readPolicyText } from '../../server/src/cli/files';
 import { analyze } from '../../server/src/core/index';
-import { assertNormalLint, runCli, runCliAsync } from './support/cli';
+import { assertNormalLint as assertNormal, runCli, runCliAsync, type CliRun } from './support/cli';
 import { HOSTILE, makeSymlinkLoop, makeWorkspace } from './support/hostile';
 import { assertSpansInside, report } from './support/invariants';
 
@@ -15,14 +15,20 @@ import { assertSpansInside, report } from './support/invariants';
 // normally: exit 0 or 1, nothing on stderr.
 
 const dir = mkdtempSync(join(tmpdir(), 'policylens-hostile-'));
-const counts = { files: 0, cliRuns: 0, racedReads: 0, walked: 0 };
+const counts = { files: 0, cliRuns: 0, racedReads: 0, walked: 0, abnormal: 0 };
 
 after(() => {
   rmSync(dir, { recursive: true, force: true });
   report(
-    `${counts.files} hostile files analysed, ${counts.cliRuns} CLI runs, ${counts.racedReads} reads of a file being rewritten, ${counts.walked}-file workspace walked, 0 crashes, 0 hangs`,
+    `${counts.files} hostile files analysed, ${counts.cliRuns} CLI runs, ${counts.racedReads} reads of a file being rewritten, ${counts.walked}-file workspace walked, ${counts.abnormal} abnormal exits (crash, hang, out of memory)`,
   );
 });
+
+/** assertNormalLint, counting the runs that did not end normally for the summary line. */
+function assertNormalLint(r: CliRun, context: string) {
+  if (r.signal || (r.status !== 0 && r.status !== 1) || r.stderr) counts.abnormal++;
+  return assertNormal(r, context);
+}
 
 const codesOf = (findings: readonly { code: string }[]): string[] =>
   [...new Set(findings.map((f) => f.code))].sort();

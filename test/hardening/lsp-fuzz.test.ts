@@ -26,7 +26,7 @@ import {
 const corpus = policyCorpus();
 const root = mkdtempSync(join(tmpdir(), 'policylens-lsp-fuzz-'));
 mkdirSync(join(root, 'policies'));
-const counts = { sequences: 0, edits: 0, requests: 0 };
+const counts = { sequences: 0, edits: 0, requests: 0, crashes: 0 };
 
 /** stderr lines and logged handler failures: each is a crash the fallback hid. */
 function problemsOf(client: LspClient): string[] {
@@ -46,7 +46,7 @@ describe('language server under random edits', () => {
   });
   after(async () => {
     report(
-      `${counts.sequences} edit sequences, ${counts.edits} edits fuzzed through the language server, ${counts.requests} requests answered, 0 crashes`,
+      `${counts.sequences} edit sequences, ${counts.edits} edits fuzzed through the language server, ${counts.requests} requests answered, ${counts.crashes} crashes or logged handler failures`,
     );
     assert.equal(await client.shutdown(), 0);
     rmSync(root, { recursive: true, force: true });
@@ -95,6 +95,7 @@ describe('language server under random edits', () => {
             `diagnostics differ from a fresh lint of:\n${doc.getText().slice(0, 1500)}`,
           );
           client.close(uri);
+          if (!client.alive || problemsOf(client).length) counts.crashes++;
           assert.deepEqual(problemsOf(client), []);
           counts.sequences++;
         },

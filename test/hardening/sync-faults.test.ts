@@ -21,7 +21,7 @@ import { report, runs } from './support/invariants';
 // itself killed mid-apply. After each faulty run, plain re-runs must converge: every bundle
 // present exactly once with its declared content, nothing created twice, the audit chain intact.
 
-const counts = { runs: 0, faults: 0, killed: 0, lost: 0, races: 0 };
+const counts = { runs: 0, faults: 0, killed: 0, lost: 0, races: 0, policiesLost: 0, duplicated: 0 };
 
 /** What each request meets on its way to the registry. */
 type Fault = 'pass' | '500' | '503' | '429' | 'lose' | 'slow-lose' | 'late' | 'kill';
@@ -72,6 +72,9 @@ async function assertConverged(
     ruleDefinition: { tools: string[] };
   }[];
   const names = list.map((p) => p.name).sort();
+  const want = [`${tag}-create-a`, `${tag}-create-b`, `${tag}-create-c`, `${tag}-keep`, `${tag}-update`];
+  counts.policiesLost += want.filter((n) => !names.includes(n)).length;
+  counts.duplicated += names.length - new Set(names).size;
   assert.deepEqual(
     names,
     [`${tag}-create-a`, `${tag}-create-b`, `${tag}-create-c`, `${tag}-keep`, `${tag}-update`],
@@ -105,7 +108,7 @@ describe('sync --apply under faults', () => {
     await live?.close();
     for (const d of dirs) removeDir(d);
     report(
-      `${counts.runs} faulty applies (${counts.faults} faults injected, ${counts.lost} answers lost after commit, ${counts.killed} CLI kills), ${counts.races} concurrent conflicting applies, policies lost: 0, creates duplicated: 0`,
+      `${counts.runs} faulty applies (${counts.faults} faults injected, ${counts.lost} answers lost after commit, ${counts.killed} CLI kills), ${counts.races} concurrent conflicting applies, policies lost: ${counts.policiesLost}, creates duplicated: ${counts.duplicated}`,
     );
   });
 

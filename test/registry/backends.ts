@@ -32,7 +32,7 @@ export function pgliteBackend(): Backend {
 }
 
 /** The server's URL: from the environment, or from the ensure script (which may install it). */
-function serverUrl(): string {
+export function serverUrl(): string {
   const fromEnv = process.env.POLICYLENS_TEST_DATABASE_URL;
   if (fromEnv) return fromEnv;
   const r = spawnSync('bash', ['scripts/ensure-postgres.sh'], { encoding: 'utf8', timeout: 600_000 });

@@ -90,7 +90,8 @@ describe('live org failures below the API', () => {
     });
     assert.equal(res.status, 1);
     assert.equal(res.stderr, `policylens sync: live org 127.0.0.1:${port} did not answer within 0.2 s\n`);
-    assert.equal(connections, 2);
+    // Whether the retry reached the server before its own timeout depends on the machine's load.
+    assert.ok(connections >= 1 && connections <= 2, `requests: ${connections}`);
   });
 
   it('a redirect is not followed (the key could travel on to another host)', async () => {
@@ -112,6 +113,22 @@ describe('live org failures below the API', () => {
       `policylens sync: live org 127.0.0.1:${port} answered with a redirect; set the API URL it redirects to\n`,
     );
     assert.equal(requests, 1);
+  });
+
+  it('an answer that is not the policies API is an error, not an empty org', async () => {
+    const port = await listen(
+      createHttp((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ data: [{ title: 'not a policy' }], meta: { total: 1 } }));
+      }),
+    );
+    const res = await runCli(['sync', bundles, '--apply'], {
+      POLICYLENS_API_URL: `http://127.0.0.1:${port}`,
+      POLICYLENS_API_KEY: 'plk_secret_key',
+    });
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /an entry has no string "id" and "name"; is this an Execlave-compatible API\?/);
+    assert.equal(res.stdout, '');
   });
 
   it('a Retry-After longer than it is worth waiting fails at once and says when to come back', async () => {

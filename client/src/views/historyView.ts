@@ -3,6 +3,7 @@
 // version and the one before. Labels are plain strings, never markup.
 import * as vscode from 'vscode';
 import {
+  DiffDocumentsRequest,
   type HistoryEvent,
   type PolicyHistory,
   type PolicyHistoryParams,
@@ -10,6 +11,7 @@ import {
   VerifyAuditChainRequest,
 } from '../../../server/src/protocol';
 import { showValue } from '../planModel';
+import { versionSnapshots } from './historyVersions';
 import type { Session } from '../session';
 import { type VirtualDocuments, showTextDiff } from '../virtualDocuments';
 
@@ -27,6 +29,8 @@ export class HistoryTree implements vscode.TreeDataProvider<Node> {
   readonly onDidLoad = this.loaded.event;
   target: PolicyHistoryParams | undefined;
   history: PolicyHistory | undefined;
+  /** The whole policy after each event, for the diffs. */
+  private snapshots: Record<string, unknown>[] = [];
 
   constructor(private readonly session: Session) {}
 
@@ -38,9 +42,28 @@ export class HistoryTree implements vscode.TreeDataProvider<Node> {
       const answer = await this.session.request(PolicyHistoryRequest, target, 'read the policy history');
       this.history = answer.ok ? answer.value : { state: 'offline', message: answer.message, events: [] };
     }
+    this.snapshots = versionSnapshots(this.history?.events ?? [], await this.latest());
     this.changed.fire(undefined);
     if (this.history) this.loaded.fire(this.history);
     return this.history;
+  }
+
+  /** The live policy as it is now (the newest version), unless every event carries its snapshot. */
+  private async latest(): Promise<Record<string, unknown> | undefined> {
+    const h = this.history;
+    if (!h?.policy || h.events.length === 0 || h.events.every((e) => e.snapshot)) return undefined;
+    const answer = await this.session.request(
+      DiffDocumentsRequest,
+      { name: h.policy.name },
+      'read the live policy',
+    );
+    if (!answer.ok || !answer.value.live) return undefined;
+    try {
+      const parsed: unknown = JSON.parse(answer.value.live);
+      return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   getChildren(node?: Node): Node[] {
@@ -82,19 +105,8 @@ export class HistoryTree implements vscode.TreeDataProvider<Node> {
 
   /** The text of the policy after event `index`; from its snapshot, or rebuilt from the diffs up to it. */
   versionText(index: number): string {
-    const events = this.history?.events ?? [];
-    if (index < 0) return '';
-    const e = events[index];
-    if (e?.snapshot) return JSON.stringify(e.snapshot, null, 2) + '\n';
-    const rebuilt: Record<string, unknown> = {};
-    for (const ev of events.slice(0, index + 1)) {
-      if (ev.snapshot) Object.assign(rebuilt, ev.snapshot);
-      for (const [k, v] of Object.entries(ev.diff ?? {})) {
-        if (v.to === undefined) delete rebuilt[k];
-        else rebuilt[k] = v.to;
-      }
-    }
-    return JSON.stringify(rebuilt, null, 2) + '\n';
+    if (index < 0 || !this.snapshots[index]) return '';
+    return JSON.stringify(this.snapshots[index], null, 2) + '\n';
   }
 }
 

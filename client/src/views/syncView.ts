@@ -107,7 +107,16 @@ export function describePlan(plan: WorkspacePlan): {
 } {
   if (plan.state !== 'ok') return { message: plan.message ?? stateText(plan), description: undefined };
   const counts = countPlan(plan);
-  const message = plan.entries.length === 0 ? 'No policy files in this workspace.' : undefined;
+  const notes: string[] = [];
+  if (plan.entries.length === 0 && !plan.invalid?.length) notes.push('No policy files in this workspace.');
+  if (plan.problems?.length) notes.push(`Apply is blocked: ${plan.problems.join('; ')}`);
+  const invalid = plan.invalid?.length ?? 0;
+  if (invalid > 0) {
+    notes.push(
+      `${invalid} bundle${invalid === 1 ? ' has' : 's have'} errors and ${invalid === 1 ? 'is' : 'are'} left out of the plan.`,
+    );
+  }
+  const message = notes.length ? notes.join(' ') : undefined;
   return { message, description: `${plan.org ? `${plan.org} · ` : ''}${describeCounts(counts)}` };
 }
 

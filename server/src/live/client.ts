@@ -95,7 +95,15 @@ export class HttpLiveOrg implements LiveOrg {
       if (res.status !== 200) this.fail(res, 'listing policies');
       const items = this.data<unknown>(res, 'listing policies');
       if (!Array.isArray(items)) throw new LiveOrgError('server', 'listing policies: "data" is not a list');
-      for (const p of items) if (isPolicy(p)) all.push(p);
+      for (const p of items) {
+        // Planning around an entry it cannot read would plan a create of a policy that exists.
+        if (!isPolicy(p))
+          throw new LiveOrgError(
+            'server',
+            'listing policies: an entry has no string "id" and "name"; is this an Execlave-compatible API?',
+          );
+        all.push(p);
+      }
       const total = (res.body as { meta?: { total?: unknown } }).meta?.total;
       if (items.length === 0 || typeof total !== 'number' || all.length >= total) return all;
     }

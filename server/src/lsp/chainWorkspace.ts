@@ -26,6 +26,8 @@ import { isYamlOrJsonName } from './settings';
 const MAX_SCAN_LENGTH = 512 * 1024;
 /** How many files the scan reads at a time (the reads are async; this bounds open handles). */
 const SCAN_BATCH = 32;
+/** How long a burst of changes is collected before the other open documents are re-checked. */
+const CHANGE_COALESCE_MS = 20;
 
 /** What changes a document's diagnostics: the findings, with their places and links. */
 function signature(findings: readonly Finding[]): string {
@@ -101,7 +103,10 @@ export class WorkspaceChain {
     if (parsed && current?.doc === parsed) return;
     if (current && parsed && parsed.value === undefined) return;
     const policy = parsed ? chainPolicyOf(doc.uri, parsed, doc.analysis.dialect.id) : undefined;
-    if (policy) this.index.set(policy);
+    // Opening a file whose text the scan already indexed changes nothing in the graph; keeping the
+    // index version keeps every derived cache, so opening a whole workspace stays linear.
+    if (policy && this.index.swapSameText(policy)) this.cache?.findings.delete(doc.uri);
+    else if (policy) this.index.set(policy);
     else if (current) this.index.delete(doc.uri);
   }
 
@@ -154,7 +159,7 @@ export class WorkspaceChain {
     // Findings placed on an earlier version of the text would land in the wrong place.
     const findings = this.visibleFindings(doc);
     this.given.set(doc.uri, signature(findings));
-    this.changed(doc.uri);
+    this.changed();
     return findings;
   }
 
@@ -162,10 +167,21 @@ export class WorkspaceChain {
    * After the index changed: re-publish every other open document whose chain findings are no
    * longer what it was given, and ask the client to refresh lenses when the order moved.
    */
-  changed(except?: string): void {
+  changed(): void {
+    // Coalesced: a burst of opens or edits re-checks the other documents once, not once per event
+    // (which made opening a whole workspace quadratic).
+    if (!this.scanned || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, CHANGE_COALESCE_MS);
+  }
+
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private flush(): void {
     if (!this.scanned) return;
     for (const td of this.ctx.documents.textDocuments.all()) {
-      if (td.uri === except) continue;
       const now = signature(this.visibleFindings(this.ctx.documents.get(td.uri)));
       if ((this.given.get(td.uri) ?? signature([])) !== now) {
         this.given.set(td.uri, now);

@@ -30,6 +30,8 @@ export async function openWorkbench(
   const browser = await chromium.launch({ executablePath, args: ARGS, headless: true });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
+  // Generous: the machine is shared with the rest of the test suite.
+  page.setDefaultTimeout(60_000);
   const lines: string[] = [];
   page.on('console', (msg) => {
     const text = msg.text();

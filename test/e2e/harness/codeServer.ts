@@ -114,6 +114,10 @@ const baseEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
   ...process.env,
   // No marketplace: these machines cannot reach it, and tests must not depend on it.
   EXTENSIONS_GALLERY: '{}',
+  // A key in the caller's environment would be adopted by the extension; tests and the playground
+  // decide the key themselves.
+  POLICYLENS_API_KEY: '',
+  EXECLAVE_API_KEY: '',
   ...extra,
 });
 
@@ -153,11 +157,16 @@ export async function startCodeServer(options: {
   env?: Record<string, string>;
   /** A fixed port; a free one when absent. */
   port?: number;
+  /** Enables workspace trust, so the folder opens untrusted (restricted mode). */
+  workspaceTrust?: boolean;
   /** Lets a URL payload run extension tests (`extensionTestsPath`); without it they are ignored. */
   smokeTestDriver?: boolean;
 }): Promise<CodeServer> {
   const { paths, workDir } = options;
-  const { userDataDir, extensionsDir, config } = profile(workDir, options.settings ?? {});
+  const trust = options.workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+    : {};
+  const { userDataDir, extensionsDir, config } = profile(workDir, { ...options.settings, ...trust });
   const port = options.port ?? (await freePort());
   const args = [
     paths.codeServer,
@@ -169,7 +178,6 @@ export async function startCodeServer(options: {
     'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--user-data-dir',
@@ -177,6 +185,7 @@ export async function startCodeServer(options: {
     '--extensions-dir',
     extensionsDir,
   ];
+  if (!options.workspaceTrust) args.push('--disable-workspace-trust');
   if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   // Its own process group, so stopping it also stops the extension host and the language servers.
   const child: ChildProcess = spawn(paths.node, args, {

@@ -29,6 +29,8 @@ export async function runHostSuite(options: {
   suiteIndex: string;
   settings: Record<string, unknown>;
   env: Record<string, string>;
+  /** Opens the workspace untrusted and runs only the `*.untrusted.e2e.js` specs. */
+  untrusted?: boolean;
   timeoutMs?: number;
 }): Promise<HostRun> {
   const resultsFile = join(options.workDir, 'host-results.json');
@@ -38,7 +40,13 @@ export async function runHostSuite(options: {
     workDir: options.workDir,
     settings: options.settings,
     smokeTestDriver: true,
-    env: { ...options.env, POLICYLENS_E2E_RESULTS: resultsFile, POLICYLENS_E2E_USER_DATA: userDataDir },
+    workspaceTrust: options.untrusted,
+    env: {
+      ...options.env,
+      POLICYLENS_E2E_RESULTS: resultsFile,
+      POLICYLENS_E2E_USER_DATA: userDataDir,
+      POLICYLENS_E2E_MODE: options.untrusted ? 'untrusted' : 'trusted',
+    },
   });
   let wb: Awaited<ReturnType<typeof openWorkbench>> | undefined;
   try {
@@ -54,7 +62,7 @@ export async function runHostSuite(options: {
         ? (l) => process.stderr.write(`[workbench] ${l}\n`)
         : undefined,
     });
-    const timeoutMs = options.timeoutMs ?? 240_000;
+    const timeoutMs = options.timeoutMs ?? 420_000;
     let timer: NodeJS.Timeout | undefined;
     const exitCode = await Promise.race([
       finished,

@@ -54,6 +54,13 @@ describe('sync with a live org (policylens serve)', function () {
     assert.equal(labelOf(item), 'enforcementMode');
     assert.equal(item.description, '"log_only" → "block"');
     assert.equal(item.command?.command, 'policyLens.sync.openDiff');
+    // Text from policies is shown as text: no tree item carries markdown.
+    const all = [...groups, ...groups.flatMap((g) => a.syncTree.getChildren(g))];
+    for (const n of all) {
+      const it = a.syncTree.getTreeItem(n);
+      assert.ok(!(it.tooltip instanceof vscode.MarkdownString), `${labelOf(it)}: plain tooltip`);
+      assert.ok(typeof it.label === 'string', `${labelOf(it)}: plain label`);
+    }
   });
 
   it('shows the plan as CodeLens titles above the bundles', async () => {
@@ -132,6 +139,19 @@ describe('sync with a live org (policylens serve)', function () {
     assert.equal(labelOf(items[0]!), 'v1 created');
     assert.equal(labelOf(items[1]!), 'v2 updated');
     assert.match(String(items[1]!.description), /enforcementMode/);
+    // A click on v2 opens the diff between v1 and v2.
+    await vscode.commands.executeCommand('policyLens.history.openDiff', 1);
+    const tab = await waitFor('the version diff', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputTextDiff && input.original.path.includes('history')
+        ? input
+        : undefined;
+    });
+    const v1 = (await vscode.workspace.openTextDocument(tab.original)).getText();
+    const v2 = (await vscode.workspace.openTextDocument(tab.modified)).getText();
+    assert.match(v1, /"enforcementMode": "log_only"/);
+    assert.match(v2, /"enforcementMode": "block"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const verified = await vscode.commands.executeCommand<boolean>('policyLens.history.verify');
     assert.equal(verified, true);
   });

@@ -1,5 +1,5 @@
 // Runs inside the real VS Code extension host (the workbench loads this file through the URL payload's
-// `extensionTestsPath`). Mocha runs every `*.e2e.js` next to this bundle; the results are written as JSON
+// `extensionTestsPath`). Mocha runs the `*.e2e.js` files next to this bundle; the results are written as JSON
 // to POLICYLENS_E2E_RESULTS so the node:test side can report each one, and the returned promise decides
 // the exit code the workbench hands to `window.codeAutomationExit`.
 import Mocha from 'mocha';
@@ -14,12 +14,15 @@ export interface SuiteResult {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
   const grep = process.env.POLICYLENS_E2E_GREP;
   if (grep) mocha.grep(grep);
-  for (const f of readdirSync(__dirname)
-    .filter((n) => n.endsWith('.e2e.js'))
-    .sort()) {
+  // An untrusted session runs only the specs written for it, a trusted one all the others.
+  const untrusted = process.env.POLICYLENS_E2E_MODE === 'untrusted';
+  const specs = readdirSync(__dirname).filter(
+    (n) => n.endsWith('.e2e.js') && n.endsWith('.untrusted.e2e.js') === untrusted,
+  );
+  for (const f of specs.sort()) {
     mocha.addFile(join(__dirname, f));
   }
   const results: SuiteResult[] = [];

@@ -17,14 +17,14 @@ export async function setApiKeyThroughThePalette({ page, apiKey }: UiContext): P
   const input = page.locator('.quick-input-widget .quick-input-box input');
   assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
   await answerInputBox(page, apiKey);
-  await page.locator('.notifications-toasts', { hasText: 'API key saved' }).waitFor({ timeout: 20_000 });
+  await page.locator('.notifications-toasts', { hasText: 'API key saved' }).waitFor({ timeout: 45_000 });
 }
 
 export async function problemsPanelShowsTheFinding({ page, shots }: UiContext): Promise<string> {
   await quickOpen(page, 'invalid-mode.policy.yaml');
   await page.keyboard.press('Control+Shift+M');
   const row = page.locator('.markers-panel .monaco-list-row[aria-label*="allow"]').first();
-  await row.waitFor({ timeout: 30_000 });
+  await row.waitFor({ timeout: 60_000 });
   const label = (await row.getAttribute('aria-label')) ?? '';
   assert.match(label, /^Error: .*"allow" is not one of/);
   assert.match(label, /at line 3 /);
@@ -37,7 +37,7 @@ export async function codeLensAboveTheBundle({ page, shots }: UiContext): Promis
   await quickOpen(page, 'pii-protection.yaml');
   const editor = page.locator('.editor-instance .monaco-editor').first();
   const lens = editor.locator('.codelens-decoration', { hasText: '~ update' }).first();
-  await lens.waitFor({ timeout: 30_000 });
+  await lens.waitFor({ timeout: 60_000 });
   assert.match((await lens.textContent()) ?? '', /~ update: enforcementMode log_only → block/);
   const file = join(shots, 'codelens.png');
   await photograph(page.locator('#workbench\\.parts\\.editor'), file);
@@ -48,12 +48,12 @@ export async function syncViewListsThePlan({ page, shots }: UiContext): Promise<
   await runCommand(page, 'Policy Lens: Focus on Sync View');
   const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Sync' }) }).first();
   for (const group of ['Create (1)', 'Update (1)', 'No change (1)']) {
-    await view.locator(`.monaco-list-row[aria-label*="${group}"]`).waitFor({ timeout: 30_000 });
+    await view.locator(`.monaco-list-row[aria-label*="${group}"]`).waitFor({ timeout: 60_000 });
   }
   await view.locator('.monaco-list-row', { hasText: 'PII Protection' }).first().waitFor();
   await view.locator('.monaco-list-row', { hasText: 'Block Prompt Injection' }).first().waitFor();
   const status = page.locator('#workbench\\.parts\\.statusbar', { hasText: 'Policy Lens: 2 changes' });
-  await status.waitFor({ timeout: 10_000 });
+  await status.waitFor({ timeout: 30_000 });
   const file = join(shots, 'sync-view.png');
   await photograph(page.locator('#workbench\\.parts\\.sidebar'), file);
   return file;

@@ -27,6 +27,25 @@ function aliasBomb(levels: number): string {
   return lines.join('\n') + '\n';
 }
 
+/** A JSON bundle with `n` unknown top-level keys: one finding per key. */
+export function manyUnknownKeys(n: number): HostileFile {
+  return {
+    name: `${n.toLocaleString('en-US')} unknown keys (JSON), each a finding`,
+    fileName: 'many-keys.json',
+    bytes: () => {
+      const o: Record<string, unknown> = {
+        name: 'many',
+        policyType: 'tool_call',
+        enforcementMode: 'block',
+        ruleDefinition: { tools: ['search'] },
+      };
+      for (let i = 0; i < n; i++) o[`k${i}`] = i;
+      return Buffer.from(JSON.stringify(o));
+    },
+    codes: ['schema/unknown-key'],
+  };
+}
+
 export const HOSTILE: HostileFile[] = [
   {
     name: 'YAML alias bomb (billion laughs, 9 levels)',
@@ -124,21 +143,7 @@ export const HOSTILE: HostileFile[] = [
     },
     codes: [],
   },
-  {
-    name: '100,000 unknown keys (JSON), each a finding',
-    fileName: 'many-keys.json',
-    bytes: () => {
-      const o: Record<string, unknown> = {
-        name: 'many',
-        policyType: 'tool_call',
-        enforcementMode: 'block',
-        ruleDefinition: { tools: ['search'] },
-      };
-      for (let i = 0; i < 100_000; i++) o[`k${i}`] = i;
-      return Buffer.from(JSON.stringify(o));
-    },
-    codes: ['schema/unknown-key'],
-  },
+  manyUnknownKeys(100_000),
   {
     name: 'NUL bytes (a binary file with a policy extension)',
     fileName: 'binary.json',

@@ -67,6 +67,18 @@ export class ChainIndex {
     this.version++;
   }
 
+  /**
+   * Swaps in the entry of a file whose text is unchanged (a file on disk opened in the editor):
+   * nothing derived from the index changes, so the version stays and caches survive. Returns false
+   * when the text differs and a full `set` is needed.
+   */
+  swapSameText(policy: ChainPolicy): boolean {
+    const old = this.files.get(policy.uri);
+    if (!old || old.doc.text !== policy.doc.text) return false;
+    this.files.set(policy.uri, policy);
+    return true;
+  }
+
   /** Forgets a file (deleted, or no longer a bundle). */
   delete(uri: string): void {
     const old = this.files.get(uri);
