@@ -1,6 +1,6 @@
 // Writes the results: the table on stdout, and bench/results/<date>.md (with the checks and facts
 // that make the numbers trustworthy) plus <date>.json with every raw sample. A quick run writes
-// <date>-quick.* so it never overwrites a full run of the same day.
+// <date>-quick.* (a partial run <date>-only-….*) so it never overwrites a full run of the same day.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +12,13 @@ import type { Options, Plan, Raw } from './types';
 /** Hand-written analysis of missed targets (profiles, causes, before/after), copied into the results. */
 export const ANALYSIS = join(REPO, 'bench/analysis.md');
 
-function plantedCount(size: number): number | undefined {
+/** The planted errors and the bundles on prerequisite cycles of a workspace, from its manifest. */
+function plantedCount(size: number): string {
   const p = join(CORPUS_ROOT, `ws-${size}.manifest.json`);
-  if (!existsSync(p)) return undefined;
-  const m = JSON.parse(readFileSync(p, 'utf8')) as { files: { error?: string }[] };
-  return m.files.filter((f) => f.error).length;
+  if (!existsSync(p)) return '?';
+  const m = JSON.parse(readFileSync(p, 'utf8')) as { files: { error?: string; inCycle?: boolean }[] };
+  const cycles = m.files.filter((f) => f.inCycle).length;
+  return `${m.files.filter((f) => f.error).length} planted errors, ${cycles} bundles on prerequisite cycles`;
 }
 
 function factsSection(raw: Raw, plan: Plan): string[] {
@@ -35,9 +37,7 @@ function factsSection(raw: Raw, plan: Plan): string[] {
     const c = raw.cli[n];
     if (!c) continue;
     const parts = Object.entries(c).map(([tool, r]) => `${tool} ${[...new Set(r.invalid)].join('/')}`);
-    lines.push(
-      `- lint ${n} files: ${plantedCount(n) ?? '?'} planted errors; files reported invalid: ${parts.join(', ')}.`,
-    );
+    lines.push(`- lint ${n} files: ${plantedCount(n)}; files reported invalid: ${parts.join(', ')}.`);
   }
   for (const n of plan.workspaces) {
     const o = raw.openAll[n];
@@ -106,7 +106,9 @@ export function writeResults(
 ): string[] {
   process.stdout.write(`\n${textTable(rows)}\n`);
   mkdirSync(o.out, { recursive: true });
-  const base = join(o.out, `${new Date().toISOString().slice(0, 10)}${o.quick ? '-quick' : ''}`);
+  // A quick or partial run never overwrites the day's full results.
+  const suffix = `${o.quick ? '-quick' : ''}${o.only ? `-only-${[...o.only].join('-')}` : ''}`;
+  const base = join(o.out, `${new Date().toISOString().slice(0, 10)}${suffix}`);
   writeFileSync(`${base}.md`, renderMarkdown(o, plan, raw, rows, servers, elapsedMs));
   const options = { quick: o.quick, lspReps: o.lspReps, cliReps: o.cliReps };
   const json = {

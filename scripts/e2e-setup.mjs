@@ -20,7 +20,8 @@ const APT_PACKAGES = [
 ];
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const cacheDir = join(repoRoot, '.cache', 'e2e');
+// POLICYLENS_E2E_CACHE lets several clones share one cache.
+export const cacheDir = process.env.POLICYLENS_E2E_CACHE || join(repoRoot, '.cache', 'e2e');
 
 function log(msg) {
   process.stderr.write(`[e2e-setup] ${msg}\n`);
@@ -85,7 +86,12 @@ function npmPrefixInstall(dir, spec, env, approveScripts) {
     // npm 11 skips dependency install scripts until they are approved in package.json. code-server's
     // postinstall (and its native addons) must run, so: install, approve every script, rebuild.
     run('npm', [...npmArgs, '--ignore-scripts'], { cwd: dir, env });
-    run('npm', ['install-scripts', 'approve', '--all', '--no-allow-scripts-pin'], { cwd: dir, env });
+    // An npm without script approvals (before 11) runs every script on rebuild anyway.
+    try {
+      run('npm', ['install-scripts', 'approve', '--all', '--no-allow-scripts-pin'], { cwd: dir, env });
+    } catch {
+      log('npm has no install-script approvals; rebuilding with every script');
+    }
     run('npm', ['rebuild', '--loglevel=error'], { cwd: dir, env });
   } else {
     run('npm', npmArgs, { cwd: dir, env });

@@ -32,6 +32,8 @@ export interface PolicyLensApi {
   historyTree: HistoryTree;
   chainTree: ChainTree;
   restartPolicy: RestartPolicy;
+  /** The status bar item's text, as shown. */
+  statusText(): string;
   /** The process id of the running language server. */
   serverPid(): number | undefined;
   /** Whether a key is stored (never the key itself). */
@@ -215,6 +217,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     historyTree,
     chainTree,
     restartPolicy,
+    statusText: () => status.text,
     serverPid: () => session.client?.serverProcess?.pid,
     hasApiKey: async () => Boolean(await keys.get()),
     ready: () => starting,

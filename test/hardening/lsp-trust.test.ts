@@ -17,12 +17,12 @@ import { timedRequest } from './support/lsp';
 const root = mkdtempSync(join(tmpdir(), 'policylens-lsp-trust-'));
 mkdirSync(join(root, 'policies'));
 const KEY = 'plk_hardening_trust_key_0123456789';
-const counts = { hostileNames: 0, answers: 0, live: 0 };
+const counts = { hostileNames: 0, answers: 0, live: 0, keyAnswers: 0 };
 
 after(() => {
   rmSync(root, { recursive: true, force: true });
   report(
-    `${counts.hostileNames} HTML-laden policy names, ${counts.answers} answers checked for live HTML, ${counts.live} found`,
+    `${counts.hostileNames} HTML-laden policy names, ${counts.answers} answers checked for live HTML, ${counts.live} found; ${counts.keyAnswers} answers of a full sync searched for the key`,
   );
 });
 
@@ -34,6 +34,11 @@ export function outsideCode(md: string): string {
   let out = '';
   let i = 0;
   while (i < md.length) {
+    // A backslash before punctuation makes that character literal text.
+    if (md[i] === '\\' && /[!-/:-@[-`{-~]/.test(md[i + 1] ?? '')) {
+      i += 2;
+      continue;
+    }
     const run = /^`+/.exec(md.slice(i))?.[0];
     if (!run) {
       out += md[i++];
@@ -105,6 +110,33 @@ describe('policy names full of HTML stay text', () => {
       assert.ok(hover.includes(name.replace(/\n/g, ' ')), `the hover shows the name as it is:\n${hover}`);
       client.close(uri);
     });
+});
+
+describe('a Preloop workflow named with HTML, hovered where a tool refers to it', () => {
+  it('the hover shows the name and the declaration as text', async () => {
+    const client = new LspClient();
+    try {
+      await client.initialize({ rootUri: fileUri(root) });
+      const uri = fileUri(join(root, 'policies', 'preloop-html.yaml'));
+      const name = 'fin` <img src=x onerror=alert(1)> ```';
+      const text = `version: "1.0"\nmetadata: {name: refs}\napproval_workflows:\n  - name: ${JSON.stringify(name)}\n    approvals_required: 2\ntools:\n  - name: issue_refund\n    approval_workflow: ${JSON.stringify(name)}\n`;
+      client.open(uri, text);
+      await client.waitForDiagnostics(uri, 1);
+      const hover = await timedRequest(client, 'textDocument/hover', {
+        textDocument: { uri },
+        position: { line: 7, character: 26 },
+      });
+      const mds = markdownIn(hover);
+      assert.ok(mds.length > 0, 'the reference has a hover');
+      for (const md of mds) {
+        counts.answers++;
+        if (/<[A-Za-z!/?]/.test(outsideCode(md))) counts.live++;
+        assert.doesNotMatch(outsideCode(md), /<[A-Za-z!/?]/, `live markup in:\n${md}`);
+      }
+    } finally {
+      await client.shutdown().catch(() => client.kill());
+    }
+  });
 });
 
 describe('the network, trusted and not', () => {
@@ -245,7 +277,7 @@ describe('the key after a full sync through the server', () => {
       ]);
       assert.ok(!everything.includes(live.key), 'the key appears in what the server said');
       assert.ok(!everything.includes(wrong), 'the wrong key appears in what the server said');
-      counts.answers += said.length;
+      counts.keyAnswers += said.length;
     } finally {
       await client.shutdown().catch(() => client.kill());
       await live.close();

@@ -24,7 +24,7 @@ import {
   type Span,
 } from '../core/index';
 import { nodeRange, toRange } from './convert';
-import { inlineCode } from './markdown';
+import { escapeMarkdownText } from './markdown';
 import type { CursorContext } from './cursor';
 import type { PolicyDocument } from './documents';
 import { schemaContextOf } from './schemaInfo';
@@ -211,7 +211,7 @@ function referenceHover(doc: PolicyDocument, offset: number): Hover | undefined 
   return {
     contents: {
       kind: 'markdown',
-      value: `${inlineCode(at.node.value)}: ${what ?? 'declared'} (line ${line})\n\n${fence}${lang}\n${source}\n${fence}`,
+      value: `**${escapeMarkdownText(at.node.value)}**: ${what ?? 'declared'} (line ${line})\n\n${fence}${lang}\n${source}\n${fence}`,
     },
     range: nodeRange(doc.lines, at.node),
   };

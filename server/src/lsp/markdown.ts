@@ -12,3 +12,11 @@ export function inlineCode(text: string): string {
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
+
+/**
+ * A document's text as plain markdown text: every character markdown or HTML would act on is
+ * backslash-escaped (CommonMark allows it before any ASCII punctuation), line breaks become spaces.
+ */
+export function escapeMarkdownText(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~&]/g, '\\$&');
+}

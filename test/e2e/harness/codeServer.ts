@@ -41,6 +41,7 @@ export const QUIET_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 function signal(pid: number, sig: NodeJS.Signals): void {

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PolicyLensApi } from '../../../client/src/extension';
-import { api, env, fixture, open, waitFor } from './helpers';
+import { api, env, fixture, open, setSetting, waitFor } from './helpers';
 
 async function registryGet(path: string): Promise<{ data: unknown; meta?: { total: number } }> {
   const res = await fetch(`${env.registryUrl}/api/v1${path}`, { headers: { 'X-API-Key': env.apiKey } });
@@ -154,5 +154,22 @@ describe('sync with a live org (policylens serve)', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const verified = await vscode.commands.executeCommand<boolean>('policyLens.history.verify');
     assert.equal(verified, true);
+  });
+
+  it('says "offline" when the live org cannot be reached', async () => {
+    const url = vscode.workspace.getConfiguration('policyLens').get<string>('apiUrl');
+    try {
+      // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+      await setSetting('apiUrl', 'http://127.0.0.1:9');
+      await waitFor('the offline state', async () => {
+        await a.ready();
+        return (await a.plan.refresh(true)).state === 'offline' || undefined;
+      });
+      assert.match(a.statusText(), /Policy Lens: offline/);
+      assert.ok(a.plan.plan.message, 'the view says why');
+    } finally {
+      await setSetting('apiUrl', url);
+      await a.ready();
+    }
   });
 });

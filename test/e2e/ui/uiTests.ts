@@ -56,5 +56,25 @@ export async function syncViewListsThePlan({ page, shots }: UiContext): Promise<
   await status.waitFor({ timeout: 30_000 });
   const file = join(shots, 'sync-view.png');
   await photograph(page.locator('#workbench\\.parts\\.sidebar'), file);
+  // The whole window too: the views, the bundle with its CodeLens, the status bar.
+  await page.screenshot({ path: join(shots, 'workbench.png') });
+  return file;
+}
+
+export async function applyAfterConfirmation({ page, shots }: UiContext): Promise<string> {
+  // The Apply button in the Sync view's title bar (it shows while the view is hovered or focused).
+  const header = page.locator('.pane-header', { hasText: 'Sync' }).first();
+  await header.hover();
+  await header.locator('.action-label[aria-label^="Apply Sync Plan"]').click();
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor();
+  assert.match((await dialog.textContent()) ?? '', /Apply 1 create, 1 update to e2e-org\?/);
+  const file = join(shots, 'apply-confirmation.png');
+  await photograph(dialog, file);
+  await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+  await page.locator('.notifications-toasts', { hasText: 'applied 2 changes' }).waitFor({ timeout: 60_000 });
+  await page
+    .locator('#workbench\\.parts\\.statusbar', { hasText: 'Policy Lens: in sync' })
+    .waitFor({ timeout: 60_000 });
   return file;
 }

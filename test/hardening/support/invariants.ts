@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../../server/src/core/index';
 
@@ -66,7 +66,9 @@ export function policyCorpus(): string[] {
       }
     }
   };
-  visit(join(ROOT, 'test', 'fixtures', 'lint'));
+  // Every dialect's fixtures, so pastes mix Execlave, Preloop and Agent Sentinel text.
+  for (const area of ['lint', 'dialects'])
+    if (existsSync(join(ROOT, 'test', 'fixtures', area))) visit(join(ROOT, 'test', 'fixtures', area));
   visit(join(ROOT, 'examples'));
   return out;
 }
