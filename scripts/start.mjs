@@ -5,9 +5,9 @@
 // a demo key set, and prints the URL to open. Ctrl+C stops everything it started.
 //
 // Options: --port N (code-server's port, default: a free one), --keep (keep the demo org's database
-// from the last run instead of starting fresh).
+// and the VS Code profile from the last run instead of starting fresh).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -33,12 +33,21 @@ function step(title, cmd, cmdArgs) {
 /** The demo org: two example bundles live, one of them in an older state, so the plan has all three kinds. */
 function demoLivePolicies() {
   const bundle = (rel) => {
-    const text = readFileSync(join(root, 'examples', 'policies', rel), 'utf8');
+    const file = join(root, 'examples', 'policies', rel);
+    if (!existsSync(file)) {
+      say(`examples/policies/${rel} is missing; the demo org goes without it`);
+      return undefined;
+    }
+    const text = readFileSync(file, 'utf8');
     return rel.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   };
   const noop = bundle('daily-cost-limit.yaml');
-  const update = { ...bundle('pii-protection.yaml'), enforcementMode: 'log_only' };
-  return [noop, update];
+  const older = bundle('pii-protection.yaml');
+  const update = older && {
+    ...older,
+    enforcementMode: older.enforcementMode === 'log_only' ? 'block' : 'log_only',
+  };
+  return [noop, update].filter(Boolean);
 }
 
 async function startRegistry() {
@@ -111,6 +120,8 @@ async function main() {
   say('starting policylens serve with the demo org');
   const registry = await startRegistry();
   const profileDir = join(playDir, 'vscode');
+  // A fresh VS Code profile too (unless --keep): a Sign Out in an earlier run must not stick.
+  if (!keep) rmSync(profileDir, { recursive: true, force: true });
   const settings = { 'policyLens.apiUrl': registry.url };
   say('installing the .vsix into code-server');
   cs.installVsix(paths, profileDir, vsix, settings);

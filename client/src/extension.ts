@@ -99,6 +99,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   // fixed when it starts, so a change of either starts a fresh server.
   let starting: Promise<void> = Promise.resolve();
   const serverModule = context.asAbsolutePath('dist/server.js');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,yaml,yml}');
+  context.subscriptions.push(watcher);
   const startServer = async () => {
     await session.stop();
     if (!(await exists(vscode.Uri.file(serverModule)))) {
@@ -114,6 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
       apiKey: vscode.workspace.isTrusted ? await keys.get() : undefined,
       out,
       policy: restartPolicy,
+      watcher,
     });
     try {
       await session.start(client, PlanChangedNotification);
@@ -183,7 +186,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
       hasKey = Boolean(await keys.get());
       void restart();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      await adoptEnvironmentKey(keys, context.globalState, process.env, out);
+      hasKey = Boolean(await keys.get());
+      void restart();
+    }),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       if (POLICY_LANGUAGES.has(doc.languageId)) void refreshViews(false);
     }),

@@ -77,6 +77,8 @@ export interface ClientInputs {
   apiKey: string | undefined;
   out: vscode.LogOutputChannel;
   policy: RestartPolicy;
+  /** One watcher for the extension's lifetime: the client disposes its listeners, not the watcher. */
+  watcher: vscode.FileSystemWatcher;
 }
 
 export function createLanguageClient(inputs: ClientInputs): LanguageClient {
@@ -119,7 +121,7 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
       // Pushed configuration bypasses the middleware below, so an untrusted workspace gets none pushed:
       // a settings change there restarts the server instead (see needsRestart).
       configurationSection: trusted ? SECTION : undefined,
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{json,yaml,yml}'),
+      fileEvents: inputs.watcher,
     },
     initializationOptions,
     outputChannel: inputs.out,

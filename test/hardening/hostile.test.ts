@@ -59,6 +59,18 @@ describe('hostile files', () => {
   }
 });
 
+describe('the chain command over the hostile files', () => {
+  it('policylens chain reads every hostile file and ends normally', () => {
+    // The chain reads files with its own, validation-free parse: a deep file once crashed it.
+    const r = runCli(['chain', join(dir, 'files')]);
+    counts.cliRuns++;
+    if (r.signal || (r.status !== 0 && r.status !== 1) || r.stderr) counts.abnormal++;
+    assert.equal(r.signal, null, r.stderr);
+    assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr.slice(0, 500)}`);
+    assert.equal(r.stderr, '');
+  });
+});
+
 describe('a file that changes while it is read', () => {
   it('every read ends in findings or a clean result while a writer rewrites the file', async () => {
     const path = join(dir, 'racing.yaml');

@@ -121,6 +121,9 @@ describe('a hostile workspace', () => {
   it('50,000 files, a symlink loop and a file rewritten in a loop: the server indexes and answers', async () => {
     const ws = join(root, 'ws');
     makeWorkspace(ws, 50_000, 10);
+    // The hostile files lie in the workspace too: the server's chain scan reads them from disk.
+    mkdirSync(join(ws, 'policies', 'hostile'));
+    for (const h of HOSTILE) writeFileSync(join(ws, 'policies', 'hostile', h.fileName), h.bytes());
     const racing = join(ws, 'policies', 'racing.yaml');
     const valid =
       'name: racing\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [search]\n';
@@ -146,6 +149,15 @@ describe('a hostile workspace', () => {
       );
       client.open(uri, doc.getText());
       await client.waitForDiagnostics(uri, 1);
+      await indexed(client, fileUri(join(ws, 'policies', 'warmup.yaml')));
+      // The scan got past the hostile files: the prerequisite resolves to the bundle on disk.
+      const v = client.type(uri, '\n');
+      const after = await client.waitForDiagnostics(uri, v);
+      assert.deepEqual(
+        after.diagnostics.map((d) => d.code),
+        [],
+        JSON.stringify(after.diagnostics),
+      );
       // The editor reports the rewritten file as changed again and again while it is being written.
       for (let i = 0; i < 20; i++) {
         client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(racing), type: 2 }] });

@@ -70,7 +70,14 @@ export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: stri
 /** Parses a file's text for the chain alone (no schema validation): what the workspace scan does. */
 export function chainPolicyFromText(uri: string, text: string): ChainPolicy | undefined {
   if (!text.trim() || text.length > MAX_TEXT_LENGTH || text.includes('\u0000')) return undefined;
-  return chainPolicyOf(uri, new ParsedDocument(text, languageOf(uri)));
+  try {
+    return chainPolicyOf(uri, new ParsedDocument(text, languageOf(uri)));
+  } catch (e) {
+    // A file nested thousands of levels deep overflows the parsers' stack. It is not a bundle the
+    // chain can use (lint reports it as parse/too-deep); the scan of the other files goes on.
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 function spanOf(node: AstNode | null | undefined): Span | undefined {
