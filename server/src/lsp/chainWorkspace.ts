@@ -216,7 +216,9 @@ export class WorkspaceChain {
   /** A document was closed: its file on disk is the truth again (the edits may not be saved). */
   async onClosed(uri: string): Promise<void> {
     this.given.delete(uri);
-    if (!this.scanned) return;
+    // Closed while the scan runs: the scan skipped it as open, so it is read once the scan is done.
+    if (!this.scanning) return;
+    await this.scanning;
     await this.readFromDisk(uri);
     this.changed();
   }

@@ -53,6 +53,11 @@ export interface ServerContext {
   clientCapabilities(): ClientCapabilities;
   /** Workspace folder URIs from `initialize` (the root URI when the client sends no folders). */
   workspaceFolders(): string[];
+  /**
+   * False when the client said the workspace is not trusted (`initializationOptions.trusted`): the
+   * server then never contacts the network, whatever the settings and environment say.
+   */
+  trusted(): boolean;
   log(message: string): void;
 }
 

@@ -71,6 +71,7 @@ export function startServer(
   let settings: Settings = defaultSettings();
   let folders: string[] = [];
   let client: ClientCapabilities = {};
+  let trusted = true;
   const settingsListeners: ((s: Settings) => void)[] = [];
   const fileListeners: Parameters<ServerContext['files']['onDidChange']>[0][] = [];
   const codeLensProviders: CodeLensProvider[] = [];
@@ -105,6 +106,7 @@ export function startServer(
     },
     clientCapabilities: () => client,
     workspaceFolders: () => folders,
+    trusted: () => trusted,
     log,
   };
 
@@ -124,6 +126,7 @@ export function startServer(
   connection.onInitialize((params): InitializeResult => {
     client = params.capabilities;
     folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     if (params.initializationOptions) applySettings(params.initializationOptions);
     const capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

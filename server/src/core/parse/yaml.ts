@@ -9,6 +9,7 @@ import {
   type Node as YNode,
 } from 'yaml';
 import type { Finding } from '../findings';
+import { LineIndex } from '../text';
 import type { AstNode, ObjectNode, ArrayNode, PropertyNode, ScalarStyle, StringNode } from './ast';
 
 export interface PositionedParse {
@@ -121,11 +122,12 @@ export function parseYamlPositioned(text: string): PositionedParse {
   // One broken token often makes the parser report dozens of follow-on errors; the first few,
   // one per line, are the ones a person can act on.
   const reportedLines = new Set<number>();
+  let lines: LineIndex | undefined;
   for (const e of doc.errors) {
     const [start, end] = e.pos;
     if (e.code !== 'DUPLICATE_KEY') {
       if (reportedLines.size >= MAX_SYNTAX_ERRORS) continue;
-      const line = text.slice(0, start).split('\n').length;
+      const line = (lines ??= new LineIndex(text)).positionAt(start).line;
       if (reportedLines.has(line)) continue;
       reportedLines.add(line);
     }

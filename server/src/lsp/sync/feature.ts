@@ -89,6 +89,7 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
               ...requestOptionsFromEnv(ctx.runtime.env),
             })),
         log: ctx.log,
+        trusted: () => ctx.trusted(),
         changed: (s) => onSnapshot(ctx, s),
         setTimeout: (fn, ms) => ctx.runtime.setTimeout(fn, ms),
         clearTimeout: (h) => ctx.runtime.clearTimeout(h),

@@ -24,6 +24,8 @@ export type OrgFactory = (config: LiveConfig) => LiveOrg & { orgName?(): Promise
 export interface SessionInputs {
   env: Record<string, string | undefined>;
   makeOrg: OrgFactory;
+  /** False in an untrusted workspace: no request may leave the server. */
+  trusted(): boolean;
   log(message: string): void;
   /** Called after every new snapshot (the feature refreshes lenses and tells the client). */
   changed(snapshot: Snapshot): void;
@@ -67,6 +69,8 @@ export class LiveSession {
    * wins over the environment (an empty string set there means "none", as after sign-out).
    */
   org(): { org: ReturnType<OrgFactory>; config: LiveConfig } | LiveOrgError {
+    if (!this.inputs.trusted())
+      return new LiveOrgError('not-configured', 'sync is off: this workspace is not trusted');
     try {
       const env = this.inputs.env;
       const config = resolveLiveConfig(
@@ -113,7 +117,11 @@ export class LiveSession {
     let snapshot: Snapshot;
     if (target instanceof LiveOrgError) {
       snapshot = {
-        state: target.kind === 'not-configured' ? 'not-configured' : 'offline',
+        state: !this.inputs.trusted()
+          ? 'untrusted'
+          : target.kind === 'not-configured'
+            ? 'not-configured'
+            : 'offline',
         message: target.message,
         policies: [],
         stamp,
