@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 export const POLICY_EXTENSIONS = /\.(json|ya?ml)$/i;
@@ -47,23 +48,32 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>): 
   }
   if (seen.has(real)) return;
   seen.add(real);
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(dir).sort();
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   } catch {
     return;
   }
-  for (const name of entries) {
+  for (const entry of entries) {
+    const name = entry.name;
     const p = join(dir, name);
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      continue; // A dangling symlink or a file removed while walking: nothing to lint.
+    // The directory entry says what most entries are without a stat; only symlinks need one.
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = statSync(p);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        continue; // A dangling symlink: nothing to lint.
+      }
     }
-    if (st.isDirectory()) {
+    if (isDir) {
       if (!SKIP_DIRS.has(name)) walk(base, p, out, seen);
-    } else if (POLICY_EXTENSIONS.test(name) && !seen.has(p)) {
+    } else if (isFile && POLICY_EXTENSIONS.test(name) && !seen.has(p)) {
       seen.add(p);
       out.push({ path: p, display: relative(base, p) || name });
     }
@@ -73,9 +83,5 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>): 
 /** Reads a file as UTF-8 text, saying whether the bytes were valid UTF-8. */
 export function readPolicyText(path: string): { text: string; invalidEncoding: boolean } {
   const bytes = readFileSync(path);
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), invalidEncoding: false };
-  } catch {
-    return { text: new TextDecoder('utf-8').decode(bytes), invalidEncoding: true };
-  }
+  return { text: bytes.toString('utf8'), invalidEncoding: !isUtf8(bytes) };
 }
