@@ -2,22 +2,12 @@
  * The policy resource: how a stored row becomes the API's JSON, the defaults a write fills in, and
  * the field-level diff between two versions that the audit log records.
  */
+import { FIELD_DEFAULTS, WRITABLE_FIELDS } from '../../server/src/core/index';
 import { sameJson } from '../canonical';
 import type { Diff } from '../audit';
 
-/** The fields a client writes: exactly the bundle's. */
-export const WRITABLE = [
-  'name',
-  'policyType',
-  'enforcementMode',
-  'ruleDefinition',
-  'metadata',
-  'appliesToAgents',
-  'isActive',
-  'prerequisites',
-  'evaluationOrder',
-  'chainTrigger',
-] as const;
+/** The fields a client writes: exactly the bundle's (the same list sync compares). */
+export const WRITABLE = WRITABLE_FIELDS;
 export type WritableField = (typeof WRITABLE)[number];
 
 /** Fields the server owns; clients may send them back (see routes) but cannot set them. */
@@ -44,17 +34,10 @@ export interface Policy extends PolicyFields {
 }
 
 /** The values an omitted optional field takes, as in the bundle schema's `default`s. */
-export const DEFAULTS: Pick<
+export const DEFAULTS = FIELD_DEFAULTS as Pick<
   PolicyFields,
   'metadata' | 'appliesToAgents' | 'isActive' | 'prerequisites' | 'evaluationOrder' | 'chainTrigger'
-> = {
-  metadata: {},
-  appliesToAgents: [],
-  isActive: true,
-  prerequisites: [],
-  evaluationOrder: 100,
-  chainTrigger: 'all_passed',
-};
+>;
 
 /** A validated body (schema already checked) with defaults filled in. */
 export function withDefaults(body: Record<string, unknown>): PolicyFields {

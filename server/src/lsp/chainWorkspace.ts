@@ -103,9 +103,11 @@ export class WorkspaceChain {
     if (parsed && current?.doc === parsed) return;
     if (current && parsed && parsed.value === undefined) return;
     const policy = parsed ? chainPolicyOf(doc.uri, parsed, doc.analysis.dialect.id) : undefined;
-    // Opening a file whose text the scan already indexed changes nothing in the graph; keeping the
-    // index version keeps every derived cache, so opening a whole workspace stays linear.
-    if (policy && this.index.swapSameText(policy)) this.cache?.findings.delete(doc.uri);
+    // When the chain facts did not change (a file opened as it is on disk, an edit inside its rule)
+    // the graph is the same: the index keeps its version and every derived cache, so a keystroke
+    // costs the same in a workspace of 5,000 bundles as in one of one. Findings hold positions,
+    // which may have moved (also those other files link to), so they are recomputed lazily.
+    if (policy && this.index.swapSameFacts(policy)) this.cache?.findings.clear();
     else if (policy) this.index.set(policy);
     else if (current) this.index.delete(doc.uri);
   }

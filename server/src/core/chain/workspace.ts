@@ -68,13 +68,14 @@ export class ChainIndex {
   }
 
   /**
-   * Swaps in the entry of a file whose text is unchanged (a file on disk opened in the editor):
-   * nothing derived from the index changes, so the version stays and caches survive. Returns false
-   * when the text differs and a full `set` is needed.
+   * Swaps in the new entry of a file whose chain facts are unchanged (a file opened in the editor,
+   * or an edit that touched only its rule): the graph, the order and the cycles stay what they were,
+   * so the version stays and what callers derived from it survives; only positions moved. Returns
+   * false when a fact changed and a full `set` is needed.
    */
-  swapSameText(policy: ChainPolicy): boolean {
+  swapSameFacts(policy: ChainPolicy): boolean {
     const old = this.files.get(policy.uri);
-    if (!old || old.doc.text !== policy.doc.text) return false;
+    if (!old || !sameFacts(old, policy)) return false;
     this.files.set(policy.uri, policy);
     return true;
   }
@@ -187,4 +188,16 @@ export class ChainIndex {
     }
     return g;
   }
+}
+
+function sameFacts(a: ChainPolicy, b: ChainPolicy): boolean {
+  return (
+    a.name === b.name &&
+    a.policyType === b.policyType &&
+    a.chainTrigger === b.chainTrigger &&
+    a.evaluationOrder === b.evaluationOrder &&
+    a.isActive === b.isActive &&
+    a.prerequisites.length === b.prerequisites.length &&
+    a.prerequisites.every((p, i) => p.ref === b.prerequisites[i].ref && p.index === b.prerequisites[i].index)
+  );
 }

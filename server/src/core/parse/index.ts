@@ -29,8 +29,9 @@ export class ParsedDocument {
     readonly text: string,
     readonly language: Language,
   ) {
-    // A byte order mark is not part of the document; a space keeps every offset where it was.
-    const clean = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+    // A byte order mark is not part of the document; a line break (not a space, which would indent
+    // the first key) keeps every offset where it was.
+    const clean = text.charCodeAt(0) === 0xfeff ? '\n' + text.slice(1) : text;
     const fast = parseFast(clean, language);
     if (fast) {
       this.value = fast.value;
