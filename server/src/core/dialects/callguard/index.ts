@@ -10,17 +10,17 @@ import type { Dialect } from '../types';
 import { unknownKeys } from '../unknown-keys';
 import { withPaths } from '../messages';
 
-/** The platform's flat keys and where callguard.yaml keeps the same setting. */
+/**
+ * The platform's flat keys and where callguard.yaml keeps the same setting: the nested entries of
+ * the callguard layout, plus the two budgets that layout reads through `budgets`.
+ */
 const NESTED: Record<string, [string, string]> = {
   session_budget: ['budgets', 'session'],
   run_budget: ['budgets', 'run'],
-  action_budgets: ['budgets', 'actions'],
-  evidence_requirements: ['evidence', 'requirements'],
-  evidence_max_age_seconds: ['evidence', 'max_age_seconds'],
-  commit_actions: ['evidence', 'commit_actions'],
-  evidence_actions: ['evidence', 'evidence_actions'],
-  argument_constraints: ['evidence', 'argument_constraints'],
-  grounding_rules: ['evidence', 'grounding_rules'],
+  ...(Object.fromEntries(Object.entries(CALLGUARD).filter(([, path]) => path.length === 2)) as Record<
+    string,
+    [string, string]
+  >),
 };
 
 /** Platform keys that have no place in callguard.yaml at all: the SDK's loader never reads them. */
