@@ -113,8 +113,11 @@ export function ensureE2E() {
 
   // code-server's install runs node-gyp: Node 24 first on PATH and its own headers, because the
   // machine's npm config points node-gyp at the system Node's headers.
+  // Under `npm test` the environment carries the outer npm's settings (npm_config_user_agent names
+  // Node 20, and code-server's postinstall reads its Node version from there): they are dropped, so
+  // the inner npm describes itself.
   const env = {
-    ...process.env,
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
     PATH: `${join(nodePkg, 'bin')}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodePkg,
   };
