@@ -38,3 +38,19 @@ export interface Problem {
   inner?: { start: number; end: number };
   fixes?: FixSpec[];
 }
+
+/**
+ * The fixes of an unknown key: rename it to each near known key (preferred when there is exactly
+ * one), or remove it. Every dialect's unknown-key rule offers the same choices.
+ */
+export function renameOrRemoveKey(key: string, near: readonly string[]): FixSpec[] {
+  return [
+    ...near.map((n, i) => ({
+      kind: 'renameKey' as const,
+      to: n,
+      title: `Rename "${key}" to "${n}"`,
+      preferred: i === 0 && near.length === 1,
+    })),
+    { kind: 'removeKey' as const, title: `Remove "${key}"` },
+  ];
+}

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { PathSegment } from '../parse/ast';
 import { displayPath } from '../parse/ast';
-import type { FixSpec, Problem } from '../problem';
+import { renameOrRemoveKey, type FixSpec, type Problem } from '../problem';
 import { didYouMean, nearest } from '../suggest';
 import type { SchemaObject } from './compile';
 import { skeletonFor } from './navigate';
@@ -133,13 +133,7 @@ export function problemsFromErrors(
           (k) => !(k in data),
         );
         const near = nearest(key, known);
-        const fixes: FixSpec[] = near.map((n, i) => ({
-          kind: 'renameKey' as const,
-          to: n,
-          title: `Rename "${key}" to "${n}"`,
-          preferred: i === 0 && near.length === 1,
-        }));
-        fixes.push({ kind: 'removeKey', title: `Remove "${key}"` });
+        const fixes = renameOrRemoveKey(key, near);
         const soft = e.keyword === 'x-warnUnknownKeys';
         push({
           code: soft ? 'schema/unknown-rule-key' : 'schema/unknown-key',

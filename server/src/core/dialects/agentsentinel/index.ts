@@ -1,6 +1,6 @@
 import schema from '../../../../../schemas/agentsentinel/policy.schema.json';
 import compileSchema from '../../../../../schemas/agentsentinel/compile-request.schema.json';
-import type { FixSpec, Problem } from '../../problem';
+import { renameOrRemoveKey, type FixSpec, type Problem } from '../../problem';
 import type { SchemaObject } from '../../schema/compile';
 import { nearest } from '../../suggest';
 import type { Dialect } from '../types';
@@ -112,15 +112,7 @@ function unknownKeyProblems(doc: Obj): Problem[] {
         message: `unknown key "${key}": the compile endpoint warns about it and the platform ignores it${near.length ? `; did you mean "${near[0]}"?` : ''}`,
         path,
         target: 'key',
-        fixes: [
-          ...near.map((n, i) => ({
-            kind: 'renameKey' as const,
-            to: n,
-            title: `Rename "${key}" to "${n}"`,
-            preferred: i === 0 && near.length === 1,
-          })),
-          { kind: 'removeKey' as const, title: `Remove "${key}"` },
-        ],
+        fixes: renameOrRemoveKey(key, near),
       } satisfies Problem;
     });
 }

@@ -1,6 +1,6 @@
 import schema from '../../../../../schemas/agentsentinel/callguard.schema.json';
 import type { PathSegment } from '../../parse/ast';
-import type { FixSpec, Problem } from '../../problem';
+import { renameOrRemoveKey, type FixSpec, type Problem } from '../../problem';
 import type { SchemaObject } from '../../schema/compile';
 import { nearest } from '../../suggest';
 import { CALLGUARD } from '../agentsentinel';
@@ -100,15 +100,7 @@ function keyProblems(doc: Obj): Problem[] {
       message: `unknown key "${key}" is silently ignored by the SDK${near.length ? `; did you mean "${near[0]}"?` : ''}`,
       path,
       target: 'key',
-      fixes: [
-        ...near.map((n, i) => ({
-          kind: 'renameKey' as const,
-          to: n,
-          title: `Rename "${key}" to "${n}"`,
-          preferred: i === 0 && near.length === 1,
-        })),
-        { kind: 'removeKey' as const, title: `Remove "${key}"` },
-      ],
+      fixes: renameOrRemoveKey(key, near),
     });
   }
   return out;

@@ -1,4 +1,4 @@
-import type { FixSpec, Problem } from '../../problem';
+import { renameOrRemoveKey, type FixSpec, type Problem } from '../../problem';
 import type { SchemaObject } from '../../schema/compile';
 import { nearest } from '../../suggest';
 import { unknownKeys } from '../unknown-keys';
@@ -73,13 +73,7 @@ export function ignoredKeyProblems(schema: SchemaObject, doc: Obj): Problem[] {
       };
     }
     const near = nearest(key, unused);
-    const fixes: FixSpec[] = near.map((n, i) => ({
-      kind: 'renameKey',
-      to: n,
-      title: `Rename "${key}" to "${n}"`,
-      preferred: i === 0 && near.length === 1,
-    }));
-    fixes.push({ kind: 'removeKey', title: `Remove "${key}"` });
+    const fixes = renameOrRemoveKey(key, near);
     return {
       code: 'preloop/ignored-key',
       severity: 'warning',
