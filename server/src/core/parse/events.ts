@@ -14,6 +14,7 @@ const DOCUMENT = 1;
 const SEQUENCE = 2;
 const MAPPING = 3;
 const SCALAR = 4;
+const ALIAS = 5;
 const POP = 6;
 const FLOW = 2;
 const STYLES: Record<number, ScalarStyle> = {
@@ -39,6 +40,10 @@ export interface EventParse {
 
 export function parseYamlEvents(text: string): EventParse | undefined {
   const events = parseEvents(text, {});
+  // Anchors and aliases may hide an alias bomb that building the value would expand: the events
+  // say exactly where they are (a text search would also stop at `&&` inside a CEL string).
+  for (const e of events)
+    if (e.type === ALIAS || ((e as { anchorStart?: number }).anchorStart ?? -1) >= 0) return undefined;
   const docs = constructFromEvents(events, { source: text, schema: CORE_SCHEMA });
   if (docs.length > 1) return undefined;
   // No document at all (only comments) reads as `undefined`, as js-yaml's `load` has it.

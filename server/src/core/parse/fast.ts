@@ -16,8 +16,6 @@ export function parseFast(
       const value: unknown = JSON.parse(text);
       return hasDuplicateJsonKeys(text, value) ? undefined : { value };
     }
-    // Anchors and aliases may hide an alias bomb that a plain tree walk would expand.
-    if (/(^|[\s,[{:-])[&*][^\s,[\]{}]/.test(text)) return undefined;
     // More than one document is reported by the careful path.
     if (/^(---|\.\.\.)\s*$/m.test(text.replace(/^(---\s*\n)/, ''))) return undefined;
     // The same events give the positioned tree later, when a finding has to be placed (events.ts).
