@@ -61,5 +61,12 @@ for (const [id, t] of selfTime) {
 const ms = (us) => (us / 1000).toFixed(0).padStart(7);
 console.log(`total ${ms(total).trim()} ms (${profilePath})`);
 for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms(v)}  ${k}`);
+console.log('--- by function (self)');
+const selfByFunction = new Map();
+for (const [id, t] of selfTime) {
+  const f = label(nodes.get(id));
+  selfByFunction.set(f, (selfByFunction.get(f) ?? 0) + t);
+}
+for (const [k, v] of [...selfByFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms(v)}  ${k}`);
 console.log('--- by module (inclusive)');
 for (const [k, v] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms(v)}  ${k}`);

@@ -1,26 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { runCli } from '../support/cli';
 import { cases, expectJson, expectText } from '../support/fixtures';
-
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-
-/** Runs the built CLI from the repository root, as a user (or CI) would. */
-export function runCli(
-  args: string[],
-  env: Record<string, string> = {},
-): { stdout: string; stderr: string; status: number } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    timeout: 60_000,
-  });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
-}
 
 describe('CLI golden outputs (test/fixtures/cli)', () => {
   for (const c of cases('cli')) {

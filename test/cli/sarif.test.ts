@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { runCli } from './cli-golden.test';
+import { runCli } from '../support/cli';
 
 const schemaPath = join(
   __dirname,

@@ -5,6 +5,7 @@ import { history } from './commands/history';
 import { serve } from './commands/serve';
 import type { Command } from './commands/types';
 import { UsageError } from './files';
+import { isLintWorker, lintWorker } from './lint/pool';
 
 const VERSION = '0.1.0';
 
@@ -59,12 +60,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`policylens: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+// The same bundle runs lint's worker threads (lint/pool.ts): a worker lints, it is not a CLI.
+if (isLintWorker()) lintWorker();
+else
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`policylens: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );

@@ -13,10 +13,10 @@ const LEVEL: Record<Finding['severity'], Result.level> = {
  * SARIF 2.1.0 for code scanning: one rule per finding code with its help page, one result per
  * finding with a region (one-based lines and columns), file URIs relative to the checkout root.
  */
-export function formatSarif(
-  results: readonly FileResult[],
+export function formatSarif<R extends FileResult>(
+  results: readonly R[],
   version: string,
-  toUri: (file: string) => string,
+  toUri: (result: R) => string,
 ): string {
   const rules: ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
@@ -45,7 +45,7 @@ export function formatSarif(
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: toUri(r.file), uriBaseId: '%SRCROOT%' },
+              artifactLocation: { uri: toUri(r), uriBaseId: '%SRCROOT%' },
               region: {
                 startLine: a.line + 1,
                 startColumn: a.character + 1,

@@ -12,12 +12,8 @@ export interface PrerequisiteRef {
   index: number;
 }
 
-/**
- * What the chain needs to know about one policy file. Only the facts are read eagerly; positions
- * come from the document's positioned tree on first use, so a workspace of valid files never
- * builds one.
- */
-export interface ChainPolicy {
+/** What the chain needs to know about one policy file, as plain data (a worker can send it). */
+export interface ChainFacts {
   uri: string;
   /** The bundle's `name`, when it is a non-empty string. */
   name: string | undefined;
@@ -28,19 +24,26 @@ export interface ChainPolicy {
   isActive: boolean;
   /** The string entries of `prerequisites`; other values are schema findings, not chain links. */
   prerequisites: PrerequisiteRef[];
-  doc: ParsedDocument;
-  lines: LineIndex;
+}
+
+/**
+ * The chain facts with the document they came from. Only the facts are read eagerly; positions
+ * come from the document's positioned tree on first use, so a workspace of valid files never
+ * builds one.
+ */
+export interface ChainPolicy extends ChainFacts {
+  readonly doc: ParsedDocument;
+  readonly lines: LineIndex;
 }
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /**
- * The chain facts of a parsed document, or undefined when it is not an Execlave bundle (only
+ * The chain facts of a parsed value, or undefined when it is not an Execlave bundle (only
  * bundles chain; Preloop and Agent Sentinel documents have no prerequisites).
  */
-export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: string): ChainPolicy | undefined {
-  const value = doc.value;
+export function chainFactsOf(uri: string, value: unknown, dialectId?: string): ChainFacts | undefined {
   if (!isObj(value)) return undefined;
   if (dialectId === undefined) {
     // Detection falls back to Execlave for anything; a scan of a workspace must not take every
@@ -62,8 +65,30 @@ export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: stri
     evaluationOrder: typeof order === 'number' && Number.isFinite(order) ? order : DEFAULT_EVALUATION_ORDER,
     isActive: value.isActive !== false,
     prerequisites,
-    doc,
-    lines: new LineIndex(doc.text),
+  };
+}
+
+/** The chain facts of a parsed document, with the document for positions. */
+export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: string): ChainPolicy | undefined {
+  const facts = chainFactsOf(uri, doc.value, dialectId);
+  return facts && { ...facts, doc, lines: new LineIndex(doc.text) };
+}
+
+/**
+ * A policy from facts computed elsewhere (a lint worker), whose document is parsed again from its
+ * text only if a chain finding has to be placed in it.
+ */
+export function chainPolicyFromFacts(facts: ChainFacts, text: string): ChainPolicy {
+  let doc: ParsedDocument | undefined;
+  let lines: LineIndex | undefined;
+  return {
+    ...facts,
+    get doc() {
+      return (doc ??= new ParsedDocument(text, languageOf(facts.uri)));
+    },
+    get lines() {
+      return (lines ??= new LineIndex(text));
+    },
   };
 }
 

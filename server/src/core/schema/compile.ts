@@ -1,4 +1,12 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import Ajv2020, {
+  _,
+  type CodeKeywordDefinition,
+  type KeywordCxt,
+  type ValidateFunction,
+} from 'ajv/dist/2020';
+import { not, or } from 'ajv/dist/compile/codegen';
+import standaloneCode from 'ajv/dist/standalone';
+import { PRECOMPILED } from './precompiled';
 
 /**
  * Keywords of our own in the schemas. They carry what JSON Schema cannot say but an editor needs
@@ -18,8 +26,51 @@ const ANNOTATIONS = [
 
 export type SchemaObject = Record<string, unknown>;
 
-function newAjv(): Ajv2020 {
+/**
+ * Keys outside `properties` of an object that documents its keys: a warning, because the sources
+ * rarely document every key, but a typo (`denied_pii_type`) should not pass silently. One error per
+ * key, like `additionalProperties`; a legacy spelling among them is told apart by problems.ts.
+ */
+const warnUnknownKeys: CodeKeywordDefinition = {
+  keyword: 'x-warnUnknownKeys',
+  type: 'object',
+  schemaType: 'boolean',
+  error: {
+    message: 'unknown key',
+    params: ({ params }) => _`{additionalProperty: ${params.additionalProperty}}`,
+  },
+  code(cxt: KeywordCxt) {
+    const { gen, data, schema, parentSchema } = cxt;
+    if (!schema) return;
+    const known = Object.keys((parentSchema.properties as SchemaObject | undefined) ?? {});
+    gen.forIn('key', data, (key) => {
+      const unknown = known.length ? not(or(...known.map((k) => _`${key} === ${k}`))) : _`true`;
+      gen.if(unknown, () => {
+        cxt.setParams({ additionalProperty: key });
+        cxt.error();
+      });
+    });
+  },
+};
+
+/** Values outside a list of well-known ones: a warning, for lists the sources only sample. */
+const knownValues: CodeKeywordDefinition = {
+  keyword: 'x-knownValues',
+  type: 'string',
+  schemaType: 'array',
+  error: {
+    message: 'unknown value',
+    params: ({ schemaCode }) => _`{allowedValues: ${schemaCode}}`,
+  },
+  code(cxt: KeywordCxt) {
+    const { data, schemaCode } = cxt;
+    cxt.fail(_`!${schemaCode}.includes(${data})`);
+  },
+};
+
+function newAjv(code?: { source: boolean }): Ajv2020 {
   const ajv = new Ajv2020({
+    ...(code ? { code } : {}),
     allErrors: true,
     verbose: true,
     strict: true,
@@ -31,73 +82,43 @@ function newAjv(): Ajv2020 {
   });
   for (const k of ANNOTATIONS)
     ajv.addKeyword({ keyword: k, schemaType: ['object', 'array', 'boolean', 'string', 'number'] });
-  // Keys outside `properties` of an object that documents its keys: a warning, because the
-  // sources rarely document every key, but a typo (`denied_pii_type`) should not pass silently.
-  ajv.addKeyword({
-    keyword: 'x-warnUnknownKeys',
-    type: 'object',
-    schemaType: 'boolean',
-    errors: true,
-    validate: function check(
-      this: unknown,
-      on: boolean,
-      data: Record<string, unknown>,
-      parentSchema?: SchemaObject,
-    ): boolean {
-      if (!on) return true;
-      const known = Object.keys((parentSchema?.properties as SchemaObject | undefined) ?? {});
-      const legacy = Object.keys((parentSchema?.['x-legacyKeys'] as SchemaObject | undefined) ?? {});
-      const extra = Object.keys(data).filter((k) => !known.includes(k));
-      const fn = check as unknown as { errors: Partial<ErrorObject>[] };
-      fn.errors = extra.map((k) => ({
-        keyword: legacy.includes(k) ? 'x-legacyKey' : 'x-warnUnknownKeys',
-        params: { additionalProperty: k },
-        message: 'unknown key',
-        // ajv adds these only to its own keywords' errors; the mapping to findings needs them.
-        parentSchema,
-        data,
-      }));
-      return extra.length === 0;
-    },
-  });
-  // Values outside a list of well-known ones: a warning, for lists the sources only sample.
-  ajv.addKeyword({
-    keyword: 'x-knownValues',
-    type: 'string',
-    schemaType: 'array',
-    errors: true,
-    validate: function check(
-      this: unknown,
-      values: string[],
-      data: string,
-      parentSchema?: SchemaObject,
-    ): boolean {
-      const ok = values.includes(data);
-      if (!ok)
-        (check as unknown as { errors: Partial<ErrorObject>[] }).errors = [
-          {
-            keyword: 'x-knownValues',
-            params: { allowedValues: values },
-            message: 'unknown value',
-            parentSchema,
-            data,
-          },
-        ];
-      return ok;
-    },
-  });
+  // Both soft checks generate their code (instead of calling a function at validation time), so a
+  // validator can also be written out as standalone code at build time (schema/standalone.ts).
+  ajv.addKeyword(warnUnknownKeys);
+  ajv.addKeyword(knownValues);
   return ajv;
 }
 
-const ajv = newAjv();
+let ajv: Ajv2020 | undefined;
 const compiled = new Map<SchemaObject, ValidateFunction>();
 
-/** Compiles a schema once per process; every later call returns the same validator. */
+/**
+ * A validator per schema, once per process. In the bundles, every dialect's validator was written
+ * out as standalone code at build time (precompiled.ts, replaced by esbuild.mjs), so a process
+ * starts without compiling any schema; from the sources (tests), the schema is compiled here.
+ */
 export function validatorFor(schema: SchemaObject): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
-    v = ajv.compile(schema);
+    const id = typeof schema.$id === 'string' ? schema.$id : undefined;
+    v = (id && PRECOMPILED?.[id]) || (ajv ??= newAjv()).compile(schema);
     compiled.set(schema, v);
   }
   return v;
+}
+
+/**
+ * The source of a CommonJS module that exports every given schema's validator by its `$id`, for
+ * the build to bundle in place of precompiled.ts. The same keywords and options as at run time.
+ */
+export function standaloneValidators(schemas: readonly SchemaObject[]): string {
+  const gen = newAjv({ source: true });
+  const exports: Record<string, string> = {};
+  for (const schema of schemas) {
+    const id = schema.$id;
+    if (typeof id !== 'string') throw new Error('a precompiled schema needs an $id');
+    gen.addSchema(schema);
+    exports[id] = id;
+  }
+  return standaloneCode(gen, exports);
 }
