@@ -1,7 +1,7 @@
 // Bundles every entry point of Policy Lens into dist/. An entry whose source does not exist yet is
 // skipped, so the build works while the house is still being furnished.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
@@ -68,6 +68,28 @@ async function precompiledValidators() {
   };
 }
 
+/**
+ * js-yaml's CommonJS build spreads its option objects with a transpiler helper that copies every
+ * key through property descriptors: a fifth of the parse time of a small bundle (36 of 180 ms over
+ * the 5,000-file corpus). Its targets are always fresh object literals, where Object.assign does the
+ * same. If a new js-yaml ships another helper, the file is bundled as it is, only slower.
+ */
+const fastSpread = {
+  name: 'js-yaml-fast-spread',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]js-yaml[\\/]dist[\\/]js-yaml\.cjs\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const helper = /function _objectSpread2\(e\) \{\n\tfor \(var r = 1; r < arguments\.length; r\+\+\) \{[\s\S]*?\n\t\}\n\treturn e;\n\}/;
+      if (!helper.test(source)) {
+        console.warn('esbuild: js-yaml has no _objectSpread2 helper of the known shape; bundled unchanged');
+        return { contents: source, loader: 'js' };
+      }
+      const fast = 'function _objectSpread2(e) {\n\tfor (var r = 1; r < arguments.length; r++) if (arguments[r] != null) Object.assign(e, arguments[r]);\n\treturn e;\n}';
+      return { contents: source.replace(helper, fast), loader: 'js' };
+    });
+  },
+};
+
 const started = Date.now();
 const validators = await precompiledValidators();
 await Promise.all(
@@ -80,7 +102,7 @@ await Promise.all(
         outfile: e.out,
         external: e.external ?? [],
         banner: e.banner ? { js: e.banner } : undefined,
-        plugins: [validators],
+        plugins: [validators, fastSpread],
       }),
     ),
 );

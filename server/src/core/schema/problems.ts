@@ -107,8 +107,7 @@ export function problemsFromErrors(
         break;
       }
       case 'additionalProperties':
-      case 'x-warnUnknownKeys':
-      case 'x-legacyKey': {
+      case 'x-warnUnknownKeys': {
         const key = (e.params as { additionalProperty: string }).additionalProperty;
         const keyPath = [...path, key];
         const legacy = (parent['x-legacyKeys'] ?? {}) as Record<string, string>;
