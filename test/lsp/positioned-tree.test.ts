@@ -47,6 +47,30 @@ function fastTree(text: string): AstNode | null | undefined {
 }
 
 describe('positioned tree from js-yaml events', () => {
+  // Block scalars whose last lines hold only spaces: blank when no deeper than the block's
+  // indentation, content when deeper (the state of a CEL expression while it is typed).
+  it('block scalars ending in lines of spaces', () => {
+    const texts = [
+      'a: |\n  x &&\n   ',
+      'a: |\n  x &&\n   \n',
+      'a: |\n  x &&\n\n   ',
+      'a: |\n  x\n  ',
+      'a: >\n  x\n   ',
+      'a:\n  - |\n    x\n     ',
+      'a: |\n  x\n   \nb: 1\n',
+      'a: |\n  x\n  \nb: 1\n',
+    ];
+    for (const v of texts) {
+      const fast = fastTree(v);
+      assert.notEqual(fast, undefined, `the fast path takes ${JSON.stringify(v)}`);
+      assert.deepEqual(
+        shape(fast ?? null),
+        shape(parseYamlPositioned(v).root),
+        `tree of ${JSON.stringify(v)}`,
+      );
+    }
+  });
+
   for (const file of yamlFiles(FIXTURES)) {
     const name = file.slice(FIXTURES.length + 1);
     it(name, () => {

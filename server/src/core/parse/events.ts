@@ -80,11 +80,15 @@ function scalarRange(text: string, e: ScalarEvent, fallback: number): [number, n
     // The range starts at the `|` or `>` indicator on the line before the content.
     let i = e.valueStart - 1;
     while (i > 0 && text[i] !== '|' && text[i] !== '>') i--;
-    // It ends with the line break of its last non-blank line; trailing blank lines are not part of it.
+    // An explicit indentation indicator (`|2`) is rare, and its blank lines are not modelled.
+    if (/^[|>][+-]?\d/.test(text.slice(i, i + 3))) return [-1, -1];
+    // It ends with the line break of its last non-blank line; trailing blank lines are not part of
+    // it. A line of spaces beyond the block's indentation is not blank: its extra spaces are content.
     let end = e.valueEnd;
     for (;;) {
       const nl = text.lastIndexOf('\n', end - 2);
-      if (nl + 1 <= e.valueStart || text.slice(nl + 1, end).trim() !== '') break;
+      const line = text.slice(nl + 1, end).replace(/\r?\n$/, '');
+      if (nl + 1 <= e.valueStart || line.trim() !== '' || line.length > e.indent) break;
       end = nl + 1;
     }
     return [i, end];
