@@ -26,6 +26,12 @@ import { isYamlOrJsonName } from './settings';
 const MAX_SCAN_LENGTH = 512 * 1024;
 /** How many files the scan reads at a time (the reads are async; this bounds open handles). */
 const SCAN_BATCH = 32;
+/**
+ * The scan reads its next batch once no diagnostics run has been scheduled for this long (a burst of
+ * opens is over), or after the longer wait at the latest, so a busy editor delays it but never stops it.
+ */
+const SCAN_QUIET_MS = 30;
+const SCAN_MAX_WAIT_MS = 500;
 /** How long a burst of changes is collected before the other open documents are re-checked. */
 const CHANGE_COALESCE_MS = 20;
 
@@ -72,24 +78,53 @@ export class WorkspaceChain {
     const uris: string[] = [];
     for (const folder of this.ctx.workspaceFolders())
       uris.push(...(await this.ctx.runtime.fs.listFiles(folder, isYamlOrJsonName)));
-    for (let i = 0; i < uris.length; i += SCAN_BATCH)
-      await Promise.all(uris.slice(i, i + SCAN_BATCH).map((u) => this.readFromDisk(u)));
+    // Two passes, each a batch at a time and only while the editor is quiet: the documents it is
+    // opening go first. Reading is cheap and parsing is not, so every file is read first and parsed
+    // only at the end if it is still not open: a client that opens the whole workspace sends every
+    // file, and each one opened by then is indexed from the analysis its diagnostics already made.
+    const texts = new Map<string, string | undefined>();
+    for (let i = 0; i < uris.length;) {
+      await this.ctx.diagnostics.whenQuiet(SCAN_QUIET_MS, SCAN_MAX_WAIT_MS);
+      const batch: string[] = [];
+      for (; i < uris.length && batch.length < SCAN_BATCH; i++)
+        if (!this.ctx.documents.textDocuments.get(uris[i])) batch.push(uris[i]);
+      const read = await Promise.all(batch.map((u) => this.ctx.runtime.fs.readFile(u)));
+      batch.forEach((u, k) => texts.set(u, read[k]));
+    }
+    let parsed = 0;
+    const closed = [...texts.keys()];
+    for (let i = 0; i < closed.length;) {
+      await this.ctx.diagnostics.whenQuiet(SCAN_QUIET_MS, SCAN_MAX_WAIT_MS);
+      for (const end = i + SCAN_BATCH; i < closed.length && i < end; i++) {
+        const uri = closed[i];
+        if (this.ctx.documents.textDocuments.get(uri)) continue;
+        this.indexText(uri, texts.get(uri));
+        parsed++;
+      }
+    }
     this.scanned = true;
     this.syncOpenDocuments();
     const ms = Math.round(this.ctx.runtime.now() - started);
-    this.ctx.log(`chain: indexed ${this.index.size} bundles of ${uris.length} YAML/JSON files in ${ms} ms`);
+    this.ctx.log(
+      `chain: indexed ${this.index.size} bundles of ${uris.length} YAML/JSON files in ${ms} ms ` +
+        `(${texts.size} read from disk, ${parsed} of them parsed; the others were open in the editor)`,
+    );
     this.changed();
+  }
+
+  /** Indexes the text of a file that is not open (or forgets the file when it is not a bundle). */
+  private indexText(uri: string, text: string | undefined): void {
+    const policy =
+      text !== undefined && text.length <= MAX_SCAN_LENGTH ? chainPolicyFromText(uri, text) : undefined;
+    if (policy) this.index.set(policy);
+    else this.index.delete(uri);
   }
 
   /** Re-reads a file that is not open in the editor (an open document's buffer wins). */
   private async readFromDisk(uri: string): Promise<void> {
     if (this.ctx.documents.textDocuments.get(uri)) return;
     const text = await this.ctx.runtime.fs.readFile(uri);
-    if (this.ctx.documents.textDocuments.get(uri)) return;
-    const policy =
-      text !== undefined && text.length <= MAX_SCAN_LENGTH ? chainPolicyFromText(uri, text) : undefined;
-    if (policy) this.index.set(policy);
-    else this.index.delete(uri);
+    if (!this.ctx.documents.textDocuments.get(uri)) this.indexText(uri, text);
   }
 
   /**
@@ -107,8 +142,11 @@ export class WorkspaceChain {
     // the graph is the same: the index keeps its version and every derived cache, so a keystroke
     // costs the same in a workspace of 5,000 bundles as in one of one. Findings hold positions,
     // which may have moved (also those other files link to), so they are recomputed lazily.
-    if (policy && this.index.swapSameFacts(policy)) this.cache?.findings.clear();
-    else if (policy) this.index.set(policy);
+    if (policy && this.index.swapSameFacts(policy)) {
+      // The same text (a file opened as the scan read it): every position is where it was, so the
+      // findings of every file stand.
+      if (current?.doc.text !== parsed?.text) this.positionsMoved();
+    } else if (policy) this.index.set(policy);
     else if (current) this.index.delete(doc.uri);
   }
 
@@ -121,6 +159,16 @@ export class WorkspaceChain {
   syncOpenDocuments(): void {
     for (const doc of this.ctx.documents.all()) this.syncDocument(doc);
   }
+
+  /** Positions in an indexed file moved without a fact changing: findings are placed anew. */
+  private positionsMoved(): void {
+    this.cache?.findings.clear();
+    this.moves++;
+  }
+
+  private moves = 0;
+  /** The index version and position moves the last flush compared every open document at. */
+  private flushedAt: string | undefined;
 
   /** What is derived from the index as it is now: kept until the next change. */
   private derived(): { findings: Map<string, Finding[]>; order?: Ordered<ChainPolicy>[] } {
@@ -183,6 +231,11 @@ export class WorkspaceChain {
 
   private flush(): void {
     if (!this.scanned) return;
+    // Nothing any file's findings derive from changed since the last comparison (a burst of opens
+    // of files as they are on disk): each document that was analysed was given its own findings.
+    const at = `${this.index.version} ${this.moves}`;
+    if (at === this.flushedAt) return;
+    this.flushedAt = at;
     for (const td of this.ctx.documents.textDocuments.all()) {
       const now = signature(this.visibleFindings(this.ctx.documents.get(td.uri)));
       if ((this.given.get(td.uri) ?? signature([])) !== now) {
