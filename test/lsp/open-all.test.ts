@@ -2,7 +2,16 @@
 // index reads the same workspace from disk: what the scan may skip, what it may reuse, and that the
 // diagnostics do not depend on which came first. Every test talks to `node dist/server.js --stdio`.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -144,6 +153,39 @@ describe('opening every file of a workspace at once', () => {
       );
     } finally {
       await client.shutdown();
+    }
+  });
+});
+
+describe('a file the scan parsed, opened under a dialect a setting forces', () => {
+  it('leaves the chain when the dialect has no prerequisites, as if it had been opened first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policylens-open-dialect-'));
+    const client = new LspClient(['--stdio'], ENV);
+    try {
+      const a = join(dir, 'a.yaml');
+      const b = join(dir, 'b.yaml');
+      writeFileSync(
+        a,
+        'name: a\npolicyType: expression\nenforcementMode: monitor\nruleDefinition:\n  expression: "true"\nprerequisites:\n  - b\n',
+      );
+      writeFileSync(
+        b,
+        'name: b\npolicyType: expression\nenforcementMode: monitor\nruleDefinition:\n  expression: "true"\n',
+      );
+      const dialects = { '**/b.yaml': 'preloop' };
+      client.settings = { dialects };
+      await client.initialize({ rootUri: fileUri(dir), initializationOptions: { dialects } });
+      client.open(fileUri(a), readFileSync(a, 'utf8'));
+      await logged(client, /^chain: indexed 2 bundles/);
+      const missing = (p: { diagnostics: Diagnostic[] }) =>
+        p.diagnostics.some((d) => d.code === 'chain/missing-prerequisite');
+      const waiting = client.waitForDiagnosticsWhere(fileUri(a), missing);
+      // The scan read b.yaml as a bundle; opened, it is a Preloop document and its name is no target.
+      client.open(fileUri(b), readFileSync(b, 'utf8'));
+      await waiting;
+    } finally {
+      await client.shutdown();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -61,6 +61,8 @@ export class WorkspaceChain {
   private scanned = false;
   private cache:
     { version: number; findings: Map<string, Finding[]>; order?: Ordered<ChainPolicy>[] } | undefined;
+  /** The entries made from an open document's analysis (not from the scan's own parse). */
+  private readonly fromAnalysis = new WeakSet<ChainPolicy>();
   /** What each open document was last given by the diagnostics provider. */
   private readonly given = new Map<string, string>();
   private lensSignature = '';
@@ -144,9 +146,12 @@ export class WorkspaceChain {
   syncDocument(doc: PolicyDocument): void {
     const parsed = doc.analysis.doc;
     const current = this.index.get(doc.uri);
-    if (parsed && current?.doc === parsed) return;
+    // Indexed from this analysis already. (The scan's entry may hold the very parse the analysis
+    // reused, yet read the file without the dialect a setting forces: it is indexed anew.)
+    if (parsed && current?.doc === parsed && this.fromAnalysis.has(current)) return;
     if (current && parsed && parsed.value === undefined) return;
     const policy = parsed ? chainPolicyOf(doc.uri, parsed, doc.analysis.dialect.id) : undefined;
+    if (policy) this.fromAnalysis.add(policy);
     // When the chain facts did not change (a file opened as it is on disk, an edit inside its rule)
     // the graph is the same: the index keeps its version and every derived cache, so a keystroke
     // costs the same in a workspace of 5,000 bundles as in one of one. Findings hold positions,
@@ -252,14 +257,16 @@ export class WorkspaceChain {
         this.ctx.diagnostics.refresh(td.uri);
       }
     }
+    // The order only decides whether lenses need a refresh: a client that cannot be asked to
+    // refresh them does not make the server sort the workspace after every change.
+    if (!this.ctx.clientCapabilities().workspace?.codeLens?.refreshSupport) return;
     const lens = this.order()
       .map((o) => `${o.item.uri} ${o.position} ${o.item.prerequisites.length} ${o.inCycle}`)
       .join('\n');
     if (lens !== this.lensSignature) {
       const first = !this.lensSignature;
       this.lensSignature = lens;
-      if (!first && this.ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
-        this.ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      if (!first) this.ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     }
   }
 
