@@ -23,6 +23,12 @@ export interface AnalyzeOptions {
   dialect?: string;
   /** The bytes were not valid UTF-8 and were decoded with replacement characters. */
   invalidEncoding?: boolean;
+  /**
+   * A parse the caller already holds (the language server's workspace index parsed the file on
+   * disk). It is used only when it is a parse of exactly this text in this language, so the
+   * analysis is the same with or without it; otherwise the text is parsed.
+   */
+  parsed?: ParsedDocument;
 }
 
 export interface Analysis {
@@ -179,7 +185,12 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     return done();
   }
   try {
-    return analyzeParsed(new ParsedDocument(text, language), options, findings, done);
+    const parsed = options.parsed;
+    const doc =
+      parsed && parsed.text === text && parsed.language === language
+        ? parsed
+        : new ParsedDocument(text, language);
+    return analyzeParsed(doc, options, findings, done);
   } catch (e) {
     // Nesting thousands of levels deep exhausts the stack of the parsers and the validator; it is
     // reported instead of crashing the editor or the CLI.

@@ -16,6 +16,8 @@ export const chainFeature: Feature = {
     ctx.codeLens.register(chainLensProvider(ctx));
     // Related information of a cycle points into files that may not be open.
     ctx.documents.addTextSource((uri) => chain.index.get(uri)?.doc.text);
+    // A bundle the scan parsed and the editor then opens unchanged is not parsed a second time.
+    ctx.documents.addParseSource((uri) => chain.index.get(uri)?.doc);
     ctx.files.onDidChange((changes) => void chain.onFilesChanged(changes));
     ctx.documents.textDocuments.onDidClose((e) => void chain.onClosed(e.document.uri));
   },

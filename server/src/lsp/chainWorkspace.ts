@@ -26,6 +26,20 @@ import { isYamlOrJsonName } from './settings';
 const MAX_SCAN_LENGTH = 512 * 1024;
 /** How many files the scan reads at a time (the reads are async; this bounds open handles). */
 const SCAN_BATCH = 32;
+/**
+ * The scan reads its next batch once no diagnostics run has been scheduled for this long (a burst of
+ * opens is over), or after the longer wait at the latest, so a busy editor delays it but never stops it.
+ */
+const SCAN_QUIET_MS = 30;
+const SCAN_MAX_WAIT_MS = 500;
+/**
+ * `POLICYLENS_SCAN_QUIET_MS` lengthens the quiet moment (the longer wait grows with it): the
+ * protocol tests use it so that a machine that stalls for 30 ms cannot make them flaky.
+ */
+function scanWaits(env: Record<string, string | undefined>): { quiet: number; maxWait: number } {
+  const quiet = Number(env.POLICYLENS_SCAN_QUIET_MS) || SCAN_QUIET_MS;
+  return { quiet, maxWait: Math.max(SCAN_MAX_WAIT_MS, 4 * quiet) };
+}
 /** How long a burst of changes is collected before the other open documents are re-checked. */
 const CHANGE_COALESCE_MS = 20;
 
@@ -47,6 +61,8 @@ export class WorkspaceChain {
   private scanned = false;
   private cache:
     { version: number; findings: Map<string, Finding[]>; order?: Ordered<ChainPolicy>[] } | undefined;
+  /** The entries made from an open document's analysis (not from the scan's own parse). */
+  private readonly fromAnalysis = new WeakSet<ChainPolicy>();
   /** What each open document was last given by the diagnostics provider. */
   private readonly given = new Map<string, string>();
   private lensSignature = '';
@@ -72,24 +88,54 @@ export class WorkspaceChain {
     const uris: string[] = [];
     for (const folder of this.ctx.workspaceFolders())
       uris.push(...(await this.ctx.runtime.fs.listFiles(folder, isYamlOrJsonName)));
-    for (let i = 0; i < uris.length; i += SCAN_BATCH)
-      await Promise.all(uris.slice(i, i + SCAN_BATCH).map((u) => this.readFromDisk(u)));
+    // Two passes, each a batch at a time and only while the editor is quiet: the documents it is
+    // opening go first. Reading is cheap and parsing is not, so every file is read first and parsed
+    // only at the end if it is still not open: a client that opens the whole workspace sends every
+    // file, and each one opened by then is indexed from the analysis its diagnostics already made.
+    const { quiet, maxWait } = scanWaits(this.ctx.runtime.env);
+    const texts = new Map<string, string | undefined>();
+    for (let i = 0; i < uris.length;) {
+      await this.ctx.diagnostics.whenQuiet(quiet, maxWait);
+      const batch: string[] = [];
+      for (; i < uris.length && batch.length < SCAN_BATCH; i++)
+        if (!this.ctx.documents.textDocuments.get(uris[i])) batch.push(uris[i]);
+      const read = await Promise.all(batch.map((u) => this.ctx.runtime.fs.readFile(u)));
+      batch.forEach((u, k) => texts.set(u, read[k]));
+    }
+    let parsed = 0;
+    const closed = [...texts.keys()];
+    for (let i = 0; i < closed.length;) {
+      await this.ctx.diagnostics.whenQuiet(quiet, maxWait);
+      for (const end = i + SCAN_BATCH; i < closed.length && i < end; i++) {
+        const uri = closed[i];
+        if (this.ctx.documents.textDocuments.get(uri)) continue;
+        this.indexText(uri, texts.get(uri));
+        parsed++;
+      }
+    }
     this.scanned = true;
     this.syncOpenDocuments();
     const ms = Math.round(this.ctx.runtime.now() - started);
-    this.ctx.log(`chain: indexed ${this.index.size} bundles of ${uris.length} YAML/JSON files in ${ms} ms`);
+    this.ctx.log(
+      `chain: indexed ${this.index.size} bundles of ${uris.length} YAML/JSON files in ${ms} ms ` +
+        `(${texts.size} read from disk, ${parsed} of them parsed; open documents are indexed from their analyses)`,
+    );
     this.changed();
+  }
+
+  /** Indexes the text of a file that is not open (or forgets the file when it is not a bundle). */
+  private indexText(uri: string, text: string | undefined): void {
+    const policy =
+      text !== undefined && text.length <= MAX_SCAN_LENGTH ? chainPolicyFromText(uri, text) : undefined;
+    if (policy) this.index.set(policy);
+    else this.index.delete(uri);
   }
 
   /** Re-reads a file that is not open in the editor (an open document's buffer wins). */
   private async readFromDisk(uri: string): Promise<void> {
     if (this.ctx.documents.textDocuments.get(uri)) return;
     const text = await this.ctx.runtime.fs.readFile(uri);
-    if (this.ctx.documents.textDocuments.get(uri)) return;
-    const policy =
-      text !== undefined && text.length <= MAX_SCAN_LENGTH ? chainPolicyFromText(uri, text) : undefined;
-    if (policy) this.index.set(policy);
-    else this.index.delete(uri);
+    if (!this.ctx.documents.textDocuments.get(uri)) this.indexText(uri, text);
   }
 
   /**
@@ -100,15 +146,21 @@ export class WorkspaceChain {
   syncDocument(doc: PolicyDocument): void {
     const parsed = doc.analysis.doc;
     const current = this.index.get(doc.uri);
-    if (parsed && current?.doc === parsed) return;
+    // Indexed from this analysis already. (The scan's entry may hold the very parse the analysis
+    // reused, yet read the file without the dialect a setting forces: it is indexed anew.)
+    if (parsed && current?.doc === parsed && this.fromAnalysis.has(current)) return;
     if (current && parsed && parsed.value === undefined) return;
     const policy = parsed ? chainPolicyOf(doc.uri, parsed, doc.analysis.dialect.id) : undefined;
+    if (policy) this.fromAnalysis.add(policy);
     // When the chain facts did not change (a file opened as it is on disk, an edit inside its rule)
     // the graph is the same: the index keeps its version and every derived cache, so a keystroke
     // costs the same in a workspace of 5,000 bundles as in one of one. Findings hold positions,
     // which may have moved (also those other files link to), so they are recomputed lazily.
-    if (policy && this.index.swapSameFacts(policy)) this.cache?.findings.clear();
-    else if (policy) this.index.set(policy);
+    if (policy && this.index.swapSameFacts(policy)) {
+      // The same text (a file opened as the scan read it): every position is where it was, so the
+      // findings of every file stand.
+      if (current?.doc.text !== parsed?.text) this.positionsMoved();
+    } else if (policy) this.index.set(policy);
     else if (current) this.index.delete(doc.uri);
   }
 
@@ -121,6 +173,16 @@ export class WorkspaceChain {
   syncOpenDocuments(): void {
     for (const doc of this.ctx.documents.all()) this.syncDocument(doc);
   }
+
+  /** Positions in an indexed file moved without a fact changing: findings are placed anew. */
+  private positionsMoved(): void {
+    this.cache?.findings.clear();
+    this.moves++;
+  }
+
+  private moves = 0;
+  /** The index version and position moves the last flush compared every open document at. */
+  private flushedAt: string | undefined;
 
   /** What is derived from the index as it is now: kept until the next change. */
   private derived(): { findings: Map<string, Finding[]>; order?: Ordered<ChainPolicy>[] } {
@@ -183,6 +245,11 @@ export class WorkspaceChain {
 
   private flush(): void {
     if (!this.scanned) return;
+    // Nothing any file's findings derive from changed since the last comparison (a burst of opens
+    // of files as they are on disk): each document that was analysed was given its own findings.
+    const at = `${this.index.version} ${this.moves}`;
+    if (at === this.flushedAt) return;
+    this.flushedAt = at;
     for (const td of this.ctx.documents.textDocuments.all()) {
       const now = signature(this.visibleFindings(this.ctx.documents.get(td.uri)));
       if ((this.given.get(td.uri) ?? signature([])) !== now) {
@@ -190,14 +257,16 @@ export class WorkspaceChain {
         this.ctx.diagnostics.refresh(td.uri);
       }
     }
+    // The order only decides whether lenses need a refresh: a client that cannot be asked to
+    // refresh them does not make the server sort the workspace after every change.
+    if (!this.ctx.clientCapabilities().workspace?.codeLens?.refreshSupport) return;
     const lens = this.order()
       .map((o) => `${o.item.uri} ${o.position} ${o.item.prerequisites.length} ${o.inCycle}`)
       .join('\n');
     if (lens !== this.lensSignature) {
       const first = !this.lensSignature;
       this.lensSignature = lens;
-      if (!first && this.ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
-        this.ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      if (!first) this.ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     }
   }
 

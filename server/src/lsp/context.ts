@@ -34,6 +34,11 @@ export interface ServerContext {
     /** Recomputes and republishes one document's diagnostics soon (if it is an open policy file). */
     refresh(uri: string): void;
     refreshAll(): void;
+    /**
+     * Resolves when no diagnostics run is pending and none was scheduled for `quietMs` (or after
+     * `maxWaitMs`): background work waits for it so that it never delays the documents' diagnostics.
+     */
+    whenQuiet(quietMs: number, maxWaitMs: number): Promise<void>;
   };
   codeLens: {
     register(provider: CodeLensProvider): void;

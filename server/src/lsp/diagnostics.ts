@@ -25,6 +25,8 @@ export class DiagnosticsScheduler {
   /** URIs whose last publication was non-empty, so that they can be cleared later. */
   private readonly published = new Set<string>();
   private readonly seen = new Set<string>();
+  /** When a run was last scheduled: background work waits for a quiet moment (`whenQuiet`). */
+  private lastScheduled = -Infinity;
 
   constructor(
     private readonly connection: Connection,
@@ -45,6 +47,7 @@ export class DiagnosticsScheduler {
     const first = !this.seen.has(uri);
     this.seen.add(uri);
     const now = this.runtime.now();
+    this.lastScheduled = now;
     const old = this.pending.get(uri);
     if (old) this.runtime.clearTimeout(old.handle);
     const since = old?.since ?? now;
@@ -63,6 +66,27 @@ export class DiagnosticsScheduler {
 
   refreshAll(): void {
     for (const td of this.store.textDocuments.all()) this.refresh(td.uri);
+  }
+
+  /**
+   * Resolves once no run is pending and none was scheduled for `quietMs` (a burst of opens or
+   * keystrokes is over), or after `maxWaitMs` at the latest, so that background work (the workspace
+   * scan) neither delays the diagnostics of the documents the user opened nor waits forever.
+   */
+  whenQuiet(quietMs: number, maxWaitMs: number): Promise<void> {
+    const deadline = this.runtime.now() + maxWaitMs;
+    return new Promise((resolve) => {
+      const check = () => {
+        const now = this.runtime.now();
+        const quietAt = this.lastScheduled + quietMs;
+        if (now >= deadline || (!this.pending.size && now >= quietAt)) resolve();
+        else {
+          const next = this.pending.size ? now + quietMs : quietAt;
+          this.runtime.setTimeout(check, Math.max(1, Math.min(deadline, next) - now));
+        }
+      };
+      check();
+    });
   }
 
   private run(uri: string): void {

@@ -73,7 +73,11 @@ class CachedDocument implements PolicyDocument {
   get analysis(): Analysis {
     if (!this.analysisValue) {
       const started = performance.now();
-      this.analysisValue = analyze(this.text, { fileName: this.fileName, dialect: this.dialectOverride });
+      this.analysisValue = analyze(this.text, {
+        fileName: this.fileName,
+        dialect: this.dialectOverride,
+        parsed: this.store.parseOf(this.uri),
+      });
       const took = performance.now() - started;
       this.entry.costMs = this.entry.costMs ? this.entry.costMs * 0.6 + took * 0.4 : took;
     }
@@ -109,6 +113,7 @@ export class DocumentStore {
   readonly providers: DiagnosticsProvider[] = [];
   private readonly entries = new Map<string, Entry>();
   private readonly textSources: ((uri: string) => string | undefined)[] = [];
+  private readonly parseSources: ((uri: string) => ParsedDocument | undefined)[] = [];
 
   constructor(
     readonly textDocuments: TextDocuments<TextDocument>,
@@ -205,6 +210,23 @@ export class DocumentStore {
   /** Lets a feature that indexes closed files provide their text (for ranges of related info). */
   addTextSource(source: (uri: string) => string | undefined): void {
     this.textSources.push(source);
+  }
+
+  /**
+   * Lets a feature that parses files on disk offer its parse of a URI: a document opened with the
+   * same text is then analysed without parsing it again (`analyze` checks that the text matches).
+   */
+  addParseSource(source: (uri: string) => ParsedDocument | undefined): void {
+    this.parseSources.push(source);
+  }
+
+  /** A parse of a URI's file that a feature already holds (maybe of another text), if any. */
+  parseOf(uri: string): ParsedDocument | undefined {
+    for (const source of this.parseSources) {
+      const parsed = source(uri);
+      if (parsed) return parsed;
+    }
+    return undefined;
   }
 
   /** Line tables of a URI: an open document's, or a registered text source's. */

@@ -89,6 +89,7 @@ export function startServer(
       addProvider: (p) => store.providers.push(p),
       refresh: (uri) => scheduler.refresh(uri),
       refreshAll: () => scheduler.refreshAll(),
+      whenQuiet: (quietMs, maxWaitMs) => scheduler.whenQuiet(quietMs, maxWaitMs),
     },
     codeLens: { register: (p) => codeLensProviders.push(p), providers: codeLensProviders },
     commands: { register: (id, h) => commandHandlers.set(id, h), handlers: commandHandlers },
@@ -111,10 +112,15 @@ export function startServer(
   };
 
   function applySettings(raw: unknown): void {
-    settings = readSettings(raw, settings);
-    store.setMatcher(new FileMatcher(settings, () => folders));
+    const next = readSettings(raw, settings);
+    // The same settings arrive twice at start (pushed, then pulled once the client answers, which
+    // may be after it opened the whole workspace): only a change re-decides which documents are
+    // policies and re-analyses them. Listeners still hear every push (they read other sections).
+    const same = JSON.stringify(next) === JSON.stringify(settings);
+    settings = next;
+    if (!same) store.setMatcher(new FileMatcher(settings, () => folders));
     for (const l of settingsListeners) l(settings);
-    scheduler.refreshAll();
+    if (!same) scheduler.refreshAll();
   }
 
   // Deleted files lose their diagnostics even when the editor still shows them.
