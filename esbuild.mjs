@@ -79,12 +79,14 @@ const fastSpread = {
   setup(b) {
     b.onLoad({ filter: /[\\/]js-yaml[\\/]dist[\\/]js-yaml\.cjs\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      const helper = /function _objectSpread2\(e\) \{\n\tfor \(var r = 1; r < arguments\.length; r\+\+\) \{[\s\S]*?\n\t\}\n\treturn e;\n\}/;
+      const helper =
+        /function _objectSpread2\(e\) \{\n\tfor \(var r = 1; r < arguments\.length; r\+\+\) \{[\s\S]*?\n\t\}\n\treturn e;\n\}/;
       if (!helper.test(source)) {
         console.warn('esbuild: js-yaml has no _objectSpread2 helper of the known shape; bundled unchanged');
         return { contents: source, loader: 'js' };
       }
-      const fast = 'function _objectSpread2(e) {\n\tfor (var r = 1; r < arguments.length; r++) if (arguments[r] != null) Object.assign(e, arguments[r]);\n\treturn e;\n}';
+      const fast =
+        'function _objectSpread2(e) {\n\tfor (var r = 1; r < arguments.length; r++) if (arguments[r] != null) Object.assign(e, arguments[r]);\n\treturn e;\n}';
       return { contents: source.replace(helper, fast), loader: 'js' };
     });
   },

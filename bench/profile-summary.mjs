@@ -67,6 +67,7 @@ for (const [id, t] of selfTime) {
   const f = label(nodes.get(id));
   selfByFunction.set(f, (selfByFunction.get(f) ?? 0) + t);
 }
-for (const [k, v] of [...selfByFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms(v)}  ${k}`);
+for (const [k, v] of [...selfByFunction].sort((a, b) => b[1] - a[1]).slice(0, 25))
+  console.log(`${ms(v)}  ${k}`);
 console.log('--- by module (inclusive)');
 for (const [k, v] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms(v)}  ${k}`);
