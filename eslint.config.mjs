@@ -1,5 +1,96 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+// The rules of the house (../shared/DESIGN.md) as lint rules, so that a violation fails `npm test`
+// instead of waiting for a reviewer. Each folder lists what it may not import; the test
+// `test/tools/boundaries.test.ts` lints a deliberate violation of each rule and expects an error.
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const restrict = (message, patterns) => ({ group: patterns, message });
+const upward = (folders) => ({
+  regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`,
+  message: 'imports upward or sideways across the layers of ../shared/DESIGN.md',
+});
+const boundaries = [
+  {
+    name: 'core is pure (rule 1, 6)',
+    files: ['server/src/core/**/*.ts'],
+    paths: nodeBuiltins.map((name) => ({
+      name,
+      message: 'core is pure: file, network and clock come through core/ports.ts',
+    })),
+    patterns: [
+      restrict('core never imports LSP or VS Code (rule 1)', ['vscode', 'vscode-*', 'vscode-*/**']),
+      upward(['lsp', 'cli', 'live', 'protocol', 'registry', 'client']),
+    ],
+  },
+  {
+    name: 'lsp knows no CLI, registry or client',
+    files: ['server/src/lsp/**/*.ts'],
+    patterns: [upward(['cli', 'registry', 'client'])],
+  },
+  {
+    name: 'cli knows no LSP or client (rule 2, 3)',
+    files: ['server/src/cli/**/*.ts'],
+    patterns: [
+      restrict('only lsp/ imports vscode-languageserver (rule 2)', [
+        'vscode-languageserver',
+        'vscode-languageserver/**',
+      ]),
+      upward(['lsp', 'client']),
+    ],
+  },
+  {
+    name: 'live is a port implementation over core',
+    files: ['server/src/live/**/*.ts'],
+    patterns: [
+      restrict('only lsp/ imports vscode-languageserver (rule 2)', [
+        'vscode-languageserver',
+        'vscode-languageserver/**',
+      ]),
+      upward(['lsp', 'cli', 'protocol', 'registry', 'client']),
+    ],
+  },
+  {
+    name: 'protocol is shared with the client',
+    files: ['server/src/protocol/**/*.ts'],
+    paths: nodeBuiltins.map((name) => ({
+      name,
+      message: 'the protocol is shared with the client: types only',
+    })),
+    patterns: [upward(['core', 'lsp', 'cli', 'live', 'registry', 'client'])],
+  },
+  {
+    name: 'client imports only vscode, the language client and the protocol (rule 4)',
+    files: ['client/src/**/*.ts'],
+    patterns: [
+      restrict('the client talks to the engine through server/src/protocol only (rule 4)', [
+        'vscode-languageserver',
+        'vscode-languageserver/**',
+      ]),
+      {
+        regex: 'server/src/(core|lsp|cli|live)(/|$)|^(\\.\\./)+registry(/|$)',
+        message: 'the client talks to the engine through server/src/protocol only (rule 4)',
+      },
+    ],
+  },
+  {
+    name: 'registry validates with core, knows no front end (rule 5)',
+    files: ['registry/**/*.ts'],
+    patterns: [
+      restrict('only lsp/ imports vscode-languageserver (rule 2)', [
+        'vscode-languageserver',
+        'vscode-languageserver/**',
+      ]),
+      {
+        regex: 'server/src/(lsp|cli)(/|$)|^(\\.\\./)+client(/|$)',
+        message: 'the registry uses core only (rule 5)',
+      },
+    ],
+  },
+];
+// Only the CLI and the entry points (a process's main.ts) own argv and the exit code (rule 3).
+const processOwners = ['server/src/cli/**/*.ts', '**/main.ts', 'scripts/**', 'bench/**', 'test/**', '*.mjs'];
 
 export default tseslint.config(
   {
@@ -38,6 +129,26 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  ...boundaries.map(({ name, files, paths = [], patterns }) => ({
+    name,
+    files,
+    rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+  })),
+  {
+    name: 'argv and exit codes belong to the CLI and entry points (rule 3)',
+    files: ['server/**/*.ts', 'registry/**/*.ts', 'client/**/*.ts'],
+    ignores: processOwners,
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['argv', 'exit', 'exitCode'].map((property) => ({
+          object: 'process',
+          property,
+          message: 'only cli/ and entry points touch argv and exit codes (rule 3)',
+        })),
+      ],
     },
   },
 );
