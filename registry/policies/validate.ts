@@ -6,24 +6,15 @@
 import { validateValue } from '../../server/src/core/index';
 import { ApiError } from '../http';
 
-/** The key of `fields` a problem belongs to: its path, or the missing property's name. */
-function fieldOf(path: string, message: string): string {
-  if (path !== '') return path;
-  const missing = /missing required property "([^"]+)"/.exec(message);
-  return missing ? missing[1]! : 'body';
-}
-
 /** Throws a 400 with one entry per offending field when the value has error-severity problems. */
 export function assertValidPolicy(value: unknown): void {
   const errors = validateValue(value, 'execlave').filter((p) => p.severity === 'error');
   if (errors.length === 0) return;
   const fields: Record<string, string> = {};
   for (const p of errors) {
-    const key = fieldOf(p.path, p.message);
-    // Lint prints `path: message`; in `fields` the key already is the path.
-    const text =
-      p.path !== '' && p.message.startsWith(`${p.path}: `) ? p.message.slice(p.path.length + 2) : p.message;
-    fields[key] = fields[key] ? `${fields[key]}; ${text}` : text;
+    // The key of `fields` is the problem's path, or at the root the missing property's name.
+    const key = p.path || p.missing || 'body';
+    fields[key] = fields[key] ? `${fields[key]}; ${p.detail}` : p.detail;
   }
   const first = errors[0]!.message;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';

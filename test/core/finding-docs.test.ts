@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { findingDocUrl } from '../../server/src/core/index';
+import { FINDING_CODES, findingDocUrl, isFindingCode, RULES, ruleDocPath } from '../../server/src/core/index';
 import { FIXTURES } from '../support/fixtures';
 
-const DOCS = join(__dirname, '..', '..', 'docs', 'findings');
+const ROOT = join(__dirname, '..', '..');
+const DOCS = join(ROOT, 'docs', 'findings');
 
 /** Every `"code": "area/name"` recorded in any fixture expectation. */
 function codesInFixtures(dir: string, out = new Set<string>()): Set<string> {
@@ -18,12 +19,44 @@ function codesInFixtures(dir: string, out = new Set<string>()): Set<string> {
   return out;
 }
 
+/** The code a page documents (its title) and the severity it states. */
+function page(file: string): { code: string; severity: string } {
+  const text = readFileSync(join(DOCS, file), 'utf8');
+  return {
+    code: /^# `([^`]+)`/.exec(text)?.[1] ?? `(no title in ${file})`,
+    severity: /^Severity: \*\*(\w+)\*\*/m.exec(text)?.[1] ?? `(no severity in ${file})`,
+  };
+}
+
 describe('finding documentation', () => {
-  it('every finding code seen in the fixtures has a page in docs/findings', () => {
+  it('the catalogue and docs/findings list the same codes, at the same severity', () => {
+    const pages = readdirSync(DOCS).filter((f) => f.endsWith('.md'));
+    const documented = new Map(pages.map((f) => [page(f).code, { file: f, ...page(f) }]));
+    assert.deepEqual(
+      FINDING_CODES.filter((c) => !documented.has(c)),
+      [],
+      'codes without a page',
+    );
+    assert.deepEqual(
+      [...documented.keys()].filter((c) => !isFindingCode(c)),
+      [],
+      'pages of codes the catalogue does not have',
+    );
+    for (const code of FINDING_CODES) {
+      const doc = documented.get(code)!;
+      assert.equal(`docs/findings/${doc.file}`, ruleDocPath(code), `${code}: page file name`);
+      assert.equal(doc.severity, RULES[code].severity, `${code}: severity on its page`);
+      assert.ok(RULES[code].summary.length > 10, `${code}: summary`);
+    }
+  });
+
+  it('every finding code seen in the fixtures is in the catalogue', () => {
     const codes = [...codesInFixtures(FIXTURES)];
     assert.ok(codes.length >= 20, `found ${codes.length} codes`);
-    const missing = codes.filter((c) => !existsSync(join(DOCS, `${c.replace('/', '-')}.md`)));
-    assert.deepEqual(missing, []);
+    assert.deepEqual(
+      codes.filter((c) => !isFindingCode(c)),
+      [],
+    );
   });
 
   it('the help URL of a code points at its page', () => {

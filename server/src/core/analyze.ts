@@ -12,6 +12,7 @@ import {
 } from './parse';
 import { sourceOffsetInString } from './parse/strings';
 import type { Problem } from './problem';
+import type { FindingCode } from './rules';
 import { validatorFor } from './schema/compile';
 import { problemsFromErrors } from './schema/problems';
 import { LineIndex, type Span } from './text';
@@ -40,7 +41,7 @@ export interface Analysis {
 }
 
 function at(
-  code: string,
+  code: FindingCode,
   message: string,
   start = 0,
   end = 1,
@@ -59,21 +60,41 @@ export function problemsOf(value: unknown, dialect: Dialect): Problem[] {
   return [...schemaProblems, ...(dialect.rules?.(value) ?? [])];
 }
 
+/** A problem of a plain value, as data: callers never need to read the message back. */
+export interface ValueProblem {
+  code: FindingCode;
+  severity: Finding['severity'];
+  /** The message as lint prints it (`ruleDefinition.tools: must be array, not string`). */
+  message: string;
+  /** The message without the leading `path: `, for callers that show the path separately. */
+  detail: string;
+  /** The display path of the value (`tools[0].name`); '' for the document root. */
+  path: string;
+  /** For a missing required key: its name. */
+  missing?: string;
+}
+
 /**
  * Validates a plain value, as the registry does with a request body: the same checks and
  * messages as lint, with paths instead of ranges.
  */
-export function validateValue(
-  value: unknown,
-  dialectId = 'execlave',
-): { code: string; severity: Finding['severity']; message: string; path: string }[] {
+export function validateValue(value: unknown, dialectId = 'execlave'): ValueProblem[] {
   const dialect = getDialect(dialectId) ?? detectDialect(value, '');
-  return problemsOf(value, dialect).map((p) => ({
-    code: p.code,
-    severity: p.severity,
-    message: p.message,
-    path: displayPath(p.path),
-  }));
+  return problemsOf(value, dialect).map((p) => {
+    const path = displayPath(p.path);
+    // Every rule writes its message as `path: text` when the path is not the root (schema/problems.ts
+    // `prefix`, the dialects' `at`), so the detail is that text.
+    const detail =
+      path !== '' && p.message.startsWith(`${path}: `) ? p.message.slice(path.length + 2) : p.message;
+    return {
+      code: p.code,
+      severity: p.severity,
+      message: p.message,
+      detail,
+      path,
+      ...(p.missing !== undefined ? { missing: p.missing } : {}),
+    };
+  });
 }
 
 function firstKeySpan(root: AstNode | null): Span {

@@ -1,3 +1,4 @@
+import { ruleDocPath, type FindingCode } from './rules';
 import type { Span } from './text';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -26,7 +27,7 @@ export interface RelatedInfo {
 
 /** The one result type of the engine: the CLI prints it, the language server publishes it. */
 export interface Finding {
-  code: string;
+  code: FindingCode;
   severity: Severity;
   message: string;
   span: Span;
@@ -38,10 +39,10 @@ export interface Finding {
 }
 
 /** Where each finding code is documented; the LSP puts it in `codeDescription.href`. */
-export const DOCS_BASE = 'https://github.com/policy-lens/policy-lens/blob/main/docs/findings/';
+export const DOCS_BASE = 'https://github.com/policy-lens/policy-lens/blob/main/';
 
-export function findingDocUrl(code: string): string {
-  return `${DOCS_BASE}${code.replace('/', '-')}.md`;
+export function findingDocUrl(code: FindingCode): string {
+  return `${DOCS_BASE}${ruleDocPath(code)}`;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -6,7 +6,9 @@ export {
   resolveProblem,
   type Analysis,
   type AnalyzeOptions,
+  type ValueProblem,
 } from './analyze';
+export { RULES, FINDING_CODES, isFindingCode, ruleDocPath, type FindingCode, type RuleInfo } from './rules';
 export * from './findings';
 export * from './text';
 export * from './problem';

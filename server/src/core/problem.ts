@@ -1,5 +1,6 @@
 import type { PathSegment } from './parse/ast';
 import type { Severity } from './findings';
+import type { FindingCode } from './rules';
 
 /**
  * A repair described by meaning, not by offsets: the engine only turns it into text edits when
@@ -30,12 +31,14 @@ export type FixSpec =
  * syntax error inside an expression string).
  */
 export interface Problem {
-  code: string;
+  code: FindingCode;
   severity: Severity;
   message: string;
   path: PathSegment[];
   target: 'key' | 'value' | 'parentKey';
   inner?: { start: number; end: number };
+  /** For a missing required key: its name (the problem's path is the object that lacks it). */
+  missing?: string;
   fixes?: FixSpec[];
 }
 

@@ -2,6 +2,7 @@ import { resolveProblem } from '../analyze';
 import type { Finding, Fix, RelatedInfo } from '../findings';
 import { compareFindings } from '../findings';
 import type { FixSpec } from '../problem';
+import type { FindingCode } from '../rules';
 import { nearest } from '../suggest';
 import { cyclicComponents, findCycleThroughEdge, formatCycle } from './cycles';
 import { locate } from '../parse';
@@ -132,7 +133,7 @@ function missingMessage(index: ChainIndex, ref: string, hint: string): string {
 function place(
   policy: ChainPolicy,
   path: (string | number)[],
-  code: string,
+  code: FindingCode,
   severity: Finding['severity'],
   message: string,
   fixes?: FixSpec[],

@@ -9,6 +9,7 @@ import {
   type Node as YNode,
 } from 'yaml';
 import type { Finding } from '../findings';
+import type { FindingCode } from '../rules';
 import { LineIndex } from '../text';
 import type { AstNode, ObjectNode, ArrayNode, PropertyNode, ScalarStyle, StringNode } from './ast';
 
@@ -108,7 +109,7 @@ function convert(
   return null;
 }
 
-function errorFinding(code: string, message: string, start: number, end: number): Finding {
+function errorFinding(code: FindingCode, message: string, start: number, end: number): Finding {
   return { code, severity: 'error', message, span: { start, end: Math.max(end, start) } };
 }
 

@@ -46,11 +46,7 @@ function dropShadowedRequired(problems: Problem[]): Problem[] {
       for (const f of p.fixes ?? [])
         if (f.kind === 'renameKey') renamed.add(`${displayPath(p.path.slice(0, -1))}|${f.to}`);
   return problems.filter(
-    (p) =>
-      !(
-        p.code === 'schema/required' &&
-        renamed.has(`${displayPath(p.path)}|${/"([^"]+)"$/.exec(p.message)?.[1]}`)
-      ),
+    (p) => !(p.code === 'schema/required' && renamed.has(`${displayPath(p.path)}|${p.missing}`)),
   );
 }
 
@@ -93,6 +89,7 @@ export function problemsFromErrors(
           message: `${prefix(path)}missing required property "${missing}"`,
           path,
           target: 'parentKey',
+          missing,
           fixes: [
             {
               kind: 'addKeys',

@@ -1,5 +1,6 @@
 import type { PathSegment } from '../../parse/ast';
 import type { FixSpec, Problem } from '../../problem';
+import type { FindingCode } from '../../rules';
 import { nearest } from '../../suggest';
 import { available, isObj, objectsOf, type Obj } from './util';
 
@@ -34,7 +35,7 @@ function duplicates(list: unknown, listKey: string, key: string, what: string): 
 
 function unknownReference(
   path: PathSegment[],
-  code: string,
+  code: FindingCode,
   message: string,
   value: string,
   candidates: string[],
