@@ -1,6 +1,7 @@
 // A small LSP client for protocol tests: it spawns the built server (`node dist/server.js --stdio`) and
 // speaks real JSON-RPC with Content-Length framing. Reuse it for every test that talks to the server.
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -42,8 +43,42 @@ export function fileUri(path: string): string {
   return pathToFileURL(path).toString();
 }
 
+/** How the client reaches a server: the bytes it writes and reads, and the server's life. */
+export interface Transport {
+  input: Writable;
+  output: Readable;
+  exited: Promise<number | null>;
+  alive(): boolean;
+  kill(): void;
+  onStderr?(listener: (text: string) => void): void;
+  /** The spawned process, when there is one. */
+  proc?: ChildProcess;
+  /** The `processId` sent at initialize: the server exits when that process is gone. */
+  processId: number | null;
+}
+
+/** Spawns `node dist/server.js` and speaks to it over its stdio. */
+export function spawnTransport(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[]): Transport {
+  const proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env,
+  });
+  return {
+    proc,
+    input: proc.stdin!,
+    output: proc.stdout!,
+    exited: new Promise((res) => proc.on('exit', (code) => res(code))),
+    alive: () => proc.exitCode === null && proc.signalCode === null,
+    kill: () => proc.kill(),
+    onStderr: (listener) => proc.stderr!.on('data', (chunk: Buffer) => listener(chunk.toString())),
+    processId: process.pid,
+  };
+}
+
 export class LspClient {
-  readonly proc: ChildProcess;
+  /** The spawned server process (undefined for an in-process server). */
+  readonly proc: ChildProcess | undefined;
+  private readonly transport: Transport;
   private buffer = Buffer.alloc(0);
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -65,15 +100,21 @@ export class LspClient {
   exited: Promise<number | null>;
   stderr = '';
 
-  /** `nodeArgs` go to node itself (e.g. `--cpu-prof`), `args` to the server. */
-  constructor(args: string[] = ['--stdio'], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []) {
-    this.proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env,
-    });
-    this.proc.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.proc.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((res) => this.proc.on('exit', (code) => res(code)));
+  /**
+   * Spawns `dist/server.js` (`nodeArgs` go to node itself, e.g. `--cpu-prof`, `args` to the server),
+   * or talks over a transport that is already connected (`inProcessTransport` in
+   * test/support/inProcess.ts runs the server's sources in this process).
+   */
+  constructor(
+    args: string[] | Transport = ['--stdio'],
+    env: NodeJS.ProcessEnv = process.env,
+    nodeArgs: string[] = [],
+  ) {
+    this.transport = Array.isArray(args) ? spawnTransport(args, env, nodeArgs) : args;
+    this.proc = this.transport.proc;
+    this.transport.output.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.transport.onStderr?.((text) => (this.stderr += text));
+    this.exited = this.transport.exited;
     this.handlers.set('workspace/configuration', (p) =>
       ((p as { items: { section?: string }[] }).items ?? []).map((i) =>
         i.section === 'policyLens' ? this.settings : null,
@@ -85,13 +126,13 @@ export class LspClient {
   }
 
   get alive(): boolean {
-    return this.proc.exitCode === null && this.proc.signalCode === null;
+    return this.transport.alive();
   }
 
   private send(msg: object): void {
     const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...msg }), 'utf8');
-    this.proc.stdin!.write(`Content-Length: ${body.length}\r\n\r\n`);
-    this.proc.stdin!.write(body);
+    this.transport.input.write(`Content-Length: ${body.length}\r\n\r\n`);
+    this.transport.input.write(body);
   }
 
   /** Chunks of a message still incomplete, and how many more bytes it needs (see onData). */
@@ -179,7 +220,7 @@ export class LspClient {
     options: { rootUri?: string; initializationOptions?: unknown; capabilities?: object } = {},
   ) {
     const result = await this.request<{ capabilities: Record<string, unknown> }>('initialize', {
-      processId: process.pid,
+      processId: this.transport.processId,
       rootUri: options.rootUri ?? null,
       workspaceFolders: options.rootUri ? [{ uri: options.rootUri, name: 'ws' }] : null,
       initializationOptions: options.initializationOptions,
@@ -302,17 +343,24 @@ export class LspClient {
     return this.texts.get(uri);
   }
 
-  /** `shutdown` + `exit`, then waits for the process to end. */
+  /**
+   * `shutdown` + `exit`, then waits for the process to end. An in-process server is never sent
+   * `exit` (vscode-languageserver answers it with `process.exit`): it is closed instead.
+   */
   async shutdown(): Promise<number | null> {
-    if (!this.alive) return this.proc.exitCode;
+    if (!this.alive) return this.proc?.exitCode ?? null;
     await this.request('shutdown', null);
+    if (!this.proc) {
+      this.transport.kill();
+      return this.exited;
+    }
     this.notify('exit', null);
     const code = await this.exited;
     return code;
   }
 
   kill(): void {
-    if (this.alive) this.proc.kill();
+    if (this.alive) this.transport.kill();
   }
 }
 
