@@ -3,6 +3,7 @@
  * reading a bounded JSON body, and writing JSON responses.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { displayPath, escapeLoneSurrogates, loneSurrogatePath } from '../server/src/core/index';
 
 /** At most 1 MiB per body: a policy is a few kilobytes, and a bound keeps a bad client harmless. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -86,6 +87,18 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     throw new ApiError('VALIDATION_ERROR', `Request body is nested deeper than ${MAX_BODY_DEPTH} levels`, {
       body: `nested deeper than ${MAX_BODY_DEPTH} levels`,
     });
+  // JSON.parse keeps an escaped half of a surrogate pair ("\ud800") as it is. PostgreSQL would
+  // store it in a text column as U+FFFD (two different names collide) and refuse it in JSONB (a
+  // 500): it is refused here, with the path lint's `parse/lone-surrogate` names.
+  const lone = loneSurrogatePath(value);
+  if (lone) {
+    const path = escapeLoneSurrogates(displayPath(lone.path)) || 'body';
+    throw new ApiError(
+      'VALIDATION_ERROR',
+      `${path}: the string holds a lone surrogate (${lone.escape}), which is not Unicode text`,
+      { [path]: `holds a lone surrogate (${lone.escape})` },
+    );
+  }
   return value;
 }
 

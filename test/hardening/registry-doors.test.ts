@@ -209,6 +209,62 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
       assert.equal((a.json.data as { version: number }).version, 1, 'refused writes changed nothing');
     });
 
+    it("a lone surrogate escape in any field: 400 with the field's path, never a 500 or U+FFFD", async () => {
+      // Raw JSON text: JSON.stringify would write the same escapes, but the bodies are data here.
+      const cases: [string, string][] = [
+        [
+          'name',
+          `{"name": "lone-\\ud800", "policyType": "expression", "enforcementMode": "block", "ruleDefinition": {"expression": "true"}}`,
+        ],
+        [
+          'metadata.owner',
+          `{"name": "m", "policyType": "expression", "enforcementMode": "block", "ruleDefinition": {"expression": "true"}, "metadata": {"owner": "\\udfff"}}`,
+        ],
+        [
+          'metadata.k\\udc00',
+          `{"name": "k", "policyType": "expression", "enforcementMode": "block", "ruleDefinition": {"expression": "true"}, "metadata": {"k\\udc00": 1}}`,
+        ],
+        [
+          'appliesToAgents[1]',
+          `{"name": "a", "policyType": "expression", "enforcementMode": "block", "ruleDefinition": {"expression": "true"}, "appliesToAgents": ["ok", "x\\uD83D"]}`,
+        ],
+        [
+          'ruleDefinition.expression',
+          `{"name": "r", "policyType": "expression", "enforcementMode": "block", "ruleDefinition": {"expression": "\\ud800 == 1"}}`,
+        ],
+      ];
+      for (const [path, body] of cases)
+        for (const [method, route] of [
+          ['POST', '/policies'],
+          ['PUT', `/policies/${idA}`],
+          ['PATCH', `/policies/${idA}`],
+        ]) {
+          const r = await call(s.url, method, route, { headers: as(KEY), body });
+          counts.refused++;
+          assert.equal(r.status, 400, `${path}: ${method} ${route} → ${r.status} ${r.text.slice(0, 200)}`);
+          assert.equal(r.json.error?.code, 'VALIDATION_ERROR');
+          assert.deepEqual(Object.keys(r.json.error?.fields ?? {}), [path], `${method} ${route}`);
+          assert.ok(!/\bat \S+ \(/.test(r.text), 'no stack trace in the answer');
+        }
+      // Two names that differ only in their lone surrogate must not become one stored name.
+      for (const name of ['twin-\\ud800', 'twin-\\udbff']) {
+        const r = await call(s.url, 'POST', '/policies', {
+          headers: as(KEY),
+          body: `{"name": "${name}", "policyType": "expression", "enforcementMode": "block", "ruleDefinition": {"expression": "true"}}`,
+        });
+        assert.equal(r.status, 400, `${name}: ${r.text.slice(0, 200)}`);
+      }
+      // A whole pair is a character like any other.
+      const pair = await call(s.url, 'POST', '/policies', {
+        headers: as(KEY),
+        body: bundle('pair-\ud83d\ude00'),
+      });
+      assert.equal(pair.status, 201);
+      assert.equal((pair.json.data as { name: string }).name, 'pair-😀');
+      const a = await call(s.url, 'GET', `/policies/${idA}`, { headers: as(KEY) });
+      assert.equal((a.json.data as { version: number }).version, 1, 'refused writes changed nothing');
+    });
+
     it('SQL-looking strings are stored and found verbatim', async () => {
       for (const [i, text] of SQLISH.entries()) {
         const created = await call(s.url, 'POST', '/policies', {

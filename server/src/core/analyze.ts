@@ -3,9 +3,12 @@ import { compareFindings, type Finding } from './findings';
 import { detectDialect, getDialect, schemaComment, type Dialect } from './dialects';
 import {
   displayPath,
+  escapeLoneSurrogates,
+  findLoneSurrogates,
   languageOf,
   locate,
   MAX_TEXT_LENGTH,
+  mayHoldLoneSurrogate,
   ParsedDocument,
   type AstNode,
   type Language,
@@ -239,5 +242,23 @@ function analyzeParsed(
     detectDialect(doc.value, options.fileName, doc.language === 'yaml' ? schemaComment(doc.text) : undefined);
   const problems = problemsOf(doc.value, dialect);
   for (const p of problems) findings.push(resolveProblem(p, doc));
+  // The tree is walked only when the text has a surrogate escape (or a raw half of a pair).
+  if (mayHoldLoneSurrogate(doc.text)) findings.push(...loneSurrogateFindings(doc));
   return done(doc, dialect);
+}
+
+/** A string that is not Unicode: a server stores it as U+FFFD or refuses it (see surrogates.ts). */
+function loneSurrogateFindings(doc: ParsedDocument): Finding[] {
+  return findLoneSurrogates(doc.root).map(({ node, path, index, escape }) => {
+    const where = escapeLoneSurrogates(displayPath(path));
+    const start = sourceOffsetInString(doc.text, node, index);
+    const end = sourceOffsetInString(doc.text, node, index + 1);
+    return {
+      code: 'parse/lone-surrogate',
+      severity: 'error',
+      message: `${where ? `${where}: ` : ''}the string holds a lone surrogate (${escape}), half of a UTF-16 pair: it is not Unicode text, and a server stores it as U+FFFD or refuses it`,
+      span: end > start ? { start, end } : { start: node.offset, end: node.end },
+      path: where,
+    };
+  });
 }

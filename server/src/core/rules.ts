@@ -138,6 +138,11 @@ export const RULES = {
     summary:
       'The bytes are not valid UTF-8; invalid bytes were replaced with U+FFFD so the rest could be analysed',
   },
+  'parse/lone-surrogate': {
+    severity: 'error',
+    summary:
+      'A string escapes half of a UTF-16 surrogate pair (`"\\ud800"`): it is not Unicode text, and servers store it as U+FFFD or refuse it',
+  },
   'parse/root-not-mapping': {
     severity: 'error',
     summary: 'The document is a list or a scalar instead of a mapping of fields',

@@ -6,6 +6,12 @@ import { parseYamlPositioned, type PositionedParse } from './yaml';
 
 export * from './ast';
 export { locate, nodeAt, findProperty, pathOf } from './locate';
+export {
+  escapeLoneSurrogates,
+  findLoneSurrogates,
+  loneSurrogatePath,
+  mayHoldLoneSurrogate,
+} from './surrogates';
 export type { PositionedParse } from './yaml';
 
 /** Files above this size get one finding instead of an analysis (a policy is a few KB). */
