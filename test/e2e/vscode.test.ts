@@ -102,7 +102,7 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       const registry = await liveOrg('host');
       installVsix(paths, hostDir, vsix);
       const installed = readdirSync(join(hostDir, 'extensions')).find((n) =>
-        n.startsWith('policy-lens.policy-lens-'),
+        n.startsWith('policy-lens.policylens-'),
       );
       assert.ok(installed, 'the .vsix installed into code-server');
       const workspace = join(work, 'host-workspace');
@@ -154,7 +154,7 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
         const dir = join(work, 'untrusted');
         installVsix(paths, dir, vsix);
         const installed = readdirSync(join(dir, 'extensions')).find((n) =>
-          n.startsWith('policy-lens.policy-lens-'),
+          n.startsWith('policy-lens.policylens-'),
         )!;
         const workspace = join(work, 'untrusted-workspace');
         cpSync(join(FIXTURES, 'workspace'), workspace, { recursive: true });

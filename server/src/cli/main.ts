@@ -6,8 +6,7 @@ import { serve } from './commands/serve';
 import type { Command } from './commands/types';
 import { UsageError } from './files';
 import { isLintWorker, lintWorker } from './lint/pool';
-
-const VERSION = '0.1.0';
+import { version as VERSION } from '../../../package.json';
 
 /** Every command of `policylens`; each lives in its own file under commands/. */
 const COMMANDS: Command[] = [lint, chain, sync, history, serve];

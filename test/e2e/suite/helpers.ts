@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PolicyLensApi } from '../../../client/src/extension';
 
-export const EXTENSION_ID = 'policy-lens.policy-lens';
+export const EXTENSION_ID = 'policy-lens.policylens';
 
 /** What the runner tells the tests, through the code-server process's environment. */
 export const env = {
