@@ -39,6 +39,13 @@ if (!skipStatic) {
   run('prettier', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
 }
 const files = findTests('test').filter((f) => !only || f.includes(only));
+// The real editor and the PostgreSQL server are installed (once; cached afterwards) before the
+// suites start, as steps of their own: on a fresh machine that takes minutes, and inside a test it
+// would count against the test's own timeout and compete with the other suites for the two cores.
+if (files.some((f) => f.includes(join('test', 'e2e'))))
+  run('set-up: the real editor (code-server, chromium; cached)', process.execPath, ['scripts/e2e-setup.mjs']);
+if (files.some((f) => f.includes(join('test', 'registry'))))
+  run('set-up: PostgreSQL from Debian (cached)', 'bash', ['scripts/ensure-postgres.sh']);
 run(`node --test (${files.length} files)`, process.execPath, [
   '--import',
   'tsx',
