@@ -42,3 +42,19 @@ export {
   type NameOccurrences,
 } from './dialects/references';
 export { schemaComment } from './dialects';
+export {
+  compilePolicies,
+  evaluate,
+  runEvents,
+  emptyState,
+  loadPolicy,
+  policyNames,
+  type CompiledPolicies,
+  type EvalState,
+  type EvalEvent,
+  type EvalResult,
+  type TraceEntry,
+  type PolicySource,
+  type LoadedPolicy,
+  type Decision as EvalDecision,
+} from './eval';

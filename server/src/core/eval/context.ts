@@ -1,0 +1,75 @@
+import type { EvalEvent } from './types';
+
+/**
+ * The event as the evaluators read it: the clock resolved, the Execlave cost picked, the agent
+ * named once. Built once per event and shared by every policy.
+ */
+export interface EventContext {
+  event: EvalEvent;
+  /** The event's clock in milliseconds since the epoch. */
+  atMs: number;
+  /** Set when the event carried no usable clock and the fallback was used. */
+  clockAssumption?: string;
+  /** Execlave's `cost`: `estimatedCost`, else `cost`, else 0 (reference §1.6, §1.10). */
+  cost: number;
+  /** The agent: Execlave `agentId`, else Agent Sentinel's `agent_id`. */
+  agentId: string | undefined;
+}
+
+/**
+ * Reads an event's clock: `timestamp` as ISO-8601 or Unix seconds. The machine's clock is never
+ * used: without a timestamp the caller's fallback (the previous event's time, or the epoch) is
+ * the clock, and the trace says so.
+ */
+export function eventClock(event: EvalEvent, fallbackMs: number): { atMs: number; assumption?: string } {
+  const t = event.timestamp;
+  if (typeof t === 'number' && Number.isFinite(t)) return { atMs: t * 1000 };
+  if (typeof t === 'string' && t.trim()) {
+    const ms = /^\d+(\.\d+)?$/.test(t.trim()) ? Number(t) * 1000 : Date.parse(t);
+    if (Number.isFinite(ms)) return { atMs: ms };
+    return {
+      atMs: fallbackMs,
+      assumption: `timestamp "${t}" is not ISO-8601 or Unix seconds; the clock is ${iso(fallbackMs)}`,
+    };
+  }
+  return {
+    atMs: fallbackMs,
+    assumption: `the event has no timestamp; the clock is ${iso(fallbackMs)} (never the machine's clock)`,
+  };
+}
+
+export function contextOf(event: EvalEvent, fallbackMs: number): EventContext {
+  const clock = eventClock(event, fallbackMs);
+  const cost = num(event.estimatedCost) ?? num(event.cost) ?? 0;
+  return {
+    event,
+    atMs: clock.atMs,
+    ...(clock.assumption ? { clockAssumption: clock.assumption } : {}),
+    cost,
+    agentId: str(event.agentId) ?? str(event.agent_id),
+  };
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+export function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** USD with two decimals, as messages print money. */
+export function usd(n: number): string {
+  return n.toFixed(2);
+}

@@ -1,0 +1,401 @@
+import { compileCel, celValue } from './cel';
+import { isObj, num, str, strings, usd, type EventContext, type Obj } from './context';
+import { detectable, detectPii, maskPii } from './pii';
+import { dayOf, periodOf, type ExeclavePolicyState } from './state';
+
+/** What one policy's rule says about one event, before the chain and the mode are applied. */
+export interface RuleOutcome {
+  fired: boolean;
+  message?: string;
+  /** Set when the rule could not be evaluated; the policy then neither fires nor passes. */
+  notEvaluated?: string;
+  /** Set when the rule does not concern this event (a `tool_invocation` for another agent). */
+  notApplicable?: string;
+  assumption?: string;
+  warning?: string;
+  details?: Record<string, unknown>;
+}
+
+/** What a policy keeps in the state once the request went through. */
+export type Tracks = { spend?: 'day' | 'month'; requests?: boolean; resetDay?: number };
+
+export interface CompiledRule {
+  evaluate(
+    ctx: EventContext,
+    state: ExeclavePolicyState | undefined,
+    vars: () => Record<string, unknown>,
+  ): RuleOutcome;
+  tracks?: Tracks;
+}
+
+const NOT_PUBLIC = 'behaviour not public';
+
+/** A rule key in its current snake_case spelling, or its legacy camelCase one. */
+function pick(rule: Obj, ...keys: string[]): unknown {
+  for (const k of keys) if (rule[k] !== undefined) return rule[k];
+  return undefined;
+}
+
+function bool(v: unknown, fallback: boolean): boolean {
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+/** A detector verdict from the event's `signals`, by policy name first, then by policy type. */
+function signal(ctx: EventContext, name: string, type: string): unknown {
+  const s = ctx.event.signals;
+  if (!isObj(s)) return undefined;
+  return s[name] !== undefined ? s[name] : s[type];
+}
+
+/** A signal as a verdict: a boolean, or a score compared with a threshold. */
+function signalVerdict(value: unknown, threshold: number): { fired: boolean; message: string } | undefined {
+  if (typeof value === 'boolean')
+    return { fired: value, message: `the detector signal says ${value ? 'violated' : 'clean'}` };
+  const n = num(value);
+  if (n === undefined) return undefined;
+  return {
+    fired: n >= threshold,
+    message: `detector score ${n} ${n >= threshold ? '≥' : '<'} threshold ${threshold}`,
+  };
+}
+
+function fromSignal(name: string, type: string, threshold: number, assumption?: string): CompiledRule {
+  return {
+    evaluate(ctx) {
+      const verdict = signalVerdict(signal(ctx, name, type), threshold);
+      if (!verdict) return { fired: false, notEvaluated: `${NOT_PUBLIC}; no "${type}" signal in the event` };
+      return { ...verdict, ...(assumption ? { assumption } : {}) };
+    },
+  };
+}
+
+function expression(rule: Obj): CompiledRule {
+  const source = str(rule.expression);
+  if (source === undefined || !source.trim())
+    return {
+      evaluate: () => ({ fired: true, message: 'the policy has no expression; evaluated as a violation' }),
+    };
+  const program = compileCel(source, 'execlave');
+  return {
+    evaluate(_ctx, _state, vars) {
+      if (!program.ok)
+        return { fired: true, message: `${program.error}; an expression that cannot run is a violation` };
+      const out = program.run(vars());
+      if ('error' in out)
+        return { fired: true, message: `evaluation error: ${out.error}; an evaluation error is a violation` };
+      if (out.value === true) return { fired: true, message: `expression is true: ${source}` };
+      if (out.value === false) return { fired: false, message: `expression is false: ${source}` };
+      return {
+        fired: true,
+        message: `the expression returned ${celValue(out.value)}, not a boolean; evaluated as a violation`,
+      };
+    },
+  };
+}
+
+function injectionScan(rule: Obj): CompiledRule {
+  const patterns = strings(rule.patterns);
+  const lower = patterns.map((p) => p.toLowerCase());
+  const scanInput = bool(pick(rule, 'scan_input', 'scanInput'), true);
+  const scanOutput = bool(pick(rule, 'scan_output', 'scanOutput'), true);
+  const defaulted =
+    pick(rule, 'scan_input', 'scanInput') === undefined ||
+    pick(rule, 'scan_output', 'scanOutput') === undefined;
+  return {
+    evaluate(ctx) {
+      const where: [string, string | undefined][] = [];
+      if (scanInput) where.push(['input', ctx.event.input]);
+      if (scanOutput) where.push(['output', ctx.event.output]);
+      const assumption = defaulted ? 'scan_input / scan_output default to true when absent' : undefined;
+      for (const [field, text] of where) {
+        if (!text) continue;
+        const hay = text.toLowerCase();
+        const i = lower.findIndex((p) => p && hay.includes(p));
+        if (i >= 0)
+          return {
+            fired: true,
+            message: `${field} contains "${patterns[i]}"`,
+            ...(assumption ? { assumption } : {}),
+          };
+      }
+      return {
+        fired: false,
+        message: `no pattern in ${where.map(([f]) => f).join(' or ') || 'nothing scanned'}`,
+        ...(assumption ? { assumption } : {}),
+      };
+    },
+  };
+}
+
+const DEFAULT_PII = ['ssn', 'credit_card', 'email', 'phone'];
+
+function piiRule(types: string[], assumption: string | undefined, maskOutput: boolean): CompiledRule {
+  const known = types.filter(detectable);
+  const unknown = types.filter((t) => !detectable(t));
+  const note = [
+    assumption,
+    unknown.length
+      ? `no built-in detector for ${unknown.join(', ')}; those types are read from signals.pii`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return {
+    evaluate(ctx) {
+      const found: string[] = [];
+      const details: Record<string, unknown> = {};
+      for (const [field, text] of [
+        ['input', ctx.event.input],
+        ['output', ctx.event.output],
+      ] as const) {
+        if (!text) continue;
+        const matches = detectPii(text, known);
+        for (const m of matches)
+          if (!found.includes(`${field}: ${m.type}`)) found.push(`${field}: ${m.type}`);
+        if (field === 'output' && maskOutput && matches.length) details.maskedOutput = maskPii(text, matches);
+      }
+      const signalled = isObj(ctx.event.signals) ? ctx.event.signals.pii : undefined;
+      const signalTypes = isObj(signalled) ? strings(signalled.types_found) : strings(signalled);
+      for (const t of signalTypes) if (types.includes(t) && !detectable(t)) found.push(`signal: ${t}`);
+      const out: RuleOutcome = found.length
+        ? { fired: true, message: `found ${found.join(', ')}` }
+        : { fired: false, message: `no ${types.join(', ')} found` };
+      if (note) out.assumption = note;
+      if (Object.keys(details).length) out.details = details;
+      return out;
+    },
+  };
+}
+
+function piiAccess(rule: Obj): CompiledRule {
+  const types = strings(pick(rule, 'denied_pii_types', 'deniedPiiTypes'));
+  return types.length
+    ? piiRule(types, undefined, bool(rule.mask_output, false))
+    : piiRule(DEFAULT_PII, `denied_pii_types is empty; checked for ${DEFAULT_PII.join(', ')}`, false);
+}
+
+function piiDetection(rule: Obj): CompiledRule {
+  const flags: [string, string][] = [
+    ['detectEmails', 'email'],
+    ['detectSSNs', 'ssn'],
+    ['detectCreditCards', 'credit_card'],
+    ['detectPhoneNumbers', 'phone'],
+  ];
+  const listed = strings(pick(rule, 'types', 'pii_types'));
+  const chosen = listed.length ? listed : flags.filter(([k]) => rule[k] === true).map(([, t]) => t);
+  return chosen.length
+    ? piiRule(chosen, undefined, false)
+    : piiRule(DEFAULT_PII, `no detector is switched on; checked for ${DEFAULT_PII.join(', ')}`, false);
+}
+
+function costLimit(rule: Obj): CompiledRule {
+  const perExecution = num(pick(rule, 'max_cost_per_execution', 'maxCostPerTrace'));
+  const daily = num(pick(rule, 'daily_budget', 'maxCostPerDay'));
+  return {
+    tracks: daily !== undefined ? { spend: 'day' } : undefined,
+    evaluate(ctx, state) {
+      const cost = ctx.cost;
+      if (perExecution !== undefined && cost > perExecution)
+        return {
+          fired: true,
+          message: `cost ${usd(cost)} USD exceeds max_cost_per_execution ${usd(perExecution)} USD`,
+        };
+      if (daily !== undefined) {
+        const day = dayOf(ctx.atMs);
+        const spent = state?.day === day ? (state.daySpent ?? 0) : 0;
+        const assumption =
+          'daily_budget counts the cost of the requests this policy allowed on the same UTC day';
+        if (spent + cost > daily)
+          return {
+            fired: true,
+            message: `daily budget exceeded: ${usd(spent)} + ${usd(cost)} > ${usd(daily)} USD (${day})`,
+            assumption,
+          };
+        return {
+          fired: false,
+          message: `${usd(spent)} + ${usd(cost)} ≤ ${usd(daily)} USD today`,
+          assumption,
+        };
+      }
+      return { fired: false, message: `cost ${usd(cost)} USD within limits` };
+    },
+  };
+}
+
+function budgetCap(rule: Obj): CompiledRule {
+  const cap = num(pick(rule, 'monthly_cap_usd', 'monthlyCapUsd'));
+  const pct = num(pick(rule, 'warning_threshold_pct', 'warningThresholdPct'));
+  const resetDay = Math.min(31, Math.max(1, Math.trunc(num(pick(rule, 'reset_day', 'resetDay')) ?? 1)));
+  return {
+    tracks: { spend: 'month', resetDay },
+    evaluate(ctx, state) {
+      if (cap === undefined) return { fired: false, notEvaluated: 'monthly_cap_usd is not a number' };
+      const period = periodOf(ctx.atMs, resetDay);
+      const spent = state?.period === period ? (state.monthSpent ?? 0) : 0;
+      const total = spent + ctx.cost;
+      const assumption = `the month runs from day ${resetDay} (UTC) and counts the cost of the requests this policy allowed`;
+      if (total > cap)
+        return {
+          fired: true,
+          message: `monthly cap exceeded: ${usd(spent)} + ${usd(ctx.cost)} > ${usd(cap)} USD (since ${period})`,
+          assumption,
+        };
+      const out: RuleOutcome = {
+        fired: false,
+        message: `${usd(total)} of ${usd(cap)} USD since ${period}`,
+        assumption,
+      };
+      if (pct !== undefined && total >= (cap * pct) / 100)
+        out.warning = `monthly spend ${usd(total)} of ${usd(cap)} USD reached the ${pct}% warning threshold`;
+      return out;
+    },
+  };
+}
+
+function rateLimit(rule: Obj): CompiledRule {
+  const windows: [number, number, string][] = [];
+  const perMinute = num(pick(rule, 'max_requests_per_minute', 'maxRequestsPerMinute'));
+  const perHour = num(pick(rule, 'max_requests_per_hour', 'maxRequestsPerHour'));
+  if (perMinute !== undefined) windows.push([60_000, perMinute, 'minute']);
+  if (perHour !== undefined) windows.push([3_600_000, perHour, 'hour']);
+  return {
+    tracks: { requests: true },
+    evaluate(ctx, state) {
+      if (!windows.length)
+        return { fired: false, notEvaluated: 'no maxRequestsPerMinute or maxRequestsPerHour' };
+      const assumption =
+        'sliding windows over the requests this policy applied to (blocked ones included), this one counted';
+      const times = state?.requests ?? [];
+      for (const [span, max, label] of windows) {
+        const count = times.filter((t) => t > ctx.atMs - span && t <= ctx.atMs).length + 1;
+        if (count > max)
+          return {
+            fired: true,
+            message: `${count} requests in the last ${label} > ${max} per ${label}`,
+            assumption,
+          };
+      }
+      return { fired: false, message: 'within the rate limit', assumption };
+    },
+  };
+}
+
+function toolInvocation(rule: Obj): CompiledRule {
+  const allow = strings(rule.allow);
+  const deny = strings(rule.deny);
+  const agent = str(rule.agentId);
+  return {
+    evaluate(ctx) {
+      if (agent && agent !== ctx.agentId)
+        return { fired: false, notApplicable: `ruleDefinition.agentId is "${agent}"` };
+      const tools = strings(ctx.event.tools);
+      const denied = tools.filter((t) => deny.includes(t));
+      if (denied.length)
+        return { fired: true, message: `tool ${denied.map((t) => `"${t}"`).join(', ')} is on the deny list` };
+      if (allow.length) {
+        const unlisted = tools.filter((t) => !allow.includes(t));
+        if (unlisted.length)
+          return {
+            fired: true,
+            message: `tool ${unlisted.map((t) => `"${t}"`).join(', ')} is not on the allow list`,
+            assumption:
+              "an unlisted tool inherits the policy's default action, whose key is not public; it is treated as a violation",
+          };
+      }
+      return {
+        fired: false,
+        message: tools.length ? 'every tool is allowed' : 'the request declares no tools',
+      };
+    },
+  };
+}
+
+function toolCall(rule: Obj): CompiledRule {
+  const listed = strings(rule.tools);
+  return {
+    evaluate(ctx) {
+      const hit = strings(ctx.event.tools).filter((t) => listed.includes(t));
+      const assumption =
+        'tool_call fires when the request declares one of its tools (its rule is not public)';
+      return hit.length
+        ? { fired: true, message: `the request declares ${hit.map((t) => `"${t}"`).join(', ')}`, assumption }
+        : { fired: false, message: 'none of its tools is declared', assumption };
+    },
+  };
+}
+
+function customValidator(rule: Obj): CompiledRule {
+  const id = str(rule.validatorId) ?? '';
+  const failMode = str(pick(rule, 'failMode', 'fail_mode')) ?? 'fail_closed';
+  return {
+    evaluate(ctx) {
+      const answer = isObj(ctx.event.validators) ? ctx.event.validators[id] : undefined;
+      if (answer === 'deny') return { fired: true, message: `validator "${id}" answered deny` };
+      if (answer === 'allow') return { fired: false, message: `validator "${id}" answered allow` };
+      if (answer !== undefined)
+        return {
+          fired: true,
+          message: `validator "${id}" answered ${JSON.stringify(answer)}`,
+          assumption: 'a validator answer other than allow or deny is treated as a failure (fail_closed)',
+        };
+      if (failMode === 'fail_open')
+        return {
+          fired: false,
+          message: `no answer from validator "${id}"; fail_open`,
+          assumption: 'the event supplies no answer',
+        };
+      return {
+        fired: true,
+        message: `no answer from validator "${id}"; the default fail mode is fail_closed`,
+        assumption:
+          'the event (or the test) supplies no validator answer: the validator is treated as failed',
+      };
+    },
+  };
+}
+
+/** The rule of one `policyType`, compiled once (CEL included) per policy version. */
+export function compileRule(policyType: string, rule: Obj, name: string): CompiledRule {
+  switch (policyType) {
+    case 'expression':
+      return expression(rule);
+    case 'injection_scan':
+      return injectionScan(rule);
+    case 'pii_access':
+      return piiAccess(rule);
+    case 'pii_detection':
+      return piiDetection(rule);
+    case 'cost_limit':
+      return costLimit(rule);
+    case 'budget_cap':
+      return budgetCap(rule);
+    case 'rate_limit':
+      return rateLimit(rule);
+    case 'tool_invocation':
+      return toolInvocation(rule);
+    case 'tool_call':
+      return toolCall(rule);
+    case 'custom_validator':
+      return customValidator(rule);
+    case 'prompt_injection':
+      return fromSignal(
+        name,
+        policyType,
+        num(rule.threshold) ?? 0.8,
+        'a prompt-injection score comes from signals; fires at score ≥ threshold (default 0.8)',
+      );
+    case 'tool_output_scan':
+    case 'tool_integrity':
+    case 'action_approval':
+      return fromSignal(
+        name,
+        policyType,
+        num(rule.threshold) ?? 0.5,
+        `${policyType} takes its verdict from signals (its behaviour is not public)`,
+      );
+    default:
+      return {
+        evaluate: () => ({ fired: false, notEvaluated: `unknown policy type ${JSON.stringify(policyType)}` }),
+      };
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The built-in PII detectors. Their exact rules (documented in docs/semantics.md) are ours: the
+ * sources name the types (`ssn`, `credit_card`, `email`, `phone`, …) but not how they detect them.
+ * Each detector is deliberately narrow, so a match is a real-looking value and not any run of
+ * digits.
+ */
+export interface PiiMatch {
+  type: string;
+  start: number;
+  end: number;
+}
+
+type Detector = { pattern: RegExp; valid?: (match: string) => boolean };
+
+/** A credit-card number passes the Luhn checksum. */
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+/** An IBAN passes the ISO 13616 mod-97 check. */
+function ibanValid(s: string): boolean {
+  const v = s.replace(/\s+/g, '').toUpperCase();
+  const moved = v.slice(4) + v.slice(0, 4);
+  let rem = 0;
+  for (const ch of moved) {
+    const code = ch >= 'A' && ch <= 'Z' ? String(ch.charCodeAt(0) - 55) : ch;
+    for (const c of code) rem = (rem * 10 + (c.charCodeAt(0) - 48)) % 97;
+  }
+  return rem === 1;
+}
+
+export const DETECTORS: Record<string, Detector> = {
+  // 13–19 digits, optionally in groups split by single spaces or dashes, passing Luhn.
+  credit_card: {
+    pattern: /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
+    valid: (m) => luhn(m.replace(/[ -]/g, '')),
+  },
+  // US SSN written AAA-GG-SSSS, without the never-issued areas 000, 666, 9xx, group 00, serial 0000.
+  ssn: { pattern: /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g },
+  email: { pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
+  // E.164 (+ and 8–15 digits) or a North American number: (555) 123-4567, 555-123-4567, 555.123.4567.
+  phone: {
+    pattern: /(?<![\w+])(?:\+\d{8,15}|(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4})(?!\w)/g,
+  },
+  ip_address: {
+    pattern: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/g,
+  },
+  iban: { pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g, valid: ibanValid },
+};
+
+/** Detection order: a card or an SSN is never also reported as a phone number. */
+const ORDER = ['credit_card', 'ssn', 'iban', 'email', 'ip_address', 'phone'];
+
+/** Types the built-in detectors know (the others need a detector signal in the event). */
+export function detectable(type: string): boolean {
+  return type in DETECTORS;
+}
+
+/** Every match of the wanted types in a text, in text order; overlapping matches go to the first type. */
+export function detectPii(text: string, types: readonly string[]): PiiMatch[] {
+  const wanted = new Set(types);
+  const out: PiiMatch[] = [];
+  const taken: [number, number][] = [];
+  for (const type of ORDER) {
+    const d = DETECTORS[type];
+    d.pattern.lastIndex = 0;
+    for (let m = d.pattern.exec(text); m; m = d.pattern.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (d.valid && !d.valid(m[0])) continue;
+      if (taken.some(([s, e]) => start < e && end > s)) continue;
+      taken.push([start, end]);
+      if (wanted.has(type)) out.push({ type, start, end });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** The text with each match replaced by `[TYPE]`, for `mask_output` and `redact`. */
+export function maskPii(text: string, matches: readonly PiiMatch[]): string {
+  let out = '';
+  let at = 0;
+  for (const m of matches) {
+    out += text.slice(at, m.start) + `[${m.type.toUpperCase()}]`;
+    at = m.end;
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,153 @@
+import { isObj, str, strings, type Obj } from './context';
+import { compileConditions, type CompiledCondition } from './preloop-conditions';
+
+export interface Workflow {
+  name: string;
+  timeout_seconds: number;
+  approvals_required: number;
+  approval_type: string;
+}
+
+export interface Tool {
+  name: string;
+  enabled: boolean;
+  workflow?: string;
+  conditions: CompiledCondition[];
+}
+
+export interface ModelIoRule {
+  id: string;
+  target: string;
+  enabled: boolean;
+  workflow?: string;
+  piiTypes?: string[];
+  conditions: CompiledCondition[];
+}
+
+export interface SensitiveRule {
+  id: string;
+  enabled: boolean;
+  on: string[];
+  scope: { agents: string[]; tools: string[]; servers: string[] };
+  types: string[] | undefined;
+  action: string;
+  workflow?: string;
+}
+
+export interface Custom {
+  name: string;
+  find(text: string): boolean;
+}
+
+export interface CompiledPreloop {
+  name: string;
+  source: string;
+  workflows: Map<string, Workflow>;
+  tools: Tool[];
+  unknownTools: string;
+  defaultWorkflow?: string;
+  modelIo: ModelIoRule[];
+  sensitive: SensitiveRule[];
+  sensitiveTypes: string[] | undefined;
+  custom: Custom[];
+}
+
+export const BUILTIN_TYPES = [
+  'email',
+  'phone',
+  'credit_card',
+  'iban',
+  'ip_address',
+  'date_of_birth',
+  'national_id',
+  'medical_record_number',
+  'person_name',
+];
+export const MODEL_IO_PII_DEFAULT = ['email', 'phone', 'credit_card'];
+
+export function customDetectors(detectors: Obj): Custom[] {
+  const out: Custom[] = [];
+  for (const p of Array.isArray(detectors.custom_patterns) ? detectors.custom_patterns.filter(isObj) : []) {
+    const name = str(p.name);
+    const flags = strings(p.flags)
+      .filter((f) => 'ims'.includes(f))
+      .join('');
+    try {
+      const re = new RegExp(str(p.regex) ?? '(?!)', flags);
+      if (name) out.push({ name, find: (t) => re.test(t) });
+    } catch {
+      // An invalid pattern finds nothing; lint reports it.
+    }
+  }
+  for (const k of Array.isArray(detectors.keywords) ? detectors.keywords.filter(isObj) : []) {
+    const name = str(k.name);
+    const cs = k.case_sensitive === true;
+    const terms = strings(k.terms).map((t) => (cs ? t : t.toLowerCase()));
+    if (name)
+      out.push({ name, find: (t) => terms.some((term) => (cs ? t : t.toLowerCase()).includes(term)) });
+  }
+  return out;
+}
+
+export function compilePreloop(uri: string, value: unknown): CompiledPreloop {
+  const v: Obj = isObj(value) ? value : {};
+  const meta = isObj(v.metadata) ? v.metadata : {};
+  const workflows = new Map<string, Workflow>();
+  for (const w of Array.isArray(v.approval_workflows) ? v.approval_workflows.filter(isObj) : []) {
+    const name = str(w.name);
+    if (name && !workflows.has(name))
+      workflows.set(name, {
+        name,
+        timeout_seconds: typeof w.timeout_seconds === 'number' ? w.timeout_seconds : 300,
+        approvals_required: typeof w.approvals_required === 'number' ? w.approvals_required : 1,
+        approval_type: str(w.approval_type) ?? 'standard',
+      });
+  }
+  const tools: Tool[] = (Array.isArray(v.tools) ? v.tools.filter(isObj) : []).map((t) => ({
+    name: str(t.name) ?? '',
+    enabled: t.enabled !== false,
+    ...(str(t.approval_workflow) ? { workflow: str(t.approval_workflow) } : {}),
+    conditions: compileConditions(t.conditions, 'preloop'),
+  }));
+  const defaults = isObj(v.defaults) ? v.defaults : {};
+  const modelIo: ModelIoRule[] = (Array.isArray(v.model_io) ? v.model_io.filter(isObj) : []).map((r) => {
+    const det = isObj(r.detectors) ? r.detectors : {};
+    const pii = det.pii === true ? MODEL_IO_PII_DEFAULT : isObj(det.pii) ? strings(det.pii.types) : undefined;
+    return {
+      id: str(r.id) ?? '',
+      target: str(r.target) ?? '',
+      enabled: r.enabled !== false,
+      ...(str(r.approval_workflow) ? { workflow: str(r.approval_workflow) } : {}),
+      ...(pii ? { piiTypes: pii.length ? pii : MODEL_IO_PII_DEFAULT } : {}),
+      conditions: compileConditions(r.conditions, 'preloop-model-io'),
+    };
+  });
+  const sd = isObj(v.sensitive_data) ? v.sensitive_data : {};
+  const det = isObj(sd.detectors) ? sd.detectors : {};
+  const sensitive: SensitiveRule[] = (Array.isArray(sd.rules) ? sd.rules.filter(isObj) : []).map((r) => {
+    const scope = isObj(r.scope) ? r.scope : {};
+    return {
+      id: str(r.id) ?? '',
+      enabled: r.enabled !== false,
+      on: strings(r.on),
+      scope: { agents: strings(scope.agents), tools: strings(scope.tools), servers: strings(scope.servers) },
+      types: Array.isArray(r.types) ? strings(r.types) : undefined,
+      action: str(r.action) ?? 'notify',
+      ...(str(r.approval_workflow) ? { workflow: str(r.approval_workflow) } : {}),
+    };
+  });
+  return {
+    name: str(meta.name) ?? uri,
+    source: uri,
+    workflows,
+    tools,
+    unknownTools: str(defaults.unknown_tools) ?? 'allow',
+    ...(str(defaults.default_approval_workflow)
+      ? { defaultWorkflow: str(defaults.default_approval_workflow) }
+      : {}),
+    modelIo,
+    sensitive,
+    sensitiveTypes: Array.isArray(det.types) ? strings(det.types) : undefined,
+    custom: customDetectors(det),
+  };
+}

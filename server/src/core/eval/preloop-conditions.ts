@@ -1,0 +1,128 @@
+import { compileCel } from './cel';
+import { isObj, str, type Obj } from './context';
+
+/**
+ * A Preloop condition compiled once: the simple evaluator (`args.amount > 50`) or CEL, with the
+ * loader's auto-detection (reference §2.6) that upgrades a "simple" expression that looks like CEL.
+ */
+export interface CompiledCondition {
+  index: number;
+  expression: string;
+  action: string;
+  kind: 'simple' | 'cel';
+  /** Set when a condition written as simple was upgraded to CEL, as Preloop's loader does. */
+  upgraded?: boolean;
+  test(vars: Record<string, unknown>): { match: boolean } | { error: string };
+}
+
+/** The loader's `_detect_condition_type`: an expression with any CEL-only construct is CEL. */
+export function looksLikeCel(expression: string): boolean {
+  const calls = [
+    'contains(',
+    'startsWith(',
+    'endsWith(',
+    'matches(',
+    'exists(',
+    'all(',
+    'filter(',
+    'map(',
+    'size(',
+    'type(',
+    'has(',
+    '.in(',
+  ];
+  if (calls.some((c) => expression.includes(c)) || expression.includes(' in ')) return true;
+  if (/&&|\|\||[?[{]/.test(expression)) return true;
+  return /!(?!=)/.test(expression);
+}
+
+const SIMPLE = /^\s*([A-Za-z_][\w.]*)\s*(==|!=|>=|<=|>|<)\s*(.+?)\s*$/;
+
+function literal(text: string): { value: unknown } | { path: string } | undefined {
+  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return { value: Number(text) };
+  const q = /^'(.*)'$|^"(.*)"$/.exec(text);
+  if (q) return { value: q[1] ?? q[2] };
+  if (text === 'true' || text === 'True') return { value: true };
+  if (text === 'false' || text === 'False') return { value: false };
+  if (text === 'null' || text === 'None') return { value: null };
+  if (/^[A-Za-z_][\w.]*$/.test(text)) return { path: text };
+  return undefined;
+}
+
+/** A dotted path in the variables; a bare name in a tool condition means `args.<name>`. */
+function resolve(
+  vars: Record<string, unknown>,
+  path: string,
+  root: string | undefined,
+): { value: unknown } | undefined {
+  let parts = path.split('.');
+  if (root && !(parts[0] in vars)) parts = [root, ...parts];
+  let cur: unknown = vars;
+  for (const p of parts) {
+    if (!isObj(cur) || !(p in cur)) return undefined;
+    cur = cur[p];
+  }
+  return { value: cur };
+}
+
+function compare(op: string, a: unknown, b: unknown): boolean | undefined {
+  if (op === '==') return a === b;
+  if (op === '!=') return a !== b;
+  const comparable =
+    (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
+  if (!comparable) return undefined;
+  const x = a as number | string;
+  const y = b as number | string;
+  return op === '>' ? x > y : op === '<' ? x < y : op === '>=' ? x >= y : x <= y;
+}
+
+function simple(expression: string, root: string | undefined): CompiledCondition['test'] {
+  const m = SIMPLE.exec(expression);
+  const rhs = m && literal(m[3]);
+  if (!m || !rhs) return () => ({ error: `not a simple comparison (path op literal): ${expression}` });
+  const [, path, op] = m;
+  return (vars) => {
+    const left = resolve(vars, path, root);
+    if (!left) return { error: `no value at ${path}` };
+    let right: unknown;
+    if ('path' in rhs) {
+      const r = resolve(vars, rhs.path, root);
+      if (!r) return { error: `no value at ${rhs.path}` };
+      right = r.value;
+    } else right = rhs.value;
+    const out = compare(op, left.value, right);
+    if (out === undefined)
+      return { error: `cannot compare ${JSON.stringify(left.value)} ${op} ${JSON.stringify(right)}` };
+    return { match: out };
+  };
+}
+
+/** Compiles a list of conditions for the tool context (`args`) or the model_io context. */
+export function compileConditions(
+  list: unknown,
+  context: 'preloop' | 'preloop-model-io',
+): CompiledCondition[] {
+  if (!Array.isArray(list)) return [];
+  return list.filter(isObj).map((c: Obj, index) => {
+    const expression = (str(c.expression) ?? '').trim();
+    const action = str(c.action) ?? 'require_approval';
+    const declared = c.condition_type === 'cel' ? 'cel' : 'simple';
+    const upgraded = declared === 'simple' && looksLikeCel(expression);
+    const kind = upgraded ? 'cel' : declared;
+    let test: CompiledCondition['test'];
+    if (!expression) test = () => ({ error: 'the expression is empty' });
+    else if (kind === 'simple') test = simple(expression, context === 'preloop' ? 'args' : undefined);
+    else {
+      const program = compileCel(expression, context);
+      test = (vars) => {
+        if (!program.ok) return { error: program.error };
+        const out = program.run(vars);
+        if ('error' in out) return { error: out.error };
+        if (typeof out.value !== 'boolean')
+          return { error: `the expression returned ${String(out.value)}, not a boolean` };
+        return { match: out.value };
+      };
+    }
+    return { index, expression, action, kind, ...(upgraded ? { upgraded } : {}), test };
+  });
+}

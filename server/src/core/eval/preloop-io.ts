@@ -1,0 +1,164 @@
+import { isObj, strings, type EventContext } from './context';
+import { detectable, detectPii, maskPii, type PiiMatch } from './pii';
+import {
+  actionEntry,
+  effectOf,
+  ERROR_ASSUMPTION,
+  firstMatch,
+  workflowNote,
+  type Emit,
+} from './preloop-actions';
+import { BUILTIN_TYPES, type CompiledPreloop } from './preloop-compile';
+import type { TraceEntry } from './types';
+
+function piiOf(
+  text: string,
+  types: readonly string[],
+  ctx: EventContext,
+): { found: boolean; types_found: string[] } {
+  const found = new Set(detectPii(text, types.filter(detectable)).map((m) => m.type));
+  const s = isObj(ctx.event.signals) ? ctx.event.signals.pii : undefined;
+  for (const t of isObj(s) ? strings(s.types_found) : strings(s)) if (types.includes(t)) found.add(t);
+  return { found: found.size > 0, types_found: [...found] };
+}
+
+export function evaluateModelIo(doc: CompiledPreloop, ctx: EventContext, emit: Emit): string | undefined {
+  const e = ctx.event;
+  let workflow: string | undefined;
+  for (const rule of doc.modelIo) {
+    const text =
+      rule.target === 'model.request'
+        ? e.request?.text
+        : rule.target === 'model.response'
+          ? e.response?.text
+          : undefined;
+    const policy = `${doc.name}: model_io ${rule.id}`;
+    if (!rule.enabled) {
+      emit({ policy, type: 'model_io', status: 'not applicable', reason: 'disabled' });
+      continue;
+    }
+    if (text === undefined) {
+      emit({ policy, type: 'model_io', status: 'not applicable', reason: `the event has no ${rule.target}` });
+      continue;
+    }
+    const signals = isObj(e.signals) ? e.signals : {};
+    const score =
+      typeof signals.injection === 'number'
+        ? signals.injection
+        : isObj(signals.injection)
+          ? signals.injection.score
+          : 0;
+    const vars = {
+      model: isObj(e.model) ? e.model : {},
+      session: { id: e.session_id ?? '' },
+      request: { text: e.request?.text ?? '' },
+      response: { text: e.response?.text ?? '' },
+      pii: piiOf(text, rule.piiTypes ?? [], ctx),
+      injection: {
+        score: typeof score === 'number' ? score : 0,
+        matched_patterns: isObj(signals.injection) ? strings(signals.injection.matched_patterns) : [],
+      },
+      moderation: isObj(signals.moderation)
+        ? signals.moderation
+        : { flagged: signals.moderation === true, categories: [] },
+    };
+    const assumption =
+      'injection and moderation verdicts come from signals (score 0 and not flagged without one)';
+    const hit = firstMatch(rule.conditions, vars);
+    if (!hit) {
+      emit({ policy, type: 'model_io', status: 'passed', message: 'no condition matched', assumption });
+      continue;
+    }
+    const extra: Partial<TraceEntry> = {
+      assumption: hit.error ? `${ERROR_ASSUMPTION}: ${hit.error}; ${assumption}` : assumption,
+    };
+    workflow = actionEntry(emit, doc, policy, 'model_io', hit.cond, rule.workflow, extra) ?? workflow;
+  }
+  return workflow;
+}
+
+/** The texts a sensitive_data rule scans, by its `on` targets. */
+function textsOn(ctx: EventContext, on: readonly string[]): [string, string][] {
+  const e = ctx.event;
+  const out: [string, string][] = [];
+  const flat = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+  if (on.includes('tool.args') && e.tool?.arguments)
+    out.push(['tool.args', Object.values(e.tool.arguments).map(flat).join('\n')]);
+  if (on.includes('tool.result') && e.tool?.result !== undefined)
+    out.push(['tool.result', flat(e.tool.result)]);
+  if (on.includes('model.request') && e.request?.text !== undefined)
+    out.push(['model.request', e.request.text]);
+  if (on.includes('model.response') && e.response?.text !== undefined)
+    out.push(['model.response', e.response.text]);
+  return out;
+}
+
+export function evaluateSensitive(doc: CompiledPreloop, ctx: EventContext, emit: Emit): string | undefined {
+  let workflow: string | undefined;
+  for (const rule of doc.sensitive) {
+    const policy = `${doc.name}: sensitive_data ${rule.id}`;
+    const type = 'sensitive_data';
+    if (!rule.enabled) {
+      emit({ policy, type, status: 'not applicable', reason: 'disabled' });
+      continue;
+    }
+    const { agents, tools, servers } = rule.scope;
+    const server = ctx.event.tool?.source ?? 'preloop-mcp';
+    if (
+      (agents.length && !agents.includes(ctx.agentId ?? '')) ||
+      (tools.length && !tools.includes(ctx.event.tool?.name ?? '')) ||
+      (servers.length && !servers.includes(server))
+    ) {
+      emit({ policy, type, status: 'not applicable', reason: 'scope' });
+      continue;
+    }
+    const texts = textsOn(ctx, rule.on);
+    if (!texts.length) {
+      emit({ policy, type, status: 'not applicable', reason: `the event has none of ${rule.on.join(', ')}` });
+      continue;
+    }
+    const types = rule.types ?? doc.sensitiveTypes ?? BUILTIN_TYPES;
+    const undetectable = types.filter((t) => !detectable(t) && !doc.custom.some((c) => c.name === t));
+    const found: string[] = [];
+    const masked: Record<string, string> = {};
+    for (const [where, text] of texts) {
+      const matches: PiiMatch[] = detectPii(text, types);
+      for (const m of matches) found.push(`${where}: ${m.type}`);
+      for (const c of doc.custom)
+        if (types.includes(c.name) && c.find(text)) found.push(`${where}: ${c.name}`);
+      if (rule.action === 'redact' && matches.length) masked[where] = maskPii(text, matches);
+      const pii = piiOf(text, undetectable, ctx);
+      for (const t of pii.types_found) found.push(`${where}: ${t} (signal)`);
+    }
+    const assumption = undetectable.length
+      ? `no built-in detector for ${undetectable.join(', ')}; read from signals.pii`
+      : undefined;
+    const extra = assumption ? { assumption } : {};
+    if (!found.length) {
+      emit({
+        policy,
+        type,
+        status: 'passed',
+        message: `nothing sensitive in ${texts.map(([w]) => w).join(', ')}`,
+        ...extra,
+      });
+      continue;
+    }
+    const effect = effectOf(rule.action) ?? 'warn';
+    const details: Record<string, unknown> = {
+      ...(Object.keys(masked).length ? { redacted: masked } : {}),
+      ...(rule.action === 'require_approval' ? workflowNote(doc, rule.workflow) : {}),
+    };
+    emit({
+      policy,
+      type,
+      status: 'fired',
+      effect,
+      message: `found ${found.join(', ')} → ${rule.action}`,
+      ...extra,
+      ...(Object.keys(details).length ? { details } : {}),
+    });
+    if (rule.action === 'require_approval') workflow = rule.workflow ?? workflow;
+  }
+  return workflow;
+}

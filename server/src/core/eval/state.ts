@@ -1,0 +1,73 @@
+/**
+ * What the evaluator remembers between events, as plain data: spend and request times per
+ * Execlave policy, and Agent Sentinel's budgets, call times and evidence. `evaluate` never changes
+ * the state it is given; it returns the next one.
+ */
+export interface ExeclavePolicyState {
+  /** The UTC day (`2026-12-02`) `daySpent` belongs to. */
+  day?: string;
+  daySpent?: number;
+  /** The budget period (`2026-12-01`, its first day) `monthSpent` belongs to. */
+  period?: string;
+  monthSpent?: number;
+  /** Milliseconds of the requests of the last hour that the policy applied to. */
+  requests?: number[];
+}
+
+export interface Evidence {
+  action: string;
+  atMs: number;
+  run?: string;
+  args?: Record<string, unknown>;
+  result?: unknown;
+}
+
+export interface SentinelState {
+  /** Spend per session id (`""` when events carry none). */
+  sessions: Record<string, number>;
+  runs: Record<string, number>;
+  /** Spend per action name, cumulative. */
+  actions: Record<string, number>;
+  /** Milliseconds of the allowed calls of each action (the rate windows). */
+  calls: Record<string, number[]>;
+  evidence: Evidence[];
+}
+
+export interface EvalState {
+  /** The clock of the last event, the fallback for an event without a timestamp. */
+  lastMs?: number;
+  execlave: Record<string, ExeclavePolicyState>;
+  sentinel: SentinelState;
+}
+
+export function emptyState(): EvalState {
+  return { execlave: {}, sentinel: { sessions: {}, runs: {}, actions: {}, calls: {}, evidence: [] } };
+}
+
+/** The UTC day of a clock: `2026-12-02`. */
+export function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The first day of the budget period a clock falls in, for a period that resets on `resetDay` of
+ * every month (UTC). A reset day past the end of a short month resets on its last day.
+ */
+export function periodOf(ms: number, resetDay: number): string {
+  const d = new Date(ms);
+  let y = d.getUTCFullYear();
+  let m = d.getUTCMonth();
+  const resetIn = (yy: number, mm: number) =>
+    Math.min(resetDay, new Date(Date.UTC(yy, mm + 1, 0)).getUTCDate());
+  if (d.getUTCDate() < resetIn(y, m)) {
+    m -= 1;
+    if (m < 0) {
+      m = 11;
+      y -= 1;
+    }
+  }
+  return new Date(Date.UTC(y, m, resetIn(y, m))).toISOString().slice(0, 10);
+}
+
+/** How much evidence is kept: the oldest records go first. */
+export const MAX_EVIDENCE = 1000;
