@@ -155,7 +155,11 @@ export function buildFixes(
           };
         } else if (node && node.type !== 'object' && node.type !== 'array') {
           const style = node.type === 'alias' ? 'plain' : node.style;
-          edit = { start: node.offset, end: node.end, newText: scalarText(spec.value, language, style) };
+          const scalar = scalarText(spec.value, language, style);
+          // An empty YAML value (`enforcementMode:` with nothing after it) sits right after the
+          // colon; the value needs the space a mapping separator requires, or it joins the key.
+          const glued = language !== 'json' && node.offset > 0 && text[node.offset - 1] === ':';
+          edit = { start: node.offset, end: node.end, newText: glued ? ` ${scalar}` : scalar };
         } else if (!node && property) {
           edit = {
             start: property.key.end,

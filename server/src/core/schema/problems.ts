@@ -153,6 +153,9 @@ export function problemsFromErrors(
           });
           break;
         }
+        // An empty value of a closed set (`policyType:` with nothing after it): the enum finding
+        // says the same and lists what is allowed, so one problem gets one finding.
+        if (e.data === null && Array.isArray(parent.enum)) break;
         const fixes: FixSpec[] = [];
         if (expected === 'array' && e.data !== null && typeof e.data !== 'object')
           fixes.push({ kind: 'wrapInArray', title: `Wrap ${show(e.data)} in an array`, preferred: true });
@@ -215,15 +218,19 @@ export function problemsFromErrors(
           });
           break;
         }
-        const near = typeof v === 'string' ? nearest(v, allowed) : [];
         const soft = e.keyword === 'x-knownValues';
+        // An empty value where only a type is wrong: the type finding already reports it.
+        if (v === null && soft) break;
+        const near = typeof v === 'string' ? nearest(v, allowed) : [];
         const candidates = near.length ? near : allowed.length <= 6 ? allowed : [];
         push({
           code: soft ? 'schema/unknown-value' : 'schema/enum',
           severity: soft ? 'warning' : 'error',
           message: soft
             ? `${field}: ${show(v)} is not a known value (known: ${allowed.join(', ')})${near.length ? `; did you mean "${near[0]}"?` : ''}`
-            : `${field}: ${show(v)} is not one of ${allowed.join(', ')}${typeof v === 'string' ? didYouMean(v, allowed) : ''}`,
+            : v === null
+              ? `${field}: is empty; must be one of ${allowed.join(', ')}`
+              : `${field}: ${show(v)} is not one of ${allowed.join(', ')}${typeof v === 'string' ? didYouMean(v, allowed) : ''}`,
           path,
           target: 'value',
           fixes: candidates.map((c, i) => ({
