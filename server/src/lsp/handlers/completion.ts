@@ -183,9 +183,15 @@ export function completion(ctx: ServerContext, params: CompletionParams): Comple
   // CEL inside expression strings and names declared in the document come from the dialect.
   const assisted = assistCompletion(doc, offset, cur);
   if (assisted) return { isIncomplete: false, items: assisted };
-  if (!cur) return null;
   const { dialect, value } = schemaContextOf(doc);
   const root = dialect.schema;
+  // An empty JSON document has no object to be inside of yet: the skeleton (with its braces) is
+  // what it can start with, as an empty YAML one offers.
+  if (!cur && doc.analysis.language === 'json' && !doc.text.trim()) {
+    const sk = skeletonItem(doc, root, dialect.label);
+    return sk ? { isIncomplete: false, items: [sk] } : null;
+  }
+  if (!cur) return null;
   let items: CompletionItem[];
   // Where a list is expected but no item is started yet, values come as new items.
   const here = valueAt(value, cur.path);
