@@ -2,7 +2,8 @@
 // the server does not implement, come back as a readable failure instead of an exception.
 import * as vscode from 'vscode';
 import { type LanguageClient, State } from 'vscode-languageclient/node';
-import type { NotificationType0, RequestType } from 'vscode-languageclient/node';
+import type { NotificationType, RequestType } from 'vscode-languageclient/node';
+import type { PlanChangedParams } from '../../server/src/protocol';
 
 /** JSON-RPC's "method not found": a server built before this request existed. */
 const METHOD_NOT_FOUND = -32601;
@@ -18,7 +19,7 @@ export class Session {
   /** Fires when the server says its plan changed. */
   readonly onDidChangePlan = this.planChanged.event;
 
-  async start(client: LanguageClient, planChangedType: NotificationType0): Promise<void> {
+  async start(client: LanguageClient, planChangedType: NotificationType<PlanChangedParams>): Promise<void> {
     this.client = client;
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) this.started.fire();

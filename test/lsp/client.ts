@@ -91,6 +91,8 @@ export class LspClient {
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   /** `window/logMessage` texts. */
   readonly logs: string[] = [];
+  /** Every other notification the server sent (`policyLens/planChanged`, `$/progress`, …), in order. */
+  readonly notifications: { method: string; params: unknown; hasParams: boolean }[] = [];
   /** Every request the server sent to the client (`workspace/applyEdit`, …), with its params. */
   readonly serverRequests: { method: string; params: unknown }[] = [];
   /** Answers to server requests by method; the default answers are below. */
@@ -188,6 +190,7 @@ export class LspClient {
           if (this.waiters[i].match(p)) this.waiters.splice(i, 1)[0].resolve(p);
       } else if (msg.method === 'window/logMessage')
         this.logs.push((msg.params as { message: string }).message);
+      else this.notifications.push({ method: msg.method, params: msg.params, hasParams: 'params' in msg });
       return;
     }
     const pending = this.pending.get(Number(msg.id));

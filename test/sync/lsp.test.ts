@@ -81,6 +81,13 @@ describe('sync in the language server', () => {
 
     const first = await syncLens(client, uri);
     assert.equal(first.command?.title, '+ create in lens-org');
+    // The notification carries the params its protocol type declares (a client checks the count).
+    await eventually(
+      () => client.notifications.some((n) => n.method === 'policyLens/planChanged'),
+      'policyLens/planChanged after the first read',
+    );
+    const changed = client.notifications.find((n) => n.method === 'policyLens/planChanged')!;
+    assert.deepEqual(changed.params, { state: 'ok' });
     assert.equal(first.command?.command, 'policyLens.sync.openDiff');
     assert.deepEqual((first.command?.arguments?.[0] as { name: string }).name, 'Block PII exfiltration');
 

@@ -1,5 +1,5 @@
 // The workspace sync plan, its application, and the documents a diff editor shows.
-import { NotificationType, NotificationType0, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 
 /**
  * Where the live org stands for this workspace:
@@ -113,8 +113,17 @@ export const DiffDocumentsRequest = new RequestType<DiffDocumentsParams, DiffDoc
   'policyLens/diffDocuments',
 );
 
-/** `policyLens/planChanged` (server → client): the cached plan changed; views should ask again. */
-export const PlanChangedNotification = new NotificationType0('policyLens/planChanged');
+export interface PlanChangedParams {
+  /** Where the live org stands after the read that changed the plan. */
+  state: LiveState;
+}
+
+/**
+ * `policyLens/planChanged` (server → client): the cached plan changed; views should ask again. It has
+ * one parameter object: vscode-languageclient checks a handler's declared parameter count against
+ * the message, so the type and what the server sends must agree.
+ */
+export const PlanChangedNotification = new NotificationType<PlanChangedParams>('policyLens/planChanged');
 
 export interface SetApiKeyParams {
   /** The key from SecretStorage, or null to forget it (sign out). */

@@ -45,7 +45,7 @@ function onSnapshot(ctx: ServerContext, snapshot: Snapshot): void {
   );
   if (ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
     ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-  void ctx.connection.sendNotification(PlanChangedNotification.method);
+  void ctx.connection.sendNotification(PlanChangedNotification, { state: snapshot.state });
 }
 
 /** Reads `policyLens.apiUrl` and `policyLens.refreshIntervalSeconds` from the client. */
