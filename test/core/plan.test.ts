@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   applyPlan,
+  diffText,
   idempotencyKey,
   LiveOrgError,
   planSync,
@@ -118,6 +119,43 @@ describe('plan fingerprint', () => {
       planSync([bundle('a', { enforcementMode: 'log_only' })], live, { prune: true }).fingerprint,
       base,
     );
+  });
+});
+
+describe('diff documents', () => {
+  it('render both sides in one canonical key order, so only real changes differ', () => {
+    const bundleSide = {
+      name: 'guard',
+      policyType: 'pii_access',
+      enforcementMode: 'block',
+      ruleDefinition: { denied_pii_types: ['ssn'], mask_output: true, nested: { b: 1, a: [{ y: 1, x: 2 }] } },
+      metadata: { owner: 'security', ticket: 'SEC-1' },
+    };
+    // As an API backed by JSONB returns it: every mapping reordered, server fields added.
+    const liveSide = {
+      id: 'p1',
+      version: 3,
+      metadata: { ticket: 'SEC-1', source: 'cli-sync', owner: 'security' },
+      ruleDefinition: { nested: { a: [{ x: 2, y: 1 }], b: 1 }, mask_output: true, denied_pii_types: ['ssn'] },
+      enforcementMode: 'log_only',
+      policyType: 'pii_access',
+      name: 'guard',
+    };
+    const same = (ref: string) => ref;
+    const desired = diffText(bundleSide, 'guard', same);
+    const live = diffText(liveSide, 'guard', same);
+    assert.equal(live.replace('"log_only"', '"block"'), desired);
+    // Lists keep their order: a reordered list is a change a reviewer must see.
+    assert.notEqual(
+      diffText({ ...bundleSide, ruleDefinition: { denied_pii_types: ['a', 'b'] } }, 'guard', same),
+      diffText({ ...bundleSide, ruleDefinition: { denied_pii_types: ['b', 'a'] } }, 'guard', same),
+    );
+    assert.deepEqual(Object.keys(JSON.parse(desired) as object).slice(0, 4), [
+      'name',
+      'policyType',
+      'enforcementMode',
+      'ruleDefinition',
+    ]);
   });
 });
 

@@ -2,6 +2,7 @@
 export * from './types';
 export { planSync, planFingerprint, prerequisiteRefs } from './plan';
 export { diffValues, formatChange, showValue, showShort } from './diff';
+export { diffText } from './diffText';
 export { comparable, withDefaults, WRITABLE_FIELDS, FIELD_DEFAULTS, SYNC_SOURCE } from './normalize';
 export { applyPlan, bodyToWrite, idempotencyKey, type ApplyReport, type StepResult } from './apply';
 export { formatPlan, formatApplyReport, lensTitle } from './print';

@@ -2,13 +2,7 @@
  * The custom sync requests of protocol/: the workspace plan, applying exactly the reviewed plan, the
  * two sides of a diff, a policy's history and the audit-chain check.
  */
-import {
-  applyPlan,
-  comparable,
-  LiveOrgError,
-  type DesiredBundle,
-  type LiveOrgPolicy,
-} from '../../core/index';
+import { applyPlan, diffText, LiveOrgError, type DesiredBundle, type LiveOrgPolicy } from '../../core/index';
 import type {
   ApplyPlanParams,
   ApplyPlanResult,
@@ -75,15 +69,6 @@ export async function applyReviewedPlan(
   };
 }
 
-/** A policy as the plan compares it, as stable JSON text: the two sides of the diff editor. */
-function comparableText(
-  value: Record<string, unknown>,
-  name: string,
-  nameOf: (ref: string) => string,
-): string {
-  return `${JSON.stringify({ name, ...comparable(value, nameOf) }, null, 2)}\n`;
-}
-
 function findBundle(
   desired: Map<string, DesiredBundle>,
   params: DiffDocumentsParams | PolicyHistoryParams,
@@ -111,8 +96,8 @@ export async function diffDocuments(
   const byId = new Map(snapshot.policies.map((p) => [p.id, p.name]));
   const nameOf = (ref: string) => byId.get(ref) ?? ref;
   return {
-    ...(live ? { live: comparableText(live, live.name, nameOf) } : {}),
-    ...(bundle ? { desired: comparableText(bundle.value, bundle.name, nameOf) } : {}),
+    ...(live ? { live: diffText(live, live.name, nameOf) } : {}),
+    ...(bundle ? { desired: diffText(bundle.value, bundle.name, nameOf) } : {}),
   };
 }
 
