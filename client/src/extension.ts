@@ -86,7 +86,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     void vscode.commands.executeCommand('setContext', 'policyLens.syncState', p.state);
   });
   historyTree.onDidLoad((h) => {
-    historyView.description = h.policy?.name;
+    // The policy's name, or its workspace-relative path: never the raw file:/// URI it was asked by.
+    historyView.description = h.policy?.name ?? h.label;
     historyView.message =
       h.state === 'ok'
         ? h.events.length

@@ -175,6 +175,29 @@ describe('sync in the language server', () => {
     await client.shutdown();
   });
 
+  it('names a policy the history is asked for by its name or its relative path, never its URI', async () => {
+    const { key } = await live.registry.createApiKey('history-org', 'user_123');
+    const unnamed = 'policyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [x]\n';
+    const root = workspace({
+      'policies/data-access.yaml': BUNDLES['data-access.yaml'],
+      'policies/team/unnamed.yaml': unnamed,
+    });
+    const client = await server({ POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key }, root);
+    type History = { state: string; label?: string; message?: string };
+    const named = await client.request<History>('policyLens/history', {
+      uri: fileUri(join(root, 'policies', 'data-access.yaml')),
+    });
+    assert.equal(named.state, 'not-found');
+    assert.equal(named.label, 'Block PII exfiltration');
+    assert.equal(named.message, '"Block PII exfiltration" is not in the live org yet.');
+    const byPath = await client.request<History>('policyLens/history', {
+      uri: fileUri(join(root, 'policies', 'team', 'unnamed.yaml')),
+    });
+    assert.equal(byPath.label, 'policies/team/unnamed.yaml');
+    assert.doesNotMatch(JSON.stringify(byPath), /file:/);
+    await client.shutdown();
+  });
+
   it('says when the org is unreachable or sync is not configured', async () => {
     const root = workspace({ 'policies/data-access.yaml': BUNDLES['data-access.yaml'] });
     const uri = fileUri(join(root, 'policies', 'data-access.yaml'));

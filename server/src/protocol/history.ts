@@ -26,6 +26,11 @@ export interface PolicyHistoryParams {
 export interface PolicyHistory {
   state: LiveState | 'not-found';
   message?: string;
+  /**
+   * What the answer is about, fit to show as a title: the policy's name, else its bundle's path
+   * relative to the workspace folder (never a raw URI).
+   */
+  label?: string;
   policy?: { id: string; name: string };
   /** Oldest first. */
   events: HistoryEvent[];

@@ -16,7 +16,7 @@ import type {
 } from '../../protocol/index';
 import type { ServerContext } from '../context';
 import type { LiveSession, Snapshot } from './liveSession';
-import { computePlan, toWorkspacePlan } from './workspacePlan';
+import { computePlan, displayFile, toWorkspacePlan } from './workspacePlan';
 
 export async function workspacePlan(
   ctx: ServerContext,
@@ -108,18 +108,32 @@ export async function policyHistory(
 ): Promise<PolicyHistory> {
   const snapshot = await session.current();
   const target = session.org();
-  if (snapshot.state !== 'ok' || target instanceof LiveOrgError)
-    return { state: snapshot.state, ...(snapshot.message ? { message: snapshot.message } : {}), events: [] };
   const { desired } = await computePlan(ctx, snapshot);
   const name = findBundle(desired, params)?.name ?? params.name;
   const live = findLive(snapshot, name, params.id);
+  // A title people can read: the name, else the bundle's workspace-relative path, else the id.
+  const label = live?.name ?? name ?? (params.uri ? displayFile(ctx, params.uri) : params.id);
+  const labelled = label ? { label } : {};
+  if (snapshot.state !== 'ok' || target instanceof LiveOrgError)
+    return {
+      state: snapshot.state,
+      ...(snapshot.message ? { message: snapshot.message } : {}),
+      ...labelled,
+      events: [],
+    };
   const id = live?.id ?? params.id;
   if (!id)
-    return { state: 'not-found', message: `"${name ?? params.uri}" is not in the live org yet.`, events: [] };
+    return {
+      state: 'not-found',
+      message: `"${label ?? 'this policy'}" is not in the live org yet.`,
+      ...labelled,
+      events: [],
+    };
   try {
     const events = await target.org.history(id);
     return {
       state: 'ok',
+      ...labelled,
       policy: { id, name: live?.name ?? name ?? id },
       events: events.map((e, i) => ({
         version: typeof e.version === 'number' ? e.version : i + 1,
@@ -134,8 +148,8 @@ export async function policyHistory(
     };
   } catch (e) {
     if (e instanceof LiveOrgError && e.kind === 'not-found')
-      return { state: 'not-found', message: `No history for ${id}.`, events: [] };
-    return { state: 'offline', message: e instanceof Error ? e.message : String(e), events: [] };
+      return { state: 'not-found', message: `No history for ${label ?? id}.`, ...labelled, events: [] };
+    return { state: 'offline', message: e instanceof Error ? e.message : String(e), ...labelled, events: [] };
   }
 }
 
