@@ -3,13 +3,15 @@ import { lint } from './commands/lint';
 import { sync } from './commands/sync';
 import { history } from './commands/history';
 import { serve } from './commands/serve';
+import { evalCommand } from './commands/eval';
+import { testCommand } from './commands/test';
 import type { Command } from './commands/types';
 import { UsageError } from './files';
 import { isLintWorker, lintWorker } from './lint/pool';
 import { version as VERSION } from '../../../package.json';
 
 /** Every command of `policylens`; each lives in its own file under commands/. */
-const COMMANDS: Command[] = [lint, chain, sync, history, serve];
+const COMMANDS: Command[] = [lint, chain, evalCommand, testCommand, sync, history, serve];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -57,4 +57,11 @@ export {
   type PolicySource,
   type LoadedPolicy,
   type Decision as EvalDecision,
+  readEvent,
+  readPolicyTest,
+  runCase,
+  caseOffset,
+  type CaseOutcome,
+  type PolicyTestCase,
+  type PolicyTestFile,
 } from './eval';

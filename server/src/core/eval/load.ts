@@ -2,13 +2,18 @@ import { analyze } from '../analyze';
 import type { Finding } from '../findings';
 import type { PolicySource } from './types';
 
+const UNUSABLE =
+  /^(yaml\/syntax|json\/syntax|yaml\/alias-limit|yaml\/multiple-documents|parse\/(binary|too-deep|too-large|duplicate-key))$/;
+
 /** A policy file read for evaluation, with what lint says about it. */
 export interface LoadedPolicy {
   source?: PolicySource;
   /** Lint's errors: the policy is still evaluated as written, and the front end says so. */
   errors: Finding[];
-  /** Why the file gives no policy at all (it does not parse, or it is empty). */
+  /** Why the file gives no policy at all: it does not parse. */
   unusable?: string;
+  /** The file parses but holds no mapping (a list, a scalar, nothing): not a policy file. */
+  notAPolicy?: boolean;
 }
 
 /**
@@ -19,7 +24,11 @@ export function loadPolicy(uri: string, text: string, dialect?: string): LoadedP
   const a = analyze(text, { fileName: uri, ...(dialect ? { dialect } : {}) });
   const errors = a.findings.filter((f) => f.severity === 'error');
   const value = a.doc?.value;
+  // A syntax error (or a key given twice) leaves what the policy says uncertain: it is not run.
+  const broken = errors.find((f) => UNUSABLE.test(f.code));
+  if (broken || (value === undefined && errors.length))
+    return { errors, unusable: (broken ?? errors[0]).message };
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value))
-    return { errors, unusable: errors[0]?.message ?? 'the file holds no policy' };
+    return { errors, notAPolicy: true };
   return { source: { uri, dialect: a.dialect.id, value }, errors };
 }

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { emptyState, evaluate, type EvalResult } from '../../core/index';
+import { readEvents } from '../eval/event';
+import { loadPolicies } from '../eval/load';
+import { exitStatus, formatTrace } from '../eval/trace';
+import { UsageError } from '../files';
+import { painter } from '../report/color';
+import type { Command } from './types';
+
+export const HELP = `Usage: policylens eval [path...] --event <file|-> [--format text|json]
+
+Runs an event through the policies under the paths (default: the current directory; every
+dialect, detected as lint detects it; *.policytest.* files are left out) and prints the decision
+trace: one line per policy in evaluation order with its status (fired, passed, skipped, not
+applicable, not evaluated), then the decision. The event is a JSON or YAML file, or - for standard
+input (schemas/policylens/event.schema.json); a list of events runs in order with budgets, rate
+windows and evidence carried from one to the next. The clock is each event's timestamp.
+--format json prints the machine form (the SDK's EnforceResult fields and the trace).
+Exit status: 0 allowed (with or without warnings), 1 blocked or denied, 3 approval required (of
+the last event), 2 on a usage error or a policy file that does not parse.`;
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'run an event through the policies and print the decision trace',
+  help: HELP,
+  run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { event: { type: 'string' }, format: { type: 'string', default: 'text' } },
+    });
+    if (values.event === undefined) throw new UsageError('eval needs --event <file|->');
+    const format = values.format;
+    if (format !== 'text' && format !== 'json')
+      throw new UsageError(`unknown format "${format}" (text or json)`);
+    const { events, path } = readEvents(values.event);
+    const loaded = loadPolicies(positionals.length ? positionals : ['.'], new Set(path ? [path] : []));
+    for (const w of loaded.warnings) io.err(`policylens eval: ${w}\n`);
+    const results: EvalResult[] = [];
+    let state = emptyState();
+    for (const e of events) {
+      const r = evaluate(loaded.compiled, e, state);
+      results.push(r.result);
+      state = r.state;
+    }
+    if (format === 'json') io.out(JSON.stringify(events.length === 1 ? results[0] : results, null, 2) + '\n');
+    else {
+      const paint = painter(process.stdout);
+      io.out(
+        results
+          .map(
+            (r, i) =>
+              (results.length > 1 ? `— event ${i + 1} of ${results.length}\n` : '') + formatTrace(r, paint),
+          )
+          .join('\n'),
+      );
+    }
+    return exitStatus(results[results.length - 1]);
+  },
+};

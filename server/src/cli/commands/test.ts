@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { findTestFiles, runTestFile, type FileReport } from '../eval/tests';
+import type { LoadedPolicies } from '../eval/load';
+import { UsageError } from '../files';
+import { painter } from '../report/color';
+import { formatJunit } from '../report/junit';
+import type { Command } from './types';
+
+export const HELP = `Usage: policylens test [path...] [--format text|json|junit] [--filter TEXT]
+
+Runs the policy tests under the paths (default: the current directory): every *.policytest.yaml,
+.yml or .json file (schemas/policylens/policytest.schema.json). Each case runs its event, or its
+events in order with the state carried over, through the policies the file names under
+\`policies:\` (relative to the file; default: the file's own folder) and checks \`expect\`: the
+decision (allow, warn, require_approval, block), fired, notFired, skipped, messageContains. The
+clock is each event's \`at:\` or timestamp, never the machine's.
+--filter runs only the cases whose name contains TEXT (case-insensitive). --format json prints
+every case with its results; --format junit prints JUnit XML for CI dashboards.
+Exit status: 0 when every case passes, 1 when one fails (or a test file cannot run), 2 on a usage
+error or when no case is found.`;
+
+function formatText(files: readonly FileReport[], paint: ReturnType<typeof painter>): string {
+  const lines: string[] = [];
+  let passed = 0;
+  let failed = 0;
+  for (const f of files) {
+    lines.push(f.file);
+    if (f.error) {
+      failed++;
+      lines.push(`  ${paint.red('✗')} ${f.error.split('\n').join('\n      ')}`);
+      continue;
+    }
+    for (const c of f.cases) {
+      if (c.passed) {
+        passed++;
+        lines.push(`  ${paint.green('✓')} ${c.name}`);
+        continue;
+      }
+      failed++;
+      lines.push(`  ${paint.red('✗')} ${c.name}${c.line ? paint.dim(`  (${f.file}:${c.line})`) : ''}`);
+      for (const x of c.failures) lines.push(`      ${x}`);
+    }
+  }
+  lines.push('', `${passed} passed, ${failed} failed`);
+  return lines.join('\n') + '\n';
+}
+
+export const testCommand: Command = {
+  name: 'test',
+  summary: 'run the policy tests (*.policytest.yaml) and report what passed',
+  help: HELP,
+  run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { format: { type: 'string', default: 'text' }, filter: { type: 'string' } },
+    });
+    const format = values.format;
+    if (format !== 'text' && format !== 'json' && format !== 'junit')
+      throw new UsageError(`unknown format "${format}" (text, json or junit)`);
+    const paths = positionals.length ? positionals : ['.'];
+    const testFiles = findTestFiles(paths);
+    if (!testFiles.length)
+      throw new UsageError(`no *.policytest.yaml, .yml or .json file under ${paths.join(', ')}`);
+    const needle = values.filter?.toLowerCase();
+    const filter = needle === undefined ? undefined : (name: string) => name.toLowerCase().includes(needle);
+    const cache = new Map<string, LoadedPolicies>();
+    const files = testFiles
+      .map((p) => runTestFile(p, filter, cache))
+      .filter((f) => f.error || f.cases.length);
+    if (!files.length) throw new UsageError(`no case matches --filter "${values.filter}"`);
+    for (const loaded of cache.values()) for (const w of loaded.warnings) io.err(`policylens test: ${w}\n`);
+    if (format === 'json') {
+      const cases = files.flatMap((f) => f.cases);
+      const failed = cases.filter((c) => !c.passed).length + files.filter((f) => f.error).length;
+      io.out(
+        JSON.stringify(
+          { passed: cases.length - cases.filter((c) => !c.passed).length, failed, files },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else if (format === 'junit') io.out(formatJunit(files));
+    else io.out(formatText(files, painter(process.stdout)));
+    return files.some((f) => f.error || f.cases.some((c) => !c.passed)) ? 1 : 0;
+  },
+};

@@ -1,0 +1,56 @@
+import { relative, resolve } from 'node:path';
+import {
+  compilePolicies,
+  loadPolicy,
+  looksLikePolicy,
+  type CompiledPolicies,
+  type PolicySource,
+} from '../../core/index';
+import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+
+/** Test files are not policies: `*.policytest.yaml`, `.yml`, `.json`. */
+export const POLICY_TEST = /\.policytest\.(json|ya?ml)$/i;
+
+export interface LoadedPolicies {
+  compiled: CompiledPolicies;
+  sources: PolicySource[];
+  /** Lint errors in files that are still evaluated as written, one line each. */
+  warnings: string[];
+}
+
+/**
+ * Reads every policy file under the paths for evaluation, parsed and detected as lint does. Files
+ * that are not policies (test files, the event file, a package.json) are left out. A file that
+ * does not parse is a usage error: a decision that silently lost a policy would be wrong.
+ */
+export function loadPolicies(
+  paths: readonly string[],
+  exclude: ReadonlySet<string> = new Set(),
+): LoadedPolicies {
+  const sources: PolicySource[] = [];
+  const warnings: string[] = [];
+  for (const f of collectPolicyFiles(paths)) {
+    if (POLICY_TEST.test(f.path) || exclude.has(resolve(f.path))) continue;
+    const display = relative(process.cwd(), f.path).split('\\').join('/') || f.display;
+    let text: string;
+    try {
+      text = readPolicyText(f.path).text;
+    } catch (e) {
+      throw new UsageError(`cannot read ${display}: ${(e as Error).message}`);
+    }
+    const loaded = loadPolicy(display, text);
+    if (!loaded.source) {
+      if (loaded.notAPolicy) continue;
+      throw new UsageError(
+        `${display} does not parse (${loaded.unusable}); fix it or leave it out of the paths`,
+      );
+    }
+    if (!looksLikePolicy(loaded.source.value, display)) continue;
+    if (loaded.errors.length)
+      warnings.push(
+        `${display} has ${loaded.errors.length} lint error${loaded.errors.length === 1 ? '' : 's'} (first: ${loaded.errors[0].message}); it is evaluated as written`,
+      );
+    sources.push(loaded.source);
+  }
+  return { compiled: compilePolicies(sources), sources, warnings };
+}

@@ -1,0 +1,80 @@
+import { dirname, relative, resolve } from 'node:path';
+import {
+  caseOffset,
+  languageOf,
+  LineIndex,
+  ParsedDocument,
+  readPolicyTest,
+  runCase,
+  type CaseOutcome,
+} from '../../core/index';
+import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+import { loadPolicies, POLICY_TEST, type LoadedPolicies } from './load';
+
+export interface CaseReport extends CaseOutcome {
+  /** One-based line of the case's `expect` in the test file. */
+  line?: number;
+}
+
+export interface FileReport {
+  file: string;
+  /** The policy files the cases ran against. */
+  policies: string[];
+  cases: CaseReport[];
+  /** Why the file could not run at all (it does not parse, or its policies do not load). */
+  error?: string;
+}
+
+const display = (p: string) => relative(process.cwd(), p).split('\\').join('/') || p;
+
+/** The test files under the paths: `*.policytest.*` in folders; a file named directly is taken as is. */
+export function findTestFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const files = collectPolicyFiles([p]);
+    const direct = files.length === 1 && resolve(p) === files[0].path;
+    for (const f of files) if (direct || POLICY_TEST.test(f.path)) out.push(f.path);
+  }
+  return [...new Set(out)];
+}
+
+/** Runs every case of one test file, loading its policies once per set (shared through `cache`). */
+export function runTestFile(
+  path: string,
+  filter: ((name: string) => boolean) | undefined,
+  cache: Map<string, LoadedPolicies>,
+): FileReport {
+  const file = display(path);
+  let text: string;
+  try {
+    text = readPolicyText(path).text;
+  } catch (e) {
+    return { file, policies: [], cases: [], error: `cannot read: ${(e as Error).message}` };
+  }
+  const doc = new ParsedDocument(text, languageOf(path));
+  if (doc.parseFindings.some((f) => f.severity === 'error'))
+    return { file, policies: [], cases: [], error: `does not parse: ${doc.parseFindings[0].message}` };
+  const { file: tests, errors } = readPolicyTest(doc.value);
+  if (!tests) return { file, policies: [], cases: [], error: `not a valid test file:\n${errors.join('\n')}` };
+  const paths = (tests.policies ?? ['.']).map((p) => resolve(dirname(path), p));
+  const key = paths.join('\u0000');
+  let loaded = cache.get(key);
+  if (!loaded) {
+    try {
+      loaded = loadPolicies(paths);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      return { file, policies: [], cases: [], error: `its policies do not load: ${e.message}` };
+    }
+    cache.set(key, loaded);
+  }
+  const lines = new LineIndex(text);
+  const cases: CaseReport[] = [];
+  for (const c of tests.cases) {
+    if (filter && !filter(c.name)) continue;
+    const offset = caseOffset(doc, c.index);
+    const outcome = runCase(loaded.compiled, c);
+    cases.push({ ...outcome, ...(offset !== undefined ? { line: lines.positionAt(offset).line + 1 } : {}) });
+  }
+  return { file, policies: loaded.sources.map((s) => s.uri), cases };
+}

@@ -1,0 +1,52 @@
+import type { FileReport } from '../eval/tests';
+
+function xml(s: string): string {
+  return (
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      // Characters XML 1.0 cannot carry at all.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
+}
+
+/**
+ * JUnit XML, the format CI dashboards read: one `testsuite` per test file, one `testcase` per case,
+ * a `failure` with every unmet expectation; a file that cannot run is one failing case. There are
+ * no times: the run is deterministic and a time would only make the report differ between runs.
+ */
+export function formatJunit(files: readonly FileReport[]): string {
+  const count = (f: FileReport) => (f.error ? 1 : f.cases.length);
+  const failed = (f: FileReport) => (f.error ? 1 : f.cases.filter((c) => !c.passed).length);
+  const total = files.reduce((n, f) => n + count(f), 0);
+  const failures = files.reduce((n, f) => n + failed(f), 0);
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="policylens test" tests="${total}" failures="${failures}">`,
+  ];
+  for (const f of files) {
+    out.push(`  <testsuite name="${xml(f.file)}" tests="${count(f)}" failures="${failed(f)}">`);
+    if (f.error)
+      out.push(
+        `    <testcase name="${xml(f.file)}" classname="${xml(f.file)}" file="${xml(f.file)}">`,
+        `      <failure message="${xml(f.error.split('\n')[0])}">${xml(f.error)}</failure>`,
+        '    </testcase>',
+      );
+    for (const c of f.cases) {
+      const attrs = `name="${xml(c.name)}" classname="${xml(f.file)}" file="${xml(f.file)}"${c.line ? ` line="${c.line}"` : ''}`;
+      if (c.passed) out.push(`    <testcase ${attrs}/>`);
+      else
+        out.push(
+          `    <testcase ${attrs}>`,
+          `      <failure message="${xml(c.failures[0])}">${xml(c.failures.join('\n'))}</failure>`,
+          '    </testcase>',
+        );
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,83 @@
+import { contextOf, iso } from './context';
+import { decide } from './decision';
+import { compileExeclave, evaluateExeclave, nextExeclaveState, type CompiledExeclave } from './execlave';
+import { compilePreloop, evaluatePreloop, type CompiledPreloop } from './preloop';
+import { evaluateSentinel, nextSentinelState } from './sentinel';
+import { sentinelPolicyOf, type SentinelPolicy } from './sentinel-config';
+import { emptyState, type EvalState } from './state';
+import type { EvalEvent, EvalResult, PolicySource } from './types';
+
+/** Policies of every dialect, compiled once (CEL included) and reused for every event. */
+export interface CompiledPolicies {
+  execlave: CompiledExeclave[];
+  preloop: CompiledPreloop[];
+  sentinel: SentinelPolicy[];
+  /** Sources that are no policy the evaluator runs (a compile request), by URI. */
+  ignored: string[];
+}
+
+export function compilePolicies(sources: readonly PolicySource[]): CompiledPolicies {
+  const by = (ids: string[]) => sources.filter((s) => ids.includes(s.dialect));
+  return {
+    execlave: compileExeclave(by(['execlave'])),
+    preloop: by(['preloop']).map((s) => compilePreloop(s.uri, s.value)),
+    sentinel: by(['callguard', 'agentsentinel']).map((s) => sentinelPolicyOf(s.uri, s.dialect, s.value)),
+    ignored: sources
+      .filter((s) => !['execlave', 'preloop', 'callguard', 'agentsentinel'].includes(s.dialect))
+      .map((s) => s.uri),
+  };
+}
+
+/** The names of every compiled policy, for test expectations and completion. */
+export function policyNames(compiled: CompiledPolicies): string[] {
+  return [
+    ...compiled.execlave.map((p) => p.name),
+    ...compiled.preloop.map((p) => p.name),
+    ...compiled.sentinel.map((p) => p.name),
+  ];
+}
+
+/**
+ * Decides on one event. Returns the decision with its trace (the SDK's `EnforceResult` fields
+ * plus one entry per policy in evaluation order) and the state after the event.
+ */
+export function evaluate(
+  compiled: CompiledPolicies,
+  event: EvalEvent,
+  state: EvalState = emptyState(),
+): { result: EvalResult; state: EvalState } {
+  const ctx = contextOf(event, state.lastMs ?? 0);
+  const ex = evaluateExeclave(compiled.execlave, ctx, state);
+  const pre = evaluatePreloop(compiled.preloop, ctx);
+  const sen = evaluateSentinel(compiled.sentinel, ctx, state.sentinel);
+  const trace = [...ex.trace, ...pre.trace, ...sen.trace];
+  if (ctx.clockAssumption) {
+    const timed = trace.find((t) => t.status === 'fired' || t.status === 'passed');
+    if (timed) timed.assumption = [timed.assumption, ctx.clockAssumption].filter(Boolean).join('; ');
+  }
+  const result = decide(trace, iso(ctx.atMs), pre.workflow);
+  return {
+    result,
+    state: {
+      lastMs: ctx.atMs,
+      execlave: nextExeclaveState(compiled.execlave, ex.applied, ctx, result.decision, state.execlave),
+      sentinel: nextSentinelState(sen, ctx, result.decision, state.sentinel),
+    },
+  };
+}
+
+/** Runs events in order, the state of each feeding the next. */
+export function runEvents(
+  compiled: CompiledPolicies,
+  events: readonly EvalEvent[],
+  state: EvalState = emptyState(),
+): { results: EvalResult[]; state: EvalState } {
+  const results: EvalResult[] = [];
+  let s = state;
+  for (const e of events) {
+    const r = evaluate(compiled, e, s);
+    results.push(r.result);
+    s = r.state;
+  }
+  return { results, state: s };
+}

@@ -1,0 +1,177 @@
+import eventSchema from '../../../../schemas/policylens/event.schema.json';
+import testSchema from '../../../../schemas/policylens/policytest.schema.json';
+import type { ErrorObject } from 'ajv/dist/2020';
+import { displayPath, locate, type ParsedDocument } from '../parse';
+import { nearest } from '../suggest';
+import { validatorFor, type SchemaObject } from '../schema/compile';
+import { problemsFromErrors } from '../schema/problems';
+import { strings } from './context';
+import { evaluate, type CompiledPolicies } from './engine';
+import { emptyState } from './state';
+import type { EvalEvent, EvalResult } from './types';
+
+export interface Expectation {
+  decision?: string;
+  fired?: string[];
+  notFired?: string[];
+  skipped?: string[];
+  messageContains?: string | string[];
+}
+
+export interface TestStep extends EvalEvent {
+  at?: string | number;
+  expect?: Expectation;
+}
+
+export interface PolicyTestCase {
+  name: string;
+  /** The case's index in `cases`, for positions. */
+  index: number;
+  steps: TestStep[];
+  expect: Expectation;
+}
+
+export interface PolicyTestFile {
+  /** The policy paths, relative to the test file; undefined: the test file's folder. */
+  policies?: string[];
+  cases: PolicyTestCase[];
+}
+
+export interface CaseOutcome {
+  name: string;
+  passed: boolean;
+  /** One line per unmet expectation: `decision: expected block, got warn`. */
+  failures: string[];
+  /** The result of every event of the case. */
+  results: EvalResult[];
+}
+
+/** Validators for events and test files; the event schema first, since test files refer to it. */
+function validators() {
+  const event = validatorFor(eventSchema as SchemaObject);
+  return { event, test: validatorFor(testSchema as SchemaObject) };
+}
+
+/** Readable lines for schema errors: `path: message`, an unknown key named with a suggestion. */
+function messages(
+  errors: readonly ErrorObject[],
+  schema: SchemaObject,
+  value: unknown,
+  what: string,
+): string[] {
+  const out: string[] = [];
+  const rest: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'unevaluatedProperties' && e.keyword !== 'additionalProperties') {
+      rest.push(e);
+      continue;
+    }
+    const key = String(e.params.unevaluatedProperty ?? e.params.additionalProperty);
+    const parent = e.parentSchema as SchemaObject | undefined;
+    const known = Object.keys(
+      ((parent?.properties ?? (e.keyword === 'unevaluatedProperties' ? EVENT_FIELDS : {})) as SchemaObject) ??
+        {},
+    );
+    const near = nearest(
+      key,
+      e.keyword === 'unevaluatedProperties' ? [...known, ...Object.keys(EVENT_FIELDS)] : known,
+    );
+    const at = e.instancePath ? `${e.instancePath.slice(1).split('/').join('.')}: ` : '';
+    out.push(`${at}unknown key "${key}"${near.length ? `; did you mean "${near[0]}"?` : ''}`);
+  }
+  for (const p of problemsFromErrors(rest, schema, value))
+    out.push(
+      p.message.startsWith(displayPath(p.path)) || !p.path.length
+        ? p.message
+        : `${displayPath(p.path)}: ${p.message}`,
+    );
+  return [...new Set(out.length ? out : [`not a valid ${what}`])];
+}
+
+const EVENT_FIELDS = ((eventSchema as SchemaObject).$defs as Record<string, SchemaObject>).event
+  .properties as SchemaObject;
+
+/** Reads an event (`policylens eval --event`), or says why it is not one. */
+export function readEvent(value: unknown): { event?: EvalEvent; errors: string[] } {
+  const { event } = validators();
+  if (event(value)) return { event: value as EvalEvent, errors: [] };
+  return { errors: messages(event.errors ?? [], eventSchema as SchemaObject, value, 'event') };
+}
+
+/** Reads a test file's parsed value into cases, or says what is wrong with it. */
+export function readPolicyTest(value: unknown): { file?: PolicyTestFile; errors: string[] } {
+  const { test } = validators();
+  if (!test(value))
+    return { errors: messages(test.errors ?? [], testSchema as SchemaObject, value, 'test file') };
+  const root = value as Record<string, unknown>;
+  const both = (root.cases as Record<string, unknown>[]).flatMap((c, i) =>
+    'event' in c === 'events' in c ? [`cases[${i}]: a case has either "event" or "events"`] : [],
+  );
+  if (both.length) return { errors: both };
+  const policies = typeof root.policies === 'string' ? [root.policies] : strings(root.policies);
+  const cases = (root.cases as Record<string, unknown>[]).map((c, index) => ({
+    name: c.name as string,
+    index,
+    steps: (Array.isArray(c.events) ? c.events : [c.event]) as TestStep[],
+    expect: c.expect as Expectation,
+  }));
+  return { file: { ...(policies.length ? { policies } : {}), cases }, errors: [] };
+}
+
+/** Where a case's `expect` (or its name) is in the test file, for marking a failure at its line. */
+export function caseOffset(doc: ParsedDocument, index: number): number | undefined {
+  const base = ['cases', index];
+  for (const path of [[...base, 'expect'], [...base, 'name'], base]) {
+    const { node, depth } = locate(doc.root, path);
+    if (node && depth === path.length) return node.offset;
+  }
+  return undefined;
+}
+
+/** The event of a step: `at` becomes the clock, `expect` is the test's, not the event's. */
+function eventOf(step: TestStep): EvalEvent {
+  const { at, expect: _expect, ...event } = step;
+  return at !== undefined ? { ...event, timestamp: at } : event;
+}
+
+const names = (r: EvalResult, status: string) =>
+  r.trace.filter((t) => t.status === status).map((t) => t.policy);
+
+/** What a result misses of an expectation, one line each; empty when it meets it. */
+export function unmet(expect: Expectation, r: EvalResult): string[] {
+  const out: string[] = [];
+  const fired = names(r, 'fired');
+  const list = (xs: string[]) => (xs.length ? xs.map((x) => `"${x}"`).join(', ') : 'none');
+  if (expect.decision !== undefined) {
+    const want = expect.decision === 'deny' ? 'block' : expect.decision;
+    if (want !== r.decision) out.push(`decision: expected ${want}, got ${r.decision}`);
+  }
+  for (const n of expect.fired ?? [])
+    if (!fired.includes(n)) out.push(`fired: expected "${n}" to fire; fired: ${list(fired)}`);
+  for (const n of expect.notFired ?? []) if (fired.includes(n)) out.push(`notFired: "${n}" fired`);
+  const skipped = names(r, 'skipped');
+  for (const n of expect.skipped ?? [])
+    if (!skipped.includes(n)) out.push(`skipped: expected "${n}" to be skipped; skipped: ${list(skipped)}`);
+  const texts = [...r.trace.flatMap((t) => [t.message, t.warning, t.reason].filter((x): x is string => !!x))];
+  const wanted =
+    typeof expect.messageContains === 'string' ? [expect.messageContains] : (expect.messageContains ?? []);
+  for (const w of wanted)
+    if (!texts.some((t) => t.includes(w))) out.push(`messageContains: no message contains "${w}"`);
+  return out;
+}
+
+/** Runs one case: its events in order from an empty state, each step's and the case's expectations. */
+export function runCase(compiled: CompiledPolicies, c: PolicyTestCase): CaseOutcome {
+  const results: EvalResult[] = [];
+  const failures: string[] = [];
+  let state = emptyState();
+  c.steps.forEach((step, i) => {
+    const r = evaluate(compiled, eventOf(step), state);
+    state = r.state;
+    results.push(r.result);
+    if (step.expect && c.steps.length > 1)
+      failures.push(...unmet(step.expect, r.result).map((f) => `event ${i + 1}: ${f}`));
+  });
+  failures.push(...unmet(c.expect, results[results.length - 1]));
+  return { name: c.name, passed: failures.length === 0, failures, results };
+}
