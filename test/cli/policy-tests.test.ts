@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli } from '../support/cli';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('policylens test and eval', () => {
+  // The seed's story: "flipping enforcementMode from block to log_only can silently widen your
+  // agent's blast radius with no diff, no reviewer, and no automated test to catch it". The
+  // examples' tests pass as written; the same flip in a copy makes the injection test fail.
+  it('a decision: block test passes with block and fails once the policy is flipped to log_only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policylens-seed-'));
+    try {
+      cpSync(join(ROOT, 'examples', 'policies'), join(dir, 'policies'), { recursive: true });
+      cpSync(join(ROOT, 'examples', 'tests'), join(dir, 'tests'), { recursive: true });
+      const before = runCli(['test', join(dir, 'tests')]);
+      assert.equal(before.status, 0, before.stdout + before.stderr);
+      assert.match(before.stdout, /✓ a prompt injection in the input is blocked/);
+
+      const bundle = join(dir, 'policies', 'block-prompt-injection.json');
+      const text = readFileSync(bundle, 'utf8');
+      assert.match(text, /"enforcementMode": "block"/);
+      writeFileSync(bundle, text.replace('"enforcementMode": "block"', '"enforcementMode": "log_only"'));
+
+      const after = runCli(['test', join(dir, 'tests')]);
+      assert.equal(after.status, 1, after.stdout);
+      assert.match(after.stdout, /✗ a prompt injection in the input is blocked/);
+      assert.match(after.stdout, /decision: expected block, got warn/);
+      assert.match(after.stdout, /\d+ passed, 2 failed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('eval reads the event from standard input, and exits 0 allow, 1 block, 3 approval', () => {
+    const run = (event: object, path: string) =>
+      spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'cli.js'), 'eval', path, '--event', '-', '--format', 'json'],
+        {
+          cwd: ROOT,
+          input: JSON.stringify(event),
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1' },
+        },
+      );
+    const at = '2026-12-02T10:00:00Z';
+    const allow = run({ input: 'hello', estimatedCost: 0.1, timestamp: at }, 'examples/policies/chain');
+    assert.equal(allow.status, 0, allow.stderr);
+    assert.equal(JSON.parse(allow.stdout).decision, 'allow');
+    const block = run({ input: 'SSN 123-45-6789', timestamp: at }, 'examples/policies/chain');
+    assert.equal(block.status, 1, block.stderr);
+    assert.equal(JSON.parse(block.stdout).decision, 'block');
+    const approval = run(
+      { tool: { name: 'issue_refund', arguments: { amount: 80 } }, timestamp: at },
+      'examples/mixed/preloop/payments-guard.yaml',
+    );
+    assert.equal(approval.status, 3, approval.stderr);
+    assert.equal(JSON.parse(approval.stdout).approvalWorkflow, 'finance-ai-triage');
+  });
+
+  // Days and budget months are UTC: at 20:00 UTC on 30 November it is already 1 December in
+  // Kiritimati (UTC+14), where a local-time reading would start a new budget month.
+  it('the trace does not depend on the machine time zone', () => {
+    const event = JSON.stringify({ input: 'import', estimatedCost: 2, timestamp: '2026-11-30T20:00:00Z' });
+    const run = (tz: string) =>
+      spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'cli.js'), 'eval', 'examples/policies', '--event', '-', '--format', 'json'],
+        {
+          cwd: ROOT,
+          input: event,
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1', TZ: tz },
+        },
+      );
+    const utc = run('UTC');
+    const east = run('Pacific/Kiritimati');
+    assert.equal(utc.stdout, east.stdout);
+    assert.match(utc.stdout, /since 2026-11-01/);
+  });
+});
