@@ -23,7 +23,12 @@ export const serve: Command = {
   summary: 'run the local Execlave-compatible policy registry (PGlite or PostgreSQL)',
   help: USAGE,
   run(argv, io) {
-    const child = spawn(process.execPath, [...registryEntry(), ...argv], { stdio: 'inherit' });
+    // The IPC channel is the child's lifeline: when this process dies, even by SIGKILL, the kernel
+    // closes it and the registry shuts down (registry/main.ts) instead of serving on as an orphan
+    // that holds the port and the data directory's lock.
+    const child = spawn(process.execPath, [...registryEntry(), ...argv], {
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    });
     // Ctrl-C reaches the whole process group, but a signal sent to this process alone must reach
     // the registry too, so that it closes its database cleanly.
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
