@@ -181,7 +181,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (needsRestart(e)) void restart();
+      if (needsRestart(e, vscode.workspace.isTrusted)) void restart();
+      if (e.affectsConfiguration('policyLens.statusBar')) showPlanInStatusBar(status, plan.plan);
     }),
     keys.onDidChange(async () => {
       hasKey = Boolean(await keys.get());

@@ -104,6 +104,7 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     trusted,
     apiUrl: trusted ? settings.apiUrl : '',
     codeLens: settings.codeLens,
+    validate: settings.validate,
     refreshIntervalSeconds: settings.refreshIntervalSeconds,
     files: settings.files,
   };

@@ -8,7 +8,10 @@ export const DEFAULT_FILES = ['**/policies/**/*.{json,yaml,yml}', '**/*.policy.{
 export interface Settings {
   files: string[];
   apiUrl: string;
-  codeLens: boolean;
+  codeLens: { enabled: boolean; sync: boolean; chain: boolean };
+  validate: boolean;
+  /** The status bar item with the org's state; false hides it. */
+  statusBar: boolean;
   refreshIntervalSeconds: number;
 }
 
@@ -19,17 +22,27 @@ export function readSettings(): Settings {
   return {
     files: Array.isArray(files) && files.length > 0 ? files : DEFAULT_FILES,
     apiUrl: (c.get<string>('apiUrl') ?? '').trim(),
-    codeLens: c.get<boolean>('codeLens.enabled', true),
+    codeLens: {
+      enabled: c.get<boolean>('codeLens.enabled', true),
+      sync: c.get<boolean>('codeLens.sync', true),
+      chain: c.get<boolean>('codeLens.chain', true),
+    },
+    validate: c.get<boolean>('validate', true),
+    statusBar: c.get<boolean>('statusBar', true),
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 300,
   };
 }
 
-/** Settings whose change needs a new server process (the others reach it as configuration changes). */
-export function needsRestart(e: vscode.ConfigurationChangeEvent): boolean {
+/**
+ * Settings whose change needs a new server process. The others (lenses, validation, files, dialects)
+ * reach the running server as configuration changes and take effect at once; the API URL travels in
+ * the server's environment, and the client's own refresh timer is set up once per start.
+ */
+export function needsRestart(e: vscode.ConfigurationChangeEvent, trusted: boolean): boolean {
+  // An untrusted workspace's server gets no configuration pushed (see languageClient.ts): any change
+  // of ours reaches it only through a fresh start.
+  if (!trusted) return e.affectsConfiguration(SECTION);
   return (
-    e.affectsConfiguration(`${SECTION}.apiUrl`) ||
-    e.affectsConfiguration(`${SECTION}.files`) ||
-    e.affectsConfiguration(`${SECTION}.codeLens.enabled`) ||
-    e.affectsConfiguration(`${SECTION}.refreshIntervalSeconds`)
+    e.affectsConfiguration(`${SECTION}.apiUrl`) || e.affectsConfiguration(`${SECTION}.refreshIntervalSeconds`)
   );
 }

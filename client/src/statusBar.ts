@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { WorkspacePlan } from '../../server/src/protocol';
 import { countPlan } from './planModel';
+import { readSettings } from './settings';
 
 export function createStatusBar(): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('policyLens.status', vscode.StatusBarAlignment.Left, 10);
@@ -41,10 +42,12 @@ export function statusText(plan: WorkspacePlan): { text: string; tooltip: string
   }
 }
 
+/** Shows the plan's state, or hides the item while `policyLens.statusBar` is off. */
 export function showPlanInStatusBar(item: vscode.StatusBarItem, plan: WorkspacePlan): void {
   const { text, tooltip } = statusText(plan);
   item.text = text;
   // A plain string tooltip: messages can quote server text, which must not render as markdown.
   item.tooltip = tooltip;
-  item.show();
+  if (readSettings().statusBar) item.show();
+  else item.hide();
 }

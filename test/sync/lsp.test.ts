@@ -198,6 +198,44 @@ describe('sync in the language server', () => {
     await client.shutdown();
   });
 
+  it('takes apiUrl from initializationOptions or from the settings, and follows a change', async () => {
+    const { key } = await live.registry.createApiKey('url-org', 'user_123');
+    const root = workspace({ 'policies/data-access.yaml': BUNDLES['data-access.yaml'] });
+    const uri = fileUri(join(root, 'policies', 'data-access.yaml'));
+    // Only the key is in the environment; the URL comes from the client.
+    const env = { PATH: process.env.PATH ?? '', POLICYLENS_API_KEY: key };
+
+    const byOptions = new LspClient(['--stdio'], env);
+    clients.push(byOptions);
+    await byOptions.initialize({
+      rootUri: fileUri(root),
+      initializationOptions: { apiUrl: live.url },
+      // A client without workspace/configuration (Neovim's default): initializationOptions is all it has.
+      capabilities: { textDocument: {} },
+    });
+    byOptions.open(uri, BUNDLES['data-access.yaml']);
+    assert.equal((await syncLens(byOptions, uri)).command?.title, '+ create in url-org');
+    await byOptions.shutdown();
+
+    const bySettings = new LspClient(['--stdio'], env);
+    clients.push(bySettings);
+    bySettings.settings = { apiUrl: live.url };
+    await bySettings.initialize({ rootUri: fileUri(root) });
+    bySettings.open(uri, BUNDLES['data-access.yaml']);
+    await eventually(
+      async () => (await syncLens(bySettings, uri)).command?.title === '+ create in url-org',
+      'the lens from the pulled apiUrl',
+    );
+    // Cleared in the settings: the running server stops using it, no restart.
+    bySettings.settings = { apiUrl: '' };
+    bySettings.notify('workspace/didChangeConfiguration', { settings: null });
+    await eventually(
+      async () => (await syncLens(bySettings, uri)).command?.title === 'sync not configured',
+      'the lens after apiUrl was cleared',
+    );
+    await bySettings.shutdown();
+  });
+
   it('says when the org is unreachable or sync is not configured', async () => {
     const root = workspace({ 'policies/data-access.yaml': BUNDLES['data-access.yaml'] });
     const uri = fileUri(join(root, 'policies', 'data-access.yaml'));

@@ -12,7 +12,7 @@ import type { CodeLensProvider, CommandHandler, Feature, ServerContext } from '.
 import { DiagnosticsScheduler } from './diagnostics';
 import { DocumentStore } from './documents';
 import type { Runtime } from './runtime';
-import { defaultSettings, FileMatcher, readSettings, type Settings } from './settings';
+import { analysisKey, defaultSettings, FileMatcher, readSettings, type Settings } from './settings';
 import { codeActionFeature } from './handlers/codeAction';
 import { codeLensFeature } from './handlers/codeLens';
 import { completionFeature } from './handlers/completion';
@@ -78,7 +78,7 @@ export function startServer(
   const commandHandlers = new Map<string, CommandHandler>();
 
   const store = new DocumentStore(textDocuments, new FileMatcher(settings, () => folders), log);
-  const scheduler = new DiagnosticsScheduler(connection, store, runtime, log);
+  const scheduler = new DiagnosticsScheduler(connection, store, runtime, log, () => settings.validate);
 
   const ctx: ServerContext = {
     connection,
@@ -114,9 +114,10 @@ export function startServer(
   function applySettings(raw: unknown): void {
     const next = readSettings(raw, settings);
     // The same settings arrive twice at start (pushed, then pulled once the client answers, which
-    // may be after it opened the whole workspace): only a change re-decides which documents are
-    // policies and re-analyses them. Listeners still hear every push (they read other sections).
-    const same = JSON.stringify(next) === JSON.stringify(settings);
+    // may be after it opened the whole workspace): only a change of what analysis depends on
+    // re-decides which documents are policies and re-analyses them. Listeners hear every push
+    // (the lenses and the live session compare what they read themselves).
+    const same = analysisKey(next) === analysisKey(settings);
     settings = next;
     if (!same) store.setMatcher(new FileMatcher(settings, () => folders));
     for (const l of settingsListeners) l(settings);

@@ -1,21 +1,63 @@
 import picomatch from 'picomatch';
 import { URI } from 'vscode-uri';
 
+/** Which CodeLenses show (`policyLens.codeLens.*`). */
+export interface CodeLensSettings {
+  /** All lenses; false hides every one, whatever the switches below say. */
+  enabled: boolean;
+  /** The sync plan above each bundle (`+ create`, `~ update`, `sync not configured`, …). */
+  sync: boolean;
+  /** The bundle's place in the evaluation order, on its `name`. */
+  chain: boolean;
+}
+
 /** The `policyLens.*` settings the server reads. */
 export interface Settings {
   /** Globs of the files that are policy files whatever their content. */
   files: string[];
   /** `{ glob: dialectId }`: files matching the glob are read as that dialect, without detection. */
   dialects: Record<string, string>;
+  codeLens: CodeLensSettings;
+  /** `policyLens.validate`: false publishes no diagnostics (completion, hover and the rest stay). */
+  validate: boolean;
+  /** `policyLens.apiUrl`; undefined when the client never said (the environment then decides). */
+  apiUrl?: string;
+  /** `policyLens.refreshIntervalSeconds`; undefined when the client never said. */
+  refreshIntervalSeconds?: number;
 }
 
 export const DEFAULT_FILES = ['**/policies/**/*.{json,yaml,yml}', '**/*.policy.{json,yaml,yml}'];
 
 export function defaultSettings(): Settings {
-  return { files: [...DEFAULT_FILES], dialects: {} };
+  return {
+    files: [...DEFAULT_FILES],
+    dialects: {},
+    codeLens: { enabled: true, sync: true, chain: true },
+    validate: true,
+  };
 }
 
-/** Reads the settings object a client sends (initializationOptions or the `policyLens` section). */
+const bool = (v: unknown, fallback: boolean): boolean => (typeof v === 'boolean' ? v : fallback);
+
+/**
+ * `codeLens` as a client sends it: a boolean (the extension's initializationOptions, and a
+ * shorthand for other clients) or the section's object `{ enabled, sync, chain }`.
+ */
+function readCodeLens(raw: unknown, base: CodeLensSettings): CodeLensSettings {
+  if (typeof raw === 'boolean') return { ...base, enabled: raw };
+  if (!raw || typeof raw !== 'object') return base;
+  const o = raw as Record<string, unknown>;
+  return {
+    enabled: bool(o.enabled, base.enabled),
+    sync: bool(o.sync, base.sync),
+    chain: bool(o.chain, base.chain),
+  };
+}
+
+/**
+ * Reads the settings object a client sends (initializationOptions or the `policyLens` section).
+ * What it leaves out keeps its value from `base`.
+ */
 export function readSettings(raw: unknown, base: Settings = defaultSettings()): Settings {
   const obj = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   const files = Array.isArray(obj.files)
@@ -25,7 +67,25 @@ export function readSettings(raw: unknown, base: Settings = defaultSettings()): 
   const rawDialects = obj.dialects && typeof obj.dialects === 'object' ? obj.dialects : base.dialects;
   for (const [glob, id] of Object.entries(rawDialects as Record<string, unknown>))
     if (typeof id === 'string') dialects[glob] = id;
-  return { files, dialects };
+  const out: Settings = {
+    files,
+    dialects,
+    codeLens: readCodeLens(obj.codeLens, base.codeLens),
+    validate: bool(obj.validate, base.validate),
+  };
+  const apiUrl = typeof obj.apiUrl === 'string' ? obj.apiUrl.trim() : base.apiUrl;
+  if (apiUrl !== undefined) out.apiUrl = apiUrl;
+  const interval =
+    typeof obj.refreshIntervalSeconds === 'number' && obj.refreshIntervalSeconds >= 0
+      ? obj.refreshIntervalSeconds
+      : base.refreshIntervalSeconds;
+  if (interval !== undefined) out.refreshIntervalSeconds = interval;
+  return out;
+}
+
+/** The part of the settings that decides which documents are policies and what they report. */
+export function analysisKey(s: Settings): string {
+  return JSON.stringify([s.files, s.dialects, s.validate]);
 }
 
 /**

@@ -14,8 +14,13 @@ export interface PolicyLensInitializationOptions {
   trusted: boolean;
   /** `policyLens.apiUrl`: the live org's base URL, or empty when sync is not configured. */
   apiUrl?: string;
-  /** `policyLens.codeLens.enabled`. */
-  codeLens?: boolean;
+  /**
+   * `policyLens.codeLens.*`: a boolean switches every lens; the object switches all of them
+   * (`enabled`) and each kind (`sync`: the plan above a bundle, `chain`: the evaluation order).
+   */
+  codeLens?: boolean | { enabled?: boolean; sync?: boolean; chain?: boolean };
+  /** `policyLens.validate`: false publishes no diagnostics. */
+  validate?: boolean;
   /** `policyLens.refreshIntervalSeconds`: how often the cached live snapshot is re-read (0 = never). */
   refreshIntervalSeconds?: number;
   /** `policyLens.files`: globs of the files the server treats as policy files. */

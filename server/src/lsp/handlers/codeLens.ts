@@ -1,4 +1,4 @@
-import type { CodeLens } from 'vscode-languageserver';
+import { CodeLensRefreshRequest, type CodeLens } from 'vscode-languageserver';
 import type { Feature } from '../context';
 import { runSafe } from '../runSafe';
 
@@ -21,7 +21,12 @@ export const codeLensFeature: Feature = {
         const doc = ctx.documents.get(params.textDocument.uri);
         if (!doc) return [];
         const out: CodeLens[] = [];
+        const shown = ctx.settings.current().codeLens;
+        if (!shown.enabled) return out;
+        // `policyLens.codeLens.sync` / `.chain`: a provider whose switch is off is not asked.
+        const switches: Record<string, boolean> = { sync: shown.sync, chain: shown.chain };
         for (const p of ctx.codeLens.providers) {
+          if (switches[p.id] === false) continue;
           try {
             const lenses = await p.provide(doc, token);
             for (const lens of lenses)
@@ -33,6 +38,15 @@ export const codeLensFeature: Feature = {
         return out;
       }),
     );
+    // A lens switch changed: clients that can be told re-ask for the lenses of visible editors.
+    let last = JSON.stringify(ctx.settings.current().codeLens);
+    ctx.settings.onDidChange((s) => {
+      const now = JSON.stringify(s.codeLens);
+      if (now === last) return;
+      last = now;
+      if (ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
+        ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    });
     ctx.connection.onCodeLensResolve((lens, token) =>
       runSafe(ctx.log, 'codeLens/resolve', token, lens, async () => {
         const tagged = lens.data as LensData | undefined;

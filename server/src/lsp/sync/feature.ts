@@ -48,26 +48,6 @@ function onSnapshot(ctx: ServerContext, snapshot: Snapshot): void {
   void ctx.connection.sendNotification(PlanChangedNotification, { state: snapshot.state });
 }
 
-/** Reads `policyLens.apiUrl` and `policyLens.refreshIntervalSeconds` from the client. */
-async function pullSettings(ctx: ServerContext, session: LiveSession): Promise<void> {
-  if (!ctx.clientCapabilities().workspace?.configuration) return;
-  try {
-    const [section] = (await ctx.connection.workspace.getConfiguration([
-      { section: 'policyLens' },
-    ])) as unknown[];
-    if (!section || typeof section !== 'object') return;
-    const s = section as Record<string, unknown>;
-    session.configure({
-      ...(typeof s.apiUrl === 'string' ? { apiUrl: s.apiUrl } : {}),
-      ...(typeof s.refreshIntervalSeconds === 'number' && s.refreshIntervalSeconds >= 0
-        ? { refreshIntervalSeconds: s.refreshIntervalSeconds }
-        : {}),
-    });
-  } catch (e) {
-    ctx.log(`sync: reading the policyLens settings failed: ${(e as Error).message}`);
-  }
-}
-
 /**
  * An editor waits on the first lens: shorter than the CLI's 15 s and 3 retries, so an unreachable org
  * shows `⚠ live org unreachable` within seconds (the environment can still override both).
@@ -100,13 +80,17 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
         return { state: s.state, ...(s.message ? { message: s.message } : {}) };
       });
 
-      // Settings arrive on initialize and on every change; they are pulled a moment later, once the
-      // server may send requests to the client.
-      let pull: unknown;
-      ctx.settings.onDidChange(() => {
-        if (pull !== undefined) ctx.runtime.clearTimeout(pull);
-        pull = ctx.runtime.setTimeout(() => void pullSettings(ctx, session), 20);
-      });
+      // `apiUrl` and the interval come with the other settings: from initializationOptions (the
+      // only way for a client without workspace/configuration), then pulled or pushed on every
+      // change. Left out, the environment decides (POLICYLENS_API_URL).
+      ctx.settings.onDidChange((s) =>
+        session.configure({
+          ...(s.apiUrl !== undefined ? { apiUrl: s.apiUrl } : {}),
+          ...(s.refreshIntervalSeconds !== undefined
+            ? { refreshIntervalSeconds: s.refreshIntervalSeconds }
+            : {}),
+        }),
+      );
       ctx.connection.onNotification(SetApiKeyNotification.method, (params: SetApiKeyParams) =>
         session.configure({ apiKey: typeof params?.apiKey === 'string' ? params.apiKey : null }),
       );
