@@ -17,7 +17,9 @@ describe('lint fixtures (test/fixtures/lint)', () => {
     it(c.name, () => {
       const input = readdirSync(c.dir).find((f) => f.startsWith('input.'));
       if (!input) throw new Error(`${c.dir} has no input file`);
-      const { text, invalidEncoding } = readPolicyText(join(c.dir, input));
+      const read = readPolicyText(join(c.dir, input));
+      if (read.kind !== 'text') throw new Error(`${c.dir}: ${input} was refused (${read.kind})`);
+      const { text, invalidEncoding } = read;
       const a = analyze(text, { fileName: input, invalidEncoding });
       expectJson(join(c.dir, 'expected.json'), {
         dialect: a.dialect.id,

@@ -42,7 +42,9 @@ describe('hostile files', () => {
   for (const h of HOSTILE) {
     it(`${h.name}: engine and CLI end in ${h.codes.join(', ') || 'no finding'}`, () => {
       const path = join(dir, 'files', h.fileName);
-      const { text, invalidEncoding } = readPolicyText(path);
+      const read = readPolicyText(path);
+      assert.equal(read.kind, 'text', `${h.name}: refused by its size`);
+      const { text, invalidEncoding } = read;
       const a = analyze(text, { fileName: h.fileName, invalidEncoding });
       counts.files++;
       assert.deepEqual(codesOf(a.findings), h.codes);
@@ -98,6 +100,7 @@ describe('a file that changes while it is read', () => {
         } catch (e) {
           assert.fail(`reading a file being rewritten threw: ${(e as Error).message}`);
         }
+        assert.equal(read.kind, 'text');
         const a = analyze(read.text, { fileName: path, invalidEncoding: read.invalidEncoding });
         assertSpansInside(a.findings, read.text, 'racing read');
         counts.racedReads++;

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { MAX_TEXT_LENGTH, tooLargeFinding } from '../core/index';
 
 export const POLICY_EXTENSIONS = /\.(json|ya?ml)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', '.cache']);
@@ -10,14 +11,38 @@ export interface PolicyFile {
   path: string;
   /** What the report prints: relative to the directory argument, as the seed's output shows. */
   display: string;
+  /**
+   * Why this entry could not be read at all (a directory under an argument whose listing was
+   * refused): the report shows it as an unreadable entry instead of silently linting less.
+   */
+  error?: string;
 }
 
 export class UsageError extends Error {}
 
+/** A short reason for a failed file system call: `permission denied`, `no such file or directory`. */
+function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return err.code ?? err.message;
+  }
+}
+
 /**
  * Expands the command's path arguments into policy files: directories recursively (every .json,
  * .yaml and .yml, sorted), files as given. Symlinked directories are followed once, so a symlink
- * loop ends instead of recursing forever. A path that does not exist is a usage error (exit 2).
+ * loop ends instead of recursing forever. An argument that does not exist, cannot be listed, or is
+ * neither a regular file nor a directory (a named pipe would block the read forever, `/dev/zero`
+ * never ends) is a usage error (exit 2); a directory under an argument that cannot be listed is an
+ * entry with an `error`, so the run reports it instead of validating less without a word.
  */
 export function collectPolicyFiles(args: readonly string[]): PolicyFile[] {
   const out: PolicyFile[] = [];
@@ -27,16 +52,30 @@ export function collectPolicyFiles(args: readonly string[]): PolicyFile[] {
     let st;
     try {
       st = statSync(abs);
-    } catch {
-      throw new UsageError(`cannot read ${arg}: no such file or directory`);
+    } catch (e) {
+      throw new UsageError(`cannot read ${arg}: ${reason(e)}`);
     }
-    if (st.isDirectory()) walk(abs, abs, out, seen);
+    if (st.isDirectory()) {
+      const refused = listable(abs);
+      if (refused) throw new UsageError(`cannot read ${arg}: ${refused}`);
+      walk(abs, abs, out, seen);
+    } else if (!st.isFile()) throw new UsageError(`cannot read ${arg}: not a regular file`);
     else if (!seen.has(abs)) {
       seen.add(abs);
       out.push({ path: abs, display: arg });
     }
   }
   return out;
+}
+
+/** Why a directory cannot be listed, or undefined when it can. */
+function listable(dir: string): string | undefined {
+  try {
+    readdirSync(dir);
+    return undefined;
+  } catch (e) {
+    return reason(e);
+  }
 }
 
 function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>): void {
@@ -53,7 +92,8 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>): 
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );
-  } catch {
+  } catch (e) {
+    out.push({ path: dir, display: displayOf(base, dir), error: `cannot read directory: ${reason(e)}` });
     return;
   }
   for (const entry of entries) {
@@ -75,24 +115,57 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>): 
       if (!SKIP_DIRS.has(name)) walk(base, p, out, seen);
     } else if (isFile && POLICY_EXTENSIONS.test(name) && !seen.has(p)) {
       seen.add(p);
-      // `p` is under `base` (the walk starts there), so the display path is its tail: cheaper than
-      // path.relative for every file of a large tree.
-      out.push({
-        path: p,
-        display: p.startsWith(base + sep) ? p.slice(base.length + 1) : relative(base, p) || name,
-      });
+      out.push({ path: p, display: displayOf(base, p) });
     }
   }
 }
 
 /**
- * Reads a file as UTF-8 text, saying whether the bytes were valid UTF-8. Reading straight to a
- * string is one call into Node's C++ (reading a Buffer first costs open, fstat, read and close from
- * JavaScript: three times the time on 5,000 small files). Invalid bytes decode to U+FFFD, so only
- * a text that contains one is read again as bytes to tell a real U+FFFD from a replaced byte.
+ * `p` is under `base` (the walk starts there), so the display path is its tail: cheaper than
+ * path.relative for every file of a large tree.
  */
-export function readPolicyText(path: string): { text: string; invalidEncoding: boolean } {
+function displayOf(base: string, p: string): string {
+  return p.startsWith(base + sep) ? p.slice(base.length + 1) : relative(base, p) || p;
+}
+
+/**
+ * Files with more bytes than this are refused without being read. UTF-8 never takes more than three
+ * bytes per UTF-16 unit (a three-byte sequence is one unit, a four-byte one two, an invalid byte
+ * one U+FFFD), so a file over three times the engine's text limit cannot hold a text the engine
+ * would analyse; a file between the two is read and measured by its text, exactly as the editor
+ * measures an open document.
+ */
+export const MAX_READ_BYTES = 3 * MAX_TEXT_LENGTH;
+
+export type PolicyText =
+  | { kind: 'text'; text: string; invalidEncoding: boolean }
+  /** A regular file too large to be a policy, refused by its size without reading it. */
+  | { kind: 'too-large'; bytes: number };
+
+/**
+ * Reads a policy file as UTF-8 text, saying whether the bytes were valid UTF-8. The file is
+ * stat'ed first (following symlinks): anything but a regular file throws without being opened (a
+ * named pipe blocks the read until a writer comes, a device such as `/dev/zero` never ends), and
+ * a file over MAX_READ_BYTES is refused by its size. Reading straight to a string is one call into
+ * Node's C++ (reading a Buffer first costs open, fstat, read and close from JavaScript: three times
+ * the time on 5,000 small files). Invalid bytes decode to U+FFFD, so only a text that contains one
+ * is read again as bytes to tell a real U+FFFD from a replaced byte.
+ */
+export function readPolicyText(path: string): PolicyText {
+  const st = statSync(path);
+  if (!st.isFile()) throw new Error('not a regular file');
+  if (st.size > MAX_READ_BYTES) return { kind: 'too-large', bytes: st.size };
   const text = readFileSync(path, 'utf8');
-  if (!text.includes('\uFFFD')) return { text, invalidEncoding: false };
-  return { text, invalidEncoding: !isUtf8(readFileSync(path)) };
+  if (!text.includes('\uFFFD')) return { kind: 'text', text, invalidEncoding: false };
+  return { kind: 'text', text, invalidEncoding: !isUtf8(readFileSync(path)) };
+}
+
+/**
+ * The whole text of a file, for commands that need all of it or nothing (eval, test): a file
+ * refused by its size throws, as an unreadable one does.
+ */
+export function readWholeText(path: string): string {
+  const read = readPolicyText(path);
+  if (read.kind === 'too-large') throw new Error(tooLargeFinding(read.bytes, 'disk').message);
+  return read.text;
 }

@@ -53,6 +53,24 @@ function at(
   return { code, severity, message, span: { start, end } };
 }
 
+/**
+ * The finding of a file over the size limit. `text` counts the characters of a text that was read;
+ * `disk` counts the bytes of a file the caller refused to read at all (at least one byte per
+ * character, so a file with more bytes than three times the limit cannot hold a text within it).
+ */
+export function tooLargeFinding(size: number, measured: 'text' | 'disk'): Finding {
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  return at(
+    'parse/too-large',
+    measured === 'text'
+      ? `the file is ${mb(size)} MB; policy files up to ${MAX_TEXT_LENGTH / 1048576} MB are analysed`
+      : `the file is ${mb(size)} MB on disk; policy files up to ${MAX_TEXT_LENGTH / 1048576} MB are analysed, and it was not read`,
+    0,
+    // A refused file has no text to point into.
+    measured === 'text' ? 1 : 0,
+  );
+}
+
 /** Schema problems plus the dialect's own rules, on a plain value: no text, no positions. */
 export function problemsOf(value: unknown, dialect: Dialect): Problem[] {
   const validate = validatorFor(dialect.schema);
@@ -191,12 +209,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     );
   }
   if (text.length > MAX_TEXT_LENGTH) {
-    findings.push(
-      at(
-        'parse/too-large',
-        `the file is ${(text.length / 1048576).toFixed(1)} MB; policy files up to ${MAX_TEXT_LENGTH / 1048576} MB are analysed`,
-      ),
-    );
+    findings.push(tooLargeFinding(text.length, 'text'));
     return done();
   }
   const nul = text.indexOf('\u0000');

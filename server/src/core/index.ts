@@ -4,6 +4,7 @@ export {
   validateValue,
   problemsOf,
   resolveProblem,
+  tooLargeFinding,
   type Analysis,
   type AnalyzeOptions,
   type ValueProblem,

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import {
   chainPolicyFromText,
   chainReport,
+  tooLargeFinding,
   ChainIndex,
   evaluationOrder,
   LiveOrgError,
@@ -25,25 +26,42 @@ in evaluation order. Missing prerequisites are flagged.
 Live policy ids are not checked offline; --live (or --url URL) reads the live org's policies
 (POLICYLENS_API_URL / POLICYLENS_API_KEY, as sync) to resolve them, and names no bundle declares.
 Exit status: 0 for a sound chain, 1 when it has a cycle, a missing prerequisite or two bundles
-with the same name (or --id names no policy), 2 on a usage error.`;
+with the same name, when a file or folder under path cannot be read (or --id names no policy),
+2 on a usage error or a path argument that cannot be read.`;
 
 type Paint = ReturnType<typeof painter>;
 
-/** Reads every bundle under the paths into an index keyed by the path the report prints. */
-export function loadChain(paths: readonly string[], warn: (text: string) => void): ChainIndex {
+/**
+ * Reads every bundle under the paths into an index keyed by the path the report prints. A file or
+ * directory that cannot be read is told on stderr and counted in `unreadable`: a policy the chain
+ * never saw could be a missing prerequisite or a cycle, so the command then fails. A file too large
+ * to be a policy is left out with a note, as the editor leaves it out of its index.
+ */
+export function loadChain(
+  paths: readonly string[],
+  warn: (text: string) => void,
+): { index: ChainIndex; unreadable: number } {
   const index = new ChainIndex();
+  let unreadable = 0;
   for (const f of collectPolicyFiles(paths)) {
     let text: string;
     try {
-      text = readPolicyText(f.path).text;
+      if (f.error !== undefined) throw new Error(f.error);
+      const read = readPolicyText(f.path);
+      if (read.kind === 'too-large') {
+        warn(`policylens chain: ${f.display}: skipped: ${tooLargeFinding(read.bytes, 'disk').message}\n`);
+        continue;
+      }
+      text = read.text;
     } catch (e) {
       warn(`policylens chain: ${f.display}: unreadable: ${(e as Error).message}\n`);
+      unreadable++;
       continue;
     }
     const policy = chainPolicyFromText(f.display, text);
     if (policy) index.set(policy);
   }
-  return index;
+  return { index, unreadable };
 }
 
 /** A link as the text report marks it: a plain marker that still reads without colour. */
@@ -183,11 +201,11 @@ export const chain: Command = {
     const format = values.format;
     if (format !== 'text' && format !== 'json')
       throw new UsageError(`unknown format "${format}" (text or json)`);
-    const index = loadChain(positionals.length ? positionals : ['.'], io.err);
+    const { index, unreadable } = loadChain(positionals.length ? positionals : ['.'], io.err);
     if (values.live || values.url !== undefined) await connectLive(index, values.url, io);
     const report = chainReport(index, evaluationOrder(index));
     const paint = painter(process.stdout);
-    const status = report.broken ? 1 : 0;
+    const status = report.broken || unreadable ? 1 : 0;
     if (values.id === undefined) {
       io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatChain(report, paint));
       return status;

@@ -8,6 +8,7 @@ import {
   LineIndex,
 } from '../../core/index';
 import { collectPolicyFiles, UsageError } from '../files';
+import type { LintedFile } from '../lint/one';
 import { lintAll, threadsFor } from '../lint/pool';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
@@ -20,7 +21,9 @@ export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif]
 Validates every policy file (.json, .yaml, .yml) under the given paths. Large sets are linted on
 several threads on machines with 4 or more cores (--concurrency auto, the default); a number sets
 the threads, off keeps to one.
-Exit status: 0 when every file is valid, 1 when any has an error, 2 on a usage error.`;
+Exit status: 0 when every file is valid, 1 when any has an error or a file or folder under a path
+cannot be read, 2 on a usage error or a path argument that cannot be read (named pipes and devices
+are not read).`;
 
 /**
  * Lints every file (on several threads when there are many: lint/pool.ts; a file that cannot be
@@ -35,14 +38,22 @@ export async function lintFiles(
   concurrency: number | 'auto' = 'auto',
 ): Promise<(FileResult & { path: string })[]> {
   const files = collectPolicyFiles(paths);
-  const threads = threadsFor(files.length, concurrency);
+  // Entries that could not be read at all (a directory that refused its listing) are not linted.
+  const readable = files.filter((f) => f.error === undefined);
+  const threads = threadsFor(readable.length, concurrency);
   // Workers run the CLI's bundle; from the TypeScript sources (tests) everything runs here.
   const script = __filename.endsWith('.js') ? __filename : undefined;
-  const linted = await lintAll(
-    files.map((f) => f.path),
+  const lintedReadable = await lintAll(
+    readable.map((f) => f.path),
     dialect,
     threads,
     script,
+  );
+  let next = 0;
+  const linted: LintedFile[] = files.map((f) =>
+    f.error === undefined
+      ? lintedReadable[next++]
+      : { text: '', dialect: 'unknown', dialectLabel: 'unknown', findings: [], readError: f.error },
   );
   const index = new ChainIndex();
   linted.forEach((l) => l.chain && index.set(chainPolicyFromFacts(l.chain, l.text)));

@@ -7,6 +7,7 @@ import {
   formatPlan,
   LiveOrgError,
   planSync,
+  tooLargeFinding,
   type ApplyReport,
   type DesiredBundle,
   type SyncPlan,
@@ -46,8 +47,21 @@ export function collectDesired(paths: readonly string[]): Collected {
   for (const f of collectPolicyFiles(paths)) {
     let text: string;
     let invalidEncoding: boolean;
+    if (f.error !== undefined) {
+      out.invalid.push({ file: f.display, errors: 1, firstError: f.error });
+      continue;
+    }
     try {
-      ({ text, invalidEncoding } = readPolicyText(f.path));
+      const read = readPolicyText(f.path);
+      if (read.kind === 'too-large') {
+        out.invalid.push({
+          file: f.display,
+          errors: 1,
+          firstError: tooLargeFinding(read.bytes, 'disk').message,
+        });
+        continue;
+      }
+      ({ text, invalidEncoding } = read);
     } catch (e) {
       out.invalid.push({ file: f.display, errors: 1, firstError: `cannot read: ${(e as Error).message}` });
       continue;

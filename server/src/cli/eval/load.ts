@@ -6,7 +6,7 @@ import {
   type CompiledPolicies,
   type PolicySource,
 } from '../../core/index';
-import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+import { collectPolicyFiles, readWholeText, UsageError } from '../files';
 
 /** Test files are not policies: `*.policytest.yaml`, `.yml`, `.json`. */
 export const POLICY_TEST = /\.policytest\.(json|ya?ml)$/i;
@@ -34,7 +34,8 @@ export function loadPolicies(
     const display = relative(process.cwd(), f.path).split('\\').join('/') || f.display;
     let text: string;
     try {
-      text = readPolicyText(f.path).text;
+      if (f.error !== undefined) throw new Error(f.error);
+      text = readWholeText(f.path);
     } catch (e) {
       throw new UsageError(`cannot read ${display}: ${(e as Error).message}`);
     }

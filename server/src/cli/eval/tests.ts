@@ -8,7 +8,7 @@ import {
   runCase,
   type CaseOutcome,
 } from '../../core/index';
-import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+import { collectPolicyFiles, readWholeText, UsageError } from '../files';
 import { loadPolicies, POLICY_TEST, type LoadedPolicies } from './load';
 
 export interface CaseReport extends CaseOutcome {
@@ -33,7 +33,11 @@ export function findTestFiles(paths: readonly string[]): string[] {
   for (const p of paths) {
     const files = collectPolicyFiles([p]);
     const direct = files.length === 1 && resolve(p) === files[0].path;
-    for (const f of files) if (direct || POLICY_TEST.test(f.path)) out.push(f.path);
+    for (const f of files) {
+      // A folder that cannot be listed may hold tests: running fewer without a word would pass.
+      if (f.error !== undefined) throw new UsageError(`cannot read ${display(f.path)}: ${f.error}`);
+      if (direct || POLICY_TEST.test(f.path)) out.push(f.path);
+    }
   }
   return [...new Set(out)];
 }
@@ -47,7 +51,7 @@ export function runTestFile(
   const file = display(path);
   let text: string;
   try {
-    text = readPolicyText(path).text;
+    text = readWholeText(path);
   } catch (e) {
     return { file, policies: [], cases: [], error: `cannot read: ${(e as Error).message}` };
   }

@@ -1,4 +1,12 @@
-import { analyze, chainFactsOf, type ChainFacts, type Finding } from '../../core/index';
+import {
+  analyze,
+  chainFactsOf,
+  detectDialect,
+  getDialect,
+  tooLargeFinding,
+  type ChainFacts,
+  type Finding,
+} from '../../core/index';
 import { readPolicyText } from '../files';
 
 /**
@@ -20,7 +28,17 @@ export interface LintedFile {
 /** Reads and analyses one file; never throws (an unreadable file becomes a `readError`). */
 export function lintOne(path: string, dialect: string | undefined): LintedFile {
   try {
-    const { text, invalidEncoding } = readPolicyText(path);
+    const read = readPolicyText(path);
+    if (read.kind === 'too-large') {
+      const d = (dialect && getDialect(dialect)) || detectDialect(undefined, path);
+      return {
+        text: '',
+        dialect: d.id,
+        dialectLabel: d.label,
+        findings: [tooLargeFinding(read.bytes, 'disk')],
+      };
+    }
+    const { text, invalidEncoding } = read;
     const a = analyze(text, { fileName: path, dialect, invalidEncoding });
     const chain = a.doc && chainFactsOf(path, a.doc.value, a.dialect.id);
     return {
