@@ -21,6 +21,7 @@ export { validatorFor, type SchemaObject } from './schema/compile';
 export { buildFixes, addPropertiesEdit, removePropertyEdit } from './edit/fixes';
 export { scalarText, keyText, yamlBlockValue, flowValue } from './edit/serialize';
 export { nearest, didYouMean, editDistance } from './suggest';
+export { SuggestIndex } from './suggestIndex';
 export { findCycleThrough, formatCycle, type Graph } from './chain/cycles';
 export * from './chain';
 export * from './plan';

@@ -1,0 +1,90 @@
+// The "did you mean" index answers exactly what the brute-force `nearest` answers, and its cost per
+// question does not grow with the number of names (the brute force compares every name).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { nearest, SuggestIndex } from '../../server/src/core/index';
+
+// A small alphabet makes near misses, shared prefixes, transpositions and separator-only
+// differences common; the capitals and the accented letter exercise case folding and the order.
+const char = fc.constantFrom('a', 'b', 'c', 'A', 'B', '-', '_', '1', '2', 'é', 'É');
+const word = fc.array(char, { maxLength: 10 }).map((a) => a.join(''));
+/** Names built like a real workspace's: one stem, a separator, a number. */
+const numbered = fc
+  .tuple(
+    fc.constantFrom('policy', 'pii-guard', 'cost_cap', 'Policy'),
+    fc.constantFrom('-', '_', ''),
+    fc.nat(300),
+  )
+  .map(([stem, sep, n]) => `${stem}${sep}${n}`);
+
+describe('suggestion index', () => {
+  it('gives what nearest gives, on any names and questions', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(word, numbered), { maxLength: 60 }),
+        fc.array(fc.oneof(word, numbered), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        (names, questions, max) => {
+          const index = new SuggestIndex(names);
+          const candidates = [...new Set(names)];
+          for (const q of questions) assert.deepEqual(index.nearest(q, max), nearest(q, candidates, max), q);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('gives what nearest gives when the names sort as they rank (lower-case ASCII)', () => {
+    // Names whose code-unit order is their localeCompare order take the walk's early stop.
+    const ascii = fc
+      .array(fc.constantFrom('a', 'b', 'c', '-', '1', '2'), { maxLength: 9 })
+      .map((a) => a.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(ascii, { maxLength: 80 }),
+        fc.array(ascii, { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        (names, questions, max) => {
+          const index = new SuggestIndex(names);
+          const candidates = [...new Set(names)];
+          for (const q of questions) assert.deepEqual(index.nearest(q, max), nearest(q, candidates, max), q);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('gives what nearest gives for typos of near-duplicate names', () => {
+    const names = Array.from({ length: 600 }, (_, i) => `policy-${String(i + 1).padStart(4, '0')}`);
+    const index = new SuggestIndex(names);
+    const typos = fc
+      .tuple(fc.nat(599), fc.nat(11), fc.constantFrom('', 'x', '0', '-'), fc.boolean())
+      .map(([i, at, insert, drop]) => {
+        const n = names[i];
+        return n.slice(0, at) + insert + n.slice(drop ? at + 1 : at);
+      });
+    fc.assert(
+      fc.property(typos, (q) => assert.deepEqual(index.nearest(q), nearest(q, names), q)),
+      { numRuns: 400 },
+    );
+  });
+
+  it('costs the same per question with 500 or 8,000 near-duplicate names', () => {
+    const cost = (n: number): number => {
+      const names = Array.from({ length: n }, (_, i) => `policy-${String(i + 1).padStart(5, '0')}`);
+      const index = new SuggestIndex(names);
+      let worst = 0;
+      for (const q of ['pol-00042', 'policy-00042x', 'polcy-00042', 'policy-0042', '3f0c6a52-8d1e']) {
+        index.nearest(q);
+        worst = Math.max(worst, index.lastCost);
+      }
+      return worst;
+    };
+    const small = cost(500);
+    const large = cost(8000);
+    // The brute force computes (names × length²) cells per question: 8,000 × 13² ≈ 1.4 million.
+    assert.ok(large <= 1 << 14, `cells per question: ${large}`);
+    assert.ok(large <= 3 * small, `500 names: ${small} cells, 8,000 names: ${large} cells`);
+  });
+});
