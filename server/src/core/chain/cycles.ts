@@ -38,15 +38,23 @@ export function formatCycle(path: readonly string[]): string {
  * The cycle that the edge `from → to` closes, as a path `[from, to, …, from]`, or undefined when
  * `to` cannot reach `from`. The way back is a shortest one (breadth first, prerequisites in the
  * order they are declared), so the breadcrumb names as few policies as the cycle allows.
+ * `within`, the strongly connected component of the edge when the caller knows it, keeps the
+ * search inside it: every way back from `to` to `from` stays in the component, and a search of
+ * the whole graph from each edge of each cycle would cost (edges on cycles × graph).
  */
-export function findCycleThroughEdge(graph: Graph, from: string, to: string): string[] | undefined {
+export function findCycleThroughEdge(
+  graph: Graph,
+  from: string,
+  to: string,
+  within?: ReadonlySet<string>,
+): string[] | undefined {
   if (from === to) return [from, from];
   const cameFrom = new Map<string, string>([[to, to]]);
   const queue = [to];
   for (let head = 0; head < queue.length; head++) {
     const n = queue[head];
     for (const next of graph.get(n) ?? []) {
-      if (cameFrom.has(next)) continue;
+      if (cameFrom.has(next) || (within && !within.has(next))) continue;
       cameFrom.set(next, n);
       if (next === from) {
         const back: string[] = [from];

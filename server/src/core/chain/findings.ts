@@ -3,7 +3,6 @@ import type { Finding, Fix, RelatedInfo } from '../findings';
 import { compareFindings } from '../findings';
 import type { FixSpec } from '../problem';
 import type { FindingCode } from '../rules';
-import { nearest } from '../suggest';
 import { cyclicComponents, findCycleThroughEdge, formatCycle } from './cycles';
 import { locate } from '../parse';
 import { looksLikeId, nameSpan, prerequisiteSpan, type ChainPolicy } from './policy';
@@ -39,7 +38,7 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
   for (const [k, { ref, index: i }] of policy.prerequisites.entries()) {
     const r = resolved[k];
     if (r.status === 'missing') {
-      const guesses = nearest(ref, index.names()).filter((n) => n !== policy.name);
+      const guesses = index.nearestNames(ref).filter((n) => n !== policy.name);
       const fixes: FixSpec[] = guesses.map((g, j) => ({
         kind: 'replaceValue',
         value: g,
@@ -78,7 +77,8 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
         'warning',
         `prerequisite "${r.name}" is inactive (isActive: false): this policy is skipped at runtime`,
       );
-      if (f && r.status === 'workspace') f.related = r.targets.map((t) => link(t, 'the inactive policy'));
+      if (f && r.status === 'workspace')
+        f.related = r.targets.slice(0, MAX_RELATED).map((t) => link(t, 'the inactive policy'));
       add(f);
     }
   }
@@ -92,7 +92,7 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
         'error',
         `${others.length === 1 ? 'another bundle' : `${others.length} other bundles`} in the workspace ${others.length === 1 ? 'is' : 'are'} also named "${policy.name}": names are unique within an org`,
       );
-      if (f) f.related = others.map((o) => link(o, `also named "${policy.name}"`));
+      if (f) f.related = others.slice(0, MAX_RELATED).map((o) => link(o, `also named "${policy.name}"`));
       add(f);
     }
   }
@@ -150,6 +150,13 @@ function link(policy: ChainPolicy, message: string): RelatedInfo {
 }
 
 /**
+ * How many other bundles a duplicate-name or inactive-prerequisite finding links: a name shared by
+ * thousands of bundles would otherwise put thousands of links on each of thousands of findings
+ * (the message still counts them all).
+ */
+const MAX_RELATED = 12;
+
+/**
  * How many hops of a cycle the related information links: a cycle through hundreds of policies
  * would otherwise put hundreds of links on each of hundreds of findings. The message keeps the
  * whole breadcrumb.
@@ -171,7 +178,7 @@ function cycleFindings(index: ChainIndex, policy: ChainPolicy): Finding[] {
   for (const [k, { ref, index: i }] of policy.prerequisites.entries()) {
     const r = resolved[k];
     if (r.status !== 'workspace' || !members.has(r.name)) continue;
-    const path = findCycleThroughEdge(graph, policy.name, r.name);
+    const path = findCycleThroughEdge(graph, policy.name, r.name, members);
     if (!path) continue;
     const f = place(policy, ['prerequisites', i], 'chain/cycle', 'error', formatCycle(path), [
       { kind: 'removeItem', title: `Remove prerequisite "${ref}" to break the cycle`, preferred: true },

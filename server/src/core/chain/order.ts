@@ -88,13 +88,22 @@ function orderItems<T extends OrderItem>(items: readonly T[]): Ordered<T>[] {
     });
     graph.set(item.id, prereqs);
     waitingOn.set(item.id, prereqs.length);
-    for (const p of prereqs) dependents.set(p, [...(dependents.get(p) ?? []), item.id]);
+    for (const p of prereqs) {
+      const list = dependents.get(p);
+      if (list) list.push(item.id);
+      else dependents.set(p, [item.id]);
+    }
   }
   const inCycle = new Set<string>(selfLoops);
   for (const component of cyclicComponents(graph)) for (const id of component) inCycle.add(id);
 
   const ready = new Ready<T>();
   for (const k of keyed.values()) if (waitingOn.get(k.id) === 0) ready.push(k);
+  // The policies on cycles, in tiebreak order, for the releases below (each is looked at once).
+  const onCycles = new Ready<T>();
+  for (const k of keyed.values()) if (inCycle.has(k.id)) onCycles.push(k);
+  const all = [...keyed.values()];
+  let unplacedFrom = 0;
   const placed = new Set<string>();
   const out: Ordered<T>[] = [];
   while (out.length < keyed.size) {
@@ -102,12 +111,17 @@ function orderItems<T extends OrderItem>(items: readonly T[]): Ordered<T>[] {
       // Only cycles (and what waits on them) are left: release the policy on a cycle that the
       // tiebreak puts first, as if its unplaced prerequisites had run, and carry on from there.
       let first: Keyed<T> | undefined;
-      for (const k of keyed.values())
-        if (!placed.has(k.id) && inCycle.has(k.id) && (!first || before(k, first))) first = k;
+      while (onCycles.size && !first) {
+        const k = onCycles.pop();
+        if (!placed.has(k.id)) first = k;
+      }
       // Every policy left waits on a cycle, so one of them is on it; the fallback is defensive.
-      first ??= [...keyed.values()].find((k) => !placed.has(k.id));
-      waitingOn.set(first!.id, 0);
-      ready.push(first!);
+      if (!first) {
+        while (placed.has(all[unplacedFrom].id)) unplacedFrom++;
+        first = all[unplacedFrom];
+      }
+      waitingOn.set(first.id, 0);
+      ready.push(first);
     }
     const next = ready.pop();
     if (placed.has(next.id)) continue;

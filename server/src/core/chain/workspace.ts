@@ -1,3 +1,4 @@
+import { SuggestIndex } from '../suggestIndex';
 import { looksLikeId, type ChainPolicy } from './policy';
 
 /** A live policy as the org knows it (filled in by the sync engine through `resolveLiveId`). */
@@ -22,17 +23,23 @@ export type Resolution =
   | { status: 'unresolved' }
   | { status: 'missing' };
 
-function addTo(map: Map<string, Set<string>>, key: string, uri: string): void {
+/** Adds `uri` under `key`; true when the key is new. */
+function addTo(map: Map<string, Set<string>>, key: string, uri: string): boolean {
   let set = map.get(key);
+  const added = !set;
   if (!set) map.set(key, (set = new Set()));
   set.add(uri);
+  return added;
 }
 
-function removeFrom(map: Map<string, Set<string>>, key: string, uri: string): void {
+/** Removes `uri` from under `key`; true when the key is gone. */
+function removeFrom(map: Map<string, Set<string>>, key: string, uri: string): boolean {
   const set = map.get(key);
-  if (!set) return;
+  if (!set) return false;
   set.delete(uri);
-  if (!set.size) map.delete(key);
+  if (set.size) return false;
+  map.delete(key);
+  return true;
 }
 
 /**
@@ -46,6 +53,13 @@ export class ChainIndex {
   private readonly byRef = new Map<string, Set<string>>();
   /** Bumped on every change, so callers can cache what they derive from the index. */
   version = 0;
+  /**
+   * Bumped only when the set of names or of files changes (an edit of a rule or of a prerequisite
+   * leaves both alone): what is derived from them alone, the sorted lists and the "did you mean"
+   * index, is built once per such change, not once per keystroke.
+   */
+  private namesVersion = 0;
+  private filesVersion = 0;
   /** The live org's id lookup; the sync engine sets it when an org is connected. */
   resolveLiveId: ResolveLiveId | undefined;
   /**
@@ -60,9 +74,14 @@ export class ChainIndex {
 
   /** Adds or replaces the entry of `policy.uri`. */
   set(policy: ChainPolicy): void {
-    this.delete(policy.uri);
+    const old = this.files.get(policy.uri);
+    if (!old) this.filesVersion++;
+    if (old?.name !== policy.name) {
+      if (old?.name && removeFrom(this.byName, old.name, policy.uri)) this.namesVersion++;
+      if (policy.name && addTo(this.byName, policy.name, policy.uri)) this.namesVersion++;
+    }
+    if (old) for (const p of old.prerequisites) removeFrom(this.byRef, p.ref, policy.uri);
     this.files.set(policy.uri, policy);
-    if (policy.name) addTo(this.byName, policy.name, policy.uri);
     for (const p of policy.prerequisites) addTo(this.byRef, p.ref, policy.uri);
     this.version++;
   }
@@ -85,7 +104,8 @@ export class ChainIndex {
     const old = this.files.get(uri);
     if (!old) return;
     this.files.delete(uri);
-    if (old.name) removeFrom(this.byName, old.name, uri);
+    this.filesVersion++;
+    if (old.name && removeFrom(this.byName, old.name, uri)) this.namesVersion++;
     for (const p of old.prerequisites) removeFrom(this.byRef, p.ref, uri);
     this.version++;
   }
@@ -98,19 +118,46 @@ export class ChainIndex {
     return this.files.size;
   }
 
+  private urisCache: { version: number; uris: string[] } | undefined;
+  private namesCache: { version: number; names: readonly string[]; suggest?: SuggestIndex } | undefined;
+  private withNameCache: { version: number; map: Map<string, string[]> } | undefined;
+
   /** Every policy, by URI, so everything derived from the index is deterministic. */
   all(): ChainPolicy[] {
-    return [...this.files.keys()].sort().map((u) => this.files.get(u)!);
+    if (this.urisCache?.version !== this.filesVersion)
+      this.urisCache = { version: this.filesVersion, uris: [...this.files.keys()].sort() };
+    return this.urisCache.uris.map((u) => this.files.get(u)!);
   }
 
-  /** The names of the workspace's bundles, sorted. */
-  names(): string[] {
-    return [...this.byName.keys()].sort();
+  /** The names of the workspace's bundles, sorted (one shared array: do not change it). */
+  names(): readonly string[] {
+    if (this.namesCache?.version !== this.namesVersion)
+      this.namesCache = { version: this.namesVersion, names: [...this.byName.keys()].sort() };
+    return this.namesCache.names;
+  }
+
+  /**
+   * The names nearest to `ref`, as `nearest(ref, this.names(), max)` gives them, from an index
+   * built once per set of names: a workspace where every prerequisite misses would otherwise
+   * compare each of them with every name.
+   */
+  nearestNames(ref: string, max = 3): string[] {
+    const names = this.names();
+    return (this.namesCache!.suggest ??= new SuggestIndex(names)).nearest(ref, max);
   }
 
   /** The bundles called `name` (more than one is a duplicate-name error). */
   withName(name: string): ChainPolicy[] {
-    return [...(this.byName.get(name) ?? [])].sort().map((u) => this.files.get(u)!);
+    const set = this.byName.get(name);
+    if (!set) return [];
+    if (set.size === 1) return [this.files.get(set.values().next().value!)!];
+    // Many bundles under one name are sorted once per version, not once per question (by URI:
+    // `swapSameFacts` replaces a file's entry without a new version).
+    if (this.withNameCache?.version !== this.version)
+      this.withNameCache = { version: this.version, map: new Map() };
+    let uris = this.withNameCache.map.get(name);
+    if (!uris) this.withNameCache.map.set(name, (uris = [...set].sort()));
+    return uris.map((u) => this.files.get(u)!);
   }
 
   /** The bundles whose prerequisites name `ref` as written (a name or an id). */
@@ -160,11 +207,16 @@ export class ChainIndex {
   dependentsOf(name: string): ChainPolicy[] {
     if (this.dependentsCache?.version !== this.version) {
       const map = new Map<string, ChainPolicy[]>();
-      for (const p of this.all())
-        for (const r of new Set(
-          this.resolutions(p).flatMap((r) => (r.status === 'workspace' ? [r.name] : [])),
-        ))
-          if (r !== p.name) map.set(r, [...(map.get(r) ?? []), p]);
+      for (const p of this.all()) {
+        const seen = new Set<string>();
+        for (const r of this.resolutions(p)) {
+          if (r.status !== 'workspace' || r.name === p.name || seen.has(r.name)) continue;
+          seen.add(r.name);
+          const list = map.get(r.name);
+          if (list) list.push(p);
+          else map.set(r.name, [p]);
+        }
+      }
       this.dependentsCache = { version: this.version, map };
     }
     return this.dependentsCache.map.get(name) ?? [];
@@ -179,12 +231,18 @@ export class ChainIndex {
    */
   graph(): Map<string, string[]> {
     const g = new Map<string, string[]>();
+    const seenOf = new Map<string, Set<string>>();
     for (const p of this.all()) {
       if (!p.name) continue;
-      const edges = g.get(p.name) ?? [];
+      let edges = g.get(p.name);
+      if (!edges) g.set(p.name, (edges = []));
+      let seen = seenOf.get(p.name);
+      if (!seen) seenOf.set(p.name, (seen = new Set()));
       for (const r of this.resolutions(p))
-        if (r.status === 'workspace' && !edges.includes(r.name)) edges.push(r.name);
-      g.set(p.name, edges);
+        if (r.status === 'workspace' && !seen.has(r.name)) {
+          seen.add(r.name);
+          edges.push(r.name);
+        }
     }
     return g;
   }
