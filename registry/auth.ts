@@ -34,7 +34,7 @@ export async function ensureOrg(db: Queryable, name: string): Promise<string> {
 
 /**
  * Registers `key` (or a fresh random one) for `org`. Registering a key that already exists is a
- * no-op when it belongs to the same org, so `--seed-key` can be passed on every start.
+ * no-op when it belongs to the same org, so a seed key (POLICYLENS_SEED_KEY) can be given on every start.
  */
 export async function registerKey(
   db: Queryable,

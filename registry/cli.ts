@@ -3,6 +3,7 @@
  * both end up here. Parses flags, then either creates a key and exits, or serves until SIGINT or
  * SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DbOptions } from './db';
 import { createApiKey, DEFAULT_PORT, startRegistry } from './server';
@@ -19,14 +20,23 @@ export interface ServeArgs {
   org?: string;
   actor?: string;
   appRole?: string;
+  /** Host names allowed in requests' Host header besides addresses and localhost (--allow-host). */
+  allowedHosts: string[];
+  /** Lines to print on stderr before starting (deprecated flags). */
+  warnings: string[];
   help: boolean;
 }
 
+/** The environment variable that carries the key `--seed-key` used to take on the command line. */
+export const SEED_KEY_ENV = 'POLICYLENS_SEED_KEY';
+
 export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): ServeArgs {
-  const out: Partial<ServeArgs> & { dataDir?: string; databaseUrl?: string } = {
+  const out: Partial<ServeArgs> & { dataDir?: string; databaseUrl?: string; seedKeyFile?: string } = {
     createKey: false,
     help: false,
   };
+  const allowedHosts: string[] = [];
+  const warnings: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] =
@@ -61,7 +71,17 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
         out.createKey = true;
         break;
       case '--seed-key':
+        // Every user of the machine can read a command line (ps, /proc/<pid>/cmdline).
         out.seedKey = value();
+        warnings.push(
+          `policylens serve: warning: --seed-key shows the key to every user of this machine (ps); set ${SEED_KEY_ENV} or use --seed-key-file instead`,
+        );
+        break;
+      case '--seed-key-file':
+        out.seedKeyFile = value();
+        break;
+      case '--allow-host':
+        for (const name of value().split(',')) if (name.trim()) allowedHosts.push(name.trim());
         break;
       case '--org':
         out.org = value();
@@ -84,8 +104,19 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
     out.databaseUrl ?? (out.dataDir === undefined ? env.POLICYLENS_DATABASE_URL || undefined : undefined);
   if (out.databaseUrl !== undefined && out.dataDir !== undefined)
     throw new Error('Use --data-dir or --database-url, not both');
-  if ((out.createKey || out.seedKey !== undefined) && !out.org)
-    throw new Error('--create-key and --seed-key need --org NAME');
+  if (out.seedKeyFile !== undefined) {
+    if (out.seedKey !== undefined) throw new Error('Use --seed-key or --seed-key-file, not both');
+    try {
+      out.seedKey = readFileSync(resolve(cwd, out.seedKeyFile), 'utf8').trim();
+    } catch (e) {
+      throw new Error(`--seed-key-file: cannot read ${out.seedKeyFile}: ${(e as Error).message}`);
+    }
+    if (out.seedKey === '') throw new Error(`--seed-key-file: ${out.seedKeyFile} is empty`);
+  }
+  if (out.seedKey === undefined && env[SEED_KEY_ENV]) out.seedKey = env[SEED_KEY_ENV].trim();
+  if (out.createKey && !out.org) throw new Error('--create-key needs --org NAME');
+  if (out.seedKey !== undefined && !out.org)
+    throw new Error(`a seed key (${SEED_KEY_ENV}, --seed-key-file or --seed-key) needs --org NAME`);
   return {
     port: out.port ?? DEFAULT_PORT,
     host: out.host ?? '127.0.0.1',
@@ -98,6 +129,8 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
     org: out.org,
     actor: out.actor,
     appRole: out.appRole,
+    allowedHosts,
+    warnings,
     help: out.help ?? false,
   };
 }
@@ -140,6 +173,7 @@ export async function serveMain(
     io.out(USAGE);
     return 0;
   }
+  for (const w of args.warnings) io.err(w);
   try {
     if (args.createKey) {
       const created = await createApiKey(args.storage, args.org!, args.actor);
@@ -154,6 +188,7 @@ export async function serveMain(
       port: args.port,
       host: args.host,
       appRole: args.appRole,
+      allowedHosts: args.allowedHosts,
       log: io.err,
     });
     if (args.seedKey !== undefined) await registry.createApiKey(args.org!, args.actor, args.seedKey);

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'VALIDATION_ERROR'
   | 'INVALID_JSON'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
@@ -24,6 +25,7 @@ const statusOf: Record<ErrorCode, number> = {
   VALIDATION_ERROR: 400,
   INVALID_JSON: 400,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
@@ -40,10 +42,24 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** Headers the status calls for (RFC 9110): `Allow` with a 405, `WWW-Authenticate` with a 401. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.status = statusOf[code];
+    if (code === 'UNAUTHORIZED' && !headers['WWW-Authenticate'])
+      this.headers = { ...headers, 'WWW-Authenticate': 'Bearer realm="policylens"' };
   }
+}
+
+/** 405 with the `Allow` header that RFC 9110 requires; `allowed` as `GET, POST`. */
+export function methodNotAllowed(method: string, allowed: string): ApiError {
+  return new ApiError(
+    'METHOD_NOT_ALLOWED',
+    `${method} is not allowed here (allowed: ${allowed})`,
+    {},
+    { Allow: allowed },
+  );
 }
 
 export function notFound(what = 'Policy not found'): ApiError {
@@ -140,7 +156,7 @@ export function sendError(res: ServerResponse, error: ApiError, headers: Record<
     res,
     error.status,
     { error: { code: error.code, message: error.message, fields: error.fields } },
-    headers,
+    { ...error.headers, ...headers },
   );
 }
 

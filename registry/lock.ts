@@ -130,7 +130,7 @@ export function lockDataDir(dataDir: string): () => void {
     if (owner && ownerAlive(owner)) {
       const who = owner.pid === process.pid ? 'this process' : `process ${owner.pid}`;
       throw new Error(
-        `the data directory ${dataDir} is in use by ${who} (another policylens serve?); stop it first, or use --seed-key when starting it`,
+        `the data directory ${dataDir} is in use by ${who} (another policylens serve?); stop it first, or give it the key with POLICYLENS_SEED_KEY when starting it`,
       );
     }
     // The owner is gone (or the file is not a lock we wrote): take it over.

@@ -3,11 +3,11 @@
  * errors become the Execlave error envelope. Storage is opened, migrated and closed here too.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { verifyChain } from './audit';
 import { authenticate, registerKey, type CreatedKey } from './auth';
 import { openDb, type Db, type DbOptions } from './db';
-import { ApiError, sendError, sendJson } from './http';
+import { ApiError, header, methodNotAllowed, sendError, sendJson } from './http';
 import { migrate } from './migrations';
 import { policiesRoute } from './policies/routes';
 import { DEFAULT_APP_ROLE, prepareAppRole } from './roles';
@@ -22,6 +22,11 @@ export type StartOptions = DbOptions & {
    * user. When the database does not allow creating it, the registry runs without and logs why.
    */
   appRole?: string;
+  /**
+   * Host names a request's `Host` header may carry besides IP addresses, `localhost` and `host`
+   * (see `hostAllowed`): the names a reverse proxy or a container network uses.
+   */
+  allowedHosts?: readonly string[];
   /** Called with one line per request that failed with a 5xx, for the server's log. */
   log?: (line: string) => void;
 };
@@ -54,7 +59,50 @@ function fromDbError(e: unknown): ApiError | undefined {
   return undefined;
 }
 
-async function route(db: Db, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** The host name of a `Host` header (`[::1]:7420` → `::1`), lower case, without a trailing dot. */
+function hostName(value: string): string {
+  const v = value.trim().toLowerCase();
+  const close = v.indexOf(']');
+  const name = v.startsWith('[') ? v.slice(1, close < 0 ? undefined : close) : v.replace(/:\d*$/, '');
+  return name.replace(/\.$/, '');
+}
+
+/**
+ * DNS rebinding: a web page on `evil.example` whose name is re-pointed at 127.0.0.1 can make the
+ * browser send requests to the registry as a same-origin page; they carry `Host: evil.example`. So a
+ * request is served only when its Host names this machine in a way no web page can borrow: an IP
+ * address (nobody can re-point an address), `localhost`, the name the server was bound to, or a
+ * name the operator allowed. The port is not compared: it protects nothing here (the page's port is
+ * the registry's), and a port forward (`ssh -L 9000:localhost:7420`) legitimately changes it. A
+ * request without a Host (HTTP/1.0; browsers always send one) is served.
+ */
+export function hostAllowed(
+  value: string | undefined,
+  bound: string,
+  allowed: readonly string[] = [],
+): boolean {
+  if (value === undefined) return true;
+  const name = hostName(value);
+  if (isIP(name) !== 0 || name === 'localhost') return true;
+  return name === hostName(bound) || allowed.some((a) => hostName(a) === name);
+}
+
+async function route(
+  db: Db,
+  req: IncomingMessage,
+  res: ServerResponse,
+  host: string,
+  allowedHosts: readonly string[],
+): Promise<void> {
+  const hostHeader = header(req, 'host');
+  if (!hostAllowed(hostHeader, host, allowedHosts)) {
+    const name = hostName(hostHeader ?? '').slice(0, 100);
+    throw new ApiError(
+      'FORBIDDEN',
+      `Host "${name}" is not a name of this registry (DNS rebinding protection): use 127.0.0.1 or localhost, or start the registry with --allow-host ${name}`,
+      { Host: 'not an allowed host name' },
+    );
+  }
   const url = new URL(req.url ?? '/', 'http://registry.invalid');
   const parts = url.pathname.split('/').filter(Boolean);
   if (parts[0] !== 'api' || parts[1] !== 'v1')
@@ -71,8 +119,7 @@ async function route(db: Db, req: IncomingMessage, res: ServerResponse): Promise
       return policiesRoute(db, principal, req, res, rest, url);
     case 'audit':
       if (rest.length === 1 && rest[0] === 'verify') {
-        if (req.method !== 'GET')
-          throw new ApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here (allowed: GET)`);
+        if (req.method !== 'GET') throw methodNotAllowed(req.method ?? '', 'GET');
         return sendJson(res, 200, { data: await verifyChain(db, principal.orgId) });
       }
       break;
@@ -102,11 +149,15 @@ export async function startRegistry(options: StartOptions): Promise<Registry> {
     await db.close().catch(() => undefined);
     throw e;
   }
+  const host = options.host ?? '127.0.0.1';
+  const allowedHosts = options.allowedHosts ?? [];
   const server = createServer((req, res) => {
-    route(db, req, res).catch((e: unknown) => {
+    route(db, req, res, host, allowedHosts).catch((e: unknown) => {
       const api = e instanceof ApiError ? e : fromDbError(e);
       if (api) return sendError(res, api);
-      log(`registry: ${req.method} ${req.url} failed: ${(e as Error).stack ?? String(e)}`);
+      // The path only: a query string may carry what a client should not have put in a URL.
+      const path = (req.url ?? '/').split('?')[0]!.slice(0, 200);
+      log(`registry: ${req.method} ${path} failed: ${(e as Error).stack ?? String(e)}`);
       if (res.headersSent) return res.destroy();
       sendError(res, new ApiError('INTERNAL_ERROR', `Internal error: ${(e as Error).message ?? String(e)}`));
     });
@@ -114,7 +165,6 @@ export async function startRegistry(options: StartOptions): Promise<Registry> {
   // A client that stops mid-request must not hold a socket forever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_PORT, host, () => {

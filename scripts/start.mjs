@@ -55,18 +55,12 @@ async function startRegistry() {
   if (!keep) rmSync(dataDir, { recursive: true, force: true });
   const child = spawn(
     process.execPath,
-    [
-      join(root, 'dist', 'registry.js'),
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--seed-key',
-      DEMO_KEY,
-      '--org',
-      DEMO_ORG,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    [join(root, 'dist', 'registry.js'), '--port', '0', '--data-dir', dataDir, '--org', DEMO_ORG],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, POLICYLENS_SEED_KEY: DEMO_KEY },
+    },
   );
   let out = '';
   const url = await new Promise((resolveUrl, reject) => {

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { historyOf } from '../audit';
 import type { Principal } from '../auth';
 import type { Db } from '../db';
-import { ApiError, header, notFound, readJson, sendJson } from '../http';
+import { ApiError, header, methodNotAllowed, notFound, readJson, sendJson } from '../http';
 import { withDefaults, WRITABLE, type Policy } from './model';
 import {
   createPolicy,
@@ -128,7 +128,7 @@ export async function policiesRoute(
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const allow = (methods: string) => {
-    throw new ApiError('METHOD_NOT_ALLOWED', `${method} is not allowed here (allowed: ${methods})`);
+    throw methodNotAllowed(method, methods);
   };
 
   if (rest.length === 0) {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { pgliteBackend, postgresBackend, type Backend } from '../registry/backends';
 import { report } from './support/invariants';
-import { createKey, http, serve, type Serve } from './support/registry';
+import { createKey, http, serve, type Reply, type Serve } from './support/registry';
 
 // The registry's doors, knocked on through real HTTP against `policylens serve` on PGlite and on
 // PostgreSQL: who gets in, what an oversized or malformed body gets, whether hostile strings are
@@ -33,6 +35,39 @@ const SQLISH = [
   '${jndi:ldap://127.0.0.1/a} {{7*7}} <script>alert(1)</script>',
 ];
 
+/** One request with exactly these headers (fetch will not send a Host of our choosing). */
+function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}/api/v1${path}`, { method, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The command lines of a process and of its children, as `ps` shows them to every user. */
+function commandLines(pid: number): string[] {
+  const lines = [readFileSync(`/proc/${pid}/cmdline`, 'utf8')];
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid)
+        lines.push(readFileSync(`/proc/${name}/cmdline`, 'utf8'));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return lines;
+}
+
 function doors(makeBackend: () => Backend | Promise<Backend>, label: string): void {
   describe(`registry doors on ${label}`, () => {
     let backend: Backend;
@@ -55,7 +90,8 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
       backend = await makeBackend();
       otherKey = createKey(backend.flags, 'other-org');
       presented.add(otherKey);
-      s = await serve([...backend.flags, '--seed-key', KEY, '--org', 'acme']);
+      // The key in the environment: a command line is readable by every user of the machine.
+      s = await serve([...backend.flags, '--org', 'acme'], { POLICYLENS_SEED_KEY: KEY });
       const a = await call(s.url, 'POST', '/policies', { headers: as(KEY), body: bundle('acme-policy') });
       assert.equal(a.status, 201);
       idA = (a.json.data as { id: string }).id;
@@ -300,6 +336,69 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
       assert.equal((verify.json.data as { ok: boolean }).ok, true);
     });
 
+    it('a Host header that is not an address, localhost or an allowed name: 403 on every route (DNS rebinding)', async () => {
+      const port = new URL(s.url).port;
+      for (const host of [
+        `evil.example:${port}`,
+        'evil.example',
+        `127.0.0.1.evil.example:${port}`,
+        `localhost.evil.example:${port}`,
+        `EVIL.example.:${port}`,
+      ]) {
+        for (const [method, path] of [
+          ['GET', '/health'],
+          ['GET', '/policies'],
+          ['GET', `/policies/${idA}`],
+          ['DELETE', `/policies/${idA}`],
+          ['GET', '/audit/verify'],
+        ]) {
+          const r = await raw(s.url, method!, path!, { Host: host, 'X-API-Key': KEY });
+          counts.requests++;
+          counts.refused++;
+          assert.equal(r.status, 403, `${method} ${path} with Host ${host}: ${r.text.slice(0, 200)}`);
+          assert.equal((JSON.parse(r.text) as Reply['json']).error?.code, 'FORBIDDEN');
+        }
+      }
+      for (const host of [
+        `127.0.0.1:${port}`,
+        `localhost:${port}`,
+        `[::1]:${port}`,
+        `LOCALHOST:${port}`,
+        '127.0.0.1',
+      ]) {
+        const r = await raw(s.url, 'GET', `/policies/${idA}`, { Host: host, 'X-API-Key': KEY });
+        counts.requests++;
+        assert.equal(r.status, 200, `Host ${host}: ${r.text.slice(0, 200)}`);
+      }
+      const a = await call(s.url, 'GET', `/policies/${idA}`, { headers: as(KEY) });
+      assert.equal((a.json.data as { version: number }).version, 1, 'the refused DELETE changed nothing');
+    });
+
+    it('401 says how to authenticate (WWW-Authenticate), 405 says what is allowed (Allow)', async () => {
+      const unauthorized = await raw(s.url, 'GET', '/policies', {});
+      assert.equal(unauthorized.status, 401);
+      assert.match(String(unauthorized.headers['www-authenticate']), /^Bearer realm="policylens"$/);
+      for (const [method, path, allow] of [
+        ['DELETE', '/policies', 'GET, POST'],
+        ['PUT', '/policies', 'GET, POST'],
+        ['POST', `/policies/${idA}`, 'GET, PUT, PATCH, DELETE'],
+        ['POST', `/policies/${idA}/history`, 'GET'],
+        ['POST', '/audit/verify', 'GET'],
+      ]) {
+        const r = await raw(s.url, method!, path!, { 'X-API-Key': KEY });
+        counts.requests += 2;
+        counts.refused += 2;
+        assert.equal(r.status, 405, `${method} ${path}`);
+        assert.equal(r.headers.allow, allow, `${method} ${path}`);
+      }
+    });
+
+    it('the seed key came from the environment: no command line of the server shows it', () => {
+      const lines = commandLines(s.child.pid!);
+      assert.ok(lines.length >= 2, 'the CLI and its registry process');
+      for (const line of lines) assert.ok(!line.includes(KEY), `a command line shows the key: ${line}`);
+    });
+
     it('no key ever appears in what the server prints, and no request failed with a 5xx', async () => {
       // Each `call` asserted status < 500; the log lines the server writes for 5xx are checked too.
       const out = s.output();
@@ -334,6 +433,30 @@ function doors(makeBackend: () => Backend | Promise<Backend>, label: string): vo
           const verify = await call(s.url, 'GET', '/audit/verify', { headers: as(key) });
           assert.equal((verify.json.data as { ok: boolean }).ok, true);
         }
+      });
+
+    if (label === 'PostgreSQL')
+      it('a request that fails is logged by its path, never with its query string', async () => {
+        // The one way to make a well-formed request fail from outside: the table goes away.
+        const client = new pg.Client({
+          connectionString: (backend.storage as { databaseUrl: string }).databaseUrl,
+        });
+        await client.connect();
+        const secret = 'plk_in_a_query_string_0123456789';
+        let status: number;
+        try {
+          await client.query('ALTER TABLE policies RENAME TO policies_away');
+          status = (await http(s.url, 'GET', `/policies?name=${secret}&limit=5`, { headers: as(KEY) }))
+            .status;
+        } finally {
+          await client.query('ALTER TABLE policies_away RENAME TO policies');
+          await client.end();
+        }
+        assert.equal(status, 500);
+        const out = s.output();
+        assert.match(out, /registry: GET \/api\/v1\/policies failed/);
+        assert.ok(!out.includes(secret), 'the log shows the query string');
+        assert.ok(!out.includes('limit=5'), 'the log shows the query string');
       });
   });
 }

@@ -1,6 +1,9 @@
 /** `policylens serve` flags: what each combination means, and the mistakes that get a usage error. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import { describeStorage, parseServeArgs } from '../../registry/cli';
 
 const cwd = '/work/project';
@@ -34,7 +37,24 @@ describe('policylens serve flags', () => {
       [
         ['--seed-key', 'plk_demo_key', '--org', 'acme', '--app-role', 'none'],
         {},
-        { seedKey: 'plk_demo_key', appRole: 'none' },
+        {
+          seedKey: 'plk_demo_key',
+          appRole: 'none',
+          warnings: [
+            'policylens serve: warning: --seed-key shows the key to every user of this machine (ps); set POLICYLENS_SEED_KEY or use --seed-key-file instead',
+          ],
+        },
+      ],
+      [
+        ['--org', 'acme'],
+        { POLICYLENS_SEED_KEY: ' plk_from_env\n' },
+        { seedKey: 'plk_from_env', warnings: [] },
+      ],
+      [['--org', 'acme'], { POLICYLENS_SEED_KEY: '' }, { seedKey: undefined }],
+      [
+        ['--allow-host', 'registry.internal', '--allow-host=a.test,b.test'],
+        {},
+        { allowedHosts: ['registry.internal', 'a.test', 'b.test'] },
       ],
     ];
   for (const [argv, env, expected] of cases) {
@@ -50,12 +70,43 @@ describe('policylens serve flags', () => {
     [['--port'], /--port needs a value/],
     [['--data-dir', '--port', '1'], /--data-dir needs a value/],
     [['--data-dir', 'a', '--database-url', 'postgres://x/y'], /not both/],
-    [['--create-key'], /need --org/],
+    [['--create-key'], /needs --org/],
+    [['--seed-key', 'plk_demo_key'], /needs --org/],
+    [['--seed-key-file', '/nonexistent/key', '--org', 'a'], /--seed-key-file: cannot read/],
     [['--verbose'], /Unknown option --verbose/],
   ];
   for (const [argv, message] of mistakes) {
     it(`refuses ${argv.join(' ')}`, () => assert.throws(() => parseServeArgs(argv, cwd, {}), message));
   }
+
+  describe('--seed-key-file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policylens-seed-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    it('reads the key from the file (one trailing newline is not part of it), and the file wins over the environment', () => {
+      writeFileSync(join(dir, 'key'), 'plk_from_file_01\n');
+      const parsed = parseServeArgs(['--seed-key-file', join(dir, 'key'), '--org', 'acme'], cwd, {
+        POLICYLENS_SEED_KEY: 'plk_from_env',
+      });
+      assert.equal(parsed.seedKey, 'plk_from_file_01');
+      assert.deepEqual(parsed.warnings, []);
+    });
+    it('refuses an empty file, and the flag together with --seed-key', () => {
+      writeFileSync(join(dir, 'empty'), '\n');
+      assert.throws(
+        () => parseServeArgs(['--seed-key-file', join(dir, 'empty'), '--org', 'a'], cwd, {}),
+        /is empty/,
+      );
+      assert.throws(
+        () =>
+          parseServeArgs(
+            ['--seed-key-file', join(dir, 'empty'), '--seed-key', 'plk_x_key', '--org', 'a'],
+            cwd,
+            {},
+          ),
+        /not both/,
+      );
+    });
+  });
 
   it('never prints a database password', () => {
     assert.equal(

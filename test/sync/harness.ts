@@ -59,13 +59,10 @@ export async function registryProcess(
 ): Promise<{ url: string; child: ChildProcess }> {
   if (!existsSync(REGISTRY)) throw new Error('dist/registry.js is missing: run `node esbuild.mjs` first');
   const flags = typeof storage === 'string' ? ['--data-dir', storage] : storage;
-  const child = spawn(
-    process.execPath,
-    [REGISTRY, '--port', '0', ...flags, '--seed-key', key, '--org', 'acme'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [REGISTRY, '--port', '0', ...flags, '--org', 'acme'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, POLICYLENS_SEED_KEY: key },
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';

@@ -18,18 +18,9 @@ export const registryBuilt = () => existsSync(join(repoRoot, 'dist', 'registry.j
 export async function startRegistry(dataDir: string, apiKey: string, org = 'e2e-org'): Promise<Registry> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      join(repoRoot, 'dist', 'registry.js'),
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--seed-key',
-      apiKey,
-      '--org',
-      org,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [join(repoRoot, 'dist', 'registry.js'), '--port', '0', '--data-dir', dataDir, '--org', org],
+    // The key in the environment, not on the command line where `ps` shows it.
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POLICYLENS_SEED_KEY: apiKey } },
   );
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -22,9 +22,10 @@ export function createKey(flags: string[], org: string): string {
   return key;
 }
 
-export async function serve(flags: string[]): Promise<Serve> {
+export async function serve(flags: string[], env: NodeJS.ProcessEnv = {}): Promise<Serve> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...flags], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
