@@ -71,6 +71,31 @@ describe('positioned tree from js-yaml events', () => {
     }
   });
 
+  // A collection whose last value is missing (`key:`) owns the comment and blank lines after it
+  // (the state of a file while a value is typed under a comment: an evaluator fixture found it).
+  it('a missing last value followed by comments', () => {
+    const texts = [
+      'a:\n  # c',
+      'a:\n\n# c\n\n',
+      'a: # c\n# d\n',
+      'a:\n# c\n\n# d',
+      'a:\n\n\n',
+      'l:\n  - a:\n  # c\n\nb: 1',
+      'l:\n  a:\n  # c\n\n  # d\n\nb: 1',
+      'l:\n  a:\n\n  # c\n   \nb: 1',
+      'l:\n  - b: 1\n    c:\n      # co',
+    ];
+    for (const v of texts) {
+      const fast = fastTree(v);
+      assert.notEqual(fast, undefined, `the fast path takes ${JSON.stringify(v)}`);
+      assert.deepEqual(
+        shape(fast ?? null),
+        shape(parseYamlPositioned(v).root),
+        `tree of ${JSON.stringify(v)}`,
+      );
+    }
+  });
+
   for (const file of yamlFiles(FIXTURES)) {
     const name = file.slice(FIXTURES.length + 1);
     it(name, () => {

@@ -56,6 +56,29 @@ interface Frame {
   key?: StringNode;
 }
 
+/**
+ * Where a block collection whose last value is missing (`key:`) ends, given the offset just after
+ * that colon. The `yaml` package lets such a collection own the comments that follow it: the run
+ * of comment and blank lines after the colon (a comment on the colon's own line included) belongs
+ * to the collection when it holds at least one comment, up to the next line with content. Without
+ * a comment, the collection ends at the colon.
+ */
+function commentsAfterMissingValue(text: string, from: number): number {
+  let i = skipBlank(text, from, false);
+  let sawComment = false;
+  let end = from;
+  for (;;) {
+    if (text[i] === '#') sawComment = true;
+    else if (i < text.length && text[i] !== '\n' && text[i] !== '\r') break;
+    while (i < text.length && text[i] !== '\n') i++;
+    if (i < text.length) i++;
+    end = i;
+    if (i >= text.length) break;
+    i = skipBlank(text, i, false);
+  }
+  return sawComment ? end : from;
+}
+
 /** Skips spaces and tabs (and, when `lines` is set, line breaks and comments) from `i`. */
 function skipBlank(text: string, i: number, lines: boolean): number {
   while (i < text.length) {
@@ -210,13 +233,7 @@ function treeFromEvents(text: string, events: Event[], value: unknown): AstNode 
           const emptyLast = !!lastNode && openEnded.has(lastNode);
           if (emptyLast) {
             openEnded.add(node);
-            // A comment after the missing value still belongs to the collection.
-            const j = skipBlank(text, i, false);
-            if (text[j] === '#') {
-              i = j;
-              while (i < text.length && text[i] !== '\n') i++;
-              if (text[i] === '\n') i++;
-            }
+            i = commentsAfterMissingValue(text, i);
           }
           if (text[i - 1] !== '\n' && !emptyLast) {
             i = skipBlank(text, i, false);
