@@ -54,8 +54,8 @@ describe('lint on several threads', () => {
 
   it('loses no file when a worker cannot start: this thread lints its share', async () => {
     const paths = files.map((f) => join(root, f.path));
-    const alone = await lintAll(paths, undefined, 1, undefined);
-    const broken = await lintAll(paths, undefined, 3, join(root, 'no-such-worker.js'));
+    const alone = await lintAll(paths, [], 1, undefined);
+    const broken = await lintAll(paths, [], 3, join(root, 'no-such-worker.js'));
     assert.equal(broken.length, paths.length);
     assert.deepEqual(broken, alone);
   });

@@ -1,7 +1,21 @@
 import { isUtf8 } from 'node:buffer';
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { MAX_TEXT_LENGTH, tooLargeFinding } from '../core/index';
+import {
+  CONFIG_FILE_NAME,
+  MAX_TEXT_LENGTH,
+  tooLargeFinding,
+  type FileSettings,
+  type GitIgnore,
+} from '../core/index';
+import {
+  addGitIgnoreOf,
+  gitIgnoreAbove,
+  projectFor,
+  projectPath,
+  settingsFor,
+  type Project,
+} from './project';
 
 export const POLICY_EXTENSIONS = /\.(json|ya?ml)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', '.cache']);
@@ -16,6 +30,21 @@ export interface PolicyFile {
    * refused): the report shows it as an unreadable entry instead of silently linting less.
    */
   error?: string;
+  /** What the project's config says about the file (dialect, rule settings). */
+  settings: FileSettings;
+}
+
+export interface CollectOptions {
+  /** Honour .gitignore files (the default; `--no-ignore` turns it off). */
+  ignore?: boolean;
+  /** A config file given with `--config`, instead of the nearest one. */
+  config?: string;
+}
+
+/** What a directory walk skips: the project's include/exclude and the .gitignore rules. */
+interface WalkFilter {
+  project: Project;
+  git?: { root: string; ignore: GitIgnore };
 }
 
 export class UsageError extends Error {}
@@ -43,8 +72,11 @@ function reason(e: unknown): string {
  * neither a regular file nor a directory (a named pipe would block the read forever, `/dev/zero`
  * never ends) is a usage error (exit 2); a directory under an argument that cannot be listed is an
  * entry with an `error`, so the run reports it instead of validating less without a word.
+
+ * A walk skips what the project's config excludes (or does not include) and what .gitignore
+ * ignores; a file named on the command line is always linted, as ruff and terraform do.
  */
-export function collectPolicyFiles(args: readonly string[]): PolicyFile[] {
+export function collectPolicyFiles(args: readonly string[], options: CollectOptions = {}): PolicyFile[] {
   const out: PolicyFile[] = [];
   const seen = new Set<string>();
   for (const arg of args) {
@@ -55,14 +87,17 @@ export function collectPolicyFiles(args: readonly string[]): PolicyFile[] {
     } catch (e) {
       throw new UsageError(`cannot read ${arg}: ${reason(e)}`);
     }
+    const project = projectFor(abs, options.config);
     if (st.isDirectory()) {
       const refused = listable(abs);
       if (refused) throw new UsageError(`cannot read ${arg}: ${refused}`);
-      walk(abs, abs, out, seen);
+      const useGit = options.ignore !== false && project.config.config.gitignore;
+      const git = useGit ? gitIgnoreAbove(abs) : undefined;
+      walk(abs, abs, out, seen, { project, git });
     } else if (!st.isFile()) throw new UsageError(`cannot read ${arg}: not a regular file`);
     else if (!seen.has(abs)) {
       seen.add(abs);
-      out.push({ path: abs, display: arg });
+      out.push({ path: abs, display: arg, settings: settingsFor(project, abs) });
     }
   }
   return out;
@@ -78,7 +113,13 @@ function listable(dir: string): string | undefined {
   }
 }
 
-function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>): void {
+/** A path below `root`, relative to it with `/`. */
+function below(root: string, p: string): string {
+  const rel = p.startsWith(root + sep) ? p.slice(root.length + 1) : relative(root, p);
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
+
+function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, filter: WalkFilter): void {
   let real: string;
   try {
     real = realpathSync(dir);
@@ -93,9 +134,16 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>): 
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );
   } catch (e) {
-    out.push({ path: dir, display: displayOf(base, dir), error: `cannot read directory: ${reason(e)}` });
+    out.push({
+      path: dir,
+      display: displayOf(base, dir),
+      error: `cannot read directory: ${reason(e)}`,
+      settings: { rules: {} },
+    });
     return;
   }
+  const { project, git } = filter;
+  if (git && entries.some((e) => e.name === '.gitignore')) addGitIgnoreOf(git.ignore, git.root, dir);
   for (const entry of entries) {
     const name = entry.name;
     const p = join(dir, name);
@@ -112,10 +160,16 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>): 
       }
     }
     if (isDir) {
-      if (!SKIP_DIRS.has(name)) walk(base, p, out, seen);
-    } else if (isFile && POLICY_EXTENSIONS.test(name) && !seen.has(p)) {
+      if (SKIP_DIRS.has(name)) continue;
+      if (git?.ignore.ignoresEntry(below(git.root, p), true)) continue;
+      if (project.config.excludes(projectPath(project, p))) continue;
+      walk(base, p, out, seen, filter);
+    } else if (isFile && POLICY_EXTENSIONS.test(name) && name !== CONFIG_FILE_NAME && !seen.has(p)) {
+      if (git?.ignore.ignoresEntry(below(git.root, p), false)) continue;
+      const rel = projectPath(project, p);
+      if (!project.config.includes(rel)) continue;
       seen.add(p);
-      out.push({ path: p, display: displayOf(base, p) });
+      out.push({ path: p, display: displayOf(base, p), settings: project.config.settingsFor(rel) });
     }
   }
 }

@@ -67,3 +67,4 @@ export {
   type PolicyTestCase,
   type PolicyTestFile,
 } from './eval';
+export * from './config';

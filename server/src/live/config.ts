@@ -35,10 +35,11 @@ function firstSet(env: Record<string, string | undefined>, names: readonly strin
  * documented base is `https://api.execlave.com`). Throws LiveOrgError `not-configured` / `insecure`.
  */
 export function resolveLiveConfig(
-  given: { url?: string; apiKey?: string },
+  given: { url?: string; apiKey?: string; configUrl?: string },
   env: Record<string, string | undefined>,
 ): LiveConfig {
-  const rawUrl = given.url?.trim() || firstSet(env, URL_VARIABLES);
+  // A flag wins over the environment, which wins over the project's config file (`live.url`).
+  const rawUrl = given.url?.trim() || firstSet(env, URL_VARIABLES) || given.configUrl?.trim();
   const apiKey = given.apiKey?.trim() || firstSet(env, KEY_VARIABLES);
   if (!rawUrl)
     throw new LiveOrgError(

@@ -14,6 +14,7 @@ import {
 } from '../../core/index';
 import { HttpLiveOrg, resolveLiveConfig } from '../../live/index';
 import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+import { projectFor } from '../project';
 import { painter } from '../report/color';
 import type { Command, CommandIO } from './types';
 
@@ -166,9 +167,14 @@ export function formatOne(report: ChainReport, entry: ReportEntry, paint: Paint)
  * `--live`: lists the org's policies once and resolves ids (and names no bundle declares) through
  * them. An org that cannot be read leaves ids unresolved, as offline: a note, not a failure.
  */
-async function connectLive(index: ChainIndex, url: string | undefined, io: CommandIO): Promise<void> {
+async function connectLive(
+  index: ChainIndex,
+  url: string | undefined,
+  configUrl: string | undefined,
+  io: CommandIO,
+): Promise<void> {
   try {
-    const org = new HttpLiveOrg(resolveLiveConfig({ url }, process.env));
+    const org = new HttpLiveOrg(resolveLiveConfig({ url, configUrl }, process.env));
     const policies = await org.listPolicies();
     const live = (p: (typeof policies)[number]) => ({ name: p.name, isActive: p.isActive !== false });
     const byId = new Map(policies.map((p) => [p.id, live(p)]));
@@ -201,8 +207,10 @@ export const chain: Command = {
     const format = values.format;
     if (format !== 'text' && format !== 'json')
       throw new UsageError(`unknown format "${format}" (text or json)`);
-    const { index, unreadable } = loadChain(positionals.length ? positionals : ['.'], io.err);
-    if (values.live || values.url !== undefined) await connectLive(index, values.url, io);
+    const paths = positionals.length ? positionals : ['.'];
+    const { index, unreadable } = loadChain(paths, io.err);
+    if (values.live || values.url !== undefined)
+      await connectLive(index, values.url, projectFor(paths[0]!).config.config.live?.url, io);
     const report = chainReport(index, evaluationOrder(index));
     const paint = painter(process.stdout);
     const status = report.broken || unreadable ? 1 : 0;

@@ -1,13 +1,14 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  applyRuleSettings,
   chainPolicyFromFacts,
   ChainIndex,
   compareFindings,
   fileChainFindings,
   LineIndex,
 } from '../../core/index';
-import { collectPolicyFiles, UsageError } from '../files';
+import { collectPolicyFiles, UsageError, type CollectOptions } from '../files';
 import type { LintedFile } from '../lint/one';
 import { lintAll, threadsFor } from '../lint/pool';
 import { formatJson } from '../report/json';
@@ -17,10 +18,13 @@ import type { FileResult } from '../report/types';
 import type { Command } from './types';
 
 export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif] [--dialect ID] [--concurrency N|auto|off]
+                      [--config FILE] [--no-ignore]
 
 Validates every policy file (.json, .yaml, .yml) under the given paths. Large sets are linted on
 several threads on machines with 4 or more cores (--concurrency auto, the default); a number sets
 the threads, off keeps to one.
+The nearest policylens.config.yaml above each path (or --config FILE) sets include/exclude globs,
+dialects and rule severities (docs/configuration.md); .gitignore is honoured unless --no-ignore.
 Exit status: 0 when every file is valid, 1 when any has an error or a file or folder under a path
 cannot be read, 2 on a usage error or a path argument that cannot be read (named pipes and devices
 are not read).`;
@@ -36,8 +40,9 @@ export async function lintFiles(
   paths: readonly string[],
   dialect?: string,
   concurrency: number | 'auto' = 'auto',
+  collect: CollectOptions = {},
 ): Promise<(FileResult & { path: string })[]> {
-  const files = collectPolicyFiles(paths);
+  const files = collectPolicyFiles(paths, collect);
   // Entries that could not be read at all (a directory that refused its listing) are not linted.
   const readable = files.filter((f) => f.error === undefined);
   const threads = threadsFor(readable.length, concurrency);
@@ -45,7 +50,7 @@ export async function lintFiles(
   const script = __filename.endsWith('.js') ? __filename : undefined;
   const lintedReadable = await lintAll(
     readable.map((f) => f.path),
-    dialect,
+    readable.map((f) => dialect ?? f.settings.dialect),
     threads,
     script,
   );
@@ -59,12 +64,13 @@ export async function lintFiles(
   linted.forEach((l) => l.chain && index.set(chainPolicyFromFacts(l.chain, l.text)));
   return linted.map((l, i) => {
     const chain = l.readError ? [] : fileChainFindings(index, files[i].path);
+    const all = chain.length ? [...l.findings, ...chain].sort(compareFindings) : l.findings;
     return {
       path: files[i].path,
       file: files[i].display,
       dialect: l.dialect,
       dialectLabel: l.dialectLabel,
-      findings: chain.length ? [...l.findings, ...chain].sort(compareFindings) : l.findings,
+      findings: applyRuleSettings(all, files[i].settings.rules),
       lines: new LineIndex(l.text),
       ...(l.readError ? { readError: l.readError } : {}),
     };
@@ -92,13 +98,18 @@ export const lint: Command = {
         format: { type: 'string', default: 'text' },
         dialect: { type: 'string' },
         concurrency: { type: 'string' },
+        config: { type: 'string' },
+        'no-ignore': { type: 'boolean' },
       },
     });
     if (!positionals.length) throw new UsageError('lint needs at least one path');
     const format = values.format;
     if (format !== 'text' && format !== 'json' && format !== 'sarif')
       throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
-    const results = await lintFiles(positionals, values.dialect, parseConcurrency(values.concurrency));
+    const results = await lintFiles(positionals, values.dialect, parseConcurrency(values.concurrency), {
+      ignore: !values['no-ignore'],
+      config: values.config,
+    });
     if (format === 'json') io.out(formatJson(results));
     else if (format === 'sarif')
       io.out(

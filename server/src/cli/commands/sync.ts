@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
   analyze,
+  applyRuleSettings,
   applyPlan,
   desiredFromAnalysis,
   formatApplyReport,
@@ -14,6 +15,7 @@ import {
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+import { projectFor } from '../project';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
@@ -66,7 +68,11 @@ export function collectDesired(paths: readonly string[]): Collected {
       out.invalid.push({ file: f.display, errors: 1, firstError: `cannot read: ${(e as Error).message}` });
       continue;
     }
-    const outcome = desiredFromAnalysis(analyze(text, { fileName: f.path, invalidEncoding }), f.display);
+    // The project's config decides the dialect and the severities, as in lint: a code set to `off`
+    // does not hold a bundle back, one raised to `error` does.
+    const analysis = analyze(text, { fileName: f.path, invalidEncoding, dialect: f.settings.dialect });
+    analysis.findings = applyRuleSettings(analysis.findings, f.settings.rules);
+    const outcome = desiredFromAnalysis(analysis, f.display);
     if (outcome.kind === 'bundle') out.desired.push(outcome.bundle);
     else if (outcome.kind === 'invalid')
       out.invalid.push({ file: f.display, errors: outcome.errors, firstError: outcome.firstError });
@@ -149,7 +155,10 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   let org: HttpLiveOrg;
   try {
     org = new HttpLiveOrg(
-      resolveLiveConfig({ url: values.url }, process.env),
+      resolveLiveConfig(
+        { url: values.url, configUrl: projectFor(positionals[0]!).config.config.live?.url },
+        process.env,
+      ),
       requestOptionsFromEnv(process.env),
     );
   } catch (e) {

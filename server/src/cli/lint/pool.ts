@@ -22,7 +22,8 @@ const KIND = 'policylens-lint';
 interface Job {
   kind: typeof KIND;
   files: string[];
-  dialect: string | undefined;
+  /** The dialect each file is forced to (by --dialect or the project's config), if any. */
+  dialects: (string | undefined)[];
   counter: Int32Array;
 }
 
@@ -50,8 +51,15 @@ function claim(counter: Int32Array, total: number): number | undefined {
   return b < total ? b : undefined;
 }
 
-function lintBatch(files: readonly string[], batch: number, dialect: string | undefined): LintedFile[] {
-  return files.slice(batch * BATCH, (batch + 1) * BATCH).map((f) => lintOne(f, dialect));
+function lintBatch(
+  files: readonly string[],
+  batch: number,
+  dialects: readonly (string | undefined)[],
+): LintedFile[] {
+  const out: LintedFile[] = [];
+  for (let i = batch * BATCH; i < Math.min(files.length, (batch + 1) * BATCH); i++)
+    out.push(lintOne(files[i], dialects[i]));
+  return out;
 }
 
 /**
@@ -60,7 +68,7 @@ function lintBatch(files: readonly string[], batch: number, dialect: string | un
  */
 export async function lintAll(
   files: readonly string[],
-  dialect: string | undefined,
+  dialects: readonly (string | undefined)[],
   threads: number,
   script: string | undefined,
 ): Promise<LintedFile[]> {
@@ -70,7 +78,7 @@ export async function lintAll(
   const workers: Worker[] = [];
   const delivered: Promise<void>[] = [];
   if (script && threads > 1 && total > 1) {
-    const job: Job = { kind: KIND, files: [...files], dialect, counter };
+    const job: Job = { kind: KIND, files: [...files], dialects: [...dialects], counter };
     for (let i = 1; i < threads; i++) {
       const w = new Worker(script, { workerData: job });
       workers.push(w);
@@ -88,12 +96,12 @@ export async function lintAll(
     }
   }
   for (let b = claim(counter, total); b !== undefined; b = claim(counter, total))
-    results[b] = lintBatch(files, b, dialect);
+    results[b] = lintBatch(files, b, dialects);
   // Every batch is claimed now. Wait for the workers' batches, unless this thread did them all.
   if (results.some((r) => r === undefined)) await Promise.all(delivered);
   await Promise.all(workers.map((w) => w.terminate()));
   const out: LintedFile[] = [];
-  for (let b = 0; b < total; b++) out.push(...(results[b] ?? lintBatch(files, b, dialect)));
+  for (let b = 0; b < total; b++) out.push(...(results[b] ?? lintBatch(files, b, dialects)));
   return out;
 }
 
@@ -107,7 +115,7 @@ export function lintWorker(): void {
   const job = workerData as Job;
   const total = Math.ceil(job.files.length / BATCH);
   for (let b = claim(job.counter, total); b !== undefined; b = claim(job.counter, total)) {
-    const message: Message = { batch: b, results: lintBatch(job.files, b, job.dialect) };
+    const message: Message = { batch: b, results: lintBatch(job.files, b, job.dialects) };
     parentPort?.postMessage(message);
   }
 }

@@ -1,0 +1,124 @@
+/**
+ * A .gitignore matcher: the patterns of gitignore(5), so that `lint .` skips what git skips. It is
+ * checked against `git check-ignore` itself (test/core/gitignore.test.ts). Not covered: the global
+ * excludes file and `.git/info/exclude` (files outside the working tree), which the front end may
+ * add as more pattern sets.
+ */
+
+interface Rule {
+  /** Directory of the .gitignore the rule comes from, relative to the root ('' or 'a/b/'). */
+  base: string;
+  re: RegExp;
+  negate: boolean;
+  dirOnly: boolean;
+}
+
+function escapeRe(c: string): string {
+  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
+}
+
+/** The regular expression of one pattern's body (`*`, `?`, `[…]`, `**` as gitignore(5) says). */
+function patternSource(p: string): string {
+  let out = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '*' && p[i + 1] === '*') {
+      const atStart = i === 0 || p[i - 1] === '/';
+      const atEnd = i + 2 === p.length || p[i + 2] === '/';
+      if (atStart && atEnd) {
+        // `**/` matches zero or more directories; a trailing `/**` everything inside.
+        if (i + 2 === p.length) out += '.*';
+        else {
+          out += '(?:.*/)?';
+          i++; // skip the slash after `**`
+        }
+        i++;
+        continue;
+      }
+      // Other consecutive asterisks are ordinary ones.
+      while (p[i + 1] === '*') i++;
+      out += '[^/]*';
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '\\' && i + 1 < p.length) out += escapeRe(p[++i]);
+    else if (c === '[') {
+      const close = p.indexOf(']', i + 2);
+      if (close < 0) out += '\\[';
+      else {
+        let body = p.slice(i + 1, close);
+        if (body[0] === '!') body = '^' + body.slice(1);
+        out += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else out += escapeRe(c);
+  }
+  return out;
+}
+
+function parseLine(line: string, base: string): Rule | undefined {
+  // Trailing spaces are dropped unless escaped with a backslash.
+  let p = line.replace(/(?<!\\)\s+$/, '');
+  if (!p || p.startsWith('#')) return undefined;
+  let negate = false;
+  if (p.startsWith('!')) {
+    negate = true;
+    p = p.slice(1);
+  } else if (p.startsWith('\\!') || p.startsWith('\\#')) p = p.slice(1);
+  let dirOnly = false;
+  if (p.endsWith('/') && !p.endsWith('\\/')) {
+    dirOnly = true;
+    p = p.slice(0, -1);
+  }
+  if (!p) return undefined;
+  // A slash at the start or in the middle anchors the pattern to its .gitignore's directory;
+  // otherwise it matches a name at any depth below it.
+  const anchored = p.includes('/');
+  if (p.startsWith('/')) p = p.slice(1);
+  const source = `^${anchored ? '' : '(?:.*/)?'}${patternSource(p)}$`;
+  return { base, re: new RegExp(source), negate, dirOnly };
+}
+
+/** The patterns of every .gitignore met so far, deeper ones taking precedence. */
+export class GitIgnore {
+  private readonly rules: Rule[] = [];
+
+  /** Adds a .gitignore's text; `dir` is its directory relative to the root ('' for the root). */
+  add(dir: string, text: string): void {
+    const base = dir ? dir.replace(/\/*$/, '/') : '';
+    for (const line of text.split(/\r?\n/)) {
+      const rule = parseLine(line, base);
+      if (rule) this.rules.push(rule);
+    }
+  }
+
+  get empty(): boolean {
+    return this.rules.length === 0;
+  }
+
+  /** Whether one path itself is ignored, its parent directories aside (the last match decides). */
+  private matches(path: string, isDir: boolean): boolean {
+    let ignored = false;
+    for (const r of this.rules) {
+      if (r.dirOnly && !isDir) continue;
+      if (r.base && !path.startsWith(r.base)) continue;
+      if (r.re.test(path.slice(r.base.length))) ignored = !r.negate;
+    }
+    return ignored;
+  }
+
+  /**
+   * Whether a path relative to the root is ignored. As in git, a file inside an ignored directory
+   * stays ignored whatever a later `!pattern` says, so the directories on the way are checked first.
+   */
+  ignores(path: string, isDir = false): boolean {
+    if (this.rules.length === 0) return false;
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) if (this.matches(parts.slice(0, i).join('/'), true)) return true;
+    return this.matches(path, isDir);
+  }
+
+  /** For a walk that already checked the directories on the way: the entry alone. */
+  ignoresEntry(path: string, isDir: boolean): boolean {
+    return this.rules.length !== 0 && this.matches(path, isDir);
+  }
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { cases, expectJson } from '../support/fixtures';
+
+/**
+ * Config, ignore and suppression cases as data (test/fixtures/config/<case>/): `workspace/` is
+ * copied to a temporary directory (so neither this repository's config nor its .gitignore is
+ * above it), `args.json` gives the CLI's arguments (and `git: true` makes the copy a repository),
+ * and `expected.json` holds the exit status, the JSON report or the error text.
+ * Files named `_gitignore` become `.gitignore` in the copy: a real one would hide the fixture's
+ * own files from this repository.
+ */
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+function renameGitignores(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) renameGitignores(p);
+    else if (name === '_gitignore') renameSync(p, join(dir, '.gitignore'));
+  }
+}
+
+describe('config, ignores and suppressions (test/fixtures/config)', () => {
+  for (const c of cases('config')) {
+    it(c.name, () => {
+      const spec = JSON.parse(readFileSync(join(c.dir, 'args.json'), 'utf8')) as
+        string[] | { args: string[]; git?: boolean };
+      const { args, git } = Array.isArray(spec) ? { args: spec, git: false } : spec;
+      const root = mkdtempSync(join(tmpdir(), 'pl-config-'));
+      try {
+        cpSync(join(c.dir, 'workspace'), root, { recursive: true });
+        renameGitignores(root);
+        if (git) execFileSync('git', ['init', '-q', root]);
+        const r = spawnSync(process.execPath, [CLI, ...args], {
+          cwd: root,
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1' },
+          timeout: 60_000,
+        });
+        const stdout = r.stdout.trim().startsWith('{') ? JSON.parse(r.stdout) : r.stdout;
+        expectJson(join(c.dir, 'expected.json'), {
+          status: r.status,
+          stdout,
+          // The command's help after a usage error is the golden CLI tests' business, not these cases'.
+          stderr: r.stderr.split(root).join('<tmp>').split('\n\nUsage:')[0],
+        });
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('the fixtures cover findings, usage errors and ignores', () => {
+    assert.ok(cases('config').length >= 6);
+  });
+});
