@@ -87,7 +87,12 @@ export class WorkspaceChain {
     const started = this.ctx.runtime.now();
     const uris: string[] = [];
     for (const folder of this.ctx.workspaceFolders())
-      uris.push(...(await this.ctx.runtime.fs.listFiles(folder, isYamlOrJsonName)));
+      uris.push(
+        ...(await this.ctx.runtime.fs.listFiles(
+          folder,
+          (u) => isYamlOrJsonName(u) && !this.ctx.documents.isExcluded(u),
+        )),
+      );
     // Two passes, each a batch at a time and only while the editor is quiet: the documents it is
     // opening go first. Reading is cheap and parsing is not, so every file is read first and parsed
     // only at the end if it is still not open: a client that opens the whole workspace sends every

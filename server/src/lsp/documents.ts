@@ -2,12 +2,14 @@ import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   analyze,
+  applyRuleSettings,
   languageOf,
   LineIndex,
   looksLikePolicy,
   ParsedDocument,
   type Analysis,
   type Finding,
+  type RuleSettings,
 } from '../core/index';
 import { FileMatcher, isYamlOrJsonName, pathOf } from './settings';
 
@@ -96,9 +98,11 @@ class CachedDocument implements PolicyDocument {
           this.store.log(`diagnostics provider ${p.id} failed on ${this.uri}: ${(e as Error).stack ?? e}`);
         }
       }
+      const all = extra.length ? [...this.analysis.findings, ...extra] : this.analysis.findings;
       this.findingsValue = {
         generation: this.entry.generation,
-        findings: extra.length ? [...this.analysis.findings, ...extra] : this.analysis.findings,
+        // The project's config has the last word, as in lint: severities, and codes turned off.
+        findings: applyRuleSettings(all, this.store.rulesFor(this.uri)),
       };
     }
     return this.findingsValue.findings;
@@ -147,6 +151,7 @@ export class DocumentStore {
   /** Whether an open document is a policy file: by its path, a dialect glob, or its content. */
   isPolicy(td: TextDocument): boolean {
     const e = this.entry(td.uri);
+    if (this.matcher.excluded(td.uri)) return false;
     if (e.policy) return true;
     if (this.matcher.isPolicyPath(td.uri) || this.matcher.dialectFor(td.uri)) return (e.policy = true);
     if (!isYamlOrJsonName(td.uri) && !/^(yaml|json|jsonc)$/.test(td.languageId)) return false;
@@ -200,6 +205,15 @@ export class DocumentStore {
   /** The engine's analysis of a file that is not open (not cached). */
   analyzeText(uri: string, text: string): Analysis {
     return analyze(text, { fileName: pathOf(uri), dialect: this.matcher.dialectFor(uri) });
+  }
+
+  /** Whether the project's config keeps a URI out of the policy files. */
+  isExcluded(uri: string): boolean {
+    return this.matcher.excluded(uri);
+  }
+
+  rulesFor(uri: string): RuleSettings {
+    return this.matcher.rulesFor(uri);
   }
 
   /** Whether a URI (open or not) is a policy file by the settings' globs. */

@@ -13,6 +13,7 @@ import { DiagnosticsScheduler } from './diagnostics';
 import { DocumentStore } from './documents';
 import type { Runtime } from './runtime';
 import { analysisKey, defaultSettings, FileMatcher, readSettings, type Settings } from './settings';
+import { ProjectConfigs } from './projectConfig';
 import { codeActionFeature } from './handlers/codeAction';
 import { codeLensFeature } from './handlers/codeLens';
 import { completionFeature } from './handlers/completion';
@@ -77,7 +78,9 @@ export function startServer(
   const codeLensProviders: CodeLensProvider[] = [];
   const commandHandlers = new Map<string, CommandHandler>();
 
-  const store = new DocumentStore(textDocuments, new FileMatcher(settings, () => folders), log);
+  const projects = new ProjectConfigs();
+  const matcher = () => new FileMatcher(settings, () => folders, projects);
+  const store = new DocumentStore(textDocuments, matcher(), log);
   const scheduler = new DiagnosticsScheduler(connection, store, runtime, log, () => settings.validate);
 
   const ctx: ServerContext = {
@@ -119,14 +122,34 @@ export function startServer(
     // (the lenses and the live session compare what they read themselves).
     const same = analysisKey(next) === analysisKey(settings);
     settings = next;
-    if (!same) store.setMatcher(new FileMatcher(settings, () => folders));
+    if (!same) store.setMatcher(matcher());
     for (const l of settingsListeners) l(settings);
     if (!same) scheduler.refreshAll();
+  }
+
+  /**
+   * Reads the workspace folders' policylens.config.yaml (at start, and whenever one changes): the
+   * policy files, dialects and severities follow it, and its own problems are shown on it.
+   */
+  let configFiles: string[] = [];
+  async function loadProjectConfigs(): Promise<void> {
+    try {
+      const reports = await projects.load(folders, runtime.fs);
+      for (const uri of configFiles)
+        if (!reports.some((r) => r.uri === uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+      for (const r of reports) void connection.sendDiagnostics(r);
+      configFiles = reports.map((r) => r.uri);
+      store.setMatcher(matcher());
+      scheduler.refreshAll();
+    } catch (e) {
+      log(`reading policylens.config.yaml failed: ${(e as Error).stack ?? e}`);
+    }
   }
 
   // Deleted files lose their diagnostics even when the editor still shows them.
   ctx.files.onDidChange((changes) => {
     for (const c of changes) if (c.type === FileChangeType.Deleted) scheduler.clear(c.uri);
+    if (changes.some((c) => ProjectConfigs.isConfigUri(c.uri))) void loadProjectConfigs();
   });
   for (const f of features) f.register(ctx);
 
@@ -145,6 +168,7 @@ export function startServer(
 
   connection.onInitialized(() => {
     if (client.workspace?.configuration) void pullSettings();
+    void loadProjectConfigs();
   });
 
   async function pullSettings(): Promise<void> {

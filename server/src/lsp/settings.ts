@@ -1,5 +1,7 @@
 import picomatch from 'picomatch';
 import { URI } from 'vscode-uri';
+import type { RuleSettings } from '../core/index';
+import type { ProjectConfigs } from './projectConfig';
 
 /** Which CodeLenses show (`policyLens.codeLens.*`). */
 export interface CodeLensSettings {
@@ -99,6 +101,7 @@ export class FileMatcher {
   constructor(
     settings: Settings,
     private readonly folders: () => string[],
+    private readonly projects?: ProjectConfigs,
   ) {
     const opts = { dot: true };
     this.files = settings.files.length ? picomatch(settings.files, opts) : () => false;
@@ -119,14 +122,26 @@ export class FileMatcher {
   }
 
   isPolicyPath(uri: string): boolean {
-    return this.candidates(uri).some((p) => this.files(p));
+    return !this.excluded(uri) && this.candidates(uri).some((p) => this.files(p));
   }
 
-  /** The dialect a `policyLens.dialects` glob forces on this URI, if any. */
+  /** Whether the project's config keeps a file out (`exclude`, or not in `include`). */
+  excluded(uri: string): boolean {
+    return !!this.projects?.excludes(uri);
+  }
+
+  /** The dialect a `policyLens.dialects` glob (or else the project's config) forces on this URI. */
   dialectFor(uri: string): string | undefined {
-    if (!this.dialects.length) return undefined;
+    if (this.excluded(uri)) return undefined;
+    const fromConfig = () => this.projects?.settingsFor(uri)?.dialect;
+    if (!this.dialects.length) return fromConfig();
     const cands = this.candidates(uri);
-    return this.dialects.find((d) => cands.some((p) => d.test(p)))?.id;
+    return this.dialects.find((d) => cands.some((p) => d.test(p)))?.id ?? fromConfig();
+  }
+
+  /** The project's rule settings for a URI (severities, codes turned off). */
+  rulesFor(uri: string): RuleSettings {
+    return this.projects?.rulesFor(uri) ?? {};
   }
 }
 

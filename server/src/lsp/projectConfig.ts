@@ -1,0 +1,104 @@
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { URI, Utils } from 'vscode-uri';
+import {
+  CONFIG_FILE_NAME,
+  LineIndex,
+  readConfig,
+  ResolvedConfig,
+  type FileSettings,
+  type RuleSettings,
+} from '../core/index';
+import type { FileSystem } from './runtime';
+import { pathOf } from './settings';
+
+interface Loaded {
+  /** The config's directory, as a path with a trailing slash. */
+  base: string;
+  config: ResolvedConfig;
+}
+
+/** A problem of a config file, as the editor shows it on that file. */
+export interface ConfigDiagnostics {
+  uri: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The `policylens.config.yaml` of each workspace folder: the nearest one in the folder or above it,
+ * as lint finds it from a path. A config with problems is not used (lint refuses it as a usage
+ * error); its problems are shown on the file instead.
+ */
+export class ProjectConfigs {
+  private loaded: Loaded[] = [];
+
+  /** Whether a URI is a config file (a change to it reloads the configs). */
+  static isConfigUri(uri: string): boolean {
+    return pathOf(uri).endsWith(`/${CONFIG_FILE_NAME}`);
+  }
+
+  /** Finds and reads the configs of the folders; returns the problems of every config file read. */
+  async load(folders: readonly string[], fs: FileSystem): Promise<ConfigDiagnostics[]> {
+    const loaded: Loaded[] = [];
+    const reports: ConfigDiagnostics[] = [];
+    const seen = new Set<string>();
+    for (const folder of folders) {
+      const uri = await findUp(URI.parse(folder), fs);
+      if (!uri || seen.has(uri.toString())) continue;
+      seen.add(uri.toString());
+      const text = await fs.readFile(uri.toString());
+      if (text === undefined) continue;
+      const { config, problems } = readConfig(text);
+      const lines = new LineIndex(text);
+      reports.push({
+        uri: uri.toString(),
+        diagnostics: problems.map((p) => ({
+          range: { start: lines.positionAt(p.span.start), end: lines.positionAt(p.span.end) },
+          severity: DiagnosticSeverity.Error,
+          source: 'policy-lens',
+          message: p.message,
+        })),
+      });
+      if (!problems.length)
+        loaded.push({
+          base: Utils.dirname(uri).path.replace(/\/*$/, '/'),
+          config: new ResolvedConfig(config),
+        });
+    }
+    // The deepest config first, so a URI is governed by the nearest one.
+    this.loaded = loaded.sort((a, b) => b.base.length - a.base.length);
+    return reports;
+  }
+
+  private find(uri: string): { rel: string; config: ResolvedConfig } | undefined {
+    if (!this.loaded.length) return undefined;
+    const path = pathOf(uri);
+    const l = this.loaded.find((x) => path.startsWith(x.base));
+    return l && { rel: path.slice(l.base.length), config: l.config };
+  }
+
+  /** Whether the config excludes a file (or does not include it): it is then not a policy file. */
+  excludes(uri: string): boolean {
+    if (ProjectConfigs.isConfigUri(uri)) return true;
+    const f = this.find(uri);
+    return !!f && !f.config.includes(f.rel);
+  }
+
+  settingsFor(uri: string): FileSettings | undefined {
+    const f = this.find(uri);
+    return f && f.config.settingsFor(f.rel);
+  }
+
+  rulesFor(uri: string): RuleSettings {
+    return this.settingsFor(uri)?.rules ?? {};
+  }
+}
+
+async function findUp(folder: URI, fs: FileSystem): Promise<URI | undefined> {
+  for (let dir = folder; ;) {
+    const candidate = Utils.joinPath(dir, CONFIG_FILE_NAME);
+    if (await fs.exists(candidate.toString())) return candidate;
+    const up = Utils.dirname(dir);
+    if (up.path === dir.path) return undefined;
+    dir = up;
+  }
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileUri, LspClient } from './client';
+
+/**
+ * The language server obeys the workspace's policylens.config.yaml as lint does (severities, codes
+ * turned off, excluded files), shows the config's own problems on it, and follows it when it
+ * changes on disk (workspace/didChangeWatchedFiles).
+ */
+describe('policylens.config.yaml in the editor', () => {
+  let client: LspClient;
+  let root: string;
+  const configPath = () => join(root, 'policylens.config.yaml');
+  const codes = (d: { diagnostics: { code?: unknown; severity?: number }[] }) =>
+    d.diagnostics.map((x) => `${String(x.code)}:${x.severity}`).sort();
+  const bundle = (name: string) =>
+    `name: ${name}\npolicyType: cost_limit\nenforcementMode: block\nruleDefinition: {daily_budget: 5}\nowner: me\n`;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'pl-lsp-config-'));
+    mkdirSync(join(root, 'policies', 'drafts'), { recursive: true });
+    writeFileSync(configPath(), "rules:\n  schema/unknown-key: warning\nexclude: ['**/drafts/**']\n");
+    client = new LspClient();
+    await client.initialize({ rootUri: fileUri(root) });
+  });
+  after(async () => {
+    await client.shutdown();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('applies the severities, leaves excluded files alone, and reloads on change', async () => {
+    const uri = fileUri(join(root, 'policies', 'a.yaml'));
+    // The config is read once `initialized` arrived: wait for the warning it asks for.
+    const warned = client.waitForDiagnosticsWhere(uri, (p) => codes(p).join() === 'schema/unknown-key:2');
+    client.open(uri, bundle('a'));
+    await warned;
+
+    const draft = fileUri(join(root, 'policies', 'drafts', 'b.yaml'));
+    // An excluded file is not a policy file: nothing is published for it. A document opened after it
+    // is analysed after it, so once that one's diagnostics arrive, the draft's would have too.
+    client.open(draft, bundle('b'));
+    const later = fileUri(join(root, 'policies', 'c.yaml'));
+    const laterDiagnostics = client.waitForDiagnostics(later, 1);
+    client.open(later, bundle('c'));
+    await laterDiagnostics;
+    assert.deepEqual(
+      client.diagnostics.filter((p) => p.uri === draft && p.diagnostics.length),
+      [],
+      'an excluded file has no findings',
+    );
+
+    writeFileSync(configPath(), "rules:\n  schema/unknown-key: off\nexclude: ['**/drafts/**']\n");
+    const silenced = client.waitForDiagnosticsWhere(uri, (p) => p.diagnostics.length === 0);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(configPath()), type: 2 }] });
+    await silenced;
+  });
+
+  it('shows a config problem on the config file, with a did-you-mean', async () => {
+    writeFileSync(configPath(), 'rules:\n  schema/enm: off\n');
+    const shown = client.waitForDiagnostics(fileUri(configPath()));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(configPath()), type: 2 }] });
+    const d = await shown;
+    assert.equal(d.diagnostics.length, 1);
+    assert.match(d.diagnostics[0]!.message, /unknown rule "schema\/enm"; did you mean "schema\/enum"\?/);
+    assert.equal(d.diagnostics[0]!.range.start.line, 1);
+  });
+});
