@@ -57,9 +57,9 @@ export function rng(seed: number): () => number {
   };
 }
 
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 
-const TEAMS = ['payments', 'support', 'research', 'platform', 'growth', 'security', 'data', 'legal'];
+export const TEAMS = ['payments', 'support', 'research', 'platform', 'growth', 'security', 'data', 'legal'];
 const VERBS = ['Block', 'Scan', 'Limit', 'Cap', 'Guard', 'Review', 'Mask', 'Pin', 'Route', 'Throttle'];
 const NOUNS = [
   'PII exfiltration',
@@ -69,7 +69,7 @@ const NOUNS = [
   'file writes',
   'web search',
 ];
-const MODES = ['block', 'log_only', 'require_approval', 'monitor', 'warn'];
+export const MODES = ['block', 'log_only', 'require_approval', 'monitor', 'warn'];
 const TOOLS = ['search', 'read_file', 'write_file', 'send_email', 'http_get', 'sql_query', 'delete_database'];
 const PHRASES = [
   'ignore previous instructions',
@@ -82,7 +82,7 @@ const PHRASES = [
 const PII = ['ssn', 'credit_card', 'email', 'phone', 'iban', 'passport'];
 
 /** A schema-valid `ruleDefinition` for a policy type, with a little seeded variety. */
-function ruleFor(r: () => number, type: string): Record<string, unknown> {
+export function ruleFor(r: () => number, type: string): Record<string, unknown> {
   switch (type) {
     case 'injection_scan':
       return {
@@ -114,7 +114,7 @@ function ruleFor(r: () => number, type: string): Record<string, unknown> {
       return { maxRequestsPerMinute: 10 + Math.floor(r() * 100) };
   }
 }
-const TYPES = [
+export const TYPES = [
   'injection_scan',
   'pii_access',
   'cost_limit',
@@ -126,7 +126,7 @@ const TYPES = [
 ];
 
 /** Plants exactly one schema error of the given kind into a valid bundle. */
-function breakBundle(b: Record<string, unknown>, kind: ErrorKind): void {
+export function breakBundle(b: Record<string, unknown>, kind: ErrorKind): void {
   switch (kind) {
     case 'missing-required':
       delete b.ruleDefinition;
@@ -278,19 +278,19 @@ export function buildBigBundle(lines: number): { text: string; patternLines: [nu
 export const FULL_SIZES = { workspaces: [1, 100, 1000, 5000], bundles: [1000, 5000, 20000] };
 export const QUICK_SIZES = { workspaces: [1, 20], bundles: [1000] };
 
-function manifestPath(id: string, dir = CORPUS_ROOT): string {
+export function manifestPath(id: string, dir = CORPUS_ROOT): string {
   return join(dir, `${id}.manifest.json`);
 }
 
 /** Reads a manifest if it was written by this generator version, so unchanged corpora are reused. */
-function current(id: string, dir = CORPUS_ROOT): WorkspaceManifest | undefined {
+export function current(id: string, dir = CORPUS_ROOT): WorkspaceManifest | undefined {
   const p = manifestPath(id, dir);
   if (!existsSync(p)) return undefined;
   const m = JSON.parse(readFileSync(p, 'utf8')) as WorkspaceManifest;
   return m.version === GENERATOR_VERSION && existsSync(m.root) ? m : undefined;
 }
 
-function writeTree(root: string, files: CorpusFile[], texts: string[]): number {
+export function writeTree(root: string, files: CorpusFile[], texts: string[]): number {
   rmSync(root, { recursive: true, force: true });
   let bytes = 0;
   files.forEach((f, i) => {

@@ -2,7 +2,8 @@
 // scenario against Policy Lens and yaml-language-server interleaved (A B A B …), then prints the
 // table and writes bench/results/<date>.md and .json.
 // Options: --quick (small sizes, one repetition: the smoke run), --out <dir>, --reps <n>,
-// --only <cli,open,edit,completion,openall,wsedit>, --profile (Policy Lens runs with --cpu-prof),
+// --only <cli,open,edit,completion,openall,wsedit,adv,advopen> (adv: lint of the adversarial
+// corpora, advopen: open-all of them), --profile (Policy Lens runs with --cpu-prof),
 // --render <results.json> (rewrite the .md of an earlier run, e.g. after editing bench/analysis.md).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,9 +15,10 @@ import {
   QUICK_SIZES,
   type WorkspaceManifest,
 } from './corpus';
-import { cliTools, runCli } from './cli-scenario';
+import { ADVERSARIAL_SIZES, ensureAdversarial, type AdversarialKind } from './adversarial';
+import { cliTools, runCli, type CliTool } from './cli-scenario';
 import type { ServerSpec } from './lsp-driver';
-import type { Options, Plan, Raw } from './types';
+import type { CliSamples, Options, Plan, Raw } from './types';
 import {
   completionHover,
   editBigBundle,
@@ -62,7 +64,36 @@ export function planFor(o: Options): Plan {
     edits: o.quick ? 3 : 50,
     requests: o.quick ? 3 : 20,
     wsEdits: o.quick ? 2 : 20,
+    // The quick run lints two adversarial corpora at 20 files; the full run lints every kind at
+    // its sizes and opens (a) and (b) at 1,000 and 5,000 files.
+    adversarial: o.quick
+      ? (['unresolved', 'near-dup'] as const).map((kind) => ({ kind, lint: [20], openAll: [] }))
+      : (Object.keys(ADVERSARIAL_SIZES) as AdversarialKind[]).map((kind) => ({
+          kind,
+          lint: ADVERSARIAL_SIZES[kind],
+          openAll: kind === 'unresolved' || kind === 'near-dup' ? [1000, 5000] : [],
+        })),
   };
+}
+
+/** Each tool on one workspace, `reps` times, interleaved. */
+async function lintRuns(
+  tools: CliTool[],
+  ws: WorkspaceManifest,
+  reps: number,
+): Promise<Record<string, CliSamples>> {
+  const bySize: Record<string, CliSamples> = {};
+  for (let rep = 0; rep < reps; rep++) {
+    for (const tool of tools) {
+      const r = await runCli(tool, ws);
+      const t = (bySize[tool.name] ??= { wall: [], cpu: [], invalid: [], exit: [] });
+      t.wall.push(r.wallMs);
+      (t.cpu ??= []).push(r.cpuMs);
+      t.invalid.push(r.invalid);
+      t.exit.push(r.exitCode);
+    }
+  }
+  return bySize;
 }
 
 function merge(into: Samples | undefined, s: Samples): Samples {
@@ -159,21 +190,36 @@ async function measure(
   if (wants('cli')) {
     const tools = cliTools(build.cli);
     for (const n of plan.cli) {
-      const bySize: Raw['cli'][string] = {};
-      for (let rep = 0; rep < o.cliReps; rep++) {
-        for (const tool of tools) {
-          const r = await runCli(tool, ws[n]!);
-          const t = (bySize[tool.name] ??= { wall: [], cpu: [], invalid: [], exit: [] });
-          t.wall.push(r.wallMs);
-          (t.cpu ??= []).push(r.cpuMs);
-          t.invalid.push(r.invalid);
-          t.exit.push(r.exitCode);
-        }
-      }
-      raw.cli[n] = bySize;
+      const bySize = (raw.cli[n] = await lintRuns(tools, ws[n]!, o.cliReps));
       log(
         `  cli · ${n} files · ${tools.map((t) => `${t.name} ${bySize[t.name]!.wall.map(Math.round)}`).join(' · ')}`,
       );
+    }
+  }
+  if (wants('adv')) {
+    const tools = cliTools(build.cli);
+    const into: NonNullable<Raw['advCli']> = (raw.advCli = {});
+    for (const { kind, lint } of plan.adversarial) {
+      for (const n of lint) {
+        // The 50,000-file corpus is linted fewer times: one run is minutes of the run's budget.
+        const reps = n > 10_000 ? Math.min(o.cliReps, 2) : o.cliReps;
+        const bySize = ((into[kind] ??= {})[n] = await lintRuns(tools, ensureAdversarial(kind, n), reps));
+        log(
+          `  cli · ${kind} ${n} files · ${tools.map((t) => `${t.name} ${bySize[t.name]!.wall.map(Math.round)}`).join(' · ')}`,
+        );
+      }
+    }
+  }
+  if (wants('advopen')) {
+    const into: NonNullable<Raw['advOpenAll']> = (raw.advOpenAll = {});
+    for (const { kind, openAll: sizes } of plan.adversarial) {
+      for (const n of sizes) {
+        const target: Record<string, Samples> = ((into[kind] ??= {})[n] = {});
+        const m = ensureAdversarial(kind, n);
+        await interleaved(servers, o.lspReps, `open all ${kind} ${n}`, target, (s) =>
+          openAll(s, m, OPEN_ALL_BUDGET_MS),
+        );
+      }
     }
   }
   if (wants('open')) {

@@ -51,6 +51,25 @@ function factsSection(raw: Raw, plan: Plan): string[] {
     );
     lines.push(`- open all ${n}: ${parts.join('; ')}.`);
   }
+  for (const { kind, lint, openAll } of plan.adversarial) {
+    for (const n of lint) {
+      const c = raw.advCli?.[kind]?.[n];
+      if (!c) continue;
+      const parts = Object.entries(c).map(([tool, r]) => `${tool} ${[...new Set(r.invalid)].join('/')}`);
+      lines.push(`- lint ${kind} ${n} files: files reported invalid: ${parts.join(', ')}.`);
+    }
+    for (const n of openAll) {
+      const o = raw.advOpenAll?.[kind]?.[n];
+      if (!o) continue;
+      const parts = Object.entries(o).map(([s, r]) =>
+        r.facts.failed && !r.wall.length
+          ? `${s} ${r.facts.failed}`
+          : `${s} ${r.facts.filesWithErrors} files with errors (${r.facts.plantedErrorsFlagged} planted, ` +
+            `${r.facts.cycleFilesFlagged} on prerequisite cycles)`,
+      );
+      lines.push(`- open all ${kind} ${n}: ${parts.join('; ')}.`);
+    }
+  }
   for (const [s, r] of Object.entries(raw.openSmall))
     lines.push(`- ${s}: first open after start-up ${r.facts.coldOpenMs} ms.`);
   for (const [s, r] of Object.entries(raw.completion)) {
@@ -147,10 +166,9 @@ export function rerender(jsonPath: string, buildRows: (raw: Raw, plan: Plan) => 
     only: undefined,
     profile: false,
   };
+  // Runs from before the adversarial corpora have none in their plan.
+  const plan: Plan = { ...j.plan, adversarial: j.plan.adversarial ?? [] };
   const md = jsonPath.replace(/\.json$/, '.md');
-  writeFileSync(
-    md,
-    renderMarkdown(o, j.plan, j.raw, buildRows(j.raw, j.plan), j.servers, j.elapsedMs, j.date),
-  );
+  writeFileSync(md, renderMarkdown(o, plan, j.raw, buildRows(j.raw, plan), j.servers, j.elapsedMs, j.date));
   return md;
 }

@@ -1,6 +1,7 @@
 // The results table, row by row: which samples are compared, and the issue's target for each.
 // Rows whose two sides are not both measured stay in the table with "n/a", so a missing server
 // shows up instead of silently shortening the table.
+import { ADVERSARIAL_LABELS, type AdversarialKind } from './adversarial';
 import type { Samples } from './lsp-scenarios';
 import { row, type Row, type Side } from './report';
 import type { Plan, Raw } from './types';
@@ -131,5 +132,94 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
       row(scenario, 'CPU', 'ms', ac, { name: 'floor (read+parse+ajv)', samples: c.floor?.cpu }),
     );
   }
+  rows.push(...adversarialRows(raw, plan));
   return rows;
+}
+
+/** The largest acceptable growth of a cost from 1,000 to 5,000 files: linear is 5. */
+export const SCALING_TARGET = 6;
+
+const k = (n: number) => n.toLocaleString('en');
+
+/**
+ * The adversarial corpora: lint against ajv-cli (≤ 0.5) at every size, open-all against the peer
+ * (≤ 0.5 wall and CPU, ≤ 1 RSS), and for each the growth from 1,000 to 5,000 files (≤ 6).
+ */
+function adversarialRows(raw: Raw, plan: Plan): Row[] {
+  const rows: Row[] = [];
+  for (const { kind, lint, openAll } of plan.adversarial) {
+    const label = ADVERSARIAL_LABELS[kind as AdversarialKind];
+    const cli = raw.advCli?.[kind];
+    for (const n of lint) {
+      const c = cli?.[n];
+      if (!c) continue;
+      rows.push(
+        row(
+          `lint ${label}, ${k(n)} files (CLI)`,
+          'wall',
+          'ms',
+          { name: 'policylens lint', samples: c.policylens?.wall },
+          { name: 'ajv-cli', samples: c['ajv-cli']?.wall },
+          0.5,
+        ),
+        row(
+          `lint ${label}, ${k(n)} files (CLI)`,
+          'CPU',
+          'ms',
+          { name: 'policylens lint', samples: c.policylens?.cpu },
+          { name: 'ajv-cli', samples: c['ajv-cli']?.cpu },
+        ),
+      );
+    }
+    if (cli?.[1000] && cli[5000])
+      rows.push(
+        row(
+          `lint ${label} (CLI), 1,000 → 5,000 files`,
+          'wall growth',
+          'ms',
+          { name: 'policylens lint, 5,000 files', samples: cli[5000].policylens?.wall },
+          { name: 'policylens lint, 1,000 files', samples: cli[1000].policylens?.wall },
+          SCALING_TARGET,
+        ),
+      );
+    const open = raw.advOpenAll?.[kind];
+    for (const n of openAll) {
+      const o = open?.[n];
+      if (!o) continue;
+      const side = (name: string, s: Samples | undefined, m: 'wall' | 'cpu' | 'rss'): Side => ({
+        name,
+        samples: s?.[m],
+        failed: s?.facts.failed as string | undefined,
+      });
+      const scenario = `open all ${label}, ${k(n)} files → all diagnostics`;
+      rows.push(
+        row(scenario, 'wall', 'ms', side(PL, o.policylens, 'wall'), side(PEER, o['yaml-ls'], 'wall'), 0.5),
+        row(
+          scenario,
+          'server CPU',
+          'ms',
+          side(PL, o.policylens, 'cpu'),
+          side(PEER, o['yaml-ls'], 'cpu'),
+          0.5,
+        ),
+        row(scenario, 'peak RSS', 'MB', side(PL, o.policylens, 'rss'), side(PEER, o['yaml-ls'], 'rss'), 1.0),
+      );
+    }
+    if (open?.[1000] && open[5000])
+      rows.push(
+        row(
+          `open all ${label}, 1,000 → 5,000 files`,
+          'wall growth',
+          'ms',
+          side2(`${PL}, 5,000 files`, open[5000].policylens),
+          side2(`${PL}, 1,000 files`, open[1000].policylens),
+          SCALING_TARGET,
+        ),
+      );
+  }
+  return rows;
+}
+
+function side2(name: string, s: Samples | undefined): Side {
+  return { name, samples: s?.wall, failed: s?.facts.failed as string | undefined };
 }

@@ -1,4 +1,5 @@
 // The shapes shared by the benchmark's runner, table builder and results writer.
+import type { AdversarialKind } from './adversarial';
 import type { Samples } from './lsp-scenarios';
 
 export interface Options {
@@ -21,22 +22,29 @@ export interface Plan {
   edits: number;
   requests: number;
   wsEdits: number;
+  /** The adversarial corpora (bench/adversarial.ts): sizes linted and sizes opened, per kind. */
+  adversarial: { kind: AdversarialKind; lint: number[]; openAll: number[] }[];
+}
+
+/** One CLI tool's runs on one workspace. */
+export interface CliSamples {
+  wall: number[];
+  cpu?: number[];
+  invalid: (number | undefined)[];
+  exit: (number | null)[];
 }
 
 /** Everything measured, by scenario, then size, then tool or server. */
 export interface Raw {
   checks: Record<string, Record<string, number | string>>;
-  cli: Record<
-    string,
-    Record<
-      string,
-      { wall: number[]; cpu?: number[]; invalid: (number | undefined)[]; exit: (number | null)[] }
-    >
-  >;
+  cli: Record<string, Record<string, CliSamples>>;
   openSmall: Record<string, Samples>;
   edits: Record<string, Record<string, Samples>>;
   completion: Record<string, Samples>;
   hover: Record<string, Samples>;
   openAll: Record<string, Record<string, Samples>>;
   wsEdit: Record<string, Record<string, Samples>>;
+  /** By adversarial kind, then size, then tool or server (absent in runs before they existed). */
+  advCli?: Record<string, Record<string, Record<string, CliSamples>>>;
+  advOpenAll?: Record<string, Record<string, Record<string, Samples>>>;
 }

@@ -1,0 +1,47 @@
+// The adversarial corpora are reproducible and have the shape their row claims: a corpus that
+// quietly resolved its prerequisites would measure the easy case again.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildAdversarial } from '../../bench/adversarial';
+import { chainPolicyFromText, ChainIndex, cyclicComponents, looksLikeId } from '../../server/src/core/index';
+
+function indexOf(kind: Parameters<typeof buildAdversarial>[0], n: number): ChainIndex {
+  const { files, texts } = buildAdversarial(kind, n, 7);
+  const index = new ChainIndex();
+  files.forEach((f, i) => {
+    const p = chainPolicyFromText(f.path, texts[i]!);
+    if (p) index.set(p);
+  });
+  return index;
+}
+
+test('the same seed generates byte-identical corpora', () => {
+  for (const kind of ['unresolved', 'near-dup', 'chain', 'fan-in', 'cycles'] as const)
+    assert.deepEqual(buildAdversarial(kind, 200, 3).texts, buildAdversarial(kind, 200, 3).texts);
+});
+
+test('(a) every prerequisite is an id that names no bundle', () => {
+  const index = indexOf('unresolved', 1000);
+  const refs = index.all().flatMap((p) => p.prerequisites.map((r) => r.ref));
+  assert.ok(refs.length >= 1000);
+  assert.ok(refs.every((r) => !index.withName(r).length));
+  assert.ok(refs.some((r) => looksLikeId(r)) && refs.some((r) => /^pol-\d{5}$/.test(r)));
+});
+
+test('(b) every bundle has a misspelt prerequisite near a name', () => {
+  const index = indexOf('near-dup', 1000);
+  let missing = 0;
+  for (const p of index.all()) for (const r of index.resolutions(p)) if (r.status === 'missing') missing++;
+  assert.ok(missing > 900, `missing: ${missing}`);
+  assert.ok(index.names().every((n) => /^policy-\d{4}$/.test(n)));
+});
+
+test('(c) one chain through every bundle, (d) one prerequisite of all, (e) 500 cycles', () => {
+  const chain = indexOf('chain', 1000);
+  assert.equal(chain.graph().size, 1000);
+  assert.equal([...chain.graph().values()].filter((e) => e.length === 1).length, 999);
+  const fanIn = indexOf('fan-in', 1000);
+  const root = fanIn.all().find((p) => !p.prerequisites.length)!;
+  assert.equal(fanIn.dependentsOf(root.name!).length, 999);
+  for (const n of [1000, 5000]) assert.equal(cyclicComponents(indexOf('cycles', n).graph()).length, 500);
+});
