@@ -72,3 +72,24 @@ export function formatSpan(index: LineIndex, span: Span): string {
   const b = index.positionAt(span.end);
   return `${a.line + 1}:${a.character + 1}-${b.line + 1}:${b.character + 1}`;
 }
+
+/**
+ * Characters a terminal acts on instead of showing: C0 controls but the tab (ESC starts a
+ * sequence that can recolour, retitle or rewrite the screen, BEL rings, CR and LF forge lines),
+ * DEL, C1 controls (U+009B is a one-character CSI on some terminals) and the bidirectional
+ * formatting characters that reorder what a reader sees.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A field of a policy file (a name, a key, a path, a message that quotes them) as it may be printed
+ * to a terminal: every character above written as its escape (`\u001b`), the rest unchanged.
+ * Apply it to each field, not to a whole report: the report's own line breaks and colours are
+ * structure.
+ */
+export function printable(s: string): string {
+  UNPRINTABLE.lastIndex = 0;
+  if (!UNPRINTABLE.test(s)) return s;
+  return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

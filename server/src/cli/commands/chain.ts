@@ -8,6 +8,7 @@ import {
   LiveOrgError,
   looksLikeId,
   ordinal,
+  printable,
   type ChainReport,
   type ReportEntry,
   type ReportLink,
@@ -50,12 +51,14 @@ export function loadChain(
       if (f.error !== undefined) throw new Error(f.error);
       const read = readPolicyText(f.path);
       if (read.kind === 'too-large') {
-        warn(`policylens chain: ${f.display}: skipped: ${tooLargeFinding(read.bytes, 'disk').message}\n`);
+        warn(
+          `policylens chain: ${printable(f.display)}: skipped: ${tooLargeFinding(read.bytes, 'disk').message}\n`,
+        );
         continue;
       }
       text = read.text;
     } catch (e) {
-      warn(`policylens chain: ${f.display}: unreadable: ${(e as Error).message}\n`);
+      warn(`policylens chain: ${printable(f.display)}: unreadable: ${printable((e as Error).message)}\n`);
       unreadable++;
       continue;
     }
@@ -77,7 +80,7 @@ function linkNote(l: ReportLink): string {
     case 'unresolved':
       return '? unresolved live id';
     case 'live':
-      return `live policy "${l.name}"`;
+      return `live policy "${printable(l.name ?? '')}"`;
     default:
       return '';
   }
@@ -99,40 +102,49 @@ function visible(s: string): string {
   return s.replace(/\u001b\[\d+m/g, '');
 }
 
+/** Names, paths, types and references come from the files: each is escaped before it is printed. */
 function displayName(e: ReportEntry): string {
-  return e.name || `(unnamed: ${e.uri})`;
+  return printable(e.name || `(unnamed: ${e.uri})`);
 }
+
+const cycleText = (c: readonly string[]) => c.map(printable).join(' → ');
 
 /** The seed's §07 table: `ORDER  NAME  TYPE  TRIGGER  PREREQS`, then what is wrong with the chain. */
 export function formatChain(report: ChainReport, paint: Paint): string {
   const rows = [['ORDER', 'NAME', 'TYPE', 'TRIGGER', 'PREREQS']];
   for (const e of report.entries) {
-    const missing = e.prerequisites.filter((l) => l.status === 'missing').map((l) => l.ref);
+    const missing = e.prerequisites.filter((l) => l.status === 'missing').map((l) => printable(l.ref));
     let prereqs = e.prerequisites.length ? String(e.prerequisites.length) : '—';
     if (missing.length) prereqs += ' ' + paint.red(`✗ missing: ${missing.join(', ')}`);
     if (e.inCycle) prereqs += ' ' + paint.red('✗ cycle');
-    rows.push([String(e.evaluationOrder), displayName(e), e.policyType ?? '—', e.chainTrigger, prereqs]);
+    rows.push([
+      String(e.evaluationOrder),
+      displayName(e),
+      printable(e.policyType ?? '—'),
+      printable(e.chainTrigger),
+      prereqs,
+    ]);
   }
   const lines = table(rows);
   const problems: string[] = [];
-  for (const c of report.cycles) problems.push(`${paint.red('✗')} cycle: ${c.join(' → ')}`);
+  for (const c of report.cycles) problems.push(`${paint.red('✗')} cycle: ${cycleText(c)}`);
   for (const e of report.entries)
     for (const l of e.prerequisites) {
       if (l.status === 'missing')
         problems.push(
-          `${paint.red('✗')} ${displayName(e)}: prerequisite "${l.ref}" is not a policy in the workspace`,
+          `${paint.red('✗')} ${displayName(e)}: prerequisite "${printable(l.ref)}" is not a policy in the workspace`,
         );
       else if (l.status === 'inactive')
         problems.push(
-          `${paint.yellow('!')} ${displayName(e)}: prerequisite "${l.name ?? l.ref}" is inactive`,
+          `${paint.yellow('!')} ${displayName(e)}: prerequisite "${printable(l.name ?? l.ref)}" is inactive`,
         );
       else if (l.status === 'unresolved')
         problems.push(
-          `? ${displayName(e)}: prerequisite "${l.ref}" is a live policy id (not checked offline)`,
+          `? ${displayName(e)}: prerequisite "${printable(l.ref)}" is a live policy id (not checked offline)`,
         );
     }
   for (const n of report.duplicateNames)
-    problems.push(`${paint.red('✗')} more than one bundle is named "${n}"`);
+    problems.push(`${paint.red('✗')} more than one bundle is named "${printable(n)}"`);
   if (problems.length) lines.push('', ...problems);
   return lines.join('\n') + '\n';
 }
@@ -141,9 +153,10 @@ export function formatChain(report: ChainReport, paint: Paint): string {
 export function formatOne(report: ChainReport, entry: ReportEntry, paint: Paint): string {
   const type = [entry.policyType, entry.chainTrigger, `evaluationOrder ${entry.evaluationOrder}`]
     .filter(Boolean)
+    .map((t) => printable(String(t)))
     .join(' · ');
   const lines = [
-    `${displayName(entry)}  ${paint.dim(entry.uri)}`,
+    `${displayName(entry)}  ${paint.dim(printable(entry.uri))}`,
     `  evaluated ${ordinal(entry.position)} of ${report.entries.length} · ${type}${entry.inCycle ? ' · ' + paint.red('✗ on a cycle') : ''}`,
     '',
     `PREREQUISITES (${entry.prerequisites.length})`,
@@ -151,15 +164,15 @@ export function formatOne(report: ChainReport, entry: ReportEntry, paint: Paint)
   const rows: string[][] = entry.prerequisites.map((l) => {
     const note = linkNote(l);
     const painted = l.status === 'missing' || l.status === 'self' ? paint.red(note) : note;
-    return ['  ' + l.ref, [l.uris?.join(', '), painted].filter(Boolean).join('  ')];
+    return ['  ' + printable(l.ref), [l.uris?.map(printable).join(', '), painted].filter(Boolean).join('  ')];
   });
   lines.push(...(rows.length ? table(rows) : ['  —']));
   lines.push('', `DEPENDENTS (${entry.dependents.length})`);
   const byName = new Map(report.entries.map((e) => [e.name, e]));
-  const deps = entry.dependents.map((d) => ['  ' + d, byName.get(d)?.uri ?? '']);
+  const deps = entry.dependents.map((d) => ['  ' + printable(d), printable(byName.get(d)?.uri ?? '')]);
   lines.push(...(deps.length ? table(deps) : ['  —']));
   for (const c of report.cycles)
-    if (entry.inCycle && c.includes(entry.name)) lines.push('', `${paint.red('✗')} cycle: ${c.join(' → ')}`);
+    if (entry.inCycle && c.includes(entry.name)) lines.push('', `${paint.red('✗')} cycle: ${cycleText(c)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -222,7 +235,7 @@ export const chain: Command = {
     const wanted = looksLikeId(values.id) ? (index.resolveLiveId?.(values.id)?.name ?? values.id) : values.id;
     const entry = report.entries.find((e) => e.name === wanted);
     if (!entry) {
-      io.err(`policylens chain: no policy named "${values.id}" in the workspace\n`);
+      io.err(`policylens chain: no policy named "${printable(values.id)}" in the workspace\n`);
       return 1;
     }
     if (format === 'json') {

@@ -3,6 +3,7 @@ import {
   diffValues,
   formatChange,
   LiveOrgError,
+  printable,
   type AuditVerification,
   type LiveHistoryEvent,
   type LiveOrg,
@@ -42,14 +43,16 @@ export function eventChanges(event: LiveHistoryEvent): string[] {
 }
 
 export function formatHistory(label: string, events: LiveHistoryEvent[]): string {
-  const lines = [`History of ${label}, oldest first:`];
-  const actorWidth = Math.max(5, ...events.map((e) => String(e.actorId).length));
+  // Everything but the layout comes from the server and the policies: each field is escaped.
+  const lines = [`History of ${printable(label)}, oldest first:`];
+  const actor = (e: LiveHistoryEvent) => printable(String(e.actorId));
+  const actorWidth = Math.max(5, ...events.map((e) => actor(e).length));
   for (const e of events) {
-    const version = e.version !== undefined ? `v${e.version}` : '  ';
+    const version = e.version !== undefined ? printable(`v${e.version}`) : '  ';
     lines.push(
-      `  ${version.padEnd(4)} ${e.changedAt}  ${String(e.actorId).padEnd(actorWidth)}  ${e.eventType}`,
+      `  ${version.padEnd(4)} ${printable(String(e.changedAt))}  ${actor(e).padEnd(actorWidth)}  ${printable(String(e.eventType))}`,
     );
-    for (const c of eventChanges(e)) lines.push(`         ${c}`);
+    for (const c of eventChanges(e)) lines.push(`         ${printable(c)}`);
   }
   if (!events.length) lines.push('  (no events)');
   return `${lines.join('\n')}\n`;
@@ -61,7 +64,9 @@ export function formatVerification(v: AuditVerification): string {
       v.head ? ` (head seq ${v.head.seq}, hash ${v.head.hash.slice(0, 12)}…)` : ''
     }\n`;
   const b = v.firstBroken;
-  return `✗ audit chain broken${b ? ` at seq ${b.seq}${b.eventType ? ` (${b.eventType}${b.policyId ? ` of ${b.policyId}` : ''})` : ''}: ${b.reason}` : ''}\n`;
+  return printable(
+    `✗ audit chain broken${b ? ` at seq ${b.seq}${b.eventType ? ` (${b.eventType}${b.policyId ? ` of ${b.policyId}` : ''})` : ''}: ${b.reason}` : ''}`,
+  ).concat('\n');
 }
 
 async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -88,7 +93,9 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       events = await org.history(id);
     } catch (e) {
       if (e instanceof LiveOrgError && e.kind === 'not-found') {
-        io.err(`policylens history: no policy named or with id "${positionals[0]}" in ${org.label}\n`);
+        io.err(
+          `policylens history: no policy named or with id "${printable(positionals[0])}" in ${printable(org.label)}\n`,
+        );
         return 1;
       }
       throw e;
@@ -105,7 +112,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     return verification && !verification.ok ? 1 : 0;
   } catch (e) {
     if (e instanceof LiveOrgError) {
-      io.err(`policylens history: ${e.message}\n`);
+      io.err(`policylens history: ${printable(e.message)}\n`);
       return 1;
     }
     throw e;

@@ -8,6 +8,7 @@ import {
   formatPlan,
   LiveOrgError,
   planSync,
+  printable,
   tooLargeFinding,
   type ApplyReport,
   type DesiredBundle,
@@ -137,7 +138,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   if (invalid.length) {
     // A bundle with errors would be refused by the server, and with --prune its live policy would look
     // undeclared and be deleted: no plan is made until every bundle is valid.
-    for (const i of invalid) io.err(`✗ ${i.file} — invalid: ${i.firstError}\n`);
+    for (const i of invalid) io.err(`✗ ${printable(i.file)} — invalid: ${printable(i.firstError)}\n`);
     io.err(
       `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.\n`,
     );
@@ -163,7 +164,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     );
   } catch (e) {
     if (e instanceof LiveOrgError) {
-      io.err(`policylens sync: ${e.message}\n`);
+      io.err(`policylens sync: ${printable(e.message)}\n`);
       return 1;
     }
     throw e;
@@ -173,7 +174,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     plan = planSync(desired, await org.listPolicies(), { prune: values.prune });
   } catch (e) {
     if (e instanceof LiveOrgError) {
-      io.err(`policylens sync: ${e.message}\n`);
+      io.err(`policylens sync: ${printable(e.message)}\n`);
       return 1;
     }
     throw e;

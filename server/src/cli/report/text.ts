@@ -1,4 +1,4 @@
-import type { Finding } from '../../core/index';
+import { printable, type Finding } from '../../core/index';
 import { painter } from './color';
 import { countBy, type FileResult } from './types';
 
@@ -9,7 +9,7 @@ function findingLine(r: FileResult, f: Finding, paint: ReturnType<typeof painter
   const where = paint.dim(`(${pos.line + 1}:${pos.character + 1}, ${f.code})`);
   const mark =
     f.severity === 'error' ? '' : f.severity === 'warning' ? paint.yellow('warning: ') : `${f.severity}: `;
-  return `  ${mark}${f.message}  ${where}`;
+  return `  ${mark}${printable(f.message)}  ${where}`;
 }
 
 /**
@@ -24,16 +24,18 @@ export function formatText(
   const lines: string[] = [];
   for (const r of results) {
     const dialect = r.dialect === 'execlave' ? '' : paint.dim(` (${r.dialectLabel})`);
+    // The file name and the messages (which quote keys and values) come from the files: escaped.
+    const file = printable(r.file);
     if (r.readError) {
-      lines.push(`${paint.red('✗')} ${r.file} — unreadable: ${r.readError}`);
+      lines.push(`${paint.red('✗')} ${file} — unreadable: ${printable(r.readError)}`);
       continue;
     }
     const errors = r.findings.filter((f) => f.severity === 'error').length;
     const others = r.findings.length - errors;
-    if (errors) lines.push(`${paint.red('✗')} ${r.file} — invalid${dialect}`);
+    if (errors) lines.push(`${paint.red('✗')} ${file} — invalid${dialect}`);
     else
       lines.push(
-        `${paint.green('✓')} ${r.file} — valid${dialect}${others ? ` (${plural(others, 'note')})` : ''}`,
+        `${paint.green('✓')} ${file} — valid${dialect}${others ? ` (${plural(others, 'note')})` : ''}`,
       );
     for (const f of r.findings) lines.push(findingLine(r, f, paint));
   }

@@ -9,6 +9,7 @@
  *
  *   2 changes pending. Re-run with --apply to apply.
  */
+import { printable } from '../text';
 import type { ApplyReport } from './apply';
 import { formatChange, showShort } from './diff';
 import type { PlanStep, SyncPlan } from './types';
@@ -23,7 +24,7 @@ const MARK: Record<PlanStep['action'], string> = {
 function where(step: PlanStep): string {
   if (step.action === 'no-op') return '(already in sync)';
   if (step.action === 'delete') return '(no bundle declares it)';
-  return `(${step.file})`;
+  return `(${printable(step.file ?? '')})`;
 }
 
 /** `n changes` with the right plural. */
@@ -34,15 +35,17 @@ function changes(n: number): string {
 /** `footer: false` leaves out the closing "n changes pending" line (apply prints its report instead). */
 export function formatPlan(plan: SyncPlan, options: { footer?: boolean } = {}): string {
   const lines: string[] = [];
-  for (const p of plan.problems) lines.push(`! ${p}`);
+  // Names, files, values and the server's messages come from outside: every field is escaped
+  // (JSON quoting leaves DEL, C1 controls and bidirectional marks as they are).
+  for (const p of plan.problems) lines.push(`! ${printable(p)}`);
   if (plan.problems.length) lines.push('');
   lines.push('Plan:');
-  const width = Math.max(0, ...plan.steps.map((s) => JSON.stringify(s.name).length));
+  const width = Math.max(0, ...plan.steps.map((s) => printable(JSON.stringify(s.name)).length));
   for (const step of plan.steps) {
-    const quoted = JSON.stringify(step.name);
+    const quoted = printable(JSON.stringify(step.name));
     lines.push(`  ${MARK[step.action]}  ${quoted.padEnd(width)}  ${where(step)}`);
-    for (const c of step.changes) lines.push(`      ${formatChange(c)}`);
-    for (const p of step.problems) lines.push(`      ! ${p}`);
+    for (const c of step.changes) lines.push(`      ${printable(formatChange(c))}`);
+    for (const p of step.problems) lines.push(`      ! ${printable(p)}`);
   }
   if (!plan.steps.length) lines.push('  (no policies declared)');
   if (options.footer === false) return `${lines.join('\n')}\n`;
@@ -71,10 +74,11 @@ export function formatApplyReport(report: ApplyReport): string {
   const lines: string[] = ['Applied:'];
   const idWidth = Math.max(1, ...report.results.map((r) => (r.liveId ?? '-').length));
   for (const r of report.results) {
-    const id = (r.liveId ?? '-').padEnd(idWidth);
-    const name = JSON.stringify(r.step.name);
-    if (r.ok) lines.push(`  ✓ ${DONE[r.step.action]}  ${id}  ${name}${r.message ? `  (${r.message})` : ''}`);
-    else lines.push(`  ✗ failed   ${id}  ${name}  (${r.step.action}: ${r.message ?? 'failed'})`);
+    const id = printable((r.liveId ?? '-').padEnd(idWidth));
+    const name = printable(JSON.stringify(r.step.name));
+    const message = r.message === undefined ? undefined : printable(r.message);
+    if (r.ok) lines.push(`  ✓ ${DONE[r.step.action]}  ${id}  ${name}${message ? `  (${message})` : ''}`);
+    else lines.push(`  ✗ failed   ${id}  ${name}  (${r.step.action}: ${message ?? 'failed'})`);
   }
   if (!report.results.length) lines.push('  (nothing to apply: the live org is in sync)');
   if (report.failed) {
