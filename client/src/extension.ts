@@ -100,8 +100,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   // fixed when it starts, so a change of either starts a fresh server.
   let starting: Promise<void> = Promise.resolve();
   const serverModule = context.asAbsolutePath('dist/server.js');
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,yaml,yml}');
-  context.subscriptions.push(watcher);
   const startServer = async () => {
     await session.stop();
     if (!(await exists(vscode.Uri.file(serverModule)))) {
@@ -117,7 +115,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
       apiKey: vscode.workspace.isTrusted ? await keys.get() : undefined,
       out,
       policy: restartPolicy,
-      watcher,
     });
     try {
       await session.start(client, PlanChangedNotification);

@@ -77,8 +77,6 @@ export interface ClientInputs {
   apiKey: string | undefined;
   out: vscode.LogOutputChannel;
   policy: RestartPolicy;
-  /** One watcher for the extension's lifetime: the client disposes its listeners, not the watcher. */
-  watcher: vscode.FileSystemWatcher;
 }
 
 export function createLanguageClient(inputs: ClientInputs): LanguageClient {
@@ -122,7 +120,9 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
       // Pushed configuration bypasses the middleware below, so an untrusted workspace gets none pushed:
       // a settings change there restarts the server instead (see needsRestart).
       configurationSection: trusted ? SECTION : undefined,
-      fileEvents: inputs.watcher,
+      // No fileEvents watcher: the server registers workspace/didChangeWatchedFiles itself (as it
+      // does with every client that allows dynamic registration); a second watcher here would
+      // deliver every change twice.
     },
     initializationOptions,
     outputChannel: inputs.out,

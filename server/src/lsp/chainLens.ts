@@ -2,11 +2,13 @@ import type { CodeLens } from 'vscode-languageserver';
 import { chainLens } from '../core/index';
 import type { CodeLensProvider, ServerContext } from './context';
 import { currentChain } from './chainWorkspace';
+import { DISPLAY_ONLY_COMMAND } from '../protocol/index';
 import { toRange } from './convert';
 
 /**
  * The lens on a bundle's `name`: `evaluated 3rd of 12 · 2 prerequisites · 1 dependent`. It is a
- * label (no command): the numbers are the point, and definition/references do the navigating.
+ * label (the server's do-nothing command): the numbers are the point, and definition/references do
+ * the navigating.
  */
 export function chainLensProvider(ctx: ServerContext): CodeLensProvider {
   return {
@@ -15,7 +17,12 @@ export function chainLensProvider(ctx: ServerContext): CodeLensProvider {
       const chain = await currentChain(ctx);
       const lens = chainLens(chain.index, chain.order(), doc.uri);
       if (!lens) return [];
-      return [{ range: toRange(doc.lines, lens.span), command: { title: lens.title, command: '' } }];
+      return [
+        {
+          range: toRange(doc.lines, lens.span),
+          command: { title: lens.title, command: DISPLAY_ONLY_COMMAND },
+        },
+      ];
     },
   };
 }

@@ -84,6 +84,20 @@ export class WorkspaceChain {
   }
 
   private async scan(): Promise<void> {
+    // The scan is the one long piece of work the user did not ask for: a client that shows progress
+    // (window.workDoneProgress) sees it; for any other the reporter does nothing.
+    const progress = await this.ctx.connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Policy Lens', 0, 'reading the workspace’s policy files', false);
+    try {
+      await this.scanFiles((done, total) =>
+        progress?.report(total ? Math.round((100 * done) / total) : 100, `${done} of ${total} files`),
+      );
+    } finally {
+      progress?.done();
+    }
+  }
+
+  private async scanFiles(report: (done: number, total: number) => void): Promise<void> {
     const started = this.ctx.runtime.now();
     const uris: string[] = [];
     for (const folder of this.ctx.workspaceFolders())
@@ -106,6 +120,7 @@ export class WorkspaceChain {
         if (!this.ctx.documents.textDocuments.get(uris[i])) batch.push(uris[i]);
       const read = await Promise.all(batch.map((u) => this.ctx.runtime.fs.readFile(u)));
       batch.forEach((u, k) => texts.set(u, read[k]));
+      report(i, uris.length);
     }
     let parsed = 0;
     const closed = [...texts.keys()];

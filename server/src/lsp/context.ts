@@ -74,4 +74,6 @@ export interface Feature {
   name: string;
   capabilities?(client: ClientCapabilities): ServerCapabilities;
   register(ctx: ServerContext): void;
+  /** After `initialized`: the moment a server may register capabilities dynamically. */
+  initialized?(ctx: ServerContext): void;
 }

@@ -169,6 +169,13 @@ export function startServer(
   connection.onInitialized(() => {
     if (client.workspace?.configuration) void pullSettings();
     void loadProjectConfigs();
+    for (const f of features) {
+      try {
+        f.initialized?.(ctx);
+      } catch (e) {
+        log(`feature ${f.name} failed after initialized: ${(e as Error).stack ?? e}`);
+      }
+    }
   });
 
   async function pullSettings(): Promise<void> {

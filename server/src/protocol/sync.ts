@@ -150,3 +150,11 @@ export const SYNC_COMMANDS = {
 
 /** `policyLens.sync.refreshLive` (workspace/executeCommand, server side): re-read the live org now. */
 export const REFRESH_LIVE_COMMAND = 'policyLens.sync.refreshLive';
+
+/**
+ * `policyLens.lens.displayOnly` (workspace/executeCommand, server side): the command of a CodeLens that
+ * only informs (the evaluation order, `sync off`, `✗ fix 2 errors to sync`). LSP requires a lens to
+ * carry a command to be shown, and an empty command id is an error in clients that execute what they
+ * are given (Neovim); this one is announced by the server and does nothing.
+ */
+export const DISPLAY_ONLY_COMMAND = 'policyLens.lens.displayOnly';

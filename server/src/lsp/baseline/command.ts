@@ -1,4 +1,4 @@
-import type { WorkspaceEdit } from 'vscode-languageserver';
+import { MessageType, ShowMessageNotification, type WorkspaceEdit } from 'vscode-languageserver';
 import { stringify } from 'yaml';
 import { URI, Utils } from 'vscode-uri';
 import type { ServerContext } from '../context';
@@ -15,7 +15,13 @@ export interface AddBaselineArgs {
 
 export interface AddBaselineResult {
   applied: boolean;
+  /** Policies the client accepted: files created, or (`unsaved`) new buffers it must save. */
   created: string[];
+  /**
+   * True when the client could not create files and was sent text edits to the new files instead:
+   * the bundles exist only once the user saves those buffers.
+   */
+  unsaved?: boolean;
   /** Policies not written, with the reason. */
   skipped: { name: string; reason: string }[];
   message?: string;
@@ -93,10 +99,40 @@ export function registerBaselineCommand(ctx: ServerContext): void {
       typeof raw === 'string' ? { folder: raw } : ((raw as AddBaselineArgs) ?? {});
     const { edit, ...result } = await baselineEdit(ctx, opts);
     if (!edit) return { ...result, message: result.message ?? 'every baseline policy exists already' };
-    const ws = ctx.clientCapabilities().workspace?.workspaceEdit;
-    if (!ws?.documentChanges || !ws.resourceOperations?.includes('create'))
-      return { ...result, message: 'the client cannot create files through workspace edits' };
-    const applied = await ctx.connection.workspace.applyEdit({ label: 'Add the baseline policies', edit });
-    return { ...result, applied: applied.applied, message: applied.failureReason };
+    const workspace = ctx.clientCapabilities().workspace;
+    const nothing = { ...result, applied: false, created: [] as string[] };
+    if (!workspace?.applyEdit)
+      return { ...nothing, message: 'the client cannot apply workspace edits, so nothing was created' };
+    const ws = workspace.workspaceEdit;
+    if (ws?.documentChanges && ws.resourceOperations?.includes('create')) {
+      const applied = await ctx.connection.workspace.applyEdit({ label: 'Add the baseline policies', edit });
+      return applied.applied
+        ? { ...result, applied: true }
+        : { ...nothing, message: applied.failureReason ?? 'the client did not apply the edit' };
+    }
+    // No file creation: the same texts as plain edits to the new files' URIs. Clients that take
+    // them (Neovim opens each as a new buffer) leave the files to be saved, which the user is told.
+    const changes: NonNullable<WorkspaceEdit['changes']> = {};
+    for (const change of edit.documentChanges ?? [])
+      if ('textDocument' in change)
+        changes[change.textDocument.uri] = change.edits.flatMap((e) =>
+          'newText' in e ? [{ range: e.range, newText: e.newText }] : [],
+        );
+    const applied = await ctx.connection.workspace.applyEdit({
+      label: 'Add the baseline policies',
+      edit: { changes },
+    });
+    if (!applied.applied)
+      return {
+        ...nothing,
+        message: applied.failureReason ?? 'the client could not create the files, so nothing was created',
+      };
+    const message = `${result.created.length} baseline ${result.created.length === 1 ? 'policy was' : 'policies were'} opened as new buffers; save them to create the files.`;
+    // A notification, not showMessageRequest: every client shows it, and nothing waits for an answer.
+    void ctx.connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Info,
+      message: `Policy Lens: ${message}`,
+    });
+    return { ...result, applied: true, unsaved: true, message };
   });
 }

@@ -1,4 +1,5 @@
 import { CodeLensRefreshRequest, type CodeLens } from 'vscode-languageserver';
+import { DISPLAY_ONLY_COMMAND } from '../../protocol/index';
 import type { Feature } from '../context';
 import { runSafe } from '../runSafe';
 
@@ -16,6 +17,8 @@ export const codeLensFeature: Feature = {
   name: 'codeLens',
   capabilities: () => ({ codeLensProvider: { resolveProvider: true } }),
   register(ctx) {
+    // Informational lenses carry this command; running it (a click) does nothing.
+    ctx.commands.register(DISPLAY_ONLY_COMMAND, () => null);
     ctx.connection.onCodeLens((params, token) =>
       runSafe(ctx.log, 'codeLens', token, [] as CodeLens[], async () => {
         const doc = ctx.documents.get(params.textDocument.uri);

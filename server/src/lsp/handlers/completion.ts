@@ -216,13 +216,54 @@ export function completion(ctx: ServerContext, params: CompletionParams): Comple
   return { isIncomplete: false, items };
 }
 
+/**
+ * The text a snippet inserts when the client cannot run snippets: the first choice of each
+ * `${1|a,b|}`, the default of each `${1:text}`, nothing for a bare tab stop, escapes undone.
+ */
+export function snippetToPlain(snippet: string): string {
+  let out = '';
+  // Placeholders (`${1:`) still open: their closing brace is syntax; any other `}` is text.
+  let open = 0;
+  for (let i = 0; i < snippet.length; i++) {
+    const c = snippet[i];
+    const rest = snippet.slice(i);
+    let m: RegExpExecArray | null;
+    if (c === '\\' && i + 1 < snippet.length) out += snippet[++i];
+    else if ((m = /^\$(\d+|\{\d+\})/.exec(rest))) i += m[0].length - 1;
+    else if ((m = /^\$\{\d+\|([^,|]*)[^|]*\|\}/.exec(rest))) {
+      out += m[1];
+      i += m[0].length - 1;
+    } else if ((m = /^\$\{\d+:/.exec(rest))) {
+      open++;
+      i += m[0].length - 1;
+    } else if (c === '}' && open > 0) open--;
+    else out += c;
+  }
+  return out;
+}
+
+/** The same items as plain text, for a client that said `snippetSupport: false` (or nothing). */
+function withoutSnippets(items: CompletionItem[]): CompletionItem[] {
+  return items.map((item) => {
+    if (item.insertTextFormat !== InsertTextFormat.Snippet) return item;
+    const plain: CompletionItem = { ...item, insertTextFormat: InsertTextFormat.PlainText };
+    if (item.textEdit) plain.textEdit = { ...item.textEdit, newText: snippetToPlain(item.textEdit.newText) };
+    if (item.insertText !== undefined) plain.insertText = snippetToPlain(item.insertText);
+    return plain;
+  });
+}
+
 /** `textDocument/completion`. */
 export const completionFeature: Feature = {
   name: 'completion',
   capabilities: () => ({ completionProvider: { triggerCharacters: [':', '"'], resolveProvider: false } }),
   register(ctx) {
     ctx.connection.onCompletion((params, token) =>
-      runSafe(ctx.log, 'completion', token, null, () => completion(ctx, params)),
+      runSafe(ctx.log, 'completion', token, null, () => {
+        const list = completion(ctx, params);
+        const snippets = ctx.clientCapabilities().textDocument?.completion?.completionItem?.snippetSupport;
+        return list && !snippets ? { ...list, items: withoutSnippets(list.items) } : list;
+      }),
     );
   },
 };

@@ -5,7 +5,7 @@
  */
 import type { CodeLens } from 'vscode-languageserver';
 import { desiredFromAnalysis, lensTitle } from '../../core/index';
-import { SYNC_COMMANDS, type PlanEntry } from '../../protocol/index';
+import { DISPLAY_ONLY_COMMAND, SYNC_COMMANDS, type PlanEntry } from '../../protocol/index';
 import type { CodeLensProvider, ServerContext } from '../context';
 import type { PolicyDocument } from '../documents';
 import type { LiveSession } from './liveSession';
@@ -13,7 +13,7 @@ import { computePlan } from './workspacePlan';
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-function label(title: string, command = '', args?: unknown[]): CodeLens {
+function label(title: string, command: string = DISPLAY_ONLY_COMMAND, args?: unknown[]): CodeLens {
   return { range: TOP, command: { title, command, ...(args ? { arguments: args } : {}) } };
 }
 

@@ -1,0 +1,244 @@
+// The server honours what a client says it can do, over stdio. The reduced client below declares what
+// Neovim 0.7's built-in client does (no snippets, no documentChanges, no file watching, progress
+// shown); the full one is the default of test/lsp/client.ts (VS Code's capabilities).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileUri, LspClient } from './client';
+
+const REDUCED = {
+  workspace: {
+    applyEdit: true,
+    configuration: true,
+    workspaceFolders: true,
+    workspaceEdit: { resourceOperations: ['rename', 'create', 'delete'] },
+  },
+  textDocument: {
+    completion: { completionItem: { snippetSupport: false, documentationFormat: ['markdown', 'plaintext'] } },
+    publishDiagnostics: { relatedInformation: true },
+    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } },
+  },
+  window: { workDoneProgress: true, showMessage: {} },
+};
+
+const dirs: string[] = [];
+const clients: LspClient[] = [];
+after(() => {
+  for (const c of clients) c.kill();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'policylens-caps-'));
+  dirs.push(root);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(root, name, '..'), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
+  return root;
+}
+
+async function start(root: string, capabilities?: object): Promise<LspClient> {
+  const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
+  clients.push(client);
+  await client.initialize({ rootUri: fileUri(root), ...(capabilities ? { capabilities } : {}) });
+  return client;
+}
+
+/** Polls until `check` holds: a hang guard around asynchronous server work, not a timing assertion. */
+async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+const bundle = (name: string, prerequisites: string[] = []) =>
+  `name: ${name}\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [a]\n` +
+  (prerequisites.length ? `prerequisites: [${prerequisites.join(', ')}]\n` : '');
+
+type Item = { label: string; insertTextFormat?: number; textEdit?: { newText: string } };
+
+describe('client capabilities', () => {
+  it('completion is plain text for a client without snippetSupport, snippets for one with it', async () => {
+    const root = workspace({});
+    const uri = fileUri(join(root, 'policies', 'new.yaml'));
+    const text = 'name: x\n';
+    const ask = async (client: LspClient) => {
+      client.open(uri, text);
+      await client.waitForDiagnostics(uri, 1);
+      const list = await client.request<{ items: Item[] }>('textDocument/completion', {
+        textDocument: { uri },
+        position: { line: 1, character: 0 },
+      });
+      return list.items;
+    };
+    const plain = await ask(await start(root, REDUCED));
+    assert.ok(plain.length > 5, 'the keys are offered');
+    for (const item of plain) {
+      assert.notEqual(item.insertTextFormat, 2, `${item.label} is not a snippet`);
+      assert.doesNotMatch(item.textEdit?.newText ?? '', /\$\{?\d/, `${item.label} has no tab stops`);
+    }
+    const byLabel = (items: Item[], label: string) => items.find((i) => i.label === label)?.textEdit?.newText;
+    assert.equal(byLabel(plain, 'policyType'), 'policyType: injection_scan');
+    assert.equal(byLabel(plain, 'ruleDefinition'), 'ruleDefinition: {}');
+
+    const snippets = await ask(await start(root));
+    assert.equal(snippets.find((i) => i.label === 'policyType')?.insertTextFormat, 2);
+    assert.match(byLabel(snippets, 'policyType') ?? '', /^policyType: \$\{1\|injection_scan,/);
+  });
+
+  it('baseline policies: text edits and a message without documentChanges; an honest answer when nothing was made', async () => {
+    type Result = { applied: boolean; created: string[]; unsaved?: boolean; message?: string };
+    const run = (client: LspClient) =>
+      client.request<Result>('workspace/executeCommand', {
+        command: 'policyLens.addBaselinePolicies',
+        arguments: [],
+      });
+
+    const reduced = await start(workspace({}), REDUCED);
+    const result = await run(reduced);
+    assert.equal(result.applied, true);
+    assert.equal(result.unsaved, true);
+    assert.equal(result.created.length, 5);
+    const apply = reduced.serverRequests.find((r) => r.method === 'workspace/applyEdit')?.params as {
+      edit: { changes?: Record<string, { newText: string }[]>; documentChanges?: unknown };
+    };
+    assert.equal(apply.edit.documentChanges, undefined, 'no documentChanges for a client without them');
+    const uris = Object.keys(apply.edit.changes ?? {});
+    assert.equal(uris.length, 5);
+    assert.ok(uris.every((u) => /\/policies\/[a-z-]+\.yaml$/.test(u)));
+    assert.match(Object.values(apply.edit.changes!)[0][0].newText, /^name: /);
+    await eventually(
+      () =>
+        reduced.notifications.some(
+          (n) =>
+            n.method === 'window/showMessage' &&
+            /save them to create the files/.test(JSON.stringify(n.params)),
+        ),
+      'a message saying the new buffers must be saved',
+    );
+
+    // A client that refuses the edit: nothing is reported as created.
+    const refusing = await start(workspace({}), REDUCED);
+    refusing.handlers.set('workspace/applyEdit', () => ({ applied: false }));
+    const refused = await run(refusing);
+    assert.deepEqual([refused.applied, refused.created], [false, []]);
+    assert.match(refused.message ?? '', /nothing was created/);
+
+    // A client that cannot apply edits at all is not asked, and is told so.
+    const readOnly = await start(workspace({}), { ...REDUCED, workspace: { configuration: true } });
+    const none = await run(readOnly);
+    assert.deepEqual([none.applied, none.created], [false, []]);
+    assert.match(none.message ?? '', /cannot apply workspace edits/);
+    assert.equal(readOnly.serverRequests.filter((r) => r.method === 'workspace/applyEdit').length, 0);
+  });
+
+  it('registers workspace/didChangeWatchedFiles when it may, and a file changed on disk refreshes cycle findings', async () => {
+    const root = workspace({
+      'policies/a.yaml': bundle('policy-a', ['policy-b']),
+      'policies/b.yaml': bundle('policy-b', ['policy-a']),
+    });
+    const watching = {
+      ...REDUCED,
+      workspace: { ...REDUCED.workspace, didChangeWatchedFiles: { dynamicRegistration: true } },
+    };
+    const client = await start(root, watching);
+    await eventually(
+      () => client.serverRequests.some((r) => r.method === 'client/registerCapability'),
+      'a registration',
+    );
+    const reg = client.serverRequests.find((r) => r.method === 'client/registerCapability')!.params as {
+      registrations: { method: string; registerOptions: { watchers: { globPattern: string }[] } }[];
+    };
+    assert.equal(reg.registrations[0].method, 'workspace/didChangeWatchedFiles');
+    assert.equal(reg.registrations[0].registerOptions.watchers[0].globPattern, '**/*.{json,jsonc,yaml,yml}');
+
+    const a = fileUri(join(root, 'policies', 'a.yaml'));
+    const b = fileUri(join(root, 'policies', 'b.yaml'));
+    client.open(a, bundle('policy-a', ['policy-b']));
+    const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
+    await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
+    // b.yaml changes on disk (a checkout), not in the editor: the cycle is gone.
+    writeFileSync(join(root, 'policies', 'b.yaml'), bundle('policy-b'));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: b, type: 2 }] });
+    await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
+
+    const other = await start(root, REDUCED);
+    await other.request('workspace/executeCommand', {
+      command: 'policyLens.lens.displayOnly',
+      arguments: [],
+    });
+    assert.equal(
+      other.serverRequests.filter((r) => r.method === 'client/registerCapability').length,
+      0,
+      'no registration for a client that cannot take one',
+    );
+  });
+
+  it('reports the workspace scan as work-done progress to a client that shows progress', async () => {
+    const root = workspace({ 'policies/a.yaml': bundle('policy-a'), 'policies/b.yaml': bundle('policy-b') });
+    const uri = fileUri(join(root, 'policies', 'a.yaml'));
+    const scan = async (capabilities: object) => {
+      const client = await start(root, capabilities);
+      client.open(uri, bundle('policy-a'));
+      await client.waitForDiagnostics(uri, 1);
+      await client.request('policyLens/chainOrder', {}); // waits for the scan
+      return client;
+    };
+    const shown = await scan(REDUCED);
+    const created = shown.serverRequests.find((r) => r.method === 'window/workDoneProgress/create');
+    assert.ok(created, 'a progress token was created');
+    const token = (created.params as { token: unknown }).token;
+    await eventually(
+      () =>
+        shown.notifications.some(
+          (n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'end',
+        ),
+      'the progress ends',
+    );
+    const kinds = shown.notifications
+      .filter((n) => n.method === '$/progress' && (n.params as { token: unknown }).token === token)
+      .map((n) => (n.params as { value: { kind: string } }).value.kind);
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds.at(-1), 'end');
+
+    const hidden = await scan({ ...REDUCED, window: {} });
+    assert.equal(
+      hidden.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').length,
+      0,
+    );
+    assert.equal(hidden.notifications.filter((n) => n.method === '$/progress').length, 0);
+  });
+
+  it('every lens carries a command the client can run: informational ones the server’s no-op', async () => {
+    const root = workspace({
+      'policies/a.yaml': bundle('policy-a'),
+      'policies/b.yaml': bundle('policy-b', ['policy-a']),
+    });
+    const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
+    clients.push(client);
+    const init = await client.initialize({ rootUri: fileUri(root), capabilities: REDUCED });
+    const serverCommands = (init.capabilities.executeCommandProvider as { commands: string[] }).commands;
+    assert.ok(serverCommands.includes('policyLens.lens.displayOnly'));
+    const uri = fileUri(join(root, 'policies', 'b.yaml'));
+    client.open(uri, bundle('policy-b', ['policy-a']));
+    await client.waitForDiagnostics(uri, 1);
+    type Lens = { command?: { title: string; command: string } };
+    let lenses: Lens[] = [];
+    await eventually(async () => {
+      lenses = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+      return lenses.some((l) => l.command?.title.startsWith('evaluated'));
+    }, 'the chain lens');
+    for (const lens of lenses) assert.ok(lens.command?.command, `"${lens.command?.title}" has a command id`);
+    const chain = lenses.find((l) => l.command?.title.startsWith('evaluated'))!;
+    assert.equal(chain.command?.command, 'policyLens.lens.displayOnly');
+    assert.equal(
+      await client.request('workspace/executeCommand', { command: chain.command?.command, arguments: [] }),
+      null,
+    );
+  });
+});
