@@ -15,6 +15,12 @@ export interface Fix {
   title: string;
   edits: TextEdit[];
   isPreferred?: boolean;
+  /**
+   * The fix keeps what the policy means (a legacy spelling the server reads the same way, a
+   * duplicate, an unused suppression): `lint --fix` applies only these. A fix that guesses (the
+   * nearest enum value, a rename of an unknown key) changes meaning and is left to a person.
+   */
+  safe?: boolean;
   /** Edits to other files, keyed by URI (a rename across the workspace, for example). */
   fileEdits?: Record<string, TextEdit[]>;
 }

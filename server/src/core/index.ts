@@ -68,3 +68,4 @@ export {
   type PolicyTestFile,
 } from './eval';
 export * from './config';
+export { applySuppressions, suppressionFix } from './suppress';

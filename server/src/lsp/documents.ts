@@ -3,6 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   analyze,
   applyRuleSettings,
+  applySuppressions,
   languageOf,
   LineIndex,
   looksLikePolicy,
@@ -102,7 +103,10 @@ class CachedDocument implements PolicyDocument {
       this.findingsValue = {
         generation: this.entry.generation,
         // The project's config has the last word, as in lint: severities, and codes turned off.
-        findings: applyRuleSettings(all, this.store.rulesFor(this.uri)),
+        findings: applyRuleSettings(
+          applySuppressions(all, this.text, this.analysis.language),
+          this.store.rulesFor(this.uri),
+        ),
       };
     }
     return this.findingsValue.findings;

@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   applyRuleSettings,
+  applySuppressions,
+  languageOf,
   chainPolicyFromFacts,
   ChainIndex,
   compareFindings,
@@ -70,7 +72,11 @@ export async function lintFiles(
       file: files[i].display,
       dialect: l.dialect,
       dialectLabel: l.dialectLabel,
-      findings: applyRuleSettings(all, files[i].settings.rules),
+      // Inline suppressions first, then the config's severities (lsp/documents.ts does the same).
+      findings: applyRuleSettings(
+        applySuppressions(all, l.text, languageOf(files[i].path)),
+        files[i].settings.rules,
+      ),
       lines: new LineIndex(l.text),
       ...(l.readError ? { readError: l.readError } : {}),
     };

@@ -8,6 +8,7 @@ import { ADD_BASELINE_COMMAND, type AddBaselineArgs } from '../baseline/command'
 import type { Feature, ServerContext } from '../context';
 import { fixToWorkspaceEdit, toDiagnostic, toTextEdits } from '../convert';
 import { fixAllEdit } from '../fixAll';
+import { suppressionFix } from '../../core/index';
 import { runSafe } from '../runSafe';
 import { URI, Utils } from 'vscode-uri';
 
@@ -39,6 +40,14 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
           diagnostics: [diagnostic],
           isPreferred: fix.isPreferred || undefined,
           edit: fixToWorkspaceEdit(doc.uri, doc.lines, fix, linesOf),
+        });
+      const suppress = suppressionFix(doc.text, doc.analysis.language, f);
+      if (suppress)
+        out.push({
+          title: suppress.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: fixToWorkspaceEdit(doc.uri, doc.lines, suppress, linesOf),
         });
       if (f.code === 'parse/empty' && !doc.text.trim()) {
         const args: AddBaselineArgs = {

@@ -1,0 +1,177 @@
+/**
+ * Inline suppressions in YAML comments, as eslint's disable comments:
+ *
+ *   # policylens-disable-next-line schema/unknown-key, legacy/key
+ *   # policylens-disable-file preloop/ignored-key
+ *
+ * A directive is a whole-line comment. `disable-next-line` silences its codes on the line after
+ * it, `disable-file` in the whole file. A code a directive names that silences nothing — the
+ * problem is gone, or the code is misspelt — is reported as `suppression/unused` (with a
+ * did-you-mean for an unknown code) and a fix that deletes it. JSON has no comments; a project
+ * silences codes there with the config's `overrides`.
+ */
+import type { Finding, Fix, TextEdit } from './findings';
+import type { Language } from './parse/ast';
+import { FINDING_CODES, isFindingCode } from './rules';
+import { didYouMean } from './suggest';
+import { LineIndex } from './text';
+
+const MARK = 'policylens-disable';
+const DIRECTIVE = /^([ \t]*)#[ \t]*policylens-disable-(next-line|file)\b(.*)$/;
+
+interface NamedCode {
+  code: string;
+  start: number;
+  end: number;
+  used: boolean;
+}
+
+interface Directive {
+  kind: 'next-line' | 'file';
+  /** Zero-based line of the comment. */
+  line: number;
+  /** Offsets of the whole line, its line break included. */
+  lineStart: number;
+  lineEnd: number;
+  codes: NamedCode[];
+  /** Where the codes start (right after the directive word). */
+  listStart: number;
+}
+
+/** The directives of a YAML text (none in JSON); cheap when the text has none. */
+export function findDirectives(text: string, language: Language): Directive[] {
+  if (language !== 'yaml' || !text.includes(MARK)) return [];
+  const out: Directive[] = [];
+  let lineStart = 0;
+  for (let line = 0; lineStart <= text.length; line++) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const raw = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const m = raw.includes(MARK) ? DIRECTIVE.exec(raw) : null;
+    if (m) {
+      const listStart = lineStart + raw.length - m[3].length;
+      const codes: NamedCode[] = [];
+      for (const c of m[3].matchAll(/[^\s,]+/g))
+        codes.push({
+          code: c[0],
+          start: listStart + c.index!,
+          end: listStart + c.index! + c[0].length,
+          used: false,
+        });
+      out.push({
+        kind: m[2] as Directive['kind'],
+        line,
+        lineStart,
+        lineEnd: Math.min(text.length, lineEnd + 1),
+        codes,
+        listStart,
+      });
+    }
+    lineStart = lineEnd + 1;
+  }
+  return out;
+}
+
+/** The edit that removes one code from a directive (or the whole comment line with its last code). */
+function removeCodeEdit(d: Directive, c: NamedCode): TextEdit {
+  if (d.codes.length <= 1) return { start: d.lineStart, end: d.lineEnd, newText: '' };
+  const i = d.codes.indexOf(c);
+  // Remove the code with the separator before it (or after it, for the first code).
+  if (i > 0) return { start: d.codes[i - 1].end, end: c.end, newText: '' };
+  return { start: c.start, end: d.codes[1].start, newText: '' };
+}
+
+function unused(d: Directive, c: NamedCode): Finding {
+  const known = isFindingCode(c.code);
+  const where = d.kind === 'file' ? 'in this file' : 'on the next line';
+  const fix: Fix = {
+    title:
+      d.codes.length <= 1
+        ? 'Remove the unused policylens-disable comment'
+        : `Remove "${c.code}" from the comment`,
+    edits: [removeCodeEdit(d, c)],
+    isPreferred: true,
+    safe: true,
+  };
+  return {
+    code: 'suppression/unused',
+    severity: 'warning',
+    message: known
+      ? `unused suppression: there is no ${c.code} finding ${where}`
+      : `unused suppression: "${c.code}" is not a finding code${didYouMean(c.code, FINDING_CODES)}`,
+    span: { start: c.start, end: c.end },
+    fixes: [fix],
+    tags: ['unnecessary'],
+  };
+}
+
+/**
+ * Drops the findings a directive silences and adds one `suppression/unused` finding per code that
+ * silenced nothing. The CLI and the language server call it on the complete findings of a file
+ * (cross-file ones included), before the config's rule settings.
+ */
+export function applySuppressions(findings: Finding[], text: string, language: Language): Finding[] {
+  const directives = findDirectives(text, language);
+  if (!directives.length) return findings;
+  const lines = new LineIndex(text);
+  const fileWide = directives.filter((d) => d.kind === 'file');
+  const byLine = new Map<number, Directive[]>();
+  for (const d of directives)
+    if (d.kind === 'next-line') byLine.set(d.line + 1, [...(byLine.get(d.line + 1) ?? []), d]);
+  const kept: Finding[] = [];
+  for (const f of findings) {
+    const line = lines.positionAt(f.span.start).line;
+    let silenced = false;
+    for (const d of [...(byLine.get(line) ?? []), ...fileWide])
+      for (const c of d.codes)
+        if (c.code === f.code) {
+          c.used = true;
+          silenced = true;
+        }
+    if (!silenced) kept.push(f);
+  }
+  for (const d of directives) {
+    if (!d.codes.length) {
+      kept.push({
+        code: 'suppression/unused',
+        severity: 'warning',
+        message: `policylens-disable-${d.kind} names no finding code (write the codes to silence, e.g. schema/unknown-key)`,
+        span: { start: d.listStart - `policylens-disable-${d.kind}`.length, end: d.listStart },
+        tags: ['unnecessary'],
+      });
+      continue;
+    }
+    for (const c of d.codes) if (!c.used) kept.push(unused(d, c));
+  }
+  return kept.sort(
+    (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
+  );
+}
+
+/**
+ * The quick-fix "Suppress <code> on this line": a directive comment above the finding's line,
+ * indented like it, or the code added to the directive already there. Undefined in JSON.
+ */
+export function suppressionFix(text: string, language: Language, finding: Finding): Fix | undefined {
+  // A file that does not parse is fixed, not silenced; nor is a suppression suppressed.
+  if (language !== 'yaml' || /^(parse|yaml|json|suppression)\//.test(finding.code)) return undefined;
+  const lines = new LineIndex(text);
+  const line = lines.positionAt(finding.span.start).line;
+  const start = lines.offsetAt({ line, character: 0 });
+  const title = `Suppress ${finding.code} on this line`;
+  const above = findDirectives(text, language).find((d) => d.kind === 'next-line' && d.line === line - 1);
+  if (above) {
+    if (above.codes.some((c) => c.code === finding.code)) return undefined;
+    const end = above.codes.length ? above.codes[above.codes.length - 1].end : above.listStart;
+    return {
+      title,
+      edits: [{ start: end, end, newText: `${above.codes.length ? ',' : ''} ${finding.code}` }],
+    };
+  }
+  const indent = /^[ \t]*/.exec(text.slice(start))![0];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    title,
+    edits: [{ start, end: start, newText: `${indent}# policylens-disable-next-line ${finding.code}${eol}` }],
+  };
+}
