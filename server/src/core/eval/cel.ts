@@ -7,9 +7,12 @@ import { CEL_CONTEXTS, type CelContextId } from '../cel/context';
  * expression is evaluated fail-closed, never dropped.
  */
 export type CelProgram =
-  { ok: true; run(vars: Record<string, unknown>): CelOutcome } | { ok: false; error: string };
+  { ok: true; run(vars: Record<string, unknown>): unknown } | { ok: false; error: string };
 
-export type CelOutcome = { value: unknown } | { error: string };
+/** What `run` returns when the expression failed at run time (a missing key, a type error). */
+export class CelFailure {
+  constructor(readonly error: string) {}
+}
 
 const environments = new Map<CelContextId, Environment>();
 
@@ -41,9 +44,9 @@ export function compileCel(expression: string, context: CelContextId): CelProgra
     ok: true,
     run(vars) {
       try {
-        return { value: fn(vars) };
+        return fn(vars);
       } catch (e) {
-        return { error: firstLine(e) };
+        return new CelFailure(firstLine(e));
       }
     },
   };

@@ -1,3 +1,4 @@
+import { dayOf } from './state';
 import type { EvalEvent } from './types';
 
 /**
@@ -50,8 +51,17 @@ export function contextOf(event: EvalEvent, fallbackMs: number): EventContext {
   };
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/** ISO-8601 in UTC, as `Date.toISOString` writes it, from the remembered day (events come in order). */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!Number.isFinite(ms) || ms < 0 || ms >= 253402300800000) return new Date(ms).toISOString();
+  const t = ms % 86_400_000;
+  const milli = t % 1000;
+  const h = Math.floor(t / 3_600_000);
+  const m = Math.floor(t / 60_000) % 60;
+  const sec = Math.floor(t / 1000) % 60;
+  return `${dayOf(ms)}T${pad2(h)}:${pad2(m)}:${pad2(sec)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 export function num(v: unknown): number | undefined {

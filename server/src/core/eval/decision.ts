@@ -39,21 +39,21 @@ export function decide(trace: TraceEntry[], at: string, approvalWorkflow?: strin
   let block = false;
   let approval = false;
   for (const t of trace) {
-    const v: Violation = {
-      policyName: t.policy,
-      policyType: t.type,
-      enforcementMode: t.effect ?? 'warn',
-      message: t.message ?? '',
-    };
     if (t.status === 'fired' && t.effect) {
-      if (t.effect === 'block') {
-        block = true;
-        violations.push(v);
-      } else if (t.effect === 'require_approval') {
-        approval = true;
-        violations.push(v);
-      } else if (WARNING_EFFECTS.has(t.effect)) warnings.push(v);
-    } else if (t.warning) warnings.push({ ...v, enforcementMode: 'warn', message: t.warning });
+      const e = t.effect;
+      if (e === 'block') block = true;
+      else if (e === 'require_approval') approval = true;
+      else if (!WARNING_EFFECTS.has(e)) continue;
+      const v = { policyName: t.policy, policyType: t.type, enforcementMode: e, message: t.message ?? '' };
+      if (e === 'block' || e === 'require_approval') violations.push(v);
+      else warnings.push(v);
+    } else if (t.warning)
+      warnings.push({
+        policyName: t.policy,
+        policyType: t.type,
+        enforcementMode: 'warn',
+        message: t.warning,
+      });
   }
   const decision: Decision = block
     ? 'block'

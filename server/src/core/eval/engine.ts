@@ -5,7 +5,9 @@ import { compilePreloop, evaluatePreloop, type CompiledPreloop } from './preloop
 import { evaluateSentinel, nextSentinelState } from './sentinel';
 import { sentinelPolicyOf, type SentinelPolicy } from './sentinel-config';
 import { emptyState, type EvalState } from './state';
-import type { EvalEvent, EvalResult, PolicySource } from './types';
+import type { EvalEvent, EvalResult, PolicySource, TraceEntry } from './types';
+
+const NONE: { trace: TraceEntry[]; workflow?: string } = { trace: [] };
 
 /** Policies of every dialect, compiled once (CEL included) and reused for every event. */
 export interface CompiledPolicies {
@@ -48,9 +50,9 @@ export function evaluate(
 ): { result: EvalResult; state: EvalState } {
   const ctx = contextOf(event, state.lastMs ?? 0);
   const ex = evaluateExeclave(compiled.execlave, ctx, state);
-  const pre = evaluatePreloop(compiled.preloop, ctx);
-  const sen = evaluateSentinel(compiled.sentinel, ctx, state.sentinel);
-  const trace = [...ex.trace, ...pre.trace, ...sen.trace];
+  const pre = compiled.preloop.length ? evaluatePreloop(compiled.preloop, ctx) : NONE;
+  const sen = compiled.sentinel.length ? evaluateSentinel(compiled.sentinel, ctx, state.sentinel) : NONE;
+  const trace = pre.trace.length || sen.trace.length ? [...ex.trace, ...pre.trace, ...sen.trace] : ex.trace;
   if (ctx.clockAssumption) {
     const timed = trace.find((t) => t.status === 'fired' || t.status === 'passed');
     if (timed) timed.assumption = [timed.assumption, ctx.clockAssumption].filter(Boolean).join('; ');
@@ -61,7 +63,9 @@ export function evaluate(
     state: {
       lastMs: ctx.atMs,
       execlave: nextExeclaveState(compiled.execlave, ex.applied, ctx, result.decision, state.execlave),
-      sentinel: nextSentinelState(sen, ctx, result.decision, state.sentinel),
+      sentinel: compiled.sentinel.length
+        ? nextSentinelState(sen, ctx, result.decision, state.sentinel)
+        : state.sentinel,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { compileCel, celValue } from './cel';
+import { CelFailure, compileCel, celValue } from './cel';
 import { isObj, num, str, strings, usd, type EventContext, type Obj } from './context';
 import { detectable, detectPii, maskPii } from './pii';
 import { dayOf, periodOf, type ExeclavePolicyState } from './state';
@@ -76,53 +76,66 @@ function expression(rule: Obj): CompiledRule {
       evaluate: () => ({ fired: true, message: 'the policy has no expression; evaluated as a violation' }),
     };
   const program = compileCel(source, 'execlave');
+  const isTrue: RuleOutcome = { fired: true, message: `expression is true: ${source}` };
+  const isFalse: RuleOutcome = { fired: false, message: `expression is false: ${source}` };
   return {
     evaluate(_ctx, _state, vars) {
       if (!program.ok)
         return { fired: true, message: `${program.error}; an expression that cannot run is a violation` };
-      const out = program.run(vars());
-      if ('error' in out)
-        return { fired: true, message: `evaluation error: ${out.error}; an evaluation error is a violation` };
-      if (out.value === true) return { fired: true, message: `expression is true: ${source}` };
-      if (out.value === false) return { fired: false, message: `expression is false: ${source}` };
+      const value = program.run(vars());
+      if (value === true) return isTrue;
+      if (value === false) return isFalse;
+      if (value instanceof CelFailure)
+        return {
+          fired: true,
+          message: `evaluation error: ${value.error}; an evaluation error is a violation`,
+        };
       return {
         fired: true,
-        message: `the expression returned ${celValue(out.value)}, not a boolean; evaluated as a violation`,
+        message: `the expression returned ${celValue(value)}, not a boolean; evaluated as a violation`,
       };
     },
   };
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function injectionScan(rule: Obj): CompiledRule {
-  const patterns = strings(rule.patterns);
+  const patterns = strings(rule.patterns).filter((p) => p);
   const lower = patterns.map((p) => p.toLowerCase());
+  // One case-insensitive search for all patterns; the match names the pattern that hit.
+  const any = patterns.length ? new RegExp(patterns.map(escapeRegExp).join('|'), 'i') : undefined;
   const scanInput = bool(pick(rule, 'scan_input', 'scanInput'), true);
   const scanOutput = bool(pick(rule, 'scan_output', 'scanOutput'), true);
   const defaulted =
     pick(rule, 'scan_input', 'scanInput') === undefined ||
     pick(rule, 'scan_output', 'scanOutput') === undefined;
+  const assumption = defaulted ? 'scan_input / scan_output default to true when absent' : undefined;
+  const where = [scanInput ? 'input' : '', scanOutput ? 'output' : ''].filter(Boolean);
+  const clean: RuleOutcome = {
+    fired: false,
+    message: `no pattern in ${where.join(' or ') || 'nothing scanned'}`,
+    ...(assumption ? { assumption } : {}),
+  };
+  const hit = (field: string, text: string | undefined): RuleOutcome | undefined => {
+    const m = text && any ? any.exec(text) : null;
+    if (!m) return undefined;
+    const i = lower.indexOf(m[0].toLowerCase());
+    return {
+      fired: true,
+      message: `${field} contains "${patterns[i >= 0 ? i : 0]}"`,
+      ...(assumption ? { assumption } : {}),
+    };
+  };
   return {
     evaluate(ctx) {
-      const where: [string, string | undefined][] = [];
-      if (scanInput) where.push(['input', ctx.event.input]);
-      if (scanOutput) where.push(['output', ctx.event.output]);
-      const assumption = defaulted ? 'scan_input / scan_output default to true when absent' : undefined;
-      for (const [field, text] of where) {
-        if (!text) continue;
-        const hay = text.toLowerCase();
-        const i = lower.findIndex((p) => p && hay.includes(p));
-        if (i >= 0)
-          return {
-            fired: true,
-            message: `${field} contains "${patterns[i]}"`,
-            ...(assumption ? { assumption } : {}),
-          };
-      }
-      return {
-        fired: false,
-        message: `no pattern in ${where.map(([f]) => f).join(' or ') || 'nothing scanned'}`,
-        ...(assumption ? { assumption } : {}),
-      };
+      return (
+        (scanInput ? hit('input', ctx.event.input) : undefined) ??
+        (scanOutput ? hit('output', ctx.event.output) : undefined) ??
+        clean
+      );
     },
   };
 }
@@ -191,6 +204,7 @@ function piiDetection(rule: Obj): CompiledRule {
 function costLimit(rule: Obj): CompiledRule {
   const perExecution = num(pick(rule, 'max_cost_per_execution', 'maxCostPerTrace'));
   const daily = num(pick(rule, 'daily_budget', 'maxCostPerDay'));
+  const dailyText = daily === undefined ? '' : usd(daily);
   return {
     tracks: daily !== undefined ? { spend: 'day' } : undefined,
     evaluate(ctx, state) {
@@ -213,7 +227,7 @@ function costLimit(rule: Obj): CompiledRule {
           };
         return {
           fired: false,
-          message: `${usd(spent)} + ${usd(cost)} ≤ ${usd(daily)} USD today`,
+          message: `${usd(spent)} + ${usd(cost)} ≤ ${dailyText} USD today`,
           assumption,
         };
       }
@@ -225,6 +239,7 @@ function costLimit(rule: Obj): CompiledRule {
 function budgetCap(rule: Obj): CompiledRule {
   const cap = num(pick(rule, 'monthly_cap_usd', 'monthlyCapUsd'));
   const pct = num(pick(rule, 'warning_threshold_pct', 'warningThresholdPct'));
+  const capText = cap === undefined ? '' : usd(cap);
   const resetDay = Math.min(31, Math.max(1, Math.trunc(num(pick(rule, 'reset_day', 'resetDay')) ?? 1)));
   return {
     tracks: { spend: 'month', resetDay },
@@ -242,7 +257,7 @@ function budgetCap(rule: Obj): CompiledRule {
         };
       const out: RuleOutcome = {
         fired: false,
-        message: `${usd(total)} of ${usd(cap)} USD since ${period}`,
+        message: `${usd(total)} of ${capText} USD since ${period}`,
         assumption,
       };
       if (pct !== undefined && total >= (cap * pct) / 100)

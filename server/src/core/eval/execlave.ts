@@ -22,6 +22,8 @@ export interface CompiledExeclave {
   rule: CompiledRule;
   /** Legacy keys read in place of the current ones (`config`, `agentIds`, `active`). */
   legacy?: string;
+  /** Set when a prerequisite is missing or inactive: the chain always skips the policy. */
+  broken?: { reason: string; message: string };
 }
 
 /**
@@ -50,14 +52,29 @@ export function compileExeclave(sources: readonly PolicySource[]): CompiledExecl
   );
   // Prerequisite targets are renumbered to positions in evaluation order.
   const position = new Map(order.map((o, pos) => [o.item.index, pos]));
-  return order.map((o) => {
+  const out = order.map((o) => {
     const b = bundles[o.item.index];
     const { evaluationOrder: _order, ...rest } = b;
-    return {
+    const compiled: CompiledExeclave = {
       ...rest,
       prerequisites: b.prerequisites.map((p) => ({ ...p, targets: p.targets.map((t) => position.get(t)!) })),
     };
+    return compiled;
   });
+  // Missing and inactive prerequisites do not change from one event to the next.
+  for (const p of out)
+    for (const pre of p.prerequisites) {
+      if (!pre.targets.length) {
+        const what = pre.note === 'names itself' ? 'names the policy itself' : `is ${pre.note ?? 'missing'}`;
+        p.broken = { reason: `prerequisite "${pre.ref}" ${what}`, message: SKIPPED_CLOSED };
+        break;
+      }
+      if (pre.targets.every((t) => !out[t].isActive)) {
+        p.broken = { reason: `prerequisite "${pre.ref}" is inactive`, message: SKIPPED_CLOSED };
+        break;
+      }
+    }
+  return out;
 }
 
 function bundleOf(s: PolicySource): CompiledExeclave & { evaluationOrder: number } {
@@ -133,69 +150,95 @@ function celVars(ctx: EventContext): Record<string, unknown> {
 
 type Outcome = 'violated' | 'passed' | 'not run';
 
-const base = (p: CompiledExeclave): Pick<TraceEntry, 'dialect' | 'policy' | 'type' | 'source'> => ({
-  dialect: 'execlave',
-  policy: p.name,
-  type: p.policyType,
-  source: p.source,
-});
+/** Why the chain skips a policy. */
+interface Gate {
+  reason?: string;
+  message?: string;
+  assumption?: string;
+}
+
+const SKIPPED_CLOSED = 'audit: policy.chain.skipped (fail-closed for the chain, not for the request)';
+const SKIPPED = 'audit: policy.chain.skipped';
+const NOT_RUN_ASSUMPTION =
+  'all_passed needs every prerequisite to have run and passed; one that was skipped or not applicable did not pass';
+
+/** What a prerequisite did: violated if any policy it names fired, passed if all passed. */
+function outcomeOf(targets: readonly number[], outcomes: readonly Outcome[]): Outcome {
+  let all = true;
+  for (const t of targets) {
+    const o = outcomes[t] ?? 'not run';
+    if (o === 'violated') return 'violated';
+    if (o !== 'passed') all = false;
+  }
+  return all ? 'passed' : 'not run';
+}
 
 /** Why the chain skips a policy, or undefined when its trigger lets it run. */
-function chainGate(
-  p: CompiledExeclave,
-  outcomes: Outcome[],
-  all: readonly CompiledExeclave[],
-): Partial<TraceEntry> | undefined {
-  if (!p.prerequisites.length) return undefined;
-  for (const pre of p.prerequisites) {
-    if (!pre.targets.length)
-      return {
-        reason: `prerequisite "${pre.ref}" ${pre.note === 'names itself' ? 'names the policy itself' : `is ${pre.note ?? 'missing'}`}`,
-        message: 'audit: policy.chain.skipped (fail-closed for the chain, not for the request)',
-      };
-    if (pre.targets.every((t) => !all[t].isActive))
-      return {
-        reason: `prerequisite "${pre.ref}" is inactive`,
-        message: 'audit: policy.chain.skipped (fail-closed for the chain, not for the request)',
-      };
-  }
-  const outcomeOf = (pre: CompiledExeclave['prerequisites'][number]): Outcome => {
-    const os = pre.targets.map((t) => outcomes[t] ?? 'not run');
-    return os.includes('violated') ? 'violated' : os.every((o) => o === 'passed') ? 'passed' : 'not run';
-  };
+function chainGate(p: CompiledExeclave, outcomes: readonly Outcome[]): Gate | undefined {
+  const pres = p.prerequisites;
+  if (!pres.length) return undefined;
+  if (p.broken) return p.broken;
   const trigger = p.chainTrigger;
   if (trigger === 'always') return undefined;
   if (trigger === 'any_violated') {
-    if (p.prerequisites.some((pre) => outcomeOf(pre) === 'violated')) return undefined;
-    return { reason: 'no prerequisite violated', message: 'audit: policy.chain.skipped' };
+    for (const pre of pres) if (outcomeOf(pre.targets, outcomes) === 'violated') return undefined;
+    return { reason: 'no prerequisite violated', message: SKIPPED };
   }
   const unknown =
     trigger === 'all_passed'
       ? undefined
       : `chainTrigger ${JSON.stringify(trigger)} is not documented; read as all_passed (the default)`;
-  for (const pre of p.prerequisites) {
-    const o = outcomeOf(pre);
+  for (const pre of pres) {
+    const o = outcomeOf(pre.targets, outcomes);
     if (o === 'violated')
-      return {
-        reason: `prerequisite "${pre.ref}" violated`,
-        message: 'audit: policy.chain.skipped',
-        ...(unknown ? { assumption: unknown } : {}),
-      };
+      return { reason: `prerequisite "${pre.ref}" violated`, message: SKIPPED, assumption: unknown };
     if (o === 'not run')
       return {
         reason: `prerequisite "${pre.ref}" did not run`,
-        message: 'audit: policy.chain.skipped',
-        assumption:
-          'all_passed needs every prerequisite to have run and passed; one that was skipped or not applicable did not pass',
+        message: SKIPPED,
+        assumption: NOT_RUN_ASSUMPTION,
       };
   }
   return unknown ? { assumption: unknown } : undefined;
 }
 
-function joinAssumptions(...xs: (string | undefined)[]): string | undefined {
-  const s = xs.filter(Boolean).join('; ');
-  return s || undefined;
+function join2(a: string | undefined, b: string | undefined): string | undefined {
+  return a ? (b ? `${a}; ${b}` : a) : b;
 }
+
+/**
+ * One trace entry with every field present (undefined when not set, which JSON leaves out): all
+ * entries share one shape, which keeps the loop over 50 policies and the decision over them fast.
+ */
+function entry(
+  p: CompiledExeclave,
+  status: TraceEntry['status'],
+  reason: string | undefined,
+  effect: TraceEntry['effect'],
+  message: string | undefined,
+  assumption: string | undefined,
+  details?: Record<string, unknown>,
+  warning?: string,
+): TraceEntry {
+  return {
+    dialect: 'execlave',
+    policy: p.name,
+    type: p.policyType,
+    source: p.source,
+    status,
+    reason,
+    effect,
+    message,
+    assumption: join2(assumption, p.legacy),
+    errorCode: undefined,
+    reasonCode: undefined,
+    details,
+    warning,
+  };
+}
+
+const AGENT_ASSUMPTION =
+  'appliesToAgents is matched against agentId and agentName (its element type is not public)';
 
 /** Runs every bundle in chain order over one event. */
 export function evaluateExeclave(
@@ -203,48 +246,86 @@ export function evaluateExeclave(
   ctx: EventContext,
   state: EvalState,
 ): { trace: TraceEntry[]; applied: boolean[] } {
-  const trace: TraceEntry[] = [];
-  const outcomes: Outcome[] = [];
-  const applied: boolean[] = [];
+  const n = policies.length;
+  const trace: TraceEntry[] = new Array(n);
+  const outcomes: Outcome[] = new Array(n).fill('not run');
+  const applied: boolean[] = new Array(n).fill(false);
   const request = isEnforceRequest(ctx);
   let vars: Record<string, unknown> | undefined;
   const lazyVars = () => (vars ??= celVars(ctx));
-  policies.forEach((p, i) => {
-    outcomes[i] = 'not run';
-    applied[i] = false;
-    const entry = (e: Partial<TraceEntry> & Pick<TraceEntry, 'status'>): void => {
-      const assumption = joinAssumptions(e.assumption, p.legacy);
-      trace.push({ ...base(p), ...e, ...(assumption ? { assumption } : {}) });
-    };
-    if (!request) return entry({ status: 'not applicable', reason: 'the event is not an enforce request' });
-    if (!p.isActive) return entry({ status: 'not applicable', reason: 'inactive' });
-    if (p.appliesToAgents.length) {
-      const ids = [ctx.agentId, ctx.event.agentName].filter((x): x is string => !!x);
-      if (!ids.some((id) => p.appliesToAgents.includes(id)))
-        return entry({
-          status: 'not applicable',
-          reason: 'agent',
-          message: `applies to ${p.appliesToAgents.join(', ')}`,
-          assumption:
-            'appliesToAgents is matched against agentId and agentName (its element type is not public)',
-        });
+  for (let i = 0; i < n; i++) {
+    const p = policies[i];
+    if (!request) {
+      trace[i] = entry(
+        p,
+        'not applicable',
+        'the event is not an enforce request',
+        undefined,
+        undefined,
+        undefined,
+      );
+      continue;
     }
-    const gate = chainGate(p, outcomes, policies);
-    if (gate) return entry({ status: 'skipped', ...gate });
+    if (!p.isActive) {
+      trace[i] = entry(p, 'not applicable', 'inactive', undefined, undefined, undefined);
+      continue;
+    }
+    if (p.appliesToAgents.length) {
+      const agents = p.appliesToAgents;
+      const name = ctx.event.agentName;
+      if (!(ctx.agentId && agents.includes(ctx.agentId)) && !(name && agents.includes(name))) {
+        trace[i] = entry(
+          p,
+          'not applicable',
+          'agent',
+          undefined,
+          `applies to ${agents.join(', ')}`,
+          AGENT_ASSUMPTION,
+        );
+        continue;
+      }
+    }
+    const gate = chainGate(p, outcomes);
+    if (gate) {
+      trace[i] = entry(p, 'skipped', gate.reason, undefined, gate.message, gate.assumption);
+      continue;
+    }
     const out = p.rule.evaluate(ctx, state.execlave[p.name], lazyVars);
-    const assumption = joinAssumptions(out.assumption, out.fired ? p.modeAssumption : undefined);
-    const extra = {
-      ...(out.message ? { message: out.message } : {}),
-      ...(assumption ? { assumption } : {}),
-      ...(out.details ? { details: out.details } : {}),
-    };
-    if (out.notApplicable) return entry({ status: 'not applicable', reason: out.notApplicable });
-    if (out.notEvaluated) return entry({ status: 'not evaluated', reason: out.notEvaluated, ...extra });
+    if (out.notApplicable) {
+      trace[i] = entry(p, 'not applicable', out.notApplicable, undefined, undefined, undefined);
+      continue;
+    }
+    if (out.notEvaluated) {
+      trace[i] = entry(
+        p,
+        'not evaluated',
+        out.notEvaluated,
+        undefined,
+        out.message,
+        out.assumption,
+        out.details,
+      );
+      continue;
+    }
     applied[i] = true;
-    outcomes[i] = out.fired ? 'violated' : 'passed';
-    if (out.fired) entry({ status: 'fired', effect: p.effect, ...extra });
-    else entry({ status: 'passed', ...extra, ...(out.warning ? { warning: out.warning } : {}) });
-  });
+    if (out.fired) {
+      outcomes[i] = 'violated';
+      const assumption = join2(out.assumption, p.modeAssumption);
+      trace[i] = entry(p, 'fired', undefined, p.effect, out.message, assumption, out.details);
+    } else {
+      outcomes[i] = 'passed';
+      trace[i] = entry(
+        p,
+        'passed',
+        undefined,
+        undefined,
+        out.message,
+        out.assumption,
+        out.details,
+        out.warning,
+      );
+    }
+  }
   return { trace, applied };
 }
 

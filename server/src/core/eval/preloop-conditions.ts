@@ -1,4 +1,4 @@
-import { compileCel } from './cel';
+import { CelFailure, compileCel } from './cel';
 import { isObj, str, type Obj } from './context';
 
 /**
@@ -116,11 +116,11 @@ export function compileConditions(
       const program = compileCel(expression, context);
       test = (vars) => {
         if (!program.ok) return { error: program.error };
-        const out = program.run(vars);
-        if ('error' in out) return { error: out.error };
-        if (typeof out.value !== 'boolean')
-          return { error: `the expression returned ${String(out.value)}, not a boolean` };
-        return { match: out.value };
+        const value = program.run(vars);
+        if (value instanceof CelFailure) return { error: value.error };
+        if (typeof value !== 'boolean')
+          return { error: `the expression returned ${String(value)}, not a boolean` };
+        return { match: value };
       };
     }
     return { index, expression, action, kind, ...(upgraded ? { upgraded } : {}), test };

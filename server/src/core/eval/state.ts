@@ -44,16 +44,36 @@ export function emptyState(): EvalState {
   return { execlave: {}, sentinel: { sessions: {}, runs: {}, actions: {}, calls: {}, evidence: [] } };
 }
 
-/** The UTC day of a clock: `2026-12-02`. */
+const DAY_MS = 86_400_000;
+let lastDay = Number.NaN;
+let lastDayText = '';
+
+/** The UTC day of a clock: `2026-12-02` (the last one is remembered: events come in order). */
 export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDay) {
+    lastDay = day;
+    lastDayText = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+  return lastDayText;
 }
+
+const periods = new Map<number, { day: number; text: string }>();
 
 /**
  * The first day of the budget period a clock falls in, for a period that resets on `resetDay` of
  * every month (UTC). A reset day past the end of a short month resets on its last day.
  */
 export function periodOf(ms: number, resetDay: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  const hit = periods.get(resetDay);
+  if (hit?.day === day) return hit.text;
+  const text = periodUncached(ms, resetDay);
+  periods.set(resetDay, { day, text });
+  return text;
+}
+
+function periodUncached(ms: number, resetDay: number): string {
   const d = new Date(ms);
   let y = d.getUTCFullYear();
   let m = d.getUTCMonth();
