@@ -2,7 +2,7 @@
 // scenario against Policy Lens and yaml-language-server interleaved (A B A B …), then prints the
 // table and writes bench/results/<date>.md and .json.
 // Options: --quick (small sizes, one repetition: the smoke run), --out <dir>, --reps <n>,
-// --only <cli,open,edit,completion,openall,wsedit,adv,advopen> (adv: lint of the adversarial
+// --only <cli,open,edit,completion,openall,wsedit,adv,advopen,eval> (adv: lint of the adversarial
 // corpora, advopen: open-all of them), --profile (Policy Lens runs with --cpu-prof),
 // --render <results.json> (rewrite the .md of an earlier run, e.g. after editing bench/analysis.md).
 import { mkdirSync } from 'node:fs';
@@ -29,6 +29,7 @@ import {
   type Samples,
 } from './lsp-scenarios';
 import { checkServer } from './check';
+import { runEvalScenario } from './eval-scenario';
 import { buildRows } from './rows';
 import { rerender, writeResults } from './results';
 import { setDefaultQuietMs } from './proc';
@@ -221,6 +222,13 @@ async function measure(
         );
       }
     }
+  }
+  if (wants('eval')) {
+    raw.evaluator = await runEvalScenario(o.quick);
+    for (const [k, v] of Object.entries(raw.evaluator))
+      log(
+        `  eval · ${k} · ${v.evaluator.map((x) => x.toFixed(1)).join(' ')} µs/event (floor ${v.floor.map((x) => x.toFixed(1)).join(' ') || '—'})`,
+      );
   }
   if (wants('open')) {
     await interleaved(servers, o.lspReps, 'open small', raw.openSmall, (s) =>

@@ -70,6 +70,15 @@ function factsSection(raw: Raw, plan: Plan): string[] {
       lines.push(`- open all ${kind} ${n}: ${parts.join('; ')}.`);
     }
   }
+  for (const [kind, e] of Object.entries(raw.evaluator ?? {})) {
+    const rate = (us: number[]) =>
+      us.length ? Math.round(1e6 / [...us].sort((a, b) => a - b)[us.length >> 1]).toLocaleString('en') : '—';
+    lines.push(
+      `- evaluator, ${kind}: ${e.events.toLocaleString('en')} events per sample; ${rate(e.evaluator)} events/s of CPU` +
+        (e.floor.length ? ` (floor: ${rate(e.floor)} events/s)` : '') +
+        '.',
+    );
+  }
   for (const [s, r] of Object.entries(raw.openSmall))
     lines.push(`- ${s}: first open after start-up ${r.facts.coldOpenMs} ms.`);
   for (const [s, r] of Object.entries(raw.completion)) {

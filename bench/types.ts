@@ -1,5 +1,6 @@
 // The shapes shared by the benchmark's runner, table builder and results writer.
 import type { AdversarialKind } from './adversarial';
+import type { EvalSamples } from './eval-scenario';
 import type { Samples } from './lsp-scenarios';
 
 export interface Options {
@@ -47,4 +48,6 @@ export interface Raw {
   /** By adversarial kind, then size, then tool or server (absent in runs before they existed). */
   advCli?: Record<string, Record<string, Record<string, CliSamples>>>;
   advOpenAll?: Record<string, Record<string, Record<string, Samples>>>;
+  /** The evaluator (absent in results written before it existed): `baseline` and `chain`. */
+  evaluator?: Record<string, EvalSamples>;
 }
