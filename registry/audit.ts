@@ -29,15 +29,18 @@ export function eventHash(event: NewEvent, prevHash: string): string {
 }
 
 export async function appendEvent(tx: Queryable, event: NewEvent): Promise<string> {
-  const last = await tx.query<{ hash: string }>(
-    'SELECT hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1',
+  // The caller holds the org's row lock (store.ts), so no other write of this org runs meanwhile.
+  const last = await tx.query<{ hash: string; seq: string | number }>(
+    'SELECT hash, seq FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1',
     [event.orgId],
   );
   const prevHash = last[0]?.hash ?? GENESIS_HASH;
+  // Numbered within the org (migrations/003): one org's numbers say nothing of another's writes.
+  const seq = Number(last[0]?.seq ?? 0) + 1;
   const hash = eventHash(event, prevHash);
   await tx.query(
-    `INSERT INTO audit_events (org_id, policy_id, event_type, actor_id, changed_at, version, diff, snapshot, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)`,
+    `INSERT INTO audit_events (org_id, policy_id, event_type, actor_id, changed_at, version, diff, snapshot, prev_hash, hash, seq)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11)`,
     [
       event.orgId,
       event.policyId,
@@ -49,6 +52,7 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<strin
       JSON.stringify(event.snapshot),
       prevHash,
       hash,
+      seq,
     ],
   );
   return hash;

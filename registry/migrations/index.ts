@@ -6,10 +6,15 @@
 import type { Db } from '../db';
 import * as init from './001_init';
 import * as auditOrgIndex from './002_audit_org_index';
+import * as auditSeqPerOrg from './003_audit_seq_per_org';
 
-const migrations: readonly { id: string; sql: string }[] = [init, auditOrgIndex];
+const migrations: readonly { id: string; sql: string }[] = [init, auditOrgIndex, auditSeqPerOrg];
 
-export async function migrate(db: Db): Promise<string[]> {
+/**
+ * Applies what is not applied yet; `until` stops after that migration (tests build a database as
+ * an older version left it, then migrate it).
+ */
+export async function migrate(db: Db, options: { until?: string } = {}): Promise<string[]> {
   await db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
   );
@@ -24,6 +29,7 @@ export async function migrate(db: Db): Promise<string[]> {
       return true;
     });
     if (done) applied.push(m.id);
+    if (m.id === options.until) break;
   }
   return applied;
 }

@@ -156,6 +156,41 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
       assert.deepEqual([verify.body.data.ok, verify.body.data.checked], [true, 1]);
     });
 
+    it("numbers each org's events on their own: another org's writes leave no gap", async () => {
+      const a = await registry.createApiKey('seq-a');
+      const b = await registry.createApiKey('seq-b');
+      const ids: Record<string, string> = {};
+      // Interleaved: a, b, b, a, b, a.
+      for (const [who, name] of [
+        [a, 'a1'],
+        [b, 'b1'],
+        [b, 'b2'],
+        [a, 'a2'],
+        [b, 'b3'],
+        [a, 'a3'],
+      ] as const) {
+        const r = await call(registry, who.key, 'POST', '/policies', bundle(name));
+        assert.equal(r.status, 201);
+        ids[name] = r.body.data.id as string;
+      }
+      const seqs = async (key: string, names: string[]) => {
+        const out: number[] = [];
+        for (const n of names)
+          out.push(
+            ...(await call(registry, key, 'GET', `/policies/${ids[n]}/history`)).body.data.map(
+              (e) => e.seq as number,
+            ),
+          );
+        return out;
+      };
+      assert.deepEqual(await seqs(a.key, ['a1', 'a2', 'a3']), [1, 2, 3]);
+      assert.deepEqual(await seqs(b.key, ['b1', 'b2', 'b3']), [1, 2, 3]);
+      for (const who of [a, b]) {
+        const { data } = (await call(registry, who.key, 'GET', '/audit/verify')).body;
+        assert.deepEqual([data.ok, data.checked, (data.head as Json).seq], [true, 3, 3]);
+      }
+    });
+
     it('verify reports an event edited with the triggers switched off', async () => {
       const { key, orgId } = await registry.createApiKey('tamper-edit');
       const a = await call(registry, key, 'POST', '/policies', bundle('a', { enforcementMode: 'log_only' }));
@@ -172,8 +207,8 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
         await tx.query('SET LOCAL ROLE NONE');
         await tx.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite');
         await tx.query(
-          `UPDATE audit_events SET diff = '{"enforcementMode":{"from":"log_only","to":"log_only"}}' WHERE seq = $1`,
-          [target!.seq],
+          `UPDATE audit_events SET diff = '{"enforcementMode":{"from":"log_only","to":"log_only"}}' WHERE org_id = $1 AND seq = $2`,
+          [orgId, target!.seq],
         );
         await tx.query('ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_no_rewrite');
       });
@@ -201,7 +236,7 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
       await registry.db.transaction(async (tx) => {
         await tx.query('SET LOCAL ROLE NONE');
         await tx.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite');
-        await tx.query('DELETE FROM audit_events WHERE seq = $1', [rows[1]!.seq]);
+        await tx.query('DELETE FROM audit_events WHERE org_id = $1 AND seq = $2', [orgId, rows[1]!.seq]);
         await tx.query('ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_no_rewrite');
       });
       const { data } = (await call(registry, key, 'GET', '/audit/verify')).body;
