@@ -27,6 +27,7 @@ import { definitionFeature } from './handlers/definition';
 import { referencesFeature } from './handlers/references';
 import { renameFeature } from './handlers/rename';
 import { chainOrderFeature } from './handlers/chainOrder';
+import { policyTestsFeature } from './handlers/policyTests';
 import { syncFeature } from './sync/feature';
 
 /**
@@ -47,6 +48,7 @@ export const FEATURES: Feature[] = [
   referencesFeature,
   renameFeature,
   chainOrderFeature,
+  policyTestsFeature,
   syncFeature,
 ];
 

@@ -4,3 +4,4 @@ export * from './initialization';
 export * from './sync';
 export * from './history';
 export * from './chain';
+export * from './tests';

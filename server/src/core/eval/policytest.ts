@@ -122,8 +122,8 @@ export function readPolicyTest(value: unknown): { file?: PolicyTestFile; errors:
 export function caseOffset(doc: ParsedDocument, index: number): number | undefined {
   const base = ['cases', index];
   for (const path of [[...base, 'expect'], [...base, 'name'], base]) {
-    const { node, depth } = locate(doc.root, path);
-    if (node && depth === path.length) return node.offset;
+    const { node, property, depth } = locate(doc.root, path);
+    if (node && depth === path.length) return property ? property.key.offset : node.offset;
   }
   return undefined;
 }

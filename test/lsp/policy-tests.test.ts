@@ -1,0 +1,70 @@
+// The Test Explorer's data over stdio: `policyLens/policyTests` lists the cases of a test file with
+// the line of each `expect`, and runs them with the CLI's evaluator, reading open buffers first.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileUri, LspClient } from './client';
+
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
+
+interface Result {
+  cases: { name: string; line: number; passed?: boolean; failures?: string[]; decision?: string }[];
+  policies: string[];
+  error?: string;
+}
+
+describe('policyLens/policyTests over LSP', () => {
+  let client: LspClient;
+  const tests = fileUri(join(EXAMPLES, 'tests', 'chain.policytest.yaml'));
+  before(async () => {
+    client = new LspClient();
+    await client.initialize({ rootUri: fileUri(EXAMPLES) });
+  });
+  after(async () => {
+    await client.shutdown();
+  });
+
+  it('lists the cases with the zero-based line of each expect, without running them', async () => {
+    const r = await client.request<Result>('policyLens/policyTests', { uri: tests, run: false });
+    assert.equal(r.error, undefined);
+    const text = readFileSync(join(EXAMPLES, 'tests', 'chain.policytest.yaml'), 'utf8').split('\n');
+    assert.equal(r.cases.length, 4);
+    for (const c of r.cases) {
+      assert.match(text[c.line], /^\s*expect:/, `${c.name} at line ${c.line}`);
+      assert.equal(c.passed, undefined);
+    }
+  });
+
+  it('runs them with the same results as policylens test, and an unsaved edit of a policy counts', async () => {
+    const all = await client.request<Result>('policyLens/policyTests', { uri: tests, run: true });
+    assert.deepEqual(
+      all.cases.map((c) => c.passed),
+      [true, true, true, true],
+    );
+    assert.equal(all.policies.length, 3);
+
+    const cap = fileUri(join(EXAMPLES, 'policies', 'chain', 'finance-cost-cap.json'));
+    const original = readFileSync(join(EXAMPLES, 'policies', 'chain', 'finance-cost-cap.json'), 'utf8');
+    client.open(cap, original.replace('"enforcementMode": "block"', '"enforcementMode": "log_only"'));
+    const name = "the cost cap runs because pii-guard passed; the validator's allow keeps the review away";
+    const one = await client.request<Result>('policyLens/policyTests', {
+      uri: tests,
+      run: true,
+      names: [name],
+    });
+    client.close(cap);
+    assert.equal(one.cases.length, 1);
+    assert.equal(one.cases[0].passed, false);
+    assert.equal(one.cases[0].decision, 'warn');
+    assert.deepEqual(one.cases[0].failures, ['decision: expected block, got warn']);
+  });
+
+  it('says why a file cannot run instead of failing the request', async () => {
+    const bad = fileUri(join(EXAMPLES, 'tests', 'scratch.policytest.yaml'));
+    client.open(bad, 'cases:\n  - name: no event\n    expect: {decision: allow}\n');
+    const r = await client.request<Result>('policyLens/policyTests', { uri: bad, run: true });
+    client.close(bad);
+    assert.match(r.error ?? '', /either "event" or "events"/);
+  });
+});
