@@ -27,6 +27,12 @@ const MAX_SCAN_LENGTH = 512 * 1024;
 /** How many files the scan reads at a time (the reads are async; this bounds open handles). */
 const SCAN_BATCH = 32;
 /**
+ * How long one slice of the scan's parsing may hold the thread before it lets the requests that
+ * arrived meanwhile (completion, hover, the open document's diagnostics) be answered. A slice
+ * parses at least one file and at most SCAN_BATCH.
+ */
+const SCAN_SLICE_MS = 4;
+/**
  * The scan reads its next batch once no diagnostics run has been scheduled for this long (a burst of
  * opens is over), or after the longer wait at the latest, so a busy editor delays it but never stops it.
  */
@@ -124,9 +130,17 @@ export class WorkspaceChain {
     }
     let parsed = 0;
     const closed = [...texts.keys()];
+    const { runtime } = this.ctx;
+    this.ctx.log(`chain: parsing ${closed.length} files in slices`);
     for (let i = 0; i < closed.length;) {
       await this.ctx.diagnostics.whenQuiet(quiet, maxWait);
-      for (const end = i + SCAN_BATCH; i < closed.length && i < end; i++) {
+      // A quiet editor resolves the wait at once, and awaiting a settled promise does not let
+      // any message in: without this, the whole parse would be one block that completion and
+      // hover requests wait behind.
+      await runtime.yieldToEvents?.();
+      const start = runtime.now();
+      for (let n = 0; i < closed.length && n < SCAN_BATCH; i++, n++) {
+        if (n > 0 && runtime.now() - start >= SCAN_SLICE_MS) break;
         const uri = closed[i];
         if (this.ctx.documents.textDocuments.get(uri)) continue;
         this.indexText(uri, texts.get(uri));

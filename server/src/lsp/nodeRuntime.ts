@@ -22,6 +22,7 @@ export function nodeRuntime(): Runtime {
     now: () => performance.now(),
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     fs: {
       async readFile(uri) {
         try {

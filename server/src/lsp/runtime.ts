@@ -20,4 +20,10 @@ export interface Runtime {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /**
+   * Resolves once the messages that arrived meanwhile have been handled (Node's `setImmediate`):
+   * long background work awaits it between slices so that requests are answered in between. A
+   * runtime without it (a test's fake clock) runs the slices back to back.
+   */
+  yieldToEvents?(): Promise<void>;
 }
