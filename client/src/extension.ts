@@ -23,6 +23,7 @@ import {
   verifyAuditChain,
 } from './views/historyView';
 import { OPEN_DIFF_COMMAND, SyncTree, describePlan } from './views/syncView';
+import { registerPolicyTests, type PolicyTestsApi } from './tests/policyTests';
 
 /** What `activate` returns: read-only handles the extension-host tests use to look at the real views. */
 export interface PolicyLensApi {
@@ -31,6 +32,8 @@ export interface PolicyLensApi {
   syncTree: SyncTree;
   historyTree: HistoryTree;
   chainTree: ChainTree;
+  /** The Test Explorer's controller of policy tests. */
+  policyTests: PolicyTestsApi;
   restartPolicy: RestartPolicy;
   /** The status bar item's text, as shown. */
   statusText(): string;
@@ -68,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     showCollapseAll: true,
   });
   const status = createStatusBar();
+  const policyTests = registerPolicyTests(session, context);
 
   context.subscriptions.push(
     out,
@@ -222,6 +226,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     syncTree,
     historyTree,
     chainTree,
+    policyTests,
     restartPolicy,
     statusText: () => status.text,
     serverPid: () => session.client?.serverProcess?.pid,
