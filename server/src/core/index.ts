@@ -69,3 +69,5 @@ export {
 } from './eval';
 export * from './config';
 export { applySuppressions, suppressionFix } from './suppress';
+export { fixAll, applyEdits, type FixAllOptions, type FixAllResult } from './assist/fixAll';
+export { unifiedDiff } from './assist/unifiedDiff';

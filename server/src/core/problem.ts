@@ -3,16 +3,18 @@ import type { Severity } from './findings';
 import type { FindingCode } from './rules';
 
 /**
+ * `safe`: the repair keeps what the policy means (see Fix.safe); `lint --fix` applies only these.
+ *
  * A repair described by meaning, not by offsets: the engine only turns it into text edits when
  * the finding is placed (see fixes.ts), so a valid file never pays for it.
  */
 export type FixSpec =
-  | { kind: 'replaceValue'; value: unknown; title?: string; preferred?: boolean }
-  | { kind: 'renameKey'; to: string; title?: string; preferred?: boolean }
-  | { kind: 'removeKey'; title?: string; preferred?: boolean }
-  | { kind: 'removeItem'; title?: string; preferred?: boolean }
-  | { kind: 'addKeys'; entries: [string, unknown][]; title?: string; preferred?: boolean }
-  | { kind: 'wrapInArray'; title?: string; preferred?: boolean }
+  | { kind: 'replaceValue'; value: unknown; title?: string; preferred?: boolean; safe?: boolean }
+  | { kind: 'renameKey'; to: string; title?: string; preferred?: boolean; safe?: boolean }
+  | { kind: 'removeKey'; title?: string; preferred?: boolean; safe?: boolean }
+  | { kind: 'removeItem'; title?: string; preferred?: boolean; safe?: boolean }
+  | { kind: 'addKeys'; entries: [string, unknown][]; title?: string; preferred?: boolean; safe?: boolean }
+  | { kind: 'wrapInArray'; title?: string; preferred?: boolean; safe?: boolean }
   /**
    * Several repairs as one fix, each at its own path from the document root (moving a flat key
    * into a nested mapping: remove it here, add it there).
@@ -22,6 +24,7 @@ export type FixSpec =
       steps: { path: PathSegment[]; fix: FixSpec }[];
       title?: string;
       preferred?: boolean;
+      safe?: boolean;
     };
 
 /**

@@ -88,9 +88,3 @@ export function fixToWorkspaceEdit(
   }
   return { changes };
 }
-
-/** Whether two spans overlap or touch at an insertion point (edits that cannot be applied together). */
-export function spansCollide(a: Span, b: Span): boolean {
-  if (a.start === a.end || b.start === b.end) return a.start <= b.end && b.start <= a.end;
-  return a.start < b.end && b.start < a.end;
-}

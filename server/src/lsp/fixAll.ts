@@ -1,53 +1,26 @@
-import { analyze, type Finding, type TextEdit } from '../core/index';
-import { spansCollide } from './convert';
-import type { PolicyDocument } from './documents';
-
-/** Fix-all rounds: a fix can reveal another (a renamed key whose value is then checked). */
-const MAX_ROUNDS = 5;
-
-function applyEdits(text: string, edits: TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end))
-    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
-}
-
-/** The preferred fixes of findings that can be applied together (no overlapping edits). */
-function compatiblePreferred(findings: readonly Finding[]): TextEdit[] {
-  const chosen: TextEdit[] = [];
-  for (const f of findings) {
-    const fix = f.fixes?.find((x) => x.isPreferred && !x.fileEdits);
-    if (!fix || !fix.edits.length) continue;
-    if (fix.edits.some((e) => chosen.some((c) => spansCollide(c, e)))) continue;
-    chosen.push(...fix.edits);
-  }
-  return chosen;
-}
+import { analyze, applyRuleSettings, applySuppressions, fixAll, type TextEdit } from '../core/index';
+import type { DocumentStore, PolicyDocument } from './documents';
 
 /**
- * Applies every preferred fix, re-analysing between rounds, and returns the result as one edit
- * (the changed middle of the document), or undefined when nothing is fixable.
+ * The editor's "Fix all": core/assist/fixAll.ts computes it (the same function as `lint --fix`,
+ * with every preferred fix, not only the safe ones, since the user sees the result before saving);
+ * the code action turns the one edit into LSP types.
  */
-export function fixAllEdit(doc: PolicyDocument): { edit: TextEdit; count: number } | undefined {
-  const original = doc.text;
-  let text = original;
-  let findings: readonly Finding[] = doc.findings();
-  let count = 0;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const edits = compatiblePreferred(findings);
-    if (!edits.length) break;
-    count += edits.length;
-    text = applyEdits(text, edits);
-    findings = analyze(text, { fileName: doc.fileName, dialect: doc.dialectOverride }).findings;
-  }
-  if (text === original) return undefined;
-  let start = 0;
-  while (start < text.length && start < original.length && text[start] === original[start]) start++;
-  let endOld = original.length;
-  let endNew = text.length;
-  while (endOld > start && endNew > start && original[endOld - 1] === text[endNew - 1]) {
-    endOld--;
-    endNew--;
-  }
-  return { edit: { start, end: endOld, newText: text.slice(start, endNew) }, count };
+export function fixAllEdit(
+  doc: PolicyDocument,
+  store: DocumentStore,
+): { edit: TextEdit; count: number } | undefined {
+  const language = doc.analysis.language;
+  const rules = store.rulesFor(doc.uri);
+  const result = fixAll(doc.text, doc.findings(), (text) =>
+    applyRuleSettings(
+      applySuppressions(
+        analyze(text, { fileName: doc.fileName, dialect: doc.dialectOverride }).findings,
+        text,
+        language,
+      ),
+      rules,
+    ),
+  );
+  return result && { edit: result.edit, count: result.count };
 }

@@ -12,21 +12,26 @@ import {
 } from '../../core/index';
 import { collectPolicyFiles, UsageError, type CollectOptions } from '../files';
 import type { LintedFile } from '../lint/one';
+import { fixDiff, fixSummary, planFixes, writeAtomically } from '../lint/fix';
 import { lintAll, threadsFor } from '../lint/pool';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
 import { formatText } from '../report/text';
 import type { FileResult } from '../report/types';
+import type { Fixable } from '../lint/fix';
 import type { Command } from './types';
 
 export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif] [--dialect ID] [--concurrency N|auto|off]
-                      [--config FILE] [--no-ignore]
+                      [--config FILE] [--no-ignore] [--fix | --fix-dry-run]
 
 Validates every policy file (.json, .yaml, .yml) under the given paths. Large sets are linted on
 several threads on machines with 4 or more cores (--concurrency auto, the default); a number sets
 the threads, off keeps to one.
 The nearest policylens.config.yaml above each path (or --config FILE) sets include/exclude globs,
 dialects and rule severities (docs/configuration.md); .gitignore is honoured unless --no-ignore.
+--fix applies the safe fixes (those that keep a policy's meaning, the editor's "fix all" limited
+to them), writing each file atomically, then reports what is left; --fix-dry-run prints them as a
+unified diff instead and exits 1 when there is something to fix, 0 when not.
 Exit status: 0 when every file is valid, 1 when any has an error or a file or folder under a path
 cannot be read, 2 on a usage error or a path argument that cannot be read (named pipes and devices
 are not read).`;
@@ -43,7 +48,7 @@ export async function lintFiles(
   dialect?: string,
   concurrency: number | 'auto' = 'auto',
   collect: CollectOptions = {},
-): Promise<(FileResult & { path: string })[]> {
+): Promise<(FileResult & Fixable)[]> {
   const files = collectPolicyFiles(paths, collect);
   // Entries that could not be read at all (a directory that refused its listing) are not linted.
   const readable = files.filter((f) => f.error === undefined);
@@ -70,6 +75,8 @@ export async function lintFiles(
     return {
       path: files[i].path,
       file: files[i].display,
+      rules: files[i].settings.rules,
+      ...((dialect ?? files[i].settings.dialect) ? { forced: dialect ?? files[i].settings.dialect } : {}),
       dialect: l.dialect,
       dialectLabel: l.dialectLabel,
       // Inline suppressions first, then the config's severities (lsp/documents.ts does the same).
@@ -106,16 +113,34 @@ export const lint: Command = {
         concurrency: { type: 'string' },
         config: { type: 'string' },
         'no-ignore': { type: 'boolean' },
+        fix: { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
       },
     });
+    if (values.fix && values['fix-dry-run'])
+      throw new UsageError('--fix and --fix-dry-run exclude each other');
     if (!positionals.length) throw new UsageError('lint needs at least one path');
     const format = values.format;
     if (format !== 'text' && format !== 'json' && format !== 'sarif')
       throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
-    const results = await lintFiles(positionals, values.dialect, parseConcurrency(values.concurrency), {
-      ignore: !values['no-ignore'],
-      config: values.config,
-    });
+    const run = () =>
+      lintFiles(positionals, values.dialect, parseConcurrency(values.concurrency), {
+        ignore: !values['no-ignore'],
+        config: values.config,
+      });
+    let results = await run();
+    if (values['fix-dry-run'] || values.fix) {
+      const plans = planFixes(results);
+      if (values['fix-dry-run']) {
+        io.out(fixDiff(plans));
+        io.err(fixSummary(plans, true));
+        return plans.length ? 1 : 0;
+      }
+      for (const p of plans) writeAtomically(p.path, p.after);
+      io.err(fixSummary(plans, false));
+      // The report is of the files as they are now.
+      if (plans.length) results = await run();
+    }
     if (format === 'json') io.out(formatJson(results));
     else if (format === 'sarif')
       io.out(

@@ -203,6 +203,7 @@ export function buildFixes(
             title: spec.title ?? `Fix ${displayPath(path)}`,
             edits,
             ...(spec.preferred ? { isPreferred: true } : {}),
+            ...(spec.safe ? { safe: true } : {}),
           });
         break;
       }
@@ -218,6 +219,7 @@ export function buildFixes(
         title: spec.title ?? `Fix ${displayPath(path)}`,
         edits: [edit],
         ...(spec.preferred ? { isPreferred: true } : {}),
+        ...(spec.safe ? { safe: true } : {}),
       });
   }
   return out;

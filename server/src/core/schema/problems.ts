@@ -114,7 +114,8 @@ export function problemsFromErrors(
           const fixes: FixSpec[] =
             to in data
               ? [{ kind: 'removeKey', title: `Remove legacy "${key}" ("${to}" is already set)` }]
-              : [{ kind: 'renameKey', to, title: `Rename "${key}" to "${to}"`, preferred: true }];
+              : // The legacy spelling means the same field: renaming it changes nothing but the name.
+                [{ kind: 'renameKey', to, title: `Rename "${key}" to "${to}"`, preferred: true, safe: true }];
           push({
             code: 'legacy/key',
             severity: e.keyword === 'additionalProperties' ? 'error' : 'warning',
@@ -203,6 +204,7 @@ export function problemsFromErrors(
                 value: legacy[v],
                 title: `Replace with "${legacy[v]}"`,
                 preferred: true,
+                safe: true,
               },
             ],
           });
@@ -283,7 +285,9 @@ export function problemsFromErrors(
           message: `${displayPath([...path, later])}: ${show(item)} duplicates item ${earlier}`,
           path: [...path, later],
           target: 'value',
-          fixes: [{ kind: 'removeItem', title: `Remove the duplicate ${show(item)}`, preferred: true }],
+          fixes: [
+            { kind: 'removeItem', title: `Remove the duplicate ${show(item)}`, preferred: true, safe: true },
+          ],
         });
         break;
       }

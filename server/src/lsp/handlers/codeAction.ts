@@ -64,7 +64,7 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
     }
   }
   if (only && wants(only, FIX_ALL_KIND)) {
-    const all = fixAllEdit(doc);
+    const all = fixAllEdit(doc, ctx.documents);
     if (all) {
       const edit: WorkspaceEdit = { changes: { [doc.uri]: toTextEdits(doc.lines, [all.edit]) } };
       out.push({ title: `Fix all Policy Lens problems (${all.count})`, kind: FIX_ALL_KIND, edit });

@@ -24,7 +24,16 @@ export function versionProblems(doc: Obj): Problem[] {
       message: `must be the string "1.0", not the number ${doc.version}: an unquoted 1.0 is a YAML float, and Preloop answers "Input should be '1.0'" (and checks nothing else until it is fixed)`,
       path: ['version'],
       target: 'value',
-      fixes: [{ kind: 'replaceValue', value: '1.0', title: 'Quote the version: "1.0"', preferred: true }],
+      fixes: [
+        // The author wrote 1.0 and meant the version "1.0": quoting it says so.
+        {
+          kind: 'replaceValue',
+          value: '1.0',
+          title: 'Quote the version: "1.0"',
+          preferred: true,
+          safe: true,
+        },
+      ],
     },
   ];
 }

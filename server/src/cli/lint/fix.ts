@@ -1,0 +1,98 @@
+import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import {
+  analyze,
+  applyRuleSettings,
+  applySuppressions,
+  fixAll,
+  languageOf,
+  unifiedDiff,
+  type Finding,
+  type RuleSettings,
+} from '../../core/index';
+import { readPolicyText } from '../files';
+
+/** What lint knows about a file that `--fix` needs. */
+export interface Fixable {
+  path: string;
+  findings: Finding[];
+  readError?: string;
+  /** The dialect forced by --dialect or the config. */
+  forced?: string;
+  rules: RuleSettings;
+}
+
+export interface PlannedFix {
+  path: string;
+  before: string;
+  after: string;
+  count: number;
+}
+
+/**
+ * The safe fixes of every file, computed by the same fix-all as the editor's (core/assist/fixAll.ts)
+ * but limited to the fixes that keep the policy's meaning. Files without one are not read again.
+ */
+export function planFixes(files: readonly Fixable[]): PlannedFix[] {
+  const out: PlannedFix[] = [];
+  for (const f of files) {
+    if (f.readError || !f.findings.some((x) => x.fixes?.some((fix) => fix.safe && fix.isPreferred))) continue;
+    let before: string;
+    try {
+      const read = readPolicyText(f.path);
+      if (read.kind !== 'text' || read.invalidEncoding) continue;
+      before = read.text;
+    } catch {
+      continue;
+    }
+    const language = languageOf(f.path);
+    const findingsOf = (text: string) =>
+      applyRuleSettings(
+        applySuppressions(analyze(text, { fileName: f.path, dialect: f.forced }).findings, text, language),
+        f.rules,
+      );
+    const result = fixAll(before, f.findings, findingsOf, { safeOnly: true });
+    if (result) out.push({ path: f.path, before, after: result.text, count: result.count });
+  }
+  return out;
+}
+
+/**
+ * Writes a file so that a reader (or a crash) sees the old text or the new one, never half of
+ * each: the new text goes to a temporary file beside it, which is then renamed over it.
+ */
+export function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.policylens-${process.pid}.tmp`);
+  let mode: number | undefined;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // The temporary file was never written.
+    }
+    throw e;
+  }
+}
+
+/** The diffs of the planned fixes, with paths from the current directory (`git apply` reads them). */
+export function fixDiff(plans: readonly PlannedFix[]): string {
+  return plans
+    .map((p) => unifiedDiff(relative(process.cwd(), p.path).split(sep).join('/'), p.before, p.after))
+    .join('');
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function fixSummary(plans: readonly PlannedFix[], dryRun: boolean): string {
+  const fixes = plans.reduce((n, p) => n + p.count, 0);
+  if (!fixes) return 'no safe fixes to apply\n';
+  return `${dryRun ? 'would fix' : 'fixed'} ${plural(fixes, 'problem')} in ${plural(plans.length, 'file')}\n`;
+}
