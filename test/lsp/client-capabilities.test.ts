@@ -166,17 +166,26 @@ describe('client capabilities', () => {
     writeFileSync(join(root, 'policies', 'b.yaml'), bundle('policy-b'));
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: b, type: 2 }] });
     await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
+  });
 
-    const other = await start(root, REDUCED);
-    await other.request('workspace/executeCommand', {
-      command: 'policyLens.lens.displayOnly',
-      arguments: [],
+  it('watches the workspace itself for a client that cannot be asked to, so on-disk changes still count', async () => {
+    const root = workspace({
+      'policies/a.yaml': bundle('policy-a', ['policy-b']),
+      'policies/b.yaml': bundle('policy-b', ['policy-a']),
     });
-    assert.equal(
-      other.serverRequests.filter((r) => r.method === 'client/registerCapability').length,
-      0,
-      'no registration for a client that cannot take one',
+    const client = await start(root, REDUCED);
+    const a = fileUri(join(root, 'policies', 'a.yaml'));
+    client.open(a, bundle('policy-a', ['policy-b']));
+    const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
+    await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
+    assert.equal(client.serverRequests.filter((r) => r.method === 'client/registerCapability').length, 0);
+    await eventually(
+      () => client.logs.some((l) => /the server watches \d+ folders/.test(l)),
+      'the server watching',
     );
+    // No didChangeWatchedFiles from this client: the server sees the write by itself.
+    writeFileSync(join(root, 'policies', 'b.yaml'), bundle('policy-b'));
+    await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
   });
 
   it('reports the workspace scan as work-done progress to a client that shows progress', async () => {

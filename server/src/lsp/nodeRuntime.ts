@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, watch } from 'node:fs';
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
@@ -66,6 +66,19 @@ export function nodeRuntime(): Runtime {
         };
         await walk(fsPath(folderUri), 0);
         return out;
+      },
+      watchFolder(folderUri, changed) {
+        const dir = fsPath(folderUri);
+        try {
+          const watcher = watch(dir, { persistent: false }, (_event, name) => {
+            if (name) changed(URI.file(join(dir, name.toString())).toString());
+          });
+          // A folder removed while watched ends its watcher with an error; nothing else to do.
+          watcher.on('error', () => watcher.close());
+          return watcher;
+        } catch {
+          return undefined;
+        }
       },
     },
   };

@@ -11,6 +11,11 @@ export interface FileSystem {
    * folders, at most `limit` of them.
    */
   listFiles(folderUri: string, accept: (uri: string) => boolean, limit?: number): Promise<string[]>;
+  /**
+   * Watches one folder (not its subfolders) and calls `changed` with the URI of each file that
+   * changed, appeared or went away in it. Optional: a runtime without it watches nothing.
+   */
+  watchFolder?(folderUri: string, changed: (uri: string) => void): { close(): void } | undefined;
 }
 
 export interface Runtime {

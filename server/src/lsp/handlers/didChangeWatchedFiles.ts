@@ -1,5 +1,6 @@
-import { DidChangeWatchedFilesNotification } from 'vscode-languageserver';
-import type { Feature } from '../context';
+import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
+import type { Feature, ServerContext } from '../context';
+import { isYamlOrJsonName } from '../settings';
 
 /** The files whose changes on disk matter: every YAML and JSON file may be (or become) a policy. */
 export const WATCHED_GLOB = '**/*.{json,jsonc,yaml,yml}';
@@ -19,9 +20,61 @@ export const didChangeWatchedFilesFeature: Feature = {
     ctx.connection.onDidChangeWatchedFiles((params) => ctx.files.emit(params.changes));
   },
   initialized(ctx) {
-    if (!ctx.clientCapabilities().workspace?.didChangeWatchedFiles?.dynamicRegistration) return;
+    if (!ctx.clientCapabilities().workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void watchFromServer(ctx);
+      return;
+    }
     ctx.connection.client
       .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] })
       .catch((e: unknown) => ctx.log(`registering the file watcher failed: ${(e as Error).message}`));
   },
 };
+
+/** At most this many folders are watched by the server itself (each is one inotify watch). */
+const MAX_WATCHED_FOLDERS = 256;
+/** Editors write a file in several steps (truncate, write, rename): one event per burst. */
+const WATCH_DEBOUNCE_MS = 100;
+
+/**
+ * For a client that cannot be asked to watch files (Neovim 0.7): the server watches, bounded, the
+ * folders that hold YAML or JSON files (the listing skips `node_modules` and hidden folders such as
+ * `.git`), and turns what changes into the same events a client would send. New folders are not
+ * picked up; the folders are listed once the workspace scan and the first diagnostics are done.
+ */
+async function watchFromServer(ctx: ServerContext): Promise<void> {
+  const watchFolder = ctx.runtime.fs.watchFolder?.bind(ctx.runtime.fs);
+  if (!watchFolder) return;
+  await ctx.diagnostics.whenQuiet(200, 5_000);
+  const folders = new Set<string>();
+  for (const root of ctx.workspaceFolders()) {
+    folders.add(root.replace(/\/+$/, ''));
+    for (const uri of await ctx.runtime.fs.listFiles(root, isYamlOrJsonName))
+      folders.add(uri.slice(0, uri.lastIndexOf('/')));
+  }
+  const pending = new Map<string, unknown>();
+  const changed = (uri: string) => {
+    if (!isYamlOrJsonName(uri)) return;
+    const old = pending.get(uri);
+    if (old !== undefined) ctx.runtime.clearTimeout(old);
+    pending.set(
+      uri,
+      ctx.runtime.setTimeout(() => {
+        pending.delete(uri);
+        void ctx.runtime.fs
+          .exists(uri)
+          .then((exists) =>
+            ctx.files.emit([{ uri, type: exists ? FileChangeType.Changed : FileChangeType.Deleted }]),
+          );
+      }, WATCH_DEBOUNCE_MS),
+    );
+  };
+  let watched = 0;
+  for (const folder of folders) {
+    if (watched >= MAX_WATCHED_FOLDERS) {
+      ctx.log(`file watching: only the first ${MAX_WATCHED_FOLDERS} folders are watched`);
+      break;
+    }
+    if (watchFolder(folder, changed)) watched++;
+  }
+  ctx.log(`file watching: the server watches ${watched} folders (the client cannot be asked to)`);
+}
