@@ -44,6 +44,8 @@ const files = findTests('test').filter((f) => !only || f.includes(only));
 // would count against the test's own timeout and compete with the other suites for the two cores.
 if (files.some((f) => f.includes(join('test', 'e2e'))))
   run('set-up: the real editor (code-server, chromium; cached)', process.execPath, ['scripts/e2e-setup.mjs']);
+if (files.some((f) => f.includes(join('test', 'neovim'))))
+  run('set-up: Neovim from Debian (once)', process.execPath, ['scripts/neovim-setup.mjs']);
 if (files.some((f) => f.includes(join('test', 'registry'))))
   run('set-up: PostgreSQL from Debian (cached)', 'bash', ['scripts/ensure-postgres.sh']);
 run(`node --test (${files.length} files)`, process.execPath, [
