@@ -67,4 +67,15 @@ describe('policyLens/policyTests over LSP', () => {
     client.close(bad);
     assert.match(r.error ?? '', /either "event" or "events"/);
   });
+  it('a test file under a policies folder is not analysed as a policy', async () => {
+    const test = fileUri(join(EXAMPLES, 'policies', 'scratch.policytest.yaml'));
+    const bundle = fileUri(join(EXAMPLES, 'policies', 'daily-cost-limit.yaml'));
+    client.open(test, 'cases:\n  - name: x\n    event: {input: hi}\n    expect: {decision: allow}\n');
+    client.open(bundle, readFileSync(join(EXAMPLES, 'policies', 'daily-cost-limit.yaml'), 'utf8'));
+    await client.waitForDiagnostics(bundle);
+    const forTest = client.diagnostics.filter((p) => p.uri === test && p.diagnostics.length);
+    client.close(test);
+    client.close(bundle);
+    assert.deepEqual(forTest, []);
+  });
 });

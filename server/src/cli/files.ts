@@ -39,12 +39,21 @@ export interface CollectOptions {
   ignore?: boolean;
   /** A config file given with `--config`, instead of the nearest one. */
   config?: string;
+  /**
+   * Collect policy test files (`*.policytest.*`) from directories instead of policies. Without it
+   * a directory walk leaves test files out: they sit next to policies but are not policies.
+   */
+  tests?: boolean;
 }
+
+/** Policy test files, for `policylens test` (never policies themselves). */
+export const POLICY_TEST_FILE = /\.policytest\.(json|ya?ml)$/i;
 
 /** What a directory walk skips: the project's include/exclude and the .gitignore rules. */
 interface WalkFilter {
   project: Project;
   git?: { root: string; ignore: GitIgnore };
+  tests?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -93,7 +102,7 @@ export function collectPolicyFiles(args: readonly string[], options: CollectOpti
       if (refused) throw new UsageError(`cannot read ${arg}: ${refused}`);
       const useGit = options.ignore !== false && project.config.config.gitignore;
       const git = useGit ? gitIgnoreAbove(abs) : undefined;
-      walk(abs, abs, out, seen, { project, git });
+      walk(abs, abs, out, seen, { project, git, tests: options.tests });
     } else if (!st.isFile()) throw new UsageError(`cannot read ${arg}: not a regular file`);
     else if (!seen.has(abs)) {
       seen.add(abs);
@@ -142,7 +151,7 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, f
     });
     return;
   }
-  const { project, git } = filter;
+  const { project, git, tests } = filter;
   if (git && entries.some((e) => e.name === '.gitignore')) addGitIgnoreOf(git.ignore, git.root, dir);
   for (const entry of entries) {
     const name = entry.name;
@@ -165,9 +174,10 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, f
       if (project.config.excludes(projectPath(project, p))) continue;
       walk(base, p, out, seen, filter);
     } else if (isFile && POLICY_EXTENSIONS.test(name) && name !== CONFIG_FILE_NAME && !seen.has(p)) {
+      if (POLICY_TEST_FILE.test(name) !== !!tests) continue;
       if (git?.ignore.ignoresEntry(below(git.root, p), false)) continue;
       const rel = projectPath(project, p);
-      if (!project.config.includes(rel)) continue;
+      if (tests ? project.config.excludes(rel) : !project.config.includes(rel)) continue;
       seen.add(p);
       out.push({ path: p, display: displayOf(base, p), settings: project.config.settingsFor(rel) });
     }

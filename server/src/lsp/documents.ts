@@ -14,6 +14,9 @@ import {
 } from '../core/index';
 import { FileMatcher, isYamlOrJsonName, pathOf } from './settings';
 
+/** Policy test files (`*.policytest.yaml`): run by the Test Explorer, never analysed as policies. */
+const POLICY_TEST = /\.policytest\.(json|ya?ml)$/i;
+
 /** Files above this size are never sniffed: a policy is a few KB, and sniffing must cost nothing. */
 const MAX_SNIFF_LENGTH = 512 * 1024;
 
@@ -154,6 +157,8 @@ export class DocumentStore {
 
   /** Whether an open document is a policy file: by its path, a dialect glob, or its content. */
   isPolicy(td: TextDocument): boolean {
+    // A policy test file often sits next to the policies it tests, under the same globs.
+    if (POLICY_TEST.test(td.uri)) return false;
     const e = this.entry(td.uri);
     if (this.matcher.excluded(td.uri)) return false;
     if (e.policy) return true;
@@ -222,6 +227,7 @@ export class DocumentStore {
 
   /** Whether a URI (open or not) is a policy file by the settings' globs. */
   matchesPolicyGlobs(uri: string): boolean {
+    if (POLICY_TEST.test(uri)) return false;
     return this.matcher.isPolicyPath(uri) || !!this.matcher.dialectFor(uri);
   }
 

@@ -6,10 +6,10 @@ import {
   type CompiledPolicies,
   type PolicySource,
 } from '../../core/index';
-import { collectPolicyFiles, readWholeText, UsageError } from '../files';
+import { collectPolicyFiles, POLICY_TEST_FILE, readWholeText, UsageError } from '../files';
 
 /** Test files are not policies: `*.policytest.yaml`, `.yml`, `.json`. */
-export const POLICY_TEST = /\.policytest\.(json|ya?ml)$/i;
+export const POLICY_TEST = POLICY_TEST_FILE;
 
 export interface LoadedPolicies {
   compiled: CompiledPolicies;

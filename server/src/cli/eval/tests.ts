@@ -9,7 +9,7 @@ import {
   type CaseOutcome,
 } from '../../core/index';
 import { collectPolicyFiles, readWholeText, UsageError } from '../files';
-import { loadPolicies, POLICY_TEST, type LoadedPolicies } from './load';
+import { loadPolicies, type LoadedPolicies } from './load';
 
 export interface CaseReport extends CaseOutcome {
   /** One-based line of the case's `expect` in the test file. */
@@ -29,17 +29,7 @@ const display = (p: string) => relative(process.cwd(), p).split('\\').join('/') 
 
 /** The test files under the paths: `*.policytest.*` in folders; a file named directly is taken as is. */
 export function findTestFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    const files = collectPolicyFiles([p]);
-    const direct = files.length === 1 && resolve(p) === files[0].path;
-    for (const f of files) {
-      // A folder that cannot be listed may hold tests: running fewer without a word would pass.
-      if (f.error !== undefined) throw new UsageError(`cannot read ${display(f.path)}: ${f.error}`);
-      if (direct || POLICY_TEST.test(f.path)) out.push(f.path);
-    }
-  }
-  return [...new Set(out)];
+  return [...new Set(collectPolicyFiles(paths, { tests: true }).map((f) => f.path))];
 }
 
 /** Runs every case of one test file, loading its policies once per set (shared through `cache`). */
