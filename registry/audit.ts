@@ -6,6 +6,7 @@
  */
 import { canonicalJson, sha256Hex } from './canonical';
 import type { Queryable } from './db';
+import { fromRow, type PolicyRow } from './policies/model';
 
 export type EventType = 'policy.created' | 'policy.updated' | 'policy.deleted';
 export type Diff = Record<string, { from: unknown; to: unknown }>;
@@ -133,24 +134,53 @@ export interface BrokenLink {
   actual: string;
 }
 
+/** A live policy that is not what its org's audit log says it is. */
+export interface LiveMismatch {
+  policyId: string;
+  name?: string;
+  reason: 'changed since its last audited event' | 'not in the audit log' | 'deleted without an audit event';
+}
+
+/** At most this many mismatches are listed (all are counted). */
+const MAX_MISMATCHES = 20;
+
 export interface Verification {
   ok: boolean;
   checked: number;
   head: { seq: number; hash: string } | null;
   firstBroken: BrokenLink | null;
+  /**
+   * The live policies compared with their last audited snapshot: a row written without going
+   * through the API (a direct UPDATE of `policies`) no longer matches it.
+   */
+  live: { checked: number; mismatched: number; mismatches: LiveMismatch[] };
+  /**
+   * With `expectHead`: whether an event with that hash is in the intact part of the chain (a head
+   * kept earlier stays in the chain as it grows; truncation or a recomputed chain loses it).
+   */
+  expectedHead?: { hash: string; found: boolean; seq: number | null };
 }
+
+const digest = (value: unknown): string => sha256Hex(canonicalJson(value));
 
 /**
  * Walks the org's chain in order and reports the first event whose stored hash is not the hash of
  * its content (the event was edited) or whose `prev_hash` is not its predecessor's hash (an event
  * was removed or inserted). Reads in pages so a long history does not sit in memory at once.
  */
-export async function verifyChain(db: Queryable, orgId: string): Promise<Verification> {
+export async function verifyChain(
+  db: Queryable,
+  orgId: string,
+  options: { expectHead?: string } = {},
+): Promise<Verification> {
   let prev = GENESIS_HASH;
   let checked = 0;
   let after = -1;
   let head: Verification['head'] = null;
   let firstBroken: BrokenLink | null = null;
+  let expectedSeq: number | null = null;
+  /** Each policy's last event: its snapshot's digest, or null after a delete. */
+  const audited = new Map<string, string | null>();
   for (;;) {
     const rows = await db.query<EventRow>(
       'SELECT * FROM audit_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT 500',
@@ -161,6 +191,7 @@ export async function verifyChain(db: Queryable, orgId: string): Promise<Verific
       const seq = Number(row.seq);
       after = seq;
       head = { seq, hash: row.hash };
+      audited.set(row.policy_id, row.event_type === 'policy.deleted' ? null : digest(row.snapshot));
       if (firstBroken) continue;
       const base = { seq, policyId: row.policy_id, eventType: row.event_type };
       if (row.prev_hash !== prev) {
@@ -174,7 +205,53 @@ export async function verifyChain(db: Queryable, orgId: string): Promise<Verific
       }
       checked++;
       prev = row.hash;
+      if (row.hash === options.expectHead) expectedSeq = seq;
     }
   }
-  return { ok: firstBroken === null, checked, head, firstBroken };
+  const live = await compareLive(db, orgId, audited);
+  return {
+    ok: firstBroken === null && live.mismatched === 0,
+    checked,
+    head,
+    firstBroken,
+    live,
+    ...(options.expectHead !== undefined
+      ? { expectedHead: { hash: options.expectHead, found: expectedSeq !== null, seq: expectedSeq } }
+      : {}),
+  };
+}
+
+/** Every live policy of the org against its last audited snapshot, in pages. */
+async function compareLive(
+  db: Queryable,
+  orgId: string,
+  audited: Map<string, string | null>,
+): Promise<Verification['live']> {
+  const out: Verification['live'] = { checked: 0, mismatched: 0, mismatches: [] };
+  const mismatch = (m: LiveMismatch) => {
+    out.mismatched++;
+    if (out.mismatches.length < MAX_MISMATCHES) out.mismatches.push(m);
+  };
+  const seen = new Set<string>();
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const rows = await db.query<PolicyRow>(
+      'SELECT * FROM policies WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT 500',
+      [orgId, after],
+    );
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      after = row.id;
+      seen.add(row.id);
+      out.checked++;
+      const last = audited.get(row.id);
+      if (last === undefined || last === null)
+        mismatch({ policyId: row.id, name: row.name, reason: 'not in the audit log' });
+      else if (last !== digest(fromRow(row)))
+        mismatch({ policyId: row.id, name: row.name, reason: 'changed since its last audited event' });
+    }
+  }
+  for (const [id, last] of audited)
+    if (last !== null && !seen.has(id)) mismatch({ policyId: id, reason: 'deleted without an audit event' });
+  return out;
 }

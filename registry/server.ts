@@ -120,7 +120,12 @@ async function route(
     case 'audit':
       if (rest.length === 1 && rest[0] === 'verify') {
         if (req.method !== 'GET') throw methodNotAllowed(req.method ?? '', 'GET');
-        return sendJson(res, 200, { data: await verifyChain(db, principal.orgId) });
+        const expectHead = url.searchParams.get('expectHead') ?? undefined;
+        if (expectHead !== undefined && !/^[0-9a-f]{64}$/.test(expectHead))
+          throw new ApiError('VALIDATION_ERROR', 'expectHead must be an event hash (64 hex digits)', {
+            expectHead: 'must be 64 hex digits',
+          });
+        return sendJson(res, 200, { data: await verifyChain(db, principal.orgId, { expectHead }) });
       }
       break;
   }

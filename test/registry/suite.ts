@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { startRegistry, type Registry } from '../../registry/index';
 import type { Backend } from './backends';
 import { runSteps, type Step } from './transcript';
@@ -46,12 +47,57 @@ const bundle = (name: string, extra: Json = {}) => ({
  * `policylens serve …` as a process: the built CLI when `npm test` has just built it, else the
  * sources under tsx (running this file alone).
  */
-function policylens(args: string[]): ChildProcess {
+function policylens(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const cli =
     existsSync('dist/cli.js') && existsSync('dist/registry.js')
       ? ['dist/cli.js']
       : ['--import', 'tsx', 'server/src/cli/main.ts'];
-  return spawn(process.execPath, [...cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [...cli, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+}
+
+type Q = (sql: string, params?: unknown[]) => Promise<unknown>;
+
+/**
+ * Runs `fn` in one transaction as the tables' owner: what an attacker with the owner's or a
+ * superuser's rights could do. On PostgreSQL that is a connection of its own (the registry's
+ * connections log in as the application role, which cannot switch back); PGlite has one user,
+ * and the registry's connection can.
+ */
+async function asOwner(registry: Registry, backend: Backend, fn: (q: Q) => Promise<void>): Promise<void> {
+  if (backend.name === 'pglite') {
+    return registry.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL ROLE NONE');
+      await fn((sql, params) => tx.query(sql, params));
+    });
+  }
+  const client = new pg.Client({
+    connectionString: (backend.storage as { databaseUrl: string }).databaseUrl,
+  });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await fn((sql, params) => client.query(sql, params));
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs the CLI to its end: exit code and what it printed. */
+async function policylensRun(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = policylens(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stdout, stderr };
 }
 
 /** Spawns `policylens serve` and waits for its "listening on" line. */
@@ -136,18 +182,16 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
     it('refuses UPDATE, DELETE and TRUNCATE even to its owner, also in a replica session', async () => {
       const { key } = await registry.createApiKey('append-only');
       assert.equal((await call(registry, key, 'POST', '/policies', bundle('p'))).status, 201);
-      const asOwner = (sql: string, replica: boolean) =>
-        registry.db.transaction(async (tx) => {
-          // Back to the login user (the owner, here a superuser) for this transaction only.
-          await tx.query('SET LOCAL ROLE NONE');
+      const owner = (sql: string, replica: boolean) =>
+        asOwner(registry, backend, async (q) => {
           // ENABLE ALWAYS: a session that silences ordinary triggers still meets these.
-          if (replica) await tx.query('SET LOCAL session_replication_role = replica');
-          await tx.query(sql);
+          if (replica) await q('SET LOCAL session_replication_role = replica');
+          await q(sql);
         });
       for (const sql of attempts) {
-        await assert.rejects(asOwner(sql, false), /append-only: (UPDATE|DELETE|TRUNCATE) refused/, sql);
+        await assert.rejects(owner(sql, false), /append-only: (UPDATE|DELETE|TRUNCATE) refused/, sql);
         await assert.rejects(
-          asOwner(sql, true),
+          owner(sql, true),
           /append-only: (UPDATE|DELETE|TRUNCATE) refused/,
           `${sql} as replica`,
         );
@@ -191,6 +235,98 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
       }
     });
 
+    it('verify compares each live policy with its last audited snapshot (a direct UPDATE, DELETE or INSERT)', async () => {
+      const { key, orgId } = await registry.createApiKey('live-state');
+      const ids: string[] = [];
+      for (const n of ['kept', 'edited', 'removed']) {
+        const r = await call(registry, key, 'POST', '/policies', bundle(n));
+        ids.push(r.body.data.id as string);
+      }
+      await call(registry, key, 'PATCH', `/policies/${ids[1]}`, { enforcementMode: 'log_only' });
+      let { data } = (await call(registry, key, 'GET', '/audit/verify')).body;
+      assert.deepEqual([data.ok, data.live], [true, { checked: 3, mismatched: 0, mismatches: [] }]);
+
+      // The application's own role may write `policies`: what someone with its rights could do
+      // without going through the API (no audit event).
+      await registry.db.query(`UPDATE policies SET enforcement_mode = 'monitor' WHERE id = $1`, [ids[1]]);
+      await registry.db.query('DELETE FROM policies WHERE id = $1', [ids[2]]);
+      await registry.db.query(
+        `INSERT INTO policies (id, org_id, name, policy_type, enforcement_mode, rule_definition, created_at, updated_at)
+         VALUES ('00000000-0000-4000-8000-000000000001', $1, 'smuggled', 'expression', 'block', '{"expression":"true"}', now(), now())`,
+        [orgId],
+      );
+      ({ data } = (await call(registry, key, 'GET', '/audit/verify')).body);
+      assert.equal(data.ok, false);
+      assert.equal(data.firstBroken, null, 'the chain itself is intact');
+      const reasons = (data.live as { mismatches: Json[] }).mismatches
+        .map((m) => [m.policyId, m.reason])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+      assert.deepEqual(
+        reasons,
+        [
+          ['00000000-0000-4000-8000-000000000001', 'not in the audit log'],
+          [ids[1], 'changed since its last audited event'],
+          [ids[2], 'deleted without an audit event'],
+        ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      );
+      const cli = await policylensRun(['history', '--verify', '--url', registry.url], {
+        POLICYLENS_API_KEY: key,
+      });
+      assert.equal(cli.code, 1, cli.stdout + cli.stderr);
+      assert.match(cli.stdout, /✗ 3 live policies are not what the audit log says/);
+      assert.match(cli.stdout, /edited \([0-9a-f-]+\): changed since its last audited event/);
+    });
+
+    it('history --verify --expect-head: a kept head must stay in the chain (truncation is caught)', async () => {
+      const { key, orgId } = await registry.createApiKey('anchor');
+      const env = { POLICYLENS_API_KEY: key };
+      await call(registry, key, 'POST', '/policies', bundle('one'));
+      const first = await policylensRun(['history', '--verify', '--url', registry.url], env);
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      // The whole head hash is printed, for CI logs to publish.
+      const h1 = /head seq 1, hash ([0-9a-f]{64})\)/.exec(first.stdout)?.[1];
+      assert.ok(h1, first.stdout);
+      await call(registry, key, 'POST', '/policies', bundle('two'));
+      const h2 = ((await call(registry, key, 'GET', '/audit/verify')).body.data.head as Json).hash as string;
+
+      // The chain grew: an older head is still in it.
+      for (const h of [h1, h2]) {
+        const r = await policylensRun(
+          ['history', '--verify', '--expect-head', h, '--url', registry.url],
+          env,
+        );
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, new RegExp(`✓ expected head ${h} is in the chain`));
+      }
+      const unknown = await policylensRun(
+        ['history', '--verify', '--expect-head', 'f'.repeat(64), '--url', registry.url],
+        env,
+      );
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stdout, /is not in the intact chain/);
+
+      // The tail cut off by someone with the owner's rights: the rest of the chain is intact, so
+      // only a kept head shows the loss.
+      await asOwner(registry, backend, async (q) => {
+        await q('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite');
+        await q('DELETE FROM audit_events WHERE org_id = $1 AND seq = 2', [orgId]);
+        await q('ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_no_rewrite');
+      });
+      const { data } = (await call(registry, key, 'GET', `/audit/verify?expectHead=${h2}`)).body;
+      assert.equal(data.firstBroken, null);
+      assert.deepEqual(data.expectedHead, { hash: h2, found: false, seq: null });
+      const cut = await policylensRun(
+        ['history', '--verify', '--expect-head', h2, '--url', registry.url],
+        env,
+      );
+      assert.equal(cut.code, 1, cut.stdout);
+      const usage = await policylensRun(
+        ['history', '--verify', '--expect-head', 'abc', '--url', registry.url],
+        env,
+      );
+      assert.equal(usage.code, 2, usage.stderr);
+    });
+
     it('verify reports an event edited with the triggers switched off', async () => {
       const { key, orgId } = await registry.createApiKey('tamper-edit');
       const a = await call(registry, key, 'POST', '/policies', bundle('a', { enforcementMode: 'log_only' }));
@@ -203,14 +339,13 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
         `SELECT seq FROM audit_events WHERE org_id = $1 AND event_type = 'policy.updated'`,
         [orgId],
       );
-      await registry.db.transaction(async (tx) => {
-        await tx.query('SET LOCAL ROLE NONE');
-        await tx.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite');
-        await tx.query(
+      await asOwner(registry, backend, async (q) => {
+        await q('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite');
+        await q(
           `UPDATE audit_events SET diff = '{"enforcementMode":{"from":"log_only","to":"log_only"}}' WHERE org_id = $1 AND seq = $2`,
           [orgId, target!.seq],
         );
-        await tx.query('ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_no_rewrite');
+        await q('ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_no_rewrite');
       });
 
       const { data } = (await call(registry, key, 'GET', '/audit/verify')).body;
@@ -233,11 +368,10 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
         'SELECT seq FROM audit_events WHERE org_id = $1 ORDER BY seq',
         [orgId],
       );
-      await registry.db.transaction(async (tx) => {
-        await tx.query('SET LOCAL ROLE NONE');
-        await tx.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite');
-        await tx.query('DELETE FROM audit_events WHERE org_id = $1 AND seq = $2', [orgId, rows[1]!.seq]);
-        await tx.query('ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_no_rewrite');
+      await asOwner(registry, backend, async (q) => {
+        await q('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_rewrite');
+        await q('DELETE FROM audit_events WHERE org_id = $1 AND seq = $2', [orgId, rows[1]!.seq]);
+        await q('ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_no_rewrite');
       });
       const { data } = (await call(registry, key, 'GET', '/audit/verify')).body;
       const broken = data.firstBroken as Json;

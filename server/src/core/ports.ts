@@ -75,6 +75,14 @@ export interface AuditVerification {
     expected?: string;
     actual?: string;
   } | null;
+  /** Live policies compared with their last audited snapshot (policylens serve). */
+  live?: {
+    checked: number;
+    mismatched: number;
+    mismatches: { policyId: string; name?: string; reason: string }[];
+  };
+  /** Whether the head a client kept (`expectHead`) is in the intact chain. */
+  expectedHead?: { hash: string; found: boolean; seq: number | null };
 }
 
 /** The live org: an Execlave-compatible policies API. Every method throws LiveOrgError on failure. */
@@ -98,5 +106,6 @@ export interface LiveOrg {
   deletePolicy(id: string, options: { ifMatch?: number }): Promise<void>;
   /** Oldest first. */
   history(id: string): Promise<LiveHistoryEvent[]>;
-  verifyAudit(): Promise<AuditVerification>;
+  /** `expectHead`: a head hash kept earlier, which must still be in the chain. */
+  verifyAudit(options?: { expectHead?: string }): Promise<AuditVerification>;
 }

@@ -156,8 +156,9 @@ export class HttpLiveOrg implements LiveOrg {
     return events as LiveHistoryEvent[];
   }
 
-  async verifyAudit(): Promise<AuditVerification> {
-    const res = await this.call('GET', '/audit/verify');
+  async verifyAudit(options: { expectHead?: string } = {}): Promise<AuditVerification> {
+    const query = options.expectHead ? `?expectHead=${encodeURIComponent(options.expectHead)}` : '';
+    const res = await this.call('GET', `/audit/verify${query}`);
     if (res.status !== 200) this.fail(res, 'verifying the audit log');
     return this.data<AuditVerification>(res, 'verifying the audit log');
   }

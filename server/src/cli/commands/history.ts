@@ -13,12 +13,18 @@ import { UsageError } from '../files';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens history <name|id> [--verify] [--format text|json] [--url URL]
+       policylens history --verify [--expect-head HASH] [--format text|json] [--url URL]
 
 Prints the version history of one live policy, oldest first: each event with its actor, time and
 field diff (GET /api/v1/policies/:id/history). A name is looked up in the live org; an id also works
 for a policy that has since been deleted.
 
-  --verify      also check the org's tamper-evident audit chain (exit 1 when it is broken)
+  --verify      also check the org's tamper-evident audit chain, and that every live policy is
+                what its last audit event says (exit 1 when not); prints the chain's head hash
+  --expect-head HASH
+                a head hash printed by an earlier --verify (publish it, e.g. in CI logs): exit 1
+                unless that event is still in the intact chain (a truncated or recomputed chain
+                loses it)
   --format      text (default) or json
   --url URL     the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)`;
 
@@ -59,14 +65,34 @@ export function formatHistory(label: string, events: LiveHistoryEvent[]): string
 }
 
 export function formatVerification(v: AuditVerification): string {
-  if (v.ok)
-    return `✓ audit chain intact: ${v.checked} event${v.checked === 1 ? '' : 's'} checked${
-      v.head ? ` (head seq ${v.head.seq}, hash ${v.head.hash.slice(0, 12)}…)` : ''
-    }\n`;
+  const lines: string[] = [];
+  // The whole head hash: it is what a reader keeps (e.g. from CI logs) for --expect-head.
+  const head = v.head ? ` (head seq ${v.head.seq}, hash ${v.head.hash})` : '';
   const b = v.firstBroken;
-  return printable(
-    `✗ audit chain broken${b ? ` at seq ${b.seq}${b.eventType ? ` (${b.eventType}${b.policyId ? ` of ${b.policyId}` : ''})` : ''}: ${b.reason}` : ''}`,
-  ).concat('\n');
+  if (b || (!v.ok && !v.live?.mismatched))
+    lines.push(
+      `✗ audit chain broken${b ? ` at seq ${b.seq}${b.eventType ? ` (${b.eventType}${b.policyId ? ` of ${b.policyId}` : ''})` : ''}: ${b.reason}` : ''}`,
+    );
+  else lines.push(`✓ audit chain intact: ${v.checked} event${v.checked === 1 ? '' : 's'} checked${head}`);
+  if (v.live?.mismatched) {
+    lines.push(
+      `✗ ${v.live.mismatched} live polic${v.live.mismatched === 1 ? 'y is' : 'ies are'} not what the audit log says:`,
+    );
+    for (const m of v.live.mismatches)
+      lines.push(`    ${m.name !== undefined ? `${m.name} (${m.policyId})` : m.policyId}: ${m.reason}`);
+  }
+  if (v.expectedHead)
+    lines.push(
+      v.expectedHead.found
+        ? `✓ expected head ${v.expectedHead.hash} is in the chain (seq ${v.expectedHead.seq})`
+        : `✗ expected head ${v.expectedHead.hash} is not in the intact chain: it was truncated or rewritten`,
+    );
+  return `${lines.map(printable).join('\n')}\n`;
+}
+
+/** Whether a verification passes: chain intact, live state as audited, expected head present. */
+export function verificationPassed(v: AuditVerification): boolean {
+  return v.ok && (v.expectedHead === undefined || v.expectedHead.found);
 }
 
 async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -75,11 +101,17 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     allowPositionals: true,
     options: {
       verify: { type: 'boolean', default: false },
+      'expect-head': { type: 'string' },
       format: { type: 'string', default: 'text' },
       url: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new UsageError('history needs exactly one policy name or id');
+  const expectHead = values['expect-head'];
+  if (expectHead !== undefined && !values.verify) throw new UsageError('--expect-head needs --verify');
+  if (expectHead !== undefined && !/^[0-9a-f]{64}$/.test(expectHead))
+    throw new UsageError('--expect-head needs a whole event hash (64 hex digits, as --verify prints it)');
+  if (positionals.length > 1 || (positionals.length === 0 && !values.verify))
+    throw new UsageError('history needs exactly one policy name or id (or only --verify)');
   if (values.format !== 'text' && values.format !== 'json')
     throw new UsageError(`unknown format "${values.format}" (text or json)`);
   try {
@@ -87,6 +119,15 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       resolveLiveConfig({ url: values.url }, process.env),
       requestOptionsFromEnv(process.env),
     );
+    if (positionals.length === 0) {
+      const verification = await org.verifyAudit({ expectHead });
+      io.out(
+        values.format === 'json'
+          ? `${JSON.stringify({ verification }, null, 2)}\n`
+          : formatVerification(verification),
+      );
+      return verificationPassed(verification) ? 0 : 1;
+    }
     const { id, name } = await resolvePolicyId(org, positionals[0]);
     let events: LiveHistoryEvent[];
     try {
@@ -100,7 +141,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       }
       throw e;
     }
-    const verification = values.verify ? await org.verifyAudit() : undefined;
+    const verification = values.verify ? await org.verifyAudit({ expectHead }) : undefined;
     if (values.format === 'json') {
       io.out(
         `${JSON.stringify({ id, ...(name ? { name } : {}), events, ...(verification ? { verification } : {}) }, null, 2)}\n`,
@@ -109,7 +150,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       io.out(formatHistory(name ? `${JSON.stringify(name)} (${id})` : id, events));
       if (verification) io.out(formatVerification(verification));
     }
-    return verification && !verification.ok ? 1 : 0;
+    return verification && !verificationPassed(verification) ? 1 : 0;
   } catch (e) {
     if (e instanceof LiveOrgError) {
       io.err(`policylens history: ${printable(e.message)}\n`);

@@ -164,7 +164,9 @@ export async function verifyAuditChain(session: LiveSession): Promise<VerifyAudi
       checked: v.checked,
       message: v.ok
         ? `Audit chain intact: ${v.checked} events checked.`
-        : `Audit chain broken${b ? ` at event ${b.seq} (${b.reason})` : ''}.`,
+        : !b && v.live?.mismatched
+          ? `Audit chain intact, but ${v.live.mismatched} live ${v.live.mismatched === 1 ? 'policy is' : 'policies are'} not what the audit log says (changed without the API).`
+          : `Audit chain broken${b ? ` at event ${b.seq} (${b.reason})` : ''}.`,
     };
   } catch (e) {
     return { ok: false, checked: 0, message: e instanceof Error ? e.message : String(e) };
