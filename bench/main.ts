@@ -3,7 +3,8 @@
 // table and writes bench/results/<date>.md and .json.
 // Options: --quick (small sizes, one repetition: the smoke run), --out <dir>, --reps <n>,
 // --only <cli,open,edit,completion,openall,wsedit,adv,advopen,eval> (adv: lint of the adversarial
-// corpora, advopen: open-all of them), --profile (Policy Lens runs with --cpu-prof),
+// corpora, advopen: open-all of them), --adv <kinds> (only these adversarial corpora, e.g.
+// `unresolved,near-dup`), --profile (Policy Lens runs with --cpu-prof),
 // --render <results.json> (rewrite the .md of an earlier run, e.g. after editing bench/analysis.md).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +49,7 @@ export function parseArgs(argv: string[]): Options {
     cliReps: reps ? Number(reps) : quick ? 1 : 5,
     only: only ? new Set(only.split(',')) : undefined,
     profile: argv.includes('--profile'),
+    advKinds: value('--adv') ? new Set(value('--adv')!.split(',')) : undefined,
   };
 }
 
@@ -69,11 +71,13 @@ export function planFor(o: Options): Plan {
     // its sizes and opens (a) and (b) at 1,000 and 5,000 files.
     adversarial: o.quick
       ? (['unresolved', 'near-dup'] as const).map((kind) => ({ kind, lint: [20], openAll: [] }))
-      : (Object.keys(ADVERSARIAL_SIZES) as AdversarialKind[]).map((kind) => ({
-          kind,
-          lint: ADVERSARIAL_SIZES[kind],
-          openAll: kind === 'unresolved' || kind === 'near-dup' ? [1000, 5000] : [],
-        })),
+      : (Object.keys(ADVERSARIAL_SIZES) as AdversarialKind[])
+          .filter((kind) => !o.advKinds || o.advKinds.has(kind))
+          .map((kind) => ({
+            kind,
+            lint: ADVERSARIAL_SIZES[kind],
+            openAll: kind === 'unresolved' || kind === 'near-dup' ? [1000, 5000] : [],
+          })),
   };
 }
 

@@ -10,6 +10,8 @@ export interface Options {
   cliReps: number;
   only: Set<string> | undefined;
   profile: boolean;
+  /** `--adv <kinds>`: only these adversarial corpora (all of them when absent). */
+  advKinds?: Set<string>;
 }
 
 export interface Plan {
