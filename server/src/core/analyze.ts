@@ -1,5 +1,5 @@
 import { buildFixes } from './edit/fixes';
-import { compareFindings, type Finding } from './findings';
+import { capFindings, compareFindings, MAX_FINDINGS_PER_FILE, type Finding } from './findings';
 import { detectDialect, getDialect, schemaComment, type Dialect } from './dialects';
 import {
   displayPath,
@@ -72,13 +72,16 @@ export function tooLargeFinding(size: number, measured: 'text' | 'disk'): Findin
 }
 
 /** Schema problems plus the dialect's own rules, on a plain value: no text, no positions. */
-export function problemsOf(value: unknown, dialect: Dialect): Problem[] {
+export function problemsOf(value: unknown, dialect: Dialect, limit = Infinity): Problem[] {
   const validate = validatorFor(dialect.schema);
   const schemaProblems = validate(value)
     ? []
-    : problemsFromErrors(validate.errors ?? [], dialect.schema, value);
+    : problemsFromErrors(validate.errors ?? [], dialect.schema, value, limit);
+  // The validator's errors hold the document's values; they are not kept past this call.
+  validate.errors = null;
   if (schemaProblems.some((p) => p.code === 'parse/root-not-mapping')) return schemaProblems;
-  return [...schemaProblems, ...(dialect.rules?.(value) ?? [])];
+  const all = [...schemaProblems, ...(dialect.rules?.(value) ?? [])];
+  return all.length > limit ? all.slice(0, limit) : all;
 }
 
 /** A problem of a plain value, as data: callers never need to read the message back. */
@@ -193,7 +196,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     language,
     dialect,
     doc,
-    findings: placeOnLines(findings, text).sort(compareFindings),
+    findings: capFindings(placeOnLines(findings, text).sort(compareFindings)),
     lines,
   });
 
@@ -253,7 +256,9 @@ function analyzeParsed(
   const dialect =
     (options.dialect && getDialect(options.dialect)) ||
     detectDialect(doc.value, options.fileName, doc.language === 'yaml' ? schemaComment(doc.text) : undefined);
-  const problems = problemsOf(doc.value, dialect);
+  // One problem more than a file reports, so that the cap (in `done`) knows some were left out;
+  // placing a problem on its token is the costly part, and it is done for these only.
+  const problems = problemsOf(doc.value, dialect, MAX_FINDINGS_PER_FILE + 1);
   for (const p of problems) findings.push(resolveProblem(p, doc));
   // The tree is walked only when the text has a surrogate escape (or a raw half of a pair).
   if (mayHoldLoneSurrogate(doc.text)) findings.push(...loneSurrogateFindings(doc));

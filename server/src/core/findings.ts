@@ -54,3 +54,33 @@ export function findingDocUrl(code: FindingCode): string {
 export function compareFindings(a: Finding, b: Finding): number {
   return a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code);
 }
+
+/**
+ * Findings reported per file. A real policy has a handful; a file with hundreds of thousands (every
+ * key unknown, every item a duplicate) is not a policy being edited, and reporting all of them cost
+ * more than a gigabyte and half a minute. The first ones, in the order of the text, say what is
+ * wrong; one more finding says the rest were not reported (docs/decisions/hostile-input.md).
+ */
+export const MAX_FINDINGS_PER_FILE = 1000;
+
+/**
+ * Keeps the first `limit` of `findings` (sorted by position) and, when there were more, adds
+ * `parse/too-many-findings` where the first finding left out begins. A list the engine already
+ * capped, merged with a few cross-file findings, is capped again the same way.
+ */
+export function capFindings(findings: Finding[], limit = MAX_FINDINGS_PER_FILE): Finding[] {
+  const summary = findings.find((f) => f.code === 'parse/too-many-findings');
+  const kept = summary ? findings.filter((f) => f !== summary) : findings;
+  if (kept.length <= limit) return findings;
+  return [...kept.slice(0, limit), tooManyFindings(kept[limit], limit)];
+}
+
+function tooManyFindings(at: Finding, limit: number): Finding {
+  const n = limit.toLocaleString('en-US');
+  return {
+    code: 'parse/too-many-findings',
+    severity: 'error',
+    message: `more than ${n} findings in this file: only the first ${n} are reported`,
+    span: { ...at.span },
+  };
+}

@@ -149,6 +149,10 @@ export const RULES = {
   },
   'parse/too-deep': { severity: 'error', summary: 'The document nests thousands of levels deep' },
   'parse/too-large': { severity: 'error', summary: 'The file is larger than 4 MB' },
+  'parse/too-many-findings': {
+    severity: 'error',
+    summary: 'The file has more than 1,000 findings: only the first 1,000 are reported',
+  },
   'preloop/ai-model-required': {
     severity: 'error',
     summary: 'An approval workflow with `approval_type: ai_driven` and no `ai_model`',

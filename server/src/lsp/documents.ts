@@ -4,9 +4,12 @@ import {
   analyze,
   applyRuleSettings,
   applySuppressions,
+  capFindings,
+  compareFindings,
   languageOf,
   LineIndex,
   looksLikePolicy,
+  MAX_FINDINGS_PER_FILE,
   ParsedDocument,
   type Analysis,
   type Finding,
@@ -102,7 +105,9 @@ class CachedDocument implements PolicyDocument {
           this.store.log(`diagnostics provider ${p.id} failed on ${this.uri}: ${(e as Error).stack ?? e}`);
         }
       }
-      const all = extra.length ? [...this.analysis.findings, ...extra] : this.analysis.findings;
+      let all = extra.length ? [...this.analysis.findings, ...extra] : this.analysis.findings;
+      // The analysis is capped (MAX_FINDINGS_PER_FILE); with the cross-file findings it is again.
+      if (all.length > MAX_FINDINGS_PER_FILE + 1) all = capFindings(all.sort(compareFindings));
       this.findingsValue = {
         generation: this.entry.generation,
         // The project's config has the last word, as in lint: severities, and codes turned off.

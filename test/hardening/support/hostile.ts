@@ -27,10 +27,13 @@ function aliasBomb(levels: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** A JSON bundle with `n` unknown top-level keys: one finding per key. */
+/**
+ * A JSON bundle with `n` unknown top-level keys: one finding per key, of which a file reports the
+ * first 1,000 and `parse/too-many-findings`.
+ */
 export function manyUnknownKeys(n: number): HostileFile {
   return {
-    name: `${n.toLocaleString('en-US')} unknown keys (JSON), each a finding`,
+    name: `${n.toLocaleString('en-US')} unknown keys (JSON), ${n > 1000 ? 'the first 1,000 reported' : 'each a finding'}`,
     fileName: 'many-keys.json',
     bytes: () => {
       const o: Record<string, unknown> = {
@@ -42,8 +45,33 @@ export function manyUnknownKeys(n: number): HostileFile {
       for (let i = 0; i < n; i++) o[`k${i}`] = i;
       return Buffer.from(JSON.stringify(o));
     },
-    codes: ['schema/unknown-key'],
+    codes: n > 1000 ? ['parse/too-many-findings', 'schema/unknown-key'] : ['schema/unknown-key'],
   };
+}
+
+/**
+ * The cheapest way to the most findings: a JSON bundle just under the 4 MB analysis limit whose
+ * every other key is unknown (`,"k123":1`), about 360,000 of them.
+ */
+export function unknownKeysToTheLimit(limit = 4 * 1024 * 1024): { text: string; keys: number } {
+  const head = JSON.stringify({
+    name: 'many',
+    policyType: 'tool_call',
+    enforcementMode: 'block',
+    ruleDefinition: { tools: ['search'] },
+  }).slice(0, -1);
+  const parts = [head];
+  let length = head.length + 1;
+  let keys = 0;
+  for (;;) {
+    const part = `,"k${keys}":1`;
+    if (length + part.length > limit) break;
+    parts.push(part);
+    length += part.length;
+    keys++;
+  }
+  parts.push('}');
+  return { text: parts.join(''), keys };
 }
 
 export const HOSTILE: HostileFile[] = [

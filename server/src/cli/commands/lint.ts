@@ -6,6 +6,7 @@ import {
   languageOf,
   chainPolicyFromFacts,
   ChainIndex,
+  capFindings,
   compareFindings,
   fileChainFindings,
   LineIndex,
@@ -71,7 +72,8 @@ export async function lintFiles(
   linted.forEach((l) => l.chain && index.set(chainPolicyFromFacts(l.chain, l.text)));
   return linted.map((l, i) => {
     const chain = l.readError ? [] : fileChainFindings(index, files[i].path);
-    const all = chain.length ? [...l.findings, ...chain].sort(compareFindings) : l.findings;
+    // The engine capped the file's findings (MAX_FINDINGS_PER_FILE); with the chain's, they are again.
+    const all = chain.length ? capFindings([...l.findings, ...chain].sort(compareFindings)) : l.findings;
     return {
       path: files[i].path,
       file: files[i].display,

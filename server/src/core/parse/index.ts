@@ -61,7 +61,7 @@ export class ParsedDocument {
       this.positioned =
         tree !== undefined
           ? { root: tree, value: this.value, findings: [] }
-          : positionedParse(this.cleanText, this.language);
+          : positionedParse(this.cleanText, this.language, false);
     }
     return this.positioned.root;
   }
@@ -72,6 +72,7 @@ export class ParsedDocument {
   }
 }
 
-function positionedParse(text: string, language: Language): PositionedParse {
-  return language === 'json' ? parseJsonPositioned(text) : parseYamlPositioned(text);
+/** `withValue: false` when the fast parse already gave the value (JSON builds it only on request). */
+function positionedParse(text: string, language: Language, withValue = true): PositionedParse {
+  return language === 'json' ? parseJsonPositioned(text, withValue) : parseYamlPositioned(text);
 }

@@ -58,6 +58,12 @@ export function problemsFromErrors(
   errors: readonly ErrorObject[],
   root: SchemaObject,
   value: unknown,
+  /**
+   * Stop after this many problems: each costs a "did you mean" and a message, and the caller
+   * reports only so many (findings.ts MAX_FINDINGS_PER_FILE), so a file with 380,000 unknown keys
+   * costs what a file with a thousand does.
+   */
+  limit = Infinity,
 ): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
@@ -68,6 +74,7 @@ export function problemsFromErrors(
     out.push(p);
   };
   for (const e of errors) {
+    if (out.length >= limit) break;
     const path = pointerToPath(e.instancePath);
     const parent = (e.parentSchema ?? {}) as SchemaObject;
     switch (e.keyword) {
