@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { findTestFiles, runTestFile, type FileReport } from '../eval/tests';
 import type { LoadedPolicies } from '../eval/load';
+import { printable } from '../../core/index';
 import { UsageError } from '../files';
 import { painter } from '../report/color';
 import { formatJunit } from '../report/junit';
@@ -24,21 +25,23 @@ function formatText(files: readonly FileReport[], paint: ReturnType<typeof paint
   let passed = 0;
   let failed = 0;
   for (const f of files) {
-    lines.push(f.file);
+    lines.push(printable(f.file));
     if (f.error) {
       failed++;
-      lines.push(`  ${paint.red('✗')} ${f.error.split('\n').join('\n      ')}`);
+      lines.push(`  ${paint.red('✗')} ${f.error.split('\n').map(printable).join('\n      ')}`);
       continue;
     }
     for (const c of f.cases) {
       if (c.passed) {
         passed++;
-        lines.push(`  ${paint.green('✓')} ${c.name}`);
+        lines.push(`  ${paint.green('✓')} ${printable(c.name)}`);
         continue;
       }
       failed++;
-      lines.push(`  ${paint.red('✗')} ${c.name}${c.line ? paint.dim(`  (${f.file}:${c.line})`) : ''}`);
-      for (const x of c.failures) lines.push(`      ${x}`);
+      lines.push(
+        `  ${paint.red('✗')} ${printable(c.name)}${c.line ? paint.dim(`  (${printable(f.file)}:${c.line})`) : ''}`,
+      );
+      for (const x of c.failures) lines.push(`      ${printable(x)}`);
     }
   }
   lines.push('', `${passed} passed, ${failed} failed`);

@@ -1,4 +1,4 @@
-import type { EvalResult, TraceEntry } from '../../core/index';
+import { printable, type EvalResult, type TraceEntry } from '../../core/index';
 import type { painter } from '../report/color';
 
 type Paint = ReturnType<typeof painter>;
@@ -32,15 +32,18 @@ export function formatTrace(result: EvalResult, paint: Paint): string {
     const entries = result.trace.filter((t) => t.dialect === dialect);
     if (!entries.length) continue;
     lines.push(GROUP[dialect]);
-    const rows = entries.map((t) => [statusText(t), t.policy, t.type, t.message ?? t.warning ?? '']);
+    // Names and messages quote policy files and events: control characters are shown, never sent to the terminal.
+    const rows = entries.map((t) =>
+      [statusText(t), t.policy, t.type, t.message ?? t.warning ?? ''].map(printable),
+    );
     pad(rows).forEach((line, i) => {
       const t = entries[i];
       const painted =
         t.status === 'fired' ? (t.effect === 'block' ? paint.red(line) : paint.yellow(line)) : line;
       lines.push('  ' + painted);
-      if (t.warning && t.message) lines.push(`      warning: ${t.warning}`);
+      if (t.warning && t.message) lines.push(`      warning: ${printable(t.warning)}`);
       if (t.errorCode) lines.push(`      ${[t.errorCode, t.reasonCode].filter(Boolean).join(' · ')}`);
-      if (t.assumption) lines.push(paint.dim(`      assumption: ${t.assumption}`));
+      if (t.assumption) lines.push(paint.dim(`      assumption: ${printable(t.assumption)}`));
     });
     lines.push('');
   }
@@ -48,12 +51,14 @@ export function formatTrace(result: EvalResult, paint: Paint): string {
   const head = `decision: ${result.decision}`;
   const colour =
     result.decision === 'block' ? paint.red : result.decision === 'allow' ? paint.green : paint.yellow;
-  const extra = result.approvalWorkflow ? ` (approval workflow "${result.approvalWorkflow}")` : '';
+  const extra = result.approvalWorkflow ? ` (approval workflow "${printable(result.approvalWorkflow)}")` : '';
   lines.push(colour(head) + extra + `  at ${result.at}`);
   for (const v of result.violations)
-    lines.push(`  violation: ${v.policyName} [${v.policyType}, ${v.enforcementMode}] ${v.message}`);
+    lines.push(
+      printable(`  violation: ${v.policyName} [${v.policyType}, ${v.enforcementMode}] ${v.message}`),
+    );
   for (const w of result.warnings)
-    lines.push(`  warning: ${w.policyName} [${w.policyType}, ${w.enforcementMode}] ${w.message}`);
+    lines.push(printable(`  warning: ${w.policyName} [${w.policyType}, ${w.enforcementMode}] ${w.message}`));
   return lines.join('\n') + '\n';
 }
 
