@@ -2,7 +2,8 @@
 // and against the floor (bench/floor.mjs). Each is a fresh process, timed wall-clock from spawn to
 // exit, and each run's output is checked, so a tool that failed fast cannot look fast.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkspaceManifest } from './corpus';
 import { childrenCpuMs } from './proc';
@@ -13,6 +14,38 @@ export interface CliTool {
   args: (ws: WorkspaceManifest) => string[];
   /** How many files the tool reported as invalid, read from its output; undefined if unknown. */
   invalid: (stdout: string, stderr: string) => number | undefined;
+  /** Run once, untimed, before the timed runs (to fill a cache). */
+  warmup?: boolean;
+  /** Called before every run of this tool (to change one file). */
+  before?: (ws: WorkspaceManifest) => void;
+}
+
+/**
+ * `lint --cache` with one file changed since the last run, as in a developer's loop or a CI job
+ * restoring its cache: the file's last line alternates between two comments, so every timed run
+ * has exactly one file to lint again. The cache lives in the OS temp folder, per workspace.
+ */
+function cachedLint(cli: string): CliTool {
+  let flip = 0;
+  return {
+    name: 'policylens --cache',
+    args: (ws) => [
+      cli,
+      'lint',
+      join(ws.root, 'policies'),
+      '--format',
+      'json',
+      '--cache-location',
+      join(tmpdir(), `policylens-bench-cache-${ws.files.length}.json`),
+    ],
+    invalid: (out) => countLintFilesWithErrors(out),
+    warmup: true,
+    before: (ws) => {
+      const file = join(ws.root, ws.files[0]!.path);
+      const text = readFileSync(file, 'utf8').replace(/# bench-edit \d+\n$/, '');
+      writeFileSync(file, `${text}# bench-edit ${flip++ % 2}\n`);
+    },
+  };
 }
 
 export interface CliRun {
@@ -47,6 +80,7 @@ export function cliTools(cli = join(REPO, 'dist/cli.js')): CliTool[] {
       args: (ws) => [cli, 'lint', join(ws.root, 'policies'), '--format', 'json'],
       invalid: (out) => countLintFilesWithErrors(out),
     });
+    tools.push(cachedLint(cli));
   }
   tools.push({
     name: 'ajv-cli',

@@ -88,8 +88,10 @@ async function lintRuns(
   reps: number,
 ): Promise<Record<string, CliSamples>> {
   const bySize: Record<string, CliSamples> = {};
+  for (const tool of tools) if (tool.warmup) await runCli(tool, ws);
   for (let rep = 0; rep < reps; rep++) {
     for (const tool of tools) {
+      tool.before?.(ws);
       const r = await runCli(tool, ws);
       const t = (bySize[tool.name] ??= { wall: [], cpu: [], invalid: [], exit: [] });
       t.wall.push(r.wallMs);

@@ -131,6 +131,18 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
       row(scenario, 'CPU', 'ms', ac, { name: 'ajv-cli', samples: c['ajv-cli']?.cpu }),
       row(scenario, 'CPU', 'ms', ac, { name: 'floor (read+parse+ajv)', samples: c.floor?.cpu }),
     );
+    const cached = c['policylens --cache'];
+    if (cached)
+      rows.push(
+        row(
+          `lint --cache ${n.toLocaleString('en')} files, 1 changed (CLI)`,
+          'wall',
+          'ms',
+          { name: 'policylens lint --cache', samples: cached.wall },
+          { name: 'ajv-cli', samples: c['ajv-cli']?.wall },
+          0.1,
+        ),
+      );
   }
   rows.push(...adversarialRows(raw, plan));
   const ev = raw.evaluator;

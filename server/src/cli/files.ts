@@ -18,7 +18,7 @@ import {
 } from './project';
 
 export const POLICY_EXTENSIONS = /\.(json|ya?ml)$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', '.cache']);
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', '.cache', '.policylens-cache']);
 
 export interface PolicyFile {
   /** Absolute path. */

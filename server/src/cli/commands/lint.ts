@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   applyRuleSettings,
@@ -11,7 +11,8 @@ import {
   fileChainFindings,
   LineIndex,
 } from '../../core/index';
-import { collectPolicyFiles, UsageError, type CollectOptions } from '../files';
+import { collectPolicyFiles, readWholeText, UsageError, type CollectOptions } from '../files';
+import { engineKey, LintCache } from '../lint/cache';
 import type { LintedFile } from '../lint/one';
 import { fixDiff, fixSummary, planFixes, writeAtomically } from '../lint/fix';
 import { lintAll, threadsFor } from '../lint/pool';
@@ -22,8 +23,11 @@ import type { FileResult } from '../report/types';
 import type { Fixable } from '../lint/fix';
 import type { Command } from './types';
 
+/** Where `--cache` keeps its file, from the current directory (add it to .gitignore). */
+export const DEFAULT_CACHE_DIR = '.policylens-cache';
+
 export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif] [--dialect ID] [--concurrency N|auto|off]
-                      [--config FILE] [--no-ignore] [--fix | --fix-dry-run]
+                      [--config FILE] [--no-ignore] [--fix | --fix-dry-run] [--cache] [--cache-location FILE]
 
 Validates every policy file (.json, .yaml, .yml) under the given paths. Large sets are linted on
 several threads on machines with 4 or more cores (--concurrency auto, the default); a number sets
@@ -33,6 +37,8 @@ dialects and rule severities (docs/configuration.md); .gitignore is honoured unl
 --fix applies the safe fixes (those that keep a policy's meaning, the editor's "fix all" limited
 to them), writing each file atomically, then reports what is left; --fix-dry-run prints them as a
 unified diff instead and exits 1 when there is something to fix, 0 when not.
+--cache keeps each file's result by content hash in .policylens-cache/lint.json (or --cache-location)
+and lints only what changed; a new engine version empties it.
 Exit status: 0 when every file is valid, 1 when any has an error or a file or folder under a path
 cannot be read, 2 on a usage error or a path argument that cannot be read (named pipes and devices
 are not read).`;
@@ -49,27 +55,63 @@ export async function lintFiles(
   dialect?: string,
   concurrency: number | 'auto' = 'auto',
   collect: CollectOptions = {},
+  cacheFile?: string,
+  version = '0',
 ): Promise<(FileResult & Fixable)[]> {
   const files = collectPolicyFiles(paths, collect);
   // Entries that could not be read at all (a directory that refused its listing) are not linted.
-  const readable = files.filter((f) => f.error === undefined);
+  const forcedOf = (f: (typeof files)[number]) => dialect ?? f.settings.dialect;
+  // With --cache, files whose result is cached are not linted again (lint/cache.ts); their text is
+  // read only if something needs it (a finding's line, a chain finding's position, a suppression).
+  const cache = cacheFile ? LintCache.load(cacheFile, engineKey(version, __filename)) : undefined;
+  const hits = files.map((f) =>
+    cache && f.error === undefined ? cache.lookup(f.path, forcedOf(f)) : undefined,
+  );
+  const readable = files.filter((f, i) => f.error === undefined && !hits[i]);
   const threads = threadsFor(readable.length, concurrency);
   // Workers run the CLI's bundle; from the TypeScript sources (tests) everything runs here.
   const script = __filename.endsWith('.js') ? __filename : undefined;
   const lintedReadable = await lintAll(
     readable.map((f) => f.path),
-    readable.map((f) => dialect ?? f.settings.dialect),
+    readable.map(forcedOf),
     threads,
     script,
   );
   let next = 0;
-  const linted: LintedFile[] = files.map((f) =>
-    f.error === undefined
-      ? lintedReadable[next++]
-      : { text: '', dialect: 'unknown', dialectLabel: 'unknown', findings: [], readError: f.error },
-  );
+  const texts: (string | undefined)[] = [];
+  const directives: boolean[] = [];
+  const linted: Omit<LintedFile, 'text'>[] = files.map((f, i) => {
+    const hit = hits[i];
+    if (hit) {
+      texts[i] = hit.text;
+      directives[i] = hit.directives;
+      return hit.result;
+    }
+    if (f.error !== undefined) {
+      texts[i] = '';
+      directives[i] = false;
+      return { dialect: 'unknown', dialectLabel: 'unknown', findings: [], readError: f.error };
+    }
+    const l = lintedReadable[next++];
+    cache?.store(f.path, forcedOf(f), l);
+    texts[i] = l.text;
+    directives[i] = l.text.includes('policylens-disable');
+    return l;
+  });
+  cache?.save();
+  const textOf = (i: number): string => {
+    if (texts[i] === undefined) {
+      try {
+        texts[i] = readWholeText(files[i].path);
+      } catch {
+        texts[i] = '';
+      }
+    }
+    return texts[i]!;
+  };
+  const lines: LineIndex[] = [];
   const index = new ChainIndex();
-  linted.forEach((l) => l.chain && index.set(chainPolicyFromFacts(l.chain, l.text)));
+  linted.forEach((l, i) => l.chain && index.set(chainPolicyFromFacts(l.chain, () => textOf(i))));
   return linted.map((l, i) => {
     const chain = l.readError ? [] : fileChainFindings(index, files[i].path);
     // The engine capped the file's findings (MAX_FINDINGS_PER_FILE); with the chain's, they are again.
@@ -83,10 +125,13 @@ export async function lintFiles(
       dialectLabel: l.dialectLabel,
       // Inline suppressions first, then the config's severities (lsp/documents.ts does the same).
       findings: applyRuleSettings(
-        applySuppressions(all, l.text, languageOf(files[i].path)),
+        directives[i] ? applySuppressions(all, textOf(i), languageOf(files[i].path)) : all,
         files[i].settings.rules,
       ),
-      lines: new LineIndex(l.text),
+      // Built on first use: a report needs the lines only of files with findings.
+      get lines() {
+        return (lines[i] ??= new LineIndex(textOf(i)));
+      },
       ...(l.readError ? { readError: l.readError } : {}),
     };
   });
@@ -117,6 +162,8 @@ export const lint: Command = {
         'no-ignore': { type: 'boolean' },
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
+        cache: { type: 'boolean' },
+        'cache-location': { type: 'string' },
       },
     });
     if (values.fix && values['fix-dry-run'])
@@ -125,11 +172,22 @@ export const lint: Command = {
     const format = values.format;
     if (format !== 'text' && format !== 'json' && format !== 'sarif')
       throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
+    const cacheFile =
+      values.cache || values['cache-location'] !== undefined
+        ? resolve(values['cache-location'] ?? join(DEFAULT_CACHE_DIR, 'lint.json'))
+        : undefined;
     const run = () =>
-      lintFiles(positionals, values.dialect, parseConcurrency(values.concurrency), {
-        ignore: !values['no-ignore'],
-        config: values.config,
-      });
+      lintFiles(
+        positionals,
+        values.dialect,
+        parseConcurrency(values.concurrency),
+        {
+          ignore: !values['no-ignore'],
+          config: values.config,
+        },
+        cacheFile,
+        io.version,
+      );
     let results = await run();
     if (values['fix-dry-run'] || values.fix) {
       const plans = planFixes(results);

@@ -78,16 +78,18 @@ export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: stri
  * A policy from facts computed elsewhere (a lint worker), whose document is parsed again from its
  * text only if a chain finding has to be placed in it.
  */
-export function chainPolicyFromFacts(facts: ChainFacts, text: string): ChainPolicy {
+export function chainPolicyFromFacts(facts: ChainFacts, text: string | (() => string)): ChainPolicy {
   let doc: ParsedDocument | undefined;
   let lines: LineIndex | undefined;
+  // The text may come lazily (lint --cache reads a cached file only when a finding needs it).
+  const textOf = typeof text === 'string' ? () => text : text;
   return {
     ...facts,
     get doc() {
-      return (doc ??= new ParsedDocument(text, languageOf(facts.uri)));
+      return (doc ??= new ParsedDocument(textOf(), languageOf(facts.uri)));
     },
     get lines() {
-      return (lines ??= new LineIndex(text));
+      return (lines ??= new LineIndex(textOf()));
     },
   };
 }
