@@ -26,6 +26,12 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** From now on, every statement runs as `role` (see roles.ts); null returns to the login user. */
   setRole(role: string | null): Promise<void>;
+  /**
+   * PostgreSQL: from now on, every connection logs in as `user` (see roles.ts). Unlike setRole,
+   * `RESET ROLE` in such a session goes back to `user`, not to the owner. Throws when the login
+   * fails; PGlite has one user and always throws.
+   */
+  loginAs(user: string, password: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +85,7 @@ async function openPglite(dataDir: string): Promise<Db> {
       ),
     setRole: (role) =>
       serial(() => db.exec(role === null ? 'RESET ROLE' : `SET ROLE ${role}`).then(() => undefined)),
+    loginAs: () => Promise.reject(new Error('PGlite has a single user')),
     close: () =>
       serial(async () => {
         try {
@@ -93,10 +100,18 @@ async function openPglite(dataDir: string): Promise<Db> {
 async function openPostgres(databaseUrl: string): Promise<Db> {
   // Timestamps come back as Date objects and bigints as strings by default; the registry turns
   // both into JSON itself, so the driver's defaults are kept.
-  const makePool = (role: string | null) => {
+  const makePool = (role: string | null, login?: { user: string; password: string }) => {
     // The role is a start-up parameter of each connection, so no statement runs before it.
     const roleOption = role !== null ? { options: `-c role=${role}` } : {};
-    const p = new pg.Pool({ connectionString: databaseUrl, max: 4, ...roleOption });
+    // The driver lets the URL's user and password win over separate options: they go into the URL.
+    let url = databaseUrl;
+    if (login) {
+      const u = new URL(databaseUrl);
+      u.username = encodeURIComponent(login.user);
+      u.password = encodeURIComponent(login.password);
+      url = u.toString();
+    }
+    const p = new pg.Pool({ connectionString: url, max: 4, ...roleOption });
     p.on('error', () => {
       // An idle client lost its connection (server restart); the pool replaces it on next use.
     });
@@ -141,6 +156,19 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
         // Connections keep their role, so the pool is replaced rather than reconfigured.
         const old = pool;
         pool = makePool(role);
+        await old.end();
+      }),
+    loginAs: (user, password) =>
+      serial(async () => {
+        const next = makePool(null, { user, password });
+        try {
+          (await next.connect()).release();
+        } catch (e) {
+          await next.end().catch(() => undefined);
+          throw e;
+        }
+        const old = pool;
+        pool = next;
         await old.end();
       }),
     close: () => serial(() => pool.end()),

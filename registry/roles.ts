@@ -6,9 +6,13 @@
  * refused twice (no privilege, and the trigger), and ALTER TABLE … DISABLE TRIGGER is refused
  * because the role is not the owner. Migrations and key creation run as the connecting user.
  *
+ * On PostgreSQL with an owner password, requests log in as the role (enableAppLogin), so that
+ * `RESET ROLE` cannot return to the owner; otherwise they run as the owner with `SET ROLE`.
+ *
  * PGlite and a local PostgreSQL superuser can always do this. A managed database whose user may
  * not create roles runs without it (the triggers still apply), and says so once at start-up.
  */
+import { createHmac } from 'node:crypto';
 import type { Queryable } from './db';
 
 export const DEFAULT_APP_ROLE = 'policylens_app';
@@ -42,4 +46,36 @@ export async function prepareAppRole(db: Queryable, role: string): Promise<{ ok:
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
   }
+}
+
+/**
+ * PostgreSQL: the application role's login password, derived from the owner's (in the URL, or
+ * PGPASSWORD) so that every registry process of that owner derives the same one, and nobody without
+ * the owner's password can; undefined when there is no password to derive it from.
+ */
+export function appRolePassword(databaseUrl: string, role: string, env = process.env): string | undefined {
+  let secret: string | undefined;
+  try {
+    secret = decodeURIComponent(new URL(databaseUrl).password) || undefined;
+  } catch {
+    secret = undefined;
+  }
+  secret ??= env.PGPASSWORD || undefined;
+  return secret && createHmac('sha256', secret).update(`policylens application role ${role}`).digest('hex');
+}
+
+/**
+ * Lets the application role log in with `password`. Its connections then start as that role, so
+ * `RESET ROLE` / `SET ROLE NONE` lead back to it and nowhere else: it is no member of the owner's
+ * role (checked), and it owns nothing.
+ */
+export async function enableAppLogin(db: Queryable, role: string, password: string): Promise<void> {
+  if (!IDENT.test(role)) throw new Error(`--app-role must be a lower-case SQL identifier, not "${role}"`);
+  if (!/^[0-9a-f]{64}$/.test(password)) throw new Error('unexpected password form');
+  const [m] = await db.query<{ member: boolean }>(
+    `SELECT pg_has_role('${role}', current_user, 'MEMBER') AS member`,
+  );
+  if (m?.member)
+    throw new Error(`role ${role} is a member of the login user's role, so it could switch to it`);
+  await db.exec(`ALTER ROLE ${role} WITH LOGIN PASSWORD '${password}'`);
 }

@@ -10,7 +10,7 @@ import { openDb, type Db, type DbOptions } from './db';
 import { ApiError, header, methodNotAllowed, sendError, sendJson } from './http';
 import { migrate } from './migrations';
 import { policiesRoute } from './policies/routes';
-import { DEFAULT_APP_ROLE, prepareAppRole } from './roles';
+import { appRolePassword, DEFAULT_APP_ROLE, enableAppLogin, prepareAppRole } from './roles';
 
 export type StartOptions = DbOptions & {
   /** 0 picks a free port. Default 7420. */
@@ -142,7 +142,28 @@ export async function startRegistry(options: StartOptions): Promise<Registry> {
     if (wanted !== 'none') {
       const prepared = await prepareAppRole(db, wanted);
       if (prepared.ok) {
-        await db.setRole(wanted);
+        const password =
+          options.databaseUrl !== undefined ? appRolePassword(options.databaseUrl, wanted) : undefined;
+        let loggedIn = false;
+        if (password !== undefined) {
+          // Already set up by an earlier start (or another process): log in; else enable the login.
+          loggedIn = await db.loginAs(wanted, password).then(
+            () => true,
+            () => false,
+          );
+          if (!loggedIn) {
+            try {
+              await enableAppLogin(db, wanted, password);
+              await db.loginAs(wanted, password);
+              loggedIn = true;
+            } catch (e) {
+              log(
+                `registry: requests run as role ${wanted} through SET ROLE, not as its own login (${(e as Error).message}); RESET ROLE in a request's session could return to the login user`,
+              );
+            }
+          }
+        }
+        if (!loggedIn) await db.setRole(wanted);
         appRole = wanted;
       } else {
         log(
