@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 
 const ROOT = join(__dirname, '..', '..');
-const README = 'README.extension.md';
+const README = 'EXTENSION.md';
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   icon: string;
   categories: string[];
@@ -72,7 +72,7 @@ describe('the .vsix (vsce ls)', () => {
 
   it('the extension README documents every setting and every command', () => {
     for (const key of Object.keys(manifest.contributes.configuration.properties))
-      assert.ok(readme.includes(`\`${key}\``), `README.extension.md documents ${key}`);
+      assert.ok(readme.includes(`\`${key}\``), `EXTENSION.md documents ${key}`);
     for (const c of manifest.contributes.commands)
       assert.ok(readme.includes(`${c.category ?? 'Policy Lens'}: ${c.title}`), `documents "${c.title}"`);
   });

@@ -42,7 +42,7 @@ export function packageVsix(outDir: string): string {
       'package',
       '--no-dependencies',
       '--readme-path',
-      'README.extension.md',
+      'EXTENSION.md',
       '--no-rewrite-relative-links',
       '--out',
       vsix,
