@@ -35,6 +35,14 @@ describe('suggestion index', () => {
     );
   });
 
+  it('does not let a prefix match stop the search for names at the real distance', () => {
+    // Found by the property above: `pii-guard-2` is two edits from the question but scores 1 as
+    // a prefix; counted as a distance-2 hit, it ended the walk before `pii-guard200`.
+    const names = ['pii-guard200', 'pii-guard0', 'pii-guard-2'];
+    assert.deepEqual(new SuggestIndex(names).nearest('pii-guard-201', 2), nearest('pii-guard-201', names, 2));
+    assert.deepEqual(new SuggestIndex(names).nearest('pii-guard-201', 2), ['pii-guard-2', 'pii-guard200']);
+  });
+
   it('gives what nearest gives when the names sort as they rank (lower-case ASCII)', () => {
     // Names whose code-unit order is their localeCompare order take the walk's early stop.
     const ascii = fc

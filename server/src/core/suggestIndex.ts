@@ -91,7 +91,11 @@ export class SuggestIndex {
       // takes the first of them in rank order: when the trie's order is the rank order, the walk
       // stops once it has them.
       const stopAfter = radius >= 2 && this.ordered ? max - count : Infinity;
-      const found = this.trie.within(lower, radius, this.budget - this.lastCost, stopAfter);
+      // Names already scored by the rules above (distance 0 or 1 whatever their edit distance) do
+      // not count towards the early stop: `pii-guard-2` is 2 edits from `pii-guard-201`, but 1 as
+      // a prefix, and counting it would stop the walk before the real distance-2 names.
+      const known = (i: number) => exact.has(i) || prefixOf.has(i) || inRange(i);
+      const found = this.trie.within(lower, radius, this.budget - this.lastCost, stopAfter, known);
       if (this.trie.cost < 0) {
         // Over budget: the edit-distance rule gives nothing for this question.
         this.lastCost = this.budget;
@@ -317,7 +321,13 @@ class Trie {
    * `editDistance`), with the distance, in the order of the keys. Stops after `stopAfter` keys at
    * distance `radius`, or with `cost = -1` past `budget` cells.
    */
-  within(query: string, radius: number, budget: number, stopAfter = Infinity): Map<number, number> {
+  within(
+    query: string,
+    radius: number,
+    budget: number,
+    stopAfter = Infinity,
+    known: (position: number) => boolean = () => false,
+  ): Map<number, number> {
     const out = new Map<number, number>();
     let hits = 0;
     let stopped = false;
@@ -365,7 +375,7 @@ class Trie {
       if (endTo[node] > endFrom[node] && row[m] <= radius)
         for (let i = endFrom[node]; i < endTo[node]; i++) {
           out.set(i, row[m]);
-          if (row[m] === radius && ++hits >= stopAfter) {
+          if (row[m] === radius && !known(i) && ++hits >= stopAfter) {
             stopped = true;
             return false;
           }
