@@ -24,6 +24,11 @@ import { isYamlOrJsonName } from './settings';
 
 /** Files above this size are not read by the scan: a policy is a few KB. */
 const MAX_SCAN_LENGTH = 512 * 1024;
+/**
+ * The most bytes a file of MAX_SCAN_LENGTH characters can have (three per UTF-16 unit): larger
+ * files are not even read (a 400 MB file in the workspace once was, in full).
+ */
+const MAX_SCAN_BYTES = 3 * MAX_SCAN_LENGTH;
 /** How many files the scan reads at a time (the reads are async; this bounds open handles). */
 const SCAN_BATCH = 32;
 /**
@@ -124,7 +129,7 @@ export class WorkspaceChain {
       const batch: string[] = [];
       for (; i < uris.length && batch.length < SCAN_BATCH; i++)
         if (!this.ctx.documents.textDocuments.get(uris[i])) batch.push(uris[i]);
-      const read = await Promise.all(batch.map((u) => this.ctx.runtime.fs.readFile(u)));
+      const read = await Promise.all(batch.map((u) => this.ctx.runtime.fs.readFile(u, MAX_SCAN_BYTES)));
       batch.forEach((u, k) => texts.set(u, read[k]));
       report(i, uris.length);
     }
@@ -168,7 +173,8 @@ export class WorkspaceChain {
   /** Re-reads a file that is not open in the editor (an open document's buffer wins). */
   private async readFromDisk(uri: string): Promise<void> {
     if (this.ctx.documents.textDocuments.get(uri)) return;
-    const text = await this.ctx.runtime.fs.readFile(uri);
+    // A file above the limit is not read, and leaves the index (it may have been small before).
+    const text = await this.ctx.runtime.fs.readFile(uri, MAX_SCAN_BYTES);
     if (!this.ctx.documents.textDocuments.get(uri)) this.indexText(uri, text);
   }
 

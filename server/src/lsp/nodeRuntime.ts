@@ -1,15 +1,38 @@
-import { readFileSync, statSync, watch } from 'node:fs';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync, watch } from 'node:fs';
+import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Runtime } from './runtime';
 
 /**
- * Regular files up to this size are read synchronously: the workspace scan reads thousands of policy
- * files of a few KB, and `fs/promises` costs about six times the CPU of a synchronous read for each
- * (four trips through the thread pool). A read this small blocks the event loop for microseconds.
+ * The largest file the server reads from disk unless a caller asks for less: three times the
+ * engine's 4 MB text limit (UTF-8 takes at most three bytes per UTF-16 unit), so no file the
+ * engine could analyse is left out, and a 400 MB file is never read.
  */
-const SYNC_READ_LIMIT = 256 * 1024;
+const MAX_READ_BYTES = 12 * 1024 * 1024;
+
+/**
+ * Reads a regular file of at most `maxBytes` without ever blocking on something else. The file is
+ * opened non-blocking and stat'ed through its descriptor, so a named pipe (even one that replaced
+ * the file since the walk) is seen for what it is and closed, never read: a read of a pipe waits for
+ * a writer, and on the thread pool four such reads once stalled every later read of the server.
+ * The read itself is synchronous: a policy file takes microseconds, the largest allowed file a few
+ * milliseconds, and `fs/promises` costs about six times the CPU for the thousands of small files
+ * of a workspace scan.
+ */
+function readRegularFile(path: string, maxBytes: number): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
+    return readFileSync(fd, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 function fsPath(uri: string): string {
   return URI.parse(uri).fsPath;
@@ -24,16 +47,8 @@ export function nodeRuntime(): Runtime {
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     fs: {
-      async readFile(uri) {
-        try {
-          const path = fsPath(uri);
-          // Only a regular file: opening a named pipe would block until someone writes to it.
-          const stat = statSync(path);
-          if (stat.isFile() && stat.size <= SYNC_READ_LIMIT) return readFileSync(path, 'utf8');
-          return await readFile(path, 'utf8');
-        } catch {
-          return undefined;
-        }
+      readFile(uri, maxBytes = MAX_READ_BYTES) {
+        return Promise.resolve(readRegularFile(fsPath(uri), Math.min(maxBytes, MAX_READ_BYTES)));
       },
       async exists(uri) {
         try {

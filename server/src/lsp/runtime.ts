@@ -3,8 +3,11 @@
  * version; tests can hand in fakes instead of patching modules.
  */
 export interface FileSystem {
-  /** The text of a file, or undefined when it cannot be read. */
-  readFile(uri: string): Promise<string | undefined>;
+  /**
+   * The text of a regular file, or undefined when it cannot be read, is not a regular file (a named
+   * pipe, a device), or has more than `maxBytes` bytes (then it is not read at all).
+   */
+  readFile(uri: string, maxBytes?: number): Promise<string | undefined>;
   exists(uri: string): Promise<boolean>;
   /**
    * The URIs of the files under a folder whose URI `accept`s, skipping `node_modules` and hidden
