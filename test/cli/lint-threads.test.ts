@@ -19,9 +19,12 @@ files.forEach((f, i) => {
   mkdirSync(dirname(join(root, f.path)), { recursive: true });
   writeFileSync(join(root, f.path), texts[i]);
 });
-// One file that cannot be parsed, and one that is not UTF-8.
-writeFileSync(join(root, 'policies', 'zz-broken.yaml'), 'name: [unclosed\n');
-writeFileSync(join(root, 'policies', 'zz-latin1.yaml'), Buffer.from('name: caf\xe9 policy\n', 'latin1'));
+// One bundle that cannot be parsed, and one that is not UTF-8 (each recognisable by its keys).
+writeFileSync(join(root, 'policies', 'zz-broken.yaml'), 'policyType: tool_call\nname: [unclosed\n');
+writeFileSync(
+  join(root, 'policies', 'zz-latin1.yaml'),
+  Buffer.from('policyType: tool_call\nname: caf\xe9 policy\n', 'latin1'),
+);
 
 describe('lint on several threads', () => {
   it('prints the same report on 1, 2 and 3 threads, in every format', () => {

@@ -148,23 +148,34 @@ describe('lsp settings', () => {
         rootUri: 'file:///ws',
         initializationOptions: { files: ['rules/**/*.yaml'], dialects: { 'forced/**': 'execlave' } },
       });
+      // A draft with only a name: its content cannot tell, so the globs decide.
       const byGlob = 'file:///ws/rules/a.yaml';
       const forced = 'file:///ws/forced/b.yaml';
       const notMatched = 'file:///ws/policies/c.yaml';
-      client.open(notMatched, 'just: text\n');
+      const foreign = 'file:///ws/rules/kyverno.yaml';
+      client.open(notMatched, 'name: draft\n');
+      client.open(
+        foreign,
+        'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: x\nspec: {}\n',
+      );
       let next = client.waitForDiagnostics(byGlob, 1);
-      client.open(byGlob, 'just: text\n');
-      assert.ok((await next).diagnostics.length > 0, 'a file matching policyLens.files is a policy file');
+      client.open(byGlob, 'name: draft\n');
+      assert.ok((await next).diagnostics.length > 0, 'a draft matching policyLens.files is a policy file');
       next = client.waitForDiagnostics(forced, 1);
       client.open(forced, 'just: text\n');
       assert.ok(
         (await next).diagnostics.some((d) => d.code === 'schema/required'),
-        'a dialect glob forces the dialect',
+        'a dialect glob forces the dialect, whatever the content',
       );
       assert.equal(
         client.diagnostics.filter((p) => p.uri === notMatched).length,
         0,
         'the default globs are replaced',
+      );
+      assert.equal(
+        client.diagnostics.filter((p) => p.uri === foreign && p.diagnostics.length).length,
+        0,
+        'the globs never make a foreign file (a Kyverno manifest) a policy',
       );
 
       // New settings pushed by the client re-decide the open documents.

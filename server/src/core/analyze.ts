@@ -1,6 +1,14 @@
 import { buildFixes } from './edit/fixes';
 import { capFindings, compareFindings, MAX_FINDINGS_PER_FILE, type Finding } from './findings';
-import { detectDialect, getDialect, schemaComment, type Dialect } from './dialects';
+import {
+  classify,
+  commentHint,
+  detectDialect,
+  getDialect,
+  recognize,
+  type Dialect,
+  type RecognizedBy,
+} from './dialects';
 import {
   displayPath,
   escapeLoneSurrogates,
@@ -33,7 +41,17 @@ export interface AnalyzeOptions {
    * analysis is the same with or without it; otherwise the text is parsed.
    */
   parsed?: ParsedDocument;
+  /**
+   * Leave out a file that is not a policy: its analysis has no findings (see `recognizedBy`).
+   * `foreign` skips a readable mapping that nothing marks as a policy (no `# policylens: dialect=`
+   * comment, no `$schema` of ours, no keys of any format, no `dialect` forced): a package.json, a
+   * workflow. `unrecognized` also skips what cannot be read as a document at all (`unreadable`).
+   */
+  skip?: 'foreign' | 'unrecognized';
 }
+
+/** Why a file is analysed as a policy: see `classify` in dialects/. */
+export type PolicyClass = RecognizedBy | 'forced' | 'unsure';
 
 export interface Analysis {
   language: Language;
@@ -41,6 +59,11 @@ export interface Analysis {
   doc: ParsedDocument | undefined;
   findings: Finding[];
   lines: LineIndex;
+  /**
+   * Why the file is a policy: forced, or how it was recognised; `unreadable` when its content
+   * cannot tell (it does not parse, is empty or not a mapping); undefined for a foreign file.
+   */
+  recognizedBy: PolicyClass | undefined;
 }
 
 function at(
@@ -185,20 +208,40 @@ function placeOnLines(findings: Finding[], text: string): Finding[] {
   return findings;
 }
 
+function skipped(options: AnalyzeOptions, by: PolicyClass | undefined): boolean {
+  if (!options.skip) return false;
+  return by === undefined || (options.skip === 'unrecognized' && by === 'unsure');
+}
+
 /** Analyses one policy file: parse, detect the dialect, validate, and place every finding. */
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const language = languageOf(options.fileName);
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
-  const fallback =
-    (options.dialect && getDialect(options.dialect)) || detectDialect(undefined, options.fileName);
-  const done = (doc?: ParsedDocument, dialect = fallback): Analysis => ({
-    language,
-    dialect,
-    doc,
-    findings: capFindings(placeOnLines(findings, text).sort(compareFindings)),
-    lines,
-  });
+  const forced = options.dialect ? getDialect(options.dialect) : undefined;
+  const fallback = forced ?? detectDialect(undefined, options.fileName);
+  const done = (
+    doc?: ParsedDocument,
+    dialect?: Dialect,
+    by: PolicyClass | undefined = forced ? 'forced' : undefined,
+  ): Analysis => {
+    // A file the engine cannot read as a document is judged by its text (its first keys).
+    let chosen = dialect;
+    if (!chosen && !by) {
+      const r = recognize(undefined, text, options.fileName);
+      chosen = r?.dialect;
+      by = r?.by ?? 'unsure';
+    }
+    if (skipped(options, by)) findings.length = 0;
+    return {
+      language,
+      dialect: chosen ?? fallback,
+      doc,
+      findings: capFindings(placeOnLines(findings, text).sort(compareFindings)),
+      lines,
+      recognizedBy: by,
+    };
+  };
 
   if (options.invalidEncoding) {
     const bad = Math.max(0, text.indexOf('\uFFFD'));
@@ -245,7 +288,7 @@ function analyzeParsed(
   doc: ParsedDocument,
   options: AnalyzeOptions,
   findings: Finding[],
-  done: (doc?: ParsedDocument, dialect?: Dialect) => Analysis,
+  done: (doc?: ParsedDocument, dialect?: Dialect, by?: PolicyClass) => Analysis,
 ): Analysis {
   findings.push(...doc.parseFindings);
   if (doc.value === undefined && findings.length) return done(doc);
@@ -253,16 +296,26 @@ function analyzeParsed(
     if (!findings.length) findings.push(at('parse/empty', 'the file has no content besides comments', 0, 0));
     return done(doc);
   }
+  const forced = options.dialect ? getDialect(options.dialect) : undefined;
+  const recognized = forced ? undefined : recognize(doc.value, doc.text, options.fileName);
+  const by: PolicyClass | undefined = forced
+    ? 'forced'
+    : (recognized?.by ?? classify(doc.value, doc.text, options.fileName));
+  if (skipped(options, by)) {
+    findings.length = 0;
+    return done(doc, detectDialect(doc.value, options.fileName), by);
+  }
   const dialect =
-    (options.dialect && getDialect(options.dialect)) ||
-    detectDialect(doc.value, options.fileName, doc.language === 'yaml' ? schemaComment(doc.text) : undefined);
+    forced ??
+    recognized?.dialect ??
+    detectDialect(doc.value, options.fileName, doc.language === 'yaml' ? commentHint(doc.text) : undefined);
   // One problem more than a file reports, so that the cap (in `done`) knows some were left out;
   // placing a problem on its token is the costly part, and it is done for these only.
   const problems = problemsOf(doc.value, dialect, MAX_FINDINGS_PER_FILE + 1);
   for (const p of problems) findings.push(resolveProblem(p, doc));
   // The tree is walked only when the text has a surrogate escape (or a raw half of a pair).
   if (mayHoldLoneSurrogate(doc.text)) findings.push(...loneSurrogateFindings(doc));
-  return done(doc, dialect);
+  return done(doc, dialect, by);
 }
 
 /** A string that is not Unicode: a server stores it as U+FFFD or refuses it (see surrogates.ts). */

@@ -7,6 +7,7 @@ export {
   tooLargeFinding,
   type Analysis,
   type AnalyzeOptions,
+  type PolicyClass,
   type ValueProblem,
 } from './analyze';
 export { RULES, FINDING_CODES, isFindingCode, ruleDocPath, type FindingCode, type RuleInfo } from './rules';
@@ -15,7 +16,19 @@ export * from './text';
 export * from './problem';
 export * from './parse';
 export { sourceOffsetInString } from './parse/strings';
-export { DIALECTS, detectDialect, getDialect, looksLikePolicy, type Dialect } from './dialects';
+export {
+  DIALECTS,
+  detectDialect,
+  getDialect,
+  recognize,
+  classify,
+  looksLikePolicy,
+  commentHint,
+  dialectComment,
+  type Dialect,
+  type Recognition,
+  type RecognizedBy,
+} from './dialects';
 export { schemasAt, propertiesAt, pick, skeletonFor } from './schema/navigate';
 export { validatorFor, type SchemaObject } from './schema/compile';
 export { buildFixes, addPropertiesEdit, removePropertyEdit } from './edit/fixes';

@@ -8,9 +8,10 @@ import {
   compareFindings,
   languageOf,
   LineIndex,
-  looksLikePolicy,
+  classify,
   MAX_FINDINGS_PER_FILE,
   ParsedDocument,
+  recognize,
   type Analysis,
   type Finding,
   type RuleSettings,
@@ -48,9 +49,10 @@ export interface DiagnosticsProvider {
 }
 
 interface Entry {
-  /** Sticky: once seen as a policy, a document stays one until it is closed. */
+  /** Sticky: once recognised as a policy, a document stays one until it is closed. */
   policy: boolean;
-  sniffed?: { version: number; result: boolean };
+  /** The last sniff, with its parse (the analysis of the same version reuses it). */
+  sniffed?: { version: number; result: boolean; parse?: ParsedDocument };
   cached?: CachedDocument;
   /** Moving average of the analysis time of this document, in ms, for the adaptive debounce. */
   costMs: number;
@@ -160,30 +162,48 @@ export class DocumentStore {
     return e;
   }
 
-  /** Whether an open document is a policy file: by its path, a dialect glob, or its content. */
+  /**
+   * Whether an open document is a policy file. A `policyLens.dialects` glob forces it; otherwise
+   * its content decides (core `classify`: a dialect comment, a `$schema` of ours, or the keys of a
+   * format), wherever it is. The `policyLens.files` globs only add the files whose content cannot
+   * tell: empty (a policy being written, offered the skeleton), not parsing, or not a mapping; they
+   * get their findings. A readable mapping with no format's keys is foreign wherever it is: a
+   * Kyverno manifest under policies/ gets no diagnostics.
+   */
   isPolicy(td: TextDocument): boolean {
     // A policy test file often sits next to the policies it tests, under the same globs.
     if (POLICY_TEST.test(td.uri)) return false;
     const e = this.entry(td.uri);
     if (this.matcher.excluded(td.uri)) return false;
     if (e.policy) return true;
-    if (this.matcher.isPolicyPath(td.uri) || this.matcher.dialectFor(td.uri)) return (e.policy = true);
+    if (this.matcher.dialectFor(td.uri)) return (e.policy = true);
     if (!isYamlOrJsonName(td.uri) && !/^(yaml|json|jsonc)$/.test(td.languageId)) return false;
     if (e.sniffed?.version === td.version) return e.sniffed.result;
     const text = td.getText();
+    const fileName = fileNameOf(td);
     let result = false;
-    if (text.length <= MAX_SNIFF_LENGTH && text.trim()) {
-      const fileName = fileNameOf(td);
-      result = looksLikePolicy(new ParsedDocument(text, languageOf(fileName)).value, fileName);
+    let parse: ParsedDocument | undefined;
+    let kind: ReturnType<typeof classify>;
+    if (isBlank(text)) kind = 'unsure';
+    else if (text.length > MAX_SNIFF_LENGTH)
+      kind = recognize(undefined, text, fileName) ? 'content' : 'unsure';
+    else {
+      parse = new ParsedDocument(text, languageOf(fileName));
+      kind = classify(parse.value, text, fileName);
     }
-    e.sniffed = { version: td.version, result };
-    if (result) e.policy = true;
+    if (kind === 'unsure') result = this.matcher.isPolicyPath(td.uri);
+    else if (kind) {
+      // Recognised by its content: it stays a policy while it is open, even when an edit leaves it
+      // momentarily unrecognisable (all keys deleted before pasting new ones).
+      result = e.policy = true;
+    }
+    e.sniffed = { version: td.version, result, parse };
     return result;
   }
 
   /** Whether a document is known to be a policy file without sniffing its content (cheap). */
   isPolicyKnown(uri: string): boolean {
-    return !!this.entries.get(uri)?.policy || this.matchesPolicyGlobs(uri);
+    return !!this.entries.get(uri)?.policy || !!this.matcher.dialectFor(uri);
   }
 
   /** The open policy document at its current version, or undefined (not open, or not a policy). */
@@ -230,12 +250,6 @@ export class DocumentStore {
     return this.matcher.rulesFor(uri);
   }
 
-  /** Whether a URI (open or not) is a policy file by the settings' globs. */
-  matchesPolicyGlobs(uri: string): boolean {
-    if (POLICY_TEST.test(uri)) return false;
-    return this.matcher.isPolicyPath(uri) || !!this.matcher.dialectFor(uri);
-  }
-
   /** Lets a feature that indexes closed files provide their text (for ranges of related info). */
   addTextSource(source: (uri: string) => string | undefined): void {
     this.textSources.push(source);
@@ -251,6 +265,8 @@ export class DocumentStore {
 
   /** A parse of a URI's file that a feature already holds (maybe of another text), if any. */
   parseOf(uri: string): ParsedDocument | undefined {
+    const sniffed = this.entries.get(uri)?.sniffed?.parse;
+    if (sniffed) return sniffed;
     for (const source of this.parseSources) {
       const parsed = source(uri);
       if (parsed) return parsed;
@@ -270,6 +286,12 @@ export class DocumentStore {
     }
     return undefined;
   }
+}
+
+/** Empty, or only comments: nothing says what the file is yet. */
+function isBlank(text: string): boolean {
+  const t = text.replace(/^\uFEFF/, '');
+  return !/^[ \t]*[^\s#]/m.test(t) || /^\s*\{\s*\}\s*$/.test(t);
 }
 
 /** The name the engine sees: the URI's path, with `.json` added for JSON documents without one. */

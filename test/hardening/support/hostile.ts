@@ -13,6 +13,11 @@ export interface HostileFile {
   bytes: () => Buffer;
   /** The finding codes analyze() must produce, sorted. */
   codes: string[];
+  /**
+   * Nothing in the bytes says the file is a policy: lint skips it unless told to read it as one
+   * (`--dialect execlave`), which is how the CLI's findings are checked.
+   */
+  notRecognisable?: boolean;
 }
 
 const VALID_HEAD = 'name: hostile\npolicyType: expression\nenforcementMode: block\n';
@@ -78,7 +83,7 @@ export const HOSTILE: HostileFile[] = [
   {
     name: 'YAML alias bomb (billion laughs, 9 levels)',
     fileName: 'alias-bomb.yaml',
-    bytes: () => Buffer.from(aliasBomb(9)),
+    bytes: () => Buffer.from(VALID_HEAD + aliasBomb(9)),
     codes: ['yaml/alias-limit'],
   },
   {
@@ -105,7 +110,10 @@ export const HOSTILE: HostileFile[] = [
   {
     name: 'JSON nested 10,000 levels deep',
     fileName: 'deep.json',
-    bytes: () => Buffer.from('{"name":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}'),
+    bytes: () =>
+      Buffer.from(
+        '{"policyType":"expression","name":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}',
+      ),
     codes: ['parse/too-deep'],
   },
   {
@@ -177,6 +185,7 @@ export const HOSTILE: HostileFile[] = [
     fileName: 'binary.json',
     bytes: () => Buffer.from([0x7b, 0x00, 0x00, 0x01, 0x02, 0x7d]),
     codes: ['parse/binary'],
+    notRecognisable: true,
   },
 ];
 

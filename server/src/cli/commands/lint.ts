@@ -8,7 +8,10 @@ import {
   ChainIndex,
   capFindings,
   compareFindings,
+  didYouMean,
+  DIALECTS,
   fileChainFindings,
+  getDialect,
   LineIndex,
 } from '../../core/index';
 import { collectPolicyFiles, readWholeText, UsageError, type CollectOptions } from '../files';
@@ -28,6 +31,7 @@ export const DEFAULT_CACHE_DIR = '.policylens-cache';
 
 export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif] [--dialect ID] [--concurrency N|auto|off]
                       [--config FILE] [--no-ignore] [--fix | --fix-dry-run] [--cache] [--cache-location FILE]
+                      [--verbose] [--pass-on-no-policy]
 
 Validates every policy file (.json, .yaml, .yml) under the given paths. Large sets are linted on
 several threads on machines with 4 or more cores (--concurrency auto, the default); a number sets
@@ -39,9 +43,14 @@ to them), writing each file atomically, then reports what is left; --fix-dry-run
 unified diff instead and exits 1 when there is something to fix, 0 when not.
 --cache keeps each file's result by content hash in .policylens-cache/lint.json (or --cache-location)
 and lints only what changed; a new engine version empties it.
+A file is linted when it is a policy: its keys are those of an Execlave bundle, a Preloop document
+or an Agent Sentinel policy, its \`$schema\` is one of ours, or it starts with a
+\`# policylens: dialect=<id>\` comment. Any other YAML/JSON file (package.json, a workflow, a
+Kubernetes manifest) is skipped; --verbose lists them. --dialect reads every file as that dialect.
 Exit status: 0 when every file is valid, 1 when any has an error or a file or folder under a path
-cannot be read, 2 on a usage error or a path argument that cannot be read (named pipes and devices
-are not read).`;
+cannot be read, 2 on a usage error, a path argument that cannot be read (named pipes and devices
+are not read), or when no policy file was found (--pass-on-no-policy: 0, for hooks that pass
+every staged file).`;
 
 /**
  * Lints every file (on several threads when there are many: lint/pool.ts; a file that cannot be
@@ -57,7 +66,7 @@ export async function lintFiles(
   collect: CollectOptions = {},
   cacheFile?: string,
   version = '0',
-): Promise<(FileResult & Fixable)[]> {
+): Promise<{ results: (FileResult & Fixable)[]; skipped: string[] }> {
   const files = collectPolicyFiles(paths, collect);
   // Entries that could not be read at all (a directory that refused its listing) are not linted.
   const forcedOf = (f: (typeof files)[number]) => dialect ?? f.settings.dialect;
@@ -112,7 +121,9 @@ export async function lintFiles(
   const lines: LineIndex[] = [];
   const index = new ChainIndex();
   linted.forEach((l, i) => l.chain && index.set(chainPolicyFromFacts(l.chain, () => textOf(i))));
-  return linted.map((l, i) => {
+  const skipped = files.filter((_, i) => linted[i].skipped).map((f) => f.display);
+  const results = linted.flatMap((l, i) => {
+    if (l.skipped) return [];
     const chain = l.readError ? [] : fileChainFindings(index, files[i].path);
     // The engine capped the file's findings (MAX_FINDINGS_PER_FILE); with the chain's, they are again.
     const all = chain.length ? capFindings([...l.findings, ...chain].sort(compareFindings)) : l.findings;
@@ -135,7 +146,17 @@ export async function lintFiles(
       ...(l.readError ? { readError: l.readError } : {}),
     };
   });
+  return { results, skipped };
 }
+
+/** A `--dialect` value must name a dialect: a typo is a usage error, never a silent fallback. */
+export function checkDialect(id: string | undefined): string | undefined {
+  if (id === undefined || getDialect(id)) return id;
+  const ids = DIALECTS.map((d) => d.id);
+  throw new UsageError(`unknown dialect "${id}"${didYouMean(id, ids)} (one of ${ids.join(', ')})`);
+}
+
+const yamlFiles = (n: number) => `${n} YAML/JSON ${n === 1 ? 'file' : 'files'}`;
 
 function parseConcurrency(value: string | undefined): number | 'auto' {
   if (value === undefined || value === 'auto') return 'auto';
@@ -164,6 +185,8 @@ export const lint: Command = {
         'fix-dry-run': { type: 'boolean' },
         cache: { type: 'boolean' },
         'cache-location': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        'pass-on-no-policy': { type: 'boolean', default: false },
       },
     });
     if (values.fix && values['fix-dry-run'])
@@ -176,10 +199,11 @@ export const lint: Command = {
       values.cache || values['cache-location'] !== undefined
         ? resolve(values['cache-location'] ?? join(DEFAULT_CACHE_DIR, 'lint.json'))
         : undefined;
+    const dialect = checkDialect(values.dialect);
     const run = () =>
       lintFiles(
         positionals,
-        values.dialect,
+        dialect,
         parseConcurrency(values.concurrency),
         {
           ignore: !values['no-ignore'],
@@ -188,7 +212,21 @@ export const lint: Command = {
         cacheFile,
         io.version,
       );
-    let results = await run();
+    let { results, skipped } = await run();
+    if (values.verbose && skipped.length)
+      io.err(
+        `policylens lint: skipped ${yamlFiles(skipped.length)} that ${skipped.length === 1 ? 'is' : 'are'} not a policy:\n${skipped.map((f) => `  ${f}\n`).join('')}`,
+      );
+    if (!results.length && !values['pass-on-no-policy']) {
+      io.err(
+        `policylens lint: no policy file found in ${positionals.join(', ')}` +
+          (skipped.length
+            ? ` (${yamlFiles(skipped.length)} skipped: nothing in them says they are policies)`
+            : '') +
+          '\nA file is a policy when its keys are those of a format, when its `$schema` is one of ours, or with a\n`# policylens: dialect=<id>` comment at its top; --dialect forces every file.\n',
+      );
+      return 2;
+    }
     if (values['fix-dry-run'] || values.fix) {
       const plans = planFixes(results);
       if (values['fix-dry-run']) {
@@ -199,7 +237,7 @@ export const lint: Command = {
       for (const p of plans) writeAtomically(p.path, p.after);
       io.err(fixSummary(plans, false));
       // The report is of the files as they are now.
-      if (plans.length) results = await run();
+      if (plans.length) ({ results, skipped } = await run());
     }
     if (format === 'json') io.out(formatJson(results));
     else if (format === 'sarif')

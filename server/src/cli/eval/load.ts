@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import {
   compilePolicies,
   loadPolicy,
-  looksLikePolicy,
+  recognize,
   type CompiledPolicies,
   type PolicySource,
 } from '../../core/index';
@@ -46,7 +46,7 @@ export function loadPolicies(
         `${display} does not parse (${loaded.unusable}); fix it or leave it out of the paths`,
       );
     }
-    if (!looksLikePolicy(loaded.source.value, display)) continue;
+    if (!recognize(loaded.source.value, text, display)) continue;
     if (loaded.errors.length)
       warnings.push(
         `${display} has ${loaded.errors.length} lint error${loaded.errors.length === 1 ? '' : 's'} (first: ${loaded.errors[0].message}); it is evaluated as written`,

@@ -1,8 +1,9 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import {
   analyze,
   chainFactsOf,
-  detectDialect,
   getDialect,
+  recognize,
   tooLargeFinding,
   type ChainFacts,
   type Finding,
@@ -23,6 +24,27 @@ export interface LintedFile {
   chain?: ChainFacts;
   /** An I/O error reading the file (the lint goes on with the next file). */
   readError?: string;
+  /** Not a policy (nothing in it says so): no findings, counted by `--verbose`. */
+  skipped?: boolean;
+}
+
+const SKIPPED: LintedFile = {
+  text: '',
+  dialect: 'none',
+  dialectLabel: 'not a policy',
+  findings: [],
+  skipped: true,
+};
+
+/** The first 64 KB of a file, enough to tell whether it is a policy. */
+function head(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(65536);
+    return buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads and analyses one file; never throws (an unreadable file becomes a `readError`). */
@@ -30,7 +52,9 @@ export function lintOne(path: string, dialect: string | undefined): LintedFile {
   try {
     const read = readPolicyText(path);
     if (read.kind === 'too-large') {
-      const d = (dialect && getDialect(dialect)) || detectDialect(undefined, path);
+      // Too large to read whole: its head says whether it is a policy at all.
+      const d = (dialect && getDialect(dialect)) || recognize(undefined, head(path), path)?.dialect;
+      if (!d) return SKIPPED;
       return {
         text: '',
         dialect: d.id,
@@ -39,7 +63,9 @@ export function lintOne(path: string, dialect: string | undefined): LintedFile {
       };
     }
     const { text, invalidEncoding } = read;
-    const a = analyze(text, { fileName: path, dialect, invalidEncoding });
+    const a = analyze(text, { fileName: path, dialect, invalidEncoding, skip: 'unrecognized' });
+    // The text comes along so that --cache recognises the file the next time.
+    if (!a.recognizedBy || a.recognizedBy === 'unsure') return { ...SKIPPED, text };
     const chain = a.doc && chainFactsOf(path, a.doc.value, a.dialect.id);
     return {
       text,

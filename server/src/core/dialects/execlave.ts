@@ -3,6 +3,7 @@ import type { SchemaObject } from '../schema/compile';
 import type { Problem } from '../problem';
 import type { Dialect } from './types';
 import { celProblems } from '../cel/problems';
+import { nearMarker } from './detect';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -19,7 +20,10 @@ export const execlave: Dialect = {
     if (!isObj(value)) return 0;
     const hits = MARKERS.filter((k) => k in value).length;
     if (hits) return 0.5 + hits / 6;
-    return LEGACY_MARKERS.some((k) => k in value) && 'name' in value ? 0.4 : 0;
+    if (LEGACY_MARKERS.some((k) => k in value) && 'name' in value) return 0.4;
+    // Every marker misspelt (`polcyType`, `enforcement_mode`): still a bundle, whose findings name
+    // the typos; below every other dialect's own keys.
+    return nearMarker(value, MARKERS) ? 0.2 : 0;
   },
   rules(value) {
     const out: Problem[] = [];

@@ -2,9 +2,18 @@ import { execlave } from './execlave';
 import { preloop } from './preloop';
 import { callguard } from './callguard';
 import { agentsentinel, agentsentinelCompile } from './agentsentinel';
+import {
+  dialectComment,
+  dialectOfSchema,
+  recognize as recognizeWith,
+  schemaComment,
+  type Recognition,
+  type RecognizedBy,
+} from './detect';
 import type { Dialect } from './types';
 
 export type { Dialect } from './types';
+export { dialectComment, schemaComment, type Recognition, type RecognizedBy } from './detect';
 
 /** Every dialect Policy Lens knows, the default first. */
 export const DIALECTS: Dialect[] = [execlave, preloop, callguard, agentsentinel, agentsentinelCompile];
@@ -14,9 +23,10 @@ export function getDialect(id: string): Dialect | undefined {
 }
 
 /**
- * Which format a document is. A `$schema` key naming a dialect wins; then the content decides;
- * a file that looks like nothing known is read as an Execlave bundle, the primary format, so a
- * half-written bundle still gets its missing fields reported.
+ * Which format a document is, once it is known to be a policy (or forced to be read as one). A
+ * `$schema` key or a hint naming a dialect wins; then the content decides; a file that looks like
+ * nothing known is read as an Execlave bundle, the primary format, so a half-written bundle still
+ * gets its missing fields reported. Whether a file is a policy at all is `recognize`'s question.
  */
 export function detectDialect(value: unknown, fileName: string, schemaHint?: string): Dialect {
   const hint =
@@ -24,15 +34,8 @@ export function detectDialect(value: unknown, fileName: string, schemaHint?: str
     (value && typeof value === 'object' && typeof (value as Record<string, unknown>).$schema === 'string'
       ? ((value as Record<string, unknown>).$schema as string)
       : undefined);
-  if (hint) {
-    const byHint =
-      DIALECTS.find((d) => d.schema.$id === hint || hint === d.id) ??
-      DIALECTS.find(
-        (d) => typeof d.schema.$id === 'string' && schemaTail(hint) === schemaTail(d.schema.$id),
-      ) ??
-      DIALECTS.find((d) => hint.includes(`/${d.id}/`));
-    if (byHint) return byHint;
-  }
+  const byHint = hint !== undefined ? dialectOfSchema(hint, DIALECTS) : undefined;
+  if (byHint) return byHint;
   let best: Dialect = execlave;
   let score = 0;
   for (const d of DIALECTS) {
@@ -45,23 +48,48 @@ export function detectDialect(value: unknown, fileName: string, schemaHint?: str
   return best;
 }
 
-/** True when the content looks like a policy of any dialect (the server's content sniffing). */
-export function looksLikePolicy(value: unknown, fileName: string): boolean {
-  return DIALECTS.some((d) => d.detect(value, fileName) > 0);
+/**
+ * Whether a file is a policy, and of which dialect (undefined: it is not one, and gets no finding).
+ * `value` is its parsed content, undefined when it does not parse.
+ */
+export function recognize(value: unknown, text: string, fileName: string): Recognition | undefined {
+  return recognizeWith(value, text, fileName, DIALECTS);
 }
 
-/** The folder and file of a schema reference: `agentsentinel/callguard.schema.json`. */
-function schemaTail(ref: string): string {
-  return ref.split(/[\\/]/).slice(-2).join('/').toLowerCase();
-}
+/** Every top-level key of every dialect's schema. */
+const KNOWN_KEYS = new Set(
+  DIALECTS.flatMap((d) => Object.keys((d.schema as { properties?: object }).properties ?? {})).filter(
+    (k) => k !== '$schema',
+  ),
+);
 
 /**
- * A schema named in a comment at the top of a YAML file: `# $schema: <ref>` or the
- * yaml-language-server modeline `# yaml-language-server: $schema=<ref>`. Only the leading comment
- * block counts, so a comment further down cannot change what the file is.
+ * What a file is, as the CLI and the editor decide whether to analyse it: recognised as a policy
+ * (how); `unsure` when the content cannot tell: it does not parse, is empty or not a mapping, or is
+ * a mapping with as many keys of our formats as other keys (`name:` and a half-typed key); or
+ * undefined for a foreign file, a mapping of mostly other keys (package.json, a Kubernetes or
+ * Kyverno manifest). An unsure file is analysed when the user pointed at it: named on the command
+ * line, or under the editor's `policyLens.files` globs.
  */
-export function schemaComment(text: string): string | undefined {
-  const head = /^(?:\uFEFF)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*/.exec(text.slice(0, 4096))?.[0] ?? '';
-  const m = /#\s*(?:yaml-language-server:\s*)?\$schema\s*[:=]\s*(\S+)/.exec(head);
-  return m?.[1];
+export function classify(
+  value: unknown,
+  text: string,
+  fileName: string,
+): RecognizedBy | 'unsure' | undefined {
+  const r = recognize(value, text, fileName);
+  if (r) return r.by;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'unsure';
+  const keys = Object.keys(value);
+  const known = keys.filter((k) => KNOWN_KEYS.has(k)).length;
+  return known > 0 && known * 2 >= keys.length ? 'unsure' : undefined;
+}
+
+/** Whether a parsed value (and its text, for the comments) is recognisably a policy. */
+export function looksLikePolicy(value: unknown, fileName: string, text = ''): boolean {
+  return !!recognize(value, text, fileName);
+}
+
+/** The hint a file's leading comments give: `# policylens: dialect=<id>`, else a `$schema` comment. */
+export function commentHint(text: string): string | undefined {
+  return dialectComment(text) ?? schemaComment(text);
 }

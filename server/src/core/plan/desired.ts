@@ -17,7 +17,10 @@ export function desiredFromAnalysis(analysis: Analysis, file: string, uri?: stri
   const value = analysis.doc?.value;
   const errors = analysis.findings.filter((f) => f.severity === 'error');
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (analysis.dialect.id !== 'execlave') return { kind: 'skip' };
+  // A file nothing marks as a bundle (a package.json, a broken YAML file of another tool) is not one
+  // to sync; lint reports it when it is forced to be one.
+  if (!analysis.recognizedBy || analysis.recognizedBy === 'unsure' || analysis.dialect.id !== 'execlave')
+    return { kind: 'skip' };
   const name =
     isObject && typeof (value as Record<string, unknown>).name === 'string'
       ? (value as { name: string }).name

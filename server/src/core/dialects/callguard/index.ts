@@ -107,17 +107,24 @@ function keyProblems(doc: Obj): Problem[] {
 }
 
 const FILE_NAME = /(^|[\\/])callguard\.ya?ml$/i;
+/** Keys only a platform policy has: what it is called and what it applies to. */
+const IDENTITY = ['name', 'scope', 'target_id'];
 
 export const callguard: Dialect = {
   id: 'callguard',
   label: 'Agent Sentinel callguard.yaml',
   schema: schema as SchemaObject,
   detect(value, fileName) {
-    if (FILE_NAME.test(fileName))
-      return isObj(value) && ('policyType' in value || 'metadata' in value) ? 0.3 : 1;
+    // No content at all (analyze's fallback for an empty file): the name is all there is.
+    if (value === undefined) return FILE_NAME.test(fileName) ? 1 : 0;
     if (!isObj(value)) return 0;
+    if (FILE_NAME.test(fileName)) return 'policyType' in value || 'metadata' in value ? 0.3 : 1;
     const nested = (isObj(value.budgets) ? 1 : 0) + (isObj(value.evidence) ? 1 : 0);
-    return nested ? 0.8 + nested * 0.05 : 0;
+    if (!nested) return 0;
+    // A platform policy names what it applies to; callguard.yaml is the SDK's local file and
+    // never does. A misplaced `budgets:` in a platform policy leaves it a platform policy.
+    if (IDENTITY.some((k) => k in value)) return 0.3;
+    return 0.8 + nested * 0.05;
   },
   rules(value) {
     if (!isObj(value)) return [];
