@@ -19,6 +19,7 @@ import { engineKey, LintCache } from '../lint/cache';
 import type { LintedFile } from '../lint/one';
 import { fixDiff, fixSummary, planFixes, writeAtomically } from '../lint/fix';
 import { lintAll, threadsFor } from '../lint/pool';
+import { formatGithub } from '../report/github';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
 import { formatText } from '../report/text';
@@ -29,7 +30,7 @@ import type { Command } from './types';
 /** Where `--cache` keeps its file, from the current directory (add it to .gitignore). */
 export const DEFAULT_CACHE_DIR = '.policylens-cache';
 
-export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif] [--dialect ID] [--concurrency N|auto|off]
+export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif|github] [--dialect ID] [--concurrency N|auto|off]
                       [--config FILE] [--no-ignore] [--fix | --fix-dry-run] [--cache] [--cache-location FILE]
                       [--verbose] [--pass-on-no-policy]
 
@@ -193,8 +194,8 @@ export const lint: Command = {
       throw new UsageError('--fix and --fix-dry-run exclude each other');
     if (!positionals.length) throw new UsageError('lint needs at least one path');
     const format = values.format;
-    if (format !== 'text' && format !== 'json' && format !== 'sarif')
-      throw new UsageError(`unknown format "${format}" (text, json or sarif)`);
+    if (format !== 'text' && format !== 'json' && format !== 'sarif' && format !== 'github')
+      throw new UsageError(`unknown format "${format}" (text, json, sarif or github)`);
     const cacheFile =
       values.cache || values['cache-location'] !== undefined
         ? resolve(values['cache-location'] ?? join(DEFAULT_CACHE_DIR, 'lint.json'))
@@ -239,7 +240,9 @@ export const lint: Command = {
       // The report is of the files as they are now.
       if (plans.length) ({ results, skipped } = await run());
     }
-    if (format === 'json') io.out(formatJson(results));
+    if (format === 'github')
+      io.out(formatGithub(results, (r) => relative(process.cwd(), r.path).split('\\').join('/')));
+    else if (format === 'json') io.out(formatJson(results));
     else if (format === 'sarif')
       io.out(
         // SARIF wants paths from the checkout root, while the text report prints them per argument.
