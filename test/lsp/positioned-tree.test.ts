@@ -46,6 +46,15 @@ function fastTree(text: string): AstNode | null | undefined {
   return parseYamlEvents(text)?.tree();
 }
 
+/** Each text takes the fast path, and its tree is the `yaml` package's. */
+function sameTreesOnTheFastPath(texts: string[]): void {
+  for (const v of texts) {
+    const fast = fastTree(v);
+    assert.notEqual(fast, undefined, `the fast path takes ${JSON.stringify(v)}`);
+    assert.deepEqual(shape(fast ?? null), shape(parseYamlPositioned(v).root), `tree of ${JSON.stringify(v)}`);
+  }
+}
+
 describe('positioned tree from js-yaml events', () => {
   // Block scalars whose last lines hold only spaces: blank when no deeper than the block's
   // indentation, content when deeper (the state of a CEL expression while it is typed).
@@ -60,15 +69,7 @@ describe('positioned tree from js-yaml events', () => {
       'a: |\n  x\n   \nb: 1\n',
       'a: |\n  x\n  \nb: 1\n',
     ];
-    for (const v of texts) {
-      const fast = fastTree(v);
-      assert.notEqual(fast, undefined, `the fast path takes ${JSON.stringify(v)}`);
-      assert.deepEqual(
-        shape(fast ?? null),
-        shape(parseYamlPositioned(v).root),
-        `tree of ${JSON.stringify(v)}`,
-      );
-    }
+    sameTreesOnTheFastPath(texts);
   });
 
   // A collection whose last value is missing (`key:`) owns the comment and blank lines after it
@@ -85,15 +86,7 @@ describe('positioned tree from js-yaml events', () => {
       'l:\n  a:\n\n  # c\n   \nb: 1',
       'l:\n  - b: 1\n    c:\n      # co',
     ];
-    for (const v of texts) {
-      const fast = fastTree(v);
-      assert.notEqual(fast, undefined, `the fast path takes ${JSON.stringify(v)}`);
-      assert.deepEqual(
-        shape(fast ?? null),
-        shape(parseYamlPositioned(v).root),
-        `tree of ${JSON.stringify(v)}`,
-      );
-    }
+    sameTreesOnTheFastPath(texts);
   });
 
   for (const file of yamlFiles(FIXTURES)) {

@@ -1,5 +1,6 @@
 import { isObj, str, strings, type Obj } from './context';
 import { compileConditions, type CompiledCondition } from './preloop-conditions';
+import { BUILTIN_TYPES } from '../dialects/preloop/sensitive';
 
 export interface Workflow {
   name: string;
@@ -52,17 +53,7 @@ export interface CompiledPreloop {
   custom: Custom[];
 }
 
-export const BUILTIN_TYPES = [
-  'email',
-  'phone',
-  'credit_card',
-  'iban',
-  'ip_address',
-  'date_of_birth',
-  'national_id',
-  'medical_record_number',
-  'person_name',
-];
+export { BUILTIN_TYPES };
 export const MODEL_IO_PII_DEFAULT = ['email', 'phone', 'credit_card'];
 
 export function customDetectors(detectors: Obj): Custom[] {

@@ -1,5 +1,6 @@
 import { CelFailure, compileCel } from './cel';
 import { isObj, str, type Obj } from './context';
+import { celUpgradeReason } from '../cel/sites';
 
 /**
  * A Preloop condition compiled once: the simple evaluator (`args.amount > 50`) or CEL, with the
@@ -17,23 +18,7 @@ export interface CompiledCondition {
 
 /** The loader's `_detect_condition_type`: an expression with any CEL-only construct is CEL. */
 export function looksLikeCel(expression: string): boolean {
-  const calls = [
-    'contains(',
-    'startsWith(',
-    'endsWith(',
-    'matches(',
-    'exists(',
-    'all(',
-    'filter(',
-    'map(',
-    'size(',
-    'type(',
-    'has(',
-    '.in(',
-  ];
-  if (calls.some((c) => expression.includes(c)) || expression.includes(' in ')) return true;
-  if (/&&|\|\||[?[{]/.test(expression)) return true;
-  return /!(?!=)/.test(expression);
+  return celUpgradeReason(expression) !== undefined;
 }
 
 const SIMPLE = /^\s*([A-Za-z_][\w.]*)\s*(==|!=|>=|<=|>|<)\s*(.+?)\s*$/;

@@ -2,7 +2,8 @@ import type { Problem } from '../../problem';
 import { isObj, objectsOf, type Obj } from './util';
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
-const BUILTIN_TYPES = [
+/** The detector types Preloop's loader knows without a pattern; the evaluator detects the same types. */
+export const BUILTIN_TYPES = [
   'email',
   'phone',
   'credit_card',
