@@ -185,7 +185,21 @@ const MESSAGES: Record<string, string> = {
 export function parseJsonPositioned(text: string, withValue = true): PositionedParse {
   const errors: ParseError[] = [];
   const duplicates: Finding[] = [];
-  const root = buildTree(text, errors, duplicates);
+  let root: AstNode | null;
+  try {
+    root = buildTree(text, errors, duplicates);
+  } catch (e) {
+    // jsonc-parser's visitor recurses once per level: thousands of levels exhaust the stack. As in
+    // the YAML parser, that is a finding, never an exception out of a ParsedDocument.
+    if (!(e instanceof RangeError)) throw e;
+    const span = { start: 0, end: Math.min(1, text.length) };
+    const message = 'the document is nested too deeply to analyse';
+    return {
+      root: null,
+      value: undefined,
+      findings: [{ code: 'parse/too-deep', severity: 'error', message, span }],
+    };
+  }
   const findings: Finding[] = [];
   for (const e of errors) {
     const name = printParseErrorCode(e.error);
