@@ -102,7 +102,11 @@ describe('control characters from policy files, in the CLI', () => {
   it('sync prints an invalid bundle escaped', () => {
     const bad = join(dir, 'bad');
     mkdirSync(bad);
-    writeFileSync(join(bad, `x${ESC}[2J.yaml`), `name: x\n"k${BEL}": 1\n`);
+    // A bundle by its keys (content detection), invalid by an unknown key.
+    writeFileSync(
+      join(bad, `x${ESC}[2J.yaml`),
+      `name: x\npolicyType: pii_access\nenforcementMode: block\n"k${BEL}": 1\n`,
+    );
     const r = runCli(['sync', bad], 30_000);
     assert.equal(r.status, 1, r.stderr);
     assertNoRaw(r.stderr, 'sync stderr');
