@@ -95,7 +95,11 @@ export function nearMarker(value: Obj, markers: readonly string[]): boolean {
 }
 
 /** The dialect whose `detect` is surest of a value, if any is at all. */
-function byContent(value: unknown, fileName: string, dialects: readonly Dialect[]): Dialect | undefined {
+export function byContent(
+  value: unknown,
+  fileName: string,
+  dialects: readonly Dialect[],
+): Dialect | undefined {
   let best: Dialect | undefined;
   let score = 0;
   for (const d of dialects) {

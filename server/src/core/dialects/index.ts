@@ -3,6 +3,7 @@ import { preloop } from './preloop';
 import { callguard } from './callguard';
 import { agentsentinel, agentsentinelCompile } from './agentsentinel';
 import {
+  byContent,
   dialectComment,
   dialectOfSchema,
   recognize as recognizeWith,
@@ -36,16 +37,7 @@ export function detectDialect(value: unknown, fileName: string, schemaHint?: str
       : undefined);
   const byHint = hint !== undefined ? dialectOfSchema(hint, DIALECTS) : undefined;
   if (byHint) return byHint;
-  let best: Dialect = execlave;
-  let score = 0;
-  for (const d of DIALECTS) {
-    const s = d.detect(value, fileName);
-    if (s > score) {
-      best = d;
-      score = s;
-    }
-  }
-  return best;
+  return byContent(value, fileName, DIALECTS) ?? execlave;
 }
 
 /**
