@@ -15,6 +15,8 @@ interface Loaded {
   /** The config's directory, as a path with a trailing slash. */
   base: string;
   config: ResolvedConfig;
+  /** The config file's text. */
+  text: string;
 }
 
 /** A problem of a config file, as the editor shows it on that file. */
@@ -30,14 +32,22 @@ export interface ConfigDiagnostics {
  */
 export class ProjectConfigs {
   private loaded: Loaded[] = [];
+  /** What the loaded configs were read from: a reload that reads the same leaves analysis alone. */
+  private key = '[]';
 
   /** Whether a URI is a config file (a change to it reloads the configs). */
   static isConfigUri(uri: string): boolean {
     return pathOf(uri).endsWith(`/${CONFIG_FILE_NAME}`);
   }
 
-  /** Finds and reads the configs of the folders; returns the problems of every config file read. */
-  async load(folders: readonly string[], fs: FileSystem): Promise<ConfigDiagnostics[]> {
+  /**
+   * Finds and reads the configs of the folders; returns the problems of every config file read, and
+   * whether the configs in use changed (at start, with no config file, they did not).
+   */
+  async load(
+    folders: readonly string[],
+    fs: FileSystem,
+  ): Promise<{ reports: ConfigDiagnostics[]; changed: boolean }> {
     const loaded: Loaded[] = [];
     const reports: ConfigDiagnostics[] = [];
     const seen = new Set<string>();
@@ -62,11 +72,15 @@ export class ProjectConfigs {
         loaded.push({
           base: Utils.dirname(uri).path.replace(/\/*$/, '/'),
           config: new ResolvedConfig(config),
+          text,
         });
     }
     // The deepest config first, so a URI is governed by the nearest one.
     this.loaded = loaded.sort((a, b) => b.base.length - a.base.length);
-    return reports;
+    const key = JSON.stringify(this.loaded.map((l) => [l.base, l.text]));
+    const changed = key !== this.key;
+    this.key = key;
+    return { reports, changed };
   }
 
   private find(uri: string): { rel: string; config: ResolvedConfig } | undefined {

@@ -136,11 +136,14 @@ export function startServer(
   let configFiles: string[] = [];
   async function loadProjectConfigs(): Promise<void> {
     try {
-      const reports = await projects.load(folders, runtime.fs);
+      const { reports, changed } = await projects.load(folders, runtime.fs);
       for (const uri of configFiles)
         if (!reports.some((r) => r.uri === uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
       for (const r of reports) void connection.sendDiagnostics(r);
       configFiles = reports.map((r) => r.uri);
+      // Documents opened before the configs were read were analysed without them: only a change
+      // re-decides and re-analyses them (at start with no config file, nothing is published twice).
+      if (!changed) return;
       store.setMatcher(matcher());
       scheduler.refreshAll();
     } catch (e) {
