@@ -83,3 +83,9 @@ export function strings(v: unknown): string[] {
 export function usd(n: number): string {
   return n.toFixed(2);
 }
+
+/** A rule key in its current snake_case spelling, or its legacy camelCase one. */
+export function pick(rule: Obj, ...keys: string[]): unknown {
+  for (const k of keys) if (rule[k] !== undefined) return rule[k];
+  return undefined;
+}

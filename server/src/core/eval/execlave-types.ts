@@ -1,7 +1,8 @@
 import { CelFailure, compileCel, celValue } from './cel';
-import { isObj, num, str, strings, usd, type EventContext, type Obj } from './context';
+import { isObj, num, pick, str, strings, type EventContext, type Obj } from './context';
+import { budgetCap, costLimit, rateLimit } from './execlave-limits';
 import { detectable, detectPii, maskPii } from './pii';
-import { dayOf, periodOf, type ExeclavePolicyState } from './state';
+import type { ExeclavePolicyState } from './state';
 
 /** What one policy's rule says about one event, before the chain and the mode are applied. */
 export interface RuleOutcome {
@@ -29,12 +30,6 @@ export interface CompiledRule {
 }
 
 const NOT_PUBLIC = 'behaviour not public';
-
-/** A rule key in its current snake_case spelling, or its legacy camelCase one. */
-function pick(rule: Obj, ...keys: string[]): unknown {
-  for (const k of keys) if (rule[k] !== undefined) return rule[k];
-  return undefined;
-}
 
 function bool(v: unknown, fallback: boolean): boolean {
   return typeof v === 'boolean' ? v : fallback;
@@ -199,100 +194,6 @@ function piiDetection(rule: Obj): CompiledRule {
   return chosen.length
     ? piiRule(chosen, undefined, false)
     : piiRule(DEFAULT_PII, `no detector is switched on; checked for ${DEFAULT_PII.join(', ')}`, false);
-}
-
-function costLimit(rule: Obj): CompiledRule {
-  const perExecution = num(pick(rule, 'max_cost_per_execution', 'maxCostPerTrace'));
-  const daily = num(pick(rule, 'daily_budget', 'maxCostPerDay'));
-  const dailyText = daily === undefined ? '' : usd(daily);
-  return {
-    tracks: daily !== undefined ? { spend: 'day' } : undefined,
-    evaluate(ctx, state) {
-      const cost = ctx.cost;
-      if (perExecution !== undefined && cost > perExecution)
-        return {
-          fired: true,
-          message: `cost ${usd(cost)} USD exceeds max_cost_per_execution ${usd(perExecution)} USD`,
-        };
-      if (daily !== undefined) {
-        const day = dayOf(ctx.atMs);
-        const spent = state?.day === day ? (state.daySpent ?? 0) : 0;
-        const assumption =
-          'daily_budget counts the cost of the requests this policy allowed on the same UTC day';
-        if (spent + cost > daily)
-          return {
-            fired: true,
-            message: `daily budget exceeded: ${usd(spent)} + ${usd(cost)} > ${usd(daily)} USD (${day})`,
-            assumption,
-          };
-        return {
-          fired: false,
-          message: `${usd(spent)} + ${usd(cost)} ≤ ${dailyText} USD today`,
-          assumption,
-        };
-      }
-      return { fired: false, message: `cost ${usd(cost)} USD within limits` };
-    },
-  };
-}
-
-function budgetCap(rule: Obj): CompiledRule {
-  const cap = num(pick(rule, 'monthly_cap_usd', 'monthlyCapUsd'));
-  const pct = num(pick(rule, 'warning_threshold_pct', 'warningThresholdPct'));
-  const capText = cap === undefined ? '' : usd(cap);
-  const resetDay = Math.min(31, Math.max(1, Math.trunc(num(pick(rule, 'reset_day', 'resetDay')) ?? 1)));
-  return {
-    tracks: { spend: 'month', resetDay },
-    evaluate(ctx, state) {
-      if (cap === undefined) return { fired: false, notEvaluated: 'monthly_cap_usd is not a number' };
-      const period = periodOf(ctx.atMs, resetDay);
-      const spent = state?.period === period ? (state.monthSpent ?? 0) : 0;
-      const total = spent + ctx.cost;
-      const assumption = `the month runs from day ${resetDay} (UTC) and counts the cost of the requests this policy allowed`;
-      if (total > cap)
-        return {
-          fired: true,
-          message: `monthly cap exceeded: ${usd(spent)} + ${usd(ctx.cost)} > ${usd(cap)} USD (since ${period})`,
-          assumption,
-        };
-      const out: RuleOutcome = {
-        fired: false,
-        message: `${usd(total)} of ${capText} USD since ${period}`,
-        assumption,
-      };
-      if (pct !== undefined && total >= (cap * pct) / 100)
-        out.warning = `monthly spend ${usd(total)} of ${usd(cap)} USD reached the ${pct}% warning threshold`;
-      return out;
-    },
-  };
-}
-
-function rateLimit(rule: Obj): CompiledRule {
-  const windows: [number, number, string][] = [];
-  const perMinute = num(pick(rule, 'max_requests_per_minute', 'maxRequestsPerMinute'));
-  const perHour = num(pick(rule, 'max_requests_per_hour', 'maxRequestsPerHour'));
-  if (perMinute !== undefined) windows.push([60_000, perMinute, 'minute']);
-  if (perHour !== undefined) windows.push([3_600_000, perHour, 'hour']);
-  return {
-    tracks: { requests: true },
-    evaluate(ctx, state) {
-      if (!windows.length)
-        return { fired: false, notEvaluated: 'no maxRequestsPerMinute or maxRequestsPerHour' };
-      const assumption =
-        'sliding windows over the requests this policy applied to (blocked ones included), this one counted';
-      const times = state?.requests ?? [];
-      for (const [span, max, label] of windows) {
-        const count = times.filter((t) => t > ctx.atMs - span && t <= ctx.atMs).length + 1;
-        if (count > max)
-          return {
-            fired: true,
-            message: `${count} requests in the last ${label} > ${max} per ${label}`,
-            assumption,
-          };
-      }
-      return { fired: false, message: 'within the rate limit', assumption };
-    },
-  };
 }
 
 function toolInvocation(rule: Obj): CompiledRule {
