@@ -80,6 +80,7 @@ export {
   type PolicyTestCase,
   type PolicyTestFile,
 } from './eval';
+export * from './replay';
 export * from './config';
 export { applySuppressions, suppressionFix } from './suppress';
 export { fixAll, applyEdits, type FixAllOptions, type FixAllResult } from './assist/fixAll';

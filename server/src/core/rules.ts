@@ -218,6 +218,30 @@ export const RULES = {
     summary:
       'A Preloop document whose `version` is the number `1.0` (or any number) instead of the string `"1.0"`',
   },
+  'replay/invalid-event': {
+    severity: 'error',
+    summary:
+      'A line of recorded traffic that is JSON but no event (not an object, or a field of the wrong type): it is not replayed',
+  },
+  'replay/malformed-line': {
+    severity: 'error',
+    summary: 'A line of recorded traffic that is not JSON: it is not replayed',
+  },
+  'replay/out-of-order': {
+    severity: 'warning',
+    summary:
+      'An event whose timestamp is earlier than the one before it: it is replayed where it stands, in file order',
+  },
+  'replay/truncated-input': {
+    severity: 'error',
+    summary:
+      'A recorded traffic file that ends early (a gzip stream cut short): the events after the cut are lost',
+  },
+  'replay/unknown-field': {
+    severity: 'warning',
+    summary:
+      'A field of a recorded event that is neither an event field nor in the mapping of docs/replay.md: the event is replayed without it',
+  },
   'schema/duplicate-item': {
     severity: 'error',
     summary: 'A list that must have unique items repeats one (`prerequisites`, `appliesToAgents`, PII types)',

@@ -1,0 +1,7 @@
+/** Replay: recorded traffic through two policy sets, and the difference in their decisions. */
+export { replay, Replayer, type ReplaySides } from './replay';
+export { ReplayDecoder, type Decoded } from './decode';
+export { SideRunner, OutcomeTable, decidingPolicies, DECISIONS, type Outcome } from './outcome';
+export { ReplayTally, transitionKey } from './tally';
+export { mapRecord, ALIASES, RECORDED_KEYS, EVENT_KEYS } from './mapping';
+export type * from './types';

@@ -1,0 +1,80 @@
+/**
+ * Replay's data: what goes in (lines of recorded traffic), what comes out (the difference between
+ * two policy sets' decisions on the same traffic). Plain JSON-able data, so the CLI prints it, a
+ * worker thread posts it and a fixture compares it.
+ */
+import type { Decision } from '../eval/types';
+import type { FindingCode } from '../rules';
+
+/** One recorded event: its text (a JSON Lines line) or an already parsed value, and its line. */
+export type ReplayInput = { line: number; text: string } | { line: number; value: unknown };
+
+/** A problem with one line of the input. Replay never stops on one: it reports it and goes on. */
+export interface ReplayFinding {
+  line: number;
+  code: FindingCode;
+  message: string;
+}
+
+/** A decision change, `from` the baseline `to` the working tree. */
+export interface Transition {
+  from: Decision;
+  to: Decision;
+}
+
+/** One changed event, as the report shows it. */
+export interface ReplayExample {
+  /** The event's line in the input (1-based). */
+  line: number;
+  agent?: string;
+  /** The policies that decide on each side: those whose effect is the decision. */
+  baseline: string[];
+  current: string[];
+}
+
+export interface TransitionReport extends Transition {
+  /** `allow → block`. */
+  key: string;
+  count: number;
+  /** The first examples, by line. */
+  examples: ReplayExample[];
+}
+
+/** Changes counted by transition key (`allow → block`), for one policy or one agent. */
+export interface ChangeCounts {
+  changed: number;
+  transitions: Record<string, number>;
+}
+
+export interface ReplayReport {
+  /** Lines that held something (blank lines are not counted). */
+  events: number;
+  /** Events run through both policy sets. */
+  replayed: number;
+  /** Events whose decision differs. */
+  changed: number;
+  /** Allowed by the baseline (allow, warn), not by the working tree (block, require_approval). */
+  newlyBlocked: number;
+  /** Not allowed by the baseline, allowed by the working tree. */
+  newlyAllowed: number;
+  decisions: { baseline: Record<Decision, number>; current: Record<Decision, number> };
+  /** Most frequent first, then by key. */
+  transitions: TransitionReport[];
+  /** Every policy that decides on either side of a changed event, most changes first. */
+  byPolicy: ({ policy: string } & ChangeCounts)[];
+  byAgent: ({ agent: string } & ChangeCounts)[];
+  /** The first findings, by line; `findingCounts` counts all of them. */
+  findings: ReplayFinding[];
+  findingCounts: Record<string, number>;
+  /** Set when the run was cancelled: the report covers the events before. */
+  cancelled?: true;
+}
+
+export interface ReplayOptions {
+  /** Examples kept per transition (default 5). */
+  examples?: number;
+  /** Findings kept in the report (default 100); every one is counted. */
+  maxFindings?: number;
+  /** An `AbortSignal` (or anything with `aborted`): the run stops at the next event. */
+  signal?: { readonly aborted: boolean };
+}

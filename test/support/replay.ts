@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  compilePolicies,
+  loadPolicy,
+  type CompiledPolicies,
+  type ReplayInput,
+} from '../../server/src/core/index';
+
+/** The policy files of a folder, compiled as the evaluator's fixtures are (no lint, no config). */
+export function compileFolder(dir: string): CompiledPolicies {
+  const sources = readdirSync(dir)
+    .filter((n) => /\.(json|ya?ml)$/.test(n))
+    .sort()
+    .map((name) => {
+      const loaded = loadPolicy(name, readFileSync(join(dir, name), 'utf8'));
+      assert.ok(loaded.source, `${dir}/${name}: ${loaded.unusable}`);
+      return loaded.source;
+    });
+  return compilePolicies(sources);
+}
+
+/** The lines of a JSON Lines file as replay inputs, numbered from 1. */
+export function jsonLines(file: string): ReplayInput[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((text, i) => ({ line: i + 1, text }));
+}
