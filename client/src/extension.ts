@@ -3,12 +3,14 @@
 // and on its commands and views.
 import * as vscode from 'vscode';
 import {
+  POLICY_JSON,
+  POLICY_YAML,
   PlanChangedNotification,
   type PolicyHistoryParams,
   type WorkspacePlan,
 } from '../../server/src/protocol';
 import { ApiKeyStore, adoptEnvironmentKey, setApiKeyCommand, signOutCommand } from './apiKey';
-import { RestartPolicy, createLanguageClient } from './languageClient';
+import { RestartPolicy, createLanguageClient, forgetAdoption } from './languageClient';
 import { PlanModel } from './planModel';
 import { Session } from './session';
 import { needsRestart, readSettings } from './settings';
@@ -43,11 +45,22 @@ export interface PolicyLensApi {
   hasApiKey(): Promise<boolean>;
   /** Resolves once the current language server is ready. */
   ready(): Promise<void>;
+  /** How long the first start took, from the beginning of `activate()` (the e2e suite reports it). */
+  timings(): ActivationTimings;
 }
 
-const POLICY_LANGUAGES = new Set(['yaml', 'json', 'jsonc']);
+export interface ActivationTimings {
+  /** Until the first language server answered `initialize`. */
+  serverReadyMs?: number;
+  /** Until the first diagnostics of a document open in the editor arrived. */
+  firstDiagnosticsMs?: number;
+}
+
+const POLICY_LANGUAGES = new Set([POLICY_YAML, POLICY_JSON, 'yaml', 'json', 'jsonc']);
 
 export async function activate(context: vscode.ExtensionContext): Promise<PolicyLensApi> {
+  const activatedAt = performance.now();
+  const timings: ActivationTimings = {};
   const out = vscode.window.createOutputChannel('Policy Lens', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const docs = new VirtualDocuments();
@@ -119,9 +132,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
       apiKey: vscode.workspace.isTrusted ? await keys.get() : undefined,
       out,
       policy: restartPolicy,
+      onDiagnostics: (uri) => {
+        if (timings.firstDiagnosticsMs !== undefined) return;
+        if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()))
+          timings.firstDiagnosticsMs = Math.round(performance.now() - activatedAt);
+      },
     });
     try {
       await session.start(client, PlanChangedNotification);
+      timings.serverReadyMs ??= Math.round(performance.now() - activatedAt);
       out.info(
         `Language server started (${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace).`,
       );
@@ -194,6 +213,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
       hasKey = Boolean(await keys.get());
       void restart();
     }),
+    vscode.workspace.onDidCloseTextDocument(forgetAdoption),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       if (POLICY_LANGUAGES.has(doc.languageId)) void refreshViews(false);
     }),
@@ -232,6 +252,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     serverPid: () => session.client?.serverProcess?.pid,
     hasApiKey: async () => Boolean(await keys.get()),
     ready: () => starting,
+    timings: () => ({ ...timings }),
   };
 }
 

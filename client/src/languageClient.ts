@@ -13,7 +13,16 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { API_KEY_ENV, API_URL_ENV, type PolicyLensInitializationOptions } from '../../server/src/protocol';
+import {
+  API_KEY_ENV,
+  API_URL_ENV,
+  AdoptDocumentRequest,
+  type AdoptDocumentParams,
+  type AdoptDocumentResult,
+  POLICY_JSON,
+  POLICY_YAML,
+  type PolicyLensInitializationOptions,
+} from '../../server/src/protocol';
 import { type Settings, SECTION } from './settings';
 
 /** Five deaths within this window and the server stays down until the user restarts it. */
@@ -77,6 +86,8 @@ export interface ClientInputs {
   apiKey: string | undefined;
   out: vscode.LogOutputChannel;
   policy: RestartPolicy;
+  /** Called with each publication of diagnostics (the activation timing reads the first one). */
+  onDiagnostics?: (uri: vscode.Uri) => void;
 }
 
 export function createLanguageClient(inputs: ClientInputs): LanguageClient {
@@ -105,17 +116,16 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     validate: settings.validate,
     refreshIntervalSeconds: settings.refreshIntervalSeconds,
     files: settings.files,
+    policyLanguages: true,
   };
   const clientOptions: LanguageClientOptions = {
-    // YAML and JSON files on disk; the server itself decides which of them are policy files (by the
-    // `policyLens.files` globs and by content), and answers the rest with nothing at little cost.
-    documentSelector: [
-      { scheme: 'file', language: 'yaml' },
-      { scheme: 'file', language: 'json' },
-      { scheme: 'file', language: 'jsonc' },
-      { scheme: 'untitled', language: 'yaml' },
-      { scheme: 'untitled', language: 'json' },
-    ],
+    // Our own language ids (a `*.policy.yaml` name, a `# policylens: dialect=` first line, or a
+    // document the server recognised and switched), and YAML and JSON files, among which the server
+    // recognises policies by content and asks for them to be switched (`policyLens/adoptDocument`).
+    documentSelector: [POLICY_YAML, POLICY_JSON, 'yaml', 'json', 'jsonc'].flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
     synchronize: {
       // Pushed configuration bypasses the middleware below, so an untrusted workspace gets none pushed:
       // a settings change there restarts the server instead (see needsRestart).
@@ -128,6 +138,10 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     outputChannel: inputs.out,
     errorHandler: inputs.policy,
     middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        inputs.onDiagnostics?.(uri);
+        next(uri, diagnostics);
+      },
       workspace: {
         // In an untrusted workspace the server never learns the API URL, even through configuration.
         configuration: async (params, token, next) => {
@@ -140,5 +154,52 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
       },
     },
   };
-  return new LanguageClient('policyLens', 'Policy Lens Language Server', serverOptions, clientOptions);
+  const client = new LanguageClient(
+    'policyLens',
+    'Policy Lens Language Server',
+    serverOptions,
+    clientOptions,
+  );
+  client.onRequest(AdoptDocumentRequest, (params) => adoptDocument(params, inputs.out));
+  return client;
+}
+
+/** Documents switched to our language id while their editor stays open. */
+const adopted = new Set<string>();
+
+/**
+ * A document closed: once no tab shows it, the next time it opens as YAML it is switched again. A
+ * close while its tab stays is the user picking another language mode, which is then kept.
+ */
+export function forgetAdoption(doc: vscode.TextDocument): void {
+  const uri = doc.uri.toString();
+  const shown = vscode.window.tabGroups.all.some((g) =>
+    g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri),
+  );
+  if (!shown) adopted.delete(uri);
+}
+
+/**
+ * Switches a `yaml`/`json` document the server recognised as a policy to our language id, as the
+ * Ansible extension does with playbooks: the YAML and JSON extensions then leave it alone (VS Code
+ * closes it for them and reopens it for us). A document the user has since closed, one that is not
+ * YAML or JSON any more, and one switched before (so the user set it back to YAML by hand) keep
+ * their language.
+ */
+async function adoptDocument(
+  params: AdoptDocumentParams,
+  out: vscode.LogOutputChannel,
+): Promise<AdoptDocumentResult> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === params.uri);
+  if (!doc || doc.isClosed) return { adopted: false };
+  if (doc.languageId === params.languageId) return { adopted: true };
+  if (!/^(yaml|json|jsonc)$/.test(doc.languageId) || adopted.has(params.uri)) return { adopted: false };
+  try {
+    adopted.add(params.uri);
+    await vscode.languages.setTextDocumentLanguage(doc, params.languageId);
+    return { adopted: true };
+  } catch (err) {
+    out.warn(`Could not switch ${doc.uri.fsPath} to ${params.languageId}: ${String(err)}`);
+    return { adopted: false };
+  }
 }

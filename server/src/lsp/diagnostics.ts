@@ -35,6 +35,8 @@ export class DiagnosticsScheduler {
     private readonly log: (message: string) => void,
     /** `policyLens.validate`: while false every open document is published with no diagnostics. */
     private readonly validate: () => boolean = () => true,
+    /** Whether a policy document's publication waits (for the client to switch its language id). */
+    private readonly defers: (uri: string, languageId: string) => boolean = () => false,
   ) {}
 
   /** The delay before the next run for this document. */
@@ -99,6 +101,7 @@ export class DiagnosticsScheduler {
         if (this.published.has(uri)) this.clear(uri);
         return;
       }
+      if (this.defers(uri, doc.languageId)) return;
       const findings = this.validate() ? doc.findings() : [];
       const linesOf = (other: string) => this.store.linesOf(other);
       const diagnostics = findings.map((f) => toDiagnostic(f, doc.lines, linesOf));

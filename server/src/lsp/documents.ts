@@ -16,6 +16,7 @@ import {
   type Finding,
   type RuleSettings,
 } from '../core/index';
+import { POLICY_JSON, POLICY_YAML } from '../protocol/languages';
 import { FileMatcher, isYamlOrJsonName, pathOf } from './settings';
 
 /** Policy test files (`*.policytest.yaml`): run by the Test Explorer, never analysed as policies. */
@@ -177,7 +178,8 @@ export class DocumentStore {
     if (this.matcher.excluded(td.uri)) return false;
     if (e.policy) return true;
     if (this.matcher.dialectFor(td.uri)) return (e.policy = true);
-    if (!isYamlOrJsonName(td.uri) && !/^(yaml|json|jsonc)$/.test(td.languageId)) return false;
+    const ours = isPolicyLanguage(td.languageId);
+    if (!isYamlOrJsonName(td.uri) && !ours && !/^(yaml|json|jsonc)$/.test(td.languageId)) return false;
     if (e.sniffed?.version === td.version) return e.sniffed.result;
     const text = td.getText();
     const fileName = fileNameOf(td);
@@ -191,7 +193,9 @@ export class DocumentStore {
       parse = new ParsedDocument(text, languageOf(fileName));
       kind = classify(parse.value, text, fileName);
     }
-    if (kind === 'unsure') result = this.matcher.isPolicyPath(td.uri);
+    // Our language id (a `*.policy.yaml` name, a `files.associations` entry) says what the path
+    // globs say: a file whose content cannot tell yet is a policy being written.
+    if (kind === 'unsure') result = ours || this.matcher.isPolicyPath(td.uri);
     else if (kind) {
       // Recognised by its content: it stays a policy while it is open, even when an edit leaves it
       // momentarily unrecognisable (all keys deleted before pasting new ones).
@@ -288,6 +292,11 @@ export class DocumentStore {
   }
 }
 
+/** `policylens-yaml` or `policylens-json`: the editor already calls the file a policy. */
+function isPolicyLanguage(languageId: string): boolean {
+  return languageId === POLICY_YAML || languageId === POLICY_JSON;
+}
+
 /** Empty, or only comments: nothing says what the file is yet. */
 function isBlank(text: string): boolean {
   const t = text.replace(/^\uFEFF/, '');
@@ -297,6 +306,7 @@ function isBlank(text: string): boolean {
 /** The name the engine sees: the URI's path, with `.json` added for JSON documents without one. */
 function fileNameOf(td: TextDocument): string {
   const path = pathOf(td.uri);
-  if (/^jsonc?$/.test(td.languageId) && !/\.jsonc?$/i.test(path)) return `${path}.json`;
+  if ((/^jsonc?$/.test(td.languageId) || td.languageId === POLICY_JSON) && !/\.jsonc?$/i.test(path))
+    return `${path}.json`;
   return path;
 }

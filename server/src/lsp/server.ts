@@ -11,6 +11,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLensProvider, CommandHandler, Feature, ServerContext } from './context';
 import { DiagnosticsScheduler } from './diagnostics';
 import { DocumentStore } from './documents';
+import { LanguageAdoption } from './languageAdoption';
 import type { Runtime } from './runtime';
 import { analysisKey, defaultSettings, FileMatcher, readSettings, type Settings } from './settings';
 import { ProjectConfigs } from './projectConfig';
@@ -83,7 +84,21 @@ export function startServer(
   const projects = new ProjectConfigs();
   const matcher = () => new FileMatcher(settings, () => folders, projects);
   const store = new DocumentStore(textDocuments, matcher(), log);
-  const scheduler = new DiagnosticsScheduler(connection, store, runtime, log, () => settings.validate);
+  let policyLanguages = false;
+  const adoption = new LanguageAdoption(
+    connection,
+    () => policyLanguages,
+    (uri) => scheduler.refresh(uri),
+    log,
+  );
+  const scheduler = new DiagnosticsScheduler(
+    connection,
+    store,
+    runtime,
+    log,
+    () => settings.validate,
+    (uri, languageId) => adoption.defers(uri, languageId),
+  );
 
   const ctx: ServerContext = {
     connection,
@@ -161,7 +176,9 @@ export function startServer(
   connection.onInitialize((params): InitializeResult => {
     client = params.capabilities;
     folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
+    const init = params.initializationOptions as { trusted?: unknown; policyLanguages?: unknown } | undefined;
+    trusted = init?.trusted !== false;
+    policyLanguages = init?.policyLanguages === true;
     if (params.initializationOptions) applySettings(params.initializationOptions);
     const capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -202,6 +219,7 @@ export function startServer(
   textDocuments.onDidClose((e) => {
     scheduler.clear(e.document.uri, true);
     store.forget(e.document.uri);
+    adoption.forget(e.document.uri);
   });
   textDocuments.listen(connection);
   connection.listen();

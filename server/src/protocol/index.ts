@@ -5,3 +5,4 @@ export * from './sync';
 export * from './history';
 export * from './chain';
 export * from './tests';
+export * from './languages';

@@ -27,6 +27,12 @@ export interface PolicyLensInitializationOptions {
   files?: string[];
   /** `policyLens.dialects`: `{ glob: dialectId }`, files matching a glob are read as that dialect. */
   dialects?: Record<string, string>;
+  /**
+   * The client switches a `yaml`/`json` document that the server recognises as a policy to
+   * `policylens-yaml`/`policylens-json` when asked (`policyLens/adoptDocument`). The VS Code
+   * extension does; a client that does not set it gets the diagnostics on the document as it is.
+   */
+  policyLanguages?: boolean;
 }
 
 /** The environment variable of the server process that carries the API key from SecretStorage. */
