@@ -66,3 +66,24 @@ export function displayPath(path: readonly PathSegment[]): string {
   }
   return out;
 }
+
+/**
+ * The plain value of a positioned tree: what the JSON parser returns for a valid file, and what
+ * survives of a document with a syntax error for completion and hover. An alias has no value here.
+ */
+export function treeValue(node: AstNode | null): unknown {
+  if (!node) return null;
+  switch (node.type) {
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      for (const p of node.properties) o[p.key.value] = treeValue(p.value);
+      return o;
+    }
+    case 'array':
+      return node.items.map(treeValue);
+    case 'alias':
+      return null;
+    default:
+      return node.value;
+  }
+}

@@ -1,6 +1,6 @@
 import { printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import type { Finding } from '../findings';
-import type { AstNode, ObjectNode, ArrayNode, PropertyNode } from './ast';
+import { treeValue, type AstNode, type ObjectNode, type ArrayNode, type PropertyNode } from './ast';
 import type { PositionedParse } from './yaml';
 
 /** Where the visitor is: what the next value belongs to. */
@@ -142,23 +142,6 @@ function buildTree(text: string, errors: ParseError[], findings: Finding[]): Ast
   return root.first ?? null;
 }
 
-function toValue(node: AstNode | null): unknown {
-  if (!node) return null;
-  switch (node.type) {
-    case 'object': {
-      const o: Record<string, unknown> = {};
-      for (const p of node.properties) o[p.key.value] = toValue(p.value);
-      return o;
-    }
-    case 'array':
-      return node.items.map(toValue);
-    case 'alias':
-      return null;
-    default:
-      return node.value;
-  }
-}
-
 const MESSAGES: Record<string, string> = {
   InvalidSymbol: 'invalid symbol',
   InvalidNumberFormat: 'invalid number format',
@@ -212,6 +195,6 @@ export function parseJsonPositioned(text: string, withValue = true): PositionedP
     });
   }
   findings.push(...duplicates);
-  const value = errors.length || !withValue ? undefined : toValue(root);
+  const value = errors.length || !withValue ? undefined : treeValue(root);
   return { root, value, findings };
 }

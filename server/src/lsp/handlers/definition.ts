@@ -1,8 +1,8 @@
 import type { Definition } from 'vscode-languageserver';
-import { chainDefinition } from '../../core/index';
+import { chainDefinition, definitionAt } from '../../core/index';
 import { currentChain, locationOf, offsetIn } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
-import { assistDefinition } from '../dialectAssist';
+import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
 
 /** Go to definition on a prerequisite: the `name` of the bundle it names (several when duplicated). */
@@ -13,8 +13,8 @@ export async function definition(
 ): Promise<Definition | null> {
   // A workflow, server or action named in the same document (Preloop, Agent Sentinel).
   const doc = ctx.documents.get(uri);
-  const local = doc && assistDefinition(doc, doc.lines.offsetAt(position));
-  if (local) return local;
+  const local = doc && definitionAt(doc, doc.lines.offsetAt(position));
+  if (local) return [{ uri, range: toRange(doc.lines, local) }];
   const chain = await currentChain(ctx);
   const offset = offsetIn(chain, uri, position);
   if (offset === undefined) return null;

@@ -1,11 +1,10 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
-import type { AstNode, LineIndex, ObjectNode } from '../../core/index';
+import { schemaContextOf, type AstNode, type LineIndex, type ObjectNode } from '../../core/index';
 import type { Feature } from '../context';
 import { nodeRange, toRange } from '../convert';
 import type { PolicyDocument } from '../documents';
 import { pathOf } from '../settings';
 import { runSafe } from '../runSafe';
-import { schemaContextOf } from '../schemaInfo';
 
 const MAX_DEPTH = 4;
 

@@ -1,63 +1,14 @@
 import type { Hover, HoverParams } from 'vscode-languageserver';
-import { nodeAt, pick, schemasAt, type SchemaObject } from '../../core/index';
+import { hoverAt } from '../../core/index';
 import type { Feature, ServerContext } from '../context';
-import { nodeRange } from '../convert';
-import { assistHover } from '../dialectAssist';
-import { inlineCode } from '../markdown';
+import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
-import { branchShapes, schemaContextOf, typeLabel, valueAt } from '../schemaInfo';
-
-/** The shape a value selects (`policyType: pii_access` → the keys of its `ruleDefinition`). */
-function shapeText(root: SchemaObject, key: string, v: unknown): string[] {
-  const out: string[] = [];
-  for (const shape of branchShapes(root, key, v)) {
-    out.push(`**\`${shape.property}\`** for \`${String(v)}\`:`, '');
-    if (!shape.keys.size) out.push('- any keys (not documented)');
-    for (const [k, s] of shape.keys) {
-      const req = shape.required.includes(k) ? ' *(required)*' : '';
-      const desc = typeof s.description === 'string' ? ` — ${s.description}` : '';
-      out.push(`- \`${k}\`: ${typeLabel(root, [s])}${req}${desc}`);
-    }
-    out.push('');
-  }
-  return out;
-}
 
 export function hover(ctx: ServerContext, params: HoverParams): Hover | null {
   const doc = ctx.documents.get(params.textDocument.uri);
-  const root = doc?.analysis.doc?.root;
-  if (!doc || !root) return null;
-  const offset = doc.lines.offsetAt(params.position);
-  const assisted = assistHover(doc, offset);
-  if (assisted) return assisted;
-  const at = nodeAt(root, offset);
-  if (!at.node || at.node.type === 'object' || at.node.type === 'array' || !at.path.length) return null;
-  const { dialect, value } = schemaContextOf(doc);
-  const schema = dialect.schema;
-  const schemas = schemasAt(schema, value, at.path);
-  if (!schemas.length) return null;
-  const last = at.path[at.path.length - 1];
-  const lines: string[] = [];
-  const description = pick<string>(schemas, 'description');
-  const current = valueAt(value, at.path);
-  if (at.onKey) {
-    lines.push(`**${String(last)}**: ${typeLabel(schema, schemas)}`, '');
-    if (description) lines.push(description, '');
-  } else {
-    const v = at.node.type === 'alias' ? undefined : at.node.value;
-    const docs = pick<Record<string, string>>(schemas, 'x-enumDescriptions') ?? {};
-    const legacy = pick<Record<string, string>>(schemas, 'x-legacyValues') ?? {};
-    const label = typeof last === 'number' ? `${String(at.path[at.path.length - 2])}[${last}]` : String(last);
-    lines.push(`**${label}**: ${inlineCode(String(v))}`, '');
-    if (typeof v === 'string' && docs[v]) lines.push(docs[v], '');
-    else if (typeof v === 'string' && legacy[v]) lines.push(`Legacy value; use \`${legacy[v]}\`.`, '');
-    if (description) lines.push(description, '');
-  }
-  if (typeof last === 'string' && at.path.length === 1 && current !== undefined)
-    lines.push(...shapeText(schema, last, current));
-  const text = lines.join('\n').trim();
-  if (!text) return null;
-  return { contents: { kind: 'markdown', value: text }, range: nodeRange(doc.lines, at.node) };
+  if (!doc) return null;
+  const h = hoverAt(doc, doc.lines.offsetAt(params.position));
+  return h ? { contents: { kind: 'markdown', value: h.markdown }, range: toRange(doc.lines, h.span) } : null;
 }
 
 /** `textDocument/hover`. */

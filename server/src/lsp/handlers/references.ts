@@ -1,8 +1,8 @@
 import type { Location } from 'vscode-languageserver';
-import { chainReferences } from '../../core/index';
+import { chainReferences, referencesAt } from '../../core/index';
 import { currentChain, locationOf, offsetIn } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
-import { assistReferences } from '../dialectAssist';
+import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
 
 /**
@@ -17,8 +17,8 @@ export async function references(
 ): Promise<Location[] | null> {
   // A workflow or server name inside one Preloop document.
   const doc = ctx.documents.get(uri);
-  const local = doc && assistReferences(doc, doc.lines.offsetAt(position), includeDeclaration);
-  if (local) return local;
+  const local = doc && referencesAt(doc, doc.lines.offsetAt(position), includeDeclaration);
+  if (local) return local.map((span) => ({ uri, range: toRange(doc.lines, span) }));
   const chain = await currentChain(ctx);
   const offset = offsetIn(chain, uri, position);
   if (offset === undefined) return null;

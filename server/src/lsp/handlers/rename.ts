@@ -5,11 +5,10 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { chainRename, policyNameAt } from '../../core/index';
+import { chainRename, policyNameAt, prepareRenameAt, renameAt } from '../../core/index';
 import { currentChain, offsetIn } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
-import { assistPrepareRename, assistRename } from '../dialectAssist';
-import { toRange } from '../convert';
+import { toRange, toTextEdits } from '../convert';
 import { runSafe } from '../runSafe';
 
 type Pos = { line: number; character: number };
@@ -21,8 +20,8 @@ export async function prepareRename(
   position: Pos,
 ): Promise<{ range: Range; placeholder: string } | null> {
   const doc = ctx.documents.get(uri);
-  const local = doc && assistPrepareRename(doc, doc.lines.offsetAt(position));
-  if (local) return local;
+  const local = doc && prepareRenameAt(doc, doc.lines.offsetAt(position));
+  if (local) return { range: toRange(doc.lines, local.span), placeholder: local.placeholder };
   const chain = await currentChain(ctx);
   const offset = offsetIn(chain, uri, position);
   const policy = chain.index.get(uri);
@@ -47,8 +46,11 @@ export async function rename(
 ): Promise<WorkspaceEdit | ResponseError<void> | null> {
   // A workflow or server name inside one Preloop document.
   const doc = ctx.documents.get(uri);
-  const local = doc && assistRename(doc, doc.lines.offsetAt(position), newName);
-  if (local) return 'error' in local ? new ResponseError(ErrorCodes.InvalidParams, local.error) : local.edit;
+  const local = doc && renameAt(doc, doc.lines.offsetAt(position), newName);
+  if (local)
+    return 'error' in local
+      ? new ResponseError(ErrorCodes.InvalidParams, local.error)
+      : { changes: { [uri]: toTextEdits(doc.lines, local.edits) } };
   const chain = await currentChain(ctx);
   const offset = offsetIn(chain, uri, position);
   if (offset === undefined) return null;

@@ -1,4 +1,6 @@
-import type { Language, PathSegment, Span } from '../core/index';
+import type { Language, PathSegment } from '../parse/ast';
+import type { Span } from '../text';
+import { scalarText } from '../edit/serialize';
 
 /**
  * Where the cursor is in a policy document, for completion: typing a key into the mapping at `path`,
@@ -300,4 +302,9 @@ export function cursorContext(text: string, offset: number, language: Language):
     pos = lineEnd + 1;
   }
   return undefined;
+}
+
+/** A scalar as it is typed at the cursor: in the quotes the user opened, or plain YAML. */
+export function scalarAtCursor(v: unknown, cur: CursorContext, language: Language): string {
+  return scalarText(v, language, cur.quote === '"' ? 'double' : cur.quote === "'" ? 'single' : 'plain');
 }

@@ -1,14 +1,19 @@
-import {
-  detectDialect,
-  pick,
-  propertiesAt,
-  schemasAt,
-  type AstNode,
-  type Dialect,
-  type PathSegment,
-  type SchemaObject,
-} from '../core/index';
-import type { PolicyDocument } from './documents';
+import type { Analysis } from '../analyze';
+import { detectDialect, type Dialect } from '../dialects';
+import { treeValue, type PathSegment } from '../parse/ast';
+import type { SchemaObject } from '../schema/compile';
+import { pick, propertiesAt, schemasAt } from '../schema/navigate';
+
+/**
+ * A document as the editor features see it: its text, the name the engine was given, the dialect a
+ * setting forces (if any) and the engine's analysis. The language server's open documents are one.
+ */
+export interface AssistDocument {
+  readonly text: string;
+  readonly fileName: string;
+  readonly dialectOverride: string | undefined;
+  readonly analysis: Analysis;
+}
 
 /** The dialect and the best plain value of a document, also while it does not parse. */
 export interface SchemaContext {
@@ -16,28 +21,12 @@ export interface SchemaContext {
   value: unknown;
 }
 
-/** A plain value from the positioned tree: what survives of a document with a syntax error. */
-export function valueOfTree(node: AstNode | null): unknown {
-  if (!node) return undefined;
-  switch (node.type) {
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const p of node.properties) out[p.key.value] = valueOfTree(p.value);
-      return out;
-    }
-    case 'array':
-      return node.items.map(valueOfTree);
-    case 'alias':
-      return undefined;
-    default:
-      return node.value;
-  }
-}
-
-export function schemaContextOf(doc: PolicyDocument): SchemaContext {
+export function schemaContextOf(doc: AssistDocument): SchemaContext {
   const { analysis } = doc;
   if (analysis.doc?.value !== undefined) return { dialect: analysis.dialect, value: analysis.doc.value };
-  const value = valueOfTree(analysis.doc?.root ?? null);
+  // What survives of a document with a syntax error: the positioned tree's plain value.
+  const root = analysis.doc?.root;
+  const value = root ? treeValue(root) : undefined;
   if (doc.dialectOverride || value === undefined) return { dialect: analysis.dialect, value };
   return { dialect: detectDialect(value, doc.fileName), value };
 }

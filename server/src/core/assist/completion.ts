@@ -1,0 +1,203 @@
+/**
+ * Completion as plain data: the keys, values and skeletons the schema allows at the cursor, after
+ * what the dialect knows better (CEL, names declared in the document). The language server converts
+ * the candidates to CompletionItems; the composition itself lives here so that it can be tested
+ * without a server.
+ */
+import { stringify } from 'yaml';
+import type { PathSegment } from '../parse/ast';
+import type { SchemaObject } from '../schema/compile';
+import { pick, schemasAt, skeletonFor } from '../schema/navigate';
+import { keyText, scalarText, yamlBlockValue } from '../edit/serialize';
+import type { CompletionCandidate } from './candidates';
+import { cursorContext, scalarAtCursor, type CursorContext } from './cursor';
+import { dialectCompletion } from './dialectCompletion';
+import { keysAt, schemaContextOf, typeLabel, valueAt, valuesAt, type AssistDocument } from './schema';
+import { escapeSnippet } from './snippet';
+
+/** The snippet for a key's value: a choice of its enum, a placeholder, or its skeleton. */
+function valueSnippet(
+  root: SchemaObject,
+  value: unknown,
+  path: PathSegment[],
+  cur: CursorContext,
+  json: boolean,
+): string {
+  const schemas = schemasAt(root, value, path);
+  const en = pick<unknown[]>(schemas, 'enum');
+  const hasSkeleton = pick<unknown>(schemas, 'x-skeleton') !== undefined;
+  if (en?.length && !hasSkeleton && en.every((v) => typeof v === 'string' && !/[,|]/.test(v))) {
+    const choice = `\${1|${en.join(',')}|}`;
+    return json ? ` "${choice}"` : ` ${choice}`;
+  }
+  const sk = skeletonFor(root, value, path);
+  if (json && typeof sk === 'string') return ` "\${1:${escapeSnippet(JSON.stringify(sk).slice(1, -1))}}"`;
+  if (json) return ' ' + escapeSnippet(JSON.stringify(sk));
+  if (cur.style === 'flow') return ' ' + escapeSnippet(flowText(sk));
+  // An empty list or mapping puts the cursor between its brackets.
+  if (Array.isArray(sk) && !sk.length) return ' [$1]';
+  if (sk && typeof sk === 'object' && !Object.keys(sk).length) return ' {$1}';
+  if (sk && typeof sk === 'object') {
+    const indent = ' '.repeat(cur.column);
+    return escapeSnippet(yamlBlockValue(sk, indent)) + '$0';
+  }
+  return ` \${1:${escapeSnippet(scalarText(sk, 'yaml'))}}`;
+}
+
+function flowText(v: unknown): string {
+  return typeof v === 'object' && v !== null
+    ? stringify(v, { flow: true, lineWidth: 0 }).trim()
+    : scalarText(v, 'yaml');
+}
+
+function keyCandidates(
+  doc: AssistDocument,
+  cur: CursorContext,
+  root: SchemaObject,
+  value: unknown,
+  path: PathSegment[],
+): CompletionCandidate[] {
+  const { properties, required } = keysAt(root, value, path);
+  const here = valueAt(value, path);
+  const typed = doc.text.slice(cur.span.start, cur.span.end).replace(/^["']|["']$/g, '');
+  const existing = new Set(here && typeof here === 'object' && !Array.isArray(here) ? Object.keys(here) : []);
+  const json = doc.analysis.language === 'json';
+  // Editing the name of an existing key: replace the name only, keep its value.
+  const keyOnly = /^\s*:/.test(doc.text.slice(cur.span.end, cur.span.end + 200));
+  const out: CompletionCandidate[] = [];
+  let order = 0;
+  for (const [key, schema] of properties) {
+    order++;
+    if (existing.has(key) && key !== typed) continue;
+    const req = required.indexOf(key);
+    const name = json || cur.quote ? JSON.stringify(key) : keyText(key, 'yaml');
+    const text = keyOnly
+      ? escapeSnippet(name)
+      : `${escapeSnippet(name)}:${valueSnippet(root, value, [...path, key], cur, json)}`;
+    out.push({
+      label: key,
+      kind: 'property',
+      detail: (req >= 0 ? 'required · ' : '') + typeLabel(root, [schema]),
+      documentation: (schema.description as string | undefined) || undefined,
+      sortText: req >= 0 ? `0${String(req).padStart(3, '0')}` : `1${String(order).padStart(3, '0')}`,
+      filterText: cur.quote ? `${cur.quote}${key}${cur.quote}` : key,
+      format: 'snippet',
+      asIs: true,
+      span: cur.span,
+      newText: text,
+    });
+  }
+  return out;
+}
+
+function valueCandidates(
+  doc: AssistDocument,
+  cur: CursorContext,
+  root: SchemaObject,
+  value: unknown,
+  path: PathSegment[],
+  /** Insert each value as a new list item (`- v`) or as a one-item list (`[v]`). */
+  wrap?: 'dash' | 'brackets',
+): CompletionCandidate[] {
+  const schemas = schemasAt(root, value, path);
+  const rejected = pick<Record<string, string>>(schemas, 'x-rejectedValues') ?? {};
+  // In a list of unique values, the values already listed are not offered again.
+  const last = path[path.length - 1];
+  const siblings = typeof last === 'number' ? valueAt(value, path.slice(0, -1)) : undefined;
+  const taken = new Set(
+    Array.isArray(siblings) ? siblings.filter((_v, i) => i !== last).map((v) => JSON.stringify(v)) : [],
+  );
+  const description = pick<string>(schemas, 'description');
+  const out: CompletionCandidate[] = [];
+  valuesAt(schemas).forEach(({ value: v, doc: vdoc }, i) => {
+    if (typeof v === 'string' && v in rejected) return;
+    if (taken.has(JSON.stringify(v))) return;
+    let text = scalarAtCursor(v, cur, doc.analysis.language);
+    if (wrap === 'dash') text = `- ${text}`;
+    else if (wrap === 'brackets') text = `[${text}]`;
+    if (cur.needsSpace) text = ' ' + text;
+    const label = typeof v === 'string' ? v : JSON.stringify(v);
+    out.push({
+      label,
+      kind: 'value',
+      detail: description ? description.split(/(?<=\.)\s/)[0] : undefined,
+      documentation: (vdoc ?? description) || undefined,
+      sortText: String(i).padStart(4, '0'),
+      filterText: cur.quote ? `${cur.quote}${label}${cur.quote}` : label,
+      span: cur.span,
+      newText: text,
+    });
+  });
+  return out;
+}
+
+/** A whole skeleton of the dialect's required keys, for an empty document. */
+function skeletonCandidate(
+  doc: AssistDocument,
+  root: SchemaObject,
+  label: string,
+): CompletionCandidate | undefined {
+  const { required } = keysAt(root, {}, []);
+  if (!required.length) return undefined;
+  const obj: Record<string, unknown> = {};
+  for (const key of required) obj[key] = skeletonFor(root, obj, [key]);
+  const json = doc.analysis.language === 'json';
+  const text = json ? JSON.stringify(obj, null, 2) + '\n' : stringify(obj, { lineWidth: 0 });
+  return {
+    label: `new ${label}`,
+    kind: 'snippet',
+    detail: `Every required key of a ${label}, with valid values`,
+    documentation: '```' + (json ? 'json' : 'yaml') + '\n' + text + '```',
+    // Before the required keys, which sort as `0…`.
+    sortText: '/',
+    asIs: true,
+    span: { start: 0, end: doc.text.length },
+    newText: text,
+  };
+}
+
+/**
+ * The completion at `offset`, or undefined when there is nothing to offer. `prerequisites` adds
+ * the candidates of a prerequisite entry (the workspace's bundles, which only the caller knows).
+ */
+export function completionAt(
+  doc: AssistDocument,
+  offset: number,
+  prerequisites?: (cur: CursorContext) => CompletionCandidate[],
+): CompletionCandidate[] | undefined {
+  const cur = cursorContext(doc.text, offset, doc.analysis.language);
+  // CEL inside expression strings and names declared in the document come from the dialect.
+  const assisted = dialectCompletion(doc, offset, cur);
+  if (assisted) return assisted;
+  const { dialect, value } = schemaContextOf(doc);
+  const root = dialect.schema;
+  // An empty JSON document has no object to be inside of yet: the skeleton (with its braces) is
+  // what it can start with, as an empty YAML one offers.
+  if (!cur && doc.analysis.language === 'json' && !doc.text.trim()) {
+    const sk = skeletonCandidate(doc, root, dialect.label);
+    return sk ? [sk] : undefined;
+  }
+  if (!cur) return undefined;
+  let items: CompletionCandidate[];
+  // Where a list is expected but no item is started yet, values come as new items.
+  const here = valueAt(value, cur.path);
+  const isList = pick<string>(schemasAt(root, value, cur.path), 'type') === 'array';
+  const itemPath = [...cur.path, Array.isArray(here) ? here.length : 0];
+  if (cur.kind === 'key') {
+    items = keyCandidates(doc, cur, root, value, cur.path);
+    if (!items.length && isList && cur.style === 'block')
+      items = valueCandidates(doc, cur, root, value, itemPath, 'dash');
+    if (!doc.text.trim() || (cur.path.length === 0 && !doc.text.replace(cur.prefix, '').trim())) {
+      const sk = skeletonCandidate(doc, root, dialect.label);
+      if (sk) items.unshift(sk);
+    }
+  } else {
+    items = valueCandidates(doc, cur, root, value, cur.path);
+    if (!items.length && isList && !cur.prefix)
+      items = valueCandidates(doc, cur, root, value, itemPath, 'brackets');
+    items.push(...(prerequisites?.(cur) ?? []));
+    // `- ` may start a mapping as well as a scalar: offer the item's keys when it has any.
+    if (cur.sequenceItem && !items.length) items = keyCandidates(doc, cur, root, value, cur.path);
+  }
+  return items;
+}
