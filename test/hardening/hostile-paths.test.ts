@@ -126,7 +126,10 @@ describe('a folder holding a pipe, a device link and a 3 GB sparse file', () => 
     );
     const text = await run(['lint', folder]);
     assertEnded(text, 'lint of the folder (text)');
-    assert.match(text.stdout, /huge\.json — invalid\n {2}the file is 3072\.0 MB on disk/);
+    assert.match(
+      text.stdout,
+      /huge\.json — invalid\n\S*huge\.json:1:1: error: the file is 3072\.0 MB on disk/,
+    );
   });
 
   it('chain and sync refuse the sparse file by its size', async () => {

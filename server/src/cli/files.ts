@@ -59,7 +59,7 @@ interface WalkFilter {
 export class UsageError extends Error {}
 
 /** A short reason for a failed file system call: `permission denied`, `no such file or directory`. */
-function reason(e: unknown): string {
+export function reason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {
     case 'EACCES':

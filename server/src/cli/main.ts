@@ -21,12 +21,32 @@ function usage(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `policylens <command> --help` for the options of a command.',
+    'Run `policylens <command> --help` for the options of a command. Every command takes',
+    '--color / --no-color (else FORCE_COLOR, NO_COLOR, then colour only on a terminal).',
   ].join('\n');
 }
 
+/**
+ * `--color` and `--no-color` belong to every command, so they are taken out of the arguments
+ * before a command parses them (up to a `--`); the last one given wins.
+ */
+function takeColorFlag(args: readonly string[]): { args: string[]; color?: boolean } {
+  const end = args.indexOf('--');
+  let color: boolean | undefined;
+  const kept = args.filter((a, i) => {
+    if (end >= 0 && i > end) return true;
+    if (a === '--color' || a === '--no-color') {
+      color = a === '--color';
+      return false;
+    }
+    return true;
+  });
+  return { args: kept, ...(color === undefined ? {} : { color }) };
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...given] = argv;
+  const { args: rest, color } = takeColorFlag(given);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
     return name ? 0 : 2;
@@ -49,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
       out: (t) => process.stdout.write(t),
       err: (t) => process.stderr.write(t),
       version: VERSION,
+      color,
     });
   } catch (e) {
     const err = e as Error & { code?: string };

@@ -225,7 +225,7 @@ export const chain: Command = {
     if (values.live || values.url !== undefined)
       await connectLive(index, values.url, projectFor(paths[0]!).config.config.live?.url, io);
     const report = chainReport(index, evaluationOrder(index));
-    const paint = painter(process.stdout);
+    const paint = painter(process.stdout, io.color);
     const status = report.broken || unreadable ? 1 : 0;
     if (values.id === undefined) {
       io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatChain(report, paint));

@@ -45,7 +45,7 @@ export const evalCommand: Command = {
     }
     if (format === 'json') io.out(JSON.stringify(events.length === 1 ? results[0] : results, null, 2) + '\n');
     else {
-      const paint = painter(process.stdout);
+      const paint = painter(process.stdout, io.color);
       io.out(
         results
           .map(

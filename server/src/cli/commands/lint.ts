@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   applyRuleSettings,
@@ -14,7 +14,7 @@ import {
   getDialect,
   LineIndex,
 } from '../../core/index';
-import { collectPolicyFiles, readWholeText, UsageError, type CollectOptions } from '../files';
+import { collectPolicyFiles, readWholeText, reason, UsageError, type CollectOptions } from '../files';
 import { engineKey, LintCache } from '../lint/cache';
 import type { LintedFile } from '../lint/one';
 import { fixDiff, fixSummary, planFixes, writeAtomically } from '../lint/fix';
@@ -23,15 +23,17 @@ import { formatGithub } from '../report/github';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
 import { formatText } from '../report/text';
-import type { FileResult } from '../report/types';
+import { countBy, type FileResult } from '../report/types';
+import { painter, type Paint } from '../report/color';
 import type { Fixable } from '../lint/fix';
 import type { Command } from './types';
 
 /** Where `--cache` keeps its file, from the current directory (add it to .gitignore). */
 export const DEFAULT_CACHE_DIR = '.policylens-cache';
 
-export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif|github] [--dialect ID] [--concurrency N|auto|off]
-                      [--config FILE] [--no-ignore] [--fix | --fix-dry-run] [--cache] [--cache-location FILE]
+export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif|github] [-o FILE] [--quiet] [--max-warnings N]
+                      [--dialect ID] [--concurrency N|auto|off] [--config FILE] [--no-ignore]
+                      [--fix | --fix-dry-run] [--cache] [--cache-location FILE] [--color | --no-color]
                       [--verbose] [--pass-on-no-policy]
 
 Validates every policy file (.json, .yaml, .yml) under the given paths. Large sets are linted on
@@ -39,6 +41,12 @@ several threads on machines with 4 or more cores (--concurrency auto, the defaul
 the threads, off keeps to one.
 The nearest policylens.config.yaml above each path (or --config FILE) sets include/exclude globs,
 dialects and rule severities (docs/configuration.md); .gitignore is honoured unless --no-ignore.
+Each problem is a line \`path:line:col: severity: message [code]\` (the path from the current
+directory, so terminals and editors open it). --quiet reports errors only (no \`✓\` line, no
+warning) in every format; -o FILE writes the report to FILE (atomically) instead of standard
+output; --max-warnings N fails the run when there are more than N warnings (counted before
+--quiet hides them). Colour follows --color / --no-color, else FORCE_COLOR and NO_COLOR, else
+whether the output is a terminal.
 --fix applies the safe fixes (those that keep a policy's meaning, the editor's "fix all" limited
 to them), writing each file atomically, then reports what is left; --fix-dry-run prints them as a
 unified diff instead and exits 1 when there is something to fix, 0 when not.
@@ -48,10 +56,11 @@ A file is linted when it is a policy: its keys are those of an Execlave bundle, 
 or an Agent Sentinel policy, its \`$schema\` is one of ours, or it starts with a
 \`# policylens: dialect=<id>\` comment. Any other YAML/JSON file (package.json, a workflow, a
 Kubernetes manifest) is skipped; --verbose lists them. --dialect reads every file as that dialect.
-Exit status: 0 when every file is valid, 1 when any has an error or a file or folder under a path
-cannot be read, 2 on a usage error, a path argument that cannot be read (named pipes and devices
-are not read), or when no policy file was found (--pass-on-no-policy: 0, for hooks that pass
-every staged file).`;
+Exit status: 0 when every file is valid, 1 when any has an error, when there are more warnings
+than --max-warnings, or when a file or folder under a path cannot be read; 2 on a usage or config
+error, a path argument that cannot be read (named pipes and devices are not read), an output file
+that cannot be written, or when no policy file was found (--pass-on-no-policy: 0, for hooks that
+pass every staged file).`;
 
 /**
  * Lints every file (on several threads when there are many: lint/pool.ts; a file that cannot be
@@ -159,6 +168,40 @@ export function checkDialect(id: string | undefined): string | undefined {
 
 const yamlFiles = (n: number) => `${n} YAML/JSON ${n === 1 ? 'file' : 'files'}`;
 
+/** `--max-warnings N`: a count (eslint's -1, no limit, is also taken). */
+function parseMaxWarnings(value: string | undefined): number | undefined {
+  if (value === undefined || value === '-1') return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new UsageError(`--max-warnings wants a number of warnings (0 or more), not "${value}"`);
+  return n;
+}
+
+/** A path from the current directory with \`/\`, as terminals, SARIF and GitHub want it. */
+export function fromCwd(path: string): string {
+  return relative(process.cwd(), path).split(sep).join('/');
+}
+
+/** The report in one of lint's formats, as one string (for standard output or --output). */
+function formatReport(
+  format: 'text' | 'json' | 'sarif' | 'github',
+  results: (FileResult & Fixable)[],
+  o: { version: string; paint: Paint; quiet: boolean },
+): string {
+  const pathOf = (r: FileResult & Fixable) => fromCwd(r.path);
+  switch (format) {
+    case 'github':
+      return formatGithub(results, pathOf);
+    case 'json':
+      return formatJson(results);
+    case 'sarif':
+      // SARIF wants paths from the checkout root, while the text report's headers are per argument.
+      return formatSarif(results, o.version, pathOf);
+    default:
+      return formatText(results, { paint: o.paint, pathOf, quiet: o.quiet });
+  }
+}
+
 function parseConcurrency(value: string | undefined): number | 'auto' {
   if (value === undefined || value === 'auto') return 'auto';
   if (value === 'off') return 1;
@@ -188,8 +231,13 @@ export const lint: Command = {
         'cache-location': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         'pass-on-no-policy': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        output: { type: 'string', short: 'o' },
+        'max-warnings': { type: 'string' },
       },
     });
+    const maxWarnings = parseMaxWarnings(values['max-warnings']);
+    if (values.output === '') throw new UsageError('--output wants a file name');
     if (values.fix && values['fix-dry-run'])
       throw new UsageError('--fix and --fix-dry-run exclude each other');
     if (!positionals.length) throw new UsageError('lint needs at least one path');
@@ -240,16 +288,30 @@ export const lint: Command = {
       // The report is of the files as they are now.
       if (plans.length) ({ results, skipped } = await run());
     }
-    if (format === 'github')
-      io.out(formatGithub(results, (r) => relative(process.cwd(), r.path).split('\\').join('/')));
-    else if (format === 'json') io.out(formatJson(results));
-    else if (format === 'sarif')
-      io.out(
-        // SARIF wants paths from the checkout root, while the text report prints them per argument.
-        formatSarif(results, io.version, (r) => relative(process.cwd(), r.path).split('\\').join('/')),
-      );
-    else io.out(formatText(results, process.stdout));
+    // --max-warnings counts what the run found; --quiet then hides all but the errors.
+    const warnings = countBy(results, 'warning');
+    if (values.quiet) for (const r of results) r.findings = r.findings.filter((f) => f.severity === 'error');
+    const toFile = values.output !== undefined;
+    const report = formatReport(format, results, {
+      version: io.version,
+      paint: painter(toFile ? {} : process.stdout, io.color),
+      quiet: values.quiet,
+    });
+    if (toFile) {
+      try {
+        writeAtomically(resolve(values.output as string), report);
+      } catch (e) {
+        io.err(`policylens lint: cannot write ${values.output}: ${reason(e)}\n`);
+        return 2;
+      }
+    } else io.out(report);
     const failed = results.some((r) => r.readError || r.findings.some((f) => f.severity === 'error'));
+    if (maxWarnings !== undefined && warnings > maxWarnings) {
+      io.err(
+        `policylens lint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`,
+      );
+      return 1;
+    }
     return failed ? 1 : 0;
   },
 };

@@ -84,7 +84,7 @@ export const testCommand: Command = {
         ) + '\n',
       );
     } else if (format === 'junit') io.out(formatJunit(files));
-    else io.out(formatText(files, painter(process.stdout)));
+    else io.out(formatText(files, painter(process.stdout, io.color)));
     return files.some((f) => f.error || f.cases.some((c) => !c.passed)) ? 1 : 0;
   },
 };

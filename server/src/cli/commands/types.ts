@@ -3,6 +3,8 @@ export interface CommandIO {
   out(text: string): void;
   err(text: string): void;
   version: string;
+  /** `--color` (true) or `--no-color` (false), given to any command; undefined: by the environment. */
+  color?: boolean;
 }
 
 export interface Command {

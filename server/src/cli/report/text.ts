@@ -1,26 +1,38 @@
 import { printable, type Finding } from '../../core/index';
-import { painter } from './color';
+import type { Paint } from './color';
 import { countBy, type FileResult } from './types';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function findingLine(r: FileResult, f: Finding, paint: ReturnType<typeof painter>): string {
-  const pos = r.lines.positionAt(f.span.start);
-  const where = paint.dim(`(${pos.line + 1}:${pos.character + 1}, ${f.code})`);
-  const mark =
-    f.severity === 'error' ? '' : f.severity === 'warning' ? paint.yellow('warning: ') : `${f.severity}: `;
-  return `  ${mark}${printable(f.message)}  ${where}`;
+export interface TextOptions<T extends FileResult = FileResult> {
+  paint: Paint;
+  /** The path a finding line starts with: from the current directory, so a terminal can open it. */
+  pathOf(r: T): string;
+  /** Errors only: no `✓` line, no warning or note (`--quiet`). */
+  quiet?: boolean;
 }
 
 /**
- * The seed's lint output: `✓ file — valid` or `✗ file — invalid` with the problems indented under
- * it, each with its line:col and code, and a closing count.
+ * One finding as compilers print them, `path:line:col: severity: message [code]`: terminals and
+ * editors make the start a link, and problem matchers (VS Code's `$gcc` shape) read the rest.
  */
-export function formatText(
-  results: readonly FileResult[],
-  stream: NodeJS.WriteStream = process.stdout,
-): string {
-  const paint = painter(stream);
+function findingLine<T extends FileResult>(r: T, f: Finding, o: TextOptions<T>): string {
+  const pos = r.lines.positionAt(f.span.start);
+  const severity =
+    f.severity === 'error'
+      ? o.paint.red('error')
+      : f.severity === 'warning'
+        ? o.paint.yellow('warning')
+        : f.severity;
+  return `${printable(o.pathOf(r))}:${pos.line + 1}:${pos.character + 1}: ${severity}: ${printable(f.message)} ${o.paint.dim(`[${f.code}]`)}`;
+}
+
+/**
+ * The seed's lint output: `✓ file — valid` or `✗ file — invalid` for each file, then each of its
+ * problems on a line of its own that starts with `path:line:col`, and a closing count.
+ */
+export function formatText<T extends FileResult>(results: readonly T[], o: TextOptions<T>): string {
+  const { paint } = o;
   const lines: string[] = [];
   for (const r of results) {
     const dialect = r.dialect === 'execlave' ? '' : paint.dim(` (${r.dialectLabel})`);
@@ -33,16 +45,17 @@ export function formatText(
     const errors = r.findings.filter((f) => f.severity === 'error').length;
     const others = r.findings.length - errors;
     if (errors) lines.push(`${paint.red('✗')} ${file} — invalid${dialect}`);
+    else if (o.quiet) continue;
     else
       lines.push(
         `${paint.green('✓')} ${file} — valid${dialect}${others ? ` (${plural(others, 'note')})` : ''}`,
       );
-    for (const f of r.findings) lines.push(findingLine(r, f, paint));
+    for (const f of r.findings) if (!o.quiet || f.severity === 'error') lines.push(findingLine(r, f, o));
   }
   const errors = countBy(results, 'error');
   const warnings = countBy(results, 'warning');
   lines.push(
-    `${plural(results.length, 'bundle')} validated, ${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`,
+    `${plural(results.length, 'bundle')} validated, ${plural(errors, 'error')}${warnings && !o.quiet ? `, ${plural(warnings, 'warning')}` : ''}`,
   );
   return lines.join('\n') + '\n';
 }
