@@ -75,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     const err = e as Error & { code?: string };
     if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`policylens ${name}: ${err.message}\n\n${command.help}\n`);
-      return 2;
+      return command.usageStatus?.(rest) ?? 2;
     }
     process.stderr.write(`policylens ${name}: ${err.message}\n`);
     return 1;

@@ -36,8 +36,9 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
 
 The API key comes from POLICYLENS_API_KEY (or EXECLAVE_API_KEY); it is sent only over https, or over
 plain http to localhost.
-Exit status: 0 done / in sync, 1 an error or a change that could not be applied, 2 usage error
-(or pending changes with --exit-code).`;
+Exit status: 0 done / in sync, 1 an error or a change that could not be applied, 2 a usage error.
+With --exit-code (terraform's -detailed-exitcode): 0 in sync, 2 changes pending, 1 any error,
+usage errors included, so that 2 always means "changes pending".`;
 
 interface Collected {
   desired: DesiredBundle[];
@@ -207,9 +208,13 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   return report.failed > 0 || plan.problems.length > 0 ? 1 : 0;
 }
 
+/** Arguments up to a `--` (after it, `--exit-code` would be a path). */
+const options = (argv: readonly string[]) => (argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv);
+
 export const sync: Command = {
   name: 'sync',
   summary: 'plan (and with --apply, apply) the bundles against the live org',
   help: HELP,
   run,
+  usageStatus: (argv) => (options(argv).includes('--exit-code') ? 1 : 2),
 };

@@ -13,4 +13,9 @@ export interface Command {
   help: string;
   /** Returns the exit status. Throwing UsageError exits 2 with the message and the help. */
   run(argv: string[], io: CommandIO): number | Promise<number>;
+  /**
+   * The exit status of a usage error, when it is not 2: `sync --exit-code` keeps 2 for "changes
+   * pending", so its usage errors exit 1 (docs/decisions/exit-codes.md).
+   */
+  usageStatus?(argv: readonly string[]): number;
 }
