@@ -39,6 +39,10 @@ export interface PolicyLensApi {
   restartPolicy: RestartPolicy;
   /** The status bar item's text, as shown. */
   statusText(): string;
+  /** Whether the status bar item is shown (`policyLens.statusBar`). */
+  statusVisible(): boolean;
+  /** The History view's description: the name of the policy it shows. */
+  historyDescription(): string | undefined;
   /** The process id of the running language server. */
   serverPid(): number | undefined;
   /** Whether a key is stored (never the key itself). */
@@ -50,6 +54,10 @@ export interface PolicyLensApi {
 }
 
 export interface ActivationTimings {
+  /** Until the API key was read from the secret storage. */
+  keyReadMs?: number;
+  /** Until the language client was asked to start the server. */
+  clientStartMs?: number;
   /** Until the first language server answered `initialize`. */
   serverReadyMs?: number;
   /** Until the first diagnostics of a document open in the editor arrived. */
@@ -68,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   const restartPolicy = new RestartPolicy(out);
   if (vscode.workspace.isTrusted) await adoptEnvironmentKey(keys, context.globalState, process.env, out);
   let hasKey = Boolean(await keys.get());
+  timings.keyReadMs = Math.round(performance.now() - activatedAt);
 
   const gate = () => ({ trusted: vscode.workspace.isTrusted, apiUrl: readSettings().apiUrl, hasKey });
   const plan = new PlanModel(session, gate);
@@ -84,6 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     showCollapseAll: true,
   });
   const status = createStatusBar();
+  let statusShown = false;
   const policyTests = registerPolicyTests(session, context);
 
   context.subscriptions.push(
@@ -99,7 +109,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     const { message, description } = describePlan(p);
     syncView.message = message;
     syncView.description = description;
-    showPlanInStatusBar(status, p);
+    statusShown = showPlanInStatusBar(status, p);
     void vscode.commands.executeCommand('setContext', 'policyLens.syncState', p.state);
   });
   historyTree.onDidLoad((h) => {
@@ -138,6 +148,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
           timings.firstDiagnosticsMs = Math.round(performance.now() - activatedAt);
       },
     });
+    timings.clientStartMs ??= Math.round(performance.now() - activatedAt);
     try {
       await session.start(client, PlanChangedNotification);
       timings.serverReadyMs ??= Math.round(performance.now() - activatedAt);
@@ -202,7 +213,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (needsRestart(e, vscode.workspace.isTrusted)) void restart();
-      if (e.affectsConfiguration('policyLens.statusBar')) showPlanInStatusBar(status, plan.plan);
+      if (e.affectsConfiguration('policyLens.statusBar'))
+        statusShown = showPlanInStatusBar(status, plan.plan);
     }),
     keys.onDidChange(async () => {
       hasKey = Boolean(await keys.get());
@@ -249,6 +261,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
     policyTests,
     restartPolicy,
     statusText: () => status.text,
+    statusVisible: () => statusShown,
+    historyDescription: () => historyView.description,
     serverPid: () => session.client?.serverProcess?.pid,
     hasApiKey: async () => Boolean(await keys.get()),
     ready: () => starting,

@@ -42,12 +42,14 @@ export function statusText(plan: WorkspacePlan): { text: string; tooltip: string
   }
 }
 
-/** Shows the plan's state, or hides the item while `policyLens.statusBar` is off. */
-export function showPlanInStatusBar(item: vscode.StatusBarItem, plan: WorkspacePlan): void {
+/** Shows the plan's state, or hides the item while `policyLens.statusBar` is off; true when shown. */
+export function showPlanInStatusBar(item: vscode.StatusBarItem, plan: WorkspacePlan): boolean {
   const { text, tooltip } = statusText(plan);
   item.text = text;
   // A plain string tooltip: messages can quote server text, which must not render as markdown.
   item.tooltip = tooltip;
-  if (readSettings().statusBar) item.show();
+  const shown = readSettings().statusBar;
+  if (shown) item.show();
   else item.hide();
+  return shown;
 }

@@ -28,6 +28,22 @@ export async function buildSuite(): Promise<string> {
   return join(suiteOutDir, 'index.js');
 }
 
+/**
+ * The stand-in for Red Hat's YAML extension (test/fixtures/e2e/yaml-validator/) as a .vsix, so it
+ * is installed the way a user installs an extension. Returns the .vsix path.
+ */
+export function packageYamlValidator(outDir: string): string {
+  const vsix = join(outDir, 'yaml-validator.vsix');
+  const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], {
+    cwd: join(repoRoot, 'test', 'fixtures', 'e2e', 'yaml-validator'),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`vsce package (yaml-validator) failed:\n${r.stdout}${r.stderr}`);
+  return vsix;
+}
+
 /** `npm run package`'s vsce call, into `outDir`. Returns the .vsix path. */
 export function packageVsix(outDir: string): string {
   if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {

@@ -16,6 +16,8 @@ export interface SuiteResult {
 export interface HostRun {
   exitCode: number;
   results: SuiteResult[];
+  /** What the suite measured (`POLICYLENS_E2E_METRICS`), e.g. the activation timings. */
+  metrics: Record<string, unknown>;
   console: string[];
   serverLog: string;
 }
@@ -32,8 +34,11 @@ export async function runHostSuite(options: {
   /** Opens the workspace untrusted and runs only the `*.untrusted.e2e.js` specs. */
   untrusted?: boolean;
   timeoutMs?: number;
+  /** A file the workbench opens as it starts, before the extension activates. */
+  openFile?: string;
 }): Promise<HostRun> {
   const resultsFile = join(options.workDir, 'host-results.json');
+  const metricsFile = join(options.workDir, 'host-metrics.json');
   const userDataDir = join(options.workDir, 'user-data');
   const cs = await startCodeServer({
     paths: options.paths,
@@ -44,6 +49,7 @@ export async function runHostSuite(options: {
     env: {
       ...options.env,
       POLICYLENS_E2E_RESULTS: resultsFile,
+      POLICYLENS_E2E_METRICS: metricsFile,
       POLICYLENS_E2E_USER_DATA: userDataDir,
       POLICYLENS_E2E_MODE: options.untrusted ? 'untrusted' : 'trusted',
     },
@@ -55,6 +61,7 @@ export async function runHostSuite(options: {
     const url = cs.workbenchUrl(options.workspace, [
       ['extensionDevelopmentPath', cs.remoteUri(options.extensionDir)],
       ['extensionTestsPath', cs.remoteUri(options.suiteIndex)],
+      ...(options.openFile ? [['openFile', cs.remoteUri(options.openFile)] as [string, string]] : []),
     ]);
     wb = await openWorkbench(options.paths.chromium, url, {
       onExit: (code) => finish(code),
@@ -76,7 +83,10 @@ export async function runHostSuite(options: {
     const results = existsSync(resultsFile)
       ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as SuiteResult[])
       : [];
-    return { exitCode, results, console: wb.console, serverLog: cs.output() };
+    const metrics = existsSync(metricsFile)
+      ? (JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>)
+      : {};
+    return { exitCode, results, metrics, console: wb.console, serverLog: cs.output() };
   } catch (err) {
     const tail = (wb?.console ?? []).slice(-40).join('\n');
     throw new Error(

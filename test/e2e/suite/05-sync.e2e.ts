@@ -64,14 +64,15 @@ describe('sync with a live org (policylens serve)', function () {
   });
 
   it('shows the plan as CodeLens titles above the bundles', async () => {
-    // Asked through the extension's language client: `vscode.executeCodeLensProvider` throws "Illegal
-    // argument" on lenses that carry no command (plain text lenses such as "= in sync"), which the
-    // editor itself renders fine; the UI test looks at the rendered lenses.
+    // Asked the way the editor asks, through every CodeLens provider: each lens, informational ones
+    // ("= in sync") included, carries a command (the server's no-op for those), which the API needs.
     const titles = async (rel: string) => {
-      const lenses = (await a.session.client!.sendRequest('textDocument/codeLens', {
-        textDocument: { uri: fixture(rel).toString() },
-      })) as { command?: { title: string } }[] | null;
-      return (lenses ?? []).map((l) => l.command?.title ?? '');
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        fixture(rel),
+        100,
+      );
+      return lenses.map((l) => l.command?.title ?? '');
     };
     await open('policies/pii-protection.yaml');
     const update = await waitFor('the update lens', async () =>
@@ -135,6 +136,7 @@ describe('sync with a live org (policylens serve)', function () {
       history.events.map((e) => e.eventType),
       ['policy.created', 'policy.updated'],
     );
+    assert.equal(a.historyDescription(), 'PII Protection', 'the view names the policy');
     const items = a.historyTree.getChildren().map((n) => a.historyTree.getTreeItem(n));
     assert.equal(labelOf(items[0]!), 'v1 created');
     assert.equal(labelOf(items[1]!), 'v2 updated');
@@ -154,6 +156,16 @@ describe('sync with a live org (policylens serve)', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const verified = await vscode.commands.executeCommand<boolean>('policyLens.history.verify');
     assert.equal(verified, true);
+  });
+
+  it('names the policy of a file in the History view, never its file:/// URI', async () => {
+    await vscode.commands.executeCommand('policyLens.history.show', {
+      uri: fixture('policies/pii-protection.yaml').toString(),
+    });
+    const description = await waitFor('the history of the file', () => a.historyDescription());
+    assert.equal(description, 'PII Protection');
+    for (const n of a.historyTree.getChildren())
+      assert.doesNotMatch(labelOf(a.historyTree.getTreeItem(n)), /file:\/\//);
   });
 
   it('says "offline" when the live org cannot be reached', async () => {
