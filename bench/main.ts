@@ -2,8 +2,9 @@
 // scenario against Policy Lens and yaml-language-server interleaved (A B A B …), then prints the
 // table and writes bench/results/<date>.md and .json.
 // Options: --quick (small sizes, one repetition: the smoke run), --out <dir>, --reps <n>,
-// --only <cli,open,edit,completion,openall,wsedit,adv,advopen,eval> (adv: lint of the adversarial
-// corpora, advopen: open-all of them), --adv <kinds> (only these adversarial corpora, e.g.
+// --only <cli,open,edit,completion,openall,wsedit,adv,advopen,eval,package> (adv: lint of the
+// adversarial corpora, advopen: open-all of them, package: the .vsix size and the last e2e
+// activation time), --adv <kinds> (only these adversarial corpora, e.g.
 // `unresolved,near-dup`), --profile (Policy Lens runs with --cpu-prof),
 // --render <results.json> (rewrite the .md of an earlier run, e.g. after editing bench/analysis.md).
 import { mkdirSync } from 'node:fs';
@@ -30,6 +31,7 @@ import {
   type Samples,
 } from './lsp-scenarios';
 import { checkServer } from './check';
+import { measurePackage } from './package';
 import { runEvalScenario } from './eval-scenario';
 import { buildRows } from './rows';
 import { rerender, writeResults } from './results';
@@ -228,6 +230,13 @@ async function measure(
         );
       }
     }
+  }
+  // Packaging takes a while and measures no speed: in full runs and when asked for, not in --quick.
+  if (o.only?.has('package') || (!o.only && !o.quick)) {
+    raw.package = measurePackage();
+    log(
+      `  package · ${raw.package.vsixKB.map((k) => k.toFixed(0))} KB · activation ${raw.package.activationMs ?? 'n/a'} ms`,
+    );
   }
   if (wants('eval')) {
     raw.evaluator = await runEvalScenario(o.quick);

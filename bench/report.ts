@@ -5,7 +5,7 @@ import { summarize, ratio, type Summary } from './stats';
 export interface Row {
   scenario: string;
   metric: string;
-  unit: 'ms' | 'MB' | 'µs';
+  unit: 'ms' | 'MB' | 'µs' | 'KB';
   aName: string;
   bName: string;
   a: Summary | undefined;
@@ -55,6 +55,7 @@ export function row(
 const fmt = (x: number | undefined, unit: Row['unit']): string => {
   if (x === undefined || !Number.isFinite(x)) return '—';
   if (unit === 'MB') return `${x.toFixed(0)} MB`;
+  if (unit === 'KB') return `${x.toFixed(0)} KB`;
   if (unit === 'µs') return `${x.toFixed(1)} µs`;
   if (x >= 10_000) return `${(x / 1000).toFixed(1)} s`;
   if (x >= 100) return `${x.toFixed(0)} ms`;

@@ -2,6 +2,7 @@
 // Rows whose two sides are not both measured stay in the table with "n/a", so a missing server
 // shows up instead of silently shortening the table.
 import { ADVERSARIAL_LABELS, type AdversarialKind } from './adversarial';
+import { ACTIVATION_BUDGET_MS, VSIX_BASELINE_KB } from './package';
 import type { Samples } from './lsp-scenarios';
 import { row, type Row, type Side } from './report';
 import type { Plan, Raw } from './types';
@@ -12,6 +13,27 @@ const pl = (s: { policylens?: { wall: number[] } }) => s.policylens;
 
 export function buildRows(raw: Raw, plan: Plan): Row[] {
   const rows: Row[] = [];
+  if (raw.package) {
+    const p = raw.package;
+    rows.push(
+      row(
+        'the packed .vsix (vsce package)',
+        'size',
+        'KB',
+        { name: PL, samples: p.vsixKB },
+        { name: 'before issue 16', samples: [VSIX_BASELINE_KB] },
+        0.5,
+      ),
+      row(
+        `activate() → first diagnostics of an open policy (real VS Code, e2e run of ${p.activationMeasuredAt?.slice(0, 10) ?? 'n/a'})`,
+        'wall',
+        'ms',
+        { name: PL, samples: p.activationMs, failed: p.activationMs ? undefined : 'no e2e run yet' },
+        { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
+        1.0,
+      ),
+    );
+  }
   const largest = plan.workspaces[plan.workspaces.length - 1]!;
   const smallest = plan.workspaces[0]!;
   const get = <T>(o: Record<string, T> | undefined, k: string | number): T | undefined => o?.[String(k)];

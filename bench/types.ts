@@ -2,6 +2,7 @@
 import type { AdversarialKind } from './adversarial';
 import type { EvalSamples } from './eval-scenario';
 import type { Samples } from './lsp-scenarios';
+import type { PackageSamples } from './package';
 
 export interface Options {
   quick: boolean;
@@ -52,4 +53,6 @@ export interface Raw {
   advOpenAll?: Record<string, Record<string, Record<string, Samples>>>;
   /** The evaluator (absent in results written before it existed): `baseline` and `chain`. */
   evaluator?: Record<string, EvalSamples>;
+  /** The packed .vsix and the last real-editor activation time (`--only package`; not in --quick). */
+  package?: PackageSamples;
 }

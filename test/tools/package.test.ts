@@ -3,7 +3,7 @@
 // maps; and the extension README documents every setting and command the manifest contributes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 
@@ -58,6 +58,13 @@ describe('the .vsix (vsce ls)', () => {
       assert.ok(existsSync(join(ROOT, image)), `${image} exists`);
       assert.ok(packed.includes(image), `${image} is packed`);
     }
+  });
+
+  it('packs its pictures compressed: no picture over 64 KB (pngquant, docs/decisions/marketplace.md)', () => {
+    const pictures = packed.filter((f) => /\.(png|gif|jpe?g)$/i.test(f));
+    assert.ok(pictures.length >= 5, pictures.join(', '));
+    for (const f of pictures)
+      assert.ok(statSync(join(ROOT, f)).size <= 64 * 1024, `${f}: ${statSync(join(ROOT, f)).size} bytes`);
   });
 
   it('has what a Marketplace listing needs', () => {

@@ -1,0 +1,57 @@
+// The extension as it ships: the size of the packed .vsix (the same vsce call as `npm run package`),
+// and the activation time the real-editor suite measured in its last run
+// (test-results/e2e/activation.json, written by test/e2e/vscode.test.ts).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from './servers';
+
+/** The packed .vsix before issue 16 (KB, as vsce reports): the issue's target is half of it. */
+export const VSIX_BASELINE_KB = 595;
+/** Issue 16's budget for activate() → the first diagnostics of an open policy. */
+export const ACTIVATION_BUDGET_MS = 300;
+
+export interface PackageSamples {
+  vsixKB: number[];
+  /** From the last real-editor run, when there is one. */
+  activationMs?: number[];
+  activationMeasuredAt?: string;
+}
+
+export function measurePackage(): PackageSamples {
+  const dir = mkdtempSync(join(tmpdir(), 'policylens-vsix-'));
+  try {
+    const vsix = join(dir, 'policylens.vsix');
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'),
+        'package',
+        '--no-dependencies',
+        '--readme-path',
+        'EXTENSION.md',
+        '--no-rewrite-relative-links',
+        '--out',
+        vsix,
+      ],
+      { cwd: REPO, encoding: 'utf8', timeout: 180_000 },
+    );
+    if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}${r.stderr}`);
+    const out: PackageSamples = { vsixKB: [statSync(vsix).size / 1024] };
+    const activation = join(REPO, 'test-results', 'e2e', 'activation.json');
+    if (existsSync(activation)) {
+      const a = JSON.parse(readFileSync(activation, 'utf8')) as {
+        activationToFirstDiagnosticsMs?: number;
+        measuredAt?: string;
+      };
+      if (typeof a.activationToFirstDiagnosticsMs === 'number') {
+        out.activationMs = [a.activationToFirstDiagnosticsMs];
+        out.activationMeasuredAt = a.measuredAt;
+      }
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
