@@ -31,6 +31,9 @@ export {
   runCase,
   caseOffset,
   type CaseOutcome,
+  expectableNames,
+  policyTestFindings,
+  type ExpectableNames,
 } from './eval';
 export * from './replay';
 export * from './config';
@@ -41,6 +44,16 @@ export type { CandidateKind, CompletionCandidate } from './assist/candidates';
 export { completionAt } from './assist/completion';
 export type { CursorContext } from './assist/cursor';
 export { hoverAt } from './assist/hover';
+export {
+  expectNameAt,
+  namedPolicies,
+  policyTestCompletionAt,
+  policyTestHoverAt,
+  testFileDocument,
+  wantsPolicyNames,
+  type NamedPolicy,
+  type TestFileDocument,
+} from './assist/testFile';
 export { definitionAt, referencesAt, prepareRenameAt, renameAt } from './assist/navigation';
 export { isPrerequisiteEntry, prerequisiteCompletion } from './assist/prerequisites';
 export { schemaContextOf, type AssistDocument } from './assist/schema';

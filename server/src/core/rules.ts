@@ -153,6 +153,20 @@ export const RULES = {
     severity: 'error',
     summary: 'The file has more than 1,000 findings: only the first 1,000 are reported',
   },
+  'policytest/event-and-events': {
+    severity: 'error',
+    summary: 'A case of a policy test file with both `event` and `events`, or with neither',
+  },
+  'policytest/policies-not-found': {
+    severity: 'error',
+    summary:
+      "A policy test file's `policies:` names a path that does not exist, or a policy file there that does not parse",
+  },
+  'policytest/unknown-policy': {
+    severity: 'warning',
+    summary:
+      'A name in `expect.fired`, `notFired` or `skipped` of a policy test that no policy the file runs against carries',
+  },
   'preloop/ai-model-required': {
     severity: 'error',
     summary: 'An approval workflow with `approval_type: ai_driven` and no `ai_model`',

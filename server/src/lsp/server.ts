@@ -29,6 +29,7 @@ import { referencesFeature } from './handlers/references';
 import { renameFeature } from './handlers/rename';
 import { chainOrderFeature } from './handlers/chainOrder';
 import { policyTestsFeature } from './handlers/policyTests';
+import { policyTestFilesFeature } from './testFileDiagnostics';
 import { syncFeature } from './sync/feature';
 
 /**
@@ -50,6 +51,7 @@ export const FEATURES: Feature[] = [
   renameFeature,
   chainOrderFeature,
   policyTestsFeature,
+  policyTestFilesFeature,
   syncFeature,
 ];
 

@@ -5,7 +5,7 @@
  * without a server.
  */
 import { stringify } from 'yaml';
-import type { PathSegment } from '../parse/ast';
+import type { Language, PathSegment } from '../parse/ast';
 import type { SchemaObject } from '../schema/compile';
 import { pick, schemasAt, skeletonFor } from '../schema/navigate';
 import { keyText, scalarText, yamlBlockValue } from '../edit/serialize';
@@ -14,6 +14,12 @@ import { cursorContext, scalarAtCursor, type CursorContext } from './cursor';
 import { dialectCompletion } from './dialectCompletion';
 import { keysAt, schemaContextOf, typeLabel, valueAt, valuesAt, type AssistDocument } from './schema';
 import { escapeSnippet } from './snippet';
+
+/** What the schema's key and value candidates read of a document (a policy's, or a test file's). */
+export interface SchemaTextDocument {
+  readonly text: string;
+  readonly analysis: { readonly language: Language };
+}
 
 /** The snippet for a key's value: a choice of its enum, a placeholder, or its skeleton. */
 function valueSnippet(
@@ -50,8 +56,8 @@ function flowText(v: unknown): string {
     : scalarText(v, 'yaml');
 }
 
-function keyCandidates(
-  doc: AssistDocument,
+export function keyCandidates(
+  doc: SchemaTextDocument,
   cur: CursorContext,
   root: SchemaObject,
   value: unknown,
@@ -90,8 +96,8 @@ function keyCandidates(
   return out;
 }
 
-function valueCandidates(
-  doc: AssistDocument,
+export function valueCandidates(
+  doc: SchemaTextDocument,
   cur: CursorContext,
   root: SchemaObject,
   value: unknown,

@@ -21,3 +21,14 @@ export {
   type PolicyTestFile,
   type TestStep,
 } from './policytest';
+export {
+  EXPECT_NAME_LISTS,
+  POLICY_TEST_SCHEMA,
+  expectableNames,
+  expectNameSites,
+  isExpectNamePath,
+  policyTestFindings,
+  quoteIfNeeded,
+  type ExpectableNames,
+  type TestedPolicies,
+} from './testfile';

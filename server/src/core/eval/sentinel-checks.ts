@@ -112,3 +112,25 @@ export function ungrounded(
   }
   return out;
 }
+
+/**
+ * The name of every check `checksFor` (sentinel.ts) may put in a trace, in its order (and `checks`, the line of an
+ * action no check is configured for): the names a policy test may expect to fire.
+ */
+export const SENTINEL_CHECKS = [
+  'kill_switch',
+  'denied_actions',
+  'allowed_actions',
+  'rate_limits',
+  'budgets.session',
+  'budgets.run',
+  'budgets.actions',
+  'evidence.requirements',
+  'argument_constraints',
+  'guardrails.pii',
+  'guardrails.moderation',
+  'guardrails.loop',
+  'grounding_rules',
+  'approval',
+  'checks',
+] as const;

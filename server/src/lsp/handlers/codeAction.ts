@@ -10,6 +10,8 @@ import { fixToWorkspaceEdit, toDiagnostic, toTextEdits } from '../convert';
 import { fixAllEdit } from '../fixAll';
 import { suppressionFix } from '../../core/index';
 import { runSafe } from '../runSafe';
+import { publishedTestFindings } from '../testFileDiagnostics';
+import { isPolicyTestUri } from '../testFiles';
 import { URI, Utils } from 'vscode-uri';
 
 /** The kind of the "fix all" source action (`editor.codeActionsOnSave` can ask for it). */
@@ -19,7 +21,28 @@ function wants(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
 }
 
+/** Quick-fixes of a policy test file's findings (as last published for its current version). */
+function testFileActions(ctx: ServerContext, params: CodeActionParams): CodeAction[] {
+  const td = ctx.documents.textDocuments.get(params.textDocument.uri);
+  const shown = td && publishedTestFindings(ctx, td.uri, td.version);
+  if (!td || !shown || !wants(params.context.only, CodeActionKind.QuickFix)) return [];
+  const start = shown.lines.offsetAt(params.range.start);
+  const end = shown.lines.offsetAt(params.range.end);
+  return shown.findings
+    .filter((f) => f.span.start <= end && f.span.end >= start)
+    .flatMap((f) =>
+      (f.fixes ?? []).map((fix) => ({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [toDiagnostic(f, shown.lines)],
+        isPreferred: fix.isPreferred || undefined,
+        edit: fixToWorkspaceEdit(td.uri, shown.lines, fix, () => undefined),
+      })),
+    );
+}
+
 export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeAction[] {
+  if (isPolicyTestUri(params.textDocument.uri)) return testFileActions(ctx, params);
   const doc = ctx.documents.get(params.textDocument.uri);
   if (!doc) return [];
   const only = params.context.only;

@@ -18,6 +18,8 @@ import type { Feature, ServerContext } from '../context';
 import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
 import { prerequisiteCompletionItems } from '../chainCompletion';
+import { testFileCompletion } from '../testFileAssist';
+import { isPolicyTestUri } from '../testFiles';
 
 const KIND: Record<CandidateKind, CompletionItemKind> = {
   property: CompletionItemKind.Property,
@@ -73,8 +75,10 @@ export const completionFeature: Feature = {
   capabilities: () => ({ completionProvider: { triggerCharacters: [':', '"'], resolveProvider: false } }),
   register(ctx) {
     ctx.connection.onCompletion((params, token) =>
-      runSafe(ctx.log, 'completion', token, null, () => {
-        const list = completion(ctx, params);
+      runSafe(ctx.log, 'completion', token, null, async () => {
+        const list = isPolicyTestUri(params.textDocument.uri)
+          ? await testFileCompletion(ctx, params)
+          : completion(ctx, params);
         const snippets = ctx.clientCapabilities().textDocument?.completion?.completionItem?.snippetSupport;
         return list && !snippets ? { ...list, items: withoutSnippets(list.items) } : list;
       }),

@@ -3,6 +3,8 @@ import { hoverAt } from '../../core/index';
 import type { Feature, ServerContext } from '../context';
 import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
+import { testFileHover } from '../testFileAssist';
+import { isPolicyTestUri } from '../testFiles';
 
 export function hover(ctx: ServerContext, params: HoverParams): Hover | null {
   const doc = ctx.documents.get(params.textDocument.uri);
@@ -17,7 +19,9 @@ export const hoverFeature: Feature = {
   capabilities: () => ({ hoverProvider: true }),
   register(ctx) {
     ctx.connection.onHover((params, token) =>
-      runSafe(ctx.log, 'hover', token, null, () => hover(ctx, params)),
+      runSafe(ctx.log, 'hover', token, null, () =>
+        isPolicyTestUri(params.textDocument.uri) ? testFileHover(ctx, params) : hover(ctx, params),
+      ),
     );
   },
 };

@@ -1,0 +1,128 @@
+import {
+  applyRuleSettings,
+  languageOf,
+  LineIndex,
+  locate,
+  ParsedDocument,
+  policyTestFindings,
+  type Finding,
+} from '../core/index';
+import type { Feature, ServerContext } from './context';
+import { toDiagnostic } from './convert';
+import { isPolicyTestUri, policyPathsOf, testPoliciesOf, type LoadError } from './testFiles';
+
+/** The debounce after a keystroke in a test file. */
+const EDIT_DELAY_MS = 100;
+/** After a policy changed: the open test files are checked again once the burst is over. */
+const POLICY_DELAY_MS = 300;
+
+/** What was last published for each open test file, for its quick-fixes. */
+const published = new WeakMap<
+  ServerContext,
+  Map<string, { version: number; lines: LineIndex; findings: Finding[] }>
+>();
+
+/** The findings last published for an open test file at this version (none when it changed since). */
+export function publishedTestFindings(
+  ctx: ServerContext,
+  uri: string,
+  version: number,
+): { lines: LineIndex; findings: Finding[] } | undefined {
+  const p = published.get(ctx)?.get(uri);
+  return p?.version === version ? p : undefined;
+}
+
+/** The finding of a `policies:` entry that loads nothing: on the entry, or on the key. */
+function loadFinding(doc: ParsedDocument, error: LoadError): Finding | undefined {
+  const p = locate(doc.root, ['policies']);
+  if (error.index === undefined || p.depth !== 1 || !p.node) return undefined;
+  const node = p.node.type === 'array' ? (p.node.items[error.index] ?? p.node) : p.node;
+  return {
+    code: 'policytest/policies-not-found',
+    severity: 'error',
+    message: `policies: ${error.message}`,
+    span: { start: node.offset, end: node.end },
+  };
+}
+
+/**
+ * Diagnostics of open policy test files: syntax, the test schema, and the `expect` names checked
+ * against the policies the file runs against (loaded as `policylens test` loads them). Test files
+ * are never policy documents, so they have their own small scheduler: a run per edit (debounced),
+ * and a run of every open test file when a policy changes, in the editor or on disk.
+ */
+export const policyTestFilesFeature: Feature = {
+  name: 'policyTestFiles',
+  register(ctx) {
+    const pending = new Map<string, unknown>();
+    const schedule = (uri: string, ms: number) => {
+      const old = pending.get(uri);
+      if (old !== undefined) ctx.runtime.clearTimeout(old);
+      pending.set(
+        uri,
+        ctx.runtime.setTimeout(() => {
+          pending.delete(uri);
+          void publish(ctx, uri).catch((e: unknown) =>
+            ctx.log(`diagnostics of the test file ${uri} failed: ${(e as Error).stack ?? e}`),
+          );
+        }, ms),
+      );
+    };
+    const seen = new Set<string>();
+    const openTests = () =>
+      ctx.documents.textDocuments
+        .all()
+        .map((d) => d.uri)
+        .filter(isPolicyTestUri);
+    ctx.documents.textDocuments.onDidChangeContent((e) => {
+      const uri = e.document.uri;
+      if (isPolicyTestUri(uri)) {
+        schedule(uri, seen.has(uri) ? EDIT_DELAY_MS : 0);
+        seen.add(uri);
+      } else for (const t of openTests()) schedule(t, POLICY_DELAY_MS);
+    });
+    ctx.documents.textDocuments.onDidClose((e) => {
+      if (!isPolicyTestUri(e.document.uri)) return;
+      seen.delete(e.document.uri);
+      testPoliciesOf(ctx).forget(e.document.uri);
+      published.get(ctx)?.delete(e.document.uri);
+      const old = pending.get(e.document.uri);
+      if (old !== undefined) ctx.runtime.clearTimeout(old);
+      pending.delete(e.document.uri);
+    });
+    ctx.files.onDidChange(() => {
+      for (const t of openTests()) schedule(t, POLICY_DELAY_MS);
+    });
+    ctx.settings.onDidChange(() => {
+      for (const t of openTests()) schedule(t, 0);
+    });
+  },
+};
+
+async function publish(ctx: ServerContext, uri: string): Promise<void> {
+  const td = ctx.documents.textDocuments.get(uri);
+  if (!td) return;
+  const version = td.version;
+  const text = td.getText();
+  const doc = new ParsedDocument(text, languageOf(uri));
+  let findings: Finding[];
+  if (!ctx.settings.current().validate) findings = [];
+  else if (doc.value === undefined || doc.parseFindings.some((f) => f.severity === 'error'))
+    findings = policyTestFindings(doc);
+  else {
+    const { paths, written } = policyPathsOf(doc.value);
+    const tested = await testPoliciesOf(ctx).load(uri, paths, written);
+    findings = policyTestFindings(doc, tested);
+    const load = tested.error && loadFinding(doc, tested.error);
+    if (load) findings.push(load);
+  }
+  // A newer version is scheduled already: this one is not published.
+  if (ctx.documents.textDocuments.get(uri)?.version !== version) return;
+  const lines = new LineIndex(text);
+  const shown = applyRuleSettings(findings, ctx.documents.rulesFor(uri));
+  let byUri = published.get(ctx);
+  if (!byUri) published.set(ctx, (byUri = new Map()));
+  byUri.set(uri, { version, lines, findings: shown });
+  const diagnostics = shown.map((f) => toDiagnostic(f, lines));
+  void ctx.connection.sendDiagnostics({ uri, version, diagnostics });
+}

@@ -1,0 +1,160 @@
+import { URI, Utils } from 'vscode-uri';
+import {
+  compilePolicies,
+  expectableNames,
+  loadPolicy,
+  looksLikePolicy,
+  type CompiledPolicies,
+  type ExpectableNames,
+  type PolicySource,
+} from '../core/index';
+import type { ServerContext } from './context';
+
+/** Policy test files (`*.policytest.yaml|yml|json`): never policies, run by the Test Explorer. */
+export const POLICY_TEST = /\.policytest\.(json|ya?ml)$/i;
+const POLICY_FILE = /\.(json|ya?ml)$/i;
+
+export function isPolicyTestUri(uri: string): boolean {
+  return POLICY_TEST.test(uri);
+}
+
+/** Why a test file's policies do not load: the `policies` entry (its index) and the reason. */
+export interface LoadError {
+  /** The index in `policies:` (0 for a single string; undefined for the default folder). */
+  index?: number;
+  message: string;
+}
+
+/** The policies a test file runs against, compiled once per set of policy versions. */
+export interface TestedSet {
+  sources: PolicySource[];
+  compiled: CompiledPolicies;
+  known: ExpectableNames;
+  /** `../policies/chain (3 policies)`, for messages. */
+  describe: string;
+  error?: LoadError;
+  /** Changes when any policy of the set changes (its text), for caches keyed on it. */
+  key: string;
+}
+
+/** The paths of a test file's `policies:` as written (default: its folder). */
+export function policyPathsOf(value: unknown): { paths: string[]; written: boolean } {
+  const p = (value as { policies?: unknown } | null | undefined)?.policies;
+  const paths = typeof p === 'string' ? [p] : Array.isArray(p) ? p.filter((x) => typeof x === 'string') : [];
+  return paths.length ? { paths, written: true } : { paths: ['.'], written: false };
+}
+
+/**
+ * Loads the policies of test files as `policylens test` does (`policies:` relative to the test file,
+ * default its folder; open buffers win over the disk), for the Test Explorer's runs, the diagnostics
+ * of test files and the coverage lens. Each policy file is analysed once per text, and a set is
+ * compiled once per version of its files.
+ */
+export class TestPolicies {
+  private readonly files = new Map<string, { text: string; loaded: ReturnType<typeof loadPolicy> }>();
+  private readonly sets = new Map<string, TestedSet>();
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** The text of a file: the editor's buffer when it is open (unsaved edits count), else the disk. */
+  async textOf(uri: string): Promise<string | undefined> {
+    return this.ctx.documents.textDocuments.get(uri)?.getText() ?? (await this.ctx.runtime.fs.readFile(uri));
+  }
+
+  private loadOne(uri: string, text: string): ReturnType<typeof loadPolicy> {
+    const cached = this.files.get(uri);
+    if (cached?.text === text) return cached.loaded;
+    const loaded = loadPolicy(uri, text);
+    this.files.set(uri, { text, loaded });
+    return loaded;
+  }
+
+  /** The policy files a path names: itself, or the policy files under the folder. */
+  private async filesOf(target: string): Promise<string[] | undefined> {
+    if (POLICY_FILE.test(target) && !POLICY_TEST.test(target))
+      return (await this.ctx.runtime.fs.exists(target)) || this.ctx.documents.textDocuments.get(target)
+        ? [target]
+        : undefined;
+    const files = await this.ctx.runtime.fs.listFiles(
+      target,
+      (u) => POLICY_FILE.test(u) && !POLICY_TEST.test(u),
+    );
+    if (!files.length && !(await this.ctx.runtime.fs.exists(target))) return undefined;
+    return files.sort();
+  }
+
+  async load(testUri: string, paths: readonly string[], written = true): Promise<TestedSet> {
+    const base = Utils.dirname(URI.parse(testUri));
+    const sources: PolicySource[] = [];
+    const versions: string[] = [];
+    let error: LoadError | undefined;
+    for (const [index, p] of paths.entries()) {
+      const target = Utils.resolvePath(base, p).toString();
+      const files = await this.filesOf(target);
+      const at = written ? { index } : {};
+      if (!files) {
+        error ??= { ...at, message: `no such file or folder: ${p}` };
+        continue;
+      }
+      for (const uri of files) {
+        const text = await this.textOf(uri);
+        if (text === undefined) {
+          error ??= { ...at, message: `cannot read ${Utils.basename(URI.parse(uri))}` };
+          continue;
+        }
+        const loaded = this.loadOne(uri, text);
+        if (!loaded.source) {
+          if (!loaded.notAPolicy)
+            error ??= {
+              ...at,
+              message: `${Utils.basename(URI.parse(uri))} does not parse (${loaded.unusable})`,
+            };
+          continue;
+        }
+        if (!looksLikePolicy(loaded.source.value, uri)) continue;
+        sources.push(loaded.source);
+        versions.push(`${uri}\u0000${text.length}\u0000${hash(text)}`);
+      }
+    }
+    const key = versions.join('\u0001');
+    const cached = this.sets.get(testUri);
+    if (cached && cached.key === key && cached.error?.message === error?.message) return cached;
+    const compiled = compilePolicies(sources);
+    const n = sources.length;
+    const where = written ? paths.join(', ') : 'its folder';
+    const set: TestedSet = {
+      sources,
+      compiled,
+      known: expectableNames(compiled),
+      describe: `${where} (${n} ${n === 1 ? 'policy' : 'policies'})`,
+      ...(error ? { error } : {}),
+      key,
+    };
+    this.sets.set(testUri, set);
+    return set;
+  }
+
+  /** A closed test file's set is not kept. */
+  forget(testUri: string): void {
+    this.sets.delete(testUri);
+  }
+}
+
+/** FNV-1a of a text: enough to tell versions of one file apart in a cache key. */
+export function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+const loaders = new WeakMap<ServerContext, TestPolicies>();
+
+/** The server's one loader of test files' policies. */
+export function testPoliciesOf(ctx: ServerContext): TestPolicies {
+  let t = loaders.get(ctx);
+  if (!t) loaders.set(ctx, (t = new TestPolicies(ctx)));
+  return t;
+}
