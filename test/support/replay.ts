@@ -27,3 +27,12 @@ export function jsonLines(file: string): ReplayInput[] {
   if (lines[lines.length - 1] === '') lines.pop();
   return lines.map((text, i) => ({ line: i + 1, text }));
 }
+
+/** A CLI report without what names this run's files and sides: what the engine's fixture holds. */
+export function reportOf(stdout: string): Record<string, unknown> {
+  const { current: _c, baseline: _b, ...report } = JSON.parse(stdout) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(report, (k, v: unknown) => (k === 'file' ? undefined : v))) as Record<
+    string,
+    unknown
+  >;
+}

@@ -5,13 +5,15 @@ import { history } from './commands/history';
 import { serve } from './commands/serve';
 import { evalCommand } from './commands/eval';
 import { testCommand } from './commands/test';
+import { replayCommand } from './commands/replay';
 import type { Command } from './commands/types';
 import { UsageError } from './files';
 import { isLintWorker, lintWorker } from './lint/pool';
+import { isReplayWorker, replayWorker } from './replay/threads';
 import { version as VERSION } from '../../../package.json';
 
 /** Every command of `policylens`; each lives in its own file under commands/. */
-const COMMANDS: Command[] = [lint, chain, evalCommand, testCommand, sync, history, serve];
+const COMMANDS: Command[] = [lint, chain, evalCommand, testCommand, replayCommand, sync, history, serve];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -84,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
 
 // The same bundle runs lint's worker threads (lint/pool.ts): a worker lints, it is not a CLI.
 if (isLintWorker()) lintWorker();
+else if (isReplayWorker()) replayWorker();
 else
   main(process.argv.slice(2)).then(
     (code) => {

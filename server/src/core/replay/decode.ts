@@ -6,6 +6,7 @@ import type { ReplayFinding, ReplayInput } from './types';
 
 /** One decoded line: the event to replay (absent when the line is not one) and its findings. */
 export interface Decoded {
+  file?: string;
   line: number;
   event?: EvalEvent;
   /** Who sent it (`agentId`, `agent_id`, else `agentName`), for the per-agent counts. */
@@ -24,8 +25,18 @@ const MAX_MESSAGE = 200;
 export class ReplayDecoder {
   private lastMs: number | undefined;
   private lastLine = 0;
+  private lastFile: string | undefined;
 
   decode(input: ReplayInput): Decoded | undefined {
+    const d = this.decodeLine(input);
+    if (d && input.file !== undefined) {
+      d.file = input.file;
+      if (d.findings) for (const f of d.findings) f.file = input.file;
+    }
+    return d;
+  }
+
+  private decodeLine(input: ReplayInput): Decoded | undefined {
     const line = input.line;
     let value: unknown;
     if ('text' in input) {
@@ -78,10 +89,11 @@ export class ReplayDecoder {
           (findings ??= []).push({
             line,
             code: 'replay/out-of-order',
-            message: `${iso(clock.atMs)} is earlier than line ${this.lastLine} (${iso(this.lastMs)}); replayed in file order`,
+            message: `${iso(clock.atMs)} is earlier than ${this.lastFile === input.file ? '' : `${this.lastFile ?? ''}:`}line ${this.lastLine} (${iso(this.lastMs)}); replayed in file order`,
           });
         this.lastMs = clock.atMs;
         this.lastLine = line;
+        this.lastFile = input.file;
       }
     }
     const agent = str(event.agentId) ?? str(event.agent_id) ?? str(event.agentName);

@@ -35,7 +35,7 @@ export class Replayer {
     if (!d.event) return;
     const b = this.baseline.run(d.event);
     const c = this.current.run(d.event);
-    this.tally.pair(d.line, d.agent, this.baseline.table.outcomes[b], this.current.table.outcomes[c]);
+    this.tally.pair(d, d.agent, this.baseline.table.outcomes[b], this.current.table.outcomes[c]);
   }
 
   report(cancelled = false): ReplayReport {

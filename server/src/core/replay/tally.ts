@@ -45,7 +45,12 @@ export class ReplayTally {
   }
 
   /** One event decided by both sides. */
-  pair(line: number, agent: string | undefined, before: Outcome, after: Outcome): void {
+  pair(
+    where: { line: number; file?: string },
+    agent: string | undefined,
+    before: Outcome,
+    after: Outcome,
+  ): void {
     this.replayed++;
     this.baseline[before.decision]++;
     this.current[after.decision]++;
@@ -62,7 +67,8 @@ export class ReplayTally {
     t.count++;
     if (t.examples.length < this.examples) {
       const example: ReplayExample = {
-        line,
+        ...(where.file !== undefined ? { file: where.file } : {}),
+        line: where.line,
         ...(agent !== undefined ? { agent } : {}),
         baseline: before.deciding,
         current: after.deciding,

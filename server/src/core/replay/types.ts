@@ -6,11 +6,17 @@
 import type { Decision } from '../eval/types';
 import type { FindingCode } from '../rules';
 
-/** One recorded event: its text (a JSON Lines line) or an already parsed value, and its line. */
-export type ReplayInput = { line: number; text: string } | { line: number; value: unknown };
+/**
+ * One recorded event: its text (a JSON Lines line) or an already parsed value, its line and, when
+ * the traffic spans several files, the file (findings and examples name it).
+ */
+export type ReplayInput = ({ line: number; text: string } | { line: number; value: unknown }) & {
+  file?: string;
+};
 
 /** A problem with one line of the input. Replay never stops on one: it reports it and goes on. */
 export interface ReplayFinding {
+  file?: string;
   line: number;
   code: FindingCode;
   message: string;
@@ -24,6 +30,7 @@ export interface Transition {
 
 /** One changed event, as the report shows it. */
 export interface ReplayExample {
+  file?: string;
   /** The event's line in the input (1-based). */
   line: number;
   agent?: string;

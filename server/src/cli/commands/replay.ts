@@ -1,0 +1,154 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { compilePolicies, RULES, type ReplayReport } from '../../core/index';
+import { UsageError } from '../files';
+import { formatReport } from '../replay/format';
+import { checkEventFiles } from '../replay/lines';
+import { replayHere, type EventsFile } from '../replay/run';
+import { atGitRef, LiveError, liveOrg, workingTree, type Side } from '../replay/sides';
+import { replayThreaded } from '../replay/threads';
+import type { Command } from './types';
+
+export const HELP = `Usage: policylens replay <events...> [--policies <path>]... [--against live|git:<ref>|<path>]
+                        [--format text|json] [--fail-on <gates>] [--examples N] [--threads auto|1|2] [--url URL]
+
+Replays recorded agent traffic through two policy sets and prints how their decisions differ:
+each change (allow → block, block → allow, allow → require_approval, …) with its count and first
+examples (file:line, agent, the policies that decide on each side), then per policy and per agent.
+The events are JSON Lines files, plain or gzip, one event per line in the shape of \`policylens
+eval\` (Execlave enforce bodies and Agent Sentinel action records load as they are; see
+docs/replay.md). Each side keeps its own budgets, rate windows and evidence, in file order. A line
+that is not an event, an unknown field, an event out of time order or a gzip that ends early is a
+finding with its line, never a stop. Files are streamed: memory stays flat whatever their size.
+
+  --policies P   the working tree's policy paths (default: the current directory); repeatable
+  --against B    the baseline: live (default: the live org, as sync reads it), git:<ref> (the same
+                 paths at a git revision, read with git show, nothing checked out) or a path
+                 (repeatable)
+  --format       text (default) or json
+  --fail-on G    exit 1 when any of these happened (comma-separated): newly-blocked (allowed by the
+                 baseline, blocked or sent to approval by the working tree), newly-allowed, changed
+                 (any decision change), errors (a line that could not be replayed)
+  --examples N   examples kept per change (default 5)
+  --threads T    auto (default: two threads, one per side, for files over 16 MB), 1 or 2
+  --url URL      the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)
+
+Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped, or the live org or a file could
+not be read, 2 a usage error or a policy file that does not parse.`;
+
+const GATES = ['newly-blocked', 'newly-allowed', 'changed', 'errors'] as const;
+type Gate = (typeof GATES)[number];
+
+/** Above this many bytes of events, `--threads auto` runs the two sides on two threads. */
+const THREADED_BYTES = 16 << 20;
+
+function gates(text: string | undefined): Gate[] {
+  if (text === undefined) return [];
+  const out = text
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
+  for (const g of out)
+    if (!(GATES as readonly string[]).includes(g))
+      throw new UsageError(`unknown --fail-on gate "${g}" (${GATES.join(', ')})`);
+  return out as Gate[];
+}
+
+/** The gates a report trips, with the count that tripped each. */
+export function tripped(report: ReplayReport, wanted: readonly Gate[]): string[] {
+  const errors = Object.entries(report.findingCounts)
+    .filter(([c]) => RULES[c as keyof typeof RULES]?.severity === 'error')
+    .reduce((a, [, k]) => a + k, 0);
+  const counts: Record<Gate, number> = {
+    'newly-blocked': report.newlyBlocked,
+    'newly-allowed': report.newlyAllowed,
+    changed: report.changed,
+    errors,
+  };
+  return wanted.filter((g) => counts[g] > 0).map((g) => `${g} (${counts[g].toLocaleString('en')})`);
+}
+
+async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      policies: { type: 'string', multiple: true },
+      against: { type: 'string', multiple: true },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string' },
+      examples: { type: 'string', default: '5' },
+      threads: { type: 'string', default: 'auto' },
+      url: { type: 'string' },
+    },
+  });
+  if (!positionals.length) throw new UsageError('replay needs an events file');
+  if (values.format !== 'text' && values.format !== 'json')
+    throw new UsageError(`unknown format "${values.format}" (text or json)`);
+  const examples = Number(values.examples);
+  if (!Number.isInteger(examples) || examples < 0) throw new UsageError('--examples takes a whole number');
+  if (!['auto', '1', '2'].includes(values.threads)) throw new UsageError('--threads takes auto, 1 or 2');
+  const wanted = gates(values['fail-on']);
+  const files: EventsFile[] = positionals.map((p) => ({
+    path: resolve(p),
+    display: p.split('\\').join('/'),
+  }));
+  const bytes = checkEventFiles(files);
+
+  const paths = values.policies?.length ? values.policies : ['.'];
+  const exclude = new Set(files.map((f) => f.path));
+  const current = workingTree(paths, exclude);
+  const against = values.against?.length ? values.against : ['live'];
+  let baseline: Side;
+  try {
+    if (against.length === 1 && against[0] === 'live') baseline = await liveOrg(paths, values.url, current);
+    else if (against.length === 1 && against[0].startsWith('git:')) {
+      const ref = against[0].slice(4);
+      if (!ref) throw new UsageError('--against git:<ref> needs a revision');
+      baseline = atGitRef(paths, ref);
+    } else if (against.some((a) => a === 'live' || a.startsWith('git:')))
+      throw new UsageError('--against live or git:<ref> stands alone');
+    else baseline = workingTree(against, exclude);
+  } catch (e) {
+    if (e instanceof LiveError) {
+      io.err(`policylens replay: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  for (const w of [...current.warnings, ...baseline.warnings]) io.err(`policylens replay: ${w}\n`);
+
+  const options = { examples, maxFindings: 100 };
+  const script = __filename.endsWith('.js') ? __filename : undefined;
+  const threaded =
+    script !== undefined &&
+    (values.threads === '2' ||
+      (values.threads === 'auto' && bytes > THREADED_BYTES && availableParallelism() > 1));
+  const report = threaded
+    ? await replayThreaded(files, { baseline: baseline.sources, current: current.sources }, options, script)
+    : await replayHere(
+        files,
+        { baseline: compilePolicies(baseline.sources), current: compilePolicies(current.sources) },
+        options,
+      );
+  const labels = { current: `working tree (${current.label})`, baseline: baseline.label };
+  io.out(
+    values.format === 'json'
+      ? `${JSON.stringify({ current: labels.current, baseline: labels.baseline, ...report }, null, 2)}\n`
+      : formatReport(report, labels),
+  );
+  const hits = tripped(report, wanted);
+  if (hits.length) {
+    io.err(`policylens replay: --fail-on: ${hits.join(', ')}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'replay recorded traffic through the working tree and a baseline, and print the difference',
+  help: HELP,
+  run,
+};

@@ -1,0 +1,83 @@
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { UsageError } from '../files';
+
+/** What reading a file ended with: how many lines, and why it stopped early when it did. */
+export interface ReadEnd {
+  lines: number;
+  /** The stream failed before its end (a gzip cut short, a read error): the reason. */
+  truncated?: string;
+}
+
+/** Checks that every events file can be opened, before any work: a missing file is a usage error. */
+export function checkEventFiles(files: readonly { path: string; display: string }[]): number {
+  let bytes = 0;
+  for (const { path, display: f } of files) {
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) throw new UsageError(`${f} is not a file`);
+      bytes += st.size;
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  return bytes;
+}
+
+/** A gzip file starts with 1f 8b, whatever its name. */
+function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Streams a JSON Lines file (gzip or plain) line by line, so memory stays flat whatever its size:
+ * one chunk and the line being read, never the file. `onLine` gets each line's text and its number
+ * (1-based), `\r\n` endings included. A stream that fails midway (a gzip that ends early) ends the
+ * reading with `truncated` set; the lines before it were delivered.
+ */
+export async function readLines(
+  path: string,
+  onLine: (text: string, line: number) => void,
+  onChunk?: () => void | Promise<void>,
+): Promise<ReadEnd> {
+  let stream: Readable = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (isGzip(path)) stream = stream.pipe(createGunzip({ chunkSize: 1 << 18 }));
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let line = 0;
+  const emit = (text: string) => {
+    line++;
+    onLine(text.endsWith('\r') ? text.slice(0, -1) : text, line);
+  };
+  let truncated: string | undefined;
+  try {
+    for await (const chunk of stream) {
+      const text = rest + decoder.write(chunk as Buffer);
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        emit(text.slice(start, nl));
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+      if (onChunk) await onChunk();
+    }
+  } catch (e) {
+    truncated =
+      (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR'
+        ? 'the gzip stream ends early'
+        : (e as Error).message;
+    stream.destroy();
+  }
+  rest += decoder.end();
+  if (rest.length) emit(rest);
+  return { lines: line, ...(truncated ? { truncated } : {}) };
+}

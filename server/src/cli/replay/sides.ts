@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { LiveOrgError, loadPolicy, printable, recognize, type PolicySource } from '../../core/index';
+import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
+import { loadPolicies } from '../eval/load';
+import { POLICY_EXTENSIONS, POLICY_TEST_FILE, UsageError } from '../files';
+import { projectFor } from '../project';
+
+/** One side of a replay: its policies as sources (plain data: they are posted to worker threads). */
+export interface Side {
+  label: string;
+  sources: PolicySource[];
+  warnings: string[];
+}
+
+/** The working tree: the policy files under the paths, read as `eval` reads them. */
+export function workingTree(paths: readonly string[], exclude: ReadonlySet<string>): Side {
+  const loaded = loadPolicies(paths, exclude);
+  return { label: paths.join(', '), sources: loaded.sources, warnings: loaded.warnings };
+}
+
+/**
+ * The same paths at a git revision, read with `git ls-tree` and `git show` (nothing is checked
+ * out). A path outside a repository, or a revision git does not know, is a usage error.
+ */
+export function atGitRef(paths: readonly string[], ref: string): Side {
+  const sources: PolicySource[] = [];
+  const warnings: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(p);
+    const dir = existsSync(abs) && statSync(abs).isDirectory() ? abs : dirname(abs);
+    const git = (args: string[], cwd: string) => {
+      try {
+        return execFileSync('git', args, {
+          cwd,
+          encoding: 'utf8',
+          maxBuffer: 1 << 28,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      } catch (e) {
+        const err = (e as { stderr?: string }).stderr?.trim() || (e as Error).message;
+        throw new UsageError(`git:${ref}: ${err.split('\n')[0]}`);
+      }
+    };
+    const top = git(['rev-parse', '--show-toplevel'], dir).trim();
+    const rel = relative(top, abs).split('\\').join('/') || '.';
+    git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], top);
+    const files = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', rel], top)
+      .split('\0')
+      .filter((f) => f && POLICY_EXTENSIONS.test(f) && !POLICY_TEST_FILE.test(f));
+    for (const f of files) {
+      const text = git(['show', `${ref}:${f}`], top);
+      const display = `${ref}:${f}`;
+      const loaded = loadPolicy(display, text);
+      if (!loaded.source) {
+        if (loaded.notAPolicy) continue;
+        throw new UsageError(`${display} does not parse (${loaded.unusable})`);
+      }
+      if (!recognize(loaded.source.value, text, f)) continue;
+      if (loaded.errors.length) warnings.push(`${display} has lint errors; it is evaluated as written`);
+      sources.push(loaded.source);
+    }
+  }
+  return { label: `git:${ref}`, sources, warnings };
+}
+
+/**
+ * The live org's policies (Execlave's API, through the client `sync` uses). The live org holds
+ * Execlave policies only, so the working tree's Preloop and Agent Sentinel policies stand on both
+ * sides: a replay against live shows what the Execlave change does.
+ */
+export async function liveOrg(
+  paths: readonly string[],
+  url: string | undefined,
+  current: Side,
+): Promise<Side> {
+  let org: HttpLiveOrg;
+  try {
+    org = new HttpLiveOrg(
+      resolveLiveConfig({ url, configUrl: projectFor(paths[0] ?? '.').config.config.live?.url }, process.env),
+      requestOptionsFromEnv(process.env),
+    );
+    const live = await org.listPolicies();
+    return {
+      label: `live (${org.label})`,
+      sources: [
+        ...live.map((p) => ({ uri: `live:${p.name}`, dialect: 'execlave', value: stripLive(p) })),
+        ...current.sources.filter((s) => s.dialect !== 'execlave'),
+      ],
+      warnings: [],
+    };
+  } catch (e) {
+    if (e instanceof LiveOrgError) throw new LiveError(printable(e.message));
+    throw e;
+  }
+}
+
+/** A live-org failure: exit 1 with its message (not a usage error). */
+export class LiveError extends Error {}
+
+/** The server's bookkeeping fields are no part of the policy the evaluator reads. */
+function stripLive(p: Record<string, unknown>): Record<string, unknown> {
+  const { id: _id, version: _v, createdAt: _c, updatedAt: _u, organizationId: _o, ...policy } = p;
+  return policy;
+}

@@ -1,0 +1,214 @@
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import {
+  compilePolicies,
+  ReplayDecoder,
+  ReplayTally,
+  SideRunner,
+  type Outcome,
+  type PolicySource,
+  type ReplayFinding,
+  type ReplayReport,
+} from '../../core/index';
+import { readLines } from './lines';
+import { truncatedFinding, type EventsFile, type RunOptions } from './run';
+
+/**
+ * The replay on two threads, one per side. The state of a side (budgets, rate windows, evidence)
+ * depends on every event before, across agents and sessions, so cutting the stream into parts
+ * would change results; the two sides, though, never share state. Each worker reads and decodes
+ * the whole stream and decides for its side; this thread pairs their outcomes, batch by batch, into
+ * the same tally the single-threaded run fills (docs/decisions/replay.md).
+ */
+
+const KIND = 'policylens-replay';
+/** Lines per batch; both workers cut the stream at the same lines. */
+const BATCH = 4096;
+/** Batches a worker may run ahead of this thread before it waits (bounds memory). */
+const AHEAD = 32;
+
+interface Job {
+  kind: typeof KIND;
+  side: 0 | 1;
+  /** The baseline's worker also sends what does not depend on the side: findings and agents. */
+  primary: boolean;
+  sources: PolicySource[];
+  files: EventsFile[];
+  /** Batches this thread has consumed, per side: a worker waits when it is too far ahead. */
+  consumed: Int32Array;
+}
+
+interface Batch {
+  type: 'batch';
+  file: string;
+  /** Lines that held something (events or not). */
+  nonBlank: number;
+  lines: Uint32Array;
+  ids: Uint32Array;
+  /** Outcomes first met in this batch, appended to the side's table. */
+  outcomes: Outcome[];
+  agents?: Uint32Array;
+  agentNames?: (string | undefined)[];
+  findings?: ReplayFinding[];
+}
+
+type Message = Batch | { type: 'end' } | { type: 'error'; message: string };
+
+export function isReplayWorker(): boolean {
+  return !isMainThread && (workerData as Partial<Job> | null)?.kind === KIND;
+}
+
+/** A worker's life: decide every event of the stream for one side, posting batches. */
+export function replayWorker(): void {
+  const job = workerData as Job;
+  work(job).then(
+    () => parentPort?.postMessage({ type: 'end' } satisfies Message),
+    (e: unknown) =>
+      parentPort?.postMessage({ type: 'error', message: (e as Error).stack ?? String(e) } satisfies Message),
+  );
+}
+
+async function work(job: Job): Promise<void> {
+  const decoder = new ReplayDecoder();
+  const runner = new SideRunner(compilePolicies(job.sources));
+  const agentIds = new Map<string | undefined, number>();
+  let sentOutcomes = 0;
+  let sentAgents = 0;
+  let sent = 0;
+  for (const f of job.files) {
+    let nonBlank = 0;
+    let count = 0;
+    let lines: number[] = [];
+    let ids: number[] = [];
+    let agents: number[] = [];
+    let findings: ReplayFinding[] = [];
+    const flush = () => {
+      const names = [...agentIds.keys()];
+      const m: Batch = {
+        type: 'batch',
+        file: f.display,
+        nonBlank,
+        lines: Uint32Array.from(lines),
+        ids: Uint32Array.from(ids),
+        outcomes: runner.table.outcomes.slice(sentOutcomes),
+        ...(job.primary
+          ? { agents: Uint32Array.from(agents), agentNames: names.slice(sentAgents), findings }
+          : {}),
+      };
+      sentOutcomes = runner.table.outcomes.length;
+      sentAgents = names.length;
+      const transfer = [
+        m.lines.buffer,
+        m.ids.buffer,
+        ...(m.agents ? [m.agents.buffer] : []),
+      ] as ArrayBuffer[];
+      parentPort?.postMessage(m, transfer);
+      sent++;
+      nonBlank = count = 0;
+      lines = [];
+      ids = [];
+      agents = [];
+      findings = [];
+    };
+    const end = await readLines(
+      f.path,
+      (text, line) => {
+        const d = decoder.decode({ line, text, file: f.display });
+        if (d) {
+          nonBlank++;
+          if (job.primary && d.findings) findings.push(...d.findings);
+          if (d.event) {
+            lines.push(line);
+            ids.push(runner.run(d.event));
+            if (job.primary) {
+              let a = agentIds.get(d.agent);
+              if (a === undefined) agentIds.set(d.agent, (a = agentIds.size));
+              agents.push(a);
+            }
+          }
+        }
+        if (++count === BATCH) flush();
+      },
+      () => {
+        // Too far ahead of the pairing thread: wait for it, so batches never pile up in memory.
+        for (
+          let c = Atomics.load(job.consumed, job.side);
+          sent - c > AHEAD;
+          c = Atomics.load(job.consumed, job.side)
+        )
+          Atomics.wait(job.consumed, job.side, c, 100);
+      },
+    );
+    const cut = truncatedFinding(f, end);
+    if (cut && job.primary) findings.push(cut);
+    flush();
+  }
+}
+
+/** Runs the two sides on two workers (`script`: the CLI's own bundle) and pairs their outcomes. */
+export function replayThreaded(
+  files: readonly EventsFile[],
+  sides: { baseline: PolicySource[]; current: PolicySource[] },
+  options: RunOptions,
+  script: string,
+): Promise<ReplayReport> {
+  const consumed = new Int32Array(new SharedArrayBuffer(8));
+  const tally = new ReplayTally(options);
+  const queues: Batch[][] = [[], []];
+  const tables: Outcome[][] = [[], []];
+  const agentNames: (string | undefined)[] = [];
+  const workers = ([0, 1] as const).map(
+    (side) =>
+      new Worker(script, {
+        workerData: {
+          kind: KIND,
+          side,
+          primary: side === 0,
+          sources: side === 0 ? sides.baseline : sides.current,
+          files: [...files],
+          consumed,
+        } satisfies Job,
+      }),
+  );
+  const pairUp = () => {
+    while (queues[0].length && queues[1].length) {
+      const b = queues[0].shift()!;
+      const c = queues[1].shift()!;
+      tables[0].push(...b.outcomes);
+      tables[1].push(...c.outcomes);
+      agentNames.push(...(b.agentNames ?? []));
+      for (let i = 0; i < b.nonBlank; i++) tally.line();
+      for (const f of b.findings ?? []) tally.finding(f);
+      for (let i = 0; i < b.lines.length; i++)
+        tally.pair(
+          { line: b.lines[i], file: b.file },
+          agentNames[b.agents![i]],
+          tables[0][b.ids[i]],
+          tables[1][c.ids[i]],
+        );
+      for (const side of [0, 1]) {
+        Atomics.add(consumed, side, 1);
+        Atomics.notify(consumed, side);
+      }
+    }
+  };
+  return new Promise<ReplayReport>((resolve, reject) => {
+    let ended = 0;
+    const fail = (e: Error) => {
+      for (const w of workers) void w.terminate();
+      reject(e);
+    };
+    workers.forEach((w, side) => {
+      w.on('message', (m: Message) => {
+        if (m.type === 'batch') {
+          queues[side].push(m);
+          pairUp();
+        } else if (m.type === 'error') fail(new Error(`replay worker: ${m.message}`));
+        else if (++ended === 2) {
+          pairUp();
+          void Promise.all(workers.map((x) => x.terminate())).then(() => resolve(tally.report()));
+        }
+      });
+      w.on('error', fail);
+    });
+  });
+}
