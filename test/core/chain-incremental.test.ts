@@ -40,8 +40,7 @@ describe('chain index: incremental updates', () => {
           (shuffled, churn) => {
             const index = new ChainIndex();
             const live = liveOf(c.dir);
-            index.resolveLiveId = live.byId;
-            index.resolveLiveName = live.byName;
+            index.setLiveResolvers(live.byId, live.byName);
             for (const [uri, text] of shuffled) index.set(chainPolicyFromText(uri, text)!);
             for (const k of churn) {
               const [uri, text] = files[k];

@@ -38,8 +38,7 @@ export function loadIndex(caseDir: string): { index: ChainIndex; files: Map<stri
   const files = workspaceFiles(join(caseDir, 'workspace'));
   const index = new ChainIndex();
   const live = liveOf(caseDir);
-  index.resolveLiveId = live.byId;
-  index.resolveLiveName = live.byName;
+  index.setLiveResolvers(live.byId, live.byName);
   for (const [uri, text] of files) {
     const p = chainPolicyFromText(uri, text);
     if (p) index.set(p);

@@ -340,9 +340,7 @@ export class WorkspaceChain {
    * calls this once it has listed the org, and with `undefined` when it disconnects.
    */
   setLiveResolver(resolve: ResolveLiveId | undefined, resolveName?: ResolveLiveId): void {
-    this.index.resolveLiveId = resolve;
-    this.index.resolveLiveName = resolveName;
-    this.index.version++;
+    this.index.setLiveResolvers(resolve, resolveName);
     this.changed();
   }
 }

@@ -192,9 +192,10 @@ async function connectLive(
     const live = (p: (typeof policies)[number]) => ({ name: p.name, isActive: p.isActive !== false });
     const byId = new Map(policies.map((p) => [p.id, live(p)]));
     const byName = new Map(policies.map((p) => [p.name, live(p)]));
-    index.resolveLiveId = (id) => byId.get(id) ?? null;
-    index.resolveLiveName = (name) => byName.get(name) ?? null;
-    index.version++;
+    index.setLiveResolvers(
+      (id) => byId.get(id) ?? null,
+      (name) => byName.get(name) ?? null,
+    );
   } catch (e) {
     if (!(e instanceof LiveOrgError)) throw e;
     io.err(`policylens chain: the live org could not be read (${e.message}); live ids stay unresolved\n`);
@@ -232,7 +233,7 @@ export const chain: Command = {
       return status;
     }
     // An id names the bundle of the live policy it belongs to (with --live).
-    const wanted = looksLikeId(values.id) ? (index.resolveLiveId?.(values.id)?.name ?? values.id) : values.id;
+    const wanted = looksLikeId(values.id) ? (index.liveId(values.id)?.name ?? values.id) : values.id;
     const entry = report.entries.find((e) => e.name === wanted);
     if (!entry) {
       io.err(`policylens chain: no policy named "${printable(values.id)}" in the workspace\n`);

@@ -126,7 +126,7 @@ function graphFacts(index: ChainIndex): GraphFacts {
 function missingMessage(index: ChainIndex, ref: string, hint: string): string {
   // Say where it was looked for: an id only ever comes from the live org (which answered "no").
   if (looksLikeId(ref)) return `prerequisite "${ref}" is not a policy of the live org`;
-  const where = index.resolveLiveName ? 'in the workspace or the live org' : 'in the workspace';
+  const where = index.resolvesLiveNames ? 'in the workspace or the live org' : 'in the workspace';
   return `prerequisite "${ref}" is not a policy ${where}${hint}`;
 }
 

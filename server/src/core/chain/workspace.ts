@@ -1,7 +1,7 @@
 import { SuggestIndex } from '../suggestIndex';
 import { looksLikeId, type ChainPolicy } from './policy';
 
-/** A live policy as the org knows it (filled in by the sync engine through `resolveLiveId`). */
+/** A live policy as the org knows it (looked up through the resolvers of `setLiveResolvers`). */
 export interface LivePolicy {
   name: string;
   isActive: boolean;
@@ -51,8 +51,7 @@ export class ChainIndex {
   private readonly files = new Map<string, ChainPolicy>();
   private readonly byName = new Map<string, Set<string>>();
   private readonly byRef = new Map<string, Set<string>>();
-  /** Bumped on every change, so callers can cache what they derive from the index. */
-  version = 0;
+  private versionValue = 0;
   /**
    * Bumped only when the set of names or of files changes (an edit of a rule or of a prerequisite
    * leaves both alone): what is derived from them alone, the sorted lists and the "did you mean"
@@ -60,16 +59,42 @@ export class ChainIndex {
    */
   private namesVersion = 0;
   private filesVersion = 0;
-  /** The live org's id lookup; the sync engine sets it when an org is connected. */
-  resolveLiveId: ResolveLiveId | undefined;
+  /** The live org's id lookup, while an org is connected. */
+  private liveById: ResolveLiveId | undefined;
   /**
    * The live org's lookup by name, for prerequisites that name a policy no bundle declares (one
    * managed elsewhere). Without it, or when it finds nothing, such a name is a missing prerequisite.
    */
-  resolveLiveName: ResolveLiveId | undefined;
+  private liveByName: ResolveLiveId | undefined;
 
   constructor(policies: Iterable<ChainPolicy> = []) {
     for (const p of policies) this.set(p);
+  }
+
+  /** Bumped on every change (live resolvers included), so callers can cache what they derive. */
+  get version(): number {
+    return this.versionValue;
+  }
+
+  /**
+   * Connects the live org (or disconnects it, with `undefined`): ids in prerequisites then resolve
+   * to live policies and, with `byName`, names that no bundle declares to the org's policies of that
+   * name. Every resolution may change, so the version moves.
+   */
+  setLiveResolvers(byId: ResolveLiveId | undefined, byName?: ResolveLiveId): void {
+    this.liveById = byId;
+    this.liveByName = byName;
+    this.versionValue++;
+  }
+
+  /** The live policy an id names: `null` when the org has none, `undefined` when it cannot tell. */
+  liveId(id: string): LivePolicy | null | undefined {
+    return this.liveById?.(id);
+  }
+
+  /** Whether names no bundle declares are looked up in the live org. */
+  get resolvesLiveNames(): boolean {
+    return this.liveByName !== undefined;
   }
 
   /** Adds or replaces the entry of `policy.uri`. */
@@ -83,7 +108,7 @@ export class ChainIndex {
     if (old) for (const p of old.prerequisites) removeFrom(this.byRef, p.ref, policy.uri);
     this.files.set(policy.uri, policy);
     for (const p of policy.prerequisites) addTo(this.byRef, p.ref, policy.uri);
-    this.version++;
+    this.versionValue++;
   }
 
   /**
@@ -107,7 +132,7 @@ export class ChainIndex {
     this.filesVersion++;
     if (old.name && removeFrom(this.byName, old.name, uri)) this.namesVersion++;
     for (const p of old.prerequisites) removeFrom(this.byRef, p.ref, uri);
-    this.version++;
+    this.versionValue++;
   }
 
   get(uri: string): ChainPolicy | undefined {
@@ -188,12 +213,12 @@ export class ChainIndex {
     if (this.byName.has(ref)) return { status: 'workspace', name: ref, targets: this.withName(ref) };
     if (!looksLikeId(ref)) {
       // A name that no bundle has may still be a live policy that this repository does not manage.
-      const byName = this.resolveLiveName?.(ref);
+      const byName = this.liveByName?.(ref);
       return byName
         ? { status: 'live', name: byName.name, isActive: byName.isActive }
         : { status: 'missing' };
     }
-    const live = this.resolveLiveId?.(ref);
+    const live = this.liveById?.(ref);
     if (live === undefined) return { status: 'unresolved' };
     if (live === null) return { status: 'missing' };
     // A live policy that a bundle of the workspace describes is that bundle: the chain follows it.
