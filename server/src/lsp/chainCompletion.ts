@@ -4,7 +4,6 @@ import {
   type CompletionCandidate,
   type CursorContext,
 } from '../core/index';
-import { chainOf } from './chainWorkspace';
 import type { ServerContext } from './context';
 import type { PolicyDocument } from './documents';
 
@@ -18,7 +17,7 @@ export function prerequisiteCompletionItems(
   cur: CursorContext,
 ): CompletionCandidate[] {
   if (!isPrerequisiteEntry(cur)) return [];
-  const chain = chainOf(ctx);
+  const chain = ctx.chain;
   void chain.ready();
   chain.syncDocument(doc);
   const order = chain.isReady ? chain.order() : [];

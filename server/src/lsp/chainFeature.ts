@@ -1,6 +1,5 @@
 import type { Feature } from './context';
 import { chainLensProvider } from './chainLens';
-import { chainOf } from './chainWorkspace';
 
 /**
  * The prerequisite chain across the workspace: the index of every bundle, its findings merged into
@@ -11,7 +10,7 @@ import { chainOf } from './chainWorkspace';
 export const chainFeature: Feature = {
   name: 'chain',
   register(ctx) {
-    const chain = chainOf(ctx);
+    const chain = ctx.chain;
     ctx.diagnostics.addProvider({ id: 'chain', provide: (doc) => chain.provide(doc) });
     ctx.codeLens.register(chainLensProvider(ctx));
     // Related information of a cycle points into files that may not be open.

@@ -1,7 +1,6 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { chainLens } from '../core/index';
 import type { CodeLensProvider, ServerContext } from './context';
-import { currentChain } from './chainWorkspace';
 import { DISPLAY_ONLY_COMMAND } from '../protocol/index';
 import { toRange } from './convert';
 
@@ -14,7 +13,7 @@ export function chainLensProvider(ctx: ServerContext): CodeLensProvider {
   return {
     id: 'chain',
     async provide(doc): Promise<CodeLens[]> {
-      const chain = await currentChain(ctx);
+      const chain = await ctx.chain.current();
       const lens = chainLens(chain.index, chain.order(), doc.uri);
       if (!lens) return [];
       return [

@@ -274,14 +274,15 @@ export class WorkspaceChain {
   changed(): void {
     // Coalesced: a burst of opens or edits re-checks the other documents once, not once per event
     // (which made opening a whole workspace quadratic).
-    if (!this.scanned || this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
+    if (!this.scanned || this.flushTimer !== undefined) return;
+    // Through the runtime's clock, so that a test's fake clock drives the coalescing too.
+    this.flushTimer = this.ctx.runtime.setTimeout(() => {
       this.flushTimer = undefined;
       this.flush();
     }, CHANGE_COALESCE_MS);
   }
 
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushTimer: unknown;
 
   private flush(): void {
     if (!this.scanned) return;
@@ -343,24 +344,14 @@ export class WorkspaceChain {
     this.index.setLiveResolvers(resolve, resolveName);
     this.changed();
   }
-}
 
-const chains = new WeakMap<ServerContext, WorkspaceChain>();
-
-/** The server's one workspace chain, shared by the chain handlers (and the sync feature). */
-export function chainOf(ctx: ServerContext): WorkspaceChain {
-  let chain = chains.get(ctx);
-  if (!chain) chains.set(ctx, (chain = new WorkspaceChain(ctx)));
-  return chain;
-}
-
-/** Waits for the index and brings the open documents up to date: what every request does first. */
-export async function currentChain(ctx: ServerContext): Promise<WorkspaceChain> {
-  const chain = chainOf(ctx);
-  await chain.ready();
-  chain.syncOpenDocuments();
-  chain.changed();
-  return chain;
+  /** Waits for the index and brings the open documents up to date: what every request does first. */
+  async current(): Promise<this> {
+    await this.ready();
+    this.syncOpenDocuments();
+    this.changed();
+    return this;
+  }
 }
 
 /** The offset of a position in an indexed file (open documents are indexed at their current version). */

@@ -6,6 +6,7 @@ import type {
   FileEvent,
   ServerCapabilities,
 } from 'vscode-languageserver';
+import type { WorkspaceChain } from './chainWorkspace';
 import type { DiagnosticsProvider, DocumentStore, PolicyDocument } from './documents';
 import type { Runtime } from './runtime';
 import type { Settings } from './settings';
@@ -48,6 +49,11 @@ export interface ServerContext {
     register(id: string, handler: CommandHandler): void;
     readonly handlers: ReadonlyMap<string, CommandHandler>;
   };
+  /**
+   * The workspace's prerequisite chain, one per server (created by `startServer`): the chain
+   * handlers, completion, lenses and the sync feature share its index.
+   */
+  readonly chain: WorkspaceChain;
   files: {
     /** Every `workspace/didChangeWatchedFiles` change, after the server's own handling. */
     onDidChange(listener: (changes: FileEvent[]) => void): void;

@@ -8,6 +8,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { WorkspaceChain } from './chainWorkspace';
 import type { CodeLensProvider, CommandHandler, Feature, ServerContext } from './context';
 import { DiagnosticsScheduler } from './diagnostics';
 import { DocumentStore } from './documents';
@@ -102,7 +103,12 @@ export function startServer(
     (uri, languageId) => adoption.defers(uri, languageId),
   );
 
+  // The chain is built from the context it belongs to, so the context hands it out once it exists.
+  let chain: WorkspaceChain | undefined;
   const ctx: ServerContext = {
+    get chain() {
+      return (chain ??= new WorkspaceChain(ctx));
+    },
     connection,
     runtime,
     documents: store,

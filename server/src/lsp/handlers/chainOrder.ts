@@ -1,13 +1,12 @@
 import type { CancellationToken } from 'vscode-languageserver';
 import { chainReport, nameSpan } from '../../core/index';
 import { ChainOrderRequest, type ChainOrder } from '../../protocol/index';
-import { currentChain } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
 import { runSafe } from '../runSafe';
 
 /** `policyLens/chainOrder`: the workspace's bundles in evaluation order, for the client's views. */
 export async function chainOrder(ctx: ServerContext): Promise<ChainOrder> {
-  const chain = await currentChain(ctx);
+  const chain = await ctx.chain.current();
   const report = chainReport(chain.index, chain.order());
   return {
     entries: report.entries.map((e) => {

@@ -1,6 +1,6 @@
 import type { Definition } from 'vscode-languageserver';
 import { chainDefinition, definitionAt } from '../../core/index';
-import { currentChain, locationOf, offsetIn } from '../chainWorkspace';
+import { locationOf, offsetIn } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
 import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
@@ -15,7 +15,7 @@ export async function definition(
   const doc = ctx.documents.get(uri);
   const local = doc && definitionAt(doc, doc.lines.offsetAt(position));
   if (local) return [{ uri, range: toRange(doc.lines, local) }];
-  const chain = await currentChain(ctx);
+  const chain = await ctx.chain.current();
   const offset = offsetIn(chain, uri, position);
   if (offset === undefined) return null;
   const out = chainDefinition(chain.index, uri, offset).flatMap(

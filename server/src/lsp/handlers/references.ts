@@ -1,6 +1,6 @@
 import type { Location } from 'vscode-languageserver';
 import { chainReferences, referencesAt } from '../../core/index';
-import { currentChain, locationOf, offsetIn } from '../chainWorkspace';
+import { locationOf, offsetIn } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
 import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
@@ -19,7 +19,7 @@ export async function references(
   const doc = ctx.documents.get(uri);
   const local = doc && referencesAt(doc, doc.lines.offsetAt(position), includeDeclaration);
   if (local) return local.map((span) => ({ uri, range: toRange(doc.lines, span) }));
-  const chain = await currentChain(ctx);
+  const chain = await ctx.chain.current();
   const offset = offsetIn(chain, uri, position);
   if (offset === undefined) return null;
   const found = chainReferences(chain.index, uri, offset, includeDeclaration);

@@ -6,7 +6,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { chainRename, policyNameAt, prepareRenameAt, renameAt } from '../../core/index';
-import { currentChain, offsetIn } from '../chainWorkspace';
+import { offsetIn } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
 import { toRange, toTextEdits } from '../convert';
 import { runSafe } from '../runSafe';
@@ -22,7 +22,7 @@ export async function prepareRename(
   const doc = ctx.documents.get(uri);
   const local = doc && prepareRenameAt(doc, doc.lines.offsetAt(position));
   if (local) return { range: toRange(doc.lines, local.span), placeholder: local.placeholder };
-  const chain = await currentChain(ctx);
+  const chain = await ctx.chain.current();
   const offset = offsetIn(chain, uri, position);
   const policy = chain.index.get(uri);
   if (offset === undefined || !policy) return null;
@@ -51,7 +51,7 @@ export async function rename(
     return 'error' in local
       ? new ResponseError(ErrorCodes.InvalidParams, local.error)
       : { changes: { [uri]: toTextEdits(doc.lines, local.edits) } };
-  const chain = await currentChain(ctx);
+  const chain = await ctx.chain.current();
   const offset = offsetIn(chain, uri, position);
   if (offset === undefined) return null;
   const result = chainRename(chain.index, uri, offset, newName);

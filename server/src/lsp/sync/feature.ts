@@ -21,7 +21,6 @@ import {
   type WorkspacePlanParams,
 } from '../../protocol/index';
 import { HttpLiveOrg, requestOptionsFromEnv } from '../../live/index';
-import { chainOf } from '../chainWorkspace';
 import type { Feature, ServerContext } from '../context';
 import { runSafe } from '../runSafe';
 import { LiveSession, type OrgFactory, type Snapshot } from './liveSession';
@@ -35,7 +34,7 @@ function onSnapshot(ctx: ServerContext, snapshot: Snapshot): void {
   // The chain resolves live ids through the snapshot; `undefined` (not `null`) while there is no
   // good snapshot, so an offline editor never calls a prerequisite missing.
   const byId = new Map(snapshot.policies.map((p) => [p.id, p]));
-  chainOf(ctx).setLiveResolver(
+  ctx.chain.setLiveResolver(
     snapshot.state === 'ok'
       ? (id) => {
           const p = byId.get(id);

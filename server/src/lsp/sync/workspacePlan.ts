@@ -14,7 +14,6 @@ import {
   type SyncPlan,
 } from '../../core/index';
 import type { PlanEntry, WorkspacePlan } from '../../protocol/index';
-import { currentChain } from '../chainWorkspace';
 import type { ServerContext } from '../context';
 import { pathOf } from '../settings';
 import type { Snapshot } from './liveSession';
@@ -53,7 +52,7 @@ export async function computePlan(
   snapshot: Snapshot,
   prune = false,
 ): Promise<ComputedPlan> {
-  const chain = await currentChain(ctx);
+  const chain = await ctx.chain.current();
   const desired = new Map<string, DesiredBundle>();
   const invalid = new Map<string, { name?: string; message: string }>();
   const bundles: DesiredBundle[] = [];
