@@ -17,6 +17,7 @@ import { HttpLiveOrg, resolveLiveConfig } from '../../live/index';
 import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
 import { projectFor } from '../project';
 import { painter } from '../report/color';
+import { toJson } from '../report/json';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens chain [path] [--id <name|id>] [--format text|json] [--live] [--url URL]
@@ -66,6 +67,30 @@ export function loadChain(
     if (policy) index.set(policy);
   }
   return { index, unreadable };
+}
+
+/**
+ * An entry as the JSON output shows it: the bundle's path is \`file\` (and a link's \`files\`), the
+ * name every other command's JSON gives a path; the editor's protocol keeps \`uri\`.
+ */
+function entryJson(e: ReportEntry): object {
+  return {
+    position: e.position,
+    name: e.name,
+    file: e.uri,
+    ...(e.policyType !== undefined ? { policyType: e.policyType } : {}),
+    chainTrigger: e.chainTrigger,
+    evaluationOrder: e.evaluationOrder,
+    isActive: e.isActive,
+    inCycle: e.inCycle,
+    prerequisites: e.prerequisites.map((l) => ({
+      ref: l.ref,
+      status: l.status,
+      ...(l.name !== undefined ? { name: l.name } : {}),
+      ...(l.uris ? { files: l.uris } : {}),
+    })),
+    dependents: e.dependents,
+  };
 }
 
 /** A link as the text report marks it: a plain marker that still reads without colour. */
@@ -229,7 +254,11 @@ export const chain: Command = {
     const paint = painter(process.stdout, io.color);
     const status = report.broken || unreadable ? 1 : 0;
     if (values.id === undefined) {
-      io.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatChain(report, paint));
+      io.out(
+        format === 'json'
+          ? toJson(io.version, { ...report, entries: report.entries.map(entryJson) })
+          : formatChain(report, paint),
+      );
       return status;
     }
     // An id names the bundle of the live policy it belongs to (with --live).
@@ -242,11 +271,11 @@ export const chain: Command = {
     if (format === 'json') {
       const dependents = report.entries.filter((e) => entry.dependents.includes(e.name));
       io.out(
-        JSON.stringify(
-          { policy: entry, dependents, cycles: report.cycles.filter((c) => c.includes(entry.name)) },
-          null,
-          2,
-        ) + '\n',
+        toJson(io.version, {
+          policy: entryJson(entry),
+          dependents: dependents.map(entryJson),
+          cycles: report.cycles.filter((c) => c.includes(entry.name)),
+        }),
       );
     } else io.out(formatOne(report, entry, paint));
     return status;

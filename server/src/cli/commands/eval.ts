@@ -5,6 +5,7 @@ import { loadPolicies } from '../eval/load';
 import { exitStatus, formatTrace } from '../eval/trace';
 import { UsageError } from '../files';
 import { painter } from '../report/color';
+import { toJson } from '../report/json';
 import type { Command } from './types';
 
 export const HELP = `Usage: policylens eval [path...] --event <file|-> [--format text|json]
@@ -43,7 +44,8 @@ export const evalCommand: Command = {
       results.push(r.result);
       state = r.state;
     }
-    if (format === 'json') io.out(JSON.stringify(events.length === 1 ? results[0] : results, null, 2) + '\n');
+    // One event: the SDK's EnforceResult fields at the top, as before; a sequence: one per event.
+    if (format === 'json') io.out(toJson(io.version, events.length === 1 ? results[0] : { results }));
     else {
       const paint = painter(process.stdout, io.color);
       io.out(

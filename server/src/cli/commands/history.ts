@@ -10,6 +10,7 @@ import {
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { UsageError } from '../files';
+import { toJson } from '../report/json';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens history <name|id> [--verify] [--format text|json] [--url URL]
@@ -122,9 +123,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     if (positionals.length === 0) {
       const verification = await org.verifyAudit({ expectHead });
       io.out(
-        values.format === 'json'
-          ? `${JSON.stringify({ verification }, null, 2)}\n`
-          : formatVerification(verification),
+        values.format === 'json' ? toJson(io.version, { verification }) : formatVerification(verification),
       );
       return verificationPassed(verification) ? 0 : 1;
     }
@@ -144,7 +143,12 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     const verification = values.verify ? await org.verifyAudit({ expectHead }) : undefined;
     if (values.format === 'json') {
       io.out(
-        `${JSON.stringify({ id, ...(name ? { name } : {}), events, ...(verification ? { verification } : {}) }, null, 2)}\n`,
+        toJson(io.version, {
+          id,
+          ...(name ? { name } : {}),
+          events,
+          ...(verification ? { verification } : {}),
+        }),
       );
     } else {
       io.out(formatHistory(name ? `${JSON.stringify(name)} (${id})` : id, events));

@@ -193,7 +193,7 @@ function formatReport(
     case 'github':
       return formatGithub(results, pathOf);
     case 'json':
-      return formatJson(results);
+      return formatJson(results, o.version);
     case 'sarif':
       // SARIF wants paths from the checkout root, while the text report's headers are per argument.
       return formatSarif(results, o.version, pathOf);

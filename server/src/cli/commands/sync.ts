@@ -17,6 +17,7 @@ import {
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
 import { projectFor } from '../project';
+import { toJson } from '../report/json';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
@@ -82,37 +83,33 @@ export function collectDesired(paths: readonly string[]): Collected {
   return out;
 }
 
-function planJson(plan: SyncPlan, org: string, report?: ApplyReport): string {
-  return `${JSON.stringify(
-    {
-      org,
-      fingerprint: plan.fingerprint,
-      pending: plan.pending,
-      problems: plan.problems,
-      steps: plan.steps.map((s) => ({
-        action: s.action,
-        name: s.name,
-        ...(s.file ? { file: s.file } : {}),
-        ...(s.liveId ? { liveId: s.liveId } : {}),
-        ...(s.liveVersion !== undefined ? { liveVersion: s.liveVersion } : {}),
-        changes: s.changes,
-        problems: s.problems,
-      })),
-      ...(report
-        ? {
-            applied: report.results.map((r) => ({
-              action: r.step.action,
-              name: r.step.name,
-              ok: r.ok,
-              ...(r.liveId ? { liveId: r.liveId } : {}),
-              ...(r.message ? { message: r.message } : {}),
-            })),
-          }
-        : {}),
-    },
-    null,
-    2,
-  )}\n`;
+function planJson(version: string, plan: SyncPlan, org: string, report?: ApplyReport): string {
+  return toJson(version, {
+    org,
+    fingerprint: plan.fingerprint,
+    pending: plan.pending,
+    problems: plan.problems,
+    steps: plan.steps.map((s) => ({
+      action: s.action,
+      name: s.name,
+      ...(s.file ? { file: s.file } : {}),
+      ...(s.liveId ? { liveId: s.liveId } : {}),
+      ...(s.liveVersion !== undefined ? { liveVersion: s.liveVersion } : {}),
+      changes: s.changes,
+      problems: s.problems,
+    })),
+    ...(report
+      ? {
+          applied: report.results.map((r) => ({
+            action: r.step.action,
+            name: r.step.name,
+            ok: r.ok,
+            ...(r.liveId ? { liveId: r.liveId } : {}),
+            ...(r.message ? { message: r.message } : {}),
+          })),
+        }
+      : {}),
+  });
 }
 
 async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -183,19 +180,19 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   const blocked = plan.problems.length > 0 || plan.steps.some((s) => s.problems.length > 0);
 
   if (!values.apply) {
-    io.out(json ? planJson(plan, org.label) : formatPlan(plan));
+    io.out(json ? planJson(io.version, plan, org.label) : formatPlan(plan));
     if (blocked) return 1;
     return values['exit-code'] && plan.pending > 0 ? 2 : 0;
   }
   if (blocked) {
     // Applying around the problems would write a different plan from the one printed (and half a
     // chain), so nothing is written until the plan is clean.
-    io.out(json ? planJson(plan, org.label) : formatPlan(plan, { footer: false }));
+    io.out(json ? planJson(io.version, plan, org.label) : formatPlan(plan, { footer: false }));
     io.err('policylens sync: the plan has problems (marked !); nothing was applied.\n');
     return 1;
   }
   if (values.fingerprint !== undefined && values.fingerprint !== plan.fingerprint) {
-    io.out(json ? planJson(plan, org.label) : formatPlan(plan, { footer: false }));
+    io.out(json ? planJson(io.version, plan, org.label) : formatPlan(plan, { footer: false }));
     io.err(
       'policylens sync: this is not the plan that was reviewed (--fingerprint differs); nothing was applied.\n',
     );
@@ -203,7 +200,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   }
   if (!json) io.out(formatPlan(plan, { footer: false }));
   const report = await applyPlan(plan, org);
-  if (json) io.out(planJson(plan, org.label, report));
+  if (json) io.out(planJson(io.version, plan, org.label, report));
   else io.out(`\n${formatApplyReport(report)}`);
   return report.failed > 0 || plan.problems.length > 0 ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import type { LoadedPolicies } from '../eval/load';
 import { printable } from '../../core/index';
 import { UsageError } from '../files';
 import { painter } from '../report/color';
+import { toJson } from '../report/json';
 import { formatJunit } from '../report/junit';
 import type { Command } from './types';
 
@@ -75,13 +76,19 @@ export const testCommand: Command = {
     for (const loaded of cache.values()) for (const w of loaded.warnings) io.err(`policylens test: ${w}\n`);
     if (format === 'json') {
       const cases = files.flatMap((f) => f.cases);
-      const failed = cases.filter((c) => !c.passed).length + files.filter((f) => f.error).length;
+      const failing = cases.filter((c) => !c.passed).length;
+      // A file that cannot run counts as one failed case, as the JUnit report counts it.
+      const broken = files.filter((f) => f.error).length;
       io.out(
-        JSON.stringify(
-          { passed: cases.length - cases.filter((c) => !c.passed).length, failed, files },
-          null,
-          2,
-        ) + '\n',
+        toJson(io.version, {
+          files,
+          summary: {
+            files: files.length,
+            cases: cases.length + broken,
+            passed: cases.length - failing,
+            failed: failing + broken,
+          },
+        }),
       );
     } else if (format === 'junit') io.out(formatJunit(files));
     else io.out(formatText(files, painter(process.stdout, io.color)));
