@@ -20,6 +20,7 @@ import type { LintedFile } from '../lint/one';
 import { fixDiff, fixSummary, planFixes, writeAtomically } from '../lint/fix';
 import { lintAll, threadsFor } from '../lint/pool';
 import { formatGithub } from '../report/github';
+import { formatGitlab } from '../report/gitlab';
 import { formatJson } from '../report/json';
 import { formatSarif } from '../report/sarif';
 import { formatText } from '../report/text';
@@ -31,7 +32,7 @@ import type { Command } from './types';
 /** Where `--cache` keeps its file, from the current directory (add it to .gitignore). */
 export const DEFAULT_CACHE_DIR = '.policylens-cache';
 
-export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif|github] [-o FILE] [--quiet] [--max-warnings N]
+export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif|github|gitlab] [-o FILE] [--quiet] [--max-warnings N]
                       [--dialect ID] [--concurrency N|auto|off] [--config FILE] [--no-ignore]
                       [--fix | --fix-dry-run] [--cache] [--cache-location FILE] [--color | --no-color]
                       [--verbose] [--pass-on-no-policy]
@@ -46,7 +47,9 @@ directory, so terminals and editors open it). --quiet reports errors only (no \`
 warning) in every format; -o FILE writes the report to FILE (atomically) instead of standard
 output; --max-warnings N fails the run when there are more than N warnings (counted before
 --quiet hides them). Colour follows --color / --no-color, else FORCE_COLOR and NO_COLOR, else
-whether the output is a terminal.
+whether the output is a terminal. For CI (docs/ci.md): --format github prints workflow-command
+annotations for GitHub Actions, sarif a SARIF 2.1.0 log for code scanning, gitlab a Code Quality
+report for GitLab merge requests.
 --fix applies the safe fixes (those that keep a policy's meaning, the editor's "fix all" limited
 to them), writing each file atomically, then reports what is left; --fix-dry-run prints them as a
 unified diff instead and exits 1 when there is something to fix, 0 when not.
@@ -184,7 +187,7 @@ export function fromCwd(path: string): string {
 
 /** The report in one of lint's formats, as one string (for standard output or --output). */
 function formatReport(
-  format: 'text' | 'json' | 'sarif' | 'github',
+  format: 'text' | 'json' | 'sarif' | 'github' | 'gitlab',
   results: (FileResult & Fixable)[],
   o: { version: string; paint: Paint; quiet: boolean },
 ): string {
@@ -192,6 +195,8 @@ function formatReport(
   switch (format) {
     case 'github':
       return formatGithub(results, pathOf);
+    case 'gitlab':
+      return formatGitlab(results, pathOf);
     case 'json':
       return formatJson(results, o.version);
     case 'sarif':
@@ -242,8 +247,14 @@ export const lint: Command = {
       throw new UsageError('--fix and --fix-dry-run exclude each other');
     if (!positionals.length) throw new UsageError('lint needs at least one path');
     const format = values.format;
-    if (format !== 'text' && format !== 'json' && format !== 'sarif' && format !== 'github')
-      throw new UsageError(`unknown format "${format}" (text, json, sarif or github)`);
+    if (
+      format !== 'text' &&
+      format !== 'json' &&
+      format !== 'sarif' &&
+      format !== 'github' &&
+      format !== 'gitlab'
+    )
+      throw new UsageError(`unknown format "${format}" (text, json, sarif, github or gitlab)`);
     const cacheFile =
       values.cache || values['cache-location'] !== undefined
         ? resolve(values['cache-location'] ?? join(DEFAULT_CACHE_DIR, 'lint.json'))
