@@ -8,36 +8,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse } from 'yaml';
-import { inputReferences, runSteps, type Step, type StepRun } from '../support/actions';
-import { BROKEN_AT, ciRepo, FILES, removeAll, ROOT, runnerEnv, VERSION } from '../support/ciRepo';
+import { inputReferences } from '../support/actions';
+import { BROKEN_AT, ciRepo, FILES, removeAll, ROOT, VERSION } from '../support/ciRepo';
+import { ACTION, ACTION_TEXT, runOurAction, show, UPLOAD, type Uploaded } from '../support/ourAction';
 import { sarifErrors } from '../support/sarif';
 import { inProcessRegistry, runCli, type LiveRegistry } from '../sync/harness';
 
-interface Action {
-  name: string;
-  description: string;
-  inputs: Record<string, { description: string; required?: boolean; default?: string }>;
-  outputs: Record<string, { description: string; value: string }>;
-  runs: { using: string; steps: Step[] };
-}
-
-const ACTION_TEXT = readFileSync(join(ROOT, 'action.yml'), 'utf8');
-const ACTION = parse(ACTION_TEXT) as Action;
-const UPLOAD = 'github/codeql-action/upload-sarif@v3';
 const scratch: string[] = [];
-
-interface Uploaded {
-  inputs: Record<string, string>;
-  log: { runs: { results: { ruleId: string; locations: { physicalLocation: Loc }[] }[] }[] };
-}
-interface Loc {
-  artifactLocation: { uri: string };
-  region: { startLine: number; startColumn: number };
-}
 
 /** Runs the action with `inputs` (over its defaults) in a repository holding `files`. */
 async function runAction(
@@ -48,35 +28,9 @@ async function runAction(
   const { root, repo, temp } = ciRepo(files);
   scratch.push(root);
   const uploads: Uploaded[] = [];
-  const defaults = Object.fromEntries(Object.entries(ACTION.inputs).map(([k, v]) => [k, v.default ?? '']));
-  const { runs, failed } = await runSteps(ACTION.runs.steps, {
-    contexts: {
-      inputs: { ...defaults, ...inputs },
-      github: { action_path: ROOT, workspace: repo },
-      runner: { temp },
-    },
-    env: runnerEnv({ repo, temp, prefix: join(root, 'npm'), actionPath: ROOT }, env),
-    cwd: repo,
-    timeout: 180_000,
-    uses(step, given) {
-      assert.equal(step.uses, UPLOAD, 'the only action used is upload-sarif');
-      assert.ok(existsSync(given.sarif_file!), `the SARIF file ${given.sarif_file} exists`);
-      uploads.push({
-        inputs: given,
-        log: JSON.parse(readFileSync(given.sarif_file!, 'utf8')) as Uploaded['log'],
-      });
-      return true;
-    },
-  });
-  const byName = (re: RegExp): StepRun => {
-    const r = runs.find((x) => re.test(x.step.name ?? ''));
-    assert.ok(r, `a step named ${re}`);
-    return r;
-  };
-  return { runs, failed, uploads, repo, byName };
+  const r = await runOurAction({ repo, temp, prefix: join(root, 'npm') }, inputs, env, uploads);
+  return { ...r, uploads, repo };
 }
-
-const show = (r: StepRun) => `${r.step.name}: ${r.outcome}\n${r.stdout}\n${r.stderr}`;
 
 after(() => scratch.forEach(removeAll));
 

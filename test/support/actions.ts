@@ -145,8 +145,12 @@ export interface RunOptions {
   /** The environment of every step, before the step's own `env:`. */
   env: Record<string, string>;
   cwd: string;
-  /** Runs a `uses:` step; returns whether it succeeded. */
-  uses: (step: Step, inputs: Record<string, string>) => boolean;
+  /** Runs a `uses:` step with its `with:` and `env:` evaluated; returns whether it succeeded. */
+  uses: (
+    step: Step,
+    inputs: Record<string, string>,
+    env: Record<string, string>,
+  ) => boolean | Promise<boolean>;
   timeout?: number;
 }
 
@@ -212,7 +216,10 @@ export async function runSteps(
       const inputs = Object.fromEntries(
         Object.entries(step.with ?? {}).map(([k, v]) => [k, substitute(String(v), ctx)]),
       );
-      const ok = o.uses(step, inputs);
+      const env = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), ctx)]),
+      );
+      const ok = await o.uses(step, inputs, env);
       run = { step, outcome: ok ? 'success' : 'failure', stdout: '', stderr: '', outputs: {} };
     } else {
       const script = join(scratch, `${n}.sh`);
