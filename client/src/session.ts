@@ -45,7 +45,10 @@ export class Session {
       return { ok: false, message: 'The Policy Lens language server is not running.' };
     }
     try {
-      return { ok: true, value: await client.sendRequest<R>(type.method, params) };
+      // Sent as the typed request, not by its method name: the result is the protocol's R. `params`
+      // is checked as P where `request` is called; the library's conditional parameter type cannot
+      // be resolved for a generic P, hence the cast.
+      return { ok: true, value: await client.sendRequest(type, params as never) };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (code === METHOD_NOT_FOUND) {

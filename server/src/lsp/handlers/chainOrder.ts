@@ -1,4 +1,3 @@
-import type { CancellationToken } from 'vscode-languageserver';
 import { chainReport, nameSpan } from '../../core/index';
 import { ChainOrderRequest, type ChainOrder } from '../../protocol/index';
 import type { Feature, ServerContext } from '../context';
@@ -28,9 +27,7 @@ export async function chainOrder(ctx: ServerContext): Promise<ChainOrder> {
 export const chainOrderFeature: Feature = {
   name: 'chainOrder',
   register(ctx) {
-    // By method name: protocol/ types come from the client's copy of vscode-languageserver-protocol,
-    // which the server's connection does not accept as its own RequestType.
-    ctx.connection.onRequest(ChainOrderRequest.method, (_params: unknown, token: CancellationToken) =>
+    ctx.connection.onRequest(ChainOrderRequest, (_params, token) =>
       runSafe(ctx.log, 'chainOrder', token, { entries: [] } as ChainOrder, () => chainOrder(ctx)),
     );
   },

@@ -1,4 +1,3 @@
-import type { CancellationToken } from 'vscode-languageserver';
 import { caseOffset, languageOf, LineIndex, ParsedDocument, readPolicyTest, runCase } from '../../core/index';
 import { PolicyTestsRequest, type PolicyTestsParams, type PolicyTestsResult } from '../../protocol/index';
 import type { Feature, ServerContext } from '../context';
@@ -49,17 +48,14 @@ export async function policyTests(ctx: ServerContext, params: PolicyTestsParams)
 export const policyTestsFeature: Feature = {
   name: 'policyTests',
   register(ctx) {
-    // By method name, as chainOrder: the protocol's types come from the client's copy of the library.
-    ctx.connection.onRequest(
-      PolicyTestsRequest.method,
-      (params: PolicyTestsParams, token: CancellationToken) =>
-        runSafe(
-          ctx.log,
-          'policyTests',
-          token,
-          { cases: [], policies: [], error: 'internal error' } as PolicyTestsResult,
-          () => policyTests(ctx, params),
-        ),
+    ctx.connection.onRequest(PolicyTestsRequest, (params, token) =>
+      runSafe(
+        ctx.log,
+        'policyTests',
+        token,
+        { cases: [], policies: [], error: 'internal error' } as PolicyTestsResult,
+        () => policyTests(ctx, params),
+      ),
     );
   },
 };

@@ -3,7 +3,7 @@
  * protocol/history.ts, and the live ids the prerequisite chain resolves through. See
  * docs/decisions/sync.md.
  */
-import { CodeLensRefreshRequest, type CancellationToken } from 'vscode-languageserver';
+import { CodeLensRefreshRequest } from 'vscode-languageserver';
 import {
   ApplyPlanRequest,
   DiffDocumentsRequest,
@@ -13,12 +13,7 @@ import {
   SetApiKeyNotification,
   VerifyAuditChainRequest,
   WorkspacePlanRequest,
-  type ApplyPlanParams,
-  type DiffDocumentsParams,
-  type PolicyHistoryParams,
-  type SetApiKeyParams,
   type WorkspacePlan,
-  type WorkspacePlanParams,
 } from '../../protocol/index';
 import { HttpLiveOrg, requestOptionsFromEnv } from '../../live/index';
 import type { Feature, ServerContext } from '../context';
@@ -90,7 +85,7 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
             : {}),
         }),
       );
-      ctx.connection.onNotification(SetApiKeyNotification.method, (params: SetApiKeyParams) =>
+      ctx.connection.onNotification(SetApiKeyNotification, (params) =>
         session.configure({ apiKey: typeof params?.apiKey === 'string' ? params.apiKey : null }),
       );
 
@@ -105,12 +100,10 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
         message: 'The plan could not be computed.',
         entries: [],
       };
-      ctx.connection.onRequest(
-        WorkspacePlanRequest.method,
-        (p: WorkspacePlanParams, token: CancellationToken) =>
-          runSafe(ctx.log, 'workspacePlan', token, empty, () => workspacePlan(ctx, session, p)),
+      ctx.connection.onRequest(WorkspacePlanRequest, (p, token) =>
+        runSafe(ctx.log, 'workspacePlan', token, empty, () => workspacePlan(ctx, session, p)),
       );
-      ctx.connection.onRequest(ApplyPlanRequest.method, (p: ApplyPlanParams) =>
+      ctx.connection.onRequest(ApplyPlanRequest, (p) =>
         runSafe(
           ctx.log,
           'applyPlan',
@@ -119,19 +112,15 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
           () => applyReviewedPlan(ctx, session, p),
         ),
       );
-      ctx.connection.onRequest(
-        DiffDocumentsRequest.method,
-        (p: DiffDocumentsParams, token: CancellationToken) =>
-          runSafe(ctx.log, 'diffDocuments', token, {}, () => diffDocuments(ctx, session, p)),
+      ctx.connection.onRequest(DiffDocumentsRequest, (p, token) =>
+        runSafe(ctx.log, 'diffDocuments', token, {}, () => diffDocuments(ctx, session, p)),
       );
-      ctx.connection.onRequest(
-        PolicyHistoryRequest.method,
-        (p: PolicyHistoryParams, token: CancellationToken) =>
-          runSafe(ctx.log, 'history', token, { state: 'offline' as const, events: [] }, () =>
-            policyHistory(ctx, session, p ?? {}),
-          ),
+      ctx.connection.onRequest(PolicyHistoryRequest, (p, token) =>
+        runSafe(ctx.log, 'history', token, { state: 'offline' as const, events: [] }, () =>
+          policyHistory(ctx, session, p ?? {}),
+        ),
       );
-      ctx.connection.onRequest(VerifyAuditChainRequest.method, (_p: unknown, token: CancellationToken) =>
+      ctx.connection.onRequest(VerifyAuditChainRequest, (_p, token) =>
         runSafe(
           ctx.log,
           'verifyAuditChain',
