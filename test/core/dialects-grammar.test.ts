@@ -46,8 +46,10 @@ test('grammars: registered in package.json with their scope names', () => {
     assert.ok(entry, `${String(g.scopeName)} is contributed`);
     assert.equal(load(entry.path.replace(/^\.\//, '')).scopeName, g.scopeName);
   }
-  assert.deepEqual(byScope.get('cel.injection.yaml')?.injectTo, ['source.yaml']);
-  assert.ok(byScope.get('cel.injection.json')?.injectTo?.includes('source.json'));
+  // CEL is highlighted in policies opened as plain YAML/JSON and in our own policy languages.
+  assert.deepEqual(byScope.get('cel.injection.yaml')?.injectTo, ['source.yaml', 'source.policylens.yaml']);
+  for (const scope of ['source.json', 'source.policylens.json'])
+    assert.ok(byScope.get('cel.injection.json')?.injectTo?.includes(scope), scope);
 });
 
 test('grammars: every pattern compiles and every include resolves', () => {
