@@ -100,13 +100,16 @@ describe('a file just under the size limit with one finding per key', () => {
       const started = performance.now();
       client.open(bigUri, text);
       client.open(small, 'name: small\npolicyType: tool_call\nenforcementMode: block\n');
-      // A hover sent while the file is analysed is answered after the analysis, one synchronous
-      // block of seconds (docs/reliability.md, known gaps): its time is a figure, not an assertion
-      // (the bench measures speed), and a loaded machine may take longer than the client waits.
+      // The file is analysed in slices: a hover sent with it is answered before its diagnostics
+      // (its time is a figure, not an assertion: the bench measures speed).
+      let hoverFirst = false;
       const during = client
         .request('textDocument/hover', { textDocument: { uri: small }, position: { line: 1, character: 3 } })
         .then(
-          () => (figures.hoverMs = Math.round(performance.now() - started)),
+          () => {
+            figures.hoverMs = Math.round(performance.now() - started);
+            hoverFirst = !client.diagnostics.some((p) => p.uri === bigUri);
+          },
           () => (figures.hoverMs = -1),
         );
       // Generous bounds: a hang detector, not a speed target.
@@ -117,6 +120,7 @@ describe('a file just under the size limit with one finding per key', () => {
       );
       figures.diagnosticsMs = Math.round(performance.now() - started);
       await during;
+      assert.ok(hoverFirst, 'the hover on the small file is answered while the big one is analysed');
       assert.equal(published.diagnostics.length, MAX_FINDINGS_PER_FILE + 1);
       assert.equal(published.diagnostics[MAX_FINDINGS_PER_FILE].code, 'parse/too-many-findings');
       // The server answers, on the small file and on the big one.

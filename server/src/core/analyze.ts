@@ -215,6 +215,30 @@ function skipped(options: AnalyzeOptions, by: PolicyClass | undefined): boolean 
 
 /** Analyses one policy file: parse, detect the dialect, validate, and place every finding. */
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
+  return finishAnalysis(analyzeInSteps(text, options));
+}
+
+/** An analysis that pauses between its costly steps (see `analyzeInSteps`). */
+export type AnalysisSteps = Generator<void, Analysis, void>;
+
+/** Runs the remaining steps of an analysis at once. */
+export function finishAnalysis(steps: AnalysisSteps): Analysis {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Problems placed between two pauses of `analyzeInSteps`. */
+const PLACED_PER_STEP = 100;
+
+/**
+ * The same analysis as `analyze`, paused after each costly step: the parse, the validation, and
+ * every PLACED_PER_STEP findings placed (the first one builds the position tree). Most files take a
+ * millisecond and are analysed at once; a caller with other work to do (the language server,
+ * answering requests) runs a document of hundreds of thousands of keys a step at a time.
+ */
+export function* analyzeInSteps(text: string, options: AnalyzeOptions): AnalysisSteps {
   const language = languageOf(options.fileName);
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
@@ -269,11 +293,10 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   }
   try {
     const parsed = options.parsed;
-    const doc =
-      parsed && parsed.text === text && parsed.language === language
-        ? parsed
-        : new ParsedDocument(text, language);
-    return analyzeParsed(doc, options, findings, done);
+    const reuse = parsed && parsed.text === text && parsed.language === language;
+    const doc = reuse ? parsed : new ParsedDocument(text, language);
+    if (!reuse) yield;
+    return yield* analyzeParsed(doc, options, findings, done);
   } catch (e) {
     // Nesting thousands of levels deep exhausts the stack of the parsers and the validator; it is
     // reported instead of crashing the editor or the CLI.
@@ -284,12 +307,12 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   }
 }
 
-function analyzeParsed(
+function* analyzeParsed(
   doc: ParsedDocument,
   options: AnalyzeOptions,
   findings: Finding[],
   done: (doc?: ParsedDocument, dialect?: Dialect, by?: PolicyClass) => Analysis,
-): Analysis {
+): AnalysisSteps {
   findings.push(...doc.parseFindings);
   if (doc.value === undefined && findings.length) return done(doc);
   if (doc.value === null || doc.value === undefined) {
@@ -312,7 +335,11 @@ function analyzeParsed(
   // One problem more than a file reports, so that the cap (in `done`) knows some were left out;
   // placing a problem on its token is the costly part, and it is done for these only.
   const problems = problemsOf(doc.value, dialect, MAX_FINDINGS_PER_FILE + 1);
-  for (const p of problems) findings.push(resolveProblem(p, doc));
+  if (problems.length) yield;
+  for (let i = 0; i < problems.length; i++) {
+    findings.push(resolveProblem(problems[i], doc));
+    if (i % PLACED_PER_STEP === 0 && i + 1 < problems.length) yield;
+  }
   // The tree is walked only when the text has a surrogate escape (or a raw half of a pair).
   if (mayHoldLoneSurrogate(doc.text)) findings.push(...loneSurrogateFindings(doc));
   return done(doc, dialect, by);

@@ -1,5 +1,14 @@
 /** The only import surface of the engine: the CLI, the language server and the registry use this. */
-export { analyze, validateValue, problemsOf, tooLargeFinding, type Analysis } from './analyze';
+export {
+  analyze,
+  analyzeInSteps,
+  finishAnalysis,
+  validateValue,
+  problemsOf,
+  tooLargeFinding,
+  type Analysis,
+  type AnalysisSteps,
+} from './analyze';
 export { RULES, FINDING_CODES, isFindingCode, ruleDocPath, type FindingCode } from './rules';
 export * from './findings';
 export * from './text';

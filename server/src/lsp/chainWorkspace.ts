@@ -184,6 +184,12 @@ export class WorkspaceChain {
    * not flash "missing prerequisite" at every keystroke; `isCurrent` tells the two apart.
    */
   syncDocument(doc: PolicyDocument): void {
+    // A document over the scan's limit stays out of the chain, as its file on disk does: its
+    // analysis may take seconds, and is made on another thread for its diagnostics alone.
+    if (doc.text.length > MAX_SCAN_LENGTH) {
+      if (this.index.get(doc.uri)) this.index.delete(doc.uri);
+      return;
+    }
     const parsed = doc.analysis.doc;
     const current = this.index.get(doc.uri);
     // Indexed from this analysis already. (The scan's entry may hold the very parse the analysis
@@ -206,6 +212,7 @@ export class WorkspaceChain {
 
   /** Whether the index holds this version of the document (not an earlier, parsable one). */
   isCurrent(doc: PolicyDocument): boolean {
+    if (doc.text.length > MAX_SCAN_LENGTH) return false;
     return this.index.get(doc.uri)?.doc === doc.analysis.doc;
   }
 

@@ -1,6 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
 import { toDiagnostic } from './convert';
-import type { DocumentStore } from './documents';
+import type { DocumentStore, PolicyDocument } from './documents';
 import type { Runtime } from './runtime';
 
 /** The debounce after a keystroke is twice the document's recent analysis time, within these bounds. */
@@ -93,6 +93,9 @@ export class DiagnosticsScheduler {
     });
   }
 
+  /** The version of each document whose analysis runs in slices. */
+  private readonly slicing = new Map<string, number>();
+
   private run(uri: string): void {
     this.pending.delete(uri);
     try {
@@ -102,14 +105,48 @@ export class DiagnosticsScheduler {
         return;
       }
       if (this.defers(uri, doc.languageId)) return;
-      const findings = this.validate() ? doc.findings() : [];
-      const linesOf = (other: string) => this.store.linesOf(other);
-      const diagnostics = findings.map((f) => toDiagnostic(f, doc.lines, linesOf));
-      if (diagnostics.length) this.published.add(uri);
-      else this.published.delete(uri);
-      void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+      const { yieldToEvents } = this.runtime;
+      if (this.validate() && yieldToEvents && doc.wantsSlices()) {
+        void this.runSliced(uri, doc, yieldToEvents);
+        return;
+      }
+      this.publish(uri, doc);
     } catch (e) {
       this.log(`diagnostics of ${uri} failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  private publish(uri: string, doc: PolicyDocument): void {
+    const findings = this.validate() ? doc.findings() : [];
+    const linesOf = (other: string) => this.store.linesOf(other);
+    const diagnostics = findings.map((f) => toDiagnostic(f, doc.lines, linesOf));
+    if (diagnostics.length) this.published.add(uri);
+    else this.published.delete(uri);
+    void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+  }
+
+  /**
+   * Analyses a costly document a step at a time, answering the messages that arrived between two
+   * steps, then publishes. A newer version (or closing the document) ends the run: its own run
+   * starts again. A request that needs the analysis meanwhile finishes it at once.
+   */
+  private async runSliced(
+    uri: string,
+    doc: PolicyDocument,
+    yieldToEvents: () => Promise<void>,
+  ): Promise<void> {
+    if (this.slicing.get(uri) === doc.version) return;
+    this.slicing.set(uri, doc.version);
+    try {
+      while (!doc.stepAnalysis()) {
+        await yieldToEvents();
+        if (this.store.get(uri) !== doc) return;
+      }
+      this.publish(uri, doc);
+    } catch (e) {
+      this.log(`diagnostics of ${uri} failed: ${(e as Error).stack ?? e}`);
+    } finally {
+      if (this.slicing.get(uri) === doc.version) this.slicing.delete(uri);
     }
   }
 

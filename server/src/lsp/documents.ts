@@ -2,10 +2,12 @@ import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   analyze,
+  analyzeInSteps,
   applyRuleSettings,
   applySuppressions,
   capFindings,
   compareFindings,
+  finishAnalysis,
   languageOf,
   LineIndex,
   classify,
@@ -13,6 +15,7 @@ import {
   ParsedDocument,
   recognize,
   type Analysis,
+  type AnalysisSteps,
   type Finding,
   type RuleSettings,
 } from '../core/index';
@@ -24,6 +27,15 @@ const POLICY_TEST = /\.policytest\.(json|ya?ml)$/i;
 
 /** Files above this size are never sniffed: a policy is a few KB, and sniffing must cost nothing. */
 const MAX_SNIFF_LENGTH = 512 * 1024;
+
+/**
+ * A document at least this long whose analysis took at least SLICED_MIN_MS (or is not known yet) is
+ * analysed in slices for its diagnostics (`stepAnalysis`), with the requests that arrive meanwhile
+ * answered in between. A 20,000-line bundle analyses in tens of ms and is analysed at once after its
+ * first time; a file of hundreds of thousands of keys takes seconds.
+ */
+const SLICED_MIN_LENGTH = 256 * 1024;
+const SLICED_MIN_MS = 100;
 
 /** An open policy document at one version, with its analysis computed once and then cached. */
 export interface PolicyDocument {
@@ -41,6 +53,13 @@ export interface PolicyDocument {
   readonly lines: LineIndex;
   /** The analysis findings plus every diagnostics provider's findings (cached per version). */
   findings(): Finding[];
+  /** Whether the analysis is costly enough to be made in slices (`stepAnalysis`), and not made yet. */
+  wantsSlices(): boolean;
+  /**
+   * Runs the next step of the analysis; true once it is complete. Whatever needs `analysis` before
+   * then finishes it at once.
+   */
+  stepAnalysis(): boolean;
 }
 
 /** Adds findings to an open document's diagnostics (cross-file chain checks, for example). */
@@ -62,6 +81,9 @@ interface Entry {
 
 class CachedDocument implements PolicyDocument {
   private analysisValue: Analysis | undefined;
+  /** The analysis under way in slices, and the time its steps took so far. */
+  private steps: { run: AnalysisSteps; ms: number } | undefined;
+  private linesValue: LineIndex | undefined;
   private findingsValue: { generation: number; findings: Finding[] } | undefined;
   /** Snapshots: the TextDocument object is updated in place by later changes. */
   readonly version: number;
@@ -85,18 +107,43 @@ class CachedDocument implements PolicyDocument {
   get analysis(): Analysis {
     if (!this.analysisValue) {
       const started = performance.now();
-      this.analysisValue = analyze(this.text, {
-        fileName: this.fileName,
-        dialect: this.dialectOverride,
-        parsed: this.store.parseOf(this.uri),
-      });
-      const took = performance.now() - started;
-      this.entry.costMs = this.entry.costMs ? this.entry.costMs * 0.6 + took * 0.4 : took;
+      const steps = this.steps ?? this.startSteps();
+      this.complete(finishAnalysis(steps.run), steps.ms + performance.now() - started);
     }
-    return this.analysisValue;
+    return this.analysisValue!;
+  }
+  private startSteps(): { run: AnalysisSteps; ms: number } {
+    const run = analyzeInSteps(this.text, {
+      fileName: this.fileName,
+      dialect: this.dialectOverride,
+      parsed: this.store.parseOf(this.uri),
+    });
+    return (this.steps = { run, ms: 0 });
+  }
+  private complete(analysis: Analysis, took: number): void {
+    this.analysisValue = analysis;
+    this.steps = undefined;
+    this.entry.costMs = this.entry.costMs ? this.entry.costMs * 0.6 + took * 0.4 : took;
+  }
+  wantsSlices(): boolean {
+    return (
+      !this.analysisValue &&
+      this.text.length >= SLICED_MIN_LENGTH &&
+      (this.entry.costMs === 0 || this.entry.costMs >= SLICED_MIN_MS)
+    );
+  }
+  stepAnalysis(): boolean {
+    if (this.analysisValue) return true;
+    const started = performance.now();
+    const steps = this.steps ?? this.startSteps();
+    const step = steps.run.next();
+    steps.ms += performance.now() - started;
+    if (step.done) this.complete(step.value, steps.ms);
+    return step.done === true;
   }
   get lines(): LineIndex {
-    return this.analysis.lines;
+    // The lines do not wait for the analysis (a request may come while it runs in slices).
+    return this.analysisValue?.lines ?? (this.linesValue ??= new LineIndex(this.text));
   }
   findings(): Finding[] {
     if (this.findingsValue?.generation !== this.entry.generation) {
