@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { inputReferences } from '../support/actions';
+import { inputReferences, substitute } from '../support/actions';
 import { BROKEN_AT, ciRepo, FILES, removeAll, ROOT, VERSION } from '../support/ciRepo';
 import { ACTION, ACTION_TEXT, runOurAction, show, UPLOAD, type Uploaded } from '../support/ourAction';
 import { sarifErrors } from '../support/sarif';
@@ -113,6 +113,13 @@ describe('action.yml: its steps, run in a repository', { timeout: 600_000 }, () 
 
     assert.equal(r.byName(/^Drift/).outcome, 'skipped', 'sync is off by default');
     assert.equal(r.failed, true, 'the job fails');
+
+    // The action's outputs, as the calling workflow reads them.
+    const steps = Object.fromEntries(r.runs.filter((x) => x.step.id).map((x) => [x.step.id, x]));
+    const out = (name: string) => substitute(ACTION.outputs[name]!.value, { steps });
+    assert.deepEqual(Object.keys(ACTION.outputs).sort(), ['exit-code', 'sarif-file']);
+    assert.equal(out('exit-code'), '1');
+    assert.equal(out('sarif-file'), up!.inputs.sarif_file);
   });
 
   it('with valid policies: every step passes and the SARIF has no result', async () => {
