@@ -1,6 +1,7 @@
 // The Policy Lens extension: starts the language server, and shows the sync plan, the policy history
 // and the evaluation chain in native tree views. It activates on policy files (see `activationEvents`)
 // and on its commands and views.
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import {
   POLICY_JSON,
@@ -74,9 +75,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   const docs = new VirtualDocuments();
   const session = new Session();
   const restartPolicy = new RestartPolicy(out);
-  if (vscode.workspace.isTrusted) await adoptEnvironmentKey(keys, context.globalState, process.env, out);
-  let hasKey = Boolean(await keys.get());
-  timings.keyReadMs = Math.round(performance.now() - activatedAt);
+  // The key is read once at start, and nothing but the server's first start waits for it (it
+  // travels in the server's environment): in a browser-hosted VS Code the secret storage answers
+  // only once the workbench is up, seconds into a start on a busy machine.
+  let hasKey = false;
+  let pendingKey: Promise<string | undefined> | undefined = (async () => {
+    if (vscode.workspace.isTrusted) await adoptEnvironmentKey(keys, context.globalState, process.env, out);
+    const key = await keys.get();
+    hasKey = Boolean(key);
+    timings.keyReadMs = Math.round(performance.now() - activatedAt);
+    return key;
+  })();
+  /** The key the running server was started with, so that only a different one restarts it. */
+  let serverKey: string | undefined;
 
   const gate = () => ({ trusted: vscode.workspace.isTrusted, apiUrl: readSettings().apiUrl, hasKey });
   const plan = new PlanModel(session, gate);
@@ -129,17 +140,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   const serverModule = context.asAbsolutePath('dist/server.js');
   const startServer = async () => {
     await session.stop();
-    if (!(await exists(vscode.Uri.file(serverModule)))) {
+    if (!existsSync(serverModule)) {
       out.error(`The language server is missing (${serverModule}); the extension was not built completely.`);
       await refreshViews(false);
       return;
     }
     const settings = readSettings();
+    const key = pendingKey ? await pendingKey : await keys.get();
+    pendingKey = undefined;
+    serverKey = vscode.workspace.isTrusted ? key : undefined;
     const client = createLanguageClient({
       serverModule,
       settings,
       trusted: vscode.workspace.isTrusted,
-      apiKey: vscode.workspace.isTrusted ? await keys.get() : undefined,
+      apiKey: serverKey,
       out,
       policy: restartPolicy,
       onDiagnostics: (uri) => {
@@ -217,8 +231,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
         statusShown = showPlanInStatusBar(status, plan.plan);
     }),
     keys.onDidChange(async () => {
-      hasKey = Boolean(await keys.get());
-      void restart();
+      const key = await keys.get();
+      hasKey = Boolean(key);
+      // The key adopted from the environment at start is already the running server's.
+      if (key !== serverKey || !vscode.workspace.isTrusted) void restart();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {
       await adoptEnvironmentKey(keys, context.globalState, process.env, out);
@@ -272,15 +288,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
 
 export function deactivate(): void {
   // Subscriptions stop the language client.
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function stateMessage(state: string): string {
