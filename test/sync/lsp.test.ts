@@ -236,6 +236,61 @@ describe('sync in the language server', () => {
     await bySettings.shutdown();
   });
 
+  it('shows the read of the live org as progress to a client that shows progress, only to it', async () => {
+    const { key } = await live.registry.createApiKey('progress-org', 'user_123');
+    const env = { POLICYLENS_API_URL: proxy.url, POLICYLENS_API_KEY: key };
+    const readsOrg = (c: LspClient) =>
+      c.notifications.filter(
+        (n) =>
+          n.method === '$/progress' &&
+          /reading the live org/.test((n.params as { value: { message?: string } }).value.message ?? ''),
+      );
+    const start = async (window: object) => {
+      const root = workspace({ 'policies/data-access.yaml': BUNDLES['data-access.yaml'] });
+      const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '', ...env });
+      clients.push(client);
+      await client.initialize({
+        rootUri: fileUri(root),
+        capabilities: { workspace: { configuration: true }, window },
+      });
+      const uri = fileUri(join(root, 'policies', 'data-access.yaml'));
+      client.open(uri, BUNDLES['data-access.yaml']);
+      assert.equal((await syncLens(client, uri)).command?.title, '+ create in progress-org');
+      return client;
+    };
+
+    const shown = await start({ workDoneProgress: true });
+    await eventually(
+      () =>
+        shown.notifications.some(
+          (n) =>
+            n.method === '$/progress' &&
+            (n.params as { token: unknown }).token ===
+              (readsOrg(shown)[0]?.params as { token?: unknown })?.token &&
+            (n.params as { value: { kind: string } }).value.kind === 'end',
+        ),
+      'the progress of the read ends',
+    );
+    const [begin] = readsOrg(shown);
+    assert.equal((begin!.params as { value: { kind: string } }).value.kind, 'begin');
+    assert.match(
+      (begin!.params as { value: { message: string } }).value.message,
+      /reading the live org \(127\.0\.0\.1:\d+\)/,
+    );
+    assert.doesNotMatch(
+      JSON.stringify(shown.notifications),
+      new RegExp(key),
+      'the key is never in a message',
+    );
+
+    const hidden = await start({});
+    assert.equal(
+      hidden.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').length,
+      0,
+    );
+    assert.equal(hidden.notifications.filter((n) => n.method === '$/progress').length, 0);
+  });
+
   it('says when the org is unreachable or sync is not configured', async () => {
     const root = workspace({ 'policies/data-access.yaml': BUNDLES['data-access.yaml'] });
     const uri = fileUri(join(root, 'policies', 'data-access.yaml'));

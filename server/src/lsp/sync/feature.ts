@@ -67,6 +67,7 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
         changed: (s) => onSnapshot(ctx, s),
         setTimeout: (fn, ms) => ctx.runtime.setTimeout(fn, ms),
         clearTimeout: (h) => ctx.runtime.clearTimeout(h),
+        progress: () => ctx.connection.window.createWorkDoneProgress(),
       });
       ctx.codeLens.register(syncLensProvider(ctx, session));
       ctx.commands.register(REFRESH_LIVE_COMMAND, async () => {

@@ -31,6 +31,17 @@ export interface SessionInputs {
   changed(snapshot: Snapshot): void;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /**
+   * A progress reporter for a read of the org (`window/workDoneProgress`), when the client shows
+   * progress; a no-op reporter otherwise.
+   */
+  progress?(): Promise<ProgressReporter>;
+}
+
+/** The part of vscode-languageserver's WorkDoneProgressReporter a read uses. */
+export interface ProgressReporter {
+  begin(title: string, percentage?: number, message?: string, cancellable?: boolean): void;
+  done(): void;
 }
 
 export class LiveSession {
@@ -127,6 +138,9 @@ export class LiveSession {
         stamp,
       };
     } else {
+      // A read can take seconds (a slow org, retries): a client that shows progress sees it.
+      const progress = await this.inputs.progress?.().catch(() => undefined);
+      progress?.begin('Policy Lens', undefined, `reading the live org (${target.config.label})`, false);
       try {
         const policies = await target.org.listPolicies();
         const name = (await target.org.orgName?.().catch(() => undefined)) ?? target.config.label;
@@ -135,6 +149,8 @@ export class LiveSession {
         const message = e instanceof Error ? e.message : String(e);
         this.inputs.log(`sync: reading the live org failed: ${message}`);
         snapshot = { state: 'offline', message, org: target.config.label, policies: [], stamp };
+      } finally {
+        progress?.done();
       }
     }
     this.snapshot = snapshot;
