@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { DIALECTS } from '../../server/src/core/dialects';
-import { standaloneValidators, validatorFor } from '../../server/src/core/schema/compile';
+import { standaloneValidators } from '../../server/src/core/schema/ajv';
+import { validatorFor } from '../../server/src/core/schema/compile';
 import { ParsedDocument, languageOf } from '../../server/src/core/parse';
 import { FIXTURES } from '../support/fixtures';
 
