@@ -42,6 +42,9 @@ export {
   type CaseOutcome,
   expectableNames,
   policyTestFindings,
+  suggestTestCase,
+  caseYaml,
+  testFileYaml,
   type ExpectableNames,
 } from './eval';
 export * from './replay';

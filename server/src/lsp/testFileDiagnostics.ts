@@ -9,6 +9,7 @@ import {
 } from '../core/index';
 import type { Feature, ServerContext } from './context';
 import { toDiagnostic } from './convert';
+import { registerCoverage } from './testCoverage';
 import { isPolicyTestUri, policyPathsOf, testPoliciesOf, type LoadError } from './testFiles';
 
 /** The debounce after a keystroke in a test file. */
@@ -96,6 +97,7 @@ export const policyTestFilesFeature: Feature = {
     ctx.settings.onDidChange(() => {
       for (const t of openTests()) schedule(t, 0);
     });
+    registerCoverage(ctx);
   },
 };
 

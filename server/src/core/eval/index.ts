@@ -32,3 +32,4 @@ export {
   type ExpectableNames,
   type TestedPolicies,
 } from './testfile';
+export { suggestTestCase, caseYaml, testFileYaml, type SuggestedCase } from './skeleton';

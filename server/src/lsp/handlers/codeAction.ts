@@ -9,6 +9,7 @@ import type { Feature, ServerContext } from '../context';
 import { fixToWorkspaceEdit, toDiagnostic, toTextEdits } from '../convert';
 import { fixAllEdit } from '../fixAll';
 import { suppressionFix } from '../../core/index';
+import { createTestActions, CREATE_TEST_KIND } from '../createTest';
 import { runSafe } from '../runSafe';
 import { publishedTestFindings } from '../testFileDiagnostics';
 import { isPolicyTestUri } from '../testFiles';
@@ -100,11 +101,14 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
 export const codeActionFeature: Feature = {
   name: 'codeAction',
   capabilities: () => ({
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CREATE_TEST_KIND] },
   }),
   register(ctx) {
     ctx.connection.onCodeAction((params, token) =>
-      runSafe(ctx.log, 'codeAction', token, [] as CodeAction[], () => codeActions(ctx, params)),
+      runSafe(ctx.log, 'codeAction', token, [] as CodeAction[], async () => [
+        ...codeActions(ctx, params),
+        ...(isPolicyTestUri(params.textDocument.uri) ? [] : await createTestActions(ctx, params)),
+      ]),
     );
   },
 };
