@@ -7,7 +7,9 @@ import { evalCommand } from './commands/eval';
 import { testCommand } from './commands/test';
 import { replayCommand } from './commands/replay';
 import type { Command } from './commands/types';
+import { didYouMean } from '../core/index';
 import { UsageError } from './files';
+import { explainParseError } from './usage';
 import { isLintWorker, lintWorker } from './lint/pool';
 import { isReplayWorker, replayWorker } from './replay/threads';
 import { version as VERSION } from '../../../package.json';
@@ -59,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`policylens: unknown command "${name}"\n\n${usage()}\n`);
+    const names = COMMANDS.map((c) => c.name);
+    process.stderr.write(`policylens: unknown command "${name}"${didYouMean(name, names)}\n\n${usage()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -76,7 +79,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as Error & { code?: string };
     if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`policylens ${name}: ${err.message}\n\n${command.help}\n`);
+      const message = explainParseError(err.message, command.help);
+      process.stderr.write(`policylens ${name}: ${message}\n\n${command.help}\n`);
       return command.usageStatus?.(rest) ?? 2;
     }
     process.stderr.write(`policylens ${name}: ${err.message}\n`);

@@ -14,13 +14,15 @@ import {
   type ReportLink,
 } from '../../core/index';
 import { HttpLiveOrg, resolveLiveConfig } from '../../live/index';
-import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+import { collectPolicyFiles, readPolicyText, UsageError, type CollectOptions } from '../files';
 import { projectFor } from '../project';
 import { painter } from '../report/color';
 import { toJson } from '../report/json';
+import { checkChoice } from '../usage';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens chain [path] [--id <name|id>] [--format text|json] [--live] [--url URL]
+                        [--config FILE] [--no-ignore]
 
 Shows the evaluation order of the policy bundles under path (default: the current directory):
 prerequisites first, then evaluationOrder, then name. With --id, one policy's prerequisites and
@@ -28,6 +30,8 @@ the policies that depend on it. The ORDER column is each policy's evaluationOrde
 in evaluation order. Missing prerequisites are flagged.
 Live policy ids are not checked offline; --live (or --url URL) reads the live org's policies
 (POLICYLENS_API_URL / POLICYLENS_API_KEY, as sync) to resolve them, and names no bundle declares.
+The files are those lint reads: the nearest policylens.config.yaml (or --config FILE) and
+.gitignore decide, unless --no-ignore.
 Exit status: 0 for a sound chain, 1 when it has a cycle, a missing prerequisite or two bundles
 with the same name, when a file or folder under path cannot be read (or --id names no policy),
 2 on a usage error or a path argument that cannot be read.`;
@@ -43,10 +47,11 @@ type Paint = ReturnType<typeof painter>;
 export function loadChain(
   paths: readonly string[],
   warn: (text: string) => void,
+  collect: CollectOptions = {},
 ): { index: ChainIndex; unreadable: number } {
   const index = new ChainIndex();
   let unreadable = 0;
-  for (const f of collectPolicyFiles(paths)) {
+  for (const f of collectPolicyFiles(paths, collect)) {
     let text: string;
     try {
       if (f.error !== undefined) throw new Error(f.error);
@@ -240,16 +245,19 @@ export const chain: Command = {
         format: { type: 'string', default: 'text' },
         live: { type: 'boolean', default: false },
         url: { type: 'string' },
+        config: { type: 'string' },
+        'no-ignore': { type: 'boolean' },
       },
     });
     if (positionals.length > 1) throw new UsageError('chain takes one path');
-    const format = values.format;
-    if (format !== 'text' && format !== 'json')
-      throw new UsageError(`unknown format "${format}" (text or json)`);
+    const format = checkChoice('format', values.format, ['text', 'json']);
     const paths = positionals.length ? positionals : ['.'];
-    const { index, unreadable } = loadChain(paths, io.err);
+    const { index, unreadable } = loadChain(paths, io.err, {
+      ignore: !values['no-ignore'],
+      config: values.config,
+    });
     if (values.live || values.url !== undefined)
-      await connectLive(index, values.url, projectFor(paths[0]!).config.config.live?.url, io);
+      await connectLive(index, values.url, projectFor(paths[0]!, values.config).config.config.live?.url, io);
     const report = chainReport(index, evaluationOrder(index));
     const paint = painter(process.stdout, io.color);
     const status = report.broken || unreadable ? 1 : 0;

@@ -6,6 +6,7 @@ import { exitStatus, formatTrace } from '../eval/trace';
 import { UsageError } from '../files';
 import { painter } from '../report/color';
 import { toJson } from '../report/json';
+import { checkChoice } from '../usage';
 import type { Command } from './types';
 
 export const HELP = `Usage: policylens eval [path...] --event <file|-> [--format text|json]
@@ -31,9 +32,7 @@ export const evalCommand: Command = {
       options: { event: { type: 'string' }, format: { type: 'string', default: 'text' } },
     });
     if (values.event === undefined) throw new UsageError('eval needs --event <file|->');
-    const format = values.format;
-    if (format !== 'text' && format !== 'json')
-      throw new UsageError(`unknown format "${format}" (text or json)`);
+    const format = checkChoice('format', values.format, ['text', 'json']);
     const { events, path } = readEvents(values.event);
     const loaded = loadPolicies(positionals.length ? positionals : ['.'], new Set(path ? [path] : []));
     for (const w of loaded.warnings) io.err(`policylens eval: ${w}\n`);

@@ -11,6 +11,7 @@ import {
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { UsageError } from '../files';
 import { toJson } from '../report/json';
+import { checkChoice } from '../usage';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens history <name|id> [--verify] [--format text|json] [--url URL]
@@ -113,8 +114,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     throw new UsageError('--expect-head needs a whole event hash (64 hex digits, as --verify prints it)');
   if (positionals.length > 1 || (positionals.length === 0 && !values.verify))
     throw new UsageError('history needs exactly one policy name or id (or only --verify)');
-  if (values.format !== 'text' && values.format !== 'json')
-    throw new UsageError(`unknown format "${values.format}" (text or json)`);
+  checkChoice('format', values.format, ['text', 'json']);
   try {
     const org = new HttpLiveOrg(
       resolveLiveConfig({ url: values.url }, process.env),

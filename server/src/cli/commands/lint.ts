@@ -27,7 +27,12 @@ import { formatText } from '../report/text';
 import { countBy, type FileResult } from '../report/types';
 import { painter, type Paint } from '../report/color';
 import type { Fixable } from '../lint/fix';
+import { checkChoice } from '../usage';
 import type { Command } from './types';
+
+/** lint's report formats (`--format`). */
+const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
+type Format = (typeof FORMATS)[number];
 
 /** Where `--cache` keeps its file, from the current directory (add it to .gitignore). */
 export const DEFAULT_CACHE_DIR = '.policylens-cache';
@@ -187,7 +192,7 @@ export function fromCwd(path: string): string {
 
 /** The report in one of lint's formats, as one string (for standard output or --output). */
 function formatReport(
-  format: 'text' | 'json' | 'sarif' | 'github' | 'gitlab',
+  format: Format,
   results: (FileResult & Fixable)[],
   o: { version: string; paint: Paint; quiet: boolean },
 ): string {
@@ -246,15 +251,7 @@ export const lint: Command = {
     if (values.fix && values['fix-dry-run'])
       throw new UsageError('--fix and --fix-dry-run exclude each other');
     if (!positionals.length) throw new UsageError('lint needs at least one path');
-    const format = values.format;
-    if (
-      format !== 'text' &&
-      format !== 'json' &&
-      format !== 'sarif' &&
-      format !== 'github' &&
-      format !== 'gitlab'
-    )
-      throw new UsageError(`unknown format "${format}" (text, json, sarif, github or gitlab)`);
+    const format = checkChoice('format', values.format, FORMATS);
     const cacheFile =
       values.cache || values['cache-location'] !== undefined
         ? resolve(values['cache-location'] ?? join(DEFAULT_CACHE_DIR, 'lint.json'))

@@ -15,12 +15,14 @@ import {
   type SyncPlan,
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
-import { collectPolicyFiles, readPolicyText, UsageError } from '../files';
+import { collectPolicyFiles, readPolicyText, UsageError, type CollectOptions } from '../files';
 import { projectFor } from '../project';
 import { toJson } from '../report/json';
+import { checkChoice } from '../usage';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
+                        [--config FILE] [--no-ignore]
 
 Compares the Execlave bundles under <path> with the live org's policies and prints the plan:
   + create, ~ update (with the changed fields), = no-op, and with --prune - delete.
@@ -32,6 +34,9 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
   --format      text (default) or json
   --exit-code   exit 2 when changes are pending, 0 when in sync (a CI gate)
   --url URL     the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)
+  --config FILE the project config instead of the nearest policylens.config.yaml (its live.url
+                is the org's API when neither --url nor the environment names one)
+  --no-ignore   read files that .gitignore ignores too (as lint --no-ignore)
   --fingerprint F  with --apply: apply only if the plan is still the one whose fingerprint
                 (from --format json) was reviewed, e.g. in a pull request
 
@@ -47,9 +52,9 @@ interface Collected {
 }
 
 /** The workspace side: every valid Execlave bundle under the paths, and the bundles with errors. */
-export function collectDesired(paths: readonly string[]): Collected {
+export function collectDesired(paths: readonly string[], collect: CollectOptions = {}): Collected {
   const out: Collected = { desired: [], invalid: [] };
-  for (const f of collectPolicyFiles(paths)) {
+  for (const f of collectPolicyFiles(paths, collect)) {
     let text: string;
     let invalidEncoding: boolean;
     if (f.error !== undefined) {
@@ -123,16 +128,20 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       'exit-code': { type: 'boolean', default: false },
       url: { type: 'string' },
       fingerprint: { type: 'string' },
+      config: { type: 'string' },
+      'no-ignore': { type: 'boolean' },
     },
   });
   if (!positionals.length) throw new UsageError('sync needs a path');
   if (values.fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(values.fingerprint))
     throw new UsageError('--fingerprint takes the 64 hex digits of a plan (see --format json)');
-  if (values.format !== 'text' && values.format !== 'json')
-    throw new UsageError(`unknown format "${values.format}" (text or json)`);
+  checkChoice('format', values.format, ['text', 'json']);
   const json = values.format === 'json';
 
-  const { desired, invalid } = collectDesired(positionals);
+  const { desired, invalid } = collectDesired(positionals, {
+    ignore: !values['no-ignore'],
+    config: values.config,
+  });
   if (invalid.length) {
     // A bundle with errors would be refused by the server, and with --prune its live policy would look
     // undeclared and be deleted: no plan is made until every bundle is valid.
@@ -155,7 +164,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   try {
     org = new HttpLiveOrg(
       resolveLiveConfig(
-        { url: values.url, configUrl: projectFor(positionals[0]!).config.config.live?.url },
+        { url: values.url, configUrl: projectFor(positionals[0]!, values.config).config.config.live?.url },
         process.env,
       ),
       requestOptionsFromEnv(process.env),

@@ -6,6 +6,7 @@ import { UsageError } from '../files';
 import { painter } from '../report/color';
 import { toJson } from '../report/json';
 import { formatJunit } from '../report/junit';
+import { checkChoice } from '../usage';
 import type { Command } from './types';
 
 export const HELP = `Usage: policylens test [path...] [--format text|json|junit] [--filter TEXT]
@@ -59,9 +60,7 @@ export const testCommand: Command = {
       allowPositionals: true,
       options: { format: { type: 'string', default: 'text' }, filter: { type: 'string' } },
     });
-    const format = values.format;
-    if (format !== 'text' && format !== 'json' && format !== 'junit')
-      throw new UsageError(`unknown format "${format}" (text, json or junit)`);
+    const format = checkChoice('format', values.format, ['text', 'json', 'junit']);
     const paths = positionals.length ? positionals : ['.'];
     const testFiles = findTestFiles(paths);
     if (!testFiles.length)

@@ -1,0 +1,29 @@
+import { didYouMean } from '../core/index';
+import { UsageError } from './files';
+
+/** `a`, `a or b`, `a, b or c`: the choices as the usage errors list them. */
+function choiceList(choices: readonly string[]): string {
+  return choices.length < 2 ? choices.join('') : `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+}
+
+/**
+ * A value that must be one of a few (a `--format`): anything else is a usage error that names
+ * the nearest choice, as an unknown `--dialect` or config key does.
+ */
+export function checkChoice<T extends string>(what: string, value: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`unknown ${what} "${value}"${didYouMean(value, choices)} (${choiceList(choices)})`);
+}
+
+/**
+ * node:util parseArgs' message for an unknown option, with the nearest option the command's help
+ * names (`--frmat` → `--format`); any other message as it is.
+ */
+export function explainParseError(message: string, help: string): string {
+  const m = /^Unknown option '(--?[^']+)'/.exec(message);
+  // A one-letter option has no near neighbour worth naming.
+  if (!m) return message;
+  if (!m[1].startsWith('--')) return `unknown option ${m[1]}`;
+  const known = [...new Set([...help.matchAll(/(?<![\w-])--?[a-zA-Z][\w-]*/g)].map((x) => x[0]))];
+  return `unknown option ${m[1]}${didYouMean(m[1], [...known, '--help', '--color', '--no-color'])}`;
+}
