@@ -47,10 +47,12 @@ export function serverUrl(): string {
   return url;
 }
 
-export async function postgresBackend(): Promise<Backend> {
-  const admin = serverUrl();
-  const name = `policylens_test_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const run = async (sql: string) => {
+/**
+ * Runs statements on the PostgreSQL server as the administrator of `admin` (its URL), one
+ * connection per statement: what the tests that create databases and roles do around a registry.
+ */
+export function postgresAdmin(admin: string): (sql: string) => Promise<void> {
+  return async (sql) => {
     const client = new pg.Client({ connectionString: admin });
     await client.connect();
     try {
@@ -59,6 +61,12 @@ export async function postgresBackend(): Promise<Backend> {
       await client.end();
     }
   };
+}
+
+export async function postgresBackend(): Promise<Backend> {
+  const admin = serverUrl();
+  const name = `policylens_test_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const run = postgresAdmin(admin);
   await run(`CREATE DATABASE ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;

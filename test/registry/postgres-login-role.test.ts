@@ -7,9 +7,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { startRegistry, type Registry } from '../../registry/index';
-import { serverUrl } from './backends';
+import { postgresAdmin, serverUrl } from './backends';
 
 describe('registry on PostgreSQL, logged in as the application role', () => {
   const database = `policylens_login_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -17,18 +16,11 @@ describe('registry on PostgreSQL, logged in as the application role', () => {
   let registry: Registry | undefined;
   const logged: string[] = [];
 
-  const asAdmin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  let asAdmin: (sql: string) => Promise<void>;
 
   before(async () => {
     admin = serverUrl();
+    asAdmin = postgresAdmin(admin);
     await asAdmin(`CREATE DATABASE ${database}`);
     const url = new URL(admin);
     url.pathname = `/${database}`;
