@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startRegistry, type Registry } from '../../registry/index';
+import { spawnRegistry } from '../support/registryProcess';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli.js');
@@ -57,25 +58,12 @@ export async function registryProcess(
   storage: string | string[],
   key: string,
 ): Promise<{ url: string; child: ChildProcess }> {
-  if (!existsSync(REGISTRY)) throw new Error('dist/registry.js is missing: run `node esbuild.mjs` first');
   const flags = typeof storage === 'string' ? ['--data-dir', storage] : storage;
-  const child = spawn(process.execPath, [REGISTRY, '--port', '0', ...flags, '--org', 'acme'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, POLICYLENS_SEED_KEY: key },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (m) resolve(m[0]);
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (process.env.PROXY_DEBUG) process.stderr.write(`registry: ${d.toString()}`);
-    });
-    child.once('exit', (code) => reject(new Error(`registry exited with ${code}: ${err}`)));
+  const { url, child } = await spawnRegistry(REGISTRY, ['--port', '0', ...flags, '--org', 'acme'], {
+    env: { POLICYLENS_SEED_KEY: key },
+    onStderr: (text) => {
+      if (process.env.PROXY_DEBUG) process.stderr.write(`registry: ${text}`);
+    },
   });
   return { url, child };
 }

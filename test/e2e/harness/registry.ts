@@ -1,8 +1,8 @@
 // A real `policylens serve` (dist/registry.js) on a free loopback port with a throw-away PGlite
 // database, seeded with the live policies of a fixture folder.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnRegistry } from '../../support/registryProcess';
 import { repoRoot } from './build';
 
 export interface Registry {
@@ -16,34 +16,13 @@ export interface Registry {
 export const registryBuilt = () => existsSync(join(repoRoot, 'dist', 'registry.js'));
 
 export async function startRegistry(dataDir: string, apiKey: string, org = 'e2e-org'): Promise<Registry> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(repoRoot, 'dist', 'registry.js'), '--port', '0', '--data-dir', dataDir, '--org', org],
+  const registry = await spawnRegistry(
+    join(repoRoot, 'dist', 'registry.js'),
+    ['--port', '0', '--data-dir', dataDir, '--org', org],
     // The key in the environment, not on the command line where `ps` shows it.
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POLICYLENS_SEED_KEY: apiKey } },
+    { env: { POLICYLENS_SEED_KEY: apiKey }, timeoutMs: 30_000 },
   );
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`policylens serve did not print its URL in 30 s:\n${log}`)),
-      30_000,
-    );
-    const onData = (d: Buffer) => {
-      log += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`policylens serve exited (${code}):\n${log}`));
-    });
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { url } = registry;
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${url}/api/v1${path}`, {
       method,
@@ -57,13 +36,7 @@ export async function startRegistry(dataDir: string, apiKey: string, org = 'e2e-
     url,
     apiKey,
     api,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    },
+    stop: () => registry.stop(),
   };
 }
 

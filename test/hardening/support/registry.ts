@@ -1,14 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { spawnRegistry, type RegistryProcess } from '../../support/registryProcess';
 import { CLI } from './cli';
 
 /** `policylens serve` as a process, with everything it prints kept for the log checks. */
-export interface Serve {
-  url: string;
-  child: ChildProcess;
-  /** stdout and stderr so far. */
-  output: () => string;
-  stop: () => Promise<void>;
-}
+export type Serve = RegistryProcess;
 
 /** Creates a key with `serve --create-key` (it prints the key once, on stdout, by design). */
 export function createKey(flags: string[], org: string): string {
@@ -22,39 +17,8 @@ export function createKey(flags: string[], org: string): string {
   return key;
 }
 
-export async function serve(flags: string[], env: NodeJS.ProcessEnv = {}): Promise<Serve> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}:\n${out}`));
-    });
-  });
-  return {
-    url,
-    child,
-    output: () => out,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.on('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+export function serve(flags: string[], env: NodeJS.ProcessEnv = {}): Promise<Serve> {
+  return spawnRegistry(CLI, ['serve', '--port', '0', ...flags], { env });
 }
 
 export interface Reply {
