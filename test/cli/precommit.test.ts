@@ -4,7 +4,9 @@
  * temporary repository, with the package installed into the hook's own npm prefix.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -40,6 +42,33 @@ describe('.pre-commit-hooks.yaml', () => {
     assert.equal(hook.require_serial, true);
     assert.ok(hook.name && hook.description);
     assert.match(hook.minimum_pre_commit_version ?? '', /^2\.(9|\d\d)\.|^[3-9]\./, 'types_or needs 2.9');
+  });
+});
+
+describe('installing the hook as pre-commit does', () => {
+  it('`npm pack` prints only the tarball name, which pre-commit reads as a path', () => {
+    // pre-commit runs `npm pack` in its clone and installs the path it prints. npm 10 and later also
+    // print a `prepare` script's banner and output there unless the project's .npmrc says
+    // foreground-scripts=false. Checked on a small package with this repository's .npmrc, so that
+    // no build rewrites dist/ under the other tests.
+    const dir = mkdtempSync(join(tmpdir(), 'policylens-npmrc-'));
+    try {
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: 'p', version: '1.0.0', scripts: { prepare: 'node -e "console.log(1)"' } }),
+      );
+      copyFileSync(join(ROOT, '.npmrc'), join(dir, '.npmrc'));
+      const r = spawnSync('npm', ['pack', '--dry-run'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, npm_config_update_notifier: 'false' },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'p-1.0.0.tgz\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
