@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   analyze,
@@ -19,10 +20,11 @@ import { collectPolicyFiles, readPolicyText, UsageError, type CollectOptions } f
 import { projectFor } from '../project';
 import { toJson } from '../report/json';
 import { checkChoice } from '../usage';
+import { formatImpact, planImpact, type PlanImpact } from '../replay/impact';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
-                        [--config FILE] [--no-ignore]
+                        [--config FILE] [--no-ignore] [--events <file>]...
 
 Compares the Execlave bundles under <path> with the live org's policies and prints the plan:
   + create, ~ update (with the changed fields), = no-op, and with --prune - delete.
@@ -39,6 +41,9 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
   --no-ignore   read files that .gitignore ignores too (as lint --no-ignore)
   --fingerprint F  with --apply: apply only if the plan is still the one whose fingerprint
                 (from --format json) was reviewed, e.g. in a pull request
+  --events E    recorded traffic (JSON Lines, plain or gzip; repeatable): the plan is followed by
+                its impact, the events replayed through the org as it is and as the plan leaves it
+                (see policylens replay); the fingerprint then covers the replay's result too
 
 The API key comes from POLICYLENS_API_KEY (or EXECLAVE_API_KEY); it is sent only over https, or over
 plain http to localhost.
@@ -88,10 +93,16 @@ export function collectDesired(paths: readonly string[], collect: CollectOptions
   return out;
 }
 
-function planJson(version: string, plan: SyncPlan, org: string, report?: ApplyReport): string {
+function planJson(
+  version: string,
+  plan: SyncPlan,
+  org: string,
+  report?: ApplyReport,
+  impact?: PlanImpact,
+): string {
   return toJson(version, {
     org,
-    fingerprint: plan.fingerprint,
+    fingerprint: impact?.fingerprint ?? plan.fingerprint,
     pending: plan.pending,
     problems: plan.problems,
     steps: plan.steps.map((s) => ({
@@ -103,6 +114,7 @@ function planJson(version: string, plan: SyncPlan, org: string, report?: ApplyRe
       changes: s.changes,
       problems: s.problems,
     })),
+    ...(impact ? { replay: impact.report } : {}),
     ...(report
       ? {
           applied: report.results.map((r) => ({
@@ -128,6 +140,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       'exit-code': { type: 'boolean', default: false },
       url: { type: 'string' },
       fingerprint: { type: 'string' },
+      events: { type: 'string', multiple: true },
       config: { type: 'string' },
       'no-ignore': { type: 'boolean' },
     },
@@ -177,8 +190,16 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     throw e;
   }
   let plan: SyncPlan;
+  let impact: PlanImpact | undefined;
+  let impactText = '';
   try {
-    plan = planSync(desired, await org.listPolicies(), { prune: values.prune });
+    const live = await org.listPolicies();
+    plan = planSync(desired, live, { prune: values.prune });
+    if (values.events?.length) {
+      const files = values.events.map((p) => ({ path: resolve(p), display: p.split('\\').join('/') }));
+      impact = await planImpact(files, plan, desired, live);
+      impactText = formatImpact(impact.report, files);
+    }
   } catch (e) {
     if (e instanceof LiveOrgError) {
       io.err(`policylens sync: ${printable(e.message)}\n`);
@@ -189,7 +210,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   const blocked = plan.problems.length > 0 || plan.steps.some((s) => s.problems.length > 0);
 
   if (!values.apply) {
-    io.out(json ? planJson(io.version, plan, org.label) : formatPlan(plan));
+    io.out(json ? planJson(io.version, plan, org.label, undefined, impact) : formatPlan(plan) + impactText);
     if (blocked) return 1;
     return values['exit-code'] && plan.pending > 0 ? 2 : 0;
   }
@@ -200,8 +221,12 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     io.err('policylens sync: the plan has problems (marked !); nothing was applied.\n');
     return 1;
   }
-  if (values.fingerprint !== undefined && values.fingerprint !== plan.fingerprint) {
-    io.out(json ? planJson(io.version, plan, org.label) : formatPlan(plan, { footer: false }));
+  if (values.fingerprint !== undefined && values.fingerprint !== (impact?.fingerprint ?? plan.fingerprint)) {
+    io.out(
+      json
+        ? planJson(io.version, plan, org.label, undefined, impact)
+        : formatPlan(plan, { footer: false }) + impactText,
+    );
     io.err(
       'policylens sync: this is not the plan that was reviewed (--fingerprint differs); nothing was applied.\n',
     );
@@ -209,7 +234,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   }
   if (!json) io.out(formatPlan(plan, { footer: false }));
   const report = await applyPlan(plan, org);
-  if (json) io.out(planJson(io.version, plan, org.label, report));
+  if (json) io.out(planJson(io.version, plan, org.label, report, impact));
   else io.out(`\n${formatApplyReport(report)}`);
   return report.failed > 0 || plan.problems.length > 0 ? 1 : 0;
 }
