@@ -2,7 +2,7 @@
 // scenario against Policy Lens and yaml-language-server interleaved (A B A B …), then prints the
 // table and writes bench/results/<date>.md and .json.
 // Options: --quick (small sizes, one repetition: the smoke run), --out <dir>, --reps <n>,
-// --only <cli,open,edit,completion,openall,wsedit,adv,advopen,eval,package> (adv: lint of the
+// --only <cli,open,edit,completion,openall,wsedit,adv,advopen,eval,replay,package> (adv: lint of the
 // adversarial corpora, advopen: open-all of them, package: the .vsix size and the last e2e
 // activation time), --adv <kinds> (only these adversarial corpora, e.g.
 // `unresolved,near-dup`), --profile (Policy Lens runs with --cpu-prof),
@@ -33,6 +33,7 @@ import {
 import { checkServer } from './check';
 import { measurePackage } from './package';
 import { runEvalScenario } from './eval-scenario';
+import { runReplayScenario } from './replay-scenario';
 import { buildRows } from './rows';
 import { rerender, writeResults } from './results';
 import { setDefaultQuietMs } from './proc';
@@ -243,6 +244,13 @@ async function measure(
     for (const [k, v] of Object.entries(raw.evaluator))
       log(
         `  eval · ${k} · ${v.evaluator.map((x) => x.toFixed(1)).join(' ')} µs/event (floor ${v.floor.map((x) => x.toFixed(1)).join(' ') || '—'})`,
+      );
+  }
+  if (wants('replay')) {
+    raw.replay = await runReplayScenario(o.quick);
+    for (const [k, v] of Object.entries(raw.replay))
+      log(
+        `  replay · ${k} · ${v.wallUs.map((x) => Math.round(1e6 / x).toLocaleString('en')).join(' ')} events/s · ${v.rssMB.map((x) => x.toFixed(0)).join(' ')} MB`,
       );
   }
   if (wants('open')) {

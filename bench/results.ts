@@ -79,6 +79,14 @@ function factsSection(raw: Raw, plan: Plan): string[] {
         '.',
     );
   }
+  for (const [kind, e] of Object.entries(raw.replay ?? {})) {
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    lines.push(
+      `- replay, ${kind.replace(/-(\d)$/, ', $1 thread(s)')}: ${e.events.toLocaleString('en')} events; ` +
+        `${Math.round(1e6 / median(e.wallUs)).toLocaleString('en')} events/s wall, ` +
+        `${Math.round(1e6 / median(e.cpuUs)).toLocaleString('en')} events/s of CPU; ${e.changed.toLocaleString('en')} decisions change.`,
+    );
+  }
   for (const [s, r] of Object.entries(raw.openSmall))
     lines.push(`- ${s}: first open after start-up ${r.facts.coldOpenMs} ms.`);
   for (const [s, r] of Object.entries(raw.completion)) {

@@ -5,6 +5,7 @@ import { ADVERSARIAL_LABELS, type AdversarialKind } from './adversarial';
 import { ACTIVATION_BUDGET_MS, VSIX_BASELINE_KB } from './package';
 import type { Samples } from './lsp-scenarios';
 import { row, type Row, type Side } from './report';
+import { replayRows } from './replay-rows';
 import type { Plan, Raw } from './types';
 
 const PL = 'Policy Lens';
@@ -167,6 +168,7 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
       );
   }
   rows.push(...adversarialRows(raw, plan));
+  rows.push(...replayRows(raw));
   const ev = raw.evaluator;
   if (ev?.baseline)
     rows.push(

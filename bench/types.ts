@@ -1,6 +1,7 @@
 // The shapes shared by the benchmark's runner, table builder and results writer.
 import type { AdversarialKind } from './adversarial';
 import type { EvalSamples } from './eval-scenario';
+import type { ReplaySamples } from './replay-scenario';
 import type { Samples } from './lsp-scenarios';
 import type { PackageSamples } from './package';
 
@@ -53,6 +54,8 @@ export interface Raw {
   advOpenAll?: Record<string, Record<string, Record<string, Samples>>>;
   /** The evaluator (absent in results written before it existed): `baseline` and `chain`. */
   evaluator?: Record<string, EvalSamples>;
+  /** Replay (absent in results written before it existed): `<baseline|chain>-<threads>`. */
+  replay?: Record<string, ReplaySamples>;
   /** The packed .vsix and the last real-editor activation time (`--only package`; not in --quick). */
   package?: PackageSamples;
 }
