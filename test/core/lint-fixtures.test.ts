@@ -1,48 +1,72 @@
+// Lint fixtures, one format and one runner: every folder of test/fixtures/lint/ and of
+// test/fixtures/dialects/lint/ holds one policy file (`input.*`, or a name that matters to
+// detection such as callguard.yaml) and an expected.json with the dialect it is detected as and
+// its findings: code, severity, message, range, the text at the range, and each quick-fix with its
+// edits and whether the re-linted file no longer has the finding. UPDATE_FIXTURES=1 rewrites them.
+// test/lsp/diagnostics.test.ts checks that the server publishes the same findings.
+import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze, formatSpan } from '../../server/src/core/index';
+import { analyze, formatSpan, type LineIndex, type TextEdit } from '../../server/src/core/index';
 import { readPolicyText } from '../../server/src/cli/files';
 import { cases, expectJson } from '../support/fixtures';
 
 /** Applies a fix's edits to the text, last first, so offsets stay valid. */
-function apply(text: string, edits: { start: number; end: number; newText: string }[]): string {
+function apply(text: string, edits: readonly TextEdit[]): string {
   return [...edits]
     .sort((a, b) => b.start - a.start)
     .reduce((t, e) => t.slice(0, e.start) + e.newText + t.slice(e.end), text);
 }
 
-describe('lint fixtures (test/fixtures/lint)', () => {
-  for (const c of cases('lint')) {
-    it(c.name, () => {
-      const input = readdirSync(c.dir).find((f) => f.startsWith('input.'));
-      if (!input) throw new Error(`${c.dir} has no input file`);
-      const read = readPolicyText(join(c.dir, input));
-      if (read.kind !== 'text') throw new Error(`${c.dir}: ${input} was refused (${read.kind})`);
-      const { text, invalidEncoding } = read;
-      const a = analyze(text, { fileName: input, invalidEncoding });
-      expectJson(join(c.dir, 'expected.json'), {
-        dialect: a.dialect.id,
-        findings: a.findings.map((f) => ({
-          code: f.code,
-          severity: f.severity,
-          message: f.message,
-          range: formatSpan(a.lines, f.span),
-          text: text.slice(f.span.start, f.span.end),
-          ...(f.fixes?.length
-            ? {
-                fixes: f.fixes.map((x) => ({
-                  title: x.title,
-                  ...(x.isPreferred ? { preferred: true } : {}),
-                  // The fixed file re-linted: each fix must remove the finding it was offered for.
-                  resolves: !analyze(apply(text, x.edits), { fileName: input }).findings.some(
-                    (g) => g.code === f.code && g.message === f.message,
-                  ),
-                })),
-              }
-            : {}),
-        })),
+const edit = (lines: LineIndex, e: TextEdit) => `${formatSpan(lines, e)} ${JSON.stringify(e.newText)}`;
+
+for (const area of ['lint', 'dialects/lint']) {
+  describe(`lint fixtures (test/fixtures/${area})`, () => {
+    for (const c of cases(area)) {
+      it(c.name, () => {
+        const files = readdirSync(c.dir).filter((f) => f !== 'expected.json');
+        const input = files.find((f) => f.startsWith('input.')) ?? files[0];
+        if (!input) throw new Error(`${c.dir} has no input file`);
+        const read = readPolicyText(join(c.dir, input));
+        if (read.kind !== 'text') throw new Error(`${c.dir}: ${input} was refused (${read.kind})`);
+        const { text, invalidEncoding } = read;
+        const a = analyze(text, { fileName: input, invalidEncoding });
+        expectJson(join(c.dir, 'expected.json'), {
+          ...(input.startsWith('input.') ? {} : { file: input }),
+          dialect: a.dialect.id,
+          findings: a.findings.map((f) => ({
+            code: f.code,
+            severity: f.severity,
+            message: f.message,
+            range: formatSpan(a.lines, f.span),
+            text: text.slice(f.span.start, f.span.end),
+            ...(f.path !== undefined ? { path: f.path } : {}),
+            ...(f.fixes?.length
+              ? {
+                  fixes: f.fixes.map((x) => {
+                    const fixed = apply(text, x.edits);
+                    // A fix that changes nothing, or breaks the syntax, is a broken fix.
+                    assert.notEqual(fixed, text, `fix "${x.title}" changes nothing`);
+                    const again = analyze(fixed, { fileName: input });
+                    if (!a.findings.some((g) => /^(yaml|json)\//.test(g.code)))
+                      assert.ok(
+                        !again.findings.some((g) => /^(yaml|json)\//.test(g.code)),
+                        `fix "${x.title}" of ${f.code} breaks the syntax:\n${fixed}`,
+                      );
+                    return {
+                      title: x.title,
+                      ...(x.isPreferred ? { preferred: true } : {}),
+                      edits: x.edits.map((e) => edit(a.lines, e)),
+                      // The fixed file re-linted: each fix must remove the finding it was offered for.
+                      resolves: !again.findings.some((g) => g.code === f.code && g.message === f.message),
+                    };
+                  }),
+                }
+              : {}),
+          })),
+        });
       });
-    });
-  }
-});
+    }
+  });
+}
