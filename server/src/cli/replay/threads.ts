@@ -25,6 +25,8 @@ const KIND = 'policylens-replay';
 const BATCH = 4096;
 /** Batches a worker may run ahead of this thread before it waits (bounds memory). */
 const AHEAD = 32;
+/** Each worker's young generation, in MB (V8's default is larger and grows with allocation). */
+const YOUNG_MB = 8;
 
 interface Job {
   kind: typeof KIND;
@@ -159,6 +161,9 @@ export function replayThreaded(
   const workers = ([0, 1] as const).map(
     (side) =>
       new Worker(script, {
+        // A side's heap holds one batch and its state: a small young generation keeps the
+        // garbage of parsed lines from growing each worker's footprint (peak RSS, bench/analysis.md).
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
         workerData: {
           kind: KIND,
           side,
