@@ -30,6 +30,13 @@ export interface ServerContext {
     current(): Settings;
     onDidChange(listener: (s: Settings) => void): void;
   };
+  /** What the workspace's policylens.config.yaml says beyond the files (read again on a change). */
+  project: {
+    /** Its \`live.url\`, when it has one. */
+    liveUrl(): string | undefined;
+    /** Called after the configs were read again and something in them changed. */
+    onDidChange(listener: () => void): void;
+  };
   diagnostics: {
     addProvider(provider: DiagnosticsProvider): void;
     /** Recomputes and republishes one document's diagnostics soon (if it is an open policy file). */

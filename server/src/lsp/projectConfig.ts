@@ -34,6 +34,12 @@ export class ProjectConfigs {
   private loaded: Loaded[] = [];
   /** What the loaded configs were read from: a reload that reads the same leaves analysis alone. */
   private key = '[]';
+  /**
+   * The live org's URL (\`live.url\`) of the first workspace folder's config that names one: the
+   * sync lens uses it when the \`policyLens.apiUrl\` setting and the environment name none, as
+   * \`policylens sync\` does.
+   */
+  liveUrl: string | undefined;
 
   /** Whether a URI is a config file (a change to it reloads the configs). */
   static isConfigUri(uri: string): boolean {
@@ -75,6 +81,7 @@ export class ProjectConfigs {
           text,
         });
     }
+    this.liveUrl = loaded.find((l) => l.config.config.live?.url)?.config.config.live?.url;
     // The deepest config first, so a URI is governed by the nearest one.
     this.loaded = loaded.sort((a, b) => b.base.length - a.base.length);
     const key = JSON.stringify(this.loaded.map((l) => [l.base, l.text]));

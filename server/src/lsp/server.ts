@@ -80,6 +80,7 @@ export function startServer(
   let client: ClientCapabilities = {};
   let trusted = true;
   const settingsListeners: ((s: Settings) => void)[] = [];
+  const projectListeners: (() => void)[] = [];
   const fileListeners: Parameters<ServerContext['files']['onDidChange']>[0][] = [];
   const codeLensProviders: CodeLensProvider[] = [];
   const commandHandlers = new Map<string, CommandHandler>();
@@ -113,6 +114,7 @@ export function startServer(
     runtime,
     documents: store,
     settings: { current: () => settings, onDidChange: (l) => settingsListeners.push(l) },
+    project: { liveUrl: () => projects.liveUrl, onDidChange: (l) => projectListeners.push(l) },
     diagnostics: {
       addProvider: (p) => store.providers.push(p),
       refresh: (uri) => scheduler.refresh(uri),
@@ -169,6 +171,7 @@ export function startServer(
       if (!changed) return;
       store.setMatcher(matcher());
       scheduler.refreshAll();
+      for (const l of projectListeners) l();
     } catch (e) {
       log(`reading policylens.config.yaml failed: ${(e as Error).stack ?? e}`);
     }

@@ -37,9 +37,17 @@ function onSnapshot(ctx: ServerContext, snapshot: Snapshot): void {
         }
       : undefined,
   );
-  if (ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
-    ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-  void ctx.connection.sendNotification(PlanChangedNotification, { state: snapshot.state });
+  // A read of the org can end after shutdown, when the connection is gone (a disposed connection
+  // throws at once): there is then no one to tell.
+  try {
+    if (ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
+      ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    ctx.connection
+      .sendNotification(PlanChangedNotification, { state: snapshot.state })
+      .catch(() => undefined);
+  } catch {
+    // Disposed.
+  }
 }
 
 /**
@@ -86,6 +94,10 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
             : {}),
         }),
       );
+      // No setting and no environment: the project config's live.url (read again when it changes).
+      const fromConfig = () => session.configure({ configUrl: ctx.project.liveUrl() ?? null });
+      fromConfig();
+      ctx.project.onDidChange(fromConfig);
       ctx.connection.onNotification(SetApiKeyNotification, (params) =>
         session.configure({ apiKey: typeof params?.apiKey === 'string' ? params.apiKey : null }),
       );

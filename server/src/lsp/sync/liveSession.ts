@@ -47,6 +47,8 @@ export interface ProgressReporter {
 export class LiveSession {
   private apiUrl: string | undefined;
   private apiKey: string | undefined;
+  /** The project config's \`live.url\`: after the setting and the environment, as the CLI reads it. */
+  private configUrl: string | undefined;
   private intervalSeconds = 300;
   private timer: unknown;
   private inflight: Promise<Snapshot> | undefined;
@@ -57,8 +59,18 @@ export class LiveSession {
   constructor(private readonly inputs: SessionInputs) {}
 
   /** Settings and the key; a change drops the snapshot and reads the org again. */
-  configure(next: { apiUrl?: string; apiKey?: string | null; refreshIntervalSeconds?: number }): void {
+  configure(next: {
+    apiUrl?: string;
+    apiKey?: string | null;
+    refreshIntervalSeconds?: number;
+    /** The config's \`live.url\`; null when the config has none (any more). */
+    configUrl?: string | null;
+  }): void {
     let changed = false;
+    if (next.configUrl !== undefined && (next.configUrl ?? undefined) !== this.configUrl) {
+      this.configUrl = next.configUrl ?? undefined;
+      changed = true;
+    }
     if (next.apiUrl !== undefined && next.apiUrl.trim() !== (this.apiUrl ?? '')) {
       this.apiUrl = next.apiUrl.trim();
       changed = true;
@@ -88,6 +100,7 @@ export class LiveSession {
         {
           ...(this.apiUrl !== undefined ? { url: this.apiUrl || ' ' } : {}),
           ...(this.apiKey !== undefined ? { apiKey: this.apiKey || ' ' } : {}),
+          ...(this.configUrl !== undefined ? { configUrl: this.configUrl } : {}),
         },
         { ...env, ...(this.apiUrl === '' ? blank('url') : {}), ...(this.apiKey === '' ? blank('key') : {}) },
       );
