@@ -1,13 +1,14 @@
 // Protocol tests of the request features, as data: test/fixtures/lsp/<feature>/<case>/ holds an input
 // file with the cursor marked (`|` or `$0`), an optional case.json, and the expected answer in
-// expected.json (UPDATE_FIXTURES=1 rewrites it). One server process, spawned from dist/server.js,
-// answers every case over real JSON-RPC.
+// expected.json (UPDATE_FIXTURES=1 rewrites it). One server, in this process with a virtual clock
+// (test/support/inProcess.ts), answers every case over JSON-RPC.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cases, expectJson } from '../support/fixtures';
-import { applyTextEdits, LspClient, positionAt, splitCursor } from './client';
+import { startInProcess } from '../support/inProcess';
+import { applyTextEdits, positionAt, splitCursor } from './client';
 
 interface CaseOptions {
   /** The path of the document under the workspace root (default `policies/<case>.<ext>`). */
@@ -33,7 +34,7 @@ function loadCase(dir: string, name: string, needsCursor: boolean) {
   return { text, offset, uri, opts };
 }
 
-const client = new LspClient();
+const { client } = startInProcess();
 
 before(async () => {
   await client.initialize({ rootUri: 'file:///ws' });
