@@ -148,6 +148,36 @@ export async function completionHover(
 }
 
 /**
+ * Completion latency while the workspace is being indexed (issue 14: ≤ 2 × the idle p95, ≤ 1 × the
+ * peer's): the probe is opened right after the handshake, which starts Policy Lens's scan of the
+ * folder, and `count` completions are sent one after another as soon as its diagnostics arrive,
+ * without waiting for the server to go quiet. `facts.busyAfter` says whether the server was still
+ * using CPU after the last answer (the requests really overlapped the indexing).
+ */
+export async function completionWhileIndexing(
+  spec: ServerSpec,
+  root: string,
+  count: number,
+): Promise<Samples> {
+  const out = empty();
+  await withServer(spec, root, async (c) => {
+    const path = join(root, 'policies/completion-probe.yaml');
+    const uri = uriOf(path);
+    const mark = c.mark();
+    c.open(path, COMPLETION_DOC);
+    await c.waitForDiagnostics(uri, mark);
+    const at = { textDocument: { uri }, position: COMPLETION_AT };
+    for (let i = 0; i < count; i++) {
+      const t = now();
+      await c.request('textDocument/completion', at);
+      out.wall.push(now() - t);
+    }
+    out.facts.busyAfter = (await c.waitIdle(200, 50)) ? 'no' : 'yes';
+  });
+  return out;
+}
+
+/**
  * Open every file of a workspace right after the handshake (an editor restoring a session) and
  * wait until each has diagnostics — for a file with a planted error, diagnostics that contain an
  * error. CPU and peak RSS are the server's totals at that moment, start-up included, so work a

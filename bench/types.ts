@@ -47,6 +47,8 @@ export interface Raw {
   edits: Record<string, Record<string, Samples>>;
   completion: Record<string, Samples>;
   hover: Record<string, Samples>;
+  /** Completion while the largest workspace is indexed (absent in runs before it existed). */
+  completionIndexing?: Record<string, Samples>;
   openAll: Record<string, Record<string, Samples>>;
   wsEdit: Record<string, Record<string, Samples>>;
   /** By adversarial kind, then size, then tool or server (absent in runs before they existed). */

@@ -54,6 +54,7 @@ test('npm run bench -- --quick runs every scenario and writes the results', () =
       'open one small file',
       'edits of a 1,000-line bundle',
       'completion',
+      'completion while the folder is indexed',
       'hover',
       'open all 20',
       'one edit, 20-file',
