@@ -14,11 +14,27 @@ import type { Session } from '../session';
 export const TEST_GLOB = '**/*.policytest.{yaml,yml,json}';
 const POLICY_FILE = /\.(json|ya?ml)$/i;
 
+/** The outcome of a case in the last run that included it, as the Test Explorer was told. */
+export interface CaseOutcome {
+  state: 'passed' | 'failed' | 'errored';
+  message?: string;
+  /** Zero-based line the failure is marked at (the case's `expect`). */
+  line?: number;
+  expected?: string;
+  actual?: string;
+}
+
 /** What `activate` hands to the extension-host tests. */
 export interface PolicyTestsApi {
   controller: vscode.TestController;
   /** Finds the test files and their cases again. */
   discover(): Promise<void>;
+  /** The run profile (continuous runs supported). */
+  profile: vscode.TestRunProfile;
+  /** The last outcome of each case, by test item id. */
+  outcomes: Map<string, CaseOutcome>;
+  /** How many runs have finished (a continuous run adds one per save). */
+  runs(): number;
 }
 
 const caseId = (uri: vscode.Uri, name: string) => `${uri.toString()}#${name}`;
@@ -92,6 +108,19 @@ export function registerPolicyTests(session: Session, context: vscode.ExtensionC
     session.onDidStart(() => void discover()),
   );
 
+  const outcomes = new Map<string, CaseOutcome>();
+  let finished = 0;
+  const record = (item: vscode.TestItem, state: CaseOutcome['state'], m?: vscode.TestMessage) => {
+    const text = m && (typeof m.message === 'string' ? m.message : m.message.value);
+    outcomes.set(item.id, {
+      state,
+      ...(text !== undefined ? { message: text } : {}),
+      ...(m?.location ? { line: m.location.range.start.line } : {}),
+      ...(m?.expectedOutput !== undefined ? { expected: m.expectedOutput } : {}),
+      ...(m?.actualOutput !== undefined ? { actual: m.actualOutput } : {}),
+    });
+  };
+
   const message = (c: PolicyTestCaseResult, uri: vscode.Uri): vscode.TestMessage => {
     const text = (c.failures ?? []).join('\n');
     const m =
@@ -131,18 +160,28 @@ export function registerPolicyTests(session: Session, context: vscode.ExtensionC
       const r = await ask(file.uri, true, names ? [...names] : undefined);
       if (typeof r === 'string' || r.error) {
         const text = typeof r === 'string' ? r : r.error!;
-        for (const c of cases) run.errored(c, new vscode.TestMessage(text));
+        for (const c of cases) {
+          run.errored(c, new vscode.TestMessage(text));
+          record(c, 'errored', new vscode.TestMessage(text));
+        }
         if (!cases.length) run.errored(file, new vscode.TestMessage(text));
         continue;
       }
       for (const result of r.cases) {
         const item = file.children.get(caseId(file.uri, result.name));
         if (!item || excluded.has(item.id)) continue;
-        if (result.passed) run.passed(item);
-        else run.failed(item, message(result, file.uri));
+        if (result.passed) {
+          run.passed(item);
+          record(item, 'passed');
+        } else {
+          const m = message(result, file.uri);
+          run.failed(item, m);
+          record(item, 'failed', m);
+        }
       }
     }
     run.end();
+    finished++;
   };
 
   const runHandler = async (
@@ -160,6 +199,13 @@ export function registerPolicyTests(session: Session, context: vscode.ExtensionC
     token.onCancellationRequested(() => onSave.dispose());
   };
 
-  controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, runHandler, true, undefined, true);
-  return { controller, discover };
+  const profile = controller.createRunProfile(
+    'Run',
+    vscode.TestRunProfileKind.Run,
+    runHandler,
+    true,
+    undefined,
+    true,
+  );
+  return { controller, discover, profile, outcomes, runs: () => finished };
 }
