@@ -5,6 +5,7 @@ import {
   type Location,
   type Position,
 } from 'vscode-languageserver';
+import { withoutGitIgnored } from './gitignoreFilter';
 import {
   chainPolicyFromText,
   chainPolicyOf,
@@ -111,13 +112,19 @@ export class WorkspaceChain {
   private async scanFiles(report: (done: number, total: number) => void): Promise<void> {
     const started = this.ctx.runtime.now();
     const uris: string[] = [];
-    for (const folder of this.ctx.workspaceFolders())
-      uris.push(
-        ...(await this.ctx.runtime.fs.listFiles(
-          folder,
-          (u) => isYamlOrJsonName(u) && !this.ctx.documents.isExcluded(u),
-        )),
+    for (const folder of this.ctx.workspaceFolders()) {
+      const listed = await this.ctx.runtime.fs.listFiles(
+        folder,
+        (u) => isYamlOrJsonName(u) && !this.ctx.documents.isExcluded(u),
       );
+      // What git ignores is not scanned, as lint does not walk it (unless the config says
+      // `gitignore: false`); a file the user opens is still analysed.
+      uris.push(
+        ...(this.ctx.project.gitignore(folder)
+          ? await withoutGitIgnored(this.ctx.runtime.fs, folder, listed)
+          : listed),
+      );
+    }
     // Two passes, each a batch at a time and only while the editor is quiet: the documents it is
     // opening go first. Reading is cheap and parsing is not, so every file is read first and parsed
     // only at the end if it is still not open: a client that opens the whole workspace sends every

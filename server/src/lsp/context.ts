@@ -34,6 +34,8 @@ export interface ServerContext {
   project: {
     /** Its \`live.url\`, when it has one. */
     liveUrl(): string | undefined;
+    /** Whether .gitignore applies to a workspace folder's scan (its config's \`gitignore\`, default true). */
+    gitignore(folderUri: string): boolean;
     /** Called after the configs were read again and something in them changed. */
     onDidChange(listener: () => void): void;
   };

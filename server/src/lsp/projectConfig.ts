@@ -104,6 +104,11 @@ export class ProjectConfigs {
     return !!f && !f.config.includes(f.rel);
   }
 
+  /** Whether .gitignore applies under a folder: its config's \`gitignore\` (true without a config). */
+  gitignore(folderUri: string): boolean {
+    return this.find(folderUri.replace(/\/*$/, '/'))?.config.config.gitignore ?? true;
+  }
+
   settingsFor(uri: string): FileSettings | undefined {
     const f = this.find(uri);
     return f && f.config.settingsFor(f.rel);

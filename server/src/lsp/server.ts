@@ -114,7 +114,11 @@ export function startServer(
     runtime,
     documents: store,
     settings: { current: () => settings, onDidChange: (l) => settingsListeners.push(l) },
-    project: { liveUrl: () => projects.liveUrl, onDidChange: (l) => projectListeners.push(l) },
+    project: {
+      liveUrl: () => projects.liveUrl,
+      gitignore: (folder) => projects.gitignore(folder),
+      onDidChange: (l) => projectListeners.push(l),
+    },
     diagnostics: {
       addProvider: (p) => store.providers.push(p),
       refresh: (uri) => scheduler.refresh(uri),
