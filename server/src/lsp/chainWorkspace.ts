@@ -133,6 +133,9 @@ export class WorkspaceChain {
     const texts = new Map<string, string | undefined>();
     for (let i = 0; i < uris.length;) {
       await this.ctx.diagnostics.whenQuiet(quiet, maxWait);
+      // The reads are synchronous (nodeRuntime.ts) and a quiet editor resolves the wait at once:
+      // without this, the reading of every file would be one block, as the parse was.
+      await this.ctx.runtime.yieldToEvents?.();
       const batch: string[] = [];
       for (; i < uris.length && batch.length < SCAN_BATCH; i++)
         if (!this.ctx.documents.textDocuments.get(uris[i])) batch.push(uris[i]);
