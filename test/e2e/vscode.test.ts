@@ -22,6 +22,7 @@ import {
   problemsPanelShowsTheFinding,
   setApiKeyThroughThePalette,
   syncViewListsThePlan,
+  testExplorerShowsTheFailingCase,
 } from './ui/uiTests';
 
 const FIXTURES = join(repoRoot, 'test', 'fixtures', 'e2e');
@@ -66,6 +67,9 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       await waitForWorkbench(wb.page);
       await t2.test('the Problems panel shows the finding of a broken bundle', async () => {
         await problemsPanelShowsTheFinding(ctx);
+      });
+      await t2.test('the Test Explorer marks the failing policy test', async () => {
+        await testExplorerShowsTheFailingCase(ctx);
       });
       if (!registry) return;
       await t2.test('Set API Key asks for the key in a password box', async () => {

@@ -78,3 +78,27 @@ export async function applyAfterConfirmation({ page, shots }: UiContext): Promis
     .waitFor({ timeout: 60_000 });
   return file;
 }
+
+export async function testExplorerShowsTheFailingCase({ page, shots }: UiContext): Promise<string> {
+  await quickOpen(page, 'baseline.policytest.yaml');
+  await runCommand(page, 'Testing: Focus on Test Explorer View');
+  const explorer = page.locator('.test-explorer');
+  const fileRow = explorer.locator('.monaco-list-row', { hasText: 'baseline.policytest.yaml' }).first();
+  await fileRow.waitFor({ timeout: 60_000 });
+  await runCommand(page, 'Test: Run All Tests');
+  if ((await fileRow.getAttribute('aria-expanded')) === 'false') await fileRow.click();
+  const failing = explorer.locator('.monaco-list-row', {
+    hasText: "an injection in the model's output is blocked",
+  });
+  await failing.locator('.codicon-testing-failed-icon').waitFor({ timeout: 60_000 });
+  const passing = explorer.locator('.monaco-list-row', {
+    hasText: 'a prompt injection in the input is blocked',
+  });
+  await passing.locator('.codicon-testing-passed-icon').waitFor({ timeout: 30_000 });
+  // The failure is shown in the editor at the case's expect, with the expected and actual decisions.
+  const peek = page.locator('.editor-instance .peekview-widget, .editor-instance .test-output-peek').first();
+  await peek.waitFor({ timeout: 30_000 }).catch(() => undefined);
+  const file = join(shots, 'test-explorer.png');
+  await page.screenshot({ path: file });
+  return file;
+}
