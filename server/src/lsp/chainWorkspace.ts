@@ -112,6 +112,7 @@ export class WorkspaceChain {
   private async scanFiles(report: (done: number, total: number) => void): Promise<void> {
     const started = this.ctx.runtime.now();
     const uris: string[] = [];
+    await this.ctx.project.read();
     for (const folder of this.ctx.workspaceFolders()) {
       const listed = await this.ctx.runtime.fs.listFiles(
         folder,

@@ -36,6 +36,8 @@ export interface ServerContext {
     liveUrl(): string | undefined;
     /** Whether .gitignore applies to a workspace folder's scan (its config's \`gitignore\`, default true). */
     gitignore(folderUri: string): boolean;
+    /** Resolves once the configs were first read (at \`initialized\`): the scan waits for them. */
+    read(): Promise<void>;
     /** Called after the configs were read again and something in them changed. */
     onDidChange(listener: () => void): void;
   };

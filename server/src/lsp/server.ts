@@ -117,6 +117,7 @@ export function startServer(
     project: {
       liveUrl: () => projects.liveUrl,
       gitignore: (folder) => projects.gitignore(folder),
+      read: () => configsRead,
       onDidChange: (l) => projectListeners.push(l),
     },
     diagnostics: {
@@ -163,6 +164,11 @@ export function startServer(
    * policy files, dialects and severities follow it, and its own problems are shown on it.
    */
   let configFiles: string[] = [];
+  // The first read of the configs, which the workspace scan waits for (a config may turn the
+  // .gitignore filter off, or exclude folders): without it, which files the scan indexed would
+  // depend on which of the two finished first.
+  let configsWereRead = (): void => undefined;
+  const configsRead = new Promise<void>((resolve) => (configsWereRead = resolve));
   async function loadProjectConfigs(): Promise<void> {
     try {
       const { reports, changed } = await projects.load(folders, runtime.fs);
@@ -178,6 +184,8 @@ export function startServer(
       for (const l of projectListeners) l();
     } catch (e) {
       log(`reading policylens.config.yaml failed: ${(e as Error).stack ?? e}`);
+    } finally {
+      configsWereRead();
     }
   }
 
