@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleChild } from './child';
 import { REPO } from './servers';
 
 export interface EvalSamples {
@@ -19,18 +19,7 @@ export interface EvalSamples {
 export async function runEvalScenario(quick: boolean): Promise<Record<string, EvalSamples>> {
   const dir = mkdtempSync(join(tmpdir(), 'policylens-eval-bench-'));
   try {
-    const child = join(dir, 'eval-child.js');
-    await build({
-      entryPoints: [join(REPO, 'bench/eval-child.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      outfile: child,
-      logLevel: 'warning',
-      mainFields: ['module', 'main'],
-      alias: { 'js-yaml': join(REPO, 'node_modules/js-yaml/dist/js-yaml.cjs.js') },
-    });
+    const child = await bundleChild('eval-child', dir);
     const out: Record<string, EvalSamples> = {};
     const plan: [string, number][] = quick
       ? [

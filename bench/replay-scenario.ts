@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { trafficLines } from '../scripts/traffic.mjs';
+import { bundleChild } from './child';
 import { REPO } from './servers';
 
 export interface ReplaySamples {
@@ -49,18 +49,7 @@ export async function runReplayScenario(quick: boolean): Promise<Record<string, 
   const file = await eventsFile(count);
   const dir = mkdtempSync(join(tmpdir(), 'policylens-replay-bench-'));
   try {
-    const child = join(dir, 'replay-child.js');
-    await build({
-      entryPoints: [join(REPO, 'bench/replay-child.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      outfile: child,
-      logLevel: 'warning',
-      mainFields: ['module', 'main'],
-      alias: { 'js-yaml': join(REPO, 'node_modules/js-yaml/dist/js-yaml.cjs.js') },
-    });
+    const child = await bundleChild('replay-child', dir);
     const cli = join(REPO, 'dist', 'cli.js');
     const out: Record<string, ReplaySamples> = {};
     for (const kind of ['baseline', 'chain'])
