@@ -9,6 +9,7 @@ import {
 } from '../core/index';
 import type { Feature, ServerContext } from './context';
 import { toDiagnostic } from './convert';
+import { Debouncer } from './debounce';
 import { registerCoverage } from './testCoverage';
 import { isPolicyTestUri, policyPathsOf, testPoliciesOf, type LoadError } from './testFiles';
 
@@ -55,20 +56,13 @@ function loadFinding(doc: ParsedDocument, error: LoadError): Finding | undefined
 export const policyTestFilesFeature: Feature = {
   name: 'policyTestFiles',
   register(ctx) {
-    const pending = new Map<string, unknown>();
-    const schedule = (uri: string, ms: number) => {
-      const old = pending.get(uri);
-      if (old !== undefined) ctx.runtime.clearTimeout(old);
-      pending.set(
-        uri,
-        ctx.runtime.setTimeout(() => {
-          pending.delete(uri);
-          void publish(ctx, uri).catch((e: unknown) =>
-            ctx.log(`diagnostics of the test file ${uri} failed: ${(e as Error).stack ?? e}`),
-          );
-        }, ms),
-      );
-    };
+    const runs = new Debouncer(ctx.runtime);
+    const schedule = (uri: string, ms: number) =>
+      runs.schedule(uri, ms, () => {
+        void publish(ctx, uri).catch((e: unknown) =>
+          ctx.log(`diagnostics of the test file ${uri} failed: ${(e as Error).stack ?? e}`),
+        );
+      });
     const seen = new Set<string>();
     const openTests = () =>
       ctx.documents.textDocuments
@@ -87,9 +81,7 @@ export const policyTestFilesFeature: Feature = {
       seen.delete(e.document.uri);
       testPoliciesOf(ctx).forget(e.document.uri);
       published.get(ctx)?.delete(e.document.uri);
-      const old = pending.get(e.document.uri);
-      if (old !== undefined) ctx.runtime.clearTimeout(old);
-      pending.delete(e.document.uri);
+      runs.cancel(e.document.uri);
     });
     ctx.files.onDidChange(() => {
       for (const t of openTests()) schedule(t, POLICY_DELAY_MS);

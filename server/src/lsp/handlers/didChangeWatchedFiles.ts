@@ -1,5 +1,6 @@
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import type { Feature, ServerContext } from '../context';
+import { Debouncer } from '../debounce';
 import { isYamlOrJsonName } from '../settings';
 
 /** The files whose changes on disk matter: every YAML and JSON file may be (or become) a policy. */
@@ -51,22 +52,16 @@ async function watchFromServer(ctx: ServerContext): Promise<void> {
     for (const uri of await ctx.runtime.fs.listFiles(root, isYamlOrJsonName))
       folders.add(uri.slice(0, uri.lastIndexOf('/')));
   }
-  const pending = new Map<string, unknown>();
+  const runs = new Debouncer(ctx.runtime);
   const changed = (uri: string) => {
     if (!isYamlOrJsonName(uri)) return;
-    const old = pending.get(uri);
-    if (old !== undefined) ctx.runtime.clearTimeout(old);
-    pending.set(
-      uri,
-      ctx.runtime.setTimeout(() => {
-        pending.delete(uri);
-        void ctx.runtime.fs
-          .exists(uri)
-          .then((exists) =>
-            ctx.files.emit([{ uri, type: exists ? FileChangeType.Changed : FileChangeType.Deleted }]),
-          );
-      }, WATCH_DEBOUNCE_MS),
-    );
+    runs.schedule(uri, WATCH_DEBOUNCE_MS, () => {
+      void ctx.runtime.fs
+        .exists(uri)
+        .then((exists) =>
+          ctx.files.emit([{ uri, type: exists ? FileChangeType.Changed : FileChangeType.Deleted }]),
+        );
+    });
   };
   let watched = 0;
   for (const folder of folders) {
