@@ -24,7 +24,7 @@ import { formatImpact, planImpact, type PlanImpact } from '../replay/impact';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
-                        [--config FILE] [--no-ignore] [--events <file>]...
+                        [--config FILE] [--no-ignore] [--events FILE]...
 
 Compares the Execlave bundles under <path> with the live org's policies and prints the plan:
   + create, ~ update (with the changed fields), = no-op, and with --prune - delete.
@@ -41,7 +41,7 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
   --no-ignore   read files that .gitignore ignores too (as lint --no-ignore)
   --fingerprint F  with --apply: apply only if the plan is still the one whose fingerprint
                 (from --format json) was reviewed, e.g. in a pull request
-  --events E    recorded traffic (JSON Lines, plain or gzip; repeatable): the plan is followed by
+  --events FILE recorded traffic (JSON Lines, plain or gzip; repeatable): the plan is followed by
                 its impact, the events replayed through the org as it is and as the plan leaves it
                 (see policylens replay); the fingerprint then covers the replay's result too
 
