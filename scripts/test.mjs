@@ -38,7 +38,16 @@ if (!skipStatic) {
   run('eslint', 'npx', ['eslint', '.', '--max-warnings=0']);
   run('prettier', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
 }
-const files = findTests('test').filter((f) => !only || f.includes(only));
+// The longest files start first: run two at a time, the real editor (about three minutes) and the
+// bench's smoke run then overlap the many short files instead of running alone at the end.
+const FIRST = ['e2e', 'bench', 'neovim'].map((d) => join('test', d));
+const rank = (f) => {
+  const i = FIRST.findIndex((d) => f.startsWith(d));
+  return i < 0 ? FIRST.length : i;
+};
+const files = findTests('test')
+  .filter((f) => !only || f.includes(only))
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 // The real editor and the PostgreSQL server are installed (once; cached afterwards) before the
 // suites start, as steps of their own: on a fresh machine that takes minutes, and inside a test it
 // would count against the test's own timeout and compete with the other suites for the two cores.
