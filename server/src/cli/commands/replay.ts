@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { compilePolicies, RULES, type ReplayReport } from '../../core/index';
 import { UsageError } from '../files';
+import { checkChoice } from '../usage';
 import { formatReport } from '../replay/format';
 import { checkEventFiles } from '../replay/lines';
 import { replayHere, type EventsFile } from '../replay/run';
@@ -49,10 +50,7 @@ function gates(text: string | undefined): Gate[] {
     .split(',')
     .map((g) => g.trim())
     .filter(Boolean);
-  for (const g of out)
-    if (!(GATES as readonly string[]).includes(g))
-      throw new UsageError(`unknown --fail-on gate "${g}" (${GATES.join(', ')})`);
-  return out as Gate[];
+  return out.map((g) => checkChoice('--fail-on gate', g, GATES));
 }
 
 /** The gates a report trips, with the count that tripped each. */
@@ -84,11 +82,10 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
     },
   });
   if (!positionals.length) throw new UsageError('replay needs an events file');
-  if (values.format !== 'text' && values.format !== 'json')
-    throw new UsageError(`unknown format "${values.format}" (text or json)`);
+  checkChoice('format', values.format, ['text', 'json']);
   const examples = Number(values.examples);
   if (!Number.isInteger(examples) || examples < 0) throw new UsageError('--examples takes a whole number');
-  if (!['auto', '1', '2'].includes(values.threads)) throw new UsageError('--threads takes auto, 1 or 2');
+  checkChoice('--threads value', values.threads, ['auto', '1', '2']);
   const wanted = gates(values['fail-on']);
   const files: EventsFile[] = positionals.map((p) => ({
     path: resolve(p),
