@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startRegistry, type Registry } from '../../registry/index';
 import { postgresAdmin, serverUrl } from './backends';
+import { call } from './suite';
 
 describe('registry on PostgreSQL, logged in as the application role', () => {
   const database = `policylens_login_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -42,15 +43,11 @@ describe('registry on PostgreSQL, logged in as the application role', () => {
     );
     assert.deepEqual(who, { current_user: 'policylens_app', session_user: 'policylens_app' });
     const { key } = await registry!.createApiKey('login-role');
-    const res = await fetch(`${registry!.url}/api/v1/policies`, {
-      method: 'POST',
-      headers: { 'X-API-Key': key },
-      body: JSON.stringify({
-        name: 'p',
-        policyType: 'expression',
-        enforcementMode: 'block',
-        ruleDefinition: { expression: 'true' },
-      }),
+    const res = await call(registry!, key, 'POST', '/policies', {
+      name: 'p',
+      policyType: 'expression',
+      enforcementMode: 'block',
+      ruleDefinition: { expression: 'true' },
     });
     assert.equal(res.status, 201);
   });

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startRegistry, type Registry } from '../../registry/index';
 import { postgresAdmin, serverUrl } from './backends';
+import { call } from './suite';
 
 describe('registry on PostgreSQL as a user that cannot create roles', () => {
   const suffix = `${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -44,15 +45,11 @@ describe('registry on PostgreSQL as a user that cannot create roles', () => {
       /running as the login user, not as role policylens_app \((permission denied|must have admin option)/,
     );
     const { key } = await registry!.createApiKey('limited');
-    const res = await fetch(`${registry!.url}/api/v1/policies`, {
-      method: 'POST',
-      headers: { 'X-API-Key': key },
-      body: JSON.stringify({
-        name: 'p',
-        policyType: 'expression',
-        enforcementMode: 'block',
-        ruleDefinition: { expression: 'true' },
-      }),
+    const res = await call(registry!, key, 'POST', '/policies', {
+      name: 'p',
+      policyType: 'expression',
+      enforcementMode: 'block',
+      ruleDefinition: { expression: 'true' },
     });
     assert.equal(res.status, 201);
   });

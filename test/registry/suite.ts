@@ -20,7 +20,8 @@ interface Json {
   [k: string]: unknown;
 }
 
-async function call(
+/** One request to the registry's API, with the key when given; the status and the parsed body. */
+export async function call(
   registry: Registry,
   key: string | undefined,
   method: string,
