@@ -10,12 +10,15 @@ import {
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { UsageError } from '../files';
+import { projectFor } from '../project';
 import { toJson } from '../report/json';
 import { checkChoice } from '../usage';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens history <name|id> [--verify] [--format text|json] [--url URL]
+                         [--config FILE]
        policylens history --verify [--expect-head HASH] [--format text|json] [--url URL]
+                         [--config FILE]
 
 Prints the version history of one live policy, oldest first: each event with its actor, time and
 field diff (GET /api/v1/policies/:id/history). A name is looked up in the live org; an id also works
@@ -28,7 +31,9 @@ for a policy that has since been deleted.
                 unless that event is still in the intact chain (a truncated or recomputed chain
                 loses it)
   --format      text (default) or json
-  --url URL     the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)`;
+  --url URL     the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL, else the
+                live.url of the policylens.config.yaml nearest the working directory)
+  --config FILE the project config to read live.url from instead of the nearest one`;
 
 /** The live id for a name or an id: names first, because a name is what a bundle shows. */
 export async function resolvePolicyId(
@@ -106,6 +111,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       'expect-head': { type: 'string' },
       format: { type: 'string', default: 'text' },
       url: { type: 'string' },
+      config: { type: 'string' },
     },
   });
   const expectHead = values['expect-head'];
@@ -117,7 +123,12 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   checkChoice('format', values.format, ['text', 'json']);
   try {
     const org = new HttpLiveOrg(
-      resolveLiveConfig({ url: values.url }, process.env),
+      // As sync and chain do: the project's config names the org when neither --url nor the
+      // environment does. history takes no path, so the project is the working directory's.
+      resolveLiveConfig(
+        { url: values.url, configUrl: projectFor('.', values.config).config.config.live?.url },
+        process.env,
+      ),
       requestOptionsFromEnv(process.env),
     );
     if (positionals.length === 0) {
