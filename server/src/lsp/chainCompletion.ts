@@ -18,9 +18,16 @@ export function prerequisiteCompletionItems(
 ): CompletionCandidate[] {
   if (!isPrerequisiteEntry(cur)) return [];
   const chain = ctx.chain;
-  void chain.ready();
-  chain.syncDocument(doc);
-  const order = chain.isReady ? chain.order() : [];
+  void chain.scanner.ready();
+  chain.index.syncDocument(doc);
+  const order = chain.index.isReady ? chain.index.order() : [];
   const positions = new Map(order.map((o) => [o.item.uri, o.position]));
-  return prerequisiteCompletion(chain.index, doc.uri, cur, doc.analysis.language, positions, order.length);
+  return prerequisiteCompletion(
+    chain.index.policies,
+    doc.uri,
+    cur,
+    doc.analysis.language,
+    positions,
+    order.length,
+  );
 }

@@ -1,5 +1,6 @@
 import type { Feature } from './context';
 import { chainLensProvider } from './chainLens';
+import { provideChainFindings } from './chain/workspaceChain';
 
 /**
  * The prerequisite chain across the workspace: the index of every bundle, its findings merged into
@@ -11,13 +12,16 @@ export const chainFeature: Feature = {
   name: 'chain',
   register(ctx) {
     const chain = ctx.chain;
-    ctx.diagnostics.addProvider({ id: 'chain', provide: (doc) => chain.provide(doc) });
+    ctx.diagnostics.addProvider({ id: 'chain', provide: (doc) => provideChainFindings(chain, doc) });
     ctx.codeLens.register(chainLensProvider(ctx));
     // Related information of a cycle points into files that may not be open.
     ctx.documents.addTextSource((uri) => chain.index.get(uri)?.doc.text);
     // A bundle the scan parsed and the editor then opens unchanged is not parsed a second time.
     ctx.documents.addParseSource((uri) => chain.index.get(uri)?.doc);
-    ctx.files.onDidChange((changes) => void chain.onFilesChanged(changes));
-    ctx.documents.textDocuments.onDidClose((e) => void chain.onClosed(e.document.uri));
+    ctx.files.onDidChange((changes) => void chain.scanner.onFilesChanged(changes));
+    ctx.documents.textDocuments.onDidClose((e) => {
+      chain.republisher.forget(e.document.uri);
+      void chain.scanner.onClosed(e.document.uri);
+    });
   },
 };

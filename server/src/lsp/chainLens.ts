@@ -3,6 +3,7 @@ import { chainLens } from '../core/index';
 import type { CodeLensProvider, ServerContext } from './context';
 import { DISPLAY_ONLY_COMMAND } from '../protocol/index';
 import { toRange } from './convert';
+import { currentIndex } from './chain/workspaceChain';
 
 /**
  * The lens on a bundle's `name`: `evaluated 3rd of 12 · 2 prerequisites · 1 dependent`. It is a
@@ -13,8 +14,8 @@ export function chainLensProvider(ctx: ServerContext): CodeLensProvider {
   return {
     id: 'chain',
     async provide(doc): Promise<CodeLens[]> {
-      const chain = await ctx.chain.current();
-      const lens = chainLens(chain.index, chain.order(), doc.uri);
+      const index = await currentIndex(ctx.chain);
+      const lens = chainLens(index.policies, index.order(), doc.uri);
       if (!lens) return [];
       return [
         {

@@ -6,7 +6,7 @@ import type {
   FileEvent,
   ServerCapabilities,
 } from 'vscode-languageserver';
-import type { WorkspaceChain } from './chainWorkspace';
+import type { WorkspaceChain } from './chain/workspaceChain';
 import type { DiagnosticsProvider, DocumentStore, PolicyDocument } from './documents';
 import type { Runtime } from './runtime';
 import type { Settings } from './settings';
@@ -61,8 +61,9 @@ export interface ServerContext {
     readonly handlers: ReadonlyMap<string, CommandHandler>;
   };
   /**
-   * The workspace's prerequisite chain, one per server (created by `startServer`): the chain
-   * handlers, completion, lenses and the sync feature share its index.
+   * The workspace's prerequisite chain, one per server (created by `startServer`): its scanner,
+   * index holder and re-publisher. The chain handlers, completion, lenses and the sync feature
+   * share its index.
    */
   readonly chain: WorkspaceChain;
   files: {

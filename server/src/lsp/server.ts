@@ -1,4 +1,5 @@
 import {
+  CodeLensRefreshRequest,
   FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
@@ -8,7 +9,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { WorkspaceChain } from './chainWorkspace';
+import { createWorkspaceChain } from './chain/workspaceChain';
 import type { CodeLensProvider, CommandHandler, Feature, ServerContext } from './context';
 import { DiagnosticsScheduler } from './diagnostics';
 import { DocumentStore } from './documents';
@@ -104,12 +105,32 @@ export function startServer(
     (uri, languageId) => adoption.defers(uri, languageId),
   );
 
-  // The chain is built from the context it belongs to, so the context hands it out once it exists.
-  let chain: WorkspaceChain | undefined;
-  const ctx: ServerContext = {
-    get chain() {
-      return (chain ??= new WorkspaceChain(ctx));
+  // The workspace's chain in its three parts (scanner, index holder, re-publisher), each given only
+  // what it uses; the features reach it through the context.
+  const chain = createWorkspaceChain({
+    openDocuments: () => store.all(),
+    scanner: {
+      runtime,
+      workspaceFolders: () => folders,
+      projectRead: () => configsRead,
+      gitignore: (folder) => projects.gitignore(folder),
+      isExcluded: (uri) => store.isExcluded(uri),
+      isOpen: (uri) => !!textDocuments.get(uri),
+      whenQuiet: (quietMs, maxWaitMs) => scheduler.whenQuiet(quietMs, maxWaitMs),
+      progress: () => connection.window.createWorkDoneProgress(),
+      log,
     },
+    republisher: {
+      runtime,
+      openUris: () => textDocuments.all().map((td) => td.uri),
+      document: (uri) => store.get(uri),
+      refresh: (uri) => scheduler.refresh(uri),
+      canRefreshLenses: () => !!client.workspace?.codeLens?.refreshSupport,
+      refreshLenses: () => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined),
+    },
+  });
+  const ctx: ServerContext = {
+    chain,
     connection,
     runtime,
     documents: store,

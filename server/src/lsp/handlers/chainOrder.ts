@@ -2,14 +2,15 @@ import { chainReport, nameSpan } from '../../core/index';
 import { ChainOrderRequest, type ChainOrder } from '../../protocol/index';
 import type { Feature, ServerContext } from '../context';
 import { runSafe } from '../runSafe';
+import { currentIndex } from '../chain/workspaceChain';
 
 /** `policyLens/chainOrder`: the workspace's bundles in evaluation order, for the client's views. */
 export async function chainOrder(ctx: ServerContext): Promise<ChainOrder> {
-  const chain = await ctx.chain.current();
-  const report = chainReport(chain.index, chain.order());
+  const index = await currentIndex(ctx.chain);
+  const report = chainReport(index.policies, index.order());
   return {
     entries: report.entries.map((e) => {
-      const policy = chain.index.get(e.uri);
+      const policy = index.get(e.uri);
       const span = policy && nameSpan(policy);
       return {
         name: e.name,

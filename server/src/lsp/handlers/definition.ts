@@ -1,6 +1,6 @@
 import type { Definition } from 'vscode-languageserver';
 import { chainDefinition, definitionAt } from '../../core/index';
-import { locationOf, offsetIn } from '../chainWorkspace';
+import { currentIndex } from '../chain/workspaceChain';
 import type { Feature, ServerContext } from '../context';
 import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
@@ -15,11 +15,11 @@ export async function definition(
   const doc = ctx.documents.get(uri);
   const local = doc && definitionAt(doc, doc.lines.offsetAt(position));
   if (local) return [{ uri, range: toRange(doc.lines, local) }];
-  const chain = await ctx.chain.current();
-  const offset = offsetIn(chain, uri, position);
+  const index = await currentIndex(ctx.chain);
+  const offset = index.offsetAt(uri, position);
   if (offset === undefined) return null;
-  const out = chainDefinition(chain.index, uri, offset).flatMap(
-    (l) => locationOf(chain, l.uri, l.span) ?? [],
+  const out = chainDefinition(index.policies, uri, offset).flatMap(
+    (l) => index.locationOf(l.uri, l.span) ?? [],
   );
   return out.length ? out : null;
 }

@@ -1,6 +1,6 @@
 import type { Location } from 'vscode-languageserver';
 import { chainReferences, referencesAt } from '../../core/index';
-import { locationOf, offsetIn } from '../chainWorkspace';
+import { currentIndex } from '../chain/workspaceChain';
 import type { Feature, ServerContext } from '../context';
 import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
@@ -19,11 +19,11 @@ export async function references(
   const doc = ctx.documents.get(uri);
   const local = doc && referencesAt(doc, doc.lines.offsetAt(position), includeDeclaration);
   if (local) return local.map((span) => ({ uri, range: toRange(doc.lines, span) }));
-  const chain = await ctx.chain.current();
-  const offset = offsetIn(chain, uri, position);
+  const index = await currentIndex(ctx.chain);
+  const offset = index.offsetAt(uri, position);
   if (offset === undefined) return null;
-  const found = chainReferences(chain.index, uri, offset, includeDeclaration);
-  return found.flatMap((l) => locationOf(chain, l.uri, l.span) ?? []);
+  const found = chainReferences(index.policies, uri, offset, includeDeclaration);
+  return found.flatMap((l) => index.locationOf(l.uri, l.span) ?? []);
 }
 
 /** `textDocument/references`. */

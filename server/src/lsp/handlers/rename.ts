@@ -6,7 +6,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { chainRename, policyNameAt, prepareRenameAt, renameAt } from '../../core/index';
-import { offsetIn } from '../chainWorkspace';
+import { currentIndex } from '../chain/workspaceChain';
 import type { Feature, ServerContext } from '../context';
 import { toRange, toTextEdits } from '../convert';
 import { runSafe } from '../runSafe';
@@ -22,11 +22,11 @@ export async function prepareRename(
   const doc = ctx.documents.get(uri);
   const local = doc && prepareRenameAt(doc, doc.lines.offsetAt(position));
   if (local) return { range: toRange(doc.lines, local.span), placeholder: local.placeholder };
-  const chain = await ctx.chain.current();
-  const offset = offsetIn(chain, uri, position);
-  const policy = chain.index.get(uri);
+  const index = await currentIndex(ctx.chain);
+  const offset = index.offsetAt(uri, position);
+  const policy = index.get(uri);
   if (offset === undefined || !policy) return null;
-  const at = policyNameAt(chain.index, uri, offset);
+  const at = policyNameAt(index.policies, uri, offset);
   if (!at) return null;
   const { start, end } = at.span;
   const quoted = /^["']/.test(policy.doc.text[start] ?? '') && end - start >= 2;
@@ -51,15 +51,15 @@ export async function rename(
     return 'error' in local
       ? new ResponseError(ErrorCodes.InvalidParams, local.error)
       : { changes: { [uri]: toTextEdits(doc.lines, local.edits) } };
-  const chain = await ctx.chain.current();
-  const offset = offsetIn(chain, uri, position);
+  const index = await currentIndex(ctx.chain);
+  const offset = index.offsetAt(uri, position);
   if (offset === undefined) return null;
-  const result = chainRename(chain.index, uri, offset, newName);
+  const result = chainRename(index.policies, uri, offset, newName);
   if (!result) return null;
   if ('error' in result) return new ResponseError(ErrorCodes.InvalidParams, result.error);
   const changes: Record<string, TextEdit[]> = {};
   for (const [target, edits] of Object.entries(result.edits)) {
-    const lines = chain.index.get(target)?.lines;
+    const lines = index.get(target)?.lines;
     if (lines) changes[target] = edits.map((e) => ({ range: toRange(lines, e), newText: e.newText }));
   }
   return { changes };

@@ -18,6 +18,7 @@ import {
 import { HttpLiveOrg, requestOptionsFromEnv } from '../../live/index';
 import type { Feature, ServerContext } from '../context';
 import { runSafe } from '../runSafe';
+import { setLiveResolvers } from '../chain/workspaceChain';
 import { LiveSession, type OrgFactory, type Snapshot } from './liveSession';
 import { applyReviewedPlan, diffDocuments, policyHistory, verifyAuditChain, workspacePlan } from './requests';
 import { syncLensProvider } from './syncLens';
@@ -29,7 +30,8 @@ function onSnapshot(ctx: ServerContext, snapshot: Snapshot): void {
   // The chain resolves live ids through the snapshot; `undefined` (not `null`) while there is no
   // good snapshot, so an offline editor never calls a prerequisite missing.
   const byId = new Map(snapshot.policies.map((p) => [p.id, p]));
-  ctx.chain.setLiveResolver(
+  setLiveResolvers(
+    ctx.chain,
     snapshot.state === 'ok'
       ? (id) => {
           const p = byId.get(id);

@@ -16,6 +16,7 @@ import {
 import type { PlanEntry, WorkspacePlan } from '../../protocol/index';
 import type { ServerContext } from '../context';
 import { pathOf } from '../settings';
+import { currentIndex } from '../chain/workspaceChain';
 import type { Snapshot } from './liveSession';
 
 export interface ComputedPlan {
@@ -52,11 +53,11 @@ export async function computePlan(
   snapshot: Snapshot,
   prune = false,
 ): Promise<ComputedPlan> {
-  const chain = await ctx.chain.current();
+  const index = await currentIndex(ctx.chain);
   const desired = new Map<string, DesiredBundle>();
   const invalid = new Map<string, { name?: string; message: string }>();
   const bundles: DesiredBundle[] = [];
-  for (const policy of chain.index.all()) {
+  for (const policy of index.all()) {
     const outcome = desiredFromAnalysis(
       analysisOf(ctx, policy.uri, policy.doc),
       displayFile(ctx, policy.uri),
