@@ -49,7 +49,7 @@ describe('config schema', () => {
 
   it('agrees with the reader on valid and invalid files', () => {
     const validate = new Ajv2020({ strict: false }).compile(schema);
-    const valid = `include: ['policies/**']\nexclude: '**/drafts/**'\ngitignore: false\ndialects: {'agents/*.yaml': agentsentinel}\nrules: {schema/unknown-key: warning}\noverrides:\n  - files: ['legacy/**']\n    rules: {legacy/key: off}\nlive: {url: 'https://api.execlave.com'}\n`;
+    const valid = `include: ['policies/**']\nexclude: '**/drafts/**'\ngitignore: false\ndialects: {'agents/*.yaml': agentsentinel}\nrules: {schema/unknown-key: warning}\noverrides:\n  - files: ['legacy/**']\n    rules: {legacy/key: off}\nlive: {url: 'https://api.execlave.com'}\nreplay: {events: [traffic/a.jsonl, traffic/b.jsonl.gz]}\n`;
     const invalid = [
       'exlude: [a]\n',
       'rules: {schema/enm: off}\n',
@@ -58,6 +58,8 @@ describe('config schema', () => {
       'live: {apiKey: x}\n',
       'overrides: [{rules: {}}]\n',
       'gitignore: yes please\n',
+      'replay: {events: []}\n',
+      'replay: {event: traffic.jsonl}\n',
     ];
     assert.deepEqual(readConfig(valid).problems, []);
     assert.ok(validate(parse(valid)), JSON.stringify(validate.errors));

@@ -23,9 +23,11 @@ export const CONFIG_KEYS = [
   'rules',
   'overrides',
   'live',
+  'replay',
 ] as const;
 const OVERRIDE_KEYS = ['files', 'rules'];
 const LIVE_KEYS = ['url'];
+const REPLAY_KEYS = ['events'];
 /** Keys someone may try under `live:` that must never be in a committed file. */
 const SECRET_KEYS = /key|token|secret|password/i;
 
@@ -170,6 +172,26 @@ export function readConfig(text: string): { config: ProjectConfig; problems: Con
           if (q.value?.type === 'string' && /^https?:\/\/\S+$/.test(q.value.value))
             config.live = { url: q.value.value };
           else r.fail(q.value ?? q.key, 'live.url must be an http(s) URL');
+        }
+        break;
+      }
+      case 'replay': {
+        const o = r.object(v, 'replay');
+        for (const q of o ? r.properties(o, REPLAY_KEYS, ' in replay') : []) {
+          const paths =
+            q.value?.type === 'string' && q.value.value
+              ? [q.value.value]
+              : q.value?.type === 'array' &&
+                  q.value.items.length > 0 &&
+                  q.value.items.every((i) => i.type === 'string' && i.value)
+                ? q.value.items.map((i) => (i as { value: string }).value)
+                : undefined;
+          if (paths) config.replay = { events: paths };
+          else
+            r.fail(
+              q.value ?? q.key,
+              'replay.events must be a path or a list of paths (JSON Lines, plain or gzip)',
+            );
         }
         break;
       }

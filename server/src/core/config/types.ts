@@ -31,6 +31,11 @@ export interface ProjectConfig {
   gitignore: boolean;
   /** The live org's API URL, for chain --live, sync and the editor (the key is never here). */
   live?: { url: string };
+  /**
+   * Recorded traffic (JSON Lines, plain or gzip) whose replay the editor shows under each pending
+   * sync change; paths relative to the config's directory.
+   */
+  replay?: { events: string[] };
 }
 
 export function emptyConfig(): ProjectConfig {
