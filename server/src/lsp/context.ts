@@ -34,6 +34,8 @@ export interface ServerContext {
   project: {
     /** Its \`live.url\`, when it has one. */
     liveUrl(): string | undefined;
+    /** Its \`replay.events\`, as URIs, when it names some. */
+    replayEvents(): string[] | undefined;
     /** Whether .gitignore applies to a workspace folder's scan (its config's \`gitignore\`, default true). */
     gitignore(folderUri: string): boolean;
     /** Resolves once the configs were first read (at \`initialized\`): the scan waits for them. */

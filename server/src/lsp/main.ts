@@ -1,11 +1,16 @@
 // The entry of dist/server.js: builds the Node runtime and starts the server on the connection the
 // command line asks for (`--stdio`, `--node-ipc` or `--socket=<port>`, read by vscode-languageserver).
+// The same bundle is the impact's replay worker (lsp/impact/worker.ts) when started as a worker thread.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { impactWorkerMain, isImpactWorker } from './impact/worker';
 import { nodeRuntime } from './nodeRuntime';
 import { startServer } from './server';
 
-const connection = createConnection(ProposedFeatures.all);
-// A bug must never kill the editor's language server; log it and keep serving.
-process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
-process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));
-startServer(connection, nodeRuntime());
+if (isImpactWorker()) impactWorkerMain();
+else {
+  const connection = createConnection(ProposedFeatures.all);
+  // A bug must never kill the editor's language server; log it and keep serving.
+  process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
+  process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));
+  startServer(connection, nodeRuntime());
+}

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, watch } from '
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
+import { runInWorker } from './impact/worker';
 import type { Runtime } from './runtime';
 
 /**
@@ -46,6 +47,8 @@ export function nodeRuntime(): Runtime {
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+    // The worker runs this same bundle (dist/server.js), which main.ts sends to the worker's code.
+    replayImpact: (job, signal) => runInWorker(__filename, job, signal),
     fs: {
       readFile(uri, maxBytes = MAX_READ_BYTES) {
         return Promise.resolve(readRegularFile(fsPath(uri), Math.min(maxBytes, MAX_READ_BYTES)));

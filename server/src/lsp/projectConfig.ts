@@ -40,6 +40,11 @@ export class ProjectConfigs {
    * \`policylens sync\` does.
    */
   liveUrl: string | undefined;
+  /**
+   * The recorded events (\`replay.events\`) of the first workspace folder's config that names some,
+   * as URIs: the impact of pending sync changes replays them when no setting names any.
+   */
+  replayEvents: string[] | undefined;
 
   /** Whether a URI is a config file (a change to it reloads the configs). */
   static isConfigUri(uri: string): boolean {
@@ -82,6 +87,10 @@ export class ProjectConfigs {
         });
     }
     this.liveUrl = loaded.find((l) => l.config.config.live?.url)?.config.config.live?.url;
+    const withEvents = loaded.find((l) => l.config.config.replay);
+    this.replayEvents = withEvents?.config.config.replay?.events.map((p) =>
+      Utils.resolvePath(URI.file(withEvents.base), p).toString(),
+    );
     // The deepest config first, so a URI is governed by the nearest one.
     this.loaded = loaded.sort((a, b) => b.base.length - a.base.length);
     const key = JSON.stringify(this.loaded.map((l) => [l.base, l.text]));

@@ -1,3 +1,5 @@
+import type { ImpactJob, ImpactRun } from './impact/job';
+
 /**
  * What the language server needs from its host, passed into `startServer`. `main.ts` builds the Node
  * version; tests can hand in fakes instead of patching modules.
@@ -34,4 +36,10 @@ export interface Runtime {
    * runtime without it (a test's fake clock) runs the slices back to back.
    */
   yieldToEvents?(): Promise<void>;
+  /**
+   * Runs a replay of the impact off the server's thread (Node: a worker thread) and resolves with
+   * its reports, or `cancelled` once `signal` aborts. A runtime without it (the in-process tests)
+   * replays on the server's thread, yielding between slices.
+   */
+  replayImpact?(job: ImpactJob, signal: AbortSignal): Promise<ImpactRun & { cancelled?: true }>;
 }

@@ -137,6 +137,7 @@ export function startServer(
     settings: { current: () => settings, onDidChange: (l) => settingsListeners.push(l) },
     project: {
       liveUrl: () => projects.liveUrl,
+      replayEvents: () => projects.replayEvents,
       gitignore: (folder) => projects.gitignore(folder),
       read: () => configsRead,
       onDidChange: (l) => projectListeners.push(l),

@@ -26,6 +26,11 @@ export interface Settings {
   apiUrl?: string;
   /** `policyLens.refreshIntervalSeconds`; undefined when the client never said. */
   refreshIntervalSeconds?: number;
+  /**
+   * \`policyLens.replay.events\`: recorded events (workspace-relative or absolute paths) whose replay
+   * shows the impact of each pending sync change; undefined when the client never said, [] for none.
+   */
+  replayEvents?: string[];
 }
 
 export const DEFAULT_FILES = ['**/policies/**/*.{json,yaml,yml}', '**/*.policy.{json,yaml,yml}'];
@@ -82,6 +87,15 @@ export function readSettings(raw: unknown, base: Settings = defaultSettings()): 
       ? obj.refreshIntervalSeconds
       : base.refreshIntervalSeconds;
   if (interval !== undefined) out.refreshIntervalSeconds = interval;
+  const replay = obj.replay && typeof obj.replay === 'object' ? (obj.replay as Record<string, unknown>) : {};
+  const events =
+    typeof replay.events === 'string'
+      ? [replay.events]
+      : Array.isArray(replay.events)
+        ? replay.events.filter((x): x is string => typeof x === 'string')
+        : undefined;
+  const replayEvents = events ? events.map((e) => e.trim()).filter(Boolean) : base.replayEvents;
+  if (replayEvents !== undefined) out.replayEvents = replayEvents;
   return out;
 }
 

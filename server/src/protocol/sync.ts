@@ -1,5 +1,6 @@
 // The workspace sync plan, its application, and the documents a diff editor shows.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { PlanImpact } from './impact';
 
 /**
  * Where the live org stands for this workspace:
@@ -35,6 +36,8 @@ export interface PlanEntry {
   liveVersion?: number;
   /** Why this entry cannot be applied as planned (an unknown prerequisite, a cycle, a duplicate name). */
   problems?: string[];
+  /** What the change does to the recorded events (`policyLens.replay.events`), when they are set. */
+  impact?: PlanImpact;
 }
 
 export interface WorkspacePlan {
@@ -54,6 +57,8 @@ export interface WorkspacePlan {
   invalid?: { uri: string; name?: string; message: string }[];
   /** The plan as `policylens sync` prints it (the seed's format). */
   text?: string;
+  /** The recorded events the entries' `impact` replays (workspace-relative), when they are set. */
+  events?: string[];
 }
 
 export interface WorkspacePlanParams {
@@ -146,6 +151,8 @@ export const SYNC_COMMANDS = {
   openDiff: 'policyLens.sync.openDiff',
   refresh: 'policyLens.sync.refresh',
   setApiKey: 'policyLens.setApiKey',
+  /** Shows the extension's output, where the server's log is (the impact lens of a bad events file). */
+  showOutput: 'policyLens.showOutput',
 } as const;
 
 /** `policyLens.sync.refreshLive` (workspace/executeCommand, server side): re-read the live org now. */

@@ -5,6 +5,7 @@
  */
 import { CodeLensRefreshRequest } from 'vscode-languageserver';
 import {
+  AffectedEventsRequest,
   ApplyPlanRequest,
   DiffDocumentsRequest,
   PlanChangedNotification,
@@ -17,14 +18,35 @@ import {
 } from '../../protocol/index';
 import { HttpLiveOrg, requestOptionsFromEnv } from '../../live/index';
 import type { Feature, ServerContext } from '../context';
+import { PlanImpacts } from '../impact/impacts';
 import { runSafe } from '../runSafe';
 import { setLiveResolvers } from '../chain/workspaceChain';
 import { LiveSession, type OrgFactory, type Snapshot } from './liveSession';
-import { applyReviewedPlan, diffDocuments, policyHistory, verifyAuditChain, workspacePlan } from './requests';
+import {
+  affected,
+  applyReviewedPlan,
+  diffDocuments,
+  policyHistory,
+  verifyAuditChain,
+  workspacePlan,
+} from './requests';
 import { syncLensProvider } from './syncLens';
 
 /** A burst of saves (save all) re-reads the org once. */
 const SAVE_DEBOUNCE_MS = 300;
+
+/** Lenses and views ask again: the plan, or its impact, changed. */
+function planChanged(ctx: ServerContext, state: Snapshot['state']): void {
+  // A read of the org can end after shutdown, when the connection is gone (a disposed connection
+  // throws at once): there is then no one to tell.
+  try {
+    if (ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
+      ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    ctx.connection.sendNotification(PlanChangedNotification, { state }).catch(() => undefined);
+  } catch {
+    // Disposed.
+  }
+}
 
 function onSnapshot(ctx: ServerContext, snapshot: Snapshot): void {
   // The chain resolves live ids through the snapshot; `undefined` (not `null`) while there is no
@@ -39,17 +61,7 @@ function onSnapshot(ctx: ServerContext, snapshot: Snapshot): void {
         }
       : undefined,
   );
-  // A read of the org can end after shutdown, when the connection is gone (a disposed connection
-  // throws at once): there is then no one to tell.
-  try {
-    if (ctx.clientCapabilities().workspace?.codeLens?.refreshSupport)
-      ctx.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-    ctx.connection
-      .sendNotification(PlanChangedNotification, { state: snapshot.state })
-      .catch(() => undefined);
-  } catch {
-    // Disposed.
-  }
+  planChanged(ctx, snapshot.state);
 }
 
 /**
@@ -79,7 +91,9 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
         clearTimeout: (h) => ctx.runtime.clearTimeout(h),
         progress: () => ctx.connection.window.createWorkDoneProgress(),
       });
-      ctx.codeLens.register(syncLensProvider(ctx, session));
+      // The impact of each pending change on recorded traffic (docs/replay.md, "In the editor").
+      const impacts = new PlanImpacts(ctx, () => planChanged(ctx, session.snapshot?.state ?? 'ok'));
+      ctx.codeLens.register(syncLensProvider(ctx, session, impacts));
       ctx.commands.register(REFRESH_LIVE_COMMAND, async () => {
         const s = await session.refresh();
         return { state: s.state, ...(s.message ? { message: s.message } : {}) };
@@ -116,7 +130,21 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
         entries: [],
       };
       ctx.connection.onRequest(WorkspacePlanRequest, (p, token) =>
-        runSafe(ctx.log, 'workspacePlan', token, empty, () => workspacePlan(ctx, session, p)),
+        runSafe(ctx.log, 'workspacePlan', token, empty, () => workspacePlan(ctx, session, p, impacts)),
+      );
+      ctx.connection.onRequest(AffectedEventsRequest, (p, token) =>
+        runSafe(
+          ctx.log,
+          'affectedEvents',
+          token,
+          {
+            state: 'error' as const,
+            name: p?.name ?? '',
+            events: [],
+            text: 'The events could not be shown; see the output.\n',
+          },
+          () => affected(ctx, session, impacts, p),
+        ),
       );
       ctx.connection.onRequest(ApplyPlanRequest, (p) =>
         runSafe(

@@ -4,6 +4,8 @@
  */
 import { applyPlan, diffText, LiveOrgError, type DesiredBundle, type LiveOrgPolicy } from '../../core/index';
 import type {
+  AffectedEvents,
+  AffectedEventsParams,
   ApplyPlanParams,
   ApplyPlanResult,
   DiffDocuments,
@@ -15,6 +17,8 @@ import type {
   WorkspacePlanParams,
 } from '../../protocol/index';
 import type { ServerContext } from '../context';
+import { affectedEvents, withImpacts } from '../impact/affected';
+import type { PlanImpacts } from '../impact/impacts';
 import type { LiveSession, Snapshot } from './liveSession';
 import { computePlan, displayFile, toWorkspacePlan } from './workspacePlan';
 
@@ -22,9 +26,40 @@ export async function workspacePlan(
   ctx: ServerContext,
   session: LiveSession,
   params: WorkspacePlanParams | null,
+  impacts?: PlanImpacts,
 ): Promise<WorkspacePlan> {
   const snapshot = params?.refresh ? await session.refresh() : await session.current();
-  return toWorkspacePlan(await computePlan(ctx, snapshot));
+  const computed = await computePlan(ctx, snapshot);
+  return withImpacts(
+    toWorkspacePlan(computed),
+    impacts?.files()?.map((f) => f.display),
+    impacts?.forPlan(computed),
+  );
+}
+
+/** The events one pending change alters (the examples of its replay). */
+export async function affected(
+  ctx: ServerContext,
+  session: LiveSession,
+  impacts: PlanImpacts,
+  params: AffectedEventsParams,
+): Promise<AffectedEvents> {
+  const name = typeof params?.name === 'string' ? params.name : '';
+  const none = (text: string): AffectedEvents => ({ state: 'none', name, events: [], text: `${text}\n` });
+  const files = impacts.files();
+  if (!files) return none('No recorded events are set (policyLens.replay.events).');
+  const snapshot = await session.current();
+  const computed = await computePlan(ctx, snapshot);
+  const step = computed.plan?.steps.find((s) => s.name === name && s.action !== 'no-op');
+  const impact = step && impacts.forPlan(computed)?.get(step.name);
+  if (!step || !impact) return none(`"${name}" has no pending change against the live org.`);
+  return affectedEvents(
+    name,
+    step.action,
+    files.map((f) => f.display),
+    snapshot.org ?? 'the live org',
+    impact,
+  );
 }
 
 /**

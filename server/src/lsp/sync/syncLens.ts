@@ -5,9 +5,10 @@
  */
 import type { CodeLens } from 'vscode-languageserver';
 import { desiredFromAnalysis, lensTitle } from '../../core/index';
-import { DISPLAY_ONLY_COMMAND, SYNC_COMMANDS, type PlanEntry } from '../../protocol/index';
+import { DISPLAY_ONLY_COMMAND, REPLAY_COMMANDS, SYNC_COMMANDS, type PlanEntry } from '../../protocol/index';
 import type { CodeLensProvider, ServerContext } from '../context';
 import type { PolicyDocument } from '../documents';
+import { impactTitle, type PlanImpacts, type StepImpact } from '../impact/impacts';
 import type { LiveSession } from './liveSession';
 import { computePlan } from './workspacePlan';
 
@@ -17,7 +18,31 @@ function label(title: string, command: string = DISPLAY_ONLY_COMMAND, args?: unk
   return { range: TOP, command: { title, command, ...(args ? { arguments: args } : {}) } };
 }
 
-export function syncLensProvider(ctx: ServerContext, session: LiveSession): CodeLensProvider {
+/**
+ * The impact of the change beside the plan (`would block +12 · allow +0`), when recorded events are
+ * set: a click shows the affected events; `impact…` while the replay runs; a problem opens the log.
+ */
+function impactLens(name: string, step: StepImpact): CodeLens {
+  const { impact } = step;
+  const lens = label(
+    impactTitle(impact),
+    impact.state === 'ok'
+      ? REPLAY_COMMANDS.showAffectedEvents
+      : impact.state === 'error'
+        ? SYNC_COMMANDS.showOutput
+        : DISPLAY_ONLY_COMMAND,
+    impact.state === 'ok' ? [{ name }] : undefined,
+  );
+  if (impact.state === 'ok' && lens.command)
+    lens.command.tooltip = `${impact.changed} of ${impact.events} recorded events change decision with this change: click to show them`;
+  return lens;
+}
+
+export function syncLensProvider(
+  ctx: ServerContext,
+  session: LiveSession,
+  impacts?: PlanImpacts,
+): CodeLensProvider {
   return {
     id: 'sync',
     async provide(doc: PolicyDocument): Promise<CodeLens[]> {
@@ -34,7 +59,8 @@ export function syncLensProvider(ctx: ServerContext, session: LiveSession): Code
       }
       if (own.kind === 'invalid')
         return [label(`✗ fix ${own.errors} error${own.errors === 1 ? '' : 's'} to sync`)];
-      const { plan } = await computePlan(ctx, snapshot);
+      const computed = await computePlan(ctx, snapshot);
+      const { plan } = computed;
       const step = plan?.steps.find((s) => s.uri === doc.uri);
       if (!plan || !step) return [];
       const org = snapshot.org ?? 'the live org';
@@ -48,7 +74,10 @@ export function syncLensProvider(ctx: ServerContext, session: LiveSession): Code
         ...(step.liveId ? { liveId: step.liveId } : {}),
         changes: step.changes,
       };
-      return [label(title, SYNC_COMMANDS.openDiff, [entry])];
+      const lenses = [label(title, SYNC_COMMANDS.openDiff, [entry])];
+      const impact = impacts?.forPlan(computed)?.get(step.name);
+      if (impact) lenses.push(impactLens(step.name, impact));
+      return lenses;
     },
   };
 }
