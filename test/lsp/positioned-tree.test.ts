@@ -8,7 +8,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AstNode } from '../../server/src/core/index';
-import { parseYamlEvents } from '../../server/src/core/parse/events';
 import { parseFast } from '../../server/src/core/parse/fast';
 import { parseYamlPositioned } from '../../server/src/core/parse/yaml';
 import { FIXTURES } from '../support/fixtures';
@@ -40,10 +39,12 @@ function shape(n: AstNode | null): unknown {
   }
 }
 
-/** Undefined when the fast path does not apply (the careful path builds the tree then). */
+/**
+ * The fast path's own tree, from the events it parsed (as the server gets it); undefined when the
+ * fast path does not apply (the careful path builds the tree then).
+ */
 function fastTree(text: string): AstNode | null | undefined {
-  if (!parseFast(text, 'yaml')) return undefined;
-  return parseYamlEvents(text)?.tree();
+  return parseFast(text, 'yaml')?.tree?.();
 }
 
 /** Each text takes the fast path, and its tree is the `yaml` package's. */
@@ -89,6 +90,10 @@ describe('positioned tree from js-yaml events', () => {
     sameTreesOnTheFastPath(texts);
   });
 
+  // Fixtures repeat one another (a policy copied into several cases) and a variant of one file can
+  // be another's (deleting either of two blank lines): each distinct text is compared once, by the
+  // first file that yields it.
+  const compared = new Set<string>();
   for (const file of yamlFiles(FIXTURES)) {
     const name = file.slice(FIXTURES.length + 1);
     it(name, () => {
@@ -99,6 +104,8 @@ describe('positioned tree from js-yaml events', () => {
         variants.push([...lines.slice(0, i), ...lines.slice(i + 1)].join('\n'));
       for (let n = 1; n < text.length; n += 11) variants.push(text.slice(0, n));
       for (const v of variants) {
+        if (compared.has(v)) continue;
+        compared.add(v);
         const fast = fastTree(v);
         if (fast === undefined) continue;
         assert.deepEqual(
