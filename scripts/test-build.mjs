@@ -1,0 +1,69 @@
+// Test files compiled once, before they run: each one bundled by esbuild with the sources it
+// imports into .cache/tests/<its path>.js, then run by plain `node --test`. Through tsx every test
+// process transpiles and resolves the engine's and the server's modules one by one behind a loader
+// hook (about a second of CPU per file on this machine, most of a short file's cost); one esbuild
+// pass over every file takes about as long as three of those. docs/decisions/testing.md has the
+// figures. `node --import tsx --test <file>` still runs any single file from its source.
+//
+// What the bundles keep from the sources: `__dirname`, `__filename` and `import.meta.url` are the
+// source file's own (fixtures and dist/ are found relative to them), packages stay in node_modules,
+// except js-yaml, which gets the build's patch (scripts/js-yaml-patch.mjs) as dist/ does.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { patchJsYaml } from './js-yaml-patch.mjs';
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+export const OUT = join(ROOT, '.cache', 'tests');
+
+/** Our own modules: the location names they use are replaced by their source's. */
+const sourceLocations = {
+  name: 'source-locations',
+  setup(b) {
+    b.onLoad({ filter: /\.(ts|mts|cts|mjs)$/ }, (args) => {
+      if (/[\\/]node_modules[\\/]/.test(args.path)) return undefined;
+      const text = readFileSync(args.path, 'utf8')
+        .replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path)))
+        .replace(/\b__filename\b/g, JSON.stringify(args.path))
+        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href));
+      return { contents: text, loader: args.path.endsWith('.mjs') ? 'js' : 'ts' };
+    });
+  },
+};
+
+/** Every package stays external but js-yaml, bundled from its CommonJS build with the patch. */
+const packages = {
+  name: 'packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path === 'js-yaml' ? undefined : { path: args.path, external: true },
+    );
+    b.onLoad({ filter: /[\\/]js-yaml[\\/]dist[\\/]js-yaml\.cjs\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      return { contents: patchJsYaml(source) ?? source, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Bundles the test files (paths relative to the repository) and returns, in the same order, the
+ * bundles to run.
+ */
+export async function buildTests(files) {
+  await build({
+    entryPoints: files.map((f) => join(ROOT, f)),
+    outdir: OUT,
+    outbase: ROOT,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // Inline, so that `node --enable-source-maps` reports failures at the .ts line.
+    sourcemap: 'inline',
+    alias: { 'js-yaml': join(ROOT, 'node_modules/js-yaml/dist/js-yaml.cjs.js') },
+    logLevel: 'warning',
+    plugins: [packages, sourceLocations],
+  });
+  return files.map((f) => join(OUT, relative(ROOT, join(ROOT, f)).replace(/\.[mc]?ts$/, '.js')));
+}
