@@ -24,23 +24,104 @@ export interface EventContext {
  */
 export function eventClock(event: EvalEvent, fallbackMs: number): { atMs: number; assumption?: string } {
   const t = event.timestamp;
-  if (typeof t === 'number' && Number.isFinite(t)) return { atMs: t * 1000 };
+  const ms = clockOf(t);
+  if (!Number.isNaN(ms)) return { atMs: ms };
   if (typeof t === 'string' && t.trim()) {
-    const ms = /^\d+(\.\d+)?$/.test(t.trim()) ? Number(t) * 1000 : Date.parse(t);
-    if (Number.isFinite(ms)) return { atMs: ms };
     return {
       atMs: fallbackMs,
       assumption: `timestamp "${t}" is not ISO-8601 or Unix seconds; the clock is ${iso(fallbackMs)}`,
     };
   }
+  if (typeof t === 'number')
+    return {
+      atMs: fallbackMs,
+      assumption: `timestamp ${t} is beyond the dates a clock can hold; the clock is ${iso(fallbackMs)}`,
+    };
   return {
     atMs: fallbackMs,
     assumption: `the event has no timestamp; the clock is ${iso(fallbackMs)} (never the machine's clock)`,
   };
 }
 
-export function contextOf(event: EvalEvent, fallbackMs: number): EventContext {
-  const clock = eventClock(event, fallbackMs);
+/** The last millisecond a JavaScript date can hold (±100,000,000 days from the epoch). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * A `timestamp` in milliseconds (ISO-8601 or Unix seconds), NaN when it is not a clock: neither
+ * form, or a number of seconds beyond the dates JavaScript can write (1e13 seconds).
+ */
+export function clockOf(t: unknown): number {
+  let ms = Number.NaN;
+  if (typeof t === 'number') ms = t * 1000;
+  else if (typeof t === 'string' && t.trim())
+    ms = isoUtc(t) ?? (/^\d+(\.\d+)?$/.test(t.trim()) ? Number(t) * 1000 : Date.parse(t));
+  return Math.abs(ms) <= MAX_DATE_MS ? ms : Number.NaN;
+}
+
+/** `0`–`9` at `i` as a number, or -1. */
+function digit(t: string, i: number): number {
+  const c = t.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+function digits(t: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const d = digit(t, i + k);
+    if (d < 0) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * `2026-12-01T10:00:00Z` or `2026-12-01T10:00:00.123Z` read by hand, the form recorded traffic
+ * uses (Date.parse was a tenth of a replay's time); undefined for any other form, or for a field
+ * out of the range where both readings surely agree (years before 100, day 29 and up, hour 24,
+ * second 60): Date.parse reads those.
+ */
+function isoUtc(t: string): number | undefined {
+  const n = t.length;
+  if (n < 20 || n > 24 || t.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (t[4] !== '-' || t[7] !== '-' || t[10] !== 'T' || t[13] !== ':' || t[16] !== ':') return undefined;
+  const y = digits(t, 0, 4);
+  const mo = digits(t, 5, 2);
+  const d = digits(t, 8, 2);
+  const h = digits(t, 11, 2);
+  const mi = digits(t, 14, 2);
+  const s = digits(t, 17, 2);
+  // Date.UTC reads the years 0–99 as 1900–1999.
+  if (
+    y < 100 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > 28 ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    s < 0 ||
+    s > 59
+  )
+    return undefined;
+  let ms = 0;
+  if (n > 20) {
+    if (t[19] !== '.' || n === 21) return undefined;
+    const f = digits(t, 20, n - 21);
+    if (f < 0) return undefined;
+    ms = n === 22 ? f * 100 : n === 23 ? f * 10 : f;
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+}
+
+/** The event's context; `clock` when the caller has already read it (replay's decoder does). */
+
+export function contextOf(
+  event: EvalEvent,
+  fallbackMs: number,
+  clock: { atMs: number; assumption?: string } = eventClock(event, fallbackMs),
+): EventContext {
   const cost = num(event.estimatedCost) ?? num(event.cost) ?? 0;
   return {
     event,
