@@ -25,7 +25,7 @@ export function effectOfMode(mode: unknown): { effect: Effect; assumption?: stri
   }
 }
 
-const WARNING_EFFECTS = new Set<Effect>(['warn', 'monitor', 'log_only', 'redact']);
+export const WARNING_EFFECTS = new Set<Effect>(['warn', 'monitor', 'log_only', 'redact']);
 
 /**
  * The decision of a trace: `block` if any fired policy blocks; otherwise `require_approval`;

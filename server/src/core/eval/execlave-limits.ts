@@ -7,22 +7,29 @@ import { dayOf, periodOf } from './state';
  * rate_limit): each reads the policy's own state, so they live apart from the stateless ones.
  */
 
+/** Verdicts without messages, for a caller that wants the decision only (`quiet`). */
+const FIRED: RuleOutcome = { fired: true };
+const PASSED: RuleOutcome = { fired: false };
+
 export function costLimit(rule: Obj): CompiledRule {
   const perExecution = num(pick(rule, 'max_cost_per_execution', 'maxCostPerTrace'));
   const daily = num(pick(rule, 'daily_budget', 'maxCostPerDay'));
   const dailyText = daily === undefined ? '' : usd(daily);
   return {
     tracks: daily !== undefined ? { spend: 'day' } : undefined,
-    evaluate(ctx, state) {
+    evaluate(ctx, state, _vars, quiet) {
       const cost = ctx.cost;
       if (perExecution !== undefined && cost > perExecution)
-        return {
-          fired: true,
-          message: `cost ${usd(cost)} USD exceeds max_cost_per_execution ${usd(perExecution)} USD`,
-        };
+        return quiet
+          ? FIRED
+          : {
+              fired: true,
+              message: `cost ${usd(cost)} USD exceeds max_cost_per_execution ${usd(perExecution)} USD`,
+            };
       if (daily !== undefined) {
         const day = dayOf(ctx.atMs);
         const spent = state?.day === day ? (state.daySpent ?? 0) : 0;
+        if (quiet) return spent + cost > daily ? FIRED : PASSED;
         const assumption =
           'daily_budget counts the cost of the requests this policy allowed on the same UTC day';
         if (spent + cost > daily)
@@ -37,7 +44,7 @@ export function costLimit(rule: Obj): CompiledRule {
           assumption,
         };
       }
-      return { fired: false, message: `cost ${usd(cost)} USD within limits` };
+      return quiet ? PASSED : { fired: false, message: `cost ${usd(cost)} USD within limits` };
     },
   };
 }
@@ -49,11 +56,13 @@ export function budgetCap(rule: Obj): CompiledRule {
   const resetDay = Math.min(31, Math.max(1, Math.trunc(num(pick(rule, 'reset_day', 'resetDay')) ?? 1)));
   return {
     tracks: { spend: 'month', resetDay },
-    evaluate(ctx, state) {
+    evaluate(ctx, state, _vars, quiet) {
       if (cap === undefined) return { fired: false, notEvaluated: 'monthly_cap_usd is not a number' };
       const period = periodOf(ctx.atMs, resetDay);
       const spent = state?.period === period ? (state.monthSpent ?? 0) : 0;
       const total = spent + ctx.cost;
+      if (quiet && total > cap) return FIRED;
+      if (quiet && !(pct !== undefined && total >= (cap * pct) / 100)) return PASSED;
       const assumption = `the month runs from day ${resetDay} (UTC) and counts the cost of the requests this policy allowed`;
       if (total > cap)
         return {
@@ -81,7 +90,7 @@ export function rateLimit(rule: Obj): CompiledRule {
   if (perHour !== undefined) windows.push([3_600_000, perHour, 'hour']);
   return {
     tracks: { requests: true },
-    evaluate(ctx, state) {
+    evaluate(ctx, state, _vars, quiet) {
       if (!windows.length)
         return { fired: false, notEvaluated: 'no maxRequestsPerMinute or maxRequestsPerHour' };
       const assumption =
@@ -89,6 +98,7 @@ export function rateLimit(rule: Obj): CompiledRule {
       const times = state?.requests ?? [];
       for (const [span, max, label] of windows) {
         const count = times.filter((t) => t > ctx.atMs - span && t <= ctx.atMs).length + 1;
+        if (count > max && quiet) return FIRED;
         if (count > max)
           return {
             fired: true,
@@ -96,7 +106,7 @@ export function rateLimit(rule: Obj): CompiledRule {
             assumption,
           };
       }
-      return { fired: false, message: 'within the rate limit', assumption };
+      return quiet ? PASSED : { fired: false, message: 'within the rate limit', assumption };
     },
   };
 }

@@ -21,11 +21,21 @@ export interface RuleOutcome {
 export type Tracks = { spend?: 'day' | 'month'; requests?: boolean; resetDay?: number };
 
 export interface CompiledRule {
+  /**
+   * The rule's verdict on one event. With `quiet`, the caller wants the verdict only (replay
+   * compares decisions): a rule may then leave `message` out, never `warning` (a warning decides).
+   */
   evaluate(
     ctx: EventContext,
     state: ExeclavePolicyState | undefined,
     vars: () => Record<string, unknown>,
+    quiet?: boolean,
   ): RuleOutcome;
+  /**
+   * What the policy keeps in the state, when it keeps any. A rule that keeps state reads only
+   * `ctx.atMs` and `ctx.cost` of the event (replay decides such rules apart from the event's other
+   * fields, core/replay/combine.ts); a rule without it never reads its state.
+   */
   tracks?: Tracks;
 }
 
@@ -149,7 +159,8 @@ function piiRule(types: string[], assumption: string | undefined, maskOutput: bo
     .filter(Boolean)
     .join('; ');
   return {
-    evaluate(ctx) {
+    evaluate(ctx, _state, _vars, quiet) {
+      if (quiet) return quietPii(ctx, known, types);
       const found: string[] = [];
       const details: Record<string, unknown> = {};
       for (const [field, text] of [
@@ -173,6 +184,20 @@ function piiRule(types: string[], assumption: string | undefined, maskOutput: bo
       return out;
     },
   };
+}
+
+const FOUND: RuleOutcome = { fired: true };
+const NOT_FOUND: RuleOutcome = { fired: false };
+
+/** The PII rule's verdict alone: the first type found decides, nothing is masked or listed. */
+function quietPii(ctx: EventContext, known: readonly string[], types: readonly string[]): RuleOutcome {
+  const { input, output } = ctx.event;
+  if (input && detectPii(input, known).length) return FOUND;
+  if (output && detectPii(output, known).length) return FOUND;
+  const signalled = isObj(ctx.event.signals) ? ctx.event.signals.pii : undefined;
+  const signalTypes = isObj(signalled) ? strings(signalled.types_found) : strings(signalled);
+  for (const t of signalTypes) if (types.includes(t) && !detectable(t)) return FOUND;
+  return NOT_FOUND;
 }
 
 function piiAccess(rule: Obj): CompiledRule {

@@ -2,7 +2,7 @@ import { DEFAULT_CHAIN_TRIGGER, DEFAULT_EVALUATION_ORDER, looksLikeId } from '..
 import { evaluationOrder } from '../chain/order';
 import { isObj, num, str, strings, type EventContext, type Obj } from './context';
 import { effectOfMode } from './decision';
-import { compileRule, type CompiledRule } from './execlave-types';
+import { compileRule, type CompiledRule, type Tracks } from './execlave-types';
 import { dayOf, periodOf, type EvalState, type ExeclavePolicyState } from './state';
 import type { Decision, Effect, PolicySource, TraceEntry } from './types';
 
@@ -20,6 +20,11 @@ export interface CompiledExeclave {
   /** The prerequisites as written, each with the compiled policies it names (none: missing). */
   prerequisites: { ref: string; targets: number[]; note?: string }[];
   rule: CompiledRule;
+  /**
+   * What the rule's verdict depends on (its type, the policy's name, the definition as JSON): two
+   * policies with the same key decide alike on every event (replay runs such a rule once).
+   */
+  ruleKey: string;
   /** Legacy keys read in place of the current ones (`config`, `agentIds`, `active`). */
   legacy?: string;
   /** Set when a prerequisite is missing or inactive: the chain always skips the policy. */
@@ -105,8 +110,20 @@ function bundleOf(s: PolicySource): CompiledExeclave & { evaluationOrder: number
     evaluationOrder: num(v.evaluationOrder) ?? DEFAULT_EVALUATION_ORDER,
     prerequisites: strings(v.prerequisites).map((ref) => ({ ref, targets: [] })),
     rule: compileRule(policyType, isObj(rule) ? rule : {}, name),
+    ruleKey: ruleKeyOf(policyType, name, isObj(rule) ? rule : {}),
     ...(legacy.length ? { legacy: `legacy keys read: ${legacy.join(', ')}` } : {}),
   };
+}
+
+let uniqueKeys = 0;
+
+function ruleKeyOf(policyType: string, name: string, rule: Obj): string {
+  try {
+    return `${policyType}\u0000${name}\u0000${JSON.stringify(rule)}`;
+  } catch {
+    // A value JSON cannot write (a cycle, a bigint): a key of its own, shared with no other policy.
+    return `\u0001${++uniqueKeys}`;
+  }
 }
 
 /** An event Execlave decides on: an enforce request (anything but a bare tool call or action). */
@@ -131,7 +148,7 @@ export function isEnforceRequest(ctx: EventContext): boolean {
 }
 
 /** The §1.6 CEL context of an event, built once per event. */
-function celVars(ctx: EventContext): Record<string, unknown> {
+export function celVars(ctx: EventContext): Record<string, unknown> {
   const e = ctx.event;
   return {
     input: e.input ?? '',
@@ -148,7 +165,7 @@ function celVars(ctx: EventContext): Record<string, unknown> {
   };
 }
 
-type Outcome = 'violated' | 'passed' | 'not run';
+export type ChainOutcome = 'violated' | 'passed' | 'not run';
 
 /** Why the chain skips a policy. */
 interface Gate {
@@ -163,7 +180,7 @@ const NOT_RUN_ASSUMPTION =
   'all_passed needs every prerequisite to have run and passed; one that was skipped or not applicable did not pass';
 
 /** What a prerequisite did: violated if any policy it names fired, passed if all passed. */
-function outcomeOf(targets: readonly number[], outcomes: readonly Outcome[]): Outcome {
+function outcomeOf(targets: readonly number[], outcomes: readonly ChainOutcome[]): ChainOutcome {
   let all = true;
   for (const t of targets) {
     const o = outcomes[t] ?? 'not run';
@@ -174,7 +191,7 @@ function outcomeOf(targets: readonly number[], outcomes: readonly Outcome[]): Ou
 }
 
 /** Why the chain skips a policy, or undefined when its trigger lets it run. */
-function chainGate(p: CompiledExeclave, outcomes: readonly Outcome[]): Gate | undefined {
+export function chainGate(p: CompiledExeclave, outcomes: readonly ChainOutcome[]): Gate | undefined {
   const pres = p.prerequisites;
   if (!pres.length) return undefined;
   if (p.broken) return p.broken;
@@ -248,7 +265,7 @@ export function evaluateExeclave(
 ): { trace: TraceEntry[]; applied: boolean[] } {
   const n = policies.length;
   const trace: TraceEntry[] = new Array(n);
-  const outcomes: Outcome[] = new Array(n).fill('not run');
+  const outcomes: ChainOutcome[] = new Array(n).fill('not run');
   const applied: boolean[] = new Array(n).fill(false);
   const request = isEnforceRequest(ctx);
   let vars: Record<string, unknown> | undefined;
@@ -343,26 +360,36 @@ export function nextExeclaveState(
 ): Record<string, ExeclavePolicyState> {
   let next = state;
   const went = decision === 'allow' || decision === 'warn';
-  policies.forEach((p, i) => {
+  for (let i = 0; i < policies.length; i++) {
+    const p = policies[i];
     const tracks = p.rule.tracks;
-    if (!applied[i] || !tracks) return;
-    const old = next[p.name] ?? {};
-    const upd: ExeclavePolicyState = { ...old };
-    if (tracks.requests)
-      upd.requests = [...(old.requests ?? []).filter((t) => t > ctx.atMs - 3_600_000), ctx.atMs];
-    if (tracks.spend && went && ctx.cost) {
-      if (tracks.spend === 'day') {
-        const day = dayOf(ctx.atMs);
-        upd.daySpent = (old.day === day ? (old.daySpent ?? 0) : 0) + ctx.cost;
-        upd.day = day;
-      } else {
-        const period = periodOf(ctx.atMs, tracks.resetDay ?? 1);
-        upd.monthSpent = (old.period === period ? (old.monthSpent ?? 0) : 0) + ctx.cost;
-        upd.period = period;
-      }
-    }
+    if (!applied[i] || !tracks) continue;
     if (next === state) next = { ...state };
-    next[p.name] = upd;
-  });
+    next[p.name] = nextPolicyState(tracks, next[p.name], ctx, went);
+  }
   return next;
+}
+
+/** One policy's state after an event it applied to (`went`: the request went through). */
+export function nextPolicyState(
+  tracks: Tracks,
+  old: ExeclavePolicyState = {},
+  ctx: EventContext,
+  went: boolean,
+): ExeclavePolicyState {
+  const upd: ExeclavePolicyState = { ...old };
+  if (tracks.requests)
+    upd.requests = [...(old.requests ?? []).filter((t) => t > ctx.atMs - 3_600_000), ctx.atMs];
+  if (tracks.spend && went && ctx.cost) {
+    if (tracks.spend === 'day') {
+      const day = dayOf(ctx.atMs);
+      upd.daySpent = (old.day === day ? (old.daySpent ?? 0) : 0) + ctx.cost;
+      upd.day = day;
+    } else {
+      const period = periodOf(ctx.atMs, tracks.resetDay ?? 1);
+      upd.monthSpent = (old.period === period ? (old.monthSpent ?? 0) : 0) + ctx.cost;
+      upd.period = period;
+    }
+  }
+  return upd;
 }

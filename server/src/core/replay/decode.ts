@@ -1,4 +1,4 @@
-import { eventClock, iso, isObj, str } from '../eval/context';
+import { clockOf, iso, isObj, str } from '../eval/context';
 import { readEvent } from '../eval/policytest';
 import type { EvalEvent } from '../eval/types';
 import { mapRecord } from './mapping';
@@ -23,82 +23,115 @@ const MAX_MESSAGE = 200;
  * finding and gives no event.
  */
 export class ReplayDecoder {
-  private lastMs: number | undefined;
-  private lastLine = 0;
-  private lastFile: string | undefined;
+  private readonly order = new ClockOrder();
 
   decode(input: ReplayInput): Decoded | undefined {
-    const d = this.decodeLine(input);
-    if (d && input.file !== undefined) {
+    const d = decodeRecord(input);
+    if (!d) return d;
+    if (d.event && !Number.isNaN(d.clockMs)) {
+      const late = this.order.check(d.clockMs, d.line, input.file);
+      if (late) (d.findings ??= []).push(late);
+    }
+    if (input.file !== undefined) {
       d.file = input.file;
       if (d.findings) for (const f of d.findings) f.file = input.file;
     }
     return d;
   }
+}
 
-  private decodeLine(input: ReplayInput): Decoded | undefined {
-    const line = input.line;
-    let value: unknown;
-    if ('text' in input) {
-      const text = input.text;
-      if (isBlank(text)) return undefined;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        return { line, findings: [malformed(line, text)] };
-      }
-    } else value = input.value;
-    if (!isObj(value))
-      return {
+/**
+ * The clock of the last event that had one, across files: an event earlier than it is a
+ * `replay/out-of-order` finding (its `file` is left to the caller).
+ */
+export class ClockOrder {
+  private lastMs: number | undefined;
+  private lastLine = 0;
+  private lastFile: string | undefined;
+
+  /** Records an event's clock; returns the finding when it is earlier than the last one. */
+  check(atMs: number, line: number, file: string | undefined): ReplayFinding | undefined {
+    let late: ReplayFinding | undefined;
+    if (this.lastMs !== undefined && atMs < this.lastMs)
+      late = {
         line,
-        findings: [
-          {
-            line,
-            code: 'replay/invalid-event',
-            message: `the line holds ${describe(value)}, not an event object`,
-          },
-        ],
+        code: 'replay/out-of-order',
+        message: `${iso(atMs)} is earlier than ${this.lastFile === file ? '' : `${this.lastFile ?? ''}:`}line ${this.lastLine} (${iso(this.lastMs)}); replayed in file order`,
       };
-    const { event: mapped, unknown } = mapRecord(value);
-    let findings: ReplayFinding[] | undefined;
-    if (unknown.length)
-      findings = [
+    this.lastMs = atMs;
+    this.lastLine = line;
+    this.lastFile = file;
+    return late;
+  }
+}
+
+/** A decoded record before the order check: `clockMs` is the event's own clock, NaN without one. */
+export interface DecodedRecord extends Decoded {
+  clockMs: number;
+}
+
+/**
+ * One line on its own (no memory of the lines before: the order check is `ClockOrder`'s), so
+ * lines can be decoded on any thread. Blank lines give undefined; findings carry no `file`.
+ */
+export function decodeRecord(input: ReplayInput): DecodedRecord | undefined {
+  const line = input.line;
+  let value: unknown;
+  if ('text' in input) {
+    const text = input.text;
+    if (isBlank(text)) return undefined;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { line, clockMs: Number.NaN, findings: [malformed(line, text)] };
+    }
+  } else value = input.value;
+  if (!isObj(value))
+    return {
+      line,
+      clockMs: Number.NaN,
+      findings: [
         {
           line,
-          code: 'replay/unknown-field',
-          message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown
-            .map((k) => JSON.stringify(k))
-            .join(
-              ', ',
-            )} left out (not in schemas/policylens/event.schema.json or the mapping of docs/replay.md)`,
+          code: 'replay/invalid-event',
+          message: `the line holds ${describe(value)}, not an event object`,
         },
-      ];
-    const { event, errors } = readEvent(mapped);
-    if (!event)
-      return {
+      ],
+    };
+  const { event: mapped, unknown } = mapRecord(value);
+  let findings: ReplayFinding[] | undefined;
+  if (unknown.length)
+    findings = [
+      {
         line,
-        findings: [
-          ...(findings ?? []),
-          { line, code: 'replay/invalid-event', message: clip(`not a valid event: ${errors.join('; ')}`) },
-        ],
-      };
-    if (event.timestamp !== undefined) {
-      const clock = eventClock(event, Number.NaN);
-      if (!clock.assumption) {
-        if (this.lastMs !== undefined && clock.atMs < this.lastMs)
-          (findings ??= []).push({
-            line,
-            code: 'replay/out-of-order',
-            message: `${iso(clock.atMs)} is earlier than ${this.lastFile === input.file ? '' : `${this.lastFile ?? ''}:`}line ${this.lastLine} (${iso(this.lastMs)}); replayed in file order`,
-          });
-        this.lastMs = clock.atMs;
-        this.lastLine = line;
-        this.lastFile = input.file;
-      }
-    }
-    const agent = str(event.agentId) ?? str(event.agent_id) ?? str(event.agentName);
-    return { line, event, ...(agent !== undefined ? { agent } : {}), ...(findings ? { findings } : {}) };
-  }
+        code: 'replay/unknown-field',
+        message: `unknown field${unknown.length > 1 ? 's' : ''} ${unknown
+          .map((k) => JSON.stringify(k))
+          .join(
+            ', ',
+          )} left out (not in schemas/policylens/event.schema.json or the mapping of docs/replay.md)`,
+      },
+    ];
+  const { event, errors } = readEvent(mapped);
+  if (!event)
+    return {
+      line,
+      clockMs: Number.NaN,
+      findings: [
+        ...(findings ?? []),
+        { line, code: 'replay/invalid-event', message: clip(`not a valid event: ${errors.join('; ')}`) },
+      ],
+    };
+  // The event's own clock, read without the messages an event without one gets (evaluate's).
+  const clockMs = clockOf(event.timestamp);
+  const agent = str(event.agentId) ?? str(event.agent_id) ?? str(event.agentName);
+  return {
+    line,
+    event,
+    clockMs,
+    ...(agent !== undefined ? { agent } : {}),
+    ...(findings ? { findings } : {}),
+  };
 }
 
 function isBlank(text: string): boolean {

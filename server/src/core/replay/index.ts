@@ -1,6 +1,8 @@
 /** Replay: recorded traffic through two policy sets, and the difference in their decisions. */
 export { replay, Replayer, type ReplaySides } from './replay';
-export { ReplayDecoder, type Decoded } from './decode';
+export { ReplayDecoder, ClockOrder, decodeRecord, type Decoded } from './decode';
+export { Digester, newDigest, SplitPlan, type Digest } from './split';
+export { Combiner } from './combine';
 export { SideRunner, OutcomeTable, decidingPolicies, DECISIONS, type Outcome } from './outcome';
 export { ReplayTally, transitionKey } from './tally';
 export { mapRecord, ALIASES, RECORDED_KEYS, EVENT_KEYS } from './mapping';

@@ -20,12 +20,29 @@ export class OutcomeTable {
   private readonly ids = new Map<string, number>();
 
   idOf(result: EvalResult): number {
-    const deciding = decidingPolicies(result);
-    const key = deciding.length ? `${result.decision}\u0000${deciding.join('\u0000')}` : result.decision;
+    return this.idFor(result.decision, decidingPolicies(result));
+  }
+
+  /** The id of a decision and the policies that made it (`deciding` is kept: do not change it). */
+  idFor(decision: Decision, deciding: string[]): number {
+    // Most outcomes name one policy: their ids are kept by name, without building a key.
+    if (deciding.length === 1) {
+      const byName = (this.single[decision] ??= new Map<string, number>());
+      let id = byName.get(deciding[0]);
+      if (id === undefined) byName.set(deciding[0], (id = this.keyed(decision, deciding)));
+      return id;
+    }
+    return this.keyed(decision, deciding);
+  }
+
+  private readonly single: Partial<Record<Decision, Map<string, number>>> = {};
+
+  private keyed(decision: Decision, deciding: string[]): number {
+    const key = deciding.length ? `${decision}\u0000${deciding.join('\u0000')}` : decision;
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.outcomes.length;
-      this.outcomes.push({ decision: result.decision, deciding });
+      this.outcomes.push({ decision, deciding });
       this.ids.set(key, id);
     }
     return id;

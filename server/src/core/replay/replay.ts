@@ -1,6 +1,8 @@
 import type { CompiledPolicies } from '../eval/engine';
+import { Combiner } from './combine';
 import { ReplayDecoder } from './decode';
 import { SideRunner } from './outcome';
+import { Digester, newDigest, SplitPlan, type Digest } from './split';
 import { ReplayTally } from './tally';
 import type { ReplayInput, ReplayOptions, ReplayReport } from './types';
 
@@ -13,21 +15,36 @@ export interface ReplaySides {
 /**
  * The replay, pushed one line at a time (the CLI's line reader and tests use it directly; `replay`
  * wraps it for an async iterable). Each side keeps its own state and sees the events in file
- * order; the decoder reports lines that are not events and events out of time order.
+ * order; the decoder reports lines that are not events and events out of time order. Policy sets
+ * of Execlave policies only are decided in two stages (split.ts), each line decoded once for both
+ * sides; others through `evaluate`, one side after the other.
  */
 export class Replayer {
   private readonly decoder = new ReplayDecoder();
   private readonly current: SideRunner;
   private readonly baseline: SideRunner;
+  private readonly split?: { digester: Digester; combiner: Combiner; digest: Digest };
   readonly tally: ReplayTally;
 
   constructor(sides: ReplaySides, options: Omit<ReplayOptions, 'signal'> = {}) {
     this.current = new SideRunner(sides.current);
     this.baseline = new SideRunner(sides.baseline);
     this.tally = new ReplayTally(options);
+    const plan = options.classic ? undefined : SplitPlan.of(sides);
+    if (plan)
+      this.split = {
+        digester: new Digester(plan, 0),
+        combiner: new Combiner(plan, sides, this.tally),
+        digest: newDigest(plan.width),
+      };
   }
 
   push(input: ReplayInput): void {
+    const split = this.split;
+    if (split) {
+      if (split.digester.digest(input, split.digest)) split.combiner.consume(split.digest, input.file);
+      return;
+    }
     const d = this.decoder.decode(input);
     if (!d) return;
     this.tally.line();

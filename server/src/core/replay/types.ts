@@ -82,6 +82,11 @@ export interface ReplayOptions {
   examples?: number;
   /** Findings kept in the report (default 100); every one is counted. */
   maxFindings?: number;
+  /**
+   * Decide every event with `evaluate`, one side after the other, never in two stages
+   * (core/replay/split.ts): the reference the two-stage replay is tested against.
+   */
+  classic?: boolean;
   /** An `AbortSignal` (or anything with `aborted`): the run stops at the next event. */
   signal?: { readonly aborted: boolean };
 }
