@@ -10,6 +10,7 @@ import {
   type PolicyHistoryParams,
   type WorkspacePlan,
 } from '../../server/src/protocol';
+import { SHOW_AFFECTED_EVENTS_COMMAND, showAffectedEvents } from './affectedEvents';
 import { ApiKeyStore, adoptEnvironmentKey, setApiKeyCommand, signOutCommand } from './apiKey';
 import { RestartPolicy, createLanguageClient, forgetAdoption } from './languageClient';
 import { PlanModel } from './planModel';
@@ -203,6 +204,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   reg('policyLens.sync.refresh', () => refreshViews(true));
   reg('policyLens.sync.apply', (options?: ApplyOptions) => applyPlan(session, plan, out, options));
   reg(OPEN_DIFF_COMMAND, (entry: Parameters<typeof openPlanDiff>[2]) => openPlanDiff(session, docs, entry));
+  reg(SHOW_AFFECTED_EVENTS_COMMAND, (target?: Parameters<typeof showAffectedEvents>[3]) =>
+    showAffectedEvents(session, docs, plan, target),
+  );
   reg('policyLens.history.show', async (target?: PolicyHistoryParams) => {
     let chosen = target ?? historyTargetFromEditor();
     if (!target) {

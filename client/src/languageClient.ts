@@ -117,6 +117,8 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     refreshIntervalSeconds: settings.refreshIntervalSeconds,
     files: settings.files,
     policyLanguages: true,
+    // Recorded traffic is read only in a trusted workspace (a restricted setting, like the API URL).
+    ...(trusted ? { replay: { events: settings.replayEvents } } : {}),
   };
   const clientOptions: LanguageClientOptions = {
     // Our own language ids (a `*.policy.yaml` name, a `# policylens: dialect=` first line, or a
@@ -143,12 +145,15 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
         next(uri, diagnostics);
       },
       workspace: {
-        // In an untrusted workspace the server never learns the API URL, even through configuration.
+        // In an untrusted workspace the server never learns the API URL nor the recorded events,
+        // even through configuration.
         configuration: async (params, token, next) => {
           const result = await next(params, token);
           if (trusted || !Array.isArray(result)) return result;
           return result.map((value) =>
-            value && typeof value === 'object' && 'apiUrl' in value ? { ...value, apiUrl: '' } : value,
+            value && typeof value === 'object' && ('apiUrl' in value || 'replay' in value)
+              ? { ...value, apiUrl: '', replay: { events: [] } }
+              : value,
           );
         },
       },

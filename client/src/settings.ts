@@ -13,12 +13,15 @@ export interface Settings {
   /** The status bar item with the org's state; false hides it. */
   statusBar: boolean;
   refreshIntervalSeconds: number;
+  /** `policyLens.replay.events`: recorded events whose replay shows each pending change's impact. */
+  replayEvents: string[];
 }
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
   const files = c.get<string[]>('files');
   const interval = c.get<number>('refreshIntervalSeconds', 300);
+  const events = c.get<unknown>('replay.events');
   return {
     files: Array.isArray(files) && files.length > 0 ? files : DEFAULT_FILES,
     apiUrl: (c.get<string>('apiUrl') ?? '').trim(),
@@ -30,6 +33,9 @@ export function readSettings(): Settings {
     validate: c.get<boolean>('validate', true),
     statusBar: c.get<boolean>('statusBar', true),
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 300,
+    replayEvents: (typeof events === 'string' ? [events] : Array.isArray(events) ? events : []).filter(
+      (e): e is string => typeof e === 'string' && e.trim() !== '',
+    ),
   };
 }
 

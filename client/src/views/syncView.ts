@@ -1,14 +1,24 @@
 // The Sync view: the workspace plan grouped as create / update / delete / no-op. An update expands into
-// its changed fields; clicking a policy opens the diff between the live policy and the bundle. Every label
+// its changed fields; clicking a policy opens the diff between the live policy and the bundle. With
+// recorded events set (policyLens.replay.events), a pending change also shows its impact on them, and
+// its first child opens the affected events. Every label
 // is a plain string (TreeItem labels and string tooltips are never rendered as markup), so text from a
 // policy cannot inject anything.
 import * as vscode from 'vscode';
-import type { PlanAction, PlanEntry, PlanFieldChange, WorkspacePlan } from '../../../server/src/protocol';
+import {
+  impactTitle,
+  REPLAY_COMMANDS,
+  type PlanAction,
+  type PlanEntry,
+  type PlanFieldChange,
+  type WorkspacePlan,
+} from '../../../server/src/protocol';
 import { type PlanModel, countPlan, describeCounts, showValue } from '../planModel';
 
 type Node =
   | { kind: 'group'; action: PlanAction; entries: PlanEntry[] }
   | { kind: 'entry'; entry: PlanEntry }
+  | { kind: 'impact'; entry: PlanEntry }
   | { kind: 'field'; entry: PlanEntry; change: PlanFieldChange };
 
 const GROUPS: { action: PlanAction; label: string; icon: string; color?: string }[] = [
@@ -50,7 +60,10 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
     }
     if (node.kind === 'group') return node.entries.map((entry) => ({ kind: 'entry' as const, entry }));
     if (node.kind === 'entry')
-      return node.entry.changes.map((change) => ({ kind: 'field' as const, entry: node.entry, change }));
+      return [
+        ...(node.entry.impact ? [{ kind: 'impact' as const, entry: node.entry }] : []),
+        ...node.entry.changes.map((change) => ({ kind: 'field' as const, entry: node.entry, change })),
+      ];
     return [];
   }
 
@@ -72,21 +85,40 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
       const e = node.entry;
       const item = new vscode.TreeItem(
         e.name,
-        e.changes.length > 0
+        e.changes.length > 0 || e.impact
           ? vscode.TreeItemCollapsibleState.Collapsed
           : vscode.TreeItemCollapsibleState.None,
       );
       item.id = `entry:${e.action}:${e.name}`;
       const file = e.uri ? vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri)) : 'live only';
-      item.description =
-        e.action === 'update'
-          ? `${e.changes.length} field${e.changes.length === 1 ? '' : 's'} · ${file}`
-          : file;
-      item.tooltip = `${e.action} “${e.name}” (${file})`;
+      const fields =
+        e.action === 'update' ? `${e.changes.length} field${e.changes.length === 1 ? '' : 's'} · ` : '';
+      const impact = e.impact ? `${impactTitle(e.impact)} · ` : '';
+      item.description = `${fields}${impact}${file}`;
+      item.tooltip = `${e.action} “${e.name}” (${file})${e.impact ? `\n${impactTitle(e.impact)}` : ''}`;
       const g = GROUPS.find((x) => x.action === e.action)!;
       item.iconPath = new vscode.ThemeIcon(g.icon, g.color ? new vscode.ThemeColor(g.color) : undefined);
-      item.contextValue = `entry.${e.action}`;
+      item.contextValue = `entry.${e.action}${e.impact?.state === 'ok' ? '.impact' : ''}`;
       item.command = { command: OPEN_DIFF_COMMAND, title: 'Open Diff', arguments: [e] };
+      return item;
+    }
+    if (node.kind === 'impact') {
+      const impact = node.entry.impact!;
+      const item = new vscode.TreeItem(impactTitle(impact), vscode.TreeItemCollapsibleState.None);
+      item.id = `impact:${node.entry.name}`;
+      item.iconPath = new vscode.ThemeIcon(
+        impact.state === 'error' ? 'warning' : impact.state === 'computing' ? 'loading~spin' : 'pulse',
+      );
+      if (impact.state === 'ok') {
+        item.description = `${impact.changed} of ${impact.events} recorded events change`;
+        item.tooltip = 'Show the affected events';
+        item.contextValue = 'impact';
+        item.command = {
+          command: REPLAY_COMMANDS.showAffectedEvents,
+          title: 'Show Affected Events',
+          arguments: [{ name: node.entry.name }],
+        };
+      } else if (impact.state === 'error') item.tooltip = 'The details are in the Policy Lens output.';
       return item;
     }
     const c = node.change;

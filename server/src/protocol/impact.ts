@@ -63,3 +63,14 @@ export const AffectedEventsRequest = new RequestType<AffectedEventsParams, Affec
 export const REPLAY_COMMANDS = {
   showAffectedEvents: 'policyLens.replay.showAffectedEvents',
 } as const;
+
+/**
+ * The words of an impact, the same in the lens and the Sync view: `would block +12 · allow +0`,
+ * `impact…` while it is computed, `impact: <why not>`.
+ */
+export function impactTitle(impact: PlanImpact): string {
+  if (impact.state === 'computing') return 'impact…';
+  if (impact.state === 'error') return `impact: ${impact.message ?? 'unavailable'}`;
+  const other = (impact.changed ?? 0) - (impact.newlyBlocked ?? 0) - (impact.newlyAllowed ?? 0);
+  return `would block +${impact.newlyBlocked ?? 0} · allow +${impact.newlyAllowed ?? 0}${other > 0 ? ` · ${other} other change${other === 1 ? '' : 's'}` : ''}`;
+}

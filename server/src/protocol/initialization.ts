@@ -28,6 +28,11 @@ export interface PolicyLensInitializationOptions {
   /** `policyLens.dialects`: `{ glob: dialectId }`, files matching a glob are read as that dialect. */
   dialects?: Record<string, string>;
   /**
+   * \`policyLens.replay.events\`: recorded events (workspace-relative paths) whose replay shows the
+   * impact of each pending sync change. Sent only in a trusted workspace.
+   */
+  replay?: { events?: string | string[] };
+  /**
    * The client switches a `yaml`/`json` document that the server recognises as a policy to
    * `policylens-yaml`/`policylens-json` when asked (`policyLens/adoptDocument`). The VS Code
    * extension does; a client that does not set it gets the diagnostics on the document as it is.

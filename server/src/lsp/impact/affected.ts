@@ -3,8 +3,14 @@
  * text of a read-only document (event line, agent, before → after, the deciding policies).
  */
 import { printable } from '../../core/index';
-import type { AffectedEvent, AffectedEvents, PlanAction, WorkspacePlan } from '../../protocol/index';
-import { impactTitle, type StepImpact } from './impacts';
+import {
+  impactTitle,
+  type AffectedEvent,
+  type AffectedEvents,
+  type PlanAction,
+  type WorkspacePlan,
+} from '../../protocol/index';
+import type { StepImpact } from './impacts';
 
 const SIGN: Record<PlanAction, string> = { create: '+', update: '~', delete: '-', 'no-op': '=' };
 

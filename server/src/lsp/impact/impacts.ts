@@ -268,11 +268,3 @@ function summarise(hit: Cached, files: { display: string }[]): StepImpact {
     report: r,
   };
 }
-
-/** The lens's words for an impact: `would block +12 · allow +0`, `impact…`, `impact: …`. */
-export function impactTitle(impact: PlanImpact): string {
-  if (impact.state === 'computing') return 'impact…';
-  if (impact.state === 'error') return `impact: ${impact.message ?? 'unavailable'}`;
-  const other = (impact.changed ?? 0) - (impact.newlyBlocked ?? 0) - (impact.newlyAllowed ?? 0);
-  return `would block +${impact.newlyBlocked ?? 0} · allow +${impact.newlyAllowed ?? 0}${other > 0 ? ` · ${other} other change${other === 1 ? '' : 's'}` : ''}`;
-}

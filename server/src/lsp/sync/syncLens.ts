@@ -5,10 +5,16 @@
  */
 import type { CodeLens } from 'vscode-languageserver';
 import { desiredFromAnalysis, lensTitle } from '../../core/index';
-import { DISPLAY_ONLY_COMMAND, REPLAY_COMMANDS, SYNC_COMMANDS, type PlanEntry } from '../../protocol/index';
+import {
+  DISPLAY_ONLY_COMMAND,
+  impactTitle,
+  REPLAY_COMMANDS,
+  SYNC_COMMANDS,
+  type PlanEntry,
+} from '../../protocol/index';
 import type { CodeLensProvider, ServerContext } from '../context';
 import type { PolicyDocument } from '../documents';
-import { impactTitle, type PlanImpacts, type StepImpact } from '../impact/impacts';
+import type { PlanImpacts, StepImpact } from '../impact/impacts';
 import type { LiveSession } from './liveSession';
 import { computePlan } from './workspacePlan';
 
