@@ -7,11 +7,11 @@
 // Options: --port N (code-server's port, default: a free one), --keep (keep the demo org's database
 // and the VS Code profile from the last run instead of starting fresh).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { parse as parseYaml } from 'yaml';
+import { demoLivePolicies, PLAYGROUND_SETTINGS } from './demo-org.mjs';
 import { ensureE2E } from './e2e-setup.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,26 +28,6 @@ function step(title, cmd, cmdArgs) {
   say(title);
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: ['ignore', 2, 2] });
   if (r.status !== 0) throw new Error(`${title} failed (exit ${r.status})`);
-}
-
-/** The demo org: two example bundles live, one of them in an older state, so the plan has all three kinds. */
-function demoLivePolicies() {
-  const bundle = (rel) => {
-    const file = join(root, 'examples', 'policies', rel);
-    if (!existsSync(file)) {
-      say(`examples/policies/${rel} is missing; the demo org goes without it`);
-      return undefined;
-    }
-    const text = readFileSync(file, 'utf8');
-    return rel.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  };
-  const noop = bundle('daily-cost-limit.yaml');
-  const older = bundle('pii-protection.yaml');
-  const update = older && {
-    ...older,
-    enforcementMode: older.enforcementMode === 'log_only' ? 'block' : 'log_only',
-  };
-  return [noop, update].filter(Boolean);
 }
 
 async function startRegistry() {
@@ -79,7 +59,7 @@ async function startRegistry() {
     });
     return { status: res.status, json: await res.json().catch(() => undefined) };
   };
-  for (const policy of demoLivePolicies()) {
+  for (const policy of demoLivePolicies(root, say)) {
     const existing = await api('GET', `/policies?name=${encodeURIComponent(policy.name)}`);
     if (existing.json?.meta?.total > 0) continue;
     const created = await api('POST', '/policies', policy);
@@ -116,7 +96,8 @@ async function main() {
   const profileDir = join(playDir, 'vscode');
   // A fresh VS Code profile too (unless --keep): a Sign Out in an earlier run must not stick.
   if (!keep) rmSync(profileDir, { recursive: true, force: true });
-  const settings = { 'policyLens.apiUrl': registry.url };
+  // With the recorded traffic of examples/traffic: each pending change's impact shows beside the plan.
+  const settings = { 'policyLens.apiUrl': registry.url, ...PLAYGROUND_SETTINGS };
   say('installing the .vsix into code-server');
   cs.installVsix(paths, profileDir, vsix, settings);
   const server = await cs.startCodeServer({
@@ -153,7 +134,8 @@ async function main() {
 Policy Lens playground
   VS Code:   ${url}
   live org:  ${registry.url}  (org "${DEMO_ORG}", API key ${DEMO_KEY})
-Open the Policy Lens view in the activity bar: the Sync view shows a create, an update and a no-op.
+Open the Policy Lens view in the activity bar: the Sync view shows creates, an update and a no-op,
+each change with its impact on the recorded traffic of examples/traffic/events.jsonl.
 Press Ctrl+C to stop.`);
 }
 
