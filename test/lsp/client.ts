@@ -95,6 +95,8 @@ export class LspClient {
   readonly notifications: { method: string; params: unknown; hasParams: boolean }[] = [];
   /** Every request the server sent to the client (`workspace/applyEdit`, …), with its params. */
   readonly serverRequests: { method: string; params: unknown }[] = [];
+  /** Checks of `until`, run after every message from the server. */
+  private readonly watchers = new Set<() => void>();
   /** Answers to server requests by method; the default answers are below. */
   readonly handlers = new Map<string, (params: unknown) => unknown>();
   /** Settings returned for `workspace/configuration` (section `policyLens`). */
@@ -176,6 +178,17 @@ export class LspClient {
     result?: unknown;
     error?: { code: number; message: string };
   }): void {
+    this.handle(msg);
+    for (const watcher of [...this.watchers]) watcher();
+  }
+
+  private handle(msg: {
+    id?: number | string;
+    method?: string;
+    params?: unknown;
+    result?: unknown;
+    error?: { code: number; message: string };
+  }): void {
     if (msg.method && msg.id !== undefined) {
       this.serverRequests.push({ method: msg.method, params: msg.params });
       const handler = this.handlers.get(msg.method);
@@ -211,6 +224,28 @@ export class LspClient {
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method, timer });
       this.send({ id, method, params });
+    });
+  }
+
+  /**
+   * Resolves once `check` holds, tried now and after each message from the server (a log line, a
+   * notification, a request of the server): no polling. The timeout is a hang guard, not a timing
+   * assertion.
+   */
+  until(check: () => boolean, what: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const watcher = () => {
+        if (!check()) return;
+        this.watchers.delete(watcher);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.watchers.delete(watcher);
+        reject(new Error(`never happened: ${what}`));
+      }, timeoutMs);
+      this.watchers.add(watcher);
     });
   }
 

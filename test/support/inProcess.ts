@@ -185,3 +185,22 @@ export function startInProcess(
   };
   return { client: new LspClient(transport), fs, clock, env };
 }
+
+/**
+ * Resolves once the server has nothing left to do: no timer of its clock pending and no message
+ * from it for a few turns of the event loop (everything else it awaits is in this process). With
+ * the clock running, pending timers fire meanwhile; the turn limit is a hang guard.
+ */
+export async function idle(s: InProcessServer): Promise<void> {
+  const heard = () => s.client.diagnostics.length + s.client.logs.length + s.client.notifications.length;
+  let last = -1;
+  let still = 0;
+  for (let turn = 0; turn < 1_000_000; turn++) {
+    await new Promise((r) => setImmediate(r));
+    const now = heard();
+    still = s.clock.pending === 0 && now === last ? still + 1 : 0;
+    last = now;
+    if (still >= 5) return;
+  }
+  throw new Error('the server never went idle');
+}
