@@ -1,218 +1,196 @@
 // A client that opens a whole workspace at once (the bench's "open all" scenario) while the chain
 // index reads the same workspace from disk: what the scan may skip, what it may reuse, and that the
-// diagnostics do not depend on which came first. Every test talks to `node dist/server.js --stdio`.
+// diagnostics do not depend on which came first. The server runs in this process (memory files, a
+// virtual clock): a test stops the clock to open a burst of files before the scan may start, where
+// a spawned server needed a 1.5 s quiet moment that a loaded machine could still overrun.
 import assert from 'node:assert/strict';
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { URI } from 'vscode-uri';
 import { cases } from '../support/fixtures';
-import { fileUri, LspClient, type Diagnostic } from './client';
+import { idle, startInProcess, type InProcessServer } from '../support/inProcess';
+import type { Diagnostic } from './client';
 
-/**
- * The scan waits for a quiet editor before each batch; a long quiet moment keeps a machine that
- * stalls from letting the scan in between two opens of one burst. The scan starts after at most
- * four quiet moments whatever happens; on this 2-core machine with other suites running, the 268
- * opens took longer than 4 × 400 ms, so the moment is 1.5 s (the test waits for it once).
- */
-const ENV = { ...process.env, POLICYLENS_SCAN_QUIET_MS: '1500' };
+const WS = 'file:///ws';
 
 /** One workspace with the chain fixtures (cycles, duplicates, missing links) and the lint cases. */
-function buildWorkspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'policylens-open-all-'));
-  for (const c of cases('chain'))
-    cpSync(join(c.dir, 'workspace'), join(dir, 'chain', c.name), { recursive: true });
-  mkdirSync(join(dir, 'policies'));
+function buildWorkspace(): Record<string, string> {
+  const files: Record<string, string> = {};
+  const copy = (from: string, to: string) => {
+    for (const name of readdirSync(from, { withFileTypes: true }))
+      if (name.isDirectory()) copy(join(from, name.name), `${to}/${name.name}`);
+      else files[`${to}/${name.name}`] = readFileSync(join(from, name.name), 'utf8');
+  };
+  for (const c of cases('chain')) copy(join(c.dir, 'workspace'), `/ws/chain/${c.name}`);
   for (const c of cases('lint')) {
     const input = readdirSync(c.dir).find((f) => f.startsWith('input.'));
-    if (input) cpSync(join(c.dir, input), join(dir, 'policies', `${c.name}${input.slice('input'.length)}`));
+    if (input)
+      files[`/ws/policies/${c.name}${input.slice('input'.length)}`] = readFileSync(
+        join(c.dir, input),
+        'utf8',
+      );
   }
-  return dir;
-}
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else if (/\.(ya?ml|json)$/.test(name)) out.push(p);
-  }
-  return out;
+  return files;
 }
 
 /** Resolves once a log line matches. */
-async function logged(client: LspClient, re: RegExp): Promise<string> {
-  for (let waited = 0; waited < 30_000; waited += 20) {
-    const line = client.logs.find((l) => re.test(l));
-    if (line) return line;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no log line ${re}: ${client.logs.join('\n')}`);
+async function logged(s: InProcessServer, re: RegExp): Promise<string> {
+  await s.client.until(() => s.client.logs.some((l) => re.test(l)), `a log line ${re}`);
+  return s.client.logs.find((l) => re.test(l))!;
 }
 
-/** Waits until no diagnostics were published for `quietMs`, then returns the latest of each URI. */
-async function settled(client: LspClient, quietMs = 500): Promise<Map<string, Diagnostic[]>> {
-  let count = -1;
-  while (count !== client.diagnostics.length) {
-    count = client.diagnostics.length;
-    await new Promise((r) => setTimeout(r, quietMs));
-  }
+/** Once the server has nothing left to do, the latest diagnostics of each URI. */
+async function settled(s: InProcessServer): Promise<Map<string, Diagnostic[]>> {
+  await idle(s);
   const latest = new Map<string, Diagnostic[]>();
-  for (const p of client.diagnostics) latest.set(p.uri, p.diagnostics);
+  for (const p of s.client.diagnostics) latest.set(p.uri, p.diagnostics);
   return latest;
 }
 
 /** Diagnostics as comparable text: place, code, message and the places of related information. */
-function describeAll(dir: string, all: Map<string, Diagnostic[]>): Record<string, string[]> {
+function describeAll(all: Map<string, Diagnostic[]>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [uri, diagnostics] of [...all].sort(([a], [b]) => a.localeCompare(b)))
-    out[relative(dir, decodeURIComponent(uri.replace(/^file:\/\//, '')))] = diagnostics.map((d) =>
+    out[decodeURIComponent(uri.slice(`${WS}/`.length))] = diagnostics.map((d) =>
       JSON.stringify([d.range, d.severity, d.code, d.message, d.relatedInformation ?? []]).replaceAll(
-        fileUri(dir),
+        WS,
         '<ws>',
       ),
     );
   return out;
 }
 
+/** A server on the workspace, its clock stopped: nothing is scheduled to run before `start()`. */
+async function stopped(files: Record<string, string>, init: object = {}): Promise<InProcessServer> {
+  const s = startInProcess({ files });
+  s.clock.stop();
+  await s.client.initialize({ rootUri: WS, ...init });
+  return s;
+}
+
+/** The messages sent so far have been handled: the server answers in their order. */
+async function handled(s: InProcessServer, uri: string): Promise<void> {
+  await s.client.request('textDocument/foldingRange', { textDocument: { uri } });
+}
+
 describe('opening every file of a workspace at once', () => {
-  let dir: string;
-  let files: string[];
-  let texts: string[];
+  const workspace = buildWorkspace();
+  const paths = Object.keys(workspace)
+    .filter((p) => /\.(ya?ml|json)$/.test(p))
+    .sort();
+  const uri = (path: string) => URI.file(path).toString();
   /** The diagnostics when every file is opened before the scan starts. */
   let openedFirst: Record<string, string[]>;
 
-  before(() => {
-    dir = buildWorkspace();
-    files = filesUnder(dir);
-    texts = files.map((f) => readFileSync(f, 'utf8'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
   it('indexes the open documents from their analyses: the scan reads and parses none of them', async () => {
-    const client = new LspClient(['--stdio'], ENV);
+    const s = await stopped(workspace);
     try {
-      await client.initialize({ rootUri: fileUri(dir) });
-      files.forEach((f, i) => client.open(fileUri(f), texts[i]));
-      const line = await logged(client, /^chain: indexed/);
-      assert.match(line, new RegExp(`of ${files.length} YAML/JSON files`));
+      for (const p of paths) s.client.open(uri(p), workspace[p]);
+      await handled(s, uri(paths[0]));
+      s.clock.start();
+      const line = await logged(s, /^chain: indexed/);
+      assert.match(line, new RegExp(`of ${paths.length} YAML/JSON files`));
       assert.match(line, /\(0 read from disk, 0 of them parsed;/);
-      openedFirst = describeAll(dir, await settled(client));
+      openedFirst = describeAll(await settled(s));
       // The workspace has something of every kind, so the comparison below means something.
       const codes = new Set(Object.values(openedFirst).flatMap((ds) => ds.map((d) => JSON.parse(d)[2])));
       for (const code of ['chain/cycle', 'chain/duplicate-name', 'chain/missing-prerequisite', 'schema/enum'])
         assert.ok(codes.has(code), `${code} in ${[...codes].join(' ')}`);
       // Every file but the few that are not policies (empty, only comments, not a mapping).
-      assert.ok(Object.keys(openedFirst).length >= files.length - 10, `${Object.keys(openedFirst).length}`);
+      assert.ok(Object.keys(openedFirst).length >= paths.length - 10, `${Object.keys(openedFirst).length}`);
     } finally {
-      await client.shutdown();
+      await s.client.shutdown();
     }
   });
 
   it('publishes the same diagnostics when the files are opened after the scan parsed them', async () => {
     assert.ok(openedFirst, 'runs after the test above');
-    const client = new LspClient(['--stdio'], ENV);
+    const s = await stopped(workspace);
     try {
-      await client.initialize({ rootUri: fileUri(dir) });
       // One open document starts the scan; the others are opened once it has parsed them.
-      client.open(fileUri(files[0]), texts[0]);
-      const line = await logged(client, /^chain: indexed/);
+      s.client.open(uri(paths[0]), workspace[paths[0]]);
+      s.clock.start();
+      const line = await logged(s, /^chain: indexed/);
       assert.match(
         line,
-        new RegExp(`\\(${files.length - 1} read from disk, ${files.length - 1} of them parsed;`),
+        new RegExp(`\\(${paths.length - 1} read from disk, ${paths.length - 1} of them parsed;`),
       );
-      files.forEach((f, i) => i > 0 && client.open(fileUri(f), texts[i]));
-      assert.deepEqual(describeAll(dir, await settled(client)), openedFirst);
+      paths.forEach((p, i) => i > 0 && s.client.open(uri(p), workspace[p]));
+      assert.deepEqual(describeAll(await settled(s)), openedFirst);
     } finally {
-      await client.shutdown();
+      await s.client.shutdown();
     }
   });
 
   it('analyses the buffer, not the scan\u2019s parse of the file, when they differ', async () => {
-    const client = new LspClient(['--stdio'], ENV);
+    const s = await stopped(workspace);
     try {
-      await client.initialize({ rootUri: fileUri(dir) });
-      const file = join(dir, 'chain', 'cycle-3', 'sanitise-input.yaml');
-      const text = readFileSync(file, 'utf8');
+      const file = '/ws/chain/cycle-3/sanitise-input.yaml';
+      const text = workspace[file];
       assert.match(text, /enforcementMode: block/);
-      const other = files.find((f) => f !== file)!;
-      client.open(fileUri(other), readFileSync(other, 'utf8'));
-      await logged(client, /^chain: indexed/);
-      client.open(fileUri(file), text.replace('enforcementMode: block', 'enforcementMode: blok'));
-      const published = await client.waitForDiagnostics(fileUri(file), 1);
+      const other = paths.find((p) => p !== file)!;
+      s.client.open(uri(other), workspace[other]);
+      s.clock.start();
+      await logged(s, /^chain: indexed/);
+      s.client.open(uri(file), text.replace('enforcementMode: block', 'enforcementMode: blok'));
+      const published = await s.client.waitForDiagnostics(uri(file), 1);
       assert.ok(
         published.diagnostics.some((d) => d.code === 'schema/enum' && /enforcementMode/.test(d.message)),
         JSON.stringify(published.diagnostics.map((d) => d.message)),
       );
     } finally {
-      await client.shutdown();
+      await s.client.shutdown();
     }
   });
 });
 
 describe('a file the scan parsed, opened under a dialect a setting forces', () => {
   it('leaves the chain when the dialect has no prerequisites, as if it had been opened first', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'policylens-open-dialect-'));
-    const client = new LspClient(['--stdio'], ENV);
+    const a =
+      'name: a\npolicyType: expression\nenforcementMode: monitor\nruleDefinition:\n  expression: "true"\nprerequisites:\n  - b\n';
+    const b =
+      'name: b\npolicyType: expression\nenforcementMode: monitor\nruleDefinition:\n  expression: "true"\n';
+    const dialects = { '**/b.yaml': 'preloop' };
+    const s = startInProcess({ files: { '/ws/a.yaml': a, '/ws/b.yaml': b } });
     try {
-      const a = join(dir, 'a.yaml');
-      const b = join(dir, 'b.yaml');
-      writeFileSync(
-        a,
-        'name: a\npolicyType: expression\nenforcementMode: monitor\nruleDefinition:\n  expression: "true"\nprerequisites:\n  - b\n',
-      );
-      writeFileSync(
-        b,
-        'name: b\npolicyType: expression\nenforcementMode: monitor\nruleDefinition:\n  expression: "true"\n',
-      );
-      const dialects = { '**/b.yaml': 'preloop' };
-      client.settings = { dialects };
-      await client.initialize({ rootUri: fileUri(dir), initializationOptions: { dialects } });
-      client.open(fileUri(a), readFileSync(a, 'utf8'));
-      await logged(client, /^chain: indexed 2 bundles/);
+      s.client.settings = { dialects };
+      await s.client.initialize({ rootUri: WS, initializationOptions: { dialects } });
+      s.client.open(`${WS}/a.yaml`, a);
+      await logged(s, /^chain: indexed 2 bundles/);
       const missing = (p: { diagnostics: Diagnostic[] }) =>
         p.diagnostics.some((d) => d.code === 'chain/missing-prerequisite');
-      const waiting = client.waitForDiagnosticsWhere(fileUri(a), missing);
+      const waiting = s.client.waitForDiagnosticsWhere(`${WS}/a.yaml`, missing);
       // The scan read b.yaml as a bundle; opened, it is a Preloop document and its name is no target.
-      client.open(fileUri(b), readFileSync(b, 'utf8'));
+      s.client.open(`${WS}/b.yaml`, b);
       await waiting;
     } finally {
-      await client.shutdown();
-      rmSync(dir, { recursive: true, force: true });
+      await s.client.shutdown();
     }
   });
 });
 
 describe('settings that arrive again unchanged', () => {
   it('do not re-analyse and re-publish the open documents; a change does', async () => {
-    const client = new LspClient();
+    const s = startInProcess();
     try {
-      await client.initialize({ rootUri: 'file:///ws' });
-      const uri = 'file:///ws/policies/a.yaml';
-      client.open(uri, 'name: a\npolicyType: expression\nenforcementMode: nope\n');
-      await client.waitForDiagnostics(uri, 1);
-      await settled(client, 300);
-      const before = client.diagnostics.length;
-      client.notify('workspace/didChangeConfiguration', { settings: { policyLens: {} } });
-      await settled(client, 300);
-      assert.equal(client.diagnostics.length, before, 'the same settings publish nothing');
+      await s.client.initialize({ rootUri: WS });
+      const doc = `${WS}/policies/a.yaml`;
+      s.client.open(doc, 'name: a\npolicyType: expression\nenforcementMode: nope\n');
+      await s.client.waitForDiagnostics(doc, 1);
+      await idle(s);
+      const before = s.client.diagnostics.length;
+      s.client.notify('workspace/didChangeConfiguration', { settings: { policyLens: {} } });
+      await idle(s);
+      assert.equal(s.client.diagnostics.length, before, 'the same settings publish nothing');
       // `a.yaml` read as a Preloop document gets other findings: the change is applied.
-      client.notify('workspace/didChangeConfiguration', {
+      s.client.notify('workspace/didChangeConfiguration', {
         settings: { policyLens: { dialects: { '**/a.yaml': 'preloop' } } },
       });
-      const next = await client.waitForDiagnostics(uri);
-      assert.ok(next.diagnostics.every((d) => d.message !== '') && client.diagnostics.length > before);
+      const next = await s.client.waitForDiagnostics(doc);
+      assert.ok(next.diagnostics.every((d) => d.message !== '') && s.client.diagnostics.length > before);
     } finally {
-      await client.shutdown();
+      await s.client.shutdown();
     }
   });
 });
