@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { filesUnder } from '../support/tree';
 import { FIXTURES } from '../support/fixtures';
-import { LspClient } from './client';
+import { idle, startInProcess } from '../support/inProcess';
 
 const FOREIGN = join(FIXTURES, 'detect', 'foreign');
 const NEAR = join(FIXTURES, 'detect', 'near');
 
 describe('lsp: only policy files are policies', () => {
-  const client = new LspClient();
+  const server = startInProcess();
+  const client = server.client;
   before(async () => {
     await client.initialize({ rootUri: 'file:///ws' });
   });
@@ -36,7 +37,8 @@ describe('lsp: only policy files are policies', () => {
       'file:///ws/policies/require-labels.yaml',
       readFileSync(join(FOREIGN, 'policies', 'require-labels.yaml'), 'utf8') + '# edited\n',
     );
-    await new Promise((r) => setTimeout(r, 600));
+    // The server's clock runs through the pause and whatever it scheduled (virtual time).
+    await idle(server);
     const flagged = client.diagnostics.filter(
       (p) => foreign.some((f) => p.uri === `file:///ws/${f}`) && p.diagnostics.length,
     );
