@@ -1,11 +1,14 @@
-// The server honours what a client says it can do, over stdio. The reduced client below declares what
+// The server honours what a client says it can do. The reduced client below declares what
 // Neovim 0.7's built-in client does (no snippets, no documentChanges, no file watching, progress
-// shown); the full one is the default of test/lsp/client.ts (VS Code's capabilities).
+// shown); the full one is the default of test/lsp/client.ts (VS Code's capabilities). The server runs
+// in this process (memory files, virtual clock), but for the test of its own file watching, which
+// needs a real disk and a spawned server.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { idle, startInProcess, type InProcessServer } from '../support/inProcess';
 import { fileUri, LspClient } from './client';
 
 const REDUCED = {
@@ -23,37 +26,24 @@ const REDUCED = {
   window: { workDoneProgress: true, showMessage: {} },
 };
 
+const WS = 'file:///ws';
+const servers: InProcessServer[] = [];
 const dirs: string[] = [];
-const clients: LspClient[] = [];
-after(() => {
-  for (const c of clients) c.kill();
+const spawned: LspClient[] = [];
+after(async () => {
+  for (const s of servers) await s.client.shutdown();
+  for (const c of spawned) c.kill();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'policylens-caps-'));
-  dirs.push(root);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(root, name, '..'), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
-}
-
-async function start(root: string, capabilities?: object): Promise<LspClient> {
-  const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
-  clients.push(client);
-  await client.initialize({ rootUri: fileUri(root), ...(capabilities ? { capabilities } : {}) });
-  return client;
-}
-
-/** Polls until `check` holds: a hang guard around asynchronous server work, not a timing assertion. */
-async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`never happened: ${what}`);
+/** A server in this process on a workspace at /ws (`files` by path under it). */
+async function start(files: Record<string, string>, capabilities?: object): Promise<InProcessServer> {
+  const s = startInProcess({
+    files: Object.fromEntries(Object.entries(files).map(([name, text]) => [`/ws/${name}`, text])),
+  });
+  servers.push(s);
+  await s.client.initialize({ rootUri: WS, ...(capabilities ? { capabilities } : {}) });
+  return s;
 }
 
 const bundle = (name: string, prerequisites: string[] = []) =>
@@ -64,10 +54,9 @@ type Item = { label: string; insertTextFormat?: number; textEdit?: { newText: st
 
 describe('client capabilities', () => {
   it('completion is plain text for a client without snippetSupport, snippets for one with it', async () => {
-    const root = workspace({});
-    const uri = fileUri(join(root, 'policies', 'new.yaml'));
+    const uri = `${WS}/policies/new.yaml`;
     const text = 'name: x\n';
-    const ask = async (client: LspClient) => {
+    const ask = async ({ client }: InProcessServer) => {
       client.open(uri, text);
       await client.waitForDiagnostics(uri, 1);
       const list = await client.request<{ items: Item[] }>('textDocument/completion', {
@@ -76,7 +65,7 @@ describe('client capabilities', () => {
       });
       return list.items;
     };
-    const plain = await ask(await start(root, REDUCED));
+    const plain = await ask(await start({}, REDUCED));
     assert.ok(plain.length > 5, 'the keys are offered');
     for (const item of plain) {
       assert.notEqual(item.insertTextFormat, 2, `${item.label} is not a snippet`);
@@ -86,7 +75,7 @@ describe('client capabilities', () => {
     assert.equal(byLabel(plain, 'policyType'), 'policyType: injection_scan');
     assert.equal(byLabel(plain, 'ruleDefinition'), 'ruleDefinition: {}');
 
-    const snippets = await ask(await start(root));
+    const snippets = await ask(await start({}));
     assert.equal(snippets.find((i) => i.label === 'policyType')?.insertTextFormat, 2);
     assert.match(byLabel(snippets, 'policyType') ?? '', /^policyType: \$\{1\|injection_scan,/);
   });
@@ -99,7 +88,7 @@ describe('client capabilities', () => {
         arguments: [],
       });
 
-    const reduced = await start(workspace({}), REDUCED);
+    const reduced = (await start({}, REDUCED)).client;
     const result = await run(reduced);
     assert.equal(result.applied, true);
     assert.equal(result.unsaved, true);
@@ -112,7 +101,7 @@ describe('client capabilities', () => {
     assert.equal(uris.length, 5);
     assert.ok(uris.every((u) => /\/policies\/[a-z-]+\.yaml$/.test(u)));
     assert.match(Object.values(apply.edit.changes!)[0][0].newText, /^name: /);
-    await eventually(
+    await reduced.until(
       () =>
         reduced.notifications.some(
           (n) =>
@@ -123,14 +112,14 @@ describe('client capabilities', () => {
     );
 
     // A client that refuses the edit: nothing is reported as created.
-    const refusing = await start(workspace({}), REDUCED);
+    const refusing = (await start({}, REDUCED)).client;
     refusing.handlers.set('workspace/applyEdit', () => ({ applied: false }));
     const refused = await run(refusing);
     assert.deepEqual([refused.applied, refused.created], [false, []]);
     assert.match(refused.message ?? '', /nothing was created/);
 
     // A client that cannot apply edits at all is not asked, and is told so.
-    const readOnly = await start(workspace({}), { ...REDUCED, workspace: { configuration: true } });
+    const readOnly = (await start({}, { ...REDUCED, workspace: { configuration: true } })).client;
     const none = await run(readOnly);
     assert.deepEqual([none.applied, none.created], [false, []]);
     assert.match(none.message ?? '', /cannot apply workspace edits/);
@@ -138,16 +127,19 @@ describe('client capabilities', () => {
   });
 
   it('registers workspace/didChangeWatchedFiles when it may, and a file changed on disk refreshes cycle findings', async () => {
-    const root = workspace({
-      'policies/a.yaml': bundle('policy-a', ['policy-b']),
-      'policies/b.yaml': bundle('policy-b', ['policy-a']),
-    });
     const watching = {
       ...REDUCED,
       workspace: { ...REDUCED.workspace, didChangeWatchedFiles: { dynamicRegistration: true } },
     };
-    const client = await start(root, watching);
-    await eventually(
+    const s = await start(
+      {
+        'policies/a.yaml': bundle('policy-a', ['policy-b']),
+        'policies/b.yaml': bundle('policy-b', ['policy-a']),
+      },
+      watching,
+    );
+    const { client } = s;
+    await client.until(
       () => client.serverRequests.some((r) => r.method === 'client/registerCapability'),
       'a registration',
     );
@@ -157,29 +149,32 @@ describe('client capabilities', () => {
     assert.equal(reg.registrations[0].method, 'workspace/didChangeWatchedFiles');
     assert.equal(reg.registrations[0].registerOptions.watchers[0].globPattern, '**/*.{json,jsonc,yaml,yml}');
 
-    const a = fileUri(join(root, 'policies', 'a.yaml'));
-    const b = fileUri(join(root, 'policies', 'b.yaml'));
+    const a = `${WS}/policies/a.yaml`;
     client.open(a, bundle('policy-a', ['policy-b']));
     const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
     await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
     // b.yaml changes on disk (a checkout), not in the editor: the cycle is gone.
-    writeFileSync(join(root, 'policies', 'b.yaml'), bundle('policy-b'));
+    const b = s.fs.write('/ws/policies/b.yaml', bundle('policy-b'));
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: b, type: 2 }] });
     await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
   });
 
+  // The server's own watching of a real disk: spawned, on a temporary folder.
   it('watches the workspace itself for a client that cannot be asked to, so on-disk changes still count', async () => {
-    const root = workspace({
-      'policies/a.yaml': bundle('policy-a', ['policy-b']),
-      'policies/b.yaml': bundle('policy-b', ['policy-a']),
-    });
-    const client = await start(root, REDUCED);
+    const root = mkdtempSync(join(tmpdir(), 'policylens-caps-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'policies'));
+    writeFileSync(join(root, 'policies', 'a.yaml'), bundle('policy-a', ['policy-b']));
+    writeFileSync(join(root, 'policies', 'b.yaml'), bundle('policy-b', ['policy-a']));
+    const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
+    spawned.push(client);
+    await client.initialize({ rootUri: fileUri(root), capabilities: REDUCED });
     const a = fileUri(join(root, 'policies', 'a.yaml'));
     client.open(a, bundle('policy-a', ['policy-b']));
     const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
     await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
     assert.equal(client.serverRequests.filter((r) => r.method === 'client/registerCapability').length, 0);
-    await eventually(
+    await client.until(
       () => client.logs.some((l) => /the server watches \d+ folders/.test(l)),
       'the server watching',
     );
@@ -189,10 +184,10 @@ describe('client capabilities', () => {
   });
 
   it('reports the workspace scan as work-done progress to a client that shows progress', async () => {
-    const root = workspace({ 'policies/a.yaml': bundle('policy-a'), 'policies/b.yaml': bundle('policy-b') });
-    const uri = fileUri(join(root, 'policies', 'a.yaml'));
+    const files = { 'policies/a.yaml': bundle('policy-a'), 'policies/b.yaml': bundle('policy-b') };
+    const uri = `${WS}/policies/a.yaml`;
     const scan = async (capabilities: object) => {
-      const client = await start(root, capabilities);
+      const { client } = await start(files, capabilities);
       client.open(uri, bundle('policy-a'));
       await client.waitForDiagnostics(uri, 1);
       await client.request('policyLens/chainOrder', {}); // waits for the scan
@@ -202,7 +197,7 @@ describe('client capabilities', () => {
     const created = shown.serverRequests.find((r) => r.method === 'window/workDoneProgress/create');
     assert.ok(created, 'a progress token was created');
     const token = (created.params as { token: unknown }).token;
-    await eventually(
+    await shown.until(
       () =>
         shown.notifications.some(
           (n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'end',
@@ -224,24 +219,29 @@ describe('client capabilities', () => {
   });
 
   it('every lens carries a command the client can run: informational ones the server’s no-op', async () => {
-    const root = workspace({
-      'policies/a.yaml': bundle('policy-a'),
-      'policies/b.yaml': bundle('policy-b', ['policy-a']),
+    const s = startInProcess({
+      files: {
+        '/ws/policies/a.yaml': bundle('policy-a'),
+        '/ws/policies/b.yaml': bundle('policy-b', ['policy-a']),
+      },
     });
-    const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
-    clients.push(client);
-    const init = await client.initialize({ rootUri: fileUri(root), capabilities: REDUCED });
+    servers.push(s);
+    const { client } = s;
+    const init = await client.initialize({ rootUri: WS, capabilities: REDUCED });
     const serverCommands = (init.capabilities.executeCommandProvider as { commands: string[] }).commands;
     assert.ok(serverCommands.includes('policyLens.lens.displayOnly'));
-    const uri = fileUri(join(root, 'policies', 'b.yaml'));
+    const uri = `${WS}/policies/b.yaml`;
     client.open(uri, bundle('policy-b', ['policy-a']));
     await client.waitForDiagnostics(uri, 1);
     type Lens = { command?: { title: string; command: string } };
-    let lenses: Lens[] = [];
-    await eventually(async () => {
+    const chainLens = (ls: Lens[]) => ls.some((l) => l.command?.title.startsWith('evaluated'));
+    let lenses = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+    // The chain lens needs the scan: asked again once the server has nothing left to do.
+    for (let i = 0; i < 20 && !chainLens(lenses); i++) {
+      await idle(s);
       lenses = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
-      return lenses.some((l) => l.command?.title.startsWith('evaluated'));
-    }, 'the chain lens');
+    }
+    assert.ok(chainLens(lenses), 'the chain lens');
     for (const lens of lenses) assert.ok(lens.command?.command, `"${lens.command?.title}" has a command id`);
     const chain = lenses.find((l) => l.command?.title.startsWith('evaluated'))!;
     assert.equal(chain.command?.command, 'policyLens.lens.displayOnly');
