@@ -1,34 +1,20 @@
-// The `policyLens.*` settings the server reads, over stdio: each one from initializationOptions (the
+// The `policyLens.*` settings the server reads (a server in this process, memory files): each one from initializationOptions (the
 // way a client without workspace/configuration sets them) and changed while the server runs, which
 // takes effect without a restart.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileUri, LspClient } from './client';
+import { idle, startInProcess, type InProcessServer } from '../support/inProcess';
+import type { LspClient } from './client';
 
 const GUARD = 'name: pii-guard\npolicyType: pii_access\nenforcementMode: block\nruleDefinition: {}\n';
 const REVIEW =
   'name: security-review\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [a]\nprerequisites: [pii-guard]\n';
 const BROKEN = 'name: broken\npolicyType: tool_cal\nenforcementMode: block\nruleDefinition: {}\n';
 
-const dirs: string[] = [];
-const clients: LspClient[] = [];
-after(() => {
-  for (const c of clients) c.kill();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+const servers: InProcessServer[] = [];
+after(async () => {
+  for (const s of servers) await s.client.shutdown();
 });
-
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'policylens-settings-'));
-  dirs.push(root);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(root, name, '..'), { recursive: true });
-    writeFileSync(join(root, name), text);
-  }
-  return root;
-}
 
 /** A client like VS Code's, that can be asked to re-read lenses. */
 const CAPABILITIES = {
@@ -36,21 +22,15 @@ const CAPABILITIES = {
   textDocument: { publishDiagnostics: { versionSupport: true } },
 };
 
-async function start(root: string, initializationOptions: object): Promise<LspClient> {
+/** A server in this process on memory files (`files` by path under /ws). */
+async function start(files: Record<string, string>, initializationOptions: object): Promise<InProcessServer> {
   // No live org in the environment: the sync lens says `sync not configured`.
-  const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
-  clients.push(client);
-  await client.initialize({ rootUri: fileUri(root), initializationOptions, capabilities: CAPABILITIES });
-  return client;
-}
-
-/** Polls until `check` holds: a hang guard around asynchronous server work, not a timing assertion. */
-async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`never happened: ${what}`);
+  const s = startInProcess({
+    files: Object.fromEntries(Object.entries(files).map(([name, text]) => [`/ws/${name}`, text])),
+  });
+  servers.push(s);
+  await s.client.initialize({ rootUri: 'file:///ws', initializationOptions, capabilities: CAPABILITIES });
+  return s;
 }
 
 type Lens = { command?: { title: string; command: string } };
@@ -66,9 +46,12 @@ const push = (client: LspClient, section: object) =>
 
 describe('policyLens.* settings', () => {
   it('codeLens.enabled, codeLens.sync and codeLens.chain switch the lenses while the server runs', async () => {
-    const root = workspace({ 'policies/guard.yaml': GUARD, 'policies/review.yaml': REVIEW });
-    const uri = fileUri(join(root, 'policies', 'review.yaml'));
-    const client = await start(root, { codeLens: false });
+    const s = await start(
+      { 'policies/guard.yaml': GUARD, 'policies/review.yaml': REVIEW },
+      { codeLens: false },
+    );
+    const { client } = s;
+    const uri = 'file:///ws/policies/review.yaml';
     client.open(uri, REVIEW);
     await client.waitForDiagnostics(uri, 1);
     assert.deepEqual(await titles(client, uri), [], 'codeLens: false in initializationOptions');
@@ -79,10 +62,12 @@ describe('policyLens.* settings', () => {
     const change = async (codeLens: object) => {
       const before = refreshes();
       push(client, { codeLens });
-      await eventually(() => refreshes() > before, `a lens refresh after ${JSON.stringify(codeLens)}`);
+      await client.until(() => refreshes() > before, `a lens refresh after ${JSON.stringify(codeLens)}`);
     };
     await change({ enabled: true, sync: true, chain: true });
-    await eventually(async () => (await titles(client, uri)).length === 2, 'both lenses back');
+    // The chain lens needs the scan: asked again once the server has nothing left to do.
+    for (let i = 0; i < 20 && (await titles(client, uri)).length !== 2; i++) await idle(s);
+    assert.equal((await titles(client, uri)).length, 2, 'both lenses back');
     assert.deepEqual(kinds(await titles(client, uri)).sort(), ['chain', 'sync']);
     await change({ enabled: true, sync: false, chain: true });
     assert.deepEqual(kinds(await titles(client, uri)), ['chain']);
@@ -94,9 +79,8 @@ describe('policyLens.* settings', () => {
   });
 
   it('validate: false publishes no diagnostics, and turning it on publishes them at once', async () => {
-    const root = workspace({ 'policies/broken.yaml': BROKEN });
-    const uri = fileUri(join(root, 'policies', 'broken.yaml'));
-    const client = await start(root, { validate: false });
+    const { client } = await start({ 'policies/broken.yaml': BROKEN }, { validate: false });
+    const uri = 'file:///ws/policies/broken.yaml';
     client.open(uri, BROKEN);
     assert.deepEqual((await client.waitForDiagnostics(uri, 1)).diagnostics, []);
     // Completion still works while validation is off.
