@@ -76,15 +76,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
   const docs = new VirtualDocuments();
   const session = new Session();
   const restartPolicy = new RestartPolicy(out);
-  // The key is read once at start, and nothing but the server's first start waits for it (it
-  // travels in the server's environment): in a browser-hosted VS Code the secret storage answers
-  // only once the workbench is up, seconds into a start on a busy machine.
+  // The key is read once at start, and nothing waits for it: the server starts at once and gets it
+  // on its standard input when the read is done (only its first read of the live org waits). In a
+  // browser-hosted VS Code the secret storage answers only once the workbench is up, seconds into
+  // a start on a busy machine; the first diagnostics do not need the key.
   let hasKey = false;
   let pendingKey: Promise<string | undefined> | undefined = (async () => {
     if (vscode.workspace.isTrusted) await adoptEnvironmentKey(keys, context.globalState, process.env, out);
     const key = await keys.get();
     hasKey = Boolean(key);
     timings.keyReadMs = Math.round(performance.now() - activatedAt);
+    out.info(`API key read from secret storage (${timings.keyReadMs} ms after activation).`);
     return key;
   })();
   /** The key the running server was started with, so that only a different one restarts it. */
@@ -147,33 +149,43 @@ export async function activate(context: vscode.ExtensionContext): Promise<Policy
       return;
     }
     const settings = readSettings();
-    const key = pendingKey ? await pendingKey : await keys.get();
+    const trusted = vscode.workspace.isTrusted;
+    const key = (pendingKey ?? Promise.resolve(keys.get())).then((k) => {
+      serverKey = trusted ? k : undefined;
+      return serverKey;
+    });
     pendingKey = undefined;
-    serverKey = vscode.workspace.isTrusted ? key : undefined;
     const client = createLanguageClient({
       serverModule,
       settings,
-      trusted: vscode.workspace.isTrusted,
-      apiKey: serverKey,
+      trusted,
+      apiKey: key,
       out,
       policy: restartPolicy,
       onDiagnostics: (uri) => {
         if (timings.firstDiagnosticsMs !== undefined) return;
-        if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()))
+        if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
           timings.firstDiagnosticsMs = Math.round(performance.now() - activatedAt);
+          out.info(
+            `First diagnostics of an open document (${timings.firstDiagnosticsMs} ms after activation).`,
+          );
+        }
       },
     });
     timings.clientStartMs ??= Math.round(performance.now() - activatedAt);
+    out.info(`Starting the language server (${timings.clientStartMs} ms after activation).`);
     try {
       await session.start(client, PlanChangedNotification);
       timings.serverReadyMs ??= Math.round(performance.now() - activatedAt);
       out.info(
-        `Language server started (${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace).`,
+        `Language server started (${trusted ? 'trusted' : 'untrusted'} workspace, ${timings.serverReadyMs} ms after activation).`,
       );
     } catch (err) {
       out.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
     }
     await refreshViews(false);
+    // The views asked before the key was read took "no key" for an answer: ask again with it.
+    void key.then(() => refreshViews(false));
   };
   const restart = () => {
     starting = starting.then(startServer);

@@ -11,10 +11,12 @@ import {
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
+  State,
   TransportKind,
 } from 'vscode-languageclient/node';
 import {
   API_KEY_ENV,
+  API_KEY_FROM_ENV,
   API_URL_ENV,
   AdoptDocumentRequest,
   type AdoptDocumentParams,
@@ -83,7 +85,11 @@ export interface ClientInputs {
   serverModule: string;
   settings: Settings;
   trusted: boolean;
-  apiKey: string | undefined;
+  /**
+   * The key from SecretStorage, when it has been read: the server starts before that and gets it on
+   * its standard input (`API_KEY_FROM_ENV`), never in a message a trace could print.
+   */
+  apiKey: Promise<string | undefined>;
   out: vscode.LogOutputChannel;
   policy: RestartPolicy;
   /** Called with each publication of diagnostics (the activation timing reads the first one). */
@@ -92,11 +98,13 @@ export interface ClientInputs {
 
 export function createLanguageClient(inputs: ClientInputs): LanguageClient {
   const { settings, trusted } = inputs;
-  // The key and URL travel in the server's environment, which no trace prints. Inherited variables are
-  // blanked so that in the editor the only key is the one in SecretStorage ("Sign Out" really signs out),
-  // and an untrusted workspace gets neither, so its server cannot reach the network.
+  // The URL travels in the server's environment and the key on its standard input, which no trace
+  // prints. Inherited variables are blanked so that in the editor the only key is the one in
+  // SecretStorage ("Sign Out" really signs out), and an untrusted workspace gets neither, so its
+  // server cannot reach the network.
   const env: Record<string, string> = {
-    [API_KEY_ENV]: trusted && inputs.apiKey ? inputs.apiKey : '',
+    [API_KEY_ENV]: '',
+    [API_KEY_FROM_ENV]: 'stdin',
     [API_URL_ENV]: trusted ? settings.apiUrl : '',
     EXECLAVE_API_KEY: '',
     EXECLAVE_BASE_URL: '',
@@ -166,6 +174,20 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     clientOptions,
   );
   client.onRequest(AdoptDocumentRequest, (params) => adoptDocument(params, inputs.out));
+  // Each server process (the first, and one the client restarts after a crash) gets the key once.
+  const handed = new WeakSet<object>();
+  client.onDidChangeState((e) => {
+    const proc = client.serverProcess;
+    if (e.newState !== State.Running || !proc?.stdin || handed.has(proc)) return;
+    handed.add(proc);
+    const stdin = proc.stdin;
+    // A server that died meanwhile closed the pipe: nothing to hand over then.
+    stdin.on('error', () => undefined);
+    void inputs.apiKey.then(
+      (key) => stdin.end(`${trusted && key ? key : ''}\n`),
+      () => stdin.end('\n'),
+    );
+  });
   return client;
 }
 

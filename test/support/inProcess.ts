@@ -147,7 +147,12 @@ export interface InProcessServer {
  * The same `LspClient` as the spawned tests: one client for every LSP test.
  */
 export function startInProcess(
-  options: { files?: Record<string, string>; env?: Record<string, string | undefined> } = {},
+  options: {
+    files?: Record<string, string>;
+    env?: Record<string, string | undefined>;
+    /** The key a client hands over after the start (Runtime `apiKey`). */
+    apiKey?: Promise<string>;
+  } = {},
 ): InProcessServer {
   const fs = new MemoryFs(options.files);
   const clock = new FakeClock();
@@ -158,6 +163,7 @@ export function startInProcess(
     now: clock.now,
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
   };
   const toServer = new PassThrough();
   const toClient = new PassThrough();

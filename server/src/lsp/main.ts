@@ -12,5 +12,6 @@ else {
   // A bug must never kill the editor's language server; log it and keep serving.
   process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
   process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));
-  startServer(connection, nodeRuntime());
+  // Over IPC the standard input is free to carry the API key (protocol API_KEY_FROM_ENV).
+  startServer(connection, nodeRuntime({ stdinFree: process.argv.includes('--node-ipc') }));
 }

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, watch } from '
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
+import { API_KEY_FROM_ENV } from '../protocol/index';
 import { runInWorker } from './impact/worker';
 import type { Runtime } from './runtime';
 
@@ -39,10 +40,33 @@ function fsPath(uri: string): string {
   return URI.parse(uri).fsPath;
 }
 
-/** The real file system, clock and timers of the Node process. */
-export function nodeRuntime(): Runtime {
+/**
+ * The key on the standard input, when the client said one follows there (`API_KEY_FROM_ENV`) and the
+ * protocol runs over IPC, which leaves the standard input free: everything up to its end, trimmed.
+ * A pipe between the two processes, never printed by a trace and not in the process's environment.
+ */
+function keyFromStdin(stdinFree: boolean): Promise<string> | undefined {
+  if (!stdinFree || process.env[API_KEY_FROM_ENV] !== 'stdin') return undefined;
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = () => resolve(Buffer.concat(chunks).toString('utf8').trim());
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.once('end', done);
+    process.stdin.once('error', done);
+  });
+}
+
+/**
+ * The real file system, clock and timers of the Node process. `stdinFree`: the protocol does not run
+ * over the standard input (`--node-ipc`), which may then carry the key.
+ */
+export function nodeRuntime(options: { stdinFree?: boolean } = {}): Runtime {
+  const apiKey = keyFromStdin(options.stdinFree ?? false);
   return {
     env: process.env,
+    ...(apiKey ? { apiKey } : {}),
+    // Called by main.ts once every module of the bundle has been evaluated.
+    loadedAt: performance.now(),
     now: () => performance.now(),
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),

@@ -26,6 +26,14 @@ export interface FileSystem {
 export interface Runtime {
   fs: FileSystem;
   env: Record<string, string | undefined>;
+  /**
+   * The API key a client hands over after the start (protocol `API_KEY_FROM_ENV`): the first read of
+   * the live org waits for it, nothing else does. Undefined when no key follows (it is then in `env`,
+   * or there is none); the promise resolves to '' for "no key".
+   */
+  apiKey?: Promise<string>;
+  /** When the server's code had been loaded, on the `now` clock (the start-up log line says it). */
+  loadedAt?: number;
   /** A monotonic clock in milliseconds, for the adaptive debounce. */
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;

@@ -2,7 +2,8 @@
 
 /**
  * `initializationOptions` of the `initialize` request. The API key is deliberately absent: it reaches the
- * server only through the environment variable {@link API_KEY_ENV} of the server process, because
+ * server only through the environment variable {@link API_KEY_ENV} of the server process, or its standard
+ * input ({@link API_KEY_FROM_ENV}), because
  * initialize params (like every request and notification) are printed verbatim by the client's
  * `policyLens.trace.server: verbose` log, and the key must never appear in a log.
  */
@@ -42,5 +43,13 @@ export interface PolicyLensInitializationOptions {
 
 /** The environment variable of the server process that carries the API key from SecretStorage. */
 export const API_KEY_ENV = 'POLICYLENS_API_KEY';
+/**
+ * Set to `stdin` by a client that starts the server with `--node-ipc` before it has read the key: the
+ * key then follows on the server's standard input (which that transport leaves free), as one line
+ * and the end of the input (an empty line: no key). The server answers `initialize` and publishes
+ * diagnostics at once; only its first read of the live org waits for the key. Ignored with
+ * `--stdio`, where the standard input is the protocol's.
+ */
+export const API_KEY_FROM_ENV = 'POLICYLENS_API_KEY_FROM';
 /** The environment variable of the server process that carries the live org's base URL. */
 export const API_URL_ENV = 'POLICYLENS_API_URL';

@@ -90,6 +90,7 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
         setTimeout: (fn, ms) => ctx.runtime.setTimeout(fn, ms),
         clearTimeout: (h) => ctx.runtime.clearTimeout(h),
         progress: () => ctx.connection.window.createWorkDoneProgress(),
+        ...(ctx.runtime.apiKey ? { apiKey: ctx.runtime.apiKey } : {}),
       });
       // The impact of each pending change on recorded traffic (docs/replay.md, "In the editor").
       const impacts = new PlanImpacts(ctx, () => planChanged(ctx, session.snapshot?.state ?? 'ok'));

@@ -36,6 +36,11 @@ export interface SessionInputs {
    * progress; a no-op reporter otherwise.
    */
   progress?(): Promise<ProgressReporter>;
+  /**
+   * The key the client hands over after the start (Runtime `apiKey`): the first read waits for it.
+   * A key sent meanwhile by `policyLens/setApiKey` is newer and wins.
+   */
+  apiKey?: Promise<string>;
 }
 
 /** The part of vscode-languageserver's WorkDoneProgressReporter a read uses. */
@@ -55,8 +60,20 @@ export class LiveSession {
   private queued: Promise<Snapshot> | undefined;
   private stamp = 0;
   snapshot: Snapshot | undefined;
+  /** Until the client's key arrived (`SessionInputs.apiKey`). */
+  private keyArrives: Promise<void> | undefined;
 
-  constructor(private readonly inputs: SessionInputs) {}
+  constructor(private readonly inputs: SessionInputs) {
+    this.keyArrives = inputs.apiKey?.then(
+      (key) => {
+        this.apiKey ??= key;
+        this.keyArrives = undefined;
+      },
+      () => {
+        this.keyArrives = undefined;
+      },
+    );
+  }
 
   /** Settings and the key; a change drops the snapshot and reads the org again. */
   configure(next: {
@@ -136,6 +153,7 @@ export class LiveSession {
   }
 
   private async read(): Promise<Snapshot> {
+    if (this.keyArrives) await this.keyArrives;
     const stamp = ++this.stamp;
     const target = this.org();
     let snapshot: Snapshot;
