@@ -4,17 +4,20 @@
 // in our language; a plain YAML or JSON file keeps the other extension's diagnostic
 // (docs/decisions/coexistence.md).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { api, waitFor } from './helpers';
+import { api, waitFor, workspaceRoot } from './helpers';
 
 const VALIDATOR = 'policy-lens-tests.yaml-validator';
 
 /** A file outside the fixture workspace, so the sync plan and the chain of the other specs stay as they are. */
-function write(name: string, text: string): vscode.Uri {
-  const dir = mkdtempSync(join(tmpdir(), 'policylens-coexist-'));
+function write(
+  name: string,
+  text: string,
+  dir = mkdtempSync(join(tmpdir(), 'policylens-coexist-')),
+): vscode.Uri {
   const path = join(dir, name);
   writeFileSync(path, text);
   return vscode.Uri.file(path);
@@ -110,6 +113,70 @@ describe('coexistence with the YAML and JSON extensions', () => {
     const all = await settled(uri);
     assert.ok(all.length > 0 && all.every((d) => d.source !== 'policy-lens'), summary(uri));
     assert.equal(current(uri)?.languageId, 'json');
+  });
+
+  /** One diagnostic, ours, on the line of the key written twice; none from the YAML validator. */
+  async function oneOursOnLine(uri: vscode.Uri, line: number): Promise<void> {
+    await waitFor('our diagnostic', () => vscode.languages.getDiagnostics(uri).length > 0);
+    const all = await settled(uri);
+    assert.ok(
+      all.every((d) => d.source === 'policy-lens'),
+      `only ours: ${summary(uri)}`,
+    );
+    assert.equal(all.filter((d) => d.range.start.line === line).length, 1, summary(uri));
+    assert.ok(!validated().includes(`${uri.toString()} yaml`), 'the YAML validator never saw it as YAML');
+  }
+
+  it('a policy test file (with a yaml-language-server modeline) is ours by its name: one diagnostic', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policylens-coexist-'));
+    write(
+      'guard.policy.yaml',
+      'name: Coexistence Guard\npolicyType: pii_access\nenforcementMode: block\nruleDefinition: {}\n',
+      dir,
+    );
+    const uri = write(
+      'guard.policytest.yaml',
+      '# yaml-language-server: $schema=../schemas/policylens/policytest.schema.json\npolicies: guard.policy.yaml\ncases:\n  - name: a plain request is allowed\n    event: {input: hello}\n    expect: {decision: allow}\npolicies: guard.policy.yaml\n',
+      dir,
+    );
+    const doc = await show(uri);
+    assert.equal(doc.languageId, 'policylens-yaml');
+    await oneOursOnLine(uri, 6);
+  });
+
+  it('a JSON policy test file is ours too: the built-in JSON features do not report it again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policylens-coexist-'));
+    write(
+      'guard.policy.yaml',
+      'name: Coexistence Guard\npolicyType: pii_access\nenforcementMode: block\nruleDefinition: {}\n',
+      dir,
+    );
+    const uri = write(
+      'guard.policytest.json',
+      '{\n  "policies": "guard.policy.yaml",\n  "policies": "guard.policy.yaml",\n  "cases": [{"name": "allowed", "event": {"input": "hello"}, "expect": {"decision": "allow"}}]\n}\n',
+      dir,
+    );
+    const doc = await show(uri);
+    assert.equal(doc.languageId, 'policylens-json');
+    await oneOursOnLine(uri, 2);
+  });
+
+  it('policylens.config.yaml is ours by its name: one diagnostic per problem', async () => {
+    // The workspace's own config (the server reads the one at the folder's root). A config with
+    // problems is not applied, so the other specs' files stay as they are.
+    const uri = write(
+      'policylens.config.yaml',
+      'gitignore: true\ngitignore: false\n',
+      workspaceRoot().fsPath,
+    );
+    try {
+      const doc = await show(uri);
+      assert.equal(doc.languageId, 'policylens-yaml');
+      await oneOursOnLine(uri, 1);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      rmSync(uri.fsPath, { force: true });
+    }
   });
 
   after(async () => {
