@@ -26,7 +26,10 @@ const entries = [
   // The two bundles the .vsix ships are minified (a smaller download and a faster start); their
   // source maps stay in dist/ for debugging and out of the package (.vscodeignore).
   { in: 'server/src/lsp/main.ts', out: 'dist/server.js', minify: true },
-  { in: 'server/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  // The `policylens` command is a small loader that runs the CLI's bundle with V8's code cache
+  // (server/src/cli/boot.ts); worker threads run the bundle itself.
+  { in: 'server/src/cli/boot.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { in: 'server/src/cli/main.ts', out: 'dist/cli-engine.js' },
   { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'], minify: true },
   // PGlite loads its WebAssembly and data files next to its own module, and pg has optional
   // native bindings: both stay in node_modules instead of the bundle.

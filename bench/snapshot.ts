@@ -2,7 +2,7 @@
 // while a long run is going; a run must measure one build from start to end, never half of one.
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { REPO } from './servers';
 
 export interface Snapshot {
@@ -22,9 +22,15 @@ export function snapshotBuild(): Snapshot {
     if (existsSync(`${from}.map`)) copyFileSync(`${from}.map`, `${to}.map`);
     return to;
   };
+  // The CLI is a loader (cli.js) and the bundle it runs (cli-engine.js, next to it), when built so.
+  const copyCli = (from: string): string | undefined => {
+    const engine = join(dirname(from), 'cli-engine.js');
+    if (existsSync(engine)) copy(engine, 'cli-engine.js');
+    return copy(from, 'cli.js');
+  };
   return {
     server: copy(process.env.BENCH_SERVER ?? join(REPO, 'dist/server.js'), 'server.js'),
-    cli: copy(process.env.BENCH_CLI ?? join(REPO, 'dist/cli.js'), 'cli.js'),
+    cli: copyCli(process.env.BENCH_CLI ?? join(REPO, 'dist/cli.js')),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

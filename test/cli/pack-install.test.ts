@@ -21,12 +21,13 @@ const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 };
 
 /**
- * Only what runs: the three bundles, the schemas, and what npm always packs (package.json, LICENSE
- * and every README at the root, README.extension.md included: npm packs READMEs whatever
- * .npmignore says, and the extension's README must stay at the root, see decisions/marketplace.md).
+ * Only what runs: the bundles (the CLI's loader and engine, the server, the registry), the schemas,
+ * and what npm always packs (package.json, LICENSE and every README at the root, README.extension.md
+ * included: npm packs READMEs whatever .npmignore says, and the extension's README must stay at the
+ * root, see decisions/marketplace.md).
  */
 const RUNS =
-  /^(package\.json|README(\.extension)?\.md|LICENSE(\.md)?|CHANGELOG\.md|dist\/(cli|server|registry)\.js|schemas\/[a-z]+\/[a-z.-]+\.schema\.json)$/;
+  /^(package\.json|README(\.extension)?\.md|LICENSE(\.md)?|CHANGELOG\.md|dist\/(cli|cli-engine|server|registry)\.js|schemas\/[a-z]+\/[a-z.-]+\.schema\.json)$/;
 
 function run(cmd: string, args: string[], cwd: string, timeout: number): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, {
@@ -86,7 +87,13 @@ describe('the npm package, packed and installed into an empty directory', { time
       [],
       'files outside the allow-list',
     );
-    for (const f of ['dist/cli.js', 'dist/server.js', 'dist/registry.js', 'package.json'])
+    for (const f of [
+      'dist/cli.js',
+      'dist/cli-engine.js',
+      'dist/server.js',
+      'dist/registry.js',
+      'package.json',
+    ])
       assert.ok(packed.includes(f), `${f} is packed`);
     assert.ok(
       packed.some((p) => p.startsWith('schemas/')),

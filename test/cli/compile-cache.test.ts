@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+/**
+ * dist/cli.js runs the CLI's bundle with V8's code cache kept in the user's cache directory
+ * (server/src/cli/boot.ts): the output is the same with and without the cache, a cache is written
+ * once per bundle and command, and a directory that others can write is never used.
+ */
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const EXAMPLES = join(ROOT, 'examples', 'broken');
+
+describe('the CLI code cache', () => {
+  const home = mkdtempSync(join(tmpdir(), 'policylens-v8-'));
+  after(() => rmSync(home, { recursive: true, force: true }));
+  const lint = (cacheHome: string, extra: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [CLI, 'lint', EXAMPLES, '--format', 'json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...extra },
+    });
+  const cacheFiles = (cacheHome: string) => {
+    try {
+      return readdirSync(join(cacheHome, 'policylens', 'v8')).filter((n) => n.endsWith('.bin'));
+    } catch {
+      return [];
+    }
+  };
+
+  it('writes one cache per command and gives the same report with it as without', () => {
+    const plain = lint(home, { POLICYLENS_NO_COMPILE_CACHE: '1' });
+    assert.equal(plain.status, 1, plain.stderr);
+    assert.deepEqual(cacheFiles(home), [], 'POLICYLENS_NO_COMPILE_CACHE writes nothing');
+    const first = lint(home);
+    assert.deepEqual(cacheFiles(home).length, 1, 'the first run writes the cache');
+    assert.match(cacheFiles(home)[0], /-lint\.bin$/);
+    const second = lint(home);
+    for (const r of [first, second]) {
+      assert.equal(r.status, plain.status);
+      assert.equal(r.stdout, plain.stdout);
+      assert.equal(r.stderr, plain.stderr);
+    }
+  });
+
+  it('ignores a damaged cache file and replaces it', () => {
+    const [name] = cacheFiles(home);
+    writeFileSync(join(home, 'policylens', 'v8', name), 'not V8 code', { mode: 0o600 });
+    const r = lint(home);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /"schema\/enum"/);
+  });
+
+  it('never uses a cache directory that others can write', () => {
+    const open = mkdtempSync(join(tmpdir(), 'policylens-v8-open-'));
+    try {
+      mkdirSync(join(open, 'policylens', 'v8'), { recursive: true });
+      chmodSync(join(open, 'policylens'), 0o777);
+      chmodSync(join(open, 'policylens', 'v8'), 0o777);
+      const r = lint(open);
+      assert.equal(r.status, 1, r.stderr);
+      assert.deepEqual(cacheFiles(open), [], 'nothing written into a directory open to others');
+    } finally {
+      rmSync(open, { recursive: true, force: true });
+    }
+  });
+});
