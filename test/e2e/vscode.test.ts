@@ -19,6 +19,7 @@ import { waitForWorkbench } from './ui/steps';
 import {
   applyAfterConfirmation,
   codeLensAboveTheBundle,
+  impactLensOpensTheAffectedEvents,
   problemsPanelShowsTheFinding,
   setApiKeyThroughThePalette,
   syncViewListsThePlan,
@@ -54,10 +55,14 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
   await t.test('UI (playwright in chromium, the installed .vsix)', { skip: only === 'host' }, async (t2) => {
     const uiDir = join(work, 'ui');
     const registry = await liveOrg('ui');
-    const settings = registry ? { 'policyLens.apiUrl': registry.url } : {};
+    // The recorded traffic of examples/traffic, whose replay shows each pending change's impact.
+    const settings = registry
+      ? { 'policyLens.apiUrl': registry.url, 'policyLens.replay.events': ['traffic/events.jsonl'] }
+      : {};
     installVsix(paths, uiDir, vsix, settings);
     const workspace = join(work, 'ui-workspace');
     cpSync(join(FIXTURES, 'workspace'), workspace, { recursive: true });
+    cpSync(join(repoRoot, 'examples', 'traffic'), join(workspace, 'traffic'), { recursive: true });
     const cs = await startCodeServer({ paths, workDir: uiDir, settings });
     const wb = await openWorkbench(paths.chromium, cs.workbenchUrl(workspace));
     const shots = join(repoRoot, 'test-results', 'e2e');
@@ -77,6 +82,9 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       });
       await t2.test('the CodeLens above a bundle shows its sync plan', async () => {
         await codeLensAboveTheBundle(ctx);
+      });
+      await t2.test('the impact lens opens the affected events of the recorded traffic', async () => {
+        await impactLensOpensTheAffectedEvents(ctx);
       });
       await t2.test('the Sync view lists the plan and the status bar counts it', async () => {
         await syncViewListsThePlan(ctx);

@@ -106,6 +106,65 @@ describe('sync with a live org (policylens serve)', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('with recorded events set, the Sync view shows the impact and opens the affected events', async () => {
+    // Three recorded requests: one with an SSN (log_only warns, block blocks), two clean ones.
+    const events = vscode.Uri.joinPath(fixture('.'), 'recorded', 'events.jsonl');
+    const lines = [
+      { agentId: 'support-bot', input: 'Where is order 1042?', timestamp: '2026-12-01T09:00:00Z' },
+      { agentId: 'billing-bot', input: 'Refund jane, SSN 123-45-6789', timestamp: '2026-12-01T09:01:00Z' },
+      { agentId: 'support-bot', input: 'Thanks!', timestamp: '2026-12-01T09:02:00Z' },
+    ];
+    await vscode.workspace.fs.writeFile(events, Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n')));
+    await setSetting('replay.events', 'recorded/events.jsonl');
+    try {
+      const entry = await waitFor('the impact of the update in the plan', async () => {
+        const p = await a.plan.refresh(false);
+        const e = p.entries.find((x) => x.name === 'PII Protection');
+        return e?.impact?.state === 'ok' ? e : undefined;
+      });
+      assert.deepEqual(entry.impact, {
+        state: 'ok',
+        events: 3,
+        changed: 1,
+        newlyBlocked: 1,
+        newlyAllowed: 0,
+      });
+      const groups = a.syncTree.getChildren();
+      const update = a.syncTree
+        .getChildren(groups.find((g) => labelOf(a.syncTree.getTreeItem(g)).startsWith('Update'))!)
+        .find((n) => labelOf(a.syncTree.getTreeItem(n)) === 'PII Protection')!;
+      const item = a.syncTree.getTreeItem(update);
+      assert.match(
+        String(item.description),
+        /^1 field · would block \+1 · allow \+0 · policies\/pii-protection\.yaml$/,
+      );
+      assert.equal(item.contextValue, 'entry.update.impact');
+      const [impact] = a.syncTree.getChildren(update);
+      const impactItem = a.syncTree.getTreeItem(impact!);
+      assert.equal(labelOf(impactItem), 'would block +1 · allow +0');
+      assert.equal(impactItem.description, '1 of 3 recorded events change');
+      assert.equal(impactItem.command?.command, 'policyLens.replay.showAffectedEvents');
+
+      // The view's command opens a read-only document with the affected event.
+      await vscode.commands.executeCommand(
+        impactItem.command!.command,
+        ...(impactItem.command!.arguments ?? []),
+      );
+      const doc = await waitFor('the affected events document', () => {
+        const d = vscode.window.activeTextEditor?.document;
+        return d?.uri.scheme === 'policylens' && /affected events/.test(d.getText()) ? d : undefined;
+      });
+      assert.match(
+        doc.getText(),
+        /recorded\/events\.jsonl:2 {2}billing-bot {2}warn \(PII Protection\) → block \(PII Protection\)/,
+      );
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await setSetting('replay.events', undefined);
+      await vscode.workspace.fs.delete(events);
+    }
+  });
+
   it('Apply creates and updates the policies in the registry, then the plan is in sync', async () => {
     const outcome = await vscode.commands.executeCommand<{ applied: number; failed: number; stale: boolean }>(
       'policyLens.sync.apply',

@@ -102,3 +102,58 @@ export async function testExplorerShowsTheFailingCase({ page, shots }: UiContext
   await page.screenshot({ path: file });
   return file;
 }
+
+/**
+ * With policyLens.replay.events set, the lens beside the plan says what the update does to the
+ * recorded traffic, and a click opens the affected events in a read-only document; the Sync view
+ * shows the same impact under the policy, and its impact item opens the same document.
+ */
+export async function impactLensOpensTheAffectedEvents({ page, shots }: UiContext): Promise<string[]> {
+  await quickOpen(page, 'pii-protection.yaml');
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  const lens = editor.locator('.codelens-decoration a', { hasText: 'would block' }).first();
+  // The replay runs on the server's worker thread after the plan is read: `impact…` until then.
+  await lens.waitFor({ timeout: 90_000 });
+  const title = (await lens.textContent()) ?? '';
+  assert.match(title, /^would block \+[1-9]\d* · allow \+0$/);
+  const lensShot = join(shots, 'impact-lens.png');
+  await photograph(page.locator('#workbench\\.parts\\.editor'), lensShot);
+  const blocked = /would block \+(\d+)/.exec(title)?.[1];
+
+  const affected = async () => {
+    await page
+      .locator('.tabs-container .tab.active[aria-label*="PII_Protection.txt"]')
+      .waitFor({ timeout: 30_000 });
+    const text = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await text.filter({ hasText: 'affected events' }).waitFor({ timeout: 30_000 });
+    // The editor renders spaces as no-break spaces.
+    const shown = ((await text.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    assert.match(shown, new RegExp(`would block \\+${blocked} · allow \\+0`));
+    assert.match(shown, /warn → block/);
+    assert.match(
+      shown,
+      /traffic\/events\.jsonl:\d+ {2}[\w-]+ {2}warn \(PII Protection\) → block \(PII Protection\)/,
+    );
+  };
+  await lens.click();
+  await affected();
+  await runCommand(page, 'View: Close Editor');
+
+  // The Sync view: the update's impact is its first child, and a click opens the same events.
+  await runCommand(page, 'Policy Lens: Focus on Sync View');
+  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Sync' }) }).first();
+  const entry = view.locator('.monaco-list-row', { hasText: 'PII Protection' }).first();
+  await entry.waitFor({ timeout: 60_000 });
+  assert.match((await entry.textContent()) ?? '', new RegExp(`would block \\+${blocked}`));
+  if ((await entry.getAttribute('aria-expanded')) === 'false')
+    await entry.locator('.monaco-tl-twistie').click();
+  const impact = view.locator('.monaco-list-row', { hasText: `would block +${blocked} · allow +0` }).last();
+  await impact.waitFor({ timeout: 30_000 });
+  assert.match((await impact.textContent()) ?? '', /of 300 recorded events change/);
+  await impact.click();
+  await affected();
+  const docShot = join(shots, 'affected-events.png');
+  await page.screenshot({ path: docShot });
+  await runCommand(page, 'View: Close Editor');
+  return [lensShot, docShot];
+}
