@@ -49,15 +49,18 @@ export function contentHash(text: string): string {
   return createHash('sha1').update(text).digest('base64url');
 }
 
-/** The engine's identity: the version and a hash of the running bundle (or source file). */
+/**
+ * The engine's identity: the version and a hash of the running bundle (or source file). The bytes
+ * are hashed as they are read: decoding 1.6 MB to a string first took three times as long.
+ */
 export function engineKey(version: string, script: string): string {
-  let bundle = '';
+  let digest: string;
   try {
-    bundle = readFileSync(script, 'latin1');
+    digest = createHash('sha1').update(readFileSync(script)).digest('base64url');
   } catch {
-    bundle = script;
+    digest = contentHash(script);
   }
-  return `${version}:${contentHash(bundle)}`;
+  return `${version}:${digest}`;
 }
 
 export class LintCache {
