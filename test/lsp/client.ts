@@ -1,11 +1,11 @@
 // A small LSP client for protocol tests: it spawns the built server (`node dist/server.js --stdio`) and
 // speaks real JSON-RPC with Content-Length framing. Reuse it for every test that talks to the server.
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { spawnTransport, type Transport } from './serverProcess';
 
-export const SERVER_JS = resolve(__dirname, '../../dist/server.js');
+export { SERVER_JS, spawnTransport, type Transport } from './serverProcess';
+export { applyTextEdits, offsetAt, positionAt, splitCursor } from './textEdits';
 
 export interface Diagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -41,38 +41,6 @@ const REQUEST_TIMEOUT_MS = 20_000;
 
 export function fileUri(path: string): string {
   return pathToFileURL(path).toString();
-}
-
-/** How the client reaches a server: the bytes it writes and reads, and the server's life. */
-export interface Transport {
-  input: Writable;
-  output: Readable;
-  exited: Promise<number | null>;
-  alive(): boolean;
-  kill(): void;
-  onStderr?(listener: (text: string) => void): void;
-  /** The spawned process, when there is one. */
-  proc?: ChildProcess;
-  /** The `processId` sent at initialize: the server exits when that process is gone. */
-  processId: number | null;
-}
-
-/** Spawns `node dist/server.js` and speaks to it over its stdio. */
-export function spawnTransport(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[]): Transport {
-  const proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env,
-  });
-  return {
-    proc,
-    input: proc.stdin!,
-    output: proc.stdout!,
-    exited: new Promise((res) => proc.on('exit', (code) => res(code))),
-    alive: () => proc.exitCode === null && proc.signalCode === null,
-    kill: () => proc.kill(),
-    onStderr: (listener) => proc.stderr!.on('data', (chunk: Buffer) => listener(chunk.toString())),
-    processId: process.pid,
-  };
 }
 
 export class LspClient {
@@ -400,46 +368,4 @@ export class LspClient {
   kill(): void {
     if (this.alive) this.transport.kill();
   }
-}
-
-/** Splits a fixture text at its cursor marker (`$0`, or else the one `|`). */
-export function splitCursor(marked: string): { text: string; offset: number } {
-  let offset = marked.indexOf('$0');
-  if (offset >= 0) return { text: marked.slice(0, offset) + marked.slice(offset + 2), offset };
-  offset = marked.indexOf('|');
-  if (offset < 0) throw new Error('fixture has no cursor marker (| or $0)');
-  return { text: marked.slice(0, offset) + marked.slice(offset + 1), offset };
-}
-
-/** The LSP position of an offset. */
-export function positionAt(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1].length };
-}
-
-/** The offset of an LSP position. */
-export function offsetAt(text: string, pos: { line: number; character: number }): number {
-  const lines = text.split('\n');
-  let off = 0;
-  for (let i = 0; i < pos.line && i < lines.length; i++) off += lines[i].length + 1;
-  return Math.min(text.length, off + pos.character);
-}
-
-/** Applies LSP text edits to a text. */
-export function applyTextEdits(
-  text: string,
-  edits: {
-    range: { start: { line: number; character: number }; end: { line: number; character: number } };
-    newText: string;
-  }[],
-): string {
-  const abs = edits.map((e) => ({
-    start: offsetAt(text, e.range.start),
-    end: offsetAt(text, e.range.end),
-    newText: e.newText,
-  }));
-  abs.sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of abs) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
 }
