@@ -1,12 +1,14 @@
 // The impact's replay in the spawned language server (node dist/server.js --stdio): a gzip events
 // file replayed on a worker thread against a real registry, while the server keeps publishing
-// diagnostics; a file that cannot be replayed is a lens and a log line, never a crash.
+// diagnostics; a replay under way cancelled by an edit and by the events file rewritten on disk; a
+// file that cannot be replayed is a lens and a log line, never a crash.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
+import type { AffectedEvents } from '../../server/src/protocol/index';
 import { fileUri, LspClient } from '../lsp/client';
 import { api, inProcessRegistry, removeDir, tempDir, writeFiles, type LiveRegistry } from './harness';
 
@@ -112,6 +114,67 @@ describe('the impact on a worker thread (dist/server.js)', () => {
         /impact: replayed 40000 events of traffic\.jsonl\.gz .* on a worker thread/.test(l),
       ),
       client.logs.join('\n'),
+    );
+  });
+
+  it('a replay under way is cancelled and restarted by an edit, and by the events file rewritten on disk', async () => {
+    const { key } = await live.registry.createApiKey('impact-worker-cancel', 'user_123');
+    await api({ url: live.url, key }, 'POST', '/policies', parse(PII('monitor')));
+    const root = tempDir('impact-cancel');
+    dirs.push(root);
+    writeFiles(root, { 'policies/pii.yaml': PII('block') });
+    // Far more events than the test takes to react to a log line: no replay of them ever finishes.
+    const file = join(root, 'traffic', 'events.jsonl.gz');
+    writeFiles(root, { 'traffic/.keep': '' });
+    writeFileSync(file, gzipSync(events(400_000)));
+    const client = new LspClient(['--stdio'], {
+      PATH: process.env.PATH ?? '',
+      POLICYLENS_API_URL: live.url,
+      POLICYLENS_API_KEY: key,
+    });
+    clients.push(client);
+    await client.initialize({
+      rootUri: fileUri(root),
+      initializationOptions: { replay: { events: 'traffic/events.jsonl.gz' } },
+    });
+    const uri = fileUri(join(root, 'policies', 'pii.yaml'));
+    const count = (re: RegExp) => client.logs.filter((l) => re.test(l)).length;
+    const replaying =
+      /^impact: replaying traffic\/events\.jsonl\.gz for 1 pending change on a worker thread$/;
+    const cancelled = /^impact: replay cancelled after \d+ ms/;
+    const until = (what: string, ok: () => boolean) =>
+      eventually(
+        // Asking for the lenses is what asks for the impact (it is pulled, as the editor does).
+        () => lenses(client, uri),
+        () => ok(),
+        `${what}\n${client.logs.join('\n')}`,
+      );
+
+    client.open(uri, PII('block'));
+    await until('the first replay starts', () => count(replaying) === 1);
+    // An unsaved edit while the worker replays: that replay stops, one of the edited bundle starts.
+    client.change(uri, PII('require_approval'));
+    await until('the edit cancels the replay and starts another', () => count(replaying) === 2);
+    assert.equal(count(cancelled), 1);
+
+    // The file is replaced on disk (as an export job does: write aside, rename); nobody tells the
+    // server but its own watcher.
+    writeFileSync(`${file}.tmp`, gzipSync(events(20)));
+    renameSync(`${file}.tmp`, file);
+    const done = await eventually(
+      () => lenses(client, uri),
+      (l) => l.some((x) => /^would block/.test(x.command?.title ?? '')),
+      `the impact of the new file\n${client.logs.join('\n')}`,
+    );
+    assert.equal(done.at(-1)?.command?.title, 'would block +2 · allow +0');
+    assert.equal(count(cancelled), 2);
+    assert.equal(count(/^impact: replayed 20 events of traffic\/events\.jsonl\.gz/), 1);
+    assert.equal(count(/^impact: replayed 400000 events/), 0, 'no replay of the old file finished');
+    // What is shown is the edited bundle's impact: require_approval, not block.
+    const affected = await client.request<AffectedEvents>('policyLens/affectedEvents', { name: 'PII Guard' });
+    assert.deepEqual(
+      affected.events.map((e) => `${e.line} ${e.before}→${e.after}`),
+      ['1 warn→require_approval', '11 warn→require_approval'],
     );
   });
 

@@ -186,6 +186,10 @@ export class PlanImpacts {
     try {
       // The replay waits for the documents' diagnostics, as other background work does.
       await this.ctx.diagnostics.whenQuiet(100, 2_000);
+      if (abort.signal.aborted) return;
+      this.ctx.log(
+        `impact: replaying ${job.files.map((f) => f.display).join(', ')} for ${plural(job.variants.length, 'pending change')} on ${this.where()}`,
+      );
       run = this.ctx.runtime.replayImpact
         ? await this.ctx.runtime.replayImpact(job, abort.signal)
         : await this.inThread(job, abort.signal);
@@ -193,7 +197,13 @@ export class PlanImpacts {
       run = { reports: {}, error: `the replay failed: ${(e as Error).message}` };
     }
     if (this.running?.abort === abort) this.running = undefined;
-    if (run.cancelled || abort.signal.aborted || generation !== this.generation) return;
+    if (run.cancelled || abort.signal.aborted || generation !== this.generation) {
+      // An edit, a new snapshot or new events replaced it: what it would have said is stale.
+      this.ctx.log(
+        `impact: replay cancelled after ${Math.round(this.ctx.runtime.now() - started)} ms (its inputs changed)`,
+      );
+      return;
+    }
     this.report(job, run, this.ctx.runtime.now() - started);
     for (const key of [...this.cache.keys()]) if (!this.wanted.has(key)) this.cache.delete(key);
     keys.forEach((key, i) => {
@@ -221,6 +231,10 @@ export class PlanImpacts {
     return { reports: replay.reports() };
   }
 
+  private where(): string {
+    return this.ctx.runtime.replayImpact ? 'a worker thread' : "the server's thread";
+  }
+
   /** One line per run in the log, and the problems of the events (bad lines) or of the run. */
   private report(job: ImpactJob, run: ImpactRun, ms: number): void {
     const files = job.files.map((f) => f.display).join(', ');
@@ -232,7 +246,7 @@ export class PlanImpacts {
     const any = Object.values(run.reports)[0];
     if (!any) return;
     this.ctx.log(
-      `impact: replayed ${any.replayed} events of ${files} for ${job.variants.length} pending change${job.variants.length === 1 ? '' : 's'} on ${this.ctx.runtime.replayImpact ? 'a worker thread' : "the server's thread"} in ${Math.round(ms)} ms`,
+      `impact: replayed ${any.replayed} events of ${files} for ${plural(job.variants.length, 'pending change')} on ${this.where()} in ${Math.round(ms)} ms`,
     );
     const total = Object.values(any.findingCounts).reduce((a, b) => a + b, 0);
     if (!total) return;
@@ -240,6 +254,10 @@ export class PlanImpacts {
     for (const f of any.findings.slice(0, 5))
       this.ctx.log(`  ${f.file ?? files}:${f.line}: ${f.message} [${f.code}]`);
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The protocol's summary of a cached result. */
