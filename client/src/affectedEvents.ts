@@ -24,9 +24,11 @@ export async function showAffectedEvents(
       .map((e) => ({ label: e.name, description: impactTitle(e.impact!) }));
     if (picks.length === 0) {
       void vscode.window.showInformationMessage(
-        plan.plan.events
-          ? 'No pending sync change has an impact to show.'
-          : 'Set policyLens.replay.events to a recorded events file to see the impact of pending changes.',
+        !vscode.workspace.isTrusted
+          ? 'Recorded events are replayed only in a trusted workspace: trust it to see the impact of pending changes.'
+          : plan.plan.events
+            ? 'No pending sync change has an impact to show.'
+            : 'Set policyLens.replay.events to a recorded events file to see the impact of pending changes.',
       );
       return undefined;
     }

@@ -162,6 +162,55 @@ describe('the impact follows its inputs', () => {
     assert.deepEqual((await settled(s, uri)).slice(1), ['= in sync']);
   });
 
+  it('an untrusted workspace never reads the events, from the setting or from the config', async () => {
+    const key = await org(
+      'impact-no-trust',
+      join(__dirname, '..', 'fixtures', 'impact', 'config-key', 'live'),
+    );
+    const s = startInProcess({
+      files: {
+        '/ws/policies/pii.yaml': PII('block'),
+        '/ws/policylens.config.yaml': 'replay:\n  events: recorded/day.jsonl\n',
+        '/ws/recorded/day.jsonl': EVENTS,
+        '/ws/traffic/events.jsonl': EVENTS,
+      },
+      env: { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key },
+    });
+    servers.push(s);
+    const reads: string[] = [];
+    const read = s.fs.readFile.bind(s.fs);
+    s.fs.readFile = (uri: string) => {
+      reads.push(uri);
+      return read(uri);
+    };
+    await s.client.initialize({
+      rootUri: 'file:///ws',
+      initializationOptions: { trusted: false, replay: { events: ['traffic/events.jsonl'] } },
+    });
+    const uri = 'file:///ws/policies/pii.yaml';
+    s.client.open(uri, PII('block'));
+    assert.deepEqual((await settled(s, uri)).slice(1), ['sync off: workspace not trusted']);
+    const affected = await s.client.request<AffectedEvents>(AffectedEventsRequest.method, {
+      name: 'PII Guard',
+    });
+    assert.equal(affected.state, 'none');
+    assert.match(affected.text, /only in a trusted workspace/);
+    // Ten virtual seconds, far past the replay's debounce and the diagnostics' quiet wait.
+    s.clock.stop();
+    for (let i = 0; i < 10; i++) {
+      s.clock.advance(1_000);
+      await titles(s, uri);
+    }
+    s.clock.start();
+    assert.deepEqual(
+      reads.filter((u) => u.endsWith('.jsonl')),
+      [],
+      'no events file was read',
+    );
+    // The config itself was read (the check is not vacuous): its key is there, and ignored.
+    assert.ok(reads.includes('file:///ws/policylens.config.yaml'), reads.join('\n'));
+  });
+
   it('a setting set to nothing turns the impact off', async () => {
     const key = await org('impact-off', join(__dirname, '..', 'fixtures', 'impact', 'config-key', 'live'));
     const s = await start({ '/ws/policies/pii.yaml': PII('block') }, key, { replay: { events: [] } });

@@ -46,6 +46,8 @@ export async function affected(
 ): Promise<AffectedEvents> {
   const name = typeof params?.name === 'string' ? params.name : '';
   const none = (text: string): AffectedEvents => ({ state: 'none', name, events: [], text: `${text}\n` });
+  if (!ctx.trusted())
+    return none('Recorded events are replayed only in a trusted workspace: trust it to see the impact.');
   const files = impacts.files();
   if (!files) return none('No recorded events are set (policyLens.replay.events).');
   const snapshot = await session.current();
