@@ -365,31 +365,32 @@ export function nextExeclaveState(
     const tracks = p.rule.tracks;
     if (!applied[i] || !tracks) continue;
     if (next === state) next = { ...state };
-    next[p.name] = nextPolicyState(tracks, next[p.name], ctx, went);
+    advancePolicyState(tracks, (next[p.name] = { ...next[p.name] }), ctx, went);
   }
   return next;
 }
 
-/** One policy's state after an event it applied to (`went`: the request went through). */
-export function nextPolicyState(
+/**
+ * One policy's state after an event it applied to (`went`: the request went through), changed in
+ * place: the caller holds a copy of its own (replay's second stage holds all its states).
+ */
+export function advancePolicyState(
   tracks: Tracks,
-  old: ExeclavePolicyState = {},
+  st: ExeclavePolicyState,
   ctx: EventContext,
   went: boolean,
-): ExeclavePolicyState {
-  const upd: ExeclavePolicyState = { ...old };
+): void {
   if (tracks.requests)
-    upd.requests = [...(old.requests ?? []).filter((t) => t > ctx.atMs - 3_600_000), ctx.atMs];
+    st.requests = [...(st.requests ?? []).filter((t) => t > ctx.atMs - 3_600_000), ctx.atMs];
   if (tracks.spend && went && ctx.cost) {
     if (tracks.spend === 'day') {
       const day = dayOf(ctx.atMs);
-      upd.daySpent = (old.day === day ? (old.daySpent ?? 0) : 0) + ctx.cost;
-      upd.day = day;
+      st.daySpent = (st.day === day ? (st.daySpent ?? 0) : 0) + ctx.cost;
+      st.day = day;
     } else {
       const period = periodOf(ctx.atMs, tracks.resetDay ?? 1);
-      upd.monthSpent = (old.period === period ? (old.monthSpent ?? 0) : 0) + ctx.cost;
-      upd.period = period;
+      st.monthSpent = (st.period === period ? (st.monthSpent ?? 0) : 0) + ctx.cost;
+      st.period = period;
     }
   }
-  return upd;
 }

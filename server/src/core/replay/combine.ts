@@ -1,7 +1,7 @@
 import type { EventContext } from '../eval/context';
 import { WARNING_EFFECTS } from '../eval/decision';
 import { evaluate, type CompiledPolicies } from '../eval/engine';
-import { chainGate, nextPolicyState, type ChainOutcome } from '../eval/execlave';
+import { advancePolicyState, chainGate, type ChainOutcome } from '../eval/execlave';
 import { emptyState, type EvalState } from '../eval/state';
 import type { Decision } from '../eval/types';
 import { ClockOrder } from './decode';
@@ -11,6 +11,7 @@ import type { ReplayTally } from './tally';
 
 const NO_EVENT = {};
 const NO_VARS = (): Record<string, unknown> => ({});
+const NONE: string[] = [];
 
 /**
  * The second stage of a split replay (split.ts): takes the digests in file order, checks the
@@ -27,6 +28,8 @@ export class Combiner {
   private readonly applied: [boolean[], boolean[]];
   /** What a rule that keeps state reads of the event: its clock and cost (CompiledRule.tracks). */
   private readonly ctx: EventContext = { event: NO_EVENT, atMs: 0, cost: 0, agentId: undefined };
+  /** Where the pair is, for the tally's examples (which copy it). */
+  private readonly where: { line: number; file?: string } = { line: 0 };
 
   constructor(
     private readonly plan: SplitPlan,
@@ -68,12 +71,10 @@ export class Combiner {
       b = this.side(0, d.codes, 0);
       c = this.side(1, d.codes, this.plan.policies[0].length);
     }
-    tally.pair(
-      file !== undefined ? { line: d.line, file } : { line: d.line },
-      d.agent,
-      this.tables[0].outcomes[b],
-      this.tables[1].outcomes[c],
-    );
+    const where = this.where;
+    where.line = d.line;
+    where.file = file;
+    tally.pair(where, d.agent, this.tables[0].outcomes[b], this.tables[1].outcomes[c]);
   }
 
   /** An event the first stage could not digest: `evaluate` on it, with the side's state. */
@@ -123,16 +124,17 @@ export class Combiner {
           ? 'warn'
           : 'allow';
     state.lastMs = ctx.atMs;
-    // As nextExeclaveState, in place: this stage's states are its own.
+    // As nextExeclaveState, in place: this stage's states are its own (`evaluate` never changes
+    // the state it is given, so those it returned for whole events are ours too).
     const went = decision === 'allow' || decision === 'warn';
     for (let i = 0; i < policies.length; i++) {
       const tracks = policies[i].rule.tracks;
       if (applied[i] && tracks) {
         const name = policies[i].name;
-        state.execlave[name] = nextPolicyState(tracks, state.execlave[name], ctx, went);
+        advancePolicyState(tracks, (state.execlave[name] ??= {}), ctx, went);
       }
     }
-    return this.tables[s].idFor(decision, blockers ?? approvers ?? warners ?? []);
+    return this.tables[s].idFor(decision, blockers ?? approvers ?? warners ?? NONE);
   }
 }
 

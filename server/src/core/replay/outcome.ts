@@ -23,7 +23,7 @@ export class OutcomeTable {
     return this.idFor(result.decision, decidingPolicies(result));
   }
 
-  /** The id of a decision and the policies that made it (`deciding` is kept: do not change it). */
+  /** The id of a decision and the policies that made it (copied when first met). */
   idFor(decision: Decision, deciding: string[]): number {
     // Most outcomes name one policy: their ids are kept by name, without building a key.
     if (deciding.length === 1) {
@@ -42,7 +42,7 @@ export class OutcomeTable {
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.outcomes.length;
-      this.outcomes.push({ decision, deciding });
+      this.outcomes.push({ decision, deciding: [...deciding] });
       this.ids.set(key, id);
     }
     return id;
