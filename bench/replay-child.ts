@@ -1,5 +1,6 @@
 // One replay measurement in its own process (bundled by esbuild like eval-child.ts, so it runs the
-// code users run): `node replay-child.js <baseline|chain> <events file> <threads> <cli.js>` prints
+// code users run): `node replay-child.js <baseline|chain> <events file> <threads> <cli.js> [part KB]`
+// prints
 // JSON `{wallMs, cpuMs, rssMB, events, changed}`. It replays the file through the working-tree
 // side and the baseline side with the CLI's own reader and thread pool, so the figures are those
 // of `policylens replay` minus the process start and the policy files' lint.
@@ -10,7 +11,7 @@ import { replayHere } from '../server/src/cli/replay/run';
 import { replayThreaded } from '../server/src/cli/replay/threads';
 import { BASELINE_FILES, celChain } from './eval-workload';
 
-const [kind = 'baseline', file = '', threadsText = '1', cli = ''] = process.argv.slice(2);
+const [kind = 'baseline', file = '', threadsText = '1', cli = '', partKB] = process.argv.slice(2);
 const REPO = process.cwd();
 
 /** The two sides: the baseline as it is, and the working tree with one policy changed. */
@@ -45,8 +46,11 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const report =
-    threadsText === '2'
-      ? await replayThreaded(files, s, options, cli)
+    threadsText !== '1'
+      ? await replayThreaded(files, s, options, cli, {
+          workers: Number(threadsText),
+          ...(partKB ? { partBytes: Number(partKB) * 1024 } : {}),
+        })
       : await replayHere(
           files,
           { baseline: compilePolicies(s.baseline), current: compilePolicies(s.current) },

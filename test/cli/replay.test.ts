@@ -1,8 +1,8 @@
 // `policylens replay` as users run it (the built CLI): the fixture cases of test/fixtures/replay
 // through the command (the same report as the engine's, and the text output as a golden file),
-// the --fail-on gate, gzip input whole and cut short, and two threads against one.
+// the --fail-on gate, gzip input whole and cut short, and worker threads against one thread.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -100,9 +100,13 @@ describe('policylens replay: the gate, gzip and threads', () => {
     assert.equal(last.code, 'replay/truncated-input');
     assert.equal(last.file, 'cut.gz');
     assert.ok(report.replayed > 0 && report.replayed < 21, `replayed ${report.replayed} of 21`);
+    // Worker threads (Execlave policies: parts digested apart) report the cut as one thread does.
+    const cut2 = await runCli(['replay', 'cut.gz', ...sides, '--threads', '2'], {}, dir);
+    assert.equal(cut2.status, 0, cut2.stderr);
+    assert.equal(cut2.stdout, cut.stdout);
   });
 
-  it('two threads (one per side) give the single thread report, stateful policies and bad lines included', async () => {
+  it('two threads (parts, or one side each) give the single thread report, stateful policies and bad lines included', async () => {
     for (const [name, text] of [
       ['a.jsonl', [...trafficLines({ count: 6000, seed: 7, noise: true })].join('\n') + '\n'],
       [
@@ -153,19 +157,28 @@ describe('policylens replay: the gate, gzip and threads', () => {
       '--examples',
       '50',
     ];
-    const one = await runCli([...args, '--threads', '1'], {}, dir);
-    const two = await runCli([...args, '--threads', '2'], {}, dir);
-    assert.equal(one.status, 0, one.stderr);
-    assert.equal(two.status, 0, two.stderr);
-    assert.equal(two.stdout, one.stdout);
-    const report = JSON.parse(one.stdout) as {
-      changed: number;
-      findingCounts: Record<string, number>;
-      transitions: unknown[];
+    const compare = async (kinds: number) => {
+      const one = await runCli([...args, '--threads', '1'], {}, dir);
+      const two = await runCli([...args, '--threads', '2'], {}, dir);
+      assert.equal(one.status, 0, one.stderr);
+      assert.equal(two.status, 0, two.stderr);
+      assert.equal(two.stdout, one.stdout);
+      const report = JSON.parse(one.stdout) as {
+        changed: number;
+        findingCounts: Record<string, number>;
+        transitions: unknown[];
+      };
+      assert.ok(report.changed > 100, `the sides differ (${report.changed} changes)`);
+      assert.ok(report.transitions.length >= kinds, `${kinds} kinds of change or more`);
+      for (const code of ['replay/malformed-line', 'replay/out-of-order', 'replay/unknown-field'])
+        assert.ok(report.findingCounts[code] > 0, `${code} appears`);
     };
-    assert.ok(report.changed > 100, `the sides differ (${report.changed} changes)`);
-    assert.ok(report.transitions.length >= 3, 'several kinds of change');
-    for (const code of ['replay/malformed-line', 'replay/out-of-order', 'replay/unknown-field'])
-      assert.ok(report.findingCounts[code] > 0, `${code} appears`);
+    // With an Agent Sentinel file, one side per worker.
+    await compare(3);
+    // Execlave policies only: the files cut into parts (several of 256 KB), digested on two workers.
+    assert.ok(statSync(join(dir, 'a.jsonl')).size > 3 << 18, 'a.jsonl spans several parts');
+    rmSync(join(dir, 'base', 'callguard.yaml'));
+    rmSync(join(dir, 'cur', 'callguard.yaml'));
+    await compare(2);
   });
 });

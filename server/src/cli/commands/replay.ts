@@ -32,7 +32,7 @@ finding with its line, never a stop. Files are streamed: memory stays flat whate
                  baseline, blocked or sent to approval by the working tree), newly-allowed, changed
                  (any decision change), errors (a line that could not be replayed)
   --examples N   examples kept per change (default 5)
-  --threads T    auto (default: two threads, one per side, for files over 16 MB), 1 or 2
+  --threads T    auto (default: two worker threads for files over 16 MB), 1 or 2 (workers)
   --url URL      the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)
 
 Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped, or the live org or a file could
@@ -41,7 +41,7 @@ not be read, 2 a usage error or a policy file that does not parse.`;
 const GATES = ['newly-blocked', 'newly-allowed', 'changed', 'errors'] as const;
 type Gate = (typeof GATES)[number];
 
-/** Above this many bytes of events, `--threads auto` runs the two sides on two threads. */
+/** Above this many bytes of events, `--threads auto` runs the replay on two worker threads. */
 const THREADED_BYTES = 16 << 20;
 
 function gates(text: string | undefined): Gate[] {
@@ -123,7 +123,9 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
     (values.threads === '2' ||
       (values.threads === 'auto' && bytes > THREADED_BYTES && availableParallelism() > 1));
   const report = threaded
-    ? await replayThreaded(files, { baseline: baseline.sources, current: current.sources }, options, script)
+    ? await replayThreaded(files, { baseline: baseline.sources, current: current.sources }, options, script, {
+        workers: 2,
+      })
     : await replayHere(
         files,
         { baseline: compilePolicies(baseline.sources), current: compilePolicies(current.sources) },

@@ -38,6 +38,18 @@ function isGzip(path: string): boolean {
   }
 }
 
+/** Why a stream stopped before its end. */
+function readError(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR'
+    ? 'the gzip stream ends early'
+    : (e as Error).message;
+}
+
+function open(path: string, highWaterMark: number): Readable {
+  const stream = createReadStream(path, { highWaterMark });
+  return isGzip(path) ? stream.pipe(createGunzip({ chunkSize: 1 << 18 })) : stream;
+}
+
 /**
  * Streams a JSON Lines file (gzip or plain) line by line, so memory stays flat whatever its size:
  * one chunk and the line being read, never the file. `onLine` gets each line's text and its number
@@ -49,8 +61,7 @@ export async function readLines(
   onLine: (text: string, line: number) => void,
   onChunk?: () => void | Promise<void>,
 ): Promise<ReadEnd> {
-  let stream: Readable = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (isGzip(path)) stream = stream.pipe(createGunzip({ chunkSize: 1 << 18 }));
+  const stream = open(path, 1 << 20);
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let line = 0;
@@ -71,13 +82,60 @@ export async function readLines(
       if (onChunk) await onChunk();
     }
   } catch (e) {
-    truncated =
-      (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR'
-        ? 'the gzip stream ends early'
-        : (e as Error).message;
+    truncated = readError(e);
     stream.destroy();
   }
   rest += decoder.end();
   if (rest.length) emit(rest);
   return { lines: line, ...(truncated ? { truncated } : {}) };
+}
+
+/**
+ * Streams a file (gzip or plain) in parts of about `partBytes` that end at a line end (the last one
+ * at the file's end), each in a buffer of its own that can be handed to another thread. A line
+ * longer than a part makes its part longer. `onPart` may make the reading wait. A stream that
+ * fails midway ends with `truncated` set, after a last part with what had been read.
+ */
+export async function readParts(
+  path: string,
+  partBytes: number,
+  onPart: (bytes: Uint8Array) => Promise<void>,
+): Promise<{ truncated?: string }> {
+  const stream = open(path, Math.max(1 << 16, Math.min(partBytes, 1 << 20)));
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  /** The first `n` bytes held, copied into a buffer of their own; the rest stays held. */
+  const take = (n: number): Uint8Array => {
+    const all = held.length === 1 ? held[0] : Buffer.concat(held, heldBytes);
+    const part = new Uint8Array(n);
+    part.set(all.subarray(0, n));
+    const rest = all.subarray(n);
+    held = rest.length ? [Buffer.from(rest)] : [];
+    heldBytes = rest.length;
+    return part;
+  };
+  let truncated: string | undefined;
+  try {
+    for await (const chunk of stream) {
+      held.push(chunk as Buffer);
+      heldBytes += (chunk as Buffer).length;
+      while (heldBytes >= partBytes) {
+        const all = held.length === 1 ? held[0] : Buffer.concat(held, heldBytes);
+        held = [all];
+        const nl = all.lastIndexOf(10, partBytes - 1);
+        const end = nl !== -1 ? nl : all.indexOf(10, partBytes);
+        if (end === -1) break;
+        await onPart(take(end + 1)).catch((e: unknown) => {
+          throw { fromPart: e };
+        });
+      }
+    }
+  } catch (e) {
+    // The reader's failure stops at the part read so far; the caller's goes on up.
+    if (e && typeof e === 'object' && 'fromPart' in e) throw e.fromPart;
+    truncated = readError(e);
+    stream.destroy();
+  }
+  if (heldBytes) await onPart(take(heldBytes));
+  return truncated ? { truncated } : {};
 }

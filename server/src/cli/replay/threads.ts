@@ -4,16 +4,19 @@ import {
   ReplayDecoder,
   ReplayTally,
   SideRunner,
+  SplitPlan,
   type Outcome,
   type PolicySource,
   type ReplayFinding,
   type ReplayReport,
 } from '../../core/index';
 import { readLines } from './lines';
+import { PARTS_KIND, partsWorker, replayParts, type PartsJob, type PartsOptions } from './parts';
 import { truncatedFinding, type EventsFile, type RunOptions } from './run';
 
 /**
- * The replay on two threads, one per side. The state of a side (budgets, rate windows, evidence)
+ * The replay on two threads, one per side, for policy sets the two stages cannot split (Preloop,
+ * Agent Sentinel). The state of a side (budgets, rate windows, evidence)
  * depends on every event before, across agents and sessions, so cutting the stream into parts
  * would change results; the two sides, though, never share state. Each worker reads and decodes
  * the whole stream and decides for its side; this thread pairs their outcomes, batch by batch, into
@@ -56,11 +59,13 @@ interface Batch {
 type Message = Batch | { type: 'end' } | { type: 'error'; message: string };
 
 export function isReplayWorker(): boolean {
-  return !isMainThread && (workerData as Partial<Job> | null)?.kind === KIND;
+  const kind = (workerData as Partial<Job | PartsJob> | null)?.kind;
+  return !isMainThread && (kind === KIND || kind === PARTS_KIND);
 }
 
-/** A worker's life: decide every event of the stream for one side, posting batches. */
+/** A worker's life: digest parts of the stream, or decide every event for one side. */
 export function replayWorker(): void {
+  if ((workerData as PartsJob).kind === PARTS_KIND) return partsWorker();
   const job = workerData as Job;
   work(job).then(
     () => parentPort?.postMessage({ type: 'end' } satisfies Message),
@@ -146,8 +151,24 @@ async function work(job: Job): Promise<void> {
   }
 }
 
-/** Runs the two sides on two workers (`script`: the CLI's own bundle) and pairs their outcomes. */
+/**
+ * The replay on worker threads (`script`: the CLI's own bundle). Execlave policy sets are cut into
+ * parts digested on `parts.workers` workers (parts.ts); others run one side per worker.
+ */
 export function replayThreaded(
+  files: readonly EventsFile[],
+  sides: { baseline: PolicySource[]; current: PolicySource[] },
+  options: RunOptions,
+  script: string,
+  parts: PartsOptions = { workers: 2 },
+): Promise<ReplayReport> {
+  if (SplitPlan.of({ baseline: compilePolicies(sides.baseline), current: compilePolicies(sides.current) }))
+    return replayParts(files, sides, options, script, parts);
+  return replaySides(files, sides, options, script);
+}
+
+/** Runs the two sides on two workers and pairs their outcomes. */
+function replaySides(
   files: readonly EventsFile[],
   sides: { baseline: PolicySource[]; current: PolicySource[] },
   options: RunOptions,
