@@ -41,14 +41,14 @@ export function replayRows(raw: Raw): Row[] {
         scenario,
         'wall per event',
         'µs',
-        { name: '2 threads (one per side)', samples: two?.wallUs },
+        { name: '2 worker threads', samples: two?.wallUs },
         { name: '1 thread', samples: one?.wallUs },
       ),
       row(
         scenario,
         'CPU per event',
         'µs',
-        { name: '2 threads (one per side)', samples: two?.cpuUs },
+        { name: '2 worker threads', samples: two?.cpuUs },
         { name: '1 thread', samples: one?.cpuUs },
       ),
     );

@@ -1,6 +1,6 @@
 // Replay's rows: 1,000,000 generated events (scripts/traffic.mjs, fixed seed) read from a file and
 // replayed through both sides, for the seed's baseline bundles and for a 50-policy CEL chain, on
-// one thread and on two (one per side). Each run is a fresh process (bench/replay-child.ts) so
+// one thread and on two worker threads (parts for Execlave sets, one side each otherwise). Each run is a fresh process (bench/replay-child.ts) so
 // its peak RSS is its own.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
