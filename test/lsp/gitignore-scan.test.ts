@@ -29,6 +29,13 @@ const CASES: { why: string; files: Record<string, string>; names: string[] }[] =
     names: ['kept'],
   },
   {
+    // As lint walks a folder it is given, even one git ignores (the bench's generated corpora are
+    // such folders): only what lies below the workspace folder is matched.
+    why: 'the workspace folder itself ignored by the enclosing repository',
+    files: { '/.git/HEAD': 'ref: refs/heads/main\n', '/.gitignore': 'ws/\n/ws/generated/\n' },
+    names: ['kept'],
+  },
+  {
     why: 'not a repository: .gitignore means nothing',
     files: { '/ws/.gitignore': 'generated/\n' },
     names: ['gen', 'kept'],

@@ -4,18 +4,23 @@ import type { FileSystem } from './runtime';
 
 /**
  * The files of a workspace scan that git does not ignore, as `policylens lint` walks a folder
- * (cli/project.ts): the repository's root is the nearest folder above (or at) the workspace folder
+ * (cli/files.ts): the repository's root is the nearest folder above (or at) the workspace folder
  * with a `.git`, and every `.gitignore` from the root down to a file's folder applies, deeper ones
- * winning. Outside a repository nothing is filtered. The files were listed already: this reads
- * each folder's `.gitignore` at most once.
+ * winning. As lint's walk starts at the folder it is given, only the folders below the workspace
+ * folder (and the file itself) are matched: a workspace folder that the enclosing repository ignores
+ * (a generated or vendored tree opened on its own) is scanned, as lint lints it. Outside a repository
+ * nothing is filtered. The files were listed already: this reads each folder's `.gitignore` at most
+ * once, decides each folder once, and gives way to requests between slices (`pause`).
  */
 export async function withoutGitIgnored(
   fs: FileSystem,
   folderUri: string,
   uris: readonly string[],
+  pause: () => Promise<void> = () => Promise.resolve(),
 ): Promise<string[]> {
   let root: URI | undefined;
-  for (let dir = URI.parse(folderUri); ;) {
+  const folder = URI.parse(folderUri);
+  for (let dir = folder; ;) {
     if (await fs.exists(Utils.joinPath(dir, '.git').toString())) {
       root = dir;
       break;
@@ -26,26 +31,48 @@ export async function withoutGitIgnored(
   }
   if (!root) return [...uris];
   const base = root.path.replace(/\/*$/, '/');
+  const folderPath = folder.path.replace(/\/*$/, '/');
+  // How many leading path segments are the workspace folder (relative to the root): never matched.
+  const start = folderPath.startsWith(base) ? folderPath.slice(base.length).split('/').length - 1 : 0;
   const ignore = new GitIgnore();
   const read = new Set<string>();
+  /** Folders (relative to the root) already decided: ignored themselves, or under one that is. */
+  const ignoredDir = new Map<string, boolean>();
   const out: string[] = [];
+  /** Whether a folder (relative to the root) holds nothing git keeps: decided once per folder. */
+  const dirDecided = new Map<string, boolean>();
+  const decideDir = async (dir: string): Promise<boolean> => {
+    const parts = dir ? dir.split('/') : [];
+    // The .gitignore files on the way, from the root down (each read once for the whole scan).
+    for (let i = 0; i <= parts.length; i++) {
+      const on = parts.slice(0, i).join('/');
+      if (read.has(on)) continue;
+      read.add(on);
+      const text = await fs.readFile(Utils.joinPath(root, on, '.gitignore').toString(), 1 << 20);
+      if (text !== undefined) ignore.add(on, text);
+    }
+    // The folders below the workspace folder, top down: inside an ignored folder, everything is.
+    for (let i = start + 1; i <= parts.length; i++) {
+      const on = parts.slice(0, i).join('/');
+      let decided = ignoredDir.get(on);
+      if (decided === undefined) ignoredDir.set(on, (decided = ignore.ignoresEntry(on, true)));
+      if (decided) return true;
+    }
+    return false;
+  };
   for (const uri of uris) {
+    await pause();
     const path = URI.parse(uri).path;
     if (!path.startsWith(base)) {
       out.push(uri);
       continue;
     }
     const rel = path.slice(base.length);
-    const parts = rel.split('/');
-    // The .gitignore files on the way, from the root down (each read once for the whole scan).
-    for (let i = 0; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      if (read.has(dir)) continue;
-      read.add(dir);
-      const text = await fs.readFile(Utils.joinPath(root, dir, '.gitignore').toString(), 1 << 20);
-      if (text !== undefined) ignore.add(dir, text);
-    }
-    if (!ignore.ignores(rel)) out.push(uri);
+    const slash = rel.lastIndexOf('/');
+    const dir = slash < 0 ? '' : rel.slice(0, slash);
+    let skipped = dirDecided.get(dir);
+    if (skipped === undefined) dirDecided.set(dir, (skipped = await decideDir(dir)));
+    if (!skipped && !ignore.ignoresEntry(rel, false)) out.push(uri);
   }
   return out;
 }
