@@ -1,6 +1,6 @@
 // The workspace scan never holds the language server for long: it parses in short slices and lets
 // the requests that arrived meanwhile be answered in between, so completion works while a large
-// folder is being indexed. Talks to `node dist/server.js --stdio` over a generated workspace.
+// folder is being indexed (requests a little apart, as typing sends them). Talks to `node dist/server.js --stdio` over a generated workspace.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +51,9 @@ it('answers completion between the slices of the workspace scan', async () => {
         'completion offers the enum values',
       );
       phases.push(phase());
+      // A pause longer than the scan's quiet moment (30 ms): a completion pauses the scan until the
+      // editor is quiet (scan-priority.test.ts), so back-to-back requests would hold it still.
+      await new Promise((resolve) => setTimeout(resolve, 40));
     }
     const during = phases.filter((p) => p === 'parsing').length;
     // Before the slices, a quiet editor let the scan parse every file in one block: no answer could

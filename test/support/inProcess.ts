@@ -97,6 +97,14 @@ export class FakeClock {
     this.kick();
   }
 
+  /**
+   * Moves time without firing any timer (they fire later, in order): work that takes time, for a
+   * server whose slices of work are bounded by the clock.
+   */
+  spend(ms: number): void {
+    this.time += ms;
+  }
+
   /** Runs every timer due within `ms` from now, in order, and leaves the clock at now + ms. */
   advance(ms: number): void {
     const end = this.time + ms;
@@ -152,18 +160,32 @@ export function startInProcess(
     env?: Record<string, string | undefined>;
     /** The key a client hands over after the start (Runtime `apiKey`). */
     apiKey?: Promise<string>;
+    /**
+     * Background work gives way between its slices (Node's `setImmediate`, as in the real runtime),
+     * and each look at the clock costs this many virtual ms: slices bounded by time then end after
+     * a known amount of work, whatever the machine.
+     */
+    slicedMs?: number;
   } = {},
 ): InProcessServer {
   const fs = new MemoryFs(options.files);
   const clock = new FakeClock();
   const env = options.env ?? {};
+  const { slicedMs } = options;
   const runtime: Runtime = {
     fs,
     env,
-    now: clock.now,
+    now: slicedMs
+      ? () => {
+          const t = clock.now();
+          clock.spend(slicedMs);
+          return t;
+        }
+      : clock.now,
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(slicedMs ? { yieldToEvents: () => new Promise<void>((resolve) => setImmediate(resolve)) } : {}),
   };
   const toServer = new PassThrough();
   const toClient = new PassThrough();

@@ -53,6 +53,11 @@ export interface ServerContext {
      * `maxWaitMs`): background work waits for it so that it never delays the documents' diagnostics.
      */
     whenQuiet(quietMs: number, maxWaitMs: number): Promise<void>;
+    /**
+     * Notes a request the user waits for (completion, hover, code actions): background work waits
+     * for a quiet moment after it, as after a keystroke.
+     */
+    userWaits(): void;
   };
   codeLens: {
     register(provider: CodeLensProvider): void;

@@ -2,6 +2,7 @@ import type { Connection } from 'vscode-languageserver';
 import { toDiagnostic } from './convert';
 import type { DocumentStore, PolicyDocument } from './documents';
 import type { Runtime } from './runtime';
+import { giveWay } from './slices';
 
 /** The debounce after a keystroke is twice the document's recent analysis time, within these bounds. */
 const MIN_DELAY_MS = 5;
@@ -25,7 +26,10 @@ export class DiagnosticsScheduler {
   /** URIs whose last publication was non-empty, so that they can be cleared later. */
   private readonly published = new Set<string>();
   private readonly seen = new Set<string>();
-  /** When a run was last scheduled: background work waits for a quiet moment (`whenQuiet`). */
+  /**
+   * When a run was last scheduled or the user last waited for an answer (completion, hover): background
+   * work waits for a quiet moment (`whenQuiet`).
+   */
   private lastScheduled = -Infinity;
 
   constructor(
@@ -62,6 +66,15 @@ export class DiagnosticsScheduler {
     this.pending.set(uri, { handle, since });
   }
 
+  /**
+   * A request the user waits for arrived (completion, hover, code actions at the cursor): background
+   * work pauses until the editor is quiet again, so that the next ones are answered as fast as in an
+   * idle server, not after a slice of the scan and on a thread the system sees busy.
+   */
+  userWaits(): void {
+    this.lastScheduled = this.runtime.now();
+  }
+
   /** Recomputes now-ish without counting as a keystroke (used when other files changed). */
   refresh(uri: string): void {
     this.store.invalidateFindings(uri);
@@ -73,8 +86,8 @@ export class DiagnosticsScheduler {
   }
 
   /**
-   * Resolves once no run is pending and none was scheduled for `quietMs` (a burst of opens or
-   * keystrokes is over), or after `maxWaitMs` at the latest, so that background work (the workspace
+   * Resolves once no run is pending and none was scheduled, nor a request the user waits for
+   * arrived, for `quietMs` (a burst of opens, keystrokes or completions is over), or after `maxWaitMs` at the latest, so that background work (the workspace
    * scan) neither delays the diagnostics of the documents the user opened nor waits forever.
    */
   whenQuiet(quietMs: number, maxWaitMs: number): Promise<void> {
@@ -105,9 +118,8 @@ export class DiagnosticsScheduler {
         return;
       }
       if (this.defers(uri, doc.languageId)) return;
-      const { yieldToEvents } = this.runtime;
-      if (this.validate() && yieldToEvents && doc.wantsSlices()) {
-        void this.runSliced(uri, doc, yieldToEvents);
+      if (this.validate() && this.runtime.yieldToEvents && doc.wantsSlices()) {
+        void this.runSliced(uri, doc);
         return;
       }
       this.publish(uri, doc);
@@ -137,16 +149,13 @@ export class DiagnosticsScheduler {
    * steps, then publishes. A newer version (or closing the document) ends the run: its own run
    * starts again. A request that needs the analysis meanwhile finishes it at once.
    */
-  private async runSliced(
-    uri: string,
-    doc: PolicyDocument,
-    yieldToEvents: () => Promise<void>,
-  ): Promise<void> {
+  private async runSliced(uri: string, doc: PolicyDocument): Promise<void> {
     if (this.slicing.get(uri) === doc.version) return;
     this.slicing.set(uri, doc.version);
     try {
       while (!doc.stepAnalysis()) {
-        await yieldToEvents();
+        // The requests read meanwhile are answered before the next step (see `giveWay`).
+        await giveWay(this.runtime);
         if (this.store.get(uri) !== doc) return;
       }
       this.publish(uri, doc);

@@ -5,6 +5,7 @@ import { URI } from 'vscode-uri';
 import { API_KEY_FROM_ENV } from '../protocol/index';
 import { runInWorker } from './impact/worker';
 import type { Runtime } from './runtime';
+import { Slices } from './slices';
 
 /**
  * The largest file the server reads from disk unless a caller asks for less: three times the
@@ -62,15 +63,18 @@ function keyFromStdin(stdinFree: boolean): Promise<string> | undefined {
  */
 export function nodeRuntime(options: { stdinFree?: boolean } = {}): Runtime {
   const apiKey = keyFromStdin(options.stdinFree ?? false);
+  const clock = {
+    now: () => performance.now(),
+    yieldToEvents: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  };
   return {
     env: process.env,
     ...(apiKey ? { apiKey } : {}),
     // Called by main.ts once every module of the bundle has been evaluated.
     loadedAt: performance.now(),
-    now: () => performance.now(),
+    ...clock,
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     // The worker runs this same bundle (dist/server.js), which main.ts sends to the worker's code.
     replayImpact: (job, signal) => runInWorker(__filename, job, signal),
     fs: {
@@ -85,8 +89,12 @@ export function nodeRuntime(options: { stdinFree?: boolean } = {}): Runtime {
           return false;
         }
       },
-      async listFiles(folderUri, accept, limit = 5000) {
+      async listFiles(folderUri, accept, limit = 5000, pause?: () => Promise<void>) {
         const out: string[] = [];
+        // A folder of thousands of files is listed in slices (a URI per file costs microseconds),
+        // so that requests are answered while the scan lists the workspace.
+        const slices = new Slices(clock);
+        const between = pause ?? (() => slices.check());
         const walk = async (dir: string, depth: number): Promise<void> => {
           if (out.length >= limit || depth > 20) return;
           let entries;
@@ -97,6 +105,7 @@ export function nodeRuntime(options: { stdinFree?: boolean } = {}): Runtime {
           }
           for (const e of entries) {
             if (out.length >= limit) return;
+            await between();
             if (e.name.startsWith('.') || e.name === 'node_modules') continue;
             const p = join(dir, e.name);
             if (e.isDirectory()) await walk(p, depth + 1);

@@ -13,9 +13,15 @@ export interface FileSystem {
   exists(uri: string): Promise<boolean>;
   /**
    * The URIs of the files under a folder whose URI `accept`s, skipping `node_modules` and hidden
-   * folders, at most `limit` of them.
+   * folders, at most `limit` of them. A long listing awaits `pause` between entries (background
+   * work gives way to requests there).
    */
-  listFiles(folderUri: string, accept: (uri: string) => boolean, limit?: number): Promise<string[]>;
+  listFiles(
+    folderUri: string,
+    accept: (uri: string) => boolean,
+    limit?: number,
+    pause?: () => Promise<void>,
+  ): Promise<string[]>;
   /**
    * Watches one folder (not its subfolders) and calls `changed` with the URI of each file that
    * changed, appeared or went away in it. Optional: a runtime without it watches nothing.

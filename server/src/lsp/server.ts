@@ -147,6 +147,7 @@ export function startServer(
       refresh: (uri) => scheduler.refresh(uri),
       refreshAll: () => scheduler.refreshAll(),
       whenQuiet: (quietMs, maxWaitMs) => scheduler.whenQuiet(quietMs, maxWaitMs),
+      userWaits: () => scheduler.userWaits(),
     },
     codeLens: { register: (p) => codeLensProviders.push(p), providers: codeLensProviders },
     commands: { register: (id, h) => commandHandlers.set(id, h), handlers: commandHandlers },

@@ -74,6 +74,18 @@ export function findCycleThroughEdge(
  * overflow the stack. Self-loops are not reported here: a policy naming itself has its own finding.
  */
 export function cyclicComponents(graph: Graph): string[][] {
+  const steps = cyclicComponentsInSteps(graph);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `cyclicComponents` one root at a time: it pauses after each depth-first search from a new root,
+ * so that a caller with a time budget (the language server's scan) can stop between two.
+ */
+export function* cyclicComponentsInSteps(graph: Graph): Generator<void, string[][]> {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -82,6 +94,7 @@ export function cyclicComponents(graph: Graph): string[][] {
   let counter = 0;
   for (const root of graph.keys()) {
     if (index.has(root)) continue;
+    yield;
     const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
     index.set(root, counter);
     low.set(root, counter++);

@@ -3,7 +3,7 @@ import type { Finding, Fix, RelatedInfo } from '../findings';
 import { compareFindings } from '../findings';
 import type { FixSpec } from '../problem';
 import type { FindingCode } from '../rules';
-import { cyclicComponents, findCycleThroughEdge, formatCycle } from './cycles';
+import { cyclicComponentsInSteps, findCycleThroughEdge, formatCycle } from './cycles';
 import { locate } from '../parse';
 import { looksLikeId, nameSpan, prerequisiteSpan, type ChainPolicy } from './policy';
 import type { ChainIndex } from './workspace';
@@ -110,17 +110,52 @@ const factsCache = new WeakMap<ChainIndex, { version: number; facts: GraphFacts 
 
 /** The prerequisite graph and its cycles, once per version of the index. */
 function graphFacts(index: ChainIndex): GraphFacts {
+  const steps = graphFactsInSteps(index);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value!;
+  }
+}
+
+/**
+ * `graphFacts` a step at a time, pausing after each policy's prerequisites are resolved and after
+ * each search of the cycle finder: the language server prepares the facts of a freshly scanned
+ * workspace in slices (`prepareChainFindings`) instead of one block at its first findings. Returns
+ * undefined when the index changed meanwhile (its facts are then made on demand).
+ */
+function* graphFactsInSteps(index: ChainIndex): Generator<void, GraphFacts | undefined> {
+  const version = index.version;
   const cached = factsCache.get(index);
-  if (cached?.version === index.version) return cached.facts;
+  if (cached?.version === version) return cached.facts;
+  for (const policy of index.all()) {
+    index.resolutions(policy);
+    yield;
+    if (index.version !== version) return undefined;
+  }
   const graph = index.graph();
+  const cycles = cyclicComponentsInSteps(graph);
+  let step = cycles.next();
+  for (; !step.done; step = cycles.next()) {
+    yield;
+    if (index.version !== version) return undefined;
+  }
   const component = new Map<string, Set<string>>();
-  for (const c of cyclicComponents(graph)) {
+  for (const c of step.value) {
     const members = new Set(c);
     for (const name of c) component.set(name, members);
   }
   const facts = { graph, component };
-  factsCache.set(index, { version: index.version, facts });
+  factsCache.set(index, { version, facts });
   return facts;
+}
+
+/**
+ * Prepares what every file's cross-file findings share (the resolution of every prerequisite, the
+ * graph and its cycles) in small steps, for a caller that runs them between other work; the
+ * findings of each file then cost only that file's entries. Stops early when the index changes.
+ */
+export function* prepareChainFindings(index: ChainIndex): Generator<void, void> {
+  yield* graphFactsInSteps(index);
 }
 
 function missingMessage(index: ChainIndex, ref: string, hint: string): string {

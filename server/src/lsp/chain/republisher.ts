@@ -33,6 +33,7 @@ export class ChainRepublisher {
   /** What each open document was last given by the diagnostics provider. */
   private readonly given = new Map<string, string>();
   private lensSignature = '';
+  private lensOrder: unknown;
   /** The index stamp the last flush compared every open document at. */
   private flushedAt: string | undefined;
   private flushTimer: unknown;
@@ -84,8 +85,11 @@ export class ChainRepublisher {
     // The order only decides whether lenses need a refresh: a client that cannot be asked to
     // refresh them does not make the server sort the workspace after every change.
     if (!this.host.canRefreshLenses()) return;
-    const lens = this.index
-      .order()
+    // The same order as at the last flush (an edit that kept every chain fact): same lenses.
+    const order = this.index.order();
+    if (order === this.lensOrder) return;
+    this.lensOrder = order;
+    const lens = order
       .map((o) => `${o.item.uri} ${o.position} ${o.item.prerequisites.length} ${o.inCycle}`)
       .join('\n');
     if (lens !== this.lensSignature) {

@@ -2,6 +2,7 @@ import { FileChangeType, type FileEvent, type WorkDoneProgressServerReporter } f
 import { withoutGitIgnored } from '../gitignoreFilter';
 import type { Runtime } from '../runtime';
 import { isYamlOrJsonName } from '../settings';
+import { backgroundPause } from '../slices';
 import { MAX_INDEXED_LENGTH, type WorkspaceIndex } from './workspaceIndex';
 
 /**
@@ -9,16 +10,8 @@ import { MAX_INDEXED_LENGTH, type WorkspaceIndex } from './workspaceIndex';
  * files are not even read (a 400 MB file in the workspace once was, in full).
  */
 const MAX_SCAN_BYTES = 3 * MAX_INDEXED_LENGTH;
-/** How many files the scan reads at a time (the reads are async; this bounds open handles). */
-const SCAN_BATCH = 32;
 /**
- * How long one slice of the scan's parsing may hold the thread before it lets the requests that
- * arrived meanwhile (completion, hover, the open document's diagnostics) be answered. A slice
- * parses at least one file and at most SCAN_BATCH.
- */
-const SCAN_SLICE_MS = 4;
-/**
- * The scan reads its next batch once no diagnostics run has been scheduled for this long (a burst of
+ * The scan starts each slice once no diagnostics run has been scheduled for this long (a burst of
  * opens is over), or after the longer wait at the latest, so a busy editor delays it but never stops it.
  */
 const SCAN_QUIET_MS = 30;
@@ -87,7 +80,7 @@ export class WorkspaceScanner {
     }
   }
 
-  private async listFiles(): Promise<string[]> {
+  private async listFiles(pause: () => Promise<void>): Promise<string[]> {
     const { host } = this;
     const uris: string[] = [];
     await host.projectRead();
@@ -95,11 +88,15 @@ export class WorkspaceScanner {
       const listed = await host.runtime.fs.listFiles(
         folder,
         (u) => isYamlOrJsonName(u) && !host.isExcluded(u),
+        undefined,
+        pause,
       );
       // What git ignores is not scanned, as lint does not walk it (unless the config says
       // `gitignore: false`); a file the user opens is still analysed.
       uris.push(
-        ...(host.gitignore(folder) ? await withoutGitIgnored(host.runtime.fs, folder, listed) : listed),
+        ...(host.gitignore(folder)
+          ? await withoutGitIgnored(host.runtime.fs, folder, listed, pause)
+          : listed),
       );
     }
     return uris;
@@ -109,45 +106,42 @@ export class WorkspaceScanner {
     const { host } = this;
     const { runtime } = host;
     const started = runtime.now();
-    const uris = await this.listFiles();
-    // Two passes, each a batch at a time and only while the editor is quiet: the documents it is
-    // opening go first. Reading is cheap and parsing is not, so every file is read first and parsed
-    // only at the end if it is still not open: a client that opens the whole workspace sends every
-    // file, and each one opened by then is indexed from the analysis its diagnostics already made.
+    // Every pass is cut into slices of a few ms (SLICE_MS), bounded by time and not by a count of
+    // files: between two, the requests that arrived are answered first (`giveWay`), and a new slice
+    // starts only while the editor is quiet, so the documents it is opening go first.
     const { quiet, maxWait } = scanWaits(runtime.env);
+    const pause = backgroundPause(runtime, () => host.whenQuiet(quiet, maxWait));
+    const uris = await this.listFiles(pause);
+    // Two passes. Reading is cheap and parsing is not, so every file is read first and parsed only
+    // at the end if it is still not open: a client that opens the whole workspace sends every file,
+    // and each one opened by then is indexed from the analysis its diagnostics already made.
     const texts = new Map<string, string | undefined>();
-    for (let i = 0; i < uris.length;) {
-      await host.whenQuiet(quiet, maxWait);
-      // The reads are synchronous (nodeRuntime.ts) and a quiet editor resolves the wait at once:
-      // without this, the reading of every file would be one block, as the parse was.
-      await runtime.yieldToEvents?.();
-      const batch: string[] = [];
-      for (; i < uris.length && batch.length < SCAN_BATCH; i++)
-        if (!host.isOpen(uris[i])) batch.push(uris[i]);
-      const read = await Promise.all(batch.map((u) => runtime.fs.readFile(u, MAX_SCAN_BYTES)));
-      batch.forEach((u, k) => texts.set(u, read[k]));
-      report(i, uris.length);
+    await host.whenQuiet(quiet, maxWait);
+    host.log(`chain: reading ${uris.length} files in slices`);
+    for (let i = 0; i < uris.length; i++) {
+      if (i % 256 === 0) report(i, uris.length);
+      await pause();
+      // The reads are synchronous (nodeRuntime.ts): a slice reads as many as fit in its time.
+      if (!host.isOpen(uris[i])) texts.set(uris[i], await runtime.fs.readFile(uris[i], MAX_SCAN_BYTES));
     }
+    report(uris.length, uris.length);
     let parsed = 0;
     const closed = [...texts.keys()];
+    await host.whenQuiet(quiet, maxWait);
     host.log(`chain: parsing ${closed.length} files in slices`);
-    for (let i = 0; i < closed.length;) {
-      await host.whenQuiet(quiet, maxWait);
-      // A quiet editor resolves the wait at once, and awaiting a settled promise does not let
-      // any message in: without this, the whole parse would be one block that completion and
-      // hover requests wait behind.
-      await runtime.yieldToEvents?.();
-      const start = runtime.now();
-      for (let n = 0; i < closed.length && n < SCAN_BATCH; i++, n++) {
-        if (n > 0 && runtime.now() - start >= SCAN_SLICE_MS) break;
-        const uri = closed[i];
-        if (host.isOpen(uri)) continue;
-        this.index.indexText(uri, texts.get(uri));
-        parsed++;
-      }
+    for (const uri of closed) {
+      // At least one file per slice: a file's parse is the smallest unit (at most 512 KB).
+      await pause();
+      if (host.isOpen(uri)) continue;
+      this.index.indexText(uri, texts.get(uri));
+      parsed++;
     }
-    this.index.markReady();
     this.index.syncOpenDocuments();
+    // What every file's findings share (each prerequisite resolved, the graph's cycles) is made in
+    // slices too: made by the first findings asked for, it was one block of tens of ms (5,000 files).
+    const prepare = this.index.prepareFindings();
+    while (!prepare.next().done) await pause();
+    this.index.markReady();
     const ms = Math.round(runtime.now() - started);
     host.log(
       `chain: indexed ${this.index.size} bundles of ${uris.length} YAML/JSON files in ${ms} ms ` +

@@ -5,6 +5,7 @@ import {
   ChainIndex,
   evaluationOrder,
   fileChainFindings,
+  prepareChainFindings,
   type ChainPolicy,
   type Finding,
   type Ordered,
@@ -156,6 +157,14 @@ export class WorkspaceIndex {
     let list = findings.get(uri);
     if (!list) findings.set(uri, (list = fileChainFindings(this.policies, uri)));
     return list;
+  }
+
+  /**
+   * What every file's findings share, prepared a step at a time: the caller pauses between steps
+   * (see `prepareChainFindings`).
+   */
+  prepareFindings(): Generator<void, void> {
+    return prepareChainFindings(this.policies);
   }
 
   /** What an open document shows: its chain findings, unless the index holds an older version. */

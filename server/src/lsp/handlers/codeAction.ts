@@ -104,11 +104,12 @@ export const codeActionFeature: Feature = {
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CREATE_TEST_KIND] },
   }),
   register(ctx) {
-    ctx.connection.onCodeAction((params, token) =>
-      runSafe(ctx.log, 'codeAction', token, [] as CodeAction[], async () => [
+    ctx.connection.onCodeAction((params, token) => {
+      ctx.diagnostics.userWaits();
+      return runSafe(ctx.log, 'codeAction', token, [] as CodeAction[], async () => [
         ...codeActions(ctx, params),
         ...(isPolicyTestUri(params.textDocument.uri) ? [] : await createTestActions(ctx, params)),
-      ]),
-    );
+      ]);
+    });
   },
 };

@@ -74,14 +74,15 @@ export const completionFeature: Feature = {
   name: 'completion',
   capabilities: () => ({ completionProvider: { triggerCharacters: [':', '"'], resolveProvider: false } }),
   register(ctx) {
-    ctx.connection.onCompletion((params, token) =>
-      runSafe(ctx.log, 'completion', token, null, async () => {
+    ctx.connection.onCompletion((params, token) => {
+      ctx.diagnostics.userWaits();
+      return runSafe(ctx.log, 'completion', token, null, async () => {
         const list = isPolicyTestUri(params.textDocument.uri)
           ? await testFileCompletion(ctx, params)
           : completion(ctx, params);
         const snippets = ctx.clientCapabilities().textDocument?.completion?.completionItem?.snippetSupport;
         return list && !snippets ? { ...list, items: withoutSnippets(list.items) } : list;
-      }),
-    );
+      });
+    });
   },
 };

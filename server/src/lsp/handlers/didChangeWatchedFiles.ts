@@ -2,6 +2,7 @@ import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-langua
 import type { Feature, ServerContext } from '../context';
 import { Debouncer } from '../debounce';
 import { isYamlOrJsonName } from '../settings';
+import { backgroundPause } from '../slices';
 
 /** The files whose changes on disk matter: every YAML and JSON file may be (or become) a policy. */
 export const WATCHED_GLOB = '**/*.{json,jsonc,yaml,yml}';
@@ -47,9 +48,11 @@ async function watchFromServer(ctx: ServerContext): Promise<void> {
   if (!watchFolder) return;
   await ctx.diagnostics.whenQuiet(200, 5_000);
   const folders = new Set<string>();
+  // Listed in slices that wait for a quiet editor, as the workspace scan is.
+  const pause = backgroundPause(ctx.runtime, () => ctx.diagnostics.whenQuiet(30, 500));
   for (const root of ctx.workspaceFolders()) {
     folders.add(root.replace(/\/+$/, ''));
-    for (const uri of await ctx.runtime.fs.listFiles(root, isYamlOrJsonName))
+    for (const uri of await ctx.runtime.fs.listFiles(root, isYamlOrJsonName, undefined, pause))
       folders.add(uri.slice(0, uri.lastIndexOf('/')));
   }
   const runs = new Debouncer(ctx.runtime);

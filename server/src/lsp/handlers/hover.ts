@@ -18,10 +18,11 @@ export const hoverFeature: Feature = {
   name: 'hover',
   capabilities: () => ({ hoverProvider: true }),
   register(ctx) {
-    ctx.connection.onHover((params, token) =>
-      runSafe(ctx.log, 'hover', token, null, () =>
+    ctx.connection.onHover((params, token) => {
+      ctx.diagnostics.userWaits();
+      return runSafe(ctx.log, 'hover', token, null, () =>
         isPolicyTestUri(params.textDocument.uri) ? testFileHover(ctx, params) : hover(ctx, params),
-      ),
-    );
+      );
+    });
   },
 };
