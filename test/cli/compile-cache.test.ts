@@ -46,6 +46,27 @@ describe('the CLI code cache', () => {
     }
   });
 
+  it('keeps one cache for every word that is not a command', () => {
+    const typos = mkdtempSync(join(tmpdir(), 'policylens-v8-typo-'));
+    try {
+      for (const word of ['lnit', 'chian', 'snyc']) {
+        const r = spawnSync(process.execPath, [CLI, word], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, XDG_CACHE_HOME: typos },
+        });
+        assert.notEqual(r.status, 0, `${word} is not a command`);
+      }
+      assert.deepEqual(
+        cacheFiles(typos).map((n) => n.replace(/^.*-/, '')),
+        ['other.bin'],
+        'three typos share the one cache of words that are no command',
+      );
+    } finally {
+      rmSync(typos, { recursive: true, force: true });
+    }
+  });
+
   it('ignores a damaged cache file and replaces it', () => {
     const [name] = cacheFiles(home);
     writeFileSync(join(home, 'policylens', 'v8', name), 'not V8 code', { mode: 0o600 });

@@ -33,6 +33,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
 
 const ENGINE = join(__dirname, 'cli-engine.js');
+/** The CLI's commands (cli/commands/), each with a cache of its own. */
+const COMMANDS = new Set(['lint', 'chain', 'sync', 'history', 'serve', 'eval', 'test', 'replay']);
 /** Cache files kept at most (several builds of several checkouts share the directory). */
 const MAX_FILES = 24;
 
@@ -90,7 +92,9 @@ function compiled(): ((...args: unknown[]) => void) | undefined {
   if (!dir) return undefined;
   const source = readFileSync(ENGINE, 'utf8');
   // One cache per command: each holds the functions its command compiled, not only the top level.
-  const command = /^[a-z]{1,16}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+  // Only the commands that exist get a file of their own: a typo must not leave a cache behind.
+  const arg = process.argv[2] ?? '';
+  const command = COMMANDS.has(arg) ? arg : 'other';
   const key = createHash('sha256')
     .update(source)
     .update(`\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`)
