@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import {
   CONFIG_FILE_NAME,
   MAX_TEXT_LENGTH,
@@ -155,7 +155,8 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, f
   if (git && entries.some((e) => e.name === '.gitignore')) addGitIgnoreOf(git.ignore, git.root, dir);
   for (const entry of entries) {
     const name = entry.name;
-    const p = join(dir, name);
+    // `dir` is already normalised: joining by hand skips path.join's normalisation of every entry.
+    const p = dir.endsWith(sep) ? dir + name : dir + sep + name;
     // The directory entry says what most entries are without a stat; only symlinks need one.
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();

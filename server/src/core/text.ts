@@ -39,17 +39,13 @@ export class LineIndex {
     return this.lineStarts().length;
   }
 
+  /** Where each line starts (what `lint --cache` keeps to place findings without the text). */
+  lineStartOffsets(): readonly number[] {
+    return this.lineStarts();
+  }
+
   positionAt(offset: number): Position {
-    const starts = this.lineStarts();
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: o - starts[lo] };
+    return positionIn(this.lineStarts(), this.text.length, offset);
   }
 
   offsetAt(pos: Position): number {
@@ -64,6 +60,19 @@ export class LineIndex {
     const starts = this.lineStarts();
     return starts[Math.max(0, Math.min(line, starts.length - 1))];
   }
+}
+
+/** The position of an offset in a text of `length` units whose lines start at `starts`. */
+export function positionIn(starts: readonly number[], length: number, offset: number): Position {
+  const o = Math.max(0, Math.min(offset, length));
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= o) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: o - starts[lo] };
 }
 
 /** `L:C-L:C`, one-based, as the CLI prints ranges and fixtures record them. */

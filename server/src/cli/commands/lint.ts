@@ -4,19 +4,18 @@ import {
   applyRuleSettings,
   applySuppressions,
   languageOf,
-  chainPolicyFromFacts,
-  ChainIndex,
   capFindings,
   compareFindings,
   didYouMean,
   DIALECTS,
-  fileChainFindings,
   getDialect,
   LineIndex,
+  positionIn,
 } from '../../core/index';
 import { collectPolicyFiles, readWholeText, reason, UsageError, type CollectOptions } from '../files';
 import { engineKey, LintCache } from '../lint/cache';
-import type { LintedFile } from '../lint/one';
+import { crossFileFindings, type ChainInput } from '../lint/crossfile';
+import { lintOne, type LintedFile } from '../lint/one';
 import { fixDiff, fixSummary, planFixes, writeAtomically } from '../lint/fix';
 import { lintAll, threadsFor } from '../lint/pool';
 import { formatGithub } from '../report/github';
@@ -89,7 +88,7 @@ export async function lintFiles(
   // Entries that could not be read at all (a directory that refused its listing) are not linted.
   const forcedOf = (f: (typeof files)[number]) => dialect ?? f.settings.dialect;
   // With --cache, files whose result is cached are not linted again (lint/cache.ts); their text is
-  // read only if something needs it (a finding's line, a chain finding's position, a suppression).
+  // read only if something needs it (a suppression, a finding placed for the first time).
   const cache = cacheFile ? LintCache.load(cacheFile, engineKey(version, __filename)) : undefined;
   const hits = files.map((f) =>
     cache && f.error === undefined ? cache.lookup(f.path, forcedOf(f)) : undefined,
@@ -107,25 +106,7 @@ export async function lintFiles(
   let next = 0;
   const texts: (string | undefined)[] = [];
   const directives: boolean[] = [];
-  const linted: Omit<LintedFile, 'text'>[] = files.map((f, i) => {
-    const hit = hits[i];
-    if (hit) {
-      texts[i] = hit.text;
-      directives[i] = hit.directives;
-      return hit.result;
-    }
-    if (f.error !== undefined) {
-      texts[i] = '';
-      directives[i] = false;
-      return { dialect: 'unknown', dialectLabel: 'unknown', findings: [], readError: f.error };
-    }
-    const l = lintedReadable[next++];
-    cache?.store(f.path, forcedOf(f), l);
-    texts[i] = l.text;
-    directives[i] = l.text.includes('policylens-disable');
-    return l;
-  });
-  cache?.save();
+  const chain: ChainInput[] = [];
   const textOf = (i: number): string => {
     if (texts[i] === undefined) {
       try {
@@ -136,15 +117,53 @@ export async function lintFiles(
     }
     return texts[i]!;
   };
-  const lines: LineIndex[] = [];
-  const index = new ChainIndex();
-  linted.forEach((l, i) => l.chain && index.set(chainPolicyFromFacts(l.chain, () => textOf(i))));
+  const linted: Omit<LintedFile, 'text'>[] = files.map((f, i) => {
+    const hit = hits[i];
+    const input = (l: Omit<LintedFile, 'text'>, more: Partial<ChainInput>): ChainInput => ({
+      path: f.path,
+      excluded: !!(l.readError || l.skipped),
+      text: () => textOf(i),
+      relint: () => lintOne(f.path, forcedOf(f)).chain,
+      ...more,
+    });
+    if (hit) {
+      texts[i] = hit.text;
+      directives[i] = hit.directives;
+      chain.push(input(hit.result, { hash: hit.hash, factsDigest: hit.factsDigest }));
+      return hit.result;
+    }
+    if (f.error !== undefined) {
+      texts[i] = '';
+      directives[i] = false;
+      const l = { dialect: 'unknown', dialectLabel: 'unknown', findings: [], readError: f.error };
+      chain.push(input(l, {}));
+      return l;
+    }
+    const l = lintedReadable[next++];
+    const hash = cache?.store(f.path, forcedOf(f), l);
+    texts[i] = l.text;
+    directives[i] = l.text.includes('policylens-disable');
+    chain.push(input(l, { facts: l.chain, hash }));
+    return l;
+  });
+  const chainFindings = crossFileFindings(chain, cache);
+  const lines: Pick<LineIndex, 'positionAt'>[] = [];
   const skipped = files.filter((_, i) => linted[i].skipped).map((f) => f.display);
   const results = linted.flatMap((l, i) => {
     if (l.skipped) return [];
-    const chain = l.readError ? [] : fileChainFindings(index, files[i].path);
+    const chain = chainFindings[i];
     // The engine capped the file's findings (MAX_FINDINGS_PER_FILE); with the chain's, they are again.
     const all = chain.length ? capFindings([...l.findings, ...chain].sort(compareFindings)) : l.findings;
+    if (all.length && cache) {
+      // Placed from the recorded line starts, or from the text, whose line starts are then kept.
+      const kept = hits[i]?.lines;
+      if (kept) lines[i] = { positionAt: (o) => positionIn(kept.starts, kept.length, o) };
+      else {
+        const index = new LineIndex(textOf(i));
+        cache.storeLines(files[i].path, { starts: [...index.lineStartOffsets()], length: index.text.length });
+        lines[i] = index;
+      }
+    }
     return {
       path: files[i].path,
       file: files[i].display,
@@ -164,6 +183,7 @@ export async function lintFiles(
       ...(l.readError ? { readError: l.readError } : {}),
     };
   });
+  cache?.save();
   return { results, skipped };
 }
 

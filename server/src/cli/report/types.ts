@@ -6,7 +6,8 @@ export interface FileResult {
   dialect: string;
   dialectLabel: string;
   findings: Finding[];
-  lines: LineIndex;
+  /** Places offsets (a LineIndex, or the line starts `lint --cache` kept). */
+  lines: Pick<LineIndex, 'positionAt'>;
   /** An I/O error reading the file (the lint goes on with the next file). */
   readError?: string;
 }
