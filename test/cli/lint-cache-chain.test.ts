@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
+  appendFileSync,
   cpSync,
   mkdtempSync,
   readFileSync,
@@ -133,5 +134,18 @@ describe('lint --cache and the chain', () => {
     same('half a cache');
     writeFileSync(cacheFile(), cached.split('\n').slice(0, 2).join('\n'));
     same('a cache without its chain');
+  });
+
+  it('appends what a run changed, and skips an appended line that was cut short', () => {
+    same('a cache written whole');
+    const whole = readFileSync(cacheFile(), 'utf8');
+    edit('missing-link/cost-gate.json', '"name"', '"description": "appended",\n  "name"');
+    same('one file changed');
+    const grown = readFileSync(cacheFile(), 'utf8');
+    assert.equal(grown.slice(0, whole.length), whole, 'the file was appended to, not rewritten');
+    assert.match(grown.slice(whole.length), /cost-gate\.json/);
+    appendFileSync(cacheFile(), '{"e": {"' + file('missing-link/cost-gate.json') + '": {"s": 1');
+    edit('cycle-3/pii-scan-renamed.yaml', 'ssn', 'email');
+    same('a damaged line, then another change');
   });
 });

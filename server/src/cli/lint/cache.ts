@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ChainFacts, Finding } from '../../core/index';
 import { writeAtomically } from './fix';
@@ -20,7 +20,9 @@ import type { LintedFile } from './one';
  * The cross-file (chain) findings are kept too, under a hash of every linted file's chain facts
  * (lint/crossfile.ts says when they are still valid). The facts themselves are needed only when the
  * chain must run again, so the file is four lines, each parsed only when needed: the header, the
- * entries, the chain findings and the facts (docs/decisions/lint-cache.md).
+ * entries, the chain findings and the facts. A run appends what it changed as one more line (a
+ * run with one file changed writes a few hundred bytes, not the whole file); the file is written
+ * whole again once the appended lines grow large (docs/decisions/lint-cache.md).
  */
 const FORMAT = 2;
 
@@ -113,35 +115,79 @@ interface Header {
   labels: Record<string, string>;
 }
 
+/** A line appended after the four: changed entries, the chain findings, or changed facts. */
+interface JournalLine {
+  e?: Record<string, Entry>;
+  c?: ChainEntry | null;
+  f?: Facts;
+}
+
+/** Appended lines up to this size before the whole file is written again. */
+const MAX_JOURNAL = 256 * 1024;
+
 export class LintCache {
-  private dirty = false;
+  /** The paths whose entries changed in this run. */
+  private readonly changed = new Set<string>();
+  private chainChanged = false;
+  private readonly factsChanged: Facts = empty<Facts[string]>();
   private chainValue: ChainEntry | null | undefined;
+  /** Whether the file's last line has no newline (a run stopped while appending). */
+  private cutShort = false;
   private facts: Facts | undefined;
 
   private constructor(
     private readonly file: string,
     private readonly header: Header,
     private readonly entries: Record<string, Record<string, Entry>>,
-    /** The chain and facts lines as read, parsed on first use. */
+    /** The chain and facts as read (the facts' lines parsed on first use). */
     private chainText = 'null',
-    private factsText = '{}',
+    private readonly factsTexts: string[] = [],
+    /** Bytes appended since the file was last written whole; undefined: write it whole. */
+    private journal: number | undefined = undefined,
   ) {}
 
-  /** Reads the cache file; a missing, damaged or other-engine cache is an empty one. */
+  /**
+   * Reads the cache file; a missing, damaged or other-engine cache is an empty one. A damaged
+   * appended line (two runs appending at once, a disk full) is skipped: every entry is checked
+   * against its file anyway, so a lost line only costs a file linted again.
+   */
   static load(file: string, key: string): LintCache {
     try {
-      const [head, entries, chain, facts] = readFileSync(file, 'utf8').split('\n');
+      const [head, entries, chain, facts, ...journal] = readFileSync(file, 'utf8').split('\n');
       const h = JSON.parse(head) as Partial<Header>;
       if (h.format === FORMAT && h.key === key && h.labels && facts !== undefined) {
         const parsed = JSON.parse(entries) as Record<string, Record<string, Entry>>;
-        if (parsed && typeof parsed === 'object')
-          return new LintCache(
+        if (parsed && typeof parsed === 'object') {
+          const all = Object.assign(empty<Record<string, Entry>>(), parsed);
+          const factsTexts = [facts];
+          let chainText = chain;
+          for (const line of journal) {
+            let j: JournalLine;
+            try {
+              j = JSON.parse(line) as JournalLine;
+            } catch {
+              continue;
+            }
+            for (const [path, e] of Object.entries(j.e ?? {})) {
+              const [dir, name] = split(path);
+              (all[dir] ??= empty<Entry>())[name] = e;
+            }
+            if (j.c !== undefined) chainText = JSON.stringify(j.c);
+            if (j.f) factsTexts.push(JSON.stringify(j.f));
+          }
+          const size = journal.reduce((n, l) => n + l.length + 1, 0);
+          const cache = new LintCache(
             file,
             { format: FORMAT, key, labels: h.labels },
-            Object.assign(empty<Record<string, Entry>>(), parsed),
-            chain,
-            facts,
+            all,
+            chainText,
+            factsTexts,
+            size,
           );
+          // A last line cut short (no newline) is ended before the next one is appended.
+          cache.cutShort = !!journal.at(-1);
+          return cache;
+        }
       }
     } catch {
       // No cache yet, or one that cannot be read: start afresh.
@@ -171,7 +217,7 @@ export class LintCache {
       }
       if (contentHash(text) !== e.h) return undefined;
       e.m = recent(st.mtimeMs) ? -1 : st.mtimeMs;
-      this.dirty = true;
+      this.changed.add(path);
     }
     const r = e.r;
     return {
@@ -198,7 +244,8 @@ export class LintCache {
     const x = chain && factsDigest(chain);
     if (chain && this.entry(path)?.x !== x) {
       const { uri: _uri, ...facts } = chain;
-      this.allFacts()[path] = facts;
+      this.factsChanged[path] = facts;
+      if (this.facts) this.facts[path] = facts;
     }
     const hash = contentHash(text);
     const [dir, name] = split(path);
@@ -213,7 +260,7 @@ export class LintCache {
       r: this.compact(result),
       ...(x ? { x } : {}),
     };
-    this.dirty = true;
+    this.changed.add(path);
     return hash;
   }
 
@@ -222,8 +269,12 @@ export class LintCache {
     const { dialect, dialectLabel, findings, ...rest } = result;
     if (findings.length || Object.keys(rest).length) return result;
     const labels = this.header.labels;
-    if ((labels[dialect] ??= dialectLabel) !== dialectLabel) return result;
-    return dialect;
+    if (labels[dialect] === undefined) {
+      labels[dialect] = dialectLabel;
+      // The header changed: the file is written whole.
+      this.journal = undefined;
+    }
+    return labels[dialect] === dialectLabel ? dialect : result;
   }
 
   /** Keeps a file's line starts, so its findings are placed without reading it next time. */
@@ -231,7 +282,7 @@ export class LintCache {
     const e = this.entry(path);
     if (!e || e.l) return;
     e.l = [lines.starts, lines.length];
-    this.dirty = true;
+    this.changed.add(path);
   }
 
   /** The chain facts recorded for a file, if they are those of the digest given. */
@@ -256,27 +307,49 @@ export class LintCache {
   set chain(entry: ChainEntry | undefined) {
     this.chainValue = entry ?? null;
     this.chainText = JSON.stringify(this.chainValue);
-    this.dirty = true;
+    this.chainChanged = true;
   }
 
   private allFacts(): Facts {
     if (!this.facts) {
-      try {
-        this.facts = Object.assign(empty<Facts[string]>(), JSON.parse(this.factsText) as Facts);
-      } catch {
-        this.facts = empty<Facts[string]>();
-      }
+      this.facts = empty<Facts[string]>();
+      for (const text of this.factsTexts)
+        try {
+          Object.assign(this.facts, JSON.parse(text) as Facts);
+        } catch {
+          // A damaged line: the facts it held are found missing, and their files linted again.
+        }
+      Object.assign(this.facts, this.factsChanged);
     }
     return this.facts;
   }
 
+  /**
+   * Appends what changed as one line, or writes the whole file (atomically) when it is new, its
+   * header changed or the appended lines have grown past MAX_JOURNAL.
+   */
   save(): void {
-    if (!this.dirty) return;
+    const facts = Object.keys(this.factsChanged).length ? this.factsChanged : undefined;
+    if (!this.changed.size && !this.chainChanged && !facts && this.journal !== undefined) return;
+    const line: JournalLine = {};
+    if (this.changed.size)
+      line.e = Object.fromEntries([...this.changed].map((p) => [p, this.entry(p) as Entry]));
+    if (this.chainChanged) line.c = this.chainValue ?? null;
+    if (facts) line.f = facts;
+    const text = JSON.stringify(line);
+    if (this.journal !== undefined && this.journal + text.length < MAX_JOURNAL) {
+      try {
+        appendFileSync(this.file, `${this.cutShort ? '\n' : ''}${text}\n`);
+        return;
+      } catch {
+        // Written whole below.
+      }
+    }
     mkdirSync(dirname(this.file), { recursive: true });
-    const facts = this.facts ? JSON.stringify(this.facts) : this.factsText;
+    const all = JSON.stringify(this.allFacts());
     writeAtomically(
       this.file,
-      `${JSON.stringify(this.header)}\n${JSON.stringify(this.entries)}\n${this.chainText}\n${facts}\n`,
+      `${JSON.stringify(this.header)}\n${JSON.stringify(this.entries)}\n${this.chainText}\n${all}\n`,
     );
   }
 }
