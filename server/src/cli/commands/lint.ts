@@ -119,34 +119,32 @@ export async function lintFiles(
   };
   const linted: Omit<LintedFile, 'text'>[] = files.map((f, i) => {
     const hit = hits[i];
-    const input = (l: Omit<LintedFile, 'text'>, more: Partial<ChainInput>): ChainInput => ({
-      path: f.path,
-      excluded: !!(l.readError || l.skipped),
-      text: () => textOf(i),
-      relint: () => lintOne(f.path, forcedOf(f)).chain,
-      ...more,
-    });
     if (hit) {
       texts[i] = hit.text;
       directives[i] = hit.directives;
-      chain.push(input(hit.result, { hash: hit.hash, factsDigest: hit.factsDigest }));
-      return hit.result;
+      const r = hit.result;
+      const excluded = !!(r.readError || r.skipped);
+      chain.push({ path: f.path, excluded, hash: hit.hash, factsDigest: hit.factsDigest });
+      return r;
     }
     if (f.error !== undefined) {
       texts[i] = '';
       directives[i] = false;
-      const l = { dialect: 'unknown', dialectLabel: 'unknown', findings: [], readError: f.error };
-      chain.push(input(l, {}));
-      return l;
+      chain.push({ path: f.path, excluded: true });
+      return { dialect: 'unknown', dialectLabel: 'unknown', findings: [], readError: f.error };
     }
     const l = lintedReadable[next++];
     const hash = cache?.store(f.path, forcedOf(f), l);
     texts[i] = l.text;
     directives[i] = l.text.includes('policylens-disable');
-    chain.push(input(l, { facts: l.chain, hash }));
+    chain.push({ path: f.path, excluded: !!(l.readError || l.skipped), facts: l.chain, hash });
     return l;
   });
-  const chainFindings = crossFileFindings(chain, cache);
+  const chainFindings = crossFileFindings(chain, {
+    cache,
+    text: textOf,
+    relint: (i) => lintOne(files[i].path, forcedOf(files[i])).chain,
+  });
   const lines: Pick<LineIndex, 'positionAt'>[] = [];
   const skipped = files.filter((_, i) => linted[i].skipped).map((f) => f.display);
   const results = linted.flatMap((l, i) => {

@@ -100,6 +100,18 @@ export function engineKey(version: string, script: string): string {
   return `${version}:${digest}`;
 }
 
+/** The lines of a file's bytes: the first three and the appended ones as text, the facts as bytes. */
+function lines(bytes: Buffer): [string, string, string, Buffer | undefined, ...string[]] {
+  const cut: Buffer[] = [];
+  for (let start = 0; start <= bytes.length;) {
+    const end = bytes.indexOf(10, start);
+    cut.push(bytes.subarray(start, end < 0 ? bytes.length : end));
+    start = end < 0 ? bytes.length + 1 : end + 1;
+  }
+  const text = (b: Buffer | undefined) => (b ? b.toString('utf8') : '');
+  return [text(cut[0]), text(cut[1]), text(cut[2]), cut[3], ...cut.slice(4).map(text)];
+}
+
 const empty = <T>() => Object.create(null) as Record<string, T>;
 
 /** The directory part and the name of a path (entries are grouped by directory). */
@@ -141,7 +153,7 @@ export class LintCache {
     private readonly entries: Record<string, Record<string, Entry>>,
     /** The chain and facts as read (the facts' lines parsed on first use). */
     private chainText = 'null',
-    private readonly factsTexts: string[] = [],
+    private readonly factsTexts: (string | Buffer)[] = [],
     /** Bytes appended since the file was last written whole; undefined: write it whole. */
     private journal: number | undefined = undefined,
   ) {}
@@ -153,13 +165,15 @@ export class LintCache {
    */
   static load(file: string, key: string): LintCache {
     try {
-      const [head, entries, chain, facts, ...journal] = readFileSync(file, 'utf8').split('\n');
+      // Read as bytes and cut into lines: the facts line (over half of the file) is decoded only
+      // when the chain must run again.
+      const [head, entries, chain, facts, ...journal] = lines(readFileSync(file));
       const h = JSON.parse(head) as Partial<Header>;
       if (h.format === FORMAT && h.key === key && h.labels && facts !== undefined) {
         const parsed = JSON.parse(entries) as Record<string, Record<string, Entry>>;
         if (parsed && typeof parsed === 'object') {
           const all = Object.assign(empty<Record<string, Entry>>(), parsed);
-          const factsTexts = [facts];
+          const factsTexts: (string | Buffer)[] = [facts];
           let chainText = chain;
           for (const line of journal) {
             let j: JournalLine;
@@ -220,14 +234,15 @@ export class LintCache {
       this.changed.add(path);
     }
     const r = e.r;
+    // A plain literal, no spreads: this runs for every file of a warm run, before the JIT warms up.
     return {
       result:
         typeof r === 'string' ? { dialect: r, dialectLabel: this.header.labels[r] ?? r, findings: [] } : r,
       hash: e.h,
       directives: e.d === 1,
-      ...(e.x ? { factsDigest: e.x } : {}),
-      ...(e.l ? { lines: { starts: e.l[0], length: e.l[1] } } : {}),
-      ...(text !== undefined ? { text } : {}),
+      factsDigest: e.x,
+      lines: e.l && { starts: e.l[0], length: e.l[1] },
+      text,
     };
   }
 
@@ -315,7 +330,7 @@ export class LintCache {
       this.facts = empty<Facts[string]>();
       for (const text of this.factsTexts)
         try {
-          Object.assign(this.facts, JSON.parse(text) as Facts);
+          Object.assign(this.facts, JSON.parse(text.toString()) as Facts);
         } catch {
           // A damaged line: the facts it held are found missing, and their files linted again.
         }

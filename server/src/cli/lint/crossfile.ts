@@ -19,10 +19,15 @@ export interface ChainInput {
   factsDigest?: string;
   /** Its content hash, when the cache knows it. */
   hash?: string;
-  /** Its text (read on demand: only a file a chain finding is placed in needs it). */
-  text: () => string;
-  /** Its facts computed again, for a cached file whose recorded facts are missing. */
-  relint: () => ChainFacts | undefined;
+}
+
+/** Where the analysis gets what it needs beyond the inputs, by the file's index. */
+export interface ChainSources {
+  cache?: LintCache;
+  /** A file's text (read on demand: only a file a chain finding is placed in needs it). */
+  text: (i: number) => string;
+  /** A file's facts computed again, for a cached file whose recorded facts are missing. */
+  relint: (i: number) => ChainFacts | undefined;
 }
 
 /**
@@ -36,7 +41,8 @@ export interface ChainInput {
  * now either: what the chain finds depends only on the facts, the text only places it. Anything
  * else runs the analysis over every file, as a run without the cache does.
  */
-export function crossFileFindings(inputs: readonly ChainInput[], cache?: LintCache): Finding[][] {
+export function crossFileFindings(inputs: readonly ChainInput[], sources: ChainSources): Finding[][] {
+  const { cache } = sources;
   const digests = inputs.map((f) =>
     f.excluded ? undefined : (f.factsDigest ?? (f.facts && factsDigest(f.facts))),
   );
@@ -53,8 +59,8 @@ export function crossFileFindings(inputs: readonly ChainInput[], cache?: LintCac
   inputs.forEach((f, i) => {
     const digest = digests[i];
     if (!digest) return;
-    const facts = f.facts ?? cache?.factsOf(f.path, digest) ?? f.relint();
-    if (facts) index.set(chainPolicyFromFacts(facts, f.text));
+    const facts = f.facts ?? cache?.factsOf(f.path, digest) ?? sources.relint(i);
+    if (facts) index.set(chainPolicyFromFacts(facts, () => sources.text(i)));
   });
   const out = inputs.map((f) => (f.excluded ? [] : fileChainFindings(index, f.path)));
   if (cache && key) cache.chain = entryOf(key, inputs, out);
