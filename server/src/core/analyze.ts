@@ -287,7 +287,8 @@ export function* analyzeInSteps(text: string, options: AnalyzeOptions): Analysis
     findings.push(at('parse/binary', 'the file is not text (it contains NUL bytes)', nul, nul + 1));
     return done();
   }
-  if (!text.replace(/^\uFEFF/, '').trim()) {
+  // Only white space (a byte order mark is white space to `\s`, as to `trim`): no copy of the text.
+  if (!/\S/.test(text)) {
     findings.push(at('parse/empty', 'empty policy file: a policy file declares one policy', 0, 0));
     return done();
   }
