@@ -1,8 +1,10 @@
 // Bundles every entry point of Policy Lens into dist/. An entry whose source does not exist yet is
 // skipped, so the build works while the house is still being furnished.
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { brotliCompressSync, constants } from 'node:zlib';
 import { patchJsYaml } from './scripts/js-yaml-patch.mjs';
 
 const common = {
@@ -23,14 +25,23 @@ const common = {
 };
 
 const entries = [
-  // The two bundles the .vsix ships are minified (a smaller download and a faster start); their
-  // source maps stay in dist/ for debugging and out of the package (.vscodeignore).
-  { in: 'server/src/lsp/main.ts', out: 'dist/server.js', minify: true },
+  // The extension and the language server are one bundle (server/src/boot/entries.ts), minified and
+  // packed with brotli (dist/policylens.js.br, see `pack` below): the LSP libraries both sides use
+  // are in it once. Two small loaders run it: dist/extension.js (the extension's `main`) and
+  // dist/server.js (the language server). The unpacked bundle and its source map stay in dist/ for
+  // debugging and out of the package (.vscodeignore).
+  {
+    in: 'server/src/boot/entries.ts',
+    out: 'dist/policylens.js',
+    external: ['vscode'],
+    minify: true,
+  },
+  { in: 'server/src/boot/server.ts', out: 'dist/server.js', minify: true },
+  { in: 'server/src/boot/extension.ts', out: 'dist/extension.js', external: ['vscode'], minify: true },
   // The `policylens` command is a small loader that runs the CLI's bundle with V8's code cache
   // (server/src/cli/boot.ts); worker threads run the bundle itself.
   { in: 'server/src/cli/boot.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { in: 'server/src/cli/main.ts', out: 'dist/cli-engine.js' },
-  { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'], minify: true },
   // PGlite loads its WebAssembly and data files next to its own module, and pg has optional
   // native bindings: both stay in node_modules instead of the bundle.
   { in: 'registry/main.ts', out: 'dist/registry.js', external: ['@electric-sql/pglite', 'pg', 'pg-native'] },
@@ -92,6 +103,30 @@ const fastSpread = {
   },
 };
 
+/**
+ * Packs the bundle with brotli for the loaders (server/src/boot/bundle.ts). Brotli's best quality
+ * takes 5–20 s on these machines, too long for every build: a build packs at quality 5 (≈ 0.1 s),
+ * and `npm run package` (vsce's `vscode:prepublish`) at 11, with `--pack=best`. A packed
+ * file made from the same bundle at the same quality or better is kept, so a second build packs nothing.
+ */
+function pack(file) {
+  const quality = process.argv.includes('--pack=best') ? 11 : 5;
+  const text = readFileSync(file);
+  const hash = createHash('sha256').update(text).digest('hex');
+  const stampFile = `${file}.br.stamp`;
+  const [stampHash, stampQuality] = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').split(' ') : [];
+  if (existsSync(`${file}.br`) && stampHash === hash && Number(stampQuality) >= quality) return;
+  const packed = brotliCompressSync(text, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: quality,
+      [constants.BROTLI_PARAM_LGWIN]: 24,
+      [constants.BROTLI_PARAM_SIZE_HINT]: text.length,
+    },
+  });
+  writeFileSync(`${file}.br`, packed);
+  writeFileSync(stampFile, `${hash} ${quality}`);
+}
+
 const started = Date.now();
 const validators = await precompiledValidators();
 await Promise.all(
@@ -110,4 +145,5 @@ await Promise.all(
       }),
     ),
 );
+pack('dist/policylens.js');
 console.log(`esbuild: built dist/ in ${Date.now() - started} ms`);

@@ -28,8 +28,15 @@ export function snapshotBuild(): Snapshot {
     if (existsSync(engine)) copy(engine, 'cli-engine.js');
     return copy(from, 'cli.js');
   };
+  // The server is a loader (server.js) and the packed bundle it runs (policylens.js.br, next to it),
+  // when built so; an older build's server.js is the bundle itself.
+  const copyServer = (from: string): string | undefined => {
+    const packed = join(dirname(from), 'policylens.js.br');
+    if (existsSync(packed)) copyFileSync(packed, join(dir, 'policylens.js.br'));
+    return copy(from, 'server.js');
+  };
   return {
-    server: copy(process.env.BENCH_SERVER ?? join(REPO, 'dist/server.js'), 'server.js'),
+    server: copyServer(process.env.BENCH_SERVER ?? join(REPO, 'dist/server.js')),
     cli: copyCli(process.env.BENCH_CLI ?? join(REPO, 'dist/cli.js')),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -27,7 +27,7 @@ const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
  * root, see decisions/marketplace.md).
  */
 const RUNS =
-  /^(package\.json|README(\.extension)?\.md|LICENSE(\.md)?|CHANGELOG\.md|dist\/(cli|cli-engine|server|registry)\.js|schemas\/[a-z]+\/[a-z.-]+\.schema\.json)$/;
+  /^(package\.json|README(\.extension)?\.md|LICENSE(\.md)?|CHANGELOG\.md|dist\/(cli|cli-engine|server|registry)\.js|dist\/policylens\.js\.br|schemas\/[a-z]+\/[a-z.-]+\.schema\.json)$/;
 
 function run(cmd: string, args: string[], cwd: string, timeout: number): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, {
@@ -91,6 +91,7 @@ describe('the npm package, packed and installed into an empty directory', { time
       'dist/cli.js',
       'dist/cli-engine.js',
       'dist/server.js',
+      'dist/policylens.js.br',
       'dist/registry.js',
       'package.json',
     ])

@@ -36,13 +36,22 @@ before(() => {
 });
 
 describe('the .vsix (vsce ls)', () => {
-  it('packs the icon, LICENSE, CHANGELOG, the extension README and both bundles, and no source maps', () => {
-    for (const f of [manifest.icon, 'LICENSE', 'CHANGELOG.md', README, 'dist/extension.js', 'dist/server.js'])
+  it('packs the icon, LICENSE, CHANGELOG, the extension README, the packed bundle and its loaders, and no source maps', () => {
+    for (const f of [
+      manifest.icon,
+      'LICENSE',
+      'CHANGELOG.md',
+      README,
+      'dist/extension.js',
+      'dist/server.js',
+      'dist/policylens.js.br',
+    ])
       assert.ok(packed.includes(f), `${f} is packed`);
     assert.deepEqual(
       packed.filter((f) => f.endsWith('.map')),
       [],
     );
+    assert.ok(!packed.includes('dist/policylens.js'), 'the bundle is packed once, with brotli');
     assert.ok(!packed.includes('README.md'), 'the developer README stays out');
     assert.match(manifest.scripts.package, new RegExp(`--readme-path ${README.replace('.', '\\.')}`));
   });

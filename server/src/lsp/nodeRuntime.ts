@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, watch } from '
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
+import { describeLoad, type LoadTimings } from '../boot/bundle';
 import { API_KEY_FROM_ENV } from '../protocol/index';
 import { runInWorker } from './impact/worker';
 import type { Runtime } from './runtime';
@@ -61,7 +62,7 @@ function keyFromStdin(stdinFree: boolean): Promise<string> | undefined {
  * The real file system, clock and timers of the Node process. `stdinFree`: the protocol does not run
  * over the standard input (`--node-ipc`), which may then carry the key.
  */
-export function nodeRuntime(options: { stdinFree?: boolean } = {}): Runtime {
+export function nodeRuntime(options: { stdinFree?: boolean; load?: LoadTimings } = {}): Runtime {
   const apiKey = keyFromStdin(options.stdinFree ?? false);
   const clock = {
     now: () => performance.now(),
@@ -72,10 +73,12 @@ export function nodeRuntime(options: { stdinFree?: boolean } = {}): Runtime {
     ...(apiKey ? { apiKey } : {}),
     // Called by main.ts once every module of the bundle has been evaluated.
     loadedAt: performance.now(),
+    ...(options.load ? { loadDetail: describeLoad(options.load) } : {}),
     ...clock,
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    // The worker runs this same bundle (dist/server.js), which main.ts sends to the worker's code.
+    // The worker runs this same loader (dist/server.js), whose bundle's main.ts sends it to the
+    // worker's code.
     replayImpact: (job, signal) => runInWorker(__filename, job, signal),
     fs: {
       readFile(uri, maxBytes = MAX_READ_BYTES) {

@@ -40,6 +40,8 @@ export interface Runtime {
   apiKey?: Promise<string>;
   /** When the server's code had been loaded, on the `now` clock (the start-up log line says it). */
   loadedAt?: number;
+  /** How the loader read, inflated and compiled the bundle (boot/bundle.ts), for the same line. */
+  loadDetail?: string;
   /** A monotonic clock in milliseconds, for the adaptive debounce. */
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;

@@ -237,8 +237,9 @@ export function startServer(
   connection.onInitialized(() => {
     // The start-up timeline (docs/decisions/marketplace.md): the Node runtime's clock counts from
     // the process start, so this is the time to load the server and be initialized.
+    const detail = runtime.loadDetail ? `; ${runtime.loadDetail}` : '';
     const loaded =
-      runtime.loadedAt !== undefined ? ` (code loaded at ${Math.round(runtime.loadedAt)} ms)` : '';
+      runtime.loadedAt !== undefined ? ` (code loaded at ${Math.round(runtime.loadedAt)} ms${detail})` : '';
     log(`initialized at ${Math.round(runtime.now())} ms${loaded}`);
     if (client.workspace?.configuration) void pullSettings();
     void loadProjectConfigs();

@@ -1,0 +1,154 @@
+/**
+ * Compiles a bundle with V8's code cache. Compiling a bundle of a megabyte or more, and the
+ * functions it then runs, is a fixed cost of every process that loads it (the CLI, the language
+ * server, the extension); Node 20 has no `module.enableCompileCache`, so the bundle is compiled here
+ * with `vm.Script` and the code V8 produced is kept for the next run (docs/decisions/cli-startup.md).
+ *
+ * The cache lives in the user's own cache directory (`$XDG_CACHE_HOME/policylens/v8`, else
+ * `~/.cache/policylens/v8`), which must be a directory owned by the user and closed to others, as
+ * the registry's PGlite template is: code read from a place another user can write would run as
+ * ours. A cache file is named by a hash of the bundle, Node's version and the cache's use, so a
+ * rebuilt bundle never meets a cache of another one (V8 itself only checks the text's length).
+ * Anything unusual (no such directory, another owner, Windows, POLICYLENS_NO_COMPILE_CACHE set)
+ * compiles without a cache. This file imports nothing but Node.
+ */
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  constants,
+} from 'node:fs';
+import Module from 'node:module';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** Cache files kept at most (several builds of several checkouts share the directory). */
+const MAX_FILES = 24;
+
+/** What Node's CommonJS loader passes a module: exports, require, module, __filename, __dirname. */
+export type ModuleWrapper = (
+  exports: unknown,
+  require: NodeJS.Require,
+  module: { exports: unknown },
+  filename: string,
+  dirname: string,
+) => void;
+
+export interface CompileRequest {
+  /** The bundle's text. */
+  source: string;
+  /** The file the code is named after in stack traces and source maps. */
+  filename: string;
+  /** What identifies the bundle for the cache's name: its text, or the packed file it came from. */
+  identity: string | Buffer;
+  /** Which cache: each holds the functions its use compiled (a CLI command, the server, …). */
+  use: string;
+  /**
+   * When a missing or rejected cache is written: at the process's exit (a CLI command), or this many
+   * milliseconds after the compilation (a long-running process, which may never exit cleanly).
+   */
+  saveAfterMs?: number;
+}
+
+export interface Compiled {
+  wrapper: ModuleWrapper;
+  /** `hit`: V8 accepted the cache; `miss`: compiled from the text (a cache is written); `off`. */
+  cache: 'hit' | 'miss' | 'off';
+}
+
+/** The directory is ours and closed to others (it is made so when missing). */
+function owned(dir: string, uid: number): boolean {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  return st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0;
+}
+
+/** The code cache directory, or undefined when there is none we can trust. */
+function cacheDir(): string | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined || process.env.POLICYLENS_NO_COMPILE_CACHE) return undefined;
+  const xdg = process.env.XDG_CACHE_HOME;
+  const root = join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'policylens');
+  const dir = join(root, 'v8');
+  return owned(root, uid) && owned(dir, uid) ? dir : undefined;
+}
+
+/** A cache file's bytes when it is a regular file of ours that only we can write. */
+function readOwned(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes the cache atomically, and keeps the directory to the most recent MAX_FILES files. */
+function save(dir: string, file: string, data: Buffer): void {
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(temp, data, { mode: 0o600, flag: 'wx' });
+  renameSync(temp, file);
+  const names = readdirSync(dir);
+  if (names.length <= MAX_FILES) return;
+  const byAge = names
+    .map((n) => ({ n, t: lstatSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => a.t - b.t)
+    .slice(0, names.length - MAX_FILES);
+  for (const { n } of byAge) unlinkSync(join(dir, n));
+}
+
+/** The bundle compiled with the cached code, or undefined when there is no cache to trust. */
+export function compileCached(request: CompileRequest): Compiled | undefined {
+  const dir = cacheDir();
+  if (!dir) return undefined;
+  const key = createHash('sha256')
+    .update(request.identity)
+    .update(`\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`)
+    .digest('base64url')
+    .slice(0, 32);
+  const file = join(dir, `${key}-${request.use}.bin`);
+  const cachedData = readOwned(file);
+  const script = new Script(Module.wrap(request.source), { filename: request.filename, cachedData });
+  const hit = Boolean(cachedData) && !script.cachedDataRejected;
+  if (!hit) {
+    // Later, so the cache also holds the functions the process compiled on the way.
+    const write = () => {
+      try {
+        save(dir, file, script.createCachedData());
+      } catch {
+        // Another process wrote it at the same moment, or the disk is full: no cache this time.
+      }
+    };
+    if (request.saveAfterMs === undefined) process.once('exit', write);
+    else setTimeout(write, request.saveAfterMs).unref();
+  }
+  return { wrapper: script.runInThisContext() as ModuleWrapper, cache: hit ? 'hit' : 'miss' };
+}
+
+/** The bundle compiled with the code cache when there is one to trust, and without it otherwise. */
+export function compileBundle(request: CompileRequest): Compiled {
+  try {
+    const compiled = compileCached(request);
+    if (compiled) return compiled;
+  } catch {
+    // An unreadable cache directory: compile as if there were none.
+  }
+  const script = new Script(Module.wrap(request.source), { filename: request.filename });
+  return { wrapper: script.runInThisContext() as ModuleWrapper, cache: 'off' };
+}

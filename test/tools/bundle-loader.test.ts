@@ -1,0 +1,77 @@
+// The one bundle of the extension and the language server, packed with brotli, and its two loaders
+// (server/src/boot/): the packed file is the bundle, the extension's loader leaves the server's side
+// unevaluated (and the reverse), and the server compiles through V8's code cache, written once per
+// bundle, with the same answers with and without it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { brotliDecompressSync } from 'node:zlib';
+import { LspClient } from '../lsp/client';
+
+const DIST = join(__dirname, '..', '..', 'dist');
+const BROKEN = 'name: guard\npolicyType: pii_access\nenforcementMode: allow\nruleDefinition: {}\n';
+
+describe('the packed bundle and its loaders', () => {
+  const home = mkdtempSync(join(tmpdir(), 'policylens-bundle-'));
+  after(() => rmSync(home, { recursive: true, force: true }));
+  const cacheFiles = () => {
+    try {
+      return readdirSync(join(home, 'policylens', 'v8')).filter((n) => n.endsWith('-server.bin'));
+    } catch {
+      return [];
+    }
+  };
+
+  it('packs exactly the bundle that dist/ holds unpacked', () => {
+    const packed = brotliDecompressSync(readFileSync(join(DIST, 'policylens.js.br')));
+    assert.ok(packed.equals(readFileSync(join(DIST, 'policylens.js'))));
+  });
+
+  it("the extension's loader evaluates neither side until VS Code activates it", () => {
+    // Outside VS Code there is no `vscode` module: requiring it would throw. The server's side would
+    // start listening on the standard input and keep the process alive.
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const m = require(${JSON.stringify(join(DIST, 'extension.js'))}); console.log(Object.keys(m).sort().join(','))`,
+      ],
+      { encoding: 'utf8', timeout: 30_000, env: { ...process.env, XDG_CACHE_HOME: home } },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'activate,deactivate');
+  });
+
+  it('the server writes its code cache once and answers the same with it', async () => {
+    const run = async () => {
+      const c = new LspClient(['--stdio'], { ...process.env, XDG_CACHE_HOME: home });
+      try {
+        await c.initialize();
+        const uri = 'file:///ws/policies/guard.yaml';
+        c.open(uri, BROKEN);
+        const { diagnostics } = await c.waitForDiagnostics(uri);
+        const started = c.logs.find((l) => l.includes('initialized at')) ?? '';
+        // The loader writes a missing cache 3 s after the start (boot/bundle.ts).
+        for (let waited = 0; !cacheFiles().length && waited < 20_000; waited += 200)
+          await new Promise((r) => setTimeout(r, 200));
+        return { diagnostics, started };
+      } finally {
+        await c.shutdown();
+      }
+    };
+    const first = await run();
+    assert.match(first.started, /without a code cache/);
+    assert.equal(cacheFiles().length, 1);
+    const second = await run();
+    assert.match(second.started, /with the code cache/);
+    assert.deepEqual(second.diagnostics, first.diagnostics);
+    assert.ok(
+      first.diagnostics.some((d) => d.code === 'schema/enum'),
+      JSON.stringify(first.diagnostics),
+    );
+    assert.equal(cacheFiles().length, 1, 'the second start wrote nothing');
+  });
+});
