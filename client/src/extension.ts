@@ -63,6 +63,9 @@ export interface ActivationTimings {
   clientStartMs?: number;
   /** Until the first language server answered `initialize`. */
   serverReadyMs?: number;
+  /** Until the server first asked to switch a document to our language id, and until it was done. */
+  adoptAskedMs?: number;
+  adoptSwitchedMs?: number;
   /** Until the first diagnostics of a document open in the editor arrived. */
   firstDiagnosticsMs?: number;
 }
@@ -165,6 +168,12 @@ export async function activate(context: vscode.ExtensionContext, load?: LoadTimi
       apiKey: key,
       out,
       policy: restartPolicy,
+      onAdoption: (step) => {
+        const key = step === 'asked' ? 'adoptAskedMs' : 'adoptSwitchedMs';
+        if (timings[key] !== undefined) return;
+        timings[key] = Math.round(performance.now() - activatedAt);
+        out.info(`Language switch ${step} (${timings[key]} ms after activation).`);
+      },
       onDiagnostics: (uri) => {
         if (timings.firstDiagnosticsMs !== undefined) return;
         if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {

@@ -94,6 +94,8 @@ export interface ClientInputs {
   policy: RestartPolicy;
   /** Called with each publication of diagnostics (the activation timing reads the first one). */
   onDiagnostics?: (uri: vscode.Uri) => void;
+  /** Called when the server asks to switch a document's language, and when the switch is done. */
+  onAdoption?: (step: 'asked' | 'switched') => void;
 }
 
 export function createLanguageClient(inputs: ClientInputs): LanguageClient {
@@ -173,7 +175,12 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     serverOptions,
     clientOptions,
   );
-  client.onRequest(AdoptDocumentRequest, (params) => adoptDocument(params, inputs.out));
+  client.onRequest(AdoptDocumentRequest, async (params) => {
+    inputs.onAdoption?.('asked');
+    const result = await adoptDocument(params, inputs.out);
+    inputs.onAdoption?.('switched');
+    return result;
+  });
   // Each server process (the first, and one the client restarts after a crash) gets the key once.
   const handed = new WeakSet<object>();
   client.onDidChangeState((e) => {

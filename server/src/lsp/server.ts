@@ -273,6 +273,11 @@ export function startServer(
     store.forget(e.document.uri);
     adoption.forget(e.document.uri);
   });
+  // The start-up timeline (docs/decisions/extension.md): when the first document arrived, and as what.
+  const firstOpen = textDocuments.onDidOpen((e) => {
+    firstOpen.dispose();
+    log(`first document opened at ${Math.round(runtime.now())} ms (${e.document.languageId})`);
+  });
   textDocuments.listen(connection);
   connection.listen();
   return ctx;

@@ -34,6 +34,8 @@ describe('activation', () => {
           activationToServerReadyMs: t.serverReadyMs,
           activationToKeyReadMs: t.keyReadMs,
           activationToClientStartMs: t.clientStartMs,
+          activationToAdoptAskedMs: t.adoptAskedMs,
+          activationToAdoptSwitchedMs: t.adoptSwitchedMs,
         }),
       );
   });
