@@ -141,6 +141,36 @@ export function compileCached(request: CompileRequest): Compiled | undefined {
   return { wrapper: script.runInThisContext() as ModuleWrapper, cache: hit ? 'hit' : 'miss' };
 }
 
+/**
+ * The text of a packed bundle: inflated once, then read from the cache directory (a file named by
+ * the packed bytes' hash), which saves the inflation (≈ 10 ms of CPU) at every later start. Without
+ * a cache directory we can trust, it is inflated every time.
+ */
+export function inflateCached(
+  packed: Buffer,
+  inflate: (packed: Buffer) => Buffer,
+): { text: string; cached: boolean } {
+  let dir: string | undefined;
+  try {
+    dir = cacheDir();
+  } catch {
+    dir = undefined;
+  }
+  const file = dir && join(dir, `${createHash('sha256').update(packed).digest('base64url').slice(0, 32)}.js`);
+  const kept = file && readOwned(file);
+  if (kept) return { text: kept.toString('utf8'), cached: true };
+  const text = inflate(packed);
+  if (dir && file)
+    setTimeout(() => {
+      try {
+        save(dir, file, text);
+      } catch {
+        // Another process wrote it at the same moment, or the disk is full: inflated next time too.
+      }
+    }, 1_000).unref();
+  return { text: text.toString('utf8'), cached: false };
+}
+
 /** The bundle compiled with the code cache when there is one to trust, and without it otherwise. */
 export function compileBundle(request: CompileRequest): Compiled {
   try {
