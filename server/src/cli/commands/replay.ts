@@ -1,18 +1,19 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { compilePolicies, RULES, type ReplayReport } from '../../core/index';
 import { UsageError } from '../files';
 import { checkChoice } from '../usage';
 import { formatReport } from '../replay/format';
-import { checkEventFiles } from '../replay/lines';
-import { replayHere, type EventsFile } from '../replay/run';
+import { projectFor } from '../project';
+import { eventsOf } from '../replay/configEvents';
+import { replayHere } from '../replay/run';
 import { atGitRef, LiveError, liveOrg, workingTree, type Side } from '../replay/sides';
 import { replayThreaded } from '../replay/threads';
 import type { Command } from './types';
 
-export const HELP = `Usage: policylens replay <events...> [--policies <path>]... [--against live|git:<ref>|<path>]
+export const HELP = `Usage: policylens replay [<events...>] [--policies <path>]... [--against live|git:<ref>|<path>]
                         [--format text|json] [--fail-on <gates>] [--examples N] [--threads auto|1|2] [--url URL]
+                        [--config FILE]
 
 Replays recorded agent traffic through two policy sets and prints how their decisions differ:
 each change (allow → block, block → allow, allow → require_approval, …) with its count and first
@@ -22,6 +23,8 @@ eval\` (Execlave enforce bodies and Agent Sentinel action records load as they a
 docs/replay.md). Each side keeps its own budgets, rate windows and evidence, in file order. A line
 that is not an event, an unknown field, an event out of time order or a gzip that ends early is a
 finding with its line, never a stop. Files are streamed: memory stays flat whatever their size.
+Without <events>, the replay.events of the project config (the policylens.config.yaml nearest the
+first --policies path, or --config FILE) are replayed, as the editor replays them.
 
   --policies P   the working tree's policy paths (default: the current directory); repeatable
   --against B    the baseline: live (default: the live org, as sync reads it), git:<ref> (the same
@@ -33,7 +36,9 @@ finding with its line, never a stop. Files are streamed: memory stays flat whate
                  (any decision change), errors (a line that could not be replayed)
   --examples N   examples kept per change (default 5)
   --threads T    auto (default: two worker threads for files over 16 MB), 1 or 2 (workers)
-  --url URL      the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)
+  --url URL      the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL, else the
+                 config's live.url)
+  --config FILE  the project config to read replay.events and live.url from (default: the nearest)
 
 Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped, or the live org or a file could
 not be read, 2 a usage error or a policy file that does not parse.`;
@@ -79,27 +84,25 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
       examples: { type: 'string', default: '5' },
       threads: { type: 'string', default: 'auto' },
       url: { type: 'string' },
+      config: { type: 'string' },
     },
   });
-  if (!positionals.length) throw new UsageError('replay needs an events file');
   checkChoice('format', values.format, ['text', 'json']);
   const examples = Number(values.examples);
   if (!Number.isInteger(examples) || examples < 0) throw new UsageError('--examples takes a whole number');
   checkChoice('--threads value', values.threads, ['auto', '1', '2']);
   const wanted = gates(values['fail-on']);
-  const files: EventsFile[] = positionals.map((p) => ({
-    path: resolve(p),
-    display: p.split('\\').join('/'),
-  }));
-  const bytes = checkEventFiles(files);
-
   const paths = values.policies?.length ? values.policies : ['.'];
+  const project = projectFor(paths[0] ?? '.', values.config);
+  const { files, bytes } = eventsOf(positionals, project);
+  if (!files.length)
+    throw new UsageError('replay needs an events file (on the command line, or replay.events in the config)');
   const exclude = new Set(files.map((f) => f.path));
   const current = workingTree(paths, exclude);
   const against = values.against?.length ? values.against : ['live'];
   let baseline: Side;
   try {
-    if (against.length === 1 && against[0] === 'live') baseline = await liveOrg(paths, values.url, current);
+    if (against.length === 1 && against[0] === 'live') baseline = await liveOrg(project, values.url, current);
     else if (against.length === 1 && against[0].startsWith('git:')) {
       const ref = against[0].slice(4);
       if (!ref) throw new UsageError('--against git:<ref> needs a revision');

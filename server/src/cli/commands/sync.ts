@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   analyze,
@@ -20,11 +19,12 @@ import { collectPolicyFiles, readPolicyText, UsageError, type CollectOptions } f
 import { projectFor } from '../project';
 import { toJson } from '../report/json';
 import { checkChoice } from '../usage';
+import { eventsOf } from '../replay/configEvents';
 import { formatImpact, planImpact, type PlanImpact } from '../replay/impact';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
-                        [--config FILE] [--no-ignore] [--events FILE]...
+                        [--config FILE] [--no-ignore] [--events FILE]... [--no-events]
 
 Compares the Execlave bundles under <path> with the live org's policies and prints the plan:
   + create, ~ update (with the changed fields), = no-op, and with --prune - delete.
@@ -43,7 +43,9 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
                 (from --format json) was reviewed, e.g. in a pull request
   --events FILE recorded traffic (JSON Lines, plain or gzip; repeatable): the plan is followed by
                 its impact, the events replayed through the org as it is and as the plan leaves it
-                (see policylens replay); the fingerprint then covers the replay's result too
+                (see policylens replay); the fingerprint then covers the replay's result too.
+                Without it, the config's replay.events are replayed, as the editor does
+  --no-events   no impact, even when the config names recorded events
 
 The API key comes from POLICYLENS_API_KEY (or EXECLAVE_API_KEY); it is sent only over https, or over
 plain http to localhost.
@@ -141,6 +143,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       url: { type: 'string' },
       fingerprint: { type: 'string' },
       events: { type: 'string', multiple: true },
+      'no-events': { type: 'boolean', default: false },
       config: { type: 'string' },
       'no-ignore': { type: 'boolean' },
     },
@@ -150,6 +153,8 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     throw new UsageError('--fingerprint takes the 64 hex digits of a plan (see --format json)');
   checkChoice('format', values.format, ['text', 'json']);
   const json = values.format === 'json';
+  if (values['no-events'] && values.events?.length)
+    throw new UsageError('--events and --no-events exclude each other');
 
   const { desired, invalid } = collectDesired(positionals, {
     ignore: !values['no-ignore'],
@@ -173,13 +178,14 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     return 1;
   }
 
+  const project = projectFor(positionals[0]!, values.config);
+  // The events are checked before the org is read: a file that cannot be read is a usage error.
+  const events = values['no-events'] ? { files: [], bytes: 0 } : eventsOf(values.events, project);
+  const files = events.files;
   let org: HttpLiveOrg;
   try {
     org = new HttpLiveOrg(
-      resolveLiveConfig(
-        { url: values.url, configUrl: projectFor(positionals[0]!, values.config).config.config.live?.url },
-        process.env,
-      ),
+      resolveLiveConfig({ url: values.url, configUrl: project.config.config.live?.url }, process.env),
       requestOptionsFromEnv(process.env),
     );
   } catch (e) {
@@ -195,10 +201,9 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   try {
     const live = await org.listPolicies();
     plan = planSync(desired, live, { prune: values.prune });
-    if (values.events?.length) {
-      const files = values.events.map((p) => ({ path: resolve(p), display: p.split('\\').join('/') }));
+    if (files.length) {
       impact = await planImpact(files, plan, desired, live);
-      impactText = formatImpact(impact.report, files);
+      impactText = formatImpact(impact.report, files, events.config);
     }
   } catch (e) {
     if (e instanceof LiveOrgError) {

@@ -67,11 +67,15 @@ export function impactFingerprint(planFingerprint: string, report: ReplayReport)
 
 const n = (x: number) => x.toLocaleString('en');
 
-/** The impact under the plan: one line of totals, one per policy that changes decisions. */
-export function formatImpact(report: ReplayReport, files: readonly EventsFile[]): string {
+/**
+ * The impact under the plan: one line of totals, one per policy that changes decisions. `config`
+ * names the config whose `replay.events` these are, when they were not on the command line.
+ */
+export function formatImpact(report: ReplayReport, files: readonly EventsFile[], config?: string): string {
+  const from = config === undefined ? '' : `, the replay.events of ${printable(config)}`;
   const out = [
     '',
-    `Impact on ${n(report.replayed)} recorded events (${files.map((f) => printable(f.display)).join(', ')}):`,
+    `Impact on ${n(report.replayed)} recorded events (${files.map((f) => printable(f.display)).join(', ')}${from}):`,
     `  would block +${n(report.newlyBlocked)} · allow +${n(report.newlyAllowed)} · ${n(report.changed)} decisions change`,
   ];
   for (const p of report.byPolicy)

@@ -5,7 +5,7 @@ import { LiveOrgError, loadPolicy, printable, recognize, type PolicySource } fro
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { loadPolicies } from '../eval/load';
 import { POLICY_EXTENSIONS, POLICY_TEST_FILE, UsageError } from '../files';
-import { projectFor } from '../project';
+import type { Project } from '../project';
 
 /** One side of a replay: its policies as sources (plain data: they are posted to worker threads). */
 export interface Side {
@@ -70,15 +70,11 @@ export function atGitRef(paths: readonly string[], ref: string): Side {
  * Execlave policies only, so the working tree's Preloop and Agent Sentinel policies stand on both
  * sides: a replay against live shows what the Execlave change does.
  */
-export async function liveOrg(
-  paths: readonly string[],
-  url: string | undefined,
-  current: Side,
-): Promise<Side> {
+export async function liveOrg(project: Project, url: string | undefined, current: Side): Promise<Side> {
   let org: HttpLiveOrg;
   try {
     org = new HttpLiveOrg(
-      resolveLiveConfig({ url, configUrl: projectFor(paths[0] ?? '.').config.config.live?.url }, process.env),
+      resolveLiveConfig({ url, configUrl: project.config.config.live?.url }, process.env),
       requestOptionsFromEnv(process.env),
     );
     const live = await org.listPolicies();
