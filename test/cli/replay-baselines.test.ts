@@ -8,20 +8,30 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { expectJson } from '../support/fixtures';
-import { api, inProcessRegistry, removeDir, runCli, tempDir, type LiveRegistry } from '../sync/harness';
+import { api, CLI, removeDir, runCli, tempDir } from '../sync/harness';
+import { spawnRegistry, type RegistryProcess } from '../support/registryProcess';
 import { reportOf } from '../support/replay';
 
 const CASE = join(__dirname, '../fixtures/replay/mode-change');
+const KEY = 'plk_replay_baseline_key';
 
 describe('policylens replay: baselines', () => {
   let dir: string;
-  let live: LiveRegistry;
+  let data: string;
+  let serve: RegistryProcess;
+  let live: { url: string; key: string };
   before(async () => {
     dir = tempDir('replay-baselines');
-    live = await inProcessRegistry();
+    data = tempDir('replay-baselines-registry');
+    // The org as users run it: `policylens serve` (PGlite), a process of its own with a seeded key.
+    serve = await spawnRegistry(CLI, ['serve', '--port', '0', '--data-dir', data, '--org', 'acme'], {
+      env: { POLICYLENS_SEED_KEY: KEY },
+    });
+    live = { url: serve.url, key: KEY };
   });
   after(async () => {
-    await live.close();
+    await serve.stop();
+    removeDir(data);
     removeDir(dir);
   });
 
@@ -72,7 +82,7 @@ describe('policylens replay: baselines', () => {
     assert.match(bad.stderr, /git:no-such-ref/);
   });
 
-  it('live reads the baseline from the org through the live client', async () => {
+  it('live reads the baseline from `policylens serve` through the live client', async () => {
     for (const f of ['block-prompt-injection.json', 'pii-protection.yaml']) {
       const text = readFileSync(join(CASE, 'baseline', f), 'utf8');
       const body = (f.endsWith('.json') ? JSON.parse(text) : parse(text)) as Record<string, unknown>;
