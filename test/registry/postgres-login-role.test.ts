@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startRegistry, type Registry } from '../../registry/index';
 import { postgresAdmin, serverUrl } from './backends';
-import { call } from './suite';
+import { call } from './api';
 
 describe('registry on PostgreSQL, logged in as the application role', () => {
   const database = `policylens_login_${process.pid}_${randomBytes(3).toString('hex')}`;

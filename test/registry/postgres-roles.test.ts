@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startRegistry, type Registry } from '../../registry/index';
 import { postgresAdmin, serverUrl } from './backends';
-import { call } from './suite';
+import { call } from './api';
 
 describe('registry on PostgreSQL as a user that cannot create roles', () => {
   const suffix = `${process.pid}_${randomBytes(3).toString('hex')}`;

@@ -1,0 +1,30 @@
+/** The registry's HTTP API as the suites speak to it: one request, and a policy bundle to send. */
+import type { Registry } from '../../registry/index';
+
+export interface Json {
+  [k: string]: unknown;
+}
+
+/** One request to the registry's API, with the key when given; the status and the parsed body. */
+export async function call(
+  registry: Registry,
+  key: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const res = await fetch(`${registry.url}/api/v1${path}`, {
+    method,
+    headers: { ...(key ? { 'X-API-Key': key } : {}), 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Json & { data: Json & Json[] } };
+}
+
+export const bundle = (name: string, extra: Json = {}) => ({
+  name,
+  policyType: 'expression',
+  enforcementMode: 'block',
+  ruleDefinition: { expression: 'cost > 1.0' },
+  ...extra,
+});
