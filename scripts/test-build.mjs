@@ -47,12 +47,38 @@ const packages = {
 };
 
 /**
- * Bundles the test files (paths relative to the repository) and returns, in the same order, the
- * bundles to run.
+ * Groups of test files that share one process: a group's bundle imports its files in their order,
+ * so their tests register and run one after the other as if they were one file, and the process's
+ * fixed cost (node, the test runner, the bundle's modules and schemas) is paid once per group.
  */
-export async function buildTests(files) {
+const GROUP = 'policylens-test-group:';
+const groups = (members) => ({
+  name: 'groups',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^${GROUP}`) }, (args) => ({ path: args.path, namespace: 'group' }));
+    b.onLoad({ filter: /.*/, namespace: 'group' }, (args) => ({
+      contents: members
+        .get(args.path.slice(GROUP.length))
+        .map((f) => `import ${JSON.stringify(join(ROOT, f))};`)
+        .join('\n'),
+      resolveDir: ROOT,
+      loader: 'js',
+    }));
+  },
+});
+
+/**
+ * Bundles the test files (paths relative to the repository) and returns, in the same order, the
+ * bundles to run. `shared` names groups of files that run in one process (name: its bundle's path
+ * relative to the repository, without extension, and its files); their files are left out of
+ * `files` by the caller, and the groups' bundles follow the files' in the result.
+ */
+export async function buildTests(files, shared = new Map()) {
   await build({
-    entryPoints: files.map((f) => join(ROOT, f)),
+    entryPoints: [
+      ...files.map((f) => join(ROOT, f)),
+      ...[...shared.keys()].map((name) => ({ in: GROUP + name, out: name })),
+    ],
     outdir: OUT,
     outbase: ROOT,
     bundle: true,
@@ -63,7 +89,10 @@ export async function buildTests(files) {
     sourcemap: 'inline',
     alias: { 'js-yaml': join(ROOT, 'node_modules/js-yaml/dist/js-yaml.cjs.js') },
     logLevel: 'warning',
-    plugins: [packages, sourceLocations],
+    plugins: [groups(shared), packages, sourceLocations],
   });
-  return files.map((f) => join(OUT, relative(ROOT, join(ROOT, f)).replace(/\.[mc]?ts$/, '.js')));
+  return [
+    ...files.map((f) => join(OUT, relative(ROOT, join(ROOT, f)).replace(/\.[mc]?ts$/, '.js'))),
+    ...[...shared.keys()].map((name) => join(OUT, `${name}.js`)),
+  ];
 }

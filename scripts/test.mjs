@@ -64,10 +64,59 @@ if (files.some((f) => f.includes(join('test', 'registry'))))
 // list once its files pass as bundles.
 const BUNDLED = ['lsp'].map((d) => join('test', d));
 const bundled = files.filter((f) => BUNDLED.some((d) => f.startsWith(d)));
+// Files that run the language server in this process (or no server at all) share a process: each
+// process costs about half a second of CPU before its first test (node, the test runner, the
+// bundle's modules and schemas), more than most of these files' tests. The tests of a group run one after the other, in the order of its files, as in
+// one file; each test still has a server of its own. A file that changes process.env, or whose
+// timing depends on a quiet event loop, stays alone or comes before the files that leave work
+// behind: after playground's replay of the examples' traffic, scan-priority took 19 s of CPU in
+// the same process instead of 1.3 s (docs/decisions/testing.md).
+const SHARED = {
+  'test/lsp/in-process.group': {
+    files: [
+      'detect',
+      'features',
+      'gitignore-scan',
+      'language-adoption',
+      'open-all',
+      'policy-coverage',
+      'policy-test-files',
+      'positioned-tree',
+      'scan-priority',
+      'settings',
+      'suppress',
+    ],
+  },
+  // The files with a registry in process, a PGlite each (one for all of them left the servers' reads
+  // of the org running past their shutdown: docs/decisions/testing.md). impact last, and nothing
+  // timing-sensitive after playground.
+  'test/lsp/live.group': {
+    files: ['api-key-handover', 'config-live-url', 'playground', 'impact'],
+  },
+};
+// A group's files run in the order listed.
+const groupOf = new Map(
+  Object.entries(SHARED).flatMap(([group, { files: names }]) =>
+    names.map((name) => [join('test', 'lsp', `${name}.test.ts`), group]),
+  ),
+);
+const alone = bundled.filter((f) => !groupOf.has(f));
+const shared = new Map();
+for (const [group, { files: names }] of Object.entries(SHARED)) {
+  const members = names
+    .map((name) => join('test', 'lsp', `${name}.test.ts`))
+    .filter((f) => bundled.includes(f));
+  if (members.length) shared.set(group, members);
+}
 const compiling = Date.now();
-const outputs = bundled.length ? await buildTests(bundled) : [];
-const bundles = new Map(outputs.map((out, i) => [bundled[i], out]));
-console.log(`\n✓ compiled ${bundled.length} test files (${((Date.now() - compiling) / 1000).toFixed(1)}s)`);
+const outputs = bundled.length ? await buildTests(alone, shared) : [];
+const bundles = new Map(alone.map((f, i) => [f, outputs[i]]));
+[...shared.values()].forEach((members, i) => {
+  for (const f of members) bundles.set(f, outputs[alone.length + i]);
+});
+console.log(
+  `\n✓ compiled ${bundled.length} test files into ${outputs.length} bundles (${((Date.now() - compiling) / 1000).toFixed(1)}s)`,
+);
 /** A tsx file's stand-in: it registers tsx in its own process (as `--import tsx`), then loads it. */
 function shim(file) {
   const out = join(OUT, file.replace(/\.ts$/, '.mjs'));
@@ -78,9 +127,12 @@ function shim(file) {
   );
   return out;
 }
+const ordered = files.map((f) => bundles.get(f) ?? shim(f));
+const longFirst = files.filter((f) => rank(f) < FIRST.length).length;
 run(`node --test (${files.length} files)`, process.execPath, [
   '--enable-source-maps',
   '--test',
   '--test-concurrency=2',
-  ...files.map((f) => bundles.get(f) ?? shim(f)),
+  // A group's bundle runs once, right after the long folders: it is the longest file of its folder.
+  ...new Set([...ordered.slice(0, longFirst), ...outputs.slice(alone.length), ...ordered.slice(longFirst)]),
 ]);
