@@ -60,9 +60,10 @@ if (files.some((f) => f.includes(join('test', 'neovim'))))
 if (files.some((f) => f.includes(join('test', 'registry'))))
   run('set-up: PostgreSQL from Debian (cached)', 'bash', ['scripts/ensure-postgres.sh']);
 // The files of these folders run as bundles compiled before the run (test-build.mjs: about a second
-// of tsx per file saved); the others still run from their sources through tsx. A folder joins the
-// list once its files pass as bundles.
-const BUNDLED = ['lsp'].map((d) => join('test', d));
+// of tsx per file saved); bench, e2e and neovim still run from their sources through tsx (each runs
+// for minutes, and a second of tsx is lost in them). A folder joins the list once its files pass as
+// bundles.
+const BUNDLED = ['lsp', 'core', 'tools', 'cli', 'sync', 'hardening', 'registry'].map((d) => join('test', d));
 const bundled = files.filter((f) => BUNDLED.some((d) => f.startsWith(d)));
 // Files that run the language server in this process (or no server at all) share a process: each
 // process costs about half a second of CPU before its first test (node, the test runner, the
