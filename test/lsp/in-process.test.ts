@@ -48,6 +48,31 @@ describe('language server in process (memory files, virtual clock)', () => {
     for (const s of servers) await s.client.shutdown();
   });
 
+  it('work that ends after the client left rejects nothing', async () => {
+    // An analysis whose debounce fires after the client has gone finds the connection disposed:
+    // nothing to publish to, and no unhandled rejection (which ends a Node process).
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown) => rejections.push(e);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const s = await start({});
+      s.clock.stop();
+      const uri = s.fs.write('/ws/policies/late.yaml', bundle('late', [], 'blok'));
+      s.client.open(uri, bundle('late', [], 'blok'));
+      await settle();
+      assert.ok(s.clock.pending > 0, 'the analysis waits for its debounce');
+      s.client.kill();
+      // The debounced analysis and whatever it schedules run now, with no one to publish to.
+      for (let i = 0; i < 10 && s.clock.pending > 0; i++) {
+        s.clock.advance(10_000);
+        await settle();
+      }
+      assert.deepEqual(rejections.map(String), []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
   it('publishes schema findings of an open bundle', async () => {
     const s = await start({});
     const uri = s.fs.write('/ws/policies/guard.yaml', bundle('guard', [], 'blok'));

@@ -3,6 +3,7 @@ import { toDiagnostic } from './convert';
 import type { DocumentStore, PolicyDocument } from './documents';
 import type { Runtime } from './runtime';
 import { giveWay } from './slices';
+import { publishDiagnostics } from './publish';
 
 /** The debounce after a keystroke is twice the document's recent analysis time, within these bounds. */
 const MIN_DELAY_MS = 5;
@@ -134,7 +135,7 @@ export class DiagnosticsScheduler {
     const diagnostics = findings.map((f) => toDiagnostic(f, doc.lines, linesOf));
     if (diagnostics.length) this.published.add(uri);
     else this.published.delete(uri);
-    void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    publishDiagnostics(this.connection, { uri, version: doc.version, diagnostics });
     if (!this.publishedOnce) {
       this.publishedOnce = true;
       // The start-up timeline (docs/decisions/marketplace.md): the clock counts from the process start.
@@ -173,6 +174,6 @@ export class DiagnosticsScheduler {
     this.pending.delete(uri);
     this.published.delete(uri);
     if (forget) this.seen.delete(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    publishDiagnostics(this.connection, { uri, diagnostics: [] });
   }
 }

@@ -33,6 +33,7 @@ import { chainOrderFeature } from './handlers/chainOrder';
 import { policyTestsFeature } from './handlers/policyTests';
 import { policyTestFilesFeature } from './testFileDiagnostics';
 import { syncFeature } from './sync/feature';
+import { logLine, publishDiagnostics } from './publish';
 
 /**
  * Every feature of the server. Adding one is one line here: it announces its capabilities and
@@ -74,7 +75,7 @@ export function startServer(
   runtime: Runtime,
   features: Feature[] = FEATURES,
 ): ServerContext {
-  const log = (message: string) => connection.console.log(message);
+  const log = (message: string) => logLine(connection, message);
   const textDocuments = new TextDocuments(TextDocument);
   let settings: Settings = defaultSettings();
   let folders: string[] = [];
@@ -196,8 +197,8 @@ export function startServer(
     try {
       const { reports, changed } = await projects.load(folders, runtime.fs);
       for (const uri of configFiles)
-        if (!reports.some((r) => r.uri === uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
-      for (const r of reports) void connection.sendDiagnostics(r);
+        if (!reports.some((r) => r.uri === uri)) publishDiagnostics(connection, { uri, diagnostics: [] });
+      for (const r of reports) publishDiagnostics(connection, r);
       configFiles = reports.map((r) => r.uri);
       // Documents opened before the configs were read were analysed without them: only a change
       // re-decides and re-analyses them (at start with no config file, nothing is published twice).

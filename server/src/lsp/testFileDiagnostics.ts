@@ -12,6 +12,7 @@ import { toDiagnostic } from './convert';
 import { Debouncer } from './debounce';
 import { registerCoverage } from './testCoverage';
 import { isPolicyTestUri, policyPathsOf, testPoliciesOf, type LoadError } from './testFiles';
+import { publishDiagnostics } from './publish';
 
 /** The debounce after a keystroke in a test file. */
 const EDIT_DELAY_MS = 100;
@@ -118,5 +119,5 @@ async function publish(ctx: ServerContext, uri: string): Promise<void> {
   if (!byUri) published.set(ctx, (byUri = new Map()));
   byUri.set(uri, { version, lines, findings: shown });
   const diagnostics = shown.map((f) => toDiagnostic(f, lines));
-  void ctx.connection.sendDiagnostics({ uri, version, diagnostics });
+  publishDiagnostics(ctx.connection, { uri, version, diagnostics });
 }
