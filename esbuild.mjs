@@ -2,10 +2,11 @@
 // skipped, so the build works while the house is still being furnished.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { patchJsYaml } from './scripts/js-yaml-patch.mjs';
+import { writeAtomic } from './scripts/write-atomic.mjs';
 
 const common = {
   bundle: true,
@@ -149,8 +150,8 @@ function pack(file) {
       [constants.BROTLI_PARAM_SIZE_HINT]: text.length,
     },
   });
-  writeFileSync(`${file}.br`, packed);
-  writeFileSync(stampFile, `${hash} ${quality}`);
+  writeAtomic(`${file}.br`, packed);
+  writeAtomic(stampFile, `${hash} ${quality}`);
 }
 
 const started = Date.now();
@@ -168,6 +169,11 @@ await Promise.all(
         // keepNames: class and function names stay readable in logged stack traces.
         ...(e.minify ? { minify: true, keepNames: true } : {}),
         plugins: [validators, fastSpread, ...(e.shims ? [clientShims] : [])],
+        // Written here, each file renamed into place (scripts/write-atomic.mjs): processes that
+        // start during a rebuild never read a file esbuild has truncated but not yet written.
+        write: false,
+      }).then((r) => {
+        for (const f of r.outputFiles) writeAtomic(f.path, f.contents);
       }),
     ),
 );
