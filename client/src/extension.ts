@@ -3,7 +3,6 @@
 // and on its commands and views.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { describeLoad, type LoadTimings } from '../../server/src/boot/bundle';
 import {
   POLICY_JSON,
   POLICY_YAML,
@@ -73,11 +72,11 @@ export interface ActivationTimings {
 const POLICY_LANGUAGES = new Set([POLICY_YAML, POLICY_JSON, 'yaml', 'json', 'jsonc']);
 
 /** `load`: how dist/extension.js read, inflated and compiled the bundle before VS Code called this. */
-export async function activate(context: vscode.ExtensionContext, load?: LoadTimings): Promise<PolicyLensApi> {
+export async function activate(context: vscode.ExtensionContext, load?: string): Promise<PolicyLensApi> {
   const activatedAt = performance.now();
   const timings: ActivationTimings = {};
   const out = vscode.window.createOutputChannel('Policy Lens', { log: true });
-  if (load) out.info(`Extension ${describeLoad(load)}; activated at ${Math.round(activatedAt)} ms.`);
+  if (load) out.info(`Extension ${load}; activated at ${Math.round(activatedAt)} ms.`);
   const keys = new ApiKeyStore(context.secrets);
   const docs = new VirtualDocuments();
   const session = new Session();

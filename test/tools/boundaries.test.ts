@@ -44,6 +44,8 @@ const cases: Case[] = [
   // lsp may use core, never the CLI
   { file: 'server/src/lsp/x.ts', code: "import { x } from '../cli/main';", rule: 'no-restricted-imports' },
   { file: 'server/src/lsp/x.ts', code: "import { x } from '../core/index';", rule: null },
+  // the loaders start the server and the extension: neither imports them
+  { file: 'server/src/lsp/x.ts', code: "import { x } from '../boot/bundle';", rule: 'no-restricted-imports' },
   // cli: no LSP library, no lsp folder
   {
     file: 'server/src/cli/x.ts',
@@ -59,6 +61,11 @@ const cases: Case[] = [
   {
     file: 'client/src/x.ts',
     code: "import { x } from '../../server/src/core/index';",
+    rule: 'no-restricted-imports',
+  },
+  {
+    file: 'client/src/x.ts',
+    code: "import { x } from '../../server/src/boot/bundle';",
     rule: 'no-restricted-imports',
   },
   { file: 'client/src/x.ts', code: "import { x } from '../../server/src/protocol/index';", rule: null },

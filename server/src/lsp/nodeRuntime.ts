@@ -2,7 +2,6 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, watch } from '
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
-import { describeLoad, type LoadTimings } from '../boot/bundle';
 import { API_KEY_FROM_ENV } from '../protocol/index';
 import { runInWorker } from './impact/worker';
 import type { Runtime } from './runtime';
@@ -62,7 +61,7 @@ function keyFromStdin(stdinFree: boolean): Promise<string> | undefined {
  * The real file system, clock and timers of the Node process. `stdinFree`: the protocol does not run
  * over the standard input (`--node-ipc`), which may then carry the key.
  */
-export function nodeRuntime(options: { stdinFree?: boolean; load?: LoadTimings } = {}): Runtime {
+export function nodeRuntime(options: { stdinFree?: boolean; loadDetail?: string } = {}): Runtime {
   const apiKey = keyFromStdin(options.stdinFree ?? false);
   const clock = {
     now: () => performance.now(),
@@ -73,7 +72,7 @@ export function nodeRuntime(options: { stdinFree?: boolean; load?: LoadTimings }
     ...(apiKey ? { apiKey } : {}),
     // Called by main.ts once every module of the bundle has been evaluated.
     loadedAt: performance.now(),
-    ...(options.load ? { loadDetail: describeLoad(options.load) } : {}),
+    ...(options.loadDetail ? { loadDetail: options.loadDetail } : {}),
     ...clock,
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
