@@ -67,48 +67,41 @@ const BUNDLED = ['lsp', 'core', 'tools', 'cli', 'sync', 'hardening', 'registry']
 const bundled = files.filter((f) => BUNDLED.some((d) => f.startsWith(d)));
 // Files that run the language server in this process (or no server at all) share a process: each
 // process costs about half a second of CPU before its first test (node, the test runner, the
-// bundle's modules and schemas), more than most of these files' tests. The tests of a group run one after the other, in the order of its files, as in
-// one file; each test still has a server of its own. A file that changes process.env, or whose
-// timing depends on a quiet event loop, stays alone or comes before the files that leave work
-// behind: after playground's replay of the examples' traffic, scan-priority took 19 s of CPU in
-// the same process instead of 1.3 s (docs/decisions/testing.md).
+// bundle's modules and schemas), more than most of these files' tests. The tests of a group run one
+// after the other, in the order of its files, as in one file; each test still has a server of its
+// own. A file that changes process.env, or whose timing depends on a quiet event loop, stays alone
+// or comes before the files that leave work behind: after playground's replay of the examples'
+// traffic, scan-priority took 19 s of CPU in the same process instead of 1.3 s
+// (docs/decisions/testing.md).
 const SHARED = {
-  'test/lsp/in-process.group': {
-    files: [
-      'detect',
-      'features',
-      'gitignore-scan',
-      'language-adoption',
-      'open-all',
-      'policy-coverage',
-      'policy-test-files',
-      'positioned-tree',
-      'scan-priority',
-      'settings',
-      'suppress',
-    ],
-  },
+  'test/lsp/in-process.group': [
+    'detect',
+    'features',
+    'gitignore-scan',
+    'language-adoption',
+    'open-all',
+    'policy-coverage',
+    'policy-test-files',
+    'positioned-tree',
+    'scan-priority',
+    'settings',
+    'suppress',
+  ],
   // The files with a registry in process, a PGlite each (one for all of them left the servers' reads
   // of the org running past their shutdown: docs/decisions/testing.md). impact last, and nothing
   // timing-sensitive after playground.
-  'test/lsp/live.group': {
-    files: ['api-key-handover', 'config-live-url', 'playground', 'impact'],
-  },
+  'test/lsp/live.group': ['api-key-handover', 'config-live-url', 'playground', 'impact'],
 };
-// A group's files run in the order listed.
-const groupOf = new Map(
-  Object.entries(SHARED).flatMap(([group, { files: names }]) =>
-    names.map((name) => [join('test', 'lsp', `${name}.test.ts`), group]),
-  ),
-);
-const alone = bundled.filter((f) => !groupOf.has(f));
+// Each group's files that this run has, in the order listed.
 const shared = new Map();
-for (const [group, { files: names }] of Object.entries(SHARED)) {
+for (const [group, names] of Object.entries(SHARED)) {
   const members = names
     .map((name) => join('test', 'lsp', `${name}.test.ts`))
     .filter((f) => bundled.includes(f));
   if (members.length) shared.set(group, members);
 }
+const grouped = new Set([...shared.values()].flat());
+const alone = bundled.filter((f) => !grouped.has(f));
 const compiling = Date.now();
 const outputs = bundled.length ? await buildTests(alone, shared) : [];
 const bundles = new Map(alone.map((f, i) => [f, outputs[i]]));
