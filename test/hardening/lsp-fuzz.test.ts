@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspClient } from '../lsp/client';
+import { classify, languageOf, ParsedDocument } from '../../server/src/core/index';
 import { editFor, mutation } from './support/arbitraries';
 import { policyCorpus, report, runs } from './support/invariants';
 import {
@@ -24,6 +25,20 @@ import {
 // of the final text gives.
 
 const corpus = policyCorpus();
+// The texts a sequence starts from: those the server recognises as policies by their content under
+// the extension the sequence uses. Such a document stays a policy while it is open, whatever the
+// edits do to it, so each final version has diagnostics to wait for. A file the server does not
+// take for a policy gets none, by design (test/lsp/detect.test.ts); starting there, nothing would
+// tell a finished analysis from a missing one.
+const recognised = (text: string, ext: 'yaml' | 'json'): boolean => {
+  const kind = classify(new ParsedDocument(text, languageOf(`x.${ext}`)).value, text, `x.${ext}`);
+  return !!kind && kind !== 'unsure';
+};
+const starts = corpus.flatMap((text, i) =>
+  (['yaml', 'json'] as const)
+    .filter((ext) => recognised(text, ext))
+    .map((ext) => [i, ext === 'json'] as const),
+);
 const root = mkdtempSync(join(tmpdir(), 'policylens-lsp-fuzz-'));
 mkdirSync(join(root, 'policies'));
 const counts = { sequences: 0, edits: 0, requests: 0, crashes: 0 };
@@ -55,13 +70,12 @@ describe('language server under random edits', () => {
   it('random edit sequences end in the diagnostics of a fresh lint, and every request is answered', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.nat(corpus.length - 1),
-        fc.boolean(),
+        fc.constantFrom(...starts),
         fc.array(fc.tuple(mutation, fc.option(fc.nat(6), { freq: 3 }), fc.nat()), {
           minLength: 1,
           maxLength: 12,
         }),
-        async (start, json, steps) => {
+        async ([start, json], steps) => {
           const fileName = join(root, 'policies', `fuzz-${n++}.${json ? 'json' : 'yaml'}`);
           const uri = fileUri(fileName);
           let doc = TextDocument.create(uri, json ? 'json' : 'yaml', 1, corpus[start]);
