@@ -237,8 +237,9 @@ export function finishAnalysis(steps: AnalysisSteps): Analysis {
 const PLACED_PER_STEP = 25;
 
 /**
- * The same analysis as `analyze`, paused after each costly step: the parse, the validation, and
- * every PLACED_PER_STEP findings placed (the first one builds the position tree). Most files take a
+ * The same analysis as `analyze`, paused after each costly step: the parse, the validation, every
+ * slice of the position tree where it is built in slices (valid JSON, see `validJsonTree`), and
+ * every PLACED_PER_STEP findings placed (the first one builds the position tree otherwise). Most files take a
  * millisecond and are analysed at once; a caller with other work to do (the language server,
  * answering requests) runs a document of hundreds of thousands of keys a step at a time.
  */
@@ -340,7 +341,11 @@ function* analyzeParsed(
   // One problem more than a file reports, so that the cap (in `done`) knows some were left out;
   // placing a problem on its token is the costly part, and it is done for these only.
   const problems = problemsOf(doc.value, dialect, MAX_FINDINGS_PER_FILE + 1);
-  if (problems.length) yield;
+  if (problems.length) {
+    yield;
+    // The positions, read a slice at a time where the text allows it (valid JSON).
+    yield* doc.rootInSteps();
+  }
   for (let i = 0; i < problems.length; i++) {
     findings.push(resolveProblem(problems[i], doc));
     if (i % PLACED_PER_STEP === 0 && i + 1 < problems.length) yield;

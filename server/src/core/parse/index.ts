@@ -43,6 +43,7 @@ export class ParsedDocument {
       this.value = fast.value;
       this.parseFindings = [];
       this.fastTree = fast.tree;
+      this.fastTreeInSteps = fast.treeInSteps;
     } else {
       this.positioned = positionedParse(clean, language);
       this.value = this.positioned.value;
@@ -52,8 +53,10 @@ export class ParsedDocument {
   }
 
   private readonly cleanText: string;
-  /** Builds the tree from the fast parse's events, when it has them (YAML). */
+  /** Builds the tree from the fast parse (YAML: its events; JSON: the valid text). */
   private readonly fastTree: (() => AstNode | null | undefined) | undefined;
+  /** The same a slice at a time, where the fast parse can (JSON). */
+  private readonly fastTreeInSteps: (() => Generator<void, AstNode | null>) | undefined;
 
   get root(): AstNode | null {
     if (!this.positioned) {
@@ -64,6 +67,19 @@ export class ParsedDocument {
           : positionedParse(this.cleanText, this.language, false);
     }
     return this.positioned.root;
+  }
+
+  /**
+   * `root`, built a slice at a time where it can be (a valid JSON text): the analysis pauses between
+   * the slices (`analyzeInSteps`), so a file of hundreds of thousands of keys does not hold the
+   * language server while its positions are read.
+   */
+  *rootInSteps(): Generator<void, AstNode | null> {
+    if (!this.positioned && this.fastTreeInSteps) {
+      const root = yield* this.fastTreeInSteps();
+      this.positioned = { root, value: this.value, findings: [] };
+    }
+    return this.root;
   }
 
   /** True once the positioned tree exists (the benchmark and tests watch this). */
