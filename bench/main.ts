@@ -17,6 +17,7 @@ import {
   QUICK_SIZES,
   type WorkspaceManifest,
 } from './corpus';
+import { ensureBundleInWorkspace } from './corpus-mixed';
 import { ADVERSARIAL_SIZES, ensureAdversarial, type AdversarialKind } from './adversarial';
 import { cliTools, runCli, type CliTool } from './cli-scenario';
 import type { ServerSpec } from './lsp-driver';
@@ -299,6 +300,19 @@ async function measure(
           editInWorkspace(s, ws[n]!, plan.wsEdits),
         );
       }
+    }
+    // The issue's row: edits of a long bundle while the largest folder is indexed.
+    const n = plan.workspaces[plan.workspaces.length - 1]!;
+    for (const lines of plan.editBundles.slice(0, 1)) {
+      const m = ensureBundleInWorkspace(n, lines);
+      const into: Record<string, Samples> = ((raw.wsBigEdit ??= {})[lines] = {});
+      await interleaved(
+        servers,
+        o.lspReps,
+        `${plan.edits} edits of ${lines} lines among ${n} bundles`,
+        into,
+        (s) => editBigBundle(s, m, plan.edits),
+      );
     }
   }
   return { raw, plan, servers: servers.map((s) => s.name) };

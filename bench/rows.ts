@@ -159,6 +159,26 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
       );
     }
   }
+  for (const [lines, e] of Object.entries(raw.wsBigEdit ?? {})) {
+    const scenario = `${plan.edits} edits of a ${Number(lines).toLocaleString('en')}-line bundle, ${largest.toLocaleString('en')} bundles indexed`;
+    rows.push(
+      row(
+        scenario,
+        'server CPU per edit',
+        'ms',
+        { name: PL, samples: e.policylens?.cpu },
+        { name: PEER, samples: e['yaml-ls']?.cpu },
+        0.33,
+      ),
+      row(
+        scenario,
+        'wall per edit',
+        'ms',
+        { name: PL, samples: e.policylens?.wall },
+        { name: PEER, samples: e['yaml-ls']?.wall },
+      ),
+    );
+  }
   for (const n of plan.workspaces) {
     const c = get(raw.cli, n);
     if (!c) continue;

@@ -51,6 +51,11 @@ export interface Raw {
   completionIndexing?: Record<string, Samples>;
   openAll: Record<string, Record<string, Samples>>;
   wsEdit: Record<string, Record<string, Samples>>;
+  /**
+   * Edits of a long bundle in the largest workspace, by bundle lines then server (absent in runs
+   * before it existed).
+   */
+  wsBigEdit?: Record<string, Record<string, Samples>>;
   /** By adversarial kind, then size, then tool or server (absent in runs before they existed). */
   advCli?: Record<string, Record<string, Record<string, CliSamples>>>;
   advOpenAll?: Record<string, Record<string, Record<string, Samples>>>;

@@ -58,6 +58,7 @@ test('npm run bench -- --quick runs every scenario and writes the results', () =
       'hover',
       'open all 20',
       'one edit, 20-file',
+      'edits of a 1,000-line bundle, 20 bundles indexed',
       'lint 20 files',
     ]) {
       assert.ok(
