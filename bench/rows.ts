@@ -38,24 +38,8 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
   const largest = plan.workspaces[plan.workspaces.length - 1]!;
   const smallest = plan.workspaces[0]!;
   const get = <T>(o: Record<string, T> | undefined, k: string | number): T | undefined => o?.[String(k)];
-
-  const open = raw.openSmall;
-  if (open.policylens || open['yaml-ls']) {
-    rows.push(
-      row(
-        'open one small file → diagnostics',
-        'wall',
-        'ms',
-        { name: PL, samples: pl(open)?.wall },
-        { name: PEER, samples: open['yaml-ls']?.wall },
-        0.25,
-      ),
-    );
-  }
-  for (const n of plan.editBundles) {
-    const e = get(raw.edits, n);
-    if (!e) continue;
-    const scenario = `${plan.edits} edits of a ${n.toLocaleString('en')}-line bundle → fresh diagnostics`;
+  /** Edits of a long bundle, against the peer: server CPU (the target) and wall per edit. */
+  const editRows = (scenario: string, e: Record<string, Samples>): void => {
     rows.push(
       row(
         scenario,
@@ -73,6 +57,25 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
         { name: PEER, samples: e['yaml-ls']?.wall },
       ),
     );
+  };
+
+  const open = raw.openSmall;
+  if (open.policylens || open['yaml-ls']) {
+    rows.push(
+      row(
+        'open one small file → diagnostics',
+        'wall',
+        'ms',
+        { name: PL, samples: pl(open)?.wall },
+        { name: PEER, samples: open['yaml-ls']?.wall },
+        0.25,
+      ),
+    );
+  }
+  for (const n of plan.editBundles) {
+    const e = get(raw.edits, n);
+    if (!e) continue;
+    editRows(`${plan.edits} edits of a ${n.toLocaleString('en')}-line bundle → fresh diagnostics`, e);
   }
   if (raw.completion.policylens || raw.completion['yaml-ls']) {
     rows.push(
@@ -159,26 +162,11 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
       );
     }
   }
-  for (const [lines, e] of Object.entries(raw.wsBigEdit ?? {})) {
-    const scenario = `${plan.edits} edits of a ${Number(lines).toLocaleString('en')}-line bundle, ${largest.toLocaleString('en')} bundles indexed`;
-    rows.push(
-      row(
-        scenario,
-        'server CPU per edit',
-        'ms',
-        { name: PL, samples: e.policylens?.cpu },
-        { name: PEER, samples: e['yaml-ls']?.cpu },
-        0.33,
-      ),
-      row(
-        scenario,
-        'wall per edit',
-        'ms',
-        { name: PL, samples: e.policylens?.wall },
-        { name: PEER, samples: e['yaml-ls']?.wall },
-      ),
+  for (const [lines, e] of Object.entries(raw.wsBigEdit ?? {}))
+    editRows(
+      `${plan.edits} edits of a ${Number(lines).toLocaleString('en')}-line bundle, ${largest.toLocaleString('en')} bundles indexed`,
+      e,
     );
-  }
   for (const n of plan.workspaces) {
     const c = get(raw.cli, n);
     if (!c) continue;
