@@ -26,8 +26,8 @@ import {
 
 const corpus = policyCorpus();
 // The texts a sequence starts from: those the server recognises as policies by their content under
-// the extension the sequence uses. Such a document stays a policy while it is open, whatever the
-// edits do to it, so each final version has diagnostics to wait for. A file the server does not
+// the extension the sequence uses. Once the server has seen it, such a document stays a policy while
+// it is open, whatever the edits do to it, so each final version has diagnostics to wait for. A file the server does not
 // take for a policy gets none, by design (test/lsp/detect.test.ts); starting there, nothing would
 // tell a finished analysis from a missing one.
 const recognised = (text: string, ext: 'yaml' | 'json'): boolean => {
@@ -80,6 +80,9 @@ describe('language server under random edits', () => {
           const uri = fileUri(fileName);
           let doc = TextDocument.create(uri, json ? 'json' : 'yaml', 1, corpus[start]);
           client.open(uri, doc.getText());
+          // The server has seen the opening text (a policy), so the document stays one whatever the
+          // edits do; without this wait, edits sent at once could reach the first look at the file.
+          await client.waitForDiagnostics(uri, 1);
           const answers: Promise<unknown>[] = [];
           for (const [m, probe, at] of steps) {
             const e = editFor(doc.getText(), m, corpus);
