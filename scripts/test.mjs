@@ -87,9 +87,8 @@ const SHARED = {
     'settings',
     'suppress',
   ],
-  // The files with a registry in process, a PGlite each (one for all of them left the servers' reads
-  // of the org running past their shutdown: docs/decisions/testing.md). impact last, and nothing
-  // timing-sensitive after playground.
+  // The files with a registry in process: one registry (one PGlite) for the group, an org for each
+  // file (test/support/sharedRegistry.ts). impact last, and nothing timing-sensitive after playground.
   'test/lsp/live.group': ['api-key-handover', 'config-live-url', 'playground', 'impact'],
 };
 // Each group's files that this run has, in the order listed.

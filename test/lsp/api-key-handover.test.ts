@@ -3,21 +3,18 @@
 // read; only the first read of the live org does, and it then uses the key that arrived.
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { API_KEY_FROM_ENV, type WorkspacePlan } from '../../server/src/protocol/index';
 import { startInProcess } from '../support/inProcess';
-import { inProcessRegistry, type LiveRegistry } from '../sync/harness';
+import { liveOrg, type LiveOrg } from '../support/sharedRegistry';
 import { SERVER_JS } from './client';
 
 const GUARD = 'name: pii-guard\npolicyType: pii_access\nenforcementMode: block\nruleDefinition: {}\n';
 
 describe('the API key handed over after the start', () => {
-  let live: LiveRegistry;
+  let live: LiveOrg;
   before(async () => {
-    live = await inProcessRegistry();
-  });
-  after(async () => {
-    await live.close();
+    live = await liveOrg('api-key-handover');
   });
 
   it('diagnostics come before the key; the plan waits for it and reads the org with it', async () => {

@@ -2,21 +2,18 @@
 // POLICYLENS_API_URL, the sync lens plans against the org the config names (a registry on
 // loopback), as `policylens sync` does; without it, the lens says sync is not configured.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { REFRESH_LIVE_COMMAND } from '../../server/src/protocol/index';
 import { startInProcess } from '../support/inProcess';
-import { inProcessRegistry, type LiveRegistry } from '../sync/harness';
+import { liveOrg, type LiveOrg } from '../support/sharedRegistry';
 
 const GUARD = 'name: pii-guard\npolicyType: pii_access\nenforcementMode: block\nruleDefinition: {}\n';
 type Lens = { command?: { title: string } };
 
 describe("the config file's live.url drives the sync lens", () => {
-  let live: LiveRegistry;
+  let live: LiveOrg;
   before(async () => {
-    live = await inProcessRegistry();
-  });
-  after(async () => {
-    await live.close();
+    live = await liveOrg('config-live-url');
   });
 
   async function syncLens(files: Record<string, string>): Promise<string> {

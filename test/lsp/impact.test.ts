@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import {
   AffectedEventsRequest,
@@ -16,7 +16,8 @@ import {
 } from '../../server/src/protocol/index';
 import { cases, expectJson } from '../support/fixtures';
 import { startInProcess, type InProcessServer } from '../support/inProcess';
-import { api, inProcessRegistry, type LiveRegistry } from '../sync/harness';
+import { liveOrg, type LiveOrg } from '../support/sharedRegistry';
+import { api } from '../sync/harness';
 
 type Lens = { range: { start: { line: number } }; command?: { title: string; command: string } };
 
@@ -27,28 +28,24 @@ function walk(dir: string): string[] {
   });
 }
 
-let live: LiveRegistry;
+/** The servers of the running test, shut down when it ends. */
 const servers: InProcessServer[] = [];
-before(async () => {
-  live = await inProcessRegistry();
-});
-after(async () => {
-  for (const s of servers) await s.client.shutdown();
-  await live.close();
-});
-
-/** An org of its own, seeded with the policies of `liveDir`. */
-async function org(name: string, liveDir: string): Promise<string> {
-  const { key } = await live.registry.createApiKey(name, 'user_123');
-  for (const f of walk(liveDir).sort()) {
-    const res = await api({ url: live.url, key }, 'POST', '/policies', parseYaml(readFileSync(f, 'utf8')));
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-  }
-  return key;
+async function shutdownServers(): Promise<void> {
+  for (const s of servers.splice(0)) await s.client.shutdown();
 }
 
-async function start(files: Record<string, string>, key: string, init: object): Promise<InProcessServer> {
-  const s = startInProcess({ files, env: { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key } });
+/** An org of its own, seeded with the policies of `liveDir`. */
+async function org(name: string, liveDir: string): Promise<LiveOrg> {
+  const live = await liveOrg(name);
+  for (const f of walk(liveDir).sort()) {
+    const res = await api(live, 'POST', '/policies', parseYaml(readFileSync(f, 'utf8')));
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+  }
+  return live;
+}
+
+async function start(files: Record<string, string>, live: LiveOrg, init: object): Promise<InProcessServer> {
+  const s = startInProcess({ files, env: { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: live.key } });
   servers.push(s);
   await s.client.initialize({ rootUri: 'file:///ws', initializationOptions: init });
   return s;
@@ -70,15 +67,16 @@ async function settled(s: InProcessServer, uri: string): Promise<string[]> {
 }
 
 describe('the impact of pending sync changes (fixtures)', () => {
+  afterEach(shutdownServers);
   for (const c of cases('impact')) {
     it(c.name, async () => {
       const init = JSON.parse(readFileSync(join(c.dir, 'settings.json'), 'utf8')) as object;
-      const key = await org(`impact-${c.name}`, join(c.dir, 'live'));
+      const live = await org(`impact-${c.name}`, join(c.dir, 'live'));
       const ws = join(c.dir, 'workspace');
       const files: Record<string, string> = {};
       for (const f of walk(ws))
         files[`/ws/${relative(ws, f).split('\\').join('/')}`] = readFileSync(f, 'utf8');
-      const s = await start(files, key, init);
+      const s = await start(files, live, init);
       const lenses: Record<string, string[]> = {};
       for (const path of Object.keys(files)
         .filter((p) => p.startsWith('/ws/policies/'))
@@ -111,6 +109,7 @@ describe('the impact of pending sync changes (fixtures)', () => {
 });
 
 describe('the impact follows its inputs', () => {
+  afterEach(shutdownServers);
   const PII = (mode: string) =>
     `name: PII Guard\npolicyType: pii_access\nenforcementMode: ${mode}\nruleDefinition:\n  denied_pii_types: [ssn, credit_card]\n`;
   const EVENTS = readFileSync(
@@ -120,13 +119,13 @@ describe('the impact follows its inputs', () => {
   const impactOf = async (s: InProcessServer, uri: string) => (await settled(s, uri)).at(-1);
 
   it('is replayed again when the events file changes on disk, and when the policy is edited', async () => {
-    const key = await org(
+    const live = await org(
       'impact-follows',
       join(__dirname, '..', 'fixtures', 'impact', 'config-key', 'live'),
     );
     const s = await start(
       { '/ws/policies/pii.yaml': PII('block'), '/ws/traffic/events.jsonl': EVENTS },
-      key,
+      live,
       { replay: { events: ['traffic/events.jsonl'] } },
     );
     const uri = 'file:///ws/policies/pii.yaml';
@@ -163,7 +162,7 @@ describe('the impact follows its inputs', () => {
   });
 
   it('an untrusted workspace never reads the events, from the setting or from the config', async () => {
-    const key = await org(
+    const live = await org(
       'impact-no-trust',
       join(__dirname, '..', 'fixtures', 'impact', 'config-key', 'live'),
     );
@@ -174,7 +173,7 @@ describe('the impact follows its inputs', () => {
         '/ws/recorded/day.jsonl': EVENTS,
         '/ws/traffic/events.jsonl': EVENTS,
       },
-      env: { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key },
+      env: { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: live.key },
     });
     servers.push(s);
     const reads: string[] = [];
@@ -212,8 +211,8 @@ describe('the impact follows its inputs', () => {
   });
 
   it('a setting set to nothing turns the impact off', async () => {
-    const key = await org('impact-off', join(__dirname, '..', 'fixtures', 'impact', 'config-key', 'live'));
-    const s = await start({ '/ws/policies/pii.yaml': PII('block') }, key, { replay: { events: [] } });
+    const live = await org('impact-off', join(__dirname, '..', 'fixtures', 'impact', 'config-key', 'live'));
+    const s = await start({ '/ws/policies/pii.yaml': PII('block') }, live, { replay: { events: [] } });
     const uri = 'file:///ws/policies/pii.yaml';
     s.client.open(uri, PII('block'));
     assert.deepEqual((await settled(s, uri)).slice(1), ['~ update: enforcementMode monitor → block']);

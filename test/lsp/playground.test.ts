@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { demoLivePolicies, PLAYGROUND_SETTINGS } from '../../scripts/demo-org.mjs';
 import { WorkspacePlanRequest, type WorkspacePlan } from '../../server/src/protocol/index';
 import { startInProcess, type InProcessServer } from '../support/inProcess';
-import { api, inProcessRegistry, ROOT, type LiveRegistry } from '../sync/harness';
+import { liveOrg } from '../support/sharedRegistry';
+import { api, ROOT } from '../sync/harness';
 
 type Lens = { range: { start: { line: number } }; command?: { title: string } };
 const EXAMPLES = join(ROOT, 'examples');
@@ -21,19 +22,15 @@ function walk(dir: string): string[] {
   });
 }
 
-let live: LiveRegistry;
-let s: InProcessServer | undefined;
-before(async () => {
-  live = await inProcessRegistry();
-});
-after(async () => {
-  await s?.client.shutdown();
-  await live.close();
-});
-
 describe('the playground of npm start', () => {
+  let s: InProcessServer | undefined;
+  after(async () => {
+    await s?.client.shutdown();
+  });
+
   it("shows the impact of the demo org's pending update on the recorded traffic", async () => {
-    const { key } = await live.registry.createApiKey('demo', 'user_123');
+    const live = await liveOrg('demo');
+    const { key } = live;
     for (const p of demoLivePolicies(ROOT))
       assert.equal((await api({ url: live.url, key }, 'POST', '/policies', p)).status, 201);
     const files: Record<string, string> = {};
