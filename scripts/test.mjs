@@ -78,6 +78,7 @@ const SHARED = {
     'detect',
     'features',
     'gitignore-scan',
+    'in-process',
     'language-adoption',
     'open-all',
     'policy-coverage',
