@@ -75,6 +75,7 @@ const bundled = files.filter((f) => BUNDLED.some((d) => f.startsWith(d)));
 // (docs/decisions/testing.md).
 const SHARED = {
   'test/lsp/in-process.group': [
+    'baseline',
     'detect',
     'features',
     'gitignore-scan',

@@ -1,13 +1,13 @@
 // Diagnostics over the protocol: the same findings as lint (test/fixtures/lint), their life cycle
-// (open, change, close, delete), which files get them (globs, sniffing, settings), and the baseline
-// command. Every test talks to `node dist/server.js --stdio`.
+// (open, change, close, delete) and which files get them (globs, sniffing). Every test talks to
+// `node dist/server.js --stdio`; the settings that decide which files are policies and the baseline
+// command are tested in process (settings.test.ts, baseline.test.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cases } from '../support/fixtures';
-import { fileUri, LspClient, type Diagnostic } from './client';
+import { LspClient, type Diagnostic } from './client';
 
 const fmt = (d: Diagnostic) =>
   `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1}`;
@@ -137,103 +137,5 @@ describe('lsp diagnostics', () => {
     assert.equal(client.diagnostics.filter((p) => p.uri === other).length, 0);
     client.close(other);
     client.close(sniffed);
-  });
-});
-
-describe('lsp settings', () => {
-  it('policyLens.files and policyLens.dialects decide which files are policies', async () => {
-    const client = new LspClient();
-    try {
-      await client.initialize({
-        rootUri: 'file:///ws',
-        initializationOptions: { files: ['rules/**/*.yaml'], dialects: { 'forced/**': 'execlave' } },
-      });
-      // A draft with only a name: its content cannot tell, so the globs decide.
-      const byGlob = 'file:///ws/rules/a.yaml';
-      const forced = 'file:///ws/forced/b.yaml';
-      const notMatched = 'file:///ws/policies/c.yaml';
-      const foreign = 'file:///ws/rules/kyverno.yaml';
-      client.open(notMatched, 'name: draft\n');
-      client.open(
-        foreign,
-        'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: x\nspec: {}\n',
-      );
-      let next = client.waitForDiagnostics(byGlob, 1);
-      client.open(byGlob, 'name: draft\n');
-      assert.ok((await next).diagnostics.length > 0, 'a draft matching policyLens.files is a policy file');
-      next = client.waitForDiagnostics(forced, 1);
-      client.open(forced, 'just: text\n');
-      assert.ok(
-        (await next).diagnostics.some((d) => d.code === 'schema/required'),
-        'a dialect glob forces the dialect, whatever the content',
-      );
-      assert.equal(
-        client.diagnostics.filter((p) => p.uri === notMatched).length,
-        0,
-        'the default globs are replaced',
-      );
-      assert.equal(
-        client.diagnostics.filter((p) => p.uri === foreign && p.diagnostics.length).length,
-        0,
-        'the globs never make a foreign file (a Kyverno manifest) a policy',
-      );
-
-      // New settings pushed by the client re-decide the open documents.
-      next = client.waitForDiagnostics(notMatched);
-      client.notify('workspace/didChangeConfiguration', {
-        settings: { policyLens: { files: ['policies/**'] } },
-      });
-      assert.ok((await next).diagnostics.length > 0);
-    } finally {
-      await client.shutdown();
-    }
-  });
-});
-
-describe('lsp baseline command', () => {
-  const root = mkdtempSync(join(tmpdir(), 'policylens-lsp-'));
-  after(() => rmSync(root, { recursive: true, force: true }));
-
-  it('writes the missing baseline bundles through workspace/applyEdit, skipping existing names', async () => {
-    mkdirSync(join(root, 'policies'));
-    writeFileSync(
-      join(root, 'policies', 'mine.yaml'),
-      'name: PII Protection\npolicyType: pii_access\nenforcementMode: block\nruleDefinition: {}\n',
-    );
-    writeFileSync(join(root, 'policies', 'daily-cost-limit.yaml'), '# taken by another file\n');
-    const client = new LspClient();
-    try {
-      await client.initialize({ rootUri: fileUri(root) });
-      const result = await client.request<{
-        applied: boolean;
-        created: string[];
-        skipped: { name: string }[];
-      }>('workspace/executeCommand', { command: 'policyLens.addBaselinePolicies', arguments: [] });
-      assert.equal(result.applied, true);
-      assert.deepEqual(result.created, [
-        'Block Prompt Injection',
-        'Monthly Budget Cap',
-        'Require Approval for Costly Production Calls',
-      ]);
-      assert.deepEqual(
-        result.skipped.map((s) => s.name),
-        ['PII Protection', 'Daily Cost Limit'],
-      );
-      const apply = client.serverRequests.find((r) => r.method === 'workspace/applyEdit');
-      const changes = (apply?.params as { edit: { documentChanges: { kind?: string; uri?: string }[] } }).edit
-        .documentChanges;
-      assert.deepEqual(
-        changes.filter((c) => c.kind === 'create').map((c) => c.uri!.slice(fileUri(root).length)),
-        [
-          '/policies/block-prompt-injection.yaml',
-          '/policies/monthly-budget-cap.yaml',
-          '/policies/require-approval-for-costly-production-calls.yaml',
-        ],
-      );
-      const texts = changes.filter((c) => !c.kind) as unknown as { edits: { newText: string }[] }[];
-      assert.match(texts[0].edits[0].newText, /^name: Block Prompt Injection\npolicyType: injection_scan\n/);
-    } finally {
-      await client.shutdown();
-    }
   });
 });

@@ -195,39 +195,3 @@ feature('documentSymbol', async ({ uri }) => {
   });
   return symbols.map((s) => ({ name: s.name, detail: s.detail }));
 });
-
-describe('lsp dialects: the policyLens.dialects setting forces a dialect by glob', () => {
-  const configured = new LspClient();
-  before(async () => {
-    configured.settings = { dialects: { 'agents/**/*.yaml': 'callguard', '**/*.preloop.json': 'preloop' } };
-    await configured.initialize({ rootUri: 'file:///ws', initializationOptions: configured.settings });
-  });
-  after(async () => {
-    assert.equal(await configured.shutdown(), 0);
-  });
-
-  it('a YAML file under agents/ is read as callguard.yaml, whatever its content', async () => {
-    const uri = 'file:///ws/agents/refunds/limits.yaml';
-    // Flat platform keys would make detection pick the platform policy; the setting wins.
-    const published = configured.waitForDiagnostics(uri, 1);
-    configured.open(uri, 'name: refunds\nsession_budget: 5.0\ndenied_actions: [delete_customer]\n');
-    const codes = (await published).diagnostics.map((d) => d.code);
-    assert.deepEqual(codes, ['callguard/ignored-key', 'callguard/flat-key']);
-    configured.close(uri);
-  });
-
-  it('a JSON file matching the glob is read as a Preloop document', async () => {
-    const uri = 'file:///ws/config/gates.preloop.json';
-    const published = configured.waitForDiagnostics(uri, 1);
-    configured.open(uri, '{ "name": "not-preloop" }\n');
-    const diagnostics = (await published).diagnostics;
-    assert.deepEqual(
-      diagnostics.map((d) => [d.code, d.message]),
-      [
-        ['preloop/ignored-key', 'unknown key "name" is silently ignored by Preloop'],
-        ['schema/required', 'missing required property "metadata"'],
-      ],
-    );
-    configured.close(uri);
-  });
-});

@@ -1,8 +1,9 @@
-// The `policyLens.*` settings the server reads (a server in this process, memory files): each one from initializationOptions (the
-// way a client without workspace/configuration sets them) and changed while the server runs, which
-// takes effect without a restart.
+// The `policyLens.*` settings the server reads (a server in this process, memory files): each one from
+// initializationOptions (the way a client without workspace/configuration sets them) and changed while
+// the server runs, which takes effect without a restart; and the globs of policyLens.files and
+// policyLens.dialects, which decide which files are policies and in which dialect.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { idle, startInProcess, type InProcessServer } from '../support/inProcess';
 import type { LspClient } from './client';
 
@@ -99,5 +100,92 @@ describe('policyLens.* settings', () => {
     push(client, { validate: false });
     await client.waitForDiagnosticsWhere(uri, (p) => p.diagnostics.length === 0);
     await client.shutdown();
+  });
+});
+
+describe('lsp settings', () => {
+  it('policyLens.files and policyLens.dialects decide which files are policies', async () => {
+    const { client } = startInProcess();
+    try {
+      await client.initialize({
+        rootUri: 'file:///ws',
+        initializationOptions: { files: ['rules/**/*.yaml'], dialects: { 'forced/**': 'execlave' } },
+      });
+      // A draft with only a name: its content cannot tell, so the globs decide.
+      const byGlob = 'file:///ws/rules/a.yaml';
+      const forced = 'file:///ws/forced/b.yaml';
+      const notMatched = 'file:///ws/policies/c.yaml';
+      const foreign = 'file:///ws/rules/kyverno.yaml';
+      client.open(notMatched, 'name: draft\n');
+      client.open(
+        foreign,
+        'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: x\nspec: {}\n',
+      );
+      let next = client.waitForDiagnostics(byGlob, 1);
+      client.open(byGlob, 'name: draft\n');
+      assert.ok((await next).diagnostics.length > 0, 'a draft matching policyLens.files is a policy file');
+      next = client.waitForDiagnostics(forced, 1);
+      client.open(forced, 'just: text\n');
+      assert.ok(
+        (await next).diagnostics.some((d) => d.code === 'schema/required'),
+        'a dialect glob forces the dialect, whatever the content',
+      );
+      assert.equal(
+        client.diagnostics.filter((p) => p.uri === notMatched).length,
+        0,
+        'the default globs are replaced',
+      );
+      assert.equal(
+        client.diagnostics.filter((p) => p.uri === foreign && p.diagnostics.length).length,
+        0,
+        'the globs never make a foreign file (a Kyverno manifest) a policy',
+      );
+
+      // New settings pushed by the client re-decide the open documents.
+      next = client.waitForDiagnostics(notMatched);
+      client.notify('workspace/didChangeConfiguration', {
+        settings: { policyLens: { files: ['policies/**'] } },
+      });
+      assert.ok((await next).diagnostics.length > 0);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
+
+describe('lsp dialects: the policyLens.dialects setting forces a dialect by glob', () => {
+  let configured: LspClient;
+  before(async () => {
+    configured = startInProcess().client;
+    configured.settings = { dialects: { 'agents/**/*.yaml': 'callguard', '**/*.preloop.json': 'preloop' } };
+    await configured.initialize({ rootUri: 'file:///ws', initializationOptions: configured.settings });
+  });
+  after(async () => {
+    assert.equal(await configured.shutdown(), 0);
+  });
+
+  it('a YAML file under agents/ is read as callguard.yaml, whatever its content', async () => {
+    const uri = 'file:///ws/agents/refunds/limits.yaml';
+    // Flat platform keys would make detection pick the platform policy; the setting wins.
+    const published = configured.waitForDiagnostics(uri, 1);
+    configured.open(uri, 'name: refunds\nsession_budget: 5.0\ndenied_actions: [delete_customer]\n');
+    const codes = (await published).diagnostics.map((d) => d.code);
+    assert.deepEqual(codes, ['callguard/ignored-key', 'callguard/flat-key']);
+    configured.close(uri);
+  });
+
+  it('a JSON file matching the glob is read as a Preloop document', async () => {
+    const uri = 'file:///ws/config/gates.preloop.json';
+    const published = configured.waitForDiagnostics(uri, 1);
+    configured.open(uri, '{ "name": "not-preloop" }\n');
+    const diagnostics = (await published).diagnostics;
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.message]),
+      [
+        ['preloop/ignored-key', 'unknown key "name" is silently ignored by Preloop'],
+        ['schema/required', 'missing required property "metadata"'],
+      ],
+    );
+    configured.close(uri);
   });
 });
