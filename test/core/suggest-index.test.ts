@@ -77,6 +77,24 @@ describe('suggestion index', () => {
     );
   });
 
+  it('gives what nearest gives for ids far shorter or longer than every name', () => {
+    // Answered before any edit distance (the lengths rule every name out), and asked again by
+    // many files: both must still agree with the brute force.
+    const names = Array.from(
+      { length: 300 },
+      (_, i) => `${['platform', 'data', 'ml'][i % 3]} unresolved ${i}`,
+    );
+    const index = new SuggestIndex(names);
+    const ids = fc.oneof(
+      fc.nat(99999).map((n) => `pol-${String(n).padStart(5, '0')}`),
+      fc.constantFrom('3f0c6a52-8d1e-4b7a-9c11-2f5d0e7a9b44', 'ml', 'data', 'platform unresolved 1x', 'x'),
+    );
+    fc.assert(
+      fc.property(ids, (q) => assert.deepEqual(index.nearest(q), nearest(q, names), q)),
+      { numRuns: 400 },
+    );
+  });
+
   it('costs the same per question with 500 or 8,000 near-duplicate names', () => {
     const cost = (n: number): number => {
       const names = Array.from({ length: n }, (_, i) => `policy-${String(i + 1).padStart(5, '0')}`);

@@ -36,6 +36,9 @@ export class SuggestIndex {
   /** Lower-cased name → the range of sorted positions that spell it so. */
   private readonly byLower = new Map<string, [number, number]>();
   private readonly trie: Trie;
+  /** The shortest and longest names (lower-cased). */
+  private readonly minLength: number;
+  private readonly maxLength: number;
   /** Cells of edit distance computed by the last question (for tests of the cost). */
   lastCost = 0;
 
@@ -66,6 +69,9 @@ export class SuggestIndex {
       else this.bySkeleton.set(skeleton, [i]);
     }
     this.trie = new Trie(this.sorted.map((s) => lower.get(s)!));
+    let [short, long] = [Infinity, 0];
+    for (const l of lower.values()) [short, long] = [Math.min(short, l.length), Math.max(long, l.length)];
+    [this.minLength, this.maxLength] = [short, long];
   }
 
   /** What `nearest(input, names, max)` returns. */
@@ -83,6 +89,15 @@ export class SuggestIndex {
     // ...and the names that extend the input: one contiguous range of the sorted names.
     const [from, to] = this.trie.rangeOf(lower);
     const extending = to - from;
+    // No name within the limit's length of the input, and none of the rules above found one: the
+    // edit distance cannot either (a live-policy id against policy names, typically).
+    if (
+      !exact.size &&
+      !prefixOf.size &&
+      !extending &&
+      (lower.length + limit < this.minLength || lower.length - limit > this.maxLength)
+    )
+      return [];
     // The radius grows until `max` candidates are known: the answer takes the nearest first.
     let within = new Map<number, number>();
     const inRange = (i: number) => i >= from && i < to;
@@ -91,8 +106,10 @@ export class SuggestIndex {
     for (let radius = 1, count = fixed; radius <= limit; radius++) {
       // From radius 2 on, the names this pass adds all have distance `radius`, and the answer
       // takes the first of them in rank order: when the trie's order is the rank order, the walk
-      // stops once it has them.
-      const stopAfter = radius >= 2 && this.ordered ? max - count : Infinity;
+      // stops once it has them. At radius 1 they tie with the names found above (distance 1 as
+      // prefixes) and rank decides between them, so the walk stops only after `max` of its own:
+      // whatever it would find later ranks below those.
+      const stopAfter = this.ordered ? (radius >= 2 ? max - count : max) : Infinity;
       // Names already scored by the rules above (distance 0 or 1 whatever their edit distance) do
       // not count towards the early stop: `pii-guard-2` is 2 edits from `pii-guard-201`, but 1 as
       // a prefix, and counting it would stop the walk before the real distance-2 names.

@@ -23,6 +23,9 @@ export type Resolution =
   | { status: 'unresolved' }
   | { status: 'missing' };
 
+/** How many answers of `nearestNames` are kept per set of names. */
+const MAX_ASKED = 50_000;
+
 /** Adds `uri` under `key`; true when the key is new. */
 function addTo(map: Map<string, Set<string>>, key: string, uri: string): boolean {
   let set = map.get(key);
@@ -144,7 +147,9 @@ export class ChainIndex {
   }
 
   private urisCache: { version: number; uris: string[] } | undefined;
-  private namesCache: { version: number; names: readonly string[]; suggest?: SuggestIndex } | undefined;
+  private namesCache:
+    | { version: number; names: readonly string[]; suggest?: SuggestIndex; asked?: Map<string, string[]> }
+    | undefined;
   private withNameCache: { version: number; map: Map<string, string[]> } | undefined;
 
   /** Every policy, by URI, so everything derived from the index is deterministic. */
@@ -168,7 +173,15 @@ export class ChainIndex {
    */
   nearestNames(ref: string, max = 3): string[] {
     const names = this.names();
-    return (this.namesCache!.suggest ??= new SuggestIndex(names)).nearest(ref, max);
+    const cache = this.namesCache!;
+    // The same missing reference is asked once per set of names, however many files name it (an
+    // export's live-policy ids repeat across bundles).
+    const key = `${max}\0${ref}`;
+    // Bounded for the editor, where every keystroke in a prerequisite asks about a new string.
+    if (cache.asked && cache.asked.size >= MAX_ASKED) cache.asked.clear();
+    let near = (cache.asked ??= new Map()).get(key);
+    if (!near) cache.asked.set(key, (near = (cache.suggest ??= new SuggestIndex(names)).nearest(ref, max)));
+    return near.slice();
   }
 
   /** The bundles called `name` (more than one is a duplicate-name error). */
