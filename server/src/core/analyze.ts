@@ -154,7 +154,10 @@ function firstKeySpan(root: AstNode | null): Span {
 }
 
 /** Places a problem on its token and turns its fix descriptions into edits. */
-export function resolveProblem(problem: Problem, doc: ParsedDocument): Finding {
+export function resolveProblem(
+  problem: Problem,
+  doc: Pick<ParsedDocument, 'root' | 'text' | 'language'>,
+): Finding {
   const root = doc.root;
   const { node, property, depth } = locate(root, problem.path);
   const complete = depth === problem.path.length;

@@ -137,7 +137,8 @@ export async function lintFiles(
     const hash = cache?.store(f.path, forcedOf(f), l);
     texts[i] = l.text;
     directives[i] = l.text.includes('policylens-disable');
-    chain.push({ path: f.path, excluded: !!(l.readError || l.skipped), facts: l.chain, hash });
+    const excluded = !!(l.readError || l.skipped);
+    chain.push({ path: f.path, excluded, facts: l.chain, hash, fastParsed: !!l.fastParsed });
     return l;
   });
   const chainFindings = crossFileFindings(chain, {

@@ -27,7 +27,7 @@ import type { LintedFile } from './one';
 const FORMAT = 2;
 
 /** The cached part of a file's result: `LintedFile` without its text and chain facts. */
-export type CachedResult = Omit<LintedFile, 'text' | 'chain'>;
+export type CachedResult = Omit<LintedFile, 'text' | 'chain' | 'fastParsed'>;
 
 /** Where a file's lines start and its length: enough to place findings without the text. */
 export interface StoredLines {
@@ -255,7 +255,8 @@ export class LintCache {
     if (linted.readError || linted.findings.some((f) => f.code === 'parse/encoding')) return undefined;
     const st = statSync(path, { throwIfNoEntry: false });
     if (!st) return undefined;
-    const { text, chain, ...result } = linted;
+    // Whether the fast parse took it only serves this run's chain findings, kept as findings.
+    const { text, chain, fastParsed: _fast, ...result } = linted;
     const x = chain && factsDigest(chain);
     if (chain && this.entry(path)?.x !== x) {
       const { uri: _uri, ...facts } = chain;

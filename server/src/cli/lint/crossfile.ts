@@ -19,6 +19,8 @@ export interface ChainInput {
   factsDigest?: string;
   /** Its content hash, when the cache knows it. */
   hash?: string;
+  /** True when this run parsed it on the fast path (lint/one.ts). */
+  fastParsed?: boolean;
 }
 
 /** Where the analysis gets what it needs beyond the inputs, by the file's index. */
@@ -63,7 +65,7 @@ export function crossFileFindings(inputs: readonly ChainInput[], sources: ChainS
     if (f.excluded || (cache && !digest)) return;
     // Without the cache every file that takes part was linted in this run, facts included.
     const facts = cache && digest ? (f.facts ?? cache.factsOf(f.path, digest) ?? sources.relint(i)) : f.facts;
-    if (facts) index.set(chainPolicyFromFacts(facts, () => sources.text(i)));
+    if (facts) index.set(chainPolicyFromFacts(facts, () => sources.text(i), f.fastParsed));
   });
   const out = inputs.map((f) => (f.excluded ? [] : fileChainFindings(index, f.path)));
   if (cache && key) cache.chain = entryOf(key, inputs, out);

@@ -22,6 +22,11 @@ export interface LintedFile {
   findings: Finding[];
   /** The file's chain facts when it is an Execlave bundle. */
   chain?: ChainFacts;
+  /**
+   * True when the fast parsers took the text: a chain finding is then placed from the positions of
+   * `name` and `prerequisites` alone (`chainPolicyFromFacts`), not from a second full parse.
+   */
+  fastParsed?: boolean;
   /** An I/O error reading the file (the lint goes on with the next file). */
   readError?: string;
   /** Not a policy (nothing in it says so): no findings, counted by `--verbose`. */
@@ -73,6 +78,7 @@ export function lintOne(path: string, dialect: string | undefined): LintedFile {
       dialectLabel: a.dialect.label,
       findings: a.findings,
       ...(chain ? { chain } : {}),
+      ...(chain && a.doc?.fastParsed ? { fastParsed: true } : {}),
     };
   } catch (e) {
     return {

@@ -5,7 +5,7 @@ import type { FixSpec } from '../problem';
 import type { FindingCode } from '../rules';
 import { cyclicComponentsInSteps, findCycleThroughEdge, formatCycle } from './cycles';
 import { locate } from '../parse';
-import { looksLikeId, nameSpan, prerequisiteSpan, type ChainPolicy } from './policy';
+import { looksLikeId, nameSpan, placingDocument, prerequisiteSpan, type ChainPolicy } from './policy';
 import type { ChainIndex } from './workspace';
 
 /**
@@ -173,11 +173,9 @@ function place(
   message: string,
   fixes?: FixSpec[],
 ): Finding | undefined {
-  if (!policy.doc.root) return undefined;
-  return resolveProblem(
-    { code, severity, message, path, target: 'value', ...(fixes ? { fixes } : {}) },
-    policy.doc,
-  );
+  const doc = placingDocument(policy);
+  if (!doc.root) return undefined;
+  return resolveProblem({ code, severity, message, path, target: 'value', ...(fixes ? { fixes } : {}) }, doc);
 }
 
 function link(policy: ChainPolicy, message: string): RelatedInfo {
@@ -255,7 +253,7 @@ function hops(index: ChainIndex, path: string[]): RelatedInfo[] {
  * a schema error); the fix writes `prerequisites: []` instead.
  */
 function emptyBlockListFix(policy: ChainPolicy, title: string): Fix | undefined {
-  const { node, property, depth } = locate(policy.doc.root, ['prerequisites']);
+  const { node, property, depth } = locate(placingDocument(policy).root, ['prerequisites']);
   if (depth !== 1 || !property || node?.type !== 'array' || node.flow || node.items.length !== 1)
     return undefined;
   return {

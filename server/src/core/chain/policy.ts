@@ -1,5 +1,5 @@
 import { detectDialect } from '../dialects';
-import { languageOf, locate, MAX_TEXT_LENGTH, ParsedDocument, type AstNode } from '../parse';
+import { fastPartialRoot, languageOf, locate, MAX_TEXT_LENGTH, ParsedDocument, type AstNode } from '../parse';
 import { LineIndex, type Span } from '../text';
 
 /** The default of `evaluationOrder` and `chainTrigger` (execlave-policy-chaining §02). */
@@ -34,6 +34,23 @@ export interface ChainFacts {
 export interface ChainPolicy extends ChainFacts {
   readonly doc: ParsedDocument;
   readonly lines: LineIndex;
+  /**
+   * When the text is known to take the fast parse (lint), what placing a finding reads instead of
+   * `doc`: the root cut down to `name` and `prerequisites` (parse/partial.ts), the text and its
+   * language. The whole document is then never parsed again for a chain finding.
+   */
+  readonly anchored?: PlacingDocument;
+}
+
+/** What placing a finding reads of a document. */
+export type PlacingDocument = Pick<ParsedDocument, 'root' | 'text' | 'language'>;
+
+/** The top-level keys a chain finding is placed under (`name`, `prerequisites`). */
+export const CHAIN_KEYS: ReadonlySet<string> = new Set(['name', 'prerequisites']);
+
+/** The document a chain finding of `policy` is placed in. */
+export function placingDocument(policy: ChainPolicy): PlacingDocument {
+  return policy.anchored ?? policy.doc;
 }
 
 type Obj = Record<string, unknown>;
@@ -76,11 +93,19 @@ export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: stri
 
 /**
  * A policy from facts computed elsewhere (a lint worker), whose document is parsed again from its
- * text only if a chain finding has to be placed in it.
+ * text only if a chain finding has to be placed in it. `fastParsed` says that the parse that gave
+ * the facts took the fast path (`ParsedDocument.fastParsed`): a finding is then placed from the
+ * positions of `name` and `prerequisites` alone (`fastPartialRoot`), not from a whole new tree.
  */
-export function chainPolicyFromFacts(facts: ChainFacts, text: string | (() => string)): ChainPolicy {
+export function chainPolicyFromFacts(
+  facts: ChainFacts,
+  text: string | (() => string),
+  fastParsed = false,
+): ChainPolicy {
   let doc: ParsedDocument | undefined;
   let lines: LineIndex | undefined;
+  let anchored: PlacingDocument | undefined;
+  let tried = !fastParsed;
   // The text may come lazily (lint --cache reads a cached file only when a finding needs it).
   const textOf = typeof text === 'string' ? () => text : text;
   return {
@@ -90,6 +115,17 @@ export function chainPolicyFromFacts(facts: ChainFacts, text: string | (() => st
     },
     get lines() {
       return (lines ??= new LineIndex(textOf()));
+    },
+    // Always present (undefined when not at hand): every policy of the index has the same shape.
+    get anchored() {
+      if (!tried) {
+        tried = true;
+        const source = textOf();
+        const language = languageOf(facts.uri);
+        const root = fastPartialRoot(source, language, CHAIN_KEYS);
+        if (root) anchored = { root, text: source, language };
+      }
+      return anchored;
     },
   };
 }
@@ -113,13 +149,13 @@ function spanOf(node: AstNode | null | undefined): Span | undefined {
 
 /** Where the `name` value is, for definitions, lenses and duplicate-name findings. */
 export function nameSpan(policy: ChainPolicy): Span | undefined {
-  const { node, depth } = locate(policy.doc.root, ['name']);
+  const { node, depth } = locate(placingDocument(policy).root, ['name']);
   return depth === 1 ? spanOf(node) : undefined;
 }
 
 /** Where the `index`-th entry of `prerequisites` is. */
 export function prerequisiteSpan(policy: ChainPolicy, index: number): Span | undefined {
-  const { node, depth } = locate(policy.doc.root, ['prerequisites', index]);
+  const { node, depth } = locate(placingDocument(policy).root, ['prerequisites', index]);
   return depth === 2 ? spanOf(node) : undefined;
 }
 

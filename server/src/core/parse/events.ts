@@ -17,6 +17,7 @@ const SCALAR = 4;
 const ALIAS = 5;
 const POP = 6;
 const FLOW = 2;
+const PLAIN = 1;
 const STYLES: Record<number, ScalarStyle> = {
   1: 'plain',
   2: 'single',
@@ -49,6 +50,62 @@ export function parseYamlEvents(text: string): EventParse | undefined {
   // No document at all (only comments) reads as `undefined`, as js-yaml's `load` has it.
   const value = docs.length ? docs[0] : undefined;
   return { value, tree: () => treeFromEvents(text, events, value) };
+}
+
+/**
+ * The positioned root of a text that `parseYamlEvents` took, with only the top-level properties
+ * named in `keys` (parse/partial.ts): the events are read again, but only those of the kept
+ * properties are constructed and placed. Undefined when the tree would not model them.
+ */
+export function partialYamlRoot(text: string, keys: ReadonlySet<string>): ObjectNode | undefined {
+  const kept = topLevelOnly(text, parseEvents(text, {}), keys);
+  if (!kept) return undefined;
+  const docs = constructFromEvents(kept, { source: text, schema: CORE_SCHEMA });
+  const root = treeFromEvents(text, kept, docs[0]);
+  return root?.type === 'object' ? root : undefined;
+}
+
+/** Whether a key scalar is one of `keys`, without decoding the plain keys (nearly all of them). */
+function isKept(text: string, e: ScalarEvent, keys: ReadonlySet<string>): boolean {
+  // A plain scalar on one line is its text.
+  if (e.style === PLAIN) {
+    const nl = text.indexOf('\n', e.valueStart);
+    if (nl < 0 || nl >= e.valueEnd) return keys.has(text.slice(e.valueStart, e.valueEnd));
+  }
+  return keys.has(getScalarValue(text, e));
+}
+
+/**
+ * The events of a one-document text without those of the top-level properties not named in
+ * `keys` (undefined for a key that is not a scalar): a kept property's events are the same as in the whole stream, so its nodes come out with
+ * the same offsets (a node's extent depends only on its own events and the text).
+ */
+function topLevelOnly(text: string, events: Event[], keys: ReadonlySet<string>): Event[] | undefined {
+  const out: Event[] = [];
+  let depth = 0;
+  // At depth 1 inside the root mapping, events alternate: a key scalar, then its value.
+  let atKey = true;
+  let keep = true;
+  for (const e of events) {
+    if (e.type === DOCUMENT) {
+      out.push(e);
+      continue;
+    }
+    if (depth === 1 && e.type !== POP && atKey) {
+      // A key that is not a scalar is one the tree does not model: the caller parses it all.
+      if (e.type !== SCALAR) return undefined;
+      keep = isKept(text, e as ScalarEvent, keys);
+    }
+    if (depth <= 0 || keep || (depth === 1 && e.type === POP)) out.push(e);
+    if (e.type === MAPPING || e.type === SEQUENCE) {
+      if (depth === 1) atKey = false;
+      depth++;
+    } else if (e.type === POP) {
+      depth--;
+      if (depth === 1) atKey = true;
+    } else if (depth === 1) atKey = !atKey;
+  }
+  return out;
 }
 
 interface Frame {

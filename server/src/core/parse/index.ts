@@ -1,7 +1,9 @@
 import type { Finding } from '../findings';
 import type { AstNode, Language } from './ast';
 import { parseFast } from './fast';
+import { partialYamlRoot } from './events';
 import { parseJsonPositioned } from './json';
+import { partialJsonRoot, type PartialRoot } from './partial';
 import { parseYamlPositioned, type PositionedParse } from './yaml';
 
 export * from './ast';
@@ -13,6 +15,7 @@ export {
   mayHoldLoneSurrogate,
 } from './surrogates';
 export type { PositionedParse } from './yaml';
+export type { PartialRoot } from './partial';
 
 /** Files above this size get one finding instead of an analysis (a policy is a few KB). */
 export const MAX_TEXT_LENGTH = 4 * 1024 * 1024;
@@ -44,6 +47,7 @@ export class ParsedDocument {
       this.parseFindings = [];
       this.fastTree = fast.tree;
       this.fastTreeInSteps = fast.treeInSteps;
+      this.fastParsed = true;
     } else {
       this.positioned = positionedParse(clean, language);
       this.value = this.positioned.value;
@@ -57,6 +61,12 @@ export class ParsedDocument {
   private readonly fastTree: (() => AstNode | null | undefined) | undefined;
   /** The same a slice at a time, where the fast parse can (JSON). */
   private readonly fastTreeInSteps: (() => Generator<void, AstNode | null>) | undefined;
+
+  /**
+   * True when the fast parsers took the text (valid, one document, no anchors, no duplicate keys):
+   * `fastPartialRoot` can then place a finding under a few keys without a full second parse.
+   */
+  readonly fastParsed: boolean = false;
 
   get root(): AstNode | null {
     if (!this.positioned) {
@@ -85,6 +95,27 @@ export class ParsedDocument {
   /** True once the positioned tree exists (the benchmark and tests watch this). */
   get hasPositions(): boolean {
     return this.positioned !== undefined;
+  }
+}
+
+/**
+ * For a text that the fast parsers took (`ParsedDocument.fastParsed`): the root cut down to the
+ * top-level properties named in `keys` (parse/partial.ts), parsing with positions only those. A
+ * caller that places findings under a few keys of many documents (lint's chain findings) uses it
+ * instead of keeping every document or parsing each whole again. Undefined when it cannot tell
+ * (the root is not an object, or the tree does not model the text): the full tree then places it.
+ */
+export function fastPartialRoot(
+  text: string,
+  language: Language,
+  keys: ReadonlySet<string>,
+): PartialRoot | undefined {
+  // The same offsets as the document's: its byte order mark read as a line break.
+  const clean = text.charCodeAt(0) === 0xfeff ? '\n' + text.slice(1) : text;
+  try {
+    return language === 'json' ? partialJsonRoot(clean, keys) : partialYamlRoot(clean, keys);
+  } catch {
+    return undefined;
   }
 }
 
