@@ -56,3 +56,27 @@ test('the build renames every bundle and source map into place, none written ove
     'no temporary file left in dist/',
   );
 });
+
+test('writeAtomic keeps the mode of the file it replaces, and makes a script executable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'policylens-atomic-'));
+  const write = writeAtomic as (p: string, c: string | Uint8Array) => void;
+  try {
+    const kept = join(dir, 'private.js');
+    writeFileSync(kept, 'old', { mode: 0o600 });
+    write(kept, 'new');
+    assert.equal(statSync(kept).mode & 0o777, 0o600);
+    // The package's bin, made executable by npm when it linked this checkout: a rebuild during a
+    // run left it 0644, and the action's drift step got "Permission denied".
+    const bin = join(dir, 'cli.js');
+    write(bin, new TextEncoder().encode('#!/usr/bin/env node\n'));
+    assert.equal(statSync(bin).mode & 0o111, 0o111, 'a new script is executable');
+    write(bin, '#!/usr/bin/env node\nnew');
+    assert.equal(statSync(bin).mode & 0o111, 0o111, 'a rebuilt script stays executable');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the built CLI entry point is executable', () => {
+  assert.equal(statSync(join(ROOT, 'dist', 'cli.js')).mode & 0o111, 0o111);
+});
