@@ -77,8 +77,9 @@ function isKept(text: string, e: ScalarEvent, keys: ReadonlySet<string>): boolea
 
 /**
  * The events of a one-document text without those of the top-level properties not named in
- * `keys` (undefined for a key that is not a scalar): a kept property's events are the same as in the whole stream, so its nodes come out with
- * the same offsets (a node's extent depends only on its own events and the text).
+ * `keys` (undefined for a key that is not a scalar): a kept property's events are the same as in
+ * the whole stream, so its nodes come out with the same offsets (a node's extent depends only on
+ * its own events and the text).
  */
 function topLevelOnly(text: string, events: Event[], keys: ReadonlySet<string>): Event[] | undefined {
   const out: Event[] = [];

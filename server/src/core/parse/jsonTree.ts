@@ -113,7 +113,7 @@ export function* validJsonTree(
 }
 
 /** The offset after the closing quote of the string that opens at `start`. */
-function stringEnd(text: string, start: number): number {
+export function stringEnd(text: string, start: number): number {
   let j = start + 1;
   for (;;) {
     const q = text.indexOf('"', j);
@@ -127,7 +127,7 @@ function stringEnd(text: string, start: number): number {
 }
 
 /** The decoded value of the string token `text[start, end)`. */
-function stringValue(text: string, start: number, end: number): string {
+export function stringValue(text: string, start: number, end: number): string {
   const raw = text.slice(start + 1, end - 1);
   return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
 }

@@ -1,5 +1,6 @@
 import type { ArrayNode, AstNode, ObjectNode, StringNode } from './ast';
 import { parseJsonPositioned } from './json';
+import { stringEnd, stringValue } from './jsonTree';
 
 /**
  * The top level of a positioned tree cut down to a few keys: the root object with only the
@@ -22,23 +23,10 @@ function skipWhite(text: string, i: number): number {
   return i;
 }
 
-/** The offset just after the string whose opening quote is at `i`. */
-function stringEnd(text: string, i: number): number {
-  for (let j = text.indexOf('"', i + 1); j > 0; j = text.indexOf('"', j + 1)) {
-    // A quote ends the string unless an odd number of backslashes escapes it.
-    let k = j - 1;
-    while (text.charCodeAt(k) === 92) k--;
-    if ((j - 1 - k) % 2 === 0) return j + 1;
-  }
-  return text.length;
-}
-
 /** A JSON string token as the positioned parser makes it (offsets include the quotes). */
 function stringNode(text: string, i: number, parent: ObjectNode | ArrayNode): StringNode {
   const end = stringEnd(text, i);
-  const raw = text.slice(i, end);
-  const value = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-  return { type: 'string', value, style: 'json', offset: i, end, parent };
+  return { type: 'string', value: stringValue(text, i, end), style: 'json', offset: i, end, parent };
 }
 
 /**
