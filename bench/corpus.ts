@@ -303,21 +303,30 @@ export function writeTree(root: string, files: CorpusFile[], texts: string[]): n
   return bytes;
 }
 
+/** The seed of the `count`-bundle workspace's generator. */
+const workspaceSeed = (count: number): number => 0x9e3779b9 ^ count;
+
 /** The workspace of `count` bundles under `dir` (bench/corpus by default), generated if missing. */
 export function ensureWorkspace(count: number, dir = CORPUS_ROOT): WorkspaceManifest {
   const id = `ws-${count}`;
   const have = current(id, dir);
   if (have) return have;
   const root = join(dir, id);
-  const { files, texts } = buildWorkspace(count, 0x9e3779b9 ^ count);
+  const { files, texts } = buildWorkspace(count, workspaceSeed(count));
   const bytes = writeTree(root, files, texts);
   const m: WorkspaceManifest = { version: GENERATOR_VERSION, kind: 'workspace', root, files, bytes };
   writeFileSync(manifestPath(id, dir), JSON.stringify(m, null, 1));
   return m;
 }
 
-export function ensureBigBundle(lines: number): WorkspaceManifest {
-  const id = `big-${lines}`;
+/**
+ * The long bundle of `lines` lines in a folder of its own, or (with `among`) beside the bundles of
+ * the `among`-bundle workspace (the same bundles as `ensureWorkspace`): an edit of a long bundle
+ * while the folder is indexed, the issue's "CPU per edit, 5,000-line bundle in the same folder".
+ * The long bundle is the manifest's first file, the one the edit scenarios edit.
+ */
+export function ensureBigBundle(lines: number, among = 0): WorkspaceManifest {
+  const id = among ? `ws-${among}-big-${lines}` : `big-${lines}`;
   const have = current(id);
   if (have) return have;
   const root = join(CORPUS_ROOT, id);
@@ -327,12 +336,14 @@ export function ensureBigBundle(lines: number): WorkspaceManifest {
     name: `Big injection scan ${lines}`,
     format: 'yaml',
   };
-  const bytes = writeTree(root, [file], [text]);
+  const others = among ? buildWorkspace(among, workspaceSeed(among)) : { files: [], texts: [] };
+  const files = [file, ...others.files];
+  const bytes = writeTree(root, files, [text, ...others.texts]);
   const m: WorkspaceManifest = {
     version: GENERATOR_VERSION,
     kind: 'bundle',
     root,
-    files: [file],
+    files,
     bytes,
     lines,
     patternLines,

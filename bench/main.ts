@@ -17,7 +17,6 @@ import {
   QUICK_SIZES,
   type WorkspaceManifest,
 } from './corpus';
-import { ensureBundleInWorkspace } from './corpus-mixed';
 import { ADVERSARIAL_SIZES, ensureAdversarial, type AdversarialKind } from './adversarial';
 import { cliTools, runCli, type CliTool } from './cli-scenario';
 import type { ServerSpec } from './lsp-driver';
@@ -304,7 +303,7 @@ async function measure(
     // The row: edits of a long bundle while the largest folder is indexed.
     const n = plan.workspaces[plan.workspaces.length - 1]!;
     for (const lines of plan.editBundles.slice(0, 1)) {
-      const m = ensureBundleInWorkspace(n, lines);
+      const m = ensureBigBundle(lines, n);
       const into: Record<string, Samples> = ((raw.wsBigEdit ??= {})[lines] = {});
       await interleaved(
         servers,
