@@ -69,6 +69,24 @@ const cases: Case[] = [
     rule: 'no-restricted-imports',
   },
   { file: 'client/src/x.ts', code: "import { x } from '../../server/src/protocol/index';", rule: null },
+  // protocol: of the engine, only the quick recogniser, which itself imports only the recognisers
+  { file: 'server/src/protocol/x.ts', code: "import { x } from '../core/dialects/sniff';", rule: null },
+  {
+    file: 'server/src/protocol/x.ts',
+    code: "import { x } from '../core/index';",
+    rule: 'no-restricted-imports',
+  },
+  {
+    file: 'server/src/core/dialects/sniff.ts',
+    code: "import { x } from '../parse/index';",
+    rule: 'no-restricted-imports',
+  },
+  {
+    file: 'server/src/core/dialects/recognizers.ts',
+    code: "import { x } from './index';",
+    rule: 'no-restricted-imports',
+  },
+  { file: 'server/src/core/dialects/sniff.ts', code: "import { x } from './recognizers';", rule: null },
   // registry: core only
   {
     file: 'registry/x.ts',

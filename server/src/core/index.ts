@@ -15,6 +15,7 @@ export * from './text';
 export * from './problem';
 export * from './parse';
 export { DIALECTS, getDialect, recognize, classify, looksLikePolicy, type Dialect } from './dialects';
+export { engineFileName, isBlank, sniffPolicy } from './dialects/sniff';
 export { pick } from './schema/navigate';
 export { type SchemaObject } from './schema/compile';
 export { nearest, didYouMean } from './suggest';

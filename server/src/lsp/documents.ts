@@ -7,7 +7,9 @@ import {
   applySuppressions,
   capFindings,
   compareFindings,
+  engineFileName,
   finishAnalysis,
+  isBlank,
   languageOf,
   LineIndex,
   classify,
@@ -344,16 +346,7 @@ function isPolicyLanguage(languageId: string): boolean {
   return languageId === POLICY_YAML || languageId === POLICY_JSON;
 }
 
-/** Empty, or only comments: nothing says what the file is yet. */
-function isBlank(text: string): boolean {
-  const t = text.replace(/^\uFEFF/, '');
-  return !/^[ \t]*[^\s#]/m.test(t) || /^\s*\{\s*\}\s*$/.test(t);
-}
-
 /** The name the engine sees: the URI's path, with `.json` added for JSON documents without one. */
 function fileNameOf(td: TextDocument): string {
-  const path = pathOf(td.uri);
-  if ((/^jsonc?$/.test(td.languageId) || td.languageId === POLICY_JSON) && !/\.jsonc?$/i.test(path))
-    return `${path}.json`;
-  return path;
+  return engineFileName(pathOf(td.uri), td.languageId);
 }

@@ -4,8 +4,16 @@
  * `# policylens: dialect=<id>` comment. A path never makes a file a policy (a Kyverno manifest
  * under policies/ is not an Execlave bundle), so the CLI and the editor skip everything else.
  */
-import { editDistance } from '../suggest';
-import type { Dialect } from './types';
+import type { Recognizer } from './recognizers';
+
+/**
+ * What recognising needs of a dialect: its id, its schema's `$id` and its `detect`. A `Dialect`
+ * fits, and so does a `Recognizer` (recognizers.ts), which is all the extension loads.
+ */
+export type Recognizable = Pick<Recognizer, 'id' | 'detect'> &
+  ({ schema: { $id?: unknown } } | { schemaId: string });
+
+const schemaIdOf = (d: Recognizable): unknown => ('schemaId' in d ? d.schemaId : d.schema.$id);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -13,8 +21,8 @@ const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.i
 /** How a file was recognised as a policy. */
 export type RecognizedBy = 'dialect-comment' | 'schema' | 'content';
 
-export interface Recognition {
-  dialect: Dialect;
+export interface Recognition<D extends Recognizable = Recognizable> {
+  dialect: D;
   by: RecognizedBy;
 }
 
@@ -46,10 +54,13 @@ function schemaTail(ref: string): string {
  * one of our schema files (`schemas/preloop/policy.schema.json`), or a dialect id. A foreign
  * schema (a package.json's schemastore URL) names none.
  */
-export function dialectOfSchema(ref: string, dialects: readonly Dialect[]): Dialect | undefined {
+export function dialectOfSchema<D extends Recognizable>(ref: string, dialects: readonly D[]): D | undefined {
   return (
-    dialects.find((d) => d.schema.$id === ref || ref === d.id) ??
-    dialects.find((d) => typeof d.schema.$id === 'string' && schemaTail(ref) === schemaTail(d.schema.$id))
+    dialects.find((d) => schemaIdOf(d) === ref || ref === d.id) ??
+    dialects.find((d) => {
+      const id = schemaIdOf(d);
+      return typeof id === 'string' && schemaTail(ref) === schemaTail(id);
+    })
   );
 }
 
@@ -81,26 +92,13 @@ export function keysOfText(text: string): Obj {
   return out;
 }
 
-/**
- * Whether a key is a near-miss of one of `markers` (`polcyType`, `enforcement_mode`): a bundle
- * with a typo in a required key is still a bundle, and must get the finding that names the typo.
- */
-export function nearMarker(value: Obj, markers: readonly string[]): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
-  const targets = markers.map(norm);
-  return Object.keys(value).some((key) => {
-    const k = norm(key);
-    return targets.some((t) => Math.abs(k.length - t.length) <= 2 && editDistance(k, t) <= 2);
-  });
-}
-
 /** The dialect whose `detect` is surest of a value, if any is at all. */
-export function byContent(
+export function byContent<D extends Recognizable>(
   value: unknown,
   fileName: string,
-  dialects: readonly Dialect[],
-): Dialect | undefined {
-  let best: Dialect | undefined;
+  dialects: readonly D[],
+): D | undefined {
+  let best: D | undefined;
   let score = 0;
   for (const d of dialects) {
     const s = d.detect(value, fileName);
@@ -117,12 +115,12 @@ export function byContent(
  * parsed document (undefined when it did not parse: then the keys are read from the text).
  * A `# policylens: dialect=` comment wins, then a `$schema` of ours, then the content.
  */
-export function recognize(
+export function recognize<D extends Recognizable>(
   value: unknown,
   text: string,
   fileName: string,
-  dialects: readonly Dialect[],
-): Recognition | undefined {
+  dialects: readonly D[],
+): Recognition<D> | undefined {
   const forced = dialectComment(text);
   const byComment = forced !== undefined ? dialects.find((d) => d.id === forced) : undefined;
   if (byComment) return { dialect: byComment, by: 'dialect-comment' };

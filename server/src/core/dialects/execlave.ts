@@ -3,28 +3,16 @@ import type { SchemaObject } from '../schema/compile';
 import type { Problem } from '../problem';
 import type { Dialect } from './types';
 import { celProblems } from '../cel/problems';
-import { nearMarker } from './detect';
+import { execlaveRecognizer } from './recognizers';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** Keys only an Execlave bundle has, current or legacy. */
-const MARKERS = ['policyType', 'enforcementMode', 'ruleDefinition'];
-const LEGACY_MARKERS = ['config', 'agentIds'];
 
 export const execlave: Dialect = {
   id: 'execlave',
   label: 'Execlave policy bundle',
   schema: schema as SchemaObject,
-  detect(value) {
-    if (!isObj(value)) return 0;
-    const hits = MARKERS.filter((k) => k in value).length;
-    if (hits) return 0.5 + hits / 6;
-    if (LEGACY_MARKERS.some((k) => k in value) && 'name' in value) return 0.4;
-    // Every marker misspelt (`polcyType`, `enforcement_mode`): still a bundle, whose findings name
-    // the typos; below every other dialect's own keys.
-    return nearMarker(value, MARKERS) ? 0.2 : 0;
-  },
+  detect: execlaveRecognizer.detect,
   rules(value) {
     const out: Problem[] = [];
     if (!isObj(value)) return out;

@@ -44,7 +44,7 @@ export function detectDialect(value: unknown, fileName: string, schemaHint?: str
  * Whether a file is a policy, and of which dialect (undefined: it is not one, and gets no finding).
  * `value` is its parsed content, undefined when it does not parse.
  */
-export function recognize(value: unknown, text: string, fileName: string): Recognition | undefined {
+export function recognize(value: unknown, text: string, fileName: string): Recognition<Dialect> | undefined {
   return recognizeWith(value, text, fileName, DIALECTS);
 }
 

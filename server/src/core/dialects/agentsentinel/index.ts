@@ -4,6 +4,7 @@ import { renameOrRemoveKey, type FixSpec, type Problem } from '../../problem';
 import type { SchemaObject } from '../../schema/compile';
 import { nearest } from '../../suggest';
 import type { Dialect } from '../types';
+import { agentsentinelRecognizer, compileRequestRecognizer } from '../recognizers';
 import { unknownKeys } from '../unknown-keys';
 import { withPaths } from '../messages';
 import { sharedProblems } from './shared-rules';
@@ -11,26 +12,6 @@ import { isObj, PLATFORM, show, type Obj } from './view';
 
 export { declaredActions } from './shared-rules';
 export { CALLGUARD, PLATFORM, type Layout } from './view';
-
-/** Keys only an Agent Sentinel platform policy has. */
-const MARKERS = [
-  'scope',
-  'target_id',
-  'session_budget',
-  'run_budget',
-  'action_budgets',
-  'denied_actions',
-  'allowed_actions',
-  'rate_limits',
-  'require_approval',
-  'approval_actions',
-  'approval_threshold_usd',
-  'evidence_requirements',
-  'commit_actions',
-  'evidence_actions',
-  'argument_constraints',
-  'grounding_rules',
-];
 
 const APPROVAL_KEYS = [
   'approval_actions',
@@ -121,12 +102,7 @@ export const agentsentinel: Dialect = {
   id: 'agentsentinel',
   label: 'Agent Sentinel policy',
   schema: schema as SchemaObject,
-  detect(value) {
-    if (!isObj(value)) return 0;
-    if ('policyType' in value || 'ruleDefinition' in value) return 0;
-    const hits = MARKERS.filter((k) => k in value).length;
-    return hits ? Math.min(0.8, 0.45 + hits * 0.05) : 0;
-  },
+  detect: agentsentinelRecognizer.detect,
   rules(value) {
     if (!isObj(value)) return [];
     return withPaths([
@@ -153,9 +129,7 @@ export const agentsentinelCompile: Dialect = {
   id: 'agentsentinel-compile',
   label: 'Agent Sentinel compile request',
   schema: compileSchema as SchemaObject,
-  detect(value) {
-    return isObj(value) && 'source_format' in value && 'source' in value ? 0.9 : 0;
-  },
+  detect: compileRequestRecognizer.detect,
   summary(value) {
     return {
       detail: isObj(value) && typeof value.source_format === 'string' ? value.source_format : undefined,

@@ -7,6 +7,7 @@ import { CALLGUARD } from '../agentsentinel';
 import { sharedProblems } from '../agentsentinel/shared-rules';
 import { get, isObj, type Obj } from '../agentsentinel/view';
 import type { Dialect } from '../types';
+import { callguardRecognizer } from '../recognizers';
 import { unknownKeys } from '../unknown-keys';
 import { withPaths } from '../messages';
 
@@ -106,26 +107,11 @@ function keyProblems(doc: Obj): Problem[] {
   return out;
 }
 
-const FILE_NAME = /(^|[\\/])callguard\.ya?ml$/i;
-/** Keys only a platform policy has: what it is called and what it applies to. */
-const IDENTITY = ['name', 'scope', 'target_id'];
-
 export const callguard: Dialect = {
   id: 'callguard',
   label: 'Agent Sentinel callguard.yaml',
   schema: schema as SchemaObject,
-  detect(value, fileName) {
-    // No content at all (analyze's fallback for an empty file): the name is all there is.
-    if (value === undefined) return FILE_NAME.test(fileName) ? 1 : 0;
-    if (!isObj(value)) return 0;
-    if (FILE_NAME.test(fileName)) return 'policyType' in value || 'metadata' in value ? 0.3 : 1;
-    const nested = (isObj(value.budgets) ? 1 : 0) + (isObj(value.evidence) ? 1 : 0);
-    if (!nested) return 0;
-    // A platform policy names what it applies to; callguard.yaml is the SDK's local file and
-    // never does. A misplaced `budgets:` in a platform policy leaves it a platform policy.
-    if (IDENTITY.some((k) => k in value)) return 0.3;
-    return 0.8 + nested * 0.05;
-  },
+  detect: callguardRecognizer.detect,
   rules(value) {
     if (!isObj(value)) return [];
     return withPaths([...keyProblems(value), ...sharedProblems(value, CALLGUARD)]);

@@ -3,6 +3,7 @@ import { celProblems } from '../../cel/problems';
 import type { Problem } from '../../problem';
 import type { SchemaObject } from '../../schema/compile';
 import type { Dialect } from '../types';
+import { preloopRecognizer } from '../recognizers';
 import { ignoredKeyProblems, versionProblems } from './keys';
 import { referenceProblems } from './references';
 import { sensitiveDataProblems } from './sensitive';
@@ -12,22 +13,11 @@ import { conditionProblems, defaultsProblems, workflowProblems } from './workflo
 
 export { declaredNames as preloopNames } from './references';
 
-const LISTS = ['tools', 'approval_workflows', 'mcp_servers'];
-
 export const preloop: Dialect = {
   id: 'preloop',
   label: 'Preloop policy document',
   schema: schema as SchemaObject,
-  detect(value) {
-    if (!isObj(value)) return 0;
-    const lists = LISTS.filter((k) => k in value).length;
-    const hasMeta = isObj(value.metadata);
-    if (!hasMeta) return lists && 'version' in value ? 0.6 : 0;
-    if ('policyType' in value || 'ruleDefinition' in value) return 0;
-    if ('version' in value && lists) return 0.95;
-    if (lists || 'defaults' in value || 'model_io' in value || 'sensitive_data' in value) return 0.85;
-    return 'version' in value ? 0.7 : 0;
-  },
+  detect: preloopRecognizer.detect,
   rules(value) {
     if (!isObj(value)) return [];
     const out: Problem[] = [

@@ -1,0 +1,141 @@
+/**
+ * How each dialect is recognised: its id, the `$id` of its schema and its `detect` score, with
+ * nothing else of the dialect (no schema, no rules). The dialects (`DIALECTS`) take their `detect`
+ * from here, and the extension's quick recogniser (`sniff.ts`, through `protocol/recognize.ts`)
+ * runs the same functions on the keys it reads from the text: one rule on both sides, which
+ * therefore cannot disagree. This file imports only `../suggest` and must stay that small, since
+ * the extension evaluates it as it activates.
+ */
+import { editDistance } from '../suggest';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** What recognising a dialect needs: its id, its schema's `$id`, and how sure a value is of it. */
+export interface Recognizer {
+  id: string;
+  /** The `$id` of the dialect's schema (a test checks it against the schema itself). */
+  schemaId: string;
+  /** How sure we are that a document is this dialect: 0 = not at all, 1 = certain. */
+  detect(value: unknown, fileName: string): number;
+}
+
+/**
+ * Whether a key is a near-miss of one of `markers` (`polcyType`, `enforcement_mode`): a bundle
+ * with a typo in a required key is still a bundle, and must get the finding that names the typo.
+ */
+export function nearMarker(value: Obj, markers: readonly string[]): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
+  const targets = markers.map(norm);
+  return Object.keys(value).some((key) => {
+    const k = norm(key);
+    return targets.some((t) => Math.abs(k.length - t.length) <= 2 && editDistance(k, t) <= 2);
+  });
+}
+
+const SCHEMAS = 'https://policy-lens.dev/schemas';
+
+/** Keys only an Execlave bundle has, current or legacy. */
+const EXECLAVE_MARKERS = ['policyType', 'enforcementMode', 'ruleDefinition'];
+const EXECLAVE_LEGACY = ['config', 'agentIds'];
+
+export const execlaveRecognizer: Recognizer = {
+  id: 'execlave',
+  schemaId: `${SCHEMAS}/execlave/policy-bundle.schema.json`,
+  detect(value) {
+    if (!isObj(value)) return 0;
+    const hits = EXECLAVE_MARKERS.filter((k) => k in value).length;
+    if (hits) return 0.5 + hits / 6;
+    if (EXECLAVE_LEGACY.some((k) => k in value) && 'name' in value) return 0.4;
+    // Every marker misspelt (`polcyType`, `enforcement_mode`): still a bundle, whose findings name
+    // the typos; below every other dialect's own keys.
+    return nearMarker(value, EXECLAVE_MARKERS) ? 0.2 : 0;
+  },
+};
+
+const PRELOOP_LISTS = ['tools', 'approval_workflows', 'mcp_servers'];
+
+export const preloopRecognizer: Recognizer = {
+  id: 'preloop',
+  schemaId: `${SCHEMAS}/preloop/policy.schema.json`,
+  detect(value) {
+    if (!isObj(value)) return 0;
+    const lists = PRELOOP_LISTS.filter((k) => k in value).length;
+    const hasMeta = isObj(value.metadata);
+    if (!hasMeta) return lists && 'version' in value ? 0.6 : 0;
+    if ('policyType' in value || 'ruleDefinition' in value) return 0;
+    if ('version' in value && lists) return 0.95;
+    if (lists || 'defaults' in value || 'model_io' in value || 'sensitive_data' in value) return 0.85;
+    return 'version' in value ? 0.7 : 0;
+  },
+};
+
+const CALLGUARD_FILE = /(^|[\\/])callguard\.ya?ml$/i;
+/** Keys only a platform policy has: what it is called and what it applies to. */
+const PLATFORM_IDENTITY = ['name', 'scope', 'target_id'];
+
+export const callguardRecognizer: Recognizer = {
+  id: 'callguard',
+  schemaId: `${SCHEMAS}/agentsentinel/callguard.schema.json`,
+  detect(value, fileName) {
+    // No content at all (analyze's fallback for an empty file): the name is all there is.
+    if (value === undefined) return CALLGUARD_FILE.test(fileName) ? 1 : 0;
+    if (!isObj(value)) return 0;
+    if (CALLGUARD_FILE.test(fileName)) return 'policyType' in value || 'metadata' in value ? 0.3 : 1;
+    const nested = (isObj(value.budgets) ? 1 : 0) + (isObj(value.evidence) ? 1 : 0);
+    if (!nested) return 0;
+    // A platform policy names what it applies to; callguard.yaml is the SDK's local file and
+    // never does. A misplaced `budgets:` in a platform policy leaves it a platform policy.
+    if (PLATFORM_IDENTITY.some((k) => k in value)) return 0.3;
+    return 0.8 + nested * 0.05;
+  },
+};
+
+/** Keys only an Agent Sentinel platform policy has. */
+const PLATFORM_MARKERS = [
+  'scope',
+  'target_id',
+  'session_budget',
+  'run_budget',
+  'action_budgets',
+  'denied_actions',
+  'allowed_actions',
+  'rate_limits',
+  'require_approval',
+  'approval_actions',
+  'approval_threshold_usd',
+  'evidence_requirements',
+  'commit_actions',
+  'evidence_actions',
+  'argument_constraints',
+  'grounding_rules',
+];
+
+export const agentsentinelRecognizer: Recognizer = {
+  id: 'agentsentinel',
+  schemaId: `${SCHEMAS}/agentsentinel/policy.schema.json`,
+  detect(value) {
+    if (!isObj(value)) return 0;
+    if ('policyType' in value || 'ruleDefinition' in value) return 0;
+    const hits = PLATFORM_MARKERS.filter((k) => k in value).length;
+    return hits ? Math.min(0.8, 0.45 + hits * 0.05) : 0;
+  },
+};
+
+/** The body of `POST /api/v1/policies/compile`: a policy as text and its format. */
+export const compileRequestRecognizer: Recognizer = {
+  id: 'agentsentinel-compile',
+  schemaId: `${SCHEMAS}/agentsentinel/compile-request.schema.json`,
+  detect(value) {
+    return isObj(value) && 'source_format' in value && 'source' in value ? 0.9 : 0;
+  },
+};
+
+/** Every dialect's recogniser, in the order of `DIALECTS` (the default first; ties go to the first). */
+export const RECOGNIZERS: readonly Recognizer[] = [
+  execlaveRecognizer,
+  preloopRecognizer,
+  callguardRecognizer,
+  agentsentinelRecognizer,
+  compileRequestRecognizer,
+];
