@@ -12,7 +12,8 @@ import {
 } from '../../server/src/protocol';
 import { SHOW_AFFECTED_EVENTS_COMMAND, showAffectedEvents } from './affectedEvents';
 import { ApiKeyStore, adoptEnvironmentKey, setApiKeyCommand, signOutCommand } from './apiKey';
-import { RestartPolicy, createLanguageClient, forgetAdoption } from './languageClient';
+import { LanguageAdoption } from './adoption';
+import { RestartPolicy, createLanguageClient } from './languageClient';
 import { PlanModel } from './planModel';
 import { Session } from './session';
 import { needsRestart, readSettings } from './settings';
@@ -62,6 +63,12 @@ export interface ActivationTimings {
   clientStartMs?: number;
   /** Until the first language server answered `initialize`. */
   serverReadyMs?: number;
+  /**
+   * Until the extension itself first started switching an open policy to our language id (read by
+   * the quick recogniser), and until that switch was done.
+   */
+  earlySwitchStartedMs?: number;
+  earlySwitchMs?: number;
   /** Until the server first asked to switch a document to our language id, and until it was done. */
   adoptAskedMs?: number;
   adoptSwitchedMs?: number;
@@ -76,7 +83,17 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
   const activatedAt = performance.now();
   const timings: ActivationTimings = {};
   const out = vscode.window.createOutputChannel('Policy Lens', { log: true });
+  const since = () => Math.round(performance.now() - activatedAt);
   if (load) out.info(`Extension ${load}; activated at ${Math.round(activatedAt)} ms.`);
+  // Open policies that opened as YAML or JSON switch to our language now, while the server starts,
+  // instead of once it has read them and asked (adoption.ts).
+  const adoption = new LanguageAdoption(out, (step, doc) => {
+    const key = step === 'started' ? 'earlySwitchStartedMs' : 'earlySwitchMs';
+    timings[key] ??= since();
+    out.info(`Language switch ${step} by the extension: ${doc.uri.path} (${since()} ms after activation).`);
+  });
+  for (const doc of vscode.workspace.textDocuments) adoption.sniff(doc);
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((doc) => adoption.sniff(doc)));
   const keys = new ApiKeyStore(context.secrets);
   const docs = new VirtualDocuments();
   const session = new Session();
@@ -167,6 +184,7 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
       apiKey: key,
       out,
       policy: restartPolicy,
+      adoption,
       onAdoption: (step) => {
         const key = step === 'asked' ? 'adoptAskedMs' : 'adoptSwitchedMs';
         if (timings[key] !== undefined) return;
@@ -268,7 +286,7 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
       hasKey = Boolean(await keys.get());
       void restart();
     }),
-    vscode.workspace.onDidCloseTextDocument(forgetAdoption),
+    vscode.workspace.onDidCloseTextDocument((doc) => adoption.forget(doc)),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       if (POLICY_LANGUAGES.has(doc.languageId)) void refreshViews(false);
     }),

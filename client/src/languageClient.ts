@@ -19,12 +19,11 @@ import {
   API_KEY_FROM_ENV,
   API_URL_ENV,
   AdoptDocumentRequest,
-  type AdoptDocumentParams,
-  type AdoptDocumentResult,
   POLICY_JSON,
   POLICY_YAML,
   type PolicyLensInitializationOptions,
 } from '../../server/src/protocol';
+import type { LanguageAdoption } from './adoption';
 import { type Settings, SECTION } from './settings';
 
 /** Five deaths within this window and the server stays down until the user restarts it. */
@@ -94,6 +93,8 @@ export interface ClientInputs {
   policy: RestartPolicy;
   /** Called with each publication of diagnostics (the activation timing reads the first one). */
   onDiagnostics?: (uri: vscode.Uri) => void;
+  /** Switches documents to our language id when the server asks (adoption.ts). */
+  adoption: LanguageAdoption;
   /** Called when the server asks to switch a document's language, and when the switch is done. */
   onAdoption?: (step: 'asked' | 'switched') => void;
 }
@@ -150,6 +151,7 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     outputChannel: inputs.out,
     errorHandler: inputs.policy,
     middleware: {
+      didOpen: (doc, next) => next(inputs.adoption.asOpened(doc)),
       handleDiagnostics: (uri, diagnostics, next) => {
         inputs.onDiagnostics?.(uri);
         next(uri, diagnostics);
@@ -177,7 +179,7 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
   );
   client.onRequest(AdoptDocumentRequest, async (params) => {
     inputs.onAdoption?.('asked');
-    const result = await adoptDocument(params, inputs.out);
+    const result = await inputs.adoption.answer(params);
     inputs.onAdoption?.('switched');
     return result;
   });
@@ -196,44 +198,4 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     );
   });
   return client;
-}
-
-/** Documents switched to our language id while their editor stays open. */
-const adopted = new Set<string>();
-
-/**
- * A document closed: once no tab shows it, the next time it opens as YAML it is switched again. A
- * close while its tab stays is the user picking another language mode, which is then kept.
- */
-export function forgetAdoption(doc: vscode.TextDocument): void {
-  const uri = doc.uri.toString();
-  const shown = vscode.window.tabGroups.all.some((g) =>
-    g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri),
-  );
-  if (!shown) adopted.delete(uri);
-}
-
-/**
- * Switches a `yaml`/`json` document the server recognised as a policy to our language id, as the
- * Ansible extension does with playbooks: the YAML and JSON extensions then leave it alone (VS Code
- * closes it for them and reopens it for us). A document the user has since closed, one that is not
- * YAML or JSON any more, and one switched before (so the user set it back to YAML by hand) keep
- * their language.
- */
-async function adoptDocument(
-  params: AdoptDocumentParams,
-  out: vscode.LogOutputChannel,
-): Promise<AdoptDocumentResult> {
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === params.uri);
-  if (!doc || doc.isClosed) return { adopted: false };
-  if (doc.languageId === params.languageId) return { adopted: true };
-  if (!/^(yaml|json|jsonc)$/.test(doc.languageId) || adopted.has(params.uri)) return { adopted: false };
-  try {
-    adopted.add(params.uri);
-    await vscode.languages.setTextDocumentLanguage(doc, params.languageId);
-    return { adopted: true };
-  } catch (err) {
-    out.warn(`Could not switch ${doc.uri.fsPath} to ${params.languageId}: ${String(err)}`);
-    return { adopted: false };
-  }
 }

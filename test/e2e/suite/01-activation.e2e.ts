@@ -25,6 +25,13 @@ describe('activation', () => {
     assert.ok(doc, 'the policy opened at start is open');
     await waitFor('the policy in our language', () => doc.isClosed || doc.languageId === 'policylens-yaml');
     assert.ok(t.serverReadyMs !== undefined && t.serverReadyMs <= t.firstDiagnosticsMs!, JSON.stringify(t));
+    // The policy's switch to our language began before the language client started
+    // (client/src/adoption.ts), so the server is told of it in our language and never has to ask.
+    assert.ok(
+      t.earlySwitchStartedMs !== undefined && t.earlySwitchStartedMs <= t.clientStartMs!,
+      `the extension began the switch before starting the server: ${JSON.stringify(t)}`,
+    );
+    assert.equal(t.adoptAskedMs, undefined, `the server did not have to ask: ${JSON.stringify(t)}`);
     const file = process.env.POLICYLENS_E2E_METRICS;
     if (file)
       writeFileSync(
@@ -36,6 +43,8 @@ describe('activation', () => {
           activationToClientStartMs: t.clientStartMs,
           activationToAdoptAskedMs: t.adoptAskedMs,
           activationToAdoptSwitchedMs: t.adoptSwitchedMs,
+          activationToEarlySwitchStartedMs: t.earlySwitchStartedMs,
+          activationToEarlySwitchMs: t.earlySwitchMs,
         }),
       );
   });
