@@ -13,8 +13,9 @@ import {
 import { SHOW_AFFECTED_EVENTS_COMMAND, showAffectedEvents } from './affectedEvents';
 import { ApiKeyStore, adoptEnvironmentKey, setApiKeyCommand, signOutCommand } from './apiKey';
 import { LanguageAdoption } from './adoption';
-import { RestartPolicy, createLanguageClient } from './languageClient';
+import { RestartPolicy, createLanguageClient, serverEnv } from './languageClient';
 import { PlanModel } from './planModel';
+import { ServerProcesses } from './serverProcess';
 import { Session } from './session';
 import { needsRestart, readSettings } from './settings';
 import { createStatusBar, showPlanInStatusBar } from './statusBar';
@@ -59,6 +60,8 @@ export interface PolicyLensApi {
 export interface ActivationTimings {
   /** Until the API key was read from the secret storage. */
   keyReadMs?: number;
+  /** Until the server's process was forked, ahead of the language client. */
+  serverForkMs?: number;
   /** Until the language client was asked to start the server. */
   clientStartMs?: number;
   /** Until the first language server answered `initialize`. */
@@ -94,6 +97,15 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
   });
   for (const doc of vscode.workspace.textDocuments) adoption.sniff(doc);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((doc) => adoption.sniff(doc)));
+  // The server's process next, before anything awaits: the client takes it when it starts
+  // (serverProcess.ts).
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const processes = new ServerProcesses(out);
+  if (existsSync(serverModule)) {
+    processes.prestart({ serverModule, env: serverEnv(readSettings(), vscode.workspace.isTrusted) });
+    timings.serverForkMs = since();
+    out.info(`Language server process forked (${timings.serverForkMs} ms after activation).`);
+  }
   const keys = new ApiKeyStore(context.secrets);
   const docs = new VirtualDocuments();
   const session = new Session();
@@ -162,7 +174,6 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
   // Starting and restarting the server. Everything the server needs to know about trust and the key is
   // fixed when it starts, so a change of either starts a fresh server.
   let starting: Promise<void> = Promise.resolve();
-  const serverModule = context.asAbsolutePath('dist/server.js');
   const startServer = async () => {
     await session.stop();
     if (!existsSync(serverModule)) {
@@ -184,6 +195,7 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
       apiKey: key,
       out,
       policy: restartPolicy,
+      processes,
       adoption,
       onAdoption: (step) => {
         const key = step === 'asked' ? 'adoptAskedMs' : 'adoptSwitchedMs';
@@ -310,7 +322,7 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
     const timer = setInterval(() => void plan.refresh(false), interval * 1000);
     context.subscriptions.push({ dispose: () => clearInterval(timer) });
   }
-  context.subscriptions.push({ dispose: () => void session.stop() });
+  context.subscriptions.push({ dispose: () => void session.stop() }, processes);
 
   void restart();
   return {
@@ -324,7 +336,7 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
     statusText: () => status.text,
     statusVisible: () => statusShown,
     historyDescription: () => historyView.description,
-    serverPid: () => session.client?.serverProcess?.pid,
+    serverPid: () => (session.client ? processes.current?.pid : undefined),
     hasApiKey: async () => Boolean(await keys.get()),
     ready: () => starting,
     timings: () => ({ ...timings }),

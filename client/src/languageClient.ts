@@ -12,7 +12,6 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 import {
   API_KEY_ENV,
@@ -24,6 +23,7 @@ import {
   type PolicyLensInitializationOptions,
 } from '../../server/src/protocol';
 import type { LanguageAdoption } from './adoption';
+import type { ServerProcesses } from './serverProcess';
 import { type Settings, SECTION } from './settings';
 
 /** Five deaths within this window and the server stays down until the user restarts it. */
@@ -91,6 +91,8 @@ export interface ClientInputs {
   apiKey: Promise<string | undefined>;
   out: vscode.LogOutputChannel;
   policy: RestartPolicy;
+  /** Forks the server's processes (the first one ahead of the client, as the extension activates). */
+  processes: ServerProcesses;
   /** Called with each publication of diagnostics (the activation timing reads the first one). */
   onDiagnostics?: (uri: vscode.Uri) => void;
   /** Switches documents to our language id when the server asks (adoption.ts). */
@@ -99,27 +101,30 @@ export interface ClientInputs {
   onAdoption?: (step: 'asked' | 'switched') => void;
 }
 
-export function createLanguageClient(inputs: ClientInputs): LanguageClient {
-  const { settings, trusted } = inputs;
-  // The URL travels in the server's environment and the key on its standard input, which no trace
-  // prints. Inherited variables are blanked so that in the editor the only key is the one in
-  // SecretStorage ("Sign Out" really signs out), and an untrusted workspace gets neither, so its
-  // server cannot reach the network.
-  const env: Record<string, string> = {
+/**
+ * The server's environment. The URL travels in it and the key on its standard input, which no trace
+ * prints. Inherited variables are blanked so that in the editor the only key is the one in
+ * SecretStorage ("Sign Out" really signs out), and an untrusted workspace gets neither, so its
+ * server cannot reach the network.
+ */
+export function serverEnv(settings: Settings, trusted: boolean): Record<string, string> {
+  return {
     [API_KEY_ENV]: '',
     [API_KEY_FROM_ENV]: 'stdin',
     [API_URL_ENV]: trusted ? settings.apiUrl : '',
     EXECLAVE_API_KEY: '',
     EXECLAVE_BASE_URL: '',
   };
-  const serverOptions: ServerOptions = {
-    run: { module: inputs.serverModule, transport: TransportKind.ipc, options: { env } },
-    debug: {
-      module: inputs.serverModule,
-      transport: TransportKind.ipc,
-      options: { env, execArgv: ['--nolazy', '--inspect=6011'] },
-    },
-  };
+}
+
+export function createLanguageClient(inputs: ClientInputs): LanguageClient {
+  const { settings, trusted, processes } = inputs;
+  // The process forked as the extension activated, or a new one (serverProcess.ts).
+  const serverOptions: ServerOptions = processes.transports({
+    serverModule: inputs.serverModule,
+    env: serverEnv(settings, trusted),
+    apiKey: trusted ? inputs.apiKey : Promise.resolve(undefined),
+  });
   const initializationOptions: PolicyLensInitializationOptions = {
     trusted,
     apiUrl: trusted ? settings.apiUrl : '',
@@ -183,19 +188,10 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     inputs.onAdoption?.('switched');
     return result;
   });
-  // Each server process (the first, and one the client restarts after a crash) gets the key once.
-  const handed = new WeakSet<object>();
+  // A server still running after the client stopped it is ended (vscode-languageclient does that
+  // only for the processes it forked itself).
   client.onDidChangeState((e) => {
-    const proc = client.serverProcess;
-    if (e.newState !== State.Running || !proc?.stdin || handed.has(proc)) return;
-    handed.add(proc);
-    const stdin = proc.stdin;
-    // A server that died meanwhile closed the pipe: nothing to hand over then.
-    stdin.on('error', () => undefined);
-    void inputs.apiKey.then(
-      (key) => stdin.end(`${trusted && key ? key : ''}\n`),
-      () => stdin.end('\n'),
-    );
+    if (e.newState === State.Stopped) processes.reap(processes.current);
   });
   return client;
 }

@@ -25,8 +25,10 @@ describe('activation', () => {
     assert.ok(doc, 'the policy opened at start is open');
     await waitFor('the policy in our language', () => doc.isClosed || doc.languageId === 'policylens-yaml');
     assert.ok(t.serverReadyMs !== undefined && t.serverReadyMs <= t.firstDiagnosticsMs!, JSON.stringify(t));
-    // The policy's switch to our language began before the language client started
-    // (client/src/adoption.ts), so the server is told of it in our language and never has to ask.
+    // The critical path starts at once: the server's process is forked and the policy's switch to
+    // our language begun before the language client starts (client/src/serverProcess.ts,
+    // adoption.ts), so the server is told of the policy in our language and never has to ask.
+    assert.ok(t.serverForkMs !== undefined && t.serverForkMs <= t.clientStartMs!, JSON.stringify(t));
     assert.ok(
       t.earlySwitchStartedMs !== undefined && t.earlySwitchStartedMs <= t.clientStartMs!,
       `the extension began the switch before starting the server: ${JSON.stringify(t)}`,
@@ -40,6 +42,7 @@ describe('activation', () => {
           activationToFirstDiagnosticsMs: t.firstDiagnosticsMs,
           activationToServerReadyMs: t.serverReadyMs,
           activationToKeyReadMs: t.keyReadMs,
+          activationToServerForkMs: t.serverForkMs,
           activationToClientStartMs: t.clientStartMs,
           activationToAdoptAskedMs: t.adoptAskedMs,
           activationToAdoptSwitchedMs: t.adoptSwitchedMs,
