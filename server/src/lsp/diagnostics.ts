@@ -139,7 +139,8 @@ export class DiagnosticsScheduler {
     if (!this.publishedOnce) {
       this.publishedOnce = true;
       // The start-up timeline (docs/decisions/marketplace.md): the clock counts from the process start.
-      this.log(`first diagnostics published at ${Math.round(this.runtime.now())} ms`);
+      const cpu = this.runtime.cpuMs ? ` (${Math.round(this.runtime.cpuMs())} ms of CPU)` : '';
+      this.log(`first diagnostics published at ${Math.round(this.runtime.now())} ms${cpu}`);
     }
   }
 

@@ -72,6 +72,10 @@ export function nodeRuntime(options: { stdinFree?: boolean; loadDetail?: string 
     ...(apiKey ? { apiKey } : {}),
     // Called by main.ts once every module of the bundle has been evaluated.
     loadedAt: performance.now(),
+    cpuMs: () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    },
     ...(options.loadDetail ? { loadDetail: options.loadDetail } : {}),
     ...clock,
     setTimeout: (fn, ms) => setTimeout(fn, ms),

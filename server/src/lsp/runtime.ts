@@ -44,6 +44,12 @@ export interface Runtime {
   loadDetail?: string;
   /** A monotonic clock in milliseconds, for the adaptive debounce. */
   now(): number;
+  /**
+   * The CPU time the process has used, in milliseconds (user and system), when the runtime can
+   * tell: the start-up log lines set it beside the wall time, which on a busy machine is several
+   * times larger.
+   */
+  cpuMs?(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   /**

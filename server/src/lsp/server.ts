@@ -220,7 +220,10 @@ export function startServer(
   });
   for (const f of features) f.register(ctx);
 
+  /** When the client's `initialize` arrived (the start-up line says it: the client may be late). */
+  let initializeAt = 0;
   connection.onInitialize((params): InitializeResult => {
+    initializeAt = runtime.now();
     client = params.capabilities;
     folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     const init = params.initializationOptions as { trusted?: unknown; policyLanguages?: unknown } | undefined;
@@ -240,7 +243,9 @@ export function startServer(
     // the process start, so this is the time to load the server and be initialized.
     const detail = runtime.loadDetail ? `; ${runtime.loadDetail}` : '';
     const loaded =
-      runtime.loadedAt !== undefined ? ` (code loaded at ${Math.round(runtime.loadedAt)} ms${detail})` : '';
+      runtime.loadedAt !== undefined
+        ? ` (initialize received at ${Math.round(initializeAt)} ms; code loaded at ${Math.round(runtime.loadedAt)} ms${detail})`
+        : '';
     log(`initialized at ${Math.round(runtime.now())} ms${loaded}`);
     if (client.workspace?.configuration) void pullSettings();
     void loadProjectConfigs();
