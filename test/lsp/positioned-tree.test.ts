@@ -3,14 +3,22 @@
 // keeps a keystroke in a 5,000-line bundle cheap. Both trees must be identical, or a finding would
 // move between `policylens lint` and the editor. This compares them on every YAML fixture, on each
 // fixture with one line deleted, and on prefixes of it (the states of a file while it is typed).
+//
+// The fast path's trees are built on every run; the `yaml` package's trees of the fixtures' variants
+// are stored, as one short hash per variant, in test/fixtures/lsp/positioned-trees.json (parsing the
+// 9,800 variants again took about 2 s of CPU per run, most of this file's cost). The stored trees
+// belong to the reference parser's sources and version (`reference` below): when either changes,
+// or a fixture's text does, that fixture is compared with a fresh parse and the last test fails
+// until UPDATE_FIXTURES=1 rewrites the file (docs/decisions/testing.md).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AstNode } from '../../server/src/core/index';
 import { parseFast } from '../../server/src/core/parse/fast';
 import { parseYamlPositioned } from '../../server/src/core/parse/yaml';
-import { FIXTURES } from '../support/fixtures';
+import { FIXTURES, UPDATE } from '../support/fixtures';
 
 function yamlFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -56,6 +64,52 @@ function sameTreesOnTheFastPath(texts: string[]): void {
   }
 }
 
+/** A short hash of a text: 72 bits, 12 characters. */
+const digest = (text: string): string => createHash('sha256').update(text).digest('base64url').slice(0, 12);
+
+/** The reference parser as this run has it: its package's version and our sources around it. */
+function reference(): string {
+  const root = join(__dirname, '..', '..');
+  const yamlVersion = (
+    JSON.parse(readFileSync(join(root, 'node_modules', 'yaml', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+  const sources = [
+    'server/src/core/parse/yaml.ts',
+    'server/src/core/text.ts',
+    'test/lsp/positioned-tree.test.ts',
+  ];
+  return digest([yamlVersion, ...sources.map((f) => readFileSync(join(root, f), 'utf8'))].join('\0'));
+}
+
+interface StoredTrees {
+  reference: string;
+  /** Per fixture (path under test/fixtures): its text's hash and its variants' trees' hashes. */
+  files: Record<string, { text: string; trees: string }>;
+}
+
+const TREES = join(FIXTURES, 'lsp', 'positioned-trees.json');
+const REFERENCE = reference();
+const loaded: StoredTrees = existsSync(TREES)
+  ? (JSON.parse(readFileSync(TREES, 'utf8')) as StoredTrees)
+  : { reference: '', files: {} };
+const stored = loaded.reference === REFERENCE && !UPDATE ? loaded.files : {};
+const referenceTree = (v: string): unknown => shape(parseYamlPositioned(v).root);
+
+/** What the file holds after this run: the stored trees that are still current, and fresh ones. */
+const current: StoredTrees['files'] = {};
+
+/** A fixture's text, each text with one line deleted, and its prefixes, in that order. */
+function variantsOf(text: string): string[] {
+  const lines = text.split('\n');
+  const variants = [text];
+  for (let i = 0; i < lines.length; i++)
+    variants.push([...lines.slice(0, i), ...lines.slice(i + 1)].join('\n'));
+  for (let n = 1; n < text.length; n += 11) variants.push(text.slice(0, n));
+  return variants;
+}
+
 describe('positioned tree from js-yaml events', () => {
   // Block scalars whose last lines hold only spaces: blank when no deeper than the block's
   // indentation, content when deeper (the state of a CEL expression while it is typed).
@@ -91,29 +145,61 @@ describe('positioned tree from js-yaml events', () => {
   });
 
   // Fixtures repeat one another (a policy copied into several cases) and a variant of one file can
-  // be another's (deleting either of two blank lines): each distinct text is compared once, by the
-  // first file that yields it.
-  const compared = new Set<string>();
+  // be another's (deleting either of two blank lines): each distinct text's fast tree is built once,
+  // by the first file that yields it.
+  const fastHashes = new Map<string, string | undefined>();
+  const fastHash = (v: string): string | undefined => {
+    if (!fastHashes.has(v)) {
+      const fast = fastTree(v);
+      fastHashes.set(v, fast === undefined ? undefined : digest(JSON.stringify(shape(fast))));
+    }
+    return fastHashes.get(v);
+  };
   for (const file of yamlFiles(FIXTURES)) {
     const name = file.slice(FIXTURES.length + 1);
     it(name, () => {
       const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-      const lines = text.split('\n');
-      const variants = [text];
-      for (let i = 0; i < lines.length; i++)
-        variants.push([...lines.slice(0, i), ...lines.slice(i + 1)].join('\n'));
-      for (let n = 1; n < text.length; n += 11) variants.push(text.slice(0, n));
-      for (const v of variants) {
-        if (compared.has(v)) continue;
-        compared.add(v);
-        const fast = fastTree(v);
-        if (fast === undefined) continue;
-        assert.deepEqual(
-          shape(fast),
-          shape(parseYamlPositioned(v).root),
-          `tree of ${JSON.stringify(v.slice(0, 120))}…`,
-        );
-      }
+      const variants = variantsOf(text);
+      const textHash = digest(text);
+      const kept = stored[name]?.text === textHash ? stored[name].trees : undefined;
+      // Without a current stored tree, every variant is parsed by the reference parser now.
+      const trees = kept ?? variants.map((v) => digest(JSON.stringify(referenceTree(v)))).join('');
+      current[name] = { text: textHash, trees };
+      variants.forEach((v, i) => {
+        const fast = fastHash(v);
+        if (fast === undefined || fast === trees.slice(i * 12, i * 12 + 12)) return;
+        // The trees differ: the fresh reference tree tells where.
+        const fastShape = shape(fastTree(v) ?? null);
+        assert.deepEqual(fastShape, referenceTree(v), `tree of ${JSON.stringify(v.slice(0, 120))}…`);
+        assert.fail(`the stored tree of ${name}'s variant ${i} is not the reference parser's`);
+      });
     });
   }
+
+  // Last: the stored trees are those of this reference parser and of these fixtures' texts.
+  it('the stored reference trees are current (UPDATE_FIXTURES=1 rewrites them)', () => {
+    const texts = new Map(
+      yamlFiles(FIXTURES).map((f) => [
+        f.slice(FIXTURES.length + 1),
+        readFileSync(f, 'utf8').replace(/^\uFEFF/, ''),
+      ]),
+    );
+    if (UPDATE) {
+      const files: StoredTrees['files'] = {};
+      for (const [name, text] of texts)
+        files[name] = current[name] ?? {
+          text: digest(text),
+          trees: variantsOf(text)
+            .map((v) => digest(JSON.stringify(referenceTree(v))))
+            .join(''),
+        };
+      writeFileSync(TREES, JSON.stringify({ reference: REFERENCE, files }, null, 2) + '\n');
+      return;
+    }
+    const outOfDate = `${TREES} is out of date: run this file with UPDATE_FIXTURES=1 and review the diff`;
+    assert.equal(loaded.reference, REFERENCE, `${outOfDate} (the reference parser changed)`);
+    assert.deepEqual(Object.keys(loaded.files).sort(), [...texts.keys()].sort(), `${outOfDate} (fixtures)`);
+    for (const [name, text] of texts)
+      assert.equal(loaded.files[name]!.text, digest(text), `${outOfDate} (${name})`);
+  });
 });
