@@ -6,7 +6,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { LOCK_NAME, lockDataDir } from './lock';
-import { seedDataDir } from './pglite-template';
+import { seedDataDir, templateTarball } from './pglite-template';
 
 export type Row = Record<string, unknown>;
 
@@ -35,8 +35,16 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * Where the data lives: a PGlite data directory, a PostgreSQL server, or (`memory: true`) a PGlite
+ * whose data lives in this process's memory and is gone when it closes — a throwaway registry, as
+ * tests start by the dozen: it starts from the template (pglite-template.ts) without copying 39 MB
+ * of files to disk and removing them again.
+ */
 export type DbOptions =
-  { dataDir: string; databaseUrl?: undefined } | { databaseUrl: string; dataDir?: undefined };
+  | { dataDir: string; databaseUrl?: undefined; memory?: undefined }
+  | { databaseUrl: string; dataDir?: undefined; memory?: undefined }
+  | { memory: true; dataDir?: undefined; databaseUrl?: undefined };
 
 /** A promise chain used as a mutex: each task starts when the previous one settled. */
 function serializer(): <T>(task: () => Promise<T>) => Promise<T> {
@@ -49,7 +57,8 @@ function serializer(): <T>(task: () => Promise<T>) => Promise<T> {
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
-  return options.databaseUrl !== undefined ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+  if (options.databaseUrl !== undefined) return openPostgres(options.databaseUrl);
+  return options.memory ? openPgliteInMemory() : openPglite(options.dataDir);
 }
 
 async function openPglite(dataDir: string): Promise<Db> {
@@ -63,6 +72,18 @@ async function openPglite(dataDir: string): Promise<Db> {
     unlock();
     throw e;
   }
+  return pgliteDb(db, unlock);
+}
+
+async function openPgliteInMemory(): Promise<Db> {
+  const tarball = await templateTarball();
+  const db = new PGlite('memory://', tarball ? { loadDataDir: new Blob([tarball]) } : {});
+  await db.waitReady;
+  return pgliteDb(db, () => undefined);
+}
+
+/** The interface over an open PGlite; `release` runs once it closed. */
+function pgliteDb(db: PGlite, release: () => void): Db {
   const serial = serializer();
   const query = async <T>(sql: string, params?: readonly unknown[]): Promise<T[]> =>
     (await db.query<T>(sql, params ? [...params] : undefined)).rows;
@@ -91,7 +112,7 @@ async function openPglite(dataDir: string): Promise<Db> {
         try {
           await db.close();
         } finally {
-          unlock();
+          release();
         }
       }),
   };

@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
+import { tarOf } from './tar';
 
 const MARKER = 'policylens-template';
 /** A template without its token file this long after it was made is a crashed build's leftover. */
@@ -153,4 +154,15 @@ export async function seedDataDir(dataDir: string, ignore: readonly string[]): P
   const from = await template();
   if (!from) return;
   cpSync(from, dataDir, { recursive: true, filter: (src) => src !== join(from, MARKER) });
+}
+
+/**
+ * The template as a tar archive, for a PGlite whose data lives in memory (`loadDataDir`); undefined
+ * when there is no template that can be trusted (or POLICYLENS_PGLITE_TEMPLATE=off): PGlite then
+ * runs its initdb in memory.
+ */
+export async function templateTarball(): Promise<Buffer | undefined> {
+  if (process.env.POLICYLENS_PGLITE_TEMPLATE === 'off') return undefined;
+  const from = await template();
+  return from ? tarOf(from, (name) => name === MARKER) : undefined;
 }

@@ -34,19 +34,18 @@ export interface LiveRegistry {
   registry: Registry;
 }
 
-/** A registry in this process on PGlite in a fresh directory, with one key for org "acme". */
+/**
+ * A registry in this process on a fresh PGlite in memory (started from the template, gone when it
+ * closes), with one key for org "acme".
+ */
 export async function inProcessRegistry(): Promise<LiveRegistry> {
-  const dataDir = tempDir('registry');
-  const registry = await startRegistry({ port: 0, dataDir, log: () => undefined });
+  const registry = await startRegistry({ port: 0, memory: true, log: () => undefined });
   const { key } = await registry.createApiKey('acme', 'user_123');
   return {
     url: registry.url,
     key,
     registry,
-    async close() {
-      await registry.close();
-      removeDir(dataDir);
-    },
+    close: () => registry.close(),
   };
 }
 
