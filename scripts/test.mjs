@@ -86,6 +86,7 @@ const bundled = files.filter((f) => BUNDLED.some((d) => f.startsWith(d)));
 const SHARED = {
   'test/lsp/in-process.group': [
     'baseline',
+    'client-capabilities',
     'detect',
     'features',
     'gitignore-scan',

@@ -1,40 +1,16 @@
 // The server honours what a client says it can do. The reduced client below declares what
 // Neovim 0.7's built-in client does (no snippets, no documentChanges, no file watching, progress
 // shown); the full one is the default of test/lsp/client.ts (VS Code's capabilities). The server runs
-// in this process (memory files, virtual clock), but for the test of its own file watching, which
-// needs a real disk and a spawned server.
+// in this process (memory files, virtual clock); the test of its own file watching, which needs a real
+// disk and a spawned server, is watching.test.ts.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { idle, startInProcess, type InProcessServer } from '../support/inProcess';
-import { fileUri, LspClient } from './client';
-
-const REDUCED = {
-  workspace: {
-    applyEdit: true,
-    configuration: true,
-    workspaceFolders: true,
-    workspaceEdit: { resourceOperations: ['rename', 'create', 'delete'] },
-  },
-  textDocument: {
-    completion: { completionItem: { snippetSupport: false, documentationFormat: ['markdown', 'plaintext'] } },
-    publishDiagnostics: { relatedInformation: true },
-    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } } },
-  },
-  window: { workDoneProgress: true, showMessage: {} },
-};
+import type { LspClient } from './client';
+import { REDUCED } from './reducedClient';
 
 const WS = 'file:///ws';
 const servers: InProcessServer[] = [];
-const dirs: string[] = [];
-const spawned: LspClient[] = [];
-after(async () => {
-  for (const s of servers) await s.client.shutdown();
-  for (const c of spawned) c.kill();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 /** A server in this process on a workspace at /ws (`files` by path under it). */
 async function start(files: Record<string, string>, capabilities?: object): Promise<InProcessServer> {
@@ -53,6 +29,12 @@ const bundle = (name: string, prerequisites: string[] = []) =>
 type Item = { label: string; insertTextFormat?: number; textEdit?: { newText: string } };
 
 describe('client capabilities', () => {
+  // At the end of this file's tests: the file runs in a group (scripts/test.mjs, SHARED), and its
+  // servers must not outlive it.
+  after(async () => {
+    for (const s of servers) await s.client.shutdown();
+  });
+
   it('completion is plain text for a client without snippetSupport, snippets for one with it', async () => {
     const uri = `${WS}/policies/new.yaml`;
     const text = 'name: x\n';
@@ -156,30 +138,6 @@ describe('client capabilities', () => {
     // b.yaml changes on disk (a checkout), not in the editor: the cycle is gone.
     const b = s.fs.write('/ws/policies/b.yaml', bundle('policy-b'));
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: b, type: 2 }] });
-    await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
-  });
-
-  // The server's own watching of a real disk: spawned, on a temporary folder.
-  it('watches the workspace itself for a client that cannot be asked to, so on-disk changes still count', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'policylens-caps-'));
-    dirs.push(root);
-    mkdirSync(join(root, 'policies'));
-    writeFileSync(join(root, 'policies', 'a.yaml'), bundle('policy-a', ['policy-b']));
-    writeFileSync(join(root, 'policies', 'b.yaml'), bundle('policy-b', ['policy-a']));
-    const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
-    spawned.push(client);
-    await client.initialize({ rootUri: fileUri(root), capabilities: REDUCED });
-    const a = fileUri(join(root, 'policies', 'a.yaml'));
-    client.open(a, bundle('policy-a', ['policy-b']));
-    const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
-    await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
-    assert.equal(client.serverRequests.filter((r) => r.method === 'client/registerCapability').length, 0);
-    await client.until(
-      () => client.logs.some((l) => /the server watches \d+ folders/.test(l)),
-      'the server watching',
-    );
-    // No didChangeWatchedFiles from this client: the server sees the write by itself.
-    writeFileSync(join(root, 'policies', 'b.yaml'), bundle('policy-b'));
     await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
   });
 
