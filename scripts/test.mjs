@@ -1,6 +1,6 @@
 // `npm test`: build, type-check, lint, then every suite. One command, the same on a laptop and in CI.
 // Usage: npm test [-- --only <substring>] [-- --skip-static]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   accessSync,
   chmodSync,
@@ -32,6 +32,23 @@ function run(title, cmd, cmdArgs, env = {}) {
   console.log(`✓ ${title} (${secs}s)`);
 }
 
+/** `run`, but the command runs while this script goes on; the promise settles when it succeeded. */
+function start(title, cmd, cmdArgs) {
+  console.log(`\n▶ ${title} (in the background)`);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    spawn(cmd, cmdArgs, { stdio: 'inherit' }).on('exit', (status) => {
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      if (status !== 0) {
+        console.error(`✗ ${title} failed (exit ${status}) after ${secs}s`);
+        process.exit(status ?? 1);
+      }
+      console.log(`✓ ${title} (${secs}s)`);
+      resolve();
+    });
+  });
+}
+
 function findTests(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -43,8 +60,12 @@ function findTests(dir) {
   return out.sort();
 }
 
-run('build', process.execPath, ['esbuild.mjs']);
+// dist/ is built while the test files are compiled (two esbuild runs that do not depend on each
+// other); the tests start once both are done. The static checks wait for it: they block this
+// script's event loop (spawnSync), so the build's end would be noticed, and timed, only after them.
+const building = start('build', process.execPath, ['esbuild.mjs']);
 if (!skipStatic) {
+  await building;
   run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   run('typecheck core (no Node types)', 'npx', ['tsc', '-p', 'server/src/core/tsconfig.json', '--noEmit']);
   run('eslint', 'npx', ['eslint', '.', '--max-warnings=0']);
@@ -152,6 +173,7 @@ function memoryTmp() {
   }
 }
 const tmp = memoryTmp();
+await building;
 const longFirst = files.filter((f) => rank(f) < FIRST.length).length;
 run(
   `node --test (${files.length} files)`,
