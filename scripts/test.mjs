@@ -10,6 +10,7 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  statfsSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -159,10 +160,15 @@ const ordered = files.map((f) => bundles.get(f) ?? shim(f));
 // (Linux) and TMPDIR was not chosen: on this machine's disk, writing scan-yields' 2,500 bundles took
 // 1.4 s of system time against 0.02 s in memory, and every test that makes a workspace, a git
 // repository or a PGlite directory pays the same way (docs/decisions/testing.md). Removed afterwards.
+const MIN_MEMORY_TMP = 4 * 1024 ** 3;
 function memoryTmp() {
   if (process.platform !== 'linux' || process.env.TMPDIR) return undefined;
   try {
     accessSync('/dev/shm', constants.W_OK);
+    // A container's /dev/shm is often 64 MB: the suites write a few hundred MB at their peak
+    // (PGlite data directories, bench corpora, git repositories), so only a roomy one is used.
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    if (bavail * bsize < MIN_MEMORY_TMP) return undefined;
     const dir = mkdtempSync('/dev/shm/policylens-tests-');
     // Open to every user, sticky, as /tmp is: hostile-paths runs the CLI as another user.
     chmodSync(dir, 0o1777);
