@@ -74,22 +74,32 @@ export function keysOfText(text: string): Obj {
   const out: Obj = {};
   const trimmed = head.replace(/^\uFEFF/, '').trimStart();
   if (trimmed.startsWith('{')) {
-    let depth = 0;
-    for (let i = 0; i < head.length; i++) {
-      const c = head[i];
-      if (c === '{' || c === '[') depth++;
-      else if (c === '}' || c === ']') depth--;
-      else if (c === '"') {
-        let j = i + 1;
-        while (j < head.length && head[j] !== '"') j += head[j] === '\\' ? 2 : 1;
-        if (depth === 1 && /^\s*:/.test(head.slice(j + 1, j + 40))) out[head.slice(i + 1, j)] = {};
-        i = j;
-      }
-    }
+    for (const key of topLevelJsonKeys(head)) out[key] = {};
     return out;
   }
   for (const m of head.matchAll(/^["']?([A-Za-z_$][\w$-]*)["']?[ \t]*:/gm)) out[m[1]] = {};
   return out;
+}
+
+/**
+ * The keys at depth 1 of a JSON text, in order and with repeats (strings followed by a colon, read
+ * without a parser; the text need not be valid).
+ */
+export function topLevelJsonKeys(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1 && /^\s*:/.test(text.slice(j + 1, j + 40))) keys.push(text.slice(i + 1, j));
+      i = j;
+    }
+  }
+  return keys;
 }
 
 /** The dialect whose `detect` is surest of a value, if any is at all. */

@@ -10,7 +10,7 @@
  * classification would not (test/core/sniff.test.ts checks it on every text of the corpus). This
  * file imports only the recognisers and must stay that small: the extension evaluates it.
  */
-import { recognize } from './detect';
+import { recognize, topLevelJsonKeys } from './detect';
 import { RECOGNIZERS } from './recognizers';
 
 type Obj = Record<string, unknown>;
@@ -58,26 +58,9 @@ function jsonShape(text: string): Obj | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   // A key written twice keeps its last value in `JSON.parse`; the server's parser reports it: let
   // the server decide such a file.
-  if (/"__proto__"\s*:/.test(text) || countTopLevelKeys(text) !== Object.keys(value).length) return undefined;
+  if (/"__proto__"\s*:/.test(text) || topLevelJsonKeys(text).length !== Object.keys(value).length)
+    return undefined;
   return value as Obj;
-}
-
-/** The number of keys at depth 1 of a valid JSON text. */
-function countTopLevelKeys(text: string): number {
-  let depth = 0;
-  let keys = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') depth--;
-    else if (c === '"') {
-      let j = i + 1;
-      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (depth === 1 && /^\s*:/.test(text.slice(j + 1, j + 40))) keys++;
-      i = j;
-    }
-  }
-  return keys;
 }
 
 /** A top-level `key:` line, the key plain (letters, digits, `_$.-`), or quoted without escapes. */
