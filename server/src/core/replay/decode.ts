@@ -78,7 +78,9 @@ export function decodeRecord(input: ReplayInput): DecodedRecord | undefined {
   const line = input.line;
   let value: unknown;
   if ('text' in input) {
-    const text = input.text;
+    // A byte order mark starts a file that a Windows tool wrote, and the middle of one made by
+    // concatenating such files (`cat a.jsonl b.jsonl`): it is no part of the JSON.
+    const text = input.text.charCodeAt(0) === 0xfeff ? input.text.slice(1) : input.text;
     if (isBlank(text)) return undefined;
     try {
       value = JSON.parse(text);
