@@ -27,6 +27,8 @@ function show(v: unknown): string {
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
+  // `1e400` in JSON and `.inf` in YAML read as Infinity: "must be number, not number" said nothing.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return typeof v === 'number' && Number.isInteger(v) ? 'integer' : typeof v;
 }
 
