@@ -54,8 +54,33 @@ export function clockOf(t: unknown): number {
   let ms = Number.NaN;
   if (typeof t === 'number') ms = t * 1000;
   else if (typeof t === 'string' && t.trim())
-    ms = isoUtc(t) ?? (/^\d+(\.\d+)?$/.test(t.trim()) ? Number(t) * 1000 : Date.parse(t));
+    ms = isoUtc(t) ?? (/^\d+(\.\d+)?$/.test(t.trim()) ? Number(t) * 1000 : parseUtc(t));
   return Math.abs(ms) <= MAX_DATE_MS ? ms : Number.NaN;
+}
+
+/** A time followed by a zone (`…:00Z`, `…:00+02:00`, `…:00 -0500`), or a zone's name. */
+const ZONE = /:\d\d(?:\.\d+)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)\b|\b(?:Z|UTC?|GMT|[ECMP][SD]T)\b/i;
+
+/**
+ * Date.parse, except that a date-time that names no zone (`2026-12-01 10:00:00`, `12/01/2026`) is
+ * read in UTC, as the days and months of budgets are: Date.parse reads it in the machine's time
+ * zone, so a laptop in Tokyo and a CI runner in UTC put the same event on different days.
+ */
+function parseUtc(t: string): number {
+  const ms = Date.parse(t);
+  // A date alone in ISO form (`2026-12-01`) is UTC already (ECMA-262 §21.4.3.2).
+  if (Number.isNaN(ms) || ZONE.test(t) || /^\s*[+-]?\d{4,6}-\d\d-\d\d\s*$/.test(t)) return ms;
+  // The wall-clock fields Date.parse read, put back together in UTC instead of local time.
+  const d = new Date(ms);
+  return Date.UTC(
+    d.getFullYear(),
+    d.getMonth(),
+    d.getDate(),
+    d.getHours(),
+    d.getMinutes(),
+    d.getSeconds(),
+    d.getMilliseconds(),
+  );
 }
 
 /** `0`–`9` at `i` as a number, or -1. */
