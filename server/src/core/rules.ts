@@ -237,6 +237,11 @@ export const RULES = {
     summary:
       'A line of recorded traffic that is JSON but no event (not an object, or a field of the wrong type): it is not replayed',
   },
+  'replay/invalid-timestamp': {
+    severity: 'warning',
+    summary:
+      'An event whose timestamp gives no clock (it takes the clock of the event before it) or reads as a date millennia ahead (Unix milliseconds where seconds are expected)',
+  },
   'replay/malformed-line': {
     severity: 'error',
     summary: 'A line of recorded traffic that is not JSON: it is not replayed',

@@ -126,6 +126,8 @@ export function decodeRecord(input: ReplayInput): DecodedRecord | undefined {
     };
   // The event's own clock, read without the messages an event without one gets (evaluate's).
   const clockMs = clockOf(event.timestamp);
+  const late = clockFinding(line, event.timestamp, clockMs);
+  if (late) (findings ??= []).push(late);
   const agent = str(event.agentId) ?? str(event.agent_id) ?? str(event.agentName);
   return {
     line,
@@ -134,6 +136,32 @@ export function decodeRecord(input: ReplayInput): DecodedRecord | undefined {
     ...(agent !== undefined ? { agent } : {}),
     ...(findings ? { findings } : {}),
   };
+}
+
+/** The first second of the year 5138 (1e11 s): a Unix time beyond it is a count of milliseconds. */
+const MAX_SECONDS = 1e11;
+
+/**
+ * A timestamp that is there but gives no clock (the event takes the clock of the one before it,
+ * so its budget day and rate window are guesses), or that reads as a date millennia ahead (Unix
+ * milliseconds where seconds are expected): either would skew every budget after it, silently.
+ */
+function clockFinding(line: number, t: unknown, clockMs: number): ReplayFinding | undefined {
+  if (t === undefined || t === null) return undefined;
+  const shown = clip(typeof t === 'string' ? JSON.stringify(t) : String(t));
+  if (Number.isNaN(clockMs))
+    return {
+      line,
+      code: 'replay/invalid-timestamp',
+      message: `timestamp ${shown} is not ISO-8601, Unix seconds or a date: the event takes the clock of the event before it`,
+    };
+  if (clockMs / 1000 >= MAX_SECONDS)
+    return {
+      line,
+      code: 'replay/invalid-timestamp',
+      message: `timestamp ${shown} reads as ${iso(clockMs)} in Unix seconds: milliseconds? (divide by 1000)`,
+    };
+  return undefined;
 }
 
 function isBlank(text: string): boolean {
