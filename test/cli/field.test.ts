@@ -1,6 +1,9 @@
 // What the field test (docs/decisions/field-test.md) found using the built CLI as a new user
 // would: each case here failed before its fix.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { removeDir, runCli, tempDir, writeFiles } from '../sync/harness';
 
@@ -11,7 +14,19 @@ describe('field test: the CLI on what users feed it', () => {
     writeFiles(dir, {
       'zoneless.json': JSON.stringify({ agentId: 'a', input: 'hi', timestamp: '2026-12-01 00:30:00' }),
       'slashes.json': JSON.stringify({ agentId: 'a', input: 'hi', timestamp: '12/01/2026' }),
+      'one.jsonl': JSON.stringify({ agentId: 'a', input: 'hi' }),
+      'policies/p.json': JSON.stringify({
+        name: 'P',
+        policyType: 'pii_access',
+        enforcementMode: 'monitor',
+        ruleDefinition: { denied_pii_types: ['ssn'] },
+      }),
     });
+    mkdirSync(join(dir, 'traffic'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '-A');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'init');
   });
   after(() => removeDir(dir));
 
@@ -21,6 +36,23 @@ describe('field test: the CLI on what users feed it', () => {
       assert.match(zoneless.stdout, /decision: allow {2}at 2026-12-01T00:30:00\.000Z/, `TZ=${TZ}`);
       const slashes = await runCli(['eval', 'examples/policies', '--event', `${dir}/slashes.json`], { TZ });
       assert.match(slashes.stdout, /decision: allow {2}at 2026-12-01T00:00:00\.000Z/, `TZ=${TZ}`);
+    }
+  });
+
+  it('replay: a usage error says what is wrong in words, exits 2, and the help says 2', async () => {
+    const replay = (events: string, against = 'git:HEAD') =>
+      runCli(['replay', events, '--policies', 'policies', '--against', against], {}, dir);
+    const cases: [Promise<{ status: number; stderr: string }>, RegExp][] = [
+      [replay('one.jsonl', 'git:no-such-ref'), /git:no-such-ref: no commit "no-such-ref" in the repository /],
+      [replay('traffic'), /traffic is a folder: name its events files \(e\.g\. traffic\/\*\.jsonl/],
+      [replay('missing.jsonl'), /cannot read missing\.jsonl: no such file or directory$/],
+    ];
+    for (const [run, message] of cases) {
+      const r = await run;
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr.split('\n')[0], message);
+      assert.doesNotMatch(r.stderr, /Command failed|ENOENT/);
+      assert.match(r.stderr, /2 a usage error: an events file that cannot be read/);
     }
   });
 });

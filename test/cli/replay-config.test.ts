@@ -136,7 +136,7 @@ describe('replay and sync read replay.events from the project config', () => {
       assert.equal(r.status, 2);
       assert.match(
         r.stderr,
-        /cannot read traffic\/gone\.jsonl: ENOENT \(replay\.events of policylens\.config\.yaml\)/,
+        /cannot read traffic\/gone\.jsonl: no such file or directory \(replay\.events of policylens\.config\.yaml\)/,
       );
       const s = await runCli(['sync', 'policies'], { ...env, POLICYLENS_API_URL: live.url }, broken);
       assert.equal(s.status, 2);

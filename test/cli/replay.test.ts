@@ -69,7 +69,7 @@ describe('policylens replay: the gate, gzip and threads', () => {
     assert.match(gate.stderr, /unknown --fail-on gate "widened"/);
     const missing = await runCli(['replay', 'nope.jsonl', ...SIDES], {}, modeChange);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /cannot read nope\.jsonl: ENOENT/);
+    assert.match(missing.stderr, /cannot read nope\.jsonl: no such file or directory/);
   });
 
   it('reads gzip as plain text, and reports a gzip cut short after its last whole line', async () => {

@@ -40,8 +40,9 @@ first --policies path, or --config FILE) are replayed, as the editor replays the
                  config's live.url)
   --config FILE  the project config to read replay.events and live.url from (default: the nearest)
 
-Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped, or the live org or a file could
-not be read, 2 a usage error or a policy file that does not parse.`;
+Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped or the live org could not be
+read, 2 a usage error: an events file that cannot be read, an unknown gate, a policy file that does
+not parse, a git revision that does not exist.`;
 
 const GATES = ['newly-blocked', 'newly-allowed', 'changed', 'errors'] as const;
 type Gate = (typeof GATES)[number];

@@ -2,7 +2,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { UsageError } from '../files';
+import { reason, UsageError } from '../files';
 
 /** What reading a file ended with: how many lines, and why it stopped early when it did. */
 export interface ReadEnd {
@@ -17,11 +17,13 @@ export function checkEventFiles(files: readonly { path: string; display: string 
   for (const { path, display: f } of files) {
     try {
       const st = statSync(path);
-      if (!st.isFile()) throw new UsageError(`${f} is not a file`);
+      if (st.isDirectory())
+        throw new UsageError(`${f} is a folder: name its events files (e.g. ${f}/*.jsonl ${f}/*.jsonl.gz)`);
+      if (!st.isFile()) throw new UsageError(`cannot read ${f}: not a regular file`);
       bytes += st.size;
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read ${f}: ${reason(e)}`);
     }
   }
   return bytes;

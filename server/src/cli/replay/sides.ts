@@ -45,7 +45,15 @@ export function atGitRef(paths: readonly string[], ref: string): Side {
     };
     const top = git(['rev-parse', '--show-toplevel'], dir).trim();
     const rel = relative(top, abs).split('\\').join('/') || '.';
-    git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], top);
+    try {
+      execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+        cwd: top,
+        stdio: 'ignore',
+      });
+    } catch {
+      // --quiet prints nothing: say what is wrong instead of the command line that failed.
+      throw new UsageError(`git:${ref}: no commit "${ref}" in the repository ${top}`);
+    }
     const files = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', rel], top)
       .split('\0')
       .filter((f) => f && POLICY_EXTENSIONS.test(f) && !POLICY_TEST_FILE.test(f));
