@@ -55,4 +55,14 @@ describe('field test: the CLI on what users feed it', () => {
       assert.match(r.stderr, /2 a usage error: an events file that cannot be read/);
     }
   });
+
+  it('replay: one event is "1 event"', async () => {
+    const r = await runCli(
+      ['replay', 'one.jsonl', '--policies', 'policies', '--against', 'git:HEAD'],
+      {},
+      dir,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}1 event, 1 replayed/m);
+  });
 });

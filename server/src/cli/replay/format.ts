@@ -10,7 +10,7 @@ export function formatReport(report: ReplayReport, labels: { current: string; ba
   const out: string[] = [];
   out.push(`Replay: ${printable(labels.current)} against ${printable(labels.baseline)}`);
   out.push(
-    `  ${n(report.events)} events, ${n(report.replayed)} replayed · ${n(report.changed)} changed · newly blocked ${n(report.newlyBlocked)} · newly allowed ${n(report.newlyAllowed)}`,
+    `  ${n(report.events)} event${report.events === 1 ? '' : 's'}, ${n(report.replayed)} replayed · ${n(report.changed)} changed · newly blocked ${n(report.newlyBlocked)} · newly allowed ${n(report.newlyAllowed)}`,
   );
   out.push('', `  ${'decision'.padEnd(18)}${'baseline'.padStart(12)}${'working tree'.padStart(14)}`);
   for (const d of DECISIONS)
