@@ -11,7 +11,7 @@ import { BUNDLES, inProcessRegistry, removeDir, ROOT, runCli, tempDir, writeFile
 import type { LiveRegistry } from '../sync/harness';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const COMMANDS = ['lint', 'chain', 'sync', 'history', 'eval', 'test'];
+const COMMANDS = ['lint', 'chain', 'sync', 'history', 'eval', 'test', 'replay'];
 const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
 const validators = new Map<string, ValidateFunction>(
   COMMANDS.map((c) => [
@@ -60,6 +60,18 @@ describe('JSON outputs: version, one set of key names, a schema per command (sch
     removeDir(dir);
   });
   const env = () => ({ POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: live.key });
+
+  it('replay: a report with changes, examples and findings', async () => {
+    const r = await runCli(
+      ['replay', 'events.jsonl', '--policies', 'current', '--against', 'baseline', '--format', 'json'],
+      {},
+      join(ROOT, 'test', 'fixtures', 'replay', 'hostile-lines'),
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { transitions: unknown[]; findings: unknown[] };
+    assert.ok(report.transitions.length && report.findings.length, 'the case has changes and findings');
+    check('replay', r.stdout, 'replay');
+  });
 
   it('chain: the whole chain, and one policy with --id', async () => {
     const whole = await runCli(['chain', 'examples/policies/chain', '--format', 'json'], {});

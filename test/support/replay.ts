@@ -30,7 +30,7 @@ export function jsonLines(file: string): ReplayInput[] {
 
 /** A CLI report without what names this run's files and sides: what the engine's fixture holds. */
 export function reportOf(stdout: string): Record<string, unknown> {
-  const { current: _c, baseline: _b, ...report } = JSON.parse(stdout) as Record<string, unknown>;
+  const { version: _v, current: _c, baseline: _b, ...report } = JSON.parse(stdout) as Record<string, unknown>;
   return JSON.parse(JSON.stringify(report, (k, v: unknown) => (k === 'file' ? undefined : v))) as Record<
     string,
     unknown

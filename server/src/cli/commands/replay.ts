@@ -4,6 +4,7 @@ import { compilePolicies, RULES, type ReplayReport } from '../../core/index';
 import { UsageError } from '../files';
 import { checkChoice } from '../usage';
 import { formatReport } from '../replay/format';
+import { toJson } from '../report/json';
 import { projectFor } from '../project';
 import { eventsOf } from '../replay/configEvents';
 import { replayHere } from '../replay/run';
@@ -138,7 +139,7 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
   const labels = { current: `working tree (${current.label})`, baseline: baseline.label };
   io.out(
     values.format === 'json'
-      ? `${JSON.stringify({ current: labels.current, baseline: labels.baseline, ...report }, null, 2)}\n`
+      ? toJson(io.version, { current: labels.current, baseline: labels.baseline, ...report })
       : formatReport(report, labels),
   );
   const hits = tripped(report, wanted);
