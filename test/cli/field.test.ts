@@ -15,6 +15,10 @@ describe('field test: the CLI on what users feed it', () => {
       'zoneless.json': JSON.stringify({ agentId: 'a', input: 'hi', timestamp: '2026-12-01 00:30:00' }),
       'slashes.json': JSON.stringify({ agentId: 'a', input: 'hi', timestamp: '12/01/2026' }),
       'one.jsonl': JSON.stringify({ agentId: 'a', input: 'hi' }),
+      'empty.json': '\uFEFF\n  \n',
+      'two.jsonl': `\uFEFF${JSON.stringify({ agentId: 'a', input: 'hi' })}\r\n\n{"agentId":"a","input":"SSN 123-45-6789"}`,
+      'bad.jsonl': '{"agentId":"a","input":"hi"}\n{"agentId":"a","estimatedCost":"5"}\n',
+      'lines.json': '{"agentId":"a","input":"hi"}\n{"agentId":"a","input":"ho"}\n',
       'policies/p.json': JSON.stringify({
         name: 'P',
         policyType: 'pii_access',
@@ -64,5 +68,27 @@ describe('field test: the CLI on what users feed it', () => {
     );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^ {2}1 event, 1 replayed/m);
+  });
+
+  it('eval: an empty event file, a .jsonl file, and a JSON Lines file named .json', async () => {
+    const evalOf = (file: string) => runCli(['eval', 'policies', '--event', file], {}, dir);
+    const empty = await evalOf('empty.json');
+    assert.equal(empty.status, 2);
+    assert.match(empty.stderr, /^policylens eval: the event empty\.json is empty\n/);
+    const two = await evalOf('two.jsonl');
+    assert.equal(two.status, 0, two.stderr);
+    assert.equal(two.stdout.match(/^decision: /gm)?.length, 2, 'two events, the blank line skipped');
+    const bad = await evalOf('bad.jsonl');
+    assert.equal(bad.status, 2);
+    assert.match(
+      bad.stderr,
+      /the event bad\.jsonl:2 is not valid .*\n {2}estimatedCost: must be number, not string/,
+    );
+    const lines = await evalOf('lines.json');
+    assert.equal(lines.status, 2);
+    assert.match(
+      lines.stderr,
+      /the event lines\.json:2:1 does not parse: .*one event per line\? name the file \.jsonl/,
+    );
   });
 });

@@ -15,8 +15,9 @@ Runs an event through the policies under the paths (default: the current directo
 dialect, detected as lint detects it; *.policytest.* files are left out) and prints the decision
 trace: one line per policy in evaluation order with its status (fired, passed, skipped, not
 applicable, not evaluated), then the decision. The event is a JSON or YAML file, or - for standard
-input (schemas/policylens/event.schema.json); a list of events runs in order with budgets, rate
-windows and evidence carried from one to the next. The clock is each event's timestamp.
+input (schemas/policylens/event.schema.json); a list of events, or a .jsonl file (one event per
+line, as replay reads), runs in order with budgets, rate windows and evidence carried from one to
+the next. The clock is each event's timestamp.
 --format json prints the machine form (the SDK's EnforceResult fields and the trace).
 Exit status: 0 allowed (with or without warnings), 1 blocked or denied, 3 approval required (of
 the last event), 2 on a usage error or a policy file that does not parse.`;

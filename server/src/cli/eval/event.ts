@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { languageOf, ParsedDocument, readEvent, type EvalEvent } from '../../core/index';
-import { UsageError } from '../files';
+import { reason, UsageError } from '../files';
 
 /**
  * Reads `--event`: a file (JSON or YAML, by its name) or `-` for standard input, holding one event
@@ -14,25 +14,59 @@ export function readEvents(arg: string): { events: EvalEvent[]; path?: string } 
   try {
     text = readFileSync(path ?? 0, 'utf8');
   } catch (e) {
-    throw new UsageError(
-      `cannot read the event ${arg}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    throw new UsageError(`cannot read the event ${arg}: ${reason(e)}`);
   }
-  const name = path ?? 'stdin.json';
-  let doc = new ParsedDocument(text, languageOf(name));
-  // Standard input may be YAML too.
-  if (!path && doc.parseFindings.length) doc = new ParsedDocument(text, 'yaml');
-  if (doc.parseFindings.length)
-    throw new UsageError(`the event ${arg} does not parse: ${doc.parseFindings[0].message}`);
-  const values = Array.isArray(doc.value) ? doc.value : [doc.value];
+  if (!text.replace(/^\uFEFF/, '').trim()) throw new UsageError(`the event ${arg} is empty`);
+  const lines = path && JSON_LINES.test(path) ? jsonLines(arg, text) : undefined;
+  const values = lines ? lines.values : documentValues(arg, path, text);
   if (!values.length) throw new UsageError(`the event ${arg} is an empty list`);
   const events = values.map((v, i) => {
     const { event, errors } = readEvent(v);
     if (!event)
       throw new UsageError(
-        `the event ${arg}${values.length > 1 ? ` [${i}]` : ''} is not valid (schemas/policylens/event.schema.json):\n  ${errors.join('\n  ')}`,
+        `the event ${arg}${values.length > 1 ? (lines ? `:${lines.line[i]}` : ` [${i}]`) : ''} is not valid (schemas/policylens/event.schema.json):\n  ${errors.join('\n  ')}`,
       );
     return event;
   });
   return { events, ...(path ? { path } : {}) };
+}
+
+/** Recorded traffic, one event per line: `eval` runs it as a list, as `replay` reads it. */
+const JSON_LINES = /\.(jsonl|ndjson)$/i;
+
+/** The events of a JSON Lines file, and the line of each (1-based) for the messages. */
+function jsonLines(arg: string, text: string): { values: unknown[]; line: number[] } {
+  const values: unknown[] = [];
+  const lineOf: number[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/^\uFEFF/, '');
+    if (!line.trim()) return;
+    try {
+      values.push(JSON.parse(line));
+      lineOf.push(i + 1);
+    } catch {
+      throw new UsageError(`the event ${arg}:${i + 1} does not parse: not JSON (one event per line)`);
+    }
+  });
+  return { values, line: lineOf };
+}
+
+/** One JSON or YAML document: an event or a list of events. */
+function documentValues(arg: string, path: string | undefined, text: string): unknown[] {
+  let doc = new ParsedDocument(text, languageOf(path ?? 'stdin.json'));
+  // Standard input may be YAML too.
+  if (!path && doc.parseFindings.length) doc = new ParsedDocument(text, 'yaml');
+  if (doc.parseFindings.length) {
+    const f = doc.parseFindings[0];
+    const before = text.slice(0, f.span.start).split('\n');
+    const at = `${before.length}:${before[before.length - 1].length + 1}`;
+    // Several JSON values one per line is recorded traffic, not a document: say what reads it.
+    const lines = text.split('\n').filter((l) => l.trim());
+    const hint =
+      lines.length > 1 && lines.every((l) => /^\s*[{[]/.test(l))
+        ? ' (one event per line? name the file .jsonl, or replay it with policylens replay)'
+        : '';
+    throw new UsageError(`the event ${arg}:${at} does not parse: ${f.message}${hint}`);
+  }
+  return Array.isArray(doc.value) ? doc.value : [doc.value];
 }
