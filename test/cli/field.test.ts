@@ -18,6 +18,7 @@ describe('field test: the CLI on what users feed it', () => {
       'empty.json': '\uFEFF\n  \n',
       'two.jsonl': `\uFEFF${JSON.stringify({ agentId: 'a', input: 'hi' })}\r\n\n{"agentId":"a","input":"SSN 123-45-6789"}`,
       'bad.jsonl': '{"agentId":"a","input":"hi"}\n{"agentId":"a","estimatedCost":"5"}\n',
+      'broken/p.json': '{\n  "name": "P",\n  "policyType": pii_access\n}\n',
       'lines.json': '{"agentId":"a","input":"hi"}\n{"agentId":"a","input":"ho"}\n',
       'policies/p.json': JSON.stringify({
         name: 'P',
@@ -89,6 +90,15 @@ describe('field test: the CLI on what users feed it', () => {
     assert.match(
       lines.stderr,
       /the event lines\.json:2:1 does not parse: .*one event per line\? name the file \.jsonl/,
+    );
+  });
+
+  it('a policy file that does not parse is named with its line and column', async () => {
+    const r = await runCli(['replay', 'one.jsonl', '--policies', 'broken', '--against', 'policies'], {}, dir);
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /^policylens replay: broken\/p\.json does not parse \(line 3, column \d+: JSON syntax error/,
     );
   });
 });

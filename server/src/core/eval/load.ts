@@ -26,9 +26,22 @@ export function loadPolicy(uri: string, text: string, dialect?: string): LoadedP
   const value = a.doc?.value;
   // A syntax error (or a key given twice) leaves what the policy says uncertain: it is not run.
   const broken = errors.find((f) => UNUSABLE.test(f.code));
-  if (broken || (value === undefined && errors.length))
-    return { errors, unusable: (broken ?? errors[0]).message };
+  if (broken || (value === undefined && errors.length)) {
+    const f = broken ?? errors[0];
+    return { errors, unusable: `${where(text, f.span.start)}: ${f.message}` };
+  }
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value))
     return { errors, notAPolicy: true };
   return { source: { uri, dialect: a.dialect.id, value }, errors };
+}
+
+/** `line 3, column 7` of an offset, as the user finds it in an editor (both 1-based). */
+function where(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return `line ${line}, column ${offset - start + 1}`;
 }
