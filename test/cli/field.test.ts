@@ -19,6 +19,7 @@ describe('field test: the CLI on what users feed it', () => {
       'two.jsonl': `\uFEFF${JSON.stringify({ agentId: 'a', input: 'hi' })}\r\n\n{"agentId":"a","input":"SSN 123-45-6789"}`,
       'bad.jsonl': '{"agentId":"a","input":"hi"}\n{"agentId":"a","estimatedCost":"5"}\n',
       'broken/p.json': '{\n  "name": "P",\n  "policyType": pii_access\n}\n',
+      'tests/empty.policytest.yaml': '\n# nothing yet\n',
       'lines.json': '{"agentId":"a","input":"hi"}\n{"agentId":"a","input":"ho"}\n',
       'policies/p.json': JSON.stringify({
         name: 'P',
@@ -99,6 +100,15 @@ describe('field test: the CLI on what users feed it', () => {
     assert.match(
       r.stderr,
       /^policylens replay: broken\/p\.json does not parse \(line 3, column \d+: JSON syntax error/,
+    );
+  });
+
+  it('test: an empty test file says it is empty', async () => {
+    const r = await runCli(['test', 'tests'], {}, dir);
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stdout,
+      /✗ not a valid test file:\n {6}the document is empty: it must be a mapping of fields\n/,
     );
   });
 });

@@ -157,7 +157,10 @@ export function problemsFromErrors(
           push({
             code: 'parse/root-not-mapping',
             severity: 'error',
-            message: `the document must be a mapping of policy fields, not ${typeName(e.data)}`,
+            message:
+              e.data === undefined
+                ? 'the document is empty: it must be a mapping of fields'
+                : `the document must be a mapping of policy fields, not ${typeName(e.data)}`,
             path,
             target: 'value',
           });
