@@ -1,5 +1,6 @@
 // Usage errors name the nearest choice: an unknown option against the options the command's help
-// names, an unknown format against the command's formats (the golden CLI cases run them whole).
+// names, an unknown format against the command's formats, an option without its value in our words
+// (the golden CLI cases run them whole).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../server/src/cli/files';
@@ -18,7 +19,12 @@ describe('usage errors with a did-you-mean', () => {
     ["Unknown option '--colour'", 'unknown option --colour; did you mean "--color"?'],
     ["Unknown option '--zzzzzzzz'", 'unknown option --zzzzzzzz'],
     ["Unknown option '-x'", 'unknown option -x'],
-    ["Option '--format <value>' argument missing", "Option '--format <value>' argument missing"],
+    ["Option '--format <value>' argument missing", '--format needs a value'],
+    [
+      "Option '--examples' argument is ambiguous.\nDid you forget to specify the option argument for '--examples'?",
+      '--examples needs a value; write --examples=<value> for one that starts with "-"',
+    ],
+    ['Option "-o" cannot be used with "--stdout"', 'Option "-o" cannot be used with "--stdout"'],
   ];
   for (const [message, expected] of options)
     it(message, () => assert.equal(explainParseError(message, HELP), expected));

@@ -17,9 +17,17 @@ export function checkChoice<T extends string>(what: string, value: string, choic
 
 /**
  * node:util parseArgs' message for an unknown option, with the nearest option the command's help
- * names (`--frmat` → `--format`); any other message as it is.
+ * names (`--frmat` → `--format`); an option without its value in our words; any other message as
+ * it is.
  */
 export function explainParseError(message: string, help: string): string {
+  // `--examples -1`: parseArgs will not take a value that looks like an option, and says so in three
+  // lines that name none of our words.
+  const ambiguous = /^Option '(--?[^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous)
+    return `${ambiguous[1]} needs a value; write ${ambiguous[1]}=<value> for one that starts with "-"`;
+  const missing = /^Option '(--?[^' ]+)[^']*' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value`;
   const m = /^Unknown option '(--?[^']+)'/.exec(message);
   // A one-letter option has no near neighbour worth naming.
   if (!m) return message;
