@@ -26,7 +26,6 @@ export interface CliTool {
  * has exactly one file to lint again. The cache lives in the OS temp folder, per workspace.
  */
 function cachedLint(cli: string): CliTool {
-  let flip = 0;
   return {
     name: 'policylens --cache',
     args: (ws) => [
@@ -40,11 +39,36 @@ function cachedLint(cli: string): CliTool {
     ],
     invalid: (out) => countLintFilesWithErrors(out),
     warmup: true,
-    before: (ws) => {
-      const file = join(ws.root, ws.files[0]!.path);
-      const text = readFileSync(file, 'utf8').replace(/# bench-edit \d+\n$/, '');
-      writeFileSync(file, `${text}# bench-edit ${flip++ % 2}\n`);
-    },
+    before: changeOneFile(),
+  };
+}
+
+/** A `before` hook that changes the workspace's first file: its last line alternates between two comments. */
+function changeOneFile(): (ws: WorkspaceManifest) => void {
+  let flip = 0;
+  return (ws) => {
+    const file = join(ws.root, ws.files[0]!.path);
+    const text = readFileSync(file, 'utf8').replace(/# bench-edit \d+\n$/, '');
+    writeFileSync(file, `${text}# bench-edit ${flip++ % 2}\n`);
+  };
+}
+
+/**
+ * The floor of a warm cache (bench/floor-warm.mjs): walk, stat every file, read a stat cache and
+ * the changed file. What no file cache in one Node process can beat.
+ */
+function warmFloor(): CliTool {
+  return {
+    name: 'floor --cache',
+    args: (ws) => [
+      join(REPO, 'bench/floor-warm.mjs'),
+      join(ws.root, 'policies'),
+      join(tmpdir(), `policylens-bench-floor-cache-${ws.files.length}.json`),
+    ],
+    // It validates nothing.
+    invalid: () => undefined,
+    warmup: true,
+    before: changeOneFile(),
   };
 }
 
@@ -97,6 +121,7 @@ export function cliTools(cli = join(REPO, 'dist/cli.js')): CliTool[] {
     // ajv-cli prints "<file> invalid" per failing file (on stderr) and "<file> valid" per good one.
     invalid: (out, err) => (out + err).split('\n').filter((l) => / invalid$/.test(l)).length,
   });
+  tools.push(warmFloor());
   tools.push({
     name: 'floor',
     args: (ws) => [join(REPO, 'bench/floor.mjs'), SCHEMA_PATH, join(ws.root, 'policies')],

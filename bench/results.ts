@@ -36,7 +36,9 @@ function factsSection(raw: Raw, plan: Plan): string[] {
   for (const n of plan.workspaces) {
     const c = raw.cli[n];
     if (!c) continue;
-    const parts = Object.entries(c).map(([tool, r]) => `${tool} ${[...new Set(r.invalid)].join('/')}`);
+    const parts = Object.entries(c)
+      .filter(([, r]) => r.invalid.some((x) => typeof x === 'number'))
+      .map(([tool, r]) => `${tool} ${[...new Set(r.invalid)].join('/')}`);
     lines.push(`- lint ${n} files: ${plantedCount(n)}; files reported invalid: ${parts.join(', ')}.`);
   }
   for (const n of plan.workspaces) {

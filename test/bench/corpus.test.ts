@@ -2,7 +2,7 @@
 // (and the only ones), or the bench's correctness checks would prove nothing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -50,6 +50,28 @@ test('the floor (js-yaml + one ajv validator) finds exactly the planted errors',
   const out = JSON.parse(r.stdout.toString()) as { files: number; invalid: number };
   assert.equal(out.files, 20);
   assert.equal(out.invalid, ws.files.filter((f) => f.error).length);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the warm floor reads only what changed since its last run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-corpus-'));
+  const ws = ensureWorkspace(20, dir);
+  const run = () => {
+    const r = spawnSync(process.execPath, [
+      join(repo, 'bench/floor-warm.mjs'),
+      join(ws.root, 'policies'),
+      join(dir, 'floor-cache.json'),
+    ]);
+    assert.equal(r.status, 0, r.stderr.toString());
+    return JSON.parse(r.stdout.toString()) as { files: number; changed: number; bytes: number };
+  };
+  const first = run();
+  assert.equal(first.files, 20);
+  assert.equal(first.changed, 20);
+  assert.deepEqual(run(), { files: 20, changed: 0, bytes: 0 });
+  const file = join(ws.root, ws.files[3]!.path);
+  appendFileSync(file, '# edited\n');
+  assert.deepEqual(run(), { files: 20, changed: 1, bytes: statSync(file).size });
   rmSync(dir, { recursive: true, force: true });
 });
 
