@@ -55,7 +55,7 @@ export class SuggestIndex {
     // once gives every subset the same order.
     const position = new Map(this.sorted.map((name, i) => [name, i]));
     this.rank = new Int32Array(n);
-    unique.sort(collator.compare).forEach((name, r) => (this.rank[position.get(name)!] = r));
+    unique.sort(collator().compare).forEach((name, r) => (this.rank[position.get(name)!] = r));
     this.minTree = buildMinTree(this.rank);
     this.ordered = this.rank.every((r, i) => r === i);
     for (let i = 0; i < n; i++) {
@@ -200,9 +200,11 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * `localeCompare` without arguments is this collator's `compare` (ECMA-402), but builds its
- * collator on every call: sorting 5,000 names with it took 300 ms.
+ * collator on every call: sorting 5,000 names with it took 300 ms. Made on first use, not as the
+ * module loads: the server's startup snapshot cannot hold an `Intl` object (boot/snapshot.ts).
  */
-const collator = new Intl.Collator();
+let shared: Intl.Collator | undefined;
+const collator = (): Intl.Collator => (shared ??= new Intl.Collator());
 
 /** A bottom-up segment tree: node k holds the position of the smallest rank below it. */
 function buildMinTree(rank: Int32Array): Int32Array {
