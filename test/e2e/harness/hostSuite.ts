@@ -33,6 +33,8 @@ export async function runHostSuite(options: {
   env: Record<string, string>;
   /** Opens the workspace untrusted and runs only the `*.untrusted.e2e.js` specs. */
   untrusted?: boolean;
+  /** Runs only the `*.idle.e2e.js` specs (a window without a policy open at its start). */
+  idle?: boolean;
   timeoutMs?: number;
   /** A file the workbench opens as it starts, before the extension activates. */
   openFile?: string;
@@ -51,7 +53,7 @@ export async function runHostSuite(options: {
       POLICYLENS_E2E_RESULTS: resultsFile,
       POLICYLENS_E2E_METRICS: metricsFile,
       POLICYLENS_E2E_USER_DATA: userDataDir,
-      POLICYLENS_E2E_MODE: options.untrusted ? 'untrusted' : 'trusted',
+      POLICYLENS_E2E_MODE: options.untrusted ? 'untrusted' : options.idle ? 'idle' : 'trusted',
     },
   });
   let wb: Awaited<ReturnType<typeof openWorkbench>> | undefined;

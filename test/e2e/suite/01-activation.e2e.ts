@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, api, waitFor } from './helpers';
+import { EXTENSION_ID, api, serverStartLines, waitFor } from './helpers';
 
 describe('activation', () => {
   it('activates on a workspace with policy files, without being asked', async () => {
@@ -43,6 +43,7 @@ describe('activation', () => {
           activationToServerReadyMs: t.serverReadyMs,
           activationToKeyReadMs: t.keyReadMs,
           activationToServerForkMs: t.serverForkMs,
+          serverLog: await serverStartLines(),
           activationToClientStartMs: t.clientStartMs,
           activationToAdoptAskedMs: t.adoptAskedMs,
           activationToAdoptSwitchedMs: t.adoptSwitchedMs,

@@ -1,6 +1,8 @@
 // Shared helpers of the extension-host tests: the extension's API, the fixture workspace, and waiting
 // for something the editor does asynchronously (polling with a deadline, never a fixed sleep).
 import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PolicyLensApi } from '../../../client/src/extension';
 
@@ -62,4 +64,37 @@ export async function open(rel: string): Promise<vscode.TextEditor> {
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('policyLens').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * The language server's start-up lines (its own clock: how it loaded, `initialized at`, `first
+ * diagnostics published at`) from the extension's output channel, as the workbench logged it to a
+ * file under the user data folder; waits for them to be written.
+ */
+export async function serverStartLines(): Promise<string[]> {
+  const files = (dir: string): string[] => {
+    try {
+      return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? files(join(dir, e.name))
+          : e.name.endsWith('Policy Lens.log')
+            ? [join(dir, e.name)]
+            : [],
+      );
+    } catch {
+      return [];
+    }
+  };
+  const wanted = /initialized at|first diagnostics published at/;
+  return waitFor(
+    "the server's start-up lines in the output channel's log",
+    () => {
+      const lines = files(join(env.userDataDir, 'logs'))
+        .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
+        .filter((l) => wanted.test(l))
+        .map((l) => l.replace(/^.*?\] /, ''));
+      return lines.length >= 2 ? lines : undefined;
+    },
+    10_000,
+  ).catch(() => [] as string[]);
 }

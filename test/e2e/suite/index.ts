@@ -17,11 +17,11 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
   const grep = process.env.POLICYLENS_E2E_GREP;
   if (grep) mocha.grep(grep);
-  // An untrusted session runs only the specs written for it, a trusted one all the others.
-  const untrusted = process.env.POLICYLENS_E2E_MODE === 'untrusted';
-  const specs = readdirSync(__dirname).filter(
-    (n) => n.endsWith('.e2e.js') && n.endsWith('.untrusted.e2e.js') === untrusted,
-  );
+  // An untrusted session and an idle window (no policy at the start) run only the specs written for
+  // them (`*.untrusted.e2e.js`, `*.idle.e2e.js`); a trusted one all the others.
+  const mode = process.env.POLICYLENS_E2E_MODE ?? 'trusted';
+  const modeOf = (n: string) => /\.(untrusted|idle)\.e2e\.js$/.exec(n)?.[1] ?? 'trusted';
+  const specs = readdirSync(__dirname).filter((n) => n.endsWith('.e2e.js') && modeOf(n) === mode);
   for (const f of specs.sort()) {
     mocha.addFile(join(__dirname, f));
   }
