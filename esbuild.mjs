@@ -134,6 +134,31 @@ const clientShims = {
 };
 
 /**
+ * vscode-languageclient's features for capabilities the Policy Lens server never announces,
+ * replaced in the extension's bundle by inert stand-ins (client/src/shims/unusedFeatures.ts says
+ * why, client/src/shims/unused-features.json lists them): about 80 KB of minified code.
+ */
+const unusedFeatures = JSON.parse(readFileSync('./client/src/shims/unused-features.json', 'utf8'));
+const unusedClientFeatures = {
+  name: 'unused-client-features',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]vscode-languageclient[\\/]lib[\\/]common[\\/]\w+\.js$/ }, (args) => {
+      const feature = unusedFeatures[args.path.replace(/^.*[\\/]/, '').replace(/\.js$/, '')];
+      if (!feature) return undefined;
+      const lines = feature.exports.map(
+        (name) =>
+          `exports.${name} = shim.${name === 'NotebookDocumentSyncFeature' ? 'UnusedNotebookFeature' : 'UnusedFeature'};`,
+      );
+      return {
+        contents: `const shim = require('./client/src/shims/unusedFeatures.ts');\n${lines.join('\n')}\n`,
+        resolveDir: process.cwd(),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
  * Packs the bundle with brotli for the loaders (server/src/boot/bundle.ts). Brotli's best quality
  * takes 5–20 s on these machines, too long for every build: a build packs at quality 5 (≈ 0.1 s),
  * and `npm run package` (vsce's `vscode:prepublish`) at 11, with `--pack=best`. A packed
@@ -171,7 +196,7 @@ await Promise.all(
         banner: e.banner ? { js: e.banner } : undefined,
         // keepNames: class and function names stay readable in logged stack traces (the loaders').
         ...(e.minify ? { minify: true, keepNames: e.keepNames ?? true } : {}),
-        plugins: [validators, fastSpread, ...(e.shims ? [clientShims] : [])],
+        plugins: [validators, fastSpread, ...(e.shims ? [clientShims, unusedClientFeatures] : [])],
         // Written here, each file renamed into place (scripts/write-atomic.mjs): processes that
         // start during a rebuild never read a file esbuild has truncated but not yet written.
         write: false,

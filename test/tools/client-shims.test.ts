@@ -1,10 +1,19 @@
 // The small stand-ins for `semver` and `minimatch` that the extension's bundle gives
 // vscode-languageclient (client/src/shims/, aliased by esbuild.mjs): they answer as the libraries do
-// for what the client asks of them.
+// for what the client asks of them. And the inert features that stand in for those the server never
+// uses: they cover only what the client takes from their modules, and no capability of the server.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Minimatch } from '../../client/src/shims/minimatch';
 import { parse, satisfies } from '../../client/src/shims/semver';
+import UNUSED from '../../client/src/shims/unused-features.json';
+import { UnusedNotebookFeature } from '../../client/src/shims/unusedFeatures';
+import { startInProcess } from '../support/inProcess';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('the semver stand-in', () => {
   it("parses VS Code's versions, insiders' included", () => {
@@ -32,5 +41,51 @@ describe('the minimatch stand-in', () => {
     assert.equal(m.match('/ws/policies/a.json'), false);
     assert.equal(new Minimatch('**/*.yaml').match('/ws/.hidden/b.yaml'), false, 'no dot files by default');
     assert.equal(new Minimatch('**/A.YAML', { nocase: true }).match('/ws/a.yaml'), true);
+  });
+});
+
+describe("the stand-ins for vscode-languageclient's unused features", () => {
+  const common = join(REPO, 'node_modules', 'vscode-languageclient', 'lib', 'common');
+  const modules = Object.entries(UNUSED);
+
+  it('stand in for every class the client takes from those modules, and only for real ones', () => {
+    const client = readFileSync(join(common, 'client.js'), 'utf8');
+    for (const [module, { exports }] of modules) {
+      const real = readFileSync(join(common, `${module}.js`), 'utf8');
+      for (const name of exports) assert.match(real, new RegExp(`^exports\\.${name} = ${name};`, 'm'), name);
+      const used = new Set([...client.matchAll(new RegExp(`\\b${module}_1\\.(\\w+)`, 'g'))].map((m) => m[1]));
+      assert.ok(used.size > 0, `client.js still uses ./${module}`);
+      for (const name of used) {
+        // The notebook feature's static scheme is kept by its stand-in.
+        if (name !== 'CellScheme') assert.ok(exports.includes(name), `client.js uses ${module}.${name}`);
+      }
+    }
+    assert.equal(UnusedNotebookFeature.CellScheme, 'vscode-notebook-cell');
+    assert.match(readFileSync(join(common, 'notebook.js'), 'utf8'), /CellScheme = 'vscode-notebook-cell'/);
+  });
+
+  it('cover no capability the server announces', async () => {
+    const s = startInProcess({ files: {} });
+    try {
+      const { capabilities } = await s.client.initialize({ rootUri: 'file:///ws' });
+      const announced = (path: string) =>
+        path
+          .split('.')
+          .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], capabilities);
+      assert.ok(announced('completionProvider'), 'the check reads the real capabilities');
+      for (const [module, { serverCapabilities }] of modules)
+        for (const c of serverCapabilities) assert.equal(announced(c), undefined, `${c} needs ./${module}`);
+    } finally {
+      await s.client.shutdown();
+    }
+  });
+
+  it('are never imported by the extension itself', () => {
+    const names = modules.flatMap(([, m]) => m.exports);
+    for (const file of readdirSync(join(REPO, 'client', 'src'), { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.startsWith('shims')) continue;
+      const text = readFileSync(join(REPO, 'client', 'src', file), 'utf8');
+      for (const n of names) assert.doesNotMatch(text, new RegExp(`\\b${n}\\b`), `${file} uses ${n}`);
+    }
   });
 });
