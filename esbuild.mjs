@@ -137,29 +137,38 @@ const clientShims = {
 };
 
 /**
- * vscode-languageclient's features for capabilities the Policy Lens server never announces,
- * replaced in the extension's bundle by inert stand-ins (client/src/shims/unusedFeatures.ts says
- * why, client/src/shims/unused-features.json lists them): about 80 KB of minified code.
+ * The LSP libraries' features for capabilities the Policy Lens server never announces, replaced in
+ * the shared bundle by inert stand-ins (docs/decisions/marketplace.md): on the client's side, a
+ * feature that declares and does nothing (client/src/shims/unusedFeatures.ts; the list is
+ * client/src/shims/unused-features.json, about 80 KB of minified code); on the server's, the
+ * mixin that adds a handler API we never call (`connection.languages.semanticTokens`…) adds
+ * nothing (server/src/lsp/unused-features.json, about 12 KB).
  */
-const unusedFeatures = JSON.parse(readFileSync('./client/src/shims/unused-features.json', 'utf8'));
-const unusedClientFeatures = {
-  name: 'unused-client-features',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]vscode-languageclient[\\/]lib[\\/]common[\\/]\w+\.js$/ }, (args) => {
-      const feature = unusedFeatures[args.path.replace(/^.*[\\/]/, '').replace(/\.js$/, '')];
-      if (!feature) return undefined;
-      const lines = feature.exports.map(
-        (name) =>
-          `exports.${name} = shim.${name === 'NotebookDocumentSyncFeature' ? 'UnusedNotebookFeature' : 'UnusedFeature'};`,
-      );
-      return {
-        contents: `const shim = require('./client/src/shims/unusedFeatures.ts');\n${lines.join('\n')}\n`,
-        resolveDir: process.cwd(),
-        loader: 'js',
-      };
-    });
-  },
-};
+function unusedFeatures(pkg, listFile, standIn, prelude = '') {
+  const list = JSON.parse(readFileSync(listFile, 'utf8'));
+  return {
+    name: `unused-features-${pkg}`,
+    setup(b) {
+      b.onLoad({ filter: new RegExp(`[\\\\/]${pkg}[\\\\/]lib[\\\\/]common[\\\\/]\\w+\\.js$`) }, (args) => {
+        const feature = list[args.path.replace(/^.*[\\/]/, '').replace(/\.js$/, '')];
+        if (!feature) return undefined;
+        const lines = feature.exports.map((name) => `exports.${name} = ${standIn(name)};`);
+        return { contents: `${prelude}${lines.join('\n')}\n`, resolveDir: process.cwd(), loader: 'js' };
+      });
+    },
+  };
+}
+const unusedClientFeatures = unusedFeatures(
+  'vscode-languageclient',
+  './client/src/shims/unused-features.json',
+  (name) => `shim.${name === 'NotebookDocumentSyncFeature' ? 'UnusedNotebookFeature' : 'UnusedFeature'}`,
+  "const shim = require('./client/src/shims/unusedFeatures.ts');\n",
+);
+const unusedServerFeatures = unusedFeatures(
+  'vscode-languageserver',
+  './server/src/lsp/unused-features.json',
+  () => '(Base) => Base',
+);
 
 /**
  * Packs the bundle with brotli for the loaders (server/src/boot/bundle.ts). Brotli's best quality
@@ -200,7 +209,11 @@ await Promise.all(
         banner: e.banner ? { js: e.banner } : undefined,
         // keepNames: class and function names stay readable in logged stack traces (the loaders').
         ...(e.minify ? { minify: true, keepNames: e.keepNames ?? true } : {}),
-        plugins: [validators, fastSpread, ...(e.shims ? [clientShims, unusedClientFeatures] : [])],
+        plugins: [
+          validators,
+          fastSpread,
+          ...(e.shims ? [clientShims, unusedClientFeatures, unusedServerFeatures] : []),
+        ],
         // Written here, each file renamed into place (scripts/write-atomic.mjs): processes that
         // start during a rebuild never read a file esbuild has truncated but not yet written.
         write: false,
