@@ -15,7 +15,9 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { once } from 'node:events';
 import { buildTests, OUT } from './test-build.mjs';
+import { distBuilt, RUN, writeEntries } from './test-entries.mjs';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -62,8 +64,9 @@ function findTests(dir) {
 }
 
 // dist/ is built while the test files are compiled (two esbuild runs that do not depend on each
-// other); the tests start once both are done. The static checks wait for it: they block this
-// script's event loop (spawnSync), so the build's end would be noticed, and timed, only after them.
+// other), and while the files that never use dist/ run (WITHOUT_DIST, below); the others start
+// once it is built. The static checks wait for it: they block this script's event loop
+// (spawnSync), so the build's end would be noticed, and timed, only after them.
 const building = start('build', process.execPath, ['esbuild.mjs']);
 if (!skipStatic) {
   await building;
@@ -73,8 +76,11 @@ if (!skipStatic) {
   run('prettier', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
 }
 // The longest files start first: run two at a time, the real editor (about three minutes) and the
-// bench's smoke run then overlap the many short files instead of running alone at the end.
+// bench's smoke run then overlap the many short files instead of running alone at the end. Then
+// the groups (SHARED, below), then the longest files of test/lsp (about 1.5–4.5 s of wall time
+// each alone against 0.5–1 s for the others), then the rest by name.
 const FIRST = ['e2e', 'bench', 'neovim'].map((d) => join('test', d));
+const SLOW = ['bad-input', 'analysis-slices', 'scan-yields'].map((n) => join('test', 'lsp', `${n}.test.ts`));
 const rank = (f) => {
   const i = FIRST.findIndex((d) => f.startsWith(d));
   return i < 0 ? FIRST.length : i;
@@ -126,6 +132,10 @@ const SHARED = {
   // file (test/support/sharedRegistry.ts). impact last, and nothing timing-sensitive after playground.
   'test/lsp/live.group': ['api-key-handover', 'config-live-url', 'playground', 'impact'],
 };
+// The groups whose files never spawn dist/: they start while it is still being built (the
+// in-process group is the longest file of test/lsp, 3.3 s of wall time alone, and dist/ takes
+// 2–5 s to build). test/lsp/serverProcess.ts refuses to spawn the server in their process.
+const WITHOUT_DIST = ['test/lsp/in-process.group'];
 // Each group's files that this run has, in the order listed.
 const shared = new Map();
 for (const [group, names] of Object.entries(SHARED)) {
@@ -179,17 +189,37 @@ function memoryTmp() {
   }
 }
 const tmp = memoryTmp();
-await building;
 const longFirst = files.filter((f) => rank(f) < FIRST.length).length;
-run(
-  `node --test (${files.length} files)`,
+const order = [
+  ...new Set([
+    ...ordered.slice(0, longFirst),
+    ...outputs.slice(alone.length),
+    ...SLOW.filter((f) => files.includes(f)).map((f) => bundles.get(f) ?? shim(f)),
+    ...ordered.slice(longFirst),
+  ]),
+];
+const entries = writeEntries(RUN, order, new Set(WITHOUT_DIST.map((g) => join(OUT, `${g}.js`))));
+const title = `node --test (${files.length} files)`;
+console.log(`\n▶ ${title}`);
+const started = Date.now();
+const testing = spawn(
   process.execPath,
-  [
-    '--enable-source-maps',
-    '--test',
-    '--test-concurrency=2',
-    // A group's bundle runs once, right after the long folders: it is the longest file of its folder.
-    ...new Set([...ordered.slice(0, longFirst), ...outputs.slice(alone.length), ...ordered.slice(longFirst)]),
-  ],
-  tmp ? { TMPDIR: tmp } : {},
+  ['--enable-source-maps', '--test', '--test-concurrency=2', ...entries],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, ...(tmp ? { TMPDIR: tmp } : {}) },
+  },
 );
+// A failed build ends this script (start): the files still waiting for dist/ end with it.
+process.on('exit', () => {
+  if (testing.exitCode === null && testing.signalCode === null) testing.kill();
+});
+building.then(() => distBuilt(RUN));
+const [status] = await once(testing, 'exit');
+await building;
+const secs = ((Date.now() - started) / 1000).toFixed(1);
+if (status !== 0) {
+  console.error(`✗ ${title} failed (exit ${status}) after ${secs}s`);
+  process.exit(status ?? 1);
+}
+console.log(`✓ ${title} (${secs}s)`);

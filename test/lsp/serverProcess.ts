@@ -21,6 +21,12 @@ export interface Transport {
 
 /** Spawns `node dist/server.js` and speaks to it over its stdio. */
 export function spawnTransport(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[]): Transport {
+  // `npm test` starts the files of its WITHOUT_DIST list while dist/ is still being built
+  // (scripts/test-entries.mjs): a server spawned there could be the last build's.
+  if (process.env.POLICYLENS_TEST_NO_DIST)
+    throw new Error(
+      'this file runs before dist/ is built (WITHOUT_DIST in scripts/test.mjs): it cannot spawn it',
+    );
   const proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env,
