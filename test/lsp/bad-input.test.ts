@@ -64,7 +64,7 @@ const INPUTS: { name: string; text: string; ext: string }[] = [
   { name: 'deep-nesting', text: 'name: ' + '['.repeat(2000) + ']'.repeat(2000) + '\n', ext: 'yaml' },
 ];
 
-describe('lsp bad input, typed', () => {
+describe('lsp bad input, typed', { concurrency: true }, () => {
   const client = new LspClient();
   before(async () => {
     await client.initialize({ rootUri: 'file:///ws' });
