@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { brotliCompressSync, constants } from 'node:zlib';
+import { metaInputs, stampKey, upToDate, writeStamp } from './scripts/build-stamp.mjs';
 import { patchJsYaml } from './scripts/js-yaml-patch.mjs';
 import { writeAtomic } from './scripts/write-atomic.mjs';
 
@@ -62,11 +63,12 @@ const entries = [
  * without compiling a schema (about 40 ms of every CLI run and server start), and the bundles leave
  * ajv's compiler out (about 100 KB of each).
  */
-async function precompiledValidators() {
+async function precompiledValidators(metafiles) {
   const generator = await build({
     ...common,
     sourcemap: false,
     write: false,
+    metafile: true,
     stdin: {
       contents: `import { DIALECTS } from './server/src/core/dialects';
         import { standaloneValidators } from './server/src/core/schema/ajv';
@@ -77,6 +79,7 @@ async function precompiledValidators() {
       loader: 'ts',
     },
   });
+  metafiles.push(generator.metafile);
   const mod = { exports: {} };
   new Function('module', 'exports', 'require', generator.outputFiles[0].text)(
     mod,
@@ -195,32 +198,56 @@ function pack(file) {
 }
 
 const started = Date.now();
-const validators = await precompiledValidators();
+// `--if-changed` (npm test): nothing is built when the last build had the same options, inputs and
+// outputs (scripts/build-stamp.mjs); a plain build always builds, and records what it read.
+const STAMP = 'dist/.build-stamp.json';
+const present = entries.filter((e) => existsSync(e.in));
+const key = stampKey(
+  [process.argv.slice(2).filter((a) => a !== '--if-changed'), present.map((e) => e.in)],
+  [
+    'esbuild.mjs',
+    'scripts/build-stamp.mjs',
+    'scripts/js-yaml-patch.mjs',
+    'scripts/write-atomic.mjs',
+    // Read by the plugins themselves, not through esbuild: its metafile does not name them.
+    'client/src/shims/unused-features.json',
+    'server/src/lsp/unused-features.json',
+  ],
+);
+if (process.argv.includes('--if-changed') && upToDate(STAMP, key)) {
+  console.log(`esbuild: dist/ is up to date (checked in ${Date.now() - started} ms)`);
+  process.exit(0);
+}
+const metafiles = [];
+const written = [];
+const validators = await precompiledValidators(metafiles);
 await Promise.all(
-  entries
-    .filter((e) => existsSync(e.in))
-    .map((e) =>
-      build({
-        ...common,
-        entryPoints: [e.in],
-        outfile: e.out,
-        external: e.external ?? [],
-        alias: { ...common.alias, ...e.alias },
-        banner: e.banner ? { js: e.banner } : undefined,
-        // keepNames: class and function names stay readable in logged stack traces (the loaders').
-        ...(e.minify ? { minify: true, keepNames: e.keepNames ?? true } : {}),
-        plugins: [
-          validators,
-          fastSpread,
-          ...(e.shims ? [clientShims, unusedClientFeatures, unusedServerFeatures] : []),
-        ],
-        // Written here, each file renamed into place (scripts/write-atomic.mjs): processes that
-        // start during a rebuild never read a file esbuild has truncated but not yet written.
-        write: false,
-      }).then((r) => {
-        for (const f of r.outputFiles) writeAtomic(f.path, f.contents);
-      }),
-    ),
+  present.map((e) =>
+    build({
+      ...common,
+      entryPoints: [e.in],
+      outfile: e.out,
+      external: e.external ?? [],
+      alias: { ...common.alias, ...e.alias },
+      banner: e.banner ? { js: e.banner } : undefined,
+      // keepNames: class and function names stay readable in logged stack traces (the loaders').
+      ...(e.minify ? { minify: true, keepNames: e.keepNames ?? true } : {}),
+      plugins: [
+        validators,
+        fastSpread,
+        ...(e.shims ? [clientShims, unusedClientFeatures, unusedServerFeatures] : []),
+      ],
+      // Written here, each file renamed into place (scripts/write-atomic.mjs): processes that
+      // start during a rebuild never read a file esbuild has truncated but not yet written.
+      write: false,
+      metafile: true,
+    }).then((r) => {
+      for (const f of r.outputFiles) writeAtomic(f.path, f.contents);
+      metafiles.push(r.metafile);
+      written.push(...r.outputFiles.map((f) => f.path));
+    }),
+  ),
 );
 pack('dist/policylens.js');
+writeStamp(STAMP, key, metaInputs(...metafiles), [...written, 'dist/policylens.js.br']);
 console.log(`esbuild: built dist/ in ${Date.now() - started} ms`);
