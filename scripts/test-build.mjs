@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { metaInputs, stampKey, upToDate, writeStamp } from './build-stamp.mjs';
 import { patchJsYaml } from './js-yaml-patch.mjs';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -71,10 +72,23 @@ const groups = (members) => ({
  * Bundles the test files (paths relative to the repository) and returns, in the same order, the
  * bundles to run. `shared` names groups of files that run in one process (name: its bundle's path
  * relative to the repository, without extension, and its files); their files are left out of
- * `files` by the caller, and the groups' bundles follow the files' in the result.
+ * `files` by the caller, and the groups' bundles follow the files' in the result. The result's
+ * `upToDate` is true when the bundles were already those of these sources and nothing was compiled.
  */
 export async function buildTests(files, shared = new Map()) {
-  await build({
+  const outputs = [
+    ...files.map((f) => join(OUT, relative(ROOT, join(ROOT, f)).replace(/\.[mc]?ts$/, '.js'))),
+    ...[...shared.keys()].map((name) => join(OUT, `${name}.js`)),
+  ];
+  // Nothing is compiled when the same files were compiled from the same sources and their bundles
+  // are still there (scripts/build-stamp.mjs): a stamp for each set of files and groups.
+  const key = stampKey(
+    [files, [...shared]],
+    ['scripts/test-build.mjs', 'scripts/js-yaml-patch.mjs', 'scripts/build-stamp.mjs'],
+  );
+  const stamp = join(OUT, 'stamps', `${key}.json`);
+  if (upToDate(stamp, key)) return Object.assign(outputs, { upToDate: true });
+  const result = await build({
     entryPoints: [
       ...files.map((f) => join(ROOT, f)),
       ...[...shared.keys()].map((name) => ({ in: GROUP + name, out: name })),
@@ -90,9 +104,8 @@ export async function buildTests(files, shared = new Map()) {
     alias: { 'js-yaml': join(ROOT, 'node_modules/js-yaml/dist/js-yaml.cjs.js') },
     logLevel: 'warning',
     plugins: [groups(shared), packages, sourceLocations],
+    metafile: true,
   });
-  return [
-    ...files.map((f) => join(OUT, relative(ROOT, join(ROOT, f)).replace(/\.[mc]?ts$/, '.js'))),
-    ...[...shared.keys()].map((name) => join(OUT, `${name}.js`)),
-  ];
+  writeStamp(stamp, key, metaInputs(result.metafile), outputs);
+  return outputs;
 }

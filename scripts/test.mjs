@@ -155,7 +155,7 @@ const bundles = new Map(alone.map((f, i) => [f, outputs[i]]));
   for (const f of members) bundles.set(f, outputs[alone.length + i]);
 });
 console.log(
-  `\n✓ compiled ${bundled.length} test files into ${outputs.length} bundles (${((Date.now() - compiling) / 1000).toFixed(1)}s)`,
+  `\n✓ ${outputs.upToDate ? 'up to date:' : 'compiled'} ${bundled.length} test files into ${outputs.length} bundles (${((Date.now() - compiling) / 1000).toFixed(1)}s)`,
 );
 /** A tsx file's stand-in: it registers tsx in its own process (as `--import tsx`), then loads it. */
 function shim(file) {
