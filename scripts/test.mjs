@@ -133,6 +133,18 @@ const SHARED = {
   // The files with a registry in process: one registry (one PGlite) for the group, an org for each
   // file (test/support/sharedRegistry.ts). impact last, and nothing timing-sensitive after playground.
   'test/lsp/live.group': ['api-key-handover', 'config-live-url', 'playground', 'impact'],
+  // The short files that spawn dist/server.js (0.5–1 s of wall time each): the fixed cost of a
+  // test process is theirs as much as the in-process files', 3.4–3.6 s of CPU apart against
+  // 2.6–2.7 s as one group (load 6–7). Each still talks to a server process of its own.
+  'test/lsp/spawned.group': [
+    'chain',
+    'config',
+    'diagnostics',
+    'dialects',
+    'policy-tests',
+    'transport',
+    'watching',
+  ],
 };
 // The groups whose files never spawn dist/: they start while it is still being built (the
 // in-process group is the longest file of test/lsp, 3.3 s of wall time alone, and dist/ takes
