@@ -6,22 +6,13 @@
 // Plain JavaScript on purpose, like bench/floor.mjs.
 // Usage: node bench/floor-warm.mjs <folder> <cache.json>
 //        → prints {"files":N,"changed":C,"bytes":B} on stdout (B: the bytes of the changed files).
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { walk } from './floor-walk.mjs';
 
 const [folder, cachePath] = process.argv.slice(2);
 if (!folder || !cachePath) {
   console.error('usage: node bench/floor-warm.mjs <folder> <cache.json>');
   process.exit(2);
-}
-
-function walk(dir, out) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) walk(p, out);
-    else if (/\.(json|ya?ml)$/.test(entry.name)) out.push(p);
-  }
-  return out;
 }
 
 let cache = {};

@@ -3,8 +3,8 @@
 // and run one compiled ajv validator. No positions, no messages, no cross-file analysis.
 // Plain JavaScript on purpose: a TypeScript loader would add its own start-up to the floor.
 // Usage: node bench/floor.mjs <schema.json> <folder>   → prints {"files":N,"invalid":M,"parser":…} on stdout.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { walk } from './floor-walk.mjs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { createRequire } from 'node:module';
 import * as jsYaml from 'js-yaml';
@@ -13,15 +13,6 @@ const [schemaPath, folder] = process.argv.slice(2);
 if (!schemaPath || !folder) {
   console.error('usage: node bench/floor.mjs <schema.json> <folder>');
   process.exit(2);
-}
-
-function walk(dir, out) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) walk(p, out);
-    else if (/\.(json|ya?ml)$/.test(entry.name)) out.push(p);
-  }
-  return out;
 }
 
 // js-yaml 3 (ajv-cli's own copy) parses these small bundles about twice as fast as js-yaml 5, the
