@@ -232,3 +232,20 @@ export async function idle(s: InProcessServer): Promise<void> {
   }
   throw new Error('the server never went idle');
 }
+
+/**
+ * The server capabilities an in-process server announces to `initialize`, read by a dotted path
+ * (`semanticTokensProvider`, `workspace.fileOperations`): `undefined` for one it does not announce.
+ */
+export async function announcedCapabilities(): Promise<(path: string) => unknown> {
+  const s = startInProcess({ files: {} });
+  try {
+    const { capabilities } = await s.client.initialize({ rootUri: 'file:///ws' });
+    return (path) =>
+      path
+        .split('.')
+        .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], capabilities);
+  } finally {
+    await s.client.shutdown();
+  }
+}

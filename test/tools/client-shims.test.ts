@@ -11,7 +11,7 @@ import { Minimatch } from '../../client/src/shims/minimatch';
 import { parse, satisfies } from '../../client/src/shims/semver';
 import UNUSED from '../../client/src/shims/unused-features.json';
 import { UnusedNotebookFeature } from '../../client/src/shims/unusedFeatures';
-import { startInProcess } from '../support/inProcess';
+import { announcedCapabilities } from '../support/inProcess';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -65,19 +65,10 @@ describe("the stand-ins for vscode-languageclient's unused features", () => {
   });
 
   it('cover no capability the server announces', async () => {
-    const s = startInProcess({ files: {} });
-    try {
-      const { capabilities } = await s.client.initialize({ rootUri: 'file:///ws' });
-      const announced = (path: string) =>
-        path
-          .split('.')
-          .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], capabilities);
-      assert.ok(announced('completionProvider'), 'the check reads the real capabilities');
-      for (const [module, { serverCapabilities }] of modules)
-        for (const c of serverCapabilities) assert.equal(announced(c), undefined, `${c} needs ./${module}`);
-    } finally {
-      await s.client.shutdown();
-    }
+    const announced = await announcedCapabilities();
+    assert.ok(announced('completionProvider'), 'the check reads the real capabilities');
+    for (const [module, { serverCapabilities }] of modules)
+      for (const c of serverCapabilities) assert.equal(announced(c), undefined, `${c} needs ./${module}`);
   });
 
   it('are never imported by the extension itself', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import UNUSED from '../../server/src/lsp/unused-features.json';
-import { startInProcess } from '../support/inProcess';
+import { announcedCapabilities } from '../support/inProcess';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const common = join(REPO, 'node_modules', 'vscode-languageserver', 'lib', 'common');
@@ -33,19 +33,10 @@ describe("the stand-ins for vscode-languageserver's unused features", () => {
   });
 
   it('cover no capability the server announces', async () => {
-    const s = startInProcess({ files: {} });
-    try {
-      const { capabilities } = await s.client.initialize({ rootUri: 'file:///ws' });
-      const announced = (path: string) =>
-        path
-          .split('.')
-          .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], capabilities);
-      assert.ok(announced('completionProvider'), 'the check reads the real capabilities');
-      for (const [module, { serverCapabilities }] of modules)
-        for (const c of serverCapabilities) assert.equal(announced(c), undefined, `${c} needs ./${module}`);
-    } finally {
-      await s.client.shutdown();
-    }
+    const announced = await announcedCapabilities();
+    assert.ok(announced('completionProvider'), 'the check reads the real capabilities');
+    for (const [module, { serverCapabilities }] of modules)
+      for (const c of serverCapabilities) assert.equal(announced(c), undefined, `${c} needs ./${module}`);
   });
 
   it('add APIs our server never calls', () => {
