@@ -128,10 +128,6 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       // A second extension that validates every `yaml` document, as Red Hat YAML does
       // (07-coexistence.e2e.ts): a policy must still show one diagnostic per problem.
       installVsix(paths, hostDir, packageYamlValidator(work));
-      const installed = readdirSync(join(hostDir, 'extensions')).find((n) =>
-        n.startsWith('policy-lens.policylens-'),
-      );
-      assert.ok(installed, 'the .vsix installed into code-server');
       const workspace = join(work, 'host-workspace');
       cpSync(join(FIXTURES, 'workspace'), workspace, { recursive: true });
       const run = await runHostSuite({
@@ -141,7 +137,7 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
         paths,
         workDir: hostDir,
         workspace,
-        extensionDir: join(hostDir, 'extensions', installed),
+        extensionDir: ourExtensionDir(hostDir),
         suiteIndex,
         settings: {
           'policyLens.trace.server': 'verbose',
@@ -184,9 +180,6 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
     async (t2) => {
       const dir = join(work, 'idle');
       installVsix(paths, dir, vsix);
-      const installed = readdirSync(join(dir, 'extensions')).find((n) =>
-        n.startsWith('policy-lens.policylens-'),
-      )!;
       // A folder without policies: nothing activates the extension until the spec opens one.
       const workspace = join(work, 'idle-workspace');
       mkdirSync(workspace, { recursive: true });
@@ -195,7 +188,7 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
         paths,
         workDir: dir,
         workspace,
-        extensionDir: join(dir, 'extensions', installed),
+        extensionDir: ourExtensionDir(dir),
         suiteIndex,
         idle: true,
         settings: {},
@@ -231,16 +224,13 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       try {
         const dir = join(work, 'untrusted');
         installVsix(paths, dir, vsix);
-        const installed = readdirSync(join(dir, 'extensions')).find((n) =>
-          n.startsWith('policy-lens.policylens-'),
-        )!;
         const workspace = join(work, 'untrusted-workspace');
         cpSync(join(FIXTURES, 'workspace'), workspace, { recursive: true });
         const run = await runHostSuite({
           paths,
           workDir: dir,
           workspace,
-          extensionDir: join(dir, 'extensions', installed),
+          extensionDir: ourExtensionDir(dir),
           suiteIndex,
           untrusted: true,
           settings: { 'policyLens.apiUrl': trapUrl },
@@ -267,6 +257,15 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
  * level, the idle window under `idleWindow`; each keeps its own time, and a run of one scenario
  * leaves the other's last figures.
  */
+/** Where code-server installed our .vsix under a profile made by installVsix. */
+function ourExtensionDir(workDir: string): string {
+  const installed = readdirSync(join(workDir, 'extensions')).find((n) =>
+    n.startsWith('policy-lens.policylens-'),
+  );
+  assert.ok(installed, `the .vsix installed into code-server (${workDir})`);
+  return join(workDir, 'extensions', installed);
+}
+
 function recordActivation(scenario: 'idleWindow' | undefined, metrics: Record<string, unknown>): void {
   const out = join(repoRoot, 'test-results', 'e2e');
   mkdirSync(out, { recursive: true });
