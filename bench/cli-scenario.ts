@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkspaceManifest } from './corpus';
+import { floorValidator } from './floor-validator';
 import { childrenCpuMs } from './proc';
 import { REPO, SCHEMA_PATH } from './servers';
 
@@ -122,16 +123,24 @@ export function cliTools(cli = join(REPO, 'dist/cli.js')): CliTool[] {
     invalid: (out, err) => (out + err).split('\n').filter((l) => / invalid$/.test(l)).length,
   });
   tools.push(warmFloor());
+  const floorInvalid = (out: string): number | undefined => {
+    try {
+      return (JSON.parse(out) as { invalid: number }).invalid;
+    } catch {
+      return undefined;
+    }
+  };
   tools.push({
     name: 'floor',
     args: (ws) => [join(REPO, 'bench/floor.mjs'), SCHEMA_PATH, join(ws.root, 'policies')],
-    invalid: (out) => {
-      try {
-        return (JSON.parse(out) as { invalid: number }).invalid;
-      } catch {
-        return undefined;
-      }
-    },
+    invalid: floorInvalid,
+  });
+  // The same floor with the validator generated before the run, as a shipped linter has it.
+  const validator = floorValidator();
+  tools.push({
+    name: 'floor, precompiled',
+    args: (ws) => [join(REPO, 'bench/floor.mjs'), SCHEMA_PATH, join(ws.root, 'policies'), validator],
+    invalid: floorInvalid,
   });
   return tools;
 }

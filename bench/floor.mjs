@@ -1,17 +1,19 @@
 // The floor of the CLI scenario: the least work any schema linter must do, in one Node process.
 // Read every bundle, parse it with the fastest parser on npm for its format (JSON.parse, js-yaml),
-// and run one compiled ajv validator. No positions, no messages, no cross-file analysis.
+// and run one ajv validator. No positions, no messages, no cross-file analysis.
+// With a third argument, the validator is ajv's standalone code generated before the run
+// (bench/floor-validator.ts), as Policy Lens ships its own: the floor then pays no schema compile.
 // Plain JavaScript on purpose: a TypeScript loader would add its own start-up to the floor.
-// Usage: node bench/floor.mjs <schema.json> <folder>   → prints {"files":N,"invalid":M,"parser":…} on stdout.
+// Usage: node bench/floor.mjs <schema.json> <folder> [validator.cjs]
+//        → prints {"files":N,"invalid":M,"parser":…} on stdout.
 import { readFileSync } from 'node:fs';
 import { walk } from './floor-walk.mjs';
-import Ajv2020 from 'ajv/dist/2020.js';
 import { createRequire } from 'node:module';
 import * as jsYaml from 'js-yaml';
 
-const [schemaPath, folder] = process.argv.slice(2);
+const [schemaPath, folder, precompiled] = process.argv.slice(2);
 if (!schemaPath || !folder) {
-  console.error('usage: node bench/floor.mjs <schema.json> <folder>');
+  console.error('usage: node bench/floor.mjs <schema.json> <folder> [validator.cjs]');
   process.exit(2);
 }
 
@@ -28,9 +30,13 @@ function fastestYaml() {
 }
 const { load: loadYaml, parser } = fastestYaml();
 
-// strict:false because the schema carries Policy Lens's own x-… annotation keywords.
-const ajv = new Ajv2020({ strict: false, allErrors: false });
-const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+async function compiled() {
+  const { default: Ajv2020 } = await import('ajv/dist/2020.js');
+  // strict:false because the schema carries Policy Lens's own x-… annotation keywords.
+  const ajv = new Ajv2020({ strict: false, allErrors: false });
+  return ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+}
+const validate = precompiled ? createRequire(import.meta.url)(precompiled) : await compiled();
 let invalid = 0;
 const files = walk(folder, []);
 for (const file of files) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildBigBundle, buildWorkspace, ensureWorkspace, ERROR_KINDS } from '../../bench/corpus';
 import { freshFor, EditableDoc, spreadLines } from '../../bench/edits';
+import { floorValidator } from '../../bench/floor-validator';
 import { percentile } from '../../bench/stats';
 
 const repo = join(import.meta.dirname ?? __dirname, '../..');
@@ -37,19 +38,22 @@ test('a long bundle has exactly the requested number of lines', () => {
   }
 });
 
-test('the floor (js-yaml + one ajv validator) finds exactly the planted errors', () => {
+test('the floor (js-yaml + one ajv validator) finds exactly the planted errors, compiled or precompiled', () => {
   // A private folder: the smoke test may be generating bench/corpus/ at the same time.
   const dir = mkdtempSync(join(tmpdir(), 'bench-corpus-'));
   const ws = ensureWorkspace(20, dir);
-  const r = spawnSync(process.execPath, [
-    join(repo, 'bench/floor.mjs'),
-    join(repo, 'schemas/execlave/policy-bundle.schema.json'),
-    join(ws.root, 'policies'),
-  ]);
-  assert.equal(r.status, 0, r.stderr.toString());
-  const out = JSON.parse(r.stdout.toString()) as { files: number; invalid: number };
-  assert.equal(out.files, 20);
-  assert.equal(out.invalid, ws.files.filter((f) => f.error).length);
+  for (const precompiled of [[], [floorValidator()]]) {
+    const r = spawnSync(process.execPath, [
+      join(repo, 'bench/floor.mjs'),
+      join(repo, 'schemas/execlave/policy-bundle.schema.json'),
+      join(ws.root, 'policies'),
+      ...precompiled,
+    ]);
+    assert.equal(r.status, 0, r.stderr.toString());
+    const out = JSON.parse(r.stdout.toString()) as { files: number; invalid: number };
+    assert.equal(out.files, 20);
+    assert.equal(out.invalid, ws.files.filter((f) => f.error).length);
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
