@@ -90,6 +90,12 @@ const rank = (f) => {
 const files = findTests('test')
   .filter((f) => !only || f.includes(only))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+// `node --test` given no file runs every file it finds itself, fixtures included: a `--only` that
+// matches nothing (a typo, or two paths in one argument) must stop here instead.
+if (!files.length) {
+  console.error(`npm test: no test file under test/ has "${only ?? ''}" in its path`);
+  process.exit(2);
+}
 // The real editor and the PostgreSQL server are installed (once; cached afterwards) before the
 // suites start, as steps of their own: on a fresh machine that takes minutes, and inside a test it
 // would count against the test's own timeout and compete with the other suites for the two cores.
