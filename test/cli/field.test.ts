@@ -45,7 +45,7 @@ describe('field test: the CLI on what users feed it', () => {
     }
   });
 
-  it('replay: a usage error says what is wrong in words, exits 2, and the help says 2', async () => {
+  it('replay: an input error says what is wrong in words, in one line, exits 2, and the help says 2', async () => {
     const replay = (events: string, against = 'git:HEAD') =>
       runCli(['replay', events, '--policies', 'policies', '--against', against], {}, dir);
     const cases: [Promise<{ status: number; stderr: string }>, RegExp][] = [
@@ -57,9 +57,12 @@ describe('field test: the CLI on what users feed it', () => {
       const r = await run;
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr.split('\n')[0], message);
+      // The message alone: the options would not help with a file that is not there.
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
       assert.doesNotMatch(r.stderr, /Command failed|ENOENT/);
-      assert.match(r.stderr, /2 a usage error: an events file that cannot be read/);
     }
+    const help = await runCli(['replay', '--help'], {}, dir);
+    assert.match(help.stdout, /2 a usage error: an events file that cannot be read/);
   });
 
   it('replay: one event is "1 event"', async () => {

@@ -217,11 +217,15 @@ describe('policylens sync against policylens serve', () => {
     }
   });
 
-  it('usage errors exit 2 with the help', async () => {
+  it('usage errors exit 2 with the synopsis and where the whole help is', async () => {
     for (const args of [['sync'], ['sync', '.', '--format', 'xml'], ['history'], ['history', 'a', 'b']]) {
       const res = await runCli(args, {});
       assert.equal(res.status, 2, args.join(' '));
       assert.match(res.stderr, new RegExp(`^policylens ${args[0]}: .+\\n\\nUsage: policylens ${args[0]} `));
+      assert.match(
+        res.stderr,
+        new RegExp(`\\nRun \`policylens ${args[0]} --help\` for every option and the exit statuses\\.\\n$`),
+      );
     }
   });
 

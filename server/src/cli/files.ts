@@ -58,6 +58,13 @@ interface WalkFilter {
 
 export class UsageError extends Error {}
 
+/**
+ * A usage error about what the command line names rather than how it is written: a path that
+ * cannot be read, an event or a config file that does not parse. Exit status 2 like any usage
+ * error, but the message is printed alone: the command's options would not help.
+ */
+export class InputError extends UsageError {}
+
 /** A short reason for a failed file system call: `permission denied`, `no such file or directory`. */
 export function reason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -94,16 +101,16 @@ export function collectPolicyFiles(args: readonly string[], options: CollectOpti
     try {
       st = statSync(abs);
     } catch (e) {
-      throw new UsageError(`cannot read ${arg}: ${reason(e)}`);
+      throw new InputError(`cannot read ${arg}: ${reason(e)}`);
     }
     const project = projectFor(abs, options.config);
     if (st.isDirectory()) {
       const refused = listable(abs);
-      if (refused) throw new UsageError(`cannot read ${arg}: ${refused}`);
+      if (refused) throw new InputError(`cannot read ${arg}: ${refused}`);
       const useGit = options.ignore !== false && project.config.config.gitignore;
       const git = useGit ? gitIgnoreAbove(abs) : undefined;
       walk(abs, abs, out, seen, { project, git, tests: options.tests });
-    } else if (!st.isFile()) throw new UsageError(`cannot read ${arg}: not a regular file`);
+    } else if (!st.isFile()) throw new InputError(`cannot read ${arg}: not a regular file`);
     else if (!seen.has(abs)) {
       seen.add(abs);
       out.push({ path: abs, display: arg, settings: settingsFor(project, abs) });

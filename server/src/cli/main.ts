@@ -8,8 +8,8 @@ import { testCommand } from './commands/test';
 import { replayCommand } from './commands/replay';
 import type { Command } from './commands/types';
 import { didYouMean } from '../core/index';
-import { UsageError } from './files';
-import { explainParseError } from './usage';
+import { InputError, UsageError } from './files';
+import { explainParseError, helpHint, usageLines } from './usage';
 import { isLintWorker, lintWorker } from './lint/pool';
 import { isReplayWorker, replayWorker } from './replay/threads';
 import { version as VERSION } from '../../../package.json';
@@ -80,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
     const err = e as Error & { code?: string };
     if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
       const message = explainParseError(err.message, command.help);
-      process.stderr.write(`policylens ${name}: ${message}\n\n${command.help}\n`);
+      // The synopsis, not the whole help: the error stays on the screen above it.
+      const more = e instanceof InputError ? '' : `\n${usageLines(command.help)}\n${helpHint(name)}\n`;
+      process.stderr.write(`policylens ${name}: ${message}\n${more}`);
       return command.usageStatus?.(rest) ?? 2;
     }
     process.stderr.write(`policylens ${name}: ${err.message}\n`);

@@ -9,7 +9,7 @@ import {
   ResolvedConfig,
   type FileSettings,
 } from '../core/index';
-import { UsageError } from './files';
+import { InputError } from './files';
 
 /**
  * The project a linted path belongs to: the nearest `policylens.config.yaml` found by walking up
@@ -43,12 +43,12 @@ export function loadConfigFile(file: string, display = file): ResolvedConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${display}: ${(e as Error).message}`);
+    throw new InputError(`cannot read ${display}: ${(e as Error).message}`);
   }
   const { config, problems } = readConfig(text);
   if (problems.length) {
     const lines = new LineIndex(text);
-    throw new UsageError(
+    throw new InputError(
       problems
         .map((p) => {
           const pos = lines.positionAt(p.span.start);

@@ -35,3 +35,14 @@ export function explainParseError(message: string, help: string): string {
   const known = [...new Set([...help.matchAll(/(?<![\w-])--?[a-zA-Z][\w-]*/g)].map((x) => x[0]))];
   return `unknown option ${m[1]}${didYouMean(m[1], [...known, '--help', '--color', '--no-color'])}`;
 }
+
+/** The synopsis of a command's help: its lines up to the first blank one (`Usage: …` and its options). */
+export function usageLines(help: string): string {
+  const blank = help.indexOf('\n\n');
+  return blank < 0 ? help : help.slice(0, blank);
+}
+
+/** The line after a usage error's synopsis. */
+export function helpHint(command: string): string {
+  return `Run \`policylens ${command} --help\` for every option and the exit statuses.`;
+}

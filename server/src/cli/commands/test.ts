@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { findTestFiles, runTestFile, type FileReport } from '../eval/tests';
 import type { LoadedPolicies } from '../eval/load';
 import { printable } from '../../core/index';
-import { UsageError } from '../files';
+import { InputError } from '../files';
 import { painter } from '../report/color';
 import { toJson } from '../report/json';
 import { formatJunit } from '../report/junit';
@@ -64,14 +64,14 @@ export const testCommand: Command = {
     const paths = positionals.length ? positionals : ['.'];
     const testFiles = findTestFiles(paths);
     if (!testFiles.length)
-      throw new UsageError(`no *.policytest.yaml, .yml or .json file under ${paths.join(', ')}`);
+      throw new InputError(`no *.policytest.yaml, .yml or .json file under ${paths.join(', ')}`);
     const needle = values.filter?.toLowerCase();
     const filter = needle === undefined ? undefined : (name: string) => name.toLowerCase().includes(needle);
     const cache = new Map<string, LoadedPolicies>();
     const files = testFiles
       .map((p) => runTestFile(p, filter, cache))
       .filter((f) => f.error || f.cases.length);
-    if (!files.length) throw new UsageError(`no case matches --filter "${values.filter}"`);
+    if (!files.length) throw new InputError(`no case matches --filter "${values.filter}"`);
     for (const loaded of cache.values()) for (const w of loaded.warnings) io.err(`policylens test: ${w}\n`);
     if (format === 'json') {
       const cases = files.flatMap((f) => f.cases);

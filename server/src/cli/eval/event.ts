@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { languageOf, ParsedDocument, readEvent, type EvalEvent } from '../../core/index';
-import { reason, UsageError } from '../files';
+import { reason, InputError } from '../files';
 
 /**
  * Reads `--event`: a file (JSON or YAML, by its name) or `-` for standard input, holding one event
@@ -14,16 +14,16 @@ export function readEvents(arg: string): { events: EvalEvent[]; path?: string } 
   try {
     text = readFileSync(path ?? 0, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read the event ${arg}: ${reason(e)}`);
+    throw new InputError(`cannot read the event ${arg}: ${reason(e)}`);
   }
-  if (!text.replace(/^\uFEFF/, '').trim()) throw new UsageError(`the event ${arg} is empty`);
+  if (!text.replace(/^\uFEFF/, '').trim()) throw new InputError(`the event ${arg} is empty`);
   const lines = path && JSON_LINES.test(path) ? jsonLines(arg, text) : undefined;
   const values = lines ? lines.values : documentValues(arg, path, text);
-  if (!values.length) throw new UsageError(`the event ${arg} is an empty list`);
+  if (!values.length) throw new InputError(`the event ${arg} is an empty list`);
   const events = values.map((v, i) => {
     const { event, errors } = readEvent(v);
     if (!event)
-      throw new UsageError(
+      throw new InputError(
         `the event ${arg}${values.length > 1 ? (lines ? `:${lines.line[i]}` : ` [${i}]`) : ''} is not valid (schemas/policylens/event.schema.json):\n  ${errors.join('\n  ')}`,
       );
     return event;
@@ -45,7 +45,7 @@ function jsonLines(arg: string, text: string): { values: unknown[]; line: number
       values.push(JSON.parse(line));
       lineOf.push(i + 1);
     } catch {
-      throw new UsageError(`the event ${arg}:${i + 1} does not parse: not JSON (one event per line)`);
+      throw new InputError(`the event ${arg}:${i + 1} does not parse: not JSON (one event per line)`);
     }
   });
   return { values, line: lineOf };
@@ -66,7 +66,7 @@ function documentValues(arg: string, path: string | undefined, text: string): un
       lines.length > 1 && lines.every((l) => /^\s*[{[]/.test(l))
         ? ' (one event per line? name the file .jsonl, or replay it with policylens replay)'
         : '';
-    throw new UsageError(`the event ${arg}:${at} does not parse: ${f.message}${hint}`);
+    throw new InputError(`the event ${arg}:${at} does not parse: ${f.message}${hint}`);
   }
   return Array.isArray(doc.value) ? doc.value : [doc.value];
 }

@@ -6,7 +6,7 @@ import {
   type CompiledPolicies,
   type PolicySource,
 } from '../../core/index';
-import { collectPolicyFiles, POLICY_TEST_FILE, readWholeText, UsageError } from '../files';
+import { collectPolicyFiles, POLICY_TEST_FILE, readWholeText, InputError } from '../files';
 
 /** Test files are not policies: `*.policytest.yaml`, `.yml`, `.json`. */
 export const POLICY_TEST = POLICY_TEST_FILE;
@@ -37,12 +37,12 @@ export function loadPolicies(
       if (f.error !== undefined) throw new Error(f.error);
       text = readWholeText(f.path);
     } catch (e) {
-      throw new UsageError(`cannot read ${display}: ${(e as Error).message}`);
+      throw new InputError(`cannot read ${display}: ${(e as Error).message}`);
     }
     const loaded = loadPolicy(display, text);
     if (!loaded.source) {
       if (loaded.notAPolicy) continue;
-      throw new UsageError(
+      throw new InputError(
         `${display} does not parse (${loaded.unusable}); fix it or leave it out of the paths`,
       );
     }

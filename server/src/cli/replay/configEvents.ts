@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { UsageError } from '../files';
+import { InputError, UsageError } from '../files';
 import type { Project } from '../project';
 import { checkEventFiles } from './lines';
 import type { EventsFile } from './run';
@@ -41,7 +41,10 @@ export function eventsOf(given: readonly string[] | undefined, project: Project)
   try {
     return { files, config, bytes: checkEventFiles(files) };
   } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(`${e.message} (replay.events of ${config})`);
+    if (e instanceof UsageError) {
+      const Kind = e instanceof InputError ? InputError : UsageError;
+      throw new Kind(`${e.message} (replay.events of ${config})`);
+    }
     throw e;
   }
 }

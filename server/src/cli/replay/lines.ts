@@ -2,7 +2,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { reason, UsageError } from '../files';
+import { reason, InputError } from '../files';
 
 /** What reading a file ended with: how many lines, and why it stopped early when it did. */
 export interface ReadEnd {
@@ -18,12 +18,12 @@ export function checkEventFiles(files: readonly { path: string; display: string 
     try {
       const st = statSync(path);
       if (st.isDirectory())
-        throw new UsageError(`${f} is a folder: name its events files (e.g. ${f}/*.jsonl ${f}/*.jsonl.gz)`);
-      if (!st.isFile()) throw new UsageError(`cannot read ${f}: not a regular file`);
+        throw new InputError(`${f} is a folder: name its events files (e.g. ${f}/*.jsonl ${f}/*.jsonl.gz)`);
+      if (!st.isFile()) throw new InputError(`cannot read ${f}: not a regular file`);
       bytes += st.size;
     } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot read ${f}: ${reason(e)}`);
+      if (e instanceof InputError) throw e;
+      throw new InputError(`cannot read ${f}: ${reason(e)}`);
     }
   }
   return bytes;

@@ -4,7 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { LiveOrgError, loadPolicy, printable, recognize, type PolicySource } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { loadPolicies } from '../eval/load';
-import { POLICY_EXTENSIONS, POLICY_TEST_FILE, UsageError } from '../files';
+import { POLICY_EXTENSIONS, POLICY_TEST_FILE, InputError } from '../files';
 import type { Project } from '../project';
 
 /** One side of a replay: its policies as sources (plain data: they are posted to worker threads). */
@@ -40,7 +40,7 @@ export function atGitRef(paths: readonly string[], ref: string): Side {
         });
       } catch (e) {
         const err = (e as { stderr?: string }).stderr?.trim() || (e as Error).message;
-        throw new UsageError(`git:${ref}: ${err.split('\n')[0]}`);
+        throw new InputError(`git:${ref}: ${err.split('\n')[0]}`);
       }
     };
     const top = git(['rev-parse', '--show-toplevel'], dir).trim();
@@ -52,7 +52,7 @@ export function atGitRef(paths: readonly string[], ref: string): Side {
       });
     } catch {
       // --quiet prints nothing: say what is wrong instead of the command line that failed.
-      throw new UsageError(`git:${ref}: no commit "${ref}" in the repository ${top}`);
+      throw new InputError(`git:${ref}: no commit "${ref}" in the repository ${top}`);
     }
     const files = git(['ls-tree', '-r', '-z', '--name-only', ref, '--', rel], top)
       .split('\0')
@@ -63,7 +63,7 @@ export function atGitRef(paths: readonly string[], ref: string): Side {
       const loaded = loadPolicy(display, text);
       if (!loaded.source) {
         if (loaded.notAPolicy) continue;
-        throw new UsageError(`${display} does not parse (${loaded.unusable})`);
+        throw new InputError(`${display} does not parse (${loaded.unusable})`);
       }
       if (!recognize(loaded.source.value, text, f)) continue;
       if (loaded.errors.length) warnings.push(`${display} has lint errors; it is evaluated as written`);
