@@ -102,6 +102,7 @@ export async function lintFiles(
     readable.map(forcedOf),
     threads,
     script,
+    readable.map((f) => f.regular === true),
   );
   let next = 0;
   const texts: (string | undefined)[] = [];

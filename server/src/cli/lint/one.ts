@@ -52,10 +52,13 @@ function head(path: string): string {
   }
 }
 
-/** Reads and analyses one file; never throws (an unreadable file becomes a `readError`). */
-export function lintOne(path: string, dialect: string | undefined): LintedFile {
+/**
+ * Reads and analyses one file; never throws (an unreadable file becomes a `readError`). `regular`:
+ * the walk saw it as a regular file (`readPolicyText`).
+ */
+export function lintOne(path: string, dialect: string | undefined, regular = false): LintedFile {
   try {
-    const read = readPolicyText(path);
+    const read = readPolicyText(path, regular);
     if (read.kind === 'too-large') {
       // Too large to read whole: its head says whether it is a policy at all.
       const d = (dialect && getDialect(dialect)) || recognize(undefined, head(path), path)?.dialect;

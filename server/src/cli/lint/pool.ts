@@ -24,6 +24,8 @@ interface Job {
   files: string[];
   /** The dialect each file is forced to (by --dialect or the project's config), if any. */
   dialects: (string | undefined)[];
+  /** Whether the walk saw each file as a regular file (`readPolicyText`). */
+  regular: boolean[];
   counter: Int32Array;
 }
 
@@ -55,22 +57,25 @@ function lintBatch(
   files: readonly string[],
   batch: number,
   dialects: readonly (string | undefined)[],
+  regular: readonly boolean[],
 ): LintedFile[] {
   const out: LintedFile[] = [];
   for (let i = batch * BATCH; i < Math.min(files.length, (batch + 1) * BATCH); i++)
-    out.push(lintOne(files[i], dialects[i]));
+    out.push(lintOne(files[i], dialects[i], regular[i]));
   return out;
 }
 
 /**
  * Lints `files` (absolute paths) on `threads` threads and returns the results in the files' order.
  * `script` is the bundle the workers run (the CLI's own file); without one, everything runs here.
+ * `regular` says which files the walk saw as regular files (read without a stat first).
  */
 export async function lintAll(
   files: readonly string[],
   dialects: readonly (string | undefined)[],
   threads: number,
   script: string | undefined,
+  regular: readonly boolean[] = [],
 ): Promise<LintedFile[]> {
   const total = Math.ceil(files.length / BATCH);
   const results: (LintedFile[] | undefined)[] = new Array<LintedFile[] | undefined>(total);
@@ -78,7 +83,13 @@ export async function lintAll(
   const workers: Worker[] = [];
   const delivered: Promise<void>[] = [];
   if (script && threads > 1 && total > 1) {
-    const job: Job = { kind: KIND, files: [...files], dialects: [...dialects], counter };
+    const job: Job = {
+      kind: KIND,
+      files: [...files],
+      dialects: [...dialects],
+      regular: [...regular],
+      counter,
+    };
     for (let i = 1; i < threads; i++) {
       const w = new Worker(script, { workerData: job });
       workers.push(w);
@@ -96,12 +107,12 @@ export async function lintAll(
     }
   }
   for (let b = claim(counter, total); b !== undefined; b = claim(counter, total))
-    results[b] = lintBatch(files, b, dialects);
+    results[b] = lintBatch(files, b, dialects, regular);
   // Every batch is claimed now. Wait for the workers' batches, unless this thread did them all.
   if (results.some((r) => r === undefined)) await Promise.all(delivered);
   await Promise.all(workers.map((w) => w.terminate()));
   const out: LintedFile[] = [];
-  for (let b = 0; b < total; b++) out.push(...(results[b] ?? lintBatch(files, b, dialects)));
+  for (let b = 0; b < total; b++) out.push(...(results[b] ?? lintBatch(files, b, dialects, regular)));
   return out;
 }
 
@@ -115,7 +126,7 @@ export function lintWorker(): void {
   const job = workerData as Job;
   const total = Math.ceil(job.files.length / BATCH);
   for (let b = claim(job.counter, total); b !== undefined; b = claim(job.counter, total)) {
-    const message: Message = { batch: b, results: lintBatch(job.files, b, job.dialects) };
+    const message: Message = { batch: b, results: lintBatch(job.files, b, job.dialects, job.regular) };
     parentPort?.postMessage(message);
   }
 }
