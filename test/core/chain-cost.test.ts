@@ -3,7 +3,13 @@
 // entry closes stays inside the cycle. Costs are counted (names read, indexes built), not timed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chainPolicyFromText, ChainIndex, findCycleThroughEdge, nearest } from '../../server/src/core/index';
+import {
+  chainPolicyFromText,
+  ChainIndex,
+  cyclicComponents,
+  findCycleThroughEdge,
+  nearest,
+} from '../../server/src/core/index';
 
 describe('chain index', () => {
   it('the chain index suggests from one index per set of names', () => {
@@ -45,5 +51,83 @@ describe('cycle search', () => {
     assert.ok(graph.reads <= members.size, `${graph.reads} nodes read`);
     graph.reads = 0;
     assert.deepEqual(findCycleThroughEdge(graph, 'a', 'b'), ['a', 'b', 'c', 'a']);
+  });
+});
+
+describe('the cheap paths give the answers of the plain ones', () => {
+  /** A deterministic pseudo-random sequence (the cases must be the same on every run). */
+  const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+  it('the cyclic components are the sets of mutually reachable names, found in graph order', () => {
+    for (let round = 0; round < 40; round++) {
+      const next = random(round + 1);
+      const size = 2 + Math.floor(next() * 30);
+      const graph = new Map<string, string[]>();
+      for (let i = 0; i < size; i++)
+        graph.set(
+          `n${i}`,
+          Array.from({ length: Math.floor(next() * 4) }, () => `n${Math.floor(next() * (size + 3))}`),
+        );
+      const reach = (from: string): Set<string> => {
+        const seen = new Set<string>();
+        const queue = [from];
+        while (queue.length)
+          for (const n of graph.get(queue.pop()!) ?? [])
+            if (graph.has(n) && !seen.has(n)) {
+              seen.add(n);
+              queue.push(n);
+            }
+        return seen;
+      };
+      const reached = new Map([...graph.keys()].map((n) => [n, reach(n)]));
+      const expected = new Set<string>();
+      for (const a of graph.keys()) {
+        const members = [...graph.keys()].filter(
+          (b) => a !== b && reached.get(a)!.has(b) && reached.get(b)!.has(a),
+        );
+        if (members.length) expected.add([a, ...members].sort().join(' '));
+      }
+      const found = cyclicComponents(graph);
+      assert.deepEqual(new Set(found.map((c) => [...c].sort().join(' '))), expected, `round ${round}`);
+      assert.equal(found.length, expected.size, `round ${round}: a component twice`);
+    }
+  });
+
+  it('the references of a name, asked before and after edits, are those the files name', () => {
+    const index = new ChainIndex();
+    const bundle = (name: string, prerequisites: string[]) =>
+      chainPolicyFromText(
+        `${name}.json`,
+        JSON.stringify({ name, policyType: 'cost_limit', ruleDefinition: {}, prerequisites }),
+      )!;
+    index.set(bundle('a', ['x', 'y']));
+    index.set(bundle('b', ['x']));
+    const uris = (ref: string) => index.referencing(ref).map((p) => p.uri);
+    assert.deepEqual(uris('x'), ['a.json', 'b.json']);
+    // Kept current once built: a new file, an edit and a deletion.
+    index.set(bundle('c', ['y']));
+    index.set(bundle('a', ['z']));
+    index.delete('b.json');
+    assert.deepEqual([uris('x'), uris('y'), uris('z')], [[], ['c.json'], ['a.json']]);
+  });
+
+  it('a policy naming the same prerequisite many times has it once in the graph', () => {
+    const index = new ChainIndex();
+    const names = Array.from({ length: 12 }, (_, i) => `p${i}`);
+    for (const name of names)
+      index.set(
+        chainPolicyFromText(
+          `${name}.json`,
+          JSON.stringify({ name, policyType: 'cost_limit', ruleDefinition: {}, prerequisites: [] }),
+        )!,
+      );
+    const many = [...names, ...names.slice().reverse(), 'p3'];
+    index.set(
+      chainPolicyFromText(
+        'top.json',
+        JSON.stringify({ name: 'top', policyType: 'cost_limit', ruleDefinition: {}, prerequisites: many }),
+      )!,
+    );
+    assert.deepEqual(index.graph().get('top'), names);
   });
 });

@@ -3,7 +3,7 @@ import type { Finding, Fix, RelatedInfo } from '../findings';
 import { compareFindings } from '../findings';
 import type { FixSpec } from '../problem';
 import type { FindingCode } from '../rules';
-import { cyclicComponentsInSteps, findCycleThroughEdge, formatCycle } from './cycles';
+import { cyclicComponents, cyclicComponentsInSteps, findCycleThroughEdge, formatCycle } from './cycles';
 import { locate } from '../parse';
 import { looksLikeId, nameSpan, placingDocument, prerequisiteSpan, type ChainPolicy } from './policy';
 import type { ChainIndex } from './workspace';
@@ -108,13 +108,28 @@ interface GraphFacts {
 
 const factsCache = new WeakMap<ChainIndex, { version: number; facts: GraphFacts }>();
 
-/** The prerequisite graph and its cycles, once per version of the index. */
+/**
+ * The prerequisite graph and its cycles, once per version of the index. Every file's findings ask:
+ * the cached facts are returned before any generator is made, and the first question computes
+ * them in one go (the steps and their pauses are for the language server's scan).
+ */
 function graphFacts(index: ChainIndex): GraphFacts {
-  const steps = graphFactsInSteps(index);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value!;
+  const cached = factsCache.get(index);
+  if (cached?.version === index.version) return cached.facts;
+  const graph = index.graph();
+  return keepFacts(index, index.version, graph, cyclicComponents(graph));
+}
+
+/** The facts of `graph` with its cyclic components, kept for this version of the index. */
+function keepFacts(index: ChainIndex, version: number, graph: Map<string, string[]>, cycles: string[][]) {
+  const component = new Map<string, Set<string>>();
+  for (const c of cycles) {
+    const members = new Set(c);
+    for (const name of c) component.set(name, members);
   }
+  const facts = { graph, component };
+  factsCache.set(index, { version, facts });
+  return facts;
 }
 
 /**
@@ -139,14 +154,7 @@ function* graphFactsInSteps(index: ChainIndex): Generator<void, GraphFacts | und
     yield;
     if (index.version !== version) return undefined;
   }
-  const component = new Map<string, Set<string>>();
-  for (const c of step.value) {
-    const members = new Set(c);
-    for (const name of c) component.set(name, members);
-  }
-  const facts = { graph, component };
-  factsCache.set(index, { version, facts });
-  return facts;
+  return keepFacts(index, version, graph, step.value);
 }
 
 /**
