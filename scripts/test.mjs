@@ -124,6 +124,7 @@ const SHARED = {
     'baseline',
     'client-capabilities',
     'detect',
+    'early-documents',
     'features',
     'gitignore-scan',
     'in-process',

@@ -150,24 +150,36 @@ export interface InProcessServer {
   env: Record<string, string | undefined>;
 }
 
+/** What `startInProcess` takes. */
+export interface InProcessOptions {
+  files?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  /** The key a client hands over after the start (Runtime `apiKey`). */
+  apiKey?: Promise<string>;
+  /**
+   * Background work gives way between its slices (Node's `setImmediate`, as in the real runtime),
+   * and each look at the clock costs this many virtual ms: slices bounded by time then end after
+   * a known amount of work, whatever the machine.
+   */
+  slicedMs?: number;
+}
+
 /**
  * Starts the language server's sources in this process and returns a client connected to it.
  * The same `LspClient` as the spawned tests: one client for every LSP test.
  */
-export function startInProcess(
-  options: {
-    files?: Record<string, string>;
-    env?: Record<string, string | undefined>;
-    /** The key a client hands over after the start (Runtime `apiKey`). */
-    apiKey?: Promise<string>;
-    /**
-     * Background work gives way between its slices (Node's `setImmediate`, as in the real runtime),
-     * and each look at the clock costs this many virtual ms: slices bounded by time then end after
-     * a known amount of work, whatever the machine.
-     */
-    slicedMs?: number;
-  } = {},
-): InProcessServer {
+export function startInProcess(options: InProcessOptions = {}): InProcessServer {
+  const { transport, ...rest } = serveInProcess(options);
+  return { client: new LspClient(transport), ...rest };
+}
+
+/**
+ * The server of `startInProcess` without a client: the bytes to write to it and read from it, for a
+ * test that drives it with another client library (vscode-jsonrpc, as the VS Code client does).
+ */
+export function serveInProcess(options: InProcessOptions = {}): Omit<InProcessServer, 'client'> & {
+  transport: Transport;
+} {
   const fs = new MemoryFs(options.files);
   const clock = new FakeClock();
   const env = options.env ?? {};
@@ -211,7 +223,7 @@ export function startInProcess(
     // No processId: the server would poll this process's pid every 3 s and keep the runner alive.
     processId: null,
   };
-  return { client: new LspClient(transport), fs, clock, env };
+  return { transport, fs, clock, env };
 }
 
 /**

@@ -13,6 +13,7 @@ import { createWorkspaceChain } from './chain/workspaceChain';
 import type { CodeLensProvider, CommandHandler, Feature, ServerContext } from './context';
 import { DiagnosticsScheduler } from './diagnostics';
 import { DocumentStore } from './documents';
+import { EarlyDocuments } from './earlyDocuments';
 import { LanguageAdoption } from './languageAdoption';
 import type { Runtime } from './runtime';
 import { analysisKey, defaultSettings, FileMatcher, readSettings, type Settings } from './settings';
@@ -77,6 +78,7 @@ export function startServer(
 ): ServerContext {
   const log = (message: string) => logLine(connection, message);
   const textDocuments = new TextDocuments(TextDocument);
+  const early = new EarlyDocuments(log);
   let settings: Settings = defaultSettings();
   let folders: string[] = [];
   let client: ClientCapabilities = {};
@@ -226,10 +228,14 @@ export function startServer(
     initializeAt = runtime.now();
     client = params.capabilities;
     folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    const init = params.initializationOptions as { trusted?: unknown; policyLanguages?: unknown } | undefined;
+    const init = params.initializationOptions as
+      { trusted?: unknown; policyLanguages?: unknown; openDocuments?: unknown } | undefined;
     trusted = init?.trusted !== false;
     policyLanguages = init?.policyLanguages === true;
     if (params.initializationOptions) applySettings(params.initializationOptions);
+    // The open policies the client sent along are analysed from a timer, so after this answer
+    // is on its way: they are published before the client could send `didOpen` (earlyDocuments.ts).
+    early.openFromInitialize(init?.openDocuments);
     const capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     };
@@ -282,9 +288,10 @@ export function startServer(
   // The start-up timeline (docs/decisions/extension.md): when the first document arrived, and as what.
   const firstOpen = textDocuments.onDidOpen((e) => {
     firstOpen.dispose();
-    log(`first document opened at ${Math.round(runtime.now())} ms (${e.document.languageId})`);
+    const from = early.opening ? ', sent with initialize' : '';
+    log(`first document opened at ${Math.round(runtime.now())} ms (${e.document.languageId}${from})`);
   });
-  textDocuments.listen(connection);
+  textDocuments.listen(early.connection(connection));
   connection.listen();
   return ctx;
 }

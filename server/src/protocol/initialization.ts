@@ -39,7 +39,28 @@ export interface PolicyLensInitializationOptions {
    * extension does; a client that does not set it gets the diagnostics on the document as it is.
    */
   policyLanguages?: boolean;
+  /**
+   * The policies open in the editor as the client starts the server, already in our language id
+   * (`policylens-yaml`/`policylens-json`), at most {@link OPEN_DOCUMENTS_MAX_CHARS} of text in all.
+   * The server analyses them as it answers `initialize` and publishes their diagnostics right after
+   * the answer, instead of a round trip later, once the client has sent `initialized` and `didOpen`
+   * (docs/decisions/extension.md, "Activation time", sixth round). The client still opens each one:
+   * a `didOpen` of the same version and text changes nothing, another text replaces it; one the
+   * client never opens (closed meanwhile) it closes with `didClose`. Other clients leave it out.
+   */
+  openDocuments?: OpenDocument[];
 }
+
+/** A document as `textDocument/didOpen` carries it. */
+export interface OpenDocument {
+  uri: string;
+  languageId: string;
+  version: number;
+  text: string;
+}
+
+/** The text `openDocuments` may carry in all: `initialize` stays small, a big policy waits for didOpen. */
+export const OPEN_DOCUMENTS_MAX_CHARS = 256 * 1024;
 
 /** The environment variable of the server process that carries the API key from SecretStorage. */
 export const API_KEY_ENV = 'POLICYLENS_API_KEY';

@@ -67,6 +67,10 @@ export class WorkspaceScanner {
   }
 
   private async scan(): Promise<void> {
+    // The configs are read once the client sent `initialized`; the first analysis of a policy the
+    // client sent with `initialize` asks for the scan before that, when the client does not take
+    // requests yet (the progress below is one).
+    await this.host.projectRead();
     // The scan is the one long piece of work the user did not ask for: a client that shows progress
     // (window.workDoneProgress) sees it; for any other the reporter does nothing.
     const progress = await this.host.progress().catch(() => undefined);
