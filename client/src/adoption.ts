@@ -15,7 +15,8 @@ import { engineFileName, sniffPolicy } from '../../server/src/protocol/recognize
 
 /** The project's config file: it can exclude files, which only the server reads. */
 const CONFIG_FILE = 'policylens.config.yaml';
-const NAMED_OURS = /\.policytest\.(json|ya?ml)$|(^|\/)policylens\.config\.yaml$/i;
+/** Test files and the project config: in our languages, but never a policy. */
+export const NAMED_OURS = /\.policytest\.(json|ya?ml)$|(^|\/)policylens\.config\.yaml$/i;
 
 export class LanguageAdoption {
   /** Documents switched to our language id while their editor stays open. */
@@ -107,7 +108,7 @@ export class LanguageAdoption {
  * the file out, which only the server reads (it finds the config the same way, from the
  * workspace folder up), so such a file waits for the server's ask.
  */
-function underConfig(file: string): boolean {
+export function underConfig(file: string): boolean {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (existsSync(join(dir, CONFIG_FILE))) return true;
     if (dirname(dir) === dir) return false;

@@ -13,6 +13,7 @@ import {
 import { SHOW_AFFECTED_EVENTS_COMMAND, showAffectedEvents } from './affectedEvents';
 import { ApiKeyStore, adoptEnvironmentKey, setApiKeyCommand, signOutCommand } from './apiKey';
 import { LanguageAdoption } from './adoption';
+import { EarlyDocuments } from './earlyDocuments';
 import { RestartPolicy, createLanguageClient, serverEnv } from './languageClient';
 import { PlanModel } from './planModel';
 import { ServerProcesses } from './serverProcess';
@@ -77,6 +78,8 @@ export interface ActivationTimings {
   adoptSwitchedMs?: number;
   /** Until the first diagnostics of a document open in the editor arrived. */
   firstDiagnosticsMs?: number;
+  /** How many open policies the first `initialize` carried (earlyDocuments.ts). */
+  earlyDocuments?: number;
 }
 
 const POLICY_LANGUAGES = new Set([POLICY_YAML, POLICY_JSON, 'yaml', 'json', 'jsonc']);
@@ -106,6 +109,7 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
     timings.serverForkMs = since();
     out.info(`Language server process forked (${timings.serverForkMs} ms after activation).`);
   }
+  const early = new EarlyDocuments(adoption);
   const keys = new ApiKeyStore(context.secrets);
   const docs = new VirtualDocuments();
   const session = new Session();
@@ -197,6 +201,7 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
       policy: restartPolicy,
       processes,
       adoption,
+      early,
       onAdoption: (step) => {
         const key = step === 'asked' ? 'adoptAskedMs' : 'adoptSwitchedMs';
         if (timings[key] !== undefined) return;
@@ -218,6 +223,10 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
     try {
       await session.start(client, PlanChangedNotification);
       timings.serverReadyMs ??= Math.round(performance.now() - activatedAt);
+      timings.earlyDocuments ??= early.sent;
+      const closed = early.closeUnopened(client);
+      if (closed)
+        out.info(`${closed} of the policies sent with initialize closed before the client opened them.`);
       out.info(
         `Language server started (${trusted ? 'trusted' : 'untrusted'} workspace, ${timings.serverReadyMs} ms after activation).`,
       );

@@ -23,6 +23,7 @@ import {
   type PolicyLensInitializationOptions,
 } from '../../server/src/protocol';
 import type { LanguageAdoption } from './adoption';
+import type { EarlyDocuments } from './earlyDocuments';
 import type { ServerProcesses } from './serverProcess';
 import { type Settings, SECTION } from './settings';
 
@@ -99,6 +100,8 @@ export interface ClientInputs {
   adoption: LanguageAdoption;
   /** Called when the server asks to switch a document's language, and when the switch is done. */
   onAdoption?: (step: 'asked' | 'switched') => void;
+  /** The open policies sent with `initialize` (earlyDocuments.ts). */
+  early?: EarlyDocuments;
 }
 
 /**
@@ -136,6 +139,7 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     // Recorded traffic is read only in a trusted workspace (a restricted setting, like the API URL).
     ...(trusted ? { replay: { events: settings.replayEvents } } : {}),
   };
+  const { early } = inputs;
   const clientOptions: LanguageClientOptions = {
     // Our own language ids (a `*.policy.yaml` name, a `# policylens: dialect=` first line, or a
     // document the server recognised and switched), and YAML and JSON files, among which the server
@@ -152,11 +156,17 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
       // does with every client that allows dynamic registration); a second watcher here would
       // deliver every change twice.
     },
-    initializationOptions,
+    // Read as `initialize` is sent: the policies open at that moment go with it (earlyDocuments.ts).
+    initializationOptions: early
+      ? () => ({ ...initializationOptions, openDocuments: early.collect() })
+      : initializationOptions,
     outputChannel: inputs.out,
     errorHandler: inputs.policy,
     middleware: {
-      didOpen: (doc, next) => next(inputs.adoption.asOpened(doc)),
+      didOpen: (doc, next) => {
+        early?.opened(doc.uri.toString());
+        return next(inputs.adoption.asOpened(doc));
+      },
       handleDiagnostics: (uri, diagnostics, next) => {
         inputs.onDiagnostics?.(uri);
         next(uri, diagnostics);

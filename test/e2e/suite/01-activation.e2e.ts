@@ -34,6 +34,9 @@ describe('activation', () => {
       `the extension began the switch before starting the server: ${JSON.stringify(t)}`,
     );
     assert.equal(t.adoptAskedMs, undefined, `the server did not have to ask: ${JSON.stringify(t)}`);
+    // The policy went with `initialize`, so its diagnostics did not wait for the client's next
+    // round trip (client/src/earlyDocuments.ts).
+    assert.ok((t.earlyDocuments ?? 0) >= 1, `the open policy was sent with initialize: ${JSON.stringify(t)}`);
     const file = process.env.POLICYLENS_E2E_METRICS;
     if (file)
       writeFileSync(
@@ -49,6 +52,7 @@ describe('activation', () => {
           activationToAdoptSwitchedMs: t.adoptSwitchedMs,
           activationToEarlySwitchStartedMs: t.earlySwitchStartedMs,
           activationToEarlySwitchMs: t.earlySwitchMs,
+          earlyDocuments: t.earlyDocuments,
         }),
       );
   });

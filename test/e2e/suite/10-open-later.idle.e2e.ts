@@ -87,6 +87,7 @@ describe('activation in an idle window', () => {
             openToDiagnosticsMs: diagnosedAt === undefined ? undefined : Math.round(diagnosedAt - openedAt),
             idleAfterMs: quiet.waitedMs,
             eventLoopLateMs: quiet.lateMs,
+            earlyDocuments: t.earlyDocuments,
           }),
         );
     } finally {
