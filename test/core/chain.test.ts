@@ -3,6 +3,7 @@
 // (the per-file ones from `analyze` and the cross-file ones from `chainFindings`), the evaluation
 // order, where each prerequisite leads (definition), who refers to each name (references), the
 // lens of each file, the completion candidates, and a rename of the first policy with dependents.
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -11,6 +12,7 @@ import {
   chainLens,
   chainRename,
   evaluationOrder,
+  fileChainFindings,
   formatSpan,
   nameSpan,
   prerequisiteCandidates,
@@ -20,6 +22,7 @@ import {
   type ChainIndex,
   type Finding,
   type Span,
+  workspaceChainFindings,
 } from '../../server/src/core/index';
 import { cases, expectJson } from '../support/fixtures';
 import { loadIndex } from './chain-support';
@@ -122,4 +125,25 @@ describe('chain fixtures (test/fixtures/chain)', () => {
       expectJson(join(c.dir, 'expected.json'), describeWorkspace(index, files));
     });
   }
+});
+
+// Lint asks for the whole workspace at once and leaves out the files the graph shows to be quiet:
+// each fixture's answer must be, file by file, what the editor's per-file question gives.
+describe('workspaceChainFindings: the per-file findings of every file', () => {
+  let quiet = 0;
+  let loud = 0;
+  for (const c of cases('chain')) {
+    it(c.name, () => {
+      const { index, files } = loadIndex(c.dir);
+      const uris = [...files.keys(), 'not-a-file.yaml'];
+      const each = uris.map((uri) => fileChainFindings(index, uri));
+      for (const f of each)
+        if (f.length) loud++;
+        else quiet++;
+      assert.deepEqual(workspaceChainFindings(index, uris), each);
+    });
+  }
+  it('the fixtures hold both files with cross-file findings and files without', () => {
+    assert.ok(loud > 0 && quiet > 0, `${loud} with, ${quiet} without`);
+  });
 });

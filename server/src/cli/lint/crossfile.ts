@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   chainPolicyFromFacts,
   ChainIndex,
-  fileChainFindings,
   type ChainFacts,
   type Finding,
+  workspaceChainFindings,
 } from '../../core/index';
 import { factsDigest, type LintCache } from './cache';
 
@@ -67,7 +67,11 @@ export function crossFileFindings(inputs: readonly ChainInput[], sources: ChainS
     const facts = cache && digest ? (f.facts ?? cache.factsOf(f.path, digest) ?? sources.relint(i)) : f.facts;
     if (facts) index.set(chainPolicyFromFacts(facts, () => sources.text(i), f.fastParsed));
   });
-  const out = inputs.map((f) => (f.excluded ? [] : fileChainFindings(index, f.path)));
+  // An excluded file takes no part, and is asked about under a path that no policy has.
+  const out = workspaceChainFindings(
+    index,
+    inputs.map((f) => (f.excluded ? '' : f.path)),
+  );
   if (cache && key) cache.chain = entryOf(key, inputs, out);
   return out;
 }

@@ -207,6 +207,11 @@ export class ChainIndex {
     return uris.map((u) => this.files.get(u)!);
   }
 
+  /** How many bundles are called `name`, without listing them. */
+  countNamed(name: string): number {
+    return this.byName.get(name)?.size ?? 0;
+  }
+
   /** The bundles whose prerequisites name `ref` as written (a name or an id). */
   referencing(ref: string): ChainPolicy[] {
     if (!this.byRef) {
