@@ -103,6 +103,7 @@ export function* cyclicComponentsInSteps(graph: Graph): Generator<void, string[]
     }
   }
   first[n] = adj.length;
+  const onSomeCycle = mayBeOnCycle(n, first, adj);
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -120,7 +121,7 @@ export function* cyclicComponentsInSteps(graph: Graph): Generator<void, string[]
     workEdge.push(first[v]);
   };
   for (let root = 0; root < n; root++) {
-    if (index[root] >= 0) continue;
+    if (index[root] >= 0 || !onSomeCycle[root]) continue;
     yield;
     enter(root);
     while (workNode.length) {
@@ -153,4 +154,27 @@ export function* cyclicComponentsInSteps(graph: Graph): Generator<void, string[]
     }
   }
   return out;
+}
+
+/**
+ * The nodes that may be on a cycle: what is left after taking away, again and again, every node
+ * that no remaining node points at (Kahn's order). A node on a cycle is never taken away, and a
+ * node left is only pointed at by nodes left, so the search from the nodes left finds every
+ * component. In a workspace of thousands of bundles and a few cycles, the search (a generator,
+ * which V8 runs in its slower tiers) then visits only those few and what they lead to; this loop
+ * is a plain function, optimised while it runs.
+ */
+function mayBeOnCycle(n: number, first: Int32Array, adj: readonly number[]): Uint8Array {
+  const pointedAt = new Int32Array(n);
+  for (let e = 0; e < adj.length; e++) pointedAt[adj[e]]++;
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let i = 0; i < n; i++) if (pointedAt[i] === 0) queue[tail++] = i;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head];
+    for (let e = first[v]; e < first[v + 1]; e++) if (--pointedAt[adj[e]] === 0) queue[tail++] = adj[e];
+  }
+  const left = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (pointedAt[i] > 0) left[i] = 1;
+  return left;
 }
