@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { nearest, SuggestIndex } from '../../server/src/core/index';
+import { editDistance } from '../../server/src/core/suggest';
 
 // A small alphabet makes near misses, shared prefixes, transpositions and separator-only
 // differences common; the capitals and the accented letter exercise case folding and the order.
@@ -111,5 +112,54 @@ describe('suggestion index', () => {
     // The brute force computes (names × length²) cells per question: 8,000 × 13² ≈ 1.4 million.
     assert.ok(large <= 1 << 14, `cells per question: ${large}`);
     assert.ok(large <= 3 * small, `500 names: ${small} cells, 8,000 names: ${large} cells`);
+  });
+});
+
+/**
+ * `nearest` as first written: every candidate measured, then filtered. The shipped one skips the
+ * measure where the lengths alone rule a candidate out, and must answer the same.
+ */
+function nearestMeasuringAll(input: string, candidates: readonly string[], max: number): string[] {
+  const lower = input.toLowerCase();
+  const limit = Math.max(1, Math.min(3, Math.floor(input.length / 3)));
+  return candidates
+    .map((c) => {
+      const cl = c.toLowerCase();
+      let d = editDistance(lower, cl);
+      if (cl.replace(/[_-]/g, '') === lower.replace(/[_-]/g, '')) d = 0;
+      else if (cl.startsWith(lower) || lower.startsWith(cl)) d = Math.min(d, 1);
+      return { c, d };
+    })
+    .filter((x) => x.d <= limit)
+    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+    .slice(0, max)
+    .map((x) => x.c);
+}
+
+describe('nearest', () => {
+  it('answers what measuring every candidate answers', () => {
+    // Long words too, so that lengths differ by more than the limit; the dotted capital I grows
+    // when lower-cased.
+    const long = fc.array(fc.constantFrom('a', 'b', '-', '_', 'İ', 'policy', 'Type'), { maxLength: 8 });
+    const text = fc.oneof(
+      word,
+      numbered,
+      long.map((a) => a.join('')),
+    );
+    let kept = 0;
+    fc.assert(
+      fc.property(
+        fc.array(text, { maxLength: 40 }),
+        text,
+        fc.integer({ min: 1, max: 5 }),
+        (names, q, max) => {
+          const answer = nearest(q, names, max);
+          kept += answer.length;
+          assert.deepEqual(answer, nearestMeasuringAll(q, names, max), q);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    assert.ok(kept > 0, 'some questions have an answer');
   });
 });

@@ -27,21 +27,35 @@ export function editDistance(a: string, b: string): number {
  */
 export function nearest(input: string, candidates: readonly string[], max = 3): string[] {
   const lower = input.toLowerCase();
+  const bare = lower.replace(SEPARATORS, '');
   const limit = Math.max(1, Math.min(3, Math.floor(input.length / 3)));
-  return candidates
-    .map((c) => {
-      const cl = c.toLowerCase();
-      let d = editDistance(lower, cl);
-      // A value that only differs by separators or case (`log-only`, `LogOnly`) is as good as exact.
-      if (cl.replace(/[_-]/g, '') === lower.replace(/[_-]/g, '')) d = 0;
-      else if (cl.startsWith(lower) || lower.startsWith(cl)) d = Math.min(d, 1);
-      return { c, d };
-    })
-    .filter((x) => x.d <= limit)
+  const near: { c: string; d: number }[] = [];
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    let d: number;
+    // A value that only differs by separators or case (`log-only`, `LogOnly`) is as good as exact.
+    if (cl.replace(SEPARATORS, '') === bare) d = 0;
+    else {
+      const prefix = cl.startsWith(lower) || lower.startsWith(cl);
+      // The distance is at least the difference of the lengths: past the limit, only a prefix
+      // keeps a candidate, and it is not measured (most candidates of a "did you mean" stop here).
+      if (Math.abs(cl.length - lower.length) > limit) {
+        if (!prefix) continue;
+        d = 1;
+      } else {
+        d = editDistance(lower, cl);
+        if (prefix) d = Math.min(d, 1);
+      }
+    }
+    if (d <= limit) near.push({ c, d });
+  }
+  return near
     .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
     .slice(0, max)
     .map((x) => x.c);
 }
+
+const SEPARATORS = /[_-]/g;
 
 export function didYouMean(input: string, candidates: readonly string[]): string {
   const near = nearest(input, candidates, 1);
