@@ -97,7 +97,7 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
         out.help = true;
         break;
       default:
-        throw new Error(`Unknown option ${arg}`);
+        throw new Error(`unknown option ${arg}`);
     }
   }
   const databaseUrl =
@@ -166,7 +166,12 @@ export async function serveMain(
   try {
     args = parseServeArgs(argv, cwd, env);
   } catch (e) {
-    io.err(`policylens serve: ${(e as Error).message}\n\n${USAGE}`);
+    // As every other command: the synopsis and where the whole help is, so that the message stays
+    // on the screen (docs/decisions/cli-output.md).
+    const synopsis = USAGE.slice(0, USAGE.indexOf('\n\n'));
+    io.err(
+      `policylens serve: ${(e as Error).message}\n\n${synopsis}\nRun \`policylens serve --help\` for every option.\n`,
+    );
     return 2;
   }
   if (args.help) {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { describeStorage, parseServeArgs } from '../../registry/cli';
+import { describeStorage, parseServeArgs, serveMain } from '../../registry/cli';
 
 const cwd = '/work/project';
 
@@ -73,11 +73,28 @@ describe('policylens serve flags', () => {
     [['--create-key'], /needs --org/],
     [['--seed-key', 'plk_demo_key'], /needs --org/],
     [['--seed-key-file', '/nonexistent/key', '--org', 'a'], /--seed-key-file: cannot read/],
-    [['--verbose'], /Unknown option --verbose/],
+    [['--verbose'], /unknown option --verbose/],
   ];
   for (const [argv, message] of mistakes) {
     it(`refuses ${argv.join(' ')}`, () => assert.throws(() => parseServeArgs(argv, cwd, {}), message));
   }
+
+  it('a usage error prints the message, the synopsis and where the whole help is, and exits 2', async () => {
+    let err = '';
+    let out = '';
+    const status = await serveMain(
+      ['--verbose'],
+      { out: (t) => (out += t), err: (t) => (err += t) },
+      cwd,
+      {},
+    );
+    assert.equal(status, 2);
+    assert.equal(out, '');
+    assert.match(err, /^policylens serve: unknown option --verbose\n\nUsage: policylens serve \[--port N\]/);
+    assert.match(err, /\nRun `policylens serve --help` for every option\.\n$/);
+    // Not the whole help: its description of the registry is left to --help.
+    assert.doesNotMatch(err, /Runs the local Execlave-compatible policy registry/);
+  });
 
   describe('--seed-key-file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policylens-seed-'));
