@@ -87,7 +87,7 @@ export function tooLargeFinding(size: number, measured: 'text' | 'disk'): Findin
     'parse/too-large',
     measured === 'text'
       ? `the file is ${mb(size)} MB; policy files up to ${MAX_TEXT_LENGTH / 1048576} MB are analysed`
-      : `the file is ${mb(size)} MB on disk; policy files up to ${MAX_TEXT_LENGTH / 1048576} MB are analysed, and it was not read`,
+      : `the file is ${mb(size)} MB on disk; policy files up to ${MAX_TEXT_LENGTH / 1048576} MB are analysed, and it was not parsed`,
     0,
     // A refused file has no text to point into.
     measured === 'text' ? 1 : 0,
