@@ -2,10 +2,11 @@
 // code for the Execlave schema, generated once per bench process before anything is timed, as the
 // build generates Policy Lens's own validators. The floor then measures reading, parsing and
 // validating without the ≈ 100 ms of a schema compile that a shipped linter does not pay.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import standaloneCode from 'ajv/dist/standalone';
+import { writeAtomic } from '../scripts/write-atomic.mjs';
 import { REPO, SCHEMA_PATH } from './servers';
 
 let written: string | undefined;
@@ -16,9 +17,9 @@ export function floorValidator(): string {
   // The same options as the compiling floor, plus the code generation.
   const ajv = new Ajv2020({ strict: false, allErrors: false, code: { source: true } });
   const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
-  const dir = join(REPO, '.cache/bench');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'floor-validator.cjs');
-  writeFileSync(file, standaloneCode(ajv, validate));
+  const file = join(REPO, '.cache/bench/floor-validator.cjs');
+  // Renamed into place: the bench's smoke run and the corpus test may write it while the other's
+  // floor process loads it (the same code either way).
+  writeAtomic(file, standaloneCode(ajv, validate));
   return (written = file);
 }

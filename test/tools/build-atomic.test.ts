@@ -17,7 +17,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-// @ts-expect-error: a plain .mjs build script, without types
 import { writeAtomic } from '../../scripts/write-atomic.mjs';
 
 const ROOT = join(__dirname, '..', '..');
