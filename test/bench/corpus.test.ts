@@ -6,6 +6,7 @@ import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { editedText } from '../../bench/cli-scenario';
 import { buildBigBundle, buildWorkspace, ensureWorkspace, ERROR_KINDS } from '../../bench/corpus';
 import { freshFor, EditableDoc, spreadLines } from '../../bench/edits';
 import { floorValidator } from '../../bench/floor-validator';
@@ -99,4 +100,18 @@ test('percentiles are nearest-rank samples', () => {
   assert.equal(percentile([5, 1, 3, 2, 4], 50), 3);
   assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95), 10);
   assert.ok(Number.isNaN(percentile([], 50)));
+});
+
+test('the cached-lint scenario changes its file without changing what it says', () => {
+  const json = '{\n  "name": "hub"\n}\n';
+  const a = editedText(json, true, 0);
+  const b = editedText(a, true, 1);
+  assert.notEqual(a, b, 'each run sees a changed file');
+  assert.equal(editedText(b, true, 0), a, 'the edits alternate');
+  for (const t of [a, b]) assert.deepEqual(JSON.parse(t), { name: 'hub' });
+  // A file an earlier version of the hook broke with a YAML comment is repaired.
+  assert.deepEqual(JSON.parse(editedText(`${json}# bench-edit 1\n`, true, 1)), { name: 'hub' });
+  const yaml = 'name: hub\n';
+  assert.equal(editedText(yaml, false, 1), 'name: hub\n# bench-edit 1\n');
+  assert.equal(editedText(editedText(yaml, false, 1), false, 0), 'name: hub\n# bench-edit 0\n');
 });
