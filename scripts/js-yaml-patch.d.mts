@@ -1,2 +1,2 @@
 // Types of scripts/js-yaml-patch.mjs for the TypeScript tests.
-export declare function patchJsYaml(source: string): string | undefined;
+export declare function patchJsYamlEsm(source: string): string | undefined;

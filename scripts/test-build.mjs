@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { metaInputs, stampKey, upToDate, writeStamp } from './build-stamp.mjs';
-import { patchJsYaml } from './js-yaml-patch.mjs';
+import { patchJsYamlEsm } from './js-yaml-patch.mjs';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 export const OUT = join(ROOT, '.cache', 'tests');
@@ -33,16 +33,16 @@ const sourceLocations = {
   },
 };
 
-/** Every package stays external but js-yaml, bundled from its CommonJS build with the patch. */
+/** Every package stays external but js-yaml, bundled from its ES module build with the patch. */
 const packages = {
   name: 'packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) =>
       args.path === 'js-yaml' ? undefined : { path: args.path, external: true },
     );
-    b.onLoad({ filter: /[\\/]js-yaml[\\/]dist[\\/]js-yaml\.cjs\.js$/ }, (args) => {
+    b.onLoad({ filter: /[\\/]js-yaml[\\/]dist[\\/]js-yaml\.mjs$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      return { contents: patchJsYaml(source) ?? source, loader: 'js' };
+      return { contents: patchJsYamlEsm(source) ?? source, loader: 'js' };
     });
   },
 };
@@ -101,7 +101,7 @@ export async function buildTests(files, shared = new Map()) {
     format: 'cjs',
     // Inline, so that `node --enable-source-maps` reports failures at the .ts line.
     sourcemap: 'inline',
-    alias: { 'js-yaml': join(ROOT, 'node_modules/js-yaml/dist/js-yaml.cjs.js') },
+    alias: { 'js-yaml': join(ROOT, 'node_modules/js-yaml/dist/js-yaml.mjs') },
     logLevel: 'warning',
     plugins: [groups(shared), packages, sourceLocations],
     metafile: true,
