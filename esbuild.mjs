@@ -1,6 +1,7 @@
 // Bundles every entry point of Policy Lens into dist/. An entry whose source does not exist yet is
 // skipped, so the build works while the house is still being furnished.
 import { build } from 'esbuild';
+import { asciiOnly } from './scripts/ascii-only.mjs';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,7 +51,8 @@ const entries = [
   // The `policylens` command is a small loader that runs the CLI's bundle with V8's code cache
   // (server/src/cli/boot.ts); worker threads run the bundle itself.
   { in: 'server/src/cli/boot.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
-  { in: 'server/src/cli/main.ts', out: 'dist/cli-engine.js' },
+  // ASCII only (scripts/ascii-only.mjs): the loader reads, hashes and compiles it at every run.
+  { in: 'server/src/cli/main.ts', out: 'dist/cli-engine.js', ascii: true },
   // PGlite loads its WebAssembly and data files next to its own module, and pg has optional
   // native bindings: both stay in node_modules instead of the bundle.
   { in: 'registry/main.ts', out: 'dist/registry.js', external: ['@electric-sql/pglite', 'pg', 'pg-native'] },
@@ -206,6 +208,7 @@ const key = stampKey(
   [process.argv.slice(2).filter((a) => a !== '--if-changed'), present.map((e) => e.in)],
   [
     'esbuild.mjs',
+    'scripts/ascii-only.mjs',
     'scripts/build-stamp.mjs',
     'scripts/js-yaml-patch.mjs',
     'scripts/write-atomic.mjs',
@@ -242,7 +245,8 @@ await Promise.all(
       write: false,
       metafile: true,
     }).then((r) => {
-      for (const f of r.outputFiles) writeAtomic(f.path, f.contents);
+      for (const f of r.outputFiles)
+        writeAtomic(f.path, e.ascii && f.path.endsWith('.js') ? asciiOnly(f.text) : f.contents);
       metafiles.push(r.metafile);
       written.push(...r.outputFiles.map((f) => f.path));
     }),
