@@ -96,6 +96,32 @@ describe('suggestion index', () => {
     );
   });
 
+  it('gives what nearest gives where the lengths leave only prefixes, extensions and separators', () => {
+    // The questions the index answers before building its trie and ranks (`noneNear`): far shorter
+    // or longer than every name, yet a name may extend the question, be a prefix of it, or differ
+    // from it only by case and separators.
+    const names = fc.array(numbered, { minLength: 1, maxLength: 40 });
+    const question = (ns: string[]) =>
+      fc.oneof(
+        fc.tuple(fc.constantFrom(...ns), fc.integer({ min: 0, max: 2 })).map(([n, k]) => n.slice(0, k)),
+        fc
+          .tuple(fc.constantFrom(...ns), fc.array(char, { minLength: 8, maxLength: 14 }))
+          .map(([n, tail]) => n.toUpperCase() + tail.join('')),
+        fc.constantFrom(...ns).map((n) => n.replace(/[-_]/g, '').toUpperCase()),
+        fc.constantFrom('3f0c6a52-8d1e-4b7a-9c11-2f5d0e7a9b44', 'p', '', 'policy-policy-policy-policy-1'),
+      );
+    fc.assert(
+      fc.property(
+        names.chain((ns) =>
+          fc.tuple(fc.constant(ns), fc.array(question(ns), { minLength: 1, maxLength: 8 })),
+        ),
+        fc.integer({ min: 1, max: 5 }),
+        ([ns, qs], max) => agreesWithNearest(ns, qs, max),
+      ),
+      { numRuns: 800 },
+    );
+  });
+
   it('costs the same per question with 500 or 8,000 near-duplicate names', () => {
     const cost = (n: number): number => {
       const names = Array.from({ length: n }, (_, i) => `policy-${String(i + 1).padStart(5, '0')}`);

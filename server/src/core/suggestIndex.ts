@@ -24,21 +24,20 @@ import { Trie } from './suggestTrie';
 export class SuggestIndex {
   /** The names, sorted by their lower-cased form (then as written): trie ranges are slices of it. */
   private readonly sorted: string[];
-  /** Each sorted position's place in `nearest`'s order of ties (`localeCompare`, stable on `names`). */
-  private readonly rank: Int32Array;
-  /** A tree of range minima of `rank` over sorted positions (the position of the minimum). */
-  private readonly minTree: Int32Array;
+  /** The lower-cased form of each sorted name, in the same order. */
+  private readonly sortedLower: string[];
+  /** Every lower-cased name. */
+  private readonly lowers: Set<string>;
+  /** The distinct names in the order of their first occurrence (ties of `nearest` keep it). */
+  private readonly unique: string[];
   private readonly size: number;
-  /** True when the rank order is the sorted order (lower-case ASCII names, typically). */
-  private readonly ordered: boolean;
   /** Lower-cased name with `-` and `_` removed → sorted positions. */
   private readonly bySkeleton = new Map<string, number[]>();
-  /** Lower-cased name → the range of sorted positions that spell it so. */
-  private readonly byLower = new Map<string, [number, number]>();
-  private readonly trie: Trie;
   /** The shortest and longest names (lower-cased). */
   private readonly minLength: number;
   private readonly maxLength: number;
+  /** The ranks and the trie, built by the first question that may have an answer (`parts`). */
+  private partsValue: Parts | undefined = undefined;
   /** Cells of edit distance computed by the last question (for tests of the cost). */
   lastCost = 0;
 
@@ -47,31 +46,61 @@ export class SuggestIndex {
     private readonly budget = 1 << 14,
   ) {
     // Duplicates are one candidate (the first occurrence decides the order of ties).
-    const unique = [...new Set(names)];
-    const lower = new Map(unique.map((n) => [n, n.toLowerCase()]));
-    this.sorted = [...unique].sort((a, b) => cmp(lower.get(a)!, lower.get(b)!) || cmp(a, b));
+    this.unique = [...new Set(names)];
+    const lower = new Map(this.unique.map((n) => [n, n.toLowerCase()]));
+    this.sorted = [...this.unique].sort((a, b) => cmp(lower.get(a)!, lower.get(b)!) || cmp(a, b));
     const n = (this.size = this.sorted.length);
-    // `nearest` sorts its candidates stably with localeCompare; ranking all names the same way
-    // once gives every subset the same order.
-    const position = new Map(this.sorted.map((name, i) => [name, i]));
-    this.rank = new Int32Array(n);
-    unique.sort(collator().compare).forEach((name, r) => (this.rank[position.get(name)!] = r));
-    this.minTree = buildMinTree(this.rank);
-    this.ordered = this.rank.every((r, i) => r === i);
+    this.sortedLower = this.sorted.map((s) => lower.get(s)!);
+    this.lowers = new Set(this.sortedLower);
     for (let i = 0; i < n; i++) {
-      const l = lower.get(this.sorted[i])!;
-      const range = this.byLower.get(l);
-      if (range) range[1] = i + 1;
-      else this.byLower.set(l, [i, i + 1]);
-      const skeleton = l.replace(/[_-]/g, '');
+      const skeleton = this.sortedLower[i].replace(/[_-]/g, '');
       const list = this.bySkeleton.get(skeleton);
       if (list) list.push(i);
       else this.bySkeleton.set(skeleton, [i]);
     }
-    this.trie = new Trie(this.sorted.map((s) => lower.get(s)!));
     let [short, long] = [Infinity, 0];
-    for (const l of lower.values()) [short, long] = [Math.min(short, l.length), Math.max(long, l.length)];
+    for (const l of this.lowers) [short, long] = [Math.min(short, l.length), Math.max(long, l.length)];
     [this.minLength, this.maxLength] = [short, long];
+  }
+
+  /**
+   * The ranks (`localeCompare` order) and the trie: about 20 ms for 1,000 names in a process that
+   * has not run this code yet, which a workspace whose unresolved prerequisites are all ids (none
+   * near any name by length, `noneNear`) never needs.
+   */
+  private get parts(): Parts {
+    if (this.partsValue) return this.partsValue;
+    // `nearest` sorts its candidates stably with localeCompare; ranking all names the same way
+    // once gives every subset the same order.
+    const position = new Map(this.sorted.map((name, i) => [name, i]));
+    const rank = new Int32Array(this.size);
+    [...this.unique].sort(collator().compare).forEach((name, r) => (rank[position.get(name)!] = r));
+    return (this.partsValue = {
+      rank,
+      minTree: buildMinTree(rank),
+      ordered: rank.every((r, i) => r === i),
+      trie: new Trie(this.sortedLower),
+    });
+  }
+
+  /**
+   * True when no name can be an answer: none has the input's skeleton, none is a prefix of the
+   * input or extends it, and all are further from it than `limit` by their length alone (the
+   * trie's answer too, but without it: from the sorted lower-cased names).
+   */
+  private noneNear(lower: string, skeleton: string, limit: number): boolean {
+    if (lower.length + limit >= this.minLength && lower.length - limit <= this.maxLength) return false;
+    if (this.bySkeleton.has(skeleton)) return false;
+    for (let l = this.minLength; l <= Math.min(this.maxLength, lower.length); l++)
+      if (this.lowers.has(lower.slice(0, l))) return false;
+    // The names that extend the input start at the first one not below it.
+    let [lo, hi] = [0, this.size];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sortedLower[mid] < lower) lo = mid + 1;
+      else hi = mid;
+    }
+    return !(lo < this.size && this.sortedLower[lo].startsWith(lower));
   }
 
   /** What `nearest(input, names, max)` returns. */
@@ -80,14 +109,17 @@ export class SuggestIndex {
     if (max <= 0 || !this.size) return [];
     const lower = input.toLowerCase();
     const limit = Math.max(1, Math.min(3, Math.floor(input.length / 3)));
+    const skeleton = lower.replace(/[_-]/g, '');
+    if (this.noneNear(lower, skeleton, limit)) return [];
+    const { rank, ordered, trie } = this.parts;
     // Distance 0: the same name but for case and separators.
-    const exact = new Set(this.bySkeleton.get(lower.replace(/[_-]/g, '')) ?? []);
+    const exact = new Set(this.bySkeleton.get(skeleton) ?? []);
     if (exact.size >= max) return this.best([...exact], max);
     // Distance at most 1: names that the input extends (one per prefix of the input at most)...
     const prefixOf = new Set<number>();
-    for (const [a, b] of this.trie.keysAlong(lower)) for (let i = a; i < b; i++) prefixOf.add(i);
+    for (const [a, b] of trie.keysAlong(lower)) for (let i = a; i < b; i++) prefixOf.add(i);
     // ...and the names that extend the input: one contiguous range of the sorted names.
-    const [from, to] = this.trie.rangeOf(lower);
+    const [from, to] = trie.rangeOf(lower);
     const extending = to - from;
     // No name within the limit's length of the input, and none of the rules above found one: the
     // edit distance cannot either (a live-policy id against policy names, typically).
@@ -109,19 +141,19 @@ export class SuggestIndex {
       // stops once it has them. At radius 1 they tie with the names found above (distance 1 as
       // prefixes) and rank decides between them, so the walk stops only after `max` of its own:
       // whatever it would find later ranks below those.
-      const stopAfter = this.ordered ? (radius >= 2 ? max - count : max) : Infinity;
+      const stopAfter = ordered ? (radius >= 2 ? max - count : max) : Infinity;
       // Names already scored by the rules above (distance 0 or 1 whatever their edit distance) do
       // not count towards the early stop: `pii-guard-2` is 2 edits from `pii-guard-201`, but 1 as
       // a prefix, and counting it would stop the walk before the real distance-2 names.
       const known = (i: number) => exact.has(i) || prefixOf.has(i) || inRange(i);
-      const found = this.trie.within(lower, radius, this.budget - this.lastCost, stopAfter, known);
-      if (this.trie.cost < 0) {
+      const found = trie.within(lower, radius, this.budget - this.lastCost, stopAfter, known);
+      if (trie.cost < 0) {
         // Over budget: the edit-distance rule gives nothing for this question.
         this.lastCost = this.budget;
         within = new Map();
         break;
       }
-      this.lastCost += this.trie.cost;
+      this.lastCost += trie.cost;
       // The previous pass found every name nearer than `radius`; this one may have stopped early.
       for (const [i, d] of found) within.set(i, d);
       count = fixed;
@@ -142,13 +174,14 @@ export class SuggestIndex {
       scored.push([1, i]);
       if (++taken >= max) break;
     }
-    scored.sort((a, b) => a[0] - b[0] || this.rank[a[1]] - this.rank[b[1]]);
+    scored.sort((a, b) => a[0] - b[0] || rank[a[1]] - rank[b[1]]);
     return scored.slice(0, max).map(([, i]) => this.sorted[i]);
   }
 
   private best(positions: number[], max: number): string[] {
+    const { rank } = this.parts;
     return positions
-      .sort((a, b) => this.rank[a] - this.rank[b])
+      .sort((a, b) => rank[a] - rank[b])
       .slice(0, max)
       .map((i) => this.sorted[i]);
   }
@@ -156,15 +189,16 @@ export class SuggestIndex {
   /** The sorted positions in [from, to) by rank, lazily: O(log n) each. */
   private *inRankOrder(from: number, to: number): Generator<number> {
     if (from >= to) return;
+    const { rank, minTree } = this.parts;
     // A small heap of ranges, each keyed by the position of its minimum.
     const heap: [number, number, number][] = [];
     const push = (l: number, r: number) => {
       if (l >= r) return;
-      const m = rangeMin(this.minTree, this.rank, this.size, l, r);
+      const m = rangeMin(minTree, rank, this.size, l, r);
       heap.push([m, l, r]);
       for (let i = heap.length - 1; i > 0;) {
         const p = (i - 1) >> 1;
-        if (this.rank[heap[p][0]] <= this.rank[heap[i][0]]) break;
+        if (rank[heap[p][0]] <= rank[heap[i][0]]) break;
         [heap[i], heap[p]] = [heap[p], heap[i]];
         i = p;
       }
@@ -177,8 +211,8 @@ export class SuggestIndex {
         for (let i = 0; ;) {
           const l = 2 * i + 1;
           let m = i;
-          if (l < heap.length && this.rank[heap[l][0]] < this.rank[heap[m][0]]) m = l;
-          if (l + 1 < heap.length && this.rank[heap[l + 1][0]] < this.rank[heap[m][0]]) m = l + 1;
+          if (l < heap.length && rank[heap[l][0]] < rank[heap[m][0]]) m = l;
+          if (l + 1 < heap.length && rank[heap[l + 1][0]] < rank[heap[m][0]]) m = l + 1;
           if (m === i) break;
           [heap[i], heap[m]] = [heap[m], heap[i]];
           i = m;
@@ -194,6 +228,17 @@ export class SuggestIndex {
       push(m + 1, r);
     }
   }
+}
+
+/** What the questions that may have an answer need (`SuggestIndex.parts`). */
+interface Parts {
+  /** Each sorted position's place in `nearest`'s order of ties (`localeCompare`, stable on `names`). */
+  rank: Int32Array;
+  /** A tree of range minima of `rank` over sorted positions (the position of the minimum). */
+  minTree: Int32Array;
+  /** True when the rank order is the sorted order (lower-case ASCII names, typically). */
+  ordered: boolean;
+  trie: Trie;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
