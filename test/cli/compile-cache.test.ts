@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -73,6 +73,40 @@ describe('the CLI code cache', () => {
     const r = lint(home);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /"schema\/enum"/);
+  });
+
+  it('writes the cache again after a run that cost much more than the one that wrote it', () => {
+    // The header: a magic number, then the CPU milliseconds the writing run spent after compiling.
+    const [name] = cacheFiles(home);
+    const file = join(home, 'policylens', 'v8', name);
+    const costOf = () => readFileSync(file).readUInt32LE(4);
+    const setCost = (ms: number) => {
+      const bytes = readFileSync(file);
+      bytes.writeUInt32LE(ms, 4);
+      writeFileSync(file, bytes, { mode: 0o600 });
+    };
+    // Written by a run that cost nothing: a lint of 600 bundles (far more than the 50 ms of CPU
+    // the rule asks on any machine) writes it again.
+    setCost(0);
+    const many = mkdtempSync(join(tmpdir(), 'policylens-v8-many-'));
+    try {
+      const bundle = readFileSync(join(EXAMPLES, 'invalid-mode.yaml'), 'utf8');
+      for (let i = 0; i < 600; i++) writeFileSync(join(many, `p${i}.yaml`), bundle);
+      const r = spawnSync(process.execPath, [CLI, 'lint', many, '--format', 'json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: home },
+      });
+      assert.equal(r.status, 1, r.stderr);
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+    }
+    assert.ok(costOf() > 0, 'the cache was written again, with the cost of this run');
+    // Written by a run far costlier than a lint of a few files: kept as it is.
+    setCost(1_000_000);
+    const before = readFileSync(file);
+    assert.equal(lint(home).status, 1);
+    assert.deepEqual(readFileSync(file), before, 'a cheaper run leaves the cache alone');
   });
 
   it('never uses a cache directory that others can write', () => {
