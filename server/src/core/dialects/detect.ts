@@ -26,8 +26,13 @@ export interface Recognition<D extends Recognizable = Recognizable> {
   by: RecognizedBy;
 }
 
+/** The characters a leading comment block can start with: BOM, space, tab, `#`, CR, LF. */
+const COMMENT_BLOCK_START = new Set([0xfeff, 32, 9, 35, 13, 10]);
+
 /** Only the leading comment block of a file can say what it is; a comment further down cannot. */
 function leadingComments(text: string): string {
+  // Most files start with a key or a brace: no comment block, and no copy of the head to search.
+  if (!COMMENT_BLOCK_START.has(text.charCodeAt(0))) return '';
   return /^(?:\uFEFF)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*/.exec(text.slice(0, 4096))?.[0] ?? '';
 }
 
@@ -115,6 +120,8 @@ export function byContent<D extends Recognizable>(
     if (s > score) {
       best = d;
       score = s;
+      // 1 is certain: no later dialect can score more, and a tie goes to the first.
+      if (score >= 1) break;
     }
   }
   return best;
