@@ -251,7 +251,6 @@ export function* analyzeInSteps(text: string, options: AnalyzeOptions): Analysis
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const forced = options.dialect ? getDialect(options.dialect) : undefined;
-  const fallback = forced ?? detectDialect(undefined, options.fileName);
   const done = (
     doc?: ParsedDocument,
     dialect?: Dialect,
@@ -267,7 +266,8 @@ export function* analyzeInSteps(text: string, options: AnalyzeOptions): Analysis
     if (skipped(options, by)) findings.length = 0;
     return {
       language,
-      dialect: chosen ?? fallback,
+      // The file name's dialect only when nothing else chose one (a file that did not parse).
+      dialect: chosen ?? forced ?? detectDialect(undefined, options.fileName),
       doc,
       findings: capFindings(placeOnLines(findings, text).sort(compareFindings)),
       lines,
