@@ -147,4 +147,33 @@ describe('duplicate keys and deep nesting send a JSON file to the careful parser
           'and the careful parser reports it',
         );
     });
+
+  it('finds a duplicate exactly when one object has a key twice, whatever its strings hold', () => {
+    // Keys as written (escapes included) and what they decode to: the same key can be spelt two ways.
+    const keys = ['a', 'b', '\\u0061', 'a\\"', '{', '}', ':', '[', 'x\\\\'];
+    const strings = fc.constantFrom('"a"', '"{"', '"}"', '"\\""', '":"', '"[\\"]"', '"\\\\"', '1', '[]');
+    type Obj = [string, Obj | string][];
+    const { obj } = fc.letrec<{ obj: Obj }>((tie) => ({
+      obj: fc.array(
+        fc.tuple(fc.constantFrom(...keys), fc.oneof({ depthSize: 'small' }, strings, tie('obj'))),
+        {
+          maxLength: 5,
+        },
+      ),
+    }));
+    const text = (o: Obj): string =>
+      `{${o.map(([k, v]) => `"${k}": ${typeof v === 'string' ? v : text(v)}`).join(', ')}}`;
+    const duplicate = (o: Obj): boolean => {
+      const decoded = o.map(([k]) => JSON.parse(`"${k}"`) as string);
+      return (
+        new Set(decoded).size < decoded.length || o.some(([, v]) => typeof v !== 'string' && duplicate(v))
+      );
+    };
+    fc.assert(
+      fc.property(obj, (o) => {
+        assert.equal(parseFast(text(o), 'json') === undefined, duplicate(o), text(o));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
