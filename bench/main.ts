@@ -238,7 +238,7 @@ async function measure(
   if (o.only?.has('package') || (!o.only && !o.quick)) {
     raw.package = measurePackage();
     log(
-      `  package · ${raw.package.vsixKB.map((k) => k.toFixed(0))} KB · activation ${raw.package.activationMs ?? 'n/a'} ms at the editor's start, ${raw.package.idleActivationMs ?? 'n/a'} ms in an idle window`,
+      `  package · ${raw.package.vsixKB.map((k) => k.toFixed(0))} KB · activation ${raw.package.activationMs ?? 'n/a'} ms at the editor's start (server ${raw.package.activationServerCache ?? 'n/a'}), ${raw.package.idleActivationMs ?? 'n/a'} ms in an idle window (server ${raw.package.idleActivationServerCache ?? 'n/a'})`,
     );
   }
   if (wants('eval')) {

@@ -17,9 +17,12 @@ export interface PackageSamples {
   /** From the last real-editor run, when there is one. */
   activationMs?: number[];
   activationMeasuredAt?: string;
+  /** Which start of the server that run measured, from its own line: `warm` (its code cache) or `cold`. */
+  activationServerCache?: string;
   /** The same, for a policy opened in a running, idle window (the extension activates then). */
   idleActivationMs?: number[];
   idleActivationMeasuredAt?: string;
+  idleActivationServerCache?: string;
 }
 
 export function measurePackage(): PackageSamples {
@@ -44,19 +47,32 @@ export function measurePackage(): PackageSamples {
     const out: PackageSamples = { vsixKB: [statSync(vsix).size / 1024] };
     const activation = join(REPO, 'test-results', 'e2e', 'activation.json');
     if (existsSync(activation)) {
-      type Measured = { activationToFirstDiagnosticsMs?: number; measuredAt?: string };
+      type Measured = {
+        activationToFirstDiagnosticsMs?: number;
+        measuredAt?: string;
+        serverCodeCache?: string;
+      };
       const a = JSON.parse(readFileSync(activation, 'utf8')) as Measured & { idleWindow?: Measured };
       if (typeof a.activationToFirstDiagnosticsMs === 'number') {
         out.activationMs = [a.activationToFirstDiagnosticsMs];
         out.activationMeasuredAt = a.measuredAt;
+        out.activationServerCache = a.serverCodeCache;
       }
       if (typeof a.idleWindow?.activationToFirstDiagnosticsMs === 'number') {
         out.idleActivationMs = [a.idleWindow.activationToFirstDiagnosticsMs];
         out.idleActivationMeasuredAt = a.idleWindow.measuredAt;
+        out.idleActivationServerCache = a.idleWindow.serverCodeCache;
       }
     }
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How a row names the server's start it measured (test/e2e/harness/serverCache.ts). */
+export function serverStartLabel(cache: string | undefined): string {
+  if (cache === 'warm') return 'a later start: the server with the code cache an earlier start wrote';
+  if (cache === 'cold') return "the version's first start: the server without a code cache";
+  return "the server's start not recorded";
 }

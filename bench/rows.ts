@@ -2,7 +2,7 @@
 // Rows whose two sides are not both measured stay in the table with "n/a", so a missing server
 // shows up instead of silently shortening the table.
 import { ADVERSARIAL_LABELS, type AdversarialKind } from './adversarial';
-import { ACTIVATION_BUDGET_MS, VSIX_BASELINE_KB } from './package';
+import { ACTIVATION_BUDGET_MS, serverStartLabel, VSIX_BASELINE_KB } from './package';
 import type { Samples } from './lsp-scenarios';
 import { row, type Row, type Side } from './report';
 import { replayRows } from './replay-rows';
@@ -46,7 +46,7 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
         0.5,
       ),
       row(
-        `activate() → first diagnostics of a policy open as the editor starts (real VS Code, e2e run of ${p.activationMeasuredAt?.slice(0, 10) ?? 'n/a'})`,
+        `activate() → first diagnostics of a policy open as the editor starts, ${serverStartLabel(p.activationServerCache)} (real VS Code, e2e run of ${p.activationMeasuredAt?.slice(0, 10) ?? 'n/a'})`,
         'wall',
         'ms',
         { name: PL, samples: p.activationMs, failed: p.activationMs ? undefined : 'no e2e run yet' },
@@ -54,7 +54,7 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
         1.0,
       ),
       row(
-        `activate() → first diagnostics of a policy opened in a running, idle window (real VS Code, e2e run of ${p.idleActivationMeasuredAt?.slice(0, 10) ?? 'n/a'})`,
+        `activate() → first diagnostics of a policy opened in a running, idle window, ${serverStartLabel(p.idleActivationServerCache)} (real VS Code, e2e run of ${p.idleActivationMeasuredAt?.slice(0, 10) ?? 'n/a'})`,
         'wall',
         'ms',
         {
