@@ -45,6 +45,7 @@ const entries = [
     // esbuild leave out what we never call: 4 KB of the packed bundle.
     alias: { yaml: './node_modules/yaml/browser/dist/index.js' },
     shims: true,
+    lazyCel: true,
   },
   { in: 'server/src/boot/server.ts', out: 'dist/server.js', minify: true },
   { in: 'server/src/boot/extension.ts', out: 'dist/extension.js', external: ['vscode'], minify: true },
@@ -169,6 +170,36 @@ const unusedClientFeatures = unusedFeatures(
   (name) => `shim.${name === 'NotebookDocumentSyncFeature' ? 'UnusedNotebookFeature' : 'UnusedFeature'}`,
   "const shim = require('./client/src/shims/unusedFeatures.ts');\n",
 );
+/**
+ * CEL's library, evaluated at its first use rather than as the engine's modules load: its function
+ * tables cost about 5 ms of CPU, which a language server's start paid before its first diagnostics
+ * whether or not the open policies hold an expression (docs/decisions/extension.md, "Activation
+ * time", seventh round). The engine only constructs `Environment`s, inside functions; its two
+ * modules get a stand-in whose constructor loads the library and returns the real one. Importing
+ * any other name fails the build (the stand-in exports no other), so nothing can slip by unloaded.
+ */
+const lazyCel = {
+  name: 'lazy-cel',
+  setup(b) {
+    b.onResolve({ filter: /^@marcbachmann\/cel-js$/ }, (args) =>
+      /[\\/]server[\\/]src[\\/]core[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'lazy-cel' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-cel' }, () => ({
+      contents: `let cel;
+        export class Environment {
+          constructor(...args) {
+            cel ??= require('@marcbachmann/cel-js');
+            return new cel.Environment(...args);
+          }
+        }`,
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
+  },
+};
+
 const unusedServerFeatures = unusedFeatures(
   'vscode-languageserver',
   './server/src/lsp/unused-features.json',
@@ -239,6 +270,7 @@ await Promise.all(
         validators,
         fastState,
         ...(e.shims ? [clientShims, unusedClientFeatures, unusedServerFeatures] : []),
+        ...(e.lazyCel ? [lazyCel] : []),
       ],
       // Written here, each file renamed into place (scripts/write-atomic.mjs): processes that
       // start during a rebuild never read a file esbuild has truncated but not yet written.
