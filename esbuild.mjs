@@ -217,8 +217,14 @@ function pack(file) {
   const text = readFileSync(file);
   const hash = createHash('sha256').update(text).digest('hex');
   const stampFile = `${file}.br.stamp`;
+  // The packed file's first line names the text's hash (server/src/boot/bundle.ts PACKED_HEADER):
+  // the loaders name their caches by it instead of hashing the bundle at every start.
+  const header = Buffer.from(
+    `policylens-bundle sha256=${createHash('sha256').update(text).digest('base64url')}\n`,
+  );
   const [stampHash, stampQuality] = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').split(' ') : [];
-  if (existsSync(`${file}.br`) && stampHash === hash && Number(stampQuality) >= quality) return;
+  const kept = existsSync(`${file}.br`) && readFileSync(`${file}.br`).subarray(0, header.length);
+  if (kept && kept.equals(header) && stampHash === hash && Number(stampQuality) >= quality) return;
   const packed = brotliCompressSync(text, {
     params: {
       [constants.BROTLI_PARAM_QUALITY]: quality,
@@ -226,7 +232,7 @@ function pack(file) {
       [constants.BROTLI_PARAM_SIZE_HINT]: text.length,
     },
   });
-  writeAtomic(`${file}.br`, packed);
+  writeAtomic(`${file}.br`, Buffer.concat([header, packed]));
   writeAtomic(stampFile, `${hash} ${quality}`);
 }
 

@@ -8,11 +8,12 @@
  * `~/.cache/policylens/v8`), which must be a directory owned by the user and closed to others, as
  * the registry's PGlite template is: code read from a place another user can write would run as
  * ours. A cache file is named by a hash of the bundle, Node's version and the cache's use, so a
- * rebuilt bundle never meets a cache of another one (V8 itself only checks the text's length).
+ * rebuilt bundle never meets a cache of another one (V8 itself only checks the text's length). A
+ * packed bundle names its own hash (bundle.ts): its loaders then never load `crypto` (about 5 ms
+ * of CPU at every start of the language server).
  * Anything unusual (no such directory, another owner, Windows, POLICYLENS_NO_COMPILE_CACHE set)
  * compiles without a cache. This file imports nothing but Node.
  */
-import { createHash } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
@@ -26,7 +27,7 @@ import {
   writeFileSync,
   constants,
 } from 'node:fs';
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -81,8 +82,11 @@ export interface CompileRequest {
   source: string;
   /** The file the code is named after in stack traces and source maps. */
   filename: string;
-  /** What identifies the bundle for the cache's name: its text, or the packed file it came from. */
-  identity: string | Buffer;
+  /**
+   * What identifies the bundle for the cache's name: its text, or the SHA-256 of it (base64url)
+   * when the bundle already names it (a packed bundle's header), which saves hashing it.
+   */
+  identity: string | Buffer | { sha256: string };
   /** Which cache: each holds the functions its use compiled (a CLI command, the server, …). */
   use: string;
   /**
@@ -96,6 +100,31 @@ export interface Compiled {
   wrapper: ModuleWrapper;
   /** `hit`: V8 accepted the cache; `miss`: compiled from the text (a cache is written); `off`. */
   cache: 'hit' | 'miss' | 'off';
+}
+
+/** SHA-256 of the parts in a row, base64url; `crypto` is loaded here, when a name must be computed. */
+function sha256(...parts: (string | Buffer)[]): string {
+  const { createHash } = createRequire(__filename)('node:crypto') as typeof import('node:crypto');
+  const hash = createHash('sha256');
+  for (const p of parts) hash.update(p);
+  return hash.digest('base64url');
+}
+
+/**
+ * Node's version, architecture and flags, which a cache is only valid for, as a short name. Not a
+ * guard: V8 rejects a cache of another version or other flags itself; it only keeps them apart.
+ */
+function runtimeTag(): string {
+  const text = `${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`;
+  // Two 32-bit multiply-xor lanes (FNV-1a and a second prime): 64 bits, for a short text.
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return ((a >>> 0).toString(36) + (b >>> 0).toString(36)).padStart(14, '0');
 }
 
 /** The directory is ours and closed to others (it is made so when missing). */
@@ -150,11 +179,11 @@ function save(dir: string, file: string, data: Buffer): void {
 export function compileCached(request: CompileRequest): Compiled | undefined {
   const dir = cacheDir();
   if (!dir) return undefined;
-  const key = createHash('sha256')
-    .update(request.identity)
-    .update(`\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`)
-    .digest('base64url')
-    .slice(0, 32);
+  const { identity } = request;
+  const key =
+    typeof identity === 'object' && 'sha256' in identity
+      ? `${identity.sha256.slice(0, 32)}-${runtimeTag()}`
+      : sha256(identity, `\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`).slice(0, 32);
   const file = join(dir, `${key}-${request.use}.bin`);
   const stored = readOwned(file);
   const valid = !!stored && stored.length > HEADER_BYTES && stored.readUInt32LE(0) === MAGIC;
@@ -183,10 +212,11 @@ export function compileCached(request: CompileRequest): Compiled | undefined {
 
 /**
  * The text of a packed bundle: inflated once, then read from the cache directory (a file named by
- * the packed bytes' hash), which saves the inflation (≈ 10 ms of CPU) at every later start. Without
- * a cache directory we can trust, it is inflated every time.
+ * the text's hash, `sha256`, which the packed bundle names), which saves the inflation (≈ 10 ms of
+ * CPU) at every later start. Without a cache directory we can trust, it is inflated every time.
  */
 export function inflateCached(
+  sha256: string,
   packed: Buffer,
   inflate: (packed: Buffer) => Buffer,
 ): { text: string; cached: boolean } {
@@ -196,7 +226,7 @@ export function inflateCached(
   } catch {
     dir = undefined;
   }
-  const file = dir && join(dir, `${createHash('sha256').update(packed).digest('base64url').slice(0, 32)}.js`);
+  const file = dir && join(dir, `${sha256.slice(0, 32)}.js`);
   const kept = file && readOwned(file);
   if (kept) return { text: kept.toString('utf8'), cached: true };
   const text = inflate(packed);

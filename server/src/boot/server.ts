@@ -4,5 +4,10 @@
 import { describeLoad, loadBundle } from './bundle';
 import type * as entries from './entries';
 
-const { exports, timings } = loadBundle<typeof entries>(__filename, 'server');
+// Node's modules the server's libraries load as they are evaluated but a start never needs before
+// its first diagnostics (docs/decisions/extension.md, "Activation time", seventh round): fs/promises
+// is first used once the client has sent `initialized`, the others only by later work, if ever.
+const DEFERRED = ['child_process', 'crypto', 'fs/promises', 'readline', 'worker_threads', 'zlib'];
+
+const { exports, timings } = loadBundle<typeof entries>(__filename, 'server', DEFERRED);
 void exports.server().then((m) => m.main(describeLoad(timings)));

@@ -3,13 +3,13 @@
 // dist/server.js loads the packed bundle (boot/bundle.ts) and calls `main`; the same bundle is the
 // impact's replay worker (lsp/impact/worker.ts) when started as a worker thread.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { impactWorkerMain, isImpactWorker } from './impact/worker';
+import { IMPACT_WORKER_ARG, impactWorkerMain, isImpactWorker } from './impact/worker';
 import { nodeRuntime } from './nodeRuntime';
 import { startServer } from './server';
 
 /** `load`: how the loader read, inflated and compiled the bundle (the start-up log line says it). */
 export function main(load?: string): void {
-  if (isImpactWorker()) return impactWorkerMain();
+  if (process.argv.includes(IMPACT_WORKER_ARG) && isImpactWorker()) return impactWorkerMain();
   const connection = createConnection(ProposedFeatures.all);
   // A bug must never kill the editor's language server; log it and keep serving.
   process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));

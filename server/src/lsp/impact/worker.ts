@@ -19,6 +19,12 @@ interface WorkerInput {
   job: ImpactJob;
 }
 
+/**
+ * The argument a replay worker is started with: main.ts reads it in `process.argv` before asking
+ * {@link isImpactWorker}, so that a server's start never loads `worker_threads` to learn it is none.
+ */
+export const IMPACT_WORKER_ARG = '--policylens-impact-worker';
+
 export function isImpactWorker(): boolean {
   return !isMainThread && (workerData as Partial<WorkerInput> | null)?.kind === KIND;
 }
@@ -102,6 +108,7 @@ export function runInWorker(
     };
     const worker = new Worker(script, {
       workerData: { kind: KIND, job } satisfies WorkerInput,
+      argv: [IMPACT_WORKER_ARG],
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       stdout: true,
       stderr: true,
