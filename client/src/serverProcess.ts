@@ -9,6 +9,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { IPCMessageReader, IPCMessageWriter, type MessageTransports } from 'vscode-languageclient/node';
+import { SERVER_NODE_FLAGS } from '../../server/src/protocol';
 
 export interface ServerStart {
   serverModule: string;
@@ -72,12 +73,12 @@ export class ServerProcesses {
 
   private fork(start: Omit<ServerStart, 'apiKey'>): ChildProcess {
     // As vscode-languageclient forks a `module` server over IPC: the extension host's Node, its
-    // environment plus ours, the first workspace folder as the working directory.
+    // environment plus ours, the first workspace folder as the working directory; our Node flags.
     const debug = process.execArgv.some((a) => /^--(inspect|debug)(-brk)?(=|$)/.test(a));
     const proc = fork(start.serverModule, ['--node-ipc', `--clientProcessId=${process.pid}`], {
       cwd: workingDir(),
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1', ...start.env },
-      execArgv: debug ? ['--nolazy', '--inspect=6011'] : [],
+      execArgv: [...SERVER_NODE_FLAGS, ...(debug ? ['--nolazy', '--inspect=6011'] : [])],
       silent: true,
     });
     // The pipes must be read, or a chatty server would block on a full one.

@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../../server/src/protocol';
 
 /** A cache directory of the run's own, closed to others as the server requires. */
 export function cacheHome(dir: string): string {
@@ -40,7 +41,7 @@ export interface CacheWarmUp {
 }
 
 /**
- * Starts `serverJs` under `node` with `home` as its cache directory, as the extension forks it: no
+ * Starts `serverJs` under `node` with `home` as its cache directory, as the extension forks it: its
  * Node flags (the cache's name includes them), the workspace folder, and `openFile` sent with
  * `initialize` as the extension sends the open policies. Everything is written at once, so the
  * server runs while the caller does other work (spawnSync included); `done` waits for the cache.
@@ -53,7 +54,7 @@ export function warmServerCodeCache(o: {
   openFile: string;
 }): CacheWarmUp {
   const folder = pathToFileURL(o.workspace).href;
-  const child: ChildProcess = spawn(o.node, [o.serverJs, '--stdio'], {
+  const child: ChildProcess = spawn(o.node, [...SERVER_NODE_FLAGS, o.serverJs, '--stdio'], {
     cwd: o.workspace,
     env: { ...process.env, XDG_CACHE_HOME: o.home },
     stdio: ['pipe', 'ignore', 'ignore'],
