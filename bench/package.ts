@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './servers';
+import type { ServerStartSamples } from './serverStart';
 
 /** The packed .vsix before issue 16 (KB, as vsce reports): the issue's target is half of it. */
 export const VSIX_BASELINE_KB = 595;
@@ -23,6 +24,8 @@ export interface PackageSamples {
   idleActivationMs?: number[];
   idleActivationMeasuredAt?: string;
   idleActivationServerCache?: string;
+  /** The server's own start, outside the editor (serverStart.ts). */
+  serverStart?: ServerStartSamples;
 }
 
 export function measurePackage(): PackageSamples {

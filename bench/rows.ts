@@ -6,6 +6,7 @@ import { ACTIVATION_BUDGET_MS, serverStartLabel, VSIX_BASELINE_KB } from './pack
 import type { Samples } from './lsp-scenarios';
 import { row, type Row, type Side } from './report';
 import { replayRows } from './replay-rows';
+import { serverStartRows } from './serverStart';
 import type { CliSamples, Plan, Raw } from './types';
 
 const PL = 'Policy Lens';
@@ -65,6 +66,7 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
         { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
         1.0,
       ),
+      ...serverStartRows(p.serverStart),
     );
   }
   const largest = plan.workspaces[plan.workspaces.length - 1]!;
