@@ -6,12 +6,12 @@
 // earlier one wrote (every start after a version's first), and the version's first start, with
 // an empty cache directory (docs/decisions/extension.md, "Activation time", seventh round).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { cacheDir as e2eCacheDir } from '../scripts/e2e-setup.mjs';
 import { API_KEY_FROM_ENV, SERVER_NODE_FLAGS } from '../server/src/protocol';
+import { initializeRequest, serverCacheFiles } from '../test/e2e/harness/serverCache';
 import { row, type Row } from './report';
 import { REPO } from './servers';
 
@@ -45,7 +45,6 @@ function start(node: string, home: string, keepMs = 0): Promise<{ cpu: number; w
   );
   child.stdin?.end('\n');
   const send = (m: object) => child.send({ jsonrpc: '2.0', ...m });
-  const folder = pathToFileURL(join(REPO, 'test', 'fixtures', 'e2e', 'workspace')).href;
   return new Promise((resolve, reject) => {
     let wall: number | undefined;
     const timer = setTimeout(() => {
@@ -65,38 +64,9 @@ function start(node: string, home: string, keepMs = 0): Promise<{ cpu: number; w
       }, keepMs);
     });
     child.once('exit', () => clearTimeout(timer));
-    send({
-      id: 1,
-      method: 'initialize',
-      params: {
-        processId: process.pid,
-        rootUri: folder,
-        workspaceFolders: [{ uri: folder, name: 'workspace' }],
-        capabilities: {},
-        initializationOptions: {
-          trusted: true,
-          policyLanguages: true,
-          openDocuments: [
-            {
-              uri: pathToFileURL(POLICY).href,
-              languageId: 'policylens-yaml',
-              version: 1,
-              text: readFileSync(POLICY, 'utf8'),
-            },
-          ],
-        },
-      },
-    });
+    send(initializeRequest(join(REPO, 'test', 'fixtures', 'e2e', 'workspace'), POLICY));
   });
 }
-
-const cacheFiles = (home: string) => {
-  try {
-    return readdirSync(join(home, 'policylens', 'v8')).filter((n) => n.endsWith('-server.bin'));
-  } catch {
-    return [];
-  }
-};
 
 export async function measureServerStart(runs = 9): Promise<ServerStartSamples> {
   const node = editorNode();
@@ -105,7 +75,7 @@ export async function measureServerStart(runs = 9): Promise<ServerStartSamples> 
   const out: ServerStartSamples = { node: version, warm: { cpu: [], wall: [] }, cold: { cpu: [], wall: [] } };
   try {
     await start(node, warmHome, 4_000);
-    if (!cacheFiles(warmHome).length) throw new Error('the priming start wrote no code cache');
+    if (!serverCacheFiles(warmHome).length) throw new Error('the priming start wrote no code cache');
     for (let i = 0; i < runs; i++) {
       const w = await start(node, warmHome);
       out.warm.cpu.push(w.cpu);

@@ -27,6 +27,37 @@ export function serverCacheFiles(home: string): string[] {
   }
 }
 
+/**
+ * The `initialize` request the extension sends for a workspace with one policy open: the policy
+ * travels with it (`openDocuments`), so the server analyses and publishes it at once. Shared by the
+ * suite's warm-up start and the bench's server-start rows (bench/serverStart.ts).
+ */
+export function initializeRequest(workspace: string, openFile: string): object {
+  const folder = pathToFileURL(workspace).href;
+  return {
+    id: 1,
+    method: 'initialize',
+    params: {
+      processId: process.pid,
+      rootUri: folder,
+      workspaceFolders: [{ uri: folder, name: 'workspace' }],
+      capabilities: {},
+      initializationOptions: {
+        trusted: true,
+        policyLanguages: true,
+        openDocuments: [
+          {
+            uri: pathToFileURL(openFile).href,
+            languageId: 'policylens-yaml',
+            version: 1,
+            text: readFileSync(openFile, 'utf8'),
+          },
+        ],
+      },
+    },
+  };
+}
+
 function frame(message: object): string {
   const body = JSON.stringify({ jsonrpc: '2.0', ...message });
   return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
@@ -53,7 +84,6 @@ export function warmServerCodeCache(o: {
   workspace: string;
   openFile: string;
 }): CacheWarmUp {
-  const folder = pathToFileURL(o.workspace).href;
   const child: ChildProcess = spawn(o.node, [...SERVER_NODE_FLAGS, o.serverJs, '--stdio'], {
     cwd: o.workspace,
     env: { ...process.env, XDG_CACHE_HOME: o.home },
@@ -62,28 +92,7 @@ export function warmServerCodeCache(o: {
   child.on('error', () => undefined);
   child.stdin?.on('error', () => undefined);
   child.stdin?.write(
-    frame({
-      id: 1,
-      method: 'initialize',
-      params: {
-        processId: process.pid,
-        rootUri: folder,
-        workspaceFolders: [{ uri: folder, name: 'workspace' }],
-        capabilities: {},
-        initializationOptions: {
-          trusted: true,
-          policyLanguages: true,
-          openDocuments: [
-            {
-              uri: pathToFileURL(o.openFile).href,
-              languageId: 'policylens-yaml',
-              version: 1,
-              text: readFileSync(o.openFile, 'utf8'),
-            },
-          ],
-        },
-      },
-    }) + frame({ method: 'initialized', params: {} }),
+    frame(initializeRequest(o.workspace, o.openFile)) + frame({ method: 'initialized', params: {} }),
   );
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
