@@ -215,13 +215,12 @@ const unusedServerFeatures = unusedFeatures(
 function pack(file) {
   const quality = process.argv.includes('--pack=best') ? 11 : 5;
   const text = readFileSync(file);
-  const hash = createHash('sha256').update(text).digest('hex');
+  const digest = createHash('sha256').update(text).digest();
+  const hash = digest.toString('hex');
   const stampFile = `${file}.br.stamp`;
   // The packed file's first line names the text's hash (server/src/boot/bundle.ts PACKED_HEADER):
   // the loaders name their caches by it instead of hashing the bundle at every start.
-  const header = Buffer.from(
-    `policylens-bundle sha256=${createHash('sha256').update(text).digest('base64url')}\n`,
-  );
+  const header = Buffer.from(`policylens-bundle sha256=${digest.toString('base64url')}\n`);
   const [stampHash, stampQuality] = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').split(' ') : [];
   const kept = existsSync(`${file}.br`) && readFileSync(`${file}.br`).subarray(0, header.length);
   if (kept && kept.equals(header) && stampHash === hash && Number(stampQuality) >= quality) return;

@@ -110,12 +110,17 @@ function sha256(...parts: (string | Buffer)[]): string {
   return hash.digest('base64url');
 }
 
+/** Node's version, architecture and flags, which a cache is only valid for. */
+function runtimeText(): string {
+  return `${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`;
+}
+
 /**
- * Node's version, architecture and flags, which a cache is only valid for, as a short name. Not a
+ * Node's version, architecture and flags ({@link runtimeText}) as a short name. Not a
  * guard: V8 rejects a cache of another version or other flags itself; it only keeps them apart.
  */
 function runtimeTag(): string {
-  const text = `${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`;
+  const text = runtimeText();
   // Two 32-bit multiply-xor lanes (FNV-1a and a second prime): 64 bits, for a short text.
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ text.length;
@@ -183,7 +188,7 @@ export function compileCached(request: CompileRequest): Compiled | undefined {
   const key =
     typeof identity === 'object' && 'sha256' in identity
       ? `${identity.sha256.slice(0, 32)}-${runtimeTag()}`
-      : sha256(identity, `\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`).slice(0, 32);
+      : sha256(identity, `\0${runtimeText()}`).slice(0, 32);
   const file = join(dir, `${key}-${request.use}.bin`);
   const stored = readOwned(file);
   const valid = !!stored && stored.length > HEADER_BYTES && stored.readUInt32LE(0) === MAGIC;
