@@ -20,8 +20,14 @@ export interface PackageSamples {
   activationMeasuredAt?: string;
   /** Which start of the server that run measured, from its own line: `warm` (its code cache) or `cold`. */
   activationServerCache?: string;
+  /**
+   * The same run: until the server's own first publication (the first diagnostics shown are the
+   * extension's computation of it, client/src/earlyDiagnostics.ts; the server's then replaces them).
+   */
+  activationServerMs?: number[];
   /** The same, for a policy opened in a running, idle window (the extension activates then). */
   idleActivationMs?: number[];
+  idleActivationServerMs?: number[];
   idleActivationMeasuredAt?: string;
   idleActivationServerCache?: string;
   /** The server's own start, outside the editor (serverStart.ts). */
@@ -52,6 +58,7 @@ export function measurePackage(): PackageSamples {
     if (existsSync(activation)) {
       type Measured = {
         activationToFirstDiagnosticsMs?: number;
+        activationToServerFirstDiagnosticsMs?: number;
         measuredAt?: string;
         serverCodeCache?: string;
       };
@@ -60,11 +67,15 @@ export function measurePackage(): PackageSamples {
         out.activationMs = [a.activationToFirstDiagnosticsMs];
         out.activationMeasuredAt = a.measuredAt;
         out.activationServerCache = a.serverCodeCache;
+        if (typeof a.activationToServerFirstDiagnosticsMs === 'number')
+          out.activationServerMs = [a.activationToServerFirstDiagnosticsMs];
       }
       if (typeof a.idleWindow?.activationToFirstDiagnosticsMs === 'number') {
         out.idleActivationMs = [a.idleWindow.activationToFirstDiagnosticsMs];
         out.idleActivationMeasuredAt = a.idleWindow.measuredAt;
         out.idleActivationServerCache = a.idleWindow.serverCodeCache;
+        if (typeof a.idleWindow.activationToServerFirstDiagnosticsMs === 'number')
+          out.idleActivationServerMs = [a.idleWindow.activationToServerFirstDiagnosticsMs];
       }
     }
     return out;

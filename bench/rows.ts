@@ -46,25 +46,15 @@ export function buildRows(raw: Raw, plan: Plan): Row[] {
         { name: 'before issue 16', samples: [VSIX_BASELINE_KB] },
         0.5,
       ),
-      row(
-        `activate() → first diagnostics of a policy open as the editor starts, ${serverStartLabel(p.activationServerCache)} (real VS Code, e2e run of ${p.activationMeasuredAt?.slice(0, 10) ?? 'n/a'})`,
-        'wall',
-        'ms',
-        { name: PL, samples: p.activationMs, failed: p.activationMs ? undefined : 'no e2e run yet' },
-        { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
-        1.0,
+      ...activationRows(
+        `a policy open as the editor starts, ${serverStartLabel(p.activationServerCache)} (real VS Code, e2e run of ${p.activationMeasuredAt?.slice(0, 10) ?? 'n/a'})`,
+        p.activationMs,
+        p.activationServerMs,
       ),
-      row(
-        `activate() → first diagnostics of a policy opened in a running, idle window, ${serverStartLabel(p.idleActivationServerCache)} (real VS Code, e2e run of ${p.idleActivationMeasuredAt?.slice(0, 10) ?? 'n/a'})`,
-        'wall',
-        'ms',
-        {
-          name: PL,
-          samples: p.idleActivationMs,
-          failed: p.idleActivationMs ? undefined : 'no e2e run yet',
-        },
-        { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
-        1.0,
+      ...activationRows(
+        `a policy opened in a running, idle window, ${serverStartLabel(p.idleActivationServerCache)} (real VS Code, e2e run of ${p.idleActivationMeasuredAt?.slice(0, 10) ?? 'n/a'})`,
+        p.idleActivationMs,
+        p.idleActivationServerMs,
       ),
       ...serverStartRows(p.serverStart),
     );
@@ -382,4 +372,30 @@ function adversarialRows(raw: Raw, plan: Plan): Row[] {
 
 function side2(name: string, s: Samples | undefined): Side {
   return { name, samples: s?.wall, failed: s?.facts.failed as string | undefined };
+}
+
+/**
+ * activate() → the first diagnostics shown (the extension's computation of the server's first
+ * publication, client/src/earlyDiagnostics.ts), against issue 16's budget; and, reported without a
+ * target, → the server's own first publication, which replaces them.
+ */
+function activationRows(what: string, shown: number[] | undefined, server: number[] | undefined): Row[] {
+  const missing = 'no e2e run yet';
+  return [
+    row(
+      `activate() → first diagnostics shown, ${what}`,
+      'wall',
+      'ms',
+      { name: PL, samples: shown, failed: shown ? undefined : missing },
+      { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
+      1.0,
+    ),
+    row(
+      `activate() → the language server's first publication, which replaces them (reported), ${what}`,
+      'wall',
+      'ms',
+      { name: PL, samples: server, failed: server ? undefined : missing },
+      { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
+    ),
+  ];
 }

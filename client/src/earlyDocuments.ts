@@ -28,6 +28,14 @@ export class EarlyDocuments {
    * config (which may exclude it), a test file and whatever does not fit wait for `didOpen`.
    */
   collect(): OpenDocument[] {
+    const out = this.select();
+    this.unopened = new Set(out.map((d) => d.uri));
+    this.sent = out.length;
+    return out;
+  }
+
+  /** The documents `collect` would send now, without recording them as sent. */
+  select(): OpenDocument[] {
     const visible = new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()));
     const docs = [...vscode.workspace.textDocuments].sort(
       (a, b) => Number(visible.has(b.uri.toString())) - Number(visible.has(a.uri.toString())),
@@ -45,8 +53,6 @@ export class EarlyDocuments {
       chars += text.length;
       out.push({ uri: doc.uri.toString(), languageId: sent.languageId, version: doc.version, text });
     }
-    this.unopened = new Set(out.map((d) => d.uri));
-    this.sent = out.length;
     return out;
   }
 

@@ -3,7 +3,10 @@
 // and on its commands and views.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { Protocol2CodeConverter } from 'vscode-languageclient';
 import {
+  type FirstDiagnostics,
+  type PolicyLensInitializationOptions,
   POLICY_JSON,
   POLICY_YAML,
   PlanChangedNotification,
@@ -13,8 +16,9 @@ import {
 import { SHOW_AFFECTED_EVENTS_COMMAND, showAffectedEvents } from './affectedEvents';
 import { ApiKeyStore, adoptEnvironmentKey, setApiKeyCommand, signOutCommand } from './apiKey';
 import { LanguageAdoption } from './adoption';
+import { EarlyDiagnostics, computeFirstDiagnostics } from './earlyDiagnostics';
 import { EarlyDocuments } from './earlyDocuments';
-import { RestartPolicy, createLanguageClient, serverEnv } from './languageClient';
+import { RestartPolicy, createLanguageClient, initializationOptionsOf, serverEnv } from './languageClient';
 import { PlanModel } from './planModel';
 import { ServerProcesses } from './serverProcess';
 import { Session } from './session';
@@ -56,6 +60,18 @@ export interface PolicyLensApi {
   ready(): Promise<void>;
   /** How long the first start took, from the beginning of `activate()` (the e2e suite reports it). */
   timings(): ActivationTimings;
+  /**
+   * For a document open as the editor started: the diagnostics the extension computed and showed
+   * before the server's (earlyDiagnostics.ts), and the server's first publication with everything
+   * shown for the document right after it.
+   */
+  firstPublications(uri: vscode.Uri): { early?: readonly vscode.Diagnostic[]; server?: FirstPublication };
+}
+
+export interface FirstPublication {
+  diagnostics: readonly vscode.Diagnostic[];
+  /** `vscode.languages.getDiagnostics(uri)` right after it was set: every collection's. */
+  visible: readonly vscode.Diagnostic[];
 }
 
 export interface ActivationTimings {
@@ -76,16 +92,33 @@ export interface ActivationTimings {
   /** Until the server first asked to switch a document to our language id, and until it was done. */
   adoptAskedMs?: number;
   adoptSwitchedMs?: number;
-  /** Until the first diagnostics of a document open in the editor arrived. */
+  /**
+   * Until the first diagnostics of a document open in the editor were shown: the extension's own
+   * computation of the server's first publication (earlyDiagnostics.ts), or the server's, whichever
+   * came first.
+   */
   firstDiagnosticsMs?: number;
+  /** Until the extension showed the diagnostics it computed itself, and for how many documents. */
+  earlyDiagnosticsMs?: number;
+  earlyDiagnosticsDocuments?: number;
+  /** Until the server's first publication of diagnostics for a document open in the editor arrived. */
+  serverFirstDiagnosticsMs?: number;
   /** How many open policies the first `initialize` carried (earlyDocuments.ts). */
   earlyDocuments?: number;
 }
 
 const POLICY_LANGUAGES = new Set([POLICY_YAML, POLICY_JSON, 'yaml', 'json', 'jsonc']);
 
-/** `load`: how dist/extension.js read, inflated and compiled the bundle before VS Code called this. */
-export async function activate(context: vscode.ExtensionContext, load?: string): Promise<PolicyLensApi> {
+/**
+ * `load`: how dist/extension.js read, inflated and compiled the bundle before VS Code called this;
+ * `firstDiagnostics`: the server's first-publication code, which the loader hands in (lsp/
+ * firstDiagnostics.ts), for the diagnostics shown while the server starts (earlyDiagnostics.ts).
+ */
+export async function activate(
+  context: vscode.ExtensionContext,
+  load?: string,
+  firstDiagnostics?: () => Promise<FirstDiagnostics>,
+): Promise<PolicyLensApi> {
   const activatedAt = performance.now();
   const timings: ActivationTimings = {};
   const out = vscode.window.createOutputChannel('Policy Lens', { log: true });
@@ -110,6 +143,8 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
     out.info(`Language server process forked (${timings.serverForkMs} ms after activation).`);
   }
   const early = new EarlyDocuments(adoption);
+  const earlyDiagnostics = new EarlyDiagnostics();
+  context.subscriptions.push(earlyDiagnostics);
   const keys = new ApiKeyStore(context.secrets);
   const docs = new VirtualDocuments();
   const session = new Session();
@@ -178,8 +213,37 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
   // Starting and restarting the server. Everything the server needs to know about trust and the key is
   // fixed when it starts, so a change of either starts a fresh server.
   let starting: Promise<void> = Promise.resolve();
+  /**
+   * The server's first publication for each document the extension computed itself, and all that
+   * was shown for it right after.
+   */
+  const serverFirst = new Map<string, FirstPublication>();
+  let firstStart = true;
+  const showFirstDiagnostics = async (
+    load: () => Promise<FirstDiagnostics>,
+    options: PolicyLensInitializationOptions,
+    client: { protocol2CodeConverter: Protocol2CodeConverter },
+  ) => {
+    try {
+      const computed = await computeFirstDiagnostics(load, early.select(), options, since);
+      if (!computed) return;
+      const shown = earlyDiagnostics.show(computed.publications, client.protocol2CodeConverter);
+      if (!shown) return;
+      timings.earlyDiagnosticsMs = since();
+      timings.earlyDiagnosticsDocuments = shown;
+      timings.firstDiagnosticsMs ??= timings.earlyDiagnosticsMs;
+      out.info(
+        `First diagnostics of ${shown} open document(s) computed by the extension (${timings.earlyDiagnosticsMs} ms after activation: begun at ${computed.startedAt} ms, the engine loaded at ${computed.loadedAt} ms).`,
+      );
+    } catch (e) {
+      out.error(
+        `The first diagnostics could not be computed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+    }
+  };
   const startServer = async () => {
     await session.stop();
+    earlyDiagnostics.clear();
     if (!existsSync(serverModule)) {
       out.error(`The language server is missing (${serverModule}); the extension was not built completely.`);
       await refreshViews(false);
@@ -208,16 +272,30 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
         timings[key] = Math.round(performance.now() - activatedAt);
         out.info(`Language switch ${step} (${timings[key]} ms after activation).`);
       },
-      onDiagnostics: (uri) => {
-        if (timings.firstDiagnosticsMs !== undefined) return;
+      // The server's publication replaces what the extension computed, in the same turn.
+      beforeDiagnostics: (uri) => earlyDiagnostics.replacedByServer(uri),
+      onDiagnostics: (uri, diagnostics) => {
+        // Kept for the documents the extension computed itself, which the suite compares.
+        const key = uri.toString();
+        if (earlyDiagnostics.shown.has(key) && !serverFirst.has(key))
+          serverFirst.set(key, { diagnostics, visible: vscode.languages.getDiagnostics(uri) });
+        if (timings.serverFirstDiagnosticsMs !== undefined) return;
         if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
-          timings.firstDiagnosticsMs = Math.round(performance.now() - activatedAt);
+          timings.serverFirstDiagnosticsMs = since();
+          timings.firstDiagnosticsMs ??= timings.serverFirstDiagnosticsMs;
           out.info(
-            `First diagnostics of an open document (${timings.firstDiagnosticsMs} ms after activation).`,
+            `First diagnostics of an open document from the server (${timings.serverFirstDiagnosticsMs} ms after activation).`,
           );
         }
       },
     });
+    // At the first start only, the open policies' first diagnostics are computed here with the
+    // server's own code while its process starts, and shown at once (earlyDiagnostics.ts); a later
+    // start keeps the previous server's until the new one publishes.
+    if (firstStart && firstDiagnostics) {
+      firstStart = false;
+      void showFirstDiagnostics(firstDiagnostics, initializationOptionsOf(settings, trusted), client);
+    }
     timings.clientStartMs ??= Math.round(performance.now() - activatedAt);
     out.info(`Starting the language server (${timings.clientStartMs} ms after activation).`);
     try {
@@ -293,6 +371,7 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (needsRestart(e, vscode.workspace.isTrusted)) void restart();
+      if (e.affectsConfiguration('policyLens.validate')) earlyDiagnostics.clear();
       if (e.affectsConfiguration('policyLens.statusBar'))
         statusShown = showPlanInStatusBar(status, plan.plan);
     }),
@@ -349,6 +428,10 @@ export async function activate(context: vscode.ExtensionContext, load?: string):
     hasApiKey: async () => Boolean(await keys.get()),
     ready: () => starting,
     timings: () => ({ ...timings }),
+    firstPublications: (uri) => ({
+      early: earlyDiagnostics.shown.get(uri.toString()),
+      server: serverFirst.get(uri.toString()),
+    }),
   };
 }
 

@@ -94,8 +94,9 @@ export interface ClientInputs {
   policy: RestartPolicy;
   /** Forks the server's processes (the first one ahead of the client, as the extension activates). */
   processes: ServerProcesses;
-  /** Called with each publication of diagnostics (the activation timing reads the first one). */
-  onDiagnostics?: (uri: vscode.Uri) => void;
+  /** Called with each publication of diagnostics just before it is shown, and just after. */
+  beforeDiagnostics?: (uri: vscode.Uri) => void;
+  onDiagnostics?: (uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]) => void;
   /** Switches documents to our language id when the server asks (adoption.ts). */
   adoption: LanguageAdoption;
   /** Called when the server asks to switch a document's language, and when the switch is done. */
@@ -120,15 +121,12 @@ export function serverEnv(settings: Settings, trusted: boolean): Record<string, 
   };
 }
 
-export function createLanguageClient(inputs: ClientInputs): LanguageClient {
-  const { settings, trusted, processes } = inputs;
-  // The process forked as the extension activated, or a new one (serverProcess.ts).
-  const serverOptions: ServerOptions = processes.transports({
-    serverModule: inputs.serverModule,
-    env: serverEnv(settings, trusted),
-    apiKey: trusted ? inputs.apiKey : Promise.resolve(undefined),
-  });
-  const initializationOptions: PolicyLensInitializationOptions = {
+/** The `initializationOptions` the client sends, but for `openDocuments` (read as it sends them). */
+export function initializationOptionsOf(
+  settings: Settings,
+  trusted: boolean,
+): PolicyLensInitializationOptions {
+  return {
     trusted,
     apiUrl: trusted ? settings.apiUrl : '',
     codeLens: settings.codeLens,
@@ -139,6 +137,17 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
     // Recorded traffic is read only in a trusted workspace (a restricted setting, like the API URL).
     ...(trusted ? { replay: { events: settings.replayEvents } } : {}),
   };
+}
+
+export function createLanguageClient(inputs: ClientInputs): LanguageClient {
+  const { settings, trusted, processes } = inputs;
+  // The process forked as the extension activated, or a new one (serverProcess.ts).
+  const serverOptions: ServerOptions = processes.transports({
+    serverModule: inputs.serverModule,
+    env: serverEnv(settings, trusted),
+    apiKey: trusted ? inputs.apiKey : Promise.resolve(undefined),
+  });
+  const initializationOptions = initializationOptionsOf(settings, trusted);
   const { early } = inputs;
   const clientOptions: LanguageClientOptions = {
     // Our own language ids (a `*.policy.yaml` name, a `# policylens: dialect=` first line, or a
@@ -168,8 +177,9 @@ export function createLanguageClient(inputs: ClientInputs): LanguageClient {
         return next(inputs.adoption.asOpened(doc));
       },
       handleDiagnostics: (uri, diagnostics, next) => {
-        inputs.onDiagnostics?.(uri);
+        inputs.beforeDiagnostics?.(uri);
         next(uri, diagnostics);
+        inputs.onDiagnostics?.(uri, diagnostics);
       },
       workspace: {
         // In an untrusted workspace the server never learns the API URL nor the recorded events,

@@ -1,4 +1,5 @@
 // What the VS Code extension tells the server when it starts it.
+import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
 /**
  * `initializationOptions` of the `initialize` request. The API key is deliberately absent: it reaches the
@@ -58,6 +59,19 @@ export interface OpenDocument {
   version: number;
   text: string;
 }
+
+/**
+ * The server's first publication for the documents it would be sent with `initialize`, computed
+ * without a server: the same store, analysis and conversion as the server's (lsp/firstDiagnostics.ts),
+ * with the same initialization options and workspace folders. The extension's loader hands it to the
+ * extension, which shows the result until the server publishes for each document
+ * (client/src/earlyDiagnostics.ts).
+ */
+export type FirstDiagnostics = (
+  docs: readonly OpenDocument[],
+  options: PolicyLensInitializationOptions,
+  folders: readonly string[],
+) => PublishDiagnosticsParams[];
 
 /** The text `openDocuments` may carry in all: `initialize` stays small, a big policy waits for didOpen. */
 export const OPEN_DOCUMENTS_MAX_CHARS = 256 * 1024;

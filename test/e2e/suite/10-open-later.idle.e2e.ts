@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { PolicyLensApi } from '../../../client/src/extension';
-import { EXTENSION_ID, api, serverStartLines, waitFor, workspaceRoot } from './helpers';
+import {
+  EXTENSION_ID,
+  api,
+  plainDiagnostic,
+  extensionStartLines,
+  serverStartLines,
+  waitFor,
+  workspaceRoot,
+} from './helpers';
 
 const POLICY = [
   'name: Daily Cost Limit',
@@ -71,6 +79,19 @@ describe('activation in an idle window', () => {
         diagnostics.some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'schema/enum'),
         JSON.stringify(diagnostics),
       );
+      // The extension showed its own computation of the server's first publication first, equal to
+      // the server's, which replaced it without a moment of both (client/src/earlyDiagnostics.ts).
+      const server = await waitFor('the server’s first publication', () => a.firstPublications(uri).server);
+      const early = a.firstPublications(uri).early;
+      assert.ok(early, `the extension showed its diagnostics: ${JSON.stringify(a.timings())}`);
+      assert.ok(
+        early.some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'schema/enum'),
+        'the early set has the finding',
+      );
+      assert.deepEqual(early.map(plainDiagnostic), server.diagnostics.map(plainDiagnostic));
+      assert.deepEqual(server.visible.map(plainDiagnostic), server.diagnostics.map(plainDiagnostic));
+      const t2 = a.timings();
+      assert.ok(t2.earlyDiagnosticsMs! <= t2.serverFirstDiagnosticsMs!, JSON.stringify(t2));
       // Opened by its name in our language: no switch, and the server forked before the client.
       assert.equal(t.earlySwitchStartedMs, undefined, JSON.stringify(t));
       assert.ok(t.serverForkMs !== undefined && t.serverForkMs <= t.clientStartMs!, JSON.stringify(t));
@@ -79,11 +100,14 @@ describe('activation in an idle window', () => {
         writeFileSync(
           out,
           JSON.stringify({
-            activationToFirstDiagnosticsMs: t.firstDiagnosticsMs,
+            activationToFirstDiagnosticsMs: t2.firstDiagnosticsMs,
+            activationToEarlyDiagnosticsMs: t2.earlyDiagnosticsMs,
+            activationToServerFirstDiagnosticsMs: t2.serverFirstDiagnosticsMs,
             activationToServerReadyMs: t.serverReadyMs,
             activationToServerForkMs: t.serverForkMs,
             activationToClientStartMs: t.clientStartMs,
             serverLog: await serverStartLines(),
+            extensionLog: await extensionStartLines(),
             openToDiagnosticsMs: diagnosedAt === undefined ? undefined : Math.round(diagnosedAt - openedAt),
             idleAfterMs: quiet.waitedMs,
             eventLoopLateMs: quiet.lateMs,

@@ -71,7 +71,20 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
  * diagnostics published at`) from the extension's output channel, as the workbench logged it to a
  * file under the user data folder; waits for them to be written.
  */
-export async function serverStartLines(): Promise<string[]> {
+export function serverStartLines(): Promise<string[]> {
+  return logLines(/initialized at|first diagnostics published at/, 2);
+}
+
+/**
+ * The extension's own start-up lines from the same log: how its bundle loaded, and when it showed
+ * the first diagnostics it computed itself (client/src/earlyDiagnostics.ts).
+ */
+export function extensionStartLines(): Promise<string[]> {
+  return logLines(/Extension bundle loaded|computed by the extension/, 2);
+}
+
+/** The lines of the output channel's log file that match `wanted`, once there are `count`. */
+function logLines(wanted: RegExp, count: number): Promise<string[]> {
   const files = (dir: string): string[] => {
     try {
       return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -85,16 +98,35 @@ export async function serverStartLines(): Promise<string[]> {
       return [];
     }
   };
-  const wanted = /initialized at|first diagnostics published at/;
   return waitFor(
-    "the server's start-up lines in the output channel's log",
+    "start-up lines in the output channel's log",
     () => {
       const lines = files(join(env.userDataDir, 'logs'))
         .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
         .filter((l) => wanted.test(l))
         .map((l) => l.replace(/^.*?\] /, ''));
-      return lines.length >= 2 ? lines : undefined;
+      return lines.length >= count ? lines : undefined;
     },
     10_000,
   ).catch(() => [] as string[]);
+}
+
+/** What a user sees of a diagnostic: where, what, how bad, which rule, from whom. */
+export function plainDiagnostic(d: vscode.Diagnostic) {
+  const code =
+    typeof d.code === 'object' ? { value: d.code.value, target: d.code.target.toString() } : d.code;
+  const { start, end } = d.range;
+  return {
+    range: [start.line, start.character, end.line, end.character],
+    message: d.message,
+    severity: d.severity,
+    code,
+    source: d.source,
+    tags: d.tags,
+    related: d.relatedInformation?.map((r) => [
+      r.location.uri.toString(),
+      r.location.range.start.line,
+      r.message,
+    ]),
+  };
 }

@@ -1,0 +1,94 @@
+// The diagnostics of the policies open as the editor starts, shown before the language server has
+// started. They are computed in this extension host by the server's own first-publication code,
+// which the extension's loader hands in (server/src/lsp/firstDiagnostics.ts; the client imports no
+// server module), for exactly the documents that go with `initialize` (earlyDocuments.ts) and with
+// the same initialization options, so they are what the server will publish first. The server's
+// first publication for a document replaces them in the same turn (the client's handleDiagnostics
+// middleware), so a problem is never shown twice; an edit, closing the document, the server
+// stopping and validation turned off remove them too (docs/decisions/extension.md, "Activation
+// time", eighth round).
+import * as vscode from 'vscode';
+import type { Protocol2CodeConverter, PublishDiagnosticsParams } from 'vscode-languageclient';
+import type {
+  FirstDiagnostics,
+  OpenDocument,
+  PolicyLensInitializationOptions,
+} from '../../server/src/protocol';
+
+/** The first publications computed as the extension activates, and when (ms after `activate()`). */
+export interface ComputedFirstDiagnostics {
+  publications: PublishDiagnosticsParams[];
+  /** When the computation began, and when the engine's modules were loaded. */
+  startedAt: number;
+  loadedAt: number;
+}
+
+/**
+ * Computes the first diagnostics of `docs` (the documents `initialize` will carry) with the
+ * server's own code, `load`ed from the bundle, and the options the client will send.
+ */
+export async function computeFirstDiagnostics(
+  load: () => Promise<FirstDiagnostics>,
+  docs: readonly OpenDocument[],
+  options: PolicyLensInitializationOptions,
+  since: () => number,
+): Promise<ComputedFirstDiagnostics | undefined> {
+  if (!docs.length || options.validate === false) return undefined;
+  const startedAt = since();
+  const compute = await load();
+  const loadedAt = since();
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
+  return { publications: compute(docs, options, folders), startedAt, loadedAt };
+}
+
+export class EarlyDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('policyLens.early');
+  /** The URIs the server has published for: nothing computed here is shown for them again. */
+  private readonly fromServer = new Set<string>();
+  /** What was shown, by URI (the real-editor suite compares it with the server's publication). */
+  readonly shown = new Map<string, readonly vscode.Diagnostic[]>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor() {
+    this.subscriptions = [
+      this.collection,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length) this.collection.delete(e.document.uri);
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.collection.delete(doc.uri)),
+    ];
+  }
+
+  /**
+   * Shows the computed first publications of the documents still open at the same version whose
+   * server has not published yet: synchronously, in one turn (a policy has a handful of findings,
+   * and the converter's batched form would only add a turn). Returns how many documents got a set.
+   */
+  show(publications: readonly PublishDiagnosticsParams[], p2c: Protocol2CodeConverter): number {
+    let shown = 0;
+    for (const p of publications) {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.uri);
+      if (this.fromServer.has(p.uri) || !doc || doc.isClosed || doc.version !== p.version) continue;
+      const diagnostics = p.diagnostics.map((d) => p2c.asDiagnostic(d));
+      this.collection.set(doc.uri, diagnostics);
+      this.shown.set(p.uri, diagnostics);
+      shown++;
+    }
+    return shown;
+  }
+
+  /** The server published for this URI: its set replaces ours (called just before it is set). */
+  replacedByServer(uri: vscode.Uri): void {
+    this.fromServer.add(uri.toString());
+    this.collection.delete(uri);
+  }
+
+  /** The server stopped, or validation was turned off: nothing computed here stays. */
+  clear(): void {
+    this.collection.clear();
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
