@@ -7,16 +7,19 @@
  * registry on loopback.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { inputReferences, substitute } from '../support/actions';
 import { BROKEN_AT, ciRepo, FILES, removeAll, ROOT, VERSION } from '../support/ciRepo';
 import { ACTION, ACTION_TEXT, runOurAction, show, UPLOAD, type Uploaded } from '../support/ourAction';
+import { startNpmRegistry, type NpmRegistry } from '../support/npmRegistry';
 import { sarifErrors } from '../support/sarif';
 import { inProcessRegistry, runCli, type LiveRegistry } from '../sync/harness';
 
+const execFileAsync = promisify(execFile);
 const scratch: string[] = [];
 
 /** Runs the action with `inputs` (over its defaults) in a repository holding `files`. */
@@ -159,28 +162,44 @@ describe('action.yml: its steps, run in a repository', { timeout: 600_000 }, () 
 describe('action.yml: the version input', { timeout: 600_000 }, () => {
   let work: string;
   let tarball: string;
-  before(() => {
+  let registry: NpmRegistry | undefined;
+  before(async () => {
     ({ root: work } = ciRepo({}));
     scratch.push(work);
-    // Packed once, as test/cli/pack-install.test.ts does (the build already ran).
-    const r = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    assert.equal(r.status, 0, r.stderr);
-    tarball = join(work, (JSON.parse(r.stdout) as { filename: string }[])[0]!.filename);
+    // Packed once, as test/cli/pack-install.test.ts does (the build already ran), while the
+    // dependencies are packed for the registry.
+    const [stdout, started] = await Promise.all([
+      execFileAsync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      }).then((r) => r.stdout),
+      startNpmRegistry(join(work, 'registry')),
+    ]);
+    registry = started;
+    tarball = join(work, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+  });
+  after(async () => {
+    await registry?.close();
   });
 
   it('a tarball path is installed as it is', async () => {
-    let r = await runAction({ ...FILES.good }, { version: tarball }, { npm_config_offline: 'true' });
-    // A cache without one of the dependencies' metadata: npm may use the network for it.
-    if (r.byName(/^Install/).outcome !== 'success')
-      r = await runAction({ ...FILES.good }, { version: tarball }, { npm_config_prefer_offline: 'true' });
+    // The job's npm configuration reaches the install step (a runner's `npm_config_*` variables
+    // do): the dependencies come from the loopback registry, with an empty cache, and from nowhere
+    // else (test/support/npmRegistry.ts).
+    const r = await runAction(
+      { ...FILES.good },
+      { version: tarball },
+      { npm_config_registry: registry!.url, npm_config_cache: join(work, 'npm-cache') },
+    );
     const install = r.byName(/^Install/);
     assert.equal(install.outcome, 'success', show(install));
     assert.match(install.stdout, new RegExp(`^Installing ${tarball}\n[\\s\\S]*^policylens ${VERSION}$`, 'm'));
     assert.equal(r.failed, false, r.runs.map(show).join('\n'));
+    assert.ok(
+      registry!.requests.includes(registry!.packages.find((p) => p.name === 'pg')!.path),
+      'pg was downloaded from the loopback registry',
+    );
   });
 
   it('a version or dist-tag names the npm package', async () => {

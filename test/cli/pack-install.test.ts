@@ -1,15 +1,19 @@
 /**
- * The package as a user gets it: `npm pack`, then `npm install <tarball>` into an empty directory
- * (from the npm cache, no network where the cache has everything), then `npx policylens lint` and
- * `npx policylens serve` on PGlite. No clone, no build, no devDependencies. Every process has a
- * timeout and the server is killed with its whole process group, so the test cannot hang.
+ * The package as a user gets it: `npm pack`, then `npm install <tarball>` into an empty directory,
+ * its dependencies coming from an npm registry on loopback that serves them from this checkout's
+ * node_modules (test/support/npmRegistry.ts: no network, and no npm cache that must already hold
+ * their metadata), then `npx policylens lint` and `npx policylens serve` on PGlite. No clone, no
+ * build, no devDependencies. Every process has a timeout and the server is killed with its whole
+ * process group, so the test cannot hang.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startNpmRegistry, type NpmRegistry } from '../support/npmRegistry';
 
 const ROOT = join(__dirname, '..', '..');
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -39,7 +43,43 @@ function run(cmd: string, args: string[], cwd: string, timeout: number): SpawnSy
   });
 }
 
-function ok(r: SpawnSyncReturns<string>, what: string): string {
+/**
+ * `run` without blocking this process: npm's requests go to the registry served by this process,
+ * which must keep answering while npm runs.
+ */
+async function runAsync(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  timeout: number,
+  env: Record<string, string> = {},
+): Promise<Pick<SpawnSyncReturns<string>, 'error' | 'status' | 'stdout' | 'stderr'>> {
+  const child = spawn(cmd, args, {
+    cwd,
+    timeout,
+    killSignal: 'SIGKILL',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [status, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  return {
+    error: signal
+      ? new Error(`${cmd} ${args.join(' ')} was killed (${signal}) after ${timeout} ms`)
+      : undefined,
+    status,
+    stdout,
+    stderr,
+  };
+}
+
+function ok(
+  r: Pick<SpawnSyncReturns<string>, 'error' | 'status' | 'stdout' | 'stderr'>,
+  what: string,
+): string {
   assert.equal(r.error, undefined, `${what}: ${String(r.error)}`);
   assert.equal(r.status, 0, `${what} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
@@ -50,30 +90,49 @@ describe('the npm package, packed and installed into an empty directory', { time
   let app: string;
   let tarball: string;
   let packed: string[];
+  let registry: NpmRegistry | undefined;
 
-  before(() => {
+  before(async () => {
     assert.ok(existsSync(join(ROOT, 'dist', 'cli.js')), 'dist/ is built (npm test builds first)');
     work = mkdtempSync(join(tmpdir(), 'policylens-pack-'));
     // The build already ran (npm test builds first); --ignore-scripts skips `prepare`'s second build.
-    const out = ok(
-      run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT, 60_000),
-      'npm pack',
-    );
+    // Our package and the dependencies are packed at the same time.
+    const [packing, started] = await Promise.all([
+      runAsync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT, 60_000),
+      startNpmRegistry(join(work, 'registry')),
+    ]);
+    registry = started;
+    const out = ok(packing, 'npm pack');
     const [info] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
     tarball = join(work, info!.filename);
     packed = info!.files.map((f) => f.path).sort();
     app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
-    const args = ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball];
-    let r = run('npm', [...args, '--offline'], app, 90_000);
-    // A cache without one of the dependencies' metadata: npm may use the network for it.
-    if (r.status !== 0) r = run('npm', [...args, '--prefer-offline'], app, 90_000);
+    // The dependencies come from the loopback registry and nowhere else: there is no fallback to
+    // the public one (tests use no network), and an empty cache of this test's own makes the run
+    // the same on a fresh machine as on one whose cache holds older metadata.
+    const r = await runAsync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball],
+      app,
+      90_000,
+      {
+        npm_config_registry: registry.url,
+        npm_config_cache: join(work, 'npm-cache'),
+      },
+    );
     ok(r, 'npm install <tarball>');
   });
 
-  after(() => {
+  after(async () => {
+    await registry?.close();
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('takes every dependency from the loopback registry', () => {
+    const fetched = registry!.requests.filter((p) => p.endsWith('.tgz'));
+    assert.deepEqual(fetched.sort(), registry!.packages.map((p) => p.path).sort());
   });
 
   it('is named so that `npx <name>` runs the CLI, and is publishable', () => {
