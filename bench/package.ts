@@ -20,6 +20,8 @@ export interface PackageSamples {
   activationMeasuredAt?: string;
   /** Which start of the server that run measured, from its own line: `warm` (its code cache) or `cold`. */
   activationServerCache?: string;
+  /** The same, for the extension's own start (`warm` when an earlier start of the run wrote it). */
+  activationExtensionCache?: string;
   /**
    * The same run: until the server's own first publication (the first diagnostics shown are the
    * extension's computation of it, client/src/earlyDiagnostics.ts; the server's then replaces them).
@@ -61,12 +63,14 @@ export function measurePackage(): PackageSamples {
         activationToServerFirstDiagnosticsMs?: number;
         measuredAt?: string;
         serverCodeCache?: string;
+        extensionCodeCache?: string;
       };
       const a = JSON.parse(readFileSync(activation, 'utf8')) as Measured & { idleWindow?: Measured };
       if (typeof a.activationToFirstDiagnosticsMs === 'number') {
         out.activationMs = [a.activationToFirstDiagnosticsMs];
         out.activationMeasuredAt = a.measuredAt;
         out.activationServerCache = a.serverCodeCache;
+        out.activationExtensionCache = a.extensionCodeCache;
         if (typeof a.activationToServerFirstDiagnosticsMs === 'number')
           out.activationServerMs = [a.activationToServerFirstDiagnosticsMs];
       }

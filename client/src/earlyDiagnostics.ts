@@ -47,16 +47,31 @@ export class EarlyDiagnostics implements vscode.Disposable {
   private readonly fromServer = new Set<string>();
   /** What was shown, by URI (the real-editor suite compares it with the server's publication). */
   readonly shown = new Map<string, readonly vscode.Diagnostic[]>();
+  /** The sets shown and not replaced yet, with the version of the text they are of. */
+  private readonly current = new Map<string, { version: number; diagnostics: vscode.Diagnostic[] }>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor() {
     this.subscriptions = [
       this.collection,
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length) this.collection.delete(e.document.uri);
+        if (e.contentChanges.length) this.remove(e.document.uri);
       }),
+      // Switching a document to our language id (adoption.ts) closes and reopens it: the set goes
+      // with the close and comes back with the reopening of the same text. A document closed for
+      // good keeps nothing: the server, told of the close, publishes an empty list for it anyway.
       vscode.workspace.onDidCloseTextDocument((doc) => this.collection.delete(doc.uri)),
+      vscode.workspace.onDidOpenTextDocument((doc) => {
+        const kept = this.current.get(doc.uri.toString());
+        if (kept?.version === doc.version) this.collection.set(doc.uri, kept.diagnostics);
+        else if (kept) this.remove(doc.uri);
+      }),
     ];
+  }
+
+  private remove(uri: vscode.Uri): void {
+    this.current.delete(uri.toString());
+    this.collection.delete(uri);
   }
 
   /**
@@ -71,6 +86,7 @@ export class EarlyDiagnostics implements vscode.Disposable {
       if (this.fromServer.has(p.uri) || !doc || doc.isClosed || doc.version !== p.version) continue;
       const diagnostics = p.diagnostics.map((d) => p2c.asDiagnostic(d));
       this.collection.set(doc.uri, diagnostics);
+      this.current.set(p.uri, { version: p.version, diagnostics });
       this.shown.set(p.uri, diagnostics);
       shown++;
     }
@@ -80,11 +96,12 @@ export class EarlyDiagnostics implements vscode.Disposable {
   /** The server published for this URI: its set replaces ours (called just before it is set). */
   replacedByServer(uri: vscode.Uri): void {
     this.fromServer.add(uri.toString());
-    this.collection.delete(uri);
+    this.remove(uri);
   }
 
   /** The server stopped, or validation was turned off: nothing computed here stays. */
   clear(): void {
+    this.current.clear();
     this.collection.clear();
   }
 

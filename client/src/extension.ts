@@ -70,6 +70,8 @@ export interface PolicyLensApi {
 
 export interface FirstPublication {
   diagnostics: readonly vscode.Diagnostic[];
+  /** `vscode.languages.getDiagnostics(uri)` right before it was set: what the user saw until then. */
+  visibleBefore: readonly vscode.Diagnostic[];
   /** `vscode.languages.getDiagnostics(uri)` right after it was set: every collection's. */
   visible: readonly vscode.Diagnostic[];
 }
@@ -218,6 +220,7 @@ export async function activate(
    * was shown for it right after.
    */
   const serverFirst = new Map<string, FirstPublication>();
+  const shownBefore = new Map<string, readonly vscode.Diagnostic[]>();
   let firstStart = true;
   const showFirstDiagnostics = async (
     load: () => Promise<FirstDiagnostics>,
@@ -273,12 +276,21 @@ export async function activate(
         out.info(`Language switch ${step} (${timings[key]} ms after activation).`);
       },
       // The server's publication replaces what the extension computed, in the same turn.
-      beforeDiagnostics: (uri) => earlyDiagnostics.replacedByServer(uri),
+      beforeDiagnostics: (uri) => {
+        const key = uri.toString();
+        if (earlyDiagnostics.shown.has(key) && !serverFirst.has(key) && !shownBefore.has(key))
+          shownBefore.set(key, vscode.languages.getDiagnostics(uri));
+        earlyDiagnostics.replacedByServer(uri);
+      },
       onDiagnostics: (uri, diagnostics) => {
         // Kept for the documents the extension computed itself, which the suite compares.
         const key = uri.toString();
         if (earlyDiagnostics.shown.has(key) && !serverFirst.has(key))
-          serverFirst.set(key, { diagnostics, visible: vscode.languages.getDiagnostics(uri) });
+          serverFirst.set(key, {
+            diagnostics,
+            visibleBefore: shownBefore.get(key) ?? [],
+            visible: vscode.languages.getDiagnostics(uri),
+          });
         if (timings.serverFirstDiagnosticsMs !== undefined) return;
         if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
           timings.serverFirstDiagnosticsMs = since();

@@ -55,6 +55,11 @@ describe('activation', () => {
     // (test/lsp/first-diagnostics.test.ts).
     assert.deepEqual(early.map(plain), server.diagnostics.map(plain), 'the extension’s set is the server’s');
     assert.deepEqual(
+      server.visibleBefore.map(plain),
+      early.map(plain),
+      'until the server’s publication, the extension’s set was shown (a language switch closes and reopens the document)',
+    );
+    assert.deepEqual(
       server.visible.map(plain),
       server.diagnostics.map(plain),
       'right after the server’s publication, only its set is shown: the extension’s is gone',

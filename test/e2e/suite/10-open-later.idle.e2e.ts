@@ -89,6 +89,11 @@ describe('activation in an idle window', () => {
         'the early set has the finding',
       );
       assert.deepEqual(early.map(plainDiagnostic), server.diagnostics.map(plainDiagnostic));
+      assert.deepEqual(
+        server.visibleBefore.map(plainDiagnostic),
+        early.map(plainDiagnostic),
+        'until the server’s publication, the extension’s set was shown (a language switch closes and reopens the document)',
+      );
       assert.deepEqual(server.visible.map(plainDiagnostic), server.diagnostics.map(plainDiagnostic));
       const t2 = a.timings();
       assert.ok(t2.earlyDiagnosticsMs! <= t2.serverFirstDiagnosticsMs!, JSON.stringify(t2));
