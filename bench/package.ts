@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { row, type Row } from './report';
 import { REPO } from './servers';
 import type { ServerStartSamples } from './serverStart';
 
@@ -93,4 +94,34 @@ export function serverStartLabel(cache: string | undefined): string {
   if (cache === 'warm') return 'a later start: the server with the code cache an earlier start wrote';
   if (cache === 'cold') return "the version's first start: the server without a code cache";
   return "the server's start not recorded";
+}
+
+/**
+ * activate() → the first diagnostics shown (the extension's computation of the server's first
+ * publication, client/src/earlyDiagnostics.ts), against issue 16's budget; and, reported without a
+ * target, → the server's own first publication, which replaces them.
+ */
+export function activationRows(
+  what: string,
+  shown: number[] | undefined,
+  server: number[] | undefined,
+): Row[] {
+  const missing = 'no e2e run yet';
+  return [
+    row(
+      `activate() → first diagnostics shown, ${what}`,
+      'wall',
+      'ms',
+      { name: 'Policy Lens', samples: shown, failed: shown ? undefined : missing },
+      { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
+      1.0,
+    ),
+    row(
+      `activate() → the language server's first publication, which replaces them (reported), ${what}`,
+      'wall',
+      'ms',
+      { name: 'Policy Lens', samples: server, failed: server ? undefined : missing },
+      { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
+    ),
+  ];
 }

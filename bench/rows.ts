@@ -2,7 +2,7 @@
 // Rows whose two sides are not both measured stay in the table with "n/a", so a missing server
 // shows up instead of silently shortening the table.
 import { ADVERSARIAL_LABELS, type AdversarialKind } from './adversarial';
-import { ACTIVATION_BUDGET_MS, serverStartLabel, VSIX_BASELINE_KB } from './package';
+import { activationRows, serverStartLabel, VSIX_BASELINE_KB } from './package';
 import type { Samples } from './lsp-scenarios';
 import { row, type Row, type Side } from './report';
 import { replayRows } from './replay-rows';
@@ -372,30 +372,4 @@ function adversarialRows(raw: Raw, plan: Plan): Row[] {
 
 function side2(name: string, s: Samples | undefined): Side {
   return { name, samples: s?.wall, failed: s?.facts.failed as string | undefined };
-}
-
-/**
- * activate() → the first diagnostics shown (the extension's computation of the server's first
- * publication, client/src/earlyDiagnostics.ts), against issue 16's budget; and, reported without a
- * target, → the server's own first publication, which replaces them.
- */
-function activationRows(what: string, shown: number[] | undefined, server: number[] | undefined): Row[] {
-  const missing = 'no e2e run yet';
-  return [
-    row(
-      `activate() → first diagnostics shown, ${what}`,
-      'wall',
-      'ms',
-      { name: PL, samples: shown, failed: shown ? undefined : missing },
-      { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
-      1.0,
-    ),
-    row(
-      `activate() → the language server's first publication, which replaces them (reported), ${what}`,
-      'wall',
-      'ms',
-      { name: PL, samples: server, failed: server ? undefined : missing },
-      { name: 'budget', samples: [ACTIVATION_BUDGET_MS] },
-    ),
-  ];
 }

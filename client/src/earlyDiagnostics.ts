@@ -14,6 +14,7 @@ import type {
   OpenDocument,
   PolicyLensInitializationOptions,
 } from '../../server/src/protocol';
+import type { FirstPublication, PolicyLensApi } from './api';
 
 /** The first publications computed as the extension activates, and when (ms after `activate()`). */
 export interface ComputedFirstDiagnostics {
@@ -47,6 +48,9 @@ export class EarlyDiagnostics implements vscode.Disposable {
   private readonly fromServer = new Set<string>();
   /** What was shown, by URI (the real-editor suite compares it with the server's publication). */
   readonly shown = new Map<string, readonly vscode.Diagnostic[]>();
+  /** For the suite: what was shown right before the server's first set, and that set with after. */
+  private readonly before = new Map<string, readonly vscode.Diagnostic[]>();
+  private readonly replaced = new Map<string, FirstPublication>();
   /** The sets shown and not replaced yet, with the version of the text they are of. */
   private readonly current = new Map<string, { version: number; diagnostics: vscode.Diagnostic[] }>();
   private readonly subscriptions: vscode.Disposable[];
@@ -93,10 +97,29 @@ export class EarlyDiagnostics implements vscode.Disposable {
     return shown;
   }
 
-  /** The server published for this URI: its set replaces ours (called just before it is set). */
-  replacedByServer(uri: vscode.Uri): void {
-    this.fromServer.add(uri.toString());
+  /**
+   * The server is about to publish for this URI: its set replaces ours (called just before it is
+   * set, in the same turn). What was shown until then is kept for the suite.
+   */
+  serverWillPublish(uri: vscode.Uri): void {
+    const key = uri.toString();
+    if (this.shown.has(key) && !this.fromServer.has(key))
+      this.before.set(key, vscode.languages.getDiagnostics(uri));
+    this.fromServer.add(key);
     this.remove(uri);
+  }
+
+  /** The server's set was just shown: its first for a document computed here is kept for the suite. */
+  serverPublished(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]): void {
+    const key = uri.toString();
+    if (!this.shown.has(key) || this.replaced.has(key)) return;
+    const visible = vscode.languages.getDiagnostics(uri);
+    this.replaced.set(key, { diagnostics, visibleBefore: this.before.get(key) ?? [], visible });
+  }
+
+  /** What the suite compares for a document computed here (PolicyLensApi.firstPublications). */
+  firstPublications(uri: vscode.Uri): ReturnType<PolicyLensApi['firstPublications']> {
+    return { early: this.shown.get(uri.toString()), server: this.replaced.get(uri.toString()) };
   }
 
   /** The server stopped, or validation was turned off: nothing computed here stays. */

@@ -34,80 +34,11 @@ import {
   verifyAuditChain,
 } from './views/historyView';
 import { OPEN_DIFF_COMMAND, SyncTree, describePlan } from './views/syncView';
-import { registerPolicyTests, type PolicyTestsApi } from './tests/policyTests';
+import { registerPolicyTests } from './tests/policyTests';
 
-/** What `activate` returns: read-only handles the extension-host tests use to look at the real views. */
-export interface PolicyLensApi {
-  session: Session;
-  plan: PlanModel;
-  syncTree: SyncTree;
-  historyTree: HistoryTree;
-  chainTree: ChainTree;
-  /** The Test Explorer's controller of policy tests. */
-  policyTests: PolicyTestsApi;
-  restartPolicy: RestartPolicy;
-  /** The status bar item's text, as shown. */
-  statusText(): string;
-  /** Whether the status bar item is shown (`policyLens.statusBar`). */
-  statusVisible(): boolean;
-  /** The History view's description: the name of the policy it shows. */
-  historyDescription(): string | undefined;
-  /** The process id of the running language server. */
-  serverPid(): number | undefined;
-  /** Whether a key is stored (never the key itself). */
-  hasApiKey(): Promise<boolean>;
-  /** Resolves once the current language server is ready. */
-  ready(): Promise<void>;
-  /** How long the first start took, from the beginning of `activate()` (the e2e suite reports it). */
-  timings(): ActivationTimings;
-  /**
-   * For a document open as the editor started: the diagnostics the extension computed and showed
-   * before the server's (earlyDiagnostics.ts), and the server's first publication with everything
-   * shown for the document right after it.
-   */
-  firstPublications(uri: vscode.Uri): { early?: readonly vscode.Diagnostic[]; server?: FirstPublication };
-}
+import type { ActivationTimings, PolicyLensApi } from './api';
 
-export interface FirstPublication {
-  diagnostics: readonly vscode.Diagnostic[];
-  /** `vscode.languages.getDiagnostics(uri)` right before it was set: what the user saw until then. */
-  visibleBefore: readonly vscode.Diagnostic[];
-  /** `vscode.languages.getDiagnostics(uri)` right after it was set: every collection's. */
-  visible: readonly vscode.Diagnostic[];
-}
-
-export interface ActivationTimings {
-  /** Until the API key was read from the secret storage. */
-  keyReadMs?: number;
-  /** Until the server's process was forked, ahead of the language client. */
-  serverForkMs?: number;
-  /** Until the language client was asked to start the server. */
-  clientStartMs?: number;
-  /** Until the first language server answered `initialize`. */
-  serverReadyMs?: number;
-  /**
-   * Until the extension itself first started switching an open policy to our language id (read by
-   * the quick recogniser), and until that switch was done.
-   */
-  earlySwitchStartedMs?: number;
-  earlySwitchMs?: number;
-  /** Until the server first asked to switch a document to our language id, and until it was done. */
-  adoptAskedMs?: number;
-  adoptSwitchedMs?: number;
-  /**
-   * Until the first diagnostics of a document open in the editor were shown: the extension's own
-   * computation of the server's first publication (earlyDiagnostics.ts), or the server's, whichever
-   * came first.
-   */
-  firstDiagnosticsMs?: number;
-  /** Until the extension showed the diagnostics it computed itself, and for how many documents. */
-  earlyDiagnosticsMs?: number;
-  earlyDiagnosticsDocuments?: number;
-  /** Until the server's first publication of diagnostics for a document open in the editor arrived. */
-  serverFirstDiagnosticsMs?: number;
-  /** How many open policies the first `initialize` carried (earlyDocuments.ts). */
-  earlyDocuments?: number;
-}
+export type { ActivationTimings, FirstPublication, PolicyLensApi } from './api';
 
 const POLICY_LANGUAGES = new Set([POLICY_YAML, POLICY_JSON, 'yaml', 'json', 'jsonc']);
 
@@ -215,12 +146,6 @@ export async function activate(
   // Starting and restarting the server. Everything the server needs to know about trust and the key is
   // fixed when it starts, so a change of either starts a fresh server.
   let starting: Promise<void> = Promise.resolve();
-  /**
-   * The server's first publication for each document the extension computed itself, and all that
-   * was shown for it right after.
-   */
-  const serverFirst = new Map<string, FirstPublication>();
-  const shownBefore = new Map<string, readonly vscode.Diagnostic[]>();
   let firstStart = true;
   const showFirstDiagnostics = async (
     load: () => Promise<FirstDiagnostics>,
@@ -276,21 +201,9 @@ export async function activate(
         out.info(`Language switch ${step} (${timings[key]} ms after activation).`);
       },
       // The server's publication replaces what the extension computed, in the same turn.
-      beforeDiagnostics: (uri) => {
-        const key = uri.toString();
-        if (earlyDiagnostics.shown.has(key) && !serverFirst.has(key) && !shownBefore.has(key))
-          shownBefore.set(key, vscode.languages.getDiagnostics(uri));
-        earlyDiagnostics.replacedByServer(uri);
-      },
+      beforeDiagnostics: (uri) => earlyDiagnostics.serverWillPublish(uri),
       onDiagnostics: (uri, diagnostics) => {
-        // Kept for the documents the extension computed itself, which the suite compares.
-        const key = uri.toString();
-        if (earlyDiagnostics.shown.has(key) && !serverFirst.has(key))
-          serverFirst.set(key, {
-            diagnostics,
-            visibleBefore: shownBefore.get(key) ?? [],
-            visible: vscode.languages.getDiagnostics(uri),
-          });
+        earlyDiagnostics.serverPublished(uri, diagnostics);
         if (timings.serverFirstDiagnosticsMs !== undefined) return;
         if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
           timings.serverFirstDiagnosticsMs = since();
@@ -440,10 +353,7 @@ export async function activate(
     hasApiKey: async () => Boolean(await keys.get()),
     ready: () => starting,
     timings: () => ({ ...timings }),
-    firstPublications: (uri) => ({
-      early: earlyDiagnostics.shown.get(uri.toString()),
-      server: serverFirst.get(uri.toString()),
-    }),
+    firstPublications: (uri) => earlyDiagnostics.firstPublications(uri),
   };
 }
 
