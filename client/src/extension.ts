@@ -4,8 +4,10 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Protocol2CodeConverter } from 'vscode-languageclient';
+import { State } from 'vscode-languageclient/node';
 import {
   type FirstDiagnostics,
+  type OpenDocument,
   type PolicyLensInitializationOptions,
   POLICY_JSON,
   POLICY_YAML,
@@ -149,11 +151,12 @@ export async function activate(
   let firstStart = true;
   const showFirstDiagnostics = async (
     load: () => Promise<FirstDiagnostics>,
+    docs: readonly OpenDocument[],
     options: PolicyLensInitializationOptions,
     client: { protocol2CodeConverter: Protocol2CodeConverter },
   ) => {
     try {
-      const computed = await computeFirstDiagnostics(load, early.select(), options, since);
+      const computed = await computeFirstDiagnostics(load, docs, options, since);
       if (!computed) return;
       const shown = earlyDiagnostics.show(computed.publications, client.protocol2CodeConverter);
       if (!shown) return;
@@ -214,12 +217,20 @@ export async function activate(
         }
       },
     });
-    // At the first start only, the open policies' first diagnostics are computed here with the
-    // server's own code while its process starts, and shown at once (earlyDiagnostics.ts); a later
-    // start keeps the previous server's until the new one publishes.
+    // At the first start only, the first diagnostics of the policies `initialize` will carry are
+    // computed here with the server's own code while the server's process starts, and shown at
+    // once (earlyDiagnostics.ts). The computation runs before the client has written `initialize`,
+    // which does not delay it: the server is the slower party, and reads it as soon as its code is
+    // loaded (decisions/extension.md, "eighth round"). A restart shows nothing until the new server
+    // publishes: the client drops its diagnostics as it stops.
     if (firstStart && firstDiagnostics) {
       firstStart = false;
-      void showFirstDiagnostics(firstDiagnostics, initializationOptionsOf(settings, trusted), client);
+      const options = initializationOptionsOf(settings, trusted);
+      // A server that stops for good (or crashes and is not restarted) takes the set with it.
+      client.onDidChangeState((e) => {
+        if (e.newState === State.Stopped) earlyDiagnostics.clear();
+      });
+      void showFirstDiagnostics(firstDiagnostics, early.select(), options, client);
     }
     timings.clientStartMs ??= Math.round(performance.now() - activatedAt);
     out.info(`Starting the language server (${timings.clientStartMs} ms after activation).`);
@@ -234,6 +245,7 @@ export async function activate(
         `Language server started (${trusted ? 'trusted' : 'untrusted'} workspace, ${timings.serverReadyMs} ms after activation).`,
       );
     } catch (err) {
+      earlyDiagnostics.clear();
       out.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
     }
     await refreshViews(false);

@@ -133,6 +133,9 @@ export function initializationOptionsOf(
     validate: settings.validate,
     refreshIntervalSeconds: settings.refreshIntervalSeconds,
     files: settings.files,
+    // Sent at once, so that the first publication (and the extension's own computation of it,
+    // earlyDiagnostics.ts) already reads a file a glob forces as that dialect.
+    dialects: settings.dialects,
     policyLanguages: true,
     // Recorded traffic is read only in a trusted workspace (a restricted setting, like the API URL).
     ...(trusted ? { replay: { events: settings.replayEvents } } : {}),

@@ -7,6 +7,8 @@ export const DEFAULT_FILES = ['**/policies/**/*.{json,yaml,yml}', '**/*.policy.{
 
 export interface Settings {
   files: string[];
+  /** `policyLens.dialects`: `{ glob: dialectId }`, files read as that dialect without detection. */
+  dialects: Record<string, string>;
   apiUrl: string;
   codeLens: { enabled: boolean; sync: boolean; chain: boolean };
   validate: boolean;
@@ -22,8 +24,14 @@ export function readSettings(): Settings {
   const files = c.get<string[]>('files');
   const interval = c.get<number>('refreshIntervalSeconds', 300);
   const events = c.get<unknown>('replay.events');
+  const dialects = c.get<unknown>('dialects');
   return {
     files: Array.isArray(files) && files.length > 0 ? files : DEFAULT_FILES,
+    dialects: Object.fromEntries(
+      Object.entries(dialects && typeof dialects === 'object' ? dialects : {}).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
+    ),
     apiUrl: (c.get<string>('apiUrl') ?? '').trim(),
     codeLens: {
       enabled: c.get<boolean>('codeLens.enabled', true),

@@ -110,6 +110,19 @@ describe('first diagnostics computed without the server (extension host)', () =>
     }
   });
 
+  it('reads a file a `dialects` glob forces as that dialect, as the server does from the start', async () => {
+    const options = { ...OPTIONS, dialects: { '**/forced/**': 'preloop' } };
+    const doc = {
+      ...asOpen(join(ROOT, 'lint', 'empty-enum-value', 'input.yaml')),
+      uri: `${FOLDER}/policies/forced/bundle.yaml`,
+    };
+    const [forced] = firstDiagnostics([doc], options, [FOLDER]);
+    const [detected] = firstDiagnostics([doc], OPTIONS, [FOLDER]);
+    // An Execlave bundle read as a Preloop document: other findings than when detected.
+    assert.notDeepEqual(forced?.diagnostics, detected?.diagnostics);
+    assert.deepEqual(await serverFirst(doc, options), forced);
+  });
+
   it('computes nothing with validation off, as the server then publishes empty lists', async () => {
     const doc = asOpen(join(ROOT, 'lint', 'empty-enum-value', 'input.yaml'));
     assert.ok(firstDiagnostics([doc], OPTIONS, [FOLDER])[0]!.diagnostics.length > 0);

@@ -9,7 +9,8 @@
 // provider gives none until the scan is done), and no project config applies (the client sends no
 // document under a policylens.config.yaml early). The same store, matcher and conversion are used
 // here, with the same initialization options, so the two cannot differ; the language server's
-// suite checks it on every lint fixture (test/lsp/first-diagnostics.test.ts).
+// suite checks it on the 193 inputs of the lint, dialect, detection and config fixtures
+// (test/lsp/first-diagnostics.test.ts).
 import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FirstDiagnostics } from '../protocol/initialization';
