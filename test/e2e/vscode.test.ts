@@ -303,9 +303,10 @@ function recordActivation(scenario: 'idleWindow' | undefined, metrics: Record<st
     ...metrics,
     // Which start of the server this was, from its own line (harness/serverCache.ts).
     serverCodeCache: serverCodeCache(metrics.serverLog),
-    // And of the extension, from its line. The harness warms only the server's: the extension's is
-    // written 3 s into its start, and a workbench that opened a policy at start in the UI phase (to
-    // write it with the engine in it) made the UI phase's first test flaky (decisions/extension.md).
+    // And of the extension, from its line. The harness warms only the server's. The extension's is
+    // written 3 s into a start: in a full run, by the UI phase's, which opens no policy at start, so
+    // it holds the client's code but not the engine's, which compiles here as at a first start (a
+    // UI workbench that opened a policy at start made its first test flaky: decisions/extension.md).
     extensionCodeCache: serverCodeCache(metrics.extensionLog),
     serverStart: scenario
       ? "the version's first start: no code cache (as right after installing the extension)"
