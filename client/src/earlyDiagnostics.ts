@@ -108,7 +108,6 @@ export class EarlyDiagnostics implements vscode.Disposable {
    * and the converter's batched form would only add a turn). Returns how many documents got a set.
    */
   show(publications: readonly PublishDiagnosticsParams[], p2c: Protocol2CodeConverter): number {
-    this.settled = true;
     let shown = 0;
     for (const p of publications) {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.uri);
@@ -119,8 +118,14 @@ export class EarlyDiagnostics implements vscode.Disposable {
       this.shown.set(p.uri, diagnostics);
       shown++;
     }
-    this.fromServer.clear();
+    this.settle();
     return shown;
+  }
+
+  /** Nothing more will be shown (shown, or nothing to compute): stop recording publications. */
+  settle(): void {
+    this.settled = true;
+    this.fromServer.clear();
   }
 
   /**

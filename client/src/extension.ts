@@ -170,6 +170,8 @@ export async function activate(
       out.error(
         `The first diagnostics could not be computed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
       );
+    } finally {
+      earlyDiagnostics.settle();
     }
   };
   const startServer = async () => {
@@ -223,6 +225,7 @@ export async function activate(
     // which does not delay it: the server is the slower party, and reads it as soon as its code is
     // loaded (decisions/extension.md, "eighth round"). A restart shows nothing until the new server
     // publishes: the client drops its diagnostics as it stops.
+    if (firstStart && !firstDiagnostics) earlyDiagnostics.settle();
     if (firstStart && firstDiagnostics) {
       firstStart = false;
       const options = initializationOptionsOf(settings, trusted);
