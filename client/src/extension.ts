@@ -225,15 +225,17 @@ export async function activate(
     // which does not delay it: the server is the slower party, and reads it as soon as its code is
     // loaded (decisions/extension.md, "eighth round"). A restart shows nothing until the new server
     // publishes: the client drops its diagnostics as it stops.
-    if (firstStart && !firstDiagnostics) earlyDiagnostics.settle();
-    if (firstStart && firstDiagnostics) {
+    if (firstStart) {
       firstStart = false;
-      const options = initializationOptionsOf(settings, trusted);
-      // A server that stops for good (or crashes and is not restarted) takes the set with it.
-      client.onDidChangeState((e) => {
-        if (e.newState === State.Stopped) earlyDiagnostics.clear();
-      });
-      void showFirstDiagnostics(firstDiagnostics, early.select(), options, client);
+      if (!firstDiagnostics) earlyDiagnostics.settle();
+      else {
+        // A server that stops for good (or crashes and is not restarted) takes the set with it.
+        client.onDidChangeState((e) => {
+          if (e.newState === State.Stopped) earlyDiagnostics.clear();
+        });
+        const options = initializationOptionsOf(settings, trusted);
+        void showFirstDiagnostics(firstDiagnostics, early.select(), options, client);
+      }
     }
     timings.clientStartMs ??= Math.round(performance.now() - activatedAt);
     out.info(`Starting the language server (${timings.clientStartMs} ms after activation).`);
