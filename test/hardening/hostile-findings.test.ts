@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyze, MAX_FINDINGS_PER_FILE } from '../../server/src/core/index';
 import { fileUri, LspClient } from '../lsp/client';
-import { CLI, HEAP_MB, type JsonReport } from './support/cli';
+import { runCliAsync, type JsonReport } from './support/cli';
 import { unknownKeysToTheLimit } from './support/hostile';
 import { assertSpansInside, report } from './support/invariants';
 import { timedRequest } from './support/lsp';
@@ -71,23 +70,7 @@ describe('a file just under the size limit with one finding per key', () => {
 
   it(`lint ends with those findings, under ${PEAK_LIMIT_MB} MB`, async () => {
     const peak = peakRecorder(dir);
-    const r = await new Promise<{
-      status: number | null;
-      signal: string | null;
-      stdout: string;
-      stderr: string;
-    }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [`--max-old-space-size=${HEAP_MB}`, ...peak.nodeArgs, CLI, 'lint', file, '--format', 'json'],
-        { timeout: 120_000, killSignal: 'SIGKILL' },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
-    });
+    const r = await runCliAsync(['lint', file, '--format', 'json'], 120_000, peak.nodeArgs);
     assert.equal(r.signal, null, `killed (hang or out of memory): ${r.stderr.slice(0, 1000)}`);
     assert.equal(r.status, 1, r.stderr);
     figures.lintPeakMb = peak.readMb();

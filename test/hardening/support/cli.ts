@@ -28,16 +28,21 @@ export function runCli(args: string[], timeoutMs = 60_000): CliRun {
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The same, without blocking the event loop (for runs that race another process). */
-export function runCliAsync(args: string[], timeoutMs = 60_000): Promise<CliRun> {
+/**
+ * The same, without blocking the event loop (for runs that race another process, or that a test
+ * watches). `nodeArgs` go before the CLI (a peak-memory recorder); a kill at the timeout is SIGKILL.
+ */
+export function runCliAsync(args: string[], timeoutMs = 60_000, nodeArgs: string[] = []): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, CLI, ...args], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, ...nodeArgs, CLI, ...args], {
       timeout: timeoutMs,
+      killSignal: 'SIGKILL',
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Decoded as streams: a chunk may end inside a character (the arrows of a breadcrumb).
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
 }

@@ -3,7 +3,8 @@ import type { Finding, Fix, RelatedInfo } from '../findings';
 import { compareFindings } from '../findings';
 import type { FixSpec } from '../problem';
 import type { FindingCode } from '../rules';
-import { cyclicComponents, cyclicComponentsInSteps, findCycleThroughEdge, formatCycle } from './cycles';
+import { cycleThroughEdge, formatBreadcrumb } from './breadcrumb';
+import { cyclicComponents, cyclicComponentsInSteps } from './cycles';
 import { locate } from '../parse';
 import { looksLikeId, nameSpan, placingDocument, prerequisiteSpan, type ChainPolicy } from './policy';
 import type { ChainIndex } from './workspace';
@@ -230,16 +231,16 @@ const MAX_RELATED = 12;
 
 /**
  * How many hops of a cycle the related information links: a cycle through hundreds of policies
- * would otherwise put hundreds of links on each of hundreds of findings. The message keeps the
- * whole breadcrumb.
+ * would otherwise put hundreds of links on each of hundreds of findings. The message names the
+ * first and last policies of a long one and counts the others (breadcrumb.ts).
  */
 const MAX_RELATED_HOPS = 12;
 
 /**
  * A cycle is reported on every prerequisite entry that is one of its edges, in every file on it.
- * The breadcrumb starts at the file's own policy and follows that entry back round the shortest
- * way, so each file reads the cycle from where it stands; the related information links the
- * other hops (the entry in each file that makes the next step).
+ * The breadcrumb starts at the file's own policy and follows that entry back round (the shortest
+ * way, up to a bound: breadcrumb.ts), so each file reads the cycle from where it stands; the
+ * related information links the first hops (the entry in each file that makes the next step).
  */
 function cycleFindings(index: ChainIndex, policy: ChainPolicy): Finding[] {
   const { graph, component } = graphFacts(index);
@@ -250,15 +251,15 @@ function cycleFindings(index: ChainIndex, policy: ChainPolicy): Finding[] {
   for (const [k, { ref, index: i }] of policy.prerequisites.entries()) {
     const r = resolved[k];
     if (r.status !== 'workspace' || !members.has(r.name)) continue;
-    const path = findCycleThroughEdge(graph, policy.name, r.name, members);
-    if (!path) continue;
-    const f = place(policy, ['prerequisites', i], 'chain/cycle', 'error', formatCycle(path), [
+    const crumb = cycleThroughEdge(graph, policy.name, r.name, members);
+    if (!crumb) continue;
+    const f = place(policy, ['prerequisites', i], 'chain/cycle', 'error', formatBreadcrumb(crumb), [
       { kind: 'removeItem', title: `Remove prerequisite "${ref}" to break the cycle`, preferred: true },
     ]);
     if (!f) continue;
     const lastItem = emptyBlockListFix(policy, f.fixes?.[0]?.title ?? '');
     if (lastItem) f.fixes = [lastItem];
-    f.related = hops(index, path.slice(1, MAX_RELATED_HOPS + 2));
+    f.related = hops(index, crumb.head.slice(1, MAX_RELATED_HOPS + 2));
     out.push(f);
   }
   return out;
