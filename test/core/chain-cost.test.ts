@@ -9,6 +9,7 @@ import {
   cyclicComponents,
   findCycleThroughEdge,
   nearest,
+  workspaceChainFindings,
 } from '../../server/src/core/index';
 
 describe('chain index', () => {
@@ -28,6 +29,60 @@ describe('chain index', () => {
     index.set(bundle('policy-50', 'policy-1'));
     assert.notEqual(index.names(), names);
     assert.deepEqual(index.nearestNames('policy-5'), nearest('policy-5', index.names()));
+  });
+});
+
+describe('a name thousands of bundles share', () => {
+  it('is listed once for every entry that names it, and each duplicate links twelve', () => {
+    // 3,000 bundles called "same" and 3,000 that name it: resolving each entry to its own list of
+    // 3,000 bundles took lint 9.3 s and 990 MB at 10,000 of each.
+    const index = new ChainIndex();
+    const add = (name: string, prerequisites: string[]) =>
+      index.set(
+        chainPolicyFromText(
+          `${name}.json`,
+          JSON.stringify({
+            name: name.replace(/-\d+$/, ''),
+            policyType: 'cost_limit',
+            ruleDefinition: {},
+            prerequisites,
+          }),
+        )!,
+      );
+    for (let i = 0; i < 3000; i++) add(`same-${i}`, []);
+    for (let i = 0; i < 3000; i++)
+      index.set(
+        chainPolicyFromText(
+          `user-${i}.json`,
+          JSON.stringify({
+            name: `user-${i}`,
+            policyType: 'cost_limit',
+            ruleDefinition: {},
+            prerequisites: ['same'],
+          }),
+        )!,
+      );
+    const lists = new Set(
+      index
+        .all()
+        .flatMap((p) => index.resolutions(p).map((r) => (r.status === 'workspace' ? r.targets : undefined))),
+    );
+    lists.delete(undefined);
+    assert.equal(lists.size, 1, 'one list of the bundles called "same", shared by every entry');
+    assert.equal([...lists][0]!.length, 3000);
+    const uris = index.all().map((p) => p.uri);
+    const findings = workspaceChainFindings(index, uris);
+    for (const [i, uri] of uris.entries()) {
+      if (!uri.startsWith('same-')) {
+        assert.deepEqual(findings[i], [], uri);
+        continue;
+      }
+      const [f] = findings[i];
+      assert.equal(f.code, 'chain/duplicate-name');
+      assert.match(f.message, /^2999 other bundles in the workspace are also named "same"/);
+      assert.equal(f.related?.length, 12);
+      assert.ok(f.related!.every((r) => r.uri !== uri));
+    }
   });
 });
 

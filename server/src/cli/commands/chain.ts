@@ -78,6 +78,20 @@ export function loadChain(
  * An entry as the JSON output shows it: the bundle's path is \`file\` (and a link's \`files\`), the
  * name every other command's JSON gives a path; the editor's protocol keeps \`uri\`.
  */
+/**
+ * How many files of a link and dependents of an entry the JSON lists: thousands of bundles sharing
+ * a name that thousands of others name would otherwise write (entries × bundles) names, more than
+ * a string can hold (`--id` lists every dependent of one policy).
+ */
+const MAX_LISTED = 100;
+
+/** The first MAX_LISTED of `list` under `key`, and its length under `totalKey` when it is longer. */
+function listed(key: string, totalKey: string, list: readonly string[]): object {
+  return list.length > MAX_LISTED
+    ? { [key]: list.slice(0, MAX_LISTED), [totalKey]: list.length }
+    : { [key]: list };
+}
+
 function entryJson(e: ReportEntry): object {
   return {
     position: e.position,
@@ -92,9 +106,9 @@ function entryJson(e: ReportEntry): object {
       ref: l.ref,
       status: l.status,
       ...(l.name !== undefined ? { name: l.name } : {}),
-      ...(l.uris ? { files: l.uris } : {}),
+      ...(l.uris ? listed('files', 'filesTotal', l.uris) : {}),
     })),
-    dependents: e.dependents,
+    ...listed('dependents', 'dependentsTotal', e.dependents),
   };
 }
 
@@ -277,7 +291,8 @@ export const chain: Command = {
       return 1;
     }
     if (format === 'json') {
-      const dependents = report.entries.filter((e) => entry.dependents.includes(e.name));
+      const named = new Set(entry.dependents);
+      const dependents = report.entries.filter((e) => named.has(e.name));
       io.out(
         toJson(io.version, {
           policy: entryJson(entry),

@@ -68,7 +68,7 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
         ),
       );
     } else if (
-      (r.status === 'workspace' && r.targets.every((t) => !t.isActive)) ||
+      (r.status === 'workspace' && !index.someActiveNamed(r.name)) ||
       (r.status === 'live' && !r.isActive)
     ) {
       const f = place(
@@ -84,16 +84,23 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
     }
   }
   if (policy.name) {
-    const others = index.withName(policy.name).filter((o) => o !== policy);
-    if (others.length) {
+    // Counted, and only the linked ones listed: thousands of bundles may share one name.
+    const others = index.countNamed(policy.name) - (index.get(policy.uri) === policy ? 1 : 0);
+    if (others > 0) {
       const f = place(
         policy,
         ['name'],
         'chain/duplicate-name',
         'error',
-        `${others.length === 1 ? 'another bundle' : `${others.length} other bundles`} in the workspace ${others.length === 1 ? 'is' : 'are'} also named "${policy.name}": names are unique within an org`,
+        `${others === 1 ? 'another bundle' : `${others} other bundles`} in the workspace ${others === 1 ? 'is' : 'are'} also named "${policy.name}": names are unique within an org`,
       );
-      if (f) f.related = others.slice(0, MAX_RELATED).map((o) => link(o, `also named "${policy.name}"`));
+      if (f)
+        f.related = index
+          .withName(policy.name)
+          .slice(0, MAX_RELATED + 1)
+          .filter((o) => o !== policy)
+          .slice(0, MAX_RELATED)
+          .map((o) => link(o, `also named "${policy.name}"`));
       add(f);
     }
   }
@@ -126,7 +133,7 @@ function isQuiet(index: ChainIndex, policy: ChainPolicy, component: Map<string, 
   for (const r of index.resolutions(policy)) {
     if (r.status === 'self') continue;
     if (r.status === 'workspace') {
-      if (!r.targets.some((t) => t.isActive)) return false;
+      if (!index.someActiveNamed(r.name)) return false;
     } else if (r.status !== 'live' || !r.isActive) return false;
   }
   return true;

@@ -67,14 +67,23 @@ class Ready<T> {
   }
 }
 
-function orderItems<T extends OrderItem>(items: readonly T[]): Ordered<T>[] {
+/**
+ * `junctions` are ids of items that order others but take no place: each stands for all of its
+ * prerequisites at once (the bundles sharing a name that other bundles name), so that k dependents
+ * of k bundles cost k + k edges instead of k × k. One goes as soon as it is ready (it sorts first),
+ * so the others come in the same order as with an edge to each of its prerequisites.
+ */
+function orderItems<T extends OrderItem>(
+  items: readonly T[],
+  junctions: ReadonlySet<string> = new Set(),
+): Ordered<T>[] {
   const keyed = new Map<string, Keyed<T>>();
   for (const item of items)
     keyed.set(item.id, {
       item,
       id: item.id,
       name: item.name,
-      order: item.evaluationOrder ?? DEFAULT_EVALUATION_ORDER,
+      order: junctions.has(item.id) ? -Infinity : (item.evaluationOrder ?? DEFAULT_EVALUATION_ORDER),
     });
   // Edges run prerequisite → dependent; self-references and unknown ids do not order anything.
   const waitingOn = new Map<string, number>();
@@ -101,12 +110,12 @@ function orderItems<T extends OrderItem>(items: readonly T[]): Ordered<T>[] {
   for (const k of keyed.values()) if (waitingOn.get(k.id) === 0) ready.push(k);
   // The policies on cycles, in tiebreak order, for the releases below (each is looked at once).
   const onCycles = new Ready<T>();
-  for (const k of keyed.values()) if (inCycle.has(k.id)) onCycles.push(k);
+  for (const k of keyed.values()) if (inCycle.has(k.id) && !junctions.has(k.id)) onCycles.push(k);
   const all = [...keyed.values()];
   let unplacedFrom = 0;
   const placed = new Set<string>();
   const out: Ordered<T>[] = [];
-  while (out.length < keyed.size) {
+  while (placed.size < keyed.size) {
     if (!ready.size) {
       // Only cycles (and what waits on them) are left: release the policy on a cycle that the
       // tiebreak puts first, as if its unplaced prerequisites had run, and carry on from there.
@@ -126,7 +135,8 @@ function orderItems<T extends OrderItem>(items: readonly T[]): Ordered<T>[] {
     const next = ready.pop();
     if (placed.has(next.id)) continue;
     placed.add(next.id);
-    out.push({ item: next.item, position: out.length + 1, inCycle: inCycle.has(next.id) });
+    if (!junctions.has(next.id))
+      out.push({ item: next.item, position: out.length + 1, inCycle: inCycle.has(next.id) });
     for (const d of dependents.get(next.id) ?? []) {
       const left = waitingOn.get(d)! - 1;
       waitingOn.set(d, left);
@@ -149,10 +159,19 @@ export function evaluationOrder<T extends OrderItem>(
 ): Ordered<T>[] | Ordered<ChainPolicy>[] {
   if (!(input instanceof ChainIndex)) return orderItems(input);
   const index = input;
-  const items = index.all().map((policy) => {
+  type Item = OrderItem & { policy?: ChainPolicy };
+  // A name several bundles share is a junction that waits for all of them (orderItems).
+  const junctions = new Map<string, Item>();
+  const junction = (name: string, targets: readonly ChainPolicy[]): string => {
+    const id = `\0name:${name}`;
+    if (!junctions.has(id)) junctions.set(id, { id, name, prerequisites: targets.map((t) => t.uri) });
+    return id;
+  };
+  const items: Item[] = index.all().map((policy) => {
     const prerequisites: string[] = [];
     for (const r of index.resolutions(policy)) {
-      if (r.status === 'workspace') for (const t of r.targets) prerequisites.push(t.uri);
+      if (r.status === 'workspace')
+        prerequisites.push(r.targets.length === 1 ? r.targets[0].uri : junction(r.name, r.targets));
       else if (r.status === 'self') prerequisites.push(policy.uri);
     }
     return {
@@ -163,7 +182,11 @@ export function evaluationOrder<T extends OrderItem>(
       policy,
     };
   });
-  return orderItems(items).map((o) => ({ item: o.item.policy, position: o.position, inCycle: o.inCycle }));
+  return orderItems([...items, ...junctions.values()], new Set(junctions.keys())).map((o) => ({
+    item: o.item.policy!,
+    position: o.position,
+    inCycle: o.inCycle,
+  }));
 }
 
 /** `1st`, `2nd`, `3rd`, `11th`, `22nd`: how the lens says a position. */

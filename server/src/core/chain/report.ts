@@ -44,7 +44,7 @@ export interface ChainReport {
 export function linkStatus(r: Resolution): LinkStatus {
   switch (r.status) {
     case 'workspace':
-      return r.targets.every((t) => !t.isActive) ? 'inactive' : 'ok';
+      return r.targets.some((t) => t.isActive) ? 'ok' : 'inactive';
     case 'live':
       return r.isActive ? 'live' : 'inactive';
     default:
@@ -52,21 +52,39 @@ export function linkStatus(r: Resolution): LinkStatus {
   }
 }
 
-function linkOf(index: ChainIndex, policy: ChainPolicy, ref: string): ReportLink {
+/** One list per name, however many entries name it or bundles share it (see `chainReport`). */
+type PerName = Map<string, string[]>;
+
+function linkOf(index: ChainIndex, policy: ChainPolicy, ref: string, files: PerName): ReportLink {
   const r = index.resolve(policy, ref);
   const link: ReportLink = { ref, status: linkStatus(r) };
   if (r.status === 'workspace') {
     link.name = r.name;
-    link.uris = r.targets.map((t) => t.uri);
+    let uris = files.get(r.name);
+    if (!uris) files.set(r.name, (uris = r.targets.map((t) => t.uri)));
+    link.uris = uris;
   } else if (r.status === 'live') link.name = r.name;
   return link;
 }
 
-/** The report for the workspace, in evaluation order (pass `order` when it is already computed). */
+/**
+ * The report for the workspace, in evaluation order (pass `order` when it is already computed).
+ * A link's files and an entry's dependents are lists per name, shared by every link and entry of
+ * that name: thousands of bundles sharing a name that thousands of others name would otherwise
+ * hold (entries × bundles) copies (the chain command took 43 s and 2.2 GB for 5,000 of each).
+ */
 export function chainReport(
   index: ChainIndex,
   order: Ordered<ChainPolicy>[] = evaluationOrder(index),
 ): ChainReport {
+  const files: PerName = new Map();
+  const dependents: PerName = new Map();
+  const dependentsOf = (name: string) => {
+    let names = dependents.get(name);
+    if (!names)
+      dependents.set(name, (names = [...new Set(index.dependentsOf(name).map((d) => d.name ?? ''))].sort()));
+    return names;
+  };
   const entries = order.map(({ item: p, position, inCycle }): ReportEntry => ({
     position,
     name: p.name ?? '',
@@ -76,8 +94,8 @@ export function chainReport(
     evaluationOrder: p.evaluationOrder,
     isActive: p.isActive,
     inCycle,
-    prerequisites: p.prerequisites.map(({ ref }) => linkOf(index, p, ref)),
-    dependents: p.name ? [...new Set(index.dependentsOf(p.name).map((d) => d.name ?? ''))].sort() : [],
+    prerequisites: p.prerequisites.map(({ ref }) => linkOf(index, p, ref, files)),
+    dependents: p.name ? dependentsOf(p.name) : [],
   }));
   const graph = index.graph();
   const cycles = cyclicComponents(graph)
@@ -87,7 +105,7 @@ export function chainReport(
   // A policy naming itself is a cycle of one for the server (it rejects it at write time).
   for (const e of entries)
     if (e.prerequisites.some((l) => l.status === 'self')) cycles.push([e.name, e.name]);
-  const duplicateNames = index.names().filter((n) => index.withName(n).length > 1);
+  const duplicateNames = index.names().filter((n) => index.countNamed(n) > 1);
   const broken =
     cycles.length > 0 ||
     duplicateNames.length > 0 ||

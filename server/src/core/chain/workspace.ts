@@ -17,7 +17,7 @@ export type ResolveLiveId = (id: string) => LivePolicy | null | undefined;
 
 /** What one prerequisite entry points at. */
 export type Resolution =
-  | { status: 'workspace'; name: string; targets: ChainPolicy[] }
+  | { status: 'workspace'; name: string; targets: readonly ChainPolicy[] }
   | { status: 'self' }
   | { status: 'live'; name: string; isActive: boolean }
   | { status: 'unresolved' }
@@ -132,6 +132,7 @@ export class ChainIndex {
     const old = this.files.get(policy.uri);
     if (!old || !sameFacts(old, policy)) return false;
     this.files.set(policy.uri, policy);
+    if (old.name) this.withNameCache?.map.delete(old.name);
     return true;
   }
 
@@ -159,7 +160,8 @@ export class ChainIndex {
   private namesCache:
     | { version: number; names: readonly string[]; suggest?: SuggestIndex; asked?: Map<string, string[]> }
     | undefined;
-  private withNameCache: { version: number; map: Map<string, string[]> } | undefined;
+  private withNameCache:
+    { version: number; map: Map<string, { policies: ChainPolicy[]; active?: boolean }> } | undefined;
 
   /** Every policy, by URI, so everything derived from the index is deterministic. */
   all(): ChainPolicy[] {
@@ -193,18 +195,41 @@ export class ChainIndex {
     return near.slice();
   }
 
-  /** The bundles called `name` (more than one is a duplicate-name error). */
-  withName(name: string): ChainPolicy[] {
+  /**
+   * The bundles called `name` (more than one is a duplicate-name error), in the order of their
+   * URIs. The list is shared until the index changes: every prerequisite naming `name` resolves to
+   * it, and a name thousands of bundles share must not be listed once per entry.
+   */
+  withName(name: string): readonly ChainPolicy[] {
     const set = this.byName.get(name);
     if (!set) return [];
     if (set.size === 1) return [this.files.get(set.values().next().value!)!];
-    // Many bundles under one name are sorted once per version, not once per question (by URI:
-    // `swapSameFacts` replaces a file's entry without a new version).
+    return this.named(name, set).policies;
+  }
+
+  /** Whether some bundle called `name` is active (the answer of `withName(name).some(isActive)`). */
+  someActiveNamed(name: string): boolean {
+    const set = this.byName.get(name);
+    if (!set) return false;
+    if (set.size === 1) return this.files.get(set.values().next().value!)!.isActive;
+    const named = this.named(name, set);
+    return (named.active ??= named.policies.some((p) => p.isActive));
+  }
+
+  /**
+   * Many bundles under one name are listed once per version, not once per question.
+   * `swapSameFacts` replaces a file's entry without a new version, and drops its name's list.
+   */
+  private named(name: string, set: ReadonlySet<string>): { policies: ChainPolicy[]; active?: boolean } {
     if (this.withNameCache?.version !== this.version)
       this.withNameCache = { version: this.version, map: new Map() };
-    let uris = this.withNameCache.map.get(name);
-    if (!uris) this.withNameCache.map.set(name, (uris = [...set].sort()));
-    return uris.map((u) => this.files.get(u)!);
+    let named = this.withNameCache.map.get(name);
+    if (!named)
+      this.withNameCache.map.set(
+        name,
+        (named = { policies: [...set].sort().map((u) => this.files.get(u)!) }),
+      );
+    return named;
   }
 
   /** How many bundles are called `name`, without listing them. */
