@@ -23,7 +23,7 @@ export interface Breadcrumb {
 }
 
 /** How far the search for the shortest way back goes (names reached, steps). */
-const SEARCH = { names: 1024, steps: 128 };
+const SEARCH = { names: 1024, steps: 32 };
 /** A breadcrumb longer than HEAD + TAIL names shows the first HEAD and the last TAIL of them. */
 const HEAD = 14;
 const TAIL = 4;
