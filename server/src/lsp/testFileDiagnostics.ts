@@ -64,22 +64,21 @@ export const policyTestFilesFeature: Feature = {
           ctx.log(`diagnostics of the test file ${uri} failed: ${(e as Error).stack ?? e}`),
         );
       });
-    const seen = new Set<string>();
-    const openTests = () =>
-      ctx.documents.textDocuments
-        .all()
-        .map((d) => d.uri)
-        .filter(isPolicyTestUri);
+    // The open test files (a document's first content is its opening). Kept as documents open and
+    // close: listing them from every open document at each policy's change made opening a
+    // workspace of thousands of policies quadratic.
+    const open = new Set<string>();
+    const openTests = () => [...open];
     ctx.documents.textDocuments.onDidChangeContent((e) => {
       const uri = e.document.uri;
       if (isPolicyTestUri(uri)) {
-        schedule(uri, seen.has(uri) ? EDIT_DELAY_MS : 0);
-        seen.add(uri);
+        schedule(uri, open.has(uri) ? EDIT_DELAY_MS : 0);
+        open.add(uri);
       } else for (const t of openTests()) schedule(t, POLICY_DELAY_MS);
     });
     ctx.documents.textDocuments.onDidClose((e) => {
       if (!isPolicyTestUri(e.document.uri)) return;
-      seen.delete(e.document.uri);
+      open.delete(e.document.uri);
       testPoliciesOf(ctx).forget(e.document.uri);
       published.get(ctx)?.delete(e.document.uri);
       runs.cancel(e.document.uri);
