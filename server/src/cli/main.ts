@@ -93,7 +93,13 @@ async function main(argv: string[]): Promise<number> {
 // The same bundle runs lint's worker threads (lint/pool.ts): a worker lints, it is not a CLI.
 if (isLintWorker()) lintWorker();
 else if (isReplayWorker()) replayWorker();
-else
+else {
+  // A reader that stops reading (`policylens lint . | head`) closes the pipe: end quietly, with the
+  // status the command set, instead of an unhandled EPIPE and Node's stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit();
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
@@ -103,3 +109,4 @@ else
       process.exitCode = 1;
     },
   );
+}
