@@ -8,6 +8,10 @@
 //   chain       one prerequisite chain through every bundle (10,000 long at 10,000 files)
 //   fan-in      one policy that is the prerequisite of every other
 //   cycles      500 prerequisite cycles, whatever the number of files
+//   ring        one cycle through every bundle: each file's finding closes a cycle as long as the
+//               workspace (a breadcrumb that named it all cost lint 26 s and 2.7 GB at 5,000)
+//   dup-fan     half the bundles share one name, and the other half name it: a duplicate under the
+//               largest fan-in (one list per entry cost lint 990 MB at 20,000 files)
 //   large       the project's own corpus at 50,000 bundles (lint only)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +35,16 @@ import {
   type WorkspaceManifest,
 } from './corpus';
 
-export const ADVERSARIAL_KINDS = ['unresolved', 'near-dup', 'chain', 'fan-in', 'cycles', 'large'] as const;
+export const ADVERSARIAL_KINDS = [
+  'unresolved',
+  'near-dup',
+  'chain',
+  'fan-in',
+  'cycles',
+  'large',
+  'ring',
+  'dup-fan',
+] as const;
 export type AdversarialKind = (typeof ADVERSARIAL_KINDS)[number];
 
 export const ADVERSARIAL_LABELS: Record<AdversarialKind, string> = {
@@ -41,6 +54,8 @@ export const ADVERSARIAL_LABELS: Record<AdversarialKind, string> = {
   'fan-in': '(d) one prerequisite of all the others',
   cycles: '(e) 500 cycles',
   large: '(f) the project corpus',
+  ring: '(g) one cycle through every policy',
+  'dup-fan': '(h) one name shared by half, the prerequisite of the other half',
 };
 
 /** The sizes each kind is measured at: 1,000 and 5,000 for the scaling ratio, plus its own. */
@@ -51,6 +66,8 @@ export const ADVERSARIAL_SIZES: Record<AdversarialKind, number[]> = {
   'fan-in': [1000, 5000],
   cycles: [1000, 5000],
   large: [50000],
+  ring: [1000, 5000],
+  'dup-fan': [1000, 5000],
 };
 
 const hex = (r: () => number, n: number) =>
@@ -75,7 +92,11 @@ export function buildAdversarial(
   const r = rng(seed);
   const width = String(count).length;
   const names = Array.from({ length: count }, (_, i) =>
-    kind === 'near-dup' ? `policy-${String(i + 1).padStart(width, '0')}` : `${pick(r, TEAMS)} ${kind} ${i}`,
+    kind === 'near-dup'
+      ? `policy-${String(i + 1).padStart(width, '0')}`
+      : kind === 'dup-fan' && i < count / 2
+        ? 'shared guard'
+        : `${pick(r, TEAMS)} ${kind} ${i}`,
   );
   // For `cycles`: 500 rings of equal length (2 at 1,000 files, 10 at 5,000).
   const ring = Math.max(2, Math.floor(count / 500));
@@ -109,6 +130,13 @@ export function buildAdversarial(
       case 'fan-in':
         if (i > 0) prerequisites.push(names[0]!);
         break;
+      case 'ring':
+        prerequisites.push(names[(i + 1) % count]!);
+        inCycle = true;
+        break;
+      case 'dup-fan':
+        if (i >= count / 2) prerequisites.push('shared guard');
+        break;
       case 'cycles': {
         const start = i - (i % ring);
         const end = Math.min(start + ring, count);
@@ -125,7 +153,8 @@ export function buildAdversarial(
     const error = !inCycle && r() < 0.1 ? pick(r, ERROR_KINDS) : undefined;
     if (error) breakBundle(bundle, error);
     const format = r() < 0.3 ? 'json' : 'yaml';
-    const slug = names[i]!.replace(/\s+/g, '-');
+    // The bundles of a shared name need files of their own.
+    const slug = names[i]!.replace(/\s+/g, '-') + (kind === 'dup-fan' && i < count / 2 ? `-${i}` : '');
     const file: CorpusFile = { path: `policies/${team}/${slug}.${format}`, name: names[i]!, format };
     if (error) file.error = error;
     if (inCycle) file.inCycle = true;

@@ -16,7 +16,7 @@ function indexOf(kind: Parameters<typeof buildAdversarial>[0], n: number): Chain
 }
 
 test('the same seed generates byte-identical corpora', () => {
-  for (const kind of ['unresolved', 'near-dup', 'chain', 'fan-in', 'cycles'] as const)
+  for (const kind of ['unresolved', 'near-dup', 'chain', 'fan-in', 'cycles', 'ring', 'dup-fan'] as const)
     assert.deepEqual(buildAdversarial(kind, 200, 3).texts, buildAdversarial(kind, 200, 3).texts);
 });
 
@@ -36,7 +36,7 @@ test('(b) every bundle has a misspelt prerequisite near a name', () => {
   assert.ok(index.names().every((n) => /^policy-\d{4}$/.test(n)));
 });
 
-test('(c) one chain through every bundle, (d) one prerequisite of all, (e) 500 cycles', () => {
+test('(c) one chain through every bundle, (d) one prerequisite of all, (e) 500 cycles, (g) one ring', () => {
   const chain = indexOf('chain', 1000);
   assert.equal(chain.graph().size, 1000);
   assert.equal([...chain.graph().values()].filter((e) => e.length === 1).length, 999);
@@ -44,4 +44,17 @@ test('(c) one chain through every bundle, (d) one prerequisite of all, (e) 500 c
   const root = fanIn.all().find((p) => !p.prerequisites.length)!;
   assert.equal(fanIn.dependentsOf(root.name!).length, 999);
   for (const n of [1000, 5000]) assert.equal(cyclicComponents(indexOf('cycles', n).graph()).length, 500);
+  const ring = cyclicComponents(indexOf('ring', 1000).graph());
+  assert.deepEqual(
+    ring.map((c) => c.length),
+    [1000],
+  );
+});
+
+test('(h) half the bundles share one name, the prerequisite of the other half', () => {
+  const { files } = buildAdversarial('dup-fan', 1000, 7);
+  assert.equal(new Set(files.map((f) => f.path)).size, 1000, 'a file for each bundle');
+  const index = indexOf('dup-fan', 1000);
+  assert.equal(index.countNamed('shared guard'), 500);
+  assert.equal(index.dependentsOf('shared guard').length, 500);
 });
