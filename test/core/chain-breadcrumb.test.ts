@@ -77,7 +77,8 @@ describe('the breadcrumb of a long cycle', () => {
       assert.equal(names[0], `p${i}`);
       assert.equal(names[names.length - 1], `p${i}`);
       assert.match(f.message, / → … 2,983 more … → /);
-      assert.ok((f.related ?? []).length <= 12);
+      // Twelve hops linked, from the start of the breadcrumb or, where it is short, from its end.
+      assert.equal((f.related ?? []).length, 12, f.message);
     }
   });
 
@@ -127,7 +128,28 @@ describe('the ways back are ways back', () => {
     }
   });
 
-  it('through one policy of the cycle, when the search gives up at once', () => {
+  it('a way through the chosen policy that passes `from` first is cut there', () => {
+    // r is the chosen policy (the component's first member). From t, the way to r passes f itself:
+    // the cycle is f → t → x01 → … → x40 → f, and r is not on it.
+    const graph = new Map<string, string[]>([
+      ['r', ['f']],
+      ['f', ['t', 'r']],
+      ['t', ['x01']],
+    ]);
+    const x = Array.from({ length: 40 }, (_, i) => `x${String(i + 1).padStart(2, '0')}`);
+    x.forEach((n, i) => graph.set(n, [x[i + 1] ?? 'f']));
+    const members = new Set(['r', 'f', 't', ...x]);
+    const b = cycleThroughEdge(graph, 'f', 't', members)!;
+    assert.deepEqual(b.head, ['f', 't', ...x.slice(0, 15)]);
+    assert.deepEqual(b.tail, ['f']);
+    assert.equal(b.head.length + b.skipped + b.tail.length, 43);
+    assert.ok(!shown(b).includes('r'), formatBreadcrumb(b));
+    // And the way from the chosen policy that passes `to`: r → f is an entry of r's file too.
+    const back = cycleThroughEdge(graph, 'r', 'f', members)!;
+    assert.deepEqual(back, { head: ['r', 'f', 'r'], skipped: 0, tail: [] });
+  });
+
+  it('through one policy of the cycle, when the search stops after its first step', () => {
     const none = { names: 0, steps: 0 };
     let elided = 0;
     let whole = 0;

@@ -7,6 +7,7 @@ import {
   chainPolicyFromText,
   ChainIndex,
   cyclicComponents,
+  evaluationOrder,
   findCycleThroughEdge,
   nearest,
   workspaceChainFindings,
@@ -82,6 +83,50 @@ describe('a name thousands of bundles share', () => {
       assert.match(f.message, /^2999 other bundles in the workspace are also named "same"/);
       assert.equal(f.related?.length, 12);
       assert.ok(f.related!.every((r) => r.uri !== uri));
+    }
+  });
+});
+
+describe('the evaluation order with names several bundles share', () => {
+  /** A deterministic pseudo-random sequence (the cases must be the same on every run). */
+  const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+  it('waits for a shared name through one junction, in the order of an edge to each bundle', () => {
+    for (let round = 0; round < 40; round++) {
+      const next = random(round + 3);
+      // Few names for many bundles: duplicates, and cycles through them.
+      const names = Array.from({ length: 2 + Math.floor(next() * 6) }, (_, i) => `n${i}`);
+      const index = new ChainIndex();
+      for (let i = 0; i < 3 + Math.floor(next() * 25); i++) {
+        const bundle = {
+          name: names[Math.floor(next() * names.length)],
+          policyType: 'cost_limit',
+          ruleDefinition: {},
+          evaluationOrder: 10 * Math.floor(next() * 4),
+          prerequisites: [
+            ...new Set(
+              Array.from({ length: Math.floor(next() * 3) }, () => names[Math.floor(next() * names.length)]),
+            ),
+          ],
+        };
+        index.set(chainPolicyFromText(`b${i}.json`, JSON.stringify(bundle))!);
+      }
+      // The order as it was: an edge from each entry to every bundle of the name it resolves to.
+      const direct = evaluationOrder(
+        index.all().map((p) => ({
+          id: p.uri,
+          name: p.name ?? '',
+          evaluationOrder: p.evaluationOrder,
+          prerequisites: index
+            .resolutions(p)
+            .flatMap((r) =>
+              r.status === 'workspace' ? r.targets.map((t) => t.uri) : r.status === 'self' ? [p.uri] : [],
+            ),
+        })),
+      );
+      const shown = (o: { item: { uri?: string; id?: string }; position: number; inCycle: boolean }[]) =>
+        o.map((x) => `${x.position} ${x.item.uri ?? x.item.id}${x.inCycle ? ' cycle' : ''}`);
+      assert.deepEqual(shown(evaluationOrder(index)), shown(direct), `round ${round}`);
     }
   });
 });

@@ -59,21 +59,36 @@ function shortened(path: string[]): Breadcrumb {
   };
 }
 
+/** A breadth-first tree of a component: each member's parent and depth, and its span in a walk. */
+interface Tree {
+  parent: Map<string, string>;
+  steps: Map<string, number>;
+  /** Where the member's subtree starts and ends in a depth-first walk (ancestry in O(1)). */
+  enter: Map<string, number>;
+  leave: Map<string, number>;
+}
+
+/** Whether `a` is on the way from `b` up to the tree's root (`b` itself included). */
+function above(t: Tree, a: string, b: string): boolean {
+  return t.enter.get(a)! <= t.enter.get(b)! && t.leave.get(b)! <= t.leave.get(a)!;
+}
+
 /** Shortest ways to and from one policy of a strongly connected component (breadth first). */
 interface WaysBack {
   root: string;
-  /** For each member, the next policy on a shortest way to `root` (a prerequisite it names). */
-  toward: Map<string, string>;
-  towardSteps: Map<string, number>;
-  /** For each member, the policy before it on a shortest way from `root`. */
-  before: Map<string, string>;
-  fromSteps: Map<string, number>;
+  /** Toward the root: each member's parent is the next policy on a shortest way to it. */
+  toward: Tree;
+  /** From the root: each member's parent is the policy before it on a shortest way from it. */
+  away: Tree;
 }
 
-const waysCache = new WeakMap<ReadonlySet<string>, WaysBack>();
+/** Per graph, per component (a component's Set is made with its graph: chain/findings.ts). */
+const waysCache = new WeakMap<Graph, WeakMap<ReadonlySet<string>, WaysBack>>();
 
 function waysBack(graph: Graph, members: ReadonlySet<string>): WaysBack {
-  const cached = waysCache.get(members);
+  let byMembers = waysCache.get(graph);
+  if (!byMembers) waysCache.set(graph, (byMembers = new WeakMap()));
+  const cached = byMembers.get(members);
   if (cached) return cached;
   const root = members.values().next().value as string;
   const named = new Map<string, string[]>();
@@ -84,23 +99,20 @@ function waysBack(graph: Graph, members: ReadonlySet<string>): WaysBack {
       if (list) list.push(m);
       else named.set(p, [m]);
     }
-  const forward = search(root, (n) => (graph.get(n) ?? []).filter((p) => members.has(p)));
-  const backward = search(root, (n) => named.get(n) ?? []);
   const ways = {
     root,
-    toward: backward.parent,
-    towardSteps: backward.steps,
-    before: forward.parent,
-    fromSteps: forward.steps,
+    toward: search(root, (n) => named.get(n) ?? []),
+    away: search(root, (n) => (graph.get(n) ?? []).filter((p) => members.has(p))),
   };
-  waysCache.set(members, ways);
+  byMembers.set(members, ways);
   return ways;
 }
 
-/** Breadth-first search from `start`: each reached node's parent and distance. */
-function search(start: string, next: (n: string) => readonly string[]) {
+/** Breadth-first search from `start`: each reached node's parent and distance, and its span. */
+function search(start: string, next: (n: string) => readonly string[]): Tree {
   const parent = new Map<string, string>();
   const steps = new Map<string, number>([[start, 0]]);
+  const children = new Map<string, string[]>();
   const queue = [start];
   for (let head = 0; head < queue.length; head++) {
     const n = queue[head];
@@ -108,41 +120,74 @@ function search(start: string, next: (n: string) => readonly string[]) {
       if (steps.has(m)) continue;
       steps.set(m, steps.get(n)! + 1);
       parent.set(m, n);
+      const list = children.get(n);
+      if (list) list.push(m);
+      else children.set(n, [m]);
       queue.push(m);
     }
   }
-  return { parent, steps };
+  // Depth first over the tree, without recursion (a tree may be thousands deep).
+  const enter = new Map<string, number>();
+  const leave = new Map<string, number>();
+  let clock = 0;
+  const stack: [string, number][] = [[start, 0]];
+  enter.set(start, clock++);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const kids = children.get(top[0]) ?? [];
+    if (top[1] < kids.length) {
+      const child = kids[top[1]++];
+      enter.set(child, clock++);
+      stack.push([child, 0]);
+    } else {
+      leave.set(top[0], clock++);
+      stack.pop();
+    }
+  }
+  return { parent, steps, enter, leave };
 }
 
 /**
  * The way back `to ⇝ root ⇝ from`, naming only what the breadcrumb shows: the start of the way to
  * the root and the end of the way from it, `HEAD + TAIL` names in all (more of one end when the
- * other is short). Where the two meet, or when nothing lies between them, the way is named whole.
- * The count of a long one is of this way, which may be longer than the shortest: that search gave
- * up.
+ * other is short). When the way to the root passes `from`, or the way from it passes `to`, the
+ * cycle is that part alone. Where the two meet elsewhere, or when nothing lies between them, the
+ * way is named whole. Otherwise the count is of this way, which may pass a policy twice in the
+ * part not shown (the search for the shortest gave up).
  */
 function throughRoot(w: WaysBack, from: string, to: string): Breadcrumb | undefined {
-  const toRoot = w.towardSteps.get(to);
-  const fromRoot = w.fromSteps.get(from);
+  const toRoot = w.toward.steps.get(to);
+  const fromRoot = w.away.steps.get(from);
   if (toRoot === undefined || fromRoot === undefined) return undefined;
+  const shown = HEAD + TAIL;
+  // `from`, then `to` and up the tree toward the root until `from` comes back.
+  if (above(w.toward, from, to)) {
+    const names = toRoot - w.toward.steps.get(from)! + 2;
+    const head = [from, to];
+    for (let n = to; head.length < Math.min(names - 1, shown - 1);) head.push((n = w.toward.parent.get(n)!));
+    return names <= shown
+      ? simple([...head, from])
+      : { head, skipped: names - head.length - 1, tail: [from] };
+  }
+  // `from`, `to`, then down the tree from the root to `from` (read up from `from`).
+  if (above(w.away, to, from)) {
+    const names = fromRoot - w.away.steps.get(to)! + 2;
+    const tail = [from];
+    for (let n = from; tail.length < Math.min(names - 2, shown - 2);)
+      tail.unshift((n = w.away.parent.get(n)!));
+    return names <= shown
+      ? simple([from, to, ...tail])
+      : { head: [from, to], skipped: names - 2 - tail.length, tail };
+  }
   // `[from, to, …, root]` and `[root, …, from]`: the way is both, the root once.
   const headNames = toRoot + 2;
   const tailNames = fromRoot + 1;
-  const shown = HEAD + TAIL;
   const h = Math.min(headNames, shown - Math.min(tailNames, TAIL));
   const t = Math.min(tailNames, shown - h);
   const head = [from, to];
-  for (let n = to; head.length < h;) {
-    n = w.toward.get(n)!;
-    head.push(n);
-    // The way to the root passes `from`: the cycle closes there.
-    if (n === from) return simple(head);
-  }
+  for (let n = to; head.length < h;) head.push((n = w.toward.parent.get(n)!));
   const tail = [from];
-  for (let n = from; tail.length < t;) {
-    n = w.before.get(n)!;
-    tail.unshift(n);
-  }
+  for (let n = from; tail.length < t;) tail.unshift((n = w.away.parent.get(n)!));
   const at = new Map(head.map((n, i) => [n, i]));
   for (let i = tail.length - 2; i >= 0; i--) {
     const j = at.get(tail[i]);

@@ -266,7 +266,10 @@ function cycleFindings(index: ChainIndex, policy: ChainPolicy): Finding[] {
     if (!f) continue;
     const lastItem = emptyBlockListFix(policy, f.fixes?.[0]?.title ?? '');
     if (lastItem) f.fixes = [lastItem];
+    // The hops shown at the start of the breadcrumb, then those at its end when the middle is counted.
     f.related = hops(index, crumb.head.slice(1, MAX_RELATED_HOPS + 2));
+    if (crumb.skipped && f.related.length < MAX_RELATED_HOPS)
+      f.related.push(...hops(index, crumb.tail).slice(0, MAX_RELATED_HOPS - f.related.length));
     out.push(f);
   }
   return out;
