@@ -48,6 +48,9 @@ function takeColorFlag(args: readonly string[]): { args: string[]; color?: boole
   return { args: kept, ...(color === undefined ? {} : { color }) };
 }
 
+/** The standard streams whose reader went away (written to no more). */
+const closed = new Set<NodeJS.WriteStream>();
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...given] = argv;
   const { args: rest, color } = takeColorFlag(given);
@@ -71,8 +74,8 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     return await command.run(rest, {
-      out: (t) => process.stdout.write(t),
-      err: (t) => process.stderr.write(t),
+      out: (t) => void (closed.has(process.stdout) || process.stdout.write(t)),
+      err: (t) => void (closed.has(process.stderr) || process.stderr.write(t)),
       version: VERSION,
       color,
     });
@@ -94,12 +97,14 @@ async function main(argv: string[]): Promise<number> {
 if (isLintWorker()) lintWorker();
 else if (isReplayWorker()) replayWorker();
 else {
-  // A reader that stops reading (`policylens lint . | head`) closes the pipe: end quietly, with the
-  // status the command set, instead of an unhandled EPIPE and Node's stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit();
-  });
+  // A reader that stops reading (`policylens lint . | head`) closes the pipe. What is written after
+  // is dropped, and the command goes on to its end and its own status (`sync --apply | head` still
+  // applies the plan it printed), instead of an unhandled EPIPE and Node's stack trace.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+      closed.add(stream);
+    });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
