@@ -111,21 +111,35 @@ describe('the ways back are ways back', () => {
   const isWalk = (graph: Map<string, string[]>, names: string[]) =>
     names.every((n, i) => i === 0 || graph.get(names[i - 1])!.includes(n));
 
-  it('the shortest way back, shown whole up to 18 names', () => {
+  /** Each edge inside a cycle of the 60 graphs, with its graph, component and round. */
+  function eachCycleEdge(
+    check: (
+      graph: Map<string, string[]>,
+      from: string,
+      to: string,
+      members: Set<string>,
+      round: number,
+    ) => void,
+  ): void {
     for (let round = 0; round < 60; round++) {
       const graph = graphOf(round);
       for (const c of cyclicComponents(graph)) {
         const members = new Set(c);
         for (const from of c)
-          for (const to of graph.get(from)!.filter((t) => members.has(t) && t !== from)) {
-            const path = findCycleThroughEdge(graph, from, to)!;
-            const b = cycleThroughEdge(graph, from, to, members)!;
-            assert.equal(b.head.length + b.skipped + b.tail.length, path.length, `round ${round}`);
-            if (path.length <= 18) assert.deepEqual(b.head, path, `round ${round} ${from} → ${to}`);
-            else assert.deepEqual(shown(b), [...path.slice(0, 14), ...path.slice(-4)]);
-          }
+          for (const to of graph.get(from)!.filter((t) => members.has(t) && t !== from))
+            check(graph, from, to, members, round);
       }
     }
+  }
+
+  it('the shortest way back, shown whole up to 18 names', () => {
+    eachCycleEdge((graph, from, to, members, round) => {
+      const path = findCycleThroughEdge(graph, from, to)!;
+      const b = cycleThroughEdge(graph, from, to, members)!;
+      assert.equal(b.head.length + b.skipped + b.tail.length, path.length, `round ${round}`);
+      if (path.length <= 18) assert.deepEqual(b.head, path, `round ${round} ${from} → ${to}`);
+      else assert.deepEqual(shown(b), [...path.slice(0, 14), ...path.slice(-4)]);
+    });
   });
 
   it('a way through the chosen policy that passes `from` first is cut there', () => {
@@ -153,31 +167,24 @@ describe('the ways back are ways back', () => {
     const none = { names: 0, steps: 0 };
     let elided = 0;
     let whole = 0;
-    for (let round = 0; round < 60; round++) {
-      const graph = graphOf(round);
-      for (const c of cyclicComponents(graph)) {
-        const members = new Set(c);
-        for (const from of c)
-          for (const to of graph.get(from)!.filter((t) => members.has(t) && t !== from)) {
-            const b = cycleThroughEdge(graph, from, to, members, none)!;
-            const what = `round ${round}: ${from} → ${to}: ${formatBreadcrumb(b)}`;
-            assert.deepEqual(b.head.slice(0, 2), [from, to], what);
-            assert.ok(isWalk(graph, b.head) && isWalk(graph, b.tail), what);
-            if (b.skipped) {
-              elided++;
-              assert.equal(b.tail[b.tail.length - 1], from, what);
-              assert.equal(shown(b).length, 18, what);
-            } else {
-              whole++;
-              assert.equal(b.tail.length, 0, what);
-              assert.equal(b.head[b.head.length - 1], from, what);
-              // A cycle: no policy twice but `from`, which starts and ends it.
-              assert.equal(new Set(b.head).size, b.head.length - 1, what);
-              assert.ok(b.head.length <= 18, what);
-            }
-          }
+    eachCycleEdge((graph, from, to, members, round) => {
+      const b = cycleThroughEdge(graph, from, to, members, none)!;
+      const what = `round ${round}: ${from} → ${to}: ${formatBreadcrumb(b)}`;
+      assert.deepEqual(b.head.slice(0, 2), [from, to], what);
+      assert.ok(isWalk(graph, b.head) && isWalk(graph, b.tail), what);
+      if (b.skipped) {
+        elided++;
+        assert.equal(b.tail[b.tail.length - 1], from, what);
+        assert.equal(shown(b).length, 18, what);
+      } else {
+        whole++;
+        assert.equal(b.tail.length, 0, what);
+        assert.equal(b.head[b.head.length - 1], from, what);
+        // A cycle: no policy twice but `from`, which starts and ends it.
+        assert.equal(new Set(b.head).size, b.head.length - 1, what);
+        assert.ok(b.head.length <= 18, what);
       }
-    }
+    });
     assert.ok(elided > 0 && whole > 0, `${elided} elided, ${whole} whole`);
   });
 });
