@@ -57,10 +57,14 @@ export class ParsedDocument {
   }
 
   private readonly cleanText: string;
-  /** Builds the tree from the fast parse (YAML: its events; JSON: the valid text). */
-  private readonly fastTree: (() => AstNode | null | undefined) | undefined;
-  /** The same a slice at a time, where the fast parse can (JSON). */
-  private readonly fastTreeInSteps: (() => Generator<void, AstNode | null>) | undefined;
+  /**
+   * Builds the tree from the fast parse (YAML: its events; JSON: the valid text). Dropped once the
+   * tree is built: a YAML document's events take several times its text, and an editor that holds
+   * thousands of open documents kept both the events and the tree of each.
+   */
+  private fastTree: (() => AstNode | null | undefined) | undefined;
+  /** The same a slice at a time, where the fast parse can (JSON). Dropped with `fastTree`. */
+  private fastTreeInSteps: (() => Generator<void, AstNode | null>) | undefined;
 
   /**
    * True when the fast parsers took the text (valid, one document, no anchors, no duplicate keys):
@@ -75,6 +79,7 @@ export class ParsedDocument {
         tree !== undefined
           ? { root: tree, value: this.value, findings: [] }
           : positionedParse(this.cleanText, this.language, false);
+      this.fastTree = this.fastTreeInSteps = undefined;
     }
     return this.positioned.root;
   }
@@ -88,6 +93,7 @@ export class ParsedDocument {
     if (!this.positioned && this.fastTreeInSteps) {
       const root = yield* this.fastTreeInSteps();
       this.positioned = { root, value: this.value, findings: [] };
+      this.fastTree = this.fastTreeInSteps = undefined;
     }
     return this.root;
   }
