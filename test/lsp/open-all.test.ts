@@ -104,6 +104,31 @@ describe('opening every file of a workspace at once', () => {
     }
   });
 
+  it('publishes a file with nothing of its own to report once, when its cross-file findings are known', async () => {
+    const s = await stopped(workspace);
+    try {
+      for (const p of paths) s.client.open(uri(p), workspace[p]);
+      await handled(s, uri(paths[0]));
+      s.clock.start();
+      await settled(s);
+      const byUri = new Map<string, Diagnostic[][]>();
+      for (const p of s.client.diagnostics) byUri.set(p.uri, [...(byUri.get(p.uri) ?? []), p.diagnostics]);
+      // A file on a cycle and clean on its own was published empty, then again with its cycle.
+      const once = [...byUri].filter(([, all]) => !all[0].length || all.length === 1);
+      for (const [u, all] of once) assert.equal(all.length, 1, `${u}: ${JSON.stringify(all)}`);
+      const chainOnly = once.filter(
+        ([, [first]]) => first.length && first.every((d) => /^chain\//.test(String(d.code))),
+      );
+      assert.ok(chainOnly.some(([, [first]]) => first.some((d) => d.code === 'chain/cycle')));
+      // Nothing is lost: a file with nothing to report at all still gets its (empty) publication.
+      assert.ok(once.some(([, [first]]) => !first.length));
+      const policies = Object.keys(openedFirst).map((p) => `${WS}/${p}`);
+      for (const u of policies) assert.ok(byUri.has(u), `${u} published`);
+    } finally {
+      await s.client.shutdown();
+    }
+  });
+
   it('publishes the same diagnostics when the files are opened after the scan parsed them', async () => {
     assert.ok(openedFirst, 'runs after the test above');
     const s = await stopped(workspace);

@@ -27,6 +27,9 @@ export class DiagnosticsScheduler {
   /** URIs whose last publication was non-empty, so that they can be cleared later. */
   private readonly published = new Set<string>();
   private readonly seen = new Set<string>();
+  /** Whether a document with nothing to report waits (`holdEmptyWhile`), and those waiting. */
+  private holds: (uri: string) => boolean = () => false;
+  private readonly held = new Set<string>();
   /**
    * When a run was last scheduled or the user last waited for an answer (completion, hover): background
    * work waits for a quiet moment (`whenQuiet`).
@@ -107,6 +110,25 @@ export class DiagnosticsScheduler {
     });
   }
 
+  /**
+   * While `holds(uri)`, a document with nothing to report, whose last publication (if any) was empty
+   * too, is not published: nothing would change on the client's side. The server holds such
+   * documents until the workspace index is ready and their cross-file findings are known, so that a
+   * burst of opens publishes each of them once, complete, instead of an empty list first and the
+   * cycle or missing prerequisite after it (5,000 publications fewer when a workspace is opened
+   * whole: docs/decisions/perf.md). A document with findings is published at once, as before.
+   */
+  holdEmptyWhile(holds: (uri: string) => boolean): void {
+    this.holds = holds;
+  }
+
+  /** Publishes the documents held back (the workspace index is ready). */
+  releaseHeld(): void {
+    const uris = [...this.held];
+    this.held.clear();
+    for (const uri of uris) this.refresh(uri);
+  }
+
   /** The version of each document whose analysis runs in slices. */
   private readonly slicing = new Map<string, number>();
 
@@ -133,6 +155,11 @@ export class DiagnosticsScheduler {
     const findings = this.validate() ? doc.findings() : [];
     const linesOf = (other: string) => this.store.linesOf(other);
     const diagnostics = findings.map((f) => toDiagnostic(f, doc.lines, linesOf));
+    if (!diagnostics.length && !this.published.has(uri) && this.holds(uri)) {
+      this.held.add(uri);
+      return;
+    }
+    this.held.delete(uri);
     if (diagnostics.length) this.published.add(uri);
     else this.published.delete(uri);
     publishDiagnostics(this.connection, { uri, version: doc.version, diagnostics });
@@ -174,6 +201,7 @@ export class DiagnosticsScheduler {
     if (old) this.runtime.clearTimeout(old.handle);
     this.pending.delete(uri);
     this.published.delete(uri);
+    this.held.delete(uri);
     if (forget) this.seen.delete(uri);
     publishDiagnostics(this.connection, { uri, diagnostics: [] });
   }

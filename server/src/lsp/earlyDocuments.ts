@@ -24,6 +24,8 @@ export class EarlyDocuments {
   private open: NotificationHandler<DidOpenTextDocumentParams> | undefined;
   /** True while the documents from `initialize` are being opened (the start-up log line says it). */
   opening = false;
+  /** The URIs of every document opened from `initialize`. */
+  private readonly sent = new Set<string>();
 
   constructor(private readonly log: (message: string) => void) {}
 
@@ -70,6 +72,7 @@ export class EarlyDocuments {
       const { uri, languageId, version, text } = item;
       const doc = { uri, languageId, version, text };
       this.pending.set(uri, doc);
+      this.sent.add(uri);
       try {
         this.open({ textDocument: doc });
         opened++;
@@ -80,6 +83,11 @@ export class EarlyDocuments {
     }
     this.opening = false;
     return opened;
+  }
+
+  /** Whether a document was opened from `initialize` (its publication is the server's start-up answer). */
+  sentWithInitialize(uri: string): boolean {
+    return this.sent.has(uri);
   }
 
   /** Whether the client's `didOpen` is of a document opened from `initialize`, unchanged. */

@@ -132,6 +132,17 @@ export function startServer(
       refreshLenses: () => void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined),
     },
   });
+  // Before the index is ready, a document with nothing to report waits for its cross-file findings
+  // (diagnostics.ts `holdEmptyWhile`). Not with validation off (no findings will come), nor those
+  // sent with `initialize`: their first publication is the server's answer at the editor's start,
+  // which replaces the extension's own (earlyDocuments.ts).
+  scheduler.holdEmptyWhile((uri) => {
+    if (chain.index.isReady || !settings.validate || early.sentWithInitialize(uri)) return false;
+    // The scan that ends the hold starts with the first findings asked for; a hold makes sure of it.
+    void chain.scanner.ready();
+    return true;
+  });
+  chain.index.onReady(() => scheduler.releaseHeld());
   const ctx: ServerContext = {
     chain,
     connection,

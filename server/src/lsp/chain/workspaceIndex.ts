@@ -43,9 +43,18 @@ export class WorkspaceIndex {
     return this.complete;
   }
 
+  private readonly readyListeners: (() => void)[] = [];
+
   /** Called by the scanner once the index covers the workspace (or the scan gave up). */
   markReady(): void {
+    if (this.complete) return;
     this.complete = true;
+    for (const listener of this.readyListeners) listener();
+  }
+
+  /** Runs `listener` when the index becomes ready. */
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
   }
 
   /**
