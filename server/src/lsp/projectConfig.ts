@@ -48,6 +48,8 @@ export class ProjectConfigs {
 
   /** Whether a URI is a config file (a change to it reloads the configs). */
   static isConfigUri(uri: string): boolean {
+    // Asked at every look-up of a document: a URI that cannot spell the name, even escaped, is not one.
+    if (!uri.includes(CONFIG_FILE_NAME) && !uri.includes('%')) return false;
     return pathOf(uri).endsWith(`/${CONFIG_FILE_NAME}`);
   }
 
