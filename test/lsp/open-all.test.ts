@@ -83,12 +83,18 @@ describe('opening every file of a workspace at once', () => {
   /** The diagnostics when every file is opened before the scan starts. */
   let openedFirst: Record<string, string[]>;
 
-  it('indexes the open documents from their analyses: the scan reads and parses none of them', async () => {
+  /** A server that received every file's `didOpen` before its clock (and so its scan) started. */
+  async function openedBeforeTheScan(): Promise<InProcessServer> {
     const s = await stopped(workspace);
+    for (const p of paths) s.client.open(uri(p), workspace[p]);
+    await handled(s, uri(paths[0]));
+    s.clock.start();
+    return s;
+  }
+
+  it('indexes the open documents from their analyses: the scan reads and parses none of them', async () => {
+    const s = await openedBeforeTheScan();
     try {
-      for (const p of paths) s.client.open(uri(p), workspace[p]);
-      await handled(s, uri(paths[0]));
-      s.clock.start();
       const line = await logged(s, /^chain: indexed/);
       assert.match(line, new RegExp(`of ${paths.length} YAML/JSON files`));
       assert.match(line, /\(0 read from disk, 0 of them parsed;/);
@@ -105,11 +111,8 @@ describe('opening every file of a workspace at once', () => {
   });
 
   it('publishes a file with nothing of its own to report once, when its cross-file findings are known', async () => {
-    const s = await stopped(workspace);
+    const s = await openedBeforeTheScan();
     try {
-      for (const p of paths) s.client.open(uri(p), workspace[p]);
-      await handled(s, uri(paths[0]));
-      s.clock.start();
       await settled(s);
       const byUri = new Map<string, Diagnostic[][]>();
       for (const p of s.client.diagnostics) byUri.set(p.uri, [...(byUri.get(p.uri) ?? []), p.diagnostics]);
