@@ -9,7 +9,11 @@ import { buildAdversarial, ADVERSARIAL_KINDS } from '../../bench/adversarial';
 import { buildWorkspace } from '../../bench/corpus';
 import {
   CHAIN_KEYS,
+  chainPolicyFromText,
+  ChainIndex,
   fastPartialRoot,
+  workspaceChainFindings,
+  type ChainPolicy,
   languageOf,
   ParsedDocument,
   type AstNode,
@@ -69,11 +73,17 @@ function check(text: string, language: Language, label: string): boolean {
   if (!new ParsedDocument(text, language).fastParsed) return false;
   const want = expected(text, language);
   const root = fastPartialRoot(text, language, CHAIN_KEYS);
+  // The same from the document's own fast parse (its kept events, or its JSON text), as the chain
+  // places findings in an open document that has no tree yet.
+  const own = new ParsedDocument(text, language).partialRoot(CHAIN_KEYS);
+  assert.equal(!own, !root, `${label}: both ways answer, or neither`);
   // It may decline (the document is then parsed whole); when it answers, it is exact.
-  if (!root) return false;
-  assert.equal(root.parent, undefined, label);
-  checkParents(root);
-  assert.deepEqual(kept(root), want, label);
+  if (!root || !own) return false;
+  for (const r of [root, own]) {
+    assert.equal(r.parent, undefined, label);
+    checkParents(r);
+    assert.deepEqual(kept(r), want, label);
+  }
   return true;
 }
 
@@ -153,6 +163,33 @@ describe('partial roots for chain findings', () => {
       });
     // Every bundle of the bench is plain YAML or JSON: the fast path takes each one.
     assert.equal(answered, all);
+  });
+
+  it('place cycle findings in documents without building their trees, where the trees place them', () => {
+    const { files: meta, texts } = buildAdversarial('cycles', 60, 5);
+    const policies = (withTrees: boolean) =>
+      texts.map((text, i) => {
+        const p = chainPolicyFromText(meta[i].path, text)!;
+        if (withTrees) assert.ok(p.doc.root);
+        return p;
+      });
+    const findings = (ps: ChainPolicy[]) => {
+      const index = new ChainIndex();
+      for (const p of ps) index.set(p);
+      return workspaceChainFindings(
+        index,
+        ps.map((p) => p.uri),
+      );
+    };
+    const lazy = policies(false);
+    const placed = findings(lazy);
+    assert.ok(placed.flat().filter((f) => f.code === 'chain/cycle').length >= 50);
+    // No document built its positioned tree for them (each used to, a fifth of opening (g) whole).
+    assert.deepEqual(
+      lazy.filter((p) => p.doc.hasPositions).map((p) => p.uri),
+      [],
+    );
+    assert.deepEqual(placed, findings(policies(true)));
   });
 
   it('are not given for texts the fast parsers refuse', () => {

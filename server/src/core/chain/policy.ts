@@ -88,7 +88,49 @@ export function chainFactsOf(uri: string, value: unknown, dialectId?: string): C
 /** The chain facts of a parsed document, with the document for positions. */
 export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: string): ChainPolicy | undefined {
   const facts = chainFactsOf(uri, doc.value, dialectId);
-  return facts && { ...facts, doc, lines: new LineIndex(doc.text) };
+  return facts && new PolicyOfDocument(facts, doc);
+}
+
+/**
+ * A policy of a parsed document (an open one, or a file the scan read). A chain finding is placed
+ * from the root cut down to `name` and `prerequisites`, made from the document's own fast parse,
+ * while the document has no positioned tree: a workspace opened whole places a cycle finding in
+ * each of its files, and building each file's whole tree for it was a fifth of that work.
+ */
+class PolicyOfDocument implements ChainPolicy {
+  readonly uri: string;
+  readonly name: string | undefined;
+  readonly policyType: string | undefined;
+  readonly chainTrigger: string;
+  readonly evaluationOrder: number;
+  readonly isActive: boolean;
+  readonly prerequisites: PrerequisiteRef[];
+  readonly lines: LineIndex;
+  private anchoredValue: PlacingDocument | undefined = undefined;
+  private tried = false;
+
+  constructor(
+    facts: ChainFacts,
+    readonly doc: ParsedDocument,
+  ) {
+    this.uri = facts.uri;
+    this.name = facts.name;
+    this.policyType = facts.policyType;
+    this.chainTrigger = facts.chainTrigger;
+    this.evaluationOrder = facts.evaluationOrder;
+    this.isActive = facts.isActive;
+    this.prerequisites = facts.prerequisites;
+    this.lines = new LineIndex(doc.text);
+  }
+
+  get anchored(): PlacingDocument | undefined {
+    if (!this.tried) {
+      this.tried = true;
+      const root = this.doc.partialRoot(CHAIN_KEYS);
+      if (root) this.anchoredValue = { root, text: this.doc.text, language: this.doc.language };
+    }
+    return this.anchoredValue;
+  }
 }
 
 /**

@@ -37,6 +37,8 @@ export interface EventParse {
   value: unknown;
   /** Builds the positioned tree from the kept events (once; the caller caches it). */
   tree(): AstNode | null | undefined;
+  /** The root cut down to the top-level `keys`, from the same events (see `partialYamlRoot`). */
+  partial(keys: ReadonlySet<string>): ObjectNode | undefined;
 }
 
 export function parseYamlEvents(text: string): EventParse | undefined {
@@ -52,7 +54,11 @@ export function parseYamlEvents(text: string): EventParse | undefined {
   if (docs.length > 1) return undefined;
   // No document at all (only comments) reads as `undefined`, as js-yaml's `load` has it.
   const value = docs.length ? docs[0] : undefined;
-  return { value, tree: () => treeFromEvents(text, events, value) };
+  return {
+    value,
+    tree: () => treeFromEvents(text, events, value),
+    partial: (keys) => partialFromEvents(text, events, keys),
+  };
 }
 
 /** False when the text has no `&` and no `*`: then no anchor and no alias can be in it. */
@@ -66,7 +72,11 @@ function mayHoldAnchors(text: string): boolean {
  * properties are constructed and placed. Undefined when the tree would not model them.
  */
 export function partialYamlRoot(text: string, keys: ReadonlySet<string>): ObjectNode | undefined {
-  const kept = topLevelOnly(text, parseEvents(text, {}), keys);
+  return partialFromEvents(text, parseEvents(text, {}), keys);
+}
+
+function partialFromEvents(text: string, events: Event[], keys: ReadonlySet<string>): ObjectNode | undefined {
+  const kept = topLevelOnly(text, events, keys);
   if (!kept) return undefined;
   const docs = constructFromEvents(kept, { source: text, schema: CORE_SCHEMA });
   const root = treeFromEvents(text, kept, docs[0]);

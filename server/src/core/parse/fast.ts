@@ -1,6 +1,7 @@
 import type { AstNode, Language } from './ast';
 import { parseYamlEvents } from './events';
 import { validJsonTree, validJsonTreeNow } from './jsonTree';
+import { partialJsonRoot, type PartialRoot } from './partial';
 
 export interface FastParse {
   value: unknown;
@@ -8,6 +9,8 @@ export interface FastParse {
   tree?: () => AstNode | null | undefined;
   /** The same tree a slice at a time (see `validJsonTree`), where it can be built so. */
   treeInSteps?: () => Generator<void, AstNode | null>;
+  /** The root cut down to the top-level `keys` (parse/partial.ts), from this parse's own work. */
+  partial?: (keys: ReadonlySet<string>) => PartialRoot | undefined;
 }
 
 /**
@@ -22,7 +25,12 @@ export function parseFast(text: string, language: Language): FastParse | undefin
       const value: unknown = JSON.parse(text);
       if (needsCarefulJsonParse(text)) return undefined;
       // Positions come from the text, which is valid JSON, a slice at a time if the caller wants.
-      return { value, tree: () => validJsonTreeNow(text), treeInSteps: () => validJsonTree(text) };
+      return {
+        value,
+        tree: () => validJsonTreeNow(text),
+        treeInSteps: () => validJsonTree(text),
+        partial: (keys) => partialJsonRoot(text, keys),
+      };
     }
     // More than one document is reported by the careful path. A `---` line that opens the text
     // starts its only document; the search starts after it (at a line start), without a copy.
@@ -31,7 +39,7 @@ export function parseFast(text: string, language: Language): FastParse | undefin
     if (DOCUMENT_MARKER.test(text)) return undefined;
     // The same events give the positioned tree later, when a finding has to be placed (events.ts).
     const parsed = parseYamlEvents(text);
-    return parsed && { value: parsed.value, tree: parsed.tree };
+    return parsed && { value: parsed.value, tree: parsed.tree, partial: parsed.partial };
   } catch {
     return undefined;
   }

@@ -47,6 +47,7 @@ export class ParsedDocument {
       this.parseFindings = [];
       this.fastTree = fast.tree;
       this.fastTreeInSteps = fast.treeInSteps;
+      this.fastPartial = fast.partial;
       this.fastParsed = true;
     } else {
       this.positioned = positionedParse(clean, language);
@@ -65,6 +66,18 @@ export class ParsedDocument {
   private fastTree: (() => AstNode | null | undefined) | undefined;
   /** The same a slice at a time, where the fast parse can (JSON). Dropped with `fastTree`. */
   private fastTreeInSteps: (() => Generator<void, AstNode | null>) | undefined;
+  /** The root cut down to a few top-level keys from the same parse. Dropped with `fastTree`. */
+  private fastPartial: ((keys: ReadonlySet<string>) => PartialRoot | undefined) | undefined;
+
+  /**
+   * Before the positioned tree exists: the root cut down to the top-level `keys`, made from the
+   * fast parse's own events (YAML) or text (JSON), for a caller that places findings under those
+   * keys only (the chain). Undefined once the tree exists (it places them) or when the fast path
+   * cannot tell; the positions are the tree's either way.
+   */
+  partialRoot(keys: ReadonlySet<string>): PartialRoot | undefined {
+    return this.positioned ? undefined : this.fastPartial?.(keys);
+  }
 
   /**
    * True when the fast parsers took the text (valid, one document, no anchors, no duplicate keys):
@@ -79,7 +92,7 @@ export class ParsedDocument {
         tree !== undefined
           ? { root: tree, value: this.value, findings: [] }
           : positionedParse(this.cleanText, this.language, false);
-      this.fastTree = this.fastTreeInSteps = undefined;
+      this.fastTree = this.fastTreeInSteps = this.fastPartial = undefined;
     }
     return this.positioned.root;
   }
@@ -93,7 +106,7 @@ export class ParsedDocument {
     if (!this.positioned && this.fastTreeInSteps) {
       const root = yield* this.fastTreeInSteps();
       this.positioned = { root, value: this.value, findings: [] };
-      this.fastTree = this.fastTreeInSteps = undefined;
+      this.fastTree = this.fastTreeInSteps = this.fastPartial = undefined;
     }
     return this.root;
   }
