@@ -77,9 +77,15 @@ function check(text: string, language: Language, label: string): boolean {
   // places findings in an open document that has no tree yet.
   const own = new ParsedDocument(text, language).partialRoot(CHAIN_KEYS);
   assert.equal(!own, !root, `${label}: both ways answer, or neither`);
+  // And from a document settled after its analysis (the language server's open documents), which
+  // made it from its events before letting them go.
+  const settledDoc = new ParsedDocument(text, language);
+  settledDoc.settle(CHAIN_KEYS);
+  const settled = settledDoc.partialRoot(CHAIN_KEYS);
+  assert.equal(!settled, !root, `${label}: settled, it answers as before`);
   // It may decline (the document is then parsed whole); when it answers, it is exact.
-  if (!root || !own) return false;
-  for (const r of [root, own]) {
+  if (!root || !own || !settled) return false;
+  for (const r of [root, own, settled]) {
     assert.equal(r.parent, undefined, label);
     checkParents(r);
     assert.deepEqual(kept(r), want, label);
@@ -190,6 +196,15 @@ describe('partial roots for chain findings', () => {
       [],
     );
     assert.deepEqual(placed, findings(policies(true)));
+    // The same from settled documents, as the language server holds its open ones.
+    const settled = policies(false);
+    for (const p of settled) p.doc.settle(CHAIN_KEYS);
+    assert.ok(settled.some((p) => p.doc.settled));
+    assert.deepEqual(findings(settled), placed);
+    assert.deepEqual(
+      settled.filter((p) => p.doc.hasPositions).map((p) => p.uri),
+      [],
+    );
   });
 
   it('are not given for texts the fast parsers refuse', () => {

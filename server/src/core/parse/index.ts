@@ -20,6 +20,9 @@ export type { PartialRoot } from './partial';
 /** Files above this size get one finding instead of an analysis (a policy is a few KB). */
 export const MAX_TEXT_LENGTH = 4 * 1024 * 1024;
 
+/** Above this length a settled document keeps its events (`ParsedDocument.settle`). */
+export const SETTLE_MAX_LENGTH = 32 * 1024;
+
 export function languageOf(fileName: string): Language {
   return /\.json$/i.test(fileName) ? 'json' : 'yaml';
 }
@@ -77,6 +80,34 @@ export class ParsedDocument {
    */
   partialRoot(keys: ReadonlySet<string>): PartialRoot | undefined {
     return this.positioned ? undefined : this.fastPartial?.(keys);
+  }
+
+  /**
+   * Tells a document that its analysis is done and that from now on it is mostly held, not read:
+   * it keeps the root cut down to `keys` (the caller's, for `partialRoot`), made now from its
+   * events, and lets the events go. A YAML document's events are several times its text, and an
+   * editor holds thousands of open documents; a later `root` or another set of keys parses the
+   * text again (about 30 µs for a policy of a few KB). A document above SETTLE_MAX_LENGTH keeps its
+   * events: parsing it again would cost milliseconds at every request after an edit, and such
+   * documents are few. Nothing to do once the tree exists (it places everything) or for JSON (its
+   * fast parse keeps only the text).
+   */
+  settle(keys: ReadonlySet<string>): void {
+    if (this.positioned || !this.fastPartial || this.language !== 'yaml') return;
+    if (this.cleanText.length > SETTLE_MAX_LENGTH || this.settledKeys) return;
+    const partial = this.fastPartial(keys);
+    const { cleanText: text, language } = this;
+    this.settledKeys = keys;
+    this.fastTree = () => parseFast(text, language)?.tree?.();
+    this.fastPartial = (asked) => (asked === keys ? partial : parseFast(text, language)?.partial?.(asked));
+  }
+
+  /** The keys `settle` kept the cut-down root of (its events are gone), if it was settled. */
+  private settledKeys: ReadonlySet<string> | undefined;
+
+  /** True once `settle` let the fast parse's events go (tests watch this). */
+  get settled(): boolean {
+    return this.settledKeys !== undefined;
   }
 
   /**
