@@ -2,6 +2,7 @@ import {
   DiagnosticSeverity,
   DiagnosticTag,
   type Diagnostic,
+  type DiagnosticRelatedInformation,
   type Range,
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
@@ -11,6 +12,7 @@ import {
   type Finding,
   type Fix,
   type LineIndex,
+  type RelatedInfo,
   type Span,
   type TextEdit,
 } from '../core/index';
@@ -52,16 +54,32 @@ export function toDiagnostic(
     message: finding.message,
   };
   if (finding.related?.length)
-    d.relatedInformation = finding.related.map((r) => {
-      const other = linesOf(r.uri);
-      const zero = { line: 0, character: 0 };
-      return {
-        location: { uri: r.uri, range: other ? toRange(other, r.span) : { start: zero, end: zero } },
-        message: r.message,
-      };
-    });
+    d.relatedInformation = finding.related.map((r) => toRelated(r, linesOf(r.uri)));
   if (finding.tags?.length) d.tags = finding.tags.map((t) => TAGS[t]);
   return d;
+}
+
+/**
+ * Related links converted, per link and the line table they were converted with. The chain shares
+ * one link between the findings that show it (each hop of a long cycle is on the findings of the
+ * dozen policies before it), so each is converted once instead of at every finding and publication.
+ * A file that changed has a new line table, and its links are converted again.
+ */
+const relatedCache = new WeakMap<
+  RelatedInfo,
+  { lines: LineIndex | undefined; lsp: DiagnosticRelatedInformation }
+>();
+
+function toRelated(r: RelatedInfo, other: LineIndex | undefined): DiagnosticRelatedInformation {
+  const cached = relatedCache.get(r);
+  if (cached && cached.lines === other) return cached.lsp;
+  const zero = { line: 0, character: 0 };
+  const lsp = {
+    location: { uri: r.uri, range: other ? toRange(other, r.span) : { start: zero, end: zero } },
+    message: r.message,
+  };
+  relatedCache.set(r, { lines: other, lsp });
+  return lsp;
 }
 
 /** The range of a tree node (anything with `offset` and `end`). */
