@@ -179,7 +179,7 @@ describe('the ways back are ways back', () => {
   });
 
   it('through one policy of the cycle, when the search stops after its first step', () => {
-    const none = { names: 0, steps: 0 };
+    const none = { entries: 0, steps: 0 };
     let elided = 0;
     let whole = 0;
     eachCycleEdge((graph, from, to, members, round) => {

@@ -7,12 +7,14 @@ import {
   chainFindings,
   chainPolicyFromText,
   ChainIndex,
+  cycleThroughEdge,
   cyclicComponents,
   evaluationOrder,
   findCycleThroughEdge,
   nearest,
   workspaceChainFindings,
 } from '../../server/src/core/index';
+import { numbered, shortestWayBack } from '../../server/src/core/chain/component';
 
 describe('chain index', () => {
   it('the chain index suggests from one index per set of names', () => {
@@ -133,15 +135,26 @@ describe('the evaluation order with names several bundles share', () => {
 });
 
 describe('cycle search', () => {
+  /** A graph that counts the lists read from it, and the entries read from those lists. */
+  class Counting extends Map<string, string[]> {
+    reads = 0;
+    entriesRead = 0;
+    override get(key: string): string[] | undefined {
+      this.reads++;
+      const list = super.get(key);
+      if (!list) return list;
+      const count = () => this.entriesRead++;
+      return new Proxy(list, {
+        get(target, prop, receiver) {
+          if (typeof prop === 'string' && /^\d+$/.test(prop)) count();
+          return Reflect.get(target, prop, receiver) as unknown;
+        },
+      });
+    }
+  }
+
   it('looks for the way back only inside the cycle when it is given', () => {
     // A 3-cycle whose members also wait for the head of a 5,000-long chain.
-    class Counting extends Map<string, string[]> {
-      reads = 0;
-      override get(key: string): string[] | undefined {
-        this.reads++;
-        return super.get(key);
-      }
-    }
     const graph = new Counting();
     for (let i = 0; i < 5000; i++) graph.set(`c${i}`, i + 1 < 5000 ? [`c${i + 1}`] : []);
     graph.set('a', ['c0', 'b']);
@@ -152,6 +165,66 @@ describe('cycle search', () => {
     assert.ok(graph.reads <= members.size, `${graph.reads} nodes read`);
     graph.reads = 0;
     assert.deepEqual(findCycleThroughEdge(graph, 'a', 'b'), ['a', 'b', 'c', 'a']);
+  });
+
+  it('reads a component once for all its entries, where every policy names twenty others', () => {
+    // One component of 400 policies, each naming 20 others at random: 8,000 entries on cycles. A
+    // search per entry that reads the graph again read it 5.8 million times (entries), and at
+    // 5,000 such policies lint spent 27 of its 36 s there.
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const graph = new Counting();
+    const n = 400;
+    for (let i = 0; i < n; i++) {
+      const names = new Set<string>();
+      while (names.size < 20) {
+        const j = Math.floor(random() * n);
+        if (j !== i) names.add(`p${j}`);
+      }
+      graph.set(`p${i}`, [...names]);
+    }
+    const [component] = cyclicComponents(new Map(graph));
+    assert.equal(component.length, n);
+    const members = new Set(component);
+    graph.reads = graph.entriesRead = 0;
+    let crumbs = 0;
+    for (const from of component)
+      for (const to of Map.prototype.get.call(graph, from) as string[]) {
+        const b = cycleThroughEdge(graph, from, to, members)!;
+        assert.deepEqual(b.head.slice(0, 2), [from, to]);
+        crumbs++;
+      }
+    assert.equal(crumbs, n * 20);
+    // Numbered once, checked for a ring once, two ways back once: each list read at most 4 times.
+    assert.ok(graph.reads <= 4 * n, `${graph.reads} lists read`);
+    assert.ok(graph.entriesRead <= 4 * n * 20, `${graph.entriesRead} entries read`);
+  });
+
+  it('gives up the shortest way back after reading as many entries as it may, not names', () => {
+    // `to` names 300 policies; only the last of them names `from`. The way back is found
+    // after reading `to`'s 300 entries and the first entry of each of the 300: 600 in all.
+    const graph = new Map<string, string[]>();
+    const xs = Array.from({ length: 300 }, (_, i) => `x${i}`);
+    graph.set('to', xs);
+    for (const x of xs) graph.set(x, ['to']);
+    graph.set('x299', ['from']);
+    graph.set('from', ['to']);
+    const c = numbered(graph, new Set(graph.keys()));
+    assert.equal(shortestWayBack(c, 'from', 'to', { entries: 599, steps: 32 }), undefined);
+    assert.deepEqual(shortestWayBack(c, 'from', 'to', { entries: 600, steps: 32 }), [
+      'from',
+      'to',
+      'x299',
+      'from',
+    ]);
+    // The same search, again on the same numbering (each search marks what it reached anew).
+    assert.deepEqual(shortestWayBack(c, 'from', 'to', { entries: Infinity, steps: Infinity }), [
+      'from',
+      'to',
+      'x299',
+      'from',
+    ]);
+    assert.equal(shortestWayBack(c, 'from', 'to', { entries: Infinity, steps: 1 }), undefined);
   });
 });
 

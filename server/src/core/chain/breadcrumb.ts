@@ -1,4 +1,5 @@
-import { findCycleThroughEdge, formatCycle, type Graph } from './cycles';
+import { numbered, shortestWayBack } from './component';
+import { formatCycle, type Graph } from './cycles';
 
 /**
  * The breadcrumb of a cycle finding: the cycle that one prerequisite entry (`from → to`) closes,
@@ -22,8 +23,8 @@ export interface Breadcrumb {
   tail: string[];
 }
 
-/** How far the search for the shortest way back goes (names reached, steps). */
-const SEARCH = { names: 1024, steps: 32 };
+/** How far the search for the shortest way back goes (entries read, steps from `to`). */
+const SEARCH = { entries: 256, steps: 32 };
 /** A breadcrumb longer than HEAD + TAIL names shows the first HEAD and the last TAIL of them. */
 const HEAD = 14;
 const TAIL = 4;
@@ -46,7 +47,7 @@ export function cycleThroughEdge(
   const found =
     members.size - 1 > search.steps && isOneRing(graph, members)
       ? undefined
-      : findCycleThroughEdge(graph, from, to, members, search);
+      : shortestWayBack(numbered(graph, members), from, to, search);
   return found ? shortened(found) : throughRoot(waysBack(graph, members), from, to);
 }
 

@@ -1,3 +1,5 @@
+import { numbered, shortestWayBack } from './component';
+
 /**
  * Prerequisite graphs: `graph.get(a)` lists the policies `a` names as prerequisites. The same
  * functions serve the editor (bundles by name), the CLI and the registry (policies by id).
@@ -41,42 +43,15 @@ export function formatCycle(path: readonly string[]): string {
  * `within`, the strongly connected component of the edge when the caller knows it, keeps the
  * search inside it: every way back from `to` to `from` stays in the component, and a search of
  * the whole graph from each edge of each cycle would cost (edges on cycles × graph).
- * `limit` bounds the search (names reached, steps from `to`): past it, the answer is undefined
- * too, and a caller that knows the edge is on a cycle takes another way back (breadcrumb.ts).
+ * Unbounded; the breadcrumbs of a finding bound it (breadcrumb.ts).
  */
 export function findCycleThroughEdge(
   graph: Graph,
   from: string,
   to: string,
-  within?: ReadonlySet<string>,
-  limit: { names: number; steps: number } = { names: Infinity, steps: Infinity },
+  within: ReadonlySet<string> = new Set(graph.keys()),
 ): string[] | undefined {
-  if (from === to) return [from, from];
-  const cameFrom = new Map<string, string>([[to, to]]);
-  const queue = [to];
-  // The queue holds one distance after another: `levelEnd` is where the current one ends.
-  let levelEnd = 1;
-  let steps = 0;
-  for (let head = 0; head < queue.length; head++) {
-    if (head === levelEnd) {
-      levelEnd = queue.length;
-      if (++steps >= limit.steps) return undefined;
-    }
-    const n = queue[head];
-    for (const next of graph.get(n) ?? []) {
-      if (cameFrom.has(next) || (within && !within.has(next))) continue;
-      cameFrom.set(next, n);
-      if (next === from) {
-        const back: string[] = [from];
-        for (let cur = n; cur !== to; cur = cameFrom.get(cur) as string) back.push(cur);
-        back.push(to);
-        return [from, ...back.reverse()];
-      }
-      if (cameFrom.size > limit.names) return undefined;
-      queue.push(next);
-    }
-  }
-  return undefined;
+  return shortestWayBack(numbered(graph, within), from, to, { entries: Infinity, steps: Infinity });
 }
 
 /**
