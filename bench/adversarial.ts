@@ -13,6 +13,8 @@
 //   dup-fan     half the bundles share one name, and the other half name it: a duplicate under the
 //               largest fan-in (one list per entry cost lint 990 MB at 20,000 files)
 //   large       the project's own corpus at 50,000 bundles (lint only)
+//   dense       every bundle names 20 others at random (the schema's most): one cycle through
+//               almost all, every entry on it; a search per entry cost lint 21 s at 5,000
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -44,6 +46,7 @@ export const ADVERSARIAL_KINDS = [
   'large',
   'ring',
   'dup-fan',
+  'dense',
 ] as const;
 export type AdversarialKind = (typeof ADVERSARIAL_KINDS)[number];
 
@@ -56,6 +59,7 @@ export const ADVERSARIAL_LABELS: Record<AdversarialKind, string> = {
   large: '(f) the project corpus',
   ring: '(g) one cycle through every policy',
   'dup-fan': '(h) one name shared by half, the prerequisite of the other half',
+  dense: '(i) every policy names 20 others at random',
 };
 
 /** The sizes each kind is measured at: 1,000 and 5,000 for the scaling ratio, plus its own. */
@@ -68,7 +72,11 @@ export const ADVERSARIAL_SIZES: Record<AdversarialKind, number[]> = {
   large: [50000],
   ring: [1000, 5000],
   'dup-fan': [1000, 5000],
+  dense: [1000, 5000],
 };
+
+/** (i): the prerequisites of each bundle, the most the Execlave schema allows. */
+const DENSE_FAN_OUT = 20;
 
 const hex = (r: () => number, n: number) =>
   Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
@@ -137,6 +145,16 @@ export function buildAdversarial(
       case 'dup-fan':
         if (i >= count / 2) prerequisites.push('shared guard');
         break;
+      case 'dense': {
+        const named = new Set<string>();
+        while (named.size < Math.min(DENSE_FAN_OUT, count - 1)) {
+          const j = Math.floor(r() * count);
+          if (j !== i) named.add(names[j]!);
+        }
+        prerequisites = [...named];
+        inCycle = true;
+        break;
+      }
       case 'cycles': {
         const start = i - (i % ring);
         const end = Math.min(start + ring, count);

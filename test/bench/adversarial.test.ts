@@ -16,7 +16,16 @@ function indexOf(kind: Parameters<typeof buildAdversarial>[0], n: number): Chain
 }
 
 test('the same seed generates byte-identical corpora', () => {
-  for (const kind of ['unresolved', 'near-dup', 'chain', 'fan-in', 'cycles', 'ring', 'dup-fan'] as const)
+  for (const kind of [
+    'unresolved',
+    'near-dup',
+    'chain',
+    'fan-in',
+    'cycles',
+    'ring',
+    'dup-fan',
+    'dense',
+  ] as const)
     assert.deepEqual(buildAdversarial(kind, 200, 3).texts, buildAdversarial(kind, 200, 3).texts);
 });
 
@@ -57,4 +66,13 @@ test('(h) half the bundles share one name, the prerequisite of the other half', 
   const index = indexOf('dup-fan', 1000);
   assert.equal(index.countNamed('shared guard'), 500);
   assert.equal(index.dependentsOf('shared guard').length, 500);
+});
+
+test('(i) every bundle names 20 others, and nearly all are on one cycle', () => {
+  const index = indexOf('dense', 1000);
+  const graph = index.graph();
+  assert.ok([...graph.values()].every((e) => e.length === 20));
+  const components = cyclicComponents(graph);
+  assert.equal(components.length, 1);
+  assert.ok(components[0]!.length > 950, `${components[0]!.length} on the cycle`);
 });
