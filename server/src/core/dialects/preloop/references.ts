@@ -1,7 +1,7 @@
 import type { PathSegment } from '../../parse/ast';
 import type { FixSpec, Problem } from '../../problem';
 import type { FindingCode } from '../../rules';
-import { nearest } from '../../suggest';
+import { SuggestIndex } from '../../suggestIndex';
 import { available, isObj, objectsOf, type Obj } from './util';
 
 /** Sources a tool may name that are not MCP servers (matched case-insensitively). */
@@ -33,31 +33,51 @@ function duplicates(list: unknown, listKey: string, key: string, what: string): 
   return out;
 }
 
-function unknownReference(
-  path: PathSegment[],
-  code: FindingCode,
-  message: string,
-  value: string,
-  candidates: string[],
-  label: string,
-): Problem {
-  const unique = [...new Set(candidates)];
-  const near = nearest(value, unique);
-  const suggestions = near.length ? near : unique.length <= 5 ? unique : [];
-  const fixes: FixSpec[] = suggestions.map((c, i) => ({
-    kind: 'replaceValue',
-    value: c,
-    title: `Replace with "${c}"`,
-    preferred: near.length > 0 && i === 0,
-  }));
-  return {
-    code,
-    severity: 'error',
-    message: `${message}${near.length ? `; did you mean "${near[0]}"?` : '.'} ${label}: ${available(unique)}`,
-    path,
-    target: 'value',
-    ...(fixes.length ? { fixes } : {}),
-  };
+/**
+ * The names a reference may take, with what every unknown reference's finding needs from them
+ * computed once per document: a document of n workflows and n tools that all name a missing one
+ * asks n questions of the same n names, which compared with every name (and listed in full in every
+ * message) cost n² time and n² bytes of messages.
+ */
+class Candidates {
+  private readonly set: Set<string>;
+  private index: SuggestIndex | undefined = undefined;
+  private listed: string | undefined = undefined;
+  private unique: string[] | undefined = undefined;
+
+  constructor(
+    private readonly names: string[],
+    private readonly label: string,
+    /** Sources are matched case-insensitively; workflow names exactly. */
+    private readonly key: (name: string) => string = (n) => n,
+  ) {
+    this.set = new Set(names.map(key));
+  }
+
+  has(name: string): boolean {
+    return this.set.has(this.key(name));
+  }
+
+  problem(path: PathSegment[], code: FindingCode, message: string, value: string): Problem {
+    const near = (this.index ??= new SuggestIndex(this.names)).nearest(value);
+    // With no near name, a short list is offered whole.
+    const unique = (this.unique ??= [...new Set(this.names)]);
+    const suggestions = near.length ? near : unique.length <= 5 ? unique : [];
+    const fixes: FixSpec[] = suggestions.map((c, i) => ({
+      kind: 'replaceValue',
+      value: c,
+      title: `Replace with "${c}"`,
+      preferred: near.length > 0 && i === 0,
+    }));
+    return {
+      code,
+      severity: 'error',
+      message: `${message}${near.length ? `; did you mean "${near[0]}"?` : '.'} ${this.label}: ${(this.listed ??= available(this.names))}`,
+      path,
+      target: 'value',
+      ...(fixes.length ? { fixes } : {}),
+    };
+  }
 }
 
 /**
@@ -72,13 +92,11 @@ export function referenceProblems(doc: Obj): Problem[] {
   out.push(...duplicates(doc.model_io, 'model_io', 'id', 'model_io rule id'));
   const sd = isObj(doc.sensitive_data) ? doc.sensitive_data : {};
   out.push(...dupRules(sd));
-  const workflows = names(doc.approval_workflows);
-  const servers = names(doc.mcp_servers);
+  const workflows = new Candidates(names(doc.approval_workflows), 'Available policies');
+  const servers = new Candidates(names(doc.mcp_servers), 'Available servers', (n) => n.toLowerCase());
   const wfRef = (path: PathSegment[], ref: unknown, message: string) => {
-    if (typeof ref === 'string' && !workflows.includes(ref))
-      out.push(
-        unknownReference(path, 'preloop/unknown-workflow', message, ref, workflows, 'Available policies'),
-      );
+    if (typeof ref === 'string' && !workflows.has(ref))
+      out.push(workflows.problem(path, 'preloop/unknown-workflow', message, ref));
   };
   for (const [wf, i] of objectsOf(doc.approval_workflows))
     wfRef(
@@ -93,19 +111,13 @@ export function referenceProblems(doc: Obj): Problem[] {
       `Tool '${String(tool.name)}' references unknown approval workflow '${String(tool.approval_workflow)}'`,
     );
     const src = tool.source;
-    if (
-      typeof src === 'string' &&
-      !BUILTIN_SOURCES.includes(src.toLowerCase()) &&
-      !servers.some((s) => s.toLowerCase() === src.toLowerCase())
-    )
+    if (typeof src === 'string' && !BUILTIN_SOURCES.includes(src.toLowerCase()) && !servers.has(src))
       out.push(
-        unknownReference(
+        servers.problem(
           ['tools', i, 'source'],
           'preloop/unknown-server',
           `Tool '${String(tool.name)}' references unknown MCP server '${src}' (a source is builtin, mcp, http, agent or a server declared under mcp_servers)`,
           src,
-          servers,
-          'Available servers',
         ),
       );
   }

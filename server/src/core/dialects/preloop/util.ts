@@ -8,7 +8,18 @@ export function objectsOf(value: unknown): [Obj, number][] {
     : [];
 }
 
-/** Preloop prints name sets as Python does; we print them sorted, or "(none)". */
+/** How many names a message lists: a document of thousands lists a few and counts the others. */
+export const LISTED_NAMES = 10;
+
+/**
+ * Preloop prints name sets as Python does; we print them sorted, or "(none)". Past
+ * `LISTED_NAMES`, the first ones in that order and how many more: a message per unknown reference
+ * that listed all n names of a large document made n² bytes of findings.
+ */
 export function available(names: readonly string[]): string {
-  return names.length ? [...new Set(names)].sort().join(', ') : '(none declared)';
+  const sorted = [...new Set(names)].sort();
+  if (!sorted.length) return '(none declared)';
+  if (sorted.length <= LISTED_NAMES) return sorted.join(', ');
+  const more = sorted.length - LISTED_NAMES;
+  return `${sorted.slice(0, LISTED_NAMES).join(', ')} and ${more.toLocaleString('en-US')} more`;
 }
