@@ -53,6 +53,18 @@ export function placingDocument(policy: ChainPolicy): PlacingDocument {
   return policy.anchored ?? policy.doc;
 }
 
+/**
+ * The longest name or prerequisite the chain takes: the schema's bound for a name (a prerequisite
+ * is a name or a UUID). A longer one is a schema finding and no chain link. Beyond the bound's
+ * meaning, this keeps the chain's maps fast: V8 hashes a string of over 16,383 characters by its
+ * length alone, so 2,000 long names of one length made every lookup a scan (lint 52 s, chain 68 s).
+ */
+export const MAX_CHAIN_NAME = 255;
+
+/** A string the chain takes as a name or a reference. */
+const chainName = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= MAX_CHAIN_NAME;
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -71,12 +83,12 @@ export function chainFactsOf(uri: string, value: unknown, dialectId?: string): C
   const prerequisites: PrerequisiteRef[] = [];
   if (Array.isArray(value.prerequisites))
     value.prerequisites.forEach((ref, index) => {
-      if (typeof ref === 'string' && ref) prerequisites.push({ ref, index });
+      if (chainName(ref)) prerequisites.push({ ref, index });
     });
   const order = value.evaluationOrder;
   return {
     uri,
-    name: typeof value.name === 'string' && value.name ? value.name : undefined,
+    name: chainName(value.name) ? value.name : undefined,
     policyType: typeof value.policyType === 'string' ? value.policyType : undefined,
     chainTrigger: typeof value.chainTrigger === 'string' ? value.chainTrigger : DEFAULT_CHAIN_TRIGGER,
     evaluationOrder: typeof order === 'number' && Number.isFinite(order) ? order : DEFAULT_EVALUATION_ORDER,
