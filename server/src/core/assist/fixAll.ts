@@ -29,10 +29,30 @@ export function spansCollide(a: { start: number; end: number }, b: { start: numb
   return a.start < b.end && b.start < a.end;
 }
 
+/**
+ * The text with the edits applied, last first (so that offsets stay valid; of two edits at one
+ * point, the one listed later ends up first). Edits that do not overlap, as fix-all chooses them,
+ * are joined in one pass: applying 1,000 of them one at a time copied the whole text each time
+ * (a 590 KB file: 16.5 s of a fix-all).
+ */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lastFirst = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  const parts: string[] = [];
+  let at = 0;
+  for (let i = lastFirst.length - 1; i >= 0; i--) {
+    const e = lastFirst[i];
+    if (e.start < at) return oneAtATime(text, lastFirst);
+    parts.push(text.slice(at, e.start), e.newText);
+    at = e.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/** Overlapping edits, each applied to the result of the ones before it. */
+function oneAtATime(text: string, lastFirst: readonly TextEdit[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end))
-    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  for (const e of lastFirst) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
 }
 

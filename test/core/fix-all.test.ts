@@ -1,0 +1,75 @@
+// Fix-all's text edits (core/assist/fixAll.ts): applying the chosen edits in one pass must give
+// what applying them one at a time gives, and its cost must not grow with edits × text.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze, applyEdits, fixAll, type TextEdit } from '../../server/src/core/index';
+
+/** The reference: each edit applied to the result of the ones before, last first. */
+function oneAtATime(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end))
+    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+/** A small seeded generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('applyEdits', () => {
+  it('gives what one edit at a time gives, for 2,000 random sets of edits', () => {
+    const next = random(14);
+    const text = 'name: guard\npolicyType: expression\nprerequisites: [a, b, c]\n';
+    let overlapping = 0;
+    for (let run = 0; run < 2_000; run++) {
+      const edits: TextEdit[] = [];
+      // Inserts, deletions and replacements; touching, at one point, and (in some sets) overlapping.
+      for (let k = 1 + Math.floor(next() * 6); k > 0; k--) {
+        const start = Math.floor(next() * (text.length + 1));
+        const end = Math.min(text.length, start + Math.floor(next() * 4 * Number(next() < 0.6)));
+        edits.push({ start, end, newText: ['', 'X', 'yy', '\n'][Math.floor(next() * 4)] });
+      }
+      const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+      if (sorted.some((e, i) => i > 0 && e.start < sorted[i - 1].end)) overlapping++;
+      assert.equal(applyEdits(text, edits), oneAtATime(text, edits), JSON.stringify(edits));
+    }
+    // Both paths were taken.
+    assert.ok(overlapping > 100 && overlapping < 1_900, `${overlapping} sets with overlaps`);
+  });
+
+  it('copies the text once per round of fix-all, not once per edit', () => {
+    // 5,000 numbers where strings are wanted: fix-all quotes the first 1,000 of each round (the
+    // findings are capped), five rounds. One string per edit, each a copy of the whole 49 KB text,
+    // made 16.5 s of a fix-all on a 590 KB file.
+    const n = 5_000;
+    const text = `name: x\npolicyType: expression\nenforcementMode: block\nruleDefinition:\n  expression: "true"\nappliesToAgents:\n${Array.from({ length: n }, (_, i) => `  - ${i}\n`).join('')}`;
+    const findingsOf = (t: string) => analyze(t, { fileName: 'policy.yaml' }).findings;
+    const slice = String.prototype.slice;
+    let copied = 0;
+    String.prototype.slice = function (this: string, start?: number, end?: number): string {
+      const out = slice.call(this, start, end);
+      copied += out.length;
+      return out;
+    };
+    let result: ReturnType<typeof fixAll>;
+    try {
+      result = fixAll(text, findingsOf(text), findingsOf);
+    } finally {
+      String.prototype.slice = slice;
+    }
+    assert.equal(result?.count, n);
+    assert.ok(!findingsOf(result.text).some((f) => f.code === 'schema/type'));
+    // Slicing happens elsewhere too (the analysis reads keys and values): a bound of 50 texts.
+    assert.ok(
+      copied < 50 * result.text.length,
+      `${copied} characters copied for a ${text.length}-character text`,
+    );
+  });
+});
