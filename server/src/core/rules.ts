@@ -80,6 +80,11 @@ export const RULES = {
     summary:
       'A CEL expression (an Execlave `expression` policy, a Preloop CEL condition) that does not parse',
   },
+  'cel/too-long': {
+    severity: 'warning',
+    summary:
+      'A CEL expression longer than 20,000 characters: it is neither parsed nor type-checked, so no other CEL finding is reported for it',
+  },
   'cel/type': {
     severity: 'warning',
     summary: 'A CEL type error, such as adding an `int` to a `double` (`cost + 1`)',

@@ -4,7 +4,13 @@ import { CEL_CONTEXTS, CEL_PLACE, type CelContextId } from './context';
 
 /** One problem in a CEL expression, at offsets of the expression string itself. */
 export interface CelIssue {
-  code: 'cel/syntax' | 'cel/unknown-variable' | 'cel/type' | 'cel/not-boolean' | 'cel/output-before-post';
+  code:
+    | 'cel/syntax'
+    | 'cel/unknown-variable'
+    | 'cel/type'
+    | 'cel/not-boolean'
+    | 'cel/output-before-post'
+    | 'cel/too-long';
   severity: 'error' | 'warning' | 'info';
   message: string;
   start: number;
@@ -40,8 +46,11 @@ interface CelError {
   range?: { start: number; end: number };
 }
 
-/** Expressions past this size are not type-checked: a policy expression is a line or two. */
-const MAX_EXPRESSION = 20_000;
+/**
+ * Expressions past this size are not checked (a policy expression is a line or two); they get a
+ * `cel/too-long` finding instead, so that the user knows the check did not happen.
+ */
+export const MAX_EXPRESSION = 20_000;
 
 /**
  * Parses and type-checks an expression against a product's documented context with a real CEL
@@ -50,6 +59,8 @@ const MAX_EXPRESSION = 20_000;
  * still inferred.
  */
 export function checkCel(expression: string, context: CelContextId): CelCheck {
+  // Before the cache: the answer costs nothing, and the cache keeps no key of megabytes.
+  if (expression.length > MAX_EXPRESSION) return { issues: [tooLong(expression)] };
   // The editor re-analyses a document on every change; its expressions rarely change with it.
   const key = `${context}\u0000${expression}`;
   const cached = results.get(key);
@@ -65,7 +76,6 @@ const results = new Map<string, CelCheck>();
 
 function checkUncached(expression: string, context: CelContextId): CelCheck {
   const issues: CelIssue[] = [];
-  if (expression.length > MAX_EXPRESSION) return { issues };
   const known = CEL_CONTEXTS[context].map((v) => v.name);
   let env = environmentFor(context);
   for (let round = 0; round < 20; round++) {
@@ -154,6 +164,18 @@ function checkUncached(expression: string, context: CelContextId): CelCheck {
     return { issues };
   }
   return { issues };
+}
+
+/** The finding of an expression too long to check: at the whole expression, never silent. */
+function tooLong(expression: string): CelIssue {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return {
+    code: 'cel/too-long',
+    severity: 'warning',
+    message: `CEL expression not checked: it is ${n(expression.length)} characters long, and only expressions of up to ${n(MAX_EXPRESSION)} characters are parsed and type-checked`,
+    start: 0,
+    end: expression.length,
+  };
 }
 
 interface AstLike {
