@@ -1,8 +1,9 @@
 // Fix-all's text edits (core/assist/fixAll.ts): applying the chosen edits in one pass must give
-// what applying them one at a time gives, and its cost must not grow with edits × text.
+// what applying them one at a time gives, and its cost must not grow with edits × text; nor must
+// the cost of the quick-fixes of a whole file (what an editor asks for a selection of everything).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze, applyEdits, fixAll, type TextEdit } from '../../server/src/core/index';
+import { analyze, applyEdits, fixAll, suppressionFixer, type TextEdit } from '../../server/src/core/index';
 
 /** The reference: each edit applied to the result of the ones before, last first. */
 function oneAtATime(text: string, edits: readonly TextEdit[]): string {
@@ -71,5 +72,39 @@ describe('applyEdits', () => {
       copied < 50 * result.text.length,
       `${copied} characters copied for a ${text.length}-character text`,
     );
+  });
+});
+
+describe('suppressionFixer', () => {
+  it('reads the text once for the suppressions of all its findings, not once per finding', () => {
+    const n = 3_000;
+    const text = `name: x\npolicyType: expression\nenforcementMode: block\nruleDefinition:\n  expression: "true"\n# policylens-disable-next-line schema/type\nappliesToAgents:\n${Array.from({ length: n }, (_, i) => `  - ${i}\n`).join('')}`;
+    const findings = analyze(text, { fileName: 'policy.yaml' }).findings;
+    assert.ok(findings.length >= 1_000);
+    let read = 0;
+    const charCodeAt = String.prototype.charCodeAt;
+    const slice = String.prototype.slice;
+    String.prototype.charCodeAt = function (this: string, i: number): number {
+      read++;
+      return charCodeAt.call(this, i);
+    };
+    String.prototype.slice = function (this: string, start?: number, end?: number): string {
+      const out = slice.call(this, start, end);
+      read += out.length;
+      return out;
+    };
+    let fixes: ReturnType<ReturnType<typeof suppressionFixer>>[];
+    try {
+      const fix = suppressionFixer(text, 'yaml');
+      fixes = findings.map(fix);
+    } finally {
+      String.prototype.charCodeAt = charCodeAt;
+      String.prototype.slice = slice;
+    }
+    // Before, each finding built its own line table and sliced the rest of the text.
+    assert.ok(read < 5 * text.length, `${read} characters read for a ${text.length}-character text`);
+    const first = fixes[0]?.edits[0];
+    assert.equal(first?.newText, '  # policylens-disable-next-line schema/type\n');
+    assert.equal(first?.start, text.indexOf('  - 0\n'));
   });
 });

@@ -50,7 +50,7 @@ export {
 } from './eval';
 export * from './replay';
 export * from './config';
-export { applySuppressions, suppressionFix } from './suppress';
+export { applySuppressions, suppressionFixer } from './suppress';
 export { fixAll, applyEdits } from './assist/fixAll';
 export { unifiedDiff } from './assist/unifiedDiff';
 export type { CandidateKind, CompletionCandidate } from './assist/candidates';

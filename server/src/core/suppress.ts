@@ -149,29 +149,47 @@ export function applySuppressions(findings: Finding[], text: string, language: L
 }
 
 /**
- * The quick-fix "Suppress <code> on this line": a directive comment above the finding's line,
- * indented like it, or the code added to the directive already there. Undefined in JSON.
+ * The quick-fix "Suppress <code> on this line" of each finding of one text: a directive comment
+ * above the finding's line, indented like it, or the code added to the directive already there.
+ * Undefined in JSON. The line table and the directives are read once per text, not once per
+ * finding: a request for the actions of a whole file of 1,000 findings re-read a 590 KB text 2,000
+ * times (6.7 s).
  */
-export function suppressionFix(text: string, language: Language, finding: Finding): Fix | undefined {
-  // A file that does not parse is fixed, not silenced; nor is a suppression suppressed.
-  if (language !== 'yaml' || /^(parse|yaml|json|suppression)\//.test(finding.code)) return undefined;
-  const lines = new LineIndex(text);
-  const line = lines.positionAt(finding.span.start).line;
-  const start = lines.offsetAt({ line, character: 0 });
-  const title = `Suppress ${finding.code} on this line`;
-  const above = findDirectives(text, language).find((d) => d.kind === 'next-line' && d.line === line - 1);
-  if (above) {
-    if (above.codes.some((c) => c.code === finding.code)) return undefined;
-    const end = above.codes.length ? above.codes[above.codes.length - 1].end : above.listStart;
+export function suppressionFixer(
+  text: string,
+  language: Language,
+  lines: Pick<LineIndex, 'positionAt' | 'offsetAt'> = new LineIndex(text),
+): (finding: Finding) => Fix | undefined {
+  if (language !== 'yaml') return () => undefined;
+  let nextLine: Map<number, Directive> | undefined;
+  let eol: string | undefined;
+  return (finding) => {
+    // A file that does not parse is fixed, not silenced; nor is a suppression suppressed.
+    if (/^(parse|yaml|json|suppression)\//.test(finding.code)) return undefined;
+    const line = lines.positionAt(finding.span.start).line;
+    const start = lines.offsetAt({ line, character: 0 });
+    const title = `Suppress ${finding.code} on this line`;
+    if (!nextLine) {
+      nextLine = new Map();
+      for (const d of findDirectives(text, language))
+        if (d.kind === 'next-line' && !nextLine.has(d.line)) nextLine.set(d.line, d);
+    }
+    const above = nextLine.get(line - 1);
+    if (above) {
+      if (above.codes.some((c) => c.code === finding.code)) return undefined;
+      const end = above.codes.length ? above.codes[above.codes.length - 1].end : above.listStart;
+      return {
+        title,
+        edits: [{ start: end, end, newText: `${above.codes.length ? ',' : ''} ${finding.code}` }],
+      };
+    }
+    const indent = /^[ \t]*/.exec(text.slice(start, text.indexOf('\n', start) + 1 || undefined))![0];
+    eol ??= text.includes('\r\n') ? '\r\n' : '\n';
     return {
       title,
-      edits: [{ start: end, end, newText: `${above.codes.length ? ',' : ''} ${finding.code}` }],
+      edits: [
+        { start, end: start, newText: `${indent}# policylens-disable-next-line ${finding.code}${eol}` },
+      ],
     };
-  }
-  const indent = /^[ \t]*/.exec(text.slice(start))![0];
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return {
-    title,
-    edits: [{ start, end: start, newText: `${indent}# policylens-disable-next-line ${finding.code}${eol}` }],
   };
 }

@@ -8,7 +8,7 @@ import { ADD_BASELINE_COMMAND, type AddBaselineArgs } from '../baseline/command'
 import type { Feature, ServerContext } from '../context';
 import { fixToWorkspaceEdit, toDiagnostic, toTextEdits } from '../convert';
 import { fixAllEdit } from '../fixAll';
-import { suppressionFix } from '../../core/index';
+import { suppressionFixer } from '../../core/index';
 import { createTestActions, CREATE_TEST_KIND } from '../createTest';
 import { runSafe } from '../runSafe';
 import { publishedTestFindings } from '../testFileDiagnostics';
@@ -53,6 +53,7 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
   const end = doc.lines.offsetAt(params.range.end);
   const findings = doc.findings();
   if (wants(only, CodeActionKind.QuickFix)) {
+    const suppressionFix = suppressionFixer(doc.text, doc.analysis.language, doc.lines);
     for (const f of findings) {
       // A finding is "here" when the requested range touches its span.
       if (f.span.start > end || f.span.end < start) continue;
@@ -65,7 +66,7 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
           isPreferred: fix.isPreferred || undefined,
           edit: fixToWorkspaceEdit(doc.uri, doc.lines, fix, linesOf),
         });
-      const suppress = suppressionFix(doc.text, doc.analysis.language, f);
+      const suppress = suppressionFix(f);
       if (suppress)
         out.push({
           title: suppress.title,
