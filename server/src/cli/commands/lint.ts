@@ -18,11 +18,11 @@ import { crossFileFindings, type ChainInput } from '../lint/crossfile';
 import { lintOne, type LintedFile } from '../lint/one';
 import { fixDiff, fixSummary, planFixes, writeAtomically } from '../lint/fix';
 import { lintAll, threadsFor } from '../lint/pool';
-import { formatGithub } from '../report/github';
-import { formatGitlab } from '../report/gitlab';
-import { formatJson } from '../report/json';
-import { formatSarif } from '../report/sarif';
-import { formatText } from '../report/text';
+import { formatGithubChunks } from '../report/github';
+import { formatGitlabChunks } from '../report/gitlab';
+import { formatJsonChunks } from '../report/json';
+import { formatSarifChunks } from '../report/sarif';
+import { formatTextChunks } from '../report/text';
 import { countBy, type FileResult } from '../report/types';
 import { painter, type Paint } from '../report/color';
 import type { Fixable } from '../lint/fix';
@@ -220,25 +220,29 @@ export function fromCwd(path: string): string {
   return relative(process.cwd(), path).split(sep).join('/');
 }
 
-/** The report in one of lint's formats, as one string (for standard output or --output). */
+/**
+ * The report in one of lint's formats (for standard output or --output), in chunks of about one
+ * file each: thousands of files with hundreds of findings each make a report longer than V8 lets
+ * one string be, so it is written as it is made, never joined.
+ */
 function formatReport(
   format: Format,
   results: (FileResult & Fixable)[],
   o: { version: string; paint: Paint; quiet: boolean },
-): string {
+): Iterable<string> {
   const pathOf = (r: FileResult & Fixable) => fromCwd(r.path);
   switch (format) {
     case 'github':
-      return formatGithub(results, pathOf);
+      return formatGithubChunks(results, pathOf);
     case 'gitlab':
-      return formatGitlab(results, pathOf);
+      return formatGitlabChunks(results, pathOf);
     case 'json':
-      return formatJson(results, o.version);
+      return formatJsonChunks(results, o.version);
     case 'sarif':
       // SARIF wants paths from the checkout root, while the text report's headers are per argument.
-      return formatSarif(results, o.version, pathOf);
+      return formatSarifChunks(results, o.version, pathOf);
     default:
-      return formatText(results, { paint: o.paint, pathOf, quiet: o.quiet });
+      return formatTextChunks(results, { paint: o.paint, pathOf, quiet: o.quiet });
   }
 }
 
@@ -342,7 +346,7 @@ export const lint: Command = {
         io.err(`policylens lint: cannot write ${values.output}: ${reason(e)}\n`);
         return 2;
       }
-    } else io.out(report);
+    } else for (const chunk of report) io.out(chunk);
     const failed = results.some((r) => r.readError || r.findings.some((f) => f.severity === 'error'));
     if (maxWarnings !== undefined && warnings > maxWarnings) {
       io.err(

@@ -1,4 +1,4 @@
-import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import {
   analyze,
@@ -59,9 +59,10 @@ export function planFixes(files: readonly Fixable[]): PlannedFix[] {
 
 /**
  * Writes a file so that a reader (or a crash) sees the old text or the new one, never half of
- * each: the new text goes to a temporary file beside it, which is then renamed over it.
+ * each: the new text goes to a temporary file beside it, which is then renamed over it. The text
+ * may come in chunks, each written as it comes: a lint report can be longer than one string may be.
  */
-export function writeAtomically(path: string, text: string): void {
+export function writeAtomically(path: string, text: string | Iterable<string>): void {
   const tmp = join(dirname(path), `.${basename(path)}.policylens-${process.pid}.tmp`);
   let mode: number | undefined;
   try {
@@ -70,7 +71,12 @@ export function writeAtomically(path: string, text: string): void {
     mode = undefined;
   }
   try {
-    writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
+    const fd = openSync(tmp, 'w', mode);
+    try {
+      for (const chunk of typeof text === 'string' ? [text] : text) writeFileSync(fd, chunk);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
     try {

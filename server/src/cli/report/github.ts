@@ -15,12 +15,15 @@ const LEVEL: Record<Finding['severity'], string> = {
 /**
  * GitHub Actions annotations: one `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::msg`
  * workflow command per finding (1-based positions), shown on the pull request's diff. `pathOf`
- * gives the path from the checkout root, which is what GitHub matches.
+ * gives the path from the checkout root, which is what GitHub matches. One chunk per file.
  */
-export function formatGithub<T extends FileResult>(results: readonly T[], pathOf: (r: T) => string): string {
-  const out: string[] = [];
+export function* formatGithubChunks<T extends FileResult>(
+  results: readonly T[],
+  pathOf: (r: T) => string,
+): Generator<string> {
   for (const r of results) {
     const file = prop(pathOf(r));
+    const out: string[] = [];
     if (r.readError) out.push(`::error file=${file},title=unreadable::${data(r.readError)}`);
     for (const f of r.findings) {
       const s = r.lines.positionAt(f.span.start);
@@ -29,6 +32,6 @@ export function formatGithub<T extends FileResult>(results: readonly T[], pathOf
         `::${LEVEL[f.severity]} file=${file},line=${s.line + 1},col=${s.character + 1},endLine=${e.line + 1},endColumn=${e.character + 1},title=${prop(f.code)}::${data(f.message)}`,
       );
     }
+    if (out.length) yield out.join('\n') + '\n';
   }
-  return out.length ? out.join('\n') + '\n' : '';
 }

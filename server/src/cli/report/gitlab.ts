@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from '../../core/index';
+import { ITEMS, jsonChunks } from './json';
 import type { FileResult } from './types';
 
 /** GitLab's scale is info, minor, major, critical, blocker; an error stops a merge, so major. */
@@ -29,46 +30,54 @@ export interface CodeQualityIssue {
  * fingerprints with the target branch's report, so a fingerprint must be unique in a report and
  * stable when lines move: it hashes the path, the code, the message and the issue's rank among
  * the file's issues with the same code and message, never a line number. `pathOf` gives the path
- * from the repository's root, which is what GitLab links.
+ * from the repository's root, which is what GitLab links. One chunk per file (report/json.ts,
+ * jsonChunks); a path is one file's (lint names each file once), so ranks are counted per file.
  */
-export function formatGitlab<T extends FileResult>(results: readonly T[], pathOf: (r: T) => string): string {
-  const issues: CodeQualityIssue[] = [];
-  const seen = new Map<string, number>();
-  const push = (
-    path: string,
-    code: string,
-    message: string,
-    severity: string,
-    at: Pick<CodeQualityIssue['location'], 'positions'>,
-  ) => {
-    const key = `${path}\0${code}\0${message}`;
-    const rank = seen.get(key) ?? 0;
-    seen.set(key, rank + 1);
-    const { begin, end } = at.positions;
-    issues.push({
-      description: message,
-      check_name: code,
-      fingerprint: createHash('sha256').update(`${key}\0${rank}`).digest('hex').slice(0, 32),
-      severity,
-      location: { path, lines: { begin: begin.line, end: end.line }, positions: { begin, end } },
-    });
-  };
-  for (const r of results) {
+export function formatGitlabChunks<T extends FileResult>(
+  results: readonly T[],
+  pathOf: (r: T) => string,
+): Generator<string> {
+  return jsonChunks(ITEMS, results, (r) => {
     const path = pathOf(r);
+    const issues: CodeQualityIssue[] = [];
+    const seen = new Map<string, number>();
+    const push = (
+      code: string,
+      message: string,
+      severity: string,
+      at: Pick<CodeQualityIssue['location'], 'positions'>,
+    ) => {
+      const key = `${path}\0${code}\0${message}`;
+      const rank = seen.get(key) ?? 0;
+      seen.set(key, rank + 1);
+      const { begin, end } = at.positions;
+      issues.push({
+        description: message,
+        check_name: code,
+        fingerprint: createHash('sha256').update(`${key}\0${rank}`).digest('hex').slice(0, 32),
+        severity,
+        location: { path, lines: { begin: begin.line, end: end.line }, positions: { begin, end } },
+      });
+    };
     if (r.readError)
-      push(path, 'unreadable', r.readError, 'critical', {
+      push('unreadable', r.readError, 'critical', {
         positions: { begin: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
       });
     for (const f of r.findings) {
       const s = r.lines.positionAt(f.span.start);
       const e = r.lines.positionAt(Math.max(f.span.end, f.span.start));
-      push(path, f.code, f.message, SEVERITY[f.severity], {
+      push(f.code, f.message, SEVERITY[f.severity], {
         positions: {
           begin: { line: s.line + 1, column: s.character + 1 },
           end: { line: e.line + 1, column: e.character + 1 },
         },
       });
     }
-  }
-  return JSON.stringify(issues, null, 2) + '\n';
+    return issues;
+  });
+}
+
+/** The same report as one string. */
+export function formatGitlab<T extends FileResult>(results: readonly T[], pathOf: (r: T) => string): string {
+  return [...formatGitlabChunks(results, pathOf)].join('');
 }

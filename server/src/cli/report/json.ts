@@ -11,10 +11,49 @@ export function toJson(version: string, body: object): string {
   return JSON.stringify({ version, ...body }, null, 2) + '\n';
 }
 
-/** Machine-readable lint output: one object per file, ranges zero-based as in LSP. */
-export function formatJson(results: readonly FileResult[], version: string): string {
-  return toJson(version, {
-    files: results.map((r) => ({
+/** Stands for the long array in a document given to `jsonChunks`. */
+export const ITEMS: never[] = [];
+const MARK = '\u0000policylens:items\u0000';
+
+/**
+ * `JSON.stringify(doc, null, 2) + '\n'`, byte for byte, in chunks: `doc` holds `ITEMS` where its
+ * one long array goes, and that array's elements are `itemsOf` each source, printed one source per
+ * chunk. A lint report of thousands of files with hundreds of findings each is more than V8 lets
+ * one string hold; a chunk is never more than one file's (capped) findings.
+ */
+export function* jsonChunks<S>(
+  doc: object,
+  sources: Iterable<S>,
+  itemsOf: (source: S) => readonly object[],
+): Generator<string> {
+  const text = JSON.stringify(doc, (_, v: unknown) => (v === ITEMS ? MARK : v), 2);
+  const [head, tail, ...more] = text.split(JSON.stringify(MARK));
+  if (tail === undefined || more.length) throw new Error('jsonChunks: the document must hold ITEMS once');
+  // The array's elements are one level deeper than the line that holds it.
+  const indent = /^ */.exec(head.slice(head.lastIndexOf('\n') + 1))![0];
+  const newline = `\n${indent}  `;
+  let empty = true;
+  yield head + '[';
+  for (const source of sources) {
+    let chunk = '';
+    for (const item of itemsOf(source)) {
+      chunk += (empty ? '' : ',') + newline + JSON.stringify(item, null, 2).replace(/\n/g, newline);
+      empty = false;
+    }
+    if (chunk) yield chunk;
+  }
+  yield (empty ? ']' : `\n${indent}]`) + tail + '\n';
+}
+
+/** Machine-readable lint output: one object per file, ranges zero-based as in LSP; one chunk per file. */
+export function formatJsonChunks(results: readonly FileResult[], version: string): Generator<string> {
+  const summary = {
+    files: results.length,
+    errors: countBy(results, 'error'),
+    warnings: countBy(results, 'warning'),
+  };
+  return jsonChunks({ version, files: ITEMS, summary }, results, (r) => [
+    {
       file: r.file,
       dialect: r.dialect,
       valid: !r.readError && !r.findings.some((f) => f.severity === 'error'),
@@ -27,11 +66,6 @@ export function formatJson(results: readonly FileResult[], version: string): str
         range: { start: r.lines.positionAt(f.span.start), end: r.lines.positionAt(f.span.end) },
         ...(f.fixes?.length ? { fixes: f.fixes.map((x) => x.title) } : {}),
       })),
-    })),
-    summary: {
-      files: results.length,
-      errors: countBy(results, 'error'),
-      warnings: countBy(results, 'warning'),
     },
-  });
+  ]);
 }

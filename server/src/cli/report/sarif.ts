@@ -1,5 +1,6 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { findingDocUrl, type Finding } from '../../core/index';
+import { ITEMS, jsonChunks } from './json';
 import type { FileResult } from './types';
 
 const LEVEL: Record<Finding['severity'], Result.level> = {
@@ -12,17 +13,18 @@ const LEVEL: Record<Finding['severity'], Result.level> = {
 /**
  * SARIF 2.1.0 for code scanning: one rule per finding code with its help page, one result per
  * finding with a region (one-based lines and columns), file URIs relative to the checkout root.
+ * The rules come first in the log, so they are gathered first; the results follow, one chunk per
+ * file (report/json.ts, jsonChunks).
  */
-export function formatSarif<R extends FileResult>(
+export function formatSarifChunks<R extends FileResult>(
   results: readonly R[],
   version: string,
   toUri: (result: R) => string,
-): string {
+): Generator<string> {
   const rules: ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
-  const out: Result[] = [];
-  for (const r of results) {
-    for (const f of r.findings) {
+  for (const r of results)
+    for (const f of r.findings)
       if (!ruleIndex.has(f.code)) {
         ruleIndex.set(f.code, rules.length);
         rules.push({
@@ -35,9 +37,11 @@ export function formatSarif<R extends FileResult>(
           defaultConfiguration: { level: LEVEL[f.severity] },
         });
       }
+  const resultsOf = (r: R): Result[] =>
+    r.findings.map((f) => {
       const a = r.lines.positionAt(f.span.start);
       const b = r.lines.positionAt(Math.max(f.span.end, f.span.start));
-      out.push({
+      return {
         ruleId: f.code,
         ruleIndex: ruleIndex.get(f.code),
         level: LEVEL[f.severity],
@@ -55,9 +59,8 @@ export function formatSarif<R extends FileResult>(
             },
           },
         ],
-      });
-    }
-  }
+      };
+    });
   const log: Log = {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -71,9 +74,9 @@ export function formatSarif<R extends FileResult>(
             rules,
           },
         },
-        results: out,
+        results: ITEMS,
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return jsonChunks(log, results, resultsOf);
 }

@@ -29,19 +29,23 @@ function findingLine<T extends FileResult>(r: T, f: Finding, o: TextOptions<T>):
 
 /**
  * The seed's lint output: `✓ file — valid` or `✗ file — invalid` for each file, then each of its
- * problems on a line of its own that starts with `path:line:col`, and a closing count.
+ * problems on a line of its own that starts with `path:line:col`, and a closing count. One chunk
+ * per file.
  */
-export function formatText<T extends FileResult>(results: readonly T[], o: TextOptions<T>): string {
+export function* formatTextChunks<T extends FileResult>(
+  results: readonly T[],
+  o: TextOptions<T>,
+): Generator<string> {
   const { paint } = o;
-  const lines: string[] = [];
   for (const r of results) {
     const dialect = r.dialect === 'execlave' ? '' : paint.dim(` (${r.dialectLabel})`);
     // The file name and the messages (which quote keys and values) come from the files: escaped.
     const file = printable(r.file);
     if (r.readError) {
-      lines.push(`${paint.red('✗')} ${file} — unreadable: ${printable(r.readError)}`);
+      yield `${paint.red('✗')} ${file} — unreadable: ${printable(r.readError)}\n`;
       continue;
     }
+    const lines: string[] = [];
     const errors = r.findings.filter((f) => f.severity === 'error').length;
     const others = r.findings.length - errors;
     if (errors) lines.push(`${paint.red('✗')} ${file} — invalid${dialect}`);
@@ -51,11 +55,9 @@ export function formatText<T extends FileResult>(results: readonly T[], o: TextO
         `${paint.green('✓')} ${file} — valid${dialect}${others ? ` (${plural(others, 'note')})` : ''}`,
       );
     for (const f of r.findings) if (!o.quiet || f.severity === 'error') lines.push(findingLine(r, f, o));
+    yield lines.join('\n') + '\n';
   }
   const errors = countBy(results, 'error');
   const warnings = countBy(results, 'warning');
-  lines.push(
-    `${plural(results.length, 'bundle')} validated, ${plural(errors, 'error')}${warnings && !o.quiet ? `, ${plural(warnings, 'warning')}` : ''}`,
-  );
-  return lines.join('\n') + '\n';
+  yield `${plural(results.length, 'bundle')} validated, ${plural(errors, 'error')}${warnings && !o.quiet ? `, ${plural(warnings, 'warning')}` : ''}\n`;
 }
