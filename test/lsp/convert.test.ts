@@ -2,8 +2,12 @@
 // findings share is converted once per line table, and converted again when its file's lines change.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocuments } from 'vscode-languageserver';
 import { LineIndex, type Finding, type RelatedInfo } from '../../server/src/core/index';
 import { toDiagnostic } from '../../server/src/lsp/convert';
+import { DocumentStore } from '../../server/src/lsp/documents';
+import { FileMatcher, readSettings } from '../../server/src/lsp/settings';
 
 const OWN = new LineIndex('name: a\nprerequisites:\n  - b\n');
 const OTHER_URI = 'file:///ws/b.yaml';
@@ -55,5 +59,22 @@ describe('related information of diagnostics', () => {
       start: { line: 0, character: 0 },
       end: { line: 0, character: 0 },
     });
+  });
+
+  it('into a closed file, uses the line table its index keeps: converted once across publications', () => {
+    // The chain links into files the editor has not opened. Their line table was made anew at each
+    // question: a scan of the whole file per link and per publication, and a new table each time,
+    // so the link was converted again at every publication.
+    const none = { get: () => undefined, all: () => [] } as unknown as TextDocuments<TextDocument>;
+    const store = new DocumentStore(none, new FileMatcher(readSettings({}), () => []), () => undefined);
+    const kept = new LineIndex('name: b\nprerequisites:\n  - a\n');
+    store.addLinesSource((uri) => (uri === OTHER_URI ? kept : undefined));
+    const link: RelatedInfo = { uri: OTHER_URI, span: { start: 27, end: 28 }, message: 'b → a' };
+    const linesOf = (uri: string) => store.linesOf(uri);
+    const first = toDiagnostic(finding([link]), OWN, linesOf);
+    const second = toDiagnostic(finding([link]), OWN, linesOf);
+    assert.equal(store.linesOf(OTHER_URI), kept);
+    assert.deepEqual(first.relatedInformation![0].location.range.start, { line: 2, character: 4 });
+    assert.equal(second.relatedInformation![0], first.relatedInformation![0]);
   });
 });

@@ -15,7 +15,7 @@ export const chainFeature: Feature = {
     ctx.diagnostics.addProvider({ id: 'chain', provide: (doc) => provideChainFindings(chain, doc) });
     ctx.codeLens.register(chainLensProvider(ctx));
     // Related information of a cycle points into files that may not be open.
-    ctx.documents.addTextSource((uri) => chain.index.get(uri)?.doc.text);
+    ctx.documents.addLinesSource((uri) => chain.index.get(uri)?.lines);
     // A bundle the scan parsed and the editor then opens unchanged is not parsed a second time.
     ctx.documents.addParseSource((uri) => chain.index.get(uri)?.doc);
     ctx.files.onDidChange((changes) => void chain.scanner.onFilesChanged(changes));

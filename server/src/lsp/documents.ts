@@ -184,7 +184,7 @@ class CachedDocument implements PolicyDocument {
 export class DocumentStore {
   readonly providers: DiagnosticsProvider[] = [];
   private readonly entries = new Map<string, Entry>();
-  private readonly textSources: ((uri: string) => string | undefined)[] = [];
+  private readonly linesSources: ((uri: string) => LineIndex | undefined)[] = [];
   private readonly parseSources: ((uri: string) => ParsedDocument | undefined)[] = [];
 
   constructor(
@@ -307,9 +307,13 @@ export class DocumentStore {
     return this.matcher.rulesFor(uri);
   }
 
-  /** Lets a feature that indexes closed files provide their text (for ranges of related info). */
-  addTextSource(source: (uri: string) => string | undefined): void {
-    this.textSources.push(source);
+  /**
+   * Lets a feature that indexes closed files provide their line tables (for ranges of related
+   * info). A table, not the text: a table made anew at each question was a scan of the whole file
+   * for every link into it, at every publication, and defeated the cache of converted links.
+   */
+  addLinesSource(source: (uri: string) => LineIndex | undefined): void {
+    this.linesSources.push(source);
   }
 
   /**
@@ -337,9 +341,9 @@ export class DocumentStore {
     if (open) return open.lines;
     const td = this.textDocuments.get(uri);
     if (td) return new LineIndex(td.getText());
-    for (const source of this.textSources) {
-      const text = source(uri);
-      if (text !== undefined) return new LineIndex(text);
+    for (const source of this.linesSources) {
+      const lines = source(uri);
+      if (lines) return lines;
     }
     return undefined;
   }
