@@ -75,23 +75,40 @@ export function detectPii(text: string, types: readonly string[]): PiiMatch[] {
   if (last < 0) return out;
   const digits = /\d/.test(text);
   const at = text.includes('@');
-  const taken: [number, number][] = [];
+  // The ranges taken by the types before, in text order and disjoint: each type's matches come in
+  // text order too, so one pointer walks both. Checking each match against every range taken
+  // before cost matches² (100,000 e-mail addresses in one input: 15 s).
+  let taken: [number, number][] = [];
   for (let i = 0; i <= last; i++) {
     const type = ORDER[i];
     if (type === 'email' ? !at : !digits) continue;
     const d = DETECTORS[type];
     const wanted = types.includes(type);
+    const mine: [number, number][] = [];
+    let k = 0;
     d.pattern.lastIndex = 0;
     for (let m = d.pattern.exec(text); m; m = d.pattern.exec(text)) {
       const start = m.index;
       const end = start + m[0].length;
       if (d.valid && !d.valid(m[0])) continue;
-      if (taken.some(([s, e]) => start < e && end > s)) continue;
-      taken.push([start, end]);
+      while (k < taken.length && taken[k][1] <= start) k++;
+      if (k < taken.length && taken[k][0] < end) continue;
+      mine.push([start, end]);
       if (wanted) out.push({ type, start, end });
     }
+    if (mine.length) taken = mergeRanges(taken, mine);
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** Two lists of disjoint ranges in text order, disjoint from each other, as one list in text order. */
+function mergeRanges(a: [number, number][], b: [number, number][]): [number, number][] {
+  if (!a.length) return b;
+  const out: [number, number][] = [];
+  let [i, j] = [0, 0];
+  while (i < a.length || j < b.length)
+    out.push(j >= b.length || (i < a.length && a[i][0] < b[j][0]) ? a[i++] : b[j++]);
+  return out;
 }
 
 /** The text with each match replaced by `[TYPE]`, for `mask_output` and `redact`. */
