@@ -5,7 +5,7 @@ import { loadPolicies } from '../eval/load';
 import { exitStatus, formatTrace } from '../eval/trace';
 import { UsageError } from '../files';
 import { painter } from '../report/color';
-import { toJson } from '../report/json';
+import { ITEMS, jsonChunks, toJson } from '../report/json';
 import { checkChoice } from '../usage';
 import type { Command } from './types';
 
@@ -37,26 +37,31 @@ export const evalCommand: Command = {
     const { events, path } = readEvents(values.event);
     const loaded = loadPolicies(positionals.length ? positionals : ['.'], new Set(path ? [path] : []));
     for (const w of loaded.warnings) io.err(`policylens eval: ${w}\n`);
-    const results: EvalResult[] = [];
-    let state = emptyState();
-    for (const e of events) {
-      const r = evaluate(loaded.compiled, e, state);
-      results.push(r.result);
-      state = r.state;
+    // Each event's result is written as it is evaluated, never held: a .jsonl of 100,000 events
+    // kept every trace and joined them into one string (1.15 GB).
+    let last: EvalResult | undefined;
+    function* evaluated(): Generator<EvalResult> {
+      let state = emptyState();
+      for (const e of events) {
+        const r = evaluate(loaded.compiled, e, state);
+        state = r.state;
+        yield (last = r.result);
+      }
     }
     // One event: the SDK's EnforceResult fields at the top, as before; a sequence: one per event.
-    if (format === 'json') io.out(toJson(io.version, events.length === 1 ? results[0] : { results }));
-    else {
+    if (format === 'json') {
+      if (events.length === 1) io.out(toJson(io.version, [...evaluated()][0]));
+      else
+        for (const chunk of jsonChunks({ version: io.version, results: ITEMS }, evaluated(), (r) => [r]))
+          io.out(chunk);
+    } else {
       const paint = painter(process.stdout, io.color);
-      io.out(
-        results
-          .map(
-            (r, i) =>
-              (results.length > 1 ? `— event ${i + 1} of ${results.length}\n` : '') + formatTrace(r, paint),
-          )
-          .join('\n'),
-      );
+      let i = 0;
+      for (const r of evaluated()) {
+        const head = events.length > 1 ? `— event ${i + 1} of ${events.length}\n` : '';
+        io.out((i++ ? '\n' : '') + head + formatTrace(r, paint));
+      }
     }
-    return exitStatus(results[results.length - 1]);
+    return exitStatus(last!);
   },
 };
