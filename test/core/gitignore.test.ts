@@ -51,4 +51,105 @@ describe('.gitignore matcher', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('ignores what git ignores for 30 random pairs of .gitignore files', () => {
+    // Names, paths and name endings are looked up rather than tried: mixed with wildcards,
+    // negations and directory-only patterns, in both files, the last match must still decide.
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
+    const FILES = ['a.yaml', 'b.json', 'x.log', 'keep.yaml', 'bb.yaml'];
+    const FOLDERS = ['sub', 'deep', 'out', 'build', 'p'];
+    const NAMES = [...FILES, ...FOLDERS];
+    const PATTERNS = [
+      ...NAMES,
+      ...NAMES.map((n) => `!${n}`),
+      ...NAMES.map((n) => `${n}/`),
+      '/build',
+      '/sub/deep',
+      'deep/a.yaml',
+      '*.log',
+      '*.yaml',
+      '!*.yaml',
+      '*a.yaml',
+      'b*',
+      '**/out/**',
+      '?.json',
+      '[ab].yaml',
+    ];
+    const root = mkdtempSync(join(tmpdir(), 'pl-gitignore-random-'));
+    try {
+      let ignored = 0;
+      for (let run = 0; run < 30; run++) {
+        const repo = join(root, String(run));
+        execFileSync('git', ['init', '-q', repo]);
+        const rootRules = Array.from({ length: 8 }, () => pick(PATTERNS)).join('\n') + '\n';
+        const nestedRules = Array.from({ length: 4 }, () => pick(PATTERNS)).join('\n') + '\n';
+        writeFileSync(join(repo, '.gitignore'), rootRules);
+        mkdirSync(join(repo, 'sub'), { recursive: true });
+        writeFileSync(join(repo, 'sub', '.gitignore'), nestedRules);
+        const paths = [
+          ...new Set(
+            Array.from({ length: 40 }, () =>
+              [...Array.from({ length: Math.floor(next() * 3) }, () => pick(FOLDERS)), pick(FILES)].join('/'),
+            ),
+          ),
+        ];
+        for (const p of paths) {
+          mkdirSync(dirname(join(repo, p)), { recursive: true });
+          writeFileSync(join(repo, p), 'x: 1\n');
+        }
+        let out = '';
+        try {
+          out = execFileSync('git', ['-C', repo, 'check-ignore', '--stdin'], {
+            input: paths.join('\n') + '\n',
+            encoding: 'utf8',
+          });
+        } catch (e) {
+          out = (e as { stdout?: string }).stdout ?? '';
+        }
+        const byGit = new Set(out.split('\n').filter(Boolean));
+        ignored += byGit.size;
+        const ours = new GitIgnore();
+        ours.add('', rootRules);
+        ours.add('sub', nestedRules);
+        const differ = paths.filter((p) => ours.ignores(p) !== byGit.has(p));
+        assert.deepEqual(differ, [], `${JSON.stringify(rootRules)} / sub: ${JSON.stringify(nestedRules)}`);
+      }
+      assert.ok(ignored > 100, `${ignored} paths ignored by git`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('looks up patterns that name a path, a name or an end of name instead of trying each', () => {
+    const ours = new GitIgnore();
+    ours.add(
+      '',
+      Array.from({ length: 3_000 }, (_, i) => `drafts${i}/\n*.tmp${i}\n/build${i}`).join('\n') + '\n*.bak\n',
+    );
+    let tried = 0;
+    const exec = RegExp.prototype.exec;
+    RegExp.prototype.exec = function (this: RegExp, s: string): RegExpExecArray | null {
+      tried++;
+      return exec.call(this, s);
+    };
+    let answers: boolean[];
+    try {
+      answers = [
+        ...Array.from({ length: 1_000 }, (_, i) => ours.ignores(`policies/team${i % 9}/p${i}.yaml`)),
+        ours.ignores('policies/drafts7/p.yaml'),
+        ours.ignores('x.tmp2999'),
+        ours.ignores('build12/a.yaml'),
+        ours.ignores('a/build12/b.yaml'),
+        ours.ignores('a/old.bak'),
+      ];
+    } finally {
+      RegExp.prototype.exec = exec;
+    }
+    assert.deepEqual(answers.slice(1_000), [true, true, true, false, true]);
+    assert.equal(answers.slice(0, 1_000).filter(Boolean).length, 0);
+    // One pattern (`*.bak` is looked up too) is left to try: a few expressions per path.
+    assert.ok(tried < 5 * 1_005 * 3, `${tried} expressions tried for 1,005 paths`);
+  });
 });

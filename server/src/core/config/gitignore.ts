@@ -11,7 +11,15 @@ interface Rule {
   re: RegExp;
   negate: boolean;
   dirOnly: boolean;
+  /**
+   * What the pattern is when it can be looked up instead of tried: a whole path below `base`
+   * (`/build`), a name at any depth (`node_modules`), or the end of a name (`*.log`).
+   */
+  literal?: { kind: 'path' | 'name' | 'suffix'; text: string };
 }
+
+/** No wildcard, class or escape: the pattern matches only itself. */
+const PLAIN = /^[^*?[\\]+$/;
 
 function escapeRe(c: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
@@ -75,19 +83,49 @@ function parseLine(line: string, base: string): Rule | undefined {
   const anchored = p.includes('/');
   if (p.startsWith('/')) p = p.slice(1);
   const source = `^${anchored ? '' : '(?:.*/)?'}${patternSource(p)}$`;
-  return { base, re: new RegExp(source), negate, dirOnly };
+  const literal = PLAIN.test(p)
+    ? { kind: anchored ? ('path' as const) : ('name' as const), text: p }
+    : !anchored && p.startsWith('*') && PLAIN.test(p.slice(1))
+      ? { kind: 'suffix' as const, text: p.slice(1) }
+      : undefined;
+  return { base, re: new RegExp(source), negate, dirOnly, ...(literal ? { literal } : {}) };
 }
 
-/** The patterns of every .gitignore met so far, deeper ones taking precedence. */
+/**
+ * The patterns of every .gitignore met so far, deeper ones taking precedence. The last pattern that
+ * matches decides. Patterns that name a path, a name or the end of a name (most of a real
+ * .gitignore) are looked up by the path's own name, so a path is tried against the other patterns
+ * only: 15,000 patterns over 5,000 files, each tried on every path, took lint 28 s.
+ */
 export class GitIgnore {
   private readonly rules: Rule[] = [];
+  /** Rule indices by literal: a whole path (base included), a name, the end of a name. */
+  private readonly byPath = new Map<string, number[]>();
+  private readonly byName = new Map<string, number[]>();
+  private readonly bySuffix = new Map<string, number[]>();
+  /** The rules that must be tried, in order. */
+  private readonly tried: number[] = [];
 
   /** Adds a .gitignore's text; `dir` is its directory relative to the root ('' for the root). */
   add(dir: string, text: string): void {
     const base = dir ? dir.replace(/\/*$/, '/') : '';
     for (const line of text.split(/\r?\n/)) {
       const rule = parseLine(line, base);
-      if (rule) this.rules.push(rule);
+      if (!rule) continue;
+      const i = this.rules.push(rule) - 1;
+      const lit = rule.literal;
+      if (!lit) this.tried.push(i);
+      else {
+        const [map, key] =
+          lit.kind === 'path'
+            ? [this.byPath, base + lit.text]
+            : lit.kind === 'name'
+              ? [this.byName, lit.text]
+              : [this.bySuffix, lit.text];
+        const list = map.get(key);
+        if (list) list.push(i);
+        else map.set(key, [i]);
+      }
     }
   }
 
@@ -97,13 +135,30 @@ export class GitIgnore {
 
   /** Whether one path itself is ignored, its parent directories aside (the last match decides). */
   private matches(path: string, isDir: boolean): boolean {
-    let ignored = false;
-    for (const r of this.rules) {
+    let best = -1;
+    const consider = (list: number[] | undefined) => {
+      if (list)
+        for (const i of list) {
+          const r = this.rules[i];
+          if (i > best && (isDir || !r.dirOnly) && path.length > r.base.length && path.startsWith(r.base))
+            best = i;
+        }
+    };
+    consider(this.byPath.get(path));
+    if (this.byName.size || this.bySuffix.size) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      consider(this.byName.get(name));
+      if (this.bySuffix.size)
+        for (let k = 0; k < name.length; k++) consider(this.bySuffix.get(name.slice(k)));
+    }
+    // The patterns that must be tried, from the last: one before the best match cannot change it.
+    for (let j = this.tried.length - 1; j >= 0 && this.tried[j] > best; j--) {
+      const r = this.rules[this.tried[j]];
       if (r.dirOnly && !isDir) continue;
       if (r.base && !path.startsWith(r.base)) continue;
-      if (r.re.test(path.slice(r.base.length))) ignored = !r.negate;
+      if (r.re.test(path.slice(r.base.length))) best = this.tried[j];
     }
-    return ignored;
+    return best >= 0 && !this.rules[best].negate;
   }
 
   /**
