@@ -3,6 +3,7 @@
 // folder or file.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { rng } from '../../bench/corpus';
 import picomatch from 'picomatch';
 import { ResolvedConfig } from '../../server/src/core/config/resolve';
 
@@ -16,17 +17,6 @@ function reference(globs: string[]): (p: string) => boolean {
 
 const config = (exclude: string[]) =>
   new ResolvedConfig({ include: [], exclude, dialects: {}, rules: {}, overrides: [], gitignore: true });
-
-/** A small seeded generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GLOBS = [
   '**/drafts/**',
@@ -65,7 +55,7 @@ const SEGMENTS = [
 
 describe('config globs', () => {
   it('match what picomatch matches, for 3,000 random sets of globs and paths', () => {
-    const next = random(7);
+    const next = rng(7);
     let matched = 0;
     for (let run = 0; run < 3_000; run++) {
       const globs = GLOBS.filter(() => next() < 0.25);

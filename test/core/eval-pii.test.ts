@@ -2,6 +2,7 @@
 // a match that overlaps one of an earlier type in ORDER dropped, at a cost linear in the matches.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { rng } from '../../bench/corpus';
 import { DETECTORS, detectPii, type PiiMatch } from '../../server/src/core/eval/pii';
 
 const ORDER = ['credit_card', 'ssn', 'iban', 'email', 'ip_address', 'phone'];
@@ -22,17 +23,6 @@ function reference(text: string, types: readonly string[]): PiiMatch[] {
     }
   }
   return out.sort((a, b) => a.start - b.start);
-}
-
-/** A small seeded generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Pieces that match one detector, or two at once (a card number that is also a phone number, an
@@ -59,7 +49,7 @@ const TYPE_SETS = [['email'], ['ssn', 'phone'], ['credit_card', 'email', 'phone'
 
 describe('detectPii', () => {
   it('gives what checking each match against every range taken gives, for 3,000 random texts', () => {
-    const next = random(35);
+    const next = rng(35);
     let found = 0;
     for (let run = 0; run < 3_000; run++) {
       let text = '';

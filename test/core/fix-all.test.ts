@@ -3,6 +3,7 @@
 // the cost of the quick-fixes of a whole file (what an editor asks for a selection of everything).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { rng } from '../../bench/corpus';
 import { analyze, applyEdits, fixAll, suppressionFixer, type TextEdit } from '../../server/src/core/index';
 
 /** The reference: each edit applied to the result of the ones before, last first. */
@@ -13,20 +14,9 @@ function oneAtATime(text: string, edits: readonly TextEdit[]): string {
   return out;
 }
 
-/** A small seeded generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('applyEdits', () => {
   it('gives what one edit at a time gives, for 2,000 random sets of edits', () => {
-    const next = random(14);
+    const next = rng(14);
     const text = 'name: guard\npolicyType: expression\nprerequisites: [a, b, c]\n';
     let overlapping = 0;
     for (let run = 0; run < 2_000; run++) {
