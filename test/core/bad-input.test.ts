@@ -2,33 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { counting } from '../support/counting';
 import { analyze, CHAIN_KEYS, languageOf, ParsedDocument, type AstNode } from '../../server/src/core/index';
 
 /** A tree as plain data, without parent links. */
 function plainTree(node: AstNode | null | undefined): unknown {
   return JSON.parse(JSON.stringify(node ?? null, (k, v: unknown) => (k === 'parent' ? undefined : v)));
-}
-
-/**
- * Runs `body` while counting, through `count`, the calls of a built-in method (whose `this` it is
- * given): a cost that grows with n² shows as n² calls, without timing anything.
- */
-function counting<T extends object, R>(
-  proto: T,
-  method: keyof T & string,
-  count: (self: unknown) => void,
-  body: () => R,
-): R {
-  const original = proto[method] as (...args: unknown[]) => unknown;
-  (proto as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
-    count(this);
-    return original.apply(this, args);
-  };
-  try {
-    return body();
-  } finally {
-    (proto as Record<string, unknown>)[method] = original;
-  }
 }
 
 // Inputs too big to keep as fixture files are generated here; each must end in a finding, fast.

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rng } from '../../bench/corpus';
+import { counting } from '../support/counting';
 import picomatch from 'picomatch';
 import { ResolvedConfig } from '../../server/src/core/config/resolve';
 
@@ -82,18 +83,15 @@ describe('config globs', () => {
     const c = config(globs);
     let tested = 0;
     // `test` goes through `exec` (as picomatch's matcher does directly): both are counted here.
-    const exec = RegExp.prototype.exec;
-    RegExp.prototype.exec = function (this: RegExp, s: string): RegExpExecArray | null {
-      tested++;
-      return exec.call(this, s);
-    };
-    let excluded: boolean[];
-    try {
-      excluded = Array.from({ length: 2_000 }, (_, i) => c.excludes(`policies/team${i % 7}/p${i}.yaml`));
-      excluded.push(c.excludes('policies/drafts1999/old/p.yaml'));
-    } finally {
-      RegExp.prototype.exec = exec;
-    }
+    const excluded = counting(
+      RegExp.prototype,
+      'exec',
+      () => tested++,
+      () => [
+        ...Array.from({ length: 2_000 }, (_, i) => c.excludes(`policies/team${i % 7}/p${i}.yaml`)),
+        c.excludes('policies/drafts1999/old/p.yaml'),
+      ],
+    );
     assert.equal(excluded.filter(Boolean).length, 1);
     assert.ok(excluded[2_000]);
     assert.ok(tested < 10 * 2_001, `${tested} expressions tried for 2,001 paths`);

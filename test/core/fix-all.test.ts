@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rng } from '../../bench/corpus';
+import { counting } from '../support/counting';
 import { analyze, applyEdits, fixAll, suppressionFixer, type TextEdit } from '../../server/src/core/index';
 
 /** The reference: each edit applied to the result of the ones before, last first. */
@@ -42,19 +43,13 @@ describe('applyEdits', () => {
     const n = 5_000;
     const text = `name: x\npolicyType: expression\nenforcementMode: block\nruleDefinition:\n  expression: "true"\nappliesToAgents:\n${Array.from({ length: n }, (_, i) => `  - ${i}\n`).join('')}`;
     const findingsOf = (t: string) => analyze(t, { fileName: 'policy.yaml' }).findings;
-    const slice = String.prototype.slice;
     let copied = 0;
-    String.prototype.slice = function (this: string, start?: number, end?: number): string {
-      const out = slice.call(this, start, end);
-      copied += out.length;
-      return out;
-    };
-    let result: ReturnType<typeof fixAll>;
-    try {
-      result = fixAll(text, findingsOf(text), findingsOf);
-    } finally {
-      String.prototype.slice = slice;
-    }
+    const result = counting(
+      String.prototype,
+      'slice',
+      (_, out) => (copied += (out as string).length),
+      () => fixAll(text, findingsOf(text), findingsOf),
+    );
     assert.equal(result?.count, n);
     assert.ok(!findingsOf(result.text).some((f) => f.code === 'schema/type'));
     // Slicing happens elsewhere too (the analysis reads keys and values): a bound of 50 texts.
@@ -72,25 +67,18 @@ describe('suppressionFixer', () => {
     const findings = analyze(text, { fileName: 'policy.yaml' }).findings;
     assert.ok(findings.length >= 1_000);
     let read = 0;
-    const charCodeAt = String.prototype.charCodeAt;
-    const slice = String.prototype.slice;
-    String.prototype.charCodeAt = function (this: string, i: number): number {
-      read++;
-      return charCodeAt.call(this, i);
-    };
-    String.prototype.slice = function (this: string, start?: number, end?: number): string {
-      const out = slice.call(this, start, end);
-      read += out.length;
-      return out;
-    };
-    let fixes: ReturnType<ReturnType<typeof suppressionFixer>>[];
-    try {
-      const fix = suppressionFixer(text, 'yaml');
-      fixes = findings.map(fix);
-    } finally {
-      String.prototype.charCodeAt = charCodeAt;
-      String.prototype.slice = slice;
-    }
+    const fixes = counting(
+      String.prototype,
+      'charCodeAt',
+      () => read++,
+      () =>
+        counting(
+          String.prototype,
+          'slice',
+          (_, out) => (read += (out as string).length),
+          () => findings.map(suppressionFixer(text, 'yaml')),
+        ),
+    );
     // Before, each finding built its own line table and sliced the rest of the text.
     assert.ok(read < 5 * text.length, `${read} characters read for a ${text.length}-character text`);
     const first = fixes[0]?.edits[0];

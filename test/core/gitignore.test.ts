@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { GitIgnore } from '../../server/src/core/index';
+import { rng } from '../../bench/corpus';
+import { counting } from '../support/counting';
 import { FIXTURES } from '../support/fixtures';
 
 /**
@@ -13,6 +15,33 @@ import { FIXTURES } from '../support/fixtures';
  */
 const DIR = join(FIXTURES, 'gitignore-matcher');
 
+/** A repository with the two .gitignore files and the paths, and the paths git says it ignores. */
+function ignoredByGit(
+  repo: string,
+  rootRules: string,
+  nestedRules: string,
+  paths: readonly string[],
+): Set<string> {
+  execFileSync('git', ['init', '-q', repo]);
+  writeFileSync(join(repo, '.gitignore'), rootRules);
+  mkdirSync(join(repo, 'sub'), { recursive: true });
+  writeFileSync(join(repo, 'sub', '.gitignore'), nestedRules);
+  for (const p of paths) {
+    mkdirSync(dirname(join(repo, p)), { recursive: true });
+    writeFileSync(join(repo, p), 'x: 1\n');
+  }
+  try {
+    const out = execFileSync('git', ['-C', repo, 'check-ignore', '--stdin'], {
+      input: paths.join('\n') + '\n',
+      encoding: 'utf8',
+    });
+    return new Set(out.split('\n').filter(Boolean));
+  } catch (e) {
+    // Exit status 1 means "none ignored".
+    return new Set(((e as { stdout?: string }).stdout ?? '').split('\n').filter(Boolean));
+  }
+}
+
 describe('.gitignore matcher', () => {
   it('ignores exactly the paths git check-ignore ignores', () => {
     const root = mkdtempSync(join(tmpdir(), 'pl-gitignore-'));
@@ -20,25 +49,7 @@ describe('.gitignore matcher', () => {
       const rootRules = readFileSync(join(DIR, 'root.gitignore'), 'utf8');
       const nestedRules = readFileSync(join(DIR, 'nested.gitignore'), 'utf8');
       const paths = readFileSync(join(DIR, 'paths.txt'), 'utf8').split('\n').filter(Boolean);
-      execFileSync('git', ['init', '-q', root]);
-      writeFileSync(join(root, '.gitignore'), rootRules);
-      mkdirSync(join(root, 'sub'), { recursive: true });
-      writeFileSync(join(root, 'sub', '.gitignore'), nestedRules);
-      for (const p of paths) {
-        mkdirSync(dirname(join(root, p)), { recursive: true });
-        writeFileSync(join(root, p), 'x: 1\n');
-      }
-      let out = '';
-      try {
-        out = execFileSync('git', ['-C', root, 'check-ignore', '--stdin'], {
-          input: paths.join('\n') + '\n',
-          encoding: 'utf8',
-        });
-      } catch (e) {
-        // Exit status 1 means "none ignored"; the fixture has ignored paths, so that is a failure too.
-        out = (e as { stdout?: string }).stdout ?? '';
-      }
-      const byGit = new Set(out.split('\n').filter(Boolean));
+      const byGit = ignoredByGit(root, rootRules, nestedRules, paths);
       assert.ok(byGit.size >= 10 && byGit.size < paths.length, `git ignores ${byGit.size} paths`);
       const ours = new GitIgnore();
       ours.add('', rootRules);
@@ -55,8 +66,7 @@ describe('.gitignore matcher', () => {
   it('ignores what git ignores for 30 random pairs of .gitignore files', () => {
     // Names, paths and name endings are looked up rather than tried: mixed with wildcards,
     // negations and directory-only patterns, in both files, the last match must still decide.
-    let seed = 11;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const next = rng(11);
     const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
     const FILES = ['a.yaml', 'b.json', 'x.log', 'keep.yaml', 'bb.yaml'];
     const FOLDERS = ['sub', 'deep', 'out', 'build', 'p'];
@@ -82,12 +92,8 @@ describe('.gitignore matcher', () => {
       let ignored = 0;
       for (let run = 0; run < 30; run++) {
         const repo = join(root, String(run));
-        execFileSync('git', ['init', '-q', repo]);
         const rootRules = Array.from({ length: 8 }, () => pick(PATTERNS)).join('\n') + '\n';
         const nestedRules = Array.from({ length: 4 }, () => pick(PATTERNS)).join('\n') + '\n';
-        writeFileSync(join(repo, '.gitignore'), rootRules);
-        mkdirSync(join(repo, 'sub'), { recursive: true });
-        writeFileSync(join(repo, 'sub', '.gitignore'), nestedRules);
         const paths = [
           ...new Set(
             Array.from({ length: 40 }, () =>
@@ -95,20 +101,7 @@ describe('.gitignore matcher', () => {
             ),
           ),
         ];
-        for (const p of paths) {
-          mkdirSync(dirname(join(repo, p)), { recursive: true });
-          writeFileSync(join(repo, p), 'x: 1\n');
-        }
-        let out = '';
-        try {
-          out = execFileSync('git', ['-C', repo, 'check-ignore', '--stdin'], {
-            input: paths.join('\n') + '\n',
-            encoding: 'utf8',
-          });
-        } catch (e) {
-          out = (e as { stdout?: string }).stdout ?? '';
-        }
-        const byGit = new Set(out.split('\n').filter(Boolean));
+        const byGit = ignoredByGit(repo, rootRules, nestedRules, paths);
         ignored += byGit.size;
         const ours = new GitIgnore();
         ours.add('', rootRules);
@@ -129,24 +122,19 @@ describe('.gitignore matcher', () => {
       Array.from({ length: 3_000 }, (_, i) => `drafts${i}/\n*.tmp${i}\n/build${i}`).join('\n') + '\n*.bak\n',
     );
     let tried = 0;
-    const exec = RegExp.prototype.exec;
-    RegExp.prototype.exec = function (this: RegExp, s: string): RegExpExecArray | null {
-      tried++;
-      return exec.call(this, s);
-    };
-    let answers: boolean[];
-    try {
-      answers = [
+    const answers = counting(
+      RegExp.prototype,
+      'exec',
+      () => tried++,
+      () => [
         ...Array.from({ length: 1_000 }, (_, i) => ours.ignores(`policies/team${i % 9}/p${i}.yaml`)),
         ours.ignores('policies/drafts7/p.yaml'),
         ours.ignores('x.tmp2999'),
         ours.ignores('build12/a.yaml'),
         ours.ignores('a/build12/b.yaml'),
         ours.ignores('a/old.bak'),
-      ];
-    } finally {
-      RegExp.prototype.exec = exec;
-    }
+      ],
+    );
     assert.deepEqual(answers.slice(1_000), [true, true, true, false, true]);
     assert.equal(answers.slice(0, 1_000).filter(Boolean).length, 0);
     // One pattern (`*.bak` is looked up too) is left to try: a few expressions per path.
