@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { nearest, SuggestIndex } from '../../server/src/core/index';
-import { editDistance } from '../../server/src/core/suggest';
+import { editDistance, editDistanceWithin } from '../../server/src/core/suggest';
 
 // A small alphabet makes near misses, shared prefixes, transpositions and separator-only
 // differences common; the capitals and the accented letter exercise case folding and the order.
@@ -151,7 +151,7 @@ function nearestMeasuringAll(input: string, candidates: readonly string[], max: 
   return candidates
     .map((c) => {
       const cl = c.toLowerCase();
-      let d = editDistance(lower, cl);
+      let d = distanceByTable(lower, cl);
       if (cl.replace(/[_-]/g, '') === lower.replace(/[_-]/g, '')) d = 0;
       else if (cl.startsWith(lower) || lower.startsWith(cl)) d = Math.min(d, 1);
       return { c, d };
@@ -161,6 +161,41 @@ function nearestMeasuringAll(input: string, candidates: readonly string[], max: 
     .slice(0, max)
     .map((x) => x.c);
 }
+
+/**
+ * The optimal string alignment distance as the textbook fills its table, a whole row at a time: what
+ * the shipped `editDistance`, which reuses three rows and stops past a limit, must agree with.
+ */
+function distanceByTable(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i ? (j ? 0 : i) : j)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.length][b.length];
+}
+
+describe('editDistance', () => {
+  it('is the distance of the whole table, and within a limit the distance or the limit plus one', () => {
+    // Longer words than the rows it starts with (32), so that the rows grow during the run.
+    const longWord = fc.array(char, { maxLength: 40 }).map((a) => a.join(''));
+    let stopped = 0;
+    fc.assert(
+      fc.property(fc.oneof(word, longWord), fc.oneof(word, longWord), fc.nat(6), (a, b, limit) => {
+        const d = distanceByTable(a, b);
+        assert.equal(editDistance(a, b), d, `${a} / ${b}`);
+        assert.equal(editDistanceWithin(a, b, limit), Math.min(d, limit + 1), `${a} / ${b} within ${limit}`);
+        if (d > limit) stopped++;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(stopped > 0, 'some pairs are past their limit');
+  });
+});
 
 describe('nearest', () => {
   it('answers what measuring every candidate answers', () => {
