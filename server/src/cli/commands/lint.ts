@@ -11,6 +11,7 @@ import {
   getDialect,
   LineIndex,
   positionIn,
+  type Finding,
 } from '../../core/index';
 import { collectPolicyFiles, readWholeText, reason, UsageError, type CollectOptions } from '../files';
 import { engineKey, LintCache } from '../lint/cache';
@@ -18,19 +19,20 @@ import { crossFileFindings, type ChainInput } from '../lint/crossfile';
 import { lintOne, type LintedFile } from '../lint/one';
 import { fixDiff, fixSummary, planFixes, writeAtomically } from '../lint/fix';
 import { lintAll, threadsFor } from '../lint/pool';
+import { Held } from '../lint/held';
 import { formatGithubChunks } from '../report/github';
 import { formatGitlabChunks } from '../report/gitlab';
 import { formatJsonChunks } from '../report/json';
 import { formatSarifChunks } from '../report/sarif';
 import { formatTextChunks } from '../report/text';
-import { countBy, type FileResult } from '../report/types';
+import { countBy, tallyOf, type FileResult, type Tally } from '../report/types';
 import { painter, type Paint } from '../report/color';
 import type { Fixable } from '../lint/fix';
 import { checkChoice } from '../usage';
 import type { Command } from './types';
 
 /** lint's report formats (`--format`). */
-const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Where `--cache` keeps its file, from the current directory (add it to .gitignore). */
@@ -83,6 +85,7 @@ export async function lintFiles(
   collect: CollectOptions = {},
   cacheFile?: string,
   version = '0',
+  held = new Held(),
 ): Promise<{ results: (FileResult & Fixable)[]; skipped: string[] }> {
   const files = collectPolicyFiles(paths, collect);
   // Entries that could not be read at all (a directory that refused its listing) are not linted.
@@ -97,26 +100,51 @@ export async function lintFiles(
   const threads = threadsFor(readable.length, concurrency);
   // Workers run the CLI's bundle; from the TypeScript sources (tests) everything runs here.
   const script = __filename.endsWith('.js') ? __filename : undefined;
+  // What the cache and the suppressions need of each file is taken as it comes; its findings and
+  // text are held only within the budget (lint/held.ts), the rest is linted again for the report.
+  const hashes: (string | undefined)[] = [];
+  const marked: boolean[] = [];
+  const owned: Tally[] = [];
   const lintedReadable = await lintAll(
     readable.map((f) => f.path),
     readable.map(forcedOf),
     threads,
     script,
     readable.map((f) => f.regular === true),
+    (l, j) => {
+      hashes[j] = cache?.store(readable[j].path, forcedOf(readable[j]), l);
+      marked[j] = l.text.includes('policylens-disable');
+      if (held.take(l.findings, l.text)) return l;
+      if (!l.findings.length) return { ...l, text: '' };
+      // Counted now, with its text at hand: a file without chain findings is then linted only once more.
+      const rules = readable[j].settings.rules;
+      const lang = languageOf(readable[j].path);
+      owned[j] = tallyOf(
+        applyRuleSettings(marked[j] ? applySuppressions(l.findings, l.text, lang) : l.findings, rules),
+      );
+      return { ...l, text: '', findings: [], shed: true };
+    },
   );
   let next = 0;
+  /** The counts of the files the budget did not hold, taken as they were linted. */
+  const tallies: Tally[] = [];
   const texts: (string | undefined)[] = [];
   const directives: boolean[] = [];
   const chain: ChainInput[] = [];
-  const textOf = (i: number): string => {
-    if (texts[i] === undefined) {
-      try {
-        texts[i] = readWholeText(files[i].path);
-      } catch {
-        texts[i] = '';
-      }
+  const readText = (i: number): string => {
+    try {
+      return readWholeText(files[i].path);
+    } catch {
+      return '';
     }
-    return texts[i]!;
+  };
+  // A text read again is kept while the budget allows.
+  const textOf = (i: number): string => {
+    const kept = texts[i];
+    if (kept !== undefined) return kept;
+    const text = readText(i);
+    if (held.take([], text)) texts[i] = text;
+    return text;
   };
   const linted: Omit<LintedFile, 'text'>[] = files.map((f, i) => {
     const hit = hits[i];
@@ -134,56 +162,111 @@ export async function lintFiles(
       chain.push({ path: f.path, excluded: true });
       return { dialect: 'unknown', dialectLabel: 'unknown', findings: [], readError: f.error };
     }
-    const l = lintedReadable[next++];
-    const hash = cache?.store(f.path, forcedOf(f), l);
-    texts[i] = l.text;
-    directives[i] = l.text.includes('policylens-disable');
+    const j = next++;
+    const { text, ...l } = lintedReadable[j];
+    if (owned[j]) tallies[i] = owned[j];
+    // An empty text is one the budget did not hold (or an empty file, read again at no cost).
+    if (text) texts[i] = text;
+    directives[i] = marked[j];
     const excluded = !!(l.readError || l.skipped);
-    chain.push({ path: f.path, excluded, facts: l.chain, hash, fastParsed: !!l.fastParsed });
+    chain.push({ path: f.path, excluded, facts: l.chain, hash: hashes[j], fastParsed: !!l.fastParsed });
     return l;
   });
-  const chainFindings = crossFileFindings(chain, {
+  const chainOf = crossFileFindings(chain, {
     cache,
     text: textOf,
     relint: (i) => lintOne(files[i].path, forcedOf(files[i])).chain,
   });
-  const lines: Pick<LineIndex, 'positionAt'>[] = [];
   const skipped = files.filter((_, i) => linted[i].skipped).map((f) => f.display);
-  const results = linted.flatMap((l, i) => {
-    if (l.skipped) return [];
-    const chain = chainFindings[i];
-    // The engine capped the file's findings (MAX_FINDINGS_PER_FILE); with the chain's, they are again.
-    const all = chain.length ? capFindings([...l.findings, ...chain].sort(compareFindings)) : l.findings;
-    if (all.length && cache) {
-      // Placed from the recorded line starts, or from the text, whose line starts are then kept.
-      const kept = hits[i]?.lines;
-      if (kept) lines[i] = { positionAt: (o) => positionIn(kept.starts, kept.length, o) };
-      else {
-        const index = new LineIndex(textOf(i));
-        cache.storeLines(files[i].path, { starts: [...index.lineStartOffsets()], length: index.text.length });
-        lines[i] = index;
-      }
+  /**
+   * A file's findings as reported: its own (linted again when the budget did not hold them) and
+   * the chain's, capped again together, then the inline suppressions and the config's severities
+   * (lsp/documents.ts does the same), with the text when it was read again.
+   */
+  const findingsOf = (i: number, chainList = chainOf(i)): { findings: Finding[]; text?: string } => {
+    let own = linted[i].findings;
+    let text: string | undefined;
+    if ((linted[i] as Shed).shed) {
+      const again = lintOne(files[i].path, forcedOf(files[i]), files[i].regular === true);
+      ({ findings: own, text } = again);
     }
-    return {
-      path: files[i].path,
-      file: files[i].display,
-      rules: files[i].settings.rules,
-      ...((dialect ?? files[i].settings.dialect) ? { forced: dialect ?? files[i].settings.dialect } : {}),
+    // The engine capped the file's findings (MAX_FINDINGS_PER_FILE); with the chain's, they are again.
+    const all = chainList.length ? capFindings([...own, ...chainList].sort(compareFindings)) : own;
+    const suppressed = directives[i]
+      ? applySuppressions(all, text ?? textOf(i), languageOf(files[i].path))
+      : all;
+    return { findings: applyRuleSettings(suppressed, files[i].settings.rules), text };
+  };
+  /** Where a file's findings are placed, kept by the cache for its next run when it keeps the file. */
+  const linesOf = (i: number, text?: string): Pick<LineIndex, 'positionAt'> | undefined => {
+    if (!cache) return undefined;
+    const kept = hits[i]?.lines;
+    if (kept) return { positionAt: (o) => positionIn(kept.starts, kept.length, o) };
+    const index = new LineIndex(text ?? textOf(i));
+    cache.storeLines(files[i].path, { starts: [...index.lineStartOffsets()], length: index.text.length });
+    return index;
+  };
+  const results: (FileResult & Fixable)[] = [];
+  for (const [i, l] of linted.entries()) {
+    if (l.skipped) continue;
+    const f = files[i];
+    const forced = dialect ?? f.settings.dialect;
+    const base = {
+      path: f.path,
+      file: f.display,
+      rules: f.settings.rules,
+      ...(forced ? { forced } : {}),
       dialect: l.dialect,
       dialectLabel: l.dialectLabel,
-      // Inline suppressions first, then the config's severities (lsp/documents.ts does the same).
-      findings: applyRuleSettings(
-        directives[i] ? applySuppressions(all, textOf(i), languageOf(files[i].path)) : all,
-        files[i].settings.rules,
-      ),
-      // Built on first use: a report needs the lines only of files with findings.
-      lines: lines[i] ?? new LazyLines(() => textOf(i)),
       ...(l.readError ? { readError: l.readError } : {}),
     };
-  });
+    // A file the budget did not hold, without chain findings, has the counts taken as it was linted.
+    const chainList = chainOf(i);
+    if (tallies[i] && !chainList.length) {
+      results.push(
+        new Recomputed(
+          base,
+          tallies[i],
+          () => findingsOf(i),
+          () => readText(i),
+        ),
+      );
+      continue;
+    }
+    const { findings, text } = findingsOf(i, chainList);
+    const lines = findings.length ? linesOf(i, text) : undefined;
+    held.give(l.findings);
+    if (held.take(findings)) {
+      // Built on first use: a report needs the lines only of files with findings.
+      results.push({ ...base, findings, lines: lines ?? new LazyLines(() => textOf(i)) });
+    } else {
+      // Not held: what it had is let go, and it is linted again at each read.
+      linted[i] = { ...l, findings: [], ...(l.findings.length ? { shed: true } : {}) };
+      results.push(
+        new Recomputed(
+          base,
+          tallyOf(findings),
+          () => findingsOf(i),
+          () => readText(i),
+        ),
+      );
+    }
+  }
   cache?.save();
   return { results, skipped };
 }
+
+/** The results with their errors only (`--quiet`). */
+export function errorsOnly(results: readonly (FileResult & Fixable)[]): (FileResult & Fixable)[] {
+  return results.map((r) =>
+    r instanceof Recomputed
+      ? r.withErrorsOnly()
+      : { ...r, findings: r.findings.filter((f) => f.severity === 'error') },
+  );
+}
+
+/** A file whose findings the budget did not hold in the first pass (lint/held.ts). */
+type Shed = { shed?: boolean };
 
 /**
  * A file's line index, built on its first use. A getter in each result's object literal gave every
@@ -194,6 +277,60 @@ class LazyLines implements Pick<LineIndex, 'positionAt'> {
   constructor(private readonly textOf: () => string) {}
   positionAt(offset: number): ReturnType<LineIndex['positionAt']> {
     return (this.index ??= new LineIndex(this.textOf())).positionAt(offset);
+  }
+}
+
+/** The last file a `Recomputed` read, with its lines: a report reads a file's findings, then places them. */
+let lastRead: { owner: Recomputed; lines: LineIndex } | undefined;
+
+/**
+ * The result of a file whose findings the budget did not hold: each read of `findings` lints it
+ * again (a report reads them once, SARIF twice), and its lines are those of the last file read.
+ * What it counts is known from the first time (`tally`), so the counts cost nothing more.
+ */
+class Recomputed implements FileResult, Fixable {
+  readonly path: string;
+  readonly file: string;
+  readonly rules: Fixable['rules'];
+  readonly forced?: string;
+  readonly dialect: string;
+  readonly dialectLabel: string;
+  readonly readError?: string;
+  readonly lines: Pick<LineIndex, 'positionAt'>;
+
+  constructor(
+    base: Omit<FileResult & Fixable, 'findings' | 'lines' | 'tally'>,
+    readonly tally: Tally,
+    private readonly compute: () => { findings: Finding[]; text?: string },
+    private readonly read: () => string,
+    private readonly errorsOnly = false,
+  ) {
+    ({
+      path: this.path,
+      file: this.file,
+      rules: this.rules,
+      forced: this.forced,
+      dialect: this.dialect,
+      dialectLabel: this.dialectLabel,
+      readError: this.readError,
+    } = base);
+    this.lines = { positionAt: (o) => this.linesNow().positionAt(o) };
+  }
+
+  get findings(): Finding[] {
+    const { findings, text } = this.compute();
+    lastRead = { owner: this, lines: new LineIndex(text ?? this.read()) };
+    return this.errorsOnly ? findings.filter((f) => f.severity === 'error') : findings;
+  }
+
+  /** The same file with its errors only (`--quiet`). */
+  withErrorsOnly(): Recomputed {
+    return new Recomputed(this, { error: this.tally.error, warning: 0 }, this.compute, this.read, true);
+  }
+
+  private linesNow(): LineIndex {
+    if (lastRead?.owner !== this) lastRead = { owner: this, lines: new LineIndex(this.read()) };
+    return lastRead.lines;
   }
 }
 
@@ -225,7 +362,7 @@ export function fromCwd(path: string): string {
  * file each: thousands of files with hundreds of findings each make a report longer than V8 lets
  * one string be, so it is written as it is made, never joined.
  */
-function formatReport(
+export function formatReport(
   format: Format,
   results: (FileResult & Fixable)[],
   o: { version: string; paint: Paint; quiet: boolean },
@@ -332,7 +469,7 @@ export const lint: Command = {
     }
     // --max-warnings counts what the run found; --quiet then hides all but the errors.
     const warnings = countBy(results, 'warning');
-    if (values.quiet) for (const r of results) r.findings = r.findings.filter((f) => f.severity === 'error');
+    if (values.quiet) results = errorsOnly(results);
     const toFile = values.output !== undefined;
     const report = formatReport(format, results, {
       version: io.version,
@@ -347,7 +484,7 @@ export const lint: Command = {
         return 2;
       }
     } else for (const chunk of report) io.out(chunk);
-    const failed = results.some((r) => r.readError || r.findings.some((f) => f.severity === 'error'));
+    const failed = countBy(results, 'error') > 0;
     if (maxWarnings !== undefined && warnings > maxWarnings) {
       io.err(
         `policylens lint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`,

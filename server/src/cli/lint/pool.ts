@@ -68,7 +68,9 @@ function lintBatch(
 /**
  * Lints `files` (absolute paths) on `threads` threads and returns the results in the files' order.
  * `script` is the bundle the workers run (the CLI's own file); without one, everything runs here.
- * `regular` says which files the walk saw as regular files (read without a stat first).
+ * `regular` says which files the walk saw as regular files (read without a stat first). Each result
+ * goes through `keep` (with the file's place in `files`) as soon as it is here, so that the caller
+ * decides what of it to hold before the next batch comes.
  */
 export async function lintAll(
   files: readonly string[],
@@ -76,7 +78,9 @@ export async function lintAll(
   threads: number,
   script: string | undefined,
   regular: readonly boolean[] = [],
+  keep: (linted: LintedFile, i: number) => LintedFile = (l) => l,
 ): Promise<LintedFile[]> {
+  const kept = (batch: number, linted: LintedFile[]) => linted.map((l, j) => keep(l, batch * BATCH + j));
   const total = Math.ceil(files.length / BATCH);
   const results: (LintedFile[] | undefined)[] = new Array<LintedFile[] | undefined>(total);
   const counter = new Int32Array(new SharedArrayBuffer(4));
@@ -96,7 +100,7 @@ export async function lintAll(
       delivered.push(
         new Promise<void>((resolve) => {
           w.on('message', (m: Message) => {
-            results[m.batch] = m.results;
+            results[m.batch] = kept(m.batch, m.results);
           });
           // Whatever way the worker ends (finished, failed, terminated), its part is settled: the
           // batches it did not deliver are linted below.
@@ -107,12 +111,13 @@ export async function lintAll(
     }
   }
   for (let b = claim(counter, total); b !== undefined; b = claim(counter, total))
-    results[b] = lintBatch(files, b, dialects, regular);
+    results[b] = kept(b, lintBatch(files, b, dialects, regular));
   // Every batch is claimed now. Wait for the workers' batches, unless this thread did them all.
   if (results.some((r) => r === undefined)) await Promise.all(delivered);
   await Promise.all(workers.map((w) => w.terminate()));
   const out: LintedFile[] = [];
-  for (let b = 0; b < total; b++) out.push(...(results[b] ?? lintBatch(files, b, dialects, regular)));
+  for (let b = 0; b < total; b++)
+    out.push(...(results[b] ?? kept(b, lintBatch(files, b, dialects, regular))));
   return out;
 }
 

@@ -10,13 +10,33 @@ export interface FileResult {
   lines: Pick<LineIndex, 'positionAt'>;
   /** An I/O error reading the file (the lint goes on with the next file). */
   readError?: string;
+  /**
+   * The counts of its findings, when `findings` is made again at each read (lint/held.ts: lint did
+   * not hold them); `countBy` reads these instead.
+   */
+  tally?: Tally;
+}
+
+/** A file's errors and warnings. */
+export interface Tally {
+  error: number;
+  warning: number;
+}
+
+/** The tally of a list of findings. */
+export function tallyOf(findings: readonly Finding[]): Tally {
+  const t = { error: 0, warning: 0 };
+  for (const f of findings) if (f.severity === 'error' || f.severity === 'warning') t[f.severity]++;
+  return t;
 }
 
 export const countBy = (results: readonly FileResult[], severity: Finding['severity']): number =>
   results.reduce(
     (n, r) =>
       n +
-      r.findings.filter((f) => f.severity === severity).length +
+      (r.tally && (severity === 'error' || severity === 'warning')
+        ? r.tally[severity]
+        : r.findings.filter((f) => f.severity === severity).length) +
       (severity === 'error' && r.readError ? 1 : 0),
     0,
   );

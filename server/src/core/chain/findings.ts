@@ -117,12 +117,21 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
  * file cost lint most of its cross-file phase.
  */
 export function workspaceChainFindings(index: ChainIndex, uris: readonly string[]): Finding[][] {
+  return uris.map(workspaceChainFinder(index));
+}
+
+/**
+ * `workspaceChainFindings` one file at a time: the graph and its cycles are made once, when the
+ * finder is made, and each call gives one file's findings. For a caller that cannot hold every
+ * file's findings at once (lint, when there are hundreds of thousands) and asks for a file's again.
+ */
+export function workspaceChainFinder(index: ChainIndex): (uri: string) => Finding[] {
   const { component } = graphFacts(index);
-  return uris.map((uri) => {
+  return (uri) => {
     const policy = index.get(uri);
     if (!policy || isQuiet(index, policy, component)) return [];
     return fileChainFindings(index, uri);
-  });
+  };
 }
 
 /** True when `fileChainFindings` has nothing to say of `policy` (see its branches). */
