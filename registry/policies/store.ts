@@ -56,7 +56,14 @@ function checkVersion(current: Policy, expected: number[] | undefined): void {
   );
 }
 
-/** Name uniqueness, prerequisite ids and the cycle rule, against what is committed in the org. */
+/**
+ * Name uniqueness, prerequisite ids and the cycle rule, against what is committed in the org. Each
+ * is asked only of what the write changes: the name when it is new, the prerequisites that were
+ * not there before, and the cycle rule when an edge was added from an existing policy (nothing
+ * stored can name a policy being created: its id is new). A write that changes neither (an
+ * enforcement mode, a rule) reads no other policy: reading the whole org for every write made a
+ * sync of 2,000 updates cost 18.5 ms each against 10.6 ms for 500, growing with the org.
+ */
 async function checkGraph(
   tx: Queryable,
   orgId: string,
@@ -64,26 +71,45 @@ async function checkGraph(
   next: PolicyFields,
   before?: PolicyFields,
 ) {
-  const rows = await tx.query<{ id: string; name: string; prerequisites: string[] }>(
-    'SELECT id, name, prerequisites FROM policies WHERE org_id = $1',
-    [orgId],
-  );
-  const clash = rows.find((r) => r.name === next.name && r.id !== id);
-  if (clash) {
-    throw new ApiError('CONFLICT', `A policy named "${next.name}" already exists in this org`, {
-      name: `already used by policy ${clash.id}`,
-    });
+  if (next.name !== before?.name) {
+    // The (org_id, name) unique index answers this.
+    const clash = await tx.query<{ id: string }>(
+      'SELECT id FROM policies WHERE org_id = $1 AND name = $2 AND id <> $3 LIMIT 1',
+      [orgId, next.name, id],
+    );
+    if (clash[0]) {
+      throw new ApiError('CONFLICT', `A policy named "${next.name}" already exists in this org`, {
+        name: `already used by policy ${clash[0].id}`,
+      });
+    }
   }
-  const known = new Set(rows.map((r) => r.id));
   // Ids already stored may point at a policy deleted since: that is the seed's "missing
   // prerequisite" at runtime, and keeping them lets unrelated edits through. New ids must exist.
   const kept = new Set(before?.prerequisites ?? []);
-  const unknown = next.prerequisites.filter((p) => !kept.has(p) && !known.has(p) && p !== id);
+  const added = next.prerequisites.filter((p) => !kept.has(p));
+  if (!added.length) return;
+  const asked = [...new Set(added.filter((p) => p !== id && isUuid(p)))];
+  const known = new Set(
+    asked.length
+      ? (
+          await tx.query<{ id: string }>(
+            'SELECT id FROM policies WHERE org_id = $1 AND id = ANY($2::uuid[])',
+            [orgId, asked],
+          )
+        ).map((r) => r.id)
+      : [],
+  );
+  const unknown = added.filter((p) => !known.has(p) && p !== id);
   if (unknown.length > 0) {
     throw new ApiError('VALIDATION_ERROR', 'Prerequisites must be ids of policies in this org', {
       prerequisites: `unknown policy id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
     });
   }
+  if (!before) return;
+  const rows = await tx.query<{ id: string; name: string; prerequisites: string[] }>(
+    'SELECT id, name, prerequisites FROM policies WHERE org_id = $1',
+    [orgId],
+  );
   const graph = new Map<string, readonly string[]>(rows.map((r) => [r.id, r.prerequisites]));
   graph.set(id, next.prerequisites);
   const cycle = findCycleThrough(graph, id);
