@@ -19,6 +19,7 @@ function counting(db: Db): { db: Db; rows: () => number } {
       rows += out.length;
       return out;
     },
+    exec: (sql) => q.exec(sql),
   });
   return {
     db: { ...db, ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))) },
