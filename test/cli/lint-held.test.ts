@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { errorsOnly, formatReport, FORMATS, lintFiles } from '../../server/src/cli/commands/lint';
 import { Held } from '../../server/src/cli/lint/held';
+import { LintCache } from '../../server/src/cli/lint/cache';
+import { lintOne } from '../../server/src/cli/lint/one';
 import { painter } from '../../server/src/cli/report/color';
 
 const root = mkdtempSync(join(tmpdir(), 'policylens-held-'));
@@ -98,5 +100,34 @@ describe('lint under a budget of held findings', () => {
     const cache = join(dir, 'cache.json');
     assert.deepEqual(await reports(dir, new Held(20, 300), cache), whole, 'cold');
     assert.deepEqual(await reports(dir, new Held(20, 300), cache), whole, 'warm');
+  });
+});
+
+describe('the lint cache under a budget of findings', () => {
+  it('keeps results while their findings fit, and lints the others again on the next run', () => {
+    const dir = workspace();
+    const file = join(dir, 'cache.json');
+    const paths = Array.from({ length: 12 }, (_, i) => join(dir, i % 4 === 3 ? 'soft' : '.', `p${i}.yaml`));
+    const cache = LintCache.load(file, 'k');
+    cache.maxFindings = 40;
+    const kept: string[] = [];
+    let findings = 0;
+    for (const path of paths) {
+      const linted = lintOne(path, undefined);
+      assert.ok(linted.findings.length >= 9, path);
+      if (cache.store(path, undefined, linted) !== undefined) {
+        kept.push(path);
+        findings += linted.findings.length;
+      }
+    }
+    // 10 + 11 + 12 findings fit in 40; the fourth file's 13 do not, nor do any after it.
+    assert.equal(kept.length, 3, kept.join(', '));
+    assert.ok(findings <= 40, `${findings} findings kept`);
+    cache.save();
+    const again = LintCache.load(file, 'k');
+    assert.deepEqual(
+      paths.filter((p) => again.lookup(p, undefined)),
+      kept,
+    );
   });
 });

@@ -20,13 +20,13 @@ import { PEAK_LIMIT_MB, peakRecorder } from './support/peak';
 // per file. lint held every file's findings until the last file was linted, about 0.6 KB each:
 // with this suite's 256 MB heap it aborted (SIGABRT), and 5,000 such files took 2.56 GB. It now
 // holds at most 100,000 findings and lints a file again when the report reaches it
-// (server/src/cli/lint/held.ts).
+// (server/src/cli/lint/held.ts); --cache keeps as many in its file (server/src/cli/lint/cache.ts).
 
 const FILES = 1000;
 const KEYS = 500;
 const dir = mkdtempSync(join(tmpdir(), 'policylens-many-findings-'));
 const policies = join(dir, 'policies');
-const figures = { peakMb: 0, reportMb: 0 };
+const figures = { peakMb: 0, reportMb: 0, cachePeaksMb: [] as number[] };
 
 const bundle = (i: number) =>
   [
@@ -47,7 +47,7 @@ before(() => {
 after(() => {
   rmSync(dir, { recursive: true, force: true });
   report(
-    `${FILES.toLocaleString('en-US')} files of ${KEYS} unknown keys: lint --format json peak ${figures.peakMb} MB with a ${HEAP_MB} MB heap (bound ${PEAK_LIMIT_MB} MB), a ${figures.reportMb} MB report`,
+    `${FILES.toLocaleString('en-US')} files of ${KEYS} unknown keys: lint --format json peak ${figures.peakMb} MB with a ${HEAP_MB} MB heap (bound ${PEAK_LIMIT_MB} MB), a ${figures.reportMb} MB report; with --cache, cold and warm: ${figures.cachePeaksMb.join(' and ')} MB`,
   );
 });
 
@@ -64,18 +64,36 @@ function tail(path: string, bytes: number): string {
   }
 }
 
+/** A lint of the files into a JSON report, checked to end normally with every finding counted. */
+async function lintAll(out: string, ...args: string[]): Promise<number> {
+  const peak = peakRecorder(dir);
+  const r = await runCliAsync(
+    ['lint', policies, '--format', 'json', '-o', out, ...args],
+    240_000,
+    peak.nodeArgs,
+  );
+  assert.equal(r.signal, null, `killed (hang or out of memory): ${r.stderr.slice(0, 1000)}`);
+  assert.equal(r.status, 1, r.stderr.slice(0, 1000));
+  const summary = /"summary": (\{[^}]*\})\s*\}\s*$/.exec(tail(out, 400));
+  assert.ok(summary, 'the report ends with its summary');
+  assert.deepEqual(JSON.parse(summary[1]), { files: FILES, errors: FILES * KEYS, warnings: 0 });
+  return peak.readMb();
+}
+
 describe('half a million findings across 1,000 files', () => {
   it(`lint reports every one of them under ${PEAK_LIMIT_MB} MB`, async () => {
     const out = join(dir, 'report.json');
-    const peak = peakRecorder(dir);
-    const r = await runCliAsync(['lint', policies, '--format', 'json', '-o', out], 240_000, peak.nodeArgs);
-    assert.equal(r.signal, null, `killed (hang or out of memory): ${r.stderr.slice(0, 1000)}`);
-    assert.equal(r.status, 1, r.stderr.slice(0, 1000));
-    figures.peakMb = peak.readMb();
+    figures.peakMb = await lintAll(out);
     figures.reportMb = Math.round(statSync(out).size / 1048576);
-    const summary = /"summary": (\{[^}]*\})\s*\}\s*$/.exec(tail(out, 400));
-    assert.ok(summary, 'the report ends with its summary');
-    assert.deepEqual(JSON.parse(summary[1]), { files: FILES, errors: FILES * KEYS, warnings: 0 });
     assert.ok(figures.peakMb <= PEAK_LIMIT_MB, `lint peak ${figures.peakMb} MB`);
+  });
+
+  it(`lint --cache too, cold and warm (the cache keeps at most 100,000 findings)`, async () => {
+    const cache = join(dir, 'cache.json');
+    for (const run of ['cold', 'warm']) {
+      const peakMb = await lintAll(join(dir, `${run}.json`), '--cache-location', cache);
+      figures.cachePeaksMb.push(peakMb);
+      assert.ok(peakMb <= PEAK_LIMIT_MB, `lint --cache (${run}) peak ${peakMb} MB`);
+    }
   });
 });

@@ -96,6 +96,8 @@ export async function lintFiles(
   const hits = files.map((f) =>
     cache && f.error === undefined ? cache.lookup(f.path, forcedOf(f)) : undefined,
   );
+  // The cache holds its results anyway: they count against the budget first.
+  for (const hit of hits) if (hit) held.charge(hit.result.findings);
   const readable = files.filter((f, i) => f.error === undefined && !hits[i]);
   const threads = threadsFor(readable.length, concurrency);
   // Workers run the CLI's bundle; from the TypeScript sources (tests) everything runs here.

@@ -114,6 +114,9 @@ function lines(bytes: Buffer): [string, string, string, Buffer | undefined, ...s
 
 const empty = <T>() => Object.create(null) as Record<string, T>;
 
+/** How many findings an entry keeps. */
+const findingsOf = (e: Entry | undefined): number => (e && typeof e.r !== 'string' ? e.r.findings.length : 0);
+
 /** The directory part and the name of a path (entries are grouped by directory). */
 function split(path: string): [string, string] {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
@@ -137,6 +140,13 @@ interface JournalLine {
 /** Appended lines up to this size before the whole file is written again. */
 const MAX_JOURNAL = 256 * 1024;
 
+/**
+ * Findings the entries keep at most, as many as a run holds (lint/held.ts). A file whose result
+ * would take the cache past it is not cached: it is linted again on the next run. 1,000 files of
+ * 500 unknown keys each ran out of a 256 MB heap with the cache holding every result.
+ */
+export const MAX_CACHED_FINDINGS = 100_000;
+
 export class LintCache {
   /** The paths whose entries changed in this run. */
   private readonly changed = new Set<string>();
@@ -146,6 +156,10 @@ export class LintCache {
   /** Whether the file's last line has no newline (a run stopped while appending). */
   private cutShort = false;
   private facts: Facts | undefined;
+  /** The findings the entries keep, counted at the first store. */
+  private findingsKept: number | undefined;
+  /** At most this many (tests lower it). */
+  maxFindings = MAX_CACHED_FINDINGS;
 
   private constructor(
     private readonly file: string,
@@ -263,6 +277,10 @@ export class LintCache {
       this.factsChanged[path] = facts;
       if (this.facts) this.facts[path] = facts;
     }
+    const before = this.entry(path);
+    const kept = this.keptFindings() - findingsOf(before) + result.findings.length;
+    if (result.findings.length && kept > this.maxFindings) return undefined;
+    this.findingsKept = kept;
     const hash = contentHash(text);
     const [dir, name] = split(path);
     (this.entries[dir] ??= empty<Entry>())[name] = {
@@ -278,6 +296,15 @@ export class LintCache {
     };
     this.changed.add(path);
     return hash;
+  }
+
+  private keptFindings(): number {
+    if (this.findingsKept === undefined) {
+      let n = 0;
+      for (const dir of Object.values(this.entries)) for (const e of Object.values(dir)) n += findingsOf(e);
+      this.findingsKept = n;
+    }
+    return this.findingsKept;
   }
 
   /** A policy without findings is recorded as its dialect's id (most files of a repository). */

@@ -28,7 +28,13 @@ export class Held {
     return true;
   }
 
-  /** Gives back what `take` took. */
+  /** Counts findings that are held anyway (those the cache keeps), even past the budget. */
+  charge(findings: readonly Finding[]): void {
+    this.findings += findings.length;
+    if (this.findings > this.peakFindings) this.peakFindings = this.findings;
+  }
+
+  /** Gives back what `take` or `charge` took. */
   give(findings: readonly Finding[], text = ''): void {
     this.findings -= findings.length;
     this.chars -= text.length;
