@@ -3,6 +3,10 @@
 // (bundle.ts) and starts the server's side of it.
 import { describeLoad, loadBundle } from './bundle';
 import type * as entries from './entries';
+import { guardRegExps } from './regexp';
+
+// Before the bundle is compiled: the flag is part of what a code cache is valid for.
+guardRegExps();
 
 // Node's modules the server's libraries load as they are evaluated but a start never needs before
 // its first diagnostics (docs/decisions/extension.md, "Activation time", seventh round): fs/promises

@@ -10,6 +10,10 @@ import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { compileCached, type ModuleWrapper } from '../boot/codeCache';
+import { guardRegExps } from '../boot/regexp';
+
+// Before anything is compiled: the flag is part of what a code cache is valid for.
+guardRegExps();
 
 const ENGINE = join(__dirname, 'cli-engine.js');
 /** The CLI's commands (cli/commands/), each with a cache of its own. */
