@@ -173,3 +173,69 @@ describe('policy tests seen from a policy file', () => {
     assert.deepEqual(actions, []);
   });
 });
+
+// The coverage lens loads every test file's policies for each policy document it is asked about.
+// It read them all from disk again, and walked the workspace for test files, at every request: with
+// 4,000 policies and 10 test files a request took 1.4 s, and opening the policies one by one was
+// quadratic. The reads and walks are counted here, not timed.
+describe('the coverage lens reads the workspace once, until a file changes', () => {
+  const N = 60;
+  const T = 4;
+  const policy = (i: number, mode = 'warn') =>
+    `name: p-${i}\npolicyType: tool_call\nenforcementMode: ${mode}\nruleDefinition:\n  tools:\n    - search\n`;
+  const test = (t: number) =>
+    `cases:\n  - name: case ${t}\n    event: {input: hello, tools: [browse]}\n    expect: {decision: allow, notFired: [p-0]}\n`;
+
+  it('asks the disk nothing more for a second and a hundredth lens, and follows a changed policy', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < N; i++) files[`/ws/p/p-${i}.yaml`] = policy(i);
+    for (let t = 0; t < T; t++) files[`/ws/p/t${t}.policytest.yaml`] = test(t);
+    const s = startInProcess({ files });
+    try {
+      await s.client.initialize({ rootUri: 'file:///ws' });
+      const calls = { readFile: 0, listFiles: 0 };
+      for (const m of ['readFile', 'listFiles'] as const) {
+        const original = s.fs[m].bind(s.fs) as (...a: unknown[]) => unknown;
+        (s.fs as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => {
+          calls[m]++;
+          return original(...a);
+        };
+      }
+      // The lens is asked of open documents, as an editor does.
+      for (let i = 0; i < 40; i++) {
+        s.client.open(`file:///ws/p/p-${i}.yaml`, policy(i));
+        await s.client.waitForDiagnostics(`file:///ws/p/p-${i}.yaml`, 1);
+      }
+      calls.readFile = calls.listFiles = 0;
+      const lens = async (i: number) => {
+        const uri = `file:///ws/p/p-${i}.yaml`;
+        const lenses = await s.client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+        return lenses.map((l) => l.command?.title ?? '').filter((t) => /test/.test(t));
+      };
+      // Every case names p-0 (notFired) and runs through all 60 policies; none fires (no `browse` tool).
+      assert.deepEqual(await lens(0), ['covered by 4 tests']);
+      assert.deepEqual(await lens(1), ['no policy test covers this policy']);
+      const first = { ...calls };
+      for (let i = 2; i < 40; i++) await lens(i);
+      // Before: each request walked the workspace and listed the folder for each test file (5
+      // walks), and read the 20 policies that are not open for each test file (80 reads).
+      assert.deepEqual(
+        calls,
+        first,
+        `40 lenses: ${JSON.stringify(calls)}, the first two: ${JSON.stringify(first)}`,
+      );
+      assert.ok(first.readFile <= N - 40 + T, `the first lens read ${first.readFile} files`);
+      // A policy that is not open changes on disk to block `browse`: every case fails, and the lens
+      // of p-0 follows after that one file is read again.
+      s.fs.write('/ws/p/p-59.yaml', policy(59, 'block').replace('- search', '- browse'));
+      s.client.notify('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: 'file:///ws/p/p-59.yaml', type: 2 }],
+      });
+      assert.deepEqual(await lens(0), ['covered by 4 tests · 4 failing']);
+      // Once for the tests, once for the workspace's chain index.
+      assert.equal(calls.readFile - first.readFile, 2, 'reads after the change');
+    } finally {
+      await s.client.shutdown();
+    }
+  });
+});

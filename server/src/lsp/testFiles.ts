@@ -1,3 +1,4 @@
+import { FileChangeType } from 'vscode-languageserver';
 import { URI, Utils } from 'vscode-uri';
 import {
   compilePolicies,
@@ -51,22 +52,47 @@ export function policyPathsOf(value: unknown): { paths: string[]; written: boole
  * compiled once per version of its files.
  */
 export class TestPolicies {
-  private readonly files = new Map<string, { text: string; loaded: ReturnType<typeof loadPolicy> }>();
+  private readonly files = new Map<
+    string,
+    { text: string; loaded: ReturnType<typeof loadPolicy>; hash: string }
+  >();
   private readonly sets = new Map<string, TestedSet>();
+  /**
+   * Texts read from the disk and folder listings, kept until a file event says they changed: the
+   * coverage lens loads every test file's policies for each policy document it is asked about, and
+   * reading them again each time cost a second per request with 4,000 policies and 10 test files.
+   */
+  private readonly disk = new Map<string, string | undefined>();
+  private readonly listings = new Map<string, string[]>();
 
-  constructor(private readonly ctx: ServerContext) {}
+  constructor(private readonly ctx: ServerContext) {
+    ctx.files.onDidChange((changes) => {
+      for (const c of changes) {
+        this.disk.delete(c.uri);
+        // A file created or deleted (or a folder, whose files are not named): listings change.
+        if (c.type !== FileChangeType.Changed) {
+          this.listings.clear();
+          if (c.type === FileChangeType.Deleted) this.disk.clear();
+        }
+      }
+    });
+  }
 
   /** The text of a file: the editor's buffer when it is open (unsaved edits count), else the disk. */
   async textOf(uri: string): Promise<string | undefined> {
-    return this.ctx.documents.textDocuments.get(uri)?.getText() ?? (await this.ctx.runtime.fs.readFile(uri));
+    const open = this.ctx.documents.textDocuments.get(uri)?.getText();
+    if (open !== undefined) return open;
+    if (!this.disk.has(uri)) this.disk.set(uri, await this.ctx.runtime.fs.readFile(uri));
+    return this.disk.get(uri);
   }
 
-  private loadOne(uri: string, text: string): ReturnType<typeof loadPolicy> {
+  /** A policy file analysed once per text, with its text's hash (for the set's key). */
+  private loadOne(uri: string, text: string): { loaded: ReturnType<typeof loadPolicy>; hash: string } {
     const cached = this.files.get(uri);
-    if (cached?.text === text) return cached.loaded;
-    const loaded = loadPolicy(uri, text);
-    this.files.set(uri, { text, loaded });
-    return loaded;
+    if (cached?.text === text) return cached;
+    const entry = { text, loaded: loadPolicy(uri, text), hash: hash(text) };
+    this.files.set(uri, entry);
+    return entry;
   }
 
   /** The policy files a path names: itself, or the policy files under the folder. */
@@ -75,12 +101,16 @@ export class TestPolicies {
       return (await this.ctx.runtime.fs.exists(target)) || this.ctx.documents.textDocuments.get(target)
         ? [target]
         : undefined;
+    const kept = this.listings.get(target);
+    if (kept) return kept;
     const files = await this.ctx.runtime.fs.listFiles(
       target,
       (u) => POLICY_FILE.test(u) && !POLICY_TEST.test(u),
     );
     if (!files.length && !(await this.ctx.runtime.fs.exists(target))) return undefined;
-    return files.sort();
+    files.sort();
+    this.listings.set(target, files);
+    return files;
   }
 
   async load(testUri: string, paths: readonly string[], written = true): Promise<TestedSet> {
@@ -102,7 +132,7 @@ export class TestPolicies {
           error ??= { ...at, message: `cannot read ${Utils.basename(URI.parse(uri))}` };
           continue;
         }
-        const loaded = this.loadOne(uri, text);
+        const { loaded, hash: textHash } = this.loadOne(uri, text);
         if (!loaded.source) {
           if (!loaded.notAPolicy)
             error ??= {
@@ -113,7 +143,7 @@ export class TestPolicies {
         }
         if (!looksLikePolicy(loaded.source.value, uri)) continue;
         sources.push(loaded.source);
-        versions.push(`${uri}\u0000${text.length}\u0000${hash(text)}`);
+        versions.push(`${uri}\u0000${text.length}\u0000${textHash}`);
       }
     }
     const key = versions.join('\u0001');
