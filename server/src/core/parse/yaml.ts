@@ -11,6 +11,7 @@ import {
 import type { Finding } from '../findings';
 import type { FindingCode } from '../rules';
 import { LineIndex } from '../text';
+import { toJSWithAliases } from './yamlAliases';
 import type { AstNode, ObjectNode, ArrayNode, PropertyNode, ScalarStyle, StringNode } from './ast';
 
 export interface PositionedParse {
@@ -188,7 +189,7 @@ export function parseYamlPositioned(text: string): PositionedParse {
   let value: unknown = undefined;
   if (findings.every((f) => f.code !== 'yaml/syntax' && f.code !== 'parse/too-deep')) {
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = toJSWithAliases(doc, { maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       const start = root?.offset ?? 0;
       findings.push({

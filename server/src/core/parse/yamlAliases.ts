@@ -1,0 +1,58 @@
+import { Alias, isAlias, isCollection, isScalar, visit, type Document, type Node as YNode } from 'yaml';
+
+/**
+ * `doc.toJS(options)`, with every alias's anchor found in one walk of the document.
+ *
+ * The `yaml` package resolves an alias by going through the document's anchors and aliases in order
+ * up to the alias (`Alias.resolve`, over the list its context keeps): a document of n anchors, each
+ * aliased after all of them, cost n² steps, and nested aliases walk the whole document again for the
+ * alias-count guard. 16,000 anchors took 11.7 s before the first diagnostics. Here the anchor of
+ * every alias is found first, in the order the library's own walk goes; while this document is
+ * converted, `resolve` hands the library's loop a list of two (the anchor, then the alias), so the
+ * library's alias-count guard and its errors stay its own.
+ */
+export function toJSWithAliases(doc: Document, options: Parameters<Document['toJS']>[0]): unknown {
+  const sources = new Map<Alias, YNode | undefined>();
+  const last = new Map<string, YNode>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) sources.set(node, last.get(node.source));
+      else if ((isScalar(node) || isCollection(node)) && node.anchor) last.set(node.anchor, node);
+    },
+  });
+  if (!sources.size) return doc.toJS(options);
+  installResolve();
+  resolving.set(doc, sources);
+  try {
+    return doc.toJS(options);
+  } finally {
+    resolving.delete(doc);
+  }
+}
+
+/** The documents being converted by `toJSWithAliases`, with each alias's anchor. */
+const resolving = new WeakMap<Document, Map<Alias, YNode | undefined>>();
+let installed = false;
+
+/** Wraps `Alias.prototype.resolve` once: documents not being converted here go through unchanged. */
+function installResolve(): void {
+  if (installed) return;
+  installed = true;
+  const original = Alias.prototype.resolve;
+  Alias.prototype.resolve = function (this: Alias, ...args: Parameters<Alias['resolve']>) {
+    const [doc, ctx] = args;
+    const sources = resolving.get(doc);
+    if (!sources?.has(this)) return original.apply(this, args);
+    const source = sources.get(this);
+    if (!ctx) return source as ReturnType<Alias['resolve']>;
+    // The library walks this list up to the alias; the anchor is the last one of its name before it.
+    const context = ctx as { aliasResolveCache?: unknown };
+    const kept = context.aliasResolveCache;
+    context.aliasResolveCache = source ? [source, this] : [this];
+    try {
+      return original.apply(this, args);
+    } finally {
+      context.aliasResolveCache = kept;
+    }
+  };
+}
