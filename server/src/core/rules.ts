@@ -31,6 +31,11 @@ export const RULES = {
     severity: 'warning',
     summary: 'An argument constraint whose `minimum` is greater than its `maximum`',
   },
+  'agentsentinel/pattern-backtracking': {
+    severity: 'warning',
+    summary:
+      'An argument constraint `pattern` with a nested quantifier (`(a+)+`), which a backtracking engine can take exponential time to match',
+  },
   'agentsentinel/rate-limit-without-max': {
     severity: 'warning',
     summary: 'An entry of `rate_limits` (platform policy or callguard.yaml) without `max_count`',

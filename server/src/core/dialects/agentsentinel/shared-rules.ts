@@ -1,5 +1,6 @@
 import type { PathSegment } from '../../parse/ast';
 import type { FixSpec, Problem } from '../../problem';
+import { hasNestedQuantifier } from '../../regexRisk';
 import { nearest } from '../../suggest';
 import { SuggestIndex } from '../../suggestIndex';
 import { get, isObj, show, strings, type Layout } from './view';
@@ -149,6 +150,14 @@ function constraints(doc: unknown, layout: Layout): Problem[] {
       for (const k of Object.keys(spec))
         if (!PROPERTY_KEYWORDS.includes(k))
           out.push(ignored([...base, 'properties', field, k], k, PROPERTY_KEYWORDS));
+      if (typeof spec.pattern === 'string' && hasNestedQuantifier(spec.pattern))
+        out.push({
+          code: 'agentsentinel/pattern-backtracking',
+          severity: 'warning',
+          message: `the pattern of "${field}" has a nested quantifier (a quantified group containing a quantifier, like (a+)+): the SDK matches it with Python's re, which can take exponential time on a crafted value`,
+          path: [...base, 'properties', field, 'pattern'],
+          target: 'value',
+        });
       if (typeof spec.minimum === 'number' && typeof spec.maximum === 'number' && spec.minimum > spec.maximum)
         out.push({
           code: 'agentsentinel/empty-range',

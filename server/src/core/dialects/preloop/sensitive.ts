@@ -1,4 +1,5 @@
 import type { Problem } from '../../problem';
+import { hasNestedQuantifier } from '../../regexRisk';
 import { isObj, objectsOf, type Obj } from './util';
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -15,7 +16,6 @@ export const BUILTIN_TYPES = [
   'person_name',
 ];
 /** A group with a quantifier inside and after it, such as `(a+)+`: catastrophic backtracking. */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
 
 /** Rules of `sensitive_data` (newer Preloop schema) that JSON Schema cannot say in Preloop's words. */
 export function sensitiveDataProblems(doc: Obj): Problem[] {
@@ -58,7 +58,7 @@ export function sensitiveDataProblems(doc: Obj): Problem[] {
         path: [...base, 'name'],
         target: 'value',
       });
-    if (typeof p.regex === 'string' && NESTED_QUANTIFIER.test(p.regex))
+    if (typeof p.regex === 'string' && hasNestedQuantifier(p.regex))
       out.push({
         code: 'preloop/regex-nested-quantifier',
         severity: 'error',
