@@ -6,12 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import { fileUri, LspClient } from '../lsp/client';
 import { runCliAsync } from './support/cli';
 import { report } from './support/invariants';
+import { PEAK_LIMIT_MB, peakRecorder } from './support/peak';
 
 // Regular expressions from policies run against event text: an Agent Sentinel argument `pattern`,
 // a Preloop custom pattern, a CEL `matches()` in an Execlave expression. Each of these nested
 // quantifiers against 34 `o`s and a `!` backtracked without end: `eval`, `test` and the editor's
-// Test Explorer hung (killed at the timeout). The CLI and the language server now let V8 move such
-// a match to its linear-time engine (server/src/boot/regexp.ts); the answers stay the same.
+// Test Explorer hung (killed at the timeout). The CLI and the language server now enable V8's
+// linear-time engine and build every policy pattern for it (server/src/boot/regexp.ts,
+// core/regexRisk.ts); the answers stay the same.
 
 const dir = mkdtempSync(join(tmpdir(), 'policylens-regex-'));
 const O = 'o'.repeat(34) + '!';
@@ -83,6 +85,37 @@ describe('a policy pattern that backtracks without end', () => {
       figures.push(`${name} eval + test ${Date.now() - started} ms`);
     });
   }
+
+  it(`the engine's own patterns stay on the backtracking engine: PII over 1 MB under ${PEAK_LIMIT_MB} MB`, async () => {
+    // V8's switch that moves any match past 50,000 backtracks to the linear engine (tried first)
+    // moved the e-mail detector's scan of this text: 9.4 s and 1.1 GB.
+    const pii = join(dir, 'pii.json');
+    writeFileSync(
+      pii,
+      JSON.stringify({
+        name: 'PII',
+        policyType: 'pii_access',
+        enforcementMode: 'monitor',
+        ruleDefinition: { denied_pii_types: ['email', 'phone', 'credit_card'], mask_output: true },
+      }),
+    );
+    const text = `${'a'.repeat(50)}@`.repeat(20_000);
+    writeFileSync(
+      join(dir, 'big.json'),
+      JSON.stringify({ input: text, output: text, timestamp: event.timestamp }),
+    );
+    const peak = peakRecorder(dir);
+    const r = await runCliAsync(
+      ['eval', pii, '--event', join(dir, 'big.json'), '--format', 'json'],
+      60_000,
+      peak.nodeArgs,
+    );
+    assert.equal(r.signal, null, r.stderr.slice(0, 500));
+    assert.equal((JSON.parse(r.stdout) as { decision: string }).decision, 'allow');
+    const mb = peak.readMb();
+    figures.push(`PII over ${Math.round(text.length / 1024)} KB twice: ${mb} MB`);
+    assert.ok(mb <= PEAK_LIMIT_MB, `eval peak ${mb} MB`);
+  });
 
   it("the language server's Test Explorer runs them too", { timeout: 60_000 }, async () => {
     const client = new LspClient();

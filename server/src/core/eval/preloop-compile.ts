@@ -1,4 +1,5 @@
 import { isObj, str, strings, type Obj } from './context';
+import { policyRegExp } from '../regexRisk';
 import { compileConditions, type CompiledCondition } from './preloop-conditions';
 import { BUILTIN_TYPES } from '../dialects/preloop/sensitive';
 
@@ -64,7 +65,7 @@ export function customDetectors(detectors: Obj): Custom[] {
       .filter((f) => 'ims'.includes(f))
       .join('');
     try {
-      const re = new RegExp(str(p.regex) ?? '(?!)', flags);
+      const re = policyRegExp(str(p.regex) ?? '(?!)', flags);
       if (name) out.push({ name, find: (t) => re.test(t) });
     } catch {
       // An invalid pattern finds nothing; lint reports it.

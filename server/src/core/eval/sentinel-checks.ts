@@ -1,4 +1,5 @@
 import { isObj, strings, type Obj } from './context';
+import { policyRegExp } from '../regexRisk';
 import type { Evidence } from './state';
 import type { GroundingRule } from './sentinel-config';
 
@@ -69,7 +70,7 @@ export function constraintViolations(schema: Obj, args: Record<string, unknown>)
     if (typeof rule.pattern === 'string' && typeof v === 'string') {
       let re: RegExp | undefined;
       try {
-        re = new RegExp(rule.pattern);
+        re = policyRegExp(rule.pattern);
       } catch {
         re = undefined;
       }

@@ -1,0 +1,58 @@
+// CEL's `matches` runs its pattern on V8's linear-time engine (core/eval/cel.ts): the library's own
+// builds an ordinary RegExp, and `^(o+)+$` against 34 `o`s and a `!` never returned. Calls are
+// renamed outside string literals; the answers and the messages stay those of `matches`.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { guardRegExps } from '../../server/src/boot/regexp';
+import { CelFailure, compileCel, withLinearMatches } from '../../server/src/core/eval/cel';
+
+// What the CLI and the language server do at their start.
+before(guardRegExps);
+
+const run = (expression: string, vars: Record<string, unknown> = {}) => {
+  const p = compileCel(expression, 'execlave');
+  if (!p.ok) return p.error;
+  const r = p.run(vars);
+  return r instanceof CelFailure ? `failure: ${r.error}` : r;
+};
+
+describe('CEL matches in linear time', () => {
+  it('renames the calls, and nothing inside a string literal', () => {
+    const cases: [string, string][] = [
+      ['input.matches("a+")', 'input.matchesInLinearTime("a+")'],
+      ['input . matches ("a")', 'input . matchesInLinearTime ("a")'],
+      ['"x.matches(y)" == input', '"x.matches(y)" == input'],
+      [
+        "'it''s'.matches('.') && '.matches(' != input",
+        "'it''s'.matchesInLinearTime('.') && '.matches(' != input",
+      ],
+      ['"""a " .matches( b"""+input', '"""a " .matches( b"""+input'],
+      [String.raw`r"\".matches(" + input`, String.raw`r"\".matchesInLinearTime(" + input`],
+      [String.raw`"\".matches(" + input`, String.raw`"\".matches(" + input`],
+      ['no calls here', 'no calls here'],
+    ];
+    for (const [from, to] of cases) assert.equal(withLinearMatches(from), to, from);
+  });
+
+  it('answers as matches does, and names matches in its messages', () => {
+    assert.equal(run('"refund 42".matches("[0-9]+")'), true);
+    assert.equal(run('"refund".matches("^[0-9]+$")'), false);
+    assert.equal(
+      run('input.matches("(a)\\\\1")', { input: 'aa' }),
+      true,
+      'a backreference: an ordinary RegExp',
+    );
+    assert.equal(run('".matches(" == input', { input: '.matches(' }), true);
+    assert.match(
+      String(run('input.matches("(")', { input: 'a' })),
+      /^failure: .*Invalid regular expression: \(/,
+    );
+    assert.match(String(run('1.matches("a")')), /matches/);
+    assert.doesNotMatch(String(run('1.matches("a")')), /InLinearTime/);
+  });
+
+  it('gives an answer for a pattern that backtracks without end', () => {
+    assert.equal(run('input.matches("^(o+)+$")', { input: `${'o'.repeat(34)}!` }), false);
+    assert.equal(run('input.matches("^(o+)+$")', { input: 'o'.repeat(34) }), true);
+  });
+});
