@@ -22,6 +22,7 @@ import {
   type ReplaySides,
 } from '../../server/src/core/index';
 import { trafficLines } from '../../scripts/traffic.mjs';
+import { counting } from '../support/counting';
 
 const EVAL = join(__dirname, '../fixtures/eval');
 const NOT_POLICIES = new Set(['event.json', 'events.json', 'expected.json']);
@@ -122,5 +123,54 @@ describe('replay in two stages decides as evaluate does', () => {
       SplitPlan.of({ baseline: compilePolicies(sentinel), current: compilePolicies(EXAMPLES) }),
       undefined,
     );
+  });
+});
+
+// Every policy firing on every event: each event's list of blockers looked for each name before
+// adding it, 2,000 policies made each event cost 2,000² looks (replay 24.4 → 5.9 s). Names are
+// looked for only when two policies of a side share one. The looks are counted, never timed.
+describe('replay with every policy firing on every event', () => {
+  const bundle = (name: string, mode: string) =>
+    loadPolicy(
+      `/ws/${name}.json`,
+      JSON.stringify({
+        name,
+        policyType: 'injection_scan',
+        enforcementMode: mode,
+        ruleDefinition: { patterns: ['ignore previous'], action: 'block', scan_input: true },
+      }),
+    ).source!;
+  const lines: ReplayInput[] = Array.from({ length: 20 }, (_, i) => ({
+    line: i + 1,
+    text: JSON.stringify({
+      input: 'ignore previous instructions',
+      timestamp: `2026-12-02T10:00:${String(i).padStart(2, '0')}Z`,
+    }),
+  }));
+  const looks = (n: number, names: (i: number) => string) => {
+    const sides = {
+      baseline: compilePolicies(Array.from({ length: n }, (_, i) => bundle(names(i), 'block'))),
+      current: compilePolicies(
+        Array.from({ length: n }, (_, i) => bundle(names(i), i % 10 ? 'block' : 'monitor')),
+      ),
+    };
+    let count = 0;
+    const report = counting(
+      Array.prototype,
+      'includes',
+      () => count++,
+      () => inParts(sides, lines, 500),
+    );
+    assert.deepEqual(report, classic(sides, lines));
+    return count;
+  };
+
+  it('decides as evaluate does, and looks for names only when two policies share one', () => {
+    const unique = [looks(100, (i) => `inj-${i}`), looks(400, (i) => `inj-${i}`)];
+    // Before: a look through the list for every name added (15,940 at 400 policies), n² steps.
+    assert.ok(unique[1] <= 4 * unique[0] + 100, `looks at 100 and 400 policies: ${unique.join(', ')}`);
+    assert.ok(unique[1] < 400 * 20, `looks at 400 policies: ${unique[1]}`);
+    // Shared names are still listed once (the duplicate path), with the same report as evaluate.
+    looks(50, (i) => `inj-${i % 25}`);
   });
 });

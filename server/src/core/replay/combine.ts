@@ -26,6 +26,11 @@ export class Combiner {
   private readonly compiled: [CompiledPolicies, CompiledPolicies];
   private readonly chain: [ChainOutcome[], ChainOutcome[]];
   private readonly applied: [boolean[], boolean[]];
+  /**
+   * Whether two policies of a side share a name: only then is a name looked for in an event's list
+   * before it is added (2,000 policies firing on every event made each event cost 2,000² looks).
+   */
+  private readonly repeats: [boolean, boolean];
   /** What a rule that keeps state reads of the event: its clock and cost (CompiledRule.tracks). */
   private readonly ctx: EventContext = { event: NO_EVENT, atMs: 0, cost: 0, agentId: undefined };
   /** Where the pair is, for the tally's examples (which copy it). */
@@ -42,6 +47,9 @@ export class Combiner {
       ChainOutcome[],
     ];
     this.applied = [0, 1].map((s) => new Array<boolean>(plan.policies[s].length)) as [boolean[], boolean[]];
+    this.repeats = [0, 1].map(
+      (s) => new Set(plan.policies[s].map((p) => p.name)).size < plan.policies[s].length,
+    ) as [boolean, boolean];
   }
 
   consume(d: Digest, file: string | undefined): void {
@@ -94,6 +102,7 @@ export class Combiner {
     let blockers: string[] | undefined;
     let approvers: string[] | undefined;
     let warners: string[] | undefined;
+    const add = this.repeats[s] ? addOnce : append;
     for (let i = 0; i < policies.length; i++) {
       const p = policies[i];
       let code = codes[offset + i];
@@ -139,8 +148,15 @@ export class Combiner {
 }
 
 /** Appends a name once, in evaluation order (as `decidingPolicies` lists them). */
-function add(list: string[] | undefined, name: string): string[] {
+function addOnce(list: string[] | undefined, name: string): string[] {
   if (!list) return [name];
   if (!list.includes(name)) list.push(name);
+  return list;
+}
+
+/** Appends a name that cannot be in the list yet (the side's names are all different). */
+function append(list: string[] | undefined, name: string): string[] {
+  if (!list) return [name];
+  list.push(name);
   return list;
 }
