@@ -1,4 +1,5 @@
 import { num, pick, usd, type Obj } from './context';
+import { countIn } from './timeLog';
 import type { CompiledRule, RuleOutcome } from './execlave-types';
 import { dayOf, periodOf } from './state';
 
@@ -95,9 +96,8 @@ export function rateLimit(rule: Obj): CompiledRule {
         return { fired: false, notEvaluated: 'no maxRequestsPerMinute or maxRequestsPerHour' };
       const assumption =
         'sliding windows over the requests this policy applied to (blocked ones included), this one counted';
-      const times = state?.requests ?? [];
       for (const [span, max, label] of windows) {
-        const count = times.filter((t) => t > ctx.atMs - span && t <= ctx.atMs).length + 1;
+        const count = countIn(state?.requests, ctx.atMs - span, ctx.atMs) + 1;
         if (count > max && quiet) return FIRED;
         if (count > max)
           return {

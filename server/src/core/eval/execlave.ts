@@ -1,4 +1,5 @@
 import { DEFAULT_CHAIN_TRIGGER, DEFAULT_EVALUATION_ORDER, looksLikeId } from '../chain/policy';
+import { record as recordTime } from './timeLog';
 import { evaluationOrder } from '../chain/order';
 import { isObj, num, str, strings, type EventContext, type Obj } from './context';
 import { effectOfMode } from './decision';
@@ -380,8 +381,7 @@ export function advancePolicyState(
   ctx: EventContext,
   went: boolean,
 ): void {
-  if (tracks.requests)
-    st.requests = [...(st.requests ?? []).filter((t) => t > ctx.atMs - 3_600_000), ctx.atMs];
+  if (tracks.requests) st.requests = recordTime(st.requests, ctx.atMs - 3_600_000, ctx.atMs);
   if (tracks.spend && went && ctx.cost) {
     if (tracks.spend === 'day') {
       const day = dayOf(ctx.atMs);

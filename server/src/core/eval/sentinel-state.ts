@@ -1,4 +1,5 @@
 import { isObj, type EventContext } from './context';
+import { record as recordTime } from './timeLog';
 import type { SentinelRun } from './sentinel';
 import { MAX_EVIDENCE, type Evidence, type SentinelState } from './state';
 import type { Decision } from './types';
@@ -27,7 +28,7 @@ export function nextSentinelState(
     const windowMs = c.rateLimits[action].window_seconds * 1000;
     next.calls = {
       ...state.calls,
-      [action]: [...(state.calls[action] ?? []).filter((t) => t > ctx.atMs - windowMs), ctx.atMs],
+      [action]: recordTime(state.calls[action], ctx.atMs - windowMs, ctx.atMs),
     };
   }
   const isEvidence =

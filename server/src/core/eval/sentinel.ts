@@ -1,4 +1,5 @@
 import { isObj, strings, type EventContext } from './context';
+import { countIn, firstIn } from './timeLog';
 import { detectPii } from './pii';
 import { constraintViolations, pyRepr, ungrounded } from './sentinel-checks';
 import { mergeConfigs, SCOPE_ORDER, type SentinelConfig, type SentinelPolicy } from './sentinel-config';
@@ -155,9 +156,10 @@ function checksFor(c: SentinelConfig, ctx: EventContext, state: SentinelState, a
         const rl = c.rateLimits[action];
         if (!rl) return undefined;
         const windowMs = rl.window_seconds * 1000;
-        const recent = (state.calls[action] ?? []).filter((t) => t > now - windowMs && t <= now);
-        if (recent.length < rl.max_count) return 'passed';
-        const retry = Math.max(0, Math.ceil((Math.min(...recent) + windowMs - now) / 1000));
+        const calls = state.calls[action];
+        if (countIn(calls, now - windowMs, now) < rl.max_count) return 'passed';
+        const first = firstIn(calls, now - windowMs, now) ?? Infinity;
+        const retry = Math.max(0, Math.ceil((first + windowMs - now) / 1000));
         return {
           ...policyErr(
             `Rate limit exceeded for action '${action}': ${rl.max_count} calls per ${rl.window_seconds}s. Retry in ${retry}s`,

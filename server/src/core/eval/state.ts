@@ -1,3 +1,5 @@
+import type { TimeLog } from './timeLog';
+
 /**
  * What the evaluator remembers between events, as plain data: spend and request times per
  * Execlave policy, and Agent Sentinel's budgets, call times and evidence. `evaluate` never changes
@@ -11,7 +13,7 @@ export interface ExeclavePolicyState {
   period?: string;
   monthSpent?: number;
   /** Milliseconds of the requests of the last hour that the policy applied to. */
-  requests?: number[];
+  requests?: TimeLog;
 }
 
 export interface Evidence {
@@ -29,7 +31,7 @@ export interface SentinelState {
   /** Spend per action name, cumulative. */
   actions: Record<string, number>;
   /** Milliseconds of the allowed calls of each action (the rate windows). */
-  calls: Record<string, number[]>;
+  calls: Record<string, TimeLog>;
   evidence: Evidence[];
 }
 
