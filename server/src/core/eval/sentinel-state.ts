@@ -16,11 +16,10 @@ export function nextSentinelState(
   if (!c || typeof action !== 'string' || (decision !== 'allow' && decision !== 'warn')) return state;
   const e = ctx.event;
   const cost = typeof e.cost_usd === 'number' ? e.cost_usd : 0;
-  const add = (m: Record<string, number>, k: string) => ({ ...m, [k]: (m[k] ?? 0) + cost });
   const next: SentinelState = {
-    sessions: add(state.sessions, e.session_id ?? ''),
-    runs: add(state.runs, e.run_id ?? ''),
-    actions: add(state.actions, action),
+    sessions: state.sessions.add(e.session_id ?? '', cost),
+    runs: state.runs.add(e.run_id ?? '', cost),
+    actions: state.actions.add(action, cost),
     calls: state.calls,
     evidence: state.evidence,
   };

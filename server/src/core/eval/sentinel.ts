@@ -173,7 +173,7 @@ function checksFor(c: SentinelConfig, ctx: EventContext, state: SentinelState, a
       name: 'budgets.session',
       run() {
         if (c.sessionBudget === undefined) return undefined;
-        const spent = state.sessions[session] ?? 0;
+        const spent = state.sessions.get(session) ?? 0;
         return spent + cost > c.sessionBudget
           ? budget('session', spent, c.sessionBudget, 'Session')
           : 'passed';
@@ -183,7 +183,7 @@ function checksFor(c: SentinelConfig, ctx: EventContext, state: SentinelState, a
       name: 'budgets.run',
       run() {
         if (c.runBudget === undefined) return undefined;
-        const spent = state.runs[run ?? ''] ?? 0;
+        const spent = state.runs.get(run ?? '') ?? 0;
         return spent + cost > c.runBudget
           ? {
               ...budget('run', spent, c.runBudget, 'Run'),
@@ -197,7 +197,7 @@ function checksFor(c: SentinelConfig, ctx: EventContext, state: SentinelState, a
       run() {
         const limit = c.actionBudgets[action];
         if (limit === undefined) return undefined;
-        const spent = state.actions[action] ?? 0;
+        const spent = state.actions.get(action) ?? 0;
         return spent + cost > limit
           ? {
               ...budget('action', spent, limit, `Action '${action}'`),

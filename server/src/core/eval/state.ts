@@ -1,3 +1,4 @@
+import { SpendMap } from './spendMap';
 import type { TimeLog } from './timeLog';
 
 /**
@@ -26,10 +27,10 @@ export interface Evidence {
 
 export interface SentinelState {
   /** Spend per session id (`""` when events carry none). */
-  sessions: Record<string, number>;
-  runs: Record<string, number>;
+  sessions: SpendMap;
+  runs: SpendMap;
   /** Spend per action name, cumulative. */
-  actions: Record<string, number>;
+  actions: SpendMap;
   /** Milliseconds of the allowed calls of each action (the rate windows). */
   calls: Record<string, TimeLog>;
   evidence: Evidence[];
@@ -43,7 +44,16 @@ export interface EvalState {
 }
 
 export function emptyState(): EvalState {
-  return { execlave: {}, sentinel: { sessions: {}, runs: {}, actions: {}, calls: {}, evidence: [] } };
+  return {
+    execlave: {},
+    sentinel: {
+      sessions: SpendMap.empty(),
+      runs: SpendMap.empty(),
+      actions: SpendMap.empty(),
+      calls: {},
+      evidence: [],
+    },
+  };
 }
 
 const DAY_MS = 86_400_000;
