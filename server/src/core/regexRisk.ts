@@ -19,9 +19,24 @@ export function hasNestedQuantifier(pattern: string): boolean {
  * patterns are never built here: on long texts the linear engine is slower than backtracking.
  */
 export function policyRegExp(source: string, flags = ''): RegExp {
-  try {
-    return new RegExp(source, `${flags}l`);
-  } catch {
-    return new RegExp(source, flags);
+  // Asked at every event by some callers (an argument pattern, CEL's `matches`): built once per
+  // pattern. Only patterns without `g` or `y` are kept, since those carry no position between uses.
+  const key = `${flags}/${source}`;
+  let re = built.get(key);
+  if (!re) {
+    try {
+      re = new RegExp(source, `${flags}l`);
+    } catch {
+      re = new RegExp(source, flags);
+    }
+    if (!/[gy]/.test(flags)) {
+      if (built.size >= MAX_BUILT) built.clear();
+      built.set(key, re);
+    }
   }
+  return re;
 }
+
+/** The patterns built, by flags and source; emptied when it holds this many. */
+const built = new Map<string, RegExp>();
+const MAX_BUILT = 512;

@@ -55,7 +55,6 @@ export async function lintFiles(
   // text are held only within the budget (lint/held.ts), the rest is linted again for the report.
   const hashes: (string | undefined)[] = [];
   const marked: boolean[] = [];
-  const owned: Tally[] = [];
   const lintedReadable = await lintAll(
     readable.map((f) => f.path),
     readable.map(forcedOf),
@@ -70,15 +69,13 @@ export async function lintFiles(
       // Counted now, with its text at hand: a file without chain findings is then linted only once more.
       const rules = readable[j].settings.rules;
       const lang = languageOf(readable[j].path);
-      owned[j] = tallyOf(
+      const tally = tallyOf(
         applyRuleSettings(marked[j] ? applySuppressions(l.findings, l.text, lang) : l.findings, rules),
       );
-      return { ...l, text: '', findings: [], shed: true };
+      return { ...l, text: '', findings: [], shed: true, tally };
     },
   );
   let next = 0;
-  /** The counts of the files the budget did not hold, taken as they were linted. */
-  const tallies: Tally[] = [];
   const texts: (string | undefined)[] = [];
   const directives: boolean[] = [];
   const chain: ChainInput[] = [];
@@ -97,7 +94,7 @@ export async function lintFiles(
     if (held.take([], text)) texts[i] = text;
     return text;
   };
-  const linted: Omit<LintedFile, 'text'>[] = files.map((f, i) => {
+  const linted: (Omit<LintedFile, 'text'> & Shed)[] = files.map((f, i) => {
     const hit = hits[i];
     if (hit) {
       texts[i] = hit.text;
@@ -115,7 +112,6 @@ export async function lintFiles(
     }
     const j = next++;
     const { text, ...l } = lintedReadable[j];
-    if (owned[j]) tallies[i] = owned[j];
     // An empty text is one the budget did not hold (or an empty file, read again at no cost).
     if (text) texts[i] = text;
     directives[i] = marked[j];
@@ -137,7 +133,7 @@ export async function lintFiles(
   const findingsOf = (i: number, chainList = chainOf(i)): { findings: Finding[]; text?: string } => {
     let own = linted[i].findings;
     let text: string | undefined;
-    if ((linted[i] as Shed).shed) {
+    if (linted[i].shed) {
       const again = lintOne(files[i].path, forcedOf(files[i]), files[i].regular === true);
       ({ findings: own, text } = again);
     }
@@ -171,17 +167,17 @@ export async function lintFiles(
       dialectLabel: l.dialectLabel,
       ...(l.readError ? { readError: l.readError } : {}),
     };
+    const recomputed = (tally: Tally) =>
+      new Recomputed(
+        base,
+        tally,
+        () => findingsOf(i),
+        () => readText(i),
+      );
     // A file the budget did not hold, without chain findings, has the counts taken as it was linted.
     const chainList = chainOf(i);
-    if (tallies[i] && !chainList.length) {
-      results.push(
-        new Recomputed(
-          base,
-          tallies[i],
-          () => findingsOf(i),
-          () => readText(i),
-        ),
-      );
+    if (l.tally && !chainList.length) {
+      results.push(recomputed(l.tally));
       continue;
     }
     const { findings, text } = findingsOf(i, chainList);
@@ -193,14 +189,7 @@ export async function lintFiles(
     } else {
       // Not held: what it had is let go, and it is linted again at each read.
       linted[i] = { ...l, findings: [], ...(l.findings.length ? { shed: true } : {}) };
-      results.push(
-        new Recomputed(
-          base,
-          tallyOf(findings),
-          () => findingsOf(i),
-          () => readText(i),
-        ),
-      );
+      results.push(recomputed(tallyOf(findings)));
     }
   }
   cache?.save();
@@ -216,8 +205,11 @@ export function errorsOnly(results: readonly (FileResult & Fixable)[]): (FileRes
   );
 }
 
-/** A file whose findings the budget did not hold in the first pass (lint/held.ts). */
-type Shed = { shed?: boolean };
+/**
+ * A file whose findings the budget did not hold (lint/held.ts): linted again when they are read,
+ * with the counts taken as it was first linted (before its chain findings were known).
+ */
+type Shed = { shed?: boolean; tally?: Tally };
 
 /**
  * A file's line index, built on its first use. A getter in each result's object literal gave every
@@ -231,8 +223,11 @@ class LazyLines implements Pick<LineIndex, 'positionAt'> {
   }
 }
 
-/** The last file a `Recomputed` read, with its lines: a report reads a file's findings, then places them. */
-let lastRead: { owner: Recomputed; lines: LineIndex } | undefined;
+/**
+ * The last file a `Recomputed` read, with its text (its lines built on first use): a report reads a
+ * file's findings, then places them.
+ */
+let lastRead: { owner: Recomputed; text: string; lines?: LineIndex } | undefined;
 
 /**
  * The result of a file whose findings the budget did not hold: each read of `findings` lints it
@@ -270,7 +265,7 @@ class Recomputed implements FileResult, Fixable {
 
   get findings(): Finding[] {
     const { findings, text } = this.compute();
-    lastRead = { owner: this, lines: new LineIndex(text ?? this.read()) };
+    lastRead = { owner: this, text: text ?? this.read() };
     return this.errorsOnly ? findings.filter((f) => f.severity === 'error') : findings;
   }
 
@@ -280,7 +275,7 @@ class Recomputed implements FileResult, Fixable {
   }
 
   private linesNow(): LineIndex {
-    if (lastRead?.owner !== this) lastRead = { owner: this, lines: new LineIndex(this.read()) };
-    return lastRead.lines;
+    if (lastRead?.owner !== this) lastRead = { owner: this, text: this.read() };
+    return (lastRead.lines ??= new LineIndex(lastRead.text));
   }
 }
