@@ -56,6 +56,8 @@ function documentValues(arg: string, path: string | undefined, text: string): un
   let doc = new ParsedDocument(text, languageOf(path ?? 'stdin.json'));
   // Standard input may be YAML too.
   if (!path && doc.parseFindings.length) doc = new ParsedDocument(text, 'yaml');
+  const deepJson = deeplyNestedJson(doc, text);
+  if (deepJson) return Array.isArray(deepJson.value) ? deepJson.value : [deepJson.value];
   if (doc.parseFindings.length) {
     const f = doc.parseFindings[0];
     const before = text.slice(0, f.span.start).split('\n');
@@ -69,4 +71,20 @@ function documentValues(arg: string, path: string | undefined, text: string): un
     throw new InputError(`the event ${arg}:${at} does not parse: ${f.message}${hint}`);
   }
   return Array.isArray(doc.value) ? doc.value : [doc.value];
+}
+
+/**
+ * A JSON event nested deeper than the positioned parser's stack allows: the positions only serve
+ * the messages of a document that does not parse, and `JSON.parse` (as a `.jsonl` line is read)
+ * takes any depth, so the same event is evaluated whichever file it comes in.
+ */
+function deeplyNestedJson(doc: ParsedDocument, text: string): { value: unknown } | undefined {
+  if (doc.language !== 'json' || !doc.parseFindings.every((f) => f.code === 'parse/too-deep'))
+    return undefined;
+  if (!doc.parseFindings.length) return undefined;
+  try {
+    return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
+  } catch {
+    return undefined;
+  }
 }
