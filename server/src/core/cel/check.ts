@@ -1,5 +1,6 @@
 import { Environment, type TypeCheckResult } from '@marcbachmann/cel-js';
 import { nearest } from '../suggest';
+import { checkBalanced, parseBalanced } from './balance';
 import { CEL_CONTEXTS, CEL_PLACE, type CelContextId } from './context';
 
 /** One problem in a CEL expression, at offsets of the expression string itself. */
@@ -81,7 +82,7 @@ function checkUncached(expression: string, context: CelContextId): CelCheck {
   for (let round = 0; round < 20; round++) {
     let result: TypeCheckResult;
     try {
-      result = env.check(expression);
+      result = checkBalanced(env, expression);
     } catch (e) {
       // The library reports problems in its result; a throw is a bug there, not in the policy.
       const err = e as CelError;
@@ -207,7 +208,7 @@ function identifiers(node: unknown, ids: AstLike[], bound: Set<string>): void {
 function outputWithoutPhase(env: Environment, expression: string): CelIssue[] {
   let ast: unknown;
   try {
-    ast = env.parse(expression).ast;
+    ast = parseBalanced(env, expression).ast;
   } catch {
     return [];
   }

@@ -1,4 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { parseBalanced } from '../cel/balance';
 import { CEL_CONTEXTS, type CelContextId } from '../cel/context';
 import { policyRegExp } from '../regexRisk';
 
@@ -90,7 +91,7 @@ export function compileCel(expression: string, context: CelContextId): CelProgra
   let fn: (vars: Record<string, unknown>) => unknown;
   const named = (e: unknown) => firstLine(e).replaceAll(LINEAR_MATCHES, 'matches');
   try {
-    fn = environmentFor(context).parse(withLinearMatches(expression)) as unknown as typeof fn;
+    fn = parseBalanced(environmentFor(context), withLinearMatches(expression)) as unknown as typeof fn;
   } catch (e) {
     return { ok: false, error: `invalid CEL expression: ${named(e)}` };
   }
