@@ -19,6 +19,8 @@ export const chainFeature: Feature = {
     // A bundle the scan parsed and the editor then opens unchanged is not parsed a second time.
     ctx.documents.addParseSource((uri) => chain.index.get(uri)?.doc);
     ctx.files.onDidChange((changes) => void chain.scanner.onFilesChanged(changes));
+    // The config's include/exclude or `gitignore` changed which files the scan reads.
+    ctx.project.onDidChange(() => void chain.scanner.rescan());
     ctx.documents.textDocuments.onDidClose((e) => {
       chain.republisher.forget(e.document.uri);
       void chain.scanner.onClosed(e.document.uri);

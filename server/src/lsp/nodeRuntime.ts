@@ -101,8 +101,10 @@ export function nodeRuntime(options: { stdinFree?: boolean; loadDetail?: string 
         // so that requests are answered while the scan lists the workspace.
         const slices = new Slices(clock);
         const between = pause ?? (() => slices.check());
-        const walk = async (dir: string, depth: number): Promise<void> => {
-          if (out.length >= limit || depth > 20) return;
+        const walk = async (dir: string): Promise<void> => {
+          // No depth limit: symbolic links are not followed (a Dirent of one is neither a folder nor
+          // a file), so the walk cannot loop, and a path ends at the system's length limit.
+          if (out.length >= limit) return;
           let entries;
           try {
             entries = await readdir(dir, { withFileTypes: true });
@@ -114,14 +116,14 @@ export function nodeRuntime(options: { stdinFree?: boolean; loadDetail?: string 
             await between();
             if (e.name.startsWith('.') || e.name === 'node_modules') continue;
             const p = join(dir, e.name);
-            if (e.isDirectory()) await walk(p, depth + 1);
+            if (e.isDirectory()) await walk(p);
             else if (e.isFile()) {
               const uri = URI.file(p).toString();
               if (accept(uri)) out.push(uri);
             }
           }
         };
-        await walk(fsPath(folderUri), 0);
+        await walk(fsPath(folderUri));
         return out;
       },
       watchFolder(folderUri, changed) {

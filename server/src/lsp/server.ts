@@ -16,7 +16,14 @@ import { DocumentStore } from './documents';
 import { EarlyDocuments } from './earlyDocuments';
 import { LanguageAdoption } from './languageAdoption';
 import type { Runtime } from './runtime';
-import { analysisKey, defaultSettings, FileMatcher, readSettings, type Settings } from './settings';
+import {
+  analysisKey,
+  defaultSettings,
+  FileMatcher,
+  isYamlOrJsonName,
+  readSettings,
+  type Settings,
+} from './settings';
 import { ProjectConfigs } from './projectConfig';
 import { codeActionFeature } from './handlers/codeAction';
 import { codeLensFeature } from './handlers/codeLens';
@@ -226,9 +233,13 @@ export function startServer(
     }
   }
 
-  // Deleted files lose their diagnostics even when the editor still shows them.
+  // Deleted files lose their diagnostics even when the editor still shows them; an open document
+  // whose file comes back (`git stash pop`, a checkout that removes and re-adds it) shows them again.
   ctx.files.onDidChange((changes) => {
-    for (const c of changes) if (c.type === FileChangeType.Deleted) scheduler.clear(c.uri);
+    for (const c of changes)
+      if (c.type === FileChangeType.Deleted) {
+        if (isYamlOrJsonName(c.uri)) scheduler.clear(c.uri);
+      } else if (c.type === FileChangeType.Created && textDocuments.get(c.uri)) scheduler.refresh(c.uri);
     if (changes.some((c) => ProjectConfigs.isConfigUri(c.uri))) void loadProjectConfigs();
   });
   for (const f of features) f.register(ctx);

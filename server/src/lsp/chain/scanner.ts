@@ -11,6 +11,16 @@ import { MAX_INDEXED_LENGTH, type WorkspaceIndex } from './workspaceIndex';
  */
 const MAX_SCAN_BYTES = 3 * MAX_INDEXED_LENGTH;
 /**
+ * The most YAML/JSON files the scan lists (after the config's exclusions). Past it the index is
+ * partial and no prerequisite is reported missing (a missing one may be in a file it did not read):
+ * the log says so, and `include`/`exclude` in policylens.config.yaml narrow the scan. The limit was
+ * 5,000, counted with every package.json and fixture, and a larger workspace got false
+ * "missing prerequisite" errors.
+ */
+export const MAX_SCANNED_FILES = 50_000;
+/** Files read, then parsed, per round of the scan: the texts of a round are all that is held. */
+const SCAN_ROUND = 2_000;
+/**
  * The scan starts each slice once no diagnostics run has been scheduled for this long (a burst of
  * opens is over), or after the longer wait at the latest, so a busy editor delays it but never stops it.
  */
@@ -51,6 +61,11 @@ export interface ScannerHost {
  */
 export class WorkspaceScanner {
   private scanning: Promise<void> | undefined;
+  /**
+   * The scan, then each batch of file events, closed document and re-scan, one after the other: a
+   * change is never overtaken by a stale read.
+   */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -59,11 +74,27 @@ export class WorkspaceScanner {
 
   /** Reads the workspace on first use; resolves when the index covers it. */
   ready(): Promise<void> {
-    this.scanning ??= this.scan().catch((e: unknown) => {
-      this.host.log(`chain: scanning the workspace failed: ${(e as Error).stack ?? e}`);
-      this.index.markReady();
-    });
+    this.scanning ??= this.enqueue(() =>
+      this.scan().catch((e: unknown) => {
+        this.host.log(`chain: scanning the workspace failed: ${(e as Error).stack ?? e}`);
+        this.index.markReady();
+      }),
+    );
     return this.scanning;
+  }
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(job).catch((e: unknown) => {
+      this.host.log(`chain: updating the index failed: ${(e as Error).stack ?? e}`);
+    });
+    this.queue = next;
+    return next;
+  }
+
+  private pause(): () => Promise<void> {
+    const { runtime } = this.host;
+    const { quiet, maxWait } = scanWaits(runtime.env);
+    return backgroundPause(runtime, () => this.host.whenQuiet(quiet, maxWait));
   }
 
   private async scan(): Promise<void> {
@@ -84,17 +115,21 @@ export class WorkspaceScanner {
     }
   }
 
+  /** The files the scan reads: YAML/JSON, not excluded by the config, not ignored by git. */
   private async listFiles(pause: () => Promise<void>): Promise<string[]> {
     const { host } = this;
     const uris: string[] = [];
     await host.projectRead();
+    let partial = false;
     for (const folder of host.workspaceFolders()) {
+      const room = MAX_SCANNED_FILES - uris.length;
       const listed = await host.runtime.fs.listFiles(
         folder,
         (u) => isYamlOrJsonName(u) && !host.isExcluded(u),
-        undefined,
+        room,
         pause,
       );
+      if (listed.length >= room) partial = true;
       // What git ignores is not scanned, as lint does not walk it (unless the config says
       // `gitignore: false`); a file the user opens is still analysed.
       uris.push(
@@ -102,8 +137,53 @@ export class WorkspaceScanner {
           ? await withoutGitIgnored(host.runtime.fs, folder, listed, pause)
           : listed),
       );
+      if (partial) break;
     }
+    if (partial !== this.index.partial)
+      host.log(
+        partial
+          ? `chain: the workspace has more than ${MAX_SCANNED_FILES} YAML/JSON files; the index holds the first ones, and no prerequisite is reported missing (narrow the scan with include/exclude in policylens.config.yaml)`
+          : 'chain: the index covers the workspace again',
+      );
+    this.index.partial = partial;
     return uris;
+  }
+
+  /**
+   * Reads and parses files into the index, a round of files at a time, in slices. Reading is cheap
+   * and parsing is not, so each round reads its files first and parses them at the end if they are
+   * still not open: a client that opens the whole workspace sends every file, and each one opened
+   * by then is indexed from the analysis its diagnostics already made.
+   */
+  private async indexFiles(
+    uris: readonly string[],
+    pause: () => Promise<void>,
+    report: (done: number) => void = () => undefined,
+  ): Promise<{ read: number; parsed: number }> {
+    const { host } = this;
+    let read = 0;
+    let parsed = 0;
+    for (let round = 0; round < uris.length; round += SCAN_ROUND) {
+      const texts = new Map<string, string | undefined>();
+      for (let i = round; i < Math.min(uris.length, round + SCAN_ROUND); i++) {
+        if (i % 256 === 0) report(i);
+        await pause();
+        // The reads are synchronous (nodeRuntime.ts): a slice reads as many as fit in its time.
+        if (!host.isOpen(uris[i]))
+          texts.set(uris[i], await host.runtime.fs.readFile(uris[i], MAX_SCAN_BYTES));
+      }
+      read += texts.size;
+      if (texts.size) host.log(`chain: parsing ${texts.size} files in slices`);
+      for (const [uri, text] of texts) {
+        // At least one file per slice: a file's parse is the smallest unit (at most 512 KB).
+        await pause();
+        if (host.isOpen(uri)) continue;
+        this.index.indexText(uri, text);
+        parsed++;
+      }
+    }
+    report(uris.length);
+    return { read, parsed };
   }
 
   private async scanFiles(report: (done: number, total: number) => void): Promise<void> {
@@ -114,32 +194,11 @@ export class WorkspaceScanner {
     // files: between two, the requests that arrived are answered first (`giveWay`), and a new slice
     // starts only while the editor is quiet, so the documents it is opening go first.
     const { quiet, maxWait } = scanWaits(runtime.env);
-    const pause = backgroundPause(runtime, () => host.whenQuiet(quiet, maxWait));
+    const pause = this.pause();
     const uris = await this.listFiles(pause);
-    // Two passes. Reading is cheap and parsing is not, so every file is read first and parsed only
-    // at the end if it is still not open: a client that opens the whole workspace sends every file,
-    // and each one opened by then is indexed from the analysis its diagnostics already made.
-    const texts = new Map<string, string | undefined>();
     await host.whenQuiet(quiet, maxWait);
     host.log(`chain: reading ${uris.length} files in slices`);
-    for (let i = 0; i < uris.length; i++) {
-      if (i % 256 === 0) report(i, uris.length);
-      await pause();
-      // The reads are synchronous (nodeRuntime.ts): a slice reads as many as fit in its time.
-      if (!host.isOpen(uris[i])) texts.set(uris[i], await runtime.fs.readFile(uris[i], MAX_SCAN_BYTES));
-    }
-    report(uris.length, uris.length);
-    let parsed = 0;
-    const closed = [...texts.keys()];
-    await host.whenQuiet(quiet, maxWait);
-    host.log(`chain: parsing ${closed.length} files in slices`);
-    for (const uri of closed) {
-      // At least one file per slice: a file's parse is the smallest unit (at most 512 KB).
-      await pause();
-      if (host.isOpen(uri)) continue;
-      this.index.indexText(uri, texts.get(uri));
-      parsed++;
-    }
+    const { read, parsed } = await this.indexFiles(uris, pause, (done) => report(done, uris.length));
     this.index.syncOpenDocuments();
     // What every file's findings share (each prerequisite resolved, the graph's cycles) is made in
     // slices too: made by the first findings asked for, it was one block of tens of ms (5,000 files).
@@ -149,9 +208,60 @@ export class WorkspaceScanner {
     const ms = Math.round(runtime.now() - started);
     host.log(
       `chain: indexed ${this.index.size} bundles of ${uris.length} YAML/JSON files in ${ms} ms ` +
-        `(${texts.size} read from disk, ${parsed} of them parsed; open documents are indexed from their analyses)`,
+        `(${read} read from disk, ${parsed} of them parsed; open documents are indexed from their analyses)`,
     );
     host.changed();
+  }
+
+  /**
+   * Lists the workspace again after what decides which files are scanned changed (the config's
+   * include/exclude or `gitignore`, a .gitignore file, the workspace folders): files that left the
+   * scan leave the index, files that entered it are read. Files still scanned are current already.
+   */
+  rescan(): Promise<void> {
+    if (!this.scanning) return Promise.resolve();
+    return this.enqueue(async () => {
+      const pause = this.pause();
+      const listed = await this.listFiles(pause);
+      const wanted = new Set(listed);
+      const indexed = new Set(this.index.uris());
+      let dropped = 0;
+      for (const uri of indexed)
+        if (!wanted.has(uri) && !this.host.isOpen(uri)) {
+          this.index.delete(uri);
+          dropped++;
+        }
+      const added = listed.filter((u) => !indexed.has(u));
+      await this.indexFiles(added, pause);
+      this.host.log(`chain: re-listed the workspace: ${added.length} files added, ${dropped} dropped`);
+      this.host.changed();
+    });
+  }
+
+  /**
+   * Of these YAML/JSON files, the ones the scan would read: inside a workspace folder, not under
+   * a hidden folder or node_modules (the walk skips them), not excluded, not ignored by git.
+   */
+  private async scanned(uris: readonly string[], pause: () => Promise<void>): Promise<Set<string>> {
+    const { host } = this;
+    const out = new Set<string>();
+    for (const folder of host.workspaceFolders()) {
+      const base = folder.endsWith('/') ? folder : `${folder}/`;
+      const inside = uris.filter(
+        (u) =>
+          u.startsWith(base) &&
+          !u
+            .slice(base.length)
+            .split('/')
+            .some((part) => part.startsWith('.') || part === 'node_modules') &&
+          !host.isExcluded(u),
+      );
+      const kept = host.gitignore(folder)
+        ? await withoutGitIgnored(host.runtime.fs, folder, inside, pause)
+        : inside;
+      for (const u of kept) out.add(u);
+    }
+    return out;
   }
 
   /** Re-reads a file that is not open in the editor (an open document's buffer wins). */
@@ -162,26 +272,66 @@ export class WorkspaceScanner {
     if (!this.host.isOpen(uri)) this.index.indexText(uri, text);
   }
 
-  /** File-watcher events: created and changed files are re-read, deleted ones dropped. */
-  async onFilesChanged(changes: readonly FileEvent[]): Promise<void> {
+  /**
+   * File-watcher events: created and changed files the scan would read are re-read, others (and
+   * deleted ones) dropped; a deleted folder drops what was under it; a changed .gitignore re-lists
+   * the workspace. The last event of a file decides, and the work gives way between files.
+   */
+  onFilesChanged(changes: readonly FileEvent[]): Promise<void> {
     // Before the scan started there is nothing to update (it will read the files as they are);
     // during it, the events apply once it is done, so a change cannot be overtaken by a stale read.
-    if (!this.scanning) return;
-    await this.scanning;
-    for (const c of changes) {
-      if (!isYamlOrJsonName(c.uri) || this.host.isOpen(c.uri)) continue;
-      if (c.type === FileChangeType.Deleted) this.index.delete(c.uri);
-      else await this.readFromDisk(c.uri);
-    }
-    this.host.changed();
+    if (!this.scanning) return Promise.resolve();
+    const last = new Map<string, FileChangeType>();
+    for (const c of changes) last.set(c.uri, c.type);
+    if ([...last.keys()].some((u) => u.endsWith('/.gitignore'))) return this.rescan();
+    return this.enqueue(async () => {
+      const pause = this.pause();
+      const deletedFolders = new Set<string>();
+      const read: string[] = [];
+      for (const [uri, type] of last) {
+        if (type === FileChangeType.Deleted) {
+          // VS Code sends one event for a deleted folder (and some clients one for every file).
+          if (!isYamlOrJsonName(uri)) deletedFolders.add(uri.replace(/\/+$/, ''));
+          else if (!this.host.isOpen(uri)) this.index.delete(uri);
+        } else if (isYamlOrJsonName(uri) && !this.host.isOpen(uri)) read.push(uri);
+      }
+      if (deletedFolders.size) this.dropUnder(deletedFolders);
+      const scanned = await this.scanned(read, pause);
+      for (const uri of read) {
+        await pause();
+        if (scanned.has(uri)) await this.readFromDisk(uri);
+        else if (!this.host.isOpen(uri)) this.index.delete(uri);
+      }
+      this.host.changed();
+    });
   }
 
-  /** A document was closed: its file on disk is the truth again (the edits may not be saved). */
-  async onClosed(uri: string): Promise<void> {
+  /** Forgets every file (not open) under one of these folders: a file's ancestors are looked up. */
+  private dropUnder(folders: ReadonlySet<string>): void {
+    for (const uri of this.index.uris()) {
+      if (this.host.isOpen(uri)) continue;
+      for (let cut = uri.lastIndexOf('/'); cut > 0; cut = uri.lastIndexOf('/', cut - 1))
+        if (folders.has(uri.slice(0, cut))) {
+          this.index.delete(uri);
+          break;
+        }
+    }
+  }
+
+  /**
+   * A document was closed: its file on disk is the truth again (the edits may not be saved), when
+   * the scan would read it; a file from elsewhere (outside the workspace, excluded, ignored) leaves
+   * the index with its buffer.
+   */
+  onClosed(uri: string): Promise<void> {
     // Closed while the scan runs: the scan skipped it as open, so it is read once the scan is done.
-    if (!this.scanning) return;
-    await this.scanning;
-    await this.readFromDisk(uri);
-    this.host.changed();
+    if (!this.scanning) return Promise.resolve();
+    return this.enqueue(async () => {
+      if (this.host.isOpen(uri)) return;
+      if (isYamlOrJsonName(uri) && (await this.scanned([uri], this.pause())).has(uri))
+        await this.readFromDisk(uri);
+      else this.index.delete(uri);
+      this.host.changed();
+    });
   }
 }

@@ -176,9 +176,22 @@ export class WorkspaceIndex {
     return prepareChainFindings(this.policies);
   }
 
+  /**
+   * Whether the scan stopped at its limit of files (`MAX_SCANNED_FILES`): a prerequisite not in the
+   * index may then be in a file it did not read, so none is reported missing.
+   */
+  partial = false;
+
   /** What an open document shows: its chain findings, unless the index holds an older version. */
   visibleFindings(doc: PolicyDocument | undefined): Finding[] {
-    return doc && this.isCurrent(doc) ? this.findingsFor(doc.uri) : [];
+    if (!doc || !this.isCurrent(doc)) return [];
+    const findings = this.findingsFor(doc.uri);
+    return this.partial ? findings.filter((f) => f.code !== 'chain/missing-prerequisite') : findings;
+  }
+
+  /** The indexed files (open documents' included). */
+  uris(): string[] {
+    return this.policies.all().map((p) => p.uri);
   }
 
   order(): Ordered<ChainPolicy>[] {

@@ -1,4 +1,4 @@
-import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver';
 import type { Feature, ServerContext } from '../context';
 import { Debouncer } from '../debounce';
 import { isYamlOrJsonName } from '../settings';
@@ -6,6 +6,17 @@ import { backgroundPause } from '../slices';
 
 /** The files whose changes on disk matter: every YAML and JSON file may be (or become) a policy. */
 export const WATCHED_GLOB = '**/*.{json,jsonc,yaml,yml}';
+
+/**
+ * What the server asks a client to watch: the policy files; the .gitignore files, which decide what
+ * the workspace scan reads; and deletions of anything, because an editor reports a deleted folder
+ * as one event for the folder, which no file glob matches (its bundles would stay in the index).
+ */
+export const WATCHERS = [
+  { globPattern: WATCHED_GLOB },
+  { globPattern: '**/.gitignore' },
+  { globPattern: '**/*', kind: WatchKind.Delete },
+];
 
 /**
  * `workspace/didChangeWatchedFiles`: vscode-languageserver allows one handler, so this one fans the
@@ -27,7 +38,7 @@ export const didChangeWatchedFilesFeature: Feature = {
       return;
     }
     ctx.connection.client
-      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] })
+      .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS })
       .catch((e: unknown) => ctx.log(`registering the file watcher failed: ${(e as Error).message}`));
   },
 };

@@ -1,0 +1,178 @@
+// The chain index follows what decides which files the workspace scan reads, as `policylens lint`
+// walks the folder at every run: a config whose include/exclude or `gitignore` changes, a
+// .gitignore that changes, a file event for a file the scan would skip, a folder deleted in one
+// event, a file from outside the workspace opened and closed. Before, the scan ran once and file
+// events indexed any YAML/JSON file: the editor kept showing a cross-file finding lint did not
+// report (or missed one it did) until the server restarted. Found by the fourth cliff hunt.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { URI } from 'vscode-uri';
+import { MAX_SCANNED_FILES } from '../../server/src/lsp/chain/scanner';
+import { idle, startInProcess, type InProcessServer } from '../support/inProcess';
+
+const bundle = (name: string, prerequisites: string[] = []) =>
+  `name: ${name}\npolicyType: pii_access\nenforcementMode: block\nruleDefinition:\n  denied_pii_types: [ssn]\n` +
+  (prerequisites.length ? `prerequisites: [${prerequisites.join(', ')}]\n` : '');
+
+const uri = (path: string) => URI.file(path).toString();
+const CREATED = 1;
+const CHANGED = 2;
+const DELETED = 3;
+
+const servers: InProcessServer[] = [];
+after(async () => {
+  for (const s of servers) await s.client.shutdown();
+});
+
+/** A server on `files`, with `open` opened, once the scan is done. */
+async function start(files: Record<string, string>, open: string): Promise<InProcessServer> {
+  const s = startInProcess({ files });
+  servers.push(s);
+  await s.client.initialize({ rootUri: 'file:///ws' });
+  s.client.open(uri(open), files[open]);
+  await s.client.request('policyLens/chainOrder', {});
+  await idle(s);
+  return s;
+}
+
+/** The chain codes last published for a file. */
+function chainCodes(s: InProcessServer, path: string): string[] {
+  const published = s.client.diagnostics.filter((p) => p.uri === uri(path));
+  const last = published[published.length - 1];
+  return (last?.diagnostics ?? []).map((d) => String(d.code)).filter((c) => c.startsWith('chain/'));
+}
+
+/** Writes (or deletes) files on disk and sends the events an editor sends. */
+async function onDisk(s: InProcessServer, changes: [string, string | null, number?][]): Promise<void> {
+  const events = changes.map(([path, text, type]) => {
+    if (text === null) s.fs.delete(path);
+    else s.fs.write(path, text);
+    return { uri: uri(path), type: type ?? (text === null ? DELETED : CHANGED) };
+  });
+  s.client.notify('workspace/didChangeWatchedFiles', { changes: events });
+  await idle(s);
+}
+
+const OPEN = '/ws/policies/a.yaml';
+const CONFIG = '/ws/policylens.config.yaml';
+
+describe('the chain index follows what the scan reads', () => {
+  it('an exclude added to the config drops the files it excludes', async () => {
+    const s = await start({ [OPEN]: bundle('dup'), '/ws/old/a.yaml': bundle('dup') }, OPEN);
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/duplicate-name']);
+    await onDisk(s, [[CONFIG, "exclude: ['old/**']\n", CREATED]]);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+  });
+
+  it('an exclude removed from the config reads the files it excluded', async () => {
+    const s = await start(
+      { [OPEN]: bundle('a', ['b']), '/ws/old/b.yaml': bundle('b'), [CONFIG]: "exclude: ['old/**']\n" },
+      OPEN,
+    );
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/missing-prerequisite']);
+    await onDisk(s, [[CONFIG, 'gitignore: true\n']]);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+  });
+
+  it('`gitignore: false` added reads what git ignores, and a changed .gitignore is followed', async () => {
+    const s = await start(
+      {
+        [OPEN]: bundle('a', ['b']),
+        '/ws/generated/b.yaml': bundle('b'),
+        '/ws/.git/HEAD': 'ref: refs/heads/main\n',
+        '/ws/.gitignore': 'generated/\n',
+      },
+      OPEN,
+    );
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/missing-prerequisite']);
+    await onDisk(s, [[CONFIG, 'gitignore: false\n', CREATED]]);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+    await onDisk(s, [[CONFIG, null]]);
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/missing-prerequisite']);
+    await onDisk(s, [['/ws/.gitignore', 'build/\n']]);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+  });
+
+  it('a file event for an excluded or ignored file does not index it', async () => {
+    const s = await start(
+      {
+        [OPEN]: bundle('dup'),
+        '/ws/.git/HEAD': 'ref: refs/heads/main\n',
+        '/ws/.gitignore': 'dist/\n',
+        [CONFIG]: "exclude: ['drafts/**']\n",
+      },
+      OPEN,
+    );
+    assert.deepEqual(chainCodes(s, OPEN), []);
+    await onDisk(s, [
+      ['/ws/drafts/a.yaml', bundle('dup'), CREATED],
+      ['/ws/dist/a.yaml', bundle('dup'), CREATED],
+      ['/ws/node_modules/pkg/a.yaml', bundle('dup'), CREATED],
+    ]);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+    // The control: the same file where the scan reads it.
+    await onDisk(s, [['/ws/kept/a.yaml', bundle('dup'), CREATED]]);
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/duplicate-name']);
+  });
+
+  it('a folder deleted in one event drops its files', async () => {
+    const s = await start(
+      { [OPEN]: bundle('dup'), '/ws/old/a.yaml': bundle('dup'), '/ws/old/deeper/b.yaml': bundle('dup') },
+      OPEN,
+    );
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/duplicate-name']);
+    s.fs.delete('/ws/old/a.yaml');
+    s.fs.delete('/ws/old/deeper/b.yaml');
+    await onDisk(s, [['/ws/old', null, DELETED]]);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+  });
+
+  it('a file from outside the workspace leaves the index when it is closed', async () => {
+    const s = await start({ [OPEN]: bundle('dup') }, OPEN);
+    // Saved on disk too: its file is not the workspace's, whatever it holds.
+    const outside = s.fs.write('/elsewhere/a.yaml', bundle('dup'));
+    s.client.open(outside, bundle('dup'));
+    await idle(s);
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/duplicate-name']);
+    s.client.close(outside);
+    await idle(s);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+  });
+
+  it('an open file deleted and created again on disk shows its findings again', async () => {
+    const text = `${bundle('a', ['nowhere'])}`.replace('pii_access', 'pii_acess');
+    const s = await start({ [OPEN]: text }, OPEN);
+    const codes = () =>
+      (s.client.diagnostics.filter((p) => p.uri === uri(OPEN)).at(-1)?.diagnostics ?? []).map((d) =>
+        String(d.code),
+      );
+    assert.deepEqual(codes().sort(), ['chain/missing-prerequisite', 'schema/enum']);
+    await onDisk(s, [
+      [OPEN, null, DELETED],
+      [OPEN, text, CREATED],
+    ]);
+    assert.deepEqual(codes().sort(), ['chain/missing-prerequisite', 'schema/enum']);
+  });
+});
+
+describe('a large workspace', () => {
+  const fixtures = (n: number) =>
+    Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [`/ws/fixtures/f${String(i).padStart(6, '0')}.json`, '{}\n']),
+    );
+
+  it('is scanned past 5,000 YAML/JSON files (package.json and fixtures count)', async () => {
+    // Listed after the 10,000 fixtures: the old limit of 5,000 files left it out.
+    const s = await start(
+      { ...fixtures(10_000), [OPEN]: bundle('a', ['b']), '/ws/zz/b.yaml': bundle('b') },
+      OPEN,
+    );
+    assert.deepEqual(chainCodes(s, OPEN), []);
+  });
+
+  it('past the scan limit, reports no prerequisite missing, and says why', async () => {
+    const s = await start({ ...fixtures(MAX_SCANNED_FILES), [OPEN]: bundle('a', ['nowhere']) }, OPEN);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+    assert.ok(s.client.logs.some((l) => l.includes(`more than ${MAX_SCANNED_FILES} YAML/JSON files`)));
+  });
+});
