@@ -11,24 +11,38 @@ export type Graph = ReadonlyMap<string, readonly string[]>;
  * or undefined. Deterministic: prerequisites are followed in the order they are declared.
  */
 export function findCycleThrough(graph: Graph, start: string): string[] | undefined {
-  const stack: string[] = [];
-  const onStack = new Set<string>();
+  // Depth first with a stack of its own (each frame: a node and the next prerequisite to follow):
+  // the recursive walk overflowed past about 5,500 policies of a chain, and the registry answered a
+  // write with 500 where it checks the cycle a new prerequisite could close.
+  const path: string[] = [];
+  const next: number[] = [];
+  const onPath = new Set<string>();
   const done = new Set<string>();
-  const visit = (n: string): string[] | undefined => {
-    if (onStack.has(n)) return n === start ? [...stack, n] : undefined;
-    if (done.has(n)) return undefined;
-    stack.push(n);
-    onStack.add(n);
-    for (const next of graph.get(n) ?? []) {
-      const found = visit(next);
-      if (found) return found;
-    }
-    stack.pop();
-    onStack.delete(n);
-    done.add(n);
-    return undefined;
+  const enter = (n: string) => {
+    path.push(n);
+    next.push(0);
+    onPath.add(n);
   };
-  return visit(start);
+  enter(start);
+  while (path.length) {
+    const top = path.length - 1;
+    const n = path[top];
+    const prerequisites = graph.get(n) ?? [];
+    if (next[top] === prerequisites.length) {
+      path.pop();
+      next.pop();
+      onPath.delete(n);
+      done.add(n);
+      continue;
+    }
+    const m = prerequisites[next[top]++];
+    if (onPath.has(m)) {
+      if (m === start) return [...path, m];
+      continue;
+    }
+    if (!done.has(m)) enter(m);
+  }
+  return undefined;
 }
 
 /** `cycle: A → B → C → A`, the breadcrumb of the seed's 400 response. */
