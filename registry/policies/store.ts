@@ -10,7 +10,7 @@ import { appendEvent, type Diff, type EventType } from '../audit';
 import type { Principal } from '../auth';
 import { canonicalJson, sha256Hex } from '../canonical';
 import type { Db, Queryable } from '../db';
-import { ApiError, notFound } from '../http';
+import { ApiError, MAX_BODY_BYTES, notFound } from '../http';
 import { diffFields, fieldsOf, fromRow, type Policy, type PolicyFields, type PolicyRow } from './model';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -125,8 +125,16 @@ async function checkGraph(
 const COLUMNS = `name = $3, policy_type = $4, enforcement_mode = $5, rule_definition = $6::jsonb, metadata = $7::jsonb,
   applies_to_agents = $8::jsonb, is_active = $9, prerequisites = $10::jsonb, evaluation_order = $11, chain_trigger = $12`;
 
+/**
+ * The most a policy may weigh once stored (its JSON columns and name), the bound of a request body.
+ * A body's own size does not bound it: a 1 MiB body of `1e20`s is stored as 4.4 MiB (each written
+ * out in full), and 120 such policies made every page of the list, and so every sync of the org,
+ * fail with 500 "Invalid string length".
+ */
+export const MAX_STORED_POLICY_BYTES = MAX_BODY_BYTES;
+
 function columnValues(f: PolicyFields): unknown[] {
-  return [
+  const values = [
     f.name,
     f.policyType,
     f.enforcementMode,
@@ -138,6 +146,14 @@ function columnValues(f: PolicyFields): unknown[] {
     f.evaluationOrder,
     f.chainTrigger,
   ];
+  let bytes = 0;
+  for (const v of values) if (typeof v === 'string') bytes += Buffer.byteLength(v);
+  if (bytes > MAX_STORED_POLICY_BYTES)
+    throw new ApiError(
+      'PAYLOAD_TOO_LARGE',
+      `The policy is ${bytes} bytes once stored; at most ${MAX_STORED_POLICY_BYTES} are kept`,
+    );
+  return values;
 }
 
 /** Now, or just after `previous`: a policy's times only move forward, even if the clock steps back. */
