@@ -1,7 +1,7 @@
 // The chain index follows what decides which files the workspace scan reads, as `policylens lint`
 // walks the folder at every run: a config whose include/exclude or `gitignore` changes, a
 // .gitignore that changes, a file event for a file the scan would skip, a folder deleted in one
-// event, a file from outside the workspace opened and closed. Before, the scan ran once and file
+// event, a file from outside the workspace opened and closed, a folder added to the workspace. Before, the scan ran once and file
 // events indexed any YAML/JSON file: the editor kept showing a cross-file finding lint did not
 // report (or missed one it did) until the server restarted. Found by the fourth cliff hunt.
 import assert from 'node:assert/strict';
@@ -152,6 +152,33 @@ describe('the chain index follows what the scan reads', () => {
       [OPEN, text, CREATED],
     ]);
     assert.deepEqual(codes().sort(), ['chain/missing-prerequisite', 'schema/enum']);
+  });
+});
+
+describe('workspace folders', () => {
+  it('an added folder is scanned, a removed one leaves the index', async () => {
+    const files = { [OPEN]: bundle('a', ['b']), '/other/b.yaml': bundle('b') };
+    const s = startInProcess({ files });
+    servers.push(s);
+    const { capabilities } = await s.client.initialize({
+      rootUri: 'file:///ws',
+      capabilities: { workspace: { configuration: true, workspaceFolders: true } },
+    });
+    assert.deepEqual((capabilities.workspace as { workspaceFolders?: unknown }).workspaceFolders, {
+      supported: true,
+      changeNotifications: true,
+    });
+    s.client.open(uri(OPEN), files[OPEN]);
+    await s.client.request('policyLens/chainOrder', {});
+    await idle(s);
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/missing-prerequisite']);
+    const folder = { uri: uri('/other'), name: 'other' };
+    s.client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+    await idle(s);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+    s.client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
+    await idle(s);
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/missing-prerequisite']);
   });
 });
 

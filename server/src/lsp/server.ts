@@ -262,6 +262,11 @@ export function startServer(
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     };
     for (const f of features) if (f.capabilities) mergeCapabilities(capabilities, f.capabilities(client));
+    // Folders added to or removed from the workspace are followed (`foldersChanged`).
+    if (client.workspace?.workspaceFolders)
+      mergeCapabilities(capabilities, {
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      });
     if (commandHandlers.size) capabilities.executeCommandProvider = { commands: [...commandHandlers.keys()] };
     return { capabilities, serverInfo: { name: 'policy-lens' } };
   });
@@ -277,6 +282,14 @@ export function startServer(
     log(`initialized at ${Math.round(runtime.now())} ms${loaded}`);
     if (client.workspace?.configuration) void pullSettings();
     void loadProjectConfigs();
+    if (client.workspace?.workspaceFolders)
+      connection.workspace.onDidChangeWorkspaceFolders(
+        (e) =>
+          void foldersChanged(
+            e.added.map((f) => f.uri),
+            e.removed.map((f) => f.uri),
+          ),
+      );
     for (const f of features) {
       try {
         f.initialized?.(ctx);
@@ -285,6 +298,19 @@ export function startServer(
       }
     }
   });
+
+  /**
+   * Folders added to or removed from the workspace (a multi-root workspace grows): their configs are
+   * read, which files are policies is decided again, and the workspace scan re-lists. The folders
+   * were fixed at `initialize`: a prerequisite in an added folder stayed "missing".
+   */
+  async function foldersChanged(added: string[], removed: string[]): Promise<void> {
+    folders = [...folders.filter((f) => !removed.includes(f)), ...added.filter((f) => !folders.includes(f))];
+    await loadProjectConfigs();
+    store.setMatcher(matcher());
+    scheduler.refreshAll();
+    await chain.scanner.rescan();
+  }
 
   async function pullSettings(): Promise<void> {
     try {
