@@ -6,14 +6,23 @@
 import { validateValue } from '../../server/src/core/index';
 import { ApiError } from '../http';
 
+/** At most this many fields are listed in a 400 (the message counts every problem). */
+export const MAX_FIELDS = 100;
+
 /** Throws a 400 with one entry per offending field when the value has error-severity problems. */
 export function assertValidPolicy(value: unknown): void {
   const errors = validateValue(value, 'execlave').filter((p) => p.severity === 'error');
   if (errors.length === 0) return;
   const fields: Record<string, string> = {};
+  let keys = 0;
   for (const p of errors) {
     // The key of `fields` is the problem's path, or at the root the missing property's name.
     const key = p.path || p.missing || 'body';
+    if (!(key in fields)) {
+      // 100,000 unknown keys in a body made a 3.1 MB answer; the message counts them all.
+      if (keys === MAX_FIELDS) continue;
+      keys++;
+    }
     fields[key] = fields[key] ? `${fields[key]}; ${p.detail}` : p.detail;
   }
   const first = errors[0]!.message;

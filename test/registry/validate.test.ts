@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../registry/http';
-import { assertValidPolicy } from '../../registry/policies/validate';
+import { assertValidPolicy, MAX_FIELDS } from '../../registry/policies/validate';
 
 /** The `fields` of the 400 the registry answers a body with, or undefined when it is accepted. */
 function fieldsOf(body: unknown): Record<string, string> | undefined {
@@ -39,5 +39,23 @@ describe('registry request validation', () => {
       }),
       undefined,
     );
+  });
+
+  it('lists at most MAX_FIELDS fields, and counts every problem in the message', () => {
+    const body: Record<string, unknown> = {
+      name: 'x',
+      policyType: 'expression',
+      enforcementMode: 'block',
+      ruleDefinition: { expression: 'true' },
+    };
+    for (let i = 0; i < 20_000; i++) body[`unknown${i}`] = i;
+    try {
+      assertValidPolicy(body);
+      assert.fail('accepted');
+    } catch (e) {
+      assert.ok(e instanceof ApiError, String(e));
+      assert.equal(Object.keys(e.fields ?? {}).length, MAX_FIELDS);
+      assert.match(e.message, /and 19,?999 more/);
+    }
   });
 });
