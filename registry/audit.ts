@@ -107,13 +107,42 @@ function readableDiff(diff: Diff): Diff {
   return out;
 }
 
-/** A policy's events, oldest first; empty when the org never had that policy. */
-export async function historyOf(db: Queryable, orgId: string, policyId: string): Promise<HistoryEvent[]> {
-  const rows = await db.query<EventRow>(
-    'SELECT * FROM audit_events WHERE org_id = $1 AND policy_id = $2 ORDER BY seq',
+/** The most characters of changes one page of a history carries (at least one event). */
+export const MAX_HISTORY_PAGE_CHARS = 64 * 1024 * 1024;
+
+/**
+ * A policy's events, oldest first, from the `offset`-th on; `total` counts them all (0 when the
+ * org never had that policy). A page ends once its changes pass MAX_HISTORY_PAGE_CHARS: each edit
+ * of a policy with a megabyte of metadata keeps both sides of the change, and 320 such versions
+ * made the whole history one string past V8's longest (a permanent 500, 3–4 GB on the way). The
+ * sizes are read first, so only the page's events are loaded, and never the snapshots.
+ */
+export async function historyOf(
+  db: Queryable,
+  orgId: string,
+  policyId: string,
+  offset = 0,
+  pageChars = MAX_HISTORY_PAGE_CHARS,
+): Promise<{ events: HistoryEvent[]; total: number }> {
+  const sizes = await db.query<{ seq: string | number; size: string | number | null }>(
+    'SELECT seq, octet_length(diff::text) AS size FROM audit_events WHERE org_id = $1 AND policy_id = $2 ORDER BY seq',
     [orgId, policyId],
   );
-  return rows.map((r) => ({
+  const total = sizes.length;
+  if (offset >= total) return { events: [], total };
+  let end = offset;
+  let chars = 0;
+  while (end < total) {
+    chars += Number(sizes[end].size ?? 0);
+    if (end > offset && chars > pageChars) break;
+    end++;
+  }
+  const rows = await db.query<EventRow>(
+    `SELECT seq, policy_id, event_type, actor_id, changed_at, version, diff, hash FROM audit_events
+     WHERE org_id = $1 AND policy_id = $2 AND seq >= $3 AND seq <= $4 ORDER BY seq`,
+    [orgId, policyId, Number(sizes[offset].seq), Number(sizes[end - 1].seq)],
+  );
+  const events = rows.map((r) => ({
     eventType: r.event_type,
     actorId: r.actor_id,
     changedAt: iso(r.changed_at),
@@ -123,6 +152,7 @@ export async function historyOf(db: Queryable, orgId: string, policyId: string):
     version: r.version,
     hash: r.hash,
   }));
+  return { events, total };
 }
 
 export interface BrokenLink {

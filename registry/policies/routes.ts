@@ -174,9 +174,11 @@ export async function policiesRoute(
   if (rest.length === 2 && rest[1] === 'history') {
     if (method !== 'GET') return allow('GET');
     if (!isUuid(id)) throw notFound();
-    const events = await historyOf(db, principal.orgId, id);
-    if (events.length === 0) throw notFound();
-    return sendJson(res, 200, { data: events });
+    const offset = intParam(url.searchParams, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const { events, total } = await historyOf(db, principal.orgId, id, offset);
+    if (total === 0) throw notFound();
+    // A long history comes in pages (see historyOf): read on from `offset` plus what came.
+    return sendJson(res, 200, { data: events, meta: { total, offset } });
   }
   if (rest.length !== 1) throw notFound('No such route');
 

@@ -100,7 +100,7 @@ function migrationOf(makeBackend: () => Backend | Promise<Backend>, label: strin
           [[policyOf[who], 'deleted without an audit event']],
           who,
         );
-        const history = await historyOf(db, orgs[who], policyOf[who]);
+        const { events: history } = await historyOf(db, orgs[who], policyOf[who]);
         assert.deepEqual(
           history.map((e) => [e.seq, e.version]),
           Array.from({ length: count }, (_, i) => [i + 1, i + 1]),

@@ -149,11 +149,20 @@ export class HttpLiveOrg implements LiveOrg {
   }
 
   async history(id: string): Promise<LiveHistoryEvent[]> {
-    const res = await this.call('GET', `/policies/${encodeURIComponent(id)}/history`);
-    if (res.status !== 200) this.fail(res, `reading the history of ${id}`);
-    const events = this.data<unknown>(res, 'reading a history');
-    if (!Array.isArray(events)) throw new LiveOrgError('server', 'history: "data" is not a list');
-    return events as LiveHistoryEvent[];
+    const all: LiveHistoryEvent[] = [];
+    // policylens serve answers a long history in pages (meta.total); a server without paging
+    // answers it whole, without meta.
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const query = all.length ? `?offset=${all.length}` : '';
+      const res = await this.call('GET', `/policies/${encodeURIComponent(id)}/history${query}`);
+      if (res.status !== 200) this.fail(res, `reading the history of ${id}`);
+      const events = this.data<unknown>(res, 'reading a history');
+      if (!Array.isArray(events)) throw new LiveOrgError('server', 'history: "data" is not a list');
+      all.push(...(events as LiveHistoryEvent[]));
+      const total = (res.body as { meta?: { total?: unknown } }).meta?.total;
+      if (events.length === 0 || typeof total !== 'number' || all.length >= total) return all;
+    }
+    return all;
   }
 
   async verifyAudit(options: { expectHead?: string } = {}): Promise<AuditVerification> {
