@@ -7,8 +7,14 @@ import type { Db } from '../db';
 import * as init from './001_init';
 import * as auditOrgIndex from './002_audit_org_index';
 import * as auditSeqPerOrg from './003_audit_seq_per_org';
+import * as idempotencyCreatedIndex from './004_idempotency_created_index';
 
-const migrations: readonly { id: string; sql: string }[] = [init, auditOrgIndex, auditSeqPerOrg];
+const migrations: readonly { id: string; sql: string }[] = [
+  init,
+  auditOrgIndex,
+  auditSeqPerOrg,
+  idempotencyCreatedIndex,
+];
 
 /**
  * Applies what is not applied yet; `until` stops after that migration (tests build a database as

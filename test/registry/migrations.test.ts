@@ -81,7 +81,15 @@ function migrationOf(makeBackend: () => Backend | Promise<Backend>, label: strin
         );
       }
 
-      assert.deepEqual(await migrate(db), ['003_audit_seq_per_org']);
+      assert.deepEqual(await migrate(db), ['003_audit_seq_per_org', '004_idempotency_created_index']);
+      // The expired idempotency keys each create deletes are found by their org and time.
+      const indexes = await db.query<{ indexdef: string }>(
+        "SELECT indexdef FROM pg_indexes WHERE tablename = 'idempotency_keys'",
+      );
+      assert.ok(
+        indexes.some((i) => /\(org_id, created_at\)/.test(i.indexdef)),
+        indexes.map((i) => i.indexdef).join('\n'),
+      );
       for (const [who, count] of [
         ['a', 4],
         ['b', 3],
