@@ -4,35 +4,31 @@
 // any answer: random chains are evaluated with the parser's shape and with the balanced one.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { Environment } from '@marcbachmann/cel-js';
 import { balanceLogicalChains } from '../../server/src/core/cel/balance';
 import { checkCel } from '../../server/src/core/cel/check';
 import { CelFailure, compileCel } from '../../server/src/core/eval/cel';
 
-/** A seeded generator (mulberry32), so that a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ (t + t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // Operands that are true, false, an error (a missing key), and a non-boolean (an error too).
 const OPERANDS = ['true', 'false', 'm.missing', 'm.n > 1', 'm.n == 1', 'm.s', '1 / m.zero == 1'];
 
-function chain(next: () => number, depth: number): string {
-  const n = 1 + Math.floor(next() * (depth ? 120 : 8));
-  const op = next() < 0.5 ? ' || ' : ' && ';
-  const terms = Array.from({ length: n }, () =>
-    depth < 2 && next() < 0.1
-      ? `(${chain(next, depth + 1)})`
-      : OPERANDS[Math.floor(next() * OPERANDS.length)],
-  );
-  return terms.join(op);
-}
+/** A chain of one operator over operands and (at the first level) parenthesised chains. */
+const chain = (depth: number): fc.Arbitrary<string> =>
+  fc
+    .tuple(
+      fc.constantFrom(' || ', ' && '),
+      fc.array(
+        depth < 2
+          ? fc.oneof(
+              { weight: 9, arbitrary: fc.constantFrom(...OPERANDS) },
+              { weight: 1, arbitrary: chain(depth + 1).map((c) => `(${c})`) },
+            )
+          : fc.constantFrom(...OPERANDS),
+        { minLength: 1, maxLength: depth ? 8 : 120, size: 'max' },
+      ),
+    )
+    .map(([op, terms]) => terms.join(op));
 
 const env = new Environment({ homogeneousAggregateLiterals: false }).registerVariable('m', 'map');
 const vars = { m: { n: 1n, s: 'text', zero: 0n } };
@@ -49,16 +45,17 @@ function outcome(expression: string, balance: boolean): string {
 
 describe('balanced logical chains', () => {
   it('give every random chain the answer of the parsed tree', () => {
-    const next = random(20261206);
     let long = 0;
     const seen = new Set<string>();
-    for (let i = 0; i < 400; i++) {
-      const expression = chain(next, 1);
-      if (expression.split(/\|\||&&/).length > 64) long++;
-      const expected = outcome(expression, false);
-      seen.add(expected.split(' ')[0] + ' ' + expected.split(' ')[1]);
-      assert.equal(outcome(expression, true), expected, expression);
-    }
+    fc.assert(
+      fc.property(chain(0), (expression) => {
+        if (expression.split(/\|\||&&/).length > 64) long++;
+        const expected = outcome(expression, false);
+        seen.add(expected.split(' ').slice(0, 2).join(' '));
+        assert.equal(outcome(expression, true), expected);
+      }),
+      { numRuns: 400 },
+    );
     // The cases cover long chains and each kind of answer.
     assert.ok(long > 100, `${long} long chains`);
     assert.ok(seen.has('value true') && seen.has('value false'), [...seen].join(', '));

@@ -1,9 +1,10 @@
 // findCycleThrough walks with a stack of its own: the recursive walk overflowed past about 5,500
 // policies of a chain, and the registry answered a write that adds a prerequisite to such a
 // policy with 500 "Maximum call stack size exceeded" (a cycle it closed too, instead of 400).
-// The answers are the recursive walk's: random graphs are checked against it.
+// The answers are the recursive walk's: random graphs (fast-check) are checked against it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { findCycleThrough, type Graph } from '../../server/src/core/chain/cycles';
 
 /** The recursive walk the function replaced, as the reference. */
@@ -28,37 +29,29 @@ function reference(graph: Graph, start: string): string[] | undefined {
   return visit(start);
 }
 
-/** A seeded generator (mulberry32), so that a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ (t + t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('findCycleThrough', () => {
-  it('finds the cycle the recursive walk finds, on 2,000 random graphs', () => {
-    const next = random(6122026);
+  it('finds the cycle the recursive walk finds, on random graphs', () => {
     let cycles = 0;
-    for (let g = 0; g < 2000; g++) {
-      const n = 1 + Math.floor(next() * 12);
-      const graph = new Map<string, string[]>();
-      for (let i = 0; i < n; i++) {
-        const out: string[] = [];
-        const edges = Math.floor(next() * 4);
-        // Names outside the graph too (a prerequisite that is not a policy).
-        for (let e = 0; e < edges; e++) out.push(`p${Math.floor(next() * (n + 2))}`);
-        graph.set(`p${i}`, out);
-      }
-      for (const start of graph.keys()) {
-        const expected = reference(graph, start);
-        if (expected) cycles++;
-        assert.deepEqual(findCycleThrough(graph, start), expected, JSON.stringify([...graph]));
-      }
-    }
+    // Up to 12 policies, each naming up to 3 others, names outside the graph included.
+    const graphs = fc
+      .integer({ min: 1, max: 12 })
+      .chain((n) =>
+        fc.array(fc.array(fc.integer({ min: 0, max: n + 1 }), { maxLength: 3 }), {
+          minLength: n,
+          maxLength: n,
+        }),
+      )
+      .map((edges) => new Map(edges.map((out, i) => [`p${i}`, out.map((j) => `p${j}`)])));
+    fc.assert(
+      fc.property(graphs, (graph) => {
+        for (const start of graph.keys()) {
+          const expected = reference(graph, start);
+          if (expected) cycles++;
+          assert.deepEqual(findCycleThrough(graph, start), expected);
+        }
+      }),
+      { numRuns: 2000 },
+    );
     assert.ok(cycles > 1000, `${cycles} cycles among the cases`);
   });
 
