@@ -1,5 +1,6 @@
 /** The registry's HTTP API as the suites speak to it: one request, and a policy bundle to send. */
 import type { Registry } from '../../registry/index';
+import type { PolicyFields } from '../../registry/policies/model';
 
 export interface Json {
   [k: string]: unknown;
@@ -26,5 +27,20 @@ export const bundle = (name: string, extra: Json = {}) => ({
   policyType: 'expression',
   enforcementMode: 'block',
   ruleDefinition: { expression: 'cost > 1.0' },
+  ...extra,
+});
+
+/** A policy's fields as the store takes them (tests that call it without HTTP), with overrides. */
+export const storeFields = (name: string, extra: Partial<PolicyFields> = {}): PolicyFields => ({
+  name,
+  policyType: 'rate_limit',
+  enforcementMode: 'log_only',
+  ruleDefinition: { maxRequestsPerMinute: 60 },
+  metadata: {},
+  appliesToAgents: [],
+  isActive: true,
+  prerequisites: [],
+  evaluationOrder: 0,
+  chainTrigger: 'always',
   ...extra,
 });

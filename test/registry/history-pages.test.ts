@@ -9,21 +9,10 @@ import { historyOf } from '../../registry/audit';
 import { ensureOrg, type Principal } from '../../registry/auth';
 import { openDb, type Db } from '../../registry/db';
 import { migrate } from '../../registry/migrations';
-import type { PolicyFields } from '../../registry/policies/model';
 import { createPolicy, updatePolicy } from '../../registry/policies/store';
+import { storeFields } from './api';
 
-const fields = (note: string): PolicyFields => ({
-  name: 'grows',
-  policyType: 'rate_limit',
-  enforcementMode: 'log_only',
-  ruleDefinition: { maxRequestsPerMinute: 60 },
-  metadata: { note },
-  appliesToAgents: [],
-  isActive: true,
-  prerequisites: [],
-  evaluationOrder: 0,
-  chainTrigger: 'always',
-});
+const fields = (note: string) => storeFields('grows', { metadata: { note } });
 
 let db: Db;
 let principal: Principal;

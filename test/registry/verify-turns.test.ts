@@ -9,21 +9,11 @@ import { verifyChain } from '../../registry/audit';
 import { ensureOrg, type Principal } from '../../registry/auth';
 import { openDb, type Db } from '../../registry/db';
 import { migrate } from '../../registry/migrations';
-import type { PolicyFields } from '../../registry/policies/model';
 import { createPolicy, updatePolicy } from '../../registry/policies/store';
+import { storeFields } from './api';
 
-const fields = (name: string, n: number): PolicyFields => ({
-  name,
-  policyType: 'rate_limit',
-  enforcementMode: 'log_only',
-  ruleDefinition: { maxRequestsPerMinute: n },
-  metadata: {},
-  appliesToAgents: [],
-  isActive: true,
-  prerequisites: [],
-  evaluationOrder: 0,
-  chainTrigger: 'always',
-});
+const fields = (name: string, n: number) =>
+  storeFields(name, { ruleDefinition: { maxRequestsPerMinute: n } });
 
 let db: Db;
 let principal: Principal;
