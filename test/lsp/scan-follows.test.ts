@@ -93,6 +93,24 @@ describe('the chain index follows what the scan reads', () => {
     assert.deepEqual(chainCodes(s, OPEN), []);
   });
 
+  it('a batch with a .gitignore change still applies its other events', async () => {
+    const s = await start(
+      {
+        [OPEN]: bundle('a', ['b']),
+        '/ws/other/b.yaml': bundle('b'),
+        '/ws/.git/HEAD': 'ref\n',
+        '/ws/.gitignore': 'x/\n',
+      },
+      OPEN,
+    );
+    assert.deepEqual(chainCodes(s, OPEN), []);
+    await onDisk(s, [
+      ['/ws/other/b.yaml', bundle('renamed')],
+      ['/ws/.gitignore', 'y/\n'],
+    ]);
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/missing-prerequisite']);
+  });
+
   it('a file event for an excluded or ignored file does not index it', async () => {
     const s = await start(
       {

@@ -283,7 +283,8 @@ export class WorkspaceScanner {
     if (!this.scanning) return Promise.resolve();
     const last = new Map<string, FileChangeType>();
     for (const c of changes) last.set(c.uri, c.type);
-    if ([...last.keys()].some((u) => u.endsWith('/.gitignore'))) return this.rescan();
+    // A changed .gitignore re-lists first; the batch's other events still apply after it.
+    if ([...last.keys()].some((u) => u.endsWith('/.gitignore'))) void this.rescan();
     return this.enqueue(async () => {
       const pause = this.pause();
       const deletedFolders = new Set<string>();
