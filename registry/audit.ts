@@ -265,7 +265,11 @@ export async function verifyChain(
   // write's event after the last one read, and the new events and the live rows are read again.
   await readNewEvents();
   let live = await compareLive(db, orgId, audited);
-  for (let round = 1; round < MAX_VERIFY_ROUNDS && (await eventsAfter(db, orgId, after)); round++) {
+  for (
+    let round = 1;
+    round < MAX_VERIFY_ROUNDS && live.mismatched > 0 && (await eventsAfter(db, orgId, after));
+    round++
+  ) {
     await readNewEvents();
     live = await compareLive(db, orgId, audited);
   }
