@@ -66,6 +66,8 @@ export class WorkspaceScanner {
    * change is never overtaken by a stale read.
    */
   private queue: Promise<void> = Promise.resolve();
+  /** The files the last scan or re-scan listed (events keep the ones still listed current). */
+  private listed = new Set<string>();
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -196,6 +198,7 @@ export class WorkspaceScanner {
     const { quiet, maxWait } = scanWaits(runtime.env);
     const pause = this.pause();
     const uris = await this.listFiles(pause);
+    this.listed = new Set(uris);
     await host.whenQuiet(quiet, maxWait);
     host.log(`chain: reading ${uris.length} files in slices`);
     const { read, parsed } = await this.indexFiles(uris, pause, (done) => report(done, uris.length));
@@ -224,14 +227,16 @@ export class WorkspaceScanner {
       const pause = this.pause();
       const listed = await this.listFiles(pause);
       const wanted = new Set(listed);
-      const indexed = new Set(this.index.uris());
       let dropped = 0;
-      for (const uri of indexed)
+      for (const uri of this.index.uris())
         if (!wanted.has(uri) && !this.host.isOpen(uri)) {
           this.index.delete(uri);
           dropped++;
         }
-      const added = listed.filter((u) => !indexed.has(u));
+      // Only files the last listing did not have: the index holds policies only, so comparing
+      // with it re-read every package.json and fixture at each re-scan.
+      const added = listed.filter((u) => !this.listed.has(u));
+      this.listed = wanted;
       await this.indexFiles(added, pause);
       this.host.log(`chain: re-listed the workspace: ${added.length} files added, ${dropped} dropped`);
       this.host.changed();
