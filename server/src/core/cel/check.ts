@@ -1,4 +1,5 @@
 import { Environment, type TypeCheckResult } from '@marcbachmann/cel-js';
+import { GLOBAL_MATCHES } from './functions';
 import { nearest } from '../suggest';
 import { checkBalanced, parseBalanced } from './balance';
 import { CEL_CONTEXTS, CEL_PLACE, type CelContextId } from './context';
@@ -34,6 +35,11 @@ function environmentFor(context: CelContextId): Environment {
   if (!env) {
     env = new Environment();
     for (const v of CEL_CONTEXTS[context]) env.registerVariable(v.name, v.type);
+    // CEL's global form of `matches` (the standard overload the library lacks); the engine runs
+    // it (core/eval/cel.ts), the checker only needs its signature.
+    env.registerFunction(GLOBAL_MATCHES, () => {
+      throw new Error('the checker never runs an expression');
+    });
     environments.set(context, env);
   }
   return env;

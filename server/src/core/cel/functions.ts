@@ -48,7 +48,7 @@ export const CEL_FUNCTIONS: CelFunction[] = [
     name: 'matches',
     member: true,
     signature: 'string.matches(regex) -> bool',
-    description: 'Whether the string matches an RE2 regular expression.',
+    description: 'Whether the string matches an RE2 regular expression (also `matches(string, regex)`).',
   },
   {
     name: 'exists',
@@ -113,3 +113,6 @@ export const CEL_FUNCTIONS: CelFunction[] = [
 
 /** CEL's keywords and literals, also offered by completion. */
 export const CEL_KEYWORDS = ['true', 'false', 'null', 'in'];
+
+/** CEL's global overload of `matches`, `matches(text, pattern)`, which the CEL library lacks. */
+export const GLOBAL_MATCHES = 'matches(string, string): bool';

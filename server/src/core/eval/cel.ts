@@ -1,6 +1,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { parseBalanced } from '../cel/balance';
 import { CEL_CONTEXTS, type CelContextId } from '../cel/context';
+import { GLOBAL_MATCHES } from '../cel/functions';
 import { policyRegExp } from '../regexRisk';
 
 /**
@@ -24,18 +25,22 @@ function environmentFor(context: CelContextId): Environment {
   if (!env) {
     env = new Environment({ homogeneousAggregateLiterals: false });
     for (const v of CEL_CONTEXTS[context]) env.registerVariable(v.name, v.type);
-    env.registerFunction(`string.${LINEAR_MATCHES}(string): bool`, (text: string, pattern: string) => {
-      let re: RegExp;
-      try {
-        re = policyRegExp(pattern);
-      } catch {
-        throw new Error(`Invalid regular expression: ${pattern}`);
-      }
-      return re.test(text);
-    });
+    env.registerFunction(`string.${LINEAR_MATCHES}(string): bool`, linearMatches);
+    env.registerFunction(GLOBAL_MATCHES, linearMatches);
     environments.set(context, env);
   }
   return env;
+}
+
+/** `matches` on V8's linear-time engine (below): the member form renamed, and the global form. */
+function linearMatches(text: string, pattern: string): boolean {
+  let re: RegExp;
+  try {
+    re = policyRegExp(pattern);
+  } catch {
+    throw new Error(`Invalid regular expression: ${pattern}`);
+  }
+  return re.test(text);
 }
 
 function firstLine(e: unknown): string {
@@ -54,7 +59,10 @@ const MATCHES_CALL = /\.(\s*)matches(\s*)\(/y;
 
 /**
  * The expression with every call of `.matches(` renamed, outside string literals (quoted with `'`,
- * `"` or their triples, raw or not). Same length but for the renamed calls; nothing else moves.
+ * `"` or their triples, raw or not, bytes or not) and outside comments (`//` to the end of the
+ * line). Same length but for the renamed calls; nothing else moves. A quote inside a comment
+ * (`// it's a check`) opened a "string" here that hid the next lines' calls, which then ran on the
+ * library's backtracking RegExp.
  */
 export function withLinearMatches(expression: string): string {
   if (!expression.includes('matches')) return expression;
@@ -62,13 +70,16 @@ export function withLinearMatches(expression: string): string {
   let i = 0;
   while (i < expression.length) {
     const c = expression[i];
+    if (c === '/' && expression[i + 1] === '/') {
+      const end = expression.indexOf('\n', i);
+      const j = end < 0 ? expression.length : end;
+      out += expression.slice(i, j);
+      i = j;
+      continue;
+    }
     if (c === '"' || c === "'") {
       const quote = expression.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-      const raw = expression[i - 1] === 'r' || expression[i - 1] === 'R';
-      let j = i + quote.length;
-      while (j < expression.length && !expression.startsWith(quote, j))
-        j += !raw && expression[j] === '\\' ? 2 : 1;
-      j = Math.min(expression.length, j + quote.length);
+      const j = stringEnd(expression, i, quote, isRawPrefix(expression, i));
       out += expression.slice(i, j);
       i = j;
       continue;
@@ -84,6 +95,31 @@ export function withLinearMatches(expression: string): string {
     i++;
   }
   return out;
+}
+
+/** Whether the string literal whose quote is at `i` has an `r` in its prefix (`r`, `br`, `rb`…). */
+function isRawPrefix(expression: string, i: number): boolean {
+  let k = i - 1;
+  let raw = false;
+  // A prefix is at most two letters of r/R/b/B, and is not the end of an identifier (`bar"…"`).
+  while (k >= 0 && i - k <= 2 && /[rRbB]/.test(expression[k])) {
+    if (expression[k] === 'r' || expression[k] === 'R') raw = true;
+    k--;
+  }
+  if (k >= 0 && /[A-Za-z0-9_]/.test(expression[k])) return false;
+  return raw;
+}
+
+/** Where the literal that opens with `quote` at `i` ends (just past its closing quote). */
+function stringEnd(expression: string, i: number, quote: string, raw: boolean): number {
+  let j = i + quote.length;
+  while (j < expression.length && !expression.startsWith(quote, j)) {
+    // A single-quoted literal ends at the line's end (CEL allows no newline in it): an unclosed
+    // one is a syntax error, and the rest of the expression must not pass as its contents.
+    if (quote.length === 1 && expression[j] === '\n') return j;
+    j += !raw && expression[j] === '\\' ? 2 : 1;
+  }
+  return Math.min(expression.length, j + quote.length);
 }
 
 /** Compiles an expression against a product's context (the same context lint checks against). */
