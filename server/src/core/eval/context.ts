@@ -190,6 +190,16 @@ export function usd(n: number): string {
   return n.toFixed(2);
 }
 
+/**
+ * An amount of US dollars in whole nano-dollars. Execlave's spend is compared in these, not in
+ * binary floating point, where 0.1 + 0.1 + 0.1 > 0.3 blocked the third 0.10 request of a 0.30
+ * budget ("0.20 + 0.10 > 0.30 USD"): the server is not public, and an amount of money compares as
+ * its decimal value. Exact up to 9 million dollars, far past any per-request cost or budget.
+ */
+export function nanoUsd(n: number): number {
+  return Math.round(n * 1e9);
+}
+
 /** A rule key in its current snake_case spelling, or its legacy camelCase one. */
 export function pick(rule: Obj, ...keys: string[]): unknown {
   for (const k of keys) if (rule[k] !== undefined) return rule[k];

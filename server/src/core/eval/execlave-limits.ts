@@ -1,4 +1,4 @@
-import { num, pick, usd, type Obj } from './context';
+import { nanoUsd, num, pick, usd, type Obj } from './context';
 import { countIn } from './timeLog';
 import type { CompiledRule, RuleOutcome } from './execlave-types';
 import { dayOf, periodOf } from './state';
@@ -20,7 +20,7 @@ export function costLimit(rule: Obj): CompiledRule {
     tracks: daily !== undefined ? { spend: 'day' } : undefined,
     evaluate(ctx, state, _vars, quiet) {
       const cost = ctx.cost;
-      if (perExecution !== undefined && cost > perExecution)
+      if (perExecution !== undefined && nanoUsd(cost) > nanoUsd(perExecution))
         return quiet
           ? FIRED
           : {
@@ -30,10 +30,11 @@ export function costLimit(rule: Obj): CompiledRule {
       if (daily !== undefined) {
         const day = dayOf(ctx.atMs);
         const spent = state?.day === day ? (state.daySpent ?? 0) : 0;
-        if (quiet) return spent + cost > daily ? FIRED : PASSED;
+        const over = nanoUsd(spent) + nanoUsd(cost) > nanoUsd(daily);
+        if (quiet) return over ? FIRED : PASSED;
         const assumption =
           'daily_budget counts the cost of the requests this policy allowed on the same UTC day';
-        if (spent + cost > daily)
+        if (over)
           return {
             fired: true,
             message: `daily budget exceeded: ${usd(spent)} + ${usd(cost)} > ${usd(daily)} USD (${day})`,
@@ -62,10 +63,12 @@ export function budgetCap(rule: Obj): CompiledRule {
       const period = periodOf(ctx.atMs, resetDay);
       const spent = state?.period === period ? (state.monthSpent ?? 0) : 0;
       const total = spent + ctx.cost;
-      if (quiet && total > cap) return FIRED;
-      if (quiet && !(pct !== undefined && total >= (cap * pct) / 100)) return PASSED;
+      const over = nanoUsd(spent) + nanoUsd(ctx.cost) > nanoUsd(cap);
+      const warned = pct !== undefined && nanoUsd(spent) + nanoUsd(ctx.cost) >= nanoUsd((cap * pct) / 100);
+      if (quiet && over) return FIRED;
+      if (quiet && !warned) return PASSED;
       const assumption = `the month runs from day ${resetDay} (UTC) and counts the cost of the requests this policy allowed`;
-      if (total > cap)
+      if (over)
         return {
           fired: true,
           message: `monthly cap exceeded: ${usd(spent)} + ${usd(ctx.cost)} > ${usd(cap)} USD (since ${period})`,
@@ -76,7 +79,7 @@ export function budgetCap(rule: Obj): CompiledRule {
         message: `${usd(total)} of ${capText} USD since ${period}`,
         assumption,
       };
-      if (pct !== undefined && total >= (cap * pct) / 100)
+      if (warned)
         out.warning = `monthly spend ${usd(total)} of ${usd(cap)} USD reached the ${pct}% warning threshold`;
       return out;
     },

@@ -1,4 +1,4 @@
-import { isObj, strings, type EventContext } from './context';
+import { isObj, nanoUsd, strings, type EventContext } from './context';
 import { countIn, firstIn } from './timeLog';
 import { detectPii } from './pii';
 import { constraintViolations, pyRepr, ungrounded } from './sentinel-checks';
@@ -94,11 +94,21 @@ function checksFor(c: SentinelConfig, ctx: EventContext, state: SentinelState, a
   const run = e.run_id;
   const now = ctx.atMs;
   const policyErr = (message: string) => ({ errorCode: 'POLICY_VIOLATION', message });
-  const budget = (type: string, spent: number, limit: number, label: string) => ({
-    errorCode: 'BUDGET_EXCEEDED',
-    message: `${label} budget exceeded: ${f4(spent)} + ${f4(cost)} > ${f4(limit)} USD`,
-    details: { budget_type: type },
-  });
+  const budget = (type: string, spent: number, limit: number, label: string, assumption?: string) => {
+    // The SDK adds floats (its `spent + cost > limit`): 0.2 + 0.1 is 0.30000000000000004, over a
+    // 0.3 budget, and its message, in 4 decimals, then reads as if it were not. Say why.
+    const float =
+      nanoUsd(spent) + nanoUsd(cost) <= nanoUsd(limit)
+        ? `the SDK adds in binary floating point: ${spent} + ${cost} = ${spent + cost}, more than ${limit}`
+        : undefined;
+    const why = [assumption, float].filter((a) => a !== undefined).join('; ');
+    return {
+      errorCode: 'BUDGET_EXCEEDED',
+      message: `${label} budget exceeded: ${f4(spent)} + ${f4(cost)} > ${f4(limit)} USD`,
+      details: { budget_type: type },
+      ...(why ? { assumption: why } : {}),
+    };
+  };
   const runEvidence = (ev: Evidence) => run === undefined || ev.run === run;
   const required = c.evidenceRequirements[action];
   const maxAge = c.evidenceMaxAge[action];
@@ -185,10 +195,7 @@ function checksFor(c: SentinelConfig, ctx: EventContext, state: SentinelState, a
         if (c.runBudget === undefined) return undefined;
         const spent = state.runs.get(run ?? '') ?? 0;
         return spent + cost > c.runBudget
-          ? {
-              ...budget('run', spent, c.runBudget, 'Run'),
-              assumption: 'the run budget message follows the session one',
-            }
+          ? budget('run', spent, c.runBudget, 'Run', 'the run budget message follows the session one')
           : 'passed';
       },
     },
@@ -199,10 +206,13 @@ function checksFor(c: SentinelConfig, ctx: EventContext, state: SentinelState, a
         if (limit === undefined) return undefined;
         const spent = state.actions.get(action) ?? 0;
         return spent + cost > limit
-          ? {
-              ...budget('action', spent, limit, `Action '${action}'`),
-              assumption: 'the action budget message follows the session one',
-            }
+          ? budget(
+              'action',
+              spent,
+              limit,
+              `Action '${action}'`,
+              'the action budget message follows the session one',
+            )
           : 'passed';
       },
     },
