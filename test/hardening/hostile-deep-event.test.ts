@@ -1,13 +1,17 @@
 // An event nested 10,000 levels deep (in its metadata) is evaluated the same whether it comes as a
 // `.json` file or as a line of a `.jsonl` file. The `.json` event went through the positioned
 // parser, whose recursion stops at a few thousand levels, and was refused as "nested too deeply",
-// while the same event as a line of recorded traffic was evaluated.
+// while the same event as a line of recorded traffic was evaluated. Standard input (`--event -`)
+// may hold YAML too: it fell back to YAML on any JSON finding, depth included, and refused the
+// event a `.json` file of the same bytes gave a verdict for.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { evalCommand } from '../../server/src/cli/commands/eval';
+import { CLI, HEAP_MB, REPO } from './support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'policylens-deep-event-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +56,32 @@ describe('a deeply nested event', () => {
     assert.ok(parsed.trace.length > 0);
     assert.equal(asDocument.status, asLine.status);
     assert.equal(asDocument.out, asLine.out);
+  });
+
+  it('is evaluated from standard input as from a .json file', () => {
+    writeFileSync(join(dir, 'stdin-twin.json'), event);
+    const run = (eventArg: string, input?: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          `--max-old-space-size=${HEAP_MB}`,
+          CLI,
+          'eval',
+          'examples/policies',
+          '--event',
+          eventArg,
+          '--format',
+          'json',
+        ],
+        { cwd: REPO, encoding: 'utf8', timeout: 60_000, ...(input !== undefined ? { input } : {}) },
+      );
+    const fromFile = run(join(dir, 'stdin-twin.json'));
+    const fromStdin = run('-', event);
+    assert.equal(fromFile.stderr, '', fromFile.stderr);
+    assert.equal(fromStdin.stderr, '', fromStdin.stderr);
+    assert.equal(JSON.parse(fromFile.stdout).decision, 'block');
+    assert.equal(fromStdin.status, fromFile.status);
+    assert.equal(fromStdin.stdout, fromFile.stdout);
   });
 
   it('still reports a JSON syntax error with its position', async () => {

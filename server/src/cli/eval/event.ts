@@ -54,10 +54,12 @@ function jsonLines(arg: string, text: string): { values: unknown[]; line: number
 /** One JSON or YAML document: an event or a list of events. */
 function documentValues(arg: string, path: string | undefined, text: string): unknown[] {
   let doc = new ParsedDocument(text, languageOf(path ?? 'stdin.json'));
-  // Standard input may be YAML too.
-  if (!path && doc.parseFindings.length) doc = new ParsedDocument(text, 'yaml');
+  // Before standard input falls back to YAML: JSON that fails only by its depth is JSON, read as a
+  // `.json` file of the same bytes is (the fallback refused a 10,000-level event a file evaluated).
   const deepJson = deeplyNestedJson(doc, text);
   if (deepJson) return Array.isArray(deepJson.value) ? deepJson.value : [deepJson.value];
+  // Standard input may be YAML too.
+  if (!path && doc.parseFindings.length) doc = new ParsedDocument(text, 'yaml');
   if (doc.parseFindings.length) {
     const f = doc.parseFindings[0];
     const before = text.slice(0, f.span.start).split('\n');
