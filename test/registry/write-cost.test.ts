@@ -5,27 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ensureOrg, type Principal } from '../../registry/auth';
-import { openDb, type Db, type Queryable } from '../../registry/db';
+import { openDb, type Db } from '../../registry/db';
 import { migrate } from '../../registry/migrations';
 import type { PolicyFields } from '../../registry/policies/model';
 import { createPolicy, updatePolicy } from '../../registry/policies/store';
-
-/** The database with every row a query returns counted, in transactions too. */
-function counting(db: Db): { db: Db; rows: () => number } {
-  let rows = 0;
-  const wrap = (q: Queryable): Queryable => ({
-    async query<T>(sql: string, params?: readonly unknown[]) {
-      const out = await q.query<T>(sql, params);
-      rows += out.length;
-      return out;
-    },
-    exec: (sql) => q.exec(sql),
-  });
-  return {
-    db: { ...db, ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))) },
-    rows: () => rows,
-  };
-}
+import { counting } from './counting';
 
 const fields = (name: string, prerequisites: string[] = [], enforcementMode = 'log_only'): PolicyFields => ({
   name,
