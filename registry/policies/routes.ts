@@ -114,23 +114,10 @@ async function list(db: Db, principal: Principal, url: URL, res: ServerResponse)
     limit,
     offset,
   });
-  // A page ends early past MAX_PAGE_CHARS (at least one policy): a client reads on from `offset`
-  // plus what it got while that is under `total`, as policylens sync does.
-  let chars = 0;
-  let kept = 0;
-  for (const policy of data) {
-    chars += JSON.stringify(policy).length;
-    if (kept > 0 && chars > MAX_PAGE_CHARS) break;
-    kept++;
-  }
-  sendJson(res, 200, { data: data.slice(0, kept), meta: { total, limit, offset } });
+  // A page may end early past 64 MB (see listPolicies): a client reads on from `offset` plus what
+  // it got while that is under `total`, as policylens sync does.
+  sendJson(res, 200, { data, meta: { total, limit, offset } });
 }
-
-/**
- * The most characters of policies one page of the list carries: 500 policies of up to 1 MiB each
- * would make a response of half a gigabyte, past the longest string V8 builds.
- */
-const MAX_PAGE_CHARS = 64 * 1024 * 1024;
 
 /** Handles `/api/v1/policies[/{id}[/history]]`; `rest` is the path after `/policies`. */
 export async function policiesRoute(

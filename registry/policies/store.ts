@@ -303,8 +303,30 @@ export interface ListQuery {
   isActive?: boolean;
   limit: number;
   offset: number;
+  /** The most characters of policies the page holds (at least one policy); tests make it small. */
+  pageChars?: number;
 }
 
+/**
+ * The most characters of policies one page of the list carries: 500 policies of up to 1 MiB each
+ * would make a response of half a gigabyte, past the longest string V8 builds.
+ */
+export const MAX_LIST_PAGE_CHARS = 64 * 1024 * 1024;
+
+/**
+ * The most characters one policy written through the API takes as JSON: its stored columns, bounded
+ * by MAX_STORED_POLICY_BYTES (a character is at least a byte), and its id, version, times and keys.
+ */
+const POLICY_CHARS_BOUND = MAX_STORED_POLICY_BYTES + 4096;
+
+/**
+ * A page of the org's policies, ordered by creation. A page ends early once it holds
+ * `pageChars` of policies (at least one): a client reads on from `offset` plus what it got while
+ * that is under `total`, as policylens sync does. The policies are read in batches of as many as
+ * the room left holds at the largest size a policy can have, so a page loads what it keeps and at
+ * most one policy more. It loaded all it was asked for (up to 500 policies of up to 1 MiB) and then
+ * dropped what did not fit.
+ */
 export async function listPolicies(
   db: Queryable,
   orgId: string,
@@ -324,9 +346,23 @@ export async function listPolicies(
     `SELECT count(*)::int AS n FROM policies WHERE ${filter}`,
     params,
   );
-  const rows = await db.query<PolicyRow>(
-    `SELECT * FROM policies WHERE ${filter} ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-    [...params, q.limit, q.offset],
-  );
-  return { data: rows.map(fromRow), total: Number(total[0]?.n ?? 0) };
+  const pageChars = q.pageChars ?? MAX_LIST_PAGE_CHARS;
+  const data: Policy[] = [];
+  let chars = 0;
+  while (data.length < q.limit) {
+    const room = Math.floor((pageChars - chars) / POLICY_CHARS_BOUND);
+    const batch = Math.min(q.limit - data.length, Math.max(1, room));
+    const rows = await db.query<PolicyRow>(
+      `SELECT * FROM policies WHERE ${filter} ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, batch, q.offset + data.length],
+    );
+    for (const row of rows) {
+      const policy = fromRow(row);
+      chars += JSON.stringify(policy).length;
+      if (data.length > 0 && chars > pageChars) return { data, total: Number(total[0]?.n ?? 0) };
+      data.push(policy);
+    }
+    if (rows.length < batch) break;
+  }
+  return { data, total: Number(total[0]?.n ?? 0) };
 }
