@@ -39,9 +39,13 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<strin
   // Numbered within the org (migrations/003): one org's numbers say nothing of another's writes.
   const seq = Number(last[0]?.seq ?? 0) + 1;
   const hash = eventHash(event, prevHash);
+  const diff = event.diff === null ? null : JSON.stringify(event.diff);
+  const snapshot = JSON.stringify(event.snapshot);
+  // What verify reads a page by (migrations/005).
+  const size = Buffer.byteLength(snapshot) + (diff === null ? 0 : Buffer.byteLength(diff));
   await tx.query(
-    `INSERT INTO audit_events (org_id, policy_id, event_type, actor_id, changed_at, version, diff, snapshot, prev_hash, hash, seq)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11)`,
+    `INSERT INTO audit_events (org_id, policy_id, event_type, actor_id, changed_at, version, diff, snapshot, prev_hash, hash, seq, size)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12)`,
     [
       event.orgId,
       event.policyId,
@@ -49,11 +53,12 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<strin
       event.actorId,
       event.changedAt,
       event.version,
-      event.diff === null ? null : JSON.stringify(event.diff),
-      JSON.stringify(event.snapshot),
+      diff,
+      snapshot,
       prevHash,
       hash,
       seq,
+      size,
     ],
   );
   return hash;
@@ -222,10 +227,30 @@ export interface Verification {
   expectedHead?: { hash: string; found: boolean; seq: number | null };
 }
 
-const digest = (value: unknown): string => sha256Hex(canonicalJson(value));
+/** A snapshot's digest, and its length as canonical JSON (what verify pages the live rows by). */
+interface Audited {
+  digest: string;
+  chars: number;
+}
+
+function audit(value: unknown): Audited {
+  const text = canonicalJson(value);
+  return { digest: sha256Hex(text), chars: text.length };
+}
 
 /** The longest verify runs between two turns it gives the server's other requests. */
 const VERIFY_SLICE_MS = 20;
+
+/** The most events verify reads in one query. */
+const VERIFY_PAGE_EVENTS = 500;
+
+/**
+ * The most bytes of events (their diffs and snapshots as JSON) verify reads in one query, but at
+ * least one event. PGlite answers a query in one piece on the server's thread, at roughly 5 ms a
+ * megabyte on the build machine: a page of 4 MB keeps each answer near one slice, where a page of
+ * 500 events of megabytes was one query of a gigabyte.
+ */
+export const VERIFY_PAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * A turn of the event loop for the other requests. PGlite answers queries through promises only,
@@ -251,19 +276,16 @@ export async function verifyChain(
   let head: Verification['head'] = null;
   let firstBroken: BrokenLink | null = null;
   let expectedSeq: number | null = null;
-  /** Each policy's last event: its snapshot's digest, or null after a delete. */
-  const audited = new Map<string, string | null>();
+  /** Each policy's last event: its snapshot's digest and size, or null after a delete. */
+  const audited = new Map<string, Audited | null>();
   let sliceStart = performance.now();
   /** Reads and checks the events after the last one read, page by page. */
   const readNewEvents = async (): Promise<void> => {
     for (;;) {
-      // Between pages, and within one past VERIFY_SLICE_MS (a page of large events takes seconds).
+      // Between pages, and within one past VERIFY_SLICE_MS (hashing large events takes a while).
       await giveWay();
       sliceStart = performance.now();
-      const rows = await db.query<EventRow>(
-        'SELECT * FROM audit_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT 500',
-        [orgId, after],
-      );
+      const rows = await nextPage(db, orgId, after);
       if (rows.length === 0) return;
       for (const row of rows) {
         if (performance.now() - sliceStart > VERIFY_SLICE_MS) {
@@ -273,7 +295,7 @@ export async function verifyChain(
         const seq = Number(row.seq);
         after = seq;
         head = { seq, hash: row.hash };
-        audited.set(row.policy_id, row.event_type === 'policy.deleted' ? null : digest(row.snapshot));
+        audited.set(row.policy_id, row.event_type === 'policy.deleted' ? null : audit(row.snapshot));
         if (firstBroken) continue;
         const base = { seq, policyId: row.policy_id, eventType: row.event_type };
         if (row.prev_hash !== prev) {
@@ -316,6 +338,30 @@ export async function verifyChain(
   };
 }
 
+/**
+ * The org's events after `after`, as many as fit VERIFY_PAGE_EVENTS and VERIFY_PAGE_BYTES (at least
+ * one): their stored sizes first (no diff or snapshot is read for them), then the events. An event
+ * without a size (none after migration 005) counts as a whole page.
+ */
+async function nextPage(db: Queryable, orgId: string, after: number): Promise<EventRow[]> {
+  const sizes = await db.query<{ seq: string | number; size: string | number | null }>(
+    'SELECT seq, size FROM audit_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+    [orgId, after, VERIFY_PAGE_EVENTS],
+  );
+  if (sizes.length === 0) return [];
+  let last = Number(sizes[0].seq);
+  let bytes = 0;
+  for (const [i, row] of sizes.entries()) {
+    bytes += row.size === null ? VERIFY_PAGE_BYTES : Number(row.size);
+    if (i > 0 && bytes > VERIFY_PAGE_BYTES) break;
+    last = Number(row.seq);
+  }
+  return db.query<EventRow>(
+    'SELECT * FROM audit_events WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq',
+    [orgId, after, last],
+  );
+}
+
 /** Rounds of verify's reading while writes keep landing (each round reads only what is new). */
 const MAX_VERIFY_ROUNDS = 10;
 
@@ -327,11 +373,18 @@ async function eventsAfter(db: Queryable, orgId: string, seq: number): Promise<b
   return rows.length > 0;
 }
 
-/** Every live policy of the org against its last audited snapshot, in pages. */
+/**
+ * Every live policy of the org against its last audited snapshot, in pages, giving the server's
+ * other requests a turn between pages and every VERIFY_SLICE_MS within one (it gave none: the
+ * digests of an org's policies ran in one go after the chain's last turn). A page is at most
+ * VERIFY_PAGE_EVENTS policies and, by the sizes of their audited snapshots, VERIFY_PAGE_BYTES (a
+ * policy that is not what its snapshot says may weigh more; one the log does not know counts as a
+ * whole page): it was 500 policies of up to 1 MiB each in one query.
+ */
 async function compareLive(
   db: Queryable,
   orgId: string,
-  audited: Map<string, string | null>,
+  audited: Map<string, Audited | null>,
 ): Promise<Verification['live']> {
   const out: Verification['live'] = { checked: 0, mismatched: 0, mismatches: [] };
   const mismatch = (m: LiveMismatch) => {
@@ -340,22 +393,41 @@ async function compareLive(
   };
   const seen = new Set<string>();
   let after = '00000000-0000-0000-0000-000000000000';
+  let sliceStart = performance.now();
   for (;;) {
-    const rows = await db.query<PolicyRow>(
-      'SELECT * FROM policies WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT 500',
-      [orgId, after],
+    await giveWay();
+    sliceStart = performance.now();
+    const ids = await db.query<{ id: string }>(
+      'SELECT id FROM policies WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+      [orgId, after, VERIFY_PAGE_EVENTS],
     );
-    if (rows.length === 0) break;
+    if (ids.length === 0) break;
+    let last = ids[0].id;
+    let bytes = 0;
+    for (const [i, { id }] of ids.entries()) {
+      bytes += audited.get(id)?.chars ?? VERIFY_PAGE_BYTES;
+      if (i > 0 && bytes > VERIFY_PAGE_BYTES) break;
+      last = id;
+    }
+    const rows = await db.query<PolicyRow>(
+      'SELECT * FROM policies WHERE org_id = $1 AND id > $2 AND id <= $3 ORDER BY id',
+      [orgId, after, last],
+    );
     for (const row of rows) {
-      after = row.id;
+      if (performance.now() - sliceStart > VERIFY_SLICE_MS) {
+        await giveWay();
+        sliceStart = performance.now();
+      }
       seen.add(row.id);
       out.checked++;
-      const last = audited.get(row.id);
-      if (last === undefined || last === null)
+      const known = audited.get(row.id);
+      if (known === undefined || known === null)
         mismatch({ policyId: row.id, name: row.name, reason: 'not in the audit log' });
-      else if (last !== digest(fromRow(row)))
+      else if (known.digest !== audit(fromRow(row)).digest)
         mismatch({ policyId: row.id, name: row.name, reason: 'changed since its last audited event' });
     }
+    // A policy deleted between the two reads leaves the range shorter, not the walk stuck.
+    after = last;
   }
   for (const [id, last] of audited)
     if (last !== null && !seen.has(id)) mismatch({ policyId: id, reason: 'deleted without an audit event' });

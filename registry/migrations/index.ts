@@ -8,12 +8,14 @@ import * as init from './001_init';
 import * as auditOrgIndex from './002_audit_org_index';
 import * as auditSeqPerOrg from './003_audit_seq_per_org';
 import * as idempotencyCreatedIndex from './004_idempotency_created_index';
+import * as auditEventSize from './005_audit_event_size';
 
 const migrations: readonly { id: string; sql: string }[] = [
   init,
   auditOrgIndex,
   auditSeqPerOrg,
   idempotencyCreatedIndex,
+  auditEventSize,
 ];
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Migrating a database that an earlier version wrote: audit chains written with one global event
  * counter still verify after `seq` becomes a number per org (migration 003), and the numbers are
- * 1, 2, 3… per org in the order the events were written. On PGlite and on PostgreSQL.
+ * 1, 2, 3… per org in the order the events were written; every existing event gets the size verify
+ * pages by (migration 005). On PGlite and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -81,7 +82,18 @@ function migrationOf(makeBackend: () => Backend | Promise<Backend>, label: strin
         );
       }
 
-      assert.deepEqual(await migrate(db), ['003_audit_seq_per_org', '004_idempotency_created_index']);
+      assert.deepEqual(await migrate(db), [
+        '003_audit_seq_per_org',
+        '004_idempotency_created_index',
+        '005_audit_event_size',
+      ]);
+      // Every existing event got its size (what verify pages by), as PostgreSQL prints its JSON.
+      const sizes = await db.query<{ size: string | number | null; text: string | number }>(
+        'SELECT size, octet_length(snapshot::text) + coalesce(octet_length(diff::text), 0) AS text FROM audit_events',
+      );
+      assert.equal(sizes.length, 7);
+      for (const s of sizes)
+        assert.ok(s.size !== null && Number(s.size) === Number(s.text), JSON.stringify(s));
       // The expired idempotency keys each create deletes are found by their org and time.
       const indexes = await db.query<{ indexdef: string }>(
         "SELECT indexdef FROM pg_indexes WHERE tablename = 'idempotency_keys'",
