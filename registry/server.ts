@@ -9,7 +9,7 @@ import { authenticate, registerKey, type CreatedKey } from './auth';
 import { openDb, type Db, type DbOptions } from './db';
 import { ApiError, header, methodNotAllowed, sendError, sendJson } from './http';
 import { migrate } from './migrations';
-import { policiesRoute } from './policies/routes';
+import { policiesRoute, type PageChars } from './policies/routes';
 import { appRolePassword, DEFAULT_APP_ROLE, enableAppLogin, prepareAppRole } from './roles';
 
 export type StartOptions = DbOptions & {
@@ -29,6 +29,11 @@ export type StartOptions = DbOptions & {
   allowedHosts?: readonly string[];
   /** Called with one line per request that failed with a 5xx, for the server's log. */
   log?: (line: string) => void;
+  /**
+   * The most characters a page of the list and of a history carries (default 64 MB each, at least
+   * one item a page): tests make them small to page a small org like a huge one.
+   */
+  pageChars?: PageChars;
 };
 
 export interface Registry {
@@ -93,6 +98,7 @@ async function route(
   res: ServerResponse,
   host: string,
   allowedHosts: readonly string[],
+  pageChars: PageChars,
 ): Promise<void> {
   const hostHeader = header(req, 'host');
   if (!hostAllowed(hostHeader, host, allowedHosts)) {
@@ -116,7 +122,7 @@ async function route(
     case 'whoami':
       return sendJson(res, 200, { data: principal });
     case 'policies':
-      return policiesRoute(db, principal, req, res, rest, url);
+      return policiesRoute(db, principal, req, res, rest, url, pageChars);
     case 'audit':
       if (rest.length === 1 && rest[0] === 'verify') {
         if (req.method !== 'GET') throw methodNotAllowed(req.method ?? '', 'GET');
@@ -178,7 +184,7 @@ export async function startRegistry(options: StartOptions): Promise<Registry> {
   const host = options.host ?? '127.0.0.1';
   const allowedHosts = options.allowedHosts ?? [];
   const server = createServer((req, res) => {
-    route(db, req, res, host, allowedHosts).catch((e: unknown) => {
+    route(db, req, res, host, allowedHosts, options.pageChars ?? {}).catch((e: unknown) => {
       const api = e instanceof ApiError ? e : fromDbError(e);
       if (api) return sendError(res, api);
       // The path only: a query string may carry what a client should not have put in a URL.

@@ -97,7 +97,19 @@ function intParam(params: URLSearchParams, name: string, fallback: number, min: 
   return n;
 }
 
-async function list(db: Db, principal: Principal, url: URL, res: ServerResponse): Promise<void> {
+/** The page sizes of the list and of a history, when not the defaults (see StartOptions). */
+export interface PageChars {
+  list?: number;
+  history?: number;
+}
+
+async function list(
+  db: Db,
+  principal: Principal,
+  url: URL,
+  res: ServerResponse,
+  pageChars: number | undefined,
+): Promise<void> {
   const p = url.searchParams;
   const active = p.get('isActive');
   if (active !== null && active !== 'true' && active !== 'false') {
@@ -113,6 +125,7 @@ async function list(db: Db, principal: Principal, url: URL, res: ServerResponse)
     isActive: active === null ? undefined : active === 'true',
     limit,
     offset,
+    ...(pageChars !== undefined ? { pageChars } : {}),
   });
   // A page may end early past 64 MB (see listPolicies): a client reads on from `offset` plus what
   // it got while that is under `total`, as policylens sync does.
@@ -127,6 +140,7 @@ export async function policiesRoute(
   res: ServerResponse,
   rest: string[],
   url: URL,
+  pageChars: PageChars = {},
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const allow = (methods: string) => {
@@ -134,7 +148,7 @@ export async function policiesRoute(
   };
 
   if (rest.length === 0) {
-    if (method === 'GET') return list(db, principal, url, res);
+    if (method === 'GET') return list(db, principal, url, res, pageChars.list);
     if (method !== 'POST') return allow('GET, POST');
     const body = asObject(await readJson(req));
     const { writable } = splitBody(body, undefined);
@@ -162,7 +176,7 @@ export async function policiesRoute(
     if (method !== 'GET') return allow('GET');
     if (!isUuid(id)) throw notFound();
     const offset = intParam(url.searchParams, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const { events, total } = await historyOf(db, principal.orgId, id, offset);
+    const { events, total } = await historyOf(db, principal.orgId, id, offset, pageChars.history);
     if (total === 0) throw notFound();
     // A long history comes in pages (see historyOf): read on from `offset` plus what came.
     return sendJson(res, 200, { data: events, meta: { total, offset } });

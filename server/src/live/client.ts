@@ -14,7 +14,11 @@ import { DEFAULT_REQUEST_OPTIONS, send, type HttpResult, type RequestOptions } f
 
 /** The largest page the list asks for (the registry's maximum); most orgs fit in one request. */
 const PAGE = 500;
-/** A bound on pages, so a server that keeps answering full pages cannot keep us looping. */
+/**
+ * A bound on pages, so a server that keeps answering full pages cannot keep us looping. Past it the
+ * read fails (pastPages): a part of an org planned against looks like missing policies, and a part
+ * of a history like the whole of it.
+ */
 const MAX_PAGES = 200;
 
 interface ErrorBody {
@@ -90,6 +94,7 @@ export class HttpLiveOrg implements LiveOrg {
 
   async listPolicies(): Promise<LiveOrgPolicy[]> {
     const all: LiveOrgPolicy[] = [];
+    let total: unknown;
     for (let page = 0; page < MAX_PAGES; page++) {
       const res = await this.call('GET', `/policies?limit=${PAGE}&offset=${all.length}`);
       if (res.status !== 200) this.fail(res, 'listing policies');
@@ -104,10 +109,14 @@ export class HttpLiveOrg implements LiveOrg {
           );
         all.push(p);
       }
-      const total = (res.body as { meta?: { total?: unknown } }).meta?.total;
+      total = (res.body as { meta?: { total?: unknown } }).meta?.total;
       if (items.length === 0 || typeof total !== 'number' || all.length >= total) return all;
     }
-    return all;
+    throw pastPages(
+      `listing the policies of ${this.config.label}`,
+      `${all.length} of ${String(total)} policies read`,
+      'plan against part of the org',
+    );
   }
 
   async getPolicy(id: string): Promise<LiveOrgPolicy | undefined> {
@@ -150,6 +159,7 @@ export class HttpLiveOrg implements LiveOrg {
 
   async history(id: string): Promise<LiveHistoryEvent[]> {
     const all: LiveHistoryEvent[] = [];
+    let total: unknown;
     // policylens serve answers a long history in pages (meta.total); a server without paging
     // answers it whole, without meta.
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -159,10 +169,14 @@ export class HttpLiveOrg implements LiveOrg {
       const events = this.data<unknown>(res, 'reading a history');
       if (!Array.isArray(events)) throw new LiveOrgError('server', 'history: "data" is not a list');
       all.push(...(events as LiveHistoryEvent[]));
-      const total = (res.body as { meta?: { total?: unknown } }).meta?.total;
+      total = (res.body as { meta?: { total?: unknown } }).meta?.total;
       if (events.length === 0 || typeof total !== 'number' || all.length >= total) return all;
     }
-    return all;
+    throw pastPages(
+      `the history of ${id} in ${this.config.label}`,
+      `${all.length} of ${String(total)} events read`,
+      'show part of it',
+    );
   }
 
   async verifyAudit(options: { expectHead?: string } = {}): Promise<AuditVerification> {
@@ -178,6 +192,14 @@ export class HttpLiveOrg implements LiveOrg {
     const name = (res?.body as { data?: { orgName?: unknown } } | undefined)?.data?.orgName;
     return res?.status === 200 && typeof name === 'string' ? name : undefined;
   }
+}
+
+/** The error of a read that would need more than MAX_PAGES pages. */
+function pastPages(what: string, read: string, instead: string): LiveOrgError {
+  return new LiveOrgError(
+    'server',
+    `${what} needs more than ${MAX_PAGES} pages (${read}); stopped rather than ${instead}`,
+  );
 }
 
 function isPolicy(p: unknown): p is LiveOrgPolicy {
