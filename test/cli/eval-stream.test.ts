@@ -55,3 +55,45 @@ describe('eval of a sequence of events', () => {
       assert.ok(status === 0 || status === 1 || status === 3);
     });
 });
+
+describe('eval of a sequence of events written to a slow reader', () => {
+  // Written without waiting, a pipe read slowly kept every part in memory (a 50 MB .jsonl to a
+  // pipe: 1.26 GB, and a 200 MB one ended in ENOBUFS). Each part now waits until the output took
+  // the one before it.
+  for (const format of ['text', 'json'] as const)
+    it(`waits for the output to drain between parts (${format})`, async () => {
+      let pending = 0;
+      let most = 0;
+      let release: (() => void) | undefined;
+      const done = evalCommand.run(['examples/policies', '--event', events, '--format', format], {
+        out: () => {
+          pending++;
+          most = Math.max(most, pending);
+        },
+        err: () => undefined,
+        drain: () =>
+          new Promise<void>((resolve) => {
+            release = () => {
+              pending = 0;
+              resolve();
+            };
+          }),
+        version: '0.0.0-test',
+        color: false,
+      });
+      // The reader takes one part at a time, after a turn of the event loop.
+      let turns = 0;
+      for (;;) {
+        const settled = await Promise.race([
+          done.then(() => true),
+          new Promise((r) => setImmediate(r, false)),
+        ]);
+        if (settled) break;
+        release?.();
+        release = undefined;
+        turns++;
+      }
+      assert.ok(turns >= N, `${turns} waits for ${N} events`);
+      assert.ok(most <= 3, `at most ${most} parts written without a wait`);
+    });
+});

@@ -76,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(rest, {
       out: (t) => void (closed.has(process.stdout) || process.stdout.write(t)),
       err: (t) => void (closed.has(process.stderr) || process.stderr.write(t)),
+      drain: () => drained(process.stdout),
       version: VERSION,
       color,
     });
@@ -91,6 +92,18 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`policylens ${name}: ${err.message}\n`);
     return 1;
   }
+}
+
+/** Resolves when `stream` has room again, or has closed (a reader gone never drains it). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (closed.has(stream) || !stream.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ['drain', 'close', 'error']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'close', 'error']) stream.on(event, done);
+  });
 }
 
 // The same bundle runs lint's worker threads (lint/pool.ts): a worker lints, it is not a CLI.

@@ -19,14 +19,15 @@ input (schemas/policylens/event.schema.json); a list of events, or a .jsonl file
 line, as replay reads), runs in order with budgets, rate windows and evidence carried from one to
 the next. The clock is each event's timestamp.
 --format json prints the machine form (the SDK's EnforceResult fields and the trace).
-Exit status: 0 allowed (with or without warnings), 1 blocked or denied, 3 approval required (of
-the last event), 2 on a usage error or a policy file that does not parse.`;
+Exit status, of a list of events the most severe decision among them: 1 blocked or denied, else 3
+approval required, else 0 allowed (with or without warnings); 2 on a usage error or a policy file
+that does not parse.`;
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'run an event through the policies and print the decision trace',
   help: HELP,
-  run(argv, io) {
+  async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -39,29 +40,41 @@ export const evalCommand: Command = {
     for (const w of loaded.warnings) io.err(`policylens eval: ${w}\n`);
     // Each event's result is written as it is evaluated, never held: a .jsonl of 100,000 events
     // kept every trace and joined them into one string (1.15 GB).
-    let last: EvalResult | undefined;
+    // The exit status is the most severe decision of them all: a CI step that evaluates a
+    // recorded session must fail when any of its events was blocked, not only the last.
+    let status = 0;
     function* evaluated(): Generator<EvalResult> {
       let state = emptyState();
       for (const e of events) {
         const r = evaluate(loaded.compiled, e, state);
         state = r.state;
-        yield (last = r.result);
+        status = worse(status, exitStatus(r.result));
+        yield r.result;
       }
     }
     // One event: the SDK's EnforceResult fields at the top, as before; a sequence: one per event.
     if (format === 'json') {
       if (events.length === 1) io.out(toJson(io.version, [...evaluated()][0]));
       else
-        for (const chunk of jsonChunks({ version: io.version, results: ITEMS }, evaluated(), (r) => [r]))
+        for (const chunk of jsonChunks({ version: io.version, results: ITEMS }, evaluated(), (r) => [r])) {
           io.out(chunk);
+          await io.drain?.();
+        }
     } else {
       const paint = painter(process.stdout, io.color);
       let i = 0;
       for (const r of evaluated()) {
         const head = events.length > 1 ? `— event ${i + 1} of ${events.length}\n` : '';
         io.out((i++ ? '\n' : '') + head + formatTrace(r, paint));
+        await io.drain?.();
       }
     }
-    return exitStatus(last!);
+    return status;
   },
 };
+
+/** Of two exit statuses of decisions, the more severe: blocked (1), then approval required (3). */
+function worse(a: number, b: number): number {
+  const rank = (s: number) => (s === 1 ? 2 : s === 3 ? 1 : 0);
+  return rank(b) > rank(a) ? b : a;
+}

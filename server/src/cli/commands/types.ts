@@ -2,6 +2,12 @@
 export interface CommandIO {
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Resolves once standard output has taken what was written (at once when it has room, or is
+   * closed). A command that writes without end awaits it between parts: a pipe read slowly kept
+   * every part in memory (`eval` of a 200 MB .jsonl: 2.3 GB, then ENOBUFS).
+   */
+  drain?(): Promise<void>;
   version: string;
   /** `--color` (true) or `--no-color` (false), given to any command; undefined: by the environment. */
   color?: boolean;
