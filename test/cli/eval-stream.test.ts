@@ -85,7 +85,7 @@ describe('eval of a sequence of events written to a slow reader', () => {
       let turns = 0;
       for (;;) {
         const settled = await Promise.race([
-          done.then(() => true),
+          Promise.resolve(done).then(() => true),
           new Promise((r) => setImmediate(r, false)),
         ]);
         if (settled) break;
