@@ -6,9 +6,19 @@ import { clockOf, eventClock } from '../../server/src/core/eval/context';
 
 const pad = (v: number, w: number) => String(v).padStart(w, '0');
 
-/** The reading before the hand-read form: Unix seconds, else Date.parse; NaN beyond the calendar. */
+/**
+ * The reading before the hand-read form: Unix seconds, else Date.parse; NaN beyond the calendar,
+ * and NaN for a day the month does not have (Date.parse reads 2026-02-30 as the 2nd of March).
+ */
 function reference(s: string): number {
   const ms = /^\d+(\.\d+)?$/.test(s.trim()) ? Number(s) * 1000 : Date.parse(s);
+  const ymd = /^\s*([+-]?\d{4,6})-(\d\d)-(\d\d)/.exec(s);
+  if (ymd) {
+    const [y, mo, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+    // Day 0 of the next month is the last of this one; the year 2000 + y % 400 has y's leap rule.
+    const last = new Date(Date.UTC(2000 + (((y % 400) + 400) % 400), mo, 0)).getUTCDate();
+    if (mo < 1 || mo > 12 || d < 1 || d > last) return Number.NaN;
+  }
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : Number.NaN;
 }
 
@@ -39,6 +49,31 @@ describe('event clock', () => {
       if (!Number.isNaN(want)) read++;
     }
     assert.ok(read > 5000, `${read} valid clocks among the texts`);
+  });
+
+  it('takes a day the month does not have as no clock, with an assumption', () => {
+    for (const timestamp of [
+      '2026-02-30T00:00:00Z',
+      '2026-02-29T10:00:00+01:00',
+      '2026-04-31',
+      '2100-02-29 10:00',
+    ])
+      assert.ok(Number.isNaN(clockOf(timestamp)), timestamp);
+    for (const timestamp of ['2028-02-29T00:00:00Z', '2000-02-29 10:00', '2026-01-31T23:00:00+01:00'])
+      assert.ok(!Number.isNaN(clockOf(timestamp)), timestamp);
+    const c = eventClock({ timestamp: '2026-02-30T00:00:00Z' }, 5000);
+    assert.equal(c.atMs, 5000);
+    assert.match(c.assumption ?? '', /"2026-02-30T00:00:00Z" is not ISO-8601/);
+  });
+
+  it('reads Unix milliseconds where seconds are expected as given, with an assumption', () => {
+    const c = eventClock({ timestamp: 1796205600000 }, 5000);
+    assert.equal(c.atMs, 1796205600000 * 1000);
+    assert.match(
+      c.assumption ?? '',
+      /^timestamp 1796205600000 reads as \+05\d{4}-.*: milliseconds\? \(divide by 1000\)$/,
+    );
+    assert.equal(eventClock({ timestamp: 1796205600 }, 5000).assumption, undefined);
   });
 
   it('takes a clock beyond the dates JavaScript holds as no clock, with an assumption', () => {

@@ -25,6 +25,12 @@ export interface EventContext {
 export function eventClock(event: EvalEvent, fallbackMs: number): { atMs: number; assumption?: string } {
   const t = event.timestamp;
   const ms = clockOf(t);
+  // Read as given, as replay does, but said: every budget day and window after it is skewed.
+  if (readsAsMilliseconds(ms))
+    return {
+      atMs: ms,
+      assumption: `timestamp ${String(t)} reads as ${iso(ms)}: milliseconds? (divide by 1000)`,
+    };
   if (!Number.isNaN(ms)) return { atMs: ms };
   if (typeof t === 'string' && t.trim()) {
     return {
@@ -43,6 +49,14 @@ export function eventClock(event: EvalEvent, fallbackMs: number): { atMs: number
   };
 }
 
+/** The first second of the year 5138 (1e11 s): a Unix time beyond it is a count of milliseconds. */
+const MAX_SECONDS = 1e11;
+
+/** Whether a clock read from Unix seconds is so far ahead that the number was milliseconds. */
+export function readsAsMilliseconds(ms: number): boolean {
+  return ms / 1000 >= MAX_SECONDS;
+}
+
 /** The last millisecond a JavaScript date can hold (±100,000,000 days from the epoch). */
 const MAX_DATE_MS = 8.64e15;
 
@@ -54,8 +68,24 @@ export function clockOf(t: unknown): number {
   let ms = Number.NaN;
   if (typeof t === 'number') ms = t * 1000;
   else if (typeof t === 'string' && t.trim())
-    ms = isoUtc(t) ?? (/^\d+(\.\d+)?$/.test(t.trim()) ? Number(t) * 1000 : parseUtc(t));
+    ms = isoUtc(t) ?? (/^\d+(\.\d+)?$/.test(t.trim()) ? Number(t) * 1000 : calendarDate(t) && parseUtc(t));
   return Math.abs(ms) <= MAX_DATE_MS ? ms : Number.NaN;
+}
+
+/**
+ * NaN for a date written as year-month-day whose day the month does not have: Date.parse reads
+ * `2026-02-30` as the 2nd of March, and the event then fell on another budget day without a word.
+ */
+function calendarDate(t: string): number {
+  const m = /^\s*([+-]?\d{4,6})-(\d\d)-(\d\d)/.exec(t);
+  if (!m) return 1;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const days = new Date(Date.UTC(2000, mo, 0)).getUTCDate() - (mo === 2 && !leap(y) ? 1 : 0);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days ? 1 : Number.NaN;
+}
+
+function leap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
 /** A time followed by a zone (`…:00Z`, `…:00+02:00`, `…:00 -0500`), or a zone's name. */

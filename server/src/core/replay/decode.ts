@@ -1,4 +1,4 @@
-import { clockOf, iso, isObj, str } from '../eval/context';
+import { clockOf, iso, isObj, readsAsMilliseconds, str } from '../eval/context';
 import { readEvent } from '../eval/policytest';
 import type { EvalEvent } from '../eval/types';
 import { mapRecord } from './mapping';
@@ -138,9 +138,6 @@ export function decodeRecord(input: ReplayInput): DecodedRecord | undefined {
   };
 }
 
-/** The first second of the year 5138 (1e11 s): a Unix time beyond it is a count of milliseconds. */
-const MAX_SECONDS = 1e11;
-
 /**
  * A timestamp that is there but gives no clock (the event takes the clock of the one before it,
  * so its budget day and rate window are guesses), or that reads as a date millennia ahead (Unix
@@ -155,7 +152,7 @@ function clockFinding(line: number, t: unknown, clockMs: number): ReplayFinding 
       code: 'replay/invalid-timestamp',
       message: `timestamp ${shown} is not ISO-8601, Unix seconds or a date: the event takes the clock of the event before it`,
     };
-  if (clockMs / 1000 >= MAX_SECONDS)
+  if (readsAsMilliseconds(clockMs))
     return {
       line,
       code: 'replay/invalid-timestamp',
