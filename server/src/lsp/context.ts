@@ -74,8 +74,17 @@ export interface ServerContext {
    */
   readonly chain: WorkspaceChain;
   files: {
-    /** Every `workspace/didChangeWatchedFiles` change, after the server's own handling. */
+    /**
+     * The `workspace/didChangeWatchedFiles` changes a listener can act on (YAML/JSON files,
+     * .gitignore files, deletions of folders that hold a known file; nothing under .git: see
+     * fileEvents.ts), after the server's own handling. A batch with none of them is not handed on.
+     */
     onDidChange(listener: (changes: FileEvent[]) => void): void;
+    /**
+     * Hands on the events of the files `wanted` names too, whatever their names (the replay's
+     * events files, `.jsonl`). Asked once per event that would be dropped: keep it a lookup.
+     */
+    follow(wanted: (uri: string) => boolean): void;
     /** Hands changes to every listener (called by the one didChangeWatchedFiles handler). */
     emit(changes: FileEvent[]): void;
   };

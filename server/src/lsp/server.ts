@@ -14,6 +14,7 @@ import type { CodeLensProvider, CommandHandler, Feature, ServerContext } from '.
 import { DiagnosticsScheduler } from './diagnostics';
 import { DocumentStore } from './documents';
 import { EarlyDocuments } from './earlyDocuments';
+import { KnownFolders, relevantFileEvents } from './fileEvents';
 import { LanguageAdoption } from './languageAdoption';
 import type { Runtime } from './runtime';
 import {
@@ -93,9 +94,12 @@ export function startServer(
   const settingsListeners: ((s: Settings) => void)[] = [];
   const projectListeners: (() => void)[] = [];
   const fileListeners: Parameters<ServerContext['files']['onDidChange']>[0][] = [];
+  const followed: ((uri: string) => boolean)[] = [];
   const codeLensProviders: CodeLensProvider[] = [];
   const commandHandlers = new Map<string, CommandHandler>();
 
+  // The folders whose deletion is handed on to the listeners (fileEvents.ts).
+  const knownFolders = new KnownFolders();
   const projects = new ProjectConfigs();
   const matcher = () => new FileMatcher(settings, () => folders, projects);
   const store = new DocumentStore(textDocuments, matcher(), log);
@@ -126,6 +130,7 @@ export function startServer(
       gitignore: (folder) => projects.gitignore(folder),
       isExcluded: (uri) => store.isExcluded(uri),
       isOpen: (uri) => !!textDocuments.get(uri),
+      listed: (uri) => knownFolders.addFile(uri),
       whenQuiet: (quietMs, maxWaitMs) => scheduler.whenQuiet(quietMs, maxWaitMs),
       progress: () => connection.window.createWorkDoneProgress(),
       log,
@@ -174,7 +179,11 @@ export function startServer(
     commands: { register: (id, h) => commandHandlers.set(id, h), handlers: commandHandlers },
     files: {
       onDidChange: (l) => fileListeners.push(l),
-      emit: (changes) => {
+      follow: (wanted) => followed.push(wanted),
+      emit: (all) => {
+        // The one door of file events: what no listener can act on stops here (fileEvents.ts).
+        const changes = relevantFileEvents(all, knownFolders, (uri) => followed.some((w) => w(uri)));
+        if (!changes.length) return;
         for (const l of fileListeners) {
           try {
             l(changes);
@@ -328,6 +337,7 @@ export function startServer(
   });
 
   textDocuments.onDidChangeContent((e) => scheduler.schedule(e.document.uri));
+  textDocuments.onDidOpen((e) => knownFolders.addFile(e.document.uri));
   textDocuments.onDidClose((e) => {
     scheduler.clear(e.document.uri, true);
     store.forget(e.document.uri);

@@ -49,6 +49,11 @@ export interface ScannerHost {
   whenQuiet(quietMs: number, maxWaitMs: number): Promise<void>;
   /** A progress reporter, when the client shows progress (window.workDoneProgress). */
   progress(): Promise<WorkDoneProgressServerReporter | undefined>;
+  /**
+   * Each YAML/JSON file a listing finds (before .gitignore is applied): its folders' deletions are
+   * file events worth handing on (fileEvents.ts).
+   */
+  listed(uri: string): void;
   /** After the scan, a file event or a closed document changed the index. */
   changed(): void;
   log(message: string): void;
@@ -131,6 +136,7 @@ export class WorkspaceScanner {
         room,
         pause,
       );
+      for (const uri of listed) host.listed(uri);
       if (listed.length >= room) partial = true;
       // What git ignores is not scanned, as lint does not walk it (unless the config says
       // `gitignore: false`); a file the user opens is still analysed.

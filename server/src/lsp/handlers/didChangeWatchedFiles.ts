@@ -11,6 +11,8 @@ export const WATCHED_GLOB = '**/*.{json,jsonc,yaml,yml}';
  * What the server asks a client to watch: the policy files; the .gitignore files, which decide what
  * the workspace scan reads; and deletions of anything, because an editor reports a deleted folder
  * as one event for the folder, which no file glob matches (its bundles would stay in the index).
+ * The deletions of anything else (git's lock files, build outputs) are dropped where the events
+ * enter (`ctx.files.emit`, fileEvents.ts).
  */
 export const WATCHERS = [
   { globPattern: WATCHED_GLOB },

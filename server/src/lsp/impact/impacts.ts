@@ -56,6 +56,8 @@ export class PlanImpacts {
   private running: { jobKey: string; abort: AbortController } | undefined;
   private timer: { jobKey: string; handle: unknown } | undefined;
   private filesKey = '[]';
+  /** The events files' URIs as `configure` last read them: their file events are followed. */
+  private fileUris = new Set<string>();
   private readonly watchers = new Map<string, { close(): void }>();
 
   constructor(
@@ -64,6 +66,8 @@ export class PlanImpacts {
   ) {
     ctx.settings.onDidChange(() => this.configure());
     ctx.project.onDidChange(() => this.configure());
+    // An events file may have any name (`.jsonl`, `.jsonl.gz`): its events are asked for.
+    ctx.files.follow((uri) => this.fileUris.has(uri));
     ctx.files.onDidChange((changes: FileEvent[]) => {
       const uris = new Set(this.files()?.map((f) => f.uri));
       if (changes.some((c) => uris.has(c.uri))) this.invalidate();
@@ -92,6 +96,7 @@ export class PlanImpacts {
     const key = JSON.stringify(files?.map((f) => f.uri) ?? []);
     if (key === this.filesKey) return;
     this.filesKey = key;
+    this.fileUris = new Set(files?.map((f) => f.uri));
     this.watch(files ?? []);
     this.invalidate();
   }
