@@ -200,6 +200,46 @@ describe('workspace folders', () => {
   });
 });
 
+describe('a workspace folder change re-lists the workspace once', () => {
+  // The config's project listener re-lists when the configs changed; the folder change re-listed
+  // once more after it (and analysed every open document a second time).
+  const CASES: { why: string; files: Record<string, string>; added?: string; removed?: string }[] = [
+    {
+      why: 'an added folder with a policylens.config.yaml',
+      files: { '/other/policylens.config.yaml': "exclude: ['drafts/**']\n", '/other/b.yaml': bundle('b') },
+      added: '/other',
+    },
+    { why: 'an added folder without one', files: { '/other/b.yaml': bundle('b') }, added: '/other' },
+    {
+      why: 'a removed folder with one',
+      files: { '/ws/policylens.config.yaml': 'gitignore: true\n', '/other/b.yaml': bundle('b') },
+      removed: '/ws',
+    },
+  ];
+  for (const c of CASES)
+    it(c.why, async () => {
+      const files = { [OPEN]: bundle('a', ['b']), ...c.files };
+      const s = startInProcess({ files });
+      servers.push(s);
+      await s.client.initialize({
+        rootUri: 'file:///ws',
+        capabilities: { workspace: { configuration: true, workspaceFolders: true } },
+      });
+      s.client.open(uri(OPEN), files[OPEN]);
+      await s.client.request('policyLens/chainOrder', {});
+      await idle(s);
+      const relists = () =>
+        s.client.logs.filter((l) => l.startsWith('chain: re-listed the workspace')).length;
+      const before = relists();
+      const folder = (path?: string) => (path ? [{ uri: uri(path), name: path }] : []);
+      s.client.notify('workspace/didChangeWorkspaceFolders', {
+        event: { added: folder(c.added), removed: folder(c.removed) },
+      });
+      await idle(s);
+      assert.equal(relists() - before, 1);
+    });
+});
+
 describe('a large workspace', () => {
   const fixtures = (n: number) =>
     Object.fromEntries(

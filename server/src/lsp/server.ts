@@ -222,7 +222,8 @@ export function startServer(
   // depend on which of the two finished first.
   let configsWereRead = (): void => undefined;
   const configsRead = new Promise<void>((resolve) => (configsWereRead = resolve));
-  async function loadProjectConfigs(): Promise<void> {
+  /** Returns whether the configs changed: the project listeners then ran (the scan re-lists). */
+  async function loadProjectConfigs(): Promise<boolean> {
     try {
       const { reports, changed } = await projects.load(folders, runtime.fs);
       for (const uri of configFiles)
@@ -231,12 +232,14 @@ export function startServer(
       configFiles = reports.map((r) => r.uri);
       // Documents opened before the configs were read were analysed without them: only a change
       // re-decides and re-analyses them (at start with no config file, nothing is published twice).
-      if (!changed) return;
+      if (!changed) return false;
       store.setMatcher(matcher());
       scheduler.refreshAll();
       for (const l of projectListeners) l();
+      return true;
     } catch (e) {
       log(`reading policylens.config.yaml failed: ${(e as Error).stack ?? e}`);
+      return false;
     } finally {
       configsWereRead();
     }
@@ -315,7 +318,9 @@ export function startServer(
    */
   async function foldersChanged(added: string[], removed: string[]): Promise<void> {
     folders = [...folders.filter((f) => !removed.includes(f)), ...added.filter((f) => !folders.includes(f))];
-    await loadProjectConfigs();
+    // Configs that changed did all of it already (their project listener re-lists the scan): doing
+    // it again re-listed the whole workspace a second time and analysed every open document twice.
+    if (await loadProjectConfigs()) return;
     store.setMatcher(matcher());
     scheduler.refreshAll();
     await chain.scanner.rescan();
