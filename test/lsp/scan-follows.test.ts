@@ -255,9 +255,64 @@ describe('a large workspace', () => {
     assert.deepEqual(chainCodes(s, OPEN), []);
   });
 
-  it('past the scan limit, reports no prerequisite missing, and says why', async () => {
-    const s = await start({ ...fixtures(MAX_SCANNED_FILES), [OPEN]: bundle('a', ['nowhere']) }, OPEN);
+  // The limit counts the files the scan reads: one past it makes the index partial (no prerequisite
+  // is reported missing, and the log says why); files git ignores do not count. Before, exactly
+  // MAX_SCANNED_FILES files was partial, and ignored files counted (a repository with many ignored
+  // fixtures had no missing prerequisite reported, and a bundle listed after them was not read).
+  const REPO = { '/ws/.git/HEAD': 'ref: refs/heads/main\n', '/ws/.gitignore': 'fixtures/\n' };
+  const LIMITS: { why: string; files: Record<string, string>; prerequisites: string[]; partial: boolean }[] =
+    [
+      {
+        why: 'exactly at the limit: complete',
+        files: fixtures(MAX_SCANNED_FILES - 1),
+        prerequisites: ['nowhere'],
+        partial: false,
+      },
+      {
+        why: 'one past the limit: partial',
+        files: fixtures(MAX_SCANNED_FILES),
+        prerequisites: ['nowhere'],
+        partial: true,
+      },
+      {
+        why: 'past the limit with the files git ignores: complete, and a bundle after them is read',
+        files: { ...fixtures(MAX_SCANNED_FILES), ...REPO, '/ws/zz/b.yaml': bundle('b') },
+        prerequisites: ['b', 'nowhere'],
+        partial: false,
+      },
+    ];
+  for (const c of LIMITS)
+    it(c.why, async () => {
+      const s = await start({ ...c.files, [OPEN]: bundle('a', c.prerequisites) }, OPEN);
+      const missing = s.client.diagnostics
+        .filter((p) => p.uri === uri(OPEN))
+        .at(-1)
+        ?.diagnostics.filter((d) => d.code === 'chain/missing-prerequisite')
+        .map((d) => d.message);
+      if (c.partial) assert.deepEqual(missing, []);
+      else {
+        assert.equal(missing?.length, 1, missing?.join('\n'));
+        assert.match(missing?.[0] ?? '', /nowhere/);
+      }
+      const said = s.client.logs.some((l) => l.includes(`more than ${MAX_SCANNED_FILES} YAML/JSON files`));
+      assert.equal(said, c.partial);
+    });
+
+  it('a .gitignore that brings the workspace under the limit shows the missing prerequisites', async () => {
+    // The index holds the same bundles before and after (the fixtures are none): only its being
+    // partial changes, which the index's stamp did not say, so the open file was not published again.
+    const s = await start(
+      {
+        ...fixtures(MAX_SCANNED_FILES),
+        ...REPO,
+        '/ws/.gitignore': 'build/\n',
+        [OPEN]: bundle('a', ['nowhere']),
+      },
+      OPEN,
+    );
     assert.deepEqual(chainCodes(s, OPEN), []);
-    assert.ok(s.client.logs.some((l) => l.includes(`more than ${MAX_SCANNED_FILES} YAML/JSON files`)));
+    await onDisk(s, [['/ws/.gitignore', 'fixtures/\n']]);
+    assert.deepEqual(chainCodes(s, OPEN), ['chain/missing-prerequisite']);
+    assert.ok(s.client.logs.some((l) => l.includes('the index covers the workspace again')));
   });
 });

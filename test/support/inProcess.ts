@@ -40,15 +40,20 @@ export class MemoryFs implements FileSystem {
     return Promise.resolve(this.files.has(uri) || [...this.files.keys()].some((u) => u.startsWith(folder)));
   }
 
-  listFiles(folderUri: string, accept: (uri: string) => boolean, limit = 5000): Promise<string[]> {
+  async listFiles(
+    folderUri: string,
+    accept: (uri: string) => boolean | Promise<boolean>,
+    limit = 5000,
+  ): Promise<string[]> {
     const folder = folderUri.endsWith('/') ? folderUri : `${folderUri}/`;
     const hidden = (rest: string) =>
       rest.split('/').some((part) => part.startsWith('.') || part === 'node_modules');
-    const out = [...this.files.keys()]
-      .filter((u) => u.startsWith(folder) && !hidden(u.slice(folder.length)) && accept(u))
-      .sort()
-      .slice(0, limit);
-    return Promise.resolve(out);
+    const out: string[] = [];
+    for (const u of [...this.files.keys()].sort()) {
+      if (out.length >= limit) break;
+      if (u.startsWith(folder) && !hidden(u.slice(folder.length)) && (await accept(u))) out.push(u);
+    }
+    return out;
   }
 }
 

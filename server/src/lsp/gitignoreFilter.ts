@@ -18,6 +18,25 @@ export async function withoutGitIgnored(
   uris: readonly string[],
   pause: () => Promise<void> = () => Promise.resolve(),
 ): Promise<string[]> {
+  const keeps = await gitKeeps(fs, folderUri);
+  if (!keeps) return [...uris];
+  const out: string[] = [];
+  for (const uri of uris) {
+    await pause();
+    if (await keeps(uri)) out.push(uri);
+  }
+  return out;
+}
+
+/**
+ * The same decision one file at a time, for a listing that counts only the files git keeps (the
+ * scan's limit): whether git keeps a file under the workspace folder. Undefined outside a
+ * repository, where nothing is filtered.
+ */
+export async function gitKeeps(
+  fs: FileSystem,
+  folderUri: string,
+): Promise<((uri: string) => Promise<boolean>) | undefined> {
   let root: URI | undefined;
   const folder = URI.parse(folderUri);
   for (let dir = folder; ;) {
@@ -29,7 +48,7 @@ export async function withoutGitIgnored(
     if (up.path === dir.path) break;
     dir = up;
   }
-  if (!root) return [...uris];
+  if (!root) return undefined;
   const base = root.path.replace(/\/*$/, '/');
   const folderPath = folder.path.replace(/\/*$/, '/');
   // How many leading path segments are the workspace folder (relative to the root): never matched.
@@ -38,7 +57,6 @@ export async function withoutGitIgnored(
   const read = new Set<string>();
   /** Folders (relative to the root) already decided: ignored themselves, or under one that is. */
   const ignoredDir = new Map<string, boolean>();
-  const out: string[] = [];
   /** Whether a folder (relative to the root) holds nothing git keeps: decided once per folder. */
   const dirDecided = new Map<string, boolean>();
   const decideDir = async (dir: string): Promise<boolean> => {
@@ -60,19 +78,14 @@ export async function withoutGitIgnored(
     }
     return false;
   };
-  for (const uri of uris) {
-    await pause();
+  return async (uri) => {
     const path = URI.parse(uri).path;
-    if (!path.startsWith(base)) {
-      out.push(uri);
-      continue;
-    }
+    if (!path.startsWith(base)) return true;
     const rel = path.slice(base.length);
     const slash = rel.lastIndexOf('/');
     const dir = slash < 0 ? '' : rel.slice(0, slash);
     let skipped = dirDecided.get(dir);
     if (skipped === undefined) dirDecided.set(dir, (skipped = await decideDir(dir)));
-    if (!skipped && !ignore.ignoresEntry(rel, false)) out.push(uri);
-  }
-  return out;
+    return !skipped && !ignore.ignoresEntry(rel, false);
+  };
 }

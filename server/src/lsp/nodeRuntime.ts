@@ -119,7 +119,7 @@ export function nodeRuntime(options: { stdinFree?: boolean; loadDetail?: string 
             if (e.isDirectory()) await walk(p);
             else if (e.isFile()) {
               const uri = URI.file(p).toString();
-              if (accept(uri)) out.push(uri);
+              if (await accept(uri)) out.push(uri);
             }
           }
         };

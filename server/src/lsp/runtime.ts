@@ -13,12 +13,12 @@ export interface FileSystem {
   exists(uri: string): Promise<boolean>;
   /**
    * The URIs of the files under a folder whose URI `accept`s, skipping `node_modules` and hidden
-   * folders, at most `limit` of them. A long listing awaits `pause` between entries (background
-   * work gives way to requests there).
+   * folders, at most `limit` of them (a file `accept` refuses does not count). A long listing awaits
+   * `pause` between entries (background work gives way to requests there).
    */
   listFiles(
     folderUri: string,
-    accept: (uri: string) => boolean,
+    accept: (uri: string) => boolean | Promise<boolean>,
     limit?: number,
     pause?: () => Promise<void>,
   ): Promise<string[]>;

@@ -1,5 +1,5 @@
 import { FileChangeType, type FileEvent, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
-import { withoutGitIgnored } from '../gitignoreFilter';
+import { gitKeeps, withoutGitIgnored } from '../gitignoreFilter';
 import type { Runtime } from '../runtime';
 import { isYamlOrJsonName } from '../settings';
 import { backgroundPause } from '../slices';
@@ -11,11 +11,11 @@ import { MAX_INDEXED_LENGTH, type WorkspaceIndex } from './workspaceIndex';
  */
 const MAX_SCAN_BYTES = 3 * MAX_INDEXED_LENGTH;
 /**
- * The most YAML/JSON files the scan lists (after the config's exclusions). Past it the index is
- * partial and no prerequisite is reported missing (a missing one may be in a file it did not read):
- * the log says so, and `include`/`exclude` in policylens.config.yaml narrow the scan. The limit was
- * 5,000, counted with every package.json and fixture, and a larger workspace got false
- * "missing prerequisite" errors.
+ * The most YAML/JSON files the scan reads (those the config's exclusions and .gitignore leave).
+ * Past it the index is partial and no prerequisite is reported missing (a missing one may be in a
+ * file it did not read): the log says so, and `include`/`exclude` in policylens.config.yaml narrow
+ * the scan. The limit was 5,000, counted with every package.json and fixture, and a larger
+ * workspace got false "missing prerequisite" errors.
  */
 export const MAX_SCANNED_FILES = 50_000;
 /** Files read, then parsed, per round of the scan: the texts of a round are all that is held. */
@@ -130,21 +130,27 @@ export class WorkspaceScanner {
     let partial = false;
     for (const folder of host.workspaceFolders()) {
       const room = MAX_SCANNED_FILES - uris.length;
-      const listed = await host.runtime.fs.listFiles(
+      // What git ignores is not scanned, as lint does not walk it (unless the config says
+      // `gitignore: false`); a file the user opens is still analysed. It is decided as the folder is
+      // walked, so the limit counts the files kept: counted before, a repository's ignored build
+      // outputs and fixtures made its index partial.
+      const keeps = host.gitignore(folder) ? await gitKeeps(host.runtime.fs, folder) : undefined;
+      // One more than the room: the index is partial only when a file is left out.
+      const kept = await host.runtime.fs.listFiles(
         folder,
-        (u) => isYamlOrJsonName(u) && !host.isExcluded(u),
-        room,
+        (u) => {
+          if (!isYamlOrJsonName(u) || host.isExcluded(u)) return false;
+          host.listed(u);
+          return keeps ? keeps(u) : true;
+        },
+        room + 1,
         pause,
       );
-      for (const uri of listed) host.listed(uri);
-      if (listed.length >= room) partial = true;
-      // What git ignores is not scanned, as lint does not walk it (unless the config says
-      // `gitignore: false`); a file the user opens is still analysed.
-      uris.push(
-        ...(host.gitignore(folder)
-          ? await withoutGitIgnored(host.runtime.fs, folder, listed, pause)
-          : listed),
-      );
+      if (kept.length > room) {
+        partial = true;
+        kept.length = room;
+      }
+      uris.push(...kept);
       if (partial) break;
     }
     if (partial !== this.index.partial)

@@ -58,11 +58,12 @@ export class WorkspaceIndex {
   }
 
   /**
-   * Changes whenever anything a file's findings derive from changed: the index's version, or the
-   * positions in an indexed file. The re-publisher compares open documents only when it moved.
+   * Changes whenever anything a file's findings derive from changed: the index's version, the
+   * positions in an indexed file, or whether the index is partial (which hides missing
+   * prerequisites). The re-publisher compares open documents only when it moved.
    */
   get stamp(): string {
-    return `${this.policies.version} ${this.moves}`;
+    return `${this.policies.version} ${this.moves}${this.partial ? ' partial' : ''}`;
   }
 
   get size(): number {
@@ -182,11 +183,24 @@ export class WorkspaceIndex {
    */
   partial = false;
 
+  /**
+   * The findings of a partial index, by the list they were taken from (which lives until the next
+   * change): the same array at every call, as the re-publisher compares arrays before their contents.
+   */
+  private readonly withoutMissing = new WeakMap<Finding[], Finding[]>();
+
   /** What an open document shows: its chain findings, unless the index holds an older version. */
   visibleFindings(doc: PolicyDocument | undefined): Finding[] {
     if (!doc || !this.isCurrent(doc)) return [];
     const findings = this.findingsFor(doc.uri);
-    return this.partial ? findings.filter((f) => f.code !== 'chain/missing-prerequisite') : findings;
+    if (!this.partial) return findings;
+    let shown = this.withoutMissing.get(findings);
+    if (!shown)
+      this.withoutMissing.set(
+        findings,
+        (shown = findings.filter((f) => f.code !== 'chain/missing-prerequisite')),
+      );
+    return shown;
   }
 
   /** The indexed files (open documents' included). */
