@@ -240,6 +240,36 @@ describe('a workspace folder change re-lists the workspace once', () => {
     });
 });
 
+describe('config loads that end out of order', () => {
+  it('a load overtaken by a newer one applies nothing', async () => {
+    const s = await start(
+      { [OPEN]: bundle('dup'), '/ws/old/a.yaml': bundle('dup'), [CONFIG]: "exclude: ['old/**']\n" },
+      OPEN,
+    );
+    assert.deepEqual(chainCodes(s, OPEN), []);
+    // The next read of the config is held (a slow disk, a network folder) until released.
+    const read = s.fs.readFile.bind(s.fs);
+    let release = (): void => undefined;
+    let held = false;
+    s.fs.readFile = (u: string) => {
+      if (u !== uri(CONFIG) || held) return read(u);
+      held = true;
+      const text = read(u);
+      return new Promise((resolve) => (release = () => resolve(text)));
+    };
+    // An edit that stops excluding old/, saved and then undone: the first load reads the edit and
+    // is held, the second reads the undone text and ends first.
+    await onDisk(s, [[CONFIG, "exclude: ['other/**']\n"]]);
+    await onDisk(s, [[CONFIG, "exclude: ['old/**', 'drafts/**']\n"]]);
+    assert.ok(held);
+    assert.deepEqual(chainCodes(s, OPEN), []);
+    release();
+    await idle(s);
+    // The config on disk still excludes old/: its bundle stays out of the chain.
+    assert.deepEqual(chainCodes(s, OPEN), []);
+  });
+});
+
 describe('a large workspace', () => {
   const fixtures = (n: number) =>
     Object.fromEntries(

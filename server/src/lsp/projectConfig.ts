@@ -34,6 +34,8 @@ export class ProjectConfigs {
   private loaded: Loaded[] = [];
   /** What the loaded configs were read from: a reload that reads the same leaves analysis alone. */
   private key = '[]';
+  /** Loads started: a load that a newer one overtook while it read applies nothing. */
+  private loads = 0;
   /**
    * The live org's URL (\`live.url\`) of the first workspace folder's config that names one: the
    * sync lens uses it when the \`policyLens.apiUrl\` setting and the environment name none, as
@@ -55,12 +57,16 @@ export class ProjectConfigs {
 
   /**
    * Finds and reads the configs of the folders; returns the problems of every config file read, and
-   * whether the configs in use changed (at start, with no config file, they did not).
+   * whether the configs in use changed (at start, with no config file, they did not). A load that
+   * another started while it read is `stale` and changes nothing: loads run side by side (at start,
+   * on a config's change, on a folder's) and may end in any order, and the last to end used to win
+   * even when it read the older text.
    */
   async load(
     folders: readonly string[],
     fs: FileSystem,
-  ): Promise<{ reports: ConfigDiagnostics[]; changed: boolean }> {
+  ): Promise<{ reports: ConfigDiagnostics[]; changed: boolean; stale?: true }> {
+    const generation = ++this.loads;
     const loaded: Loaded[] = [];
     const reports: ConfigDiagnostics[] = [];
     const seen = new Set<string>();
@@ -88,6 +94,7 @@ export class ProjectConfigs {
           text,
         });
     }
+    if (generation !== this.loads) return { reports, changed: false, stale: true };
     this.liveUrl = loaded.find((l) => l.config.config.live?.url)?.config.config.live?.url;
     const withEvents = loaded.find((l) => l.config.config.replay);
     this.replayEvents = withEvents?.config.config.replay?.events.map((p) =>

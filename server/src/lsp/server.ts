@@ -222,10 +222,18 @@ export function startServer(
   // depend on which of the two finished first.
   let configsWereRead = (): void => undefined;
   const configsRead = new Promise<void>((resolve) => (configsWereRead = resolve));
+  /** The newest load of the configs: an older one that it overtook ends with its outcome. */
+  let latestLoad: Promise<boolean> = Promise.resolve(false);
   /** Returns whether the configs changed: the project listeners then ran (the scan re-lists). */
-  async function loadProjectConfigs(): Promise<boolean> {
+  function loadProjectConfigs(): Promise<boolean> {
+    return (latestLoad = readProjectConfigs());
+  }
+  async function readProjectConfigs(): Promise<boolean> {
     try {
-      const { reports, changed } = await projects.load(folders, runtime.fs);
+      const { reports, changed, stale } = await projects.load(folders, runtime.fs);
+      // A newer load started while this one read (the configs or the folders changed meanwhile):
+      // its result is the one to show and act on.
+      if (stale) return await latestLoad;
       for (const uri of configFiles)
         if (!reports.some((r) => r.uri === uri)) publishDiagnostics(connection, { uri, diagnostics: [] });
       for (const r of reports) publishDiagnostics(connection, r);
