@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
-import { verifyChain } from './audit';
+import { verifyChain } from './verify';
 import { authenticate, registerKey, type CreatedKey } from './auth';
 import { openDb, type Db, type DbOptions } from './db';
 import { ApiError, header, methodNotAllowed, sendError, sendJson } from './http';

@@ -7,14 +7,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import {
-  appendEvent,
-  eventHash,
-  GENESIS_HASH,
-  historyOf,
-  verifyChain,
-  type NewEvent,
-} from '../../registry/audit';
+import { appendEvent, eventHash, GENESIS_HASH, historyOf, type NewEvent } from '../../registry/audit';
+import { verifyChain } from '../../registry/verify';
 import { openDb, type Db } from '../../registry/db';
 import { migrate } from '../../registry/migrations';
 import { pgliteBackend, postgresBackend, type Backend } from './backends';

@@ -11,7 +11,7 @@
 // turns during it are counted.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { verifyChain } from '../../registry/audit';
+import { verifyChain } from '../../registry/verify';
 import { ensureOrg, type Principal } from '../../registry/auth';
 import { openDb, type Db, type Queryable } from '../../registry/db';
 import { migrate } from '../../registry/migrations';
