@@ -3,7 +3,7 @@
 // because the watching needs a real disk. The other client capabilities are tested in process
 // (client-capabilities.test.ts).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
@@ -11,10 +11,13 @@ import { fileUri, LspClient } from './client';
 import { REDUCED } from './reducedClient';
 
 const root = mkdtempSync(join(tmpdir(), 'policylens-caps-'));
+/** Outside the workspace: where a folder is moved out to. */
+const elsewhere = mkdtempSync(join(tmpdir(), 'policylens-caps-out-'));
 let spawned: LspClient | undefined;
 after(() => {
   spawned?.kill();
   rmSync(root, { recursive: true, force: true });
+  rmSync(elsewhere, { recursive: true, force: true });
 });
 
 const bundle = (name: string, prerequisites: string[] = []) =>
@@ -40,4 +43,22 @@ it('watches the workspace itself for a client that cannot be asked to, so on-dis
   // No didChangeWatchedFiles from this client: the server sees the write by itself.
   writeFileSync(join(root, 'policies', 'b.yaml'), bundle('policy-b'));
   await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
+});
+
+// The server watched only the folders it listed at the start: a folder created later was never
+// read, and a folder moved away kept its bundles in the index under the old path.
+it('follows folders created, moved out and moved in after the watching started', async () => {
+  const client = spawned!;
+  const a = fileUri(join(root, 'policies', 'a.yaml'));
+  const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
+  // A new folder, two levels deep, whose policy closes a cycle with the open one.
+  mkdirSync(join(root, 'teams', 'new'), { recursive: true });
+  writeFileSync(join(root, 'teams', 'new', 'c.yaml'), bundle('policy-b', ['policy-a']));
+  await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
+  // Moved out of the workspace: its policy goes with it.
+  renameSync(join(root, 'teams'), join(elsewhere, 'teams'));
+  await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
+  // Moved back in under another name: its policy is read at its new path.
+  renameSync(join(elsewhere, 'teams'), join(root, 'groups'));
+  await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
 });

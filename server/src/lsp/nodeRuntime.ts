@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, watch } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
 import { API_KEY_FROM_ENV } from '../protocol/index';
@@ -91,6 +91,13 @@ export function nodeRuntime(options: { stdinFree?: boolean; loadDetail?: string 
         try {
           await access(fsPath(uri));
           return true;
+        } catch {
+          return false;
+        }
+      },
+      async isFolder(uri) {
+        try {
+          return (await stat(fsPath(uri))).isDirectory();
         } catch {
           return false;
         }

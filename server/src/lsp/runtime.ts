@@ -11,6 +11,8 @@ export interface FileSystem {
    */
   readFile(uri: string, maxBytes?: number): Promise<string | undefined>;
   exists(uri: string): Promise<boolean>;
+  /** Whether the URI names a folder (false when it names anything else, or nothing). */
+  isFolder?(uri: string): Promise<boolean>;
   /**
    * The URIs of the files under a folder whose URI `accept`s, skipping `node_modules` and hidden
    * folders, at most `limit` of them (a file `accept` refuses does not count). A long listing awaits

@@ -1,8 +1,6 @@
-import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, WatchKind } from 'vscode-languageserver';
 import type { Feature, ServerContext } from '../context';
-import { Debouncer } from '../debounce';
-import { isYamlOrJsonName } from '../settings';
-import { backgroundPause } from '../slices';
+import { FolderWatch } from '../folderWatch';
 
 /** The files whose changes on disk matter: every YAML and JSON file may be (or become) a policy. */
 export const WATCHED_GLOB = '**/*.{json,jsonc,yaml,yml}';
@@ -45,47 +43,15 @@ export const didChangeWatchedFilesFeature: Feature = {
   },
 };
 
-/** At most this many folders are watched by the server itself (each is one inotify watch). */
-const MAX_WATCHED_FOLDERS = 256;
-/** Editors write a file in several steps (truncate, write, rename): one event per burst. */
-const WATCH_DEBOUNCE_MS = 100;
-
 /**
- * For a client that cannot be asked to watch files (Neovim 0.7): the server watches, bounded, the
- * folders that hold YAML or JSON files (the listing skips `node_modules` and hidden folders such as
- * `.git`), and turns what changes into the same events a client would send. New folders are not
- * picked up; the folders are listed once the workspace scan and the first diagnostics are done.
+ * For a client that cannot be asked to watch files (Neovim 0.7): the server watches the workspace
+ * itself (folderWatch.ts), once the workspace scan and the first diagnostics are done.
  */
 async function watchFromServer(ctx: ServerContext): Promise<void> {
   const watchFolder = ctx.runtime.fs.watchFolder?.bind(ctx.runtime.fs);
   if (!watchFolder) return;
   await ctx.diagnostics.whenQuiet(200, 5_000);
-  const folders = new Set<string>();
-  // Listed in slices that wait for a quiet editor, as the workspace scan is.
-  const pause = backgroundPause(ctx.runtime, () => ctx.diagnostics.whenQuiet(30, 500));
-  for (const root of ctx.workspaceFolders()) {
-    folders.add(root.replace(/\/+$/, ''));
-    for (const uri of await ctx.runtime.fs.listFiles(root, isYamlOrJsonName, undefined, pause))
-      folders.add(uri.slice(0, uri.lastIndexOf('/')));
-  }
-  const runs = new Debouncer(ctx.runtime);
-  const changed = (uri: string) => {
-    if (!isYamlOrJsonName(uri)) return;
-    runs.schedule(uri, WATCH_DEBOUNCE_MS, () => {
-      void ctx.runtime.fs
-        .exists(uri)
-        .then((exists) =>
-          ctx.files.emit([{ uri, type: exists ? FileChangeType.Changed : FileChangeType.Deleted }]),
-        );
-    });
-  };
-  let watched = 0;
-  for (const folder of folders) {
-    if (watched >= MAX_WATCHED_FOLDERS) {
-      ctx.log(`file watching: only the first ${MAX_WATCHED_FOLDERS} folders are watched`);
-      break;
-    }
-    if (watchFolder(folder, changed)) watched++;
-  }
-  ctx.log(`file watching: the server watches ${watched} folders (the client cannot be asked to)`);
+  const watch = new FolderWatch(ctx, watchFolder);
+  await watch.start(ctx.workspaceFolders());
+  ctx.log(`file watching: the server watches ${watch.size} folders (the client cannot be asked to)`);
 }

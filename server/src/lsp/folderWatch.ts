@@ -1,0 +1,114 @@
+import { FileChangeType, type FileEvent } from 'vscode-languageserver';
+import type { ServerContext } from './context';
+import { Debouncer } from './debounce';
+import { isYamlOrJsonName } from './settings';
+import { backgroundPause } from './slices';
+
+/** At most this many folders are watched by the server itself (each is one inotify watch). */
+export const MAX_WATCHED_FOLDERS = 256;
+/** Editors write a file in several steps (truncate, write, rename): one event per burst. */
+const WATCH_DEBOUNCE_MS = 100;
+
+/** A name the workspace scan never reads under: hidden folders (`.git`) and `node_modules`. */
+const SKIPPED = /\/(\.(?!gitignore$)[^/]*|node_modules)(\/|$)/;
+
+/**
+ * For a client that cannot be asked to watch files (Neovim 0.7): the server watches, bounded, the
+ * workspace folders, the folders that hold YAML or JSON files and every folder between those and
+ * their workspace folder (the listing skips `node_modules` and hidden folders such as `.git`), and
+ * turns what changes into the same events a client would send.
+ *
+ * A watch sees the names in its own folder only, so a folder created (or moved in) under a watched
+ * one is looked into when its name comes: it is watched in turn, and each YAML/JSON file in it
+ * (and its subfolders) is reported as created. A name that went away is reported as deleted,
+ * whatever it named: the file-event door lets the deletion of a known folder through, and the index
+ * drops what it held (a folder moved out, or renamed). The server watched only the folders listed
+ * at the start, so such a folder's bundles stayed in the index under their old path until a
+ * restart, and a new folder's were never read.
+ */
+export class FolderWatch {
+  private readonly watchers = new Map<string, { close(): void }>();
+  private readonly runs: Debouncer;
+  private full = false;
+  private readonly pause: () => Promise<void>;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly watchFolder: NonNullable<ServerContext['runtime']['fs']['watchFolder']>,
+  ) {
+    this.runs = new Debouncer(ctx.runtime);
+    // Listings wait for a quiet editor between slices, as the workspace scan does.
+    this.pause = backgroundPause(ctx.runtime, () => ctx.diagnostics.whenQuiet(30, 500));
+  }
+
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  /** Lists each workspace folder and watches it and the folders its YAML/JSON files are in. */
+  async start(roots: readonly string[]): Promise<void> {
+    for (const root of roots) {
+      const top = root.replace(/\/+$/, '');
+      this.watch(top);
+      for (const uri of await this.list(top)) this.watchUpTo(uri.slice(0, uri.lastIndexOf('/')), top);
+    }
+  }
+
+  private list(folder: string): Promise<string[]> {
+    return this.ctx.runtime.fs.listFiles(folder, isYamlOrJsonName, undefined, this.pause);
+  }
+
+  /** Watches `folder` and each folder above it up to `top` (which is watched already). */
+  private watchUpTo(folder: string, top: string): void {
+    for (let f = folder; f.length > top.length && f.startsWith(`${top}/`); f = f.slice(0, f.lastIndexOf('/')))
+      if (!this.watch(f)) return;
+  }
+
+  /** Whether `folder` is watched now (false once the bound is reached). */
+  private watch(folder: string): boolean {
+    if (this.watchers.has(folder)) return true;
+    if (this.watchers.size >= MAX_WATCHED_FOLDERS) {
+      if (!this.full)
+        this.ctx.log(`file watching: only the first ${MAX_WATCHED_FOLDERS} folders are watched`);
+      this.full = true;
+      return false;
+    }
+    const w = this.watchFolder(folder, (uri) => this.changed(uri));
+    if (!w) return false;
+    this.watchers.set(folder, w);
+    return true;
+  }
+
+  private changed(uri: string): void {
+    if (SKIPPED.test(uri)) return;
+    this.runs.schedule(uri, WATCH_DEBOUNCE_MS, () => void this.settle(uri));
+  }
+
+  /** What a name that changed is now: a file changed, a file or folder gone, a folder come. */
+  private async settle(uri: string): Promise<void> {
+    const { fs } = this.ctx.runtime;
+    const known = isYamlOrJsonName(uri) || uri.endsWith('/.gitignore');
+    if (!(await fs.exists(uri))) {
+      this.unwatchUnder(uri);
+      this.ctx.files.emit([{ uri, type: FileChangeType.Deleted }]);
+    } else if (known) this.ctx.files.emit([{ uri, type: FileChangeType.Changed }]);
+    else if (await fs.isFolder?.(uri)) await this.adopt(uri);
+  }
+
+  /** A folder that appeared: watched, with its subfolders that hold files, whose files come. */
+  private async adopt(folder: string): Promise<void> {
+    if (this.watchers.has(folder) || !this.watch(folder)) return;
+    const files = await this.list(folder);
+    for (const uri of files) this.watchUpTo(uri.slice(0, uri.lastIndexOf('/')), folder);
+    const created: FileEvent[] = files.map((uri) => ({ uri, type: FileChangeType.Created }));
+    if (created.length) this.ctx.files.emit(created);
+  }
+
+  private unwatchUnder(uri: string): void {
+    for (const [folder, w] of this.watchers)
+      if (folder === uri || folder.startsWith(`${uri}/`)) {
+        w.close();
+        this.watchers.delete(folder);
+      }
+  }
+}
