@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { emptyState, evaluate, type EvalResult } from '../../core/index';
-import { readEvents } from '../eval/event';
+import { emptyState, evaluate, type EvalEvent, type EvalResult } from '../../core/index';
+import { readEventSource } from '../eval/event';
 import { loadPolicies } from '../eval/load';
 import { exitStatus, formatTrace } from '../eval/trace';
 import { UsageError } from '../files';
 import { painter } from '../report/color';
-import { ITEMS, jsonChunks, toJson } from '../report/json';
+import { ITEMS, jsonFrame, toJson } from '../report/json';
 import { checkChoice } from '../usage';
 import type { Command } from './types';
 
@@ -16,7 +16,7 @@ dialect, detected as lint detects it; *.policytest.* files are left out) and pri
 trace: one line per policy in evaluation order with its status (fired, passed, skipped, not
 applicable, not evaluated), then the decision. The event is a JSON or YAML file, or - for standard
 input (schemas/policylens/event.schema.json); a list of events, or a .jsonl file (one event per
-line, as replay reads), runs in order with budgets, rate windows and evidence carried from one to
+line, gzip or plain, as replay reads; read from disk as it runs), runs in order with budgets, rate windows and evidence carried from one to
 the next. The clock is each event's timestamp.
 --format json prints the machine form (the SDK's EnforceResult fields and the trace).
 Exit status, of a list of events the most severe decision among them: 1 blocked or denied, else 3
@@ -35,39 +35,43 @@ export const evalCommand: Command = {
     });
     if (values.event === undefined) throw new UsageError('eval needs --event <file|->');
     const format = checkChoice('format', values.format, ['text', 'json']);
-    const { events, path } = readEvents(values.event);
+    const source = await readEventSource(values.event);
+    const { count, path } = source;
     const loaded = loadPolicies(positionals.length ? positionals : ['.'], new Set(path ? [path] : []));
     for (const w of loaded.warnings) io.err(`policylens eval: ${w}\n`);
     // Each event's result is written as it is evaluated, never held: a .jsonl of 100,000 events
-    // kept every trace and joined them into one string (1.15 GB).
+    // kept every trace and joined them into one string (1.15 GB). A .jsonl is read from disk as
+    // it is run (eval/event.ts).
     // The exit status is the most severe decision of them all: a CI step that evaluates a
     // recorded session must fail when any of its events was blocked, not only the last.
     let status = 0;
-    function* evaluated(): Generator<EvalResult> {
-      let state = emptyState();
-      for (const e of events) {
-        const r = evaluate(loaded.compiled, e, state);
-        state = r.state;
-        status = worse(status, exitStatus(r.result));
-        yield r.result;
-      }
-    }
+    let state = emptyState();
+    const run = (e: EvalEvent): EvalResult => {
+      const r = evaluate(loaded.compiled, e, state);
+      state = r.state;
+      status = worse(status, exitStatus(r.result));
+      return r.result;
+    };
     // One event: the SDK's EnforceResult fields at the top, as before; a sequence: one per event.
     if (format === 'json') {
-      if (events.length === 1) io.out(toJson(io.version, [...evaluated()][0]));
-      else
-        for (const chunk of jsonChunks({ version: io.version, results: ITEMS }, evaluated(), (r) => [r])) {
-          io.out(chunk);
+      if (count === 1) await source.forEach((e) => io.out(toJson(io.version, run(e))));
+      else {
+        const frame = jsonFrame({ version: io.version, results: ITEMS });
+        io.out(frame.open);
+        await source.forEach(async (e) => {
+          io.out(frame.item(run(e)));
           await io.drain?.();
-        }
+        });
+        io.out(frame.close());
+      }
     } else {
       const paint = painter(process.stdout, io.color);
       let i = 0;
-      for (const r of evaluated()) {
-        const head = events.length > 1 ? `— event ${i + 1} of ${events.length}\n` : '';
-        io.out((i++ ? '\n' : '') + head + formatTrace(r, paint));
+      await source.forEach(async (e) => {
+        const head = count > 1 ? `— event ${i + 1} of ${count}\n` : '';
+        io.out((i++ ? '\n' : '') + head + formatTrace(run(e), paint));
         await io.drain?.();
-      }
+      });
     }
     return status;
   },

@@ -76,16 +76,22 @@ export async function readLines(
     for await (const chunk of stream) {
       const text = rest + decoder.write(chunk as Buffer);
       let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        emit(text.slice(start, nl));
-        start = nl + 1;
+      try {
+        for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+          emit(text.slice(start, nl));
+          start = nl + 1;
+        }
+        rest = text.slice(start);
+        if (onChunk) await onChunk();
+      } catch (e) {
+        throw { fromCaller: e };
       }
-      rest = text.slice(start);
-      if (onChunk) await onChunk();
     }
   } catch (e) {
-    truncated = readError(e);
     stream.destroy();
+    // The caller's failure (a line it refuses) goes on up; the stream's ends the reading.
+    if (e && typeof e === 'object' && 'fromCaller' in e) throw e.fromCaller;
+    truncated = readError(e);
   }
   rest += decoder.end();
   if (rest.length) emit(rest);

@@ -26,6 +26,22 @@ export function* jsonChunks<S>(
   sources: Iterable<S>,
   itemsOf: (source: S) => readonly object[],
 ): Generator<string> {
+  const frame = jsonFrame(doc);
+  yield frame.open;
+  for (const source of sources) {
+    const chunk = itemsOf(source)
+      .map((item) => frame.item(item))
+      .join('');
+    if (chunk) yield chunk;
+  }
+  yield frame.close();
+}
+
+/**
+ * The pieces `jsonChunks` prints, for a writer whose items come one at a time from elsewhere (an
+ * async source): the opening up to the array's `[`, each item (with its comma), and the closing.
+ */
+export function jsonFrame(doc: object): { open: string; item(item: object): string; close(): string } {
   const text = JSON.stringify(doc, (_, v: unknown) => (v === ITEMS ? MARK : v), 2);
   const [head, tail, ...more] = text.split(JSON.stringify(MARK));
   if (tail === undefined || more.length) throw new Error('jsonChunks: the document must hold ITEMS once');
@@ -33,16 +49,15 @@ export function* jsonChunks<S>(
   const indent = /^ */.exec(head.slice(head.lastIndexOf('\n') + 1))![0];
   const newline = `\n${indent}  `;
   let empty = true;
-  yield head + '[';
-  for (const source of sources) {
-    let chunk = '';
-    for (const item of itemsOf(source)) {
-      chunk += (empty ? '' : ',') + newline + JSON.stringify(item, null, 2).replace(/\n/g, newline);
+  return {
+    open: head + '[',
+    item(item) {
+      const out = (empty ? '' : ',') + newline + JSON.stringify(item, null, 2).replace(/\n/g, newline);
       empty = false;
-    }
-    if (chunk) yield chunk;
-  }
-  yield (empty ? ']' : `\n${indent}]`) + tail + '\n';
+      return out;
+    },
+    close: () => (empty ? ']' : `\n${indent}]`) + tail + '\n',
+  };
 }
 
 /** Machine-readable lint output: one object per file, ranges zero-based as in LSP; one chunk per file. */
