@@ -16,7 +16,7 @@ export interface TextOptions<T extends FileResult = FileResult> {
  * One finding as compilers print them, `path:line:col: severity: message [code]`: terminals and
  * editors make the start a link, and problem matchers (VS Code's `$gcc` shape) read the rest.
  */
-function findingLine<T extends FileResult>(r: T, f: Finding, o: TextOptions<T>): string {
+function findingLine<T extends FileResult>(r: T, path: string, f: Finding, o: TextOptions<T>): string {
   const pos = r.lines.positionAt(f.span.start);
   const severity =
     f.severity === 'error'
@@ -24,7 +24,7 @@ function findingLine<T extends FileResult>(r: T, f: Finding, o: TextOptions<T>):
       : f.severity === 'warning'
         ? o.paint.yellow('warning')
         : f.severity;
-  return `${printable(o.pathOf(r))}:${pos.line + 1}:${pos.character + 1}: ${severity}: ${printable(f.message)} ${o.paint.dim(`[${f.code}]`)}`;
+  return `${path}:${pos.line + 1}:${pos.character + 1}: ${severity}: ${printable(f.message)} ${o.paint.dim(`[${f.code}]`)}`;
 }
 
 /**
@@ -54,7 +54,10 @@ export function* formatTextChunks<T extends FileResult>(
       lines.push(
         `${paint.green('✓')} ${file} — valid${dialect}${others ? ` (${plural(others, 'note')})` : ''}`,
       );
-    for (const f of r.findings) if (!o.quiet || f.severity === 'error') lines.push(findingLine(r, f, o));
+    // The path once per file: a file on a dense prerequisite graph has hundreds of findings.
+    const path = r.findings.length ? printable(o.pathOf(r)) : '';
+    for (const f of r.findings)
+      if (!o.quiet || f.severity === 'error') lines.push(findingLine(r, path, f, o));
     yield lines.join('\n') + '\n';
   }
   const errors = countBy(results, 'error');
