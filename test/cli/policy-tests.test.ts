@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -102,6 +102,47 @@ describe('policylens test and eval', () => {
       // A control character of a test file is shown as its escape, never sent to the terminal.
       assert.ok(test.stdout.includes('✓ a name with \\u001b[31m in it'), test.stdout);
       assert.ok(!test.stdout.includes('\u001b'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  // Evaluating against nothing allows everything: a folder with no policy (an empty folder, a typo
+  // in --policies, a test file moved away from its policies) is a usage error, never a green run.
+  it('eval, test and replay --against exit 2 when no policy is loaded', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policylens-empty-'));
+    try {
+      const empty = join(dir, 'empty');
+      mkdirSync(empty);
+      const event = 'test/fixtures/cli-inputs/allowed-event.json';
+      const evaluated = runCli(['eval', empty, '--event', event]);
+      assert.equal(evaluated.status, 2, evaluated.stdout + evaluated.stderr);
+      assert.equal(evaluated.stdout, '');
+      assert.match(
+        evaluated.stderr,
+        /^policylens eval: no policy file under .*empty: nothing to evaluate against\n$/,
+      );
+
+      writeFileSync(
+        join(empty, 'x.policytest.yaml'),
+        'cases:\n  - name: c\n    event: {input: x}\n    expect: {decision: allow}\n',
+      );
+      const tested = runCli(['test', empty]);
+      assert.equal(tested.status, 2, tested.stdout + tested.stderr);
+      assert.match(
+        tested.stderr,
+        /x\.policytest\.yaml: no policy file under .*empty to run its cases against/,
+      );
+
+      const replayed = runCli([
+        'replay',
+        'test/fixtures/replay/mode-change/events.jsonl',
+        '--policies',
+        'test/fixtures/replay/mode-change/current',
+        '--against',
+        empty,
+      ]);
+      assert.equal(replayed.status, 2, replayed.stdout + replayed.stderr);
+      assert.match(replayed.stderr, /--against: no policy file under .*empty/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { emptyState, evaluate, type EvalEvent, type EvalResult } from '../../core/index';
 import { readEventSource } from '../eval/event';
-import { loadPolicies } from '../eval/load';
+import { loadSomePolicies } from '../eval/load';
 import { exitStatus, formatTrace } from '../eval/trace';
 import { UsageError } from '../files';
 import { painter } from '../report/color';
@@ -20,8 +20,8 @@ line, gzip or plain, as replay reads; read from disk as it runs), runs in order 
 the next. The clock is each event's timestamp.
 --format json prints the machine form (the SDK's EnforceResult fields and the trace).
 Exit status, of a list of events the most severe decision among them: 1 blocked or denied, else 3
-approval required, else 0 allowed (with or without warnings); 2 on a usage error or a policy file
-that does not parse.`;
+approval required, else 0 allowed (with or without warnings); 2 on a usage error, a policy file
+that does not parse, or no policy file under the paths.`;
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -37,7 +37,11 @@ export const evalCommand: Command = {
     const format = checkChoice('format', values.format, ['text', 'json']);
     const source = await readEventSource(values.event);
     const { count, path } = source;
-    const loaded = loadPolicies(positionals.length ? positionals : ['.'], new Set(path ? [path] : []));
+    const loaded = loadSomePolicies(
+      positionals.length ? positionals : ['.'],
+      ': nothing to evaluate against',
+      new Set(path ? [path] : []),
+    );
     for (const w of loaded.warnings) io.err(`policylens eval: ${w}\n`);
     // Each event's result is written as it is evaluated, never held: a .jsonl of 100,000 events
     // kept every trace and joined them into one string (1.15 GB). A .jsonl is read from disk as

@@ -43,7 +43,7 @@ first --policies path, or --config FILE) are replayed, as the editor replays the
 
 Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped or the live org could not be
 read, 2 a usage error: an events file that cannot be read, an unknown gate, a policy file that does
-not parse, a git revision that does not exist.`;
+not parse, a --policies or --against path with no policy file, a git revision that does not exist.`;
 
 const GATES = ['newly-blocked', 'newly-allowed', 'changed', 'errors'] as const;
 type Gate = (typeof GATES)[number];
@@ -100,7 +100,7 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
   if (!files.length)
     throw new UsageError('replay needs an events file (on the command line, or replay.events in the config)');
   const exclude = new Set(files.map((f) => f.path));
-  const current = workingTree(paths, exclude);
+  const current = workingTree(paths, exclude, '--policies');
   const against = values.against?.length ? values.against : ['live'];
   let baseline: Side;
   try {
@@ -111,7 +111,7 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
       baseline = atGitRef(paths, ref);
     } else if (against.some((a) => a === 'live' || a.startsWith('git:')))
       throw new UsageError('--against live or git:<ref> stands alone');
-    else baseline = workingTree(against, exclude);
+    else baseline = workingTree(against, exclude, '--against');
   } catch (e) {
     if (e instanceof LiveError) {
       io.err(`policylens replay: ${e.message}\n`);

@@ -20,7 +20,7 @@ clock is each event's \`at:\` or timestamp, never the machine's.
 --filter runs only the cases whose name contains TEXT (case-insensitive). --format json prints
 every case with its results; --format junit prints JUnit XML for CI dashboards.
 Exit status: 0 when every case passes, 1 when one fails (or a test file cannot run), 2 on a usage
-error or when no case is found.`;
+error, when no case is found, or when a test file has no policy file to run against.`;
 
 function formatText(files: readonly FileReport[], paint: ReturnType<typeof painter>): string {
   const lines: string[] = [];

@@ -55,3 +55,24 @@ export function loadPolicies(
   }
   return { compiled: compilePolicies(sources), sources, warnings };
 }
+
+/**
+ * The policies under the paths, or a usage error when there are none: evaluated against nothing,
+ * every event is allowed, and a green run would hide a wrong path (an empty folder, a typo, a test
+ * file moved away from its policies). `what` ends the message: what there is nothing for.
+ */
+export function loadSomePolicies(
+  paths: readonly string[],
+  what: string,
+  exclude: ReadonlySet<string> = new Set(),
+): LoadedPolicies {
+  const loaded = loadPolicies(paths, exclude);
+  if (!loaded.sources.length) throw new InputError(`${noPolicyUnder(paths)}${what}`);
+  return loaded;
+}
+
+/** `no policy file under a, b`: the paths as given, relative to the current directory. */
+export function noPolicyUnder(paths: readonly string[]): string {
+  const shown = paths.map((p) => relative(process.cwd(), resolve(p)).split('\\').join('/') || '.');
+  return `no policy file under ${shown.join(', ')}`;
+}

@@ -8,8 +8,8 @@ import {
   runCase,
   type CaseOutcome,
 } from '../../core/index';
-import { collectPolicyFiles, readWholeText, UsageError } from '../files';
-import { loadPolicies, type LoadedPolicies } from './load';
+import { collectPolicyFiles, InputError, readWholeText, UsageError } from '../files';
+import { loadPolicies, noPolicyUnder, type LoadedPolicies } from './load';
 
 export interface CaseReport extends CaseOutcome {
   /** One-based line of the case's `expect` in the test file. */
@@ -62,10 +62,14 @@ export function runTestFile(
     }
     cache.set(key, loaded);
   }
+  const selected = tests.cases.filter((c) => !filter || filter(c.name));
+  // Against no policy every case would run against nothing: a test file in the wrong folder, or
+  // whose `policies:` names the wrong one, is a usage error rather than a run that proves nothing.
+  if (selected.length && !loaded.sources.length)
+    throw new InputError(`${file}: ${noPolicyUnder(paths)} to run its cases against`);
   const lines = new LineIndex(text);
   const cases: CaseReport[] = [];
-  for (const c of tests.cases) {
-    if (filter && !filter(c.name)) continue;
+  for (const c of selected) {
     const offset = caseOffset(doc, c.index);
     const outcome = runCase(loaded.compiled, c);
     cases.push({ ...outcome, ...(offset !== undefined ? { line: lines.positionAt(offset).line + 1 } : {}) });

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { LiveOrgError, loadPolicy, printable, recognize, type PolicySource } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
-import { loadPolicies } from '../eval/load';
+import { loadPolicies, noPolicyUnder } from '../eval/load';
 import { POLICY_EXTENSIONS, POLICY_TEST_FILE, InputError } from '../files';
 import type { Project } from '../project';
 
@@ -14,9 +14,14 @@ export interface Side {
   warnings: string[];
 }
 
-/** The working tree: the policy files under the paths, read as `eval` reads them. */
-export function workingTree(paths: readonly string[], exclude: ReadonlySet<string>): Side {
+/**
+ * The working tree: the policy files under the paths, read as `eval` reads them. A side of paths
+ * with no policy file is a usage error (`option` names it in the message): replayed against
+ * nothing, every event is allowed, and the difference would be that of a wrong path.
+ */
+export function workingTree(paths: readonly string[], exclude: ReadonlySet<string>, option: string): Side {
   const loaded = loadPolicies(paths, exclude);
+  if (!loaded.sources.length) throw new InputError(`${option}: ${noPolicyUnder(paths)}`);
   return { label: paths.join(', '), sources: loaded.sources, warnings: loaded.warnings };
 }
 

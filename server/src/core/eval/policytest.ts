@@ -3,11 +3,13 @@ import testSchema from '../../../../schemas/policylens/policytest.schema.json';
 import type { ErrorObject } from 'ajv/dist/2020';
 import { displayPath, locate, type ParsedDocument } from '../parse';
 import { nearest } from '../suggest';
+import { SuggestIndex } from '../suggestIndex';
 import { validatorFor, type SchemaObject } from '../schema/compile';
 import { problemsFromErrors } from '../schema/problems';
 import { strings } from './context';
 import { evaluate, type CompiledPolicies } from './engine';
 import { emptyState } from './state';
+import { EXPECT_NAME_LISTS, expectableNames, type ExpectableNames } from './testfile';
 import type { EvalEvent, EvalResult } from './types';
 
 export interface Expectation {
@@ -137,8 +139,46 @@ function eventOf(step: TestStep): EvalEvent {
 const names = (r: EvalResult, status: string) =>
   r.trace.filter((t) => t.status === status).map((t) => t.policy);
 
+/** The names a trace of a policy set may carry, as a set for lookups; one per compiled set. */
+interface KnownNames extends ExpectableNames {
+  set: Set<string>;
+}
+
+const knownBySet = new WeakMap<CompiledPolicies, KnownNames>();
+
+function knownNames(compiled: CompiledPolicies): KnownNames {
+  let known = knownBySet.get(compiled);
+  if (!known) {
+    const names = expectableNames(compiled);
+    known = { ...names, set: new Set(names.names) };
+    knownBySet.set(compiled, known);
+  }
+  return known;
+}
+
+/**
+ * The names of an expectation that no policy of the set carries, one line each: a misspelt name
+ * in `notFired` would pass whatever the policies do, and one in `fired` would fail with a message
+ * about firing, so an unknown name is said for what it is and its list is not checked for it.
+ */
+function unknownNames(expect: Expectation, known: KnownNames): { lines: string[]; unknown: Set<string> } {
+  const lines: string[] = [];
+  const unknown = new Set<string>();
+  let index: SuggestIndex | undefined;
+  for (const list of EXPECT_NAME_LISTS)
+    for (const n of expect[list] ?? []) {
+      if (known.set.has(n) || known.prefixes.some((p) => n.startsWith(p))) continue;
+      unknown.add(n);
+      const near = (index ??= new SuggestIndex(known.names)).nearest(n, 1);
+      lines.push(
+        `${list}: unknown policy "${n}" (no policy the test runs against has this name)${near.length ? `; did you mean "${near[0]}"?` : ''}`,
+      );
+    }
+  return { lines, unknown };
+}
+
 /** What a result misses of an expectation, one line each; empty when it meets it. */
-export function unmet(expect: Expectation, r: EvalResult): string[] {
+export function unmet(expect: Expectation, r: EvalResult, known?: KnownNames): string[] {
   const out: string[] = [];
   const fired = names(r, 'fired');
   const list = (xs: string[]) => (xs.length ? xs.map((x) => `"${x}"`).join(', ') : 'none');
@@ -146,11 +186,14 @@ export function unmet(expect: Expectation, r: EvalResult): string[] {
     const want = expect.decision === 'deny' ? 'block' : expect.decision;
     if (want !== r.decision) out.push(`decision: expected ${want}, got ${r.decision}`);
   }
-  for (const n of expect.fired ?? [])
+  const { lines, unknown } = known ? unknownNames(expect, known) : { lines: [], unknown: new Set() };
+  out.push(...lines);
+  const checked = (xs: string[] | undefined) => (xs ?? []).filter((x) => !unknown.has(x));
+  for (const n of checked(expect.fired))
     if (!fired.includes(n)) out.push(`fired: expected "${n}" to fire; fired: ${list(fired)}`);
-  for (const n of expect.notFired ?? []) if (fired.includes(n)) out.push(`notFired: "${n}" fired`);
+  for (const n of checked(expect.notFired)) if (fired.includes(n)) out.push(`notFired: "${n}" fired`);
   const skipped = names(r, 'skipped');
-  for (const n of expect.skipped ?? [])
+  for (const n of checked(expect.skipped))
     if (!skipped.includes(n)) out.push(`skipped: expected "${n}" to be skipped; skipped: ${list(skipped)}`);
   const texts = [...r.trace.flatMap((t) => [t.message, t.warning, t.reason].filter((x): x is string => !!x))];
   const wanted =
@@ -164,14 +207,15 @@ export function unmet(expect: Expectation, r: EvalResult): string[] {
 export function runCase(compiled: CompiledPolicies, c: PolicyTestCase): CaseOutcome {
   const results: EvalResult[] = [];
   const failures: string[] = [];
+  const known = knownNames(compiled);
   let state = emptyState();
   c.steps.forEach((step, i) => {
     const r = evaluate(compiled, eventOf(step), state);
     state = r.state;
     results.push(r.result);
     if (step.expect && c.steps.length > 1)
-      failures.push(...unmet(step.expect, r.result).map((f) => `event ${i + 1}: ${f}`));
+      failures.push(...unmet(step.expect, r.result, known).map((f) => `event ${i + 1}: ${f}`));
   });
-  failures.push(...unmet(c.expect, results[results.length - 1]));
+  failures.push(...unmet(c.expect, results[results.length - 1], known));
   return { name: c.name, passed: failures.length === 0, failures, results };
 }
