@@ -68,10 +68,14 @@ export const testCommand: Command = {
     const needle = values.filter?.toLowerCase();
     const filter = needle === undefined ? undefined : (name: string) => name.toLowerCase().includes(needle);
     const cache = new Map<string, LoadedPolicies>();
-    const files = testFiles
-      .map((p) => runTestFile(p, filter, cache))
-      .filter((f) => f.error || f.cases.length);
-    if (!files.length) throw new InputError(`no case matches --filter "${values.filter}"`);
+    const reports = testFiles.map((p) => runTestFile(p, filter, cache));
+    const files = reports.filter((f) => f.error || f.cases.length);
+    if (!files.length)
+      throw new InputError(
+        values.filter !== undefined
+          ? `no case matches --filter "${values.filter}"`
+          : `no case in ${reports.length === 1 ? reports[0].file : `the ${reports.length} test files under ${paths.join(', ')}`}`,
+      );
     for (const loaded of cache.values()) for (const w of loaded.warnings) io.err(`policylens test: ${w}\n`);
     if (format === 'json') {
       const cases = files.flatMap((f) => f.cases);
