@@ -61,7 +61,7 @@ interface Format {
 }
 const FORMATS: Record<string, Format> = {
   json: {
-    chunks: (r) => formatJsonChunks(r, '9.9.9'),
+    chunks: (r) => formatJsonChunks(r, '9.9.9', (x) => x.file),
     mark: /"(severity|error)": /g,
     unreadable: true,
     json: true,

@@ -97,7 +97,7 @@ export function formatReport(
     case 'gitlab':
       return formatGitlabChunks(results, pathOf);
     case 'json':
-      return formatJsonChunks(results, o.version);
+      return formatJsonChunks(results, o.version, pathOf);
     case 'sarif':
       // SARIF wants paths from the checkout root, while the text report's headers are per argument.
       return formatSarifChunks(results, o.version, pathOf);

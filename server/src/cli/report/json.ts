@@ -60,8 +60,16 @@ export function jsonFrame(doc: object): { open: string; item(item: object): stri
   };
 }
 
-/** Machine-readable lint output: one object per file, ranges zero-based as in LSP; one chunk per file. */
-export function formatJsonChunks(results: readonly FileResult[], version: string): Generator<string> {
+/**
+ * Machine-readable lint output: one object per file, ranges zero-based as in LSP; one chunk per file.
+ * `file` is `pathOf` (from the current directory, as the text report's finding lines start), not
+ * the display path under its argument: two `p.yaml` of two folders are two different files.
+ */
+export function formatJsonChunks<T extends FileResult>(
+  results: readonly T[],
+  version: string,
+  pathOf: (r: T) => string,
+): Generator<string> {
   const summary = {
     files: results.length,
     errors: countBy(results, 'error'),
@@ -69,7 +77,7 @@ export function formatJsonChunks(results: readonly FileResult[], version: string
   };
   return jsonChunks({ version, files: ITEMS, summary }, results, (r) => [
     {
-      file: r.file,
+      file: pathOf(r),
       dialect: r.dialect,
       valid: !r.readError && !r.findings.some((f) => f.severity === 'error'),
       ...(r.readError ? { error: r.readError } : {}),
