@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../support/cli';
 import { sarifErrors } from '../support/sarif';
+
+const ROOT = join(__dirname, '..', '..');
 
 describe('lint --format sarif', () => {
   it('validates against the SARIF 2.1.0 schema and carries rules, help URIs and regions', () => {
@@ -32,5 +38,40 @@ describe('lint --format sarif', () => {
     const loc = typeError.locations[0].physicalLocation;
     assert.equal(loc.artifactLocation.uri, 'examples/broken/production-guardrails.json');
     assert.deepEqual([loc.region.startLine, loc.region.startColumn], [6, 14]);
+  });
+
+  // SARIF 2.1.0 §3.4.3: artifactLocation.uri is a URI reference, so a file name's space, `#` (a
+  // fragment), `%` (an escape), `?` (a query), `:` (a scheme in a first segment) and non-ASCII
+  // letters are percent-encoded (UTF-8), segment by segment; `/` stays the separator.
+  it('artifactLocation.uri is a percent-encoded relative URI reference', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policylens-sarif-'));
+    try {
+      const folder = join(dir, 'a b#c%d');
+      mkdirSync(folder);
+      copyFileSync(join(ROOT, 'examples', 'broken', 'invalid-mode.yaml'), join(folder, 'é ü?x:y.yaml'));
+      const r = spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'cli.js'), 'lint', '.', '--format', 'sarif'],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1' },
+        },
+      );
+      assert.equal(r.status, 1, r.stderr);
+      const log = JSON.parse(r.stdout) as {
+        runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      };
+      assert.deepEqual(sarifErrors(log), []);
+      const uris = new Set(
+        log.runs[0].results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri),
+      );
+      assert.deepEqual([...uris], ['a%20b%23c%25d/%C3%A9%20%C3%BC%3Fx%3Ay.yaml']);
+      // Resolved against a base, it names the file back.
+      const url = new URL([...uris][0], 'file:///src/');
+      assert.equal(decodeURIComponent(url.pathname), '/src/a b#c%d/é ü?x:y.yaml');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,6 +11,16 @@ const LEVEL: Record<Finding['severity'], Result.level> = {
 };
 
 /**
+ * A relative path (`/`-separated) as the relative URI reference SARIF's `artifactLocation.uri` is
+ * (SARIF 2.1.0 §3.4.3, RFC 3986): each segment percent-encoded as UTF-8, so that a space, `#` (a
+ * fragment), `?` (a query), `%` (an escape), `:` (a scheme, in a first segment) or a non-ASCII
+ * letter of a file name reads back as the same file; `/` stays the separator, `..` a step up.
+ */
+export function relativeUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
  * SARIF 2.1.0 for code scanning: one rule per finding code with its help page, one result per
  * finding with a region (one-based lines and columns), file URIs relative to the checkout root.
  * The rules come first in the log, so they are gathered first; the results follow, one chunk per
@@ -19,7 +29,7 @@ const LEVEL: Record<Finding['severity'], Result.level> = {
 export function formatSarifChunks<R extends FileResult>(
   results: readonly R[],
   version: string,
-  toUri: (result: R) => string,
+  pathOf: (result: R) => string,
 ): Generator<string> {
   const rules: ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
@@ -49,7 +59,7 @@ export function formatSarifChunks<R extends FileResult>(
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: toUri(r), uriBaseId: '%SRCROOT%' },
+              artifactLocation: { uri: relativeUri(pathOf(r)), uriBaseId: '%SRCROOT%' },
               region: {
                 startLine: a.line + 1,
                 startColumn: a.character + 1,
