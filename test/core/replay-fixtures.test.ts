@@ -5,6 +5,8 @@ import { replay, Replayer, type ReplayInput } from '../../server/src/core/index'
 import { cases, expectJson } from '../support/fixtures';
 import { compileFolder, jsonLines } from '../support/replay';
 
+const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort();
+
 /**
  * Each case of test/fixtures/replay is a baseline/ and a current/ folder of policy files, the
  * recorded traffic events.jsonl and expected.json: the difference report with 3 examples per
@@ -24,6 +26,22 @@ describe('replay fixtures (test/fixtures/replay)', () => {
 });
 
 describe('replay engine', () => {
+  // Policy, agent, action and event key names come from the files: `__proto__` is one like any
+  // other (test/fixtures/replay/proto-keys*), and replaying it changes no object of the process.
+  it('writes nothing onto Object.prototype, whatever the names', () => {
+    for (const name of ['proto-keys', 'proto-keys-sentinel']) {
+      const dir = join(__dirname, '../fixtures/replay', name);
+      for (const classic of [false, true]) {
+        const r = new Replayer(
+          { baseline: compileFolder(join(dir, 'baseline')), current: compileFolder(join(dir, 'current')) },
+          { classic },
+        );
+        for (const input of jsonLines(join(dir, 'events.jsonl'))) r.push(input);
+        assert.ok(r.report().changed > 0, `${name}: the case changes decisions`);
+        assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), PROTOTYPE_KEYS, name);
+      }
+    }
+  });
   const dir = join(__dirname, '../fixtures/replay/mode-change');
   const sides = () => ({
     baseline: compileFolder(join(dir, 'baseline')),

@@ -3,6 +3,7 @@ import { record as recordTime } from './timeLog';
 import { evaluationOrder } from '../chain/order';
 import { isObj, num, str, strings, type EventContext, type Obj } from './context';
 import { effectOfMode } from './decision';
+import { dict } from './dict';
 import { compileRule, type CompiledRule, type Tracks } from './execlave-types';
 import { dayOf, periodOf, type EvalState, type ExeclavePolicyState } from './state';
 import type { Decision, Effect, PolicySource, TraceEntry } from './types';
@@ -365,7 +366,8 @@ export function nextExeclaveState(
     const p = policies[i];
     const tracks = p.rule.tracks;
     if (!applied[i] || !tracks) continue;
-    if (next === state) next = { ...state };
+    // A copy without a prototype, as emptyState's: the keys are policy names (`__proto__` too).
+    if (next === state) next = Object.assign(dict<ExeclavePolicyState>(), state);
     advancePolicyState(tracks, (next[p.name] = { ...next[p.name] }), ctx, went);
   }
   return next;

@@ -1,4 +1,5 @@
 import { isObj, num, str, strings, type Obj } from './context';
+import { dict } from './dict';
 
 export interface RateLimit {
   max_count: number;
@@ -50,36 +51,38 @@ export interface SentinelPolicy {
   config: SentinelConfig;
 }
 
+// The maps below are keyed by action names, so they are `dict`s: an action `constructor` has no
+// rate limit unless the policy gives it one, and one named `__proto__` keeps its own.
 function numberMap(v: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = dict<number>();
   if (isObj(v)) for (const [k, x] of Object.entries(v)) if (num(x) !== undefined) out[k] = x as number;
   return out;
 }
 
 function listMap(v: unknown): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = dict<string[]>();
   if (isObj(v)) for (const [k, x] of Object.entries(v)) out[k] = strings(x);
   return out;
 }
 
 function objMap(v: unknown): Record<string, Obj> {
-  const out: Record<string, Obj> = {};
+  const out = dict<Obj>();
   if (isObj(v)) for (const [k, x] of Object.entries(v)) if (isObj(x)) out[k] = x;
   return out;
 }
 
 /** Rate limits with the SDK's defaults for missing keys (999999 calls, 60 s). */
 function rateLimits(v: unknown): Record<string, RateLimit> {
-  const out: Record<string, RateLimit> = {};
+  const out = dict<RateLimit>();
   for (const [k, x] of Object.entries(objMap(v)))
     out[k] = { max_count: num(x.max_count) ?? 999999, window_seconds: num(x.window_seconds) ?? 60 };
   return out;
 }
 
 function grounding(v: unknown): Record<string, Record<string, GroundingRule>> {
-  const out: Record<string, Record<string, GroundingRule>> = {};
+  const out = dict<Record<string, GroundingRule>>();
   for (const [action, fields] of Object.entries(objMap(v))) {
-    out[action] = {};
+    out[action] = dict<GroundingRule>();
     for (const [field, r] of Object.entries(objMap(fields)))
       out[action][field] = {
         source_action: str(r.source_action) ?? '',

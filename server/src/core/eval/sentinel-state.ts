@@ -1,5 +1,6 @@
 import { isObj, type EventContext } from './context';
-import { record as recordTime } from './timeLog';
+import { dict } from './dict';
+import { record as recordTime, type TimeLog } from './timeLog';
 import type { SentinelRun } from './sentinel';
 import { MAX_EVIDENCE, type Evidence, type SentinelState } from './state';
 import type { Decision } from './types';
@@ -25,10 +26,10 @@ export function nextSentinelState(
   };
   if (c.rateLimits[action]) {
     const windowMs = c.rateLimits[action].window_seconds * 1000;
-    next.calls = {
-      ...state.calls,
+    // Keyed by action names: a `dict`, as emptyState's (a spread would give it Object.prototype).
+    next.calls = Object.assign(dict<TimeLog>(), state.calls, {
       [action]: recordTime(state.calls[action], ctx.atMs - windowMs, ctx.atMs),
-    };
+    });
   }
   const isEvidence =
     c.evidenceActions.includes(action) ||

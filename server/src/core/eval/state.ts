@@ -1,5 +1,6 @@
 import { SpendMap } from './spendMap';
 import type { TimeLog } from './timeLog';
+import { dict } from './dict';
 
 /**
  * What the evaluator remembers between events, as plain data: spend and request times per
@@ -43,14 +44,19 @@ export interface EvalState {
   sentinel: SentinelState;
 }
 
+/**
+ * The per-policy and per-action records are keyed by names from the files and the events, so they
+ * have no prototype (`dict`): a policy named `__proto__` keeps its own budget, instead of writing
+ * it onto Object.prototype or losing it at the next copy.
+ */
 export function emptyState(): EvalState {
   return {
-    execlave: {},
+    execlave: dict<ExeclavePolicyState>(),
     sentinel: {
       sessions: SpendMap.empty(),
       runs: SpendMap.empty(),
       actions: SpendMap.empty(),
-      calls: {},
+      calls: dict<TimeLog>(),
       evidence: [],
     },
   };

@@ -79,7 +79,8 @@ export function mapRecord(value: Record<string, unknown>): Mapped {
     if (EVENT_KEYS.has(key)) continue;
     // The first key that is not the event's own: copy what came before and map from here on.
     event ??= copyKnown(value);
-    const alias = ALIASES[key];
+    // An own key only: `ALIASES.constructor` is Object, and `ALIASES.__proto__` Object.prototype.
+    const alias = Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
     if (alias) {
       if (!Object.prototype.hasOwnProperty.call(event, alias.to)) event[alias.to] = value[key];
     } else if (!RECORDED_KEYS.has(key)) (unknown ??= []).push(key);
