@@ -14,8 +14,18 @@ function xml(s: string): string {
 }
 
 /**
+ * Text for an attribute: as `xml`, with line breaks and tabs as character references, since a
+ * parser reads a raw one in an attribute value as a space (XML 1.0 §3.3.3) and the lines of a
+ * message would run together.
+ */
+function attr(s: string): string {
+  return xml(s).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+/**
  * JUnit XML, the format CI dashboards read: one `testsuite` per test file, one `testcase` per case,
- * a `failure` with every unmet expectation; a file that cannot run is one failing case. There are
+ * a `failure` with every unmet expectation; a file that cannot run is one failing case, whose
+ * `message` is the whole reason (its first line alone is `not a valid test file:`). There are
  * no times: the run is deterministic and a time would only make the report differ between runs.
  */
 export function formatJunit(files: readonly FileReport[]): string {
@@ -28,20 +38,20 @@ export function formatJunit(files: readonly FileReport[]): string {
     `<testsuites name="policylens test" tests="${total}" failures="${failures}">`,
   ];
   for (const f of files) {
-    out.push(`  <testsuite name="${xml(f.file)}" tests="${count(f)}" failures="${failed(f)}">`);
+    out.push(`  <testsuite name="${attr(f.file)}" tests="${count(f)}" failures="${failed(f)}">`);
     if (f.error)
       out.push(
-        `    <testcase name="${xml(f.file)}" classname="${xml(f.file)}" file="${xml(f.file)}">`,
-        `      <failure message="${xml(f.error.split('\n')[0])}">${xml(f.error)}</failure>`,
+        `    <testcase name="${attr(f.file)}" classname="${attr(f.file)}" file="${attr(f.file)}">`,
+        `      <failure message="${attr(f.error)}">${xml(f.error)}</failure>`,
         '    </testcase>',
       );
     for (const c of f.cases) {
-      const attrs = `name="${xml(c.name)}" classname="${xml(f.file)}" file="${xml(f.file)}"${c.line ? ` line="${c.line}"` : ''}`;
+      const attrs = `name="${attr(c.name)}" classname="${attr(f.file)}" file="${attr(f.file)}"${c.line ? ` line="${c.line}"` : ''}`;
       if (c.passed) out.push(`    <testcase ${attrs}/>`);
       else
         out.push(
           `    <testcase ${attrs}>`,
-          `      <failure message="${xml(c.failures[0])}">${xml(c.failures.join('\n'))}</failure>`,
+          `      <failure message="${attr(c.failures[0])}">${xml(c.failures.join('\n'))}</failure>`,
           '    </testcase>',
         );
     }
