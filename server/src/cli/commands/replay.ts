@@ -42,8 +42,9 @@ first --policies path, or --config FILE) are replayed, as the editor replays the
   --config FILE  the project config to read replay.events and live.url from (default: the nearest)
 
 Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped or the live org could not be
-read, 2 a usage error: an events file that cannot be read, an unknown gate, a policy file that does
-not parse, a --policies or --against path with no policy file, a git revision that does not exist.`;
+read, 2 a usage error: an events file that cannot be read, an unknown or empty gate, a policy file
+that does not parse, a --policies or --against path with no policy file, a git revision that does
+not exist.`;
 
 const GATES = ['newly-blocked', 'newly-allowed', 'changed', 'errors'] as const;
 type Gate = (typeof GATES)[number];
@@ -51,12 +52,18 @@ type Gate = (typeof GATES)[number];
 /** Above this many bytes of events, `--threads auto` runs the replay on two worker threads. */
 const THREADED_BYTES = 16 << 20;
 
+/**
+ * The gates of `--fail-on`. A value that names no gate (`""`, `,`) or has an empty one between its
+ * commas is a usage error, as an unknown gate is: taken as "no gate", it turned the CI gate a
+ * pipeline asked for off without a word.
+ */
 function gates(text: string | undefined): Gate[] {
   if (text === undefined) return [];
-  const out = text
-    .split(',')
-    .map((g) => g.trim())
-    .filter(Boolean);
+  const out = text.split(',').map((g) => g.trim());
+  if (out.some((g) => !g))
+    throw new UsageError(
+      `--fail-on wants one or more of ${GATES.slice(0, -1).join(', ')} or ${GATES.at(-1)} (comma-separated), not ${JSON.stringify(text)}`,
+    );
   return out.map((g) => checkChoice('--fail-on gate', g, GATES));
 }
 
