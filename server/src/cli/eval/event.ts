@@ -121,6 +121,11 @@ function documentValues(arg: string, path: string | undefined, text: string): un
     const f = doc.parseFindings[0];
     const before = text.slice(0, f.span.start).split('\n');
     const at = `${before.length}:${before[before.length - 1].length + 1}`;
+    // The parser's words for a second document speak of a policy file: an event file has its own.
+    if (f.code === 'yaml/multiple-documents')
+      throw new InputError(
+        `the event ${arg}:${at} does not parse: a second YAML document starts here, but an event file holds one document: an event, or a list of events (or use a .jsonl file, one event per line)`,
+      );
     // Several JSON values one per line is recorded traffic, not a document: say what reads it.
     const lines = text.split('\n').filter((l) => l.trim());
     const hint =
