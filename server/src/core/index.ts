@@ -40,6 +40,7 @@ export {
   readPolicyTest,
   runCase,
   caseOffset,
+  stepOffset,
   type CaseOutcome,
   expectableNames,
   policyTestFindings,

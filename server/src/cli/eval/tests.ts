@@ -6,13 +6,17 @@ import {
   ParsedDocument,
   readPolicyTest,
   runCase,
+  stepOffset,
   type CaseOutcome,
 } from '../../core/index';
 import { collectPolicyFiles, InputError, readWholeText, UsageError } from '../files';
 import { loadPolicies, noPolicyUnder, type LoadedPolicies } from './load';
 
-export interface CaseReport extends CaseOutcome {
-  /** One-based line of the case's `expect` in the test file. */
+export interface CaseReport extends Omit<CaseOutcome, 'failedStep'> {
+  /**
+   * One-based line in the test file of what a report points at: the `expect` of the step that
+   * failed first in a sequence, else the case's `expect`.
+   */
   line?: number;
 }
 
@@ -70,8 +74,10 @@ export function runTestFile(
   const lines = new LineIndex(text);
   const cases: CaseReport[] = [];
   for (const c of selected) {
-    const offset = caseOffset(doc, c.index);
-    const outcome = runCase(loaded.compiled, c);
+    const { failedStep, ...outcome } = runCase(loaded.compiled, c);
+    const offset =
+      (failedStep !== undefined ? stepOffset(doc, c.index, failedStep) : undefined) ??
+      caseOffset(doc, c.index);
     cases.push({ ...outcome, ...(offset !== undefined ? { line: lines.positionAt(offset).line + 1 } : {}) });
   }
   return { file, policies: loaded.sources.map((s) => s.uri), cases };

@@ -15,6 +15,7 @@ export {
   runCase,
   unmet,
   caseOffset,
+  stepOffset,
   type CaseOutcome,
   type Expectation,
   type PolicyTestCase,

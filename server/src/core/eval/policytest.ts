@@ -46,6 +46,11 @@ export interface CaseOutcome {
   failures: string[];
   /** The result of every event of the case. */
   results: EvalResult[];
+  /**
+   * In a sequence, the index of the step whose own `expect` failed first (the first failure is
+   * its): a report points there rather than at the case's `expect`.
+   */
+  failedStep?: number;
 }
 
 /** Validators for events and test files; the event schema first, since test files refer to it. */
@@ -124,6 +129,16 @@ export function readPolicyTest(value: unknown): { file?: PolicyTestFile; errors:
 export function caseOffset(doc: ParsedDocument, index: number): number | undefined {
   const base = ['cases', index];
   for (const path of [[...base, 'expect'], [...base, 'name'], base]) {
+    const { node, property, depth } = locate(doc.root, path);
+    if (node && depth === path.length) return property ? property.key.offset : node.offset;
+  }
+  return undefined;
+}
+
+/** Where step `step` of a case's `events:` is (its `expect`, else the step), for a failure of its own. */
+export function stepOffset(doc: ParsedDocument, index: number, step: number): number | undefined {
+  const base = ['cases', index, 'events', step];
+  for (const path of [[...base, 'expect'], base]) {
     const { node, property, depth } = locate(doc.root, path);
     if (node && depth === path.length) return property ? property.key.offset : node.offset;
   }
@@ -209,13 +224,22 @@ export function runCase(compiled: CompiledPolicies, c: PolicyTestCase): CaseOutc
   const failures: string[] = [];
   const known = knownNames(compiled);
   let state = emptyState();
+  let failedStep: number | undefined;
   c.steps.forEach((step, i) => {
     const r = evaluate(compiled, eventOf(step), state);
     state = r.state;
     results.push(r.result);
-    if (step.expect && c.steps.length > 1)
-      failures.push(...unmet(step.expect, r.result, known).map((f) => `event ${i + 1}: ${f}`));
+    if (!step.expect || c.steps.length < 2) return;
+    const missed = unmet(step.expect, r.result, known);
+    if (missed.length && failedStep === undefined) failedStep = i;
+    failures.push(...missed.map((f) => `event ${i + 1}: ${f}`));
   });
   failures.push(...unmet(c.expect, results[results.length - 1], known));
-  return { name: c.name, passed: failures.length === 0, failures, results };
+  return {
+    name: c.name,
+    passed: failures.length === 0,
+    failures,
+    results,
+    ...(failedStep !== undefined ? { failedStep } : {}),
+  };
 }
