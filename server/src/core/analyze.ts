@@ -185,10 +185,12 @@ export function resolveProblem(
   const fixes = complete
     ? buildFixes(problem.fixes, { text: doc.text, language: doc.language, node, property }, problem.path)
     : [];
+  // A fix `lint --fix` would have made and does not: the message says why, for the CLI's report.
+  const held = fixes.find((f) => f.held)?.held;
   return {
     code: problem.code,
     severity: problem.severity,
-    message: problem.message,
+    message: held ? `${problem.message}; lint --fix leaves it: ${held}` : problem.message,
     span,
     path: displayPath(problem.path),
     ...(fixes.length ? { fixes } : {}),

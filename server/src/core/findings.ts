@@ -21,6 +21,11 @@ export interface Fix {
    * nearest enum value, a rename of an unknown key) changes meaning and is left to a person.
    */
   safe?: boolean;
+  /**
+   * Why a fix that would keep the policy's meaning is not `safe` here: it would also change other
+   * values (the aliases of an anchored value). The finding's message says it.
+   */
+  held?: string;
   /** Edits to other files, keyed by URI (a rename across the workspace, for example). */
   fileEdits?: Record<string, TextEdit[]>;
 }

@@ -3,6 +3,7 @@ import type { AstNode, ArrayNode, Language, ObjectNode, PathSegment, PropertyNod
 import { locate } from '../parse/locate';
 import { displayPath } from '../parse/ast';
 import type { FixSpec } from '../problem';
+import { replaceAnchored } from './anchors';
 import { flowValue, keyText, scalarText, yamlBlockValue } from './serialize';
 
 /** What a fix needs to know about the token it edits. */
@@ -150,6 +151,8 @@ export function buildFixes(
   const { text, language, node, property } = ctx;
   for (const spec of specs ?? []) {
     let edit: TextEdit | undefined;
+    /** What an anchored value changes: more edits, or why `lint --fix` may not apply the fix. */
+    let anchored: { edits?: TextEdit[]; held?: string; note?: string } | undefined;
     switch (spec.kind) {
       case 'replaceValue':
         if (spec.value && typeof spec.value === 'object' && property && (!node || node.type === 'null')) {
@@ -179,6 +182,17 @@ export function buildFixes(
           // colon; the value needs the space a mapping separator requires, or it joins the key.
           const glued = language !== 'json' && node.offset > 0 && text[node.offset - 1] === ':';
           edit = { start: node.offset, end: node.end, newText: glued ? ` ${scalar}` : scalar };
+          // Aliases read an anchored value: fixed in place, they would change too (decisions.md).
+          if (language === 'yaml' && node.type !== 'alias') {
+            const a = replaceAnchored(text, node, scalar);
+            if (a.kind === 'move')
+              anchored = {
+                edits: a.edits,
+                note: ` (its aliases keep the old value: &${a.anchor} moves to the first)`,
+              };
+            else if (a.kind === 'held')
+              anchored = { held: a.why, note: ` (changes the aliases of &${a.anchor} too)` };
+          }
         } else if (!node && property) {
           edit = {
             start: property.key.end,
@@ -233,10 +247,11 @@ export function buildFixes(
     }
     if (edit)
       out.push({
-        title: spec.title ?? `Fix ${displayPath(path)}`,
-        edits: [edit],
+        title: (spec.title ?? `Fix ${displayPath(path)}`) + (anchored?.note ?? ''),
+        edits: anchored?.edits ?? [edit],
         ...(spec.preferred ? { isPreferred: true } : {}),
-        ...(spec.safe ? { safe: true } : {}),
+        ...(spec.safe && !anchored?.held ? { safe: true } : {}),
+        ...(spec.safe && anchored?.held ? { held: anchored.held } : {}),
       });
   }
   return out;
