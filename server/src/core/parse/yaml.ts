@@ -11,7 +11,7 @@ import {
 import type { Finding } from '../findings';
 import type { FindingCode } from '../rules';
 import { LineIndex } from '../text';
-import { toJSWithAliases } from './yamlAliases';
+import { toJSWithAliases, unresolvedAliases, unresolvedMessage } from './yamlAliases';
 import type { AstNode, ObjectNode, ArrayNode, PropertyNode, ScalarStyle, StringNode } from './ast';
 
 export interface PositionedParse {
@@ -192,12 +192,19 @@ export function parseYamlPositioned(text: string): PositionedParse {
       value = toJSWithAliases(doc, { maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       const start = root?.offset ?? 0;
-      findings.push({
-        code: 'yaml/alias-limit',
-        severity: 'error',
-        message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions): ${(e as Error).message}`,
-        span: { start, end: Math.min(text.length, start + 1) },
-      });
+      const unresolved = unresolvedAliases(doc);
+      for (const alias of unresolved) {
+        const [from, to] = alias.range ?? [start, start + 1];
+        const message = `YAML syntax error: ${unresolvedMessage(alias)}`;
+        findings.push(errorFinding('yaml/syntax', message, from, Math.max(to, from + 1)));
+      }
+      if (!unresolved.length)
+        findings.push({
+          code: 'yaml/alias-limit',
+          severity: 'error',
+          message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions): ${(e as Error).message}`,
+          span: { start, end: Math.min(text.length, start + 1) },
+        });
     }
   }
   // The parser reports some errors one character past the end of the file (a key or a bracket it

@@ -30,6 +30,28 @@ export function toJSWithAliases(doc: Document, options: Parameters<Document['toJ
   }
 }
 
+/**
+ * The aliases with no anchor of their name before them (YAML wants the anchor first), in the
+ * document's order. The library says so as it converts, of the first one and with no position (a
+ * message that was taken for the alias-count guard's): a conversion that failed asks here.
+ */
+export function unresolvedAliases(doc: Document): Alias[] {
+  const out: Alias[] = [];
+  const seen = new Set<string>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        if (!seen.has(node.source)) out.push(node);
+      } else if ((isScalar(node) || isCollection(node)) && node.anchor) seen.add(node.anchor);
+    },
+  });
+  return out;
+}
+
+/** What a finding says of an alias with no anchor before it. */
+export const unresolvedMessage = (alias: Alias) =>
+  `the alias *${alias.source} has no anchor &${alias.source} before it`;
+
 /** The documents being converted by `toJSWithAliases`, with each alias's anchor. */
 const resolving = new WeakMap<Document, Map<Alias, YNode | undefined>>();
 let installed = false;
