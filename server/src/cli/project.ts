@@ -9,7 +9,7 @@ import {
   ResolvedConfig,
   type FileSettings,
 } from '../core/index';
-import { InputError } from './files';
+import { InputError, UsageError } from './files';
 
 /**
  * The project a linted path belongs to: the nearest `policylens.config.yaml` found by walking up
@@ -62,6 +62,8 @@ export function loadConfigFile(file: string, display = file): ResolvedConfig {
 
 /** The project of a path (a file or a directory), cached per starting directory. */
 export function projectFor(path: string, explicitConfig?: string): Project {
+  // `--config ""` (an unset variable in a script) fell back to the config found by the path.
+  if (explicitConfig === '') throw new UsageError('--config wants a file name');
   if (explicitConfig) {
     const file = resolve(explicitConfig);
     const key = `config:${file}`;

@@ -142,6 +142,7 @@ export const lint: Command = {
     });
     const maxWarnings = parseMaxWarnings(values['max-warnings']);
     if (values.output === '') throw new UsageError('--output wants a file name');
+    if (values['cache-location'] === '') throw new UsageError('--cache-location wants a file name');
     if (values.fix && values['fix-dry-run'])
       throw new UsageError('--fix and --fix-dry-run exclude each other');
     if (!positionals.length) throw new UsageError('lint needs at least one path');

@@ -97,8 +97,10 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
     },
   });
   checkChoice('format', values.format, ['text', 'json']);
+  // Number('') is 0: an empty value (an unset variable) asked for no examples without a word.
   const examples = Number(values.examples);
-  if (!Number.isInteger(examples) || examples < 0) throw new UsageError('--examples takes a whole number');
+  if (!/^\d+$/.test(values.examples) || !Number.isSafeInteger(examples))
+    throw new UsageError(`--examples takes a whole number (0 or more), not "${values.examples}"`);
   checkChoice('--threads value', values.threads, ['auto', '1', '2']);
   const wanted = gates(values['fail-on']);
   const paths = values.policies?.length ? values.policies : ['.'];
