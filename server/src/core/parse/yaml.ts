@@ -44,6 +44,7 @@ function style(t: string | undefined): ScalarStyle {
 type OnDuplicate = (key: YNode) => void;
 
 function convert(
+  text: string,
   node: YNode | null | undefined,
   fallback: number,
   parent?: ObjectNode | ArrayNode,
@@ -71,7 +72,11 @@ function convert(
         else seen.add(id);
       }
       const kr = k?.range ?? [offset, offset];
-      const keyValue = isScalar(k) ? String(k.value) : k ? String(k) : '';
+      // A key that is a mapping or a list (`{a: 1}: x`) is named by its text as written. The yaml
+      // package's own string of such a node is JSON of JSON for a key inside a key: its length
+      // doubles at each level, and 40 unclosed braces (`{{{{…`) took gigabytes and killed the
+      // language server.
+      const keyValue = isScalar(k) ? String(k.value) : k ? text.slice(kr[0], kr[1]).trim() : '';
       const key: StringNode = {
         type: 'string',
         value: keyValue,
@@ -80,7 +85,7 @@ function convert(
         end: kr[1],
       };
       const prop: PropertyNode = { key, value: null, offset: kr[0], end: kr[1], parent: obj };
-      const v = convert(pair.value as YNode | null, kr[1], obj, onDuplicate);
+      const v = convert(text, pair.value as YNode | null, kr[1], obj, onDuplicate);
       prop.value = v;
       if (v) prop.end = v.end;
       obj.properties.push(prop);
@@ -90,7 +95,7 @@ function convert(
   if (isSeq(node)) {
     const arr: ArrayNode = { type: 'array', items: [], flow: !!node.flow, offset, end: valueEnd, parent };
     for (const item of node.items) {
-      const v = convert(item as YNode, offset, arr, onDuplicate);
+      const v = convert(text, item as YNode, offset, arr, onDuplicate);
       if (v) arr.items.push(v);
     }
     return arr;
@@ -117,7 +122,15 @@ function errorFinding(code: FindingCode, message: string, start: number, end: nu
 /** Parses YAML with the `yaml` package, keeping the offsets of every key and value. */
 export function parseYamlPositioned(text: string): PositionedParse {
   const findings: Finding[] = [];
-  const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, strict: true });
+  // `logLevel: 'error'`: a key that is a mapping or a list makes the package call
+  // `process.emitWarning` as it builds the value, which Node prints on the standard error of the
+  // CLI and of the language server. The key is reported as a finding instead, like any other.
+  const docs = parseAllDocuments(text, {
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: true,
+    logLevel: 'error',
+  });
   const list: Document[] = Array.isArray(docs) ? (docs as Document[]) : [];
   if (list.length === 0) return { root: null, value: undefined, findings };
   const doc = list[0];
@@ -172,7 +185,7 @@ export function parseYamlPositioned(text: string): PositionedParse {
     });
   }
   const duplicates: Finding[] = [];
-  const root = convert(doc.contents as YNode | null, 0, undefined, (k) => {
+  const root = convert(text, doc.contents as YNode | null, 0, undefined, (k) => {
     // The finding covers the whole key as written, quotes included; the message names it unquoted.
     const start = k.range?.[0] ?? 0;
     const key = /^[^:\n]*/.exec(text.slice(start))?.[0].trimEnd() ?? '';
