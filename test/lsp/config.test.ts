@@ -67,4 +67,23 @@ describe('policylens.config.yaml in the editor', () => {
     assert.match(d.diagnostics[0]!.message, /unknown rule "schema\/enm"; did you mean "schema\/enum"\?/);
     assert.equal(d.diagnostics[0]!.range.start.line, 1);
   });
+
+  it('shows a glob that picomatch cannot read as a problem of the config, on the glob', async () => {
+    // A glob over picomatch's 65,536 characters threw while the config was compiled: the server
+    // logged "reading policylens.config.yaml failed", showed nothing on the file, and went on with
+    // the config it had before.
+    const long = 'a'.repeat(70_000);
+    writeFileSync(configPath(), `rules:\n  schema/unknown-key: warning\nexclude:\n  - '${long}'\n`);
+    const shown = client.waitForDiagnosticsWhere(fileUri(configPath()), (p) => p.diagnostics.length > 0);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(configPath()), type: 2 }] });
+    const d = await shown;
+    assert.deepEqual(
+      d.diagnostics.map((x) => [x.message, x.range.start.line, x.range.start.character]),
+      [['exclude: the glob has 70000 characters; at most 1024 are read', 3, 4]],
+    );
+    assert.deepEqual(
+      client.logs.filter((l) => /failed/.test(l)),
+      [],
+    );
+  });
 });

@@ -3,6 +3,7 @@ import type { AstNode, ObjectNode, PropertyNode } from '../parse/ast';
 import { ParsedDocument } from '../parse';
 import { FINDING_CODES, isFindingCode } from '../rules';
 import { didYouMean } from '../suggest';
+import { globProblem } from './resolve';
 import {
   emptyConfig,
   RULE_SETTINGS,
@@ -50,16 +51,24 @@ class Reader {
     });
   }
   strings(node: AstNode | null, what: string): string[] {
-    if (node?.type === 'string') return [node.value];
+    if (node?.type === 'string') return this.glob(node, node.value, what) ? [node.value] : [];
     if (node?.type !== 'array') {
       this.fail(node, `${what} must be a list of globs`);
       return [];
     }
     return node.items.flatMap((item) => {
-      if (item.type === 'string' && item.value) return [item.value];
-      this.fail(item, `${what}: each entry must be a non-empty glob string`);
-      return [];
+      if (item.type !== 'string' || !item.value) {
+        this.fail(item, `${what}: each entry must be a non-empty glob string`);
+        return [];
+      }
+      return this.glob(item, item.value, what) ? [item.value] : [];
     });
+  }
+  /** Whether a glob can be used; when not, its problem is reported on `node`. */
+  glob(node: AstNode, glob: string, what: string): boolean {
+    const problem = globProblem(glob);
+    if (problem) this.fail(node, `${what}: ${problem}`);
+    return !problem;
   }
   rules(node: AstNode | null, what: string): RuleSettings {
     const out: RuleSettings = {};
@@ -125,6 +134,7 @@ export function readConfig(text: string): { config: ProjectConfig; problems: Con
       case 'dialects':
         for (const d of r.object(v, 'dialects')?.properties ?? []) {
           const id = d.value?.type === 'string' ? d.value.value : '';
+          if (!r.glob(d.key, d.key.value, 'dialects')) continue;
           if (getDialect(id)) config.dialects[d.key.value] = id;
           else
             r.fail(

@@ -18,6 +18,26 @@ const GLOBS_PER_EXPRESSION = 64;
 /** A glob segment that matches only itself: no wildcard, class, brace, extglob or escape. */
 const LITERAL_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
+/**
+ * The longest glob a config may hold. picomatch refuses a pattern past 65,536 characters with an
+ * exception, and reads nested groups in quadratic time until the expression overflows the stack
+ * (8,000 `(` threw "Maximum call stack size exceeded", 4,000 took 0.4 s): either crashed lint and
+ * left the language server without the config. No path a glob is meant for is this long.
+ */
+export const MAX_GLOB_LENGTH = 1024;
+
+/** Why a config glob cannot be used (too long, or picomatch cannot compile it); undefined when it can. */
+export function globProblem(glob: string): string | undefined {
+  if (glob.length > MAX_GLOB_LENGTH)
+    return `the glob has ${glob.length} characters; at most ${MAX_GLOB_LENGTH} are read`;
+  try {
+    picomatch.makeRe(glob, { dot: true, windows: false });
+    return undefined;
+  } catch (e) {
+    return `the glob cannot be read: ${(e as Error).message}`;
+  }
+}
+
 /** A path's segments; the same path is asked about by every override in turn, so the last is kept. */
 let lastSegments: { path: string; segments: string[] } = { path: '', segments: [] };
 function segmentsOf(path: string): string[] {
