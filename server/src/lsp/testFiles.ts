@@ -95,14 +95,22 @@ export class TestPolicies {
     return entry;
   }
 
-  /** The policy files a path names: itself, or the policy files under the folder. */
+  /**
+   * The policy files a path names: the policy files under a folder, or the file itself whatever its
+   * name, as `policylens test` loads a file named under `policies:` (a test file is never a
+   * policy). A file without a YAML/JSON extension was taken for a folder: it listed nothing, so
+   * the cases ran against no policy where the CLI ran them against it, and `/dev/zero` ran clean
+   * where the CLI says it cannot be read.
+   */
   private async filesOf(target: string): Promise<string[] | undefined> {
-    if (POLICY_FILE.test(target) && !POLICY_TEST.test(target))
-      return (await this.ctx.runtime.fs.exists(target)) || this.ctx.documents.textDocuments.get(target)
-        ? [target]
-        : undefined;
     const kept = this.listings.get(target);
     if (kept) return kept;
+    const fs = this.ctx.runtime.fs;
+    const folder = fs.isFolder ? await fs.isFolder(target) : !POLICY_FILE.test(target);
+    if (!folder) {
+      if (!(await fs.exists(target)) && !this.ctx.documents.textDocuments.get(target)) return undefined;
+      return POLICY_TEST.test(target) ? [] : [target];
+    }
     const files = await this.ctx.runtime.fs.listFiles(
       target,
       (u) => POLICY_FILE.test(u) && !POLICY_TEST.test(u),
