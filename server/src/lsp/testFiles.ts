@@ -64,6 +64,14 @@ export class TestPolicies {
    */
   private readonly disk = new Map<string, string | undefined>();
   private readonly listings = new Map<string, string[]>();
+  /**
+   * What each test file's last load used (the policy files and the paths' targets), and how many
+   * test files use each: a file or listing no test file uses any more is dropped. They were kept
+   * until a file event: a `policies:` typed through `../../` or `/` on the way to its path listed
+   * and read thousands of files once, and held them for the server's life (206 → 312 MB).
+   */
+  private readonly uses = new Map<string, { files: Set<string>; targets: Set<string> }>();
+  private readonly users = new Map<string, number>();
 
   constructor(private readonly ctx: ServerContext) {
     ctx.files.onDidChange((changes) => {
@@ -125,10 +133,13 @@ export class TestPolicies {
     const base = Utils.dirname(URI.parse(testUri));
     const sources: PolicySource[] = [];
     const versions: string[] = [];
+    const used = { files: new Set<string>(), targets: new Set<string>() };
     let error: LoadError | undefined;
     for (const [index, p] of paths.entries()) {
       const target = Utils.resolvePath(base, p).toString();
+      used.targets.add(target);
       const files = await this.filesOf(target);
+      for (const uri of files ?? []) used.files.add(uri);
       const at = written ? { index } : {};
       if (!files) {
         error ??= { ...at, message: `no such file or folder: ${p}` };
@@ -154,6 +165,7 @@ export class TestPolicies {
         versions.push(`${uri}\u0000${text.length}\u0000${textHash}`);
       }
     }
+    this.use(testUri, used);
     const key = versions.join('\u0001');
     const cached = this.sets.get(testUri);
     if (cached && cached.key === key && cached.error?.message === error?.message) return cached;
@@ -172,9 +184,36 @@ export class TestPolicies {
     return set;
   }
 
-  /** A closed test file's set is not kept. */
+  /** A closed test file's set is not kept, nor what only it used. */
   forget(testUri: string): void {
     this.sets.delete(testUri);
+    this.use(testUri, undefined);
+  }
+
+  /** How many policy files and listings are held (for tests). */
+  held(): { files: number; listings: number } {
+    return { files: this.files.size, listings: this.listings.size };
+  }
+
+  /** Records what a test file uses now, and drops what no test file uses any more. */
+  private use(testUri: string, now: { files: Set<string>; targets: Set<string> } | undefined): void {
+    const before = this.uses.get(testUri);
+    if (now) this.uses.set(testUri, now);
+    else this.uses.delete(testUri);
+    // Targets and files share the counts: a key is a folder's or a file's URI, never both.
+    const keys = (u: typeof now) => (u ? [...u.files, ...u.targets] : []);
+    for (const k of keys(now)) this.users.set(k, (this.users.get(k) ?? 0) + 1);
+    for (const k of keys(before)) {
+      const n = (this.users.get(k) ?? 0) - 1;
+      if (n > 0) {
+        this.users.set(k, n);
+        continue;
+      }
+      this.users.delete(k);
+      this.files.delete(k);
+      this.listings.delete(k);
+      if (!POLICY_TEST.test(k)) this.disk.delete(k);
+    }
   }
 }
 
