@@ -10,13 +10,16 @@ import { after, it } from 'node:test';
 import { fileUri, LspClient } from './client';
 import { REDUCED } from './reducedClient';
 
-const root = mkdtempSync(join(tmpdir(), 'policylens-caps-'));
+const top = mkdtempSync(join(tmpdir(), 'policylens-caps-'));
+/** The workspace lies under a hidden folder, as `~/.local/src/…` does: only names below it count. */
+const root = join(top, '.work', 'repo');
+mkdirSync(root, { recursive: true });
 /** Outside the workspace: where a folder is moved out to. */
 const elsewhere = mkdtempSync(join(tmpdir(), 'policylens-caps-out-'));
 let spawned: LspClient | undefined;
 after(() => {
   spawned?.kill();
-  rmSync(root, { recursive: true, force: true });
+  rmSync(top, { recursive: true, force: true });
   rmSync(elsewhere, { recursive: true, force: true });
 });
 

@@ -9,8 +9,12 @@ export const MAX_WATCHED_FOLDERS = 256;
 /** Editors write a file in several steps (truncate, write, rename): one event per burst. */
 const WATCH_DEBOUNCE_MS = 100;
 
-/** A name the workspace scan never reads under: hidden folders (`.git`) and `node_modules`. */
-const SKIPPED = /\/(\.(?!gitignore$)[^/]*|node_modules)(\/|$)/;
+/**
+ * A name the workspace scan never reads under: hidden files and folders (`.git`; `.gitignore`
+ * aside) and `node_modules`. Only the name a watch reports is looked at: the workspace itself may
+ * lie under a hidden folder (`~/.local/src/…`).
+ */
+const SKIPPED = /^(\.(?!gitignore$).*|node_modules)$/;
 
 /**
  * For a client that cannot be asked to watch files (Neovim 0.7): the server watches, bounded, the
@@ -80,7 +84,7 @@ export class FolderWatch {
   }
 
   private changed(uri: string): void {
-    if (SKIPPED.test(uri)) return;
+    if (SKIPPED.test(uri.slice(uri.lastIndexOf('/') + 1))) return;
     this.runs.schedule(uri, WATCH_DEBOUNCE_MS, () => void this.settle(uri));
   }
 
