@@ -100,6 +100,32 @@ describe('policyLens/policyTests over LSP', () => {
     }
   });
 
+  it('refuses to run cases against no policy, as policylens test does', async () => {
+    // A `policies:` that names a folder without policies ran every case against nothing in the
+    // editor (each `fired` name unknown, each `allow` a pass), where the CLI exits 2.
+    const dir = mkdtempSync(join(tmpdir(), 'pl-no-policy-'));
+    try {
+      writeFileSync(join(dir, 'notes.yaml'), 'title: not a policy\n');
+      const body =
+        'cases:\n  - name: anything\n    event: {agentId: a, input: hello}\n    expect: {decision: allow}\n';
+      writeFileSync(join(dir, 'empty.policytest.yaml'), `policies: .\n${body}`);
+      const r = await client.request<Result>('policyLens/policyTests', {
+        uri: fileUri(join(dir, 'empty.policytest.yaml')),
+        run: true,
+      });
+      const cli = spawnSync(
+        process.execPath,
+        [join(__dirname, '..', '..', 'dist', 'cli.js'), 'test', 'empty.policytest.yaml'],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      assert.equal(cli.status, 2, cli.stderr);
+      assert.deepEqual(r.cases, []);
+      assert.match(r.error ?? '', /no policy file under \. to run its cases against/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says why a file cannot run instead of failing the request', async () => {
     const bad = fileUri(join(EXAMPLES, 'tests', 'scratch.policytest.yaml'));
     client.open(bad, 'cases:\n  - name: no event\n    expect: {decision: allow}\n');

@@ -21,7 +21,10 @@ export function isPolicyTestUri(uri: string): boolean {
 
 /** Why a test file's policies do not load: the `policies` entry (its index) and the reason. */
 export interface LoadError {
-  /** The index in `policies:` (0 for a single string; undefined for the default folder). */
+  /**
+   * The index in `policies:` (0 for a single string; -1 for the whole list; undefined for the
+   * default folder).
+   */
   index?: number;
   message: string;
 }
@@ -165,6 +168,13 @@ export class TestPolicies {
         versions.push(`${uri}\u0000${text.length}\u0000${textHash}`);
       }
     }
+    // Against no policy every case runs against nothing: `policylens test` refuses such a file
+    // (exit 2), and the Test Explorer ran its cases as if they proved something.
+    if (!sources.length && !error)
+      error = {
+        ...(written ? { index: paths.length === 1 ? 0 : -1 } : {}),
+        message: `no policy file under ${written ? paths.join(', ') : 'its folder'} to run its cases against`,
+      };
     this.use(testUri, used);
     const key = versions.join('\u0001');
     const cached = this.sets.get(testUri);
