@@ -9,10 +9,18 @@ import YAML from 'yaml';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspClient, type PublishDiagnosticsParams } from '../lsp/client';
 import { LineIndex, readConfig } from '../../server/src/core/index';
-import { editFor, mutation } from './support/arbitraries';
+import { mutation } from './support/arbitraries';
 import { CONFIG_SEEDS, configText } from './support/configs';
 import { policyCorpus, report, runs } from './support/invariants';
-import { assertRangesInside, indexed, probes, RESPONSE_BOUND_MS, timedRequest, visible } from './support/lsp';
+import {
+  assertRangesInside,
+  indexed,
+  probes,
+  RESPONSE_BOUND_MS,
+  timedRequest,
+  typeEdit,
+  visible,
+} from './support/lsp';
 
 // The two other kinds of files the language server reads, fuzzed as lsp-fuzz.test.ts fuzzes policies
 // (the real `dist/server.js --stdio`):
@@ -144,16 +152,7 @@ describe('language server under random test files and configs', () => {
           await client.waitForDiagnostics(uri, 1);
           const answers: Promise<unknown>[] = [];
           for (const [m, probe, at] of steps) {
-            const e = editFor(doc.getText(), m, testCorpus);
-            const change = {
-              range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) },
-              text: e.newText,
-            };
-            doc = TextDocument.update(doc, [change], doc.version + 1);
-            client.notify('textDocument/didChange', {
-              textDocument: { uri, version: doc.version },
-              contentChanges: [change],
-            });
+            doc = typeEdit(client, doc, m, testCorpus);
             counts.edits++;
             if (probe !== null) {
               const requests = probes(doc, at % (doc.getText().length + 1));
@@ -251,16 +250,7 @@ describe('language server under random test files and configs', () => {
           client.open(configUri, text);
           const answers: Promise<unknown>[] = [];
           for (const [m, probe, at] of steps) {
-            const e = editFor(doc.getText(), m, CONFIG_SEEDS);
-            const change = {
-              range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) },
-              text: e.newText,
-            };
-            doc = TextDocument.update(doc, [change], doc.version + 1);
-            client.notify('textDocument/didChange', {
-              textDocument: { uri: configUri, version: doc.version },
-              contentChanges: [change],
-            });
+            doc = typeEdit(client, doc, m, CONFIG_SEEDS);
             answers.push(timedRequest(client, ...probes(doc, at % (doc.getText().length + 1))[probe]));
             counts.requests++;
           }

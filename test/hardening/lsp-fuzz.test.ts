@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspClient } from '../lsp/client';
 import { classify, languageOf, ParsedDocument } from '../../server/src/core/index';
-import { editFor, mutation } from './support/arbitraries';
+import { mutation } from './support/arbitraries';
 import { policyCorpus, report, runs } from './support/invariants';
 import {
   assertRangesInside,
@@ -15,6 +15,7 @@ import {
   indexed,
   probes,
   timedRequest,
+  typeEdit,
   visible,
 } from './support/lsp';
 
@@ -85,16 +86,7 @@ describe('language server under random edits', () => {
           await client.waitForDiagnostics(uri, 1);
           const answers: Promise<unknown>[] = [];
           for (const [m, probe, at] of steps) {
-            const e = editFor(doc.getText(), m, corpus);
-            const change = {
-              range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) },
-              text: e.newText,
-            };
-            doc = TextDocument.update(doc, [change], doc.version + 1);
-            client.notify('textDocument/didChange', {
-              textDocument: { uri, version: doc.version },
-              contentChanges: [change],
-            });
+            doc = typeEdit(client, doc, m, corpus);
             counts.edits++;
             if (probe !== null) {
               const [method, params] = probes(doc, at % (doc.getText().length + 1))[probe];

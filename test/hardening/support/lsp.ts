@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, ChainIndex, chainPolicyOf, fileChainFindings } from '../../../server/src/core/index';
 import type { Diagnostic, LspClient } from '../../lsp/client';
+import { editFor, type Mutation } from './arbitraries';
 
 /** A response later than this is a hang, not slowness: the bound is generous on a loaded machine. */
 export const RESPONSE_BOUND_MS = 10_000;
@@ -101,4 +102,24 @@ export async function indexed(client: LspClient, warmupUri: string): Promise<voi
     client.logs.some((l) => l.startsWith('chain: indexed')),
     `the server did not index the workspace within ${RESPONSE_BOUND_MS} ms`,
   );
+}
+
+/**
+ * Applies a random edit to the document as an editor types it: the new version, sent to the server
+ * as an incremental `didChange`.
+ */
+export function typeEdit(
+  client: LspClient,
+  doc: TextDocument,
+  m: Mutation,
+  corpus: readonly string[],
+): TextDocument {
+  const e = editFor(doc.getText(), m, corpus);
+  const change = { range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, text: e.newText };
+  const next = TextDocument.update(doc, [change], doc.version + 1);
+  client.notify('textDocument/didChange', {
+    textDocument: { uri: doc.uri, version: next.version },
+    contentChanges: [change],
+  });
+  return next;
 }
