@@ -16,7 +16,8 @@ function keyOf(root: AstNode | null | undefined): string | undefined {
 
 describe('keys that are mappings or lists', () => {
   it('40 unclosed braces are a syntax error, not an exception or a depth finding', () => {
-    for (const n of [40, 400]) {
+    // (Up to the depth bound, MAX_YAML_DEPTH in parse/depth.ts; past it, every process refuses the text.)
+    for (const n of [40, 300]) {
       const text = '{'.repeat(n) + '\n';
       const doc = new ParsedDocument(text, 'yaml');
       assert.deepEqual([...new Set(doc.parseFindings.map((f) => f.code))], ['yaml/syntax'], `${n} braces`);

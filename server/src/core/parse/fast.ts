@@ -1,4 +1,5 @@
 import type { AstNode, Language } from './ast';
+import { yamlMayNestDeeper } from './depth';
 import { parseYamlEvents } from './events';
 import { validJsonTree, validJsonTreeNow } from './jsonTree';
 import { partialJsonRoot, type PartialRoot } from './partial';
@@ -37,6 +38,8 @@ export function parseFast(text: string, language: Language): FastParse | undefin
     const lead = LEADING_MARKER.exec(text);
     DOCUMENT_MARKER.lastIndex = lead ? lead[0].length : 0;
     if (DOCUMENT_MARKER.test(text)) return undefined;
+    // Nesting past the bound is reported by the careful path (`parse/too-deep`) before any parse.
+    if (yamlMayNestDeeper(text)) return undefined;
     // The same events give the positioned tree later, when a finding has to be placed (events.ts).
     const parsed = parseYamlEvents(text);
     return parsed && { value: parsed.value, tree: parsed.tree, partial: parsed.partial };
