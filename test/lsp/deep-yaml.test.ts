@@ -1,0 +1,79 @@
+// YAML nested past the depth bound gets the same single `parse/too-deep` finding in this process
+// (analyze), in `dist/cli.js lint` and in the language server (`dist/server.js`). Before the bound,
+// each process found the depth where its own stack ran out: 1,000 unclosed braces were
+// `parse/too-deep` in lint and a `yaml/syntax` error in the server, 1,000 nested block sequences
+// `parse/too-deep` in lint and schema findings in the server and here.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { analyze } from '../../server/src/core/index';
+import { LineIndex } from '../../server/src/core/text';
+import { runCli } from '../hardening/support/cli';
+import { fileUri, LspClient } from './client';
+
+const HEAD = 'name: deep\npolicyType: expression\nenforcementMode: block\n';
+const CASES: [string, string][] = [
+  ['800 unclosed braces', `${HEAD}ruleDefinition: ${'{'.repeat(800)}\n`],
+  ['1,000 unclosed braces', `${HEAD}ruleDefinition: ${'{'.repeat(1000)}\n`],
+  ['1,500 unclosed braces', `${HEAD}ruleDefinition: ${'{'.repeat(1500)}\n`],
+  ['1,000 closed brackets', `${HEAD}ruleDefinition: ${'['.repeat(1000)}${']'.repeat(1000)}\n`],
+  ['1,000 nested block sequences', `${HEAD}ruleDefinition:\n  tools:\n    ${'- '.repeat(1000)}x\n`],
+];
+const EXPECTED = [
+  {
+    code: 'parse/too-deep',
+    message: 'the document is nested too deeply to analyse',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+  },
+];
+
+describe('YAML past the depth bound, in every process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'policylens-deep-yaml-'));
+  const client = new LspClient();
+  before(() => client.initialize({ rootUri: fileUri(dir) }));
+  after(async () => {
+    await client.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  CASES.forEach(([name, text], n) => {
+    it(name, async () => {
+      const path = join(dir, `deep-${n}.yaml`);
+      writeFileSync(path, text);
+      const lines = new LineIndex(text);
+      const engine = analyze(text, { fileName: path }).findings.map((f) => ({
+        code: f.code,
+        message: f.message,
+        range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) },
+      }));
+      assert.deepEqual(engine, EXPECTED, 'in process');
+
+      const r = runCli(['lint', path, '--format', 'json']);
+      assert.equal(r.status, 1, r.stderr);
+      const report = JSON.parse(r.stdout) as { files: { findings: Record<string, unknown>[] }[] };
+      const lint = report.files[0].findings.map(({ code, message, range }) => ({ code, message, range }));
+      assert.deepEqual(lint, EXPECTED, 'dist/cli.js lint');
+
+      const uri = fileUri(path);
+      const published = client.waitForDiagnostics(uri, 1);
+      client.open(uri, text);
+      const server = (await published).diagnostics.map(({ code, message, range }) => ({
+        code,
+        message,
+        range,
+      }));
+      assert.deepEqual(server, EXPECTED, 'the language server');
+      client.close(uri);
+    });
+  });
+
+  it('an event file as deep: eval refuses it with the same words', () => {
+    const path = join(dir, 'event.yaml');
+    writeFileSync(path, `tool: ${'{'.repeat(1000)}\n`);
+    const r = runCli(['eval', join(__dirname, '..', '..', 'examples', 'policies'), '--event', path]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /event\.yaml:1:1 does not parse: the document is nested too deeply to analyse/);
+  });
+});
