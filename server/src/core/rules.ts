@@ -252,6 +252,11 @@ export const RULES = {
     summary:
       'An event whose timestamp gives no clock (it takes the clock of the event before it) or reads as a date millennia ahead (Unix milliseconds where seconds are expected)',
   },
+  'replay/line-too-long': {
+    severity: 'error',
+    summary:
+      'A line of recorded traffic longer than 8 MiB: it is not read (its bytes are counted and skipped) nor replayed',
+  },
   'replay/malformed-line': {
     severity: 'error',
     summary: 'A line of recorded traffic that is not JSON: it is not replayed',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { languageOf, ParsedDocument, readEvent, type EvalEvent } from '../../core/index';
 import { reason, InputError } from '../files';
-import { checkEventFiles, readLines } from '../replay/lines';
+import { checkEventFiles, MAX_LINE_BYTES, readLines } from '../replay/lines';
 
 /**
  * What `--event` names: how many events, and a walk over them in order. The events of a document
@@ -85,6 +85,11 @@ async function jsonLinesSource(arg: string, path: string): Promise<EventSource> 
         }
         each(checkedEvent(arg, value, `:${line}`));
         count++;
+      },
+      (line, bytes) => {
+        throw new InputError(
+          `the event ${arg}:${line} is ${bytes.toLocaleString('en')} bytes, more than the ${MAX_LINE_BYTES.toLocaleString('en')} a line may hold`,
+        );
       },
       onChunk,
     );

@@ -1,5 +1,4 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { reason, InputError } from '../files';
@@ -53,35 +52,69 @@ function open(path: string, highWaterMark: number): Readable {
 }
 
 /**
+ * The longest line read, in bytes (its `\r` counted, not its `\n`). A longer line is never held
+ * whole: its bytes are counted and dropped, and it is reported as too long. A line of 50 MB took a
+ * replay to 705 MB, and a 2 GB file without a line end ran past 3 GB without an answer.
+ */
+export const MAX_LINE_BYTES = 8 << 20;
+
+/**
  * Streams a JSON Lines file (gzip or plain) line by line, so memory stays flat whatever its size:
  * one chunk and the line being read, never the file. `onLine` gets each line's text and its number
- * (1-based), `\r\n` endings included. A stream that fails midway (a gzip that ends early) ends the
- * reading with `truncated` set; the lines before it were delivered.
+ * (1-based), `\r\n` endings included; `onLong` gets a line longer than `MAX_LINE_BYTES` instead (its
+ * number and length in bytes). A stream that fails midway (a gzip that ends early) ends the reading
+ * with `truncated` set; the lines before it were delivered.
  */
 export async function readLines(
   path: string,
   onLine: (text: string, line: number) => void,
+  onLong: (line: number, bytes: number) => void,
   onChunk?: () => void | Promise<void>,
 ): Promise<ReadEnd> {
   const stream = open(path, 1 << 20);
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  /** The bytes of the too long line being skipped, -1 when none is. */
+  let skipped = -1;
   let line = 0;
-  const emit = (text: string) => {
+  const emit = (b: Buffer, start: number, end: number) => {
     line++;
-    onLine(text.endsWith('\r') ? text.slice(0, -1) : text, line);
+    if (end - start > MAX_LINE_BYTES) return onLong(line, end - start);
+    onLine(b.toString('utf8', start, end > start && b[end - 1] === 13 ? end - 1 : end), line);
+  };
+  const long = (bytes: number) => {
+    line++;
+    skipped = -1;
+    onLong(line, bytes);
+  };
+  const flushHeld = (tail: Buffer) => {
+    const whole = Buffer.concat([...held, tail]);
+    held = [];
+    heldBytes = 0;
+    emit(whole, 0, whole.length);
   };
   let truncated: string | undefined;
   try {
     for await (const chunk of stream) {
-      const text = rest + decoder.write(chunk as Buffer);
+      const b = chunk as Buffer;
       let start = 0;
       try {
-        for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-          emit(text.slice(start, nl));
+        for (let nl = b.indexOf(10); nl !== -1; nl = b.indexOf(10, start)) {
+          if (skipped >= 0) long(skipped + nl - start);
+          else if (heldBytes) flushHeld(b.subarray(start, nl));
+          else emit(b, start, nl);
           start = nl + 1;
         }
-        rest = text.slice(start);
+        const tail = b.length - start;
+        if (skipped >= 0) skipped += tail;
+        else if (heldBytes + tail > MAX_LINE_BYTES) {
+          skipped = heldBytes + tail;
+          held = [];
+          heldBytes = 0;
+        } else if (tail) {
+          held.push(Buffer.from(b.subarray(start)));
+          heldBytes += tail;
+        }
         if (onChunk) await onChunk();
       } catch (e) {
         throw { fromCaller: e };
@@ -93,49 +126,82 @@ export async function readLines(
     if (e && typeof e === 'object' && 'fromCaller' in e) throw e.fromCaller;
     truncated = readError(e);
   }
-  rest += decoder.end();
-  if (rest.length) emit(rest);
+  if (skipped >= 0) long(skipped);
+  else if (heldBytes) flushHeld(Buffer.alloc(0));
   return { lines: line, ...(truncated ? { truncated } : {}) };
 }
 
 /**
  * Streams a file (gzip or plain) in parts of about `partBytes` that end at a line end (the last one
  * at the file's end), each in a buffer of its own that can be handed to another thread. A line
- * longer than a part makes its part longer. `onPart` may make the reading wait. A stream that
- * fails midway ends with `truncated` set, after a last part with what had been read.
+ * longer than a part makes its part longer; one longer than `MAX_LINE_BYTES` is never held: it goes
+ * to `onLong` (its length in bytes), between the parts before and after it. `onPart` and `onLong`
+ * may make the reading wait. A stream that fails midway ends with `truncated` set, after a last
+ * part with what had been read.
  */
 export async function readParts(
   path: string,
   partBytes: number,
   onPart: (bytes: Uint8Array) => Promise<void>,
+  onLong: (bytes: number) => Promise<void>,
 ): Promise<{ truncated?: string }> {
   const stream = open(path, Math.max(1 << 16, Math.min(partBytes, 1 << 20)));
   let held: Buffer[] = [];
   let heldBytes = 0;
+  /** The bytes of the too long line being skipped, -1 when none is. */
+  let skipped = -1;
   /** The first `n` bytes held, copied into a buffer of their own; the rest stays held. */
   const take = (n: number): Uint8Array => {
     const all = held.length === 1 ? held[0] : Buffer.concat(held, heldBytes);
     const part = new Uint8Array(n);
     part.set(all.subarray(0, n));
+    drop(all, n);
+    return part;
+  };
+  const drop = (all: Buffer, n: number) => {
     const rest = all.subarray(n);
     held = rest.length ? [Buffer.from(rest)] : [];
     heldBytes = rest.length;
-    return part;
+  };
+  const failed = (e: unknown) => {
+    throw { fromPart: e };
   };
   let truncated: string | undefined;
   try {
     for await (const chunk of stream) {
-      held.push(chunk as Buffer);
-      heldBytes += (chunk as Buffer).length;
+      let b = chunk as Buffer;
+      if (skipped >= 0) {
+        const nl = b.indexOf(10);
+        if (nl === -1) {
+          skipped += b.length;
+          continue;
+        }
+        const bytes = skipped + nl;
+        skipped = -1;
+        await onLong(bytes).catch(failed);
+        b = b.subarray(nl + 1);
+      }
+      held.push(b);
+      heldBytes += b.length;
       while (heldBytes >= partBytes) {
         const all = held.length === 1 ? held[0] : Buffer.concat(held, heldBytes);
         held = [all];
         const nl = all.lastIndexOf(10, partBytes - 1);
         const end = nl !== -1 ? nl : all.indexOf(10, partBytes);
-        if (end === -1) break;
-        await onPart(take(end + 1)).catch((e: unknown) => {
-          throw { fromPart: e };
-        });
+        if (end === -1) {
+          // One line without its end yet: past the longest line, its bytes are counted, not held.
+          if (heldBytes > MAX_LINE_BYTES) {
+            skipped = heldBytes;
+            held = [];
+            heldBytes = 0;
+          }
+          break;
+        }
+        // A first line longer than a part is the part on its own, unless it is too long.
+        if (nl === -1 && end > MAX_LINE_BYTES) {
+          drop(all, end + 1);
+          await onLong(end).catch(failed);
+        } else await onPart(take(end + 1)).catch(failed);
       }
     }
   } catch (e) {
@@ -144,6 +210,7 @@ export async function readParts(
     truncated = readError(e);
     stream.destroy();
   }
-  if (heldBytes) await onPart(take(heldBytes));
+  if (skipped >= 0) await onLong(skipped);
+  else if (heldBytes) await onPart(take(heldBytes));
   return truncated ? { truncated } : {};
 }

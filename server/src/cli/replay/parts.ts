@@ -13,7 +13,7 @@ import {
   type ReplayReport,
 } from '../../core/index';
 import { readParts } from './lines';
-import { truncatedFinding, type EventsFile, type RunOptions } from './run';
+import { longLineFinding, truncatedFinding, type EventsFile, type RunOptions } from './run';
 
 /**
  * The replay on several threads, for Execlave policy sets (docs/decisions/replay.md, "Speed"):
@@ -222,14 +222,23 @@ export async function replayParts(
     for (const f of files) {
       file = f;
       base = 0;
-      const end = await readParts(f.path, parts.partBytes ?? PART_BYTES, async (bytes) => {
-        // At most two parts per worker out at a time: memory stays flat whatever the file's size.
-        await drain(2 * workers.length - 1);
-        workers[sent % workers.length].postMessage({ seq: sent, bytes } satisfies Part, [
-          bytes.buffer as ArrayBuffer,
-        ]);
-        sent++;
-      });
+      const end = await readParts(
+        f.path,
+        parts.partBytes ?? PART_BYTES,
+        async (bytes) => {
+          // At most two parts per worker out at a time: memory stays flat whatever the file's size.
+          await drain(2 * workers.length - 1);
+          workers[sent % workers.length].postMessage({ seq: sent, bytes } satisfies Part, [
+            bytes.buffer as ArrayBuffer,
+          ]);
+          sent++;
+        },
+        // A line too long to read is a part of one line, digested here: its finding, in its place.
+        async (bytes) => {
+          done.set(sent++, { m: longPart(longLineFinding(undefined, 1, bytes)), worker: 0 });
+          await drain(2 * workers.length - 1);
+        },
+      );
       await drain(0);
       const cut = truncatedFinding(f, { ...end, lines: base });
       if (cut) tally.finding(cut);
@@ -238,6 +247,23 @@ export async function replayParts(
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return tally.report();
+}
+
+/** The digest of a part that is one line too long to read: no event, one finding. */
+function longPart(finding: ReplayFinding): Digested {
+  return {
+    seq: -1,
+    lines: 1,
+    line: Uint32Array.of(1),
+    flags: Uint8Array.of(0),
+    clock: Float64Array.of(Number.NaN),
+    cost: Float64Array.of(0),
+    agent: Uint32Array.of(0),
+    codes: new Uint8Array(0),
+    agents: [],
+    findings: [{ row: 0, findings: [finding] }],
+    full: [],
+  };
 }
 
 /** Feeds a digested part's rows to the second stage, with line numbers counted from `base`. */

@@ -12,7 +12,7 @@ import {
 } from '../../core/index';
 import { readLines } from './lines';
 import { PARTS_KIND, partsWorker, replayParts, type PartsJob, type PartsOptions } from './parts';
-import { truncatedFinding, type EventsFile, type RunOptions } from './run';
+import { longLineFinding, truncatedFinding, type EventsFile, type RunOptions } from './run';
 
 /**
  * The replay on two threads, one per side, for policy sets the two stages cannot split (Preloop,
@@ -133,6 +133,11 @@ async function work(job: Job): Promise<void> {
             }
           }
         }
+        if (++count === BATCH) flush();
+      },
+      (line, bytes) => {
+        nonBlank++;
+        if (job.primary) findings.push(longLineFinding(f, line, bytes));
         if (++count === BATCH) flush();
       },
       () => {
