@@ -7,7 +7,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { CLI, removeDir, tempDir } from '../sync/harness';
+import { CLI, removeDir, runCli, tempDir } from '../sync/harness';
 
 const CASE = join(__dirname, '../fixtures/replay/mode-change');
 /** An Agent Sentinel file on both sides: the replay then runs one side per worker. */
@@ -96,6 +96,44 @@ describe('policylens replay: hostile input', () => {
         ],
       );
       assert.match(report.findings[1].message, /^the line is 20,971,520 bytes, more than the 8,388,608/);
+    }
+  });
+
+  it('--examples is bounded: a huge number is a usage error, 0 and 1,000 are not', async () => {
+    // Each example is held until the report: 10^12 kept every changed event (1.8 GB for a million).
+    for (const n of ['1001', '1000000000000']) {
+      const r = await runCli(
+        ['replay', 'events.jsonl', '--policies', 'current', '--against', 'baseline', '--examples', n],
+        {},
+        CASE,
+      );
+      assert.equal(r.status, 2, `--examples ${n}: ${r.stderr}`);
+      assert.match(r.stderr, /--examples takes a whole number from 0 to 1,000, not "\d+"/);
+    }
+    for (const [n, kept] of [
+      ['0', 0],
+      ['1000', 3],
+    ] as const) {
+      const r = await runCli(
+        [
+          'replay',
+          'events.jsonl',
+          '--policies',
+          'current',
+          '--against',
+          'baseline',
+          '--examples',
+          n,
+          '--format',
+          'json',
+        ],
+        {},
+        CASE,
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as { transitions: { count: number; examples: unknown[] }[] };
+      assert.equal(report.transitions[0].count, 3);
+      assert.equal(report.transitions[0].examples.length, kept);
     }
   });
 });
