@@ -63,13 +63,28 @@ describe('policylens replay: the gate, gzip and threads', () => {
     assert.doesNotMatch(widened.stderr, /newly-blocked/);
   });
 
-  it('a usage error exits 2: an unknown gate, a missing events file', async () => {
+  it('a usage error exits 2: an unknown gate, a missing events file, one named twice', async () => {
     const gate = await runCli(['replay', 'events.jsonl', ...SIDES, '--fail-on', 'widened'], {}, modeChange);
     assert.equal(gate.status, 2);
     assert.match(gate.stderr, /unknown --fail-on gate "widened"/);
     const missing = await runCli(['replay', 'nope.jsonl', ...SIDES], {}, modeChange);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /cannot read nope\.jsonl: no such file or directory/);
+    // The same file twice (two paths, or overlapping globs) was replayed twice, every count doubled.
+    const twice = await runCli(['replay', 'events.jsonl', './events.jsonl', ...SIDES], {}, modeChange);
+    assert.equal(twice.status, 2);
+    assert.match(twice.stderr, /\.\/events\.jsonl names the same file as events\.jsonl/);
+  });
+
+  it('a gate named twice is one gate', async () => {
+    // It was named twice in the message when it tripped.
+    const r = await runCli(
+      ['replay', 'events.jsonl', ...SIDES, '--fail-on', 'newly-blocked,newly-blocked'],
+      {},
+      join(__dirname, '../fixtures/replay/mode-change'),
+    );
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.match(/newly-blocked/g)?.length, 1, r.stderr);
   });
 
   it('reads gzip as plain text, and reports a gzip cut short after its last whole line', async () => {

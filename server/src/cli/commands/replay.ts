@@ -67,7 +67,8 @@ function gates(text: string | undefined): Gate[] {
     throw new UsageError(
       `--fail-on wants one or more of ${GATES.slice(0, -1).join(', ')} or ${GATES.at(-1)} (comma-separated), not ${JSON.stringify(text)}`,
     );
-  return out.map((g) => checkChoice('--fail-on gate', g, GATES));
+  // A gate named twice is one gate (it was reported twice when it tripped).
+  return [...new Set(out)].map((g) => checkChoice('--fail-on gate', g, GATES));
 }
 
 /** The gates a report trips, with the count that tripped each. */

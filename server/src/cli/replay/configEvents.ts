@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError, UsageError } from '../files';
 import type { Project } from '../project';
@@ -29,7 +30,9 @@ function shown(abs: string): string {
 export function eventsOf(given: readonly string[] | undefined, project: Project): EventsChoice {
   if (given?.length) {
     const files = given.map((p) => ({ path: resolve(p), display: p.split('\\').join('/') }));
-    return { files, bytes: checkEventFiles(files) };
+    const bytes = checkEventFiles(files);
+    once(files);
+    return { files, bytes };
   }
   const named = project.config.config.replay?.events;
   if (!named?.length || !project.file) return { files: [], bytes: 0 };
@@ -39,12 +42,29 @@ export function eventsOf(given: readonly string[] | undefined, project: Project)
     return { path: abs, display: shown(abs) };
   });
   try {
-    return { files, config, bytes: checkEventFiles(files) };
+    const bytes = checkEventFiles(files);
+    once(files);
+    return { files, config, bytes };
   } catch (e) {
     if (e instanceof UsageError) {
       const Kind = e instanceof InputError ? InputError : UsageError;
       throw new Kind(`${e.message} (replay.events of ${config})`);
     }
     throw e;
+  }
+}
+
+/**
+ * Each events file once: one named twice (by two paths, or two globs that overlap) was replayed
+ * twice, doubling every count, with nothing but an out-of-order finding at its second start.
+ */
+function once(files: readonly EventsFile[]): void {
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const real = realpathSync(f.path);
+    const first = seen.get(real);
+    if (first !== undefined)
+      throw new UsageError(`${f.display} names the same file as ${first}: each events file is replayed once`);
+    seen.set(real, f.display);
   }
 }
