@@ -74,6 +74,13 @@ describe('event clock', () => {
       /^timestamp 1796205600000 reads as \+05\d{4}-.*: milliseconds\? \(divide by 1000\)$/,
     );
     assert.equal(eventClock({ timestamp: 1796205600 }, 5000).assumption, undefined);
+    // The same number as a string is the same guess; a date written out is what it says.
+    assert.match(eventClock({ timestamp: '1796205600000' }, 5000).assumption ?? '', /milliseconds\?/);
+    for (const timestamp of ['9999-12-31T23:59:59Z', '+099999-01-01T00:00:00Z']) {
+      const far = eventClock({ timestamp }, 5000);
+      assert.equal(far.atMs, Date.parse(timestamp));
+      assert.equal(far.assumption, undefined, timestamp);
+    }
   });
 
   it('takes a clock beyond the dates JavaScript holds as no clock, with an assumption', () => {

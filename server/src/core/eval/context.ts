@@ -26,7 +26,7 @@ export function eventClock(event: EvalEvent, fallbackMs: number): { atMs: number
   const t = event.timestamp;
   const ms = clockOf(t);
   // Read as given, as replay does, but said: every budget day and window after it is skewed.
-  if (readsAsMilliseconds(ms))
+  if (readsAsMilliseconds(t, ms))
     return {
       atMs: ms,
       assumption: `timestamp ${String(t)} reads as ${iso(ms)}: milliseconds? (divide by 1000)`,
@@ -52,9 +52,14 @@ export function eventClock(event: EvalEvent, fallbackMs: number): { atMs: number
 /** The first second of the year 5138 (1e11 s): a Unix time beyond it is a count of milliseconds. */
 const MAX_SECONDS = 1e11;
 
-/** Whether a clock read from Unix seconds is so far ahead that the number was milliseconds. */
-export function readsAsMilliseconds(ms: number): boolean {
-  return ms / 1000 >= MAX_SECONDS;
+/**
+ * Whether a timestamp written as a number of Unix seconds reads so far ahead that the number was
+ * milliseconds. A date written out (`9999-12-31T23:59:59Z`) is what it says: it was asked whether
+ * it meant milliseconds.
+ */
+export function readsAsMilliseconds(t: unknown, ms: number): boolean {
+  const number = typeof t === 'number' || (typeof t === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(t));
+  return number && ms / 1000 >= MAX_SECONDS;
 }
 
 /** The last millisecond a JavaScript date can hold (±100,000,000 days from the epoch). */

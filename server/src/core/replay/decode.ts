@@ -152,7 +152,7 @@ function clockFinding(line: number, t: unknown, clockMs: number): ReplayFinding 
       code: 'replay/invalid-timestamp',
       message: `timestamp ${shown} is not ISO-8601, Unix seconds or a date: the event takes the clock of the event before it`,
     };
-  if (readsAsMilliseconds(clockMs))
+  if (readsAsMilliseconds(t, clockMs))
     return {
       line,
       code: 'replay/invalid-timestamp',
