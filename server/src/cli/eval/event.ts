@@ -24,20 +24,19 @@ export interface EventSource {
 export async function readEventSource(arg: string): Promise<EventSource> {
   const path = arg === '-' ? undefined : resolve(arg);
   if (path && JSON_LINES.test(path)) return jsonLinesSource(arg, path);
-  const events = readEvents(arg);
+  const events = readEvents(arg, path);
   return {
-    count: events.events.length,
+    count: events.length,
     ...(path ? { path } : {}),
     async forEach(each) {
-      for (const e of events.events) await each(e);
+      for (const e of events) await each(e);
     },
   };
 }
 
-/** One document (or standard input): every event, checked, in memory. */
-function readEvents(arg: string): { events: EvalEvent[] } {
+/** One document (`path`, or standard input): every event, checked, in memory. */
+function readEvents(arg: string, path: string | undefined): EvalEvent[] {
   let text: string;
-  const path = arg === '-' ? undefined : resolve(arg);
   try {
     text = readFileSync(path ?? 0, 'utf8');
   } catch (e) {
@@ -46,8 +45,7 @@ function readEvents(arg: string): { events: EvalEvent[] } {
   if (!text.replace(/^\uFEFF/, '').trim()) throw new InputError(`the event ${arg} is empty`);
   const values = documentValues(arg, path, text);
   if (!values.length) throw new InputError(`the event ${arg} is an empty list`);
-  const events = values.map((v, i) => checkedEvent(arg, v, values.length > 1 ? ` [${i}]` : ''));
-  return { events };
+  return values.map((v, i) => checkedEvent(arg, v, values.length > 1 ? ` [${i}]` : ''));
 }
 
 function checkedEvent(arg: string, value: unknown, where: string): EvalEvent {

@@ -3,13 +3,12 @@ import testSchema from '../../../../schemas/policylens/policytest.schema.json';
 import type { ErrorObject } from 'ajv/dist/2020';
 import { displayPath, locate, type ParsedDocument } from '../parse';
 import { nearest } from '../suggest';
-import { SuggestIndex } from '../suggestIndex';
 import { validatorFor, type SchemaObject } from '../schema/compile';
 import { problemsFromErrors } from '../schema/problems';
 import { strings } from './context';
 import { evaluate, type CompiledPolicies } from './engine';
 import { emptyState } from './state';
-import { EXPECT_NAME_LISTS, expectableNames, type ExpectableNames } from './testfile';
+import { EXPECT_NAME_LISTS, ExpectableLookup, expectableNames } from './testfile';
 import type { EvalEvent, EvalResult } from './types';
 
 export interface Expectation {
@@ -154,20 +153,12 @@ function eventOf(step: TestStep): EvalEvent {
 const names = (r: EvalResult, status: string) =>
   r.trace.filter((t) => t.status === status).map((t) => t.policy);
 
-/** The names a trace of a policy set may carry, as a set for lookups; one per compiled set. */
-interface KnownNames extends ExpectableNames {
-  set: Set<string>;
-}
+/** The names a trace of a policy set may carry, looked up for every case: one per compiled set. */
+const knownBySet = new WeakMap<CompiledPolicies, ExpectableLookup>();
 
-const knownBySet = new WeakMap<CompiledPolicies, KnownNames>();
-
-function knownNames(compiled: CompiledPolicies): KnownNames {
+function knownNames(compiled: CompiledPolicies): ExpectableLookup {
   let known = knownBySet.get(compiled);
-  if (!known) {
-    const names = expectableNames(compiled);
-    known = { ...names, set: new Set(names.names) };
-    knownBySet.set(compiled, known);
-  }
+  if (!known) knownBySet.set(compiled, (known = new ExpectableLookup(expectableNames(compiled))));
   return known;
 }
 
@@ -176,15 +167,17 @@ function knownNames(compiled: CompiledPolicies): KnownNames {
  * in `notFired` would pass whatever the policies do, and one in `fired` would fail with a message
  * about firing, so an unknown name is said for what it is and its list is not checked for it.
  */
-function unknownNames(expect: Expectation, known: KnownNames): { lines: string[]; unknown: Set<string> } {
+function unknownNames(
+  expect: Expectation,
+  known: ExpectableLookup,
+): { lines: string[]; unknown: Set<string> } {
   const lines: string[] = [];
   const unknown = new Set<string>();
-  let index: SuggestIndex | undefined;
   for (const list of EXPECT_NAME_LISTS)
     for (const n of expect[list] ?? []) {
-      if (known.set.has(n) || known.prefixes.some((p) => n.startsWith(p))) continue;
+      if (known.has(n)) continue;
       unknown.add(n);
-      const near = (index ??= new SuggestIndex(known.names)).nearest(n, 1);
+      const near = known.nearest(n, 1);
       lines.push(
         `${list}: unknown policy "${n}" (no policy the test runs against has this name)${near.length ? `; did you mean "${near[0]}"?` : ''}`,
       );
@@ -193,7 +186,7 @@ function unknownNames(expect: Expectation, known: KnownNames): { lines: string[]
 }
 
 /** What a result misses of an expectation, one line each; empty when it meets it. */
-export function unmet(expect: Expectation, r: EvalResult, known?: KnownNames): string[] {
+export function unmet(expect: Expectation, r: EvalResult, known?: ExpectableLookup): string[] {
   const out: string[] = [];
   const fired = names(r, 'fired');
   const list = (xs: string[]) => (xs.length ? xs.map((x) => `"${x}"`).join(', ') : 'none');

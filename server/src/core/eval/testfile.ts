@@ -31,6 +31,27 @@ export interface ExpectableNames {
   prefixes: string[];
 }
 
+/**
+ * Looks names up among the expectable ones: whether a trace may carry a name, and the known names
+ * nearest to one it may not (the did-you-mean of the editor's findings and of `policylens test`).
+ */
+export class ExpectableLookup {
+  private readonly set: Set<string>;
+  private index: SuggestIndex | undefined;
+
+  constructor(private readonly known: ExpectableNames) {
+    this.set = new Set(known.names);
+  }
+
+  has(name: string): boolean {
+    return this.set.has(name) || this.known.prefixes.some((p) => name.startsWith(p));
+  }
+
+  nearest(name: string, count: number): string[] {
+    return (this.index ??= new SuggestIndex(this.known.names)).nearest(name, count);
+  }
+}
+
 export function expectableNames(compiled: CompiledPolicies): ExpectableNames {
   const names = compiled.execlave.map((p) => p.name);
   const prefixes: string[] = [];
@@ -175,13 +196,11 @@ export function policyTestFindings(doc: ParsedDocument, tested?: TestedPolicies)
 }
 
 function unknownNames(doc: ParsedDocument, tested: TestedPolicies): Finding[] {
-  const { names, prefixes } = tested.known;
-  const known = new Set(names);
-  let index: SuggestIndex | undefined;
+  const known = new ExpectableLookup(tested.known);
   const out: Finding[] = [];
   for (const { name, node } of expectNameSites(doc)) {
-    if (known.has(name) || prefixes.some((p) => name.startsWith(p))) continue;
-    const near = (index ??= new SuggestIndex(names)).nearest(name, 3);
+    if (known.has(name)) continue;
+    const near = known.nearest(name, 3);
     const span = { start: node.offset, end: node.end };
     out.push({
       code: 'policytest/unknown-policy',
