@@ -29,6 +29,7 @@ const bundle = (name: string, prerequisites: string[] = []) =>
 
 it('watches the workspace itself for a client that cannot be asked to, so on-disk changes still count', async () => {
   mkdirSync(join(root, 'policies'));
+  mkdirSync(join(root, 'docs'));
   writeFileSync(join(root, 'policies', 'a.yaml'), bundle('policy-a', ['policy-b']));
   writeFileSync(join(root, 'policies', 'b.yaml'), bundle('policy-b', ['policy-a']));
   const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
@@ -64,4 +65,47 @@ it('follows folders created, moved out and moved in after the watching started',
   // Moved back in under another name: its policy is read at its new path.
   renameSync(join(elsewhere, 'teams'), join(root, 'groups'));
   await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
+});
+
+// Only the folders that held policy files at the start were watched: a policy written into `docs/`,
+// which held none, was never read until a restart.
+it('reads a policy written into a folder that held none', async () => {
+  const client = spawned!;
+  const a = fileUri(join(root, 'policies', 'a.yaml'));
+  const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
+  // The last test ended with `groups/` closing a cycle: it goes, and so does the cycle.
+  rmSync(join(root, 'groups'), { recursive: true });
+  await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
+  writeFileSync(join(root, 'docs', 'd.yaml'), bundle('policy-b', ['policy-a']));
+  await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
+});
+
+// Past the bound of watched folders, nothing was followed: the folders there are polled now.
+it('polls the folders past the bound of watched ones', async () => {
+  const wide = join(top, 'wide');
+  mkdirSync(join(wide, 'policies'), { recursive: true });
+  // Breadth first, the 1,100 folders under `many/` take the watches; `z/deep/er` comes after them.
+  for (let i = 0; i < 1100; i++) mkdirSync(join(wide, 'many', `f${i}`), { recursive: true });
+  mkdirSync(join(wide, 'z', 'deep', 'er'), { recursive: true });
+  writeFileSync(join(wide, 'policies', 'a.yaml'), bundle('policy-a', ['policy-b']));
+  writeFileSync(join(wide, 'policies', 'b.yaml'), bundle('policy-b'));
+  const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
+  try {
+    await client.initialize({ rootUri: fileUri(wide), capabilities: REDUCED });
+    const a = fileUri(join(wide, 'policies', 'a.yaml'));
+    client.open(a, bundle('policy-a', ['policy-b']));
+    const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
+    await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
+    await client.until(
+      () => client.logs.some((l) => /watches 1024 folders and polls \d+/.test(l)),
+      'the polling',
+    );
+    writeFileSync(join(wide, 'z', 'deep', 'er', 'c.yaml'), bundle('policy-b', ['policy-a']));
+    await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
+  } catch (e) {
+    // The server's log says how many folders it watched and polled.
+    throw new Error(`${(e as Error).message}\n${client.logs.join('\n')}`);
+  } finally {
+    client.kill();
+  }
 });

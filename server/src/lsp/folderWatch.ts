@@ -1,11 +1,17 @@
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
 import type { ServerContext } from './context';
 import { Debouncer } from './debounce';
+import { FolderPoll } from './folderPoll';
 import { isYamlOrJsonName } from './settings';
 import { backgroundPause } from './slices';
 
-/** At most this many folders are watched by the server itself (each is one inotify watch). */
-export const MAX_WATCHED_FOLDERS = 256;
+/**
+ * At most this many folders are watched by the server itself (each is one inotify watch, of the
+ * user's 8,192 on older kernels, shared with every other program); the folders past it are polled.
+ */
+export const MAX_WATCHED_FOLDERS = 1024;
+/** At most this many folders are polled past the watched ones; a workspace beyond is not followed. */
+export const MAX_POLLED_FOLDERS = 20_000;
 /** Editors write a file in several steps (truncate, write, rename): one event per burst. */
 const WATCH_DEBOUNCE_MS = 100;
 
@@ -17,10 +23,13 @@ const WATCH_DEBOUNCE_MS = 100;
 const SKIPPED = /^(\.(?!gitignore$).*|node_modules)$/;
 
 /**
- * For a client that cannot be asked to watch files (Neovim 0.7): the server watches, bounded, the
- * workspace folders, the folders that hold YAML or JSON files and every folder between those and
- * their workspace folder (the listing skips `node_modules` and hidden folders such as `.git`), and
- * turns what changes into the same events a client would send.
+ * For a client that cannot be asked to watch files (Neovim 0.7): the server watches the workspace
+ * folders and every folder under them (the listing skips `node_modules` and hidden folders such as
+ * `.git`), and turns what changes into the same events a client would send. The folders that hold
+ * YAML or JSON files, and those between them and their workspace folder, are watched first, then
+ * the others breadth first, up to `MAX_WATCHED_FOLDERS`; past it, folders are polled (folderPoll.ts).
+ * Only the folders with policy files were watched before, so a policy written into `docs/`, which
+ * held none, was never read until a restart, nor anything past the 256th folder.
  *
  * A watch sees the names in its own folder only, so a folder created (or moved in) under a watched
  * one is looked into when its name comes: it is watched in turn, and each YAML/JSON file in it
@@ -35,6 +44,7 @@ export class FolderWatch {
   private readonly runs: Debouncer;
   private full = false;
   private readonly pause: () => Promise<void>;
+  private readonly poll: FolderPoll | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -43,37 +53,72 @@ export class FolderWatch {
     this.runs = new Debouncer(ctx.runtime);
     // Listings wait for a quiet editor between slices, as the workspace scan does.
     this.pause = backgroundPause(ctx.runtime, () => ctx.diagnostics.whenQuiet(30, 500));
+    const { folderEntries } = ctx.runtime.fs;
+    this.poll = folderEntries
+      ? new FolderPoll(
+          ctx.runtime,
+          folderEntries.bind(ctx.runtime.fs),
+          stamped,
+          (uri) => this.changed(uri),
+          this.pause,
+          MAX_POLLED_FOLDERS,
+        )
+      : undefined;
   }
 
   get size(): number {
     return this.watchers.size;
   }
 
-  /** Lists each workspace folder and watches it and the folders its YAML/JSON files are in. */
+  get polled(): number {
+    return this.poll?.size ?? 0;
+  }
+
+  /**
+   * Lists each workspace folder and watches it, the folders its YAML/JSON files are in and those
+   * between, then its other folders (or polls them, past the bound).
+   */
   async start(roots: readonly string[]): Promise<void> {
     for (const root of roots) {
       const top = root.replace(/\/+$/, '');
       this.watch(top);
       for (const uri of await this.list(top)) this.watchUpTo(uri.slice(0, uri.lastIndexOf('/')), top);
     }
+    for (const root of roots) for (const folder of await this.folders(root)) this.cover(folder, false);
+    await this.poll?.prime();
+  }
+
+  private async folders(under: string): Promise<string[]> {
+    const { listFolders } = this.ctx.runtime.fs;
+    const limit = MAX_WATCHED_FOLDERS + MAX_POLLED_FOLDERS;
+    return listFolders ? listFolders.call(this.ctx.runtime.fs, under, limit, this.pause) : [];
+  }
+
+  /** Watches `folder`, or polls it past the bound: whether it is followed either way. */
+  private cover(folder: string, fresh: boolean): boolean {
+    return this.watch(folder) || (this.poll?.add(folder, fresh) ?? false);
   }
 
   private list(folder: string): Promise<string[]> {
     return this.ctx.runtime.fs.listFiles(folder, isYamlOrJsonName, undefined, this.pause);
   }
 
-  /** Watches `folder` and each folder above it up to `top` (which is watched already). */
-  private watchUpTo(folder: string, top: string): void {
+  /** Follows `folder` and each folder above it up to `top` (which is followed already). */
+  private watchUpTo(folder: string, top: string, fresh = false): void {
     for (let f = folder; f.length > top.length && f.startsWith(`${top}/`); f = f.slice(0, f.lastIndexOf('/')))
-      if (!this.watch(f)) return;
+      if (!this.cover(f, fresh)) return;
   }
 
   /** Whether `folder` is watched now (false once the bound is reached). */
   private watch(folder: string): boolean {
     if (this.watchers.has(folder)) return true;
+    if (this.poll?.has(folder)) return false;
     if (this.watchers.size >= MAX_WATCHED_FOLDERS) {
       if (!this.full)
-        this.ctx.log(`file watching: only the first ${MAX_WATCHED_FOLDERS} folders are watched`);
+        this.ctx.log(
+          `file watching: only the first ${MAX_WATCHED_FOLDERS} folders are watched, ` +
+            (this.poll ? `the next ${MAX_POLLED_FOLDERS} polled` : 'the others not followed'),
+        );
       this.full = true;
       return false;
     }
@@ -91,7 +136,7 @@ export class FolderWatch {
   /** What a name that changed is now: a file changed, a file or folder gone, a folder come. */
   private async settle(uri: string): Promise<void> {
     const { fs } = this.ctx.runtime;
-    const known = isYamlOrJsonName(uri) || uri.endsWith('/.gitignore');
+    const known = stamped(uri);
     if (!(await fs.exists(uri))) {
       this.unwatchUnder(uri);
       this.ctx.files.emit([{ uri, type: FileChangeType.Deleted }]);
@@ -99,16 +144,18 @@ export class FolderWatch {
     else if (await fs.isFolder?.(uri)) await this.adopt(uri);
   }
 
-  /** A folder that appeared: watched, with its subfolders that hold files, whose files come. */
+  /** A folder that appeared: followed, with its subfolders, and the files in them come. */
   private async adopt(folder: string): Promise<void> {
-    if (this.watchers.has(folder) || !this.watch(folder)) return;
+    if (this.watchers.has(folder) || this.poll?.has(folder) || !this.cover(folder, true)) return;
     const files = await this.list(folder);
-    for (const uri of files) this.watchUpTo(uri.slice(0, uri.lastIndexOf('/')), folder);
+    for (const uri of files) this.watchUpTo(uri.slice(0, uri.lastIndexOf('/')), folder, true);
+    for (const sub of await this.folders(folder)) this.cover(sub, true);
     const created: FileEvent[] = files.map((uri) => ({ uri, type: FileChangeType.Created }));
     if (created.length) this.ctx.files.emit(created);
   }
 
   private unwatchUnder(uri: string): void {
+    this.poll?.removeUnder(uri);
     for (const [folder, w] of this.watchers)
       if (folder === uri || folder.startsWith(`${uri}/`)) {
         w.close();
@@ -116,3 +163,6 @@ export class FolderWatch {
       }
   }
 }
+
+/** The names whose contents count: YAML and JSON files, and `.gitignore` (it decides what is read). */
+const stamped = (uri: string): boolean => isYamlOrJsonName(uri) || uri.endsWith('/.gitignore');

@@ -133,6 +133,52 @@ export function nodeRuntime(options: { stdinFree?: boolean; loadDetail?: string 
         await walk(fsPath(folderUri));
         return out;
       },
+      async listFolders(folderUri, limit, pause) {
+        const out: string[] = [];
+        const slices = new Slices(clock);
+        const between = pause ?? (() => slices.check());
+        const queue = [fsPath(folderUri)];
+        for (let i = 0; i < queue.length && out.length < limit; i++) {
+          let entries;
+          try {
+            entries = await readdir(queue[i], { withFileTypes: true });
+          } catch {
+            continue;
+          }
+          for (const e of entries) {
+            if (out.length >= limit) break;
+            if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
+            const p = join(queue[i], e.name);
+            queue.push(p);
+            out.push(URI.file(p).toString());
+          }
+          await between();
+        }
+        return out;
+      },
+      async folderEntries(folderUri, stamp) {
+        const dir = fsPath(folderUri);
+        let entries;
+        try {
+          entries = await readdir(dir, { withFileTypes: true });
+        } catch {
+          return undefined;
+        }
+        const out = new Map<string, string>();
+        for (const e of entries) {
+          const p = join(dir, e.name);
+          const uri = URI.file(p).toString();
+          if (e.isDirectory()) out.set(uri, '/');
+          if (!e.isFile() || !stamp(uri)) continue;
+          try {
+            const s = await stat(p);
+            out.set(uri, `${s.mtimeMs}:${s.size}`);
+          } catch {
+            // Gone between the listing and the stat: it is not there any more.
+          }
+        }
+        return out;
+      },
       watchFolder(folderUri, changed) {
         const dir = fsPath(folderUri);
         try {

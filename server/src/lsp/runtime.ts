@@ -25,6 +25,20 @@ export interface FileSystem {
     pause?: () => Promise<void>,
   ): Promise<string[]>;
   /**
+   * The folders under a folder, breadth first (the shallow ones before the deep ones), skipping
+   * `node_modules` and hidden folders as `listFiles` does, at most `limit` of them. Optional.
+   */
+  listFolders?(folderUri: string, limit: number, pause?: () => Promise<void>): Promise<string[]>;
+  /**
+   * What a folder holds now, for polling a folder that is not watched, by URI: each subfolder with
+   * `/`, and each file whose URI `stamp` accepts with its modification time and size; other files
+   * are left out. Undefined when the folder cannot be read (it went away). Optional.
+   */
+  folderEntries?(
+    folderUri: string,
+    stamp: (uri: string) => boolean,
+  ): Promise<Map<string, string> | undefined>;
+  /**
    * Watches one folder (not its subfolders) and calls `changed` with the URI of each file that
    * changed, appeared or went away in it. Optional: a runtime without it watches nothing.
    */

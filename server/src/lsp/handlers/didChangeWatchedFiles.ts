@@ -53,5 +53,6 @@ async function watchFromServer(ctx: ServerContext): Promise<void> {
   await ctx.diagnostics.whenQuiet(200, 5_000);
   const watch = new FolderWatch(ctx, watchFolder);
   await watch.start(ctx.workspaceFolders());
-  ctx.log(`file watching: the server watches ${watch.size} folders (the client cannot be asked to)`);
+  const polled = watch.polled ? ` and polls ${watch.polled}` : '';
+  ctx.log(`file watching: the server watches ${watch.size} folders${polled} (the client cannot be asked to)`);
 }
