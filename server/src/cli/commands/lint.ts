@@ -9,7 +9,7 @@ import { formatGitlabChunks } from '../report/gitlab';
 import { formatJsonChunks } from '../report/json';
 import { formatSarifChunks } from '../report/sarif';
 import { formatTextChunks } from '../report/text';
-import { countBy, type FileResult } from '../report/types';
+import { coalesce, countBy, type FileResult } from '../report/types';
 import { painter, type Paint } from '../report/color';
 import type { Fixable } from '../lint/fix';
 import { checkChoice } from '../usage';
@@ -77,8 +77,16 @@ function parseMaxWarnings(value: string | undefined): number | undefined {
 
 /** A path from the current directory with \`/\`, as terminals, SARIF and GitHub want it. */
 export function fromCwd(path: string): string {
-  return relative(process.cwd(), path).split(sep).join('/');
+  // Most paths of a run lie under the current directory, written plainly: cut its prefix off
+  // (`relative` resolves and normalizes both paths for each of thousands of files).
+  const cwd = process.cwd();
+  if (sep === '/' && cwd !== '/' && path.startsWith(cwd) && path[cwd.length] === '/' && isPlain(path))
+    return path.slice(cwd.length + 1);
+  return relative(cwd, path).split(sep).join('/');
 }
+
+/** An absolute path with no `.` or `..` segment, no empty one and no trailing `/`. */
+const isPlain = (path: string) => !/\/\.{0,2}(\/|$)/.test(path);
 
 /**
  * The report in one of lint's formats (for standard output or --output), in chunks of about one
@@ -202,12 +210,12 @@ export const lint: Command = {
     });
     if (toFile) {
       try {
-        writeAtomically(resolve(values.output as string), report);
+        writeAtomically(resolve(values.output as string), coalesce(report));
       } catch (e) {
         io.err(`policylens lint: cannot write ${values.output}: ${reason(e)}\n`);
         return 2;
       }
-    } else for (const chunk of report) io.out(chunk);
+    } else for (const chunk of coalesce(report)) io.out(chunk);
     const failed = countBy(results, 'error') > 0;
     if (maxWarnings !== undefined && warnings > maxWarnings) {
       io.err(

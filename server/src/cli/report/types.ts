@@ -40,3 +40,24 @@ export const countBy = (results: readonly FileResult[], severity: Finding['sever
       (severity === 'error' && r.readError ? 1 : 0),
     0,
   );
+
+/**
+ * The chunks of a report joined into pieces of at least `size` characters (the last may be
+ * shorter). A report comes one file at a time, and each write to standard output is a system call
+ * and a pass through Node's stream: 5,000 files made 5,005 writes of about 300 bytes each. The
+ * memory stays bounded (one piece, plus the chunk that completes it).
+ */
+export function* coalesce(chunks: Iterable<string>, size = 64 * 1024): Generator<string> {
+  let pending: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    length += chunk.length;
+    if (length >= size) {
+      yield pending.join('');
+      pending = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield pending.join('');
+}
