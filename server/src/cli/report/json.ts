@@ -48,11 +48,23 @@ export function jsonFrame(doc: object): { open: string; item(item: object): stri
   // The array's elements are one level deeper than the line that holds it.
   const indent = /^ */.exec(head.slice(head.lastIndexOf('\n') + 1))![0];
   const newline = `\n${indent}  `;
+  // An item is printed as the last of as many nested arrays as it is deep in the document, and cut
+  // out of them: JSON.stringify indents it as in place, which a `replace` of each of its newlines
+  // did over again (a tenth of the report's time for 5,000 files).
+  const depth = indent.length / 2 + 1;
+  const nest = (x: unknown) => {
+    for (let i = 0; i < depth; i++) x = [x];
+    return x;
+  };
+  const sample = JSON.stringify(nest(0), null, 2);
+  const before = sample.indexOf('0');
+  const afterLength = sample.length - before - 1;
   let empty = true;
   return {
     open: head + '[',
     item(item) {
-      const out = (empty ? '' : ',') + newline + JSON.stringify(item, null, 2).replace(/\n/g, newline);
+      const nested = JSON.stringify(nest(item), null, 2);
+      const out = (empty ? '' : ',') + newline + nested.slice(before, nested.length - afterLength);
       empty = false;
       return out;
     },
