@@ -76,6 +76,19 @@ const boundaries = [
     ],
   },
   {
+    // Recorded traffic read from disk (the line reader, gzip): one reader for the CLI's replay and
+    // eval and the server's impact worker, so it knows neither of them.
+    name: 'traffic reads recordings for every front end',
+    files: ['server/src/traffic/**/*.ts'],
+    patterns: [
+      restrict('only lsp/ imports vscode-languageserver (rule 2)', [
+        'vscode-languageserver',
+        'vscode-languageserver/**',
+      ]),
+      upward(['lsp', 'cli', 'live', 'protocol', 'registry', 'client', 'boot']),
+    ],
+  },
+  {
     name: 'protocol is shared with the client',
     files: ['server/src/protocol/**/*.ts'],
     paths: nodeBuiltins.map((name) => ({

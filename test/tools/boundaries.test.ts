@@ -46,6 +46,20 @@ const cases: Case[] = [
   { file: 'server/src/lsp/x.ts', code: "import { x } from '../core/index';", rule: null },
   // the loaders start the server and the extension: neither imports them
   { file: 'server/src/lsp/x.ts', code: "import { x } from '../boot/bundle';", rule: 'no-restricted-imports' },
+  // traffic: the reader of recordings both front ends use knows neither
+  {
+    file: 'server/src/traffic/x.ts',
+    code: "import { x } from '../cli/files';",
+    rule: 'no-restricted-imports',
+  },
+  {
+    file: 'server/src/traffic/x.ts',
+    code: "import { x } from '../lsp/server';",
+    rule: 'no-restricted-imports',
+  },
+  { file: 'server/src/traffic/x.ts', code: "import { open } from 'node:fs/promises';", rule: null },
+  { file: 'server/src/lsp/impact/x.ts', code: "import { x } from '../../traffic/lines';", rule: null },
+  { file: 'server/src/cli/replay/x.ts', code: "import { x } from '../../traffic/lines';", rule: null },
   // cli: no LSP library, no lsp folder
   {
     file: 'server/src/cli/x.ts',

@@ -247,7 +247,6 @@ export class PlanImpacts {
       this.ctx.log(`impact: ${run.error}`);
       return;
     }
-    for (const w of run.warnings ?? []) this.ctx.log(`impact: ${w}`);
     const any = Object.values(run.reports)[0];
     if (!any) return;
     this.ctx.log(

@@ -10,6 +10,7 @@ import {
   ReplayTally,
   SideRunner,
   type PolicySource,
+  type ReplayFinding,
   type ReplayInput,
   type ReplayReport,
 } from '../../core/index';
@@ -28,8 +29,6 @@ export interface ImpactRun {
   reports: Record<string, ReplayReport>;
   /** Why the events could not be replayed (a file that cannot be read): no report is then valid. */
   error?: string;
-  /** What went wrong in a file without stopping the run (a gzip cut short), for the log. */
-  warnings?: string[];
 }
 
 /** The multi-variant replay, pushed one line at a time. */
@@ -58,6 +57,14 @@ export class VariantReplay {
     const before = this.baseline.table.outcomes[this.baseline.run(d.event)];
     for (const v of this.variants)
       v.tally.pair(d, d.agent, before, v.runner.table.outcomes[v.runner.run(d.event)]);
+  }
+
+  /** A finding of the reader (a line too long to read, a file cut short); `line`: it is a line. */
+  finding(f: ReplayFinding, line: boolean): void {
+    for (const v of this.variants) {
+      if (line) v.tally.line();
+      v.tally.finding(f);
+    }
   }
 
   reports(): Record<string, ReplayReport> {

@@ -4,12 +4,9 @@
  * bundle (dist/server.js) started with `workerData` of {@link KIND}; main.ts sends it here instead of
  * starting a server. Cancelling terminates the worker: a replay holds nothing worth saving.
  */
-import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { URI } from 'vscode-uri';
+import { longLineFinding, readLines, truncatedFinding } from '../../traffic/lines';
 import { VariantReplay, type ImpactJob, type ImpactRun } from './job';
 
 const KIND = 'policylens-impact';
@@ -29,50 +26,31 @@ export function isImpactWorker(): boolean {
   return !isMainThread && (workerData as Partial<WorkerInput> | null)?.kind === KIND;
 }
 
-function isGzip(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Streams every file through the replay: memory stays flat whatever the files' size. */
+/**
+ * Streams every file through the replay with the CLI's reader (server/src/traffic/lines.ts), so the
+ * impact counts what `policylens replay` counts on the same files: memory stays flat whatever the
+ * files' size, a line past the reader's bound is `replay/line-too-long` (it was held whole: a line of
+ * 50 MB took the server to 261 MB), a file that stops early is `replay/truncated-input`.
+ */
 export async function runJobFromDisk(job: ImpactJob): Promise<ImpactRun> {
   const replay = new VariantReplay(job);
-  const warnings: string[] = [];
   for (const f of job.files) {
-    const path = URI.parse(f.uri).fsPath;
-    let stream: Readable;
+    const file = { path: URI.parse(f.uri).fsPath, display: f.display };
     try {
-      stream = createReadStream(path, { highWaterMark: 1 << 20 });
-      if (isGzip(path)) stream = stream.pipe(createGunzip());
+      const end = await readLines(
+        file.path,
+        (text, line) => replay.push({ line, text, file: f.display }),
+        (line, bytes) => replay.finding(longLineFinding(file, line, bytes), true),
+      );
+      const cut = truncatedFinding(file, end);
+      if (cut) replay.finding(cut, false);
     } catch (e) {
-      return { reports: {}, error: `cannot read ${f.display}: ${(e as NodeJS.ErrnoException).code ?? e}` };
-    }
-    let line = 0;
-    try {
-      const lines = createInterface({ input: stream, crlfDelay: Infinity });
-      // A gzip that fails midway errors the gunzip stream, which readline does not forward.
-      const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-      failed.catch(() => undefined);
-      const iterator = lines[Symbol.asyncIterator]();
-      for (;;) {
-        const next = await Promise.race([iterator.next(), failed]);
-        if (next.done) break;
-        line++;
-        replay.push({ line, text: next.value, file: f.display });
-      }
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (line === 0 && (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR'))
-        return { reports: {}, error: `cannot read ${f.display}: ${code}` };
-      warnings.push(`${f.display}: reading stopped after line ${line}: ${(e as Error).message}`);
+      // Only opening a file throws (a failure midway is the finding above).
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      return { reports: {}, error: `cannot read ${f.display}: ${code}` };
     }
   }
-  return { reports: replay.reports(), ...(warnings.length ? { warnings } : {}) };
+  return { reports: replay.reports() };
 }
 
 /** The worker's life: run the job, post the result, end. */
