@@ -1,11 +1,13 @@
 // The editor's impact reads recorded traffic as `policylens replay` does (the spawned language
 // server, its worker thread, a real registry as the live org): a line of 50 MB is counted and
-// skipped as `replay/line-too-long`, never held; the impact's counts, affected events and findings
-// are the CLI's report of the same files against the same org.
+// skipped as `replay/line-too-long`, never held, and a gzip followed by bytes that are no gzip
+// member keeps the events before them; the impact's counts, affected events and findings are the
+// CLI's report of the same files against the same org.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import type { AffectedEvents } from '../../server/src/protocol/index';
 import { peakOfRunningMb } from '../hardening/support/peak';
@@ -58,7 +60,7 @@ async function eventually<T>(get: () => Promise<T>, ok: (t: T) => boolean, what:
 }
 
 describe('the impact worker reads lines as the CLI does', () => {
-  it('a 50 MB line: the findings and counts of policylens replay', async () => {
+  it('a 50 MB line and a gzip with a tail that is no gzip: the findings and counts of policylens replay', async () => {
     const { key } = await live.registry.createApiKey('impact-lines', 'user_123');
     assert.equal((await api({ url: live.url, key }, 'POST', '/policies', parse(PII('monitor')))).status, 201);
     const root = tempDir('impact-lines');
@@ -69,7 +71,10 @@ describe('the impact worker reads lines as the CLI does', () => {
     const lines = [...Array.from({ length: 30 }, (_, i) => event(i)), huge];
     lines.push(...Array.from({ length: 30 }, (_, i) => event(31 + i)), '{not json');
     writeFileSync(join(root, 'long.jsonl'), lines.join('\n') + '\n');
-    const files = ['long.jsonl'];
+    // Seven events, then bytes that are no gzip member: gzip -d keeps the seven.
+    const seven = Array.from({ length: 7 }, (_, i) => event(100 + i)).join('\n') + '\n';
+    writeFileSync(join(root, 'tail.jsonl.gz'), Buffer.concat([gzipSync(seven), Buffer.from('garbage')]));
+    const files = ['long.jsonl', 'tail.jsonl.gz'];
 
     const env = { PATH: process.env.PATH ?? '', POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key };
     const cli = await runCli(
@@ -119,7 +124,7 @@ describe('the impact worker reads lines as the CLI does', () => {
       newlyBlocked: report.newlyBlocked,
       newlyAllowed: report.newlyAllowed,
     });
-    assert.equal(report.replayed, 60, 'every event but the 50 MB one');
+    assert.equal(report.replayed, 67, 'every event but the 50 MB one');
     assert.deepEqual(
       affected.events.map((e) => `${e.file}:${e.line} ${e.before}→${e.after}`),
       report.transitions
@@ -127,10 +132,11 @@ describe('the impact worker reads lines as the CLI does', () => {
         .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
         .map((e) => `${e.file}:${e.line} ${e.key}`),
     );
-    // The same findings: the long line at its place, the line that is no JSON.
+    // The same findings: the long line at its place, the line that is no JSON, the gzip's tail.
     assert.deepEqual(report.findingCounts, {
       'replay/line-too-long': 1,
       'replay/malformed-line': 1,
+      'replay/truncated-input': 1,
     });
     const findings = report.findings.map((f) => `  ${f.file}:${f.line}  ${f.message} [${f.code}]`);
     assert.deepEqual(
@@ -138,6 +144,7 @@ describe('the impact worker reads lines as the CLI does', () => {
       findings,
     );
     assert.match(findings.join('\n'), /long\.jsonl:31 .*\[replay\/line-too-long\]/);
+    assert.match(findings.join('\n'), /tail\.jsonl\.gz:8 .*after line 7.*\[replay\/truncated-input\]/);
     assert.ok(peakMb <= PEAK_MB, `the server peaked at ${peakMb} MB (bound ${PEAK_MB} MB)`);
   });
 });

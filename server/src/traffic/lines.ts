@@ -4,13 +4,12 @@
  * and the editor's impact worker, so that they all count the same lines and report the same
  * findings at the same places.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import type { ReplayFinding } from '../core/index';
+import { readBytes } from './bytes';
 
 /** What reading a file ended with: how many lines, and why it stopped early when it did. */
 export interface ReadEnd {
+  /** The lines read; when the reading stopped early, the whole ones before where it stopped. */
   lines: number;
   /** The stream failed before its end (a gzip cut short, a read error): the reason. */
   truncated?: string;
@@ -20,29 +19,6 @@ export interface ReadEnd {
 export interface EventsFile {
   path: string;
   display: string;
-}
-
-/** A gzip file starts with 1f 8b, whatever its name. */
-function isGzip(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Why a stream stopped before its end. */
-function readError(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR'
-    ? 'the gzip stream ends early'
-    : (e as Error).message;
-}
-
-function open(path: string, highWaterMark: number): Readable {
-  const stream = createReadStream(path, { highWaterMark });
-  return isGzip(path) ? stream.pipe(createGunzip({ chunkSize: 1 << 18 })) : stream;
 }
 
 /**
@@ -56,8 +32,10 @@ export const MAX_LINE_BYTES = 8 << 20;
  * Streams a JSON Lines file (gzip or plain) line by line, so memory stays flat whatever its size:
  * one chunk and the line being read, never the file. `onLine` gets each line's text and its number
  * (1-based), `\r\n` endings included; `onLong` gets a line longer than `MAX_LINE_BYTES` instead (its
- * number and length in bytes). A stream that fails midway (a gzip that ends early) ends the reading
- * with `truncated` set; the lines before it were delivered.
+ * number and length in bytes). A stream that fails midway (a gzip cut short, or followed by bytes
+ * that are no gzip member) ends the reading with `truncated` set: every whole line before the
+ * failure was delivered, the part of a line it cut was not, and `lines` counts the whole ones.
+ * `onChunk` runs after each chunk read, awaited. A file that cannot be opened throws.
  */
 export async function readLines(
   path: string,
@@ -65,7 +43,6 @@ export async function readLines(
   onLong: (line: number, bytes: number) => void,
   onChunk?: () => void | Promise<void>,
 ): Promise<ReadEnd> {
-  const stream = open(path, 1 << 20);
   let held: Buffer[] = [];
   let heldBytes = 0;
   /** The bytes of the too long line being skipped, -1 when none is. */
@@ -87,42 +64,31 @@ export async function readLines(
     heldBytes = 0;
     emit(whole, 0, whole.length);
   };
-  let truncated: string | undefined;
-  try {
-    for await (const chunk of stream) {
-      const b = chunk as Buffer;
-      let start = 0;
-      try {
-        for (let nl = b.indexOf(10); nl !== -1; nl = b.indexOf(10, start)) {
-          if (skipped >= 0) long(skipped + nl - start);
-          else if (heldBytes) flushHeld(b.subarray(start, nl));
-          else emit(b, start, nl);
-          start = nl + 1;
-        }
-        const tail = b.length - start;
-        if (skipped >= 0) skipped += tail;
-        else if (heldBytes + tail > MAX_LINE_BYTES) {
-          skipped = heldBytes + tail;
-          held = [];
-          heldBytes = 0;
-        } else if (tail) {
-          held.push(Buffer.from(b.subarray(start)));
-          heldBytes += tail;
-        }
-        if (onChunk) await onChunk();
-      } catch (e) {
-        throw { fromCaller: e };
-      }
+  const truncated = await readBytes(path, async (b) => {
+    let start = 0;
+    for (let nl = b.indexOf(10); nl !== -1; nl = b.indexOf(10, start)) {
+      if (skipped >= 0) long(skipped + nl - start);
+      else if (heldBytes) flushHeld(b.subarray(start, nl));
+      else emit(b, start, nl);
+      start = nl + 1;
     }
-  } catch (e) {
-    stream.destroy();
-    // The caller's failure (a line it refuses) goes on up; the stream's ends the reading.
-    if (e && typeof e === 'object' && 'fromCaller' in e) throw e.fromCaller;
-    truncated = readError(e);
-  }
+    const tail = b.length - start;
+    if (skipped >= 0) skipped += tail;
+    else if (heldBytes + tail > MAX_LINE_BYTES) {
+      skipped = heldBytes + tail;
+      held = [];
+      heldBytes = 0;
+    } else if (tail) {
+      held.push(Buffer.from(b.subarray(start)));
+      heldBytes += tail;
+    }
+    if (onChunk) await onChunk();
+  });
+  // The last line of a file that ends without a line end is a line; the bytes a failure cut are not.
+  if (truncated) return { lines: line, truncated };
   if (skipped >= 0) long(skipped);
   else if (heldBytes) flushHeld(Buffer.alloc(0));
-  return { lines: line, ...(truncated ? { truncated } : {}) };
+  return { lines: line };
 }
 
 /**
@@ -131,7 +97,7 @@ export async function readLines(
  * longer than a part makes its part longer; one longer than `MAX_LINE_BYTES` is never held: it goes
  * to `onLong` (its length in bytes), between the parts before and after it. `onPart` and `onLong`
  * may make the reading wait. A stream that fails midway ends with `truncated` set, after a last
- * part with what had been read.
+ * part with the whole lines read before the failure (as `readLines`, never the part of a line it cut).
  */
 export async function readParts(
   path: string,
@@ -139,7 +105,6 @@ export async function readParts(
   onPart: (bytes: Uint8Array) => Promise<void>,
   onLong: (bytes: number) => Promise<void>,
 ): Promise<{ truncated?: string }> {
-  const stream = open(path, Math.max(1 << 16, Math.min(partBytes, 1 << 20)));
   let held: Buffer[] = [];
   let heldBytes = 0;
   /** The bytes of the too long line being skipped, -1 when none is. */
@@ -157,59 +122,56 @@ export async function readParts(
     held = rest.length ? [Buffer.from(rest)] : [];
     heldBytes = rest.length;
   };
-  const failed = (e: unknown) => {
-    throw { fromPart: e };
-  };
-  let truncated: string | undefined;
-  try {
-    for await (const chunk of stream) {
-      let b = chunk as Buffer;
-      if (skipped >= 0) {
-        const nl = b.indexOf(10);
-        if (nl === -1) {
-          skipped += b.length;
-          continue;
-        }
-        const bytes = skipped + nl;
-        skipped = -1;
-        await onLong(bytes).catch(failed);
-        b = b.subarray(nl + 1);
+  const truncated = await readBytes(path, async (chunk) => {
+    let b = chunk;
+    if (skipped >= 0) {
+      const nl = b.indexOf(10);
+      if (nl === -1) {
+        skipped += b.length;
+        return;
       }
-      held.push(b);
-      heldBytes += b.length;
-      while (heldBytes >= partBytes) {
-        const all = held.length === 1 ? held[0] : Buffer.concat(held, heldBytes);
-        held = [all];
-        const nl = all.lastIndexOf(10, partBytes - 1);
-        const end = nl !== -1 ? nl : all.indexOf(10, partBytes);
-        if (end === -1) {
-          // One line without its end yet: past the longest line, its bytes are counted, not held.
-          if (heldBytes > MAX_LINE_BYTES) {
-            skipped = heldBytes;
-            held = [];
-            heldBytes = 0;
-          }
-          break;
-        }
-        // A first line longer than a part is the part on its own, unless it is too long.
-        if (nl === -1 && end > MAX_LINE_BYTES) {
-          drop(all, end + 1);
-          await onLong(end).catch(failed);
-        } else await onPart(take(end + 1)).catch(failed);
-      }
+      const bytes = skipped + nl;
+      skipped = -1;
+      await onLong(bytes);
+      b = b.subarray(nl + 1);
     }
-  } catch (e) {
-    // The reader's failure stops at the part read so far; the caller's goes on up.
-    if (e && typeof e === 'object' && 'fromPart' in e) throw e.fromPart;
-    truncated = readError(e);
-    stream.destroy();
+    held.push(b);
+    heldBytes += b.length;
+    while (heldBytes >= partBytes) {
+      const all = held.length === 1 ? held[0] : Buffer.concat(held, heldBytes);
+      held = [all];
+      const nl = all.lastIndexOf(10, partBytes - 1);
+      const end = nl !== -1 ? nl : all.indexOf(10, partBytes);
+      if (end === -1) {
+        // One line without its end yet: past the longest line, its bytes are counted, not held.
+        if (heldBytes > MAX_LINE_BYTES) {
+          skipped = heldBytes;
+          held = [];
+          heldBytes = 0;
+        }
+        break;
+      }
+      // A first line longer than a part is the part on its own, unless it is too long.
+      if (nl === -1 && end > MAX_LINE_BYTES) {
+        drop(all, end + 1);
+        await onLong(end);
+      } else await onPart(take(end + 1));
+    }
+  });
+  if (truncated) {
+    // The whole lines held go on; the line the failure cut (held, or being skipped) does not.
+    const all = heldBytes ? Buffer.concat(held, heldBytes) : Buffer.alloc(0);
+    const whole = all.lastIndexOf(10) + 1;
+    held = [all];
+    if (whole) await onPart(take(whole));
+    return { truncated };
   }
   if (skipped >= 0) await onLong(skipped);
   else if (heldBytes) await onPart(take(heldBytes));
-  return truncated ? { truncated } : {};
+  return {};
 }
 
-/** The finding for a file that stopped early, after its last line. */
+/** The finding for a file that stopped early, at the line after its last whole one. */
 export function truncatedFinding(file: EventsFile, end: ReadEnd): ReplayFinding | undefined {
   if (!end.truncated) return undefined;
   return {

@@ -91,7 +91,11 @@ async function jsonLinesSource(arg: string, path: string): Promise<EventSource> 
       },
       onChunk,
     );
-    if (end.truncated) throw new InputError(`cannot read the event ${arg}: ${end.truncated}`);
+    // Where replay reports it: the line after the last whole one (their events were checked).
+    if (end.truncated)
+      throw new InputError(
+        `the event ${arg}:${end.lines + 1} cannot be read: ${end.truncated} after line ${end.lines}`,
+      );
     return count;
   };
   const count = await walk(() => undefined);
