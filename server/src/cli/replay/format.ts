@@ -1,4 +1,11 @@
-import { DECISIONS, printable, RULES, type ReplayReport } from '../../core/index';
+import {
+  agentRestText,
+  DECISIONS,
+  printable,
+  RULES,
+  uncountedText,
+  type ReplayReport,
+} from '../../core/index';
 
 const n = (x: number) => x.toLocaleString('en');
 const where = (x: { file?: string; line: number }) =>
@@ -31,15 +38,16 @@ export function formatReport(report: ReplayReport, labels: { current: string; ba
       `${n(c.changed).padStart(8)}  ${Object.entries(c.transitions)
         .map(([k, v]) => `${k} ${n(v)}`)
         .join(' · ')}`;
-    const width = Math.max(
-      ...[...report.byPolicy.map((p) => p.policy), ...report.byAgent.map((a) => a.agent)].map(
-        (x) => printable(x).length,
-      ),
-    );
+    // A loop, not Math.max(...names): a million names overflowed the call stack.
+    let width = 0;
+    for (const x of [...report.byPolicy.map((p) => p.policy), ...report.byAgent.map((a) => a.agent)])
+      width = Math.max(width, printable(x).length);
     out.push('', 'By policy');
     for (const p of report.byPolicy) out.push(`  ${printable(p.policy).padEnd(width)}${counts(p)}`);
     out.push('', 'By agent');
-    for (const a of report.byAgent) out.push(`  ${printable(a.agent).padEnd(width)}${counts(a)}`);
+    for (const a of report.byAgent)
+      out.push(`  ${printable(a.agent).padEnd(width)}${counts(a)}${uncountedText(a)}`);
+    if (report.byAgentRest) out.push(`  ${agentRestText(report.byAgentRest, report.byAgent.length)}`);
   } else out.push('', 'No decision changes.');
   const total = Object.values(report.findingCounts).reduce((a, b) => a + b, 0);
   if (total) {

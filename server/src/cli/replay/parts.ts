@@ -46,10 +46,13 @@ interface Digested {
   flags: Uint8Array;
   clock: Float64Array;
   cost: Float64Array;
-  /** 0: no agent; n: the worker's n-th agent name. */
+  /** 0: no agent; n: the part's n-th agent name. */
   agent: Uint32Array;
   codes: Uint8Array;
-  /** Agent names first met in this part, in the worker's numbering. */
+  /**
+   * The part's agent names, numbered from 1 in each part: numbered once for the whole stream, a
+   * million agents were kept on every worker and on this thread.
+   */
   agents: string[];
   findings: { row: number; findings: ReplayFinding[] }[];
   full: { row: number; event: EvalEvent }[];
@@ -65,10 +68,10 @@ export function partsWorker(): void {
   if (!plan) throw new Error('replay parts: a policy set the two stages cannot split');
   const digester = new Digester(plan);
   const d = newDigest(plan.width);
-  const agentIds = new Map<string, number>();
   parentPort?.on('message', ({ seq, bytes }: Part) => {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     digester.restart();
+    const agentIds = new Map<string, number>();
     // Rows: at most one per line.
     let rows = 1;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) rows++;
@@ -169,9 +172,7 @@ export async function replayParts(
         workerData: { kind: PARTS_KIND, ...sides } satisfies PartsJob,
       }),
   );
-  // Agent names by worker, in each worker's numbering (index 0: no agent).
-  const agentNames: (string | undefined)[][] = workers.map(() => [undefined]);
-  const done = new Map<number, { m: Digested; worker: number }>();
+  const done = new Map<number, Digested>();
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const poke = () => {
@@ -179,11 +180,9 @@ export async function replayParts(
     wake = undefined;
     w?.();
   };
-  workers.forEach((w, i) => {
+  workers.forEach((w) => {
     w.on('message', (m: Digested) => {
-      // A worker's parts come back in the order it was sent them: its names arrive in order.
-      agentNames[i].push(...m.agents);
-      done.set(m.seq, { m, worker: i });
+      done.set(m.seq, m);
       poke();
     });
     w.on('error', (e) => {
@@ -205,8 +204,8 @@ export async function replayParts(
     for (let next = done.get(combined); next; next = done.get(combined)) {
       done.delete(combined);
       combined++;
-      unpack(next.m, agentNames[next.worker], base, d, (x) => combiner.consume(x, file!.display));
-      base += next.m.lines;
+      unpack(next, base, d, (x) => combiner.consume(x, file!.display));
+      base += next.lines;
     }
   };
   /** Waits until at most `max` parts are out, combining those that come back. */
@@ -235,7 +234,7 @@ export async function replayParts(
         },
         // A line too long to read is a part of one line, digested here: its finding, in its place.
         async (bytes) => {
-          done.set(sent++, { m: longPart(longLineFinding(undefined, 1, bytes)), worker: 0 });
+          done.set(sent++, longPart(longLineFinding(undefined, 1, bytes)));
           await drain(2 * workers.length - 1);
         },
       );
@@ -267,13 +266,7 @@ function longPart(finding: ReplayFinding): Digested {
 }
 
 /** Feeds a digested part's rows to the second stage, with line numbers counted from `base`. */
-function unpack(
-  m: Digested,
-  agents: (string | undefined)[],
-  base: number,
-  d: Digest,
-  consume: (d: Digest) => void,
-): void {
+function unpack(m: Digested, base: number, d: Digest, consume: (d: Digest) => void): void {
   const width = d.codes.length;
   let f = 0;
   let x = 0;
@@ -282,7 +275,7 @@ function unpack(
     d.event = (m.flags[row] & 1) !== 0;
     d.clockMs = m.clock[row];
     d.cost = m.cost[row];
-    d.agent = agents[m.agent[row]];
+    d.agent = m.agent[row] ? m.agents[m.agent[row] - 1] : undefined;
     d.findings = undefined;
     if (f < m.findings.length && m.findings[f].row === row) {
       d.findings = m.findings[f++].findings;

@@ -4,6 +4,9 @@ export { ReplayDecoder, ClockOrder, decodeRecord, type Decoded } from './decode'
 export { Digester, newDigest, SplitPlan, type Digest } from './split';
 export { Combiner } from './combine';
 export { SideRunner, OutcomeTable, decidingPolicies, DECISIONS, type Outcome } from './outcome';
+export { AgentCounts, AGENTS_LISTED, AGENTS_TRACKED } from './agents';
+export { agentRestText, uncountedText } from './agentText';
+export { DistinctSketch } from './sketch';
 export { ReplayTally, transitionKey } from './tally';
 export { mapRecord, ALIASES, RECORDED_KEYS, EVENT_KEYS } from './mapping';
 export type * from './types';

@@ -1,4 +1,5 @@
 import type { Decision } from '../eval/types';
+import { AgentCounts } from './agents';
 import type { Outcome } from './outcome';
 import type { ChangeCounts, ReplayExample, ReplayFinding, ReplayReport, TransitionReport } from './types';
 
@@ -10,8 +11,8 @@ export const transitionKey = (from: Decision, to: Decision) => `${from} → ${to
 
 /**
  * Adds up a replay, one event at a time, into the difference report. Memory stays bounded by what
- * the report holds (a few examples per transition, the first findings, one counter per policy and
- * agent that changed), whatever the number of events.
+ * the report holds (a few examples per transition, the first findings, one counter per policy that
+ * changed, and at most `AGENTS_TRACKED` agents' counters: agents.ts), whatever the events.
  */
 export class ReplayTally {
   private events = 0;
@@ -23,7 +24,7 @@ export class ReplayTally {
   private readonly current = zero();
   private readonly transitions = new Map<string, TransitionReport>();
   private readonly byPolicy = new Map<string, ChangeCounts>();
-  private readonly byAgent = new Map<string, ChangeCounts>();
+  private readonly byAgent = new AgentCounts();
   private readonly findings: ReplayFinding[] = [];
   private readonly findingCounts: Record<string, number> = {};
   private readonly examples: number;
@@ -77,12 +78,13 @@ export class ReplayTally {
     }
     const policies = new Set([...before.deciding, ...after.deciding]);
     for (const p of policies) count(this.byPolicy, p, key);
-    count(this.byAgent, agent ?? '(no agent)', key);
+    this.byAgent.add(agent ?? '(no agent)', key);
   }
 
   report(cancelled = false): ReplayReport {
     const named = <T extends ChangeCounts>(map: Map<string, T>) =>
       [...map].sort(([ka, a], [kb, b]) => b.changed - a.changed || compare(ka, kb));
+    const agents = this.byAgent.report();
     return {
       events: this.events,
       replayed: this.replayed,
@@ -92,7 +94,8 @@ export class ReplayTally {
       decisions: { baseline: { ...this.baseline }, current: { ...this.current } },
       transitions: [...this.transitions.values()].sort((a, b) => b.count - a.count || compare(a.key, b.key)),
       byPolicy: named(this.byPolicy).map(([policy, c]) => ({ policy, ...c })),
-      byAgent: named(this.byAgent).map(([agent, c]) => ({ agent, ...c })),
+      byAgent: agents.rows,
+      ...(agents.rest ? { byAgentRest: agents.rest } : {}),
       findings: [...this.findings],
       findingCounts: { ...this.findingCounts },
       ...(cancelled ? { cancelled: true as const } : {}),

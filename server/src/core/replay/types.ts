@@ -53,6 +53,25 @@ export interface ChangeCounts {
   transitions: Record<string, number>;
 }
 
+/** The changes of one agent. */
+export interface AgentRow extends ChangeCounts {
+  agent: string;
+  /**
+   * Set when the agent's changes were counted from some point on only (more agents changed than
+   * are counted at a time): up to this many changes before it may be its own, counted in the rest.
+   */
+  uncounted?: number;
+}
+
+/** The changes no `byAgent` row counts. */
+export interface AgentRest extends ChangeCounts {
+  /** Agents with a change in all, listed or not: exact, or an estimate (about 2%) when `estimated`. */
+  agents: number;
+  estimated?: true;
+  /** The most agents whose changes are counted one by one at a time. */
+  tracked: number;
+}
+
 export interface ReplayReport {
   /** Lines that held something (blank lines are not counted). */
   events: number;
@@ -69,7 +88,13 @@ export interface ReplayReport {
   transitions: TransitionReport[];
   /** Every policy that decides on either side of a changed event, most changes first. */
   byPolicy: ({ policy: string } & ChangeCounts)[];
-  byAgent: ({ agent: string } & ChangeCounts)[];
+  /**
+   * Per agent, most changes first: every agent with a change, or the first `AGENTS_LISTED` when
+   * `byAgentRest` is set (core/replay/agents.ts).
+   */
+  byAgent: AgentRow[];
+  /** Set when `byAgent` does not list every agent with a change, or does not count them exactly. */
+  byAgentRest?: AgentRest;
   /** The first findings, by line; `findingCounts` counts all of them. */
   findings: ReplayFinding[];
   findingCounts: Record<string, number>;

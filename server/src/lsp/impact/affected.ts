@@ -2,7 +2,7 @@
  * "Show affected events": the events whose decision one pending change alters, as data and as the
  * text of a read-only document (event line, agent, before → after, the deciding policies).
  */
-import { printable } from '../../core/index';
+import { agentRestText, printable, uncountedText } from '../../core/index';
 import {
   impactTitle,
   type AffectedEvent,
@@ -69,8 +69,9 @@ export function affectedEvents(
       out.push(
         `  ${printable(a.agent)}  ${Object.entries(a.transitions)
           .map(([k, v]) => `${k} ${v}`)
-          .join(' · ')}`,
+          .join(' · ')}${uncountedText(a)}`,
       );
+    if (report.byAgentRest) out.push(`  ${agentRestText(report.byAgentRest, report.byAgent.length)}`);
     out.push('');
   }
   const bad = Object.values(report.findingCounts).reduce((a, b) => a + b, 0);

@@ -1,0 +1,175 @@
+// Replay's memory does not grow with the number of distinct agents (issue 14 §2: peak memory for
+// any input ≤ 300 MB). Before, every agent with a change had its counts (a million agents: 1.05 GB,
+// a 123 MB report), and on two threads the workers and the pairing thread kept every agent name
+// ever seen, changed or not. Here the CLI runs with a heap far smaller than those would take, on
+// one thread and on two, with the same report, which says where the agent list was cut.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ReplayReport } from '../../server/src/core/index';
+import { formatReport } from '../../server/src/cli/replay/format';
+import { CLI, removeDir, tempDir } from '../sync/harness';
+
+/** The heap the CLI gets, in MB (each worker gets the same limit). */
+const HEAP_MB = 24;
+const AGENTS = 100_000;
+/** Agents without a change, on two threads: they were numbered on every thread. */
+const UNCHANGED = 300_000;
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+function replay(dir: string, threads: string): Promise<Run> {
+  const args = [`--max-old-space-size=${HEAP_MB}`, CLI, 'replay', join(dir, 'events.jsonl')];
+  const rest = ['--threads', threads, '--format', 'json', '--examples', '2'];
+  const sides = ['--policies', join(dir, 'current'), '--against', join(dir, 'baseline')];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...args, ...rest, ...sides], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Baseline and current folders: each policy `monitor` on the baseline, `block` in the working tree. */
+function sides(dir: string, policies: (mode: string) => Record<string, string>, sentinel: boolean): void {
+  for (const [side, mode] of [
+    ['baseline', 'monitor'],
+    ['current', 'block'],
+  ]) {
+    mkdirSync(join(dir, side), { recursive: true });
+    for (const [name, text] of Object.entries(policies(mode))) writeFileSync(join(dir, side, name), text);
+    // An Agent Sentinel policy that decides nothing here: the replay runs one side per worker.
+    if (sentinel)
+      writeFileSync(
+        join(dir, side, 'callguard.yaml'),
+        'rate_limits: {never_called: {max_count: 3, window_seconds: 60}}\n',
+      );
+  }
+}
+
+const pii = (mode: string) => ({
+  'pii.yaml': `name: PII Protection\npolicyType: pii_access\nenforcementMode: ${mode}\nruleDefinition:\n  denied_pii_types: [ssn]\n`,
+});
+
+interface Report {
+  replayed: number;
+  changed: number;
+  byPolicy: { policy: string; changed: number }[];
+  byAgent: { agent: string; changed: number; uncounted?: number }[];
+  byAgentRest?: { agents: number; estimated?: true; changed: number; tracked: number };
+}
+
+describe('policylens replay holds its memory whatever the agents', () => {
+  let root: string;
+  before(() => {
+    root = tempDir('replay-bounds');
+    // Every event a different agent, every one a change (warn → block); the Agent Sentinel variant
+    // runs one side per worker, whose threads numbered every agent of the stream.
+    const agents = (n: number, input: string) =>
+      Array.from({ length: n }, (_, i) => `${JSON.stringify({ agentId: `agent-${i}`, input })}\n`).join('');
+    for (const sentinel of [false, true]) {
+      const agentsDir = join(root, `agents${sentinel ? '-sentinel' : ''}`);
+      sides(agentsDir, pii, sentinel);
+      writeFileSync(join(agentsDir, 'events.jsonl'), agents(AGENTS, 'my SSN is 123-45-6789'));
+      const unchangedDir = join(root, `unchanged${sentinel ? '-sentinel' : ''}`);
+      sides(unchangedDir, pii, sentinel);
+      writeFileSync(join(unchangedDir, 'events.jsonl'), agents(UNCHANGED, 'hello'));
+    }
+  });
+  after(() => removeDir(root));
+
+  for (const sentinel of [false, true]) {
+    const path = sentinel ? 'one side per worker' : 'parts on workers';
+    it(`${AGENTS.toLocaleString('en')} agents that change: the 1,000 most changed and the rest counted (${path})`, async () => {
+      const dir = join(root, `agents${sentinel ? '-sentinel' : ''}`);
+      const one = await replay(dir, '1');
+      assert.equal(one.status, 0, one.stderr.slice(-2000));
+      const report = JSON.parse(one.stdout) as Report;
+      assert.equal(report.changed, AGENTS);
+      assert.equal(report.byAgent.length, 1000);
+      const rest = report.byAgentRest!;
+      assert.equal(rest.estimated, true);
+      assert.equal(rest.tracked, 10_000);
+      assert.ok(Math.abs(rest.agents - AGENTS) < AGENTS * 0.05, `about ${AGENTS} agents, not ${rest.agents}`);
+      const listed = report.byAgent.reduce((a, r) => a + r.changed, 0);
+      assert.equal(listed + rest.changed, AGENTS, 'each change counted once, in a row or in the rest');
+      const two = await replay(dir, '2');
+      assert.equal(two.status, 0, two.stderr.slice(-2000));
+      assert.equal(two.stdout, one.stdout);
+    });
+
+    it(`${UNCHANGED.toLocaleString('en')} agents without a change, on two threads (${path})`, async () => {
+      const two = await replay(join(root, `unchanged${sentinel ? '-sentinel' : ''}`), '2');
+      assert.equal(two.status, 0, two.stderr.slice(-2000));
+      const report = JSON.parse(two.stdout) as Report;
+      assert.equal(report.replayed, UNCHANGED);
+      assert.equal(report.changed, 0);
+    });
+  }
+});
+
+describe('the text report says where the agents were cut', () => {
+  const base = {
+    events: 9,
+    replayed: 9,
+    changed: 9,
+    newlyBlocked: 9,
+    newlyAllowed: 0,
+    decisions: {
+      baseline: { allow: 9, warn: 0, require_approval: 0, block: 0 },
+      current: { allow: 0, warn: 0, require_approval: 0, block: 9 },
+    },
+    transitions: [{ from: 'allow', to: 'block', key: 'allow → block', count: 9, examples: [] }],
+    byPolicy: [{ policy: 'P', changed: 9, transitions: { 'allow → block': 9 } }],
+    findings: [],
+    findingCounts: {},
+  } satisfies Omit<ReplayReport, 'byAgent'>;
+  const labels = { current: 'a', baseline: 'b' };
+
+  it('an exact rest: how many more agents and their changes', () => {
+    const text = formatReport(
+      {
+        ...base,
+        byAgent: [{ agent: 'bot', changed: 5, transitions: { 'allow → block': 5 } }],
+        byAgentRest: { agents: 3, changed: 4, transitions: { 'allow → block': 4 }, tracked: 10_000 },
+      },
+      labels,
+    );
+    assert.match(
+      text,
+      /\n {2}bot +5 {2}allow → block 5\n {2}… 2 more agents: 4 changes \(allow → block 4\)\n/,
+    );
+  });
+
+  it('an estimated rest, and a row counted from some point on', () => {
+    const text = formatReport(
+      {
+        ...base,
+        byAgent: [{ agent: 'bot', changed: 5, uncounted: 2, transitions: { 'allow → block': 5 } }],
+        byAgentRest: {
+          agents: 12_345,
+          estimated: true,
+          changed: 4,
+          transitions: { 'allow → block': 4 },
+          tracked: 10_000,
+        },
+      },
+      labels,
+    );
+    assert.match(text, /\n {2}bot +5 {2}allow → block 5 \(and up to 2 before it was counted\)\n/);
+    assert.match(
+      text,
+      /\n {2}… about 12,344 more agents: 4 changes not counted above \(allow → block 4\); more than 10,000 agents changed, so only the most changed are counted one by one and the number of agents is an estimate\n/,
+    );
+  });
+});
