@@ -1,8 +1,10 @@
-// Replay's memory does not grow with the number of distinct agents (issue 14 §2: peak memory for
-// any input ≤ 300 MB). Before, every agent with a change had its counts (a million agents: 1.05 GB,
-// a 123 MB report), and on two threads the workers and the pairing thread kept every agent name
-// ever seen, changed or not. Here the CLI runs with a heap far smaller than those would take, on
-// one thread and on two, with the same report, which says where the agent list was cut.
+// Replay's memory does not grow with the number of distinct agents or of distinct outcomes (issue
+// 14 §2: peak memory for any input ≤ 300 MB). Before, every agent with a change had its counts (a
+// million agents: 1.05 GB, a 123 MB report), on two threads the workers and the pairing thread kept
+// every agent name ever seen, changed or not, and each side numbered every distinct set of deciding
+// policies (2^20 of them: 900 MB). Here the CLI runs with a heap far smaller than those would take,
+// on one thread and on two, with the same report: it says where the agent list was cut, and the
+// outcomes past the table are counted exactly.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,9 +16,15 @@ import { CLI, removeDir, tempDir } from '../sync/harness';
 
 /** The heap the CLI gets, in MB (each worker gets the same limit). */
 const HEAP_MB = 24;
-const AGENTS = 100_000;
-/** Agents without a change, on two threads: they were numbered on every thread. */
-const UNCHANGED = 300_000;
+const AGENTS = 60_000;
+/**
+ * Agents without a change, on two threads with a 16 MB heap: they were numbered on every thread
+ * (the parts path kept less per name, and needs more of them to run out of heap before).
+ */
+const UNCHANGED = { parts: 300_000, sides: 150_000 };
+const UNCHANGED_HEAP_MB = 16;
+/** Keyword policies: every subset of them occurs, 2^15 outcomes per side. */
+const KEYWORDS = 15;
 
 interface Run {
   status: number;
@@ -24,8 +32,8 @@ interface Run {
   stderr: string;
 }
 
-function replay(dir: string, threads: string): Promise<Run> {
-  const args = [`--max-old-space-size=${HEAP_MB}`, CLI, 'replay', join(dir, 'events.jsonl')];
+function replay(dir: string, threads: string, heapMb = HEAP_MB): Promise<Run> {
+  const args = [`--max-old-space-size=${heapMb}`, CLI, 'replay', join(dir, 'events.jsonl')];
   const rest = ['--threads', threads, '--format', 'json', '--examples', '2'];
   const sides = ['--policies', join(dir, 'current'), '--against', join(dir, 'baseline')];
   return new Promise((resolve) => {
@@ -61,6 +69,14 @@ const pii = (mode: string) => ({
   'pii.yaml': `name: PII Protection\npolicyType: pii_access\nenforcementMode: ${mode}\nruleDefinition:\n  denied_pii_types: [ssn]\n`,
 });
 
+const keywords = (mode: string) =>
+  Object.fromEntries(
+    Array.from({ length: KEYWORDS }, (_, j) => [
+      `kw${j}.yaml`,
+      `name: Keyword ${j}\npolicyType: expression\nenforcementMode: ${mode}\nruleDefinition:\n  expression: input.contains("kw${j}x")\n`,
+    ]),
+  );
+
 interface Report {
   replayed: number;
   changed: number;
@@ -69,7 +85,7 @@ interface Report {
   byAgentRest?: { agents: number; estimated?: true; changed: number; tracked: number };
 }
 
-describe('policylens replay holds its memory whatever the agents', () => {
+describe('policylens replay holds its memory whatever the agents and outcomes', () => {
   let root: string;
   before(() => {
     root = tempDir('replay-bounds');
@@ -77,13 +93,25 @@ describe('policylens replay holds its memory whatever the agents', () => {
     // runs one side per worker, whose threads numbered every agent of the stream.
     const agents = (n: number, input: string) =>
       Array.from({ length: n }, (_, i) => `${JSON.stringify({ agentId: `agent-${i}`, input })}\n`).join('');
+    const outcomes = Array.from({ length: 2 ** KEYWORDS }, (_, i) => {
+      const words = Array.from({ length: KEYWORDS }, (_, j) => (i & (1 << j) ? `kw${j}x` : '')).filter(
+        Boolean,
+      );
+      return `${JSON.stringify({ agentId: 'bot', input: words.join(' ') || 'nothing' })}\n`;
+    }).join('');
     for (const sentinel of [false, true]) {
       const agentsDir = join(root, `agents${sentinel ? '-sentinel' : ''}`);
       sides(agentsDir, pii, sentinel);
       writeFileSync(join(agentsDir, 'events.jsonl'), agents(AGENTS, 'my SSN is 123-45-6789'));
       const unchangedDir = join(root, `unchanged${sentinel ? '-sentinel' : ''}`);
       sides(unchangedDir, pii, sentinel);
-      writeFileSync(join(unchangedDir, 'events.jsonl'), agents(UNCHANGED, 'hello'));
+      writeFileSync(
+        join(unchangedDir, 'events.jsonl'),
+        agents(UNCHANGED[sentinel ? 'sides' : 'parts'], 'hello'),
+      );
+      const outcomesDir = join(root, `outcomes${sentinel ? '-sentinel' : ''}`);
+      sides(outcomesDir, keywords, sentinel);
+      writeFileSync(join(outcomesDir, 'events.jsonl'), outcomes);
     }
   });
   after(() => removeDir(root));
@@ -108,12 +136,31 @@ describe('policylens replay holds its memory whatever the agents', () => {
       assert.equal(two.stdout, one.stdout);
     });
 
-    it(`${UNCHANGED.toLocaleString('en')} agents without a change, on two threads (${path})`, async () => {
-      const two = await replay(join(root, `unchanged${sentinel ? '-sentinel' : ''}`), '2');
+    const unchanged = UNCHANGED[sentinel ? 'sides' : 'parts'];
+    it(`${unchanged.toLocaleString('en')} agents without a change, on two threads (${path})`, async () => {
+      const two = await replay(join(root, `unchanged${sentinel ? '-sentinel' : ''}`), '2', UNCHANGED_HEAP_MB);
       assert.equal(two.status, 0, two.stderr.slice(-2000));
       const report = JSON.parse(two.stdout) as Report;
-      assert.equal(report.replayed, UNCHANGED);
+      assert.equal(report.replayed, unchanged);
       assert.equal(report.changed, 0);
+    });
+
+    it(`2^${KEYWORDS} distinct outcomes per side: every count exact (${path})`, async () => {
+      const dir = join(root, `outcomes${sentinel ? '-sentinel' : ''}`);
+      const one = await replay(dir, '1');
+      assert.equal(one.status, 0, one.stderr.slice(-2000));
+      const report = JSON.parse(one.stdout) as Report;
+      assert.equal(report.replayed, 2 ** KEYWORDS);
+      // Every event but the first (no keyword) goes warn → block; each policy decides half of them.
+      assert.equal(report.changed, 2 ** KEYWORDS - 1);
+      assert.equal(report.byPolicy.length, KEYWORDS);
+      for (const p of report.byPolicy) assert.equal(p.changed, 2 ** (KEYWORDS - 1), p.policy);
+      assert.deepEqual(report.byAgent, [
+        { agent: 'bot', changed: 2 ** KEYWORDS - 1, transitions: { 'warn → block': 2 ** KEYWORDS - 1 } },
+      ]);
+      const two = await replay(dir, '2');
+      assert.equal(two.status, 0, two.stderr.slice(-2000));
+      assert.equal(two.stdout, one.stdout);
     });
   }
 });

@@ -1,8 +1,18 @@
-// What replay keeps per agent is bounded (core/replay/agents.ts), and says so where it is not
-// exact. Random streams, checked against plain counting.
+// What replay keeps per agent and per outcome is bounded (core/replay/agents.ts, outcome.ts), and
+// says so where it is not exact. Random streams, checked against plain counting.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AgentCounts, DistinctSketch, type AgentRow } from '../../server/src/core/index';
+import {
+  AgentCounts,
+  compilePolicies,
+  DistinctSketch,
+  loadPolicy,
+  OutcomeTable,
+  OUTCOMES_NUMBERED,
+  Replayer,
+  SPILLED,
+  type AgentRow,
+} from '../../server/src/core/index';
 
 /** A small deterministic generator (the same streams on every run). */
 function random(seed: number): () => number {
@@ -125,4 +135,56 @@ describe('DistinctSketch', () => {
       }
       assert.ok(Math.abs(s.estimate() - n) <= Math.max(1, n * 0.05), `${s.estimate()} for ${n}`);
     });
+});
+
+describe('OutcomeTable', () => {
+  it('numbers `limit` outcomes, then hands the others over as they are', () => {
+    const t = new OutcomeTable(2);
+    const a = t.idFor('block', ['A']);
+    const ab = t.idFor('block', ['A', 'B']);
+    assert.deepEqual([a, ab], [0, 1]);
+    assert.equal(t.idFor('warn', ['C']), SPILLED);
+    assert.deepEqual(t.get(SPILLED), { decision: 'warn', deciding: ['C'] });
+    assert.equal(t.idFor('warn', ['C', 'D']), SPILLED);
+    assert.deepEqual(t.get(SPILLED), { decision: 'warn', deciding: ['C', 'D'] });
+    // Numbered outcomes keep their ids; nothing new is numbered.
+    assert.equal(t.idFor('block', ['A']), a);
+    assert.equal(t.idFor('block', ['A', 'B']), ab);
+    assert.equal(t.idFor('allow', []), SPILLED);
+    assert.deepEqual(t.get(SPILLED), { decision: 'allow', deciding: [] });
+    assert.equal(t.outcomes.length, 2);
+  });
+});
+
+describe('a replay past the outcome table', () => {
+  // 13 keyword policies, every subset of them in turn: 8,192 outcomes per side, twice the table.
+  const K = 13;
+  const side = (mode: string) =>
+    compilePolicies(
+      Array.from({ length: K }, (_, j) => {
+        const text = `name: K${j}\npolicyType: expression\nenforcementMode: ${mode}\nruleDefinition:\n  expression: input.contains("k${j}x")\n`;
+        return loadPolicy(`k${j}.yaml`, text).source!;
+      }),
+    );
+  const events = Array.from({ length: 2 ** K }, (_, i) => ({
+    line: i + 1,
+    value: {
+      agentId: 'bot',
+      input: Array.from({ length: K }, (_, j) => (i & (1 << j) ? `k${j}x` : '')).join(' '),
+    },
+  }));
+
+  it('counts every change exactly, in two stages and through evaluate alike', () => {
+    assert.ok(2 ** K > OUTCOMES_NUMBERED);
+    const reports = [false, true].map((classic) => {
+      const r = new Replayer({ baseline: side('monitor'), current: side('block') }, { classic, examples: 3 });
+      for (const e of events) r.push(e);
+      return r.report();
+    });
+    assert.deepEqual(reports[0], reports[1]);
+    const report = reports[0];
+    assert.equal(report.changed, 2 ** K - 1);
+    assert.equal(report.byPolicy.length, K);
+    for (const p of report.byPolicy) assert.equal(p.changed, 2 ** (K - 1), p.policy);
+  });
 });

@@ -4,6 +4,7 @@ import {
   ReplayDecoder,
   ReplayTally,
   SideRunner,
+  SPILLED,
   SplitPlan,
   type Outcome,
   type PolicySource,
@@ -11,6 +12,7 @@ import {
   type ReplayReport,
 } from '../../core/index';
 import { readLines } from './lines';
+import { SpillReader, SpillWriter, type SpilledBatch } from './spilled';
 import { PARTS_KIND, partsWorker, replayParts, type PartsJob, type PartsOptions } from './parts';
 import { longLineFinding, truncatedFinding, type EventsFile, type RunOptions } from './run';
 
@@ -48,9 +50,12 @@ interface Batch {
   /** Lines that held something (events or not). */
   nonBlank: number;
   lines: Uint32Array;
+  /** Each event's outcome: its number in the side's table, or `UNNUMBERED` (the next of `spilled`). */
   ids: Uint32Array;
-  /** Outcomes first met in this batch, appended to the side's table. */
+  /** Outcomes first numbered in this batch, appended to the side's table. */
   outcomes: Outcome[];
+  /** The outcomes the side's table did not number (it is full: core/replay/outcome.ts), in order. */
+  spilled: SpilledBatch;
   /** Each event's agent, numbered in this batch's `agentNames`. */
   agents?: Uint32Array;
   /**
@@ -60,6 +65,9 @@ interface Batch {
   agentNames?: (string | undefined)[];
   findings?: ReplayFinding[];
 }
+
+/** The id of an outcome posted as it is (`Batch.spilled`). */
+const UNNUMBERED = 0xffffffff;
 
 type Message = Batch | { type: 'end' } | { type: 'error'; message: string };
 
@@ -84,6 +92,7 @@ async function work(job: Job): Promise<void> {
   const runner = new SideRunner(compilePolicies(job.sources));
   let agentIds = new Map<string | undefined, number>();
   let sentOutcomes = 0;
+  const spilled = new SpillWriter();
   let sent = 0;
   for (const f of job.files) {
     let nonBlank = 0;
@@ -100,6 +109,7 @@ async function work(job: Job): Promise<void> {
         lines: Uint32Array.from(lines),
         ids: Uint32Array.from(ids),
         outcomes: runner.table.outcomes.slice(sentOutcomes),
+        spilled: spilled.take(),
         ...(job.primary
           ? { agents: Uint32Array.from(agents), agentNames: [...agentIds.keys()], findings }
           : {}),
@@ -109,6 +119,7 @@ async function work(job: Job): Promise<void> {
       const transfer = [
         m.lines.buffer,
         m.ids.buffer,
+        m.spilled.codes.buffer,
         ...(m.agents ? [m.agents.buffer] : []),
       ] as ArrayBuffer[];
       parentPort?.postMessage(m, transfer);
@@ -128,7 +139,11 @@ async function work(job: Job): Promise<void> {
           if (job.primary && d.findings) findings.push(...d.findings);
           if (d.event) {
             lines.push(line);
-            ids.push(runner.run(d.event));
+            const id = runner.run(d.event);
+            if (id === SPILLED) {
+              ids.push(UNNUMBERED);
+              spilled.add(runner.table.spilled);
+            } else ids.push(id);
             if (job.primary) {
               let a = agentIds.get(d.agent);
               if (a === undefined) agentIds.set(d.agent, (a = agentIds.size));
@@ -186,6 +201,7 @@ function replaySides(
   const tally = new ReplayTally(options);
   const queues: Batch[][] = [[], []];
   const tables: Outcome[][] = [[], []];
+  const spilled = [new SpillReader(), new SpillReader()];
   const workers = ([0, 1] as const).map(
     (side) =>
       new Worker(script, {
@@ -210,12 +226,14 @@ function replaySides(
       tables[1].push(...c.outcomes);
       for (let i = 0; i < b.nonBlank; i++) tally.line();
       for (const f of b.findings ?? []) tally.finding(f);
+      spilled[0].batch(b.spilled);
+      spilled[1].batch(c.spilled);
       for (let i = 0; i < b.lines.length; i++)
         tally.pair(
           { line: b.lines[i], file: b.file },
           b.agentNames![b.agents![i]],
-          tables[0][b.ids[i]],
-          tables[1][c.ids[i]],
+          b.ids[i] === UNNUMBERED ? spilled[0].next() : tables[0][b.ids[i]],
+          c.ids[i] === UNNUMBERED ? spilled[1].next() : tables[1][c.ids[i]],
         );
       for (const side of [0, 1]) {
         Atomics.add(consumed, side, 1);

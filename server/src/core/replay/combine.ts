@@ -82,7 +82,7 @@ export class Combiner {
     const where = this.where;
     where.line = d.line;
     where.file = file;
-    tally.pair(where, d.agent, this.tables[0].outcomes[b], this.tables[1].outcomes[c]);
+    tally.pair(where, d.agent, this.tables[0].get(b), this.tables[1].get(c));
   }
 
   /** An event the first stage could not digest: `evaluate` on it, with the side's state. */

@@ -3,7 +3,15 @@ export { replay, Replayer, type ReplaySides } from './replay';
 export { ReplayDecoder, ClockOrder, decodeRecord, type Decoded } from './decode';
 export { Digester, newDigest, SplitPlan, type Digest } from './split';
 export { Combiner } from './combine';
-export { SideRunner, OutcomeTable, decidingPolicies, DECISIONS, type Outcome } from './outcome';
+export { SideRunner } from './side';
+export {
+  OutcomeTable,
+  decidingPolicies,
+  DECISIONS,
+  OUTCOMES_NUMBERED,
+  SPILLED,
+  type Outcome,
+} from './outcome';
 export { AgentCounts, AGENTS_LISTED, AGENTS_TRACKED } from './agents';
 export { agentRestText, uncountedText } from './agentText';
 export { DistinctSketch } from './sketch';

@@ -1,6 +1,4 @@
-import { evaluate, type CompiledPolicies } from '../eval/engine';
-import { emptyState, type EvalState } from '../eval/state';
-import type { Decision, EvalEvent, EvalResult } from '../eval/types';
+import type { Decision, EvalResult } from '../eval/types';
 
 /** What one side decided on one event: the decision and the policies that made it. */
 export interface Outcome {
@@ -12,15 +10,36 @@ export interface Outcome {
 export const DECISIONS: readonly Decision[] = ['allow', 'warn', 'require_approval', 'block'];
 
 /**
+ * Distinct outcomes a side numbers, at most. Outcomes are sets of policies, so their number is not
+ * bounded by the policies' (20 policies that fire in every combination make a million): past this
+ * many, an outcome is no longer numbered but handed over as it is (`SPILLED`), which costs a little
+ * time per event and changes nothing in the report (docs/decisions/replay.md, "Many outcomes").
+ */
+export const OUTCOMES_NUMBERED = 4096;
+
+/** The id of an outcome the table did not number: it is the table's `spilled`. */
+export const SPILLED = -1;
+
+/**
  * Outcomes numbered once: a replay of millions of events meets a handful of distinct outcomes, so
- * each event's outcome is a small number (cheap to keep, compare and post between threads).
+ * each event's outcome is a small number (cheap to keep, compare and post between threads). Past
+ * `limit` outcomes, a new one is given the id `SPILLED` and is `spilled` until the next call.
  */
 export class OutcomeTable {
   readonly outcomes: Outcome[] = [];
+  /** The last outcome that got the id `SPILLED`. */
+  spilled: Outcome = { decision: 'allow', deciding: [] };
   private readonly ids = new Map<string, number>();
+
+  constructor(private readonly limit = OUTCOMES_NUMBERED) {}
 
   idOf(result: EvalResult): number {
     return this.idFor(result.decision, decidingPolicies(result));
+  }
+
+  /** The outcome of an id this table gave: numbered, or the last spilled one. */
+  get(id: number): Outcome {
+    return id === SPILLED ? this.spilled : this.outcomes[id];
   }
 
   /** The id of a decision and the policies that made it (copied when first met). */
@@ -29,7 +48,10 @@ export class OutcomeTable {
     if (deciding.length === 1) {
       const byName = (this.single[decision] ??= new Map<string, number>());
       let id = byName.get(deciding[0]);
-      if (id === undefined) byName.set(deciding[0], (id = this.keyed(decision, deciding)));
+      if (id === undefined) {
+        id = this.keyed(decision, deciding);
+        if (id !== SPILLED) byName.set(deciding[0], id);
+      }
       return id;
     }
     return this.keyed(decision, deciding);
@@ -41,6 +63,10 @@ export class OutcomeTable {
     const key = deciding.length ? `${decision}\u0000${deciding.join('\u0000')}` : decision;
     let id = this.ids.get(key);
     if (id === undefined) {
+      if (this.outcomes.length >= this.limit) {
+        this.spilled = { decision, deciding: [...deciding] };
+        return SPILLED;
+      }
       id = this.outcomes.length;
       this.outcomes.push({ decision, deciding: [...deciding] });
       this.ids.set(key, id);
@@ -57,23 +83,4 @@ export function decidingPolicies(result: EvalResult): string[] {
   const names: string[] = [];
   for (const v of list) if (!names.includes(v.policyName)) names.push(v.policyName);
   return names;
-}
-
-/**
- * One policy set replaying a stream on its own: its state (budgets, rate windows, evidence) is
- * carried from each event to the next in the order the events are given, and never shared with
- * the other side.
- */
-export class SideRunner {
-  readonly table = new OutcomeTable();
-  private state: EvalState = emptyState();
-
-  constructor(private readonly compiled: CompiledPolicies) {}
-
-  /** Decides on the next event; returns the outcome's id in `table`. */
-  run(event: EvalEvent): number {
-    const r = evaluate(this.compiled, event, this.state);
-    this.state = r.state;
-    return this.table.idOf(r.result);
-  }
 }

@@ -1,7 +1,7 @@
 import type { CompiledPolicies } from '../eval/engine';
 import { Combiner } from './combine';
 import { ReplayDecoder } from './decode';
-import { SideRunner } from './outcome';
+import { SideRunner } from './side';
 import { Digester, newDigest, SplitPlan, type Digest } from './split';
 import { ReplayTally } from './tally';
 import type { ReplayInput, ReplayOptions, ReplayReport } from './types';
@@ -52,7 +52,7 @@ export class Replayer {
     if (!d.event) return;
     const b = this.baseline.run(d.event);
     const c = this.current.run(d.event);
-    this.tally.pair(d, d.agent, this.baseline.table.outcomes[b], this.current.table.outcomes[c]);
+    this.tally.pair(d, d.agent, this.baseline.table.get(b), this.current.table.get(c));
   }
 
   report(cancelled = false): ReplayReport {

@@ -61,7 +61,7 @@ export class SplitPlan {
   /**
    * The plan of two policy sets, or undefined when a side has Preloop or Agent Sentinel policies
    * (their evaluators read the whole event and, for Agent Sentinel, keep state on every call:
-   * those replays run `evaluate` on each event, core/replay/outcome.ts).
+   * those replays run `evaluate` on each event, core/replay/side.ts).
    */
   static of(sides: { baseline: CompiledPolicies; current: CompiledPolicies }): SplitPlan | undefined {
     for (const c of [sides.baseline, sides.current])
