@@ -216,7 +216,7 @@ describe('the text report says where the agents were cut', () => {
     assert.match(text, /\n {2}bot +5 {2}allow → block 5 \(and up to 2 before it was counted\)\n/);
     assert.match(
       text,
-      /\n {2}… about 12,344 more agents: 4 changes not counted above \(allow → block 4\); more than 10,000 agents changed, so only the most changed are counted one by one and the number of agents is an estimate\n/,
+      /\n {2}… about 12,300 more agents: 4 changes not counted above \(allow → block 4\); more than 10,000 agents changed, so only the most changed are counted one by one and the number of agents is an estimate\n/,
     );
   });
 });

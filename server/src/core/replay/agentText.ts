@@ -20,8 +20,10 @@ export function agentRestText(rest: AgentRest, listed: number): string {
   const changes = `${n(rest.changed)} change${rest.changed === 1 ? '' : 's'}`;
   if (!rest.estimated)
     return `… ${n(more)} more agent${more === 1 ? '' : 's'}: ${changes} (${list(rest.transitions)})`;
+  // An estimate within about 2% is printed to three figures, not to the last agent.
+  const about = more < 1000 ? more : Number(more.toPrecision(3));
   return (
-    `… about ${n(more)} more agents: ${changes} not counted above (${list(rest.transitions)}); ` +
+    `… about ${n(about)} more agents: ${changes} not counted above (${list(rest.transitions)}); ` +
     `more than ${n(rest.tracked)} agents changed, so only the most changed are counted one by one ` +
     `and the number of agents is an estimate`
   );
