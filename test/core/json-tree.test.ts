@@ -13,6 +13,7 @@ import type { AstNode } from '../../server/src/core/index';
 import { parseFast } from '../../server/src/core/parse/fast';
 import { parseJsonPositioned } from '../../server/src/core/parse/json';
 import { validJsonTree, validJsonTreeNow } from '../../server/src/core/parse/jsonTree';
+import { jsonDepthCrossing } from '../../server/src/core/parse/jsonDepth';
 import { FIXTURES } from '../support/fixtures';
 
 const ROOT = join(__dirname, '..', '..');
@@ -80,7 +81,8 @@ describe('the positioned tree of valid JSON, read a slice at a time', () => {
   const texts = new Set<string>();
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    if (!isValidJson(text)) continue;
+    // A fixture nested past the depth bound (lint/deep-json) has no tree: the careful parser refuses it.
+    if (!isValidJson(text) || jsonDepthCrossing(text) >= 0) continue;
     texts.add(text);
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {

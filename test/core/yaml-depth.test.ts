@@ -29,12 +29,13 @@ function yamlFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const TOO_DEEP = {
+/** The finding, on the character that opens the level too many. */
+const tooDeep = (start: number) => ({
   code: 'parse/too-deep',
   severity: 'error',
   message: 'the document is nested too deeply to analyse',
-  span: { start: 0, end: 1 },
-};
+  span: { start, end: start + 1 },
+});
 
 describe('YAML depth bound', () => {
   it('every YAML fixture and example stays far below the limit', () => {
@@ -108,13 +109,21 @@ describe('YAML depth bound', () => {
   });
 
   it('past the limit: one parse/too-deep from the fast path, the careful path and analyze()', () => {
-    const deep = [
-      `${HEAD}ruleDefinition: ${'{'.repeat(MAX_YAML_DEPTH + 1)}\n`,
-      `${HEAD}ruleDefinition: ${'['.repeat(MAX_YAML_DEPTH)}${']'.repeat(MAX_YAML_DEPTH)}\n`,
-      `${HEAD}ruleDefinition:\n  tools:\n    ${'- '.repeat(MAX_YAML_DEPTH / 2)}x\n`,
-      `${HEAD}ruleDefinition:\n  tools:\n    ${'- '.repeat(10_000)}x\n`,
+    // Each text with the offset the bound passes the limit at: `ruleDefinition:` holds column 0
+    // (2 of the 400), a brace adds 1, a bracket 2, each further column of entries 2.
+    const at = (text: string, marker: string, nth: number) => text.split(marker, nth).join(marker).length;
+    const braces = `${HEAD}ruleDefinition: ${'{'.repeat(MAX_YAML_DEPTH + 1)}\n`;
+    const brackets = `${HEAD}ruleDefinition: ${'['.repeat(MAX_YAML_DEPTH)}${']'.repeat(MAX_YAML_DEPTH)}\n`;
+    const entries = `${HEAD}ruleDefinition:\n  tools:\n    ${'- '.repeat(MAX_YAML_DEPTH / 2)}x\n`;
+    const many = `${HEAD}ruleDefinition:\n  tools:\n    ${'- '.repeat(10_000)}x\n`;
+    const deep: [string, number][] = [
+      [braces, at(braces, '{', MAX_YAML_DEPTH - 1)],
+      [brackets, at(brackets, '[', MAX_YAML_DEPTH / 2)],
+      [entries, at(entries, '- ', MAX_YAML_DEPTH / 2 - 1)],
+      [many, at(many, '- ', MAX_YAML_DEPTH / 2 - 1)],
     ];
-    for (const text of deep) {
+    for (const [text, offset] of deep) {
+      const TOO_DEEP = tooDeep(offset);
       assert.deepEqual(new ParsedDocument(text, 'yaml').parseFindings, [TOO_DEEP]);
       assert.deepEqual(parseYamlPositioned(text).findings, [TOO_DEEP]);
       const findings = analyze(text, { fileName: 'p.yaml' }).findings;

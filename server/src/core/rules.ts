@@ -157,7 +157,7 @@ export const RULES = {
     severity: 'error',
     summary: 'The document is a list or a scalar instead of a mapping of fields',
   },
-  'parse/too-deep': { severity: 'error', summary: 'The document nests thousands of levels deep' },
+  'parse/too-deep': { severity: 'error', summary: 'The document nests more than 400 levels deep' },
   'parse/too-large': { severity: 'error', summary: 'The file is larger than 4 MB' },
   'parse/too-many-findings': {
     severity: 'error',

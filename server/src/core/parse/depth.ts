@@ -1,3 +1,5 @@
+import type { Finding } from '../findings';
+
 /**
  * The nesting a YAML document may have. Both YAML parsers (js-yaml on the fast path, the yaml
  * package on the careful one) and the readers of their trees recurse once or more per level, and
@@ -8,6 +10,20 @@
  * dozen levels, twenty at most.
  */
 export const MAX_YAML_DEPTH = 400;
+
+/**
+ * The one finding of a document past the depth bound (YAML here, JSON in jsonDepth.ts), placed on
+ * the character that opens the level too many, so that an editor shows where the nesting runs away.
+ */
+export function tooDeepFinding(text: string, at: number): Finding {
+  const start = Math.min(Math.max(at, 0), text.length);
+  return {
+    code: 'parse/too-deep',
+    severity: 'error',
+    message: 'the document is nested too deeply to analyse',
+    span: { start, end: Math.min(start + 1, text.length) },
+  };
+}
 
 const SPACE = 32;
 const TAB = 9;
@@ -49,6 +65,14 @@ const enum Open {
  * plain scalar).
  */
 export function yamlMayNestDeeper(text: string, limit = MAX_YAML_DEPTH): boolean {
+  return yamlDepthCrossing(text, limit) >= 0;
+}
+
+/**
+ * Where the bound of `yamlMayNestDeeper` first passes `limit`: the offset of the line, entry, key or
+ * bracket that opens the level too many; -1 if it never does.
+ */
+export function yamlDepthCrossing(text: string, limit = MAX_YAML_DEPTH): number {
   const n = text.length;
   const cols = new Int32Array(limit + 2);
   let top = 0;
@@ -118,7 +142,7 @@ export function yamlMayNestDeeper(text: string, limit = MAX_YAML_DEPTH): boolean
         while (top > 0 && cols[top - 1] > indent) top--;
         if (top === 0 || cols[top - 1] < indent) {
           cols[top++] = indent;
-          if (2 * top > limit) return true;
+          if (2 * top > limit) return j;
         }
         if (indent === 0 && isMarker(text, j)) {
           indentNext = 0;
@@ -185,7 +209,7 @@ export function yamlMayNestDeeper(text: string, limit = MAX_YAML_DEPTH): boolean
           // A flow sequence counts twice: each `key: value` in it is a mapping of its own.
           weights[flow++] = c === 91 ? 2 : 1;
           weight += c === 91 ? 2 : 1;
-          if (2 * top + weight > limit) return true;
+          if (2 * top + weight > limit) return j;
           atNode = true;
         } else atNode = false;
       } else if (c === 93 || c === 125) {
@@ -211,14 +235,14 @@ export function yamlMayNestDeeper(text: string, limit = MAX_YAML_DEPTH): boolean
           if (blockStart) valueCol = afterSpaces(text, j + 1) - i;
           if (at > cols[top - 1]) {
             cols[top++] = at;
-            if (2 * top > limit) return true;
+            if (2 * top > limit) return i + at;
           }
           open = Open.Nothing;
         } else if (atNode || ++colons > 1) {
           // A value with no key (`{: : x}`) or a second `: ` in one entry (`{a: b: c}`) nests a
           // mapping of its own in a flow collection.
           weights[flow - 1]++;
-          if (2 * top + ++weight > limit) return true;
+          if (2 * top + ++weight > limit) return j;
         }
         atNode = true;
       } else if ((c === 45 || c === 63) && atNode && isBlank(next)) {
@@ -229,12 +253,12 @@ export function yamlMayNestDeeper(text: string, limit = MAX_YAML_DEPTH): boolean
           if (blockStart) valueCol = afterSpaces(text, j + 1) - i;
           if (col > cols[top - 1]) {
             cols[top++] = col;
-            if (2 * top > limit) return true;
+            if (2 * top > limit) return j;
           }
         } else {
           // In a flow collection an error, which the yaml package reads as a block collection.
           weights[flow - 1]++;
-          if (2 * top + ++weight > limit) return true;
+          if (2 * top + ++weight > limit) return j;
         }
       } else if ((c === 124 || c === 62) && atNode && flow === 0) {
         // `|` or `>`: a block scalar; its lines are read by the indentation of the first.
@@ -259,7 +283,7 @@ export function yamlMayNestDeeper(text: string, limit = MAX_YAML_DEPTH): boolean
     flowAtNode = atNode;
     i = j + 1;
   }
-  return false;
+  return -1;
 }
 
 /** The offset of the first character after the spaces and tabs at `from`. */

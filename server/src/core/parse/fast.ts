@@ -1,6 +1,7 @@
 import type { AstNode, Language } from './ast';
 import { yamlMayNestDeeper } from './depth';
 import { parseYamlEvents } from './events';
+import { MAX_JSON_DEPTH } from './jsonDepth';
 import { validJsonTree, validJsonTreeNow } from './jsonTree';
 import { partialJsonRoot, type PartialRoot } from './partial';
 
@@ -52,9 +53,6 @@ const LEADING_MARKER = /^---\s*\n/;
 /** A line that starts or ends a document (`lastIndex` says where the search starts). */
 const DOCUMENT_MARKER = /^(---|\.\.\.)\s*$/gm;
 
-/** Nesting deeper than this takes the careful path (a policy is a few levels deep). */
-const MAX_FAST_DEPTH = 500;
-
 /**
  * The tokens the duplicate-key check reads: a brace or bracket, or a whole string (escapes
  * included). The text is valid JSON, so outside strings there is no quote, and a search that
@@ -64,7 +62,7 @@ const JSON_TOKEN = /[{}[\]]|"[^"\\]*(?:\\[^][^"\\]*)*"/g;
 
 /**
  * Whether a text JSON.parse took needs the careful parser: a key twice in one object (JSON.parse
- * keeps the last of duplicate keys silently), or a nesting deeper than MAX_FAST_DEPTH. The text
+ * keeps the last of duplicate keys silently), or a nesting deeper than MAX_JSON_DEPTH. The text
  * is valid JSON here (JSON.parse took it), so a key is a string followed by white space and a colon,
  * and the braces and brackets outside strings open and close the objects and arrays. (Counting the
  * keys of the parsed value instead took a quarter of a second on an object of 358,775 keys: V8
@@ -80,9 +78,9 @@ function needsCarefulJsonParse(text: string): boolean {
     const token = m[0];
     const c = token.charCodeAt(0);
     if (c === 123 || c === 91) {
-      // Deeper than any policy: the careful parser reports a nesting its stack cannot hold
-      // (`parse/too-deep`), and the readers of the tree, which recurse, never see it.
-      if (open.length === MAX_FAST_DEPTH) return true;
+      // Past the depth bound: the careful parser reports it (`parse/too-deep`, at the bracket
+      // that jsonDepthCrossing finds as this count does), and nothing that recurses sees the value.
+      if (open.length === MAX_JSON_DEPTH) return true;
       open.push(c === 123 ? new Set() : undefined);
     } else if (c === 125 || c === 93) open.pop();
     else {

@@ -1,6 +1,8 @@
 import { printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import type { Finding } from '../findings';
 import { treeValue, type AstNode, type ObjectNode, type ArrayNode, type PropertyNode } from './ast';
+import { tooDeepFinding } from './depth';
+import { jsonDepthCrossing } from './jsonDepth';
 import type { PositionedParse } from './yaml';
 
 /** Where the visitor is: what the next value belongs to. */
@@ -166,22 +168,20 @@ const MESSAGES: Record<string, string> = {
  * `withValue: false` leaves out the plain value, for a caller that already has it from JSON.parse.
  */
 export function parseJsonPositioned(text: string, withValue = true): PositionedParse {
+  // Nesting is bounded before the parse (jsonDepth.ts), as YAML's is: where jsonc-parser's visitor
+  // and the readers of its tree run out of stack differs between processes, the bound does not.
+  const crossing = jsonDepthCrossing(text);
+  if (crossing >= 0) return { root: null, value: undefined, findings: [tooDeepFinding(text, crossing)] };
   const errors: ParseError[] = [];
   const duplicates: Finding[] = [];
   let root: AstNode | null;
   try {
     root = buildTree(text, errors, duplicates);
   } catch (e) {
-    // jsonc-parser's visitor recurses once per level: thousands of levels exhaust the stack. As in
-    // the YAML parser, that is a finding, never an exception out of a ParsedDocument.
+    // Should a text within the bound still exhaust the stack, that is a finding too, never an
+    // exception out of a ParsedDocument (analyze() places it at the start, as here).
     if (!(e instanceof RangeError)) throw e;
-    const span = { start: 0, end: Math.min(1, text.length) };
-    const message = 'the document is nested too deeply to analyse';
-    return {
-      root: null,
-      value: undefined,
-      findings: [{ code: 'parse/too-deep', severity: 'error', message, span }],
-    };
+    return { root: null, value: undefined, findings: [tooDeepFinding(text, 0)] };
   }
   const findings: Finding[] = [];
   for (const e of errors) {

@@ -11,7 +11,7 @@ import {
 import type { Finding } from '../findings';
 import type { FindingCode } from '../rules';
 import { LineIndex } from '../text';
-import { yamlMayNestDeeper } from './depth';
+import { tooDeepFinding, yamlDepthCrossing } from './depth';
 import { toJSWithAliases, unresolvedAliases, unresolvedMessage } from './yamlAliases';
 import type { AstNode, ObjectNode, ArrayNode, PropertyNode, ScalarStyle, StringNode } from './ast';
 
@@ -125,10 +125,8 @@ export function parseYamlPositioned(text: string): PositionedParse {
   const findings: Finding[] = [];
   // Nesting is bounded before the parse (depth.ts): where the package's recursion runs out of stack
   // differs between processes, the bound does not.
-  if (yamlMayNestDeeper(text)) {
-    findings.push(errorFinding('parse/too-deep', 'the document is nested too deeply to analyse', 0, 1));
-    return { root: null, value: undefined, findings };
-  }
+  const crossing = yamlDepthCrossing(text);
+  if (crossing >= 0) return { root: null, value: undefined, findings: [tooDeepFinding(text, crossing)] };
   // `logLevel: 'error'`: a key that is a mapping or a list makes the package call
   // `process.emitWarning` as it builds the value, which Node prints on the standard error of the
   // CLI and of the language server. The key is reported as a finding instead, like any other.
@@ -174,7 +172,7 @@ export function parseYamlPositioned(text: string): PositionedParse {
       // error. The depth bound above refuses such a text first; should one pass it, the file gets
       // one finding at its start, with the code and message analyze() uses for the same case.
       findings.length = 0;
-      findings.push(errorFinding('parse/too-deep', 'the document is nested too deeply to analyse', 0, 1));
+      findings.push(tooDeepFinding(text, 0));
       break;
     } else
       findings.push(
