@@ -11,8 +11,14 @@ import {
 import type { Finding } from '../findings';
 import type { FindingCode } from '../rules';
 import { LineIndex } from '../text';
-import { tooDeepFinding, yamlDepthCrossing } from './depth';
-import { toJSWithAliases, unresolvedAliases, unresolvedMessage } from './yamlAliases';
+import { MAX_YAML_DEPTH, tooDeepFinding, yamlDepthCrossing } from './depth';
+import {
+  aliasDepthCrossing,
+  aliasSources,
+  toJSWithAliases,
+  unresolvedAliases,
+  unresolvedMessage,
+} from './yamlAliases';
 import type { AstNode, ObjectNode, ArrayNode, PropertyNode, ScalarStyle, StringNode } from './ast';
 
 export interface PositionedParse {
@@ -205,9 +211,27 @@ export function parseYamlPositioned(text: string): PositionedParse {
   });
   if (!findings.some((f) => f.code === 'parse/too-deep')) findings.push(...duplicates);
   let value: unknown = undefined;
+  const sources = aliasSources(doc);
+  const through = aliasDepthCrossing(doc, sources, MAX_YAML_DEPTH);
+  if (through && findings.every((f) => f.code !== 'parse/too-deep')) {
+    // Through its aliases the value nests past the bound (or without end): the same one finding as a
+    // text past it, on the alias, and no value for anything to recurse through.
+    const [from, to] = through.alias.range ?? [0, 1];
+    const name = `*${through.alias.source}`;
+    const message = through.cycle
+      ? `the document is nested too deeply to analyse: the alias ${name} is inside its own anchor, so its value nests without end`
+      : `the document is nested too deeply to analyse: the alias ${name} takes it past ${MAX_YAML_DEPTH} levels`;
+    return {
+      root,
+      value: undefined,
+      findings: [
+        { ...tooDeepFinding(text, from), message, span: { start: from, end: Math.max(to, from + 1) } },
+      ],
+    };
+  }
   if (findings.every((f) => f.code !== 'yaml/syntax' && f.code !== 'parse/too-deep')) {
     try {
-      value = toJSWithAliases(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+      value = toJSWithAliases(doc, { maxAliasCount: MAX_ALIAS_COUNT }, sources);
     } catch (e) {
       const start = root?.offset ?? 0;
       const unresolved = unresolvedAliases(doc);

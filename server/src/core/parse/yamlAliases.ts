@@ -1,4 +1,13 @@
-import { Alias, isAlias, isCollection, isScalar, visit, type Document, type Node as YNode } from 'yaml';
+import {
+  Alias,
+  isAlias,
+  isCollection,
+  isPair,
+  isScalar,
+  visit,
+  type Document,
+  type Node as YNode,
+} from 'yaml';
 
 /**
  * `doc.toJS(options)`, with every alias's anchor found in one walk of the document.
@@ -11,15 +20,11 @@ import { Alias, isAlias, isCollection, isScalar, visit, type Document, type Node
  * converted, `resolve` hands the library's loop a list of two (the anchor, then the alias), so the
  * library's alias-count guard and its errors stay its own.
  */
-export function toJSWithAliases(doc: Document, options: Parameters<Document['toJS']>[0]): unknown {
-  const sources = new Map<Alias, YNode | undefined>();
-  const last = new Map<string, YNode>();
-  visit(doc, {
-    Node: (_key, node) => {
-      if (isAlias(node)) sources.set(node, last.get(node.source));
-      else if ((isScalar(node) || isCollection(node)) && node.anchor) last.set(node.anchor, node);
-    },
-  });
+export function toJSWithAliases(
+  doc: Document,
+  options: Parameters<Document['toJS']>[0],
+  sources = aliasSources(doc),
+): unknown {
   if (!sources.size) return doc.toJS(options);
   installResolve();
   resolving.set(doc, sources);
@@ -28,6 +33,62 @@ export function toJSWithAliases(doc: Document, options: Parameters<Document['toJ
   } finally {
     resolving.delete(doc);
   }
+}
+
+/** Each alias of the document with its anchor: the last node of its name before it, if any. */
+export function aliasSources(doc: Document): Map<Alias, YNode | undefined> {
+  const sources = new Map<Alias, YNode | undefined>();
+  const last = new Map<string, YNode>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) sources.set(node, last.get(node.source));
+      else if ((isScalar(node) || isCollection(node)) && node.anchor) last.set(node.anchor, node);
+    },
+  });
+  return sources;
+}
+
+/**
+ * The first alias, in the document's order, where the value nests deeper than `limit` collections
+ * once aliases are resolved (`cycle`: the alias is inside its own anchor, and the value nests without
+ * end); undefined if there is none. The text's depth bound (depth.ts) does not see through aliases:
+ * an anchor 300 deep used inside another 300-deep structure is a value 600 deep, and a chain of such
+ * anchors reaches thousands of levels within the yaml package's alias-count guard, for every reader
+ * of the value (validation, rules, fixes, sync) to recurse through. Each collection's resolved depth
+ * is counted once: an anchor comes before its aliases, so it is complete when an alias reaches it,
+ * unless the alias is inside it. The walk recurses as deep as the document's own nodes, never
+ * through an alias.
+ */
+export function aliasDepthCrossing(
+  doc: Document,
+  sources: Map<Alias, YNode | undefined>,
+  limit: number,
+): { alias: Alias; cycle: boolean } | undefined {
+  if (!sources.size) return undefined;
+  /** Each collection's resolved depth, or IN_PROGRESS while its items are being read. */
+  const depths = new Map<YNode, number>();
+  const IN_PROGRESS = -1;
+  let found: { alias: Alias; cycle: boolean } | undefined;
+  /** The resolved depth of `node`, whose `enclosing` collections hold it. */
+  const measure = (node: unknown, enclosing: number): number => {
+    if (found) return 0;
+    if (isAlias(node)) {
+      const source = sources.get(node);
+      const known = source ? depths.get(source) : 0;
+      if (known === IN_PROGRESS) found = { alias: node, cycle: true };
+      else if (enclosing + (known ?? 0) > limit) found = { alias: node, cycle: false };
+      return known ?? 0;
+    }
+    if (isPair(node)) return Math.max(measure(node.key, enclosing), measure(node.value, enclosing));
+    if (!isCollection(node)) return 0;
+    depths.set(node, IN_PROGRESS);
+    let deepest = 0;
+    for (const item of node.items) deepest = Math.max(deepest, measure(item, enclosing + 1));
+    depths.set(node, deepest + 1);
+    return deepest + 1;
+  };
+  measure(doc.contents, 0);
+  return found;
 }
 
 /**
