@@ -323,6 +323,10 @@ export const RULES = {
     summary: 'A value outside a list of well-known values that the sources only sample (PII types)',
   },
   'yaml/alias-limit': { severity: 'error', summary: 'YAML aliases (`*name`) expand more than 100 times' },
+  'yaml/invalid-binary': {
+    severity: 'error',
+    summary: 'A `!!binary` value that is not base64',
+  },
   'yaml/multiple-documents': {
     severity: 'error',
     summary: 'The file holds more than one YAML document (`---`)',

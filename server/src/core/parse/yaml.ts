@@ -12,6 +12,7 @@ import type { Finding } from '../findings';
 import type { FindingCode } from '../rules';
 import { LineIndex } from '../text';
 import { MAX_YAML_DEPTH, tooDeepFinding, yamlDepthCrossing } from './depth';
+import { binaryFindings, binaryTag } from './yamlBinary';
 import {
   aliasDepthCrossing,
   aliasSources,
@@ -141,6 +142,8 @@ export function parseYamlPositioned(text: string): PositionedParse {
     prettyErrors: false,
     strict: true,
     logLevel: 'error',
+    // `!!binary` read by us, not by whichever build of the package is bundled (yamlBinary.ts).
+    customTags: [binaryTag],
   });
   const list: Document[] = Array.isArray(docs) ? (docs as Document[]) : [];
   if (list.length === 0) return { root: null, value: undefined, findings };
@@ -209,7 +212,8 @@ export function parseYamlPositioned(text: string): PositionedParse {
       ),
     );
   });
-  if (!findings.some((f) => f.code === 'parse/too-deep')) findings.push(...duplicates);
+  if (!findings.some((f) => f.code === 'parse/too-deep'))
+    findings.push(...duplicates, ...binaryFindings(doc, text));
   let value: unknown = undefined;
   const sources = aliasSources(doc);
   const through = aliasDepthCrossing(doc, sources, MAX_YAML_DEPTH);
