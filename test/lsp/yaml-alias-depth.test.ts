@@ -93,6 +93,24 @@ describe('YAML past the depth bound through its aliases, in every process', () =
         message,
         range,
       }));
+      // The editor's requests on the file are answered, at the last alias (the deepest value), and
+      // no handler fails: the positioned tree keeps aliases as leaves.
+      const td = { textDocument: { uri } };
+      const position = lines.positionAt(text.lastIndexOf('*') + 1);
+      const logged = client.logs.length;
+      await Promise.all([
+        client.request('textDocument/hover', { ...td, position }),
+        client.request('textDocument/completion', { ...td, position }),
+        client.request('textDocument/documentSymbol', td),
+        client.request('textDocument/foldingRange', td),
+        client.request('textDocument/codeAction', {
+          ...td,
+          range: { start: position, end: position },
+          context: { diagnostics: [] },
+        }),
+      ]);
+      const failures = client.logs.slice(logged).filter((m) => /fail|call stack|RangeError/i.test(m));
+      assert.deepEqual(failures, [], 'handler failures logged');
       client.close(uri);
       assert.deepEqual(server, lint, 'the language server and dist/cli.js lint');
       assert.deepEqual(engine, lint, 'in process and dist/cli.js lint');
