@@ -158,14 +158,16 @@ export async function lintFiles(
     if (l.skipped) continue;
     const f = files[i];
     const forced = dialect ?? f.settings.dialect;
-    const base = {
+    // Every key always present, so that the 5,000 results share one hidden class (a spread of
+    // optional keys made several, and every reporter's read of them a megamorphic lookup).
+    const base: Base = {
       path: f.path,
       file: f.display,
       rules: f.settings.rules,
-      ...(forced ? { forced } : {}),
+      forced: forced || undefined,
       dialect: l.dialect,
       dialectLabel: l.dialectLabel,
-      ...(l.readError ? { readError: l.readError } : {}),
+      readError: l.readError || undefined,
     };
     const recomputed = (tally: Tally) =>
       new Recomputed(
@@ -185,7 +187,7 @@ export async function lintFiles(
     held.give(l.findings);
     if (held.take(findings)) {
       // Built on first use: a report needs the lines only of files with findings.
-      results.push({ ...base, findings, lines: lines ?? new LazyLines(() => textOf(i)) });
+      results.push(new HeldResult(base, findings, lines ?? new LazyLines(() => textOf(i))));
     } else {
       // Not held: what it had is let go, and it is linted again at each read.
       linted[i] = { ...l, findings: [], ...(l.findings.length ? { shed: true } : {}) };
@@ -201,8 +203,42 @@ export function errorsOnly(results: readonly (FileResult & Fixable)[]): (FileRes
   return results.map((r) =>
     r instanceof Recomputed
       ? r.withErrorsOnly()
-      : { ...r, findings: r.findings.filter((f) => f.severity === 'error') },
+      : new HeldResult(
+          r,
+          r.findings.filter((f) => f.severity === 'error'),
+          r.lines,
+        ),
   );
+}
+
+/** What a result says of its file besides its findings. */
+type Base = Omit<FileResult & Fixable, 'findings' | 'lines' | 'tally'>;
+
+/** The result of a file whose findings lint holds: one class, so one hidden class for all of them. */
+class HeldResult implements FileResult, Fixable {
+  readonly path: string;
+  readonly file: string;
+  readonly rules: Fixable['rules'];
+  readonly forced?: string;
+  readonly dialect: string;
+  readonly dialectLabel: string;
+  readonly readError?: string;
+  readonly tally?: Tally;
+
+  constructor(
+    base: Base,
+    readonly findings: Finding[],
+    readonly lines: Pick<LineIndex, 'positionAt'>,
+  ) {
+    this.path = base.path;
+    this.file = base.file;
+    this.rules = base.rules;
+    this.forced = base.forced;
+    this.dialect = base.dialect;
+    this.dialectLabel = base.dialectLabel;
+    this.readError = base.readError;
+    this.tally = undefined;
+  }
 }
 
 /**
@@ -245,7 +281,7 @@ class Recomputed implements FileResult, Fixable {
   readonly lines: Pick<LineIndex, 'positionAt'>;
 
   constructor(
-    base: Omit<FileResult & Fixable, 'findings' | 'lines' | 'tally'>,
+    base: Base,
     readonly tally: Tally,
     private readonly compute: () => { findings: Finding[]; text?: string },
     private readonly read: () => string,
