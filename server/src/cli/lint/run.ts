@@ -111,9 +111,11 @@ export async function lintFiles(
       return { dialect: 'unknown', dialectLabel: 'unknown', findings: [], readError: f.error };
     }
     const j = next++;
-    const { text, ...l } = lintedReadable[j];
+    // Not copied without its text (an object rest per file, 36 ms of 5,000 in profiles): the
+    // array of results holds the text until the end of the run either way.
+    const l = lintedReadable[j];
     // An empty text is one the budget did not hold (or an empty file, read again at no cost).
-    if (text) texts[i] = text;
+    if (l.text) texts[i] = l.text;
     directives[i] = marked[j];
     const excluded = !!(l.readError || l.skipped);
     chain.push({ path: f.path, excluded, facts: l.chain, hash: hashes[j], fastParsed: !!l.fastParsed });
