@@ -139,6 +139,10 @@ describe('duplicate keys and deep nesting send a JSON file to the careful parser
     ['{"{\\"": 1, "}": 2, "x": "\\"a\\": 1"}', false],
     ['{"k" : 1, "k"\n:\n2}', true],
     ['["a", "a"]', false],
+    // A key is read from its opening quote, not from a quote inside it.
+    ['{"x\\"b": 1, "b": 2}', false],
+    ['{"x\\"b": 1, "x\\"b": 2}', true],
+    ['{"s": "a", "a\\\\": 1, "a\\\\": 2}', true],
   ];
   for (const [text, duplicate] of cases)
     it(`${text} ${duplicate ? 'has' : 'has no'} duplicate key`, () => {
