@@ -54,9 +54,11 @@ export class VariantReplay {
       if (d.findings) for (const f of d.findings) v.tally.finding(f);
     }
     if (!d.event) return;
-    const before = this.baseline.table.outcomes[this.baseline.run(d.event)];
+    // `get`, not `outcomes[id]`: past the table's limit an outcome comes as SPILLED, held by the
+    // table until its next call (each side has a table of its own).
+    const before = this.baseline.table.get(this.baseline.run(d.event));
     for (const v of this.variants)
-      v.tally.pair(d, d.agent, before, v.runner.table.outcomes[v.runner.run(d.event)]);
+      v.tally.pair(d, d.agent, before, v.runner.table.get(v.runner.run(d.event)));
   }
 
   /** A finding of the reader (a line too long to read, a file cut short); `line`: it is a line. */
