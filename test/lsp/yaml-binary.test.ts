@@ -33,6 +33,20 @@ const CASES: [string, string, string | undefined][] = [
     `${head('verbatim')}metadata:\n  logo: !<tag:yaml.org,2002:binary> "@@@@"\n${rule}`,
     '"@@@@"',
   ],
+  // A `%YAML 1.1` directive brings that version's schema, whose own `!!binary` (Buffer in one
+  // build, atob in the other) was found before ours.
+  [
+    'under a %YAML 1.1 directive',
+    `%YAML 1.1\n---\n${head('yaml11')}metadata:\n  logo: !!binary "not*base64!"\n${rule}`,
+    '"not*base64!"',
+  ],
+  // The tag written with an escape, or through a %TAG prefix: no `binary` in the text.
+  ['an escaped tag', `${head('escaped')}metadata:\n  logo: !!bin%61ry "@@@@"\n${rule}`, '"@@@@"'],
+  [
+    'a %TAG prefix',
+    `%TAG !x! tag:yaml.org,2002:bin\n---\n${head('prefixed')}metadata:\n  logo: !x!ary "@@@@"\n${rule}`,
+    '"@@@@"',
+  ],
   [
     'valid base64 over lines',
     `${head('good')}metadata:\n  logo: !!binary |\n    aGVsbG8g\n    d29ybGQ=\n${rule}`,

@@ -143,7 +143,9 @@ export function parseYamlPositioned(text: string): PositionedParse {
     strict: true,
     logLevel: 'error',
     // `!!binary` read by us, not by whichever build of the package is bundled (yamlBinary.ts).
-    customTags: [binaryTag],
+    // First in the list, so that it wins over the package's own `!!binary`, which a `%YAML 1.1`
+    // directive brings in with that version's schema (the first tag of a name is the one taken).
+    customTags: (tags) => [binaryTag, ...tags],
   });
   const list: Document[] = Array.isArray(docs) ? (docs as Document[]) : [];
   if (list.length === 0) return { root: null, value: undefined, findings };

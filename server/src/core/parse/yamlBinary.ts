@@ -33,8 +33,9 @@ export function isBase64(text: string): boolean {
 
 /** A finding on each `!!binary` scalar of `doc` whose text is not base64, in the document's order. */
 export function binaryFindings(doc: Document, text: string): Finding[] {
-  // A document with no `binary` in its text has no such tag: neither `!!binary` nor its long forms.
-  if (!text.includes('binary')) return [];
+  // A document without a `!` has no tag at all. (Not a search for `binary`: a tag may be written
+  // with escapes, `!!bin%61ry`, or through a `%TAG` prefix, `!x!ary`.)
+  if (!text.includes('!')) return [];
   const findings: Finding[] = [];
   visit(doc, {
     Scalar: (_key, node) => {
