@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { ReplayReport } from '../../server/src/core/index';
 import { formatReport } from '../../server/src/cli/replay/format';
@@ -163,6 +164,40 @@ describe('policylens replay holds its memory whatever the agents and outcomes', 
       assert.equal(two.stdout, one.stdout);
     });
   }
+});
+
+// The agents were bounded in number but not in size: each name was kept whole, and a line may be
+// up to 8 MiB. 64 agents of 1 MB each held 64 MB of names, past this heap; each is now a label of
+// at most 256 characters, two names that differ only at their end still two agents.
+describe('policylens replay holds agent names of a megabyte as labels', () => {
+  const NAMES = 64;
+  let dir: string;
+  before(() => {
+    dir = join(tempDir('replay-names'), 'names');
+    sides(dir, pii, false);
+    const long = 'a'.repeat(1 << 20);
+    // One gzip member per line (the file is 64 MB unzipped, 70 KB on disk).
+    const members = Array.from({ length: NAMES }, (_, i) =>
+      gzipSync(`${JSON.stringify({ agentId: `${long}-${i}`, input: 'my SSN is 123-45-6789' })}\n`),
+    );
+    writeFileSync(join(dir, 'events.jsonl'), Buffer.concat(members));
+  });
+  after(() => removeDir(join(dir, '..')));
+
+  it(`${NAMES} agents named by a megabyte each, under a ${HEAP_MB} MB heap, on one thread and two`, async () => {
+    const one = await replay(dir, '1');
+    assert.equal(one.status, 0, one.stderr.slice(-2000));
+    const report = JSON.parse(one.stdout) as Report;
+    assert.equal(report.changed, NAMES);
+    assert.equal(report.byAgent.length, NAMES, 'names that differ at their end stay distinct agents');
+    for (const r of report.byAgent) {
+      assert.ok(r.agent.length <= 256, `a label of ${r.agent.length} characters`);
+      assert.match(r.agent, /^a+…#[0-9a-f]{8}$/);
+    }
+    const two = await replay(dir, '2');
+    assert.equal(two.status, 0, two.stderr.slice(-2000));
+    assert.equal(two.stdout, one.stdout);
+  });
 });
 
 describe('the text report says where the agents were cut', () => {

@@ -1,3 +1,4 @@
+import { hash32 } from './sketch';
 import { clockOf, iso, isObj, readsAsMilliseconds, str } from '../eval/context';
 import { readEvent } from '../eval/policytest';
 import type { EvalEvent } from '../eval/types';
@@ -128,7 +129,8 @@ export function decodeRecord(input: ReplayInput): DecodedRecord | undefined {
   const clockMs = clockOf(event.timestamp);
   const late = clockFinding(line, event.timestamp, clockMs);
   if (late) (findings ??= []).push(late);
-  const agent = str(event.agentId) ?? str(event.agent_id) ?? str(event.agentName);
+  const name = str(event.agentId) ?? str(event.agent_id) ?? str(event.agentName);
+  const agent = name === undefined ? undefined : agentLabel(name);
   return {
     line,
     event,
@@ -187,4 +189,25 @@ function describe(v: unknown): string {
 
 function clip(s: string): string {
   return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s;
+}
+
+/** The longest agent name a report holds; a longer one is cut, and named by a hash of the whole. */
+export const MAX_AGENT_CHARS = 256;
+
+/**
+ * An agent's name as the report counts and prints it. A name is a label, and the report keeps up to
+ * 10,000 of them (and a few in each transition's examples): 10,000 names of 1 MB, each on a line
+ * well under the 8 MiB bound, held 10 GB. A name past `MAX_AGENT_CHARS` keeps its start and a hash
+ * of the whole (`…#1a2b3c4d`), so two names that differ only past the cut stay two agents. The
+ * label is copied out of the name (the `' ' + … .slice(1)`): V8 makes a slice of a long string a
+ * view that keeps the whole string alive.
+ */
+export function agentLabel(name: string): string {
+  if (name.length <= MAX_AGENT_CHARS) return name;
+  let cut = MAX_AGENT_CHARS - 10;
+  // Not between the two halves of a surrogate pair.
+  const last = name.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--;
+  const hash = hash32(name).toString(16).padStart(8, '0');
+  return (' ' + name.slice(0, cut) + '…#' + hash).slice(1);
 }

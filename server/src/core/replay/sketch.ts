@@ -33,7 +33,7 @@ export class DistinctSketch {
 }
 
 /** A 32-bit hash of a string: FNV-1a over its UTF-16 units, then mixed so every bit counts. */
-function hash32(s: string): number {
+export function hash32(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   h ^= h >>> 16;
