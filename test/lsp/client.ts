@@ -223,12 +223,20 @@ export class LspClient {
 
   /** `initialize` + `initialized`, with the capabilities a full client (VS Code) announces. */
   async initialize(
-    options: { rootUri?: string; initializationOptions?: unknown; capabilities?: object } = {},
+    options: {
+      rootUri?: string;
+      /** More workspace folders after `rootUri`'s. */
+      moreFolders?: string[];
+      initializationOptions?: unknown;
+      capabilities?: object;
+    } = {},
   ) {
     const result = await this.request<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: this.transport.processId,
       rootUri: options.rootUri ?? null,
-      workspaceFolders: options.rootUri ? [{ uri: options.rootUri, name: 'ws' }] : null,
+      workspaceFolders: options.rootUri
+        ? [options.rootUri, ...(options.moreFolders ?? [])].map((uri, i) => ({ uri, name: `ws${i || ''}` }))
+        : null,
       initializationOptions: options.initializationOptions,
       capabilities: options.capabilities ?? {
         workspace: {

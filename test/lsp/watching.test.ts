@@ -109,3 +109,39 @@ it('polls the folders past the bound of watched ones', async () => {
     client.kill();
   }
 });
+
+// With two workspace folders, the second one's own folder was watched only if a watch was left:
+// when the first took all 1,024, a policy written at the top of the second was never seen.
+it('follows a second workspace folder when the first took every watch', async () => {
+  const first = join(top, 'first');
+  const second = join(top, 'second');
+  mkdirSync(second, { recursive: true });
+  for (let i = 0; i < 1030; i++) {
+    mkdirSync(join(first, `f${i}`), { recursive: true });
+    writeFileSync(join(first, `f${i}`, 'p.yaml'), bundle(`filler-${i}`));
+  }
+  writeFileSync(join(first, 'f0', 'a.yaml'), bundle('policy-a', ['policy-b']));
+  writeFileSync(join(first, 'f1', 'b.yaml'), bundle('policy-b'));
+  const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
+  try {
+    await client.initialize({
+      rootUri: fileUri(first),
+      moreFolders: [fileUri(second)],
+      capabilities: REDUCED,
+    });
+    const a = fileUri(join(first, 'f0', 'a.yaml'));
+    client.open(a, bundle('policy-a', ['policy-b']));
+    const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
+    await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
+    await client.until(
+      () => client.logs.some((l) => /watches 1024 folders and polls \d+/.test(l)),
+      'the polling',
+    );
+    writeFileSync(join(second, 'c.yaml'), bundle('policy-b', ['policy-a']));
+    await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${client.logs.join('\n')}`);
+  } finally {
+    client.kill();
+  }
+});

@@ -10,8 +10,10 @@ type Entries = NonNullable<FileSystem['folderEntries']>;
  * The folders the server cannot watch (past its bound of inotify watches), looked at in turn: each
  * round reads up to `POLL_BATCH` of them, round robin, and reports every name that appeared, went
  * away or (for a file `stamp` accepts) changed its time or size since the folder was last read, as
- * a watch would have. The cost is bounded by the pace, not by the workspace: 200 folders a second
- * at most, so a change in one of 20,000 polled folders is seen within 100 s, one in 1,000 within 5 s.
+ * a watch would have. The pace is bounded, not by the workspace: 200 folders a second at most, so
+ * a change in one of 20,000 polled folders is seen within 100 s, one in 1,000 within 5 s. Each
+ * folder's turn is a listing and a stat of each of its YAML/JSON files, so a folder of thousands of
+ * such files costs that many stats at its turn.
  */
 export class FolderPoll {
   /** What each folder held when last read (undefined: not read yet, nothing to compare with). */

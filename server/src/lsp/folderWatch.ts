@@ -81,7 +81,8 @@ export class FolderWatch {
   async start(roots: readonly string[]): Promise<void> {
     for (const root of roots) {
       const top = root.replace(/\/+$/, '');
-      this.watch(top);
+      // Polled when an earlier workspace folder took every watch (not watched or lost).
+      this.cover(top, false);
       for (const uri of await this.list(top)) this.watchUpTo(uri.slice(0, uri.lastIndexOf('/')), top);
     }
     for (const root of roots) for (const folder of await this.folders(root)) this.cover(folder, false);
@@ -138,7 +139,9 @@ export class FolderWatch {
     const { fs } = this.ctx.runtime;
     const known = stamped(uri);
     if (!(await fs.exists(uri))) {
-      this.unwatchUnder(uri);
+      // Only a followed folder has anything to drop (each is one pass over all of them: a branch
+      // switch deleting 10,000 files made 10,000 such passes over 20,000 polled folders).
+      if (this.watchers.has(uri) || this.poll?.has(uri)) this.unwatchUnder(uri);
       this.ctx.files.emit([{ uri, type: FileChangeType.Deleted }]);
     } else if (known) this.ctx.files.emit([{ uri, type: FileChangeType.Changed }]);
     else if (await fs.isFolder?.(uri)) await this.adopt(uri);
