@@ -5,15 +5,13 @@
 // 5,000 closed arrays or objects and 5,000 unclosed brackets were `parse/too-deep` at the file's
 // start in lint, and schema findings or 1,000 `json/syntax` errors in the server.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { analyze } from '../../server/src/core/index';
 import { MAX_JSON_DEPTH } from '../../server/src/core/parse/jsonDepth';
-import { LineIndex } from '../../server/src/core/text';
-import { runCli } from '../hardening/support/cli';
 import { fileUri, LspClient } from './client';
+import { findingsEverywhere } from './everywhere';
 
 const HEAD =
   '{\n  "name": "deep",\n  "policyType": "expression",\n  "enforcementMode": "block",\n  "ruleDefinition": ';
@@ -63,28 +61,8 @@ describe('JSON past the depth bound, in every process', () => {
     it(name, async () => {
       // Each file its own name: the server reports bundles of one name across its workspace.
       const path = join(dir, `deep-${n}.json`);
-      writeFileSync(path, text.replace('"deep"', `"deep-${n}"`));
       const written = text.replace('"deep"', `"deep-${n}"`);
-      const lines = new LineIndex(written);
-      const engine = analyze(written, { fileName: path }).findings.map((f) => ({
-        code: f.code,
-        message: f.message,
-        range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) },
-      }));
-
-      const r = runCli(['lint', path, '--format', 'json']);
-      assert.ok(r.status === 0 || r.status === 1, r.stderr);
-      const report = JSON.parse(r.stdout) as { files: { findings: Record<string, unknown>[] }[] };
-      const lint = report.files[0].findings.map(({ code, message, range }) => ({ code, message, range }));
-
-      const uri = fileUri(path);
-      const published = client.waitForDiagnostics(uri, 1);
-      client.open(uri, written);
-      const server = (await published).diagnostics.map(({ code, message, range }) => ({
-        code,
-        message,
-        range,
-      }));
+      const { engine, lint, server, lines, uri } = await findingsEverywhere(client, path, written);
       assert.deepEqual(server, lint, 'the language server and dist/cli.js lint');
       assert.deepEqual(engine, lint, 'in process and dist/cli.js lint');
       const at = crossing(written);

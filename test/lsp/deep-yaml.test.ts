@@ -9,10 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { analyze } from '../../server/src/core/index';
-import { LineIndex } from '../../server/src/core/text';
 import { runCli } from '../hardening/support/cli';
 import { fileUri, LspClient } from './client';
+import { findingsEverywhere } from './everywhere';
 
 const HEAD = 'name: deep\npolicyType: expression\nenforcementMode: block\n';
 /** Each text, and the line and column of the character that passes the bound of 400 (depth.ts). */
@@ -52,29 +51,10 @@ describe('YAML past the depth bound, in every process', () => {
     const EXPECTED = expected(line, character);
     it(name, async () => {
       const path = join(dir, `deep-${n}.yaml`);
-      writeFileSync(path, text);
-      const lines = new LineIndex(text);
-      const engine = analyze(text, { fileName: path }).findings.map((f) => ({
-        code: f.code,
-        message: f.message,
-        range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) },
-      }));
+      const { engine, lint, server, status, uri } = await findingsEverywhere(client, path, text);
       assert.deepEqual(engine, EXPECTED, 'in process');
-
-      const r = runCli(['lint', path, '--format', 'json']);
-      assert.equal(r.status, 1, r.stderr);
-      const report = JSON.parse(r.stdout) as { files: { findings: Record<string, unknown>[] }[] };
-      const lint = report.files[0].findings.map(({ code, message, range }) => ({ code, message, range }));
+      assert.equal(status, 1);
       assert.deepEqual(lint, EXPECTED, 'dist/cli.js lint');
-
-      const uri = fileUri(path);
-      const published = client.waitForDiagnostics(uri, 1);
-      client.open(uri, text);
-      const server = (await published).diagnostics.map(({ code, message, range }) => ({
-        code,
-        message,
-        range,
-      }));
       assert.deepEqual(server, EXPECTED, 'the language server');
       client.close(uri);
     });

@@ -11,11 +11,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { analyze } from '../../server/src/core/index';
-import { LineIndex } from '../../server/src/core/text';
-import { CLI, runCli } from '../hardening/support/cli';
+import { CLI } from '../hardening/support/cli';
 import { serve, type Serve } from '../hardening/support/registry';
 import { fileUri, LspClient } from './client';
+import { findingsEverywhere } from './everywhere';
 
 const head = (name: string) => `name: ${name}\npolicyType: expression\nenforcementMode: block\n`;
 /** `depth` flow mappings around `inner`. */
@@ -72,27 +71,7 @@ describe('YAML past the depth bound through its aliases, in every process', () =
   CASES.forEach(([name, text, expected], n) => {
     it(name, async () => {
       const path = join(dir, `alias-${n}.yaml`);
-      writeFileSync(path, text);
-      const lines = new LineIndex(text);
-      const engine = analyze(text, { fileName: path }).findings.map((f) => ({
-        code: f.code,
-        message: f.message,
-        range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) },
-      }));
-
-      const r = runCli(['lint', path, '--format', 'json']);
-      assert.ok(r.status === 0 || r.status === 1, r.stderr);
-      const report = JSON.parse(r.stdout) as { files: { findings: Record<string, unknown>[] }[] };
-      const lint = report.files[0].findings.map(({ code, message, range }) => ({ code, message, range }));
-
-      const uri = fileUri(path);
-      const published = client.waitForDiagnostics(uri, 1);
-      client.open(uri, text);
-      const server = (await published).diagnostics.map(({ code, message, range }) => ({
-        code,
-        message,
-        range,
-      }));
+      const { engine, lint, server, lines, uri } = await findingsEverywhere(client, path, text);
       // The editor's requests on the file are answered, at the last alias (the deepest value), and
       // no handler fails: the positioned tree keeps aliases as leaves.
       const td = { textDocument: { uri } };

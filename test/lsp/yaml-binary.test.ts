@@ -5,15 +5,13 @@
 // the server and no finding in lint. Now the tag is read by the parse layer (yamlBinary.ts): the
 // value is its base64 text, and text that is not base64 is `yaml/invalid-binary` on the value.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { analyze } from '../../server/src/core/index';
 import { isBase64 } from '../../server/src/core/parse/yamlBinary';
-import { LineIndex } from '../../server/src/core/text';
-import { runCli } from '../hardening/support/cli';
 import { fileUri, LspClient } from './client';
+import { findingsEverywhere } from './everywhere';
 
 const head = (name: string) => `name: ${name}\npolicyType: expression\nenforcementMode: block\n`;
 const rule = 'ruleDefinition:\n  expression: "true"\n';
@@ -77,27 +75,7 @@ describe('!!binary, in every process', () => {
   CASES.forEach(([name, text, value], n) => {
     it(name, async () => {
       const path = join(dir, `binary-${n}.yaml`);
-      writeFileSync(path, text);
-      const lines = new LineIndex(text);
-      const engine = analyze(text, { fileName: path }).findings.map((f) => ({
-        code: f.code,
-        message: f.message,
-        range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) },
-      }));
-
-      const r = runCli(['lint', path, '--format', 'json']);
-      assert.ok(r.status === 0 || r.status === 1, r.stderr);
-      const report = JSON.parse(r.stdout) as { files: { findings: Record<string, unknown>[] }[] };
-      const lint = report.files[0].findings.map(({ code, message, range }) => ({ code, message, range }));
-
-      const uri = fileUri(path);
-      const published = client.waitForDiagnostics(uri, 1);
-      client.open(uri, text);
-      const server = (await published).diagnostics.map(({ code, message, range }) => ({
-        code,
-        message,
-        range,
-      }));
+      const { engine, lint, server, lines, uri } = await findingsEverywhere(client, path, text);
       client.close(uri);
       assert.deepEqual(server, lint, 'the language server and dist/cli.js lint');
       assert.deepEqual(engine, lint, 'in process and dist/cli.js lint');
