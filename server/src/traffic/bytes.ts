@@ -56,19 +56,28 @@ export async function readBytes(
       return again.failed && reason(again.failed.error);
     }
     for (let pos = 0; ;) {
-      const chunk = Buffer.allocUnsafe(READ_BYTES);
-      let n: number;
-      try {
-        n = (await file.read(chunk, 0, READ_BYTES, pos)).bytesRead;
-      } catch (e) {
-        return reason(e);
-      }
-      if (!n) return undefined;
-      pos += n;
-      await onBytes(n === READ_BYTES ? chunk : chunk.subarray(0, n));
+      const chunk = await readAt(file, pos);
+      if ('error' in chunk) return reason(chunk.error);
+      if (!chunk.length) return undefined;
+      pos += chunk.length;
+      await onBytes(chunk);
     }
   } finally {
     await file.close();
+  }
+}
+
+/**
+ * The next chunk of the file from `pos` (a buffer of its own, the caller may keep it; empty at the
+ * end), or why the read failed.
+ */
+async function readAt(file: FileHandle, pos: number): Promise<Buffer | { error: unknown }> {
+  const chunk = Buffer.allocUnsafe(READ_BYTES);
+  try {
+    const { bytesRead } = await file.read(chunk, 0, READ_BYTES, pos);
+    return bytesRead === READ_BYTES ? chunk : chunk.subarray(0, bytesRead);
+  } catch (error) {
+    return { error };
   }
 }
 
@@ -125,13 +134,9 @@ async function gunzipPass(
   const handedOn = () => Math.max(out, skip);
   try {
     for (let pos = 0; ;) {
-      const chunk = Buffer.allocUnsafe(READ_BYTES);
-      let n: number;
-      try {
-        n = (await file.read(chunk, 0, READ_BYTES, pos)).bytesRead;
-      } catch (e) {
-        return { handedOn: handedOn(), failed: { error: e } };
-      }
+      const chunk = await readAt(file, pos);
+      if ('error' in chunk) return { handedOn: handedOn(), failed: { error: chunk.error } };
+      const n = chunk.length;
       if (!n) break;
       for (let at = 0; at < n;) {
         const from = pos + at;
