@@ -6,14 +6,13 @@
 // on one thread and on two, with the same report: it says where the agent list was cut, and the
 // outcomes past the table are counted exactly.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { ReplayReport } from '../../server/src/core/index';
 import { formatReport } from '../../server/src/cli/replay/format';
-import { CLI, removeDir, tempDir } from '../sync/harness';
+import { removeDir, runCli, tempDir, type CliResult } from '../sync/harness';
 
 /** The heap the CLI gets, in MB (each worker gets the same limit). */
 const HEAP_MB = 24;
@@ -27,26 +26,19 @@ const UNCHANGED_HEAP_MB = 16;
 /** Keyword policies: every subset of them occurs, 2^15 outcomes per side. */
 const KEYWORDS = 15;
 
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function replay(dir: string, threads: string, heapMb = HEAP_MB): Promise<Run> {
-  const args = [`--max-old-space-size=${heapMb}`, CLI, 'replay', join(dir, 'events.jsonl')];
-  const rest = ['--threads', threads, '--format', 'json', '--examples', '2'];
+function replay(dir: string, threads: string, heapMb = HEAP_MB): Promise<CliResult> {
+  const args = [
+    'replay',
+    join(dir, 'events.jsonl'),
+    '--threads',
+    threads,
+    '--format',
+    'json',
+    '--examples',
+    '2',
+  ];
   const sides = ['--policies', join(dir, 'current'), '--against', join(dir, 'baseline')];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...args, ...rest, ...sides], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
+  return runCli([...args, ...sides], {}, undefined, [`--max-old-space-size=${heapMb}`]);
 }
 
 /** Baseline and current folders: each policy `monitor` on the baseline, `block` in the working tree. */

@@ -89,25 +89,7 @@ it('polls the folders past the bound of watched ones', async () => {
   mkdirSync(join(wide, 'z', 'deep', 'er'), { recursive: true });
   writeFileSync(join(wide, 'policies', 'a.yaml'), bundle('policy-a', ['policy-b']));
   writeFileSync(join(wide, 'policies', 'b.yaml'), bundle('policy-b'));
-  const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
-  try {
-    await client.initialize({ rootUri: fileUri(wide), capabilities: REDUCED });
-    const a = fileUri(join(wide, 'policies', 'a.yaml'));
-    client.open(a, bundle('policy-a', ['policy-b']));
-    const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
-    await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
-    await client.until(
-      () => client.logs.some((l) => /watches 1024 folders and polls \d+/.test(l)),
-      'the polling',
-    );
-    writeFileSync(join(wide, 'z', 'deep', 'er', 'c.yaml'), bundle('policy-b', ['policy-a']));
-    await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
-  } catch (e) {
-    // The server's log says how many folders it watched and polled.
-    throw new Error(`${(e as Error).message}\n${client.logs.join('\n')}`);
-  } finally {
-    client.kill();
-  }
+  await cycleOncePolled([wide], join(wide, 'policies', 'a.yaml'), join(wide, 'z', 'deep', 'er', 'c.yaml'));
 });
 
 // With two workspace folders, the second one's own folder was watched only if a watch was left:
@@ -122,14 +104,20 @@ it('follows a second workspace folder when the first took every watch', async ()
   }
   writeFileSync(join(first, 'f0', 'a.yaml'), bundle('policy-a', ['policy-b']));
   writeFileSync(join(first, 'f1', 'b.yaml'), bundle('policy-b'));
+  await cycleOncePolled([first, second], join(first, 'f0', 'a.yaml'), join(second, 'c.yaml'));
+});
+
+/**
+ * Starts a server on the workspace folders `roots` (past the watch bound), opens the policy `open`
+ * (policy-a, whose prerequisite policy-b has none), waits until the server polls, then writes at
+ * `write` a policy-b that names policy-a: the cycle must show in `open`'s diagnostics.
+ */
+async function cycleOncePolled(roots: string[], open: string, write: string): Promise<void> {
   const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
   try {
-    await client.initialize({
-      rootUri: fileUri(first),
-      moreFolders: [fileUri(second)],
-      capabilities: REDUCED,
-    });
-    const a = fileUri(join(first, 'f0', 'a.yaml'));
+    const [rootUri, ...moreFolders] = roots.map(fileUri);
+    await client.initialize({ rootUri, moreFolders, capabilities: REDUCED });
+    const a = fileUri(open);
     client.open(a, bundle('policy-a', ['policy-b']));
     const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
     await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
@@ -137,11 +125,12 @@ it('follows a second workspace folder when the first took every watch', async ()
       () => client.logs.some((l) => /watches 1024 folders and polls \d+/.test(l)),
       'the polling',
     );
-    writeFileSync(join(second, 'c.yaml'), bundle('policy-b', ['policy-a']));
+    writeFileSync(write, bundle('policy-b', ['policy-a']));
     await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
   } catch (e) {
+    // The server's log says how many folders it watched and polled.
     throw new Error(`${(e as Error).message}\n${client.logs.join('\n')}`);
   } finally {
     client.kill();
   }
-});
+}

@@ -1,5 +1,6 @@
 // What the sync tests share: a real registry on loopback (in this process, or as its own process that
 // a test can kill), bundles in a temporary folder, and the CLI run as a child process.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,11 +74,19 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node dist/cli.js ...args` asynchronously (an in-process registry must keep answering). */
-export function runCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<CliResult> {
+/**
+ * Runs `node dist/cli.js ...args` asynchronously (an in-process registry must keep answering);
+ * `nodeArgs` go to Node before the script (`--max-old-space-size=24`).
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = ROOT,
+  nodeArgs: string[] = [],
+): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node esbuild.mjs` first');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,3 +145,13 @@ export const BUNDLES: Record<string, string> = {
   'rate-limit.yaml':
     'name: Rate limit external calls\npolicyType: rate_limit\nenforcementMode: block\nruleDefinition:\n  maxRequestsPerMinute: 60\nprerequisites: [Block PII exfiltration]\n',
 };
+
+/** Polls until `ok` holds: a hang guard around background work, not a timing assertion. */
+export async function eventually<T>(get: () => Promise<T>, ok: (t: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const t = await get();
+    if (ok(t)) return t;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`never happened: ${what}`);
+}

@@ -12,7 +12,16 @@ import { parse } from 'yaml';
 import type { AffectedEvents } from '../../server/src/protocol/index';
 import { peakOfRunningMb } from '../hardening/support/peak';
 import { fileUri, LspClient } from '../lsp/client';
-import { api, inProcessRegistry, removeDir, runCli, tempDir, writeFiles, type LiveRegistry } from './harness';
+import {
+  api,
+  eventually,
+  inProcessRegistry,
+  removeDir,
+  runCli,
+  tempDir,
+  writeFiles,
+  type LiveRegistry,
+} from './harness';
 
 let live: LiveRegistry;
 const dirs: string[] = [];
@@ -48,15 +57,6 @@ interface CliReport {
   transitions: { from: string; to: string; examples: { file: string; line: number }[] }[];
   findings: { file: string; line: number; code: string; message: string }[];
   findingCounts: Record<string, number>;
-}
-
-async function eventually<T>(get: () => Promise<T>, ok: (t: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const t = await get();
-    if (ok(t)) return t;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`never happened: ${what}`);
 }
 
 describe('the impact worker reads lines as the CLI does', () => {

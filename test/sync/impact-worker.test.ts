@@ -10,7 +10,15 @@ import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import type { AffectedEvents } from '../../server/src/protocol/index';
 import { fileUri, LspClient } from '../lsp/client';
-import { api, inProcessRegistry, removeDir, tempDir, writeFiles, type LiveRegistry } from './harness';
+import {
+  api,
+  eventually,
+  inProcessRegistry,
+  removeDir,
+  tempDir,
+  writeFiles,
+  type LiveRegistry,
+} from './harness';
 
 interface Lens {
   range: { start: { line: number } };
@@ -50,16 +58,6 @@ async function lenses(client: LspClient, uri: string): Promise<Lens[]> {
   return (await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } })).filter(
     (l) => l.range.start.line === 0,
   );
-}
-
-/** Polls until `check` holds: a hang guard around background work, not a timing assertion. */
-async function eventually<T>(get: () => Promise<T>, ok: (t: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const t = await get();
-    if (ok(t)) return t;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`never happened: ${what}`);
 }
 
 describe('the impact on a worker thread (dist/server.js)', () => {
