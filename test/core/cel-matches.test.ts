@@ -63,6 +63,24 @@ describe('CEL matches in linear time', () => {
     assert.doesNotMatch(String(run('1.matches("a")')), /InLinearTime/);
   });
 
+  it("reads RE2's forms that JavaScript reads otherwise: leading flags, \\A, \\z, (?P<name>)", () => {
+    // `(?i)` was a syntax error to V8: the call failed at every event, a block on every request.
+    assert.equal(run('input.matches("(?i)drop\\\\s+table")', { input: 'DROP  Table x' }), true);
+    assert.equal(run('input.matches("(?is)a.b")', { input: 'A\nB' }), true);
+    assert.equal(run('input.matches("(?m)^b$")', { input: 'a\nb\nc' }), true);
+    // Without the reading, `\A` and `\z` were the letters A and z.
+    assert.equal(run('input.matches("\\\\Adrop")', { input: 'Adrop' }), false);
+    assert.equal(run('input.matches("\\\\Adrop")', { input: 'drop it' }), true);
+    assert.equal(run('input.matches("(?m)\\\\Ab")', { input: 'a\nb' }), false, '\\A is the text start');
+    assert.equal(run('input.matches("end\\\\z")', { input: 'the end' }), true);
+    assert.equal(run('input.matches("end\\\\z")', { input: 'the endz' }), false);
+    assert.equal(run('input.matches("[\\\\A]")', { input: 'A' }), true, 'in a class, as written');
+    assert.equal(run('input.matches("(?P<w>a)(?P=w)")', { input: 'aa' }), true);
+    assert.equal(run('matches(input, "(?i)^X")', { input: 'xy' }), true);
+    // A flag group elsewhere is not read: an invalid pattern, as lint reports (cel/invalid-regex).
+    assert.match(String(run('input.matches("a(?i)b")', { input: 'ab' })), /^failure: .*Invalid regular/);
+  });
+
   it('gives an answer for a pattern that backtracks without end', () => {
     assert.equal(run('input.matches("^(o+)+$")', { input: `${'o'.repeat(34)}!` }), false);
     assert.equal(run('input.matches("^(o+)+$")', { input: 'o'.repeat(34) }), true);

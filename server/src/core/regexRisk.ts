@@ -1,3 +1,5 @@
+import { fromPolicyDialect } from './regexDialect';
+
 /**
  * A quantified group that contains a quantifier, like `(a+)+` or `(\w+\s?)*`: the shape that makes a
  * backtracking engine (Python's `re`, JavaScript's) take exponential time on a crafted input.
@@ -17,13 +19,16 @@ export function hasNestedQuantifier(pattern: string): boolean {
  * A pattern such as `^(o+)+$` then answers in linear time instead of backtracking without end.
  * Elsewhere, or for a pattern the engine does not take, it is an ordinary RegExp. The engine's own
  * patterns are never built here: on long texts the linear engine is slower than backtracking.
+ * The pattern is read in the products' syntax first (`(?i)` at its start, `\A`, `\z`, `(?P<n>…)`:
+ * regexDialect.ts).
  */
-export function policyRegExp(source: string, flags = ''): RegExp {
+export function policyRegExp(pattern: string, asked = ''): RegExp {
   // Asked at every event by some callers (an argument pattern, CEL's `matches`): built once per
   // pattern. Only patterns without `g` or `y` are kept, since those carry no position between uses.
-  const key = `${flags}/${source}`;
+  const key = `${asked}/${pattern}`;
   let re = built.get(key);
   if (!re) {
+    const { source, flags } = fromPolicyDialect(pattern, asked);
     try {
       re = new RegExp(source, `${flags}l`);
     } catch {

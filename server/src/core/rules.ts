@@ -72,6 +72,11 @@ export const RULES = {
     severity: 'warning',
     summary: 'A key callguard.yaml does not have, at the top or inside `budgets` and `evidence`',
   },
+  'cel/invalid-regex': {
+    severity: 'error',
+    summary:
+      'A constant pattern of `matches` that is no regular expression (`input.matches("(unclosed")`): the call fails at every event',
+  },
   'cel/not-boolean': {
     severity: 'error',
     summary: 'A CEL expression whose result is not a boolean (`cost * 2.0`, `size(input)`)',

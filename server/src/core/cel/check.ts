@@ -2,12 +2,14 @@ import { Environment, type TypeCheckResult } from '@marcbachmann/cel-js';
 import { GLOBAL_MATCHES } from './functions';
 import { nearest } from '../suggest';
 import { checkBalanced, parseBalanced } from './balance';
+import { invalidPatterns } from './patterns';
 import { CEL_CONTEXTS, CEL_PLACE, type CelContextId } from './context';
 
 /** One problem in a CEL expression, at offsets of the expression string itself. */
 export interface CelIssue {
   code:
     | 'cel/syntax'
+    | 'cel/invalid-regex'
     | 'cel/unknown-variable'
     | 'cel/type'
     | 'cel/not-boolean'
@@ -103,7 +105,9 @@ function checkUncached(expression: string, context: CelContextId): CelCheck {
     }
     if (result.valid) {
       const type = result.type;
-      if (context === 'execlave') issues.push(...outputWithoutPhase(env, expression));
+      const ast = astOf(env, expression);
+      issues.push(...invalidPatterns(ast));
+      if (context === 'execlave') issues.push(...outputWithoutPhase(ast, expression));
       if (type && type !== 'bool' && type !== 'dyn')
         issues.push({
           code: 'cel/not-boolean',
@@ -207,17 +211,21 @@ function identifiers(node: unknown, ids: AstLike[], bound: Set<string>): void {
   else if (n.args && typeof n.args === 'object') identifiers(n.args, ids, bound);
 }
 
+/** The AST of an expression that checked, or undefined if it cannot be had. */
+function astOf(env: Environment, expression: string): unknown {
+  try {
+    return parseBalanced(env, expression).ast;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Execlave sets `output` only after the model call (`phase == "post"`); an expression that reads it
  * without looking at `phase` also runs before the call, when there is no output yet.
  */
-function outputWithoutPhase(env: Environment, expression: string): CelIssue[] {
-  let ast: unknown;
-  try {
-    ast = parseBalanced(env, expression).ast;
-  } catch {
-    return [];
-  }
+function outputWithoutPhase(ast: unknown, expression: string): CelIssue[] {
+  if (!ast) return [];
   const ids: AstLike[] = [];
   const bound = new Set<string>();
   identifiers(ast, ids, bound);

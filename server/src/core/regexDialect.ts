@@ -1,0 +1,72 @@
+/**
+ * A policy's pattern in the syntax the products write, as a JavaScript RegExp's source and flags.
+ * CEL's `matches` is RE2, Preloop's and Agent Sentinel's patterns are Python's `re`; the three share
+ * forms that JavaScript reads differently or not at all, and a policy that uses one must not
+ * silently change meaning (`\A` is a literal `A` to a RegExp without the `u` flag) or fail at every
+ * event (`(?i)` is a syntax error to V8, so `input.matches("(?i)drop")` blocked every request):
+ *
+ * - flags at the start, `(?i)`, `(?s)`, `(?m)` or several (`(?is)`), become the RegExp's flags;
+ * - `\A` is the start of the text, `\z` (RE2) and `\Z` (Python) its end;
+ * - `(?P<name>…)` is the named group `(?<name>…)`, `(?P=name)` its backreference `\k<name>`.
+ *
+ * Anything else is left as written: a flag group in the middle of a pattern (`a(?i)b`, `(?i:b)`)
+ * stays a syntax error, reported as an invalid pattern.
+ */
+export interface DialectPattern {
+  source: string;
+  /** The flags asked for, with those of a leading `(?…)` group added. */
+  flags: string;
+}
+
+const LEADING_FLAGS = /^\(\?([ims]+)\)/;
+
+export function fromPolicyDialect(pattern: string, flags = ''): DialectPattern {
+  let source = pattern;
+  let all = flags;
+  const leading = LEADING_FLAGS.exec(source);
+  if (leading) {
+    source = source.slice(leading[0].length);
+    for (const f of leading[1]) if (!all.includes(f)) all += f;
+  }
+  if (!/\\[AzZ]|\(\?P/.test(source)) return { source, flags: all };
+  const multiline = all.includes('m');
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\' && i + 1 < source.length) {
+      const next = source[i + 1];
+      i++;
+      if (!inClass && next === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
+      else if (!inClass && (next === 'z' || next === 'Z')) out += multiline ? '(?![\\s\\S])' : '$';
+      else out += c + next;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      // A `]` first in a class (after an optional `^`) is a literal, not its end.
+      if (source[i + 1] === '^') out += source[++i];
+      if (source[i + 1] === ']') out += source[++i];
+      continue;
+    }
+    if (source.startsWith('(?P<', i)) {
+      out += '(?<';
+      i += 3;
+      continue;
+    }
+    const back = /^\(\?P=(\w+)\)/.exec(source.slice(i, i + 80));
+    if (back) {
+      out += `\\k<${back[1]}>`;
+      i += back[0].length - 1;
+      continue;
+    }
+    out += c;
+  }
+  return { source: out, flags: all };
+}
