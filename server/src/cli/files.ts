@@ -14,8 +14,11 @@ import {
 import { relative, resolve, sep } from 'node:path';
 import {
   CONFIG_FILE_NAME,
+  decodeUtf16,
   MAX_TEXT_LENGTH,
   tooLargeFinding,
+  utf16Order,
+  type Utf16Order,
   type FileSettings,
   type GitIgnore,
 } from '../core/index';
@@ -245,7 +248,8 @@ function displayOf(base: string, p: string): string {
 export const MAX_READ_BYTES = 3 * MAX_TEXT_LENGTH;
 
 export type PolicyText =
-  | { kind: 'text'; text: string; invalidEncoding: boolean }
+  /** `utf16`: the file is UTF-16 with a byte order mark, decoded (a fix writes it back so). */
+  | { kind: 'text'; text: string; invalidEncoding: boolean; utf16?: Utf16Order }
   /** A regular file too large to be a policy, refused by its size without reading it. */
   | { kind: 'too-large'; bytes: number };
 
@@ -268,7 +272,19 @@ export function readPolicyText(path: string, regular = false): PolicyText {
   if (st.size > MAX_READ_BYTES) return { kind: 'too-large', bytes: st.size };
   const text = readFileSync(path, 'utf8');
   if (!text.includes('\uFFFD')) return { kind: 'text', text, invalidEncoding: false };
-  return { kind: 'text', text, invalidEncoding: !isUtf8(readFileSync(path)) };
+  // A UTF-16 byte order mark is no UTF-8: such a file is always read here again as bytes.
+  return textOfBytes(readFileSync(path));
+}
+
+/** The text of a file's bytes: UTF-16 when it starts with that byte order mark, else UTF-8. */
+function textOfBytes(bytes: Buffer, n = bytes.length): PolicyText & { kind: 'text' } {
+  const order = utf16Order(bytes.subarray(0, n));
+  if (order) {
+    const { text, complete } = decodeUtf16(bytes, order, n);
+    return { kind: 'text', text, invalidEncoding: !complete, utf16: order };
+  }
+  const text = bytes.toString('utf8', 0, n);
+  return { kind: 'text', text, invalidEncoding: text.includes('\uFFFD') && !isUtf8(bytes.subarray(0, n)) };
 }
 
 /** Windows has no O_NONBLOCK (and no named pipes in a folder walk). */
@@ -304,9 +320,7 @@ function readSeenFile(path: string): PolicyText {
         n = fill(fd, buf, n);
       }
     }
-    const text = buf.toString('utf8', 0, n);
-    const invalidEncoding = text.includes('\uFFFD') && !isUtf8(buf.subarray(0, n));
-    return { kind: 'text', text, invalidEncoding };
+    return textOfBytes(buf, n);
   } finally {
     closeSync(fd);
   }

@@ -72,3 +72,4 @@ export { definitionAt, referencesAt, prepareRenameAt, renameAt } from './assist/
 export { isPrerequisiteEntry, prerequisiteCompletion } from './assist/prerequisites';
 export { schemaContextOf, type AssistDocument } from './assist/schema';
 export { snippetToPlain } from './assist/snippet';
+export { decodeUtf16, encodeUtf16, utf16Order, type Utf16Order } from './utf16';

@@ -1,7 +1,8 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, watch } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, watch } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
+import { decodeUtf16, utf16Order } from '../core/index';
 import { API_KEY_FROM_ENV } from '../protocol/index';
 import { runInWorker } from './impact/worker';
 import type { Runtime } from './runtime';
@@ -29,7 +30,14 @@ function readRegularFile(path: string, maxBytes: number): string | undefined {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const stat = fstatSync(fd);
     if (!stat.isFile() || stat.size > maxBytes) return undefined;
-    return readFileSync(fd, 'utf8');
+    const text = readFileSync(fd, 'utf8');
+    // A UTF-16 byte order mark reads as two U+FFFD: then the bytes are read again and decoded, as
+    // the CLI and VS Code decode them (core/utf16.ts).
+    if (text.charCodeAt(0) !== 0xfffd || text.charCodeAt(1) !== 0xfffd) return text;
+    const bytes = Buffer.alloc(stat.size);
+    const n = readSync(fd, bytes, 0, bytes.length, 0);
+    const order = utf16Order(bytes.subarray(0, n));
+    return order ? decodeUtf16(bytes, order, n).text : text;
   } catch {
     return undefined;
   } finally {

@@ -4,7 +4,9 @@
  * "Reading recordings").
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
+import { utf16Order } from '../core/index';
 
 /** What the file is read in, and what a plain file's chunks are. */
 const READ_BYTES = 1 << 20;
@@ -40,6 +42,31 @@ function reason(e: unknown): string {
  * A file that cannot be opened or read at all throws; so does `onBytes`.
  */
 export async function readBytes(
+  path: string,
+  onBytes: (bytes: Buffer) => void | Promise<void>,
+): Promise<string | undefined> {
+  // A recording that starts with a UTF-16 byte order mark (PowerShell 5's `>` writes one) is
+  // handed on as UTF-8: read as it was, every line was "not JSON" and a replay of 301 events
+  // replayed none and let its gate pass.
+  let first = true;
+  let utf16: TextDecoder | undefined;
+  const handOn = async (b: Buffer) => {
+    if (first) {
+      first = false;
+      const order = utf16Order(b);
+      if (order) utf16 = new TextDecoder(order === 'le' ? 'utf-16le' : 'utf-16be');
+    }
+    if (!utf16) return onBytes(b);
+    const text = utf16.decode(b, { stream: true });
+    if (text) await onBytes(Buffer.from(text, 'utf8'));
+  };
+  const stopped = await readAll(path, handOn);
+  const rest = utf16?.decode();
+  if (rest) await onBytes(Buffer.from(rest, 'utf8'));
+  return stopped;
+}
+
+async function readAll(
   path: string,
   onBytes: (bytes: Buffer) => void | Promise<void>,
 ): Promise<string | undefined> {

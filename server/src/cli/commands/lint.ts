@@ -2,7 +2,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { didYouMean, DIALECTS, getDialect } from '../../core/index';
 import { reason, UsageError } from '../files';
-import { fixDiff, fixSummary, planFixes, writeAtomically } from '../lint/fix';
+import { fixDiff, fixSummary, planFixes, writeAtomically, writeFix } from '../lint/fix';
 import { errorsOnly, lintFiles } from '../lint/run';
 import { formatGithubChunks } from '../report/github';
 import { formatGitlabChunks } from '../report/gitlab';
@@ -194,7 +194,7 @@ export const lint: Command = {
         io.err(fixSummary(plans, true));
         return plans.length ? 1 : 0;
       }
-      for (const p of plans) writeAtomically(p.path, p.after);
+      for (const p of plans) writeFix(p);
       io.err(fixSummary(plans, false));
       // The report is of the files as they are now.
       if (plans.length) ({ results, skipped } = await run());

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { languageOf, ParsedDocument, readEvent, type EvalEvent } from '../../core/index';
+import {
+  decodeUtf16,
+  languageOf,
+  ParsedDocument,
+  readEvent,
+  utf16Order,
+  type EvalEvent,
+} from '../../core/index';
 import { reason, InputError } from '../files';
 import { checkEventFiles, MAX_LINE_BYTES, readLines } from '../replay/lines';
 
@@ -38,7 +45,9 @@ export async function readEventSource(arg: string): Promise<EventSource> {
 function readEvents(arg: string, path: string | undefined): EvalEvent[] {
   let text: string;
   try {
-    text = readFileSync(path ?? 0, 'utf8');
+    const bytes = readFileSync(path ?? 0);
+    const order = utf16Order(bytes);
+    text = order ? decodeUtf16(bytes, order).text : bytes.toString('utf8');
   } catch (e) {
     throw new InputError(`cannot read the event ${arg}: ${reason(e)}`);
   }

@@ -4,10 +4,12 @@ import {
   analyze,
   applyRuleSettings,
   applySuppressions,
+  encodeUtf16,
   fixAll,
   languageOf,
   unifiedDiff,
   type Finding,
+  type Utf16Order,
   type RuleSettings,
 } from '../../core/index';
 import { readPolicyText } from '../files';
@@ -27,6 +29,8 @@ export interface PlannedFix {
   before: string;
   after: string;
   count: number;
+  /** The file is UTF-16 of this byte order: the fixed text is written back so. */
+  utf16?: Utf16Order;
 }
 
 /**
@@ -38,10 +42,12 @@ export function planFixes(files: readonly Fixable[]): PlannedFix[] {
   for (const f of files) {
     if (f.readError || !f.findings.some((x) => x.fixes?.some((fix) => fix.safe && fix.isPreferred))) continue;
     let before: string;
+    let utf16: Utf16Order | undefined;
     try {
       const read = readPolicyText(f.path);
       if (read.kind !== 'text' || read.invalidEncoding) continue;
       before = read.text;
+      utf16 = read.utf16;
     } catch {
       continue;
     }
@@ -52,7 +58,14 @@ export function planFixes(files: readonly Fixable[]): PlannedFix[] {
         f.rules,
       );
     const result = fixAll(before, f.findings, findingsOf, { safeOnly: true });
-    if (result) out.push({ path: f.path, before, after: result.text, count: result.count });
+    if (result)
+      out.push({
+        path: f.path,
+        before,
+        after: result.text,
+        count: result.count,
+        ...(utf16 ? { utf16 } : {}),
+      });
   }
   return out;
 }
@@ -62,7 +75,12 @@ export function planFixes(files: readonly Fixable[]): PlannedFix[] {
  * each: the new text goes to a temporary file beside it, which is then renamed over it. The text
  * may come in chunks, each written as it comes: a lint report can be longer than one string may be.
  */
-export function writeAtomically(path: string, text: string | Iterable<string>): void {
+/** Writes a planned fix, in the encoding its file had. */
+export function writeFix(p: PlannedFix): void {
+  writeAtomically(p.path, p.utf16 ? [encodeUtf16(p.after, p.utf16)] : p.after);
+}
+
+export function writeAtomically(path: string, text: string | Iterable<string | Uint8Array>): void {
   const tmp = join(dirname(path), `.${basename(path)}.policylens-${process.pid}.tmp`);
   let mode: number | undefined;
   try {
