@@ -20,8 +20,11 @@ export class LineIndex {
 
   private lineStarts(): number[] {
     if (!this.starts) {
-      const starts = [0];
       const t = this.text;
+      // A byte order mark is no character of the first line: editors hide it (VS Code, Neovim and
+      // Helix drop it from the buffer), so a finding on line 1 of a file that starts with one is
+      // placed in the columns a person sees, the same as in the file without it.
+      const starts = [t.charCodeAt(0) === 0xfeff ? 1 : 0];
       for (let i = 0; i < t.length; i++) {
         const c = t.charCodeAt(i);
         if (c === 10) starts.push(i + 1);
@@ -72,7 +75,8 @@ export function positionIn(starts: readonly number[], length: number, offset: nu
     if (starts[mid] <= o) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo, character: o - starts[lo] };
+  // Only the byte order mark itself lies before its line's start.
+  return { line: lo, character: Math.max(0, o - starts[lo]) };
 }
 
 /** `L:C-L:C`, one-based, as the CLI prints ranges and fixtures record them. */
