@@ -133,7 +133,7 @@ describe('a file that changes while it is read', () => {
 });
 
 describe('walking hostile directories', () => {
-  it('a symlink loop in the walked directory ends, and each policy is linted once', () => {
+  it('a symlink loop in the walked directory ends, each policy is linted once, a broken link reported', () => {
     const root = join(dir, 'symlinks');
     mkdirSync(root);
     writeFileSync(
@@ -145,11 +145,15 @@ describe('walking hostile directories', () => {
     counts.cliRuns++;
     const rep = assertNormalLint(r, 'lint of a symlink loop');
     // `file` is from the current directory (the run's, inherited): the name under the folder.
+    // The link to nothing is an unreadable file (a policy whose link broke must not drop out).
     assert.deepEqual(
-      rep.files.map((f) => relative(root, resolve(f.file))),
-      ['only.yaml'],
+      rep.files.map((f) => [relative(root, resolve(f.file)), f.valid]),
+      [
+        ['loop/dangling.yaml', false],
+        ['only.yaml', true],
+      ],
     );
-    assert.equal(r.status, 0);
+    assert.equal(r.status, 1);
   });
 
   it('a 50,000-file workspace with 10 policies: lint finds exactly the 10', () => {
@@ -164,12 +168,15 @@ describe('walking hostile directories', () => {
       ['the whole workspace', whole],
     ] as const) {
       const rep = assertNormalLint(r, `lint of ${name}`);
-      assert.equal(rep.files.length, 10, `${name}: ${rep.files.map((f) => f.file).join(', ')}`);
+      // The whole workspace holds the symlink loop's broken link: an unreadable file, exit 1.
+      const policies = rep.files.filter((f) => !f.file.endsWith('dangling.yaml'));
+      assert.equal(policies.length, 10, `${name}: ${rep.files.map((f) => f.file).join(', ')}`);
       assert.ok(
-        rep.files.every((f) => f.valid),
+        policies.every((f) => f.valid),
         name,
       );
-      assert.equal(r.status, 0);
+      assert.equal(rep.files.length - policies.length, name === 'policies/' ? 0 : 1);
+      assert.equal(r.status, name === 'policies/' ? 0 : 1);
     }
   });
 });

@@ -1,27 +1,6 @@
-import { isUtf8 } from 'node:buffer';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  realpathSync,
-  statSync,
-  type Dirent,
-} from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import {
-  CONFIG_FILE_NAME,
-  decodeUtf16,
-  MAX_TEXT_LENGTH,
-  tooLargeFinding,
-  utf16Order,
-  type Utf16Order,
-  type FileSettings,
-  type GitIgnore,
-} from '../core/index';
+import { CONFIG_FILE_NAME, type FileSettings, type GitIgnore } from '../core/index';
 import {
   addGitIgnoreOf,
   gitIgnoreAbove,
@@ -68,11 +47,15 @@ export interface CollectOptions {
 /** Policy test files, for `policylens test` (never policies themselves). */
 export const POLICY_TEST_FILE = /\.policytest\.(json|ya?ml)$/i;
 
+export { MAX_READ_BYTES, readPolicyText, readWholeText, type PolicyText } from './readText';
+
 /** What a directory walk skips: the project's include/exclude and the .gitignore rules. */
 interface WalkFilter {
   project: Project;
   git?: { root: string; ignore: GitIgnore };
   tests?: boolean;
+  /** The files the walk reached through a symbolic link to a file. */
+  links: Set<string>;
 }
 
 export class UsageError extends Error {}
@@ -128,7 +111,10 @@ export function collectPolicyFiles(args: readonly string[], options: CollectOpti
       if (refused) throw new InputError(`cannot read ${arg}: ${refused}`);
       const useGit = options.ignore !== false && project.config.config.gitignore;
       const git = useGit ? gitIgnoreAbove(abs) : undefined;
-      walk(abs, abs, out, seen, { project, git, tests: options.tests });
+      const links = new Set<string>();
+      const from = out.length;
+      walk(abs, abs, out, seen, { project, git, tests: options.tests, links });
+      if (links.size) dropAliases(out, from, abs, links, seen);
     } else if (!st.isFile()) throw new InputError(`cannot read ${arg}: not a regular file`);
     else if (!seen.has(abs)) {
       seen.add(abs);
@@ -190,7 +176,7 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, f
     });
     return;
   }
-  const { project, git, tests } = filter;
+  const { project, git } = filter;
   if (git && entries.some((e) => e.name === '.gitignore')) addGitIgnoreOf(git.ignore, git.root, dir);
   for (const entry of entries) {
     const name = entry.name;
@@ -204,8 +190,12 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, f
         const st = statSync(p);
         isDir = st.isDirectory();
         isFile = st.isFile();
-      } catch {
-        continue; // A dangling symlink: nothing to lint.
+      } catch (e) {
+        // A link to nothing where a policy would be is reported, as an unreadable file is: a
+        // policy whose link broke must not drop out of the run without a word.
+        if (POLICY_EXTENSIONS.test(name) && name !== CONFIG_FILE_NAME && !seen.has(p) && wanted(filter, p))
+          out.push({ path: p, display: displayOf(base, p), error: brokenLink(e), settings: { rules: {} } });
+        continue;
       }
     }
     if (isDir) {
@@ -214,20 +204,73 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, f
       if (project.config.excludes(projectPath(project, p))) continue;
       walk(base, p, out, seen, filter);
     } else if (isFile && POLICY_EXTENSIONS.test(name) && name !== CONFIG_FILE_NAME && !seen.has(p)) {
-      if (POLICY_TEST_FILE.test(name) !== !!tests) continue;
-      if (git?.ignore.ignoresEntry(below(git.root, p), false)) continue;
-      const rel = projectPath(project, p);
-      if (tests ? project.config.excludes(rel) : !project.config.includes(rel)) continue;
+      if (!wanted(filter, p)) continue;
       seen.add(p);
-      const settings = project.config.settingsFor(rel);
-      out.push({
+      const file = {
         path: p,
         display: displayOf(base, p),
-        settings,
-        ...(entry.isFile() ? { regular: true } : {}),
-      });
+        settings: project.config.settingsFor(projectPath(project, p)),
+      };
+      // A link to a file is dropped after the walk when the walk reached its target itself.
+      if (entry.isFile()) out.push({ ...file, regular: true });
+      else {
+        filter.links.add(p);
+        out.push(file);
+      }
     }
   }
+}
+
+/**
+ * Drops from `out` (from index `from`) the links to files that are linted anyway: an alias
+ * (`current.yaml -> 2026-12.yaml`) is one policy, not two of the same name (duplicate-name errors,
+ * the policy evaluated twice). A link whose target the walk did not reach is linted under the
+ * link's name, once for every target.
+ */
+function dropAliases(
+  out: PolicyFile[],
+  from: number,
+  root: string,
+  links: ReadonlySet<string>,
+  seen: Set<string>,
+): void {
+  // The walk's paths start with the argument as given: a target's real path is mapped back to them.
+  const realRoot = realOr(root);
+  const walked = (real: string) =>
+    real.startsWith(realRoot + sep) ? root + real.slice(realRoot.length) : real;
+  const added = out.splice(from);
+  for (const f of added) {
+    if (links.has(f.path)) {
+      const target = walked(realOr(f.path));
+      if (target !== f.path && seen.has(target)) continue;
+      seen.add(target);
+    }
+    out.push(f);
+  }
+}
+
+function realOr(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Whether the walk takes the file at `p` (its kind of file, .gitignore, the config's globs). */
+function wanted({ project, git, tests }: WalkFilter, p: string): boolean {
+  const name = p.slice(p.lastIndexOf(sep) + 1);
+  if (POLICY_TEST_FILE.test(name) !== !!tests) return false;
+  if (git?.ignore.ignoresEntry(below(git.root, p), false)) return false;
+  const rel = projectPath(project, p);
+  return tests ? !project.config.excludes(rel) : project.config.includes(rel);
+}
+
+function brokenLink(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'a broken symbolic link: its target does not exist';
+  if (code === 'ELOOP') return 'a symbolic link that loops';
+  return `cannot read: ${reason(e)}`;
 }
 
 /**
@@ -236,113 +279,4 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, f
  */
 function displayOf(base: string, p: string): string {
   return p.startsWith(base + sep) ? p.slice(base.length + 1) : relative(base, p) || p;
-}
-
-/**
- * Files with more bytes than this are refused without being read. UTF-8 never takes more than three
- * bytes per UTF-16 unit (a three-byte sequence is one unit, a four-byte one two, an invalid byte
- * one U+FFFD), so a file over three times the engine's text limit cannot hold a text the engine
- * would analyse; a file between the two is read and measured by its text, exactly as the editor
- * measures an open document.
- */
-export const MAX_READ_BYTES = 3 * MAX_TEXT_LENGTH;
-
-export type PolicyText =
-  /** `utf16`: the file is UTF-16 with a byte order mark, decoded (a fix writes it back so). */
-  | { kind: 'text'; text: string; invalidEncoding: boolean; utf16?: Utf16Order }
-  /** A regular file too large to be a policy, refused by its size without reading it. */
-  | { kind: 'too-large'; bytes: number };
-
-/**
- * Reads a policy file as UTF-8 text, saying whether the bytes were valid UTF-8. The file is
- * stat'ed first (following symlinks): anything but a regular file throws without being opened (a
- * named pipe blocks the read until a writer comes, a device such as `/dev/zero` never ends), and
- * a file over MAX_READ_BYTES is refused by its size. Reading straight to a string is one call into
- * Node's C++ (reading a Buffer first costs open, fstat, read and close from JavaScript: three times
- * the time on 5,000 small files). Invalid bytes decode to U+FFFD, so only a text that contains one
- * is read again as bytes to tell a real U+FFFD from a replaced byte.
- *
- * `regular` says that a directory walk has just seen the file as a regular file (its directory
- * entry, not a symlink): the stat is then skipped (see `readSeenFile`).
- */
-export function readPolicyText(path: string, regular = false): PolicyText {
-  if (regular) return readSeenFile(path);
-  const st = statSync(path);
-  if (!st.isFile()) throw new Error('not a regular file');
-  if (st.size > MAX_READ_BYTES) return { kind: 'too-large', bytes: st.size };
-  const text = readFileSync(path, 'utf8');
-  if (!text.includes('\uFFFD')) return { kind: 'text', text, invalidEncoding: false };
-  // A UTF-16 byte order mark is no UTF-8: such a file is always read here again as bytes.
-  return textOfBytes(readFileSync(path));
-}
-
-/** The text of a file's bytes: UTF-16 when it starts with that byte order mark, else UTF-8. */
-function textOfBytes(bytes: Buffer, n = bytes.length): PolicyText & { kind: 'text' } {
-  const order = utf16Order(bytes.subarray(0, n));
-  if (order) {
-    const { text, complete } = decodeUtf16(bytes, order, n);
-    return { kind: 'text', text, invalidEncoding: !complete, utf16: order };
-  }
-  const text = bytes.toString('utf8', 0, n);
-  return { kind: 'text', text, invalidEncoding: text.includes('\uFFFD') && !isUtf8(bytes.subarray(0, n)) };
-}
-
-/** Windows has no O_NONBLOCK (and no named pipes in a folder walk). */
-const OPEN_SEEN = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-/** What a file is read into first: every bundle of the bench's corpora fits many times over. */
-const FIRST_READ = 64 * 1024;
-let firstBuffer: Buffer | undefined;
-
-/**
- * Reads a file that the walk saw as a regular file, without a stat: the `Stats` object that
- * `statSync` builds (four `Date`s included) cost as much as the read itself, 40 of 100 ms of CPU
- * on 5,000 bundles. The file is opened non-blocking and read into a reused buffer; only a file
- * that fills it is `fstat`'ed on the open descriptor, then refused by its type or its size exactly
- * as `readPolicyText` refuses it. So a file swapped for a named pipe or a device after the walk
- * still cannot hang the run (the read does not block) nor grow without bound (the read stops at
- * the buffer, then at MAX_READ_BYTES).
- */
-function readSeenFile(path: string): PolicyText {
-  const fd = openSync(path, OPEN_SEEN);
-  try {
-    let buf = (firstBuffer ??= Buffer.allocUnsafe(FIRST_READ));
-    let n = fill(fd, buf, 0);
-    if (n === buf.length) {
-      const st = fstatSync(fd);
-      if (!st.isFile()) throw new Error('not a regular file');
-      if (st.size > MAX_READ_BYTES) return { kind: 'too-large', bytes: st.size };
-      // Room for the whole file and one more byte, so that reaching the end is seen.
-      for (let size = Math.max(st.size + 1, 2 * n); n === buf.length; size *= 2) {
-        if (n > MAX_READ_BYTES) return { kind: 'too-large', bytes: Math.max(st.size, n) };
-        const bigger = Buffer.allocUnsafe(Math.min(size, MAX_READ_BYTES + 1));
-        buf.copy(bigger, 0, 0, n);
-        buf = bigger;
-        n = fill(fd, buf, n);
-      }
-    }
-    return textOfBytes(buf, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads from `fd` into `buf` from `at` until the buffer is full or the file ends; the bytes held. */
-function fill(fd: number, buf: Buffer, at: number): number {
-  let n = at;
-  while (n < buf.length) {
-    const got = readSync(fd, buf, n, buf.length - n, null);
-    if (got === 0) break;
-    n += got;
-  }
-  return n;
-}
-
-/**
- * The whole text of a file, for commands that need all of it or nothing (eval, test): a file
- * refused by its size throws, as an unreadable one does.
- */
-export function readWholeText(path: string): string {
-  const read = readPolicyText(path);
-  if (read.kind === 'too-large') throw new Error(tooLargeFinding(read.bytes, 'disk').message);
-  return read.text;
 }
