@@ -170,12 +170,15 @@ function knownNames(compiled: CompiledPolicies): ExpectableLookup {
 function unknownNames(
   expect: Expectation,
   known: ExpectableLookup,
+  r: EvalResult,
 ): { lines: string[]; unknown: Set<string> } {
   const lines: string[] = [];
   const unknown = new Set<string>();
+  // A name the trace carries is one (a Preloop line for a tool its document does not list).
+  let traced: Set<string> | undefined;
   for (const list of EXPECT_NAME_LISTS)
     for (const n of expect[list] ?? []) {
-      if (known.has(n)) continue;
+      if (known.has(n) || (traced ??= new Set(r.trace.map((t) => t.policy))).has(n)) continue;
       unknown.add(n);
       const near = known.nearest(n, 1);
       lines.push(
@@ -194,7 +197,7 @@ export function unmet(expect: Expectation, r: EvalResult, known?: ExpectableLook
     const want = expect.decision === 'deny' ? 'block' : expect.decision;
     if (want !== r.decision) out.push(`decision: expected ${want}, got ${r.decision}`);
   }
-  const { lines, unknown } = known ? unknownNames(expect, known) : { lines: [], unknown: new Set() };
+  const { lines, unknown } = known ? unknownNames(expect, known, r) : { lines: [], unknown: new Set() };
   out.push(...lines);
   const checked = (xs: string[] | undefined) => (xs ?? []).filter((x) => !unknown.has(x));
   for (const n of checked(expect.fired))

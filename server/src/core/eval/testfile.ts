@@ -43,14 +43,22 @@ export class ExpectableLookup {
     this.set = new Set(known.names);
   }
 
-  has(name: string): boolean {
-    return this.set.has(name) || this.known.prefixes.some((p) => name.startsWith(p));
+  /**
+   * `tools`: the tools the case's events call. A Preloop document gives a tool it does not list a
+   * line of its own (`doc: tool`), so such a name is one only for a tool the case calls: any name
+   * under the prefix passed, and a misspelt tool in `notFired` passed whatever the policies did.
+   */
+  has(name: string, tools: ReadonlySet<string> = NO_TOOLS): boolean {
+    if (this.set.has(name)) return true;
+    return this.known.prefixes.some((p) => name.startsWith(p) && tools.has(name.slice(p.length)));
   }
 
   nearest(name: string, count: number): string[] {
     return (this.index ??= new SuggestIndex(this.known.names)).nearest(name, count);
   }
 }
+
+const NO_TOOLS: ReadonlySet<string> = new Set();
 
 export function expectableNames(compiled: CompiledPolicies): ExpectableNames {
   const names = compiled.execlave.map((p) => p.name);
@@ -97,28 +105,46 @@ export function isExpectNamePath(path: readonly PathSegment[]): boolean {
 }
 
 /** Every policy name an `expect` of the file lists, with its string node. */
-export function expectNameSites(doc: ParsedDocument): { name: string; node: StringNode }[] {
-  const out: { name: string; node: StringNode }[] = [];
+export function expectNameSites(
+  doc: ParsedDocument,
+): { name: string; node: StringNode; tools: ReadonlySet<string> }[] {
+  const out: { name: string; node: StringNode; tools: ReadonlySet<string> }[] = [];
   const cases = locate(doc.root, ['cases']);
   if (cases.depth !== 1 || cases.node?.type !== 'array') return out;
-  const expects: AstNode[] = [];
+  const values = (doc.value as { cases?: unknown } | null)?.cases;
+  const expects: { node: AstNode; tools: ReadonlySet<string> }[] = [];
   cases.node.items.forEach((_c, i) => {
+    const tools = toolsOf(Array.isArray(values) ? values[i] : undefined);
     const one = locate(doc.root, ['cases', i, 'expect']);
-    if (one.depth === 3 && one.node) expects.push(one.node);
+    if (one.depth === 3 && one.node) expects.push({ node: one.node, tools });
     const events = locate(doc.root, ['cases', i, 'events']);
     if (events.depth === 3 && events.node?.type === 'array')
       events.node.items.forEach((_e, k) => {
         const step = locate(doc.root, ['cases', i, 'events', k, 'expect']);
-        if (step.depth === 5 && step.node) expects.push(step.node);
+        if (step.depth === 5 && step.node) expects.push({ node: step.node, tools });
       });
   });
   for (const e of expects)
     for (const list of EXPECT_NAME_LISTS) {
-      const l = locate(e, [list]);
+      const l = locate(e.node, [list]);
       if (l.depth !== 1 || l.node?.type !== 'array') continue;
-      for (const item of l.node.items) if (item.type === 'string') out.push({ name: item.value, node: item });
+      for (const item of l.node.items)
+        if (item.type === 'string') out.push({ name: item.value, node: item, tools: e.tools });
     }
   return out;
+}
+
+/** The tool names a test case's event (or events) call. */
+function toolsOf(testCase: unknown): ReadonlySet<string> {
+  const tools = new Set<string>();
+  const add = (event: unknown) => {
+    const name = (event as { tool?: { name?: unknown } } | null)?.tool?.name;
+    if (typeof name === 'string') tools.add(name);
+  };
+  const c = testCase as { event?: unknown; events?: unknown } | null;
+  add(c?.event);
+  if (Array.isArray(c?.events)) for (const e of c.events) add(e);
+  return tools;
 }
 
 /** The problems of the test schema, with unknown event keys named against the event's fields. */
@@ -198,8 +224,8 @@ export function policyTestFindings(doc: ParsedDocument, tested?: TestedPolicies)
 function unknownNames(doc: ParsedDocument, tested: TestedPolicies): Finding[] {
   const known = new ExpectableLookup(tested.known);
   const out: Finding[] = [];
-  for (const { name, node } of expectNameSites(doc)) {
-    if (known.has(name)) continue;
+  for (const { name, node, tools } of expectNameSites(doc)) {
+    if (known.has(name, tools)) continue;
     const near = known.nearest(name, 3);
     const span = { start: node.offset, end: node.end };
     out.push({
