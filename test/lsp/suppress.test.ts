@@ -91,4 +91,30 @@ describe('inline suppressions in the editor', () => {
       /# policylens-disable-next-line legacy\/key, schema\/unknown-key\nowner/,
     );
   });
+  it('offers no directive on a later line of a string that spans lines: it would be written into it', async () => {
+    const s = startInProcess({});
+    servers.push(s);
+    await s.client.initialize({ rootUri: 'file:///ws' });
+    // Found by a field test: the directive went into the `|` block and broke the CEL expression.
+    for (const [name, value] of [
+      ['block', '|\n    environment == "production" &&\n    cost > "cheap"'],
+      ['folded', '>-\n    environment == "production" &&\n    cost > "cheap"'],
+      ['quoted', '"environment == \\"production\\" &&\n    cost > \\"cheap\\""'],
+    ]) {
+      const text = `name: ${name}\npolicyType: expression\nenforcementMode: block\nruleDefinition:\n  expression: ${value}\n`;
+      const uri = s.fs.write(`/ws/policies/${name}.yaml`, text);
+      s.client.open(uri, text);
+      const published = await s.client.waitForDiagnostics(uri, 1);
+      const finding = published.diagnostics.find((d) => d.code === 'cel/type');
+      assert.ok(finding, `${name}: ${published.diagnostics.map((d) => d.code).join(', ')}`);
+      assert.ok(finding.range.start.line > 4, `${name}: the finding is on a later line of the string`);
+      const actions = await s.client.request<Action[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: finding.range,
+        context: { diagnostics: [finding] },
+      });
+      const titles = actions.map((a) => a.title);
+      assert.ok(!titles.some((t) => t.startsWith('Suppress')), `${name}: ${titles.join(', ')}`);
+    }
+  });
 });

@@ -11,7 +11,8 @@
  * silences codes there with the config's `overrides`.
  */
 import type { Finding, Fix, TextEdit } from './findings';
-import type { Language } from './parse/ast';
+import type { AstNode, Language } from './parse/ast';
+import { nodeAt } from './parse/locate';
 import { FINDING_CODES, isFindingCode } from './rules';
 import { didYouMean } from './suggest';
 import { LineIndex } from './text';
@@ -159,6 +160,7 @@ export function suppressionFixer(
   text: string,
   language: Language,
   lines: Pick<LineIndex, 'positionAt' | 'offsetAt'> = new LineIndex(text),
+  root?: AstNode | null,
 ): (finding: Finding) => Fix | undefined {
   if (language !== 'yaml') return () => undefined;
   let nextLine: Map<number, Directive> | undefined;
@@ -167,6 +169,10 @@ export function suppressionFixer(
     // A file that does not parse is fixed, not silenced; nor is a suppression suppressed.
     if (/^(parse|yaml|json|suppression)\//.test(finding.code)) return undefined;
     const line = lines.positionAt(finding.span.start).line;
+    // On a later line of a string that spans lines (a `|` block, a quoted string), a comment line
+    // above would be written into the string itself: `expression: |` then the comment changed the
+    // expression. Such a finding is not offered a directive.
+    if (root && insideMultilineScalar(root, finding.span.start, line, lines)) return undefined;
     const start = lines.offsetAt({ line, character: 0 });
     const title = `Suppress ${finding.code} on this line`;
     if (!nextLine) {
@@ -192,4 +198,16 @@ export function suppressionFixer(
       ],
     };
   };
+}
+
+/** Whether `offset` (on `line`) lies in a scalar that starts on an earlier line. */
+function insideMultilineScalar(
+  root: AstNode,
+  offset: number,
+  line: number,
+  lines: Pick<LineIndex, 'positionAt'>,
+): boolean {
+  const { node, onKey } = nodeAt(root, offset);
+  if (!node || onKey || node.type === 'object' || node.type === 'array') return false;
+  return lines.positionAt(node.offset).line < line;
 }

@@ -53,7 +53,12 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
   const end = doc.lines.offsetAt(params.range.end);
   const findings = doc.findings();
   if (wants(only, CodeActionKind.QuickFix)) {
-    const suppressionFix = suppressionFixer(doc.text, doc.analysis.language, doc.lines);
+    const suppressionFix = suppressionFixer(
+      doc.text,
+      doc.analysis.language,
+      doc.lines,
+      doc.analysis.doc?.root,
+    );
     for (const f of findings) {
       // A finding is "here" when the requested range touches its span.
       if (f.span.start > end || f.span.end < start) continue;
