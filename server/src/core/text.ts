@@ -55,7 +55,13 @@ export class LineIndex {
     const starts = this.lineStarts();
     if (pos.line < 0) return 0;
     if (pos.line >= starts.length) return this.text.length;
-    const lineEnd = pos.line + 1 < starts.length ? starts[pos.line + 1] : this.text.length;
+    // A character past the line's end is its end (LSP: it "defaults back to the line length"),
+    // before the line break: past it, a hover or a completion answered for the next line.
+    let lineEnd = this.text.length;
+    if (pos.line + 1 < starts.length) {
+      lineEnd = starts[pos.line + 1] - 1;
+      if (this.text.charCodeAt(lineEnd) === 10 && this.text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    }
     return Math.max(starts[pos.line], Math.min(starts[pos.line] + pos.character, lineEnd));
   }
 
