@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cases, expectJson } from '../support/fixtures';
 import { startInProcess } from '../support/inProcess';
+import { snippetToPlain } from '../../server/src/core/index';
 import { applyTextEdits, positionAt, splitCursor } from './client';
 
 interface CaseOptions {
@@ -78,7 +79,25 @@ type Item = {
   documentation?: { value: string };
   sortText?: string;
   textEdit?: { newText: string; range: Range };
+  additionalTextEdits?: { newText: string; range: Range }[];
 };
+
+/**
+ * In a JSON case whose text is a whole object, accepting any item must leave JSON: a key or a value
+ * accepted between two members once left them without the comma between (a field test).
+ */
+function assertAcceptedJson(uri: string, text: string, items: Item[]): void {
+  if (!uri.endsWith('.json') || !/\}\s*$/.test(text)) return;
+  for (const it of items) {
+    if (!it.textEdit) continue;
+    const edits = [it.textEdit, ...(it.additionalTextEdits ?? [])].map((e) => ({
+      ...e,
+      newText: snippetToPlain(e.newText),
+    }));
+    const accepted = applyTextEdits(text, edits);
+    assert.doesNotThrow(() => JSON.parse(accepted), `accepting ${it.label} gives JSON:\n${accepted}`);
+  }
+}
 
 feature('completion', true, async ({ uri, text, offset }) => {
   const list = await client.request<{ items: Item[] } | null>('textDocument/completion', {
@@ -89,11 +108,15 @@ feature('completion', true, async ({ uri, text, offset }) => {
     (a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label) || a.label.localeCompare(b.label),
   );
   for (const it of items) assert.ok(it.documentation?.value, `completion item ${it.label} has documentation`);
+  assertAcceptedJson(uri, text, items);
   return items.map((it) => ({
     label: it.label,
     ...(it.detail ? { detail: it.detail } : {}),
     insert: it.textEdit?.newText,
     replaces: it.textEdit ? fmt(it.textEdit.range) : undefined,
+    ...(it.additionalTextEdits?.length
+      ? { also: it.additionalTextEdits.map((e) => `${fmt(e.range)} ${JSON.stringify(e.newText)}`) }
+      : {}),
   }));
 });
 

@@ -24,6 +24,8 @@ export interface CompletionCandidate {
   deprecated?: boolean;
   span: Span;
   newText: string;
+  /** Edits elsewhere that accepting the item makes too (the comma after a JSON member before it). */
+  additionalEdits?: { start: number; end: number; newText: string }[];
 }
 
 /** A hover's markdown and the span it describes. */

@@ -14,6 +14,7 @@ import { cursorContext, scalarAtCursor, type CursorContext } from './cursor';
 import { dialectCompletion } from './dialectCompletion';
 import { keysAt, schemaContextOf, typeLabel, valueAt, valuesAt, type AssistDocument } from './schema';
 import { escapeSnippet } from './snippet';
+import type { Span } from '../text';
 
 /** What the schema's key and value candidates read of a document (a policy's, or a test file's). */
 export interface SchemaTextDocument {
@@ -77,9 +78,10 @@ export function keyCandidates(
     if (existing.has(key) && key !== typed) continue;
     const req = required.indexOf(key);
     const name = json || cur.quote ? JSON.stringify(key) : keyText(key, 'yaml');
+    const commas = json && !keyOnly ? jsonCommas(doc.text, cur.span) : NO_COMMAS;
     const text = keyOnly
       ? escapeSnippet(name)
-      : `${escapeSnippet(name)}:${valueSnippet(root, value, [...path, key], cur, json)}`;
+      : `${escapeSnippet(name)}:${valueSnippet(root, value, [...path, key], cur, json)}${commas.after}`;
     out.push({
       label: key,
       kind: 'property',
@@ -91,9 +93,36 @@ export function keyCandidates(
       asIs: true,
       span: cur.span,
       newText: text,
+      ...(commas.before ? { additionalEdits: [commas.before] } : {}),
     });
   }
   return out;
+}
+
+const NO_COMMAS: { after: string; before?: { start: number; end: number; newText: string } } = { after: '' };
+
+/**
+ * The commas a JSON member or item inserted at `span` needs to keep the text JSON: one after it when
+ * another member follows, one after the member before it when that one has none. Without them,
+ * accepting a key or a value between two members gave invalid JSON (a field test of the server).
+ */
+function jsonCommas(text: string, span: Span): typeof NO_COMMAS {
+  let j = span.end;
+  while (j < text.length && isWhite(text.charCodeAt(j))) j++;
+  const next = text[j];
+  let i = span.start - 1;
+  while (i >= 0 && isWhite(text.charCodeAt(i))) i--;
+  const prev = text[i];
+  return {
+    after: next !== undefined && !',}]'.includes(next) ? ',' : '',
+    ...(prev !== undefined && !'{[,:'.includes(prev)
+      ? { before: { start: i + 1, end: i + 1, newText: ',' } }
+      : {}),
+  };
+}
+
+function isWhite(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 export function valueCandidates(
@@ -122,6 +151,8 @@ export function valueCandidates(
     if (wrap === 'dash') text = `- ${text}`;
     else if (wrap === 'brackets') text = `[${text}]`;
     if (cur.needsSpace) text = ' ' + text;
+    const commas = doc.analysis.language === 'json' ? jsonCommas(doc.text, cur.span) : NO_COMMAS;
+    text += commas.after;
     const label = typeof v === 'string' ? v : JSON.stringify(v);
     out.push({
       label,
@@ -132,6 +163,7 @@ export function valueCandidates(
       filterText: cur.quote ? `${cur.quote}${label}${cur.quote}` : label,
       span: cur.span,
       newText: text,
+      ...(commas.before ? { additionalEdits: [commas.before] } : {}),
     });
   });
   return out;

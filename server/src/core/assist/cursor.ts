@@ -38,6 +38,8 @@ interface FlowFrame {
   key?: string;
   afterColon: boolean;
   index: number;
+  /** A whole value was read since the last comma: a new member or item starts after a comma. */
+  done?: boolean;
 }
 
 const KEY_LINE = /^((?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"\-?:,[\]{}][^#]*?|-[^\s#][^#]*?))\s*:(?=\s|$)/;
@@ -102,6 +104,12 @@ function scanFlow(
     const prefix = text.slice(tok.span.start + (tok.quote ? 1 : 0), offset);
     const path = pathOfStack();
     const common = { span: tok.span, prefix, quote: tok.quote, style: 'flow' as const, column: 0 };
+    // Past a whole value without a comma yet (`"name": "x"` then a new line): a new member or item,
+    // which completion separates with the comma it needs (completion.ts).
+    if (top.done && tok.span.start === tok.span.end)
+      return top.map
+        ? { kind: 'key', path, ...common }
+        : { kind: 'value', path: [...path, top.index + 1], ...common };
     if (top.map && !top.afterColon) return { kind: 'key', path, ...common };
     if (top.map) return { kind: 'value', path: [...path, top.key ?? ''], ...common };
     return { kind: 'value', path: [...path, top.index], ...common };
@@ -129,6 +137,8 @@ function scanFlow(
       stack.pop();
       i++;
       if (!stack.length) return { end: i };
+      const parent = stack[stack.length - 1];
+      if (!parent.map || parent.afterColon) parent.done = true;
       continue;
     }
     if (c === ',') {
@@ -136,6 +146,7 @@ function scanFlow(
         top.key = undefined;
         top.afterColon = false;
       } else if (top) top.index++;
+      if (top) top.done = false;
       i++;
       continue;
     }
@@ -161,6 +172,7 @@ function scanFlow(
     }
     if (offset <= j && offset > i) return { ctx: contextHere(), end: offset };
     if (top?.map && !top.afterColon) top.key = unquote(text.slice(i, j));
+    else if (top) top.done = true;
     i = Math.max(j, i + 1);
   }
   return { ctx: stack.length ? contextHere() : undefined, end: text.length };

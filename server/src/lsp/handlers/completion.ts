@@ -46,6 +46,14 @@ export function toCompletionItem(lines: LineIndex, c: CompletionCandidate): Comp
       : {}),
     ...(c.asIs ? { insertTextMode: InsertTextMode.asIs } : {}),
     textEdit: { range: toRange(lines, c.span), newText: c.newText },
+    ...(c.additionalEdits?.length
+      ? {
+          additionalTextEdits: c.additionalEdits.map((e) => ({
+            range: toRange(lines, e),
+            newText: e.newText,
+          })),
+        }
+      : {}),
   };
 }
 
