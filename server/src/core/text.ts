@@ -112,3 +112,17 @@ export function printable(s: string): string {
   if (!UNPRINTABLE.test(s)) return s;
   return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** The line break a text uses (its first one): `\n` when it has none. */
+export function lineBreakOf(text: string): '\n' | '\r\n' {
+  const i = text.indexOf('\n');
+  return i > 0 && text.charCodeAt(i - 1) === 13 ? '\r\n' : '\n';
+}
+
+/**
+ * An edit's new text with the line breaks of the text it goes into. The engine writes `\n`; a fix
+ * or a completion of several lines in a CRLF file left it with mixed line endings (a field test).
+ */
+export function withLineBreaks(newText: string, eol: '\n' | '\r\n'): string {
+  return eol === '\n' || !newText.includes('\n') ? newText : newText.replace(/\r?\n/g, eol);
+}

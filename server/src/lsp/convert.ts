@@ -9,6 +9,8 @@ import {
 } from 'vscode-languageserver';
 import {
   findingDocUrl,
+  lineBreakOf,
+  withLineBreaks,
   type Finding,
   type Fix,
   type LineIndex,
@@ -88,7 +90,8 @@ export function nodeRange(lines: LineIndex, node: { offset: number; end: number 
 }
 
 export function toTextEdits(lines: LineIndex, edits: readonly TextEdit[]): LspTextEdit[] {
-  return edits.map((e) => ({ range: toRange(lines, e), newText: e.newText }));
+  const eol = lineBreakOf(lines.text);
+  return edits.map((e) => ({ range: toRange(lines, e), newText: withLineBreaks(e.newText, eol) }));
 }
 
 /** A fix as a WorkspaceEdit: its own edits on `uri`, plus edits to other files it carries. */

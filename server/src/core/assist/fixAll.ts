@@ -3,6 +3,7 @@
  * for both. The language server turns the result into a WorkspaceEdit; the CLI writes the text.
  */
 import type { Finding, Fix, TextEdit } from '../findings';
+import { lineBreakOf, withLineBreaks } from '../text';
 
 /** Fix-all rounds: a fix can reveal another (a renamed key whose value is then checked). */
 const MAX_ROUNDS = 5;
@@ -36,7 +37,10 @@ export function spansCollide(a: { start: number; end: number }, b: { start: numb
  * (a 590 KB file: 16.5 s of a fix-all).
  */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const lastFirst = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  const eol = lineBreakOf(text);
+  const lastFirst = [...edits]
+    .sort((a, b) => b.start - a.start || b.end - a.end)
+    .map((e) => (eol === '\n' ? e : { ...e, newText: withLineBreaks(e.newText, eol) }));
   const parts: string[] = [];
   let at = 0;
   for (let i = lastFirst.length - 1; i >= 0; i--) {

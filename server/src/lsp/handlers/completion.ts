@@ -12,6 +12,8 @@ import {
   snippetToPlain,
   type CandidateKind,
   type CompletionCandidate,
+  lineBreakOf,
+  withLineBreaks,
   type LineIndex,
 } from '../../core/index';
 import type { Feature, ServerContext } from '../context';
@@ -33,6 +35,7 @@ const KIND: Record<CandidateKind, CompletionItemKind> = {
 
 /** The one conversion of the engine's completion candidate into an LSP CompletionItem. */
 export function toCompletionItem(lines: LineIndex, c: CompletionCandidate): CompletionItem {
+  const eol = lineBreakOf(lines.text);
   return {
     label: c.label,
     kind: KIND[c.kind],
@@ -45,7 +48,7 @@ export function toCompletionItem(lines: LineIndex, c: CompletionCandidate): Comp
       ? { insertTextFormat: c.format === 'snippet' ? InsertTextFormat.Snippet : InsertTextFormat.PlainText }
       : {}),
     ...(c.asIs ? { insertTextMode: InsertTextMode.asIs } : {}),
-    textEdit: { range: toRange(lines, c.span), newText: c.newText },
+    textEdit: { range: toRange(lines, c.span), newText: withLineBreaks(c.newText, eol) },
     ...(c.additionalEdits?.length
       ? {
           additionalTextEdits: c.additionalEdits.map((e) => ({
