@@ -58,6 +58,13 @@ describe('core completion (test/fixtures/lsp/completion)', () => {
           ...(it.detail ? { detail: it.detail } : {}),
           insert: it.newText,
           replaces: fmt(doc.analysis.lines, it.span),
+          ...(it.additionalEdits?.length
+            ? {
+                also: it.additionalEdits.map(
+                  (e) => `${fmt(doc.analysis.lines, e)} ${JSON.stringify(e.newText)}`,
+                ),
+              }
+            : {}),
         })),
       );
     });
