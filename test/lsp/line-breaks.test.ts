@@ -18,8 +18,9 @@ let server: InProcessServer | undefined;
 after(async () => server?.client.shutdown());
 
 it('quick-fixes, fix-all and completions write CRLF into a CRLF file', async () => {
-  server = startInProcess({});
-  const { client } = server;
+  const s = startInProcess({});
+  server = s;
+  const { client } = s;
   await client.initialize({ rootUri: 'file:///ws' });
   const files = {
     '/ws/policies/crlf.yaml': 'name: crlf\r\npolicyType: pii_access\r\nenforcementMode: block\r\n',
@@ -28,7 +29,7 @@ it('quick-fixes, fix-all and completions write CRLF into a CRLF file', async () 
   };
   let multiLine = 0;
   for (const [path, text] of Object.entries(files)) {
-    const uri = server.fs.write(path, text);
+    const uri = s.fs.write(path, text);
     client.open(uri, text);
     const { diagnostics } = await client.waitForDiagnostics(uri, 1);
     assert.ok(diagnostics.length, path);
@@ -48,7 +49,7 @@ it('quick-fixes, fix-all and completions write CRLF into a CRLF file', async () 
   }
   // A completion of several lines: the rule's keys under a new ruleDefinition.
   const yaml = 'name: crlf\r\npolicyType: pii_access\r\nenforcementMode: block\r\n\r\n';
-  const uri = server.fs.write('/ws/policies/complete.yaml', yaml);
+  const uri = s.fs.write('/ws/policies/complete.yaml', yaml);
   client.open(uri, yaml);
   await client.waitForDiagnostics(uri, 1);
   const list = await client.request<{ items: { label: string; textEdit?: Edit }[] }>(
@@ -59,7 +60,8 @@ it('quick-fixes, fix-all and completions write CRLF into a CRLF file', async () 
     },
   );
   const rule = list.items.find((i) => i.label === 'ruleDefinition');
-  assert.ok(rule?.textEdit?.newText.includes('\n'), 'the ruleDefinition item spans lines');
-  assert.equal(bareLf(rule.textEdit.newText), 0, JSON.stringify(rule.textEdit.newText));
+  const newText = rule?.textEdit?.newText ?? '';
+  assert.ok(newText.includes('\n'), 'the ruleDefinition item spans lines');
+  assert.equal(bareLf(newText), 0, JSON.stringify(newText));
   assert.ok(multiLine >= 2, `${multiLine} actions of several lines checked`);
 });
