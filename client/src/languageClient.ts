@@ -137,6 +137,7 @@ export function initializationOptionsOf(
     // earlyDiagnostics.ts) already reads a file a glob forces as that dialect.
     dialects: settings.dialects,
     policyLanguages: true,
+    clientCommands: true,
     // Recorded traffic is read only in a trusted workspace (a restricted setting, like the API URL).
     ...(trusted ? { replay: { events: settings.replayEvents } } : {}),
   };

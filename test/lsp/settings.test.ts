@@ -79,6 +79,21 @@ describe('policyLens.* settings', () => {
     await client.shutdown();
   });
 
+  it('a lens whose command only the extension runs is display-only for other clients', async () => {
+    // Found by a field test with Neovim: a click on `sync not configured` asked the server for
+    // policyLens.setApiKey, which it does not have ("unknown command").
+    const lensOf = async (initializationOptions: object) => {
+      const s = await start({ 'policies/guard.yaml': GUARD }, initializationOptions);
+      const uri = 'file:///ws/policies/guard.yaml';
+      s.client.open(uri, GUARD);
+      await idle(s);
+      const lenses = await s.client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+      return lenses.find((l) => l.command?.title === 'sync not configured')?.command?.command;
+    };
+    assert.equal(await lensOf({}), 'policyLens.lens.displayOnly');
+    assert.equal(await lensOf({ clientCommands: true }), 'policyLens.setApiKey');
+  });
+
   it('validate: false publishes no diagnostics, and turning it on publishes them at once', async () => {
     const { client } = await start({ 'policies/broken.yaml': BROKEN }, { validate: false });
     const uri = 'file:///ws/policies/broken.yaml';

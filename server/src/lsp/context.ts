@@ -97,6 +97,8 @@ export interface ServerContext {
    * server then never contacts the network, whatever the settings and environment say.
    */
   trusted(): boolean;
+  /** True when the client runs the commands the server does not register (`clientCommands`). */
+  clientRunsCommands(): boolean;
   log(message: string): void;
 }
 

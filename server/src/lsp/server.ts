@@ -91,6 +91,7 @@ export function startServer(
   let folders: string[] = [];
   let client: ClientCapabilities = {};
   let trusted = true;
+  let clientCommands = false;
   const settingsListeners: ((s: Settings) => void)[] = [];
   const projectListeners: (() => void)[] = [];
   const fileListeners: Parameters<ServerContext['files']['onDidChange']>[0][] = [];
@@ -196,6 +197,7 @@ export function startServer(
     clientCapabilities: () => client,
     workspaceFolders: () => folders,
     trusted: () => trusted,
+    clientRunsCommands: () => clientCommands,
     log,
   };
 
@@ -271,8 +273,10 @@ export function startServer(
     client = params.capabilities;
     folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     const init = params.initializationOptions as
-      { trusted?: unknown; policyLanguages?: unknown; openDocuments?: unknown } | undefined;
+      | { trusted?: unknown; policyLanguages?: unknown; openDocuments?: unknown; clientCommands?: unknown }
+      | undefined;
     trusted = init?.trusted !== false;
+    clientCommands = init?.clientCommands === true;
     policyLanguages = init?.policyLanguages === true;
     if (params.initializationOptions) applySettings(params.initializationOptions);
     // The open policies the client sent along are analysed from a timer, so after this answer

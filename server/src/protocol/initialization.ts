@@ -50,6 +50,13 @@ export interface PolicyLensInitializationOptions {
    * client never opens (closed meanwhile) it closes with `didClose`. Other clients leave it out.
    */
   openDocuments?: OpenDocument[];
+  /**
+   * The client runs the extension's own commands (`policyLens.setApiKey`, the diff of a sync lens,
+   * the affected events…), which the server does not register: its lenses may carry them. The VS
+   * Code extension sets it; another client gets those lenses display-only, since a click would ask
+   * the server for a command it does not have ("unknown command", found by a field test).
+   */
+  clientCommands?: boolean;
 }
 
 /** A document as `textDocument/didOpen` carries it. */

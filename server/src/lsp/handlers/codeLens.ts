@@ -19,6 +19,11 @@ export const codeLensFeature: Feature = {
   register(ctx) {
     // Informational lenses carry this command; running it (a click) does nothing.
     ctx.commands.register(DISPLAY_ONLY_COMMAND, () => null);
+    /** A lens whose command neither the server nor the client runs shows, and does nothing. */
+    const runnable = (lens: CodeLens): CodeLens =>
+      !lens.command || ctx.clientRunsCommands() || ctx.commands.handlers.has(lens.command.command)
+        ? lens
+        : { ...lens, command: { title: lens.command.title, command: DISPLAY_ONLY_COMMAND } };
     ctx.connection.onCodeLens((params, token) =>
       runSafe(ctx.log, 'codeLens', token, [] as CodeLens[], async () => {
         const doc = ctx.documents.get(params.textDocument.uri);
@@ -33,7 +38,7 @@ export const codeLensFeature: Feature = {
           try {
             const lenses = await p.provide(doc, token);
             for (const lens of lenses)
-              out.push({ ...lens, data: { provider: p.id, data: lens.data } as LensData });
+              out.push({ ...runnable(lens), data: { provider: p.id, data: lens.data } as LensData });
           } catch (e) {
             ctx.log(`codeLens provider ${p.id} failed: ${(e as Error).stack ?? e}`);
           }
