@@ -48,7 +48,9 @@ describe('reading a file the walk saw as a regular file', () => {
     const walked = join(dir, 'walked');
     mkdirSync(walked);
     writeFileSync(join(walked, 'plain.yaml'), 'name: plain\n');
-    symlinkSync(join(walked, 'plain.yaml'), join(walked, 'linked.yaml'));
+    // A link to a file outside the walked folder (one to plain.yaml is an alias, linted once as it).
+    writeFileSync(join(dir, 'outside.yaml'), 'name: outside\n');
+    symlinkSync(join(dir, 'outside.yaml'), join(walked, 'linked.yaml'));
     const files = collectPolicyFiles([walked]);
     assert.deepEqual(
       files.map((f) => [f.display, f.regular === true]),
