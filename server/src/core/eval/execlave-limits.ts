@@ -88,8 +88,10 @@ export function budgetCap(rule: Obj): CompiledRule {
 
 export function rateLimit(rule: Obj): CompiledRule {
   const windows: [number, number, string][] = [];
-  const perMinute = num(pick(rule, 'max_requests_per_minute', 'maxRequestsPerMinute'));
-  const perHour = num(pick(rule, 'max_requests_per_hour', 'maxRequestsPerHour'));
+  // The documented keys only (reference §1.4): a snake_case spelling is what lint calls an unknown
+  // rule key the product ignores, so a test that passed on it predicted a limit that never applies.
+  const perMinute = num(rule.maxRequestsPerMinute);
+  const perHour = num(rule.maxRequestsPerHour);
   if (perMinute !== undefined) windows.push([60_000, perMinute, 'minute']);
   if (perHour !== undefined) windows.push([3_600_000, perHour, 'hour']);
   return {

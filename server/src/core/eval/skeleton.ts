@@ -96,7 +96,7 @@ function execlaveEvents(v: Record<string, unknown>): Draft[] {
     case 'budget_cap':
       return one({ estimatedCost: (num(rule.monthly_cap_usd) ?? 100) + 1 });
     case 'rate_limit': {
-      const max = num(rule.max_requests_per_minute) ?? num(rule.max_requests_per_hour) ?? 1;
+      const max = num(rule.maxRequestsPerMinute) ?? num(rule.maxRequestsPerHour) ?? 1;
       const n = Math.min(Math.max(1, Math.trunc(max)) + 1, 50);
       return Array.from({ length: n }, (_x, i) => ({ ...base, at: i }));
     }
