@@ -26,6 +26,7 @@ const ANNOTATIONS = [
   'x-skeleton',
   'x-dialect',
   'x-ignoredKeys',
+  'x-ignoreCase',
 ];
 
 /**
@@ -65,8 +66,12 @@ const knownValues: CodeKeywordDefinition = {
     params: ({ schemaCode }) => _`{allowedValues: ${schemaCode}}`,
   },
   code(cxt: KeywordCxt) {
-    const { data, schemaCode } = cxt;
-    cxt.fail(_`!${schemaCode}.includes(${data})`);
+    const { data, schemaCode, parentSchema } = cxt;
+    // `x-ignoreCase` beside it: the product compares the values without case (Agent Sentinel's
+    // approval_risk_levels), so `HIGH` is `high`, no unknown value.
+    if ((parentSchema as Record<string, unknown>)['x-ignoreCase'] === true)
+      cxt.fail(_`!${schemaCode}.includes(${data}.toLowerCase())`);
+    else cxt.fail(_`!${schemaCode}.includes(${data})`);
   },
 };
 
