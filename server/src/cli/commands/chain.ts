@@ -301,6 +301,32 @@ export const chain: Command = {
         }),
       );
     } else io.out(formatOne(report, entry, paint));
+    // The status is the workspace's, as without --id: say why, or a clean report of the asked
+    // policy ended in exit 1 without a word (a field test).
+    if (status)
+      io.err(
+        `policylens chain: ${brokenElsewhere(report, unreadable)}: exit 1 (run without --id to see it)\n`,
+      );
     return status;
   },
 };
+
+/** Why the workspace's chain is broken, in a few words: `1 cycle, 2 missing prerequisites`. */
+function brokenElsewhere(report: ChainReport, unreadable: number): string {
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  const missing = report.entries.reduce(
+    (k, e) => k + e.prerequisites.filter((l) => l.status === 'missing').length,
+    0,
+  );
+  const parts = [
+    report.cycles.length ? n(report.cycles.length, 'cycle', 'cycles') : '',
+    missing ? n(missing, 'missing prerequisite', 'missing prerequisites') : '',
+    report.duplicateNames.length
+      ? n(report.duplicateNames.length, 'name two bundles share', 'names bundles share')
+      : '',
+    unreadable
+      ? n(unreadable, 'file or folder that cannot be read', 'files or folders that cannot be read')
+      : '',
+  ].filter(Boolean);
+  return `the workspace's chain has ${parts.join(', ')}`;
+}
