@@ -301,9 +301,13 @@ export const chain: Command = {
         }),
       );
     } else io.out(formatOne(report, entry, paint));
-    // The status is the workspace's, as without --id: say why, or a clean report of the asked
-    // policy ended in exit 1 without a word (a field test).
-    if (status)
+    // The status is the workspace's, as without --id. When the report of the asked policy shows
+    // nothing wrong, say why, or it ended in exit 1 without a word (a field test).
+    const ownProblem =
+      entry.inCycle ||
+      entry.prerequisites.some((l) => l.status === 'missing') ||
+      report.duplicateNames.includes(entry.name);
+    if (status && !ownProblem)
       io.err(
         `policylens chain: ${brokenElsewhere(report, unreadable)}: exit 1 (run without --id to see it)\n`,
       );
