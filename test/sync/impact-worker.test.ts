@@ -76,7 +76,7 @@ describe('the impact on a worker thread (dist/server.js)', () => {
     clients.push(client);
     await client.initialize({
       rootUri: fileUri(root),
-      initializationOptions: { replay: { events: 'traffic.jsonl.gz' } },
+      initializationOptions: { replay: { events: 'traffic.jsonl.gz' }, clientCommands: true },
     });
     const uri = fileUri(join(root, 'policies', 'pii.yaml'));
     client.open(uri, PII('block'));
@@ -133,7 +133,7 @@ describe('the impact on a worker thread (dist/server.js)', () => {
     clients.push(client);
     await client.initialize({
       rootUri: fileUri(root),
-      initializationOptions: { replay: { events: 'traffic/events.jsonl.gz' } },
+      initializationOptions: { replay: { events: 'traffic/events.jsonl.gz' }, clientCommands: true },
     });
     const uri = fileUri(join(root, 'policies', 'pii.yaml'));
     const count = (re: RegExp) => client.logs.filter((l) => re.test(l)).length;
@@ -193,7 +193,7 @@ describe('the impact on a worker thread (dist/server.js)', () => {
     clients.push(client);
     await client.initialize({
       rootUri: fileUri(root),
-      initializationOptions: { replay: { events: ['cut.jsonl.gz'] } },
+      initializationOptions: { replay: { events: ['cut.jsonl.gz'] }, clientCommands: true },
     });
     const uri = fileUri(join(root, 'policies', 'pii.yaml'));
     client.open(uri, PII('block'));

@@ -39,7 +39,8 @@ after(async () => {
 async function server(env: Record<string, string>, root: string): Promise<LspClient> {
   const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '', ...env });
   clients.push(client);
-  await client.initialize({ rootUri: fileUri(root) });
+  // Like the VS Code extension, which runs the lenses' diff and key commands itself.
+  await client.initialize({ rootUri: fileUri(root), initializationOptions: { clientCommands: true } });
   return client;
 }
 
