@@ -4,10 +4,12 @@ import {
   languageOf,
   LineIndex,
   ParsedDocument,
+  policyTestFindings,
   readPolicyTest,
   runCase,
   stepOffset,
   type CaseOutcome,
+  type Finding,
 } from '../../core/index';
 import { collectPolicyFiles, InputError, readWholeText, UsageError } from '../files';
 import { loadPolicies, noPolicyUnder, type LoadedPolicies } from './load';
@@ -51,9 +53,20 @@ export function runTestFile(
   }
   const doc = new ParsedDocument(text, languageOf(path));
   if (doc.parseFindings.some((f) => f.severity === 'error'))
-    return { file, policies: [], cases: [], error: `does not parse: ${doc.parseFindings[0].message}` };
+    return {
+      file,
+      policies: [],
+      cases: [],
+      error: `does not parse:\n${placed(file, text, doc.parseFindings)}`,
+    };
   const { file: tests, errors } = readPolicyTest(doc.value);
-  if (!tests) return { file, policies: [], cases: [], error: `not a valid test file:\n${errors.join('\n')}` };
+  if (!tests) {
+    // Every problem at once, at its line and column, as the editor shows them (the reader stops at
+    // the first kind it meets and says where in its own notation: a field test fixed one per run).
+    const found = policyTestFindings(doc).filter((f) => f.severity !== 'info');
+    const why = found.length ? placed(file, text, found) : errors.join('\n');
+    return { file, policies: [], cases: [], error: `not a valid test file:\n${why}` };
+  }
   const paths = (tests.policies ?? ['.']).map((p) => resolve(dirname(path), p));
   const key = paths.join('\u0000');
   let loaded = cache.get(key);
@@ -81,4 +94,15 @@ export function runTestFile(
     cases.push({ ...outcome, ...(offset !== undefined ? { line: lines.positionAt(offset).line + 1 } : {}) });
   }
   return { file, policies: loaded.sources.map((s) => s.uri), cases };
+}
+
+/** Findings as lint prints them: `file:line:col: severity: message [code]`, one a line. */
+function placed(file: string, text: string, findings: readonly Finding[]): string {
+  const lines = new LineIndex(text);
+  return findings
+    .map((f) => {
+      const at = lines.positionAt(f.span.start);
+      return `${file}:${at.line + 1}:${at.character + 1}: ${f.severity}: ${f.message} [${f.code}]`;
+    })
+    .join('\n');
 }
