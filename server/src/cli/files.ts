@@ -78,6 +78,14 @@ export function reason(e: unknown): string {
       return 'no such file or directory';
     case 'ELOOP':
       return 'too many levels of symbolic links';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'read-only file system';
     default:
       return err.code ?? err.message;
   }

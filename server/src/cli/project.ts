@@ -9,7 +9,7 @@ import {
   ResolvedConfig,
   type FileSettings,
 } from '../core/index';
-import { InputError, UsageError } from './files';
+import { InputError, reason, UsageError } from './files';
 
 /**
  * The project a linted path belongs to: the nearest `policylens.config.yaml` found by walking up
@@ -43,7 +43,7 @@ export function loadConfigFile(file: string, display = file): ResolvedConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read ${display}: ${(e as Error).message}`);
+    throw new InputError(`cannot read ${display}: ${reason(e)}`);
   }
   const { config, problems } = readConfig(text);
   if (problems.length) {

@@ -15,7 +15,7 @@ import {
   type SyncPlan,
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
-import { collectPolicyFiles, readPolicyText, UsageError, type CollectOptions } from '../files';
+import { collectPolicyFiles, readPolicyText, reason, UsageError, type CollectOptions } from '../files';
 import { projectFor } from '../project';
 import { toJson } from '../report/json';
 import { checkChoice } from '../usage';
@@ -80,7 +80,7 @@ export function collectDesired(paths: readonly string[], collect: CollectOptions
       }
       ({ text, invalidEncoding } = read);
     } catch (e) {
-      out.invalid.push({ file: f.display, errors: 1, firstError: `cannot read: ${(e as Error).message}` });
+      out.invalid.push({ file: f.display, errors: 1, firstError: `cannot read: ${reason(e)}` });
       continue;
     }
     // The project's config decides the dialect and the severities, as in lint: a code set to `off`
