@@ -43,6 +43,8 @@ export {
   stepOffset,
   type CaseOutcome,
   expectableNames,
+  expectNameSites,
+  quoteIfNeeded,
   policyTestFindings,
   suggestTestCase,
   caseYaml,

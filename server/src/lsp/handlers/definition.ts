@@ -1,9 +1,11 @@
 import type { Definition } from 'vscode-languageserver';
-import { chainDefinition, definitionAt } from '../../core/index';
+import { chainDefinition, definitionAt, nameSpan } from '../../core/index';
 import { currentIndex } from '../chain/workspaceChain';
 import type { Feature, ServerContext } from '../context';
 import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
+import { isPolicyTestUri } from '../testFiles';
+import { testNameAt } from '../testNames';
 
 /** Go to definition on a prerequisite: the `name` of the bundle it names (several when duplicated). */
 export async function definition(
@@ -16,6 +18,17 @@ export async function definition(
   const local = doc && definitionAt(doc, doc.lines.offsetAt(position));
   if (local) return [{ uri, range: toRange(doc.lines, local) }];
   const index = await currentIndex(ctx.chain);
+  // A policy a test expects by name: the bundles of that name.
+  if (isPolicyTestUri(uri) && doc === undefined) {
+    const td = ctx.documents.textDocuments.get(uri);
+    const name = td && testNameAt(ctx, uri, td.offsetAt(position));
+    if (!name) return null;
+    const named = index.policies.withName(name).flatMap((p) => {
+      const span = nameSpan(p);
+      return span ? (index.locationOf(p.uri, span) ?? []) : [];
+    });
+    return named.length ? named : null;
+  }
   const offset = index.offsetAt(uri, position);
   if (offset === undefined) return null;
   const out = chainDefinition(index.policies, uri, offset).flatMap(

@@ -1,9 +1,10 @@
 import type { Location } from 'vscode-languageserver';
-import { chainReferences, referencesAt } from '../../core/index';
+import { chainReferences, policyNameAt, referencesAt } from '../../core/index';
 import { currentIndex } from '../chain/workspaceChain';
 import type { Feature, ServerContext } from '../context';
 import { toRange } from '../convert';
 import { runSafe } from '../runSafe';
+import { siteLocations, testSitesNaming } from '../testNames';
 
 /**
  * Find references on a policy name (its `name`, or a prerequisite naming it): every prerequisite
@@ -23,7 +24,10 @@ export async function references(
   const offset = index.offsetAt(uri, position);
   if (offset === undefined) return null;
   const found = chainReferences(index.policies, uri, offset, includeDeclaration);
-  return found.flatMap((l) => index.locationOf(l.uri, l.span) ?? []);
+  const out = found.flatMap((l) => index.locationOf(l.uri, l.span) ?? []);
+  // The policy tests that expect it by name.
+  const name = policyNameAt(index.policies, uri, offset)?.name;
+  return name ? [...out, ...siteLocations(await testSitesNaming(ctx, name))] : out;
 }
 
 /** `textDocument/references`. */

@@ -10,6 +10,7 @@ import { currentIndex } from '../chain/workspaceChain';
 import type { Feature, ServerContext } from '../context';
 import { toRange, toTextEdits } from '../convert';
 import { runSafe } from '../runSafe';
+import { addSiteEdits, testSitesNaming } from '../testNames';
 
 type Pos = { line: number; character: number };
 
@@ -62,6 +63,9 @@ export async function rename(
     const lines = index.get(target)?.lines;
     if (lines) changes[target] = edits.map((e) => ({ range: toRange(lines, e), newText: e.newText }));
   }
+  // The policy tests that expect it by name follow (they would fail as an unknown policy).
+  const old = policyNameAt(index.policies, uri, offset)?.name;
+  if (old) addSiteEdits(changes, await testSitesNaming(ctx, old), newName);
   return { changes };
 }
 
