@@ -54,8 +54,22 @@ function satisfy(op: string, v: unknown): unknown {
 /** The fields a CEL expression compares with literals, each set so that the comparison holds. */
 function celEvent(expression: string): Record<string, unknown> {
   const event: Record<string, unknown> = {};
-  for (const m of expression.matchAll(new RegExp(`${FIELD}\\s*(>=|<=|==|!=|>|<)\\s*${LITERAL}`, 'g')))
+  // A macro's variable is an item of the list it ranges over (`tools.exists(t, t == "shell")`):
+  // the comparison makes an item of that list, not a field named `t` (a field test).
+  const bound = new Map<string, string>();
+  for (const m of expression.matchAll(
+    new RegExp(`${FIELD}\\.(?:exists|exists_one|all|filter|map)\\(\\s*(\\w+)\\s*,`, 'g'),
+  ))
+    bound.set(m[2], m[1]);
+  for (const m of expression.matchAll(new RegExp(`${FIELD}\\s*(>=|<=|==|!=|>|<)\\s*${LITERAL}`, 'g'))) {
+    const list = bound.get(m[1]);
+    if (list !== undefined) {
+      if (m[2] === '==') setPath(event, list, [literal(m[3])]);
+      continue;
+    }
+    if (bound.has(m[1].split('.')[0])) continue;
     setPath(event, m[1] === 'cost' ? 'cost' : m[1], satisfy(m[2], literal(m[3])));
+  }
   for (const m of expression.matchAll(
     new RegExp(`${FIELD}\\.(contains|startsWith|endsWith)\\(${LITERAL}\\)`, 'g'),
   ))
