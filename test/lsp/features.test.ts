@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cases, expectJson } from '../support/fixtures';
 import { startInProcess } from '../support/inProcess';
+import { parseDocument } from 'yaml';
 import { snippetToPlain } from '../../server/src/core/index';
 import { applyTextEdits, positionAt, splitCursor } from './client';
 
@@ -83,11 +84,14 @@ type Item = {
 };
 
 /**
- * In a JSON case whose text is a whole object, accepting any item must leave JSON: a key or a value
- * accepted between two members once left them without the comma between (a field test).
+ * Accepting any item must leave the text well formed, where it was (a JSON case whose text is a
+ * whole object, a YAML case that parses): a JSON key or value accepted between two members once
+ * left them without the comma between, and a key in a YAML flow mapping over several lines was
+ * written in block style (field tests).
  */
 function assertAcceptedJson(uri: string, text: string, items: Item[]): void {
-  if (!uri.endsWith('.json') || !/\}\s*$/.test(text)) return;
+  const yaml = /\.ya?ml$/.test(uri);
+  if (yaml ? parseDocument(text).errors.length > 0 : !uri.endsWith('.json') || !/\}\s*$/.test(text)) return;
   for (const it of items) {
     if (!it.textEdit) continue;
     const edits = [it.textEdit, ...(it.additionalTextEdits ?? [])].map((e) => ({
@@ -95,7 +99,13 @@ function assertAcceptedJson(uri: string, text: string, items: Item[]): void {
       newText: snippetToPlain(e.newText),
     }));
     const accepted = applyTextEdits(text, edits);
-    assert.doesNotThrow(() => JSON.parse(accepted), `accepting ${it.label} gives JSON:\n${accepted}`);
+    if (yaml)
+      assert.deepEqual(
+        parseDocument(accepted).errors.map((e) => e.message),
+        [],
+        `accepting ${it.label} gives YAML:\n${accepted}`,
+      );
+    else assert.doesNotThrow(() => JSON.parse(accepted), `accepting ${it.label} gives JSON:\n${accepted}`);
   }
 }
 

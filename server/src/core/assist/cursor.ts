@@ -267,6 +267,22 @@ export function cursorContext(text: string, offset: number, language: Language):
         column: col,
       };
     }
+    if (!key && (rest.startsWith('{') || rest.startsWith('['))) {
+      // A flow collection that is the document or an item and spans lines (`{` alone on the first
+      // line): the cursor below it is inside it, in flow style (a field test found block keys
+      // completed into `{ name: x, … }`).
+      const scanned = scanFlow(
+        text,
+        pos + col,
+        Math.max(offset, pos + col),
+        frames.map((f) => f.seg),
+        language,
+      );
+      if (scanned.ctx && scanned.end >= offset) return scanned.ctx;
+      const after = text.indexOf('\n', scanned.end);
+      pos = after < 0 ? text.length + 1 : after + 1;
+      continue;
+    }
     if (!key) {
       // A line that is neither a key nor an item (a scalar continuation, or broken text).
       pos = lineEnd + 1;
