@@ -111,7 +111,7 @@ describe('field test: the CLI on what users feed it', () => {
     assert.equal(r.status, 1);
     assert.match(
       r.stdout,
-      /✗ not a valid test file:\n {6}the document is empty: it must be a mapping of fields\n/,
+      /✗ not a valid test file:\n {6}tests\/empty\.policytest\.yaml:1:1: error: the document is empty: it must be a mapping of fields \[parse\/root-not-mapping\]\n/,
     );
   });
 });
