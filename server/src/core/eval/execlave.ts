@@ -385,12 +385,17 @@ export function advancePolicyState(
 ): void {
   if (tracks.requests) st.requests = recordTime(st.requests, ctx.atMs - 3_600_000, ctx.atMs);
   if (tracks.spend && went && ctx.cost) {
+    // A late event (recorded traffic out of order, merged logs) belongs to a day or a month already
+    // past: its cost does not reset the current one's spend, which let the next request spend the
+    // whole budget again (a field test: 1.20 USD through a 1.00 USD day).
     if (tracks.spend === 'day') {
       const day = dayOf(ctx.atMs);
+      if (st.day !== undefined && day < st.day) return;
       st.daySpent = (st.day === day ? (st.daySpent ?? 0) : 0) + ctx.cost;
       st.day = day;
     } else {
       const period = periodOf(ctx.atMs, tracks.resetDay ?? 1);
+      if (st.period !== undefined && period < st.period) return;
       st.monthSpent = (st.period === period ? (st.monthSpent ?? 0) : 0) + ctx.cost;
       st.period = period;
     }
