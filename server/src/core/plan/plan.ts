@@ -92,22 +92,44 @@ export function planSync(
       ...(typeof current.version === 'number' ? { liveVersion: current.version } : {}),
       changes,
       ...(changes.length ? { body } : {}),
-      problems: changes.length || others ? stepProblems : [],
+      // A policy in sync whose chain is broken is a problem too: a drift gate (--exit-code) passed
+      // on a prerequisite that no longer exists, and the same step blocked the next apply that
+      // changed anything else of it (a field test).
+      problems: stepProblems,
     });
   }
   if (options.prune) {
     const keep = new Set(options.keep ?? []);
+    const deleted = new Map<string, PlanStep>();
     for (const p of live) {
       if (desiredByName.has(p.name) || keep.has(p.name) || liveByName.get(p.name) !== p) continue;
-      steps.push({
+      const step: PlanStep = {
         action: 'delete',
         name: p.name,
         liveId: p.id,
         ...(typeof p.version === 'number' ? { liveVersion: p.version } : {}),
         changes: [],
         problems: [],
-      });
+      };
+      deleted.set(p.name, step);
+      steps.push(step);
     }
+    // Pruning a policy that a declared bundle still names (by name or live id) would leave that
+    // bundle's chain broken in the org, its dependents skipped at runtime (a field test): the plan
+    // says so on both steps, and an apply writes nothing while it does.
+    if (deleted.size)
+      for (const step of steps) {
+        if (step.action === 'delete') continue;
+        const d = desiredByName.get(step.name);
+        for (const ref of d ? prerequisiteRefs(d.value) : []) {
+          const target = deleted.get(nameOf(ref));
+          if (!target || desiredByName.has(ref)) continue;
+          step.problems.push(
+            `prerequisite "${ref}" is deleted by this plan (--prune): keep its bundle, or drop the prerequisite`,
+          );
+          target.problems.push(`"${step.name}" still names it as a prerequisite`);
+        }
+      }
   }
   const ordered = orderSteps(steps, (step) =>
     prerequisiteRefs(step.body ?? {}).map((ref) => liveById.get(ref)?.name ?? ref),

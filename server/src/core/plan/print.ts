@@ -50,10 +50,16 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean } = {}): 
   if (!plan.steps.length) lines.push('  (no policies declared)');
   if (options.footer === false) return `${lines.join('\n')}\n`;
   lines.push('');
+  // With problems, --apply writes nothing: the footer says so instead of inviting it.
+  const problems = plan.problems.length > 0 || plan.steps.some((s) => s.problems.length > 0);
   lines.push(
     plan.pending
-      ? `${changes(plan.pending)} pending. Re-run with --apply to apply.`
-      : 'No changes pending: the live org is in sync.',
+      ? problems
+        ? `${changes(plan.pending)} pending; fix the problems (marked !) first: --apply writes nothing until then.`
+        : `${changes(plan.pending)} pending. Re-run with --apply to apply.`
+      : problems
+        ? 'No changes pending, but the plan has problems (marked !).'
+        : 'No changes pending: the live org is in sync.',
   );
   return `${lines.join('\n')}\n`;
 }
