@@ -7,6 +7,7 @@ import {
   applyPlan,
   diffText,
   idempotencyKey,
+  idempotencyKeyAfter,
   LiveOrgError,
   planSync,
   sha256Hex,
@@ -194,6 +195,27 @@ describe('applyPlan', () => {
     assert.equal(report.failed, 0);
     assert.equal(policies.size, 1);
     assert.notEqual(report.results[0].liveId, 'deleted-id');
+  });
+
+  it('a create replayed again and again (add, prune, add again) is never taken for a create', async () => {
+    // Found by a field test: after rounds of add, prune, add of one plan the server held replays for
+    // the first key and for its numbered retries (-2, -3), all of policies deleted since; the third
+    // retry's replay was reported as created. The keys after a stale replay are derived from the
+    // deleted policy's id, and a chain of such replays is followed to a real create.
+    const { org, policies, replays } = fakeOrg([]);
+    const plan = planSync([bundle('a')], []);
+    const first = idempotencyKey(plan.fingerprint, 'a');
+    for (const [k, id] of [
+      [first, 'deleted-1'],
+      [`${first}-2`, 'deleted-2'],
+      [`${first}-3`, 'deleted-3'],
+      [idempotencyKeyAfter(first, 'deleted-1'), 'deleted-4'],
+    ])
+      replays.set(k, id);
+    const report = await applyPlan(plan, org);
+    assert.equal(report.failed, 0);
+    assert.equal(policies.size, 1);
+    assert.ok(!String(report.results[0].liveId).startsWith('deleted-'), String(report.results[0].liveId));
   });
 
   it('stops at a connection failure and reports the rest as not attempted', async () => {

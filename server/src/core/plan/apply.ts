@@ -30,10 +30,23 @@ export interface ApplyReport {
  * key, so a create retried after a lost response (in this run or a re-run of the same plan) is answered
  * from the server's idempotency store instead of creating a duplicate.
  */
-export function idempotencyKey(fingerprint: string, name: string, attempt = 1): string {
-  const key = `policylens-sync-${sha256Hex(`${fingerprint}\n${name}`).slice(0, 40)}`;
-  return attempt === 1 ? key : `${key}-${attempt}`;
+export function idempotencyKey(fingerprint: string, name: string): string {
+  return `policylens-sync-${sha256Hex(`${fingerprint}\n${name}`).slice(0, 40)}`;
 }
+
+/**
+ * The key to ask again under after a replay of a policy deleted since: derived from that policy's
+ * id, so it is new for every policy a key created and that was then deleted. Numbered retries
+ * (`-2`, `-3`) were the same in every round of add, prune, add again of one plan, so the third
+ * round's last retry was a replay too, and was taken for a create (a field test: "✓ created",
+ * exit 0, and nothing created).
+ */
+export function idempotencyKeyAfter(key: string, deletedId: string): string {
+  return `${key.slice(0, 56)}-${sha256Hex(`${key}\n${deletedId}`).slice(0, 12)}`;
+}
+
+/** How many replays of deleted policies a create follows before it gives up. */
+const MAX_STALE_REPLAYS = 32;
 
 /** The body a step writes: provenance stamped, prerequisite names turned into live ids. */
 export function bodyToWrite(step: PlanStep, idOf: (ref: string) => string): Record<string, unknown> {
@@ -99,14 +112,22 @@ async function applyStep(
 ): Promise<StepResult> {
   if (step.action === 'create') {
     const body = bodyToWrite(step, idOf);
-    for (let attempt = 1; ; attempt++) {
+    let key = idempotencyKey(fingerprint, step.name);
+    for (let stale = 0; ; stale++) {
       try {
-        const { policy, replayed } = await org.createPolicy(body, {
-          idempotencyKey: idempotencyKey(fingerprint, step.name, attempt),
-        });
+        const { policy, replayed } = await org.createPolicy(body, { idempotencyKey: key });
         // A replay answers with the policy an earlier run created. If that policy has been deleted
-        // since, the replay created nothing, so ask again under a fresh key.
-        if (replayed && attempt < 3 && !(await org.getPolicy(policy.id))) continue;
+        // since, the replay created nothing: ask again under a key of its own, never take it.
+        if (replayed && !(await org.getPolicy(policy.id))) {
+          if (stale + 1 >= MAX_STALE_REPLAYS)
+            return {
+              step,
+              ok: false,
+              message: `not created: the live org answered ${stale + 1} times with a policy deleted since (replays of earlier creates); run sync again`,
+            };
+          key = idempotencyKeyAfter(key, policy.id);
+          continue;
+        }
         ids.set(step.name, policy.id);
         return { step, ok: true, liveId: policy.id };
       } catch (err) {
