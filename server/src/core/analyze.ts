@@ -21,6 +21,7 @@ import {
   type AstNode,
   type Language,
 } from './parse';
+import { nulCharacterFindings } from './parse/nulStrings';
 import { sourceOffsetInString } from './parse/strings';
 import type { Problem } from './problem';
 import type { FindingCode } from './rules';
@@ -357,6 +358,7 @@ function* analyzeParsed(
   }
   // The tree is walked only when the text has a surrogate escape (or a raw half of a pair).
   if (mayHoldLoneSurrogate(doc.text)) findings.push(...loneSurrogateFindings(doc));
+  findings.push(...nulCharacterFindings(doc));
   return done(doc, dialect, by);
 }
 

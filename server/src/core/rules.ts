@@ -158,6 +158,11 @@ export const RULES = {
     summary:
       'A string escapes half of a UTF-16 surrogate pair (`"\\ud800"`): it is not Unicode text, and servers store it as U+FFFD or refuse it',
   },
+  'parse/nul-character': {
+    severity: 'error',
+    summary:
+      'A string that holds a NUL character written as an escape (`"\\u0000"`, YAML `"\\0"`): the live org refuses it',
+  },
   'parse/root-not-mapping': {
     severity: 'error',
     summary: 'The document is a list or a scalar instead of a mapping of fields',

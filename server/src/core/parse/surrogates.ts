@@ -41,15 +41,26 @@ export interface LoneSurrogate {
 
 /** Every key and string value of the tree that holds a lone surrogate, in document order. */
 export function findLoneSurrogates(root: AstNode | null): LoneSurrogate[] {
-  const out: LoneSurrogate[] = [];
+  return stringsWhere(root, loneSurrogateAt).map((s) => ({ ...s, escape: escapeOf(s.node.value, s.index) }));
+}
+
+/**
+ * Every key and string value of the tree in which `indexIn` finds something (an index, or -1), in
+ * document order, with the path of its value and where in the decoded string.
+ */
+export function stringsWhere(
+  root: AstNode | null,
+  indexIn: (value: string) => number,
+): { node: StringNode; path: PathSegment[]; index: number }[] {
+  const out: { node: StringNode; path: PathSegment[]; index: number }[] = [];
   if (!root) return out;
   // Iterative: the tree may be as deep as the parsers allow.
   const stack: [AstNode, PathSegment[]][] = [[root, []]];
   while (stack.length) {
     const [node, path] = stack.pop()!;
     if (node.type === 'string') {
-      const i = loneSurrogateAt(node.value);
-      if (i >= 0) out.push({ node, path, index: i, escape: escapeOf(node.value, i) });
+      const i = indexIn(node.value);
+      if (i >= 0) out.push({ node, path, index: i });
     } else if (node.type === 'object') {
       for (let k = node.properties.length - 1; k >= 0; k--) {
         const p = node.properties[k];
