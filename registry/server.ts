@@ -109,7 +109,11 @@ async function route(
       { Host: 'not an allowed host name' },
     );
   }
-  const url = new URL(req.url ?? '/', 'http://registry.invalid');
+  // The path is put after the origin rather than resolved against it: resolved, a path that starts
+  // with `//` is a protocol-relative URL, and `//evil.example/api/v1/policies` read as the route
+  // /api/v1/policies of the host evil.example (a field test).
+  const raw = req.url ?? '/';
+  const url = new URL(raw.startsWith('/') ? `http://registry.invalid${raw}` : raw, 'http://registry.invalid');
   const parts = url.pathname.split('/').filter(Boolean);
   if (parts[0] !== 'api' || parts[1] !== 'v1')
     throw new ApiError('NOT_FOUND', `No such route: ${url.pathname}`);

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRegistry, type Registry } from '../../registry/index';
@@ -57,6 +58,30 @@ export function registrySuite(makeBackend: () => Promise<Backend> | Backend): vo
   });
 
   auditTable(ctx);
+
+  describe('request paths', () => {
+    it('a path that starts with // is a path, not a host (a field test)', async () => {
+      const { key } = await ctx.registry.createApiKey('double-slash');
+      const get = (path: string) =>
+        new Promise<number>((resolve, reject) => {
+          const u = new URL(ctx.registry.url);
+          const req = httpRequest(
+            { host: u.hostname, port: u.port, path, headers: { 'X-API-Key': key } },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        });
+      // Resolved as a URL, `//evil.example/api/v1/…` read as /api/v1/… of the host evil.example.
+      assert.equal(await get('//evil.example/api/v1/health'), 404);
+      assert.equal(await get('//evil.example/api/v1/policies'), 404);
+      // A doubled slash before the API's own path is the same route.
+      assert.equal(await get('//api/v1/health'), 200);
+    });
+  });
 
   describe('concurrent requests', () => {
     it('one name, one policy: parallel creates of the same name give one 201 and 409s', async () => {
