@@ -31,7 +31,12 @@ export function desiredFromAnalysis(analysis: Analysis, file: string, uri?: stri
       kind: 'invalid',
       ...(name !== undefined ? { name } : {}),
       errors: Math.max(1, errors.length),
-      firstError: first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'the bundle has no name',
+      // A finding's message already starts with its path (`enforcementMode: "allow" is not …`).
+      firstError: first
+        ? first.path && !first.message.startsWith(`${first.path}: `)
+          ? `${first.path}: ${first.message}`
+          : first.message
+        : 'the bundle has no name',
     };
   }
   return {
