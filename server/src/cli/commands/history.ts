@@ -114,7 +114,9 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       config: { type: 'string' },
     },
   });
-  const expectHead = values['expect-head'];
+  // A hash is a hash whatever the case of its hex digits (a head copied from a tool that prints
+  // them upper-case was refused: a field test).
+  const expectHead = values['expect-head']?.toLowerCase();
   if (expectHead !== undefined && !values.verify) throw new UsageError('--expect-head needs --verify');
   if (expectHead !== undefined && !/^[0-9a-f]{64}$/.test(expectHead))
     throw new UsageError('--expect-head needs a whole event hash (64 hex digits, as --verify prints it)');

@@ -149,6 +149,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     },
   });
   if (!positionals.length) throw new UsageError('sync needs a path');
+  if (values.fingerprint !== undefined) values.fingerprint = values.fingerprint.toLowerCase();
   if (values.fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(values.fingerprint))
     throw new UsageError('--fingerprint takes the 64 hex digits of a plan (see --format json)');
   checkChoice('format', values.format, ['text', 'json']);
