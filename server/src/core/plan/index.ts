@@ -4,7 +4,14 @@ export { planSync, planFingerprint, prerequisiteRefs } from './plan';
 export { diffValues, formatChange, showValue, showShort } from './diff';
 export { diffText } from './diffText';
 export { comparable, withDefaults, WRITABLE_FIELDS, FIELD_DEFAULTS, SYNC_SOURCE } from './normalize';
-export { applyPlan, bodyToWrite, idempotencyKey, idempotencyKeyAfter, type ApplyReport, type StepResult } from './apply';
+export {
+  applyPlan,
+  bodyToWrite,
+  idempotencyKey,
+  idempotencyKeyAfter,
+  type ApplyReport,
+  type StepResult,
+} from './apply';
 export { formatPlan, formatApplyReport, lensTitle } from './print';
 export { desiredFromAnalysis, type DesiredOutcome } from './desired';
 export { sha256Hex, canonicalJson, sameJson } from './hash';
