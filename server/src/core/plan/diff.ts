@@ -21,7 +21,10 @@ export function diffValues(from: unknown, to: unknown, path: PathSegment[] = [])
     const keys = [...Object.keys(to), ...Object.keys(from).filter((k) => !(k in to))];
     return keys.flatMap((k) => diffValues(from[k], to[k], [...path, k]));
   }
-  if (Array.isArray(from) && Array.isArray(to) && from.length === to.length && path.length > 0) {
+  // A list compared as a set (normalize.ts sorts it) is one change of the whole list: item by item,
+  // [Sa, Sb] → [Sb, Sc] read as two changes that do not happen (Sb stays; a field test).
+  const isSet = path.length === 1 && SET_FIELDS.has(path[0] as string);
+  if (Array.isArray(from) && Array.isArray(to) && from.length === to.length && path.length > 0 && !isSet) {
     return to.flatMap((item, i) => diffValues(from[i], item, [...path, i]));
   }
   const change: FieldChange = { path: displayPath(path) };
@@ -29,6 +32,9 @@ export function diffValues(from: unknown, to: unknown, path: PathSegment[] = [])
   if (to !== undefined) change.to = to;
   return [change];
 }
+
+/** The top-level lists whose order carries no meaning (normalize.ts compares them as sets). */
+const SET_FIELDS: ReadonlySet<string> = new Set(['prerequisites', 'appliesToAgents']);
 
 const MAX_VALUE_TEXT = 200;
 
