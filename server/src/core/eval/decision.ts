@@ -69,7 +69,19 @@ export function decide(trace: TraceEntry[], at: string, approvalWorkflow?: strin
     violations,
     warnings,
     ...(approvalWorkflow && decision === 'require_approval' ? { approvalWorkflow } : {}),
+    ...skippedByChain(trace),
     trace,
     at,
   };
+}
+
+/**
+ * The Execlave policies the chain skipped, and why: the seed's "skippedByChain breakdown so chains
+ * are reconstructible after the fact" (execlave-policy-chaining §06). The same entries are in the
+ * trace, among the others; this is the chain's part on its own. Left out when nothing was skipped.
+ */
+function skippedByChain(trace: readonly TraceEntry[]): Pick<EvalResult, 'skippedByChain'> {
+  const skipped = trace.filter((t) => t.dialect === 'execlave' && t.status === 'skipped');
+  if (!skipped.length) return {};
+  return { skippedByChain: skipped.map((t) => ({ policy: t.policy, reason: t.reason ?? '' })) };
 }

@@ -102,6 +102,8 @@ export interface EvalResult {
   warnings: Violation[];
   /** The approval workflow a Preloop `require_approval` names, when it does. */
   approvalWorkflow?: string;
+  /** The Execlave policies the chain skipped, with why (`prerequisite "x" violated`). */
+  skippedByChain?: { policy: string; reason: string }[];
   trace: TraceEntry[];
   /** The clock the event was evaluated at, ISO-8601. */
   at: string;
