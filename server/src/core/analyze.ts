@@ -11,17 +11,14 @@ import {
 } from './dialects';
 import {
   displayPath,
-  escapeLoneSurrogates,
-  findLoneSurrogates,
   languageOf,
   locate,
   MAX_TEXT_LENGTH,
-  mayHoldLoneSurrogate,
   ParsedDocument,
   type AstNode,
   type Language,
 } from './parse';
-import { nulCharacterFindings } from './parse/nulStrings';
+import { unstorableStringFindings } from './parse/unstorableStrings';
 import { sourceOffsetInString } from './parse/strings';
 import type { Problem } from './problem';
 import type { FindingCode } from './rules';
@@ -357,23 +354,7 @@ function* analyzeParsed(
     if (i % PLACED_PER_STEP === 0 && i + 1 < problems.length) yield;
   }
   // The tree is walked only when the text has a surrogate escape (or a raw half of a pair).
-  if (mayHoldLoneSurrogate(doc.text)) findings.push(...loneSurrogateFindings(doc));
-  findings.push(...nulCharacterFindings(doc));
+  // Strings a server refuses although the text parses (a lone surrogate, a NUL character).
+  findings.push(...unstorableStringFindings(doc));
   return done(doc, dialect, by);
-}
-
-/** A string that is not Unicode: a server stores it as U+FFFD or refuses it (see surrogates.ts). */
-function loneSurrogateFindings(doc: ParsedDocument): Finding[] {
-  return findLoneSurrogates(doc.root).map(({ node, path, index, escape }) => {
-    const where = escapeLoneSurrogates(displayPath(path));
-    const start = sourceOffsetInString(doc.text, node, index);
-    const end = sourceOffsetInString(doc.text, node, index + 1);
-    return {
-      code: 'parse/lone-surrogate',
-      severity: 'error',
-      message: `${where ? `${where}: ` : ''}the string holds a lone surrogate (${escape}), half of a UTF-16 pair: it is not Unicode text, and a server stores it as U+FFFD or refuses it`,
-      span: end > start ? { start, end } : { start: node.offset, end: node.end },
-      path: where,
-    };
-  });
 }
