@@ -1,7 +1,7 @@
-import { nanoUsd, num, pick, usd, type Obj } from './context';
-import { countIn } from './timeLog';
-import type { CompiledRule, RuleOutcome } from './execlave-types';
-import { dayOf, periodOf } from './state';
+import { nanoUsd, num, pick, usd, type EventContext, type Obj } from './context';
+import { countIn, record as recordTime } from './timeLog';
+import type { CompiledRule, RuleOutcome, Tracks } from './execlave-types';
+import { dayOf, periodOf, type ExeclavePolicyState } from './state';
 
 /*
  * The Execlave rule types that count money or requests over time (cost_limit, budget_cap,
@@ -114,4 +114,33 @@ export function rateLimit(rule: Obj): CompiledRule {
       return quiet ? PASSED : { fired: false, message: 'within the rate limit', assumption };
     },
   };
+}
+
+/**
+ * One policy's state after an event it applied to (`went`: the request went through), changed in
+ * place: the caller holds a copy of its own (replay's second stage holds all its states).
+ */
+export function advancePolicyState(
+  tracks: Tracks,
+  st: ExeclavePolicyState,
+  ctx: EventContext,
+  went: boolean,
+): void {
+  if (tracks.requests) st.requests = recordTime(st.requests, ctx.atMs - 3_600_000, ctx.atMs);
+  if (tracks.spend && went && ctx.cost) {
+    // A late event (recorded traffic out of order, merged logs) belongs to a day or a month already
+    // past: its cost does not reset the current one's spend, which let the next request spend the
+    // whole budget again (a field test: 1.20 USD through a 1.00 USD day).
+    if (tracks.spend === 'day') {
+      const day = dayOf(ctx.atMs);
+      if (st.day !== undefined && day < st.day) return;
+      st.daySpent = (st.day === day ? (st.daySpent ?? 0) : 0) + ctx.cost;
+      st.day = day;
+    } else {
+      const period = periodOf(ctx.atMs, tracks.resetDay ?? 1);
+      if (st.period !== undefined && period < st.period) return;
+      st.monthSpent = (st.period === period ? (st.monthSpent ?? 0) : 0) + ctx.cost;
+      st.period = period;
+    }
+  }
 }

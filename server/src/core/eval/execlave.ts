@@ -1,11 +1,11 @@
 import { DEFAULT_CHAIN_TRIGGER, DEFAULT_EVALUATION_ORDER, looksLikeId } from '../chain/policy';
-import { record as recordTime } from './timeLog';
 import { evaluationOrder } from '../chain/order';
 import { isObj, num, str, strings, type EventContext, type Obj } from './context';
 import { effectOfMode } from './decision';
 import { dict } from './dict';
-import { compileRule, type CompiledRule, type Tracks } from './execlave-types';
-import { dayOf, periodOf, type EvalState, type ExeclavePolicyState } from './state';
+import { compileRule, type CompiledRule } from './execlave-types';
+import { advancePolicyState } from './execlave-limits';
+import type { EvalState, ExeclavePolicyState } from './state';
 import type { Decision, Effect, PolicySource, TraceEntry } from './types';
 
 /** One Execlave bundle, compiled: its rule (CEL included) is built once per policy version. */
@@ -373,31 +373,4 @@ export function nextExeclaveState(
   return next;
 }
 
-/**
- * One policy's state after an event it applied to (`went`: the request went through), changed in
- * place: the caller holds a copy of its own (replay's second stage holds all its states).
- */
-export function advancePolicyState(
-  tracks: Tracks,
-  st: ExeclavePolicyState,
-  ctx: EventContext,
-  went: boolean,
-): void {
-  if (tracks.requests) st.requests = recordTime(st.requests, ctx.atMs - 3_600_000, ctx.atMs);
-  if (tracks.spend && went && ctx.cost) {
-    // A late event (recorded traffic out of order, merged logs) belongs to a day or a month already
-    // past: its cost does not reset the current one's spend, which let the next request spend the
-    // whole budget again (a field test: 1.20 USD through a 1.00 USD day).
-    if (tracks.spend === 'day') {
-      const day = dayOf(ctx.atMs);
-      if (st.day !== undefined && day < st.day) return;
-      st.daySpent = (st.day === day ? (st.daySpent ?? 0) : 0) + ctx.cost;
-      st.day = day;
-    } else {
-      const period = periodOf(ctx.atMs, tracks.resetDay ?? 1);
-      if (st.period !== undefined && period < st.period) return;
-      st.monthSpent = (st.period === period ? (st.monthSpent ?? 0) : 0) + ctx.cost;
-      st.period = period;
-    }
-  }
-}
+export { advancePolicyState };
