@@ -71,6 +71,8 @@ export function keyCandidates(
   const json = doc.analysis.language === 'json';
   // Editing the name of an existing key: replace the name only, keep its value.
   const keyOnly = /^\s*:/.test(doc.text.slice(cur.span.end, cur.span.end + 200));
+  // The same for every item: where it goes decides the commas, not what it is.
+  const commas = json && !keyOnly ? jsonCommas(doc.text, cur.span) : NO_COMMAS;
   const out: CompletionCandidate[] = [];
   let order = 0;
   for (const [key, schema] of properties) {
@@ -78,7 +80,6 @@ export function keyCandidates(
     if (existing.has(key) && key !== typed) continue;
     const req = required.indexOf(key);
     const name = json || cur.quote ? JSON.stringify(key) : keyText(key, 'yaml');
-    const commas = json && !keyOnly ? jsonCommas(doc.text, cur.span) : NO_COMMAS;
     const text = keyOnly
       ? escapeSnippet(name)
       : `${escapeSnippet(name)}:${valueSnippet(root, value, [...path, key], cur, json)}${commas.after}`;
@@ -143,6 +144,7 @@ export function valueCandidates(
     Array.isArray(siblings) ? siblings.filter((_v, i) => i !== last).map((v) => JSON.stringify(v)) : [],
   );
   const description = pick<string>(schemas, 'description');
+  const commas = doc.analysis.language === 'json' ? jsonCommas(doc.text, cur.span) : NO_COMMAS;
   const out: CompletionCandidate[] = [];
   valuesAt(schemas).forEach(({ value: v, doc: vdoc }, i) => {
     if (typeof v === 'string' && v in rejected) return;
@@ -151,7 +153,6 @@ export function valueCandidates(
     if (wrap === 'dash') text = `- ${text}`;
     else if (wrap === 'brackets') text = `[${text}]`;
     if (cur.needsSpace) text = ' ' + text;
-    const commas = doc.analysis.language === 'json' ? jsonCommas(doc.text, cur.span) : NO_COMMAS;
     text += commas.after;
     const label = typeof v === 'string' ? v : JSON.stringify(v);
     out.push({
