@@ -11,7 +11,7 @@ import {
 import { DISPLAY_ONLY_COMMAND } from '../protocol/index';
 import type { CodeLensProvider, ServerContext } from './context';
 import { toRange } from './convert';
-import { hash, isPolicyTestUri, testPoliciesOf } from './testFiles';
+import { hash, testFilesOnDisk, testPoliciesOf, withOpenTestFiles } from './testFiles';
 
 type PolicyTestFile = NonNullable<ReturnType<typeof readPolicyTest>['file']>;
 
@@ -73,15 +73,8 @@ export class TestCoverage {
   constructor(private readonly ctx: ServerContext) {}
 
   private async testFiles(): Promise<string[]> {
-    this.onDisk ??= (async () => {
-      const uris = new Set<string>();
-      for (const folder of this.ctx.workspaceFolders())
-        for (const u of await this.ctx.runtime.fs.listFiles(folder, isPolicyTestUri)) uris.add(u);
-      return [...uris];
-    })();
-    const uris = new Set(await this.onDisk);
-    for (const td of this.ctx.documents.textDocuments.all()) if (isPolicyTestUri(td.uri)) uris.add(td.uri);
-    return [...uris].sort();
+    this.onDisk ??= testFilesOnDisk(this.ctx);
+    return withOpenTestFiles(this.ctx, await this.onDisk);
   }
 
   private async ofFile(uri: string): Promise<FileCoverage> {

@@ -245,3 +245,18 @@ export function testPoliciesOf(ctx: ServerContext): TestPolicies {
   if (!t) loaders.set(ctx, (t = new TestPolicies(ctx)));
   return t;
 }
+
+/** The policy test files under the workspace's folders on disk (at most `limit` per folder). */
+export async function testFilesOnDisk(ctx: ServerContext, limit?: number): Promise<string[]> {
+  const uris = new Set<string>();
+  for (const folder of ctx.workspaceFolders())
+    for (const u of await ctx.runtime.fs.listFiles(folder, isPolicyTestUri, limit)) uris.add(u);
+  return [...uris];
+}
+
+/** `onDisk` and the test files open in the editor, sorted, each once. */
+export function withOpenTestFiles(ctx: ServerContext, onDisk: readonly string[]): string[] {
+  const uris = new Set(onDisk);
+  for (const td of ctx.documents.textDocuments.all()) if (isPolicyTestUri(td.uri)) uris.add(td.uri);
+  return [...uris].sort();
+}

@@ -16,7 +16,7 @@ import {
 } from '../core/index';
 import type { ServerContext } from './context';
 import { toRange } from './convert';
-import { isPolicyTestUri, testPoliciesOf } from './testFiles';
+import { testFilesOnDisk, testPoliciesOf, withOpenTestFiles } from './testFiles';
 
 /** How many test files a rename or a search reads at most. */
 const MAX_TEST_FILES = 2_000;
@@ -26,15 +26,6 @@ interface NameSite {
   lines: LineIndex;
   node: StringNode;
   json: boolean;
-}
-
-/** The workspace's test files: on disk under each folder, and the open ones. */
-async function testFileUris(ctx: ServerContext): Promise<string[]> {
-  const uris = new Set<string>();
-  for (const folder of ctx.workspaceFolders())
-    for (const u of await ctx.runtime.fs.listFiles(folder, isPolicyTestUri, MAX_TEST_FILES)) uris.add(u);
-  for (const td of ctx.documents.textDocuments.all()) if (isPolicyTestUri(td.uri)) uris.add(td.uri);
-  return [...uris].sort();
 }
 
 /** The expectation sites of one test file's text, whatever name they hold. */
@@ -49,7 +40,7 @@ function sitesOf(uri: string, text: string): NameSite[] {
 export async function testSitesNaming(ctx: ServerContext, name: string): Promise<NameSite[]> {
   const loader = testPoliciesOf(ctx);
   const out: NameSite[] = [];
-  for (const uri of await testFileUris(ctx)) {
+  for (const uri of withOpenTestFiles(ctx, await testFilesOnDisk(ctx, MAX_TEST_FILES))) {
     const text = ctx.documents.textDocuments.get(uri)?.getText() ?? (await loader.textOf(uri));
     if (text === undefined || !text.includes(name)) continue;
     out.push(...sitesOf(uri, text).filter((s) => s.node.value === name));
