@@ -216,8 +216,8 @@ export function errorsOnly(results: readonly (FileResult & Fixable)[]): (FileRes
 /** What a result says of its file besides its findings. */
 type Base = Omit<FileResult & Fixable, 'findings' | 'lines' | 'tally'>;
 
-/** The result of a file whose findings lint holds: one class, so one hidden class for all of them. */
-class HeldResult implements FileResult, Fixable {
+/** What both kinds of result say of their file besides its findings, as fields of their own. */
+abstract class ResultFields {
   readonly path: string;
   readonly file: string;
   readonly rules: Fixable['rules'];
@@ -225,13 +225,8 @@ class HeldResult implements FileResult, Fixable {
   readonly dialect: string;
   readonly dialectLabel: string;
   readonly readError?: string;
-  readonly tally?: Tally;
 
-  constructor(
-    base: Base,
-    readonly findings: Finding[],
-    readonly lines: Pick<LineIndex, 'positionAt'>,
-  ) {
+  constructor(base: Base) {
     this.path = base.path;
     this.file = base.file;
     this.rules = base.rules;
@@ -239,7 +234,19 @@ class HeldResult implements FileResult, Fixable {
     this.dialect = base.dialect;
     this.dialectLabel = base.dialectLabel;
     this.readError = base.readError;
-    this.tally = undefined;
+  }
+}
+
+/** The result of a file whose findings lint holds: one class, so one hidden class for all of them. */
+class HeldResult extends ResultFields implements FileResult, Fixable {
+  readonly tally?: Tally = undefined;
+
+  constructor(
+    base: Base,
+    readonly findings: Finding[],
+    readonly lines: Pick<LineIndex, 'positionAt'>,
+  ) {
+    super(base);
   }
 }
 
@@ -272,14 +279,7 @@ let lastRead: { owner: Recomputed; text: string; lines?: LineIndex } | undefined
  * again (a report reads them once, SARIF twice), and its lines are those of the last file read.
  * What it counts is known from the first time (`tally`), so the counts cost nothing more.
  */
-class Recomputed implements FileResult, Fixable {
-  readonly path: string;
-  readonly file: string;
-  readonly rules: Fixable['rules'];
-  readonly forced?: string;
-  readonly dialect: string;
-  readonly dialectLabel: string;
-  readonly readError?: string;
+class Recomputed extends ResultFields implements FileResult, Fixable {
   readonly lines: Pick<LineIndex, 'positionAt'>;
 
   constructor(
@@ -289,15 +289,7 @@ class Recomputed implements FileResult, Fixable {
     private readonly read: () => string,
     private readonly errorsOnly = false,
   ) {
-    ({
-      path: this.path,
-      file: this.file,
-      rules: this.rules,
-      forced: this.forced,
-      dialect: this.dialect,
-      dialectLabel: this.dialectLabel,
-      readError: this.readError,
-    } = base);
+    super(base);
     this.lines = { positionAt: (o) => this.linesNow().positionAt(o) };
   }
 
