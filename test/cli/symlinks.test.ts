@@ -5,7 +5,7 @@
 // under the target's name; a link to a file outside the walked folder is linted once whatever
 // number of links name it; a broken link is an unreadable file (exit 1).
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { removeDir, runCli, tempDir } from '../sync/harness';
@@ -63,5 +63,27 @@ describe('symbolic links to policy files', () => {
     assert.match(broken?.error ?? '', /broken symbolic link/);
     const text = await runCli(['lint', 'policies'], {}, dir);
     assert.match(text.stdout, /pii-current\.yaml .*broken symbolic link/);
+  });
+});
+
+describe('--fix on a symbolic link', () => {
+  it('writes through the link: the file it names is fixed and the link stays a link', async () => {
+    const root = tempDir('symlink-fix');
+    try {
+      mkdirSync(join(root, 'policies'));
+      mkdirSync(join(root, 'shared'));
+      // `log` is the legacy spelling that --fix rewrites to `log_only`.
+      writeFileSync(
+        join(root, 'shared', 'base.yaml'),
+        'name: shared\npolicyType: tool_call\nenforcementMode: log\nruleDefinition: {tools: [a]}\n',
+      );
+      symlinkSync('../shared/base.yaml', join(root, 'policies', 'base.yaml'));
+      const r = await runCli(['lint', '--fix', 'policies'], {}, root);
+      assert.ok(r.status === 0 || r.status === 1, r.stdout + r.stderr);
+      assert.ok(lstatSync(join(root, 'policies', 'base.yaml')).isSymbolicLink(), 'the link became a file');
+      assert.match(readFileSync(join(root, 'shared', 'base.yaml'), 'utf8'), /enforcementMode: log_only\n/);
+    } finally {
+      removeDir(root);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import {
   analyze,
@@ -70,17 +70,21 @@ export function planFixes(files: readonly Fixable[]): PlannedFix[] {
   return out;
 }
 
-/**
- * Writes a file so that a reader (or a crash) sees the old text or the new one, never half of
- * each: the new text goes to a temporary file beside it, which is then renamed over it. The text
- * may come in chunks, each written as it comes: a lint report can be longer than one string may be.
- */
 /** Writes a planned fix, in the encoding its file had. */
 export function writeFix(p: PlannedFix): void {
   writeAtomically(p.path, p.utf16 ? [encodeUtf16(p.after, p.utf16)] : p.after);
 }
 
-export function writeAtomically(path: string, text: string | Iterable<string | Uint8Array>): void {
+/**
+ * Writes a file so that a reader (or a crash) sees the old text or the new one, never half of
+ * each: the new text goes to a temporary file beside it, which is then renamed over it. The text
+ * may come in chunks, each written as it comes: a lint report can be longer than one string may be.
+ * A symbolic link is written through: the file it names gets the text and the link stays a link
+ * (renaming over the link would replace it with a copy, and the file it shared would keep the old
+ * text).
+ */
+export function writeAtomically(linkOrPath: string, text: string | Iterable<string | Uint8Array>): void {
+  const path = throughLinks(linkOrPath);
   const tmp = join(dirname(path), `.${basename(path)}.policylens-${process.pid}.tmp`);
   let mode: number | undefined;
   try {
@@ -103,6 +107,15 @@ export function writeAtomically(path: string, text: string | Iterable<string | U
       // The temporary file was never written.
     }
     throw e;
+  }
+}
+
+/** The file a path names once its links are followed; a path to nothing (yet) is itself. */
+function throughLinks(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
