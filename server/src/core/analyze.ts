@@ -349,8 +349,13 @@ function* analyzeParsed(
     // The positions, read a slice at a time where the text allows it (valid JSON).
     yield* doc.rootInSteps();
   }
+  // A `<<` key is one problem: its yaml/merge-key error, not also an unknown key (yamlMergeKeys.ts).
+  const mergeKeys = new Set(
+    doc.parseFindings.filter((f) => f.code === 'yaml/merge-key').map((f) => f.span.start),
+  );
   for (let i = 0; i < problems.length; i++) {
-    findings.push(resolveProblem(problems[i], doc));
+    const f = resolveProblem(problems[i], doc);
+    if (!(mergeKeys.has(f.span.start) && f.code.startsWith('schema/unknown-'))) findings.push(f);
     if (i % PLACED_PER_STEP === 0 && i + 1 < problems.length) yield;
   }
   // The tree is walked only when the text has a surrogate escape (or a raw half of a pair).

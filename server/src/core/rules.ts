@@ -337,6 +337,10 @@ export const RULES = {
     severity: 'error',
     summary: 'A `!!binary` value that is not base64',
   },
+  'yaml/merge-key': {
+    severity: 'error',
+    summary: 'A YAML 1.1 merge key (`<<`), which YAML 1.2 reads as an ordinary key',
+  },
   'yaml/multiple-documents': {
     severity: 'error',
     summary: 'The file holds more than one YAML document (`---`)',

@@ -42,6 +42,8 @@ export interface EventParse {
 }
 
 export function parseYamlEvents(text: string): EventParse | undefined {
+  // A `<<` key (YAML 1.1's merge key) is reported by the careful path; the text search is cheap.
+  if (text.includes('<<')) return undefined;
   const events = parseEvents(text, {});
   // Anchors and aliases may hide an alias bomb that building the value would expand: the events
   // say exactly where they are (a text search would also stop at `&&` inside a CEL string). An

@@ -12,6 +12,7 @@ import type { Finding } from '../findings';
 import type { FindingCode } from '../rules';
 import { LineIndex } from '../text';
 import { MAX_YAML_DEPTH, tooDeepFinding, yamlDepthCrossing } from './depth';
+import { mergeKeyFindings } from './yamlMergeKeys';
 import { binaryFindings, binaryTag } from './yamlBinary';
 import {
   aliasDepthCrossing,
@@ -215,7 +216,7 @@ export function parseYamlPositioned(text: string): PositionedParse {
     );
   });
   if (!findings.some((f) => f.code === 'parse/too-deep'))
-    findings.push(...duplicates, ...binaryFindings(doc, text));
+    findings.push(...duplicates, ...binaryFindings(doc, text), ...mergeKeyFindings(doc, text));
   let value: unknown = undefined;
   const sources = aliasSources(doc);
   const through = aliasDepthCrossing(doc, sources, MAX_YAML_DEPTH);
