@@ -3,8 +3,8 @@
  * both end up here. Parses flags, then either creates a key and exits, or serves until SIGINT or
  * SIGTERM.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { DbOptions } from './db';
 import { createApiKey, DEFAULT_PORT, startRegistry } from './server';
 import { USAGE } from './usage';
@@ -123,7 +123,7 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
     storage:
       databaseUrl !== undefined
         ? { databaseUrl }
-        : { dataDir: resolve(cwd, out.dataDir ?? '.policylens/registry') },
+        : { dataDir: resolve(cwd, out.dataDir ?? DEFAULT_DATA_DIR) },
     createKey: out.createKey ?? false,
     seedKey: out.seedKey,
     org: out.org,
@@ -133,6 +133,25 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
     warnings,
     help: out.help ?? false,
   };
+}
+
+/** Where the registry keeps its data without --data-dir: under the working directory. */
+const DEFAULT_DATA_DIR = '.policylens/registry';
+
+/**
+ * The default data directory is under the working directory, which is often a repository: a
+ * `.policylens/` that serve creates gets a `.gitignore` of `*` (as pytest's and ruff's caches do),
+ * so that `git add -A` does not commit 40 MB of database. A folder that already exists is the
+ * user's, left as it is.
+ */
+function keepDataOutOfGit(cwd: string, storage: DbOptions): void {
+  const top = resolve(cwd, dirname(DEFAULT_DATA_DIR));
+  if (storage.dataDir !== resolve(cwd, DEFAULT_DATA_DIR) || existsSync(top)) return;
+  mkdirSync(top, { recursive: true });
+  writeFileSync(
+    join(top, '.gitignore'),
+    "# Created by policylens serve: the local registry's data, not for git.\n*\n",
+  );
 }
 
 /** What `--database-url` looks like in a log line: the password never appears. */
@@ -180,6 +199,7 @@ export async function serveMain(
   }
   for (const w of args.warnings) io.err(w);
   try {
+    keepDataOutOfGit(cwd, args.storage);
     if (args.createKey) {
       const created = await createApiKey(args.storage, args.org!, args.actor);
       io.out(created.key);

@@ -1,6 +1,7 @@
 /** `policylens serve` flags: what each combination means, and the mistakes that get a usage error. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -123,6 +124,23 @@ describe('policylens serve flags', () => {
         /not both/,
       );
     });
+  });
+
+  it('the default data directory it creates is ignored by git; one the user made is left alone', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'policylens-serve-git-'));
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: repo });
+      const io = { out: () => undefined, err: () => undefined };
+      assert.equal(await serveMain(['--create-key', '--org', 'acme'], io, repo, {}), 0);
+      assert.match(readFileSync(join(repo, '.policylens', '.gitignore'), 'utf8'), /^\*$/m);
+      assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' }), '');
+      // --data-dir elsewhere, and a .policylens/ that existed before: nothing written there.
+      mkdirSync(join(repo, 'mine', '.policylens'), { recursive: true });
+      assert.equal(await serveMain(['--create-key', '--org', 'acme'], io, join(repo, 'mine'), {}), 0);
+      assert.throws(() => readFileSync(join(repo, 'mine', '.policylens', '.gitignore')), /ENOENT/);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   it('never prints a database password', () => {
