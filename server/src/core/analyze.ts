@@ -4,6 +4,8 @@ import {
   classify,
   commentHint,
   detectDialect,
+  dialectCommentAt,
+  DIALECTS,
   getDialect,
   recognize,
   type Dialect,
@@ -24,6 +26,7 @@ import type { Problem } from './problem';
 import type { FindingCode } from './rules';
 import { validatorFor } from './schema/compile';
 import { problemsFromErrors } from './schema/problems';
+import { nearest } from './suggest';
 import { LineIndex, type Span } from './text';
 
 export interface AnalyzeOptions {
@@ -341,6 +344,7 @@ function* analyzeParsed(
     forced ??
     recognized?.dialect ??
     detectDialect(doc.value, options.fileName, doc.language === 'yaml' ? commentHint(doc.text) : undefined);
+  if (recognized?.by === 'dialect-comment') findings.push(...unknownDialectComment(doc.text, dialect));
   // One problem more than a file reports, so that the cap (in `done`) knows some were left out;
   // placing a problem on its token is the costly part, and it is done for these only.
   const problems = problemsOf(doc.value, dialect, MAX_FINDINGS_PER_FILE + 1);
@@ -362,4 +366,24 @@ function* analyzeParsed(
   // Strings a server refuses although the text parses (a lone surrogate, a NUL character).
   findings.push(...unstorableStringFindings(doc));
   return done(doc, dialect, by);
+}
+
+/**
+ * A `# policylens: dialect=<id>` comment whose id is no dialect: the file is still a policy (the
+ * comment says so) and was read as `readAs`; the finding is on the id.
+ */
+function unknownDialectComment(text: string, readAs: Dialect): Finding[] {
+  const comment = dialectCommentAt(text);
+  if (!comment || comment.id === readAs.id) return [];
+  const ids = DIALECTS.map((d) => d.id);
+  const [near] = nearest(comment.id, ids);
+  const hint = near ? `did you mean "${near}"?` : `the dialects are ${ids.join(', ')}`;
+  return [
+    at(
+      'parse/unknown-dialect',
+      `the policylens comment names no dialect "${comment.id}"; ${hint} (the file is read as ${readAs.id})`,
+      comment.start,
+      comment.end,
+    ),
+  ];
 }

@@ -158,6 +158,10 @@ export const RULES = {
     summary:
       'A string escapes half of a UTF-16 surrogate pair (`"\\ud800"`): it is not Unicode text, and servers store it as U+FFFD or refuse it',
   },
+  'parse/unknown-dialect': {
+    severity: 'error',
+    summary: 'A `# policylens: dialect=` comment names no dialect',
+  },
   'parse/nul-character': {
     severity: 'error',
     summary:

@@ -4,6 +4,7 @@
  * `# policylens: dialect=<id>` comment. A path never makes a file a policy (a Kyverno manifest
  * under policies/ is not an Execlave bundle), so the CLI and the editor skip everything else.
  */
+import { nearest } from '../suggest';
 import type { Recognizer } from './recognizers';
 
 /**
@@ -38,7 +39,15 @@ function leadingComments(text: string): string {
 
 /** The dialect id of a `# policylens: dialect=<id>` comment at the top of a file. */
 export function dialectComment(text: string): string | undefined {
-  return /#\s*policylens:\s*dialect\s*=\s*([A-Za-z0-9_-]+)/.exec(leadingComments(text))?.[1];
+  return dialectCommentAt(text)?.id;
+}
+
+/** A `# policylens: dialect=<id>` comment at the top of a file: the id, and where it is written. */
+export function dialectCommentAt(text: string): { id: string; start: number; end: number } | undefined {
+  const m = /#\s*policylens:\s*dialect\s*=\s*([A-Za-z0-9_-]+)/.exec(leadingComments(text));
+  if (!m) return undefined;
+  const start = m.index + m[0].length - m[1].length;
+  return { id: m[1], start, end: start + m[1].length };
 }
 
 /**
@@ -139,8 +148,22 @@ export function recognize<D extends Recognizable>(
   dialects: readonly D[],
 ): Recognition<D> | undefined {
   const forced = dialectComment(text);
-  const byComment = forced !== undefined ? dialects.find((d) => d.id === forced) : undefined;
-  if (byComment) return { dialect: byComment, by: 'dialect-comment' };
+  if (forced !== undefined) {
+    const byComment = dialects.find((d) => d.id === forced);
+    if (byComment) return { dialect: byComment, by: 'dialect-comment' };
+    // A misspelt id still says the file is a policy: it is read as the dialect its content shows,
+    // or else as the nearest id (or the first), and analysis reports the comment
+    // (parse/unknown-dialect).
+    const [near] = nearest(
+      forced,
+      dialects.map((d) => d.id),
+    );
+    const guess =
+      byContent(value === undefined ? keysOfText(text) : value, fileName, dialects) ??
+      dialects.find((d) => d.id === near) ??
+      dialects[0];
+    if (guess) return { dialect: guess, by: 'dialect-comment' };
+  }
   const ref = isObj(value) && typeof value.$schema === 'string' ? value.$schema : schemaComment(text);
   const bySchema = ref !== undefined ? dialectOfSchema(ref, dialects) : undefined;
   if (bySchema) return { dialect: bySchema, by: 'schema' };

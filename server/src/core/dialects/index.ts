@@ -14,7 +14,13 @@ import {
 import type { Dialect } from './types';
 
 export type { Dialect } from './types';
-export { dialectComment, schemaComment, type Recognition, type RecognizedBy } from './detect';
+export {
+  dialectComment,
+  dialectCommentAt,
+  schemaComment,
+  type Recognition,
+  type RecognizedBy,
+} from './detect';
 
 /** Every dialect Policy Lens knows, the default first. */
 export const DIALECTS: Dialect[] = [execlave, preloop, callguard, agentsentinel, agentsentinelCompile];
