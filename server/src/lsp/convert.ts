@@ -8,6 +8,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import {
+  escapeLoneSurrogates,
   findingDocUrl,
   lineBreakOf,
   withLineBreaks,
@@ -53,7 +54,9 @@ export function toDiagnostic(
     code: finding.code,
     codeDescription: { href: findingDocUrl(finding.code) },
     source: SOURCE,
-    message: finding.message,
+    // A message quoting a lone surrogate (a key written "\ud800") shows it as its escape: half of a
+    // pair has no UTF-8 form, and some clients' JSON readers refuse the whole notification.
+    message: escapeLoneSurrogates(finding.message),
   };
   if (finding.related?.length)
     d.relatedInformation = finding.related.map((r) => toRelated(r, linesOf(r.uri)));
@@ -78,7 +81,7 @@ function toRelated(r: RelatedInfo, other: LineIndex | undefined): DiagnosticRela
   const zero = { line: 0, character: 0 };
   const lsp = {
     location: { uri: r.uri, range: other ? toRange(other, r.span) : { start: zero, end: zero } },
-    message: r.message,
+    message: escapeLoneSurrogates(r.message),
   };
   relatedCache.set(r, { lines: other, lsp });
   return lsp;

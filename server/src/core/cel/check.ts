@@ -119,8 +119,11 @@ function checkUncached(expression: string, context: CelContextId): CelCheck {
       return { issues, type };
     }
     const err = (result.error ?? {}) as CelError;
-    const range = err.range ?? { start: 0, end: expression.length };
-    const summary = err.summary ?? err.message?.split('\n')[0] ?? 'invalid expression';
+    const range = wholeCharacters(expression, err.range ?? { start: 0, end: expression.length });
+    const summary = withWholeCharacter(
+      err.summary ?? err.message?.split('\n')[0] ?? 'invalid expression',
+      expression.slice(range.start, range.end),
+    );
     if (err.name === 'ParseError') {
       issues.push({
         code: 'cel/syntax',
@@ -245,4 +248,28 @@ function outputWithoutPhase(ast: unknown, expression: string): CelIssue[] {
       ],
     },
   ];
+}
+
+/**
+ * A range of the parser's widened to whole characters: it counts UTF-16 code units, and its
+ * "Unexpected character" at an emoji covers half of the pair, which no editor can show.
+ */
+function wholeCharacters(text: string, r: { start: number; end: number }): { start: number; end: number } {
+  const high = (i: number) => i >= 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xd800;
+  const low = (i: number) => i >= 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00;
+  return {
+    start: low(r.start) && high(r.start - 1) ? r.start - 1 : r.start,
+    end: high(r.end - 1) && low(r.end) ? r.end + 1 : r.end,
+  };
+}
+
+/**
+ * The parser's message with the half of a pair it names (`Unexpected character: \ud83d`) replaced
+ * by the whole character it was reading: a lone surrogate has no UTF-8 form, and JSON readers such
+ * as serde_json refuse the message that carries one (the editor would drop every diagnostic sent
+ * with it).
+ */
+function withWholeCharacter(message: string, at: string): string {
+  const whole = at.length === 2 && at.codePointAt(0)! > 0xffff ? at : '\ufffd';
+  return message.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, whole);
 }
