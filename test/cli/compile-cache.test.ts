@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -64,6 +73,29 @@ describe('the CLI code cache', () => {
       );
     } finally {
       rmSync(typos, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the caches of two installs of one version apart, so each trace names its own file', () => {
+    // V8 keeps the path of the compilation that wrote a cache: a shared cache made the server's
+    // stack traces name another install's bundle (found by a field test).
+    const cacheHome = mkdtempSync(join(tmpdir(), 'policylens-v8-installs-'));
+    try {
+      const runs = ['a', 'b'].map((install) => {
+        const dir = join(cacheHome, install);
+        mkdirSync(dir);
+        for (const f of ['cli.js', 'cli-engine.js']) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
+        return spawnSync(process.execPath, [join(dir, 'cli.js'), 'lint', EXAMPLES, '--format', 'json'], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+        });
+      });
+      for (const r of runs) assert.equal(r.status, 1, r.stderr);
+      assert.equal(runs[0].stdout, runs[1].stdout);
+      assert.equal(cacheFiles(cacheHome).length, 2, cacheFiles(cacheHome).join(', '));
+    } finally {
+      rmSync(cacheHome, { recursive: true, force: true });
     }
   });
 

@@ -7,8 +7,10 @@
  * The cache lives in the user's own cache directory (`$XDG_CACHE_HOME/policylens/v8`, else
  * `~/.cache/policylens/v8`), which must be a directory owned by the user and closed to others, as
  * the registry's PGlite template is: code read from a place another user can write would run as
- * ours. A cache file is named by a hash of the bundle, Node's version and the cache's use, so a
- * rebuilt bundle never meets a cache of another one (V8 itself only checks the text's length). A
+ * ours. A cache file is named by a hash of the bundle, its path, Node's version and the cache's use,
+ * so a rebuilt bundle never meets a cache of another one (V8 itself only checks the text's length),
+ * and a stack trace names the file that ran: V8 keeps the path of the compilation that wrote the
+ * cache, and two installs of one version shared it (a trace named the other install's file). A
  * packed bundle names its own hash (bundle.ts): its loaders then never load `crypto` (about 5 ms
  * of CPU at every start of the language server).
  * Anything unusual (no such directory, another owner, Windows, POLICYLENS_NO_COMPILE_CACHE set)
@@ -116,11 +118,12 @@ function runtimeText(): string {
 }
 
 /**
- * Node's version, architecture and flags ({@link runtimeText}) as a short name. Not a
- * guard: V8 rejects a cache of another version or other flags itself; it only keeps them apart.
+ * Node's version, architecture and flags ({@link runtimeText}), and the bundle's path, as a short
+ * name. Not a guard: V8 rejects a cache of another version or other flags itself; this only keeps
+ * them apart.
  */
-function runtimeTag(): string {
-  const text = runtimeText();
+function runtimeTag(filename: string): string {
+  const text = `${runtimeText()}\0${filename}`;
   // Two 32-bit multiply-xor lanes (FNV-1a and a second prime): 64 bits, for a short text.
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ text.length;
@@ -187,8 +190,8 @@ export function compileCached(request: CompileRequest): Compiled | undefined {
   const { identity } = request;
   const key =
     typeof identity === 'object' && 'sha256' in identity
-      ? `${identity.sha256.slice(0, 32)}-${runtimeTag()}`
-      : sha256(identity, `\0${runtimeText()}`).slice(0, 32);
+      ? `${identity.sha256.slice(0, 32)}-${runtimeTag(request.filename)}`
+      : sha256(identity, `\0${runtimeText()}\0${request.filename}`).slice(0, 32);
   const file = join(dir, `${key}-${request.use}.bin`);
   const stored = readOwned(file);
   const valid = !!stored && stored.length > HEADER_BYTES && stored.readUInt32LE(0) === MAGIC;
