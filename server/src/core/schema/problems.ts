@@ -152,7 +152,8 @@ export function problemsFromErrors(
         break;
       }
       case 'type': {
-        const expected = String((e.params as { type: string | string[] }).type);
+        const types = (e.params as { type: string | string[] }).type;
+        const expected = String(types);
         if (path.length === 0) {
           push({
             code: 'parse/root-not-mapping',
@@ -189,7 +190,8 @@ export function problemsFromErrors(
         push({
           code: 'schema/type',
           severity: 'error',
-          message: `${prefix(path)}must be ${expected}${e.data === null ? ' (it is empty)' : `, not ${typeName(e.data)}`}`,
+          // Several types read as words: "number or null", not ajv's "number,null".
+          message: `${prefix(path)}must be ${Array.isArray(types) ? types.join(' or ') : types}${e.data === null ? ' (it is empty)' : `, not ${typeName(e.data)}`}`,
           path,
           target: 'value',
           fixes,
