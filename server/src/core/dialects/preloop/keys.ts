@@ -21,7 +21,7 @@ export function versionProblems(doc: Obj): Problem[] {
     {
       code: 'preloop/version-float',
       severity: 'error',
-      message: `must be the string "1.0", not the number ${doc.version}: an unquoted 1.0 is a YAML float, and Preloop answers "Input should be '1.0'" (and checks nothing else until it is fixed)`,
+      message: `must be the string "1.0", not the number ${doc.version}: 1.0 without quotes is a number (in YAML as in JSON), and Preloop answers "Input should be '1.0'" (and checks nothing else until it is fixed)`,
       path: ['version'],
       target: 'value',
       fixes: [
