@@ -39,6 +39,86 @@ interface Directive {
   listStart: number;
 }
 
+/**
+ * A comment that looks like a directive and is none: `# policylens-disable-line x` at the end of a
+ * line (eslint's spelling), a misspelt kind, or a directive after content. It silences nothing,
+ * and used to say nothing either.
+ */
+const NOT_A_DIRECTIVE = /(^|[ \t])#[ \t]*(policylens-disable(?:-[A-Za-z-]+)?)\b(.*)$/;
+
+interface Misplaced {
+  word: string;
+  /** Offsets of the comment, from the white space before its `#` to the end of the line. */
+  commentStart: number;
+  commentEnd: number;
+  wordStart: number;
+  /** The line's start, its indentation, and the codes the comment names. */
+  lineStart: number;
+  indent: string;
+  codes: string;
+}
+
+/** The comments of a YAML text that look like directives and are none (see NOT_A_DIRECTIVE). */
+function findMisplaced(text: string): Misplaced[] {
+  const out: Misplaced[] = [];
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    const next = text.indexOf('\n', lineStart);
+    const lineEnd = next < 0 ? text.length : next;
+    const raw = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const m = raw.includes(MARK) && !DIRECTIVE.test(raw) ? NOT_A_DIRECTIVE.exec(raw) : null;
+    // After an odd number of quotes, the `#` is inside a string on this line, not a comment.
+    const quoted = (q: string) => m !== null && (raw.slice(0, m.index).split(q).length - 1) % 2 === 1;
+    if (m && !quoted('"') && !quoted("'")) {
+      const commentStart = lineStart + m.index;
+      out.push({
+        word: m[2],
+        commentStart,
+        commentEnd: lineStart + raw.length,
+        wordStart: lineStart + raw.indexOf(m[2], m.index),
+        lineStart,
+        indent: /^[ \t]*/.exec(raw)![0],
+        codes: m[3].trim(),
+      });
+    }
+    lineStart = lineEnd + 1;
+  }
+  return out;
+}
+
+/** A finding on a comment that looks like a directive and is none, with a fix that moves it above. */
+function notADirective(m: Misplaced, text: string): Finding {
+  const whole = text.slice(m.lineStart, m.commentStart).trim() === '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const fixes: Fix[] =
+    !whole && m.codes
+      ? [
+          {
+            title: 'Move it above the line as policylens-disable-next-line',
+            edits: [
+              {
+                start: m.lineStart,
+                end: m.lineStart,
+                newText: `${m.indent}# policylens-disable-next-line ${m.codes}${eol}`,
+              },
+              { start: m.commentStart, end: m.commentEnd, newText: '' },
+            ],
+            isPreferred: true,
+          },
+        ]
+      : [];
+  return {
+    code: 'suppression/unused',
+    severity: 'warning',
+    message: whole
+      ? `"${m.word}" is not a directive and silences nothing: the directives are policylens-disable-next-line and policylens-disable-file`
+      : `"${m.word}" at the end of a line silences nothing: a directive is a comment line of its own, "# policylens-disable-next-line <codes>" above the line`,
+    span: { start: m.wordStart, end: m.wordStart + m.word.length },
+    fixes,
+    tags: ['unnecessary'],
+  };
+}
+
 /** The directives of a YAML text (none in JSON); cheap when the text has none. */
 export function findDirectives(text: string, language: Language): Directive[] {
   if (language !== 'yaml' || !text.includes(MARK)) return [];
@@ -113,7 +193,8 @@ function unused(d: Directive, c: NamedCode): Finding {
  */
 export function applySuppressions(findings: Finding[], text: string, language: Language): Finding[] {
   const directives = findDirectives(text, language);
-  if (!directives.length) return findings;
+  const misplaced = language === 'yaml' && text.includes(MARK) ? findMisplaced(text) : [];
+  if (!directives.length && !misplaced.length) return findings;
   const lines = new LineIndex(text);
   const fileWide = directives.filter((d) => d.kind === 'file');
   const byLine = new Map<number, Directive[]>();
@@ -144,6 +225,7 @@ export function applySuppressions(findings: Finding[], text: string, language: L
     }
     for (const c of d.codes) if (!c.used) kept.push(unused(d, c));
   }
+  for (const m of misplaced) kept.push(notADirective(m, text));
   return kept.sort(
     (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
   );
