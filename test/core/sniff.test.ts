@@ -20,7 +20,7 @@ import {
   recognize,
   sniffPolicy,
 } from '../../server/src/core/index';
-import { RECOGNIZERS } from '../../server/src/core/dialects/recognizers';
+import { PRELOOP_KEYS, RECOGNIZERS } from '../../server/src/core/dialects/recognizers';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -63,6 +63,14 @@ describe('the quick recogniser agrees with the server', () => {
       assert.equal(DIALECTS[i].detect, r.detect, `${r.id}: the same function`);
       assert.equal(DIALECTS[i].schema.$id, r.schemaId, `${r.id}: the schema's $id`);
     });
+  });
+
+  it('knows every top-level key of a Preloop document', () => {
+    const preloop = DIALECTS.find((d) => d.id === 'preloop')!;
+    assert.deepEqual(
+      [...PRELOOP_KEYS].sort(),
+      Object.keys((preloop.schema as { properties: object }).properties).sort(),
+    );
   });
 
   it('names the server’s dialect or nothing, on every text of the corpus', () => {

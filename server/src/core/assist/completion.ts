@@ -12,6 +12,7 @@ import { keyText, scalarText, yamlBlockValue } from '../edit/serialize';
 import type { CompletionCandidate } from './candidates';
 import { cursorContext, scalarAtCursor, type CursorContext } from './cursor';
 import { dialectCompletion } from './dialectCompletion';
+import { DIALECTS, type Dialect } from '../dialects';
 import { keysAt, schemaContextOf, typeLabel, valueAt, valuesAt, type AssistDocument } from './schema';
 import { escapeSnippet } from './snippet';
 import type { Span } from '../text';
@@ -170,29 +171,56 @@ export function valueCandidates(
   return out;
 }
 
-/** A whole skeleton of the dialect's required keys, for an empty document. */
-function skeletonCandidate(
-  doc: AssistDocument,
-  root: SchemaObject,
-  label: string,
-): CompletionCandidate | undefined {
-  const { required } = keysAt(root, {}, []);
-  if (!required.length) return undefined;
-  const obj: Record<string, unknown> = {};
-  for (const key of required) obj[key] = skeletonFor(root, obj, [key]);
+/** "an Execlave policy bundle", "a Preloop policy document". */
+function withArticle(label: string): string {
+  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+}
+
+/**
+ * A whole new document of a dialect, for an empty one: the schema's own skeleton of its root
+ * (`x-skeleton`), else every required key. `rank` orders the skeletons of several dialects.
+ */
+function skeletonCandidate(doc: AssistDocument, dialect: Dialect, rank = 0): CompletionCandidate | undefined {
+  const root = dialect.schema;
+  const own = root['x-skeleton'];
+  let obj: Record<string, unknown>;
+  if (own && typeof own === 'object' && !Array.isArray(own)) obj = own as Record<string, unknown>;
+  else {
+    const { required } = keysAt(root, {}, []);
+    if (!required.length) return undefined;
+    obj = {};
+    for (const key of required) obj[key] = skeletonFor(root, obj, [key]);
+  }
   const json = doc.analysis.language === 'json';
   const text = json ? JSON.stringify(obj, null, 2) + '\n' : stringify(obj, { lineWidth: 0 });
   return {
-    label: `new ${label}`,
+    label: `new ${dialect.label}`,
     kind: 'snippet',
-    detail: `Every required key of a ${label}, with valid values`,
+    detail:
+      own === undefined
+        ? `Every required key of ${withArticle(dialect.label)}, with valid values`
+        : `The usual keys of ${withArticle(dialect.label)}, with valid values`,
     documentation: '```' + (json ? 'json' : 'yaml') + '\n' + text + '```',
     // Before the required keys, which sort as `0…`.
-    sortText: '/',
+    sortText: `/${rank}`,
     asIs: true,
     span: { start: 0, end: doc.text.length },
     newText: text,
   };
+}
+
+/**
+ * The skeletons an empty document is offered: its own dialect's when something decided it (a
+ * `policyLens.dialects` glob, the name callguard.yaml, a dialect comment), else one per format that
+ * a file's content can make, the dialect it is read as first. A callguard.yaml skeleton is offered
+ * only in a file of that name, the one the SDK reads.
+ */
+function skeletons(doc: AssistDocument, dialect: Dialect): CompletionCandidate[] {
+  const decided = doc.analysis.recognizedBy !== 'unsure' || doc.dialectOverride !== undefined;
+  const offered = decided
+    ? [dialect]
+    : [dialect, ...DIALECTS.filter((d) => d !== dialect && d.id !== 'callguard')];
+  return offered.flatMap((d, i) => skeletonCandidate(doc, d, i) ?? []);
 }
 
 /**
@@ -213,8 +241,8 @@ export function completionAt(
   // An empty JSON document has no object to be inside of yet: the skeleton (with its braces) is
   // what it can start with, as an empty YAML one offers.
   if (!cur && doc.analysis.language === 'json' && !doc.text.trim()) {
-    const sk = skeletonCandidate(doc, root, dialect.label);
-    return sk ? [sk] : undefined;
+    const sk = skeletons(doc, dialect);
+    return sk.length ? sk : undefined;
   }
   if (!cur) return undefined;
   let items: CompletionCandidate[];
@@ -227,8 +255,7 @@ export function completionAt(
     if (!items.length && isList && cur.style === 'block')
       items = valueCandidates(doc, cur, root, value, itemPath, 'dash');
     if (!doc.text.trim() || (cur.path.length === 0 && !doc.text.replace(cur.prefix, '').trim())) {
-      const sk = skeletonCandidate(doc, root, dialect.label);
-      if (sk) items.unshift(sk);
+      items.unshift(...skeletons(doc, dialect));
     }
   } else {
     items = valueCandidates(doc, cur, root, value, cur.path);

@@ -28,7 +28,8 @@ export function schemaContextOf(doc: AssistDocument): SchemaContext {
   const root = analysis.doc?.root;
   const value = root ? treeValue(root) : undefined;
   if (doc.dialectOverride || value === undefined) return { dialect: analysis.dialect, value };
-  return { dialect: detectDialect(value, doc.fileName), value };
+  // The dialect the diagnostics were made with, when the surviving keys name none.
+  return { dialect: detectDialect(value, doc.fileName, undefined, analysis.dialect), value };
 }
 
 /** The value at a path of a plain value, or undefined. */

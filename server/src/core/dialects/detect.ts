@@ -116,12 +116,19 @@ export function topLevelJsonKeys(text: string): string[] {
   return keys;
 }
 
-/** The dialect whose `detect` is surest of a value, if any is at all. */
-export function byContent<D extends Recognizable>(
+/**
+ * The least `detect` score that makes a file a policy by its content. Below it (a document of one
+ * dialect's keys only, `ONLY_ITS_KEYS`) a score says only which format a file is read as once
+ * something else made it a policy: the editor's globs, an open document that was one.
+ */
+export const RECOGNIZED = 0.1;
+
+/** The dialect whose `detect` is surest of a value, if any is at all, and its score. */
+export function bestByContent<D extends Recognizable>(
   value: unknown,
   fileName: string,
   dialects: readonly D[],
-): D | undefined {
+): { dialect: D; score: number } | undefined {
   let best: D | undefined;
   let score = 0;
   for (const d of dialects) {
@@ -133,7 +140,16 @@ export function byContent<D extends Recognizable>(
       if (score >= 1) break;
     }
   }
-  return best;
+  return best && { dialect: best, score };
+}
+
+/** The dialect whose `detect` is surest of a value, if any is at all. */
+export function byContent<D extends Recognizable>(
+  value: unknown,
+  fileName: string,
+  dialects: readonly D[],
+): D | undefined {
+  return bestByContent(value, fileName, dialects)?.dialect;
 }
 
 /**
@@ -167,6 +183,6 @@ export function recognize<D extends Recognizable>(
   const ref = isObj(value) && typeof value.$schema === 'string' ? value.$schema : schemaComment(text);
   const bySchema = ref !== undefined ? dialectOfSchema(ref, dialects) : undefined;
   if (bySchema) return { dialect: bySchema, by: 'schema' };
-  const content = byContent(value === undefined ? keysOfText(text) : value, fileName, dialects);
-  return content && { dialect: content, by: 'content' };
+  const content = bestByContent(value === undefined ? keysOfText(text) : value, fileName, dialects);
+  return content && content.score >= RECOGNIZED ? { dialect: content.dialect, by: 'content' } : undefined;
 }

@@ -31,11 +31,18 @@ export function getDialect(id: string): Dialect | undefined {
 
 /**
  * Which format a document is, once it is known to be a policy (or forced to be read as one). A
- * `$schema` key or a hint naming a dialect wins; then the content decides; a file that looks like
- * nothing known is read as an Execlave bundle, the primary format, so a half-written bundle still
- * gets its missing fields reported. Whether a file is a policy at all is `recognize`'s question.
+ * `$schema` key or a hint naming a dialect wins; then the content decides, down to a document of one
+ * dialect's keys only (`version:` alone is Preloop's); a file that looks like nothing known is read
+ * as `fallback` (the format an open document was read as so far), else as an Execlave bundle, the
+ * primary format, so a half-written bundle still gets its missing fields reported. Whether a file
+ * is a policy at all is `recognize`'s question.
  */
-export function detectDialect(value: unknown, fileName: string, schemaHint?: string): Dialect {
+export function detectDialect(
+  value: unknown,
+  fileName: string,
+  schemaHint?: string,
+  fallback?: Dialect,
+): Dialect {
   const hint =
     schemaHint ??
     (value && typeof value === 'object' && typeof (value as Record<string, unknown>).$schema === 'string'
@@ -43,7 +50,7 @@ export function detectDialect(value: unknown, fileName: string, schemaHint?: str
       : undefined);
   const byHint = hint !== undefined ? dialectOfSchema(hint, DIALECTS) : undefined;
   if (byHint) return byHint;
-  return byContent(value, fileName, DIALECTS) ?? execlave;
+  return byContent(value, fileName, DIALECTS) ?? fallback ?? execlave;
 }
 
 /**

@@ -54,6 +54,31 @@ export const execlaveRecognizer: Recognizer = {
 };
 
 const PRELOOP_LISTS = ['tools', 'approval_workflows', 'mcp_servers'];
+/** Every top-level key of a Preloop document (its schema's properties; a test checks them). */
+export const PRELOOP_KEYS = [
+  '$schema',
+  'version',
+  'metadata',
+  'mcp_servers',
+  'approval_workflows',
+  'tools',
+  'model_io',
+  'sensitive_data',
+  'defaults',
+];
+
+/**
+ * The score of a document all of whose keys are one dialect's (`version: "1.0"` alone, a lone
+ * `tools:` list): too little to make a file a policy (`RECOGNIZED` in detect.ts: a path never
+ * does), enough to say which format a file already taken for a policy is read as.
+ */
+export const ONLY_ITS_KEYS = 0.05;
+
+/** Whether a mapping has keys, and all of them are among `keys`. */
+function onlyKeysOf(value: Obj, keys: readonly string[]): boolean {
+  const own = Object.keys(value).filter((k) => k !== '$schema');
+  return own.length > 0 && own.every((k) => keys.includes(k));
+}
 
 export const preloopRecognizer: Recognizer = {
   id: 'preloop',
@@ -62,11 +87,12 @@ export const preloopRecognizer: Recognizer = {
     if (!isObj(value)) return 0;
     const lists = PRELOOP_LISTS.filter((k) => k in value).length;
     const hasMeta = isObj(value.metadata);
-    if (!hasMeta) return lists && 'version' in value ? 0.6 : 0;
+    const only = onlyKeysOf(value, PRELOOP_KEYS) ? ONLY_ITS_KEYS : 0;
+    if (!hasMeta) return lists && 'version' in value ? 0.6 : only;
     if ('policyType' in value || 'ruleDefinition' in value) return 0;
     if ('version' in value && lists) return 0.95;
     if (lists || 'defaults' in value || 'model_io' in value || 'sensitive_data' in value) return 0.85;
-    return 'version' in value ? 0.7 : 0;
+    return 'version' in value ? 0.7 : only;
   },
 };
 

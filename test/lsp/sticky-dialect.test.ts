@@ -1,0 +1,104 @@
+// Which format an open document is read as while it is typed and edited: a document of Preloop keys
+// only (`version:` alone, a lone `tools:` list) is a Preloop document, and an open document keeps
+// its format while an edit leaves nothing that names one, until its content names another
+// (docs/decisions/adoption.md, "sticky"). An empty document is offered a skeleton per format. One
+// server process, spawned from dist/server.js, over real JSON-RPC.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { LspClient, type PublishDiagnosticsParams } from './client';
+
+type Symbol = { name: string; detail?: string };
+type Item = { label: string; detail?: string };
+
+const client = new LspClient();
+
+before(async () => {
+  await client.initialize({ rootUri: 'file:///ws' });
+});
+
+after(async () => {
+  assert.equal(await client.shutdown(), 0);
+});
+
+const messages = (p: PublishDiagnosticsParams) => p.diagnostics.map((d) => `${d.code}: ${d.message}`);
+
+async function rootDetail(uri: string): Promise<string | undefined> {
+  const symbols = await client.request<Symbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  return symbols[0]?.detail;
+}
+
+async function labels(uri: string): Promise<string[]> {
+  const r = await client.request<{ items: Item[] } | Item[]>('textDocument/completion', {
+    textDocument: { uri },
+    position: { line: 0, character: 0 },
+  });
+  return (Array.isArray(r) ? r : r.items).map((i) => i.label);
+}
+
+describe('lsp: the dialect of a document being written', () => {
+  for (const [name, text] of [
+    ['version', 'version: "1.0"\n'],
+    ['tools', 'tools:\n  - name: bash\n'],
+    ['metadata', 'metadata:\n  name: x\n'],
+  ]) {
+    it(`a new file of Preloop keys only (${name}) is a Preloop document`, async () => {
+      const uri = `file:///ws/policies/new-${name}.yaml`;
+      const published = client.waitForDiagnostics(uri, 1);
+      client.open(uri, text);
+      const found = messages(await published);
+      assert.ok(
+        found.every((m) => m === 'schema/required: missing required property "metadata"'),
+        found.join('\n'),
+      );
+      assert.match((await rootDetail(uri)) ?? '', /^Preloop policy document/);
+      client.close(uri);
+    });
+  }
+
+  it('an open Preloop document stays one while an edit leaves no format’s keys', async () => {
+    const uri = 'file:///ws/policies/ops.yaml';
+    const opened = client.waitForDiagnostics(uri, 1);
+    client.open(uri, 'version: "1.0"\nmetadata: {name: ops}\ntools:\n  - name: bash\n');
+    assert.deepEqual(messages(await opened), []);
+    // Every key but `name:` deleted (half-way through replacing them): still Preloop's findings.
+    let version = client.change(uri, 'name: ops\n');
+    const edited = messages(await client.waitForDiagnostics(uri, version));
+    assert.ok(!edited.some((m) => /policyType/.test(m)), edited.join('\n'));
+    assert.match((await rootDetail(uri)) ?? '', /^Preloop policy document/);
+    // Emptied: the skeletons are offered, Preloop's first.
+    version = client.change(uri, '');
+    await client.waitForDiagnostics(uri, version);
+    assert.equal((await labels(uri))[0], 'new Preloop policy document');
+    // Content that names another format wins over the sticky one.
+    version = client.change(uri, 'denied_actions: [shell]\n');
+    await client.waitForDiagnostics(uri, version);
+    assert.match((await rootDetail(uri)) ?? '', /^Agent Sentinel policy/);
+    client.close(uri);
+  });
+
+  it('an empty file is offered a skeleton per format, unless its name decides', async () => {
+    const uri = 'file:///ws/policies/empty.yaml';
+    const published = client.waitForDiagnostics(uri, 1);
+    client.open(uri, '');
+    await published;
+    assert.deepEqual(
+      (await labels(uri)).filter((l) => l.startsWith('new ')),
+      [
+        'new Execlave policy bundle',
+        'new Preloop policy document',
+        'new Agent Sentinel policy',
+        'new Agent Sentinel compile request',
+      ],
+    );
+    client.close(uri);
+    const cg = 'file:///ws/policies/callguard.yaml';
+    const cgPublished = client.waitForDiagnostics(cg, 1);
+    client.open(cg, '');
+    await cgPublished;
+    assert.deepEqual(
+      (await labels(cg)).filter((l) => l.startsWith('new ')),
+      ['new Agent Sentinel callguard.yaml'],
+    );
+    client.close(cg);
+  });
+});
