@@ -248,7 +248,8 @@ export class DocumentStore {
     let result = false;
     let parse: ParsedDocument | undefined;
     let kind: ReturnType<typeof classify>;
-    if (isBlank(text)) kind = 'unsure';
+    // A blank file whose name says what it is (callguard.yaml, the SDK's own file) is that.
+    if (isBlank(text)) kind = recognize(undefined, text, fileName) ? 'content' : 'unsure';
     else if (text.length > MAX_SNIFF_LENGTH)
       kind = recognize(undefined, text, fileName) ? 'content' : 'unsure';
     else {

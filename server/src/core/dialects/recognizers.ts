@@ -104,9 +104,9 @@ export const callguardRecognizer: Recognizer = {
   id: 'callguard',
   schemaId: `${SCHEMAS}/agentsentinel/callguard.schema.json`,
   detect(value, fileName) {
-    // No content at all (analyze's fallback for an empty file): the name is all there is.
-    if (value === undefined) return CALLGUARD_FILE.test(fileName) ? 1 : 0;
-    if (!isObj(value)) return 0;
+    // No mapping (nothing at all, analyze's fallback for an empty file, or a first word being
+    // typed): the name is all there is, and the SDK reads the file by its name.
+    if (!isObj(value)) return CALLGUARD_FILE.test(fileName) ? 1 : 0;
     if (CALLGUARD_FILE.test(fileName)) return 'policyType' in value || 'metadata' in value ? 0.3 : 1;
     const nested = (isObj(value.budgets) ? 1 : 0) + (isObj(value.evidence) ? 1 : 0);
     if (!nested) return 0;
