@@ -4,8 +4,7 @@ import {
   classify,
   commentHint,
   detectDialect,
-  dialectCommentAt,
-  DIALECTS,
+  unknownDialectComment,
   getDialect,
   recognize,
   type Dialect,
@@ -26,7 +25,6 @@ import type { Problem } from './problem';
 import type { FindingCode } from './rules';
 import { validatorFor } from './schema/compile';
 import { problemsFromErrors } from './schema/problems';
-import { nearest } from './suggest';
 import { LineIndex, type Span } from './text';
 
 export interface AnalyzeOptions {
@@ -378,24 +376,4 @@ function* analyzeParsed(
   // Strings a server refuses although the text parses (a lone surrogate, a NUL character).
   findings.push(...unstorableStringFindings(doc));
   return done(doc, dialect, by);
-}
-
-/**
- * A `# policylens: dialect=<id>` comment whose id is no dialect: the file is still a policy (the
- * comment says so) and was read as `readAs`; the finding is on the id.
- */
-function unknownDialectComment(text: string, readAs: Dialect): Finding[] {
-  const comment = dialectCommentAt(text);
-  if (!comment || comment.id === readAs.id) return [];
-  const ids = DIALECTS.map((d) => d.id);
-  const [near] = nearest(comment.id, ids);
-  const hint = near ? `did you mean "${near}"?` : `the dialects are ${ids.join(', ')}`;
-  return [
-    at(
-      'parse/unknown-dialect',
-      `the policylens comment names no dialect "${comment.id}"; ${hint} (the file is read as ${readAs.id})`,
-      comment.start,
-      comment.end,
-    ),
-  ];
 }

@@ -2,9 +2,12 @@ import { execlave } from './execlave';
 import { preloop } from './preloop';
 import { callguard } from './callguard';
 import { agentsentinel, agentsentinelCompile } from './agentsentinel';
+import type { Finding } from '../findings';
+import { nearest } from '../suggest';
 import {
   byContent,
   dialectComment,
+  dialectCommentAt,
   dialectOfSchema,
   recognize as recognizeWith,
   schemaComment,
@@ -14,13 +17,7 @@ import {
 import type { Dialect } from './types';
 
 export type { Dialect } from './types';
-export {
-  dialectComment,
-  dialectCommentAt,
-  schemaComment,
-  type Recognition,
-  type RecognizedBy,
-} from './detect';
+export { dialectComment, schemaComment, type Recognition, type RecognizedBy } from './detect';
 
 /** Every dialect Policy Lens knows, the default first. */
 export const DIALECTS: Dialect[] = [execlave, preloop, callguard, agentsentinel, agentsentinelCompile];
@@ -97,4 +94,24 @@ export function looksLikePolicy(value: unknown, fileName: string, text = ''): bo
 /** The hint a file's leading comments give: `# policylens: dialect=<id>`, else a `$schema` comment. */
 export function commentHint(text: string): string | undefined {
   return dialectComment(text) ?? schemaComment(text);
+}
+
+/**
+ * A `# policylens: dialect=<id>` comment whose id is no dialect: the file is still a policy (the
+ * comment says so) and was read as `readAs`; the finding is on the id.
+ */
+export function unknownDialectComment(text: string, readAs: Dialect): Finding[] {
+  const comment = dialectCommentAt(text);
+  if (!comment || comment.id === readAs.id) return [];
+  const ids = DIALECTS.map((d) => d.id);
+  const [near] = nearest(comment.id, ids);
+  const hint = near ? `did you mean "${near}"?` : `the dialects are ${ids.join(', ')}`;
+  return [
+    {
+      code: 'parse/unknown-dialect',
+      severity: 'error',
+      message: `the policylens comment names no dialect "${comment.id}"; ${hint} (the file is read as ${readAs.id})`,
+      span: { start: comment.start, end: comment.end },
+    },
+  ];
 }
