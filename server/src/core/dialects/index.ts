@@ -14,6 +14,7 @@ import {
   type Recognition,
   type RecognizedBy,
 } from './detect';
+import { AZURE_POLICY } from './recognizers';
 import type { Dialect } from './types';
 
 export type { Dialect } from './types';
@@ -65,6 +66,9 @@ const KNOWN_KEYS = new Set(
   ),
 );
 
+/** Keys that only another tool's files have: Azure Policy's `policyRule` (see recognizers.ts). */
+const FOREIGN_KEYS = new Set([AZURE_POLICY]);
+
 /**
  * What a file is, as the CLI and the editor decide whether to analyse it: recognised as a policy
  * (how); `unsure` when the content cannot tell: it does not parse, is empty or not a mapping, or is
@@ -82,6 +86,8 @@ export function classify(
   if (r) return r.by;
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'unsure';
   const keys = Object.keys(value);
+  // Another tool's own key (an Azure Policy definition's `policyRule`): a file of that tool.
+  if (keys.some((k) => FOREIGN_KEYS.has(k))) return undefined;
   const known = keys.filter((k) => KNOWN_KEYS.has(k)).length;
   return known > 0 && known * 2 >= keys.length ? 'unsure' : undefined;
 }

@@ -39,11 +39,18 @@ const SCHEMAS = 'https://policy-lens.dev/schemas';
 const EXECLAVE_MARKERS = ['policyType', 'enforcementMode', 'ruleDefinition'];
 const EXECLAVE_LEGACY = ['config', 'agentIds'];
 
+/**
+ * An Azure Policy definition (`policyType: Custom`, `mode`, `policyRule`): repositories of Azure
+ * policy-as-code keep them under `policies/` too, and `policyType` would make them bundles.
+ * `policyRule` is Azure's own key, and no Execlave bundle has it.
+ */
+export const AZURE_POLICY = 'policyRule';
+
 export const execlaveRecognizer: Recognizer = {
   id: 'execlave',
   schemaId: `${SCHEMAS}/execlave/policy-bundle.schema.json`,
   detect(value) {
-    if (!isObj(value)) return 0;
+    if (!isObj(value) || AZURE_POLICY in value) return 0;
     const hits = EXECLAVE_MARKERS.filter((k) => k in value).length;
     if (hits) return 0.5 + hits / 6;
     if (EXECLAVE_LEGACY.some((k) => k in value) && 'name' in value) return 0.4;
@@ -137,16 +144,40 @@ const PLATFORM_MARKERS = [
   'grounding_rules',
 ];
 
+/** A platform policy's scopes (`scope` is a common word: a Helm chart's `scope: cluster` is none). */
+const PLATFORM_SCOPES = ['global', 'agent', 'run', 'group', 'mission'];
+
 export const agentsentinelRecognizer: Recognizer = {
   id: 'agentsentinel',
   schemaId: `${SCHEMAS}/agentsentinel/policy.schema.json`,
   detect(value) {
     if (!isObj(value)) return 0;
     if ('policyType' in value || 'ruleDefinition' in value) return 0;
-    const hits = PLATFORM_MARKERS.filter((k) => k in value).length;
+    const markers = PLATFORM_MARKERS.filter((k) => k in value);
+    // `scope` alone, with a value that is no scope of a platform policy and nothing else of Agent
+    // Sentinel's (a misplaced `budgets:` is): another tool's file, such as a Helm chart's values.
+    if (
+      markers.length === 1 &&
+      markers[0] === 'scope' &&
+      !scopeOfPlatform(value.scope) &&
+      !('budgets' in value || 'evidence' in value)
+    )
+      return 0;
+    const hits = markers.length;
     return hits ? Math.min(0.8, 0.45 + hits * 0.05) : 0;
   },
 };
+
+/**
+ * Whether a `scope` value is (or is being typed as) one of a platform policy's scopes. A value not
+ * read (the extension's quick recogniser passes scalars as null) is none: the quick answer may only
+ * say less than the server's.
+ */
+function scopeOfPlatform(scope: unknown): boolean {
+  if (typeof scope !== 'string' || scope === '') return false;
+  const s = scope.toLowerCase();
+  return PLATFORM_SCOPES.some((p) => p.startsWith(s) || editDistance(s, p) <= 1);
+}
 
 /** The body of `POST /api/v1/policies/compile`: a policy as text and its format. */
 export const compileRequestRecognizer: Recognizer = {
