@@ -39,9 +39,9 @@ directory, so terminals and editors open it). --quiet reports errors only (no \`
 warning) in every format; -o FILE writes the report to FILE (atomically) instead of standard
 output; --max-warnings N fails the run when there are more than N warnings (counted before
 --quiet hides them). Colour follows --color / --no-color, else FORCE_COLOR and NO_COLOR, else
-whether the output is a terminal. For CI (docs/ci.md): --format github prints workflow-command
-annotations for GitHub Actions, sarif a SARIF 2.1.0 log for code scanning, gitlab a Code Quality
-report for GitLab merge requests.
+whether the output is a terminal; a file written by -o is never coloured. For CI (docs/ci.md):
+--format github prints workflow-command annotations for GitHub Actions, sarif a SARIF 2.1.0 log
+for code scanning, gitlab a Code Quality report for GitLab merge requests.
 --fix applies the safe fixes (those that keep a policy's meaning, the editor's "fix all" limited
 to them), writing each file atomically, then reports what is left; --fix-dry-run prints them as a
 unified diff instead and exits 1 when there is something to fix, 0 when not.
@@ -205,7 +205,9 @@ export const lint: Command = {
     const toFile = values.output !== undefined;
     const report = formatReport(format, results, {
       version: io.version,
-      paint: painter(toFile ? {} : process.stdout, io.color),
+      // A file written by -o is never coloured, whatever forces colour: FORCE_COLOR is often set
+      // for a whole CI job, and a report file is read by programs and viewers, not a terminal.
+      paint: toFile ? painter({}, false) : painter(process.stdout, io.color),
       quiet: values.quiet,
     });
     if (toFile) {
