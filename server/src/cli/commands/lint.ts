@@ -92,11 +92,15 @@ const isPlain = (path: string) => !/\/\.{0,2}(\/|$)/.test(path);
  * The report in one of lint's formats (for standard output or --output), in chunks of about one
  * file each: thousands of files with hundreds of findings each make a report longer than V8 lets
  * one string be, so it is written as it is made, never joined.
+ *
+ * The text report's `✓`/`✗` lines keep the seed's path under its argument when there is one
+ * argument; with several, two arguments may hold a `prod/a.yaml` each, so the lines then name the
+ * file from the current directory, as the finding lines do.
  */
 export function formatReport(
   format: Format,
   results: (FileResult & Fixable)[],
-  o: { version: string; paint: Paint; quiet: boolean },
+  o: { version: string; paint: Paint; quiet: boolean; severalPaths?: boolean },
 ): Iterable<string> {
   const pathOf = (r: FileResult & Fixable) => fromCwd(r.path);
   switch (format) {
@@ -110,7 +114,12 @@ export function formatReport(
       // SARIF wants paths from the checkout root, while the text report's headers are per argument.
       return formatSarifChunks(results, o.version, pathOf);
     default:
-      return formatTextChunks(results, { paint: o.paint, pathOf, quiet: o.quiet });
+      return formatTextChunks(results, {
+        paint: o.paint,
+        pathOf,
+        headerOf: o.severalPaths ? pathOf : (r) => r.file,
+        quiet: o.quiet,
+      });
   }
 }
 
@@ -209,6 +218,7 @@ export const lint: Command = {
       // for a whole CI job, and a report file is read by programs and viewers, not a terminal.
       paint: toFile ? painter({}, false) : painter(process.stdout, io.color),
       quiet: values.quiet,
+      severalPaths: positionals.length > 1,
     });
     if (toFile) {
       try {

@@ -8,6 +8,8 @@ export interface TextOptions<T extends FileResult = FileResult> {
   paint: Paint;
   /** The path a finding line starts with: from the current directory, so a terminal can open it. */
   pathOf(r: T): string;
+  /** The path a file's `✓`/`✗` line names (by default its `file`). */
+  headerOf?(r: T): string;
   /** Errors only: no `✓` line, no warning or note (`--quiet`). */
   quiet?: boolean;
 }
@@ -40,7 +42,7 @@ export function* formatTextChunks<T extends FileResult>(
   for (const r of results) {
     const dialect = r.dialect === 'execlave' ? '' : paint.dim(` (${r.dialectLabel})`);
     // The file name and the messages (which quote keys and values) come from the files: escaped.
-    const file = printable(r.file);
+    const file = printable(o.headerOf ? o.headerOf(r) : r.file);
     if (r.readError) {
       yield `${paint.red('✗')} ${file} — unreadable: ${printable(r.readError)}\n`;
       continue;
