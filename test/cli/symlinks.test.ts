@@ -49,8 +49,8 @@ describe('symbolic links to policy files', () => {
       duplicateNames: unknown[];
     };
     assert.deepEqual(order.entries.map((e) => [e.name, e.file]).sort(), [
-      ['Daily Cost Limit', 'cost-2026-12.yaml'],
-      ['Org Cost Cap', 'org-again.yaml'],
+      ['Daily Cost Limit', 'policies/cost-2026-12.yaml'],
+      ['Org Cost Cap', 'policies/org-again.yaml'],
     ]);
     assert.deepEqual(order.duplicateNames, []);
   });

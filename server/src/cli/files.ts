@@ -58,6 +58,19 @@ interface WalkFilter {
   links: Set<string>;
 }
 
+/** A path from the current directory with \`/\`, as terminals (and the text and JSON reports) want it. */
+export function fromCwd(path: string): string {
+  // Most paths of a run lie under the current directory, written plainly: cut its prefix off
+  // (`relative` resolves and normalizes both paths for each of thousands of files).
+  const cwd = process.cwd();
+  if (sep === '/' && cwd !== '/' && path.startsWith(cwd) && path[cwd.length] === '/' && isPlain(path))
+    return path.slice(cwd.length + 1);
+  return relative(cwd, path).split(sep).join('/');
+}
+
+/** An absolute path with no `.` or `..` segment, no empty one and no trailing `/`. */
+const isPlain = (path: string) => !/\/\.{0,2}(\/|$)/.test(path);
+
 export class UsageError extends Error {}
 
 /**

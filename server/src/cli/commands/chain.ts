@@ -14,7 +14,7 @@ import {
   type ReportLink,
 } from '../../core/index';
 import { HttpLiveOrg, resolveLiveConfig } from '../../live/index';
-import { collectPolicyFiles, readPolicyText, UsageError, type CollectOptions } from '../files';
+import { collectPolicyFiles, fromCwd, readPolicyText, UsageError, type CollectOptions } from '../files';
 import { projectFor } from '../project';
 import { painter } from '../report/color';
 import { toJson } from '../report/json';
@@ -39,7 +39,8 @@ with the same name, when a file or folder under path cannot be read (or --id nam
 type Paint = ReturnType<typeof painter>;
 
 /**
- * Reads every bundle under the paths into an index keyed by the path the report prints. A file or
+ * Reads every bundle under the paths into an index keyed by the path the report prints: from the
+ * current directory, as lint's JSON and finding lines give it (not from the argument). A file or
  * directory that cannot be read is told on stderr and counted in `unreadable`: a policy the chain
  * never saw could be a missing prerequisite or a cycle, so the command then fails. A file too large
  * to be a policy is left out with a note, as the editor leaves it out of its index.
@@ -52,23 +53,24 @@ export function loadChain(
   const index = new ChainIndex();
   let unreadable = 0;
   for (const f of collectPolicyFiles(paths, collect)) {
+    const path = fromCwd(f.path);
     let text: string;
     try {
       if (f.error !== undefined) throw new Error(f.error);
       const read = readPolicyText(f.path);
       if (read.kind === 'too-large') {
         warn(
-          `policylens chain: ${printable(f.display)}: skipped: ${tooLargeFinding(read.bytes, 'disk').message}\n`,
+          `policylens chain: ${printable(path)}: skipped: ${tooLargeFinding(read.bytes, 'disk').message}\n`,
         );
         continue;
       }
       text = read.text;
     } catch (e) {
-      warn(`policylens chain: ${printable(f.display)}: unreadable: ${printable((e as Error).message)}\n`);
+      warn(`policylens chain: ${printable(path)}: unreadable: ${printable((e as Error).message)}\n`);
       unreadable++;
       continue;
     }
-    const policy = chainPolicyFromText(f.display, text);
+    const policy = chainPolicyFromText(path, text);
     if (policy) index.set(policy);
   }
   return { index, unreadable };

@@ -1,7 +1,7 @@
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { didYouMean, DIALECTS, getDialect } from '../../core/index';
-import { reason, UsageError } from '../files';
+import { fromCwd, reason, UsageError } from '../files';
 import { fixDiff, fixSummary, planFixes, writeAtomically, writeFix } from '../lint/fix';
 import { errorsOnly, lintFiles } from '../lint/run';
 import { formatGithubChunks } from '../report/github';
@@ -15,7 +15,7 @@ import type { Fixable } from '../lint/fix';
 import { checkChoice } from '../usage';
 import type { Command } from './types';
 
-export { errorsOnly, lintFiles };
+export { errorsOnly, fromCwd, lintFiles };
 
 /** lint's report formats (`--format`). */
 export const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
@@ -74,19 +74,6 @@ function parseMaxWarnings(value: string | undefined): number | undefined {
     throw new UsageError(`--max-warnings wants a number of warnings (0 or more), not "${value}"`);
   return n;
 }
-
-/** A path from the current directory with \`/\`, as terminals, SARIF and GitHub want it. */
-export function fromCwd(path: string): string {
-  // Most paths of a run lie under the current directory, written plainly: cut its prefix off
-  // (`relative` resolves and normalizes both paths for each of thousands of files).
-  const cwd = process.cwd();
-  if (sep === '/' && cwd !== '/' && path.startsWith(cwd) && path[cwd.length] === '/' && isPlain(path))
-    return path.slice(cwd.length + 1);
-  return relative(cwd, path).split(sep).join('/');
-}
-
-/** An absolute path with no `.` or `..` segment, no empty one and no trailing `/`. */
-const isPlain = (path: string) => !/\/\.{0,2}(\/|$)/.test(path);
 
 /**
  * The report in one of lint's formats (for standard output or --output), in chunks of about one
