@@ -9,7 +9,7 @@ import {
   ResolvedConfig,
   type FileSettings,
 } from '../core/index';
-import { InputError, reason, UsageError } from './files';
+import { fromCwd, InputError, reason, UsageError } from './files';
 
 /**
  * The project a linted path belongs to: the nearest `policylens.config.yaml` found by walking up
@@ -106,26 +106,55 @@ export function settingsFor(project: Project, abs: string): FileSettings {
 }
 
 /**
+ * The root of the git repository that holds `dir`: the nearest folder at or above it with a `.git`
+ * entry (a directory, or a file in a worktree or a submodule), or undefined outside a repository.
+ */
+export function gitRootOf(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/**
+ * The paths CI services want: GitHub (annotations and code scanning) and GitLab resolve a report's
+ * paths against the repository's root, not against the folder lint ran in. Each file's path is
+ * from the root of the repository that holds it; outside any repository, from the current
+ * directory (`fromCwd`). The roots are looked up once per folder.
+ */
+export function repoPaths(): (abs: string) => string {
+  const roots = new Map<string, string | undefined>();
+  return (abs) => {
+    const dir = dirname(abs);
+    let root = roots.get(dir);
+    if (root === undefined && !roots.has(dir)) {
+      root = gitRootOf(dir);
+      roots.set(dir, root);
+    }
+    if (root === undefined) return fromCwd(abs);
+    const rel = abs.startsWith(root + sep) ? abs.slice(root.length + 1) : relative(root, abs);
+    return sep === '/' ? rel : rel.split(sep).join('/');
+  };
+}
+
+/**
  * The .gitignore rules that apply above a directory that is about to be walked: those of every
- * directory from the repository's root (the nearest folder with `.git`) down to the directory's
- * parent. The walk adds each directory's own .gitignore as it enters it. Outside a repository
- * .gitignore files mean nothing to git, and none are read.
+ * directory from the repository's root (`gitRootOf`) down to the directory's parent. The walk adds
+ * each directory's own .gitignore as it enters it. Outside a repository .gitignore files mean
+ * nothing to git, and none are read.
  */
 export function gitIgnoreAbove(dir: string): { root: string; ignore: GitIgnore } | undefined {
-  const chain: string[] = [];
-  let root: string | undefined;
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    chain.push(d);
-    if (existsSync(join(d, '.git'))) {
-      root = d;
-      break;
-    }
-    if (dirname(d) === d) break;
-  }
+  const root = gitRootOf(dir);
   if (!root) return undefined;
-  const ignore = new GitIgnore();
   // From the root down to the walked directory's parent (the walk reads the directory's own file).
-  for (const d of chain.slice(1).reverse()) addGitIgnoreOf(ignore, root, d);
+  const above: string[] = [];
+  const start = resolve(dir);
+  for (let d = start; d !== root;) {
+    d = dirname(d);
+    above.push(d);
+  }
+  const ignore = new GitIgnore();
+  for (const d of above.reverse()) addGitIgnoreOf(ignore, root, d);
   return { root, ignore };
 }
 

@@ -12,6 +12,7 @@ import { formatTextChunks } from '../report/text';
 import { coalesce, countBy, type FileResult } from '../report/types';
 import { painter, type Paint } from '../report/color';
 import type { Fixable } from '../lint/fix';
+import { repoPaths } from '../project';
 import { checkChoice } from '../usage';
 import type { Command } from './types';
 
@@ -41,7 +42,8 @@ output; --max-warnings N fails the run when there are more than N warnings (coun
 --quiet hides them). Colour follows --color / --no-color, else FORCE_COLOR and NO_COLOR, else
 whether the output is a terminal; a file written by -o is never coloured. For CI (docs/ci.md):
 --format github prints workflow-command annotations for GitHub Actions, sarif a SARIF 2.1.0 log
-for code scanning, gitlab a Code Quality report for GitLab merge requests.
+for code scanning, gitlab a Code Quality report for GitLab merge requests, each naming files from
+the root of their git repository.
 --fix applies the safe fixes (those that keep a policy's meaning, the editor's "fix all" limited
 to them), writing each file atomically, then reports what is left; --fix-dry-run prints them as a
 unified diff instead and exits 1 when there is something to fix, 0 when not.
@@ -80,9 +82,11 @@ function parseMaxWarnings(value: string | undefined): number | undefined {
  * file each: thousands of files with hundreds of findings each make a report longer than V8 lets
  * one string be, so it is written as it is made, never joined.
  *
- * The text report's `✓`/`✗` lines keep the seed's path under its argument when there is one
- * argument; with several, two arguments may hold a `prod/a.yaml` each, so the lines then name the
- * file from the current directory, as the finding lines do.
+ * Text and JSON name files from the current directory (humans and scripts read them there); the CI
+ * formats from the root of the file's git repository, which is what GitHub and GitLab resolve
+ * them against (docs/decisions/ci.md). The text report's `✓`/`✗` lines keep the seed's path under
+ * its argument when there is one argument; with several, two arguments may hold a `prod/a.yaml`
+ * each, so the lines then name the file from the current directory, as the finding lines do.
  */
 export function formatReport(
   format: Format,
@@ -90,16 +94,17 @@ export function formatReport(
   o: { version: string; paint: Paint; quiet: boolean; severalPaths?: boolean },
 ): Iterable<string> {
   const pathOf = (r: FileResult & Fixable) => fromCwd(r.path);
+  const fromRoot = repoPaths();
+  const ciPathOf = (r: FileResult & Fixable) => fromRoot(r.path);
   switch (format) {
     case 'github':
-      return formatGithubChunks(results, pathOf);
+      return formatGithubChunks(results, ciPathOf);
     case 'gitlab':
-      return formatGitlabChunks(results, pathOf);
+      return formatGitlabChunks(results, ciPathOf);
     case 'json':
       return formatJsonChunks(results, o.version, pathOf);
     case 'sarif':
-      // SARIF wants paths from the checkout root, while the text report's headers are per argument.
-      return formatSarifChunks(results, o.version, pathOf);
+      return formatSarifChunks(results, o.version, ciPathOf);
     default:
       return formatTextChunks(results, {
         paint: o.paint,
