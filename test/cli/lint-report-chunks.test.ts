@@ -71,7 +71,7 @@ const FORMATS: Record<string, Format> = {
   sarif: {
     chunks: (r) => formatSarifChunks(r, '9.9.9', (x) => x.file),
     mark: /"ruleId": /g,
-    unreadable: false,
+    unreadable: true,
     json: true,
   },
   gitlab: {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -70,6 +70,83 @@ describe('lint --format sarif', () => {
       // Resolved against a base, it names the file back.
       const url = new URL([...uris][0], 'file:///src/');
       assert.equal(decodeURIComponent(url.pathname), '/src/a b#c%d/é ü?x:y.yaml');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  // A file that cannot be read fails the run (exit 1) as the other formats say; code scanning shows
+  // results, so the log carries one (rule `unreadable`, as GitHub's annotation title and GitLab's
+  // check name), and the run's invocation says the file was not analysed.
+  it('reports an unreadable file as a result and a tool execution notification', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policylens-sarif-'));
+    try {
+      copyFileSync(join(ROOT, 'examples', 'policies', 'daily-cost-limit.yaml'), join(dir, 'ok.yaml'));
+      symlinkSync('/nonexistent', join(dir, 'link.yaml'));
+      const r = spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'cli.js'), 'lint', '.', '--format', 'sarif'],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1' },
+        },
+      );
+      assert.equal(r.status, 1, r.stderr);
+      const log = JSON.parse(r.stdout) as {
+        runs: {
+          tool: { driver: { rules: { id: string }[] } };
+          invocations?: {
+            executionSuccessful: boolean;
+            toolExecutionNotifications: { level: string; message: { text: string } }[];
+          }[];
+          results: {
+            ruleId: string;
+            ruleIndex: number;
+            level: string;
+            message: { text: string };
+            locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          }[];
+        }[];
+      };
+      assert.deepEqual(sarifErrors(log), []);
+      const run = log.runs[0];
+      assert.deepEqual(
+        run.results.map((x) => [
+          x.ruleId,
+          run.tool.driver.rules[x.ruleIndex].id,
+          x.level,
+          x.locations[0].physicalLocation.artifactLocation.uri,
+          x.message.text,
+        ]),
+        [
+          [
+            'unreadable',
+            'unreadable',
+            'error',
+            'link.yaml',
+            'a broken symbolic link: its target does not exist',
+          ],
+        ],
+      );
+      assert.deepEqual(run.invocations, [
+        {
+          executionSuccessful: false,
+          toolExecutionNotifications: [
+            {
+              level: 'error',
+              message: { text: 'link.yaml: a broken symbolic link: its target does not exist' },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: 'link.yaml', uriBaseId: '%SRCROOT%' },
+                    region: { startLine: 1 },
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

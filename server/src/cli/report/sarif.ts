@@ -1,28 +1,15 @@
-import type { Log, ReportingDescriptor, Result } from 'sarif';
-import { findingDocUrl, type Finding } from '../../core/index';
+import type { Log, Notification, Region, ReportingDescriptor, Result } from 'sarif';
+import type { Finding } from '../../core/index';
 import { ITEMS, jsonChunks } from './json';
+import { LEVEL, relativeUri, sarifRule, UNREADABLE } from './sarifParts';
 import type { FileResult } from './types';
-
-const LEVEL: Record<Finding['severity'], Result.level> = {
-  error: 'error',
-  warning: 'warning',
-  info: 'note',
-  hint: 'note',
-};
-
-/**
- * A relative path (`/`-separated) as the relative URI reference SARIF's `artifactLocation.uri` is
- * (SARIF 2.1.0 §3.4.3, RFC 3986): each segment percent-encoded as UTF-8, so that a space, `#` (a
- * fragment), `?` (a query), `%` (an escape), `:` (a scheme, in a first segment) or a non-ASCII
- * letter of a file name reads back as the same file; `/` stays the separator, `..` a step up.
- */
-export function relativeUri(path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/');
-}
 
 /**
  * SARIF 2.1.0 for code scanning: one rule per finding code with its help page, one result per
- * finding with a region (one-based lines and columns), file URIs relative to the checkout root.
+ * finding with a region (one-based lines and columns), file URIs relative to the repository's root
+ * (`pathOf`) with `uriBaseId: %SRCROOT%`. A file that cannot be read fails the run, so the log says
+ * why where each reader looks: a result of the rule `unreadable` (code scanning shows results only)
+ * and a tool execution notification, with `executionSuccessful: false` (the file was not analysed).
  * The rules come first in the log, so they are gathered first; the results follow, one chunk per
  * file (report/json.ts, jsonChunks).
  */
@@ -33,44 +20,57 @@ export function formatSarifChunks<R extends FileResult>(
 ): Generator<string> {
   const rules: ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
-  for (const r of results)
-    for (const f of r.findings)
-      if (!ruleIndex.has(f.code)) {
-        ruleIndex.set(f.code, rules.length);
-        rules.push({
-          id: f.code,
-          name: f.code
-            .replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())
-            .replace(/^\w/, (c) => c.toUpperCase()),
-          shortDescription: { text: `Policy Lens ${f.code}` },
-          helpUri: findingDocUrl(f.code),
-          defaultConfiguration: { level: LEVEL[f.severity] },
-        });
-      }
-  const resultsOf = (r: R): Result[] =>
-    r.findings.map((f) => {
+  const notifications: Notification[] = [];
+  const locationOf = (r: R, region: Region) => ({
+    physicalLocation: { artifactLocation: { uri: relativeUri(pathOf(r)), uriBaseId: '%SRCROOT%' }, region },
+  });
+  const addRule = (code: Finding['code'] | typeof UNREADABLE, severity: Finding['severity']) => {
+    if (ruleIndex.has(code)) return;
+    ruleIndex.set(code, rules.length);
+    rules.push(sarifRule(code, severity));
+  };
+  for (const r of results) {
+    if (r.readError !== undefined) {
+      addRule(UNREADABLE, 'error');
+      notifications.push({
+        level: 'error',
+        message: { text: `${pathOf(r)}: ${r.readError}` },
+        locations: [locationOf(r, { startLine: 1 })],
+      });
+    }
+    for (const f of r.findings) addRule(f.code, f.severity);
+  }
+  const resultsOf = (r: R): Result[] => {
+    const out: Result[] = [];
+    // The file has no line to point at: its first, as GitLab's report does.
+    if (r.readError !== undefined)
+      out.push({
+        ruleId: UNREADABLE,
+        ruleIndex: ruleIndex.get(UNREADABLE),
+        level: 'error',
+        message: { text: r.readError },
+        locations: [locationOf(r, { startLine: 1 })],
+      });
+    for (const f of r.findings) {
       const a = r.lines.positionAt(f.span.start);
       const b = r.lines.positionAt(Math.max(f.span.end, f.span.start));
-      return {
+      out.push({
         ruleId: f.code,
         ruleIndex: ruleIndex.get(f.code),
         level: LEVEL[f.severity],
         message: { text: f.message },
         locations: [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: relativeUri(pathOf(r)), uriBaseId: '%SRCROOT%' },
-              region: {
-                startLine: a.line + 1,
-                startColumn: a.character + 1,
-                endLine: b.line + 1,
-                endColumn: b.character + 1,
-              },
-            },
-          },
+          locationOf(r, {
+            startLine: a.line + 1,
+            startColumn: a.character + 1,
+            endLine: b.line + 1,
+            endColumn: b.character + 1,
+          }),
         ],
-      };
-    });
+      });
+    }
+    return out;
+  };
   const log: Log = {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -84,6 +84,10 @@ export function formatSarifChunks<R extends FileResult>(
             rules,
           },
         },
+        // Only when a file could not be read: a clean log stays as code scanning's examples are.
+        ...(notifications.length
+          ? { invocations: [{ executionSuccessful: false, toolExecutionNotifications: notifications }] }
+          : {}),
         results: ITEMS,
       },
     ],
