@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { didYouMean, DIALECTS, getDialect } from '../../core/index';
+import { didYouMean, DIALECTS, getDialect, printable, type Span } from '../../core/index';
 import { fromCwd, reason, UsageError } from '../files';
 import { fixDiff, fixSummary, planFixes, writeAtomically, writeFix } from '../lint/fix';
 import { errorsOnly, lintFiles } from '../lint/run';
@@ -111,8 +112,27 @@ export function formatReport(
         pathOf,
         headerOf: o.severalPaths ? pathOf : (r) => r.file,
         quiet: o.quiet,
+        placeOf: placeIn(results),
       });
   }
+}
+
+/**
+ * `path:line:col` (from the current directory) of a place in one of the linted files, named as the
+ * engine names them (a path, or a file URI); undefined for a file not among them.
+ */
+function placeIn(
+  results: readonly (FileResult & Fixable)[],
+): (file: string, span: Span) => string | undefined {
+  let byPath: Map<string, FileResult & Fixable> | undefined;
+  return (file, span) => {
+    byPath ??= new Map(results.map((r) => [r.path, r]));
+    const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+    const other = byPath.get(path);
+    if (!other) return undefined;
+    const pos = other.lines.positionAt(span.start);
+    return `${printable(fromCwd(path))}:${pos.line + 1}:${pos.character + 1}`;
+  };
 }
 
 function parseConcurrency(value: string | undefined): number | 'auto' {

@@ -1,4 +1,4 @@
-import { printable, type Finding } from '../../core/index';
+import { printable, type Finding, type Span } from '../../core/index';
 import type { Paint } from './color';
 import { countBy, type FileResult } from './types';
 
@@ -12,6 +12,26 @@ export interface TextOptions<T extends FileResult = FileResult> {
   headerOf?(r: T): string;
   /** Errors only: no `✓` line, no warning or note (`--quiet`). */
   quiet?: boolean;
+  /** `path:line:col` of a place in another linted file (a finding's related place), if it is one. */
+  placeOf?(file: string, span: Span): string | undefined;
+}
+
+/** Related places shown under a finding, at most: a duplicate name's other files, say. */
+const MAX_RELATED_LINES = 3;
+
+/**
+ * The places a finding relates to, as `path:line:col: note: message` lines under it (gcc's notes):
+ * the other bundles of a duplicate name, the inactive prerequisite. A cycle's breadcrumb already
+ * names its hops, so its findings get none (a dense graph has a hundred thousand of them).
+ */
+function relatedLines<T extends FileResult>(f: Finding, o: TextOptions<T>): string[] {
+  if (!o.placeOf || !f.related?.length || f.code === 'chain/cycle') return [];
+  const out: string[] = [];
+  for (const r of f.related.slice(0, MAX_RELATED_LINES)) {
+    const at = o.placeOf(r.uri, r.span);
+    if (at) out.push(`${at}: ${o.paint.dim('note')}: ${printable(r.message)}`);
+  }
+  return out;
 }
 
 /**
@@ -59,7 +79,7 @@ export function* formatTextChunks<T extends FileResult>(
     // The path once per file: a file on a dense prerequisite graph has hundreds of findings.
     const path = r.findings.length ? printable(o.pathOf(r)) : '';
     for (const f of r.findings)
-      if (!o.quiet || f.severity === 'error') lines.push(findingLine(r, path, f, o));
+      if (!o.quiet || f.severity === 'error') lines.push(findingLine(r, path, f, o), ...relatedLines(f, o));
     yield lines.join('\n') + '\n';
   }
   const errors = countBy(results, 'error');
