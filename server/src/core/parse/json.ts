@@ -184,9 +184,32 @@ export function parseJsonPositioned(text: string, withValue = true): PositionedP
     return { root: null, value: undefined, findings: [tooDeepFinding(text, 0)] };
   }
   const findings: Finding[] = [];
+  // jsonc-parser reports a trailing comma twice at the bracket ("property name expected", "value
+  // expected"); it is one problem, said in the words a person knows it by, on the comma.
+  let trailingAt = -1;
   for (const e of errors) {
     const name = printParseErrorCode(e.error);
     const start = Math.min(e.offset, text.length);
+    if (start === trailingAt) continue;
+    const comma = trailingComma(text, name, start);
+    if (comma >= 0) {
+      trailingAt = start;
+      findings.push({
+        code: 'json/syntax',
+        severity: 'error',
+        message: `JSON syntax error: trailing comma (JSON allows no comma before "${text[start]}")`,
+        span: { start: comma, end: comma + 1 },
+        fixes: [
+          {
+            title: 'Remove the trailing comma',
+            edits: [{ start: comma, end: comma + 1, newText: '' }],
+            isPreferred: true,
+            safe: true,
+          },
+        ],
+      });
+      continue;
+    }
     findings.push({
       code: 'json/syntax',
       severity: 'error',
@@ -197,4 +220,16 @@ export function parseJsonPositioned(text: string, withValue = true): PositionedP
   findings.push(...duplicates);
   const value = errors.length || !withValue ? undefined : treeValue(root);
   return { root, value, findings };
+}
+
+/**
+ * The offset of the comma before a closing bracket that an error at `at` reports (a name or a
+ * value expected where `}` or `]` stands), or -1 when the error is something else.
+ */
+function trailingComma(text: string, error: string, at: number): number {
+  if (error !== 'PropertyNameExpected' && error !== 'ValueExpected') return -1;
+  if (text[at] !== '}' && text[at] !== ']') return -1;
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  return text[i] === ',' ? i : -1;
 }
