@@ -32,7 +32,8 @@ describe('.pre-commit-hooks.yaml', () => {
     );
     const hook = HOOKS[0]!;
     assert.equal(hook.language, 'node', 'pre-commit installs this package itself');
-    assert.equal(hook.entry, 'policylens lint --pass-on-no-policy');
+    // --force-exclude: a staged file the config leaves out of `lint .` is left out of the hook too.
+    assert.equal(hook.entry, 'policylens lint --pass-on-no-policy --force-exclude');
     assert.ok(PKG.bin[hook.entry.split(' ')[0]!], 'the entry is a bin of the package');
     // `types` would require both tags at once (no file is both): either tag is `types_or`.
     assert.equal(hook.types, undefined);
@@ -121,5 +122,19 @@ describe('the policylens-lint hook on staged files', { timeout: 300_000 }, () =>
     git(repo, 'add', 'notes.txt');
     assert.equal(runHook(repo, hook(), env).skipped, true);
     git(repo, 'reset', '-q');
+  });
+
+  it('passes over a staged file that the config leaves out of `lint .` (a test fixture)', () => {
+    // The fixture looks like a broken policy: CI's `lint .` never reads it (include), and the hook
+    // blocked the commit because it names every staged file.
+    writeTree(repo, {
+      'policylens.config.yaml': "include: ['policies/**']\n",
+      'apps/api/test/fixtures/policy-response.json': FILES.broken['policies/production-guardrails.json'],
+    });
+    git(repo, 'add', 'policylens.config.yaml', 'apps/api/test/fixtures/policy-response.json');
+    const r = runHook(repo, hook(), env);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    git(repo, 'reset', '-q');
+    rmSync(join(repo, 'policylens.config.yaml'));
   });
 });

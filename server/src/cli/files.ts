@@ -9,9 +9,9 @@ import {
   settingsFor,
   type Project,
 } from './project';
+import { below, POLICY_TEST_FILE, SKIP_DIRS, whySkipped } from './walkRules';
 
 export const POLICY_EXTENSIONS = /\.(json|ya?ml)$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', '.cache', '.policylens-cache']);
 
 export interface PolicyFile {
   /** Absolute path. */
@@ -42,10 +42,24 @@ export interface CollectOptions {
    * a directory walk leaves test files out: they sit next to policies but are not policies.
    */
   tests?: boolean;
+  /**
+   * `--force-exclude`: a file named on the command line is skipped when a walk would skip it (the
+   * config's include/exclude, .gitignore), as ruff's option of that name; for pre-commit hooks.
+   */
+  forceExclude?: boolean;
+  /** Filled with the named files `--force-exclude` leaves out. */
+  excluded?: Excluded[];
 }
 
-/** Policy test files, for `policylens test` (never policies themselves). */
-export const POLICY_TEST_FILE = /\.policytest\.(json|ya?ml)$/i;
+/** A YAML/JSON file the run leaves out, and why. */
+export interface Excluded {
+  display: string;
+  why: string;
+  /** Named on the command line. */
+  named: boolean;
+}
+
+export { POLICY_TEST_FILE };
 
 export { MAX_READ_BYTES, readPolicyText, readWholeText, type PolicyText } from './readText';
 
@@ -56,6 +70,7 @@ interface WalkFilter {
   tests?: boolean;
   /** The files the walk reached through a symbolic link to a file. */
   links: Set<string>;
+  excluded?: Excluded[];
 }
 
 /** A path from the current directory with \`/\`, as terminals (and the text and JSON reports) want it. */
@@ -113,7 +128,8 @@ export function reason(e: unknown): string {
  * entry with an `error`, so the run reports it instead of validating less without a word.
 
  * A walk skips what the project's config excludes (or does not include) and what .gitignore
- * ignores; a file named on the command line is always linted, as ruff and terraform do.
+ * ignores; a file named on the command line is linted all the same, as ruff and terraform do,
+ * unless `forceExclude` asks for the walk's rules (walkRules.ts).
  */
 export function collectPolicyFiles(args: readonly string[], options: CollectOptions = {}): PolicyFile[] {
   const out: PolicyFile[] = [];
@@ -134,11 +150,16 @@ export function collectPolicyFiles(args: readonly string[], options: CollectOpti
       const git = useGit ? gitIgnoreAbove(abs) : undefined;
       const links = new Set<string>();
       const from = out.length;
-      walk(abs, abs, out, seen, { project, git, tests: options.tests, links });
+      walk(abs, abs, out, seen, { project, git, tests: options.tests, links, excluded: options.excluded });
       if (links.size) dropAliases(out, from, abs, links, seen);
     } else if (!st.isFile()) throw new InputError(`cannot read ${arg}: not a regular file`);
     else if (!seen.has(abs)) {
       seen.add(abs);
+      const why = options.forceExclude ? whySkipped(abs, options) : undefined;
+      if (why) {
+        options.excluded?.push({ display: arg, why, named: true });
+        continue;
+      }
       out.push({ path: abs, display: arg, settings: settingsFor(project, abs) });
     }
   }
@@ -153,12 +174,6 @@ function listable(dir: string): string | undefined {
   } catch (e) {
     return reason(e);
   }
-}
-
-/** A path below `root`, relative to it with `/`. */
-function below(root: string, p: string): string {
-  const rel = p.startsWith(root + sep) ? p.slice(root.length + 1) : relative(root, p);
-  return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
 /**

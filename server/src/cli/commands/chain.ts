@@ -22,7 +22,7 @@ import { checkChoice } from '../usage';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens chain [path] [--id <name|id>] [--format text|json] [--live] [--url URL]
-                        [--config FILE] [--no-ignore]
+                        [--config FILE] [--no-ignore] [--force-exclude]
 
 Shows the evaluation order of the policy bundles under path (default: the current directory):
 prerequisites first, then evaluationOrder, then name. With --id, one policy's prerequisites and
@@ -31,7 +31,8 @@ in evaluation order. Missing prerequisites are flagged.
 Live policy ids are not checked offline; --live (or --url URL) reads the live org's policies
 (POLICYLENS_API_URL / POLICYLENS_API_KEY, as sync) to resolve them, and names no bundle declares.
 The files are those lint reads: the nearest policylens.config.yaml (or --config FILE) and
-.gitignore decide, unless --no-ignore.
+.gitignore decide, unless --no-ignore; --force-exclude applies them to files named on the
+command line too (as lint --force-exclude).
 Exit status: 0 for a sound chain, 1 when it has a cycle, a missing prerequisite or two bundles
 with the same name, when a file or folder under path cannot be read (or --id names no policy),
 2 on a usage error or a path argument that cannot be read.`;
@@ -263,6 +264,7 @@ export const chain: Command = {
         url: { type: 'string' },
         config: { type: 'string' },
         'no-ignore': { type: 'boolean' },
+        'force-exclude': { type: 'boolean' },
       },
     });
     if (positionals.length > 1) throw new UsageError('chain takes one path');
@@ -270,6 +272,7 @@ export const chain: Command = {
     const paths = positionals.length ? positionals : ['.'];
     const { index, unreadable } = loadChain(paths, io.err, {
       ignore: !values['no-ignore'],
+      forceExclude: values['force-exclude'],
       config: values.config,
     });
     if (values.live || values.url !== undefined)

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { didYouMean, DIALECTS, getDialect, printable, type Span } from '../../core/index';
-import { fromCwd, reason, UsageError } from '../files';
+import { fromCwd, reason, UsageError, type Excluded } from '../files';
 import { fixDiff, fixSummary, planFixes, writeAtomically, writeFix } from '../lint/fix';
 import { errorsOnly, lintFiles } from '../lint/run';
 import { formatGithubChunks } from '../report/github';
@@ -29,13 +29,15 @@ export const DEFAULT_CACHE_DIR = '.policylens-cache';
 export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif|github|gitlab] [-o FILE] [--quiet] [--max-warnings N]
                       [--dialect ID] [--concurrency N|auto|off] [--config FILE] [--no-ignore]
                       [--fix | --fix-dry-run] [--cache] [--cache-location FILE] [--color | --no-color]
-                      [--verbose] [--pass-on-no-policy]
+                      [--verbose] [--pass-on-no-policy] [--force-exclude]
 
 Validates every policy file (.json, .yaml, .yml) under the given paths. Large sets are linted on
 several threads on machines with 4 or more cores (--concurrency auto, the default); a number sets
 the threads, off keeps to one.
 The nearest policylens.config.yaml above each path (or --config FILE) sets include/exclude globs,
 dialects and rule severities (docs/configuration.md); .gitignore is honoured unless --no-ignore.
+A file named on the command line is linted even when a walk would skip it; --force-exclude skips
+it as a walk would (for pre-commit hooks, which name every staged file; --verbose says why).
 Each problem is a line \`path:line:col: severity: message [code]\` (the path from the current
 directory, so terminals and editors open it). --quiet reports errors only (no \`✓\` line, no
 warning) in every format; -o FILE writes the report to FILE (atomically) instead of standard
@@ -68,6 +70,22 @@ export function checkDialect(id: string | undefined): string | undefined {
 }
 
 const yamlFiles = (n: number) => `${n} YAML/JSON ${n === 1 ? 'file' : 'files'}`;
+
+/** Why a run found nothing to lint. */
+function noPolicyMessage(positionals: string[], skipped: string[], excluded: Excluded[]): string {
+  const where = positionals.join(', ');
+  const named = excluded.filter((e) => e.named);
+  return (
+    `policylens lint: no policy file found in ${where}` +
+    (skipped.length
+      ? ` (${yamlFiles(skipped.length)} skipped: nothing in them says they are policies)`
+      : '') +
+    (named.length
+      ? ` (${yamlFiles(named.length)} skipped as a directory walk skips them: --force-exclude)`
+      : '') +
+    '\nA file is a policy when its keys are those of a format, when its `$schema` is one of ours, or with a\n`# policylens: dialect=<id>` comment at its top; --dialect forces every file.\n'
+  );
+}
 
 /** `--max-warnings N`: a count (eslint's -1, no limit, is also taken). */
 function parseMaxWarnings(value: string | undefined): number | undefined {
@@ -164,6 +182,7 @@ export const lint: Command = {
         'cache-location': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         'pass-on-no-policy': { type: 'boolean', default: false },
+        'force-exclude': { type: 'boolean', default: false },
         quiet: { type: 'boolean', short: 'q', default: false },
         output: { type: 'string', short: 'o' },
         'max-warnings': { type: 'string' },
@@ -181,31 +200,35 @@ export const lint: Command = {
         ? resolve(values['cache-location'] ?? join(DEFAULT_CACHE_DIR, 'lint.json'))
         : undefined;
     const dialect = checkDialect(values.dialect);
-    const run = () =>
-      lintFiles(
+    let excluded: Excluded[] = [];
+    const run = () => {
+      excluded = [];
+      return lintFiles(
         positionals,
         dialect,
         parseConcurrency(values.concurrency),
         {
           ignore: !values['no-ignore'],
           config: values.config,
+          forceExclude: values['force-exclude'],
+          excluded,
         },
         cacheFile,
         io.version,
       );
+    };
     let { results, skipped } = await run();
+    const named = excluded.filter((e) => e.named);
+    if (values.verbose && named.length)
+      io.err(
+        `policylens lint: skipped ${yamlFiles(named.length)} that a directory walk skips (--force-exclude):\n${named.map((e) => `  ${e.display}: ${e.why}\n`).join('')}`,
+      );
     if (values.verbose && skipped.length)
       io.err(
         `policylens lint: skipped ${yamlFiles(skipped.length)} that ${skipped.length === 1 ? 'is' : 'are'} not a policy:\n${skipped.map((f) => `  ${f}\n`).join('')}`,
       );
     if (!results.length && !values['pass-on-no-policy']) {
-      io.err(
-        `policylens lint: no policy file found in ${positionals.join(', ')}` +
-          (skipped.length
-            ? ` (${yamlFiles(skipped.length)} skipped: nothing in them says they are policies)`
-            : '') +
-          '\nA file is a policy when its keys are those of a format, when its `$schema` is one of ours, or with a\n`# policylens: dialect=<id>` comment at its top; --dialect forces every file.\n',
-      );
+      io.err(noPolicyMessage(positionals, skipped, excluded));
       return 2;
     }
     if (values['fix-dry-run'] || values.fix) {

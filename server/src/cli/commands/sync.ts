@@ -24,7 +24,7 @@ import { formatImpact, planImpact, type PlanImpact } from '../replay/impact';
 import type { Command, CommandIO } from './types';
 
 export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
-                        [--config FILE] [--no-ignore] [--events FILE]... [--no-events]
+                        [--config FILE] [--no-ignore] [--force-exclude] [--events FILE]... [--no-events]
 
 Compares the Execlave bundles under <path> with the live org's policies and prints the plan:
   + create, ~ update (with the changed fields), = no-op, and with --prune - delete.
@@ -39,6 +39,7 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
   --config FILE the project config instead of the nearest policylens.config.yaml (its live.url
                 is the org's API when neither --url nor the environment names one)
   --no-ignore   read files that .gitignore ignores too (as lint --no-ignore)
+  --force-exclude  skip a file named on the command line when a walk would (as lint --force-exclude)
   --fingerprint F  with --apply: apply only if the plan is still the one whose fingerprint
                 (from --format json) was reviewed, e.g. in a pull request
   --events FILE recorded traffic (JSON Lines, plain or gzip; repeatable): the plan is followed by
@@ -146,6 +147,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       'no-events': { type: 'boolean', default: false },
       config: { type: 'string' },
       'no-ignore': { type: 'boolean' },
+      'force-exclude': { type: 'boolean' },
     },
   });
   if (!positionals.length) throw new UsageError('sync needs a path');
@@ -159,6 +161,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
 
   const { desired, invalid } = collectDesired(positionals, {
     ignore: !values['no-ignore'],
+    forceExclude: values['force-exclude'],
     config: values.config,
   });
   if (invalid.length) {
