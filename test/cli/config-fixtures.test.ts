@@ -9,10 +9,11 @@ import { cases, expectJson } from '../support/fixtures';
 /**
  * Config, ignore and suppression cases as data (test/fixtures/config/<case>/): `workspace/` is
  * copied to a temporary directory (so neither this repository's config nor its .gitignore is
- * above it), `args.json` gives the CLI's arguments (and `git: true` makes the copy a repository),
- * and `expected.json` holds the exit status, the JSON report or the error text.
- * Files named `_gitignore` become `.gitignore` in the copy: a real one would hide the fixture's
- * own files from this repository.
+ * above it), `args.json` gives the CLI's arguments (`git: true` makes the copy a repository, and
+ * `cwd` names the folder of the copy it runs in), and `expected.json` holds the exit status, the JSON
+ * report or the error text. Files named `_gitignore` become `.gitignore` in the copy: a real one
+ * would hide the fixture's own files from this repository; `_git` becomes `.git` (a worktree's
+ * `.git` file marks a repository's root, and git refuses to track a path named `.git`).
  */
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -21,6 +22,7 @@ function renameGitignores(dir: string): void {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) renameGitignores(p);
     else if (name === '_gitignore') renameSync(p, join(dir, '.gitignore'));
+    else if (name === '_git') renameSync(p, join(dir, '.git'));
   }
 }
 
@@ -28,15 +30,15 @@ describe('config, ignores and suppressions (test/fixtures/config)', () => {
   for (const c of cases('config')) {
     it(c.name, () => {
       const spec = JSON.parse(readFileSync(join(c.dir, 'args.json'), 'utf8')) as
-        string[] | { args: string[]; git?: boolean };
-      const { args, git } = Array.isArray(spec) ? { args: spec, git: false } : spec;
+        string[] | { args: string[]; git?: boolean; cwd?: string };
+      const { args, git, cwd } = Array.isArray(spec) ? { args: spec, git: false, cwd: undefined } : spec;
       const root = mkdtempSync(join(tmpdir(), 'pl-config-'));
       try {
         cpSync(join(c.dir, 'workspace'), root, { recursive: true });
         renameGitignores(root);
         if (git) execFileSync('git', ['init', '-q', root]);
         const r = spawnSync(process.execPath, [CLI, ...args], {
-          cwd: root,
+          cwd: cwd ? join(root, cwd) : root,
           encoding: 'utf8',
           env: { ...process.env, NO_COLOR: '1' },
           timeout: 60_000,

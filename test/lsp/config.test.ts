@@ -87,3 +87,35 @@ describe('policylens.config.yaml in the editor', () => {
     );
   });
 });
+
+describe('the config search stops at the repository root', () => {
+  let client: LspClient;
+  let root: string;
+  const bundle = (name: string) =>
+    `name: ${name}\npolicyType: cost_limit\nenforcementMode: block\nruleDefinition: {daily_budget: 5}\n`;
+
+  before(async () => {
+    // A config in the folder above a checkout (a home directory, a folder of many repositories)
+    // that excludes everything in the repository: the editor used to apply it.
+    root = mkdtempSync(join(tmpdir(), 'pl-lsp-above-'));
+    mkdirSync(join(root, 'repo', '.git'), { recursive: true });
+    mkdirSync(join(root, 'repo', 'policies'), { recursive: true });
+    writeFileSync(join(root, 'policylens.config.yaml'), "exclude: ['repo/**']\n");
+    writeFileSync(join(root, 'repo', 'policies', 'a.yaml'), bundle('a'));
+    client = new LspClient();
+    await client.initialize({ rootUri: fileUri(join(root, 'repo')) });
+  });
+  after(async () => {
+    await client.shutdown();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('ignores a config above the folder that holds .git', async () => {
+    // The chain order waits for the workspace scan, which waits for the configs to be read.
+    const order = await client.request<{ entries: { name: string }[] }>('policyLens/chainOrder', {});
+    assert.deepEqual(
+      order.entries.map((e) => e.name),
+      ['a'],
+    );
+  });
+});

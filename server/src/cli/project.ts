@@ -25,12 +25,17 @@ export interface Project {
 
 const projects = new Map<string, Project>();
 
-/** The nearest config file in `dir` or above it. */
+/**
+ * The nearest config file in `dir` or above it, up to the repository's root (the nearest folder
+ * holding `.git`, a directory or a worktree's file): a config in the folder above a checkout is
+ * not the project's, and used to change the verdicts of every repository below it. Outside a
+ * repository the search goes on to the file system's root.
+ */
 export function findConfigFile(dir: string): string | undefined {
   for (let d = resolve(dir); ; d = dirname(d)) {
     const candidate = join(d, CONFIG_FILE_NAME);
     if (existsSync(candidate)) return candidate;
-    if (dirname(d) === d) return undefined;
+    if (dirname(d) === d || existsSync(join(d, '.git'))) return undefined;
   }
 }
 

@@ -137,12 +137,16 @@ export class ProjectConfigs {
   }
 }
 
+/**
+ * The nearest config at or above a folder, up to the repository's root (the nearest folder with
+ * `.git`), as lint finds it (cli/project.ts): a config above the checkout is not the project's.
+ */
 async function findUp(folder: URI, fs: FileSystem): Promise<URI | undefined> {
   for (let dir = folder; ;) {
     const candidate = Utils.joinPath(dir, CONFIG_FILE_NAME);
     if (await fs.exists(candidate.toString())) return candidate;
     const up = Utils.dirname(dir);
-    if (up.path === dir.path) return undefined;
+    if (up.path === dir.path || (await fs.exists(Utils.joinPath(dir, '.git').toString()))) return undefined;
     dir = up;
   }
 }
