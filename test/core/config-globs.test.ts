@@ -8,12 +8,31 @@ import { counting } from '../support/counting';
 import picomatch from 'picomatch';
 import { ResolvedConfig } from '../../server/src/core/config/resolve';
 
-/** picomatch's own matcher for the list, as the config's globs are documented to match. */
+/**
+ * picomatch's own matcher for the list, as the config's globs are documented to match: a path
+ * matches when it, or a folder it is in, matches a glob (a glob that names a folder means what is
+ * under it, as in .gitignore); a negated glob is tried on the path alone.
+ */
 function reference(globs: string[]): (p: string) => boolean {
   const m = picomatch(globs, { dot: true, windows: false });
   const base = globs.filter((g) => !g.includes('/'));
   const mb = base.length ? picomatch(base, { dot: true, windows: false, basename: true }) : () => false;
-  return (p) => m(p) || mb(p);
+  const positive = globs.filter((g) => !g.startsWith('!'));
+  const mp = picomatch(positive.length ? positive : ['\0'], { dot: true, windows: false });
+  const mpb = picomatch(positive.filter((g) => !g.includes('/')).concat('\0'), {
+    dot: true,
+    windows: false,
+    basename: true,
+  });
+  return (p) => {
+    if (m(p) || mb(p)) return true;
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (mp(folder) || mpb(folder)) return true;
+    }
+    return false;
+  };
 }
 
 const config = (exclude: string[]) =>
@@ -95,5 +114,39 @@ describe('config globs', () => {
     assert.equal(excluded.filter(Boolean).length, 1);
     assert.ok(excluded[2_000]);
     assert.ok(tested < 10 * 2_001, `${tested} expressions tried for 2,001 paths`);
+  });
+
+  it('read a folder, a trailing `/` and a leading `/` as .gitignore does', () => {
+    const cases: [string, string, boolean][] = [
+      // A glob that names a folder means everything under it, in include as in exclude.
+      ['policies', 'policies/team/a.yaml', true],
+      ['policies/drafts', 'policies/drafts/a.yaml', true],
+      // A trailing `/` names a folder; without another `/` at any depth.
+      ['policies/drafts/', 'policies/drafts/a.yaml', true],
+      ['drafts/', 'policies/drafts/a.yaml', true],
+      ['drafts/', 'policies/drafts.yaml', false],
+      // A leading `/` anchors the glob to the config's folder.
+      ['/policies/drafts/**', 'policies/drafts/a.yaml', true],
+      ['/drafts', 'drafts/a.yaml', true],
+      ['/drafts', 'policies/drafts/a.yaml', false],
+      ['/*.yaml', 'a.yaml', true],
+      ['/*.yaml', 'policies/a.yaml', false],
+      // A glob that names files is unchanged.
+      ['policies/*.yaml', 'policies/a.yaml', true],
+      ['policies/*.yaml', 'policies/team/a.yaml', false],
+      ['policy/**', 'policies/a.yaml', false],
+    ];
+    for (const [glob, path, want] of cases) {
+      const include = new ResolvedConfig({
+        include: [glob],
+        exclude: [],
+        dialects: {},
+        rules: {},
+        overrides: [],
+        gitignore: true,
+      });
+      assert.equal(config([glob]).excludes(path), want, `exclude ${glob} ${path}`);
+      assert.equal(include.includes(path), want, `include ${glob} ${path}`);
+    }
   });
 });

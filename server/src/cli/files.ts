@@ -9,7 +9,7 @@ import {
   settingsFor,
   type Project,
 } from './project';
-import { below, POLICY_TEST_FILE, SKIP_DIRS, whySkipped } from './walkRules';
+import { below, globReason, POLICY_TEST_FILE, SKIP_DIRS, whySkipped } from './walkRules';
 
 export const POLICY_EXTENSIONS = /\.(json|ya?ml)$/i;
 
@@ -47,7 +47,7 @@ export interface CollectOptions {
    * config's include/exclude, .gitignore), as ruff's option of that name; for pre-commit hooks.
    */
   forceExclude?: boolean;
-  /** Filled with the named files `--force-exclude` leaves out. */
+  /** Filled with the files left out: named ones (`--force-exclude`) and walked ones outside `include`. */
   excluded?: Excluded[];
 }
 
@@ -55,8 +55,10 @@ export interface CollectOptions {
 export interface Excluded {
   display: string;
   why: string;
-  /** Named on the command line. */
+  /** Named on the command line (else found by a walk, outside the `include` of `config`). */
   named: boolean;
+  /** The config whose `include` left the walked file out, as messages name it. */
+  config?: string;
 }
 
 export { POLICY_TEST_FILE };
@@ -240,7 +242,7 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, f
       if (project.config.excludes(projectPath(project, p))) continue;
       walk(base, p, out, seen, filter);
     } else if (isFile && POLICY_EXTENSIONS.test(name) && name !== CONFIG_FILE_NAME && !seen.has(p)) {
-      if (!wanted(filter, p)) continue;
+      if (!wanted(filter, p, true)) continue;
       seen.add(p);
       const file = {
         path: p,
@@ -293,13 +295,26 @@ function realOr(p: string): string {
   }
 }
 
-/** Whether the walk takes the file at `p` (its kind of file, .gitignore, the config's globs). */
-function wanted({ project, git, tests }: WalkFilter, p: string): boolean {
+/**
+ * Whether the walk takes the file at `p` (its kind of file, .gitignore, the config's globs). A file
+ * outside `include` is recorded (when `record`): when nothing is left, lint says that the config's
+ * `include` left it nothing, rather than that nothing is a policy.
+ */
+function wanted({ project, git, tests, excluded }: WalkFilter, p: string, record = false): boolean {
   const name = p.slice(p.lastIndexOf(sep) + 1);
   if (POLICY_TEST_FILE.test(name) !== !!tests) return false;
   if (git?.ignore.ignoresEntry(below(git.root, p), false)) return false;
   const rel = projectPath(project, p);
-  return tests ? !project.config.excludes(rel) : project.config.includes(rel);
+  if (tests) return !project.config.excludes(rel);
+  if (project.config.includes(rel)) return true;
+  if (excluded && record && !project.config.excludes(rel))
+    excluded.push({
+      display: below(process.cwd(), p),
+      why: globReason(project, p) ?? '',
+      named: false,
+      config: project.file && below(process.cwd(), project.file),
+    });
+  return false;
 }
 
 function brokenLink(e: unknown): string {

@@ -71,9 +71,21 @@ export function checkDialect(id: string | undefined): string | undefined {
 
 const yamlFiles = (n: number) => `${n} YAML/JSON ${n === 1 ? 'file' : 'files'}`;
 
-/** Why a run found nothing to lint. */
+/**
+ * Why a run found nothing to lint. When the config's `include` left out every file a walk found
+ * (a typo such as `policy/**`), that is what is said, naming the config: "not a policy" sent users
+ * looking at their files instead of at the glob.
+ */
 function noPolicyMessage(positionals: string[], skipped: string[], excluded: Excluded[]): string {
   const where = positionals.join(', ');
+  const outside = excluded.filter((e) => !e.named);
+  const configs = [...new Set(outside.map((e) => e.config ?? ''))].join(', ');
+  if (!skipped.length && outside.length)
+    return (
+      `policylens lint: no file to lint in ${where}: the include of ${configs} leaves out every ` +
+      `YAML/JSON file found (${outside.length}, such as ${outside[0]!.display})\n` +
+      "Its globs are relative to the config's folder; --verbose lists the files it leaves out.\n"
+    );
   const named = excluded.filter((e) => e.named);
   return (
     `policylens lint: no policy file found in ${where}` +
@@ -83,6 +95,7 @@ function noPolicyMessage(positionals: string[], skipped: string[], excluded: Exc
     (named.length
       ? ` (${yamlFiles(named.length)} skipped as a directory walk skips them: --force-exclude)`
       : '') +
+    (outside.length ? ` (${yamlFiles(outside.length)} outside the include of ${configs})` : '') +
     '\nA file is a policy when its keys are those of a format, when its `$schema` is one of ours, or with a\n`# policylens: dialect=<id>` comment at its top; --dialect forces every file.\n'
   );
 }
@@ -222,6 +235,11 @@ export const lint: Command = {
     if (values.verbose && named.length)
       io.err(
         `policylens lint: skipped ${yamlFiles(named.length)} that a directory walk skips (--force-exclude):\n${named.map((e) => `  ${e.display}: ${e.why}\n`).join('')}`,
+      );
+    const outside = excluded.filter((e) => !e.named);
+    if (values.verbose && outside.length)
+      io.err(
+        `policylens lint: left out ${yamlFiles(outside.length)} outside the config's include:\n${outside.map((e) => `  ${e.display}: ${e.why}\n`).join('')}`,
       );
     if (values.verbose && skipped.length)
       io.err(

@@ -96,15 +96,45 @@ function anyOf(globs: readonly string[], options: picomatch.PicomatchOptions): M
     : (p) => p !== '' && (exact.has(p) || test(p));
 }
 
+/**
+ * The globs as .gitignore reads them (docs/configuration.md): a glob also matches everything under
+ * what it matches, so one that names a folder (`policies`, `policies/drafts`) means the folder's
+ * files in `include` as it always did in `exclude`; a trailing `/` names a folder; a leading `/`
+ * anchors the glob to the config's folder; a glob with no other `/` matches a name at any depth.
+ * Returns the globs tried on the whole path and those tried on the last segment.
+ */
+export function gitignoreStyle(globs: readonly string[]): { path: string[]; name: string[] } {
+  const path: string[] = [];
+  const name: string[] = [];
+  for (const g of globs) {
+    if (g.startsWith('!')) {
+      path.push(g);
+      continue;
+    }
+    const trimmed = g.replace(/\/+$/, '');
+    const anchored = trimmed.startsWith('/');
+    const glob = trimmed.replace(/^\/+/, '');
+    if (!glob) continue;
+    if (anchored || glob.includes('/')) {
+      path.push(glob);
+      if (!glob.endsWith('/**')) path.push(`${glob}/**`);
+    } else {
+      path.push(glob, `**/${glob}/**`);
+      name.push(glob);
+    }
+  }
+  return { path, name };
+}
+
 /** Globs match paths relative to the config's directory, with `/`, dotfiles included. */
 function matcher(globs: readonly string[]): Matcher {
   if (!globs.length) return () => false;
+  const { path, name } = gitignoreStyle(globs);
   // `windows: false`: paths are given with `/` on every platform, and picomatch then never asks the
   // process which platform it runs on (core knows no process).
-  const m = anyOf(globs, { dot: true, windows: false });
+  const m = path.length ? anyOf(path, { dot: true, windows: false }) : () => false;
   // A glob without a slash matches at any depth, as in .gitignore and eslint (`*.draft.yaml`).
-  const base = globs.filter((g) => !g.includes('/'));
-  const mb = base.length ? anyOf(base, { dot: true, windows: false, basename: true }) : () => false;
+  const mb = name.length ? anyOf(name, { dot: true, windows: false, basename: true }) : () => false;
   return (p) => m(p) || mb(p);
 }
 
