@@ -6,6 +6,7 @@ import {
   gitIgnoreAbove,
   projectFor,
   projectPath,
+  projectIn,
   settingsFor,
   type Project,
 } from './project';
@@ -67,7 +68,11 @@ export { MAX_READ_BYTES, readPolicyText, readWholeText, type PolicyText } from '
 
 /** What a directory walk skips: the project's include/exclude and the .gitignore rules. */
 interface WalkFilter {
+  /** The config of the folder being walked: the nearest one at or above it (or --config). */
   project: Project;
+  /** Whether a folder's own config governs its subtree (not with --config). */
+  nested: boolean;
+  /** The .gitignore rules, read unless --no-ignore; applied where the project's `gitignore` says. */
   git?: { root: string; ignore: GitIgnore };
   tests?: boolean;
   /** The files the walk reached through a symbolic link to a file. */
@@ -148,11 +153,19 @@ export function collectPolicyFiles(args: readonly string[], options: CollectOpti
     if (st.isDirectory()) {
       const refused = listable(abs);
       if (refused) throw new InputError(`cannot read ${arg}: ${refused}`);
-      const useGit = options.ignore !== false && project.config.config.gitignore;
-      const git = useGit ? gitIgnoreAbove(abs) : undefined;
+      // Read whatever the config says: a nested config may turn .gitignore on for its subtree.
+      const git = options.ignore !== false ? gitIgnoreAbove(abs) : undefined;
       const links = new Set<string>();
       const from = out.length;
-      walk(abs, abs, out, seen, { project, git, tests: options.tests, links, excluded: options.excluded });
+      const nested = !options.config;
+      walk(abs, abs, out, seen, {
+        project,
+        nested,
+        git,
+        tests: options.tests,
+        links,
+        excluded: options.excluded,
+      });
       if (links.size) dropAliases(out, from, abs, links, seen);
     } else if (!st.isFile()) throw new InputError(`cannot read ${arg}: not a regular file`);
     else if (!seen.has(abs)) {
@@ -214,8 +227,14 @@ function walk(base: string, dir: string, out: PolicyFile[], seen: Set<string>, f
     });
     return;
   }
-  const { project, git } = filter;
-  if (git && entries.some((e) => e.name === '.gitignore')) addGitIgnoreOf(git.ignore, git.root, dir);
+  if (filter.git && entries.some((e) => e.name === '.gitignore'))
+    addGitIgnoreOf(filter.git.ignore, filter.git.root, dir);
+  // A folder with its own config (below the walk's start, whose config was found upward) is
+  // governed by it alone: no stat, the listing says it is there.
+  if (filter.nested && dir !== base && entries.some((e) => e.name === CONFIG_FILE_NAME && !e.isDirectory()))
+    filter = { ...filter, project: projectIn(dir) };
+  const { project } = filter;
+  const git = project.config.config.gitignore ? filter.git : undefined;
   for (const entry of entries) {
     const name = entry.name;
     // `dir` is already normalised: joining by hand skips path.join's normalisation of every entry.
@@ -303,7 +322,7 @@ function realOr(p: string): string {
 function wanted({ project, git, tests, excluded }: WalkFilter, p: string, record = false): boolean {
   const name = p.slice(p.lastIndexOf(sep) + 1);
   if (POLICY_TEST_FILE.test(name) !== !!tests) return false;
-  if (git?.ignore.ignoresEntry(below(git.root, p), false)) return false;
+  if (project.config.config.gitignore && git?.ignore.ignoresEntry(below(git.root, p), false)) return false;
   const rel = projectPath(project, p);
   if (tests) return !project.config.excludes(rel);
   if (project.config.includes(rel)) return true;

@@ -13,7 +13,8 @@ import { fromCwd, InputError, reason, UsageError } from './files';
 
 /**
  * The project a linted path belongs to: the nearest `policylens.config.yaml` found by walking up
- * from the path (docs/configuration.md says why this convention), or no config at all.
+ * from the path (docs/configuration.md says why this convention), or no config at all. A walk
+ * switches to the config of each folder that holds one (`projectIn`).
  */
 export interface Project {
   /** The directory of the config file; the globs in it are relative to this directory. */
@@ -93,6 +94,21 @@ export function projectFor(path: string, explicitConfig?: string): Project {
       ? { dir: dirname(file), file, config: loadConfigFile(file, relative(process.cwd(), file) || file) }
       : { dir: start, config: new ResolvedConfig(emptyConfig()) };
     projects.set(start, p);
+  }
+  return p;
+}
+
+/**
+ * The project of a folder a walk entered whose listing holds a config file: that config governs
+ * the folder's subtree (docs/configuration.md). The walk saw the file in the listing, so finding it
+ * costs no `stat`.
+ */
+export function projectIn(dir: string): Project {
+  const file = join(dir, CONFIG_FILE_NAME);
+  let p = projects.get(dir);
+  if (!p || p.file !== file) {
+    p = { dir, file, config: loadConfigFile(file, relative(process.cwd(), file) || file) };
+    projects.set(dir, p);
   }
   return p;
 }

@@ -11,9 +11,14 @@ import {
 import type { FileSystem } from './runtime';
 import { pathOf } from './settings';
 
+/** How many nested configs a workspace folder may hold (a listing stops there). */
+const MAX_NESTED_CONFIGS = 1000;
+
 interface Loaded {
   /** The config's directory, as a path with a trailing slash. */
   base: string;
+  /** Found upward from a workspace folder (not nested in it): only these name the live org and events. */
+  top: boolean;
   config: ResolvedConfig;
   /** The config file's text. */
   text: string;
@@ -26,9 +31,12 @@ export interface ConfigDiagnostics {
 }
 
 /**
- * The `policylens.config.yaml` of each workspace folder: the nearest one in the folder or above it,
- * as lint finds it from a path. A config with problems is not used (lint refuses it as a usage
- * error); its problems are shown on the file instead.
+ * The `policylens.config.yaml` files of the workspace: each folder's nearest one in the folder or
+ * above it (up to the repository's root), and every one nested in the folder. A file is governed by
+ * the nearest config at or above its own folder, as lint's walk decides (no inheritance between
+ * configs); an outer config's `exclude` of a folder on the way still leaves the folder out, as it
+ * stops the walk. A config with problems is not used (lint refuses it as a usage error); its
+ * problems are shown on the file instead.
  */
 export class ProjectConfigs {
   private loaded: Loaded[] = [];
@@ -70,9 +78,22 @@ export class ProjectConfigs {
     const loaded: Loaded[] = [];
     const reports: ConfigDiagnostics[] = [];
     const seen = new Set<string>();
+    const found: { uri: URI; top: boolean }[] = [];
     for (const folder of folders) {
-      const uri = await findUp(URI.parse(folder), fs);
-      if (!uri || seen.has(uri.toString())) continue;
+      const up = await findUp(URI.parse(folder), fs);
+      if (up) found.push({ uri: up, top: true });
+      // Nested configs, found by the same listing the workspace scan makes (hidden folders and
+      // node_modules skipped); the folder's own config is the one found upward.
+      const own = up?.toString();
+      const nested = await fs.listFiles(
+        folder,
+        (u) => u !== own && ProjectConfigs.isConfigUri(u),
+        MAX_NESTED_CONFIGS,
+      );
+      for (const u of nested) found.push({ uri: URI.parse(u), top: false });
+    }
+    for (const { uri, top } of found) {
+      if (seen.has(uri.toString())) continue;
       seen.add(uri.toString());
       const text = await fs.readFile(uri.toString());
       if (text === undefined) continue;
@@ -90,13 +111,14 @@ export class ProjectConfigs {
       if (!problems.length)
         loaded.push({
           base: Utils.dirname(uri).path.replace(/\/*$/, '/'),
+          top,
           config: new ResolvedConfig(config),
           text,
         });
     }
     if (generation !== this.loads) return { reports, changed: false, stale: true };
-    this.liveUrl = loaded.find((l) => l.config.config.live?.url)?.config.config.live?.url;
-    const withEvents = loaded.find((l) => l.config.config.replay);
+    this.liveUrl = loaded.find((l) => l.top && l.config.config.live?.url)?.config.config.live?.url;
+    const withEvents = loaded.find((l) => l.top && l.config.config.replay);
     this.replayEvents = withEvents?.config.config.replay?.events.map((p) =>
       Utils.resolvePath(URI.file(withEvents.base), p).toString(),
     );
@@ -115,11 +137,26 @@ export class ProjectConfigs {
     return l && { rel: path.slice(l.base.length), config: l.config };
   }
 
-  /** Whether the config excludes a file (or does not include it): it is then not a policy file. */
+  /**
+   * Whether the config excludes a file (or does not include it): it is then not a policy file. The
+   * nearest config decides, unless an outer config excludes a folder on the way to it (lint's walk
+   * does not enter that folder, so it never reaches the nested config).
+   */
   excludes(uri: string): boolean {
     if (ProjectConfigs.isConfigUri(uri)) return true;
-    const f = this.find(uri);
-    return !!f && !f.config.includes(f.rel);
+    if (!this.loaded.length) return false;
+    const path = pathOf(uri);
+    const chain = this.loaded.filter((x) => path.startsWith(x.base));
+    if (!chain.length) return false;
+    if (!chain[0]!.config.includes(path.slice(chain[0]!.base.length))) return true;
+    // Each outer config against the folders from its own down to the next inner config's.
+    for (let i = 1; i < chain.length; i++) {
+      const outer = chain[i]!;
+      const folders = chain[i - 1]!.base.slice(outer.base.length).split('/').filter(Boolean);
+      for (let k = 1; k <= folders.length; k++)
+        if (outer.config.excludes(folders.slice(0, k).join('/'))) return true;
+    }
+    return false;
   }
 
   /** Whether .gitignore applies under a folder: its config's \`gitignore\` (true without a config). */

@@ -34,8 +34,8 @@ export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif|
 Validates every policy file (.json, .yaml, .yml) under the given paths. Large sets are linted on
 several threads on machines with 4 or more cores (--concurrency auto, the default); a number sets
 the threads, off keeps to one.
-The nearest policylens.config.yaml above each path (or --config FILE) sets include/exclude globs,
-dialects and rule severities (docs/configuration.md); .gitignore is honoured unless --no-ignore.
+Each file's nearest policylens.config.yaml (or --config FILE) sets include/exclude globs, dialects
+and rule severities (docs/configuration.md); .gitignore is honoured unless --no-ignore.
 A file named on the command line is linted even when a walk would skip it; --force-exclude skips
 it as a walk would (for pre-commit hooks, which name every staged file; --verbose says why).
 Each problem is a line \`path:line:col: severity: message [code]\` (the path from the current
