@@ -8,7 +8,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -131,5 +140,42 @@ describe('one monorepo, three ways: lint ., lint --force-exclude <file>, the edi
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(config), type: 2 }] });
     await cleared;
     await errors;
+  });
+});
+
+describe("a nested config's `gitignore: false` holds for its folder, in lint and in the editor", () => {
+  let root: string;
+  let client: LspClient;
+  const bundle = (name: string) =>
+    `name: ${name}\npolicyType: cost_limit\nenforcementMode: block\nruleDefinition: {daily_budget: 5}\n`;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'pl-nested-git-'));
+    execFileSync('git', ['init', '-q', root]);
+    const files: Record<string, string> = {
+      '.gitignore': 'generated/\n',
+      'policies/kept.yaml': bundle('kept'),
+      'policies/generated/ignored.yaml': bundle('ignored'),
+      // Generated policies this team commits on purpose: its config turns .gitignore off.
+      'vendored/policylens.config.yaml': 'gitignore: false\n',
+      'vendored/generated/vendored.yaml': bundle('vendored'),
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(join(root, rel, '..'), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    }
+    client = new LspClient();
+    await client.initialize({ rootUri: fileUri(root) });
+  });
+  after(async () => {
+    await client.shutdown();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('scans and lints the same files', async () => {
+    const ci = lintVerdicts(root, ['.'], []);
+    assert.deepEqual(Object.keys(ci).sort(), ['policies/kept.yaml', 'vendored/generated/vendored.yaml']);
+    const order = await client.request<{ entries: { name: string }[] }>('policyLens/chainOrder', {});
+    assert.deepEqual(order.entries.map((e) => e.name).sort(), ['kept', 'vendored']);
   });
 });

@@ -36,8 +36,8 @@ export interface ServerContext {
     liveUrl(): string | undefined;
     /** Its \`replay.events\`, as URIs, when it names some. */
     replayEvents(): string[] | undefined;
-    /** Whether .gitignore applies to a workspace folder's scan (its config's \`gitignore\`, default true). */
-    gitignore(folderUri: string): boolean;
+    /** Whether .gitignore applies to a file or folder (its nearest config's \`gitignore\`, default true). */
+    gitignore(uri: string): boolean;
     /** Resolves once the configs were first read (at \`initialized\`): the scan waits for them. */
     read(): Promise<void>;
     /** Called after the configs were read again and something in them changed. */

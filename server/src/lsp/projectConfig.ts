@@ -159,9 +159,12 @@ export class ProjectConfigs {
     return false;
   }
 
-  /** Whether .gitignore applies under a folder: its config's \`gitignore\` (true without a config). */
-  gitignore(folderUri: string): boolean {
-    return this.find(folderUri.replace(/\/*$/, '/'))?.config.config.gitignore ?? true;
+  /**
+   * Whether .gitignore applies to a file or under a folder: its nearest config's \`gitignore\` (true
+   * without a config), so a nested config's setting holds for its folder, as in lint's walk.
+   */
+  gitignore(uri: string): boolean {
+    return this.find(uri.replace(/\/*$/, '/'))?.config.config.gitignore ?? true;
   }
 
   settingsFor(uri: string): FileSettings | undefined {

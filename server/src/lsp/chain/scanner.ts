@@ -41,7 +41,8 @@ export interface ScannerHost {
   workspaceFolders(): string[];
   /** Resolves once the project configs were first read (they decide .gitignore and exclusions). */
   projectRead(): Promise<void>;
-  gitignore(folderUri: string): boolean;
+  /** Whether .gitignore applies to a file or folder: its nearest config's `gitignore` (default true). */
+  gitignore(uri: string): boolean;
   isExcluded(uri: string): boolean;
   /** Whether a URI is open in the editor: its buffer, not its file, is the truth then. */
   isOpen(uri: string): boolean;
@@ -134,14 +135,16 @@ export class WorkspaceScanner {
       // `gitignore: false`); a file the user opens is still analysed. It is decided as the folder is
       // walked, so the limit counts the files kept: counted before, a repository's ignored build
       // outputs and fixtures made its index partial.
-      const keeps = host.gitignore(folder) ? await gitKeeps(host.runtime.fs, folder) : undefined;
+      // Asked per file: a nested config's `gitignore` holds for its folder, as in lint's walk.
+      // gitKeeps reads no .gitignore until a file is asked about.
+      const keeps = await gitKeeps(host.runtime.fs, folder);
       // One more than the room: the index is partial only when a file is left out.
       const kept = await host.runtime.fs.listFiles(
         folder,
         (u) => {
           if (!isYamlOrJsonName(u) || host.isExcluded(u)) return false;
           host.listed(u);
-          return keeps ? keeps(u) : true;
+          return keeps && host.gitignore(u) ? keeps(u) : true;
         },
         room + 1,
         pause,
@@ -273,10 +276,9 @@ export class WorkspaceScanner {
             .some((part) => part.startsWith('.') || part === 'node_modules') &&
           !host.isExcluded(u),
       );
-      const kept = host.gitignore(folder)
-        ? await withoutGitIgnored(host.runtime.fs, folder, inside, pause)
-        : inside;
-      for (const u of kept) out.add(u);
+      const filtered = inside.filter((u) => host.gitignore(u));
+      for (const u of await withoutGitIgnored(host.runtime.fs, folder, filtered, pause)) out.add(u);
+      for (const u of inside) if (!host.gitignore(u)) out.add(u);
     }
     return out;
   }
