@@ -1,10 +1,9 @@
 // What a directory walk skips, asked of a file named on the command line: `--force-exclude`
 // (ruff's option of the same name) skips a named file exactly as a walk would, so a pre-commit hook
 // that passes every staged file by name lints what CI's `lint .` lints.
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { CONFIG_FILE_NAME } from '../core/index';
-import { addGitIgnoreOf, gitIgnoreAbove, projectFor, projectPath, type Project } from './project';
+import { addGitIgnoreOf, gitIgnoreAbove, gitRootOf, projectFor, projectPath, type Project } from './project';
 
 /** Folders a walk never enters, whatever the config says. */
 export const SKIP_DIRS = new Set([
@@ -39,14 +38,6 @@ export function globReason(project: Project, p: string, tests?: boolean): string
   return undefined;
 }
 
-/** The nearest folder at or above `dir` that holds `.git` (a directory, or a file in a worktree). */
-export function repositoryRoot(dir: string): string | undefined {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, '.git'))) return d;
-    if (dirname(d) === d) return undefined;
-  }
-}
-
 export interface NamedFileOptions {
   ignore?: boolean;
   config?: string;
@@ -66,7 +57,7 @@ export function whySkipped(abs: string, o: NamedFileOptions): string | undefined
   if (POLICY_TEST_FILE.test(name) !== !!o.tests)
     return o.tests ? 'not a policy test file' : 'a policy test file';
   const dir = dirname(abs);
-  const repo = repositoryRoot(dir);
+  const repo = gitRootOf(dir);
   const cwd = process.cwd();
   const top = repo ?? (dir === cwd || dir.startsWith(cwd + sep) ? cwd : dir);
   const git = o.ignore !== false && repo ? gitIgnoreAbove(dir) : undefined;
