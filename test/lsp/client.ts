@@ -160,7 +160,15 @@ export class LspClient {
     if (msg.method && msg.id !== undefined) {
       this.serverRequests.push({ method: msg.method, params: msg.params });
       const handler = this.handlers.get(msg.method);
-      this.send({ id: msg.id, result: handler ? handler(msg.params) : null });
+      // A handler that throws answers with an error (a client refusing a registration).
+      let answer: { result: unknown } | { error: { code: number; message: string } };
+      try {
+        answer = { result: handler ? handler(msg.params) : null };
+      } catch (e) {
+        const err = e as Error & { code?: number };
+        answer = { error: { code: err.code ?? -32603, message: err.message } };
+      }
+      this.send({ id: msg.id, ...answer });
       return;
     }
     if (msg.method) {

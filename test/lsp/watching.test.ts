@@ -80,6 +80,42 @@ it('reads a policy written into a folder that held none', async () => {
   await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
 });
 
+// A client that announces dynamic registration but answers the registration with an error (field
+// test 4): the server logged the failure and never saw a file changed on disk.
+it('watches the workspace itself when the client refuses the registration', async () => {
+  const ws = join(top, 'refused');
+  mkdirSync(join(ws, 'policies'), { recursive: true });
+  writeFileSync(join(ws, 'policies', 'a.yaml'), bundle('policy-a', ['policy-b']));
+  writeFileSync(join(ws, 'policies', 'b.yaml'), bundle('policy-b', ['policy-a']));
+  const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '' });
+  client.handlers.set('client/registerCapability', () => {
+    throw Object.assign(new Error('client refuses'), { code: -32603 });
+  });
+  try {
+    await client.initialize({
+      rootUri: fileUri(ws),
+      capabilities: {
+        ...REDUCED,
+        workspace: { ...REDUCED.workspace, didChangeWatchedFiles: { dynamicRegistration: true } },
+      },
+    });
+    const a = fileUri(join(ws, 'policies', 'a.yaml'));
+    client.open(a, bundle('policy-a', ['policy-b']));
+    const codes = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.map((d) => d.code);
+    await client.waitForDiagnosticsWhere(a, (p) => codes(p).includes('chain/cycle'));
+    await client.until(
+      () => client.logs.some((l) => /the server watches \d+ folders \(the client refused to\)/.test(l)),
+      'the server watching',
+    );
+    writeFileSync(join(ws, 'policies', 'b.yaml'), bundle('policy-b'));
+    await client.waitForDiagnosticsWhere(a, (p) => !codes(p).includes('chain/cycle'));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${client.logs.join('\n')}`);
+  } finally {
+    client.kill();
+  }
+});
+
 // Past the bound of watched folders, nothing was followed: the folders there are polled now.
 it('polls the folders past the bound of watched ones', async () => {
   const wide = join(top, 'wide');

@@ -37,22 +37,27 @@ export const didChangeWatchedFilesFeature: Feature = {
       void watchFromServer(ctx);
       return;
     }
+    // A client that announces the capability may still refuse the registration (an error answer):
+    // then nobody would report changes on disk, so the server watches as for a client without it.
     ctx.connection.client
       .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS })
-      .catch((e: unknown) => ctx.log(`registering the file watcher failed: ${(e as Error).message}`));
+      .catch((e: unknown) => {
+        ctx.log(`registering the file watcher failed: ${(e as Error).message}; the server watches itself`);
+        void watchFromServer(ctx, 'the client refused to');
+      });
   },
 };
 
 /**
- * For a client that cannot be asked to watch files (Neovim 0.7): the server watches the workspace
- * itself (folderWatch.ts), once the workspace scan and the first diagnostics are done.
+ * For a client that cannot be asked to watch files (Neovim 0.7), or refused to: the server watches
+ * the workspace itself (folderWatch.ts), once the workspace scan and the first diagnostics are done.
  */
-async function watchFromServer(ctx: ServerContext): Promise<void> {
+async function watchFromServer(ctx: ServerContext, why = 'the client cannot be asked to'): Promise<void> {
   const watchFolder = ctx.runtime.fs.watchFolder?.bind(ctx.runtime.fs);
   if (!watchFolder) return;
   await ctx.diagnostics.whenQuiet(200, 5_000);
   const watch = new FolderWatch(ctx, watchFolder);
   await watch.start(ctx.workspaceFolders());
   const polled = watch.polled ? ` and polls ${watch.polled}` : '';
-  ctx.log(`file watching: the server watches ${watch.size} folders${polled} (the client cannot be asked to)`);
+  ctx.log(`file watching: the server watches ${watch.size} folders${polled} (${why})`);
 }
