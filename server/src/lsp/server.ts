@@ -9,6 +9,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
 import { createWorkspaceChain } from './chain/workspaceChain';
 import type { CodeLensProvider, CommandHandler, Feature, ServerContext } from './context';
 import { DiagnosticsScheduler } from './diagnostics';
@@ -271,7 +272,9 @@ export function startServer(
   connection.onInitialize((params): InitializeResult => {
     initializeAt = runtime.now();
     client = params.capabilities;
-    folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    // The deprecated `rootPath` is all that some older clients send: a workspace all the same.
+    const root = params.rootUri ?? (params.rootPath ? URI.file(params.rootPath).toString() : undefined);
+    folders = params.workspaceFolders?.map((f) => f.uri) ?? (root ? [root] : []);
     const init = params.initializationOptions as
       | { trusted?: unknown; policyLanguages?: unknown; openDocuments?: unknown; clientCommands?: unknown }
       | undefined;
