@@ -6,6 +6,7 @@
 import { PassThrough } from 'node:stream';
 import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
+import { lifecycleOptions } from '../../server/src/lsp/lifecycle';
 import { startServer } from '../../server/src/lsp/server';
 import type { FileSystem, Runtime } from '../../server/src/lsp/runtime';
 import { LspClient, type Transport } from '../lsp/client';
@@ -208,7 +209,11 @@ export function serveInProcess(options: InProcessOptions = {}): Omit<InProcessSe
   const toClient = new PassThrough();
   // A reader and writer, not the streams themselves: given streams, vscode-languageserver exits the
   // process when they end, and this process is the test runner.
-  const connection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  const connection = createConnection(
+    new StreamMessageReader(toServer),
+    new StreamMessageWriter(toClient),
+    lifecycleOptions(),
+  );
   let alive = true;
   let closed!: (code: number | null) => void;
   const exited = new Promise<number | null>((resolve) => (closed = resolve));

@@ -4,13 +4,14 @@
 // impact's replay worker (lsp/impact/worker.ts) when started as a worker thread.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { IMPACT_WORKER_ARG, impactWorkerMain, isImpactWorker } from './impact/worker';
+import { lifecycleOptions } from './lifecycle';
 import { nodeRuntime } from './nodeRuntime';
 import { startServer } from './server';
 
 /** `load`: how the loader read, inflated and compiled the bundle (the start-up log line says it). */
 export function main(load?: string): void {
   if (process.argv.includes(IMPACT_WORKER_ARG) && isImpactWorker()) return impactWorkerMain();
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = createConnection(ProposedFeatures.all, lifecycleOptions());
   // A bug must never kill the editor's language server; log it and keep serving.
   process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
   process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));

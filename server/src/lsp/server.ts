@@ -17,6 +17,7 @@ import { DocumentStore } from './documents';
 import { EarlyDocuments } from './earlyDocuments';
 import { KnownFolders, relevantFileEvents } from './fileEvents';
 import { LanguageAdoption } from './languageAdoption';
+import { answerRefused } from './lifecycle';
 import type { Runtime } from './runtime';
 import {
   analysisKey,
@@ -86,6 +87,7 @@ export function startServer(
   features: Feature[] = FEATURES,
 ): ServerContext {
   const log = (message: string) => logLine(connection, message);
+  answerRefused(connection);
   const textDocuments = new TextDocuments(TextDocument);
   const early = new EarlyDocuments(log);
   let settings: Settings = defaultSettings();
