@@ -208,4 +208,33 @@ describe('client capabilities', () => {
       null,
     );
   });
+  it('the outline is flat (SymbolInformation, with containerName) for a client without hierarchical symbols', async () => {
+    const uri = `${WS}/policies/ops.yaml`;
+    const text = 'version: "1.0"\nmetadata:\n  name: ops\ntools:\n  - name: bash\n';
+    type Flat = { name: string; location?: { uri: string }; containerName?: string; children?: unknown };
+    const ask = async (capabilities: object) => {
+      const { client } = await start({}, capabilities);
+      client.open(uri, text);
+      await client.waitForDiagnostics(uri, 1);
+      return client.request<Flat[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    };
+    const flat = await ask({
+      textDocument: { documentSymbol: { hierarchicalDocumentSymbolSupport: false } },
+    });
+    assert.deepEqual(
+      flat.map((s) => [s.name, s.containerName ?? null, s.location?.uri, 'children' in s]),
+      [
+        ['ops', null, uri, false],
+        ['version', 'ops', uri, false],
+        ['metadata', 'ops', uri, false],
+        ['name', 'metadata', uri, false],
+        ['tools', 'ops', uri, false],
+        ['bash', 'tools', uri, false],
+        ['name', 'bash', uri, false],
+      ],
+    );
+    const tree = await ask({ textDocument: { documentSymbol: { hierarchicalDocumentSymbolSupport: true } } });
+    assert.equal(tree.length, 1);
+    assert.ok(tree[0].children);
+  });
 });

@@ -174,17 +174,22 @@ interface Symbol {
   selectionRange: Range;
   children?: Symbol[];
 }
-const symbolTree = (s: Symbol): unknown => ({
+/** A symbol as data; the root's `selection` is where the policy's name is written. */
+const symbolTree = (s: Symbol, root = false): unknown => ({
   name: s.name,
   ...(s.detail ? { detail: s.detail } : {}),
   kind: s.kind,
   range: fmt(s.range),
-  ...(s.children?.length ? { children: s.children.map(symbolTree) } : {}),
+  ...(root ? { selection: fmt(s.selectionRange) } : {}),
+  ...(s.children?.length ? { children: s.children.map((c) => symbolTree(c)) } : {}),
 });
 
 feature('documentSymbol', false, async ({ uri }) => {
   const symbols = await client.request<Symbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
-  return symbols.map(symbolTree);
+  // LSP forbids an empty or blank symbol name.
+  const names = (list: Symbol[]): string[] => list.flatMap((s) => [s.name, ...names(s.children ?? [])]);
+  for (const name of names(symbols)) assert.ok(name.trim(), `symbol name ${JSON.stringify(name)}`);
+  return symbols.map((s) => symbolTree(s, true));
 });
 
 feature('foldingRange', false, async ({ uri }) => {

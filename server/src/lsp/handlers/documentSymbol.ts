@@ -1,4 +1,4 @@
-import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
+import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver';
 import { schemaContextOf, type AstNode, type LineIndex, type ObjectNode } from '../../core/index';
 import type { Feature } from '../context';
 import { nodeRange, toRange } from '../convert';
@@ -43,7 +43,7 @@ function children(node: AstNode | null, lines: LineIndex, depth: number): Docume
       if (item.type !== 'object') return;
       const name = item.properties.find((p) => p.key.value === 'name')?.value;
       out.push({
-        name: name?.type === 'string' && name.value ? name.value : `[${i}]`,
+        name: name?.type === 'string' && name.value.trim() ? name.value : `[${i}]`,
         kind: SymbolKind.Object,
         range: nodeRange(lines, item),
         selectionRange: nodeRange(lines, item),
@@ -61,7 +61,8 @@ function propertySymbol(
   depth: number,
 ): DocumentSymbol {
   const sym: DocumentSymbol = {
-    name: p.key.value || '""',
+    // LSP forbids an empty or blank name: such a key is shown quoted (`" "`).
+    name: p.key.value.trim() ? p.key.value : JSON.stringify(p.key.value),
     kind: kindOf(p.value),
     range: toRange(lines, { start: p.offset, end: Math.max(p.end, p.key.end) }),
     selectionRange: nodeRange(lines, p.key),
@@ -73,6 +74,35 @@ function propertySymbol(
   return sym;
 }
 
+/**
+ * Where the policy's name is written: `name:` (Execlave, Agent Sentinel) or `metadata.name`
+ * (Preloop), the one that holds the name the outline shows first; its value when it has one.
+ */
+function nameNode(root: ObjectNode, name: string | undefined): AstNode | undefined {
+  const prop = (node: AstNode | null | undefined, key: string) =>
+    node?.type === 'object' ? node.properties.find((p) => p.key.value === key) : undefined;
+  const candidates = [prop(root, 'name'), prop(prop(root, 'metadata')?.value, 'name')];
+  const named =
+    candidates.find((p) => p?.value?.type === 'string' && p.value.value === name) ?? candidates.find(Boolean);
+  return named?.value ?? named?.key;
+}
+
+/**
+ * The outline for a client without hierarchical symbols: every symbol in document order, each
+ * naming the one that holds it.
+ */
+export function flatSymbols(uri: string, symbols: DocumentSymbol[], container?: string): SymbolInformation[] {
+  return symbols.flatMap((s) => [
+    {
+      name: s.name,
+      kind: s.kind,
+      location: { uri, range: s.range },
+      ...(container !== undefined ? { containerName: container } : {}),
+    },
+    ...flatSymbols(uri, s.children ?? [], s.name),
+  ]);
+}
+
 /** The outline: one symbol for the policy (name, dialect, type and mode) holding its keys. */
 export function documentSymbols(doc: PolicyDocument): DocumentSymbol[] {
   const { analysis } = doc;
@@ -81,12 +111,11 @@ export function documentSymbols(doc: PolicyDocument): DocumentSymbol[] {
   // A document with a syntax error still has a tree; its remains name the policy.
   const { dialect, value } = schemaContextOf(doc);
   const summary = dialect.summary?.(value) ?? {};
-  const nameProp = root.properties.find((p) => p.key.value === 'name');
-  const selection = nameProp?.value ?? nameProp?.key ?? root.properties[0]?.key ?? root;
+  const selection = nameNode(root, summary.name) ?? root.properties[0]?.key ?? root;
   const file = pathOf(doc.uri).split('/').pop() ?? doc.uri;
   return [
     {
-      name: summary.name || file,
+      name: summary.name?.trim() ? summary.name : file,
       detail: [dialect.label, summary.detail].filter(Boolean).join(' · '),
       kind: SymbolKind.Module,
       range: toRange(doc.lines, {
@@ -105,9 +134,13 @@ export const documentSymbolFeature: Feature = {
   capabilities: () => ({ documentSymbolProvider: { label: 'Policy Lens' } }),
   register(ctx) {
     ctx.connection.onDocumentSymbol((params, token) =>
-      runSafe(ctx.log, 'documentSymbol', token, [] as DocumentSymbol[], () => {
+      runSafe(ctx.log, 'documentSymbol', token, [] as DocumentSymbol[] | SymbolInformation[], () => {
         const doc = ctx.documents.get(params.textDocument.uri);
-        return doc ? documentSymbols(doc) : [];
+        const symbols = doc ? documentSymbols(doc) : [];
+        // A client that does not declare hierarchical symbols reads only the flat form (LSP).
+        return ctx.clientCapabilities().textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport
+          ? symbols
+          : flatSymbols(params.textDocument.uri, symbols);
       }),
     );
   },
