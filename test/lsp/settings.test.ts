@@ -116,6 +116,48 @@ describe('policyLens.* settings', () => {
     await client.waitForDiagnosticsWhere(uri, (p) => p.diagnostics.length === 0);
     await client.shutdown();
   });
+
+  it('settings pushed without the policyLens wrapper are read when they are its keys, logged otherwise', async () => {
+    // A client that cannot be asked (no workspace/configuration): only what it pushes counts.
+    const s = startInProcess({ files: { '/ws/policies/broken.yaml': BROKEN } });
+    servers.push(s);
+    const { client } = s;
+    await client.initialize({ rootUri: 'file:///ws', capabilities: {} });
+    const uri = 'file:///ws/policies/broken.yaml';
+    client.open(uri, BROKEN);
+    assert.ok((await client.waitForDiagnostics(uri, 1)).diagnostics.length > 0);
+    // As Sublime LSP or Helix may send it: the section's keys alone.
+    client.notify('workspace/didChangeConfiguration', { settings: { validate: false } });
+    await client.waitForDiagnosticsWhere(uri, (p) => p.diagnostics.length === 0);
+    client.notify('workspace/didChangeConfiguration', {
+      settings: { yaml: { validate: true }, validate: true },
+    });
+    await client.until(
+      () => client.logs.some((l) => /ignored settings .*\(yaml, validate\)/.test(l)),
+      'the ignored settings logged',
+    );
+    await idle(s);
+    assert.deepEqual(client.diagnostics.filter((p) => p.uri === uri).pop()?.diagnostics, []);
+  });
+
+  it('a dialect id that names no dialect is logged and shown once, with the nearest id', async () => {
+    const s = startInProcess();
+    servers.push(s);
+    const { client } = s;
+    const dialects = { '**/agents/*.yaml': 'agentsentinal', '**/ok/*.yaml': 'preloop' };
+    await client.initialize({ rootUri: 'file:///ws', initializationOptions: { dialects }, capabilities: {} });
+    push(client, { dialects });
+    await idle(s);
+    const shown = client.notifications.filter((n) => n.method === 'window/showMessage');
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    const { type, message } = shown[0].params as { type: number; message: string };
+    assert.equal(type, 2, 'a warning');
+    assert.match(
+      message,
+      /"agentsentinal" \(for \*\*\/agents\/\*\.yaml\) is not a dialect id; did you mean "agentsentinel"\?/,
+    );
+    assert.ok(client.logs.some((l) => l === message));
+  });
 });
 
 describe('lsp settings', () => {

@@ -1,6 +1,8 @@
 import {
   CodeLensRefreshRequest,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -18,6 +20,7 @@ import { EarlyDocuments } from './earlyDocuments';
 import { KnownFolders, relevantFileEvents } from './fileEvents';
 import { LanguageAdoption } from './languageAdoption';
 import { answerRefused } from './lifecycle';
+import { SettingsWarnings } from './settingsChecks';
 import type { Runtime } from './runtime';
 import {
   analysisKey,
@@ -206,6 +209,7 @@ export function startServer(
 
   function applySettings(raw: unknown): void {
     const next = readSettings(raw, settings);
+    warnings.checkDialects(next.dialects);
     // The same settings arrive twice at start (pushed, then pulled once the client answers, which
     // may be after it opened the whole workspace): only a change of what analysis depends on
     // re-decides which documents are policies and re-analyses them. Listeners hear every push
@@ -352,9 +356,13 @@ export function startServer(
     }
   }
 
+  // A notification, not showMessageRequest: every client shows it, and nothing waits for an answer.
+  const warnings = new SettingsWarnings(log, (message) => {
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  });
   connection.onDidChangeConfiguration((params) => {
-    const pushed = (params.settings as Record<string, unknown> | null | undefined)?.policyLens;
-    if (pushed && typeof pushed === 'object') applySettings(pushed);
+    const pushed = warnings.sectionOf(params.settings);
+    if (pushed) applySettings(pushed);
     else if (client.workspace?.configuration) void pullSettings();
   });
 
