@@ -53,7 +53,7 @@ describe('policylens chain --live', () => {
       r.stdout,
       /\? downstream: prerequisite "[0-9a-f-]{36}" is a live policy id \(not checked offline\)/,
     );
-    assert.match(r.stdout, /✗ downstream: prerequisite "org-by-name" is not a policy in the workspace/);
+    assert.match(r.stdout, /✗ downstream: prerequisite "org-by-name" is not a policy among the files read/);
   });
 
   it('with --live, both resolve through the org and the chain is sound', async () => {

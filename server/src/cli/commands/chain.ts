@@ -52,6 +52,7 @@ export function loadChain(
   collect: CollectOptions = {},
 ): { index: ChainIndex; unreadable: number } {
   const index = new ChainIndex();
+  index.scope = 'among the files read';
   let unreadable = 0;
   for (const f of collectPolicyFiles(paths, collect)) {
     const path = fromCwd(f.path);
@@ -179,7 +180,7 @@ export function formatChain(report: ChainReport, paint: Paint): string {
     for (const l of e.prerequisites) {
       if (l.status === 'missing')
         problems.push(
-          `${paint.red('✗')} ${displayName(e)}: prerequisite "${printable(l.ref)}" is not a policy in the workspace`,
+          `${paint.red('✗')} ${displayName(e)}: prerequisite "${printable(l.ref)}" is not a policy among the files read`,
         );
       else if (l.status === 'inactive')
         problems.push(
@@ -292,7 +293,7 @@ export const chain: Command = {
     const wanted = looksLikeId(values.id) ? (index.liveId(values.id)?.name ?? values.id) : values.id;
     const entry = report.entries.find((e) => e.name === wanted);
     if (!entry) {
-      io.err(`policylens chain: no policy named "${printable(values.id)}" in the workspace\n`);
+      io.err(`policylens chain: no policy named "${printable(values.id)}" among the files read\n`);
       return 1;
     }
     if (format === 'json') {

@@ -65,6 +65,7 @@ export function crossFileFindings(
       return (i) => kept.findings[inputs[i].path] ?? [];
   }
   const index = new ChainIndex();
+  index.scope = 'among the files linted';
   inputs.forEach((f, i) => {
     const digest = digests[i];
     if (f.excluded || (cache && !digest)) return;

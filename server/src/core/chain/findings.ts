@@ -92,7 +92,7 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
         ['name'],
         'chain/duplicate-name',
         'error',
-        `${others === 1 ? 'another bundle' : `${others} other bundles`} in the workspace ${others === 1 ? 'is' : 'are'} also named "${policy.name}": names are unique within an org`,
+        `${others === 1 ? 'another bundle' : `${others} other bundles`} ${index.scope} ${others === 1 ? 'is' : 'are'} also named "${policy.name}": names are unique within an org`,
       );
       if (f)
         f.related = index
@@ -217,7 +217,7 @@ export function* prepareChainFindings(index: ChainIndex): Generator<void, void> 
 function missingMessage(index: ChainIndex, ref: string, hint: string): string {
   // Say where it was looked for: an id only ever comes from the live org (which answered "no").
   if (looksLikeId(ref)) return `prerequisite "${ref}" is not a policy of the live org`;
-  const where = index.resolvesLiveNames ? 'in the workspace or the live org' : 'in the workspace';
+  const where = index.resolvesLiveNames ? `${index.scope} or the live org` : index.scope;
   return `prerequisite "${ref}" is not a policy ${where}${hint}`;
 }
 

@@ -54,6 +54,12 @@ function removeFrom(map: Map<string, Set<string>>, key: string, uri: string): bo
  * edit replaces one entry; nothing else is re-parsed.
  */
 export class ChainIndex {
+  /**
+   * Where the index's bundles come from, as a message says it: the editor's workspace, or the
+   * files a command read (`lint policies/prod/a.yaml` holds one file, and a prerequisite in the
+   * file beside it "is not a policy in the workspace" was a false statement).
+   */
+  scope = 'in the workspace';
   private readonly files = new Map<string, ChainPolicy>();
   private readonly byName = new Map<string, Set<string>>();
   /**
