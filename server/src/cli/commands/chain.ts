@@ -17,7 +17,8 @@ import { HttpLiveOrg, resolveLiveConfig } from '../../live/index';
 import { collectPolicyFiles, fromCwd, readPolicyText, UsageError, type CollectOptions } from '../files';
 import { projectFor } from '../project';
 import { painter } from '../report/color';
-import { toJson } from '../report/json';
+import { ITEMS, jsonChunks, toJson } from '../report/json';
+import { coalesce } from '../report/types';
 import { checkChoice } from '../usage';
 import type { Command, CommandIO } from './types';
 
@@ -282,11 +283,16 @@ export const chain: Command = {
     const paint = painter(process.stdout, io.color);
     const status = report.broken || unreadable ? 1 : 0;
     if (values.id === undefined) {
-      io.out(
-        format === 'json'
-          ? toJson(io.version, { ...report, entries: report.entries.map(entryJson) })
-          : formatChain(report, paint),
-      );
+      // The JSON a chunk at a time, each entry made as it is printed: 10,000 entries that each list
+      // up to 100 files were one string of tens of megabytes, on top of every entry's object.
+      if (format === 'json')
+        for (const chunk of coalesce(
+          jsonChunks({ version: io.version, ...report, entries: ITEMS }, report.entries, (e) => [
+            entryJson(e),
+          ]),
+        ))
+          io.out(chunk);
+      else io.out(formatChain(report, paint));
       return status;
     }
     // An id names the bundle of the live policy it belongs to (with --live).
