@@ -61,17 +61,6 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
   // a policy opened right after the extension is installed meets the version's first start.
   const warmCache = cacheHome(join(work, 'cache'));
   const only = process.env.POLICYLENS_E2E_ONLY; // "ui" or "host", to iterate on one phase by hand
-  // That earlier start: the packaged server (the .vsix holds its packed bundle byte for byte, and
-  // the cache is named by the bundle's hash) under the editor's Node, begun now so that it runs
-  // while the live orgs start and the .vsix installs.
-  if (only !== 'ui')
-    warmUp = warmServerCodeCache({
-      node: paths.node,
-      serverJs: join(repoRoot, 'dist', 'server.js'),
-      home: warmCache,
-      workspace: join(FIXTURES, 'workspace'),
-      openFile: join(FIXTURES, 'workspace', 'policies', 'daily-cost-limit.yaml'),
-    });
 
   // Each phase gets its own live org (a `policylens serve` seeded from test/fixtures/e2e/live/), since
   // both apply the plan.
@@ -150,6 +139,16 @@ test('the extension in a real VS Code (code-server)', { timeout: 15 * 60_000 }, 
       // (one recognised by its content: the switch to our language id is part of the time).
       const openFile = join(workspace, 'policies', 'daily-cost-limit.yaml');
       const extensionDir = ourExtensionDir(hostDir);
+      // That earlier start: the installed extension's own server under the editor's Node, begun now
+      // so that it runs while the second extension installs. The cache is named by the bundle's
+      // hash and path (boot/codeCache.ts), so it must be the copy the editor will start.
+      warmUp = warmServerCodeCache({
+        node: paths.node,
+        serverJs: join(extensionDir, 'dist', 'server.js'),
+        home: warmCache,
+        workspace: join(FIXTURES, 'workspace'),
+        openFile: join(FIXTURES, 'workspace', 'policies', 'daily-cost-limit.yaml'),
+      });
       // A second extension that validates every `yaml` document, as Red Hat YAML does
       // (07-coexistence.e2e.ts): a policy must still show one diagnostic per problem.
       installVsix(paths, hostDir, packageYamlValidator(work));
