@@ -40,6 +40,14 @@ describe('lint --format sarif', () => {
     assert.deepEqual([loc.region.startLine, loc.region.startColumn], [6, 14]);
   });
 
+  /** `policylens lint . --format sarif` run in `dir`. */
+  const lintSarifIn = (dir: string) =>
+    spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lint', '.', '--format', 'sarif'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+
   // SARIF 2.1.0 §3.4.3: artifactLocation.uri is a URI reference, so a file name's space, `#` (a
   // fragment), `%` (an escape), `?` (a query), `:` (a scheme in a first segment) and non-ASCII
   // letters are percent-encoded (UTF-8), segment by segment; `/` stays the separator.
@@ -49,15 +57,7 @@ describe('lint --format sarif', () => {
       const folder = join(dir, 'a b#c%d');
       mkdirSync(folder);
       copyFileSync(join(ROOT, 'examples', 'broken', 'invalid-mode.yaml'), join(folder, 'é ü?x:y.yaml'));
-      const r = spawnSync(
-        process.execPath,
-        [join(ROOT, 'dist', 'cli.js'), 'lint', '.', '--format', 'sarif'],
-        {
-          cwd: dir,
-          encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1' },
-        },
-      );
+      const r = lintSarifIn(dir);
       assert.equal(r.status, 1, r.stderr);
       const log = JSON.parse(r.stdout) as {
         runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
@@ -82,15 +82,7 @@ describe('lint --format sarif', () => {
     try {
       copyFileSync(join(ROOT, 'examples', 'policies', 'daily-cost-limit.yaml'), join(dir, 'ok.yaml'));
       symlinkSync('/nonexistent', join(dir, 'link.yaml'));
-      const r = spawnSync(
-        process.execPath,
-        [join(ROOT, 'dist', 'cli.js'), 'lint', '.', '--format', 'sarif'],
-        {
-          cwd: dir,
-          encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1' },
-        },
-      );
+      const r = lintSarifIn(dir);
       assert.equal(r.status, 1, r.stderr);
       const log = JSON.parse(r.stdout) as {
         runs: {
