@@ -84,6 +84,10 @@ export function warmServerCodeCache(o: {
   workspace: string;
   openFile: string;
 }): CacheWarmUp {
+  // The directory may already hold another copy's cache (the UI phase's server shares it): only a
+  // file this start adds is its own (a cache is named by the bundle's path too, boot/codeCache.ts).
+  const before = new Set(serverCacheFiles(o.home));
+  const added = () => serverCacheFiles(o.home).filter((f) => !before.has(f)).length;
   const child: ChildProcess = spawn(o.node, [...SERVER_NODE_FLAGS, o.serverJs, '--stdio'], {
     cwd: o.workspace,
     env: { ...process.env, XDG_CACHE_HOME: o.home },
@@ -101,11 +105,11 @@ export function warmServerCodeCache(o: {
   return {
     async done(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
-      while (!serverCacheFiles(o.home).length && child.exitCode === null && Date.now() < deadline)
+      while (!added() && child.exitCode === null && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100));
       child.kill();
       await exited;
-      return serverCacheFiles(o.home).length > 0;
+      return added() > 0;
     },
   };
 }
