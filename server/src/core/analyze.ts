@@ -32,12 +32,6 @@ export interface AnalyzeOptions {
   fileName: string;
   /** A dialect id that overrides detection (from a setting or a `$schema`). */
   dialect?: string;
-  /**
-   * The dialect an open document was read as so far: it stays that while the content names no
-   * other (an edit that leaves only `name:`, or nothing, does not flip a Preloop document to an
-   * Execlave bundle). Unlike `dialect`, any sign of a format in the content wins over it.
-   */
-  stickyDialect?: string;
   /** The bytes were not valid UTF-8 and were decoded with replacement characters. */
   invalidEncoding?: boolean;
   /**
@@ -258,7 +252,6 @@ export function* analyzeInSteps(text: string, options: AnalyzeOptions): Analysis
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const forced = options.dialect ? getDialect(options.dialect) : undefined;
-  const sticky = options.stickyDialect ? getDialect(options.stickyDialect) : undefined;
   const done = (
     doc?: ParsedDocument,
     dialect?: Dialect,
@@ -275,7 +268,7 @@ export function* analyzeInSteps(text: string, options: AnalyzeOptions): Analysis
     return {
       language,
       // The file name's dialect only when nothing else chose one (a file that did not parse).
-      dialect: chosen ?? forced ?? detectDialect(undefined, options.fileName, undefined, sticky),
+      dialect: chosen ?? forced ?? detectDialect(undefined, options.fileName),
       doc,
       findings: capFindings(placeOnLines(findings, text).sort(compareFindings)),
       lines,
@@ -348,12 +341,7 @@ function* analyzeParsed(
   const dialect =
     forced ??
     recognized?.dialect ??
-    detectDialect(
-      doc.value,
-      options.fileName,
-      doc.language === 'yaml' ? commentHint(doc.text) : undefined,
-      options.stickyDialect ? getDialect(options.stickyDialect) : undefined,
-    );
+    detectDialect(doc.value, options.fileName, doc.language === 'yaml' ? commentHint(doc.text) : undefined);
   if (recognized?.by === 'dialect-comment') findings.push(...unknownDialectComment(doc.text, dialect));
   // One problem more than a file reports, so that the cap (in `done`) knows some were left out;
   // placing a problem on its token is the costly part, and it is done for these only.

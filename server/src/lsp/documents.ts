@@ -74,12 +74,6 @@ export interface DiagnosticsProvider {
 interface Entry {
   /** Sticky: once recognised as a policy, a document stays one until it is closed. */
   policy: boolean;
-  /**
-   * Sticky too: the dialect the last analysis read the document as. An edit that leaves nothing
-   * that names a format keeps it (`stickyDialect`), so its diagnostics do not flip to another
-   * format's while it is typed.
-   */
-  dialect?: string;
   /** The last sniff, with its parse (the analysis of the same version reuses it). */
   sniffed?: { version: number; result: boolean; parse?: ParsedDocument };
   cached?: CachedDocument;
@@ -125,14 +119,12 @@ class CachedDocument implements PolicyDocument {
     const run = analyzeInSteps(this.text, {
       fileName: this.fileName,
       dialect: this.dialectOverride,
-      stickyDialect: this.entry.dialect,
       parsed: this.store.parseOf(this.uri),
     });
     return (this.steps = { run, ms: 0 });
   }
   private complete(analysis: Analysis, took: number): void {
     this.analysisValue = analysis;
-    if (analysis.recognizedBy !== undefined) this.entry.dialect = analysis.dialect.id;
     // From here the document is mostly held: it keeps what its chain findings are placed from and
     // lets its parser's events go (thousands of open documents kept them all).
     analysis.doc?.settle(CHAIN_KEYS);
@@ -206,7 +198,6 @@ export class DocumentStore {
     this.matcher = matcher;
     for (const e of this.entries.values()) {
       e.policy = false;
-      e.dialect = undefined;
       e.sniffed = undefined;
       e.cached = undefined;
     }

@@ -31,9 +31,9 @@ export function getDialect(id: string): Dialect | undefined {
  * Which format a document is, once it is known to be a policy (or forced to be read as one). A
  * `$schema` key or a hint naming a dialect wins; then the content decides, down to a document of one
  * dialect's keys only (`version:` alone is Preloop's); a file that looks like nothing known is read
- * as `fallback` (the format an open document was read as so far), else as an Execlave bundle, the
- * primary format, so a half-written bundle still gets its missing fields reported. Whether a file
- * is a policy at all is `recognize`'s question.
+ * as `fallback` (completion in a text that does not parse: the format its diagnostics were made
+ * with), else as an Execlave bundle, the primary format, so a half-written bundle still gets its
+ * missing fields reported. Whether a file is a policy at all is `recognize`'s question.
  */
 export function detectDialect(
   value: unknown,
