@@ -1,6 +1,7 @@
 import { Environment, type TypeCheckResult } from '@marcbachmann/cel-js';
 import { GLOBAL_MATCHES } from './functions';
 import { nearest } from '../suggest';
+import { replaceLoneSurrogates } from '../parse/surrogates';
 import { checkBalanced, parseBalanced } from './balance';
 import { invalidPatterns } from './patterns';
 import { CEL_CONTEXTS, CEL_PLACE, type CelContextId } from './context';
@@ -271,5 +272,5 @@ function wholeCharacters(text: string, r: { start: number; end: number }): { sta
  */
 function withWholeCharacter(message: string, at: string): string {
   const whole = at.length === 2 && at.codePointAt(0)! > 0xffff ? at : '\ufffd';
-  return message.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, whole);
+  return replaceLoneSurrogates(message, () => whole);
 }

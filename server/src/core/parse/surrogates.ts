@@ -20,7 +20,12 @@ export function loneSurrogateAt(s: string): number {
 
 /** `s` with each lone surrogate written as its escape, so a message or a path can show it. */
 export function escapeLoneSurrogates(s: string): string {
-  return s.replace(new RegExp(LONE.source, 'g'), (c) => escapeOf(c, 0));
+  return replaceLoneSurrogates(s, (c) => escapeOf(c, 0));
+}
+
+/** `s` with each lone surrogate replaced by what `by` gives for it. */
+export function replaceLoneSurrogates(s: string, by: (half: string) => string): string {
+  return s.replace(new RegExp(LONE.source, 'g'), by);
 }
 
 /** A quick test of the source text: false means no string of it can hold a lone surrogate. */
