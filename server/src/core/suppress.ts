@@ -58,32 +58,22 @@ interface Misplaced {
   codes: string;
 }
 
-/** The comments of a YAML text that look like directives and are none (see NOT_A_DIRECTIVE). */
-function findMisplaced(text: string): Misplaced[] {
-  const out: Misplaced[] = [];
-  let lineStart = 0;
-  while (lineStart <= text.length) {
-    const next = text.indexOf('\n', lineStart);
-    const lineEnd = next < 0 ? text.length : next;
-    const raw = text.slice(lineStart, lineEnd).replace(/\r$/, '');
-    const m = raw.includes(MARK) && !DIRECTIVE.test(raw) ? NOT_A_DIRECTIVE.exec(raw) : null;
-    // After an odd number of quotes, the `#` is inside a string on this line, not a comment.
-    const quoted = (q: string) => m !== null && (raw.slice(0, m.index).split(q).length - 1) % 2 === 1;
-    if (m && !quoted('"') && !quoted("'")) {
-      const commentStart = lineStart + m.index;
-      out.push({
-        word: m[2],
-        commentStart,
-        commentEnd: lineStart + raw.length,
-        wordStart: lineStart + raw.indexOf(m[2], m.index),
-        lineStart,
-        indent: /^[ \t]*/.exec(raw)![0],
-        codes: m[3].trim(),
-      });
-    }
-    lineStart = lineEnd + 1;
-  }
-  return out;
+/** A comment on the line `raw` (at `lineStart`) that looks like a directive and is none, if any. */
+function misplacedOn(raw: string, lineStart: number): Misplaced | undefined {
+  const m = NOT_A_DIRECTIVE.exec(raw);
+  if (!m) return undefined;
+  // After an odd number of quotes, the `#` is inside a string on this line, not a comment.
+  const quoted = (q: string) => (raw.slice(0, m.index).split(q).length - 1) % 2 === 1;
+  if (quoted('"') || quoted("'")) return undefined;
+  return {
+    word: m[2],
+    commentStart: lineStart + m.index,
+    commentEnd: lineStart + raw.length,
+    wordStart: lineStart + raw.indexOf(m[2], m.index),
+    lineStart,
+    indent: /^[ \t]*/.exec(raw)![0],
+    codes: m[3].trim(),
+  };
 }
 
 /** A finding on a comment that looks like a directive and is none, with a fix that moves it above. */
@@ -121,15 +111,27 @@ function notADirective(m: Misplaced, text: string): Finding {
 
 /** The directives of a YAML text (none in JSON); cheap when the text has none. */
 export function findDirectives(text: string, language: Language): Directive[] {
-  if (language !== 'yaml' || !text.includes(MARK)) return [];
+  return scanComments(text, language).directives;
+}
+
+/**
+ * The directives of a YAML text, and its comments that look like directives and are none (see
+ * NOT_A_DIRECTIVE), in one pass over its lines; nothing in JSON, and no pass without the mark.
+ */
+function scanComments(text: string, language: Language): { directives: Directive[]; misplaced: Misplaced[] } {
   const out: Directive[] = [];
+  const misplaced: Misplaced[] = [];
+  if (language !== 'yaml' || !text.includes(MARK)) return { directives: out, misplaced };
   let lineStart = 0;
   for (let line = 0; lineStart <= text.length; line++) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     const raw = text.slice(lineStart, lineEnd).replace(/\r$/, '');
     const m = raw.includes(MARK) ? DIRECTIVE.exec(raw) : null;
-    if (m) {
+    if (!m && raw.includes(MARK)) {
+      const none = misplacedOn(raw, lineStart);
+      if (none) misplaced.push(none);
+    } else if (m) {
       const listStart = lineStart + raw.length - m[3].length;
       const codes: NamedCode[] = [];
       for (const c of m[3].matchAll(/[^\s,]+/g))
@@ -150,7 +152,7 @@ export function findDirectives(text: string, language: Language): Directive[] {
     }
     lineStart = lineEnd + 1;
   }
-  return out;
+  return { directives: out, misplaced };
 }
 
 /** The edit that removes one code from a directive (or the whole comment line with its last code). */
@@ -192,8 +194,7 @@ function unused(d: Directive, c: NamedCode): Finding {
  * (cross-file ones included), before the config's rule settings.
  */
 export function applySuppressions(findings: Finding[], text: string, language: Language): Finding[] {
-  const directives = findDirectives(text, language);
-  const misplaced = language === 'yaml' && text.includes(MARK) ? findMisplaced(text) : [];
+  const { directives, misplaced } = scanComments(text, language);
   if (!directives.length && !misplaced.length) return findings;
   const lines = new LineIndex(text);
   const fileWide = directives.filter((d) => d.kind === 'file');
