@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,7 +22,8 @@ import { cases, expectJson } from '../support/fixtures';
  * `cwd` names the folder of the copy it runs in), and `expected.json` holds the exit status, the JSON
  * report or the error text. Files named `_gitignore` become `.gitignore` in the copy: a real one
  * would hide the fixture's own files from this repository; `_git` becomes `.git` (a worktree's
- * `.git` file marks a repository's root, and git refuses to track a path named `.git`).
+ * `.git` file marks a repository's root, and git refuses to track a path named `.git`); a top-level
+ * `_git_info_exclude` becomes the new repository's `.git/info/exclude`.
  */
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -36,7 +46,11 @@ describe('config, ignores and suppressions (test/fixtures/config)', () => {
       try {
         cpSync(join(c.dir, 'workspace'), root, { recursive: true });
         renameGitignores(root);
-        if (git) execFileSync('git', ['init', '-q', root]);
+        if (git) {
+          execFileSync('git', ['init', '-q', root]);
+          if (existsSync(join(root, '_git_info_exclude')))
+            renameSync(join(root, '_git_info_exclude'), join(root, '.git', 'info', 'exclude'));
+        }
         const r = spawnSync(process.execPath, [CLI, ...args], {
           cwd: cwd ? join(root, cwd) : root,
           encoding: 'utf8',

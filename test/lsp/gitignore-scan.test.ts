@@ -36,6 +36,32 @@ const CASES: { why: string; files: Record<string, string>; names: string[] }[] =
     names: ['kept'],
   },
   {
+    why: "the repository's info/exclude",
+    files: { '/ws/.git/HEAD': 'ref: refs/heads/main\n', '/ws/.git/info/exclude': 'generated/\n' },
+    names: ['kept'],
+  },
+  {
+    why: 'a .gitignore overrides info/exclude',
+    files: {
+      '/ws/.git/HEAD': 'ref: refs/heads/main\n',
+      '/ws/.git/info/exclude': '*.local.yaml\n',
+      '/ws/policies/.gitignore': '!keep.local.yaml\n',
+      '/ws/policies/me.local.yaml': bundle('mine'),
+      '/ws/policies/keep.local.yaml': bundle('shared'),
+    },
+    names: ['gen', 'kept', 'shared'],
+  },
+  {
+    // A linked worktree's `.git` is a file; its info/ is the main repository's (`commondir`).
+    why: "a worktree: the main repository's info/exclude",
+    files: {
+      '/ws/.git': 'gitdir: /repo/.git/worktrees/ws\n',
+      '/repo/.git/worktrees/ws/commondir': '../..\n',
+      '/repo/.git/info/exclude': 'generated/\n',
+    },
+    names: ['kept'],
+  },
+  {
     why: 'not a repository: .gitignore means nothing',
     files: { '/ws/.gitignore': 'generated/\n' },
     names: ['gen', 'kept'],

@@ -4,12 +4,13 @@ import {
   CONFIG_FILE_NAME,
   emptyConfig,
   GitIgnore,
+  gitDirFromFile,
   LineIndex,
   readConfig,
   ResolvedConfig,
   type FileSettings,
 } from '../core/index';
-import { fromCwd, InputError, reason, UsageError } from './files';
+import { fromCwd, InputError, readWholeText, reason, UsageError } from './files';
 
 /**
  * The project a linted path belongs to: the nearest `policylens.config.yaml` found by walking up
@@ -175,15 +176,43 @@ export function gitIgnoreAbove(dir: string): { root: string; ignore: GitIgnore }
     above.push(d);
   }
   const ignore = new GitIgnore();
+  addGitExclude(ignore, root);
   for (const d of above.reverse()) addGitIgnoreOf(ignore, root, d);
   return { root, ignore };
+}
+
+/**
+ * Adds the repository's `info/exclude` (the patterns a clone keeps to itself) as rules of the root,
+ * before any .gitignore, which overrides it as in git. A linked worktree's or a submodule's `.git`
+ * is a file naming the git directory; a worktree's shares `info/` with the main one (`commondir`).
+ */
+function addGitExclude(ignore: GitIgnore, root: string): void {
+  // Each read refuses anything but a regular file of a sane size (a named pipe would block).
+  let gitDir = join(root, '.git');
+  try {
+    const named = gitDirFromFile(readWholeText(gitDir));
+    if (!named) return;
+    gitDir = resolve(root, named);
+  } catch {
+    // Not a file: the usual repository, whose `.git` is the git directory.
+  }
+  try {
+    gitDir = resolve(gitDir, readWholeText(join(gitDir, 'commondir')).trim());
+  } catch {
+    // No commondir: the git directory is the common one.
+  }
+  try {
+    ignore.add('', readWholeText(join(gitDir, 'info', 'exclude')));
+  } catch {
+    // No exclude file.
+  }
 }
 
 /** Adds `dir/.gitignore`, if there is one, to the rules. */
 export function addGitIgnoreOf(ignore: GitIgnore, root: string, dir: string): void {
   let text: string;
   try {
-    text = readFileSync(join(dir, '.gitignore'), 'utf8');
+    text = readWholeText(join(dir, '.gitignore'));
   } catch {
     return;
   }

@@ -1,5 +1,5 @@
 import { URI, Utils } from 'vscode-uri';
-import { GitIgnore } from '../core/index';
+import { GitIgnore, gitDirFromFile } from '../core/index';
 import type { FileSystem } from './runtime';
 
 /**
@@ -54,6 +54,7 @@ export async function gitKeeps(
   // How many leading path segments are the workspace folder (relative to the root): never matched.
   const start = folderPath.startsWith(base) ? folderPath.slice(base.length).split('/').length - 1 : 0;
   const ignore = new GitIgnore();
+  await addGitExclude(fs, root, ignore);
   const read = new Set<string>();
   /** Folders (relative to the root) already decided: ignored themselves, or under one that is. */
   const ignoredDir = new Map<string, boolean>();
@@ -88,4 +89,30 @@ export async function gitKeeps(
     if (skipped === undefined) dirDecided.set(dir, (skipped = await decideDir(dir)));
     return !skipped && !ignore.ignoresEntry(rel, false);
   };
+}
+
+/**
+ * Adds the repository's `info/exclude` as rules of the root, before any .gitignore (which overrides
+ * it, as in git), as `policylens lint` does (cli/project.ts). A linked worktree's or a submodule's
+ * `.git` is a file naming the git directory; a worktree's shares `info/` with the main one
+ * (`commondir`). The file is not watched: a change to it is seen at the next scan.
+ */
+/** A path git wrote absolute: `/…`, or on Windows `C:/…`. */
+const ABSOLUTE = /^(?:[A-Za-z]:)?[\\/]/;
+
+async function addGitExclude(fs: FileSystem, root: URI, ignore: GitIgnore): Promise<void> {
+  let gitDir = Utils.joinPath(root, '.git');
+  const dotGit = await fs.readFile(gitDir.toString(), 1 << 16);
+  if (dotGit !== undefined) {
+    const named = gitDirFromFile(dotGit);
+    if (!named) return;
+    gitDir = ABSOLUTE.test(named) ? URI.file(named) : Utils.resolvePath(root, named);
+  }
+  const common = await fs.readFile(Utils.joinPath(gitDir, 'commondir').toString(), 1 << 16);
+  if (common !== undefined) {
+    const c = common.trim();
+    gitDir = ABSOLUTE.test(c) ? URI.file(c) : Utils.resolvePath(gitDir, c);
+  }
+  const text = await fs.readFile(Utils.joinPath(gitDir, 'info', 'exclude').toString(), 1 << 20);
+  if (text !== undefined) ignore.add('', text);
 }

@@ -1,8 +1,9 @@
 /**
  * A .gitignore matcher: the patterns of gitignore(5), so that `lint .` skips what git skips. It is
- * checked against `git check-ignore` itself (test/core/gitignore.test.ts). Not covered: the global
- * excludes file and `.git/info/exclude` (files outside the working tree), which the front end may
- * add as more pattern sets.
+ * checked against `git check-ignore` itself (test/core/gitignore.test.ts). The front ends add the
+ * repository's `info/exclude` first (as the root's rules, which every .gitignore overrides) and then
+ * the .gitignore files; the global excludes file (`core.excludesFile`) is not read
+ * (docs/decisions/config.md says why).
  */
 
 interface Rule {
@@ -176,4 +177,15 @@ export class GitIgnore {
   ignoresEntry(path: string, isDir: boolean): boolean {
     return this.rules.length !== 0 && this.matches(path, isDir);
   }
+}
+
+/**
+ * The git directory a `.git` file names (`gitdir: <path>`, relative to the file's folder when not
+ * absolute): a linked worktree's or a submodule's `.git` is such a file, and its repository's
+ * `info/exclude` is in that directory's `commondir` (if it has one) or in the directory itself. The
+ * front ends read the files; this only parses one.
+ */
+export function gitDirFromFile(dotGitText: string): string | undefined {
+  const m = /^gitdir:[ \t]*(.+?)[ \t]*$/m.exec(dotGitText);
+  return m ? m[1] : undefined;
 }

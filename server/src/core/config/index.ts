@@ -1,4 +1,4 @@
 export * from './types';
 export { readConfig, CONFIG_KEYS } from './read';
 export { ResolvedConfig, applyRuleSettings, type FileSettings } from './resolve';
-export { GitIgnore } from './gitignore';
+export { GitIgnore, gitDirFromFile } from './gitignore';
