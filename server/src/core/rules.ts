@@ -122,6 +122,11 @@ export const RULES = {
     summary:
       'A prerequisite that names no bundle of the workspace: a typo, a policy that was renamed or deleted, or a live policy id that the connected org says does not exist',
   },
+  'chain/name-normalization': {
+    severity: 'warning',
+    summary:
+      'Bundles whose names are the same letters in different Unicode forms (`Café` as one code point or as `e` and a combining accent): two policies that look like one',
+  },
   'chain/self-reference': { severity: 'error', summary: 'A policy names itself as a prerequisite' },
   'chain/trigger-without-prerequisites': {
     severity: 'warning',

@@ -5,6 +5,7 @@ import type { FixSpec } from '../problem';
 import type { FindingCode } from '../rules';
 import { cycleThroughEdge, formatBreadcrumb } from './breadcrumb';
 import { cyclicComponents, cyclicComponentsInSteps } from './cycles';
+import { formOf, otherForms } from './normalization';
 import { locate } from '../parse';
 import { looksLikeId, nameSpan, placingDocument, prerequisiteSpan, type ChainPolicy } from './policy';
 import type { ChainIndex } from './workspace';
@@ -39,14 +40,21 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
   for (const [k, { ref, index: i }] of policy.prerequisites.entries()) {
     const r = resolved[k];
     if (r.status === 'missing') {
-      const guesses = index.nearestNames(ref).filter((n) => n !== policy.name);
+      // The same name in another Unicode form first: it looks like what was written.
+      const forms = otherForms(index, ref);
+      const near = index.nearestNames(ref).filter((n) => n !== policy.name && !forms.includes(n));
+      const guesses = [...forms, ...near].slice(0, Math.max(3, forms.length));
       const fixes: FixSpec[] = guesses.map((g, j) => ({
         kind: 'replaceValue',
         value: g,
-        title: `Change to "${g}"`,
+        title: forms.includes(g) ? `Change to "${g}" (${formOf(g)})` : `Change to "${g}"`,
         preferred: j === 0,
       }));
-      const hint = guesses.length ? `; did you mean "${guesses[0]}"?` : '';
+      const hint = forms.length
+        ? `; "${forms[0]}" is, written in Unicode ${formOf(forms[0])} where this is ${formOf(ref)} (names are compared code point by code point)`
+        : guesses.length
+          ? `; did you mean "${guesses[0]}"?`
+          : '';
       add(
         place(
           policy,
@@ -104,8 +112,37 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
       add(f);
     }
   }
+  if (policy.name) add(normalizationFinding(index, policy, policy.name));
   out.push(...cycleFindings(index, policy));
   return out.sort(compareFindings);
+}
+
+/**
+ * A name that other bundles have in another Unicode form: two policies to the registry that look
+ * like one (normalization.ts). The fix writes a name that is not NFC in NFC, after which the two are
+ * what they looked like, one name (and a duplicate-name error if both bundles stay).
+ */
+function normalizationFinding(index: ChainIndex, policy: ChainPolicy, name: string): Finding | undefined {
+  const forms = otherForms(index, name);
+  if (!forms.length) return undefined;
+  const others = forms.reduce((n, form) => n + index.countNamed(form), 0);
+  const nfc = name.normalize('NFC');
+  const f = place(
+    policy,
+    ['name'],
+    'chain/name-normalization',
+    'warning',
+    `${others === 1 ? 'another bundle' : `${others} other bundles`} ${index.scope} ${others === 1 ? 'is' : 'are'} named "${forms[0]}", the same letters in Unicode ${formOf(forms[0])} (this name is ${formOf(name)}): to the registry and to prerequisites they are different names that look the same`,
+    nfc === name
+      ? []
+      : [{ kind: 'replaceValue', value: nfc, title: 'Write the name in Unicode NFC', preferred: true }],
+  );
+  if (f)
+    f.related = forms
+      .flatMap((form) => index.withName(form).slice(0, MAX_RELATED))
+      .slice(0, MAX_RELATED)
+      .map((o) => link(o, `named "${o.name}" (${formOf(o.name ?? '')})`));
+  return f;
 }
 
 /**
@@ -136,7 +173,10 @@ export function workspaceChainFinder(index: ChainIndex): (uri: string) => Findin
 
 /** True when `fileChainFindings` has nothing to say of `policy` (see its branches). */
 function isQuiet(index: ChainIndex, policy: ChainPolicy, component: Map<string, Set<string>>): boolean {
-  if (policy.name !== undefined && (component.has(policy.name) || index.countNamed(policy.name) > 1))
+  if (
+    policy.name !== undefined &&
+    (component.has(policy.name) || index.countNamed(policy.name) > 1 || otherForms(index, policy.name).length)
+  )
     return false;
   if (!policy.prerequisites.length) return true;
   for (const r of index.resolutions(policy)) {
