@@ -9,7 +9,7 @@
  * process that started at another time, is taken over; two processes taking over at once are
  * serialised by a second, short-lived lock so that neither removes the other's fresh lock.
  */
-import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LOCK_NAME = 'policylens-registry.lock';
@@ -105,9 +105,16 @@ function takeOver(path: string, stale: string): boolean {
   return true;
 }
 
-/** Creates the directory if needed and locks it; returns the function that unlocks it. */
+/**
+ * Creates the directory if needed, private to its owner, and locks it; returns the function that
+ * unlocks it. PGlite writes its files readable and writable by everyone (0666 whatever the umask):
+ * the directory's own mode is what keeps the org's data and the hashes of its API keys from other
+ * users of the machine, so a directory of ours that others can enter is made 0700, as PostgreSQL
+ * insists on for its data directory.
+ */
 export function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  keepPrivate(dataDir);
   const path = join(dataDir, LOCK_NAME);
   const start = processStartTime(process.pid);
   const mine = JSON.stringify({ pid: process.pid, ...(start !== undefined ? { start } : {}) });
@@ -137,4 +144,11 @@ export function lockDataDir(dataDir: string): () => void {
     if (!takeOver(path, text)) sleep(20);
   }
   throw new Error(`could not lock the data directory ${dataDir}`);
+}
+
+/** Makes a directory the current user owns 0700 if group or others may use it (not on Windows). */
+function keepPrivate(dir: string): void {
+  if (process.platform === 'win32') return;
+  const st = statSync(dir);
+  if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, 0o700);
 }

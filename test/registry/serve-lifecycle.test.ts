@@ -6,7 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -163,6 +171,18 @@ describe('the PGlite data directory lock', () => {
     // The same pid with its real start time is its owner, alive: refused.
     writeFileSync(lockFile, JSON.stringify({ pid: sleeper.pid, start }));
     assert.throws(() => lockDataDir(dir), new RegExp(`is in use by process ${sleeper.pid}`));
+  });
+
+  it('keeps the data directory private: created 0700, an open one made so', () => {
+    // PGlite writes its files 0666 whatever the umask: only the directory keeps other users out.
+    const fresh = join(dir, 'fresh', 'registry');
+    lockDataDir(fresh)();
+    assert.equal(statSync(fresh).mode & 0o777, 0o700);
+    const open = join(dir, 'open');
+    mkdirSync(open, { mode: 0o755 });
+    chmodSync(open, 0o755);
+    lockDataDir(open)();
+    assert.equal(statSync(open).mode & 0o777, 0o700);
   });
 
   it('takes over a lock whose process is gone', async () => {
