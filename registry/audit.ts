@@ -15,6 +15,11 @@ export interface NewEvent {
   policyId: string;
   eventType: EventType;
   actorId: string;
+  /**
+   * The actor of the API key that made the write (migration 006), which no request can choose;
+   * `actorId` may be `cli-sync` on sync's say-so. Absent from events written before it was kept.
+   */
+  keyActorId?: string;
   changedAt: string;
   version: number;
   diff: Diff | null;
@@ -43,8 +48,8 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<strin
   // What verify reads a page by (migrations/005).
   const size = Buffer.byteLength(snapshot) + (diff === null ? 0 : Buffer.byteLength(diff));
   await tx.query(
-    `INSERT INTO audit_events (org_id, policy_id, event_type, actor_id, changed_at, version, diff, snapshot, prev_hash, hash, seq, size)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12)`,
+    `INSERT INTO audit_events (org_id, policy_id, event_type, actor_id, changed_at, version, diff, snapshot, prev_hash, hash, seq, size, key_actor_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13)`,
     [
       event.orgId,
       event.policyId,
@@ -58,6 +63,7 @@ export async function appendEvent(tx: Queryable, event: NewEvent): Promise<strin
       hash,
       seq,
       size,
+      event.keyActorId ?? null,
     ],
   );
   return hash;
@@ -69,6 +75,7 @@ export interface EventRow {
   policy_id: string;
   event_type: EventType;
   actor_id: string;
+  key_actor_id?: string | null;
   changed_at: Date | string;
   version: number;
   diff: Diff | null;
@@ -85,6 +92,8 @@ export function contentOf(row: EventRow): NewEvent {
     policyId: row.policy_id,
     eventType: row.event_type,
     actorId: row.actor_id,
+    // Only when there is one: an event written before migration 006 was hashed without the field.
+    ...(row.key_actor_id != null ? { keyActorId: row.key_actor_id } : {}),
     changedAt: iso(row.changed_at),
     version: row.version,
     diff: row.diff,
@@ -102,6 +111,8 @@ export interface HistoryEvent {
   policyId: string;
   version: number;
   hash: string;
+  /** The actor of the key that made the write (absent for events written before it was kept). */
+  keyActorId?: string;
 }
 
 /** JSONB orders keys by length; the API prints each change as the seed does, `from` before `to`. */
@@ -173,7 +184,7 @@ export async function historyOf(
     batch = Math.min(batch * 2, MAX_HISTORY_SIZE_BATCH);
   }
   const rows = await db.query<EventRow>(
-    `SELECT seq, policy_id, event_type, actor_id, changed_at, version, diff, hash FROM audit_events
+    `SELECT seq, policy_id, event_type, actor_id, key_actor_id, changed_at, version, diff, hash FROM audit_events
      WHERE org_id = $1 AND policy_id = $2 AND seq >= $3 AND seq <= $4 ORDER BY seq`,
     [orgId, policyId, first, last],
   );
@@ -186,6 +197,7 @@ export async function historyOf(
     policyId: r.policy_id,
     version: r.version,
     hash: r.hash,
+    ...(r.key_actor_id != null ? { keyActorId: r.key_actor_id } : {}),
   }));
   return { events, total };
 }

@@ -9,6 +9,7 @@ import * as auditOrgIndex from './002_audit_org_index';
 import * as auditSeqPerOrg from './003_audit_seq_per_org';
 import * as idempotencyCreatedIndex from './004_idempotency_created_index';
 import * as auditEventSize from './005_audit_event_size';
+import * as auditKeyActor from './006_audit_key_actor';
 
 const migrations: readonly { id: string; sql: string }[] = [
   init,
@@ -16,6 +17,7 @@ const migrations: readonly { id: string; sql: string }[] = [
   auditSeqPerOrg,
   idempotencyCreatedIndex,
   auditEventSize,
+  auditKeyActor,
 ];
 
 /**

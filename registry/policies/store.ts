@@ -174,6 +174,7 @@ async function record(
     policyId: policy.id,
     eventType: type,
     actorId,
+    keyActorId: principal.actorId,
     changedAt: type === 'policy.deleted' ? laterThan(policy.updatedAt) : policy.updatedAt,
     version: policy.version,
     diff,

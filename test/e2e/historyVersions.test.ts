@@ -8,6 +8,7 @@ const ev = (version: number, eventType: string, diff: HistoryEvent['diff']): His
   version,
   eventType,
   actorId: 'a',
+  actor: 'a',
   changedAt: '2026-11-22T00:00:00Z',
   diff,
 });

@@ -80,6 +80,7 @@ function migrationOf(makeBackend: () => Backend | Promise<Backend>, label: strin
         '003_audit_seq_per_org',
         '004_idempotency_created_index',
         '005_audit_event_size',
+        '006_audit_key_actor',
       ]);
       // Every existing event got its size (what verify pages by), as PostgreSQL prints its JSON.
       const sizes = await db.query<{ size: string | number | null; text: string | number }>(
@@ -129,6 +130,7 @@ function migrationOf(makeBackend: () => Backend | Promise<Backend>, label: strin
           policyId: policyOf.b,
           eventType: 'policy.deleted',
           actorId: 'user-b',
+          keyActorId: 'user-b',
           changedAt: new Date(Date.UTC(2026, 0, 2)).toISOString(),
           version: 3,
           diff: null,

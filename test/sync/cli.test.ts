@@ -96,9 +96,10 @@ describe('policylens sync against policylens serve', () => {
 
     const history = await runCli(['history', 'Block PII exfiltration', '--verify'], env);
     assert.equal(history.status, 0, history.stderr);
+    // Sync's writes are `cli-sync`'s, with the key that made them beside it.
     assert.match(
       history.stdout,
-      /v1 +\S+ +cli-sync +policy\.created\n {2}v2 +\S+ +cli-sync +policy\.updated\n/,
+      /v1 +\S+ +cli-sync \(key user_123\) +policy\.created\n {2}v2 +\S+ +cli-sync \(key user_123\) +policy\.updated\n/,
     );
     assert.match(history.stdout, /enforcementMode: "log_only" → "block"/);
     assert.match(history.stdout, /✓ audit chain intact/);
@@ -113,6 +114,20 @@ describe('policylens sync against policylens serve', () => {
     const parsed = JSON.parse(json.stdout);
     assert.equal(parsed.pending, 0);
     assert.match(parsed.fingerprint, /^[0-9a-f]{64}$/);
+
+    // Another key's write that only claims to come from sync reads as that key's.
+    const { key: bob } = await live.registry.createApiKey('converge', 'bob');
+    const guard = (await livePolicies({ url: live.url, key })).find(
+      (p) => p.name === 'Block PII exfiltration',
+    );
+    const patched = await api({ url: live.url, key: bob }, 'PATCH', `/policies/${guard.id}`, {
+      enforcementMode: 'log_only',
+      metadata: { source: 'cli-sync' },
+    });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    const spoofed = await runCli(['history', 'Block PII exfiltration', '--verify'], env);
+    assert.match(spoofed.stdout, /v3 +\S+ +cli-sync \(key bob\) +policy\.updated\n/);
+    assert.match(spoofed.stdout, /✓ audit chain intact/);
   });
 
   it('refuses an update when the policy changed since the plan, and leaves it alone', async () => {

@@ -94,8 +94,8 @@ export class HistoryTree implements vscode.TreeDataProvider<Node> {
       fields.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = `event:${e.version}:${e.changedAt}`;
-    item.description = `${e.actorId} · ${formatTime(e.changedAt)}${fields.length ? ` · ${fields.join(', ')}` : ''}`;
-    item.tooltip = `${e.eventType} by ${e.actorId} at ${e.changedAt}${fields.length ? `\nchanged: ${fields.join(', ')}` : ''}`;
+    item.description = `${e.actor} · ${formatTime(e.changedAt)}${fields.length ? ` · ${fields.join(', ')}` : ''}`;
+    item.tooltip = `${e.eventType} by ${e.actor} at ${e.changedAt}${fields.length ? `\nchanged: ${fields.join(', ')}` : ''}`;
     item.iconPath = new vscode.ThemeIcon(
       e.eventType.endsWith('created') ? 'add' : e.eventType.endsWith('deleted') ? 'trash' : 'edit',
     );

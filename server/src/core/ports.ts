@@ -50,10 +50,25 @@ export function isConnectionFailure(err: unknown): boolean {
   );
 }
 
+/**
+ * Who made a history event, as the CLI and the editor show it: the event's actor, and the key's
+ * actor beside it when they differ (`cli-sync (key alice)`), so that a write that only claims to
+ * come from sync is told apart from the pipeline's own.
+ */
+export function historyActor(e: { actorId: string; keyActorId?: unknown }): string {
+  const key = typeof e.keyActorId === 'string' ? e.keyActorId : undefined;
+  return key !== undefined && key !== e.actorId ? `${e.actorId} (key ${key})` : e.actorId;
+}
+
 /** One event of a policy's history (execlave-policy-as-code.txt §05). */
 export interface LiveHistoryEvent {
   eventType: string;
   actorId: string;
+  /**
+   * The actor of the API key that made the write (`policylens serve` keeps it beside `actorId`,
+   * which is `cli-sync` whenever a request says it comes from sync, whoever sent it).
+   */
+  keyActorId?: string;
   changedAt: string;
   diff: Record<string, { from?: unknown; to?: unknown }> | null;
   version?: number;

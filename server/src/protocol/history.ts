@@ -8,6 +8,8 @@ export interface HistoryEvent {
   /** As the API reports it, e.g. `policy.created`, `policy.updated`. */
   eventType: string;
   actorId: string;
+  /** Who to show as its author: the actor, and the key's actor beside it when they differ. */
+  actor: string;
   /** ISO 8601. */
   changedAt: string;
   /** Field-level diff of this event (`null` for a creation), as the history API returns it. */

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import {
   diffValues,
   formatChange,
+  historyActor,
   LiveOrgError,
   printable,
   type AuditVerification,
@@ -58,7 +59,7 @@ export function eventChanges(event: LiveHistoryEvent): string[] {
 export function formatHistory(label: string, events: LiveHistoryEvent[]): string {
   // Everything but the layout comes from the server and the policies: each field is escaped.
   const lines = [`History of ${printable(label)}, oldest first:`];
-  const actor = (e: LiveHistoryEvent) => printable(String(e.actorId));
+  const actor = (e: LiveHistoryEvent) => printable(historyActor({ ...e, actorId: String(e.actorId) }));
   const actorWidth = Math.max(5, ...events.map((e) => actor(e).length));
   for (const e of events) {
     const version = e.version !== undefined ? printable(`v${e.version}`) : '  ';

@@ -2,7 +2,14 @@
  * The custom sync requests of protocol/: the workspace plan, applying exactly the reviewed plan, the
  * two sides of a diff, a policy's history and the audit-chain check.
  */
-import { applyPlan, diffText, LiveOrgError, type DesiredBundle, type LiveOrgPolicy } from '../../core/index';
+import {
+  applyPlan,
+  diffText,
+  historyActor,
+  LiveOrgError,
+  type DesiredBundle,
+  type LiveOrgPolicy,
+} from '../../core/index';
 import type {
   AffectedEvents,
   AffectedEventsParams,
@@ -176,6 +183,7 @@ export async function policyHistory(
         version: typeof e.version === 'number' ? e.version : i + 1,
         eventType: e.eventType,
         actorId: e.actorId,
+        actor: historyActor(e),
         changedAt: e.changedAt,
         diff: e.diff,
         ...(e.snapshot && typeof e.snapshot === 'object'
