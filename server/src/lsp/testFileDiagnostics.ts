@@ -2,16 +2,16 @@ import {
   applyRuleSettings,
   languageOf,
   LineIndex,
-  locate,
+  loadsItsPolicies,
   ParsedDocument,
-  policyTestFindings,
+  testFileFindings,
   type Finding,
 } from '../core/index';
 import type { Feature, ServerContext } from './context';
 import { toDiagnostic } from './convert';
 import { Debouncer } from './debounce';
 import { registerCoverage } from './testCoverage';
-import { isPolicyTestUri, policyPathsOf, testPoliciesOf, type LoadError } from './testFiles';
+import { isPolicyTestUri, policyPathsOf, testPoliciesOf } from './testFiles';
 import { publishDiagnostics } from './publish';
 
 /** The debounce after a keystroke in a test file. */
@@ -33,19 +33,6 @@ export function publishedTestFindings(
 ): { lines: LineIndex; findings: Finding[] } | undefined {
   const p = published.get(ctx)?.get(uri);
   return p?.version === version ? p : undefined;
-}
-
-/** The finding of a `policies:` entry that loads nothing: on the entry, or on the key. */
-function loadFinding(doc: ParsedDocument, error: LoadError): Finding | undefined {
-  const p = locate(doc.root, ['policies']);
-  if (error.index === undefined || p.depth !== 1 || !p.node) return undefined;
-  const node = p.node.type === 'array' ? (p.node.items[error.index] ?? p.node) : p.node;
-  return {
-    code: 'policytest/policies-not-found',
-    severity: 'error',
-    message: `policies: ${error.message}`,
-    span: { start: node.offset, end: node.end },
-  };
 }
 
 /**
@@ -101,14 +88,10 @@ async function publish(ctx: ServerContext, uri: string): Promise<void> {
   const doc = new ParsedDocument(text, languageOf(uri));
   let findings: Finding[];
   if (!ctx.settings.current().validate) findings = [];
-  else if (doc.value === undefined || doc.parseFindings.some((f) => f.severity === 'error'))
-    findings = policyTestFindings(doc);
+  else if (!loadsItsPolicies(doc)) findings = testFileFindings(doc);
   else {
     const { paths, written } = policyPathsOf(doc.value);
-    const tested = await testPoliciesOf(ctx).load(uri, paths, written);
-    findings = policyTestFindings(doc, tested);
-    const load = tested.error && loadFinding(doc, tested.error);
-    if (load) findings.push(load);
+    findings = testFileFindings(doc, await testPoliciesOf(ctx).load(uri, paths, written));
   }
   // A newer version is scheduled already: this one is not published.
   if (ctx.documents.textDocuments.get(uri)?.version !== version) return;

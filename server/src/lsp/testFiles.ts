@@ -3,10 +3,12 @@ import { URI, Utils } from 'vscode-uri';
 import {
   compilePolicies,
   expectableNames,
+  gatherTestedPolicies,
   loadPolicy,
-  looksLikePolicy,
   type CompiledPolicies,
   type ExpectableNames,
+  type LoadError,
+  type PolicyPathListing,
   type PolicySource,
 } from '../core/index';
 import type { ServerContext } from './context';
@@ -19,15 +21,7 @@ export function isPolicyTestUri(uri: string): boolean {
   return POLICY_TEST.test(uri);
 }
 
-/** Why a test file's policies do not load: the `policies` entry (its index) and the reason. */
-export interface LoadError {
-  /**
-   * The index in `policies:` (0 for a single string; -1 for the whole list; undefined for the
-   * default folder).
-   */
-  index?: number;
-  message: string;
-}
+export { policyPathsOf, type LoadError } from '../core/index';
 
 /** The policies a test file runs against, compiled once per set of policy versions. */
 export interface TestedSet {
@@ -39,13 +33,6 @@ export interface TestedSet {
   error?: LoadError;
   /** Changes when any policy of the set changes (its text), for caches keyed on it. */
   key: string;
-}
-
-/** The paths of a test file's `policies:` as written (default: its folder). */
-export function policyPathsOf(value: unknown): { paths: string[]; written: boolean } {
-  const p = (value as { policies?: unknown } | null | undefined)?.policies;
-  const paths = typeof p === 'string' ? [p] : Array.isArray(p) ? p.filter((x) => typeof x === 'string') : [];
-  return paths.length ? { paths, written: true } : { paths: ['.'], written: false };
 }
 
 /**
@@ -134,59 +121,39 @@ export class TestPolicies {
 
   async load(testUri: string, paths: readonly string[], written = true): Promise<TestedSet> {
     const base = Utils.dirname(URI.parse(testUri));
-    const sources: PolicySource[] = [];
-    const versions: string[] = [];
     const used = { files: new Set<string>(), targets: new Set<string>() };
-    let error: LoadError | undefined;
-    for (const [index, p] of paths.entries()) {
+    // Listed and read first, then accounted for by the engine (the same account as lint's).
+    const listings: PolicyPathListing[] = [];
+    for (const p of paths) {
       const target = Utils.resolvePath(base, p).toString();
       used.targets.add(target);
       const files = await this.filesOf(target);
-      for (const uri of files ?? []) used.files.add(uri);
-      const at = written ? { index } : {};
       if (!files) {
-        error ??= { ...at, message: `no such file or folder: ${p}` };
+        listings.push({ path: p });
         continue;
       }
+      const read: NonNullable<PolicyPathListing['files']> = [];
       for (const uri of files) {
-        const text = await this.textOf(uri);
-        if (text === undefined) {
-          error ??= { ...at, message: `cannot read ${Utils.basename(URI.parse(uri))}` };
-          continue;
-        }
-        const { loaded, hash: textHash } = this.loadOne(uri, text);
-        if (!loaded.source) {
-          if (!loaded.notAPolicy)
-            error ??= {
-              ...at,
-              message: `${Utils.basename(URI.parse(uri))} does not parse (${loaded.unusable})`,
-            };
-          continue;
-        }
-        if (!looksLikePolicy(loaded.source.value, uri)) continue;
-        sources.push(loaded.source);
-        versions.push(`${uri}\u0000${text.length}\u0000${textHash}`);
+        used.files.add(uri);
+        read.push({ uri, name: Utils.basename(URI.parse(uri)), text: await this.textOf(uri) });
       }
+      listings.push({ path: p, files: read });
     }
-    // Against no policy every case runs against nothing: `policylens test` refuses such a file
-    // (exit 2), and the Test Explorer ran its cases as if they proved something.
-    if (!sources.length && !error)
-      error = {
-        ...(written ? { index: paths.length === 1 ? 0 : -1 } : {}),
-        message: `no policy file under ${written ? paths.join(', ') : 'its folder'} to run its cases against`,
-      };
+    const gathered = gatherTestedPolicies(listings, written, (uri, text) => this.loadOne(uri, text).loaded);
+    const { sources, error } = gathered;
+    const versions = gathered.used.map(
+      ({ uri, text }) => `${uri}\u0000${text.length}\u0000${this.loadOne(uri, text).hash}`,
+    );
     this.use(testUri, used);
     const key = versions.join('\u0001');
     const cached = this.sets.get(testUri);
     if (cached && cached.key === key && cached.error?.message === error?.message) return cached;
     const compiled = compilePolicies(sources);
-    const n = sources.length;
-    const where = written ? paths.join(', ') : 'its folder';
     const set: TestedSet = {
       sources,
       compiled,
       known: expectableNames(compiled),
-      describe: `${where} (${n} ${n === 1 ? 'policy' : 'policies'})`,
+      describe: gathered.describe,
       ...(error ? { error } : {}),
       key,
     };

@@ -33,4 +33,14 @@ export {
   type ExpectableNames,
   type TestedPolicies,
 } from './testfile';
+export {
+  gatherTestedPolicies,
+  policiesLoadFinding,
+  loadsItsPolicies,
+  testFileFindings,
+  policyPathsOf,
+  type GatheredPolicies,
+  type LoadError,
+  type PolicyPathListing,
+} from './testset';
 export { suggestTestCase, caseYaml, testFileYaml, type SuggestedCase } from './skeleton';
