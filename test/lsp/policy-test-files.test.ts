@@ -141,6 +141,48 @@ describe('policy test files in the language server', () => {
     );
   });
 
+  it('checks an open test file again once the config is read, with its severities', async () => {
+    // The configs are read after `initialized`; a test file checked before they were read kept the
+    // default severities until its next edit (lint applies them from the start). The config's read
+    // is held here until the file's first diagnostics are out.
+    const s = startInProcess({
+      files: {
+        ...exampleFiles(),
+        '/ws/policylens.config.yaml': 'rules:\n  policytest/unknown-policy: error\n',
+      },
+    });
+    servers.push(s);
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const read = s.fs.readFile.bind(s.fs);
+    s.fs.readFile = async (uri) => {
+      if (uri.endsWith('/policylens.config.yaml')) await held;
+      return read(uri);
+    };
+    await s.client.initialize({ rootUri: 'file:///ws' });
+    const { uri, published } = await openTest(
+      s,
+      'early.policytest.yaml',
+      [
+        'policies: ../policies/daily-cost-limit.yaml',
+        'cases:',
+        '  - name: above the cap',
+        '    event: {estimatedCost: 7.5}',
+        '    expect: {decision: block, fired: [Daily Cost Limt]}',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.severity]),
+      [['policytest/unknown-policy', 2]],
+    );
+    const raised = s.client.waitForDiagnosticsWhere(uri, (p) =>
+      p.diagnostics.some((d) => d.code === 'policytest/unknown-policy' && d.severity === 1),
+    );
+    release();
+    await raised;
+  });
+
   it('checks the names again when a policy is renamed in the editor', async () => {
     const s = await start();
     const text = [

@@ -76,6 +76,11 @@ export const policyTestFilesFeature: Feature = {
     ctx.settings.onDidChange(() => {
       for (const t of openTests()) schedule(t, 0);
     });
+    // The project's configs were read (at start, or after a change): a test file checked before
+    // was checked without their severities, and kept them until its next edit.
+    ctx.project.onDidChange(() => {
+      for (const t of openTests()) schedule(t, 0);
+    });
     registerCoverage(ctx);
   },
 };
