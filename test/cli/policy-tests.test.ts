@@ -83,7 +83,7 @@ describe('policylens test and eval', () => {
     assert.equal(utc.stdout, east.stdout);
     assert.match(utc.stdout, /since 2026-11-01/);
   });
-  it('a test file next to the policies is a test for test and not a policy for lint', () => {
+  it('a test file next to the policies is a test for test, and lint checks it as a test file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policylens-next-'));
     try {
       cpSync(join(ROOT, 'examples', 'policies', 'block-prompt-injection.json'), join(dir, 'injection.json'));
@@ -94,8 +94,9 @@ describe('policylens test and eval', () => {
       );
       const lint = runCli(['lint', dir]);
       assert.equal(lint.status, 0, lint.stdout);
-      assert.match(lint.stdout, /1 bundle validated/);
-      assert.doesNotMatch(lint.stdout, /policytest/);
+      // Not a policy (no bundle of its own): checked as the editor checks a test file.
+      assert.match(lint.stdout, /✓ injection\.policytest\.yaml — valid \(policy test\)/);
+      assert.match(lint.stdout, /1 bundle and 1 policy test file validated/);
       const test = runCli(['test', dir]);
       assert.equal(test.status, 0, test.stdout);
       assert.match(test.stdout, /✓ blocked/);

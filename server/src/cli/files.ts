@@ -44,6 +44,12 @@ export interface CollectOptions {
    */
   tests?: boolean;
   /**
+   * Collect policy test files as well as policies (`lint`). A walk takes a test file unless the
+   * config excludes it or .gitignore ignores it, as `policylens test` finds them: `include` names
+   * policies, and test files usually sit outside it.
+   */
+  withTests?: boolean;
+  /**
    * `--force-exclude`: a file named on the command line is skipped when a walk would skip it (the
    * config's include/exclude, .gitignore), as ruff's option of that name; for pre-commit hooks.
    */
@@ -75,6 +81,7 @@ interface WalkFilter {
   /** The .gitignore rules, read unless --no-ignore; applied where the project's `gitignore` says. */
   git?: { root: string; ignore: GitIgnore };
   tests?: boolean;
+  withTests?: boolean;
   /** The files the walk reached through a symbolic link to a file. */
   links: Set<string>;
   excluded?: Excluded[];
@@ -163,6 +170,7 @@ export function collectPolicyFiles(args: readonly string[], options: CollectOpti
         nested,
         git,
         tests: options.tests,
+        withTests: options.withTests,
         links,
         excluded: options.excluded,
       });
@@ -170,7 +178,9 @@ export function collectPolicyFiles(args: readonly string[], options: CollectOpti
     } else if (!st.isFile()) throw new InputError(`cannot read ${arg}: not a regular file`);
     else if (!seen.has(abs)) {
       seen.add(abs);
-      const why = options.forceExclude ? whySkipped(abs, options) : undefined;
+      // A test file named to lint is asked what a walk for test files would ask of it.
+      const tests = options.tests || (options.withTests && POLICY_TEST_FILE.test(abs));
+      const why = options.forceExclude ? whySkipped(abs, { ...options, tests }) : undefined;
       if (why) {
         options.excluded?.push({ display: arg, why, named: true });
         continue;
@@ -319,12 +329,17 @@ function realOr(p: string): string {
  * outside `include` is recorded (when `record`): when nothing is left, lint says that the config's
  * `include` left it nothing, rather than that nothing is a policy.
  */
-function wanted({ project, git, tests, excluded }: WalkFilter, p: string, record = false): boolean {
+function wanted(
+  { project, git, tests, withTests, excluded }: WalkFilter,
+  p: string,
+  record = false,
+): boolean {
   const name = p.slice(p.lastIndexOf(sep) + 1);
-  if (POLICY_TEST_FILE.test(name) !== !!tests) return false;
+  const test = POLICY_TEST_FILE.test(name);
+  if (test ? !tests && !withTests : tests) return false;
   if (project.config.config.gitignore && git?.ignore.ignoresEntry(below(git.root, p), false)) return false;
   const rel = projectPath(project, p);
-  if (tests) return !project.config.excludes(rel);
+  if (test) return !project.config.excludes(rel);
   if (project.config.includes(rel)) return true;
   if (excluded && record && !project.config.excludes(rel))
     excluded.push({

@@ -31,9 +31,12 @@ export const HELP = `Usage: policylens lint <path>... [--format text|json|sarif|
                       [--fix | --fix-dry-run] [--cache] [--cache-location FILE] [--color | --no-color]
                       [--verbose] [--pass-on-no-policy] [--force-exclude]
 
-Validates every policy file (.json, .yaml, .yml) under the given paths. Large sets are linted on
-several threads on machines with 4 or more cores (--concurrency auto, the default); a number sets
-the threads, off keeps to one.
+Validates every policy file (.json, .yaml, .yml) under the given paths, and every policy test
+file (*.policytest.yaml, .yml, .json) with the editor's checks: the test schema, each \`expect\`
+name against the policies its \`policies:\` names (read from the disk, whatever the paths), a
+\`policies:\` path that names nothing (\`policylens test\` runs their cases).
+Large sets are linted on several threads on machines with 4 or more cores (--concurrency auto, the
+default); a number sets the threads, off keeps to one.
 Each file's nearest policylens.config.yaml (or --config FILE) sets include/exclude globs, dialects
 and rule severities (docs/configuration.md); .gitignore is honoured unless --no-ignore.
 A file named on the command line is linted even when a walk would skip it; --force-exclude skips
@@ -224,6 +227,7 @@ export const lint: Command = {
           ignore: !values['no-ignore'],
           config: values.config,
           forceExclude: values['force-exclude'],
+          withTests: true,
           excluded,
         },
         cacheFile,

@@ -12,7 +12,8 @@ import {
   type Utf16Order,
   type RuleSettings,
 } from '../../core/index';
-import { readPolicyText } from '../files';
+import { POLICY_TEST_FILE, readPolicyText } from '../files';
+import { testFileTextFindings } from './testFiles';
 
 /** What lint knows about a file that `--fix` needs. */
 export interface Fixable {
@@ -52,11 +53,18 @@ export function planFixes(files: readonly Fixable[]): PlannedFix[] {
       continue;
     }
     const language = languageOf(f.path);
+    // A test file is checked as lint checked it (its safe fixes never depend on its policies).
     const findingsOf = (text: string) =>
-      applyRuleSettings(
-        applySuppressions(analyze(text, { fileName: f.path, dialect: f.forced }).findings, text, language),
-        f.rules,
-      );
+      POLICY_TEST_FILE.test(f.path)
+        ? applyRuleSettings(testFileTextFindings(f.path, text), f.rules)
+        : applyRuleSettings(
+            applySuppressions(
+              analyze(text, { fileName: f.path, dialect: f.forced }).findings,
+              text,
+              language,
+            ),
+            f.rules,
+          );
     const result = fixAll(before, f.findings, findingsOf, { safeOnly: true });
     if (result)
       out.push({

@@ -11,7 +11,7 @@ import {
   positionIn,
   type Finding,
 } from '../../core/index';
-import { collectPolicyFiles, readWholeText, type CollectOptions } from '../files';
+import { collectPolicyFiles, POLICY_TEST_FILE, readWholeText, type CollectOptions } from '../files';
 import { tallyOf, type FileResult, type Tally } from '../report/types';
 import { engineKey, LintCache } from './cache';
 import { crossFileFindings, type ChainInput } from './crossfile';
@@ -19,6 +19,7 @@ import type { Fixable } from './fix';
 import { Held } from './held';
 import { lintOne, type LintedFile } from './one';
 import { lintAll, threadsFor } from './pool';
+import { lintTestFile, TestPolicyLoader } from './testFiles';
 
 /**
  * Lints every file (on several threads when there are many: lint/pool.ts; a file that cannot be
@@ -36,7 +37,12 @@ export async function lintFiles(
   version = '0',
   held = new Held(),
 ): Promise<{ results: (FileResult & Fixable)[]; skipped: string[] }> {
-  const files = collectPolicyFiles(paths, collect);
+  const found = collectPolicyFiles(paths, collect);
+  // Policy test files (collected with `withTests`) are checked apart, as the editor checks them
+  // (lint/testFiles.ts): never as policies, never in the chain, never cached (their result depends
+  // on every policy file their `policies:` names).
+  const isTest = (f: (typeof found)[number]) => !!collect.withTests && POLICY_TEST_FILE.test(f.path);
+  const files = collect.withTests ? found.filter((f) => !isTest(f)) : found;
   // Entries that could not be read at all (a directory that refused its listing) are not linted.
   const forcedOf = (f: (typeof files)[number]) => dialect ?? f.settings.dialect;
   // With --cache, files whose result is cached are not linted again (lint/cache.ts); their text is
@@ -156,6 +162,7 @@ export async function lintFiles(
     return index;
   };
   const results: (FileResult & Fixable)[] = [];
+  const resultOf: (FileResult & Fixable)[] = [];
   for (const [i, l] of linted.entries()) {
     if (l.skipped) continue;
     const f = files[i];
@@ -181,7 +188,7 @@ export async function lintFiles(
     // A file the budget did not hold, without chain findings, has the counts taken as it was linted.
     const chainList = chainOf(i);
     if (l.tally && !chainList.length) {
-      results.push(recomputed(l.tally));
+      results.push((resultOf[i] = recomputed(l.tally)));
       continue;
     }
     const { findings, text } = findingsOf(i, chainList);
@@ -189,15 +196,28 @@ export async function lintFiles(
     held.give(l.findings);
     if (held.take(findings)) {
       // Built on first use: a report needs the lines only of files with findings.
-      results.push(new HeldResult(base, findings, lines ?? new LazyLines(() => textOf(i))));
+      results.push((resultOf[i] = new HeldResult(base, findings, lines ?? new LazyLines(() => textOf(i)))));
     } else {
       // Not held: what it had is let go, and it is linted again at each read.
       linted[i] = { ...l, findings: [], ...(l.findings.length ? { shed: true } : {}) };
-      results.push(recomputed(tallyOf(findings)));
+      results.push((resultOf[i] = recomputed(tallyOf(findings))));
     }
   }
   cache?.save();
-  return { results, skipped };
+  if (files === found) return { results, skipped };
+  // The test files take their places in the walk's order among the policies.
+  const loader = new TestPolicyLoader();
+  const ordered: (FileResult & Fixable)[] = [];
+  let k = 0;
+  for (const f of found) {
+    if (isTest(f)) {
+      ordered.push(lintTestFile(f, loader));
+      continue;
+    }
+    const r = resultOf[k++];
+    if (r) ordered.push(r);
+  }
+  return { results: ordered, skipped };
 }
 
 /** The results with their errors only (`--quiet`). */

@@ -1,6 +1,6 @@
 import { printable, type Finding, type Span } from '../../core/index';
 import type { Paint } from './color';
-import { countBy, type FileResult } from './types';
+import { countBy, POLICY_TEST_DIALECT, type FileResult } from './types';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -84,5 +84,11 @@ export function* formatTextChunks<T extends FileResult>(
   }
   const errors = countBy(results, 'error');
   const warnings = countBy(results, 'warning');
-  yield `${plural(results.length, 'bundle')} validated, ${plural(errors, 'error')}${warnings && !o.quiet ? `, ${plural(warnings, 'warning')}` : ''}\n`;
+  // Test files are named apart when there are some: they are no bundles.
+  const tests = results.filter((r) => r.dialect === POLICY_TEST_DIALECT.id).length;
+  const bundles = results.length - tests;
+  const checked = !tests
+    ? plural(bundles, 'bundle')
+    : `${bundles ? `${plural(bundles, 'bundle')} and ` : ''}${plural(tests, 'policy test file')}`;
+  yield `${checked} validated, ${plural(errors, 'error')}${warnings && !o.quiet ? `, ${plural(warnings, 'warning')}` : ''}\n`;
 }

@@ -17,6 +17,9 @@ export interface FileResult {
   tally?: Tally;
 }
 
+/** The `dialect` of a policy test file's result (`lint` checks them as the editor does). */
+export const POLICY_TEST_DIALECT = { id: 'policytest', label: 'policy test' } as const;
+
 /** A file's errors and warnings. */
 export interface Tally {
   error: number;
