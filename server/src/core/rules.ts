@@ -97,7 +97,8 @@ export const RULES = {
   },
   'cel/type': {
     severity: 'warning',
-    summary: 'A CEL type error, such as adding an `int` to a `double` (`cost + 1`)',
+    summary:
+      'A CEL type error: an error where it fails in every CEL evaluator (`cost > "1.0"`), a warning where evaluators differ (`cost + 1`, `phase == 1`)',
   },
   'cel/unknown-variable': {
     severity: 'warning',

@@ -171,7 +171,7 @@ function checkUncached(expression: string, context: CelContextId): CelCheck {
       };
     issues.push({
       code: 'cel/type',
-      severity: 'warning',
+      severity: failsEverywhere(summary) ? 'error' : 'warning',
       message: `CEL type error: ${summary}`,
       start: range.start,
       end: range.end,
@@ -179,6 +179,43 @@ function checkUncached(expression: string, context: CelContextId): CelCheck {
     return { issues };
   }
   return { issues };
+}
+
+const NUMERIC = new Set(['int', 'uint', 'double']);
+const CONVERSIONS = new Set([
+  'int',
+  'uint',
+  'double',
+  'string',
+  'bytes',
+  'bool',
+  'timestamp',
+  'duration',
+  'dyn',
+]);
+
+/**
+ * Whether a type error fails in every CEL evaluator, not only in cel-js: then the expression errs at
+ * every event, and an evaluation error is a violation, so a `block` policy blocks every request
+ * (`eval` shows it). Not so, and left a warning: a mismatch between numbers alone (`cost + 1`; the
+ * products' evaluators are not known to be as strict as cel-js, and cel-go compares numbers across
+ * types) and `==`/`!=` (CEL's heterogeneous equality makes `phase == 1` false, not an error).
+ * Nor a call with a number among its arguments, or a conversion: the products may have overloads
+ * cel-js lacks (`timestamp(int)`). Everything else that names its types — an operator between a
+ * string, a list or a bool and another type, a function on such values, a logical operator on a
+ * non-bool — is an error.
+ */
+function failsEverywhere(summary: string): boolean {
+  const op = /^no such overload: (\S+) (\S+) (\S+)$/.exec(summary);
+  if (op) {
+    const [, left, operator, right] = op;
+    if (operator === '==' || operator === '!=') return false;
+    return !(NUMERIC.has(left) && NUMERIC.has(right));
+  }
+  // A call: products may have overloads cel-js lacks for numbers (`timestamp(int)`) and conversions.
+  const call = /^found no matching overload for '(?:[^'(]*\.)?([^'.(]*)\(([^)]*)\)'$/.exec(summary);
+  if (call) return !CONVERSIONS.has(call[1]) && !call[2].split(/,\s*/).some((t) => NUMERIC.has(t));
+  return /^Logical operator requires bool operands/.test(summary);
 }
 
 /** The finding of an expression too long to check: at the whole expression, never silent. */
