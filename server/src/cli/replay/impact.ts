@@ -76,7 +76,7 @@ export function formatImpact(report: ReplayReport, files: readonly EventsFile[],
   const out = [
     '',
     `Impact on ${n(report.replayed)} recorded events (${files.map((f) => printable(f.display)).join(', ')}${from}):`,
-    `  would block +${n(report.newlyBlocked)} · allow +${n(report.newlyAllowed)} · ${n(report.changed)} decisions change`,
+    `  would block +${n(report.newlyBlocked)} · allow +${n(report.newlyAllowed)} · ${n(report.changed)} ${report.changed === 1 ? 'decision changes' : 'decisions change'}`,
   ];
   for (const p of report.byPolicy)
     out.push(

@@ -69,13 +69,13 @@ export function* formatTextChunks<T extends FileResult>(
     }
     const lines: string[] = [];
     const errors = r.findings.filter((f) => f.severity === 'error').length;
-    const others = r.findings.length - errors;
     if (errors) lines.push(`${paint.red('✗')} ${file} — invalid${dialect}`);
     else if (o.quiet) continue;
-    else
-      lines.push(
-        `${paint.green('✓')} ${file} — valid${dialect}${others ? ` (${plural(others, 'note')})` : ''}`,
-      );
+    else {
+      // Named by severity: "1 note" beside a warning read as if it were only a remark.
+      const others = lesserCounts(r.findings);
+      lines.push(`${paint.green('✓')} ${file} — valid${dialect}${others ? ` (${others})` : ''}`);
+    }
     // The path once per file: a file on a dense prerequisite graph has hundreds of findings.
     const path = r.findings.length ? printable(o.pathOf(r)) : '';
     for (const f of r.findings)
@@ -91,4 +91,17 @@ export function* formatTextChunks<T extends FileResult>(
     ? plural(bundles, 'bundle')
     : `${bundles ? `${plural(bundles, 'bundle')} and ` : ''}${plural(tests, 'policy test file')}`;
   yield `${checked} validated, ${plural(errors, 'error')}${warnings && !o.quiet ? `, ${plural(warnings, 'warning')}` : ''}\n`;
+}
+
+/** `2 warnings, 1 info` for a valid file's findings; empty when it has none. */
+function lesserCounts(findings: readonly { severity: string }[]): string {
+  const n = (severity: string) => findings.filter((f) => f.severity === severity).length;
+  const [warnings, infos, hints] = [n('warning'), n('info'), n('hint')];
+  return [
+    warnings ? plural(warnings, 'warning') : '',
+    infos ? `${infos} info` : '',
+    hints ? plural(hints, 'hint') : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
