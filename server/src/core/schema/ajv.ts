@@ -27,6 +27,7 @@ const ANNOTATIONS = [
   'x-dialect',
   'x-ignoredKeys',
   'x-ignoreCase',
+  'x-serverKeys',
 ];
 
 /**

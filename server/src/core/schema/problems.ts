@@ -92,6 +92,8 @@ export function problemsFromErrors(
         const legacy = (parent['x-legacyKeys'] ?? {}) as Record<string, string>;
         // `config` present for a missing `ruleDefinition`: the legacy finding covers it.
         if (Object.entries(legacy).some(([old, cur]) => cur === missing && data && old in data)) break;
+        // An API response's envelope: its finding on `data` says what the file is.
+        if (path.length === 0 && isEnvelope(data, parent)) break;
         push({
           code: 'schema/required',
           severity: 'error',
@@ -132,6 +134,32 @@ export function problemsFromErrors(
             path: keyPath,
             target: 'key',
             fixes,
+          });
+          break;
+        }
+        // A field the API adds to a policy it returns: the file is an export of a live policy.
+        const server = (parent['x-serverKeys'] ?? []) as string[];
+        if (server.includes(key) || (key === 'data' && path.length === 0 && isEnvelope(data, parent))) {
+          push({
+            code: 'schema/unknown-key',
+            severity: 'error',
+            message:
+              key === 'data'
+                ? 'unknown key "data": this is an API response ({"data": …}); a bundle is the policy inside it, without the server\'s fields'
+                : `unknown key "${key}": the API adds it to the policies it returns (an exported live policy?); a bundle declares only the fields it writes`,
+            path: keyPath,
+            target: 'key',
+            fixes:
+              key === 'data'
+                ? []
+                : [
+                    {
+                      kind: 'removeKey',
+                      title: `Remove "${key}" (the server's)`,
+                      preferred: true,
+                      safe: true,
+                    },
+                  ],
           });
           break;
         }
@@ -331,4 +359,11 @@ export function problemsFromErrors(
     }
   }
   return dropShadowedRequired(out);
+}
+
+/** `{"data": {…}}`: a whole API response saved as a file, where the schema names server keys. */
+function isEnvelope(data: unknown, schema: SchemaObject): boolean {
+  if (!Array.isArray(schema['x-serverKeys']) || typeof data !== 'object' || data === null) return false;
+  const inner = (data as Record<string, unknown>).data;
+  return typeof inner === 'object' && inner !== null && !Array.isArray(inner);
 }
