@@ -90,7 +90,7 @@ export function startServer(
   features: Feature[] = FEATURES,
 ): ServerContext {
   const log = (message: string) => logLine(connection, message);
-  answerRefused(connection);
+  answerRefused(connection, log);
   const textDocuments = new TextDocuments(TextDocument);
   const early = new EarlyDocuments(log);
   let settings: Settings = defaultSettings();
