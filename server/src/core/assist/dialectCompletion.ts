@@ -70,7 +70,7 @@ function nameCandidates(doc: AssistDocument, cur: CursorContext): CompletionCand
       label: c.label,
       kind: 'reference',
       detail: c.detail,
-      documentation: `${c.detail} \`${c.label}\`, declared in this document`,
+      documentation: `${c.detail} \`${c.label}\`${c.declaredAt ? ', declared in this document' : ''}`,
       sortText: String(i).padStart(4, '0'),
       filterText: cur.quote ? `${cur.quote}${c.label}${cur.quote}` : c.label,
       span: cur.span,

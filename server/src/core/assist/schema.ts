@@ -86,7 +86,9 @@ export function valuesAt(schemas: readonly SchemaObject[]): { value: unknown; do
     for (const v of (s.enum as unknown[] | undefined) ?? []) add(v);
     for (const v of (s['x-knownValues'] as unknown[] | undefined) ?? []) add(v);
   }
-  if (!out.length && pick<string>(schemas, 'type') === 'boolean') {
+  // `true` and `false` also where a boolean is one of the types (Preloop's `pii: true` or `{types}`).
+  const type = pick<string | string[]>(schemas, 'type');
+  if (!out.length && (type === 'boolean' || (Array.isArray(type) && type.includes('boolean')))) {
     add(true);
     add(false);
   }

@@ -2,6 +2,7 @@ import type { PathSegment } from '../parse/ast';
 import { declaredActions } from './agentsentinel/shared-rules';
 import { CALLGUARD, PLATFORM, type Layout } from './agentsentinel/view';
 import { preloopNames } from './preloop';
+import { isPiiTypeItem, piiTypeCandidates } from './preloop/piiTypes';
 
 /** A name a reference may take, for completion inside the document. */
 export interface NameCandidate {
@@ -34,6 +35,7 @@ function indexOfName(list: unknown, name: string): number {
 
 function preloopCandidates(value: unknown, path: readonly PathSegment[]): NameCandidate[] | undefined {
   const doc = (value ?? {}) as Record<string, unknown>;
+  if (isPiiTypeItem(path)) return piiTypeCandidates(value, path);
   const { workflows, servers } = preloopNames(value);
   if (WORKFLOW_REFS.some((f) => f(path))) {
     const self =
