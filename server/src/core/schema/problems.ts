@@ -252,21 +252,29 @@ export function problemsFromErrors(
           });
           break;
         }
+        const near = typeof v === 'string' ? nearest(v, allowed) : [];
+        // The values offered as replacements: the nearest, else all of a short list.
+        const candidates = near.length ? near : allowed.length <= 6 ? allowed : [];
         if (typeof v === 'string' && rejected[v]) {
+          // A value the product refuses here is no typo: the replacements change the meaning, so
+          // none is preferred (a tool condition's `notify` may become `deny` or `allow`).
           push({
             code: 'schema/enum',
             severity: 'error',
             message: `${prefix(path)}"${v}" is not accepted: ${rejected[v]}`,
             path,
             target: 'value',
+            fixes: candidates.map((c) => ({
+              kind: 'replaceValue' as const,
+              value: c,
+              title: `Replace with "${c}"`,
+            })),
           });
           break;
         }
         const soft = e.keyword === 'x-knownValues';
         // An empty value where only a type is wrong: the type finding already reports it.
         if (v === null && soft) break;
-        const near = typeof v === 'string' ? nearest(v, allowed) : [];
-        const candidates = near.length ? near : allowed.length <= 6 ? allowed : [];
         push({
           code: soft ? 'schema/unknown-value' : 'schema/enum',
           severity: soft ? 'warning' : 'error',
