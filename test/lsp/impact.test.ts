@@ -34,12 +34,19 @@ async function shutdownServers(): Promise<void> {
   for (const s of servers.splice(0)) await s.client.shutdown();
 }
 
-/** An org of its own, seeded with the policies of `liveDir`. */
+/**
+ * An org of its own, seeded with the policies of `liveDir` in file order. A prerequisite is written
+ * by name and posted as the id of the policy of that name seeded before it, as sync writes it.
+ */
 async function org(name: string, liveDir: string): Promise<LiveOrg> {
   const live = await liveOrg(name);
+  const ids = new Map<string, string>();
   for (const f of walk(liveDir).sort()) {
-    const res = await api(live, 'POST', '/policies', parseYaml(readFileSync(f, 'utf8')));
+    const body = parseYaml(readFileSync(f, 'utf8')) as { name: string; prerequisites?: string[] };
+    if (body.prerequisites) body.prerequisites = body.prerequisites.map((p) => ids.get(p) ?? p);
+    const res = await api(live, 'POST', '/policies', body);
     assert.equal(res.status, 201, JSON.stringify(res.body));
+    ids.set(body.name, (res.body as { data: { id: string } }).data.id);
   }
   return live;
 }

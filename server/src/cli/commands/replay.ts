@@ -116,11 +116,12 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
   if (!files.length)
     throw new UsageError('replay needs an events file (on the command line, or replay.events in the config)');
   const exclude = new Set(files.map((f) => f.path));
-  const current = workingTree(paths, exclude, '--policies');
+  let current = workingTree(paths, exclude, '--policies');
   const against = values.against?.length ? values.against : ['live'];
   let baseline: Side;
   try {
-    if (against.length === 1 && against[0] === 'live') baseline = await liveOrg(project, values.url, current);
+    if (against.length === 1 && against[0] === 'live')
+      ({ baseline, current } = await liveOrg(project, values.url, current));
     else if (against.length === 1 && against[0].startsWith('git:')) {
       const ref = against[0].slice(4);
       if (!ref) throw new UsageError('--against git:<ref> needs a revision');

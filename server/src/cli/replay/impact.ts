@@ -1,7 +1,10 @@
 import {
   canonicalJson,
   compilePolicies,
+  liveNames,
+  liveSources,
   printable,
+  resolvePrerequisites,
   sha256Hex,
   type DesiredBundle,
   type LiveOrgPolicy,
@@ -12,30 +15,29 @@ import {
 import { checkEventFiles } from './lines';
 import { replayHere, type EventsFile } from './run';
 
-/** The live org before and after a plan, as the policies replay compares. */
+/**
+ * The live org before and after a plan, as the policies replay compares. Prerequisites are named
+ * on both sides as the plan names them (a live id becomes its policy's name): a step the plan
+ * calls a no-op changes no decision.
+ */
 export function sidesOfPlan(
   plan: SyncPlan,
   desired: readonly DesiredBundle[],
   live: readonly LiveOrgPolicy[],
 ): { baseline: PolicySource[]; current: PolicySource[] } {
-  const source = (name: string, value: Record<string, unknown>): PolicySource => ({
-    uri: `live:${name}`,
-    dialect: 'execlave',
-    value,
-  });
-  const bodyOf = (p: LiveOrgPolicy) => {
-    const { id: _id, version: _version, ...body } = p;
-    return body;
-  };
+  const names = liveNames(live);
+  const source = (name: string, value: Record<string, unknown>): PolicySource =>
+    resolvePrerequisites({ uri: `live:${name}`, dialect: 'execlave', value }, names);
   const byName = new Map(desired.map((d) => [d.name, d]));
-  const after = new Map<string, PolicySource>(live.map((p) => [p.id, source(p.name, bodyOf(p))]));
+  const baseline = liveSources(live, names);
+  const after = new Map<string, PolicySource>(live.map((p, i) => [p.id, baseline[i]]));
   for (const s of plan.steps) {
     const d = byName.get(s.name);
     if (s.action === 'delete' && s.liveId) after.delete(s.liveId);
     else if (s.action === 'create' && d) after.set(`new:${s.name}`, source(s.name, d.value));
     else if (s.liveId && d) after.set(s.liveId, source(s.name, d.value));
   }
-  return { baseline: live.map((p) => source(p.name, bodyOf(p))), current: [...after.values()] };
+  return { baseline, current: [...after.values()] };
 }
 
 export interface PlanImpact {

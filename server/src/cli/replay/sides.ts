@@ -1,7 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { LiveOrgError, loadPolicy, printable, recognize, type PolicySource } from '../../core/index';
+import {
+  liveNames,
+  LiveOrgError,
+  liveSources,
+  loadPolicy,
+  printable,
+  recognize,
+  resolvePrerequisites,
+  type PolicySource,
+} from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { loadPolicies, noPolicyUnder } from '../eval/load';
 import { POLICY_EXTENSIONS, POLICY_TEST_FILE, InputError } from '../files';
@@ -79,11 +88,17 @@ export function atGitRef(paths: readonly string[], ref: string): Side {
 }
 
 /**
- * The live org's policies (Execlave's API, through the client `sync` uses). The live org holds
- * Execlave policies only, so the working tree's Preloop and Agent Sentinel policies stand on both
- * sides: a replay against live shows what the Execlave change does.
+ * The live org's policies (Execlave's API, through the client `sync` uses), and the working tree
+ * read against them. The live org holds Execlave policies only, so the working tree's Preloop and
+ * Agent Sentinel policies stand on both sides: a replay against live shows what the Execlave
+ * change does. Prerequisites are named on both sides as `sync` names them (a live id becomes its
+ * policy's name), so a working tree in sync with the org replays as the org does.
  */
-export async function liveOrg(project: Project, url: string | undefined, current: Side): Promise<Side> {
+export async function liveOrg(
+  project: Project,
+  url: string | undefined,
+  current: Side,
+): Promise<{ baseline: Side; current: Side }> {
   let org: HttpLiveOrg;
   try {
     org = new HttpLiveOrg(
@@ -91,13 +106,15 @@ export async function liveOrg(project: Project, url: string | undefined, current
       requestOptionsFromEnv(process.env),
     );
     const live = await org.listPolicies();
+    const names = liveNames(live);
+    const sources = current.sources.map((s) => resolvePrerequisites(s, names));
     return {
-      label: `live (${org.label})`,
-      sources: [
-        ...live.map((p) => ({ uri: `live:${p.name}`, dialect: 'execlave', value: stripLive(p) })),
-        ...current.sources.filter((s) => s.dialect !== 'execlave'),
-      ],
-      warnings: [],
+      baseline: {
+        label: `live (${org.label})`,
+        sources: [...liveSources(live, names), ...sources.filter((s) => s.dialect !== 'execlave')],
+        warnings: [],
+      },
+      current: { ...current, sources },
     };
   } catch (e) {
     if (e instanceof LiveOrgError) throw new LiveError(printable(e.message));
@@ -107,9 +124,3 @@ export async function liveOrg(project: Project, url: string | undefined, current
 
 /** A live-org failure: exit 1 with its message (not a usage error). */
 export class LiveError extends Error {}
-
-/** The server's bookkeeping fields are no part of the policy the evaluator reads. */
-function stripLive(p: Record<string, unknown>): Record<string, unknown> {
-  const { id: _id, version: _v, createdAt: _c, updatedAt: _u, organizationId: _o, ...policy } = p;
-  return policy;
-}

@@ -41,13 +41,19 @@ export function compileExeclave(sources: readonly PolicySource[]): CompiledExecl
   const bundles = sources.map((s) => bundleOf(s));
   const byName = new Map<string, number[]>();
   bundles.forEach((b, i) => byName.set(b.name, [...(byName.get(b.name) ?? []), i]));
-  for (const b of bundles)
+  bundles.forEach((b, i) => {
     b.prerequisites = b.prerequisites.map(({ ref }) => {
       if (ref === b.name) return { ref, targets: [], note: 'names itself' };
       const targets = byName.get(ref) ?? [];
       if (targets.length) return { ref, targets };
-      return { ref, targets, note: looksLikeId(ref) ? 'a live policy id, not resolved offline' : 'missing' };
+      if (!looksLikeId(ref)) return { ref, targets, note: 'missing' };
+      return {
+        ref,
+        targets,
+        note: sources[i].liveIds ? 'not a policy of the live org' : 'a live policy id, not resolved offline',
+      };
     });
+  });
   const order = evaluationOrder(
     bundles.map((b, i) => ({
       id: String(i),

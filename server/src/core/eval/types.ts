@@ -11,6 +11,11 @@ export interface PolicySource {
   /** A dialect id of core/dialects: `execlave`, `preloop`, `agentsentinel`, `callguard`. */
   dialect: string;
   value: unknown;
+  /**
+   * Set when the prerequisites were resolved against the live org (core/replay/live.ts): an id
+   * still among them is no policy of the org, a missing prerequisite, not one left unresolved.
+   */
+  liveIds?: boolean;
 }
 
 /**

@@ -4,6 +4,7 @@ export { ReplayDecoder, ClockOrder, decodeRecord, type Decoded } from './decode'
 export { Digester, newDigest, SplitPlan, type Digest } from './split';
 export { Combiner } from './combine';
 export { SideRunner } from './side';
+export { liveNames, liveSources, livePolicyBody, resolvePrerequisites, type LiveNames } from './live';
 export {
   OutcomeTable,
   decidingPolicies,

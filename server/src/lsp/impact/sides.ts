@@ -4,23 +4,19 @@
  * what that change alone does, whatever else is pending. Only Execlave policies live in an org, so
  * these are the sides `policylens sync --events` replays, one change at a time.
  */
-import type { LiveOrgPolicy, PlanStep, PolicySource } from '../../core/index';
+import {
+  liveNames,
+  liveSources,
+  resolvePrerequisites,
+  type LiveOrgPolicy,
+  type PlanStep,
+  type PolicySource,
+} from '../../core/index';
 import type { ComputedPlan } from '../sync/workspacePlan';
 
-/** The server's bookkeeping fields are no part of the policy the evaluator reads. */
-function bodyOf(p: LiveOrgPolicy): Record<string, unknown> {
-  const { id: _id, version: _v, createdAt: _c, updatedAt: _u, organizationId: _o, ...policy } = p;
-  return policy;
-}
-
-const source = (name: string, value: Record<string, unknown>): PolicySource => ({
-  uri: `live:${name}`,
-  dialect: 'execlave',
-  value,
-});
-
+/** The live org as the evaluator reads it: prerequisites named as the plan names them. */
 export function baselineOf(live: readonly LiveOrgPolicy[]): PolicySource[] {
-  return live.map((p) => source(p.name, bodyOf(p)));
+  return liveSources(live);
 }
 
 /** A step that changes the org (create, update, delete): the ones with an impact. */
@@ -41,15 +37,19 @@ export function stepKey(computed: ComputedPlan, step: PlanStep): string {
   return JSON.stringify([step.action, step.name, step.liveId ?? null, desiredValue(computed, step) ?? null]);
 }
 
-/** The live org with one step applied. */
+/** The live org with one step applied, its prerequisites named as the baseline's are. */
 export function variantOf(computed: ComputedPlan, step: PlanStep): PolicySource[] {
   const live = computed.snapshot.policies;
+  const names = liveNames(live);
+  const baseline = liveSources(live, names);
   const value = desiredValue(computed, step);
+  const written = (): PolicySource =>
+    resolvePrerequisites({ uri: `live:${step.name}`, dialect: 'execlave', value: value! }, names);
   const out: PolicySource[] = [];
-  for (const p of live) {
-    if (p.id !== step.liveId) out.push(source(p.name, bodyOf(p)));
-    else if (step.action === 'update' && value) out.push(source(step.name, value));
-  }
-  if (step.action === 'create' && value) out.push(source(step.name, value));
+  live.forEach((p, i) => {
+    if (p.id !== step.liveId) out.push(baseline[i]);
+    else if (step.action === 'update' && value) out.push(written());
+  });
+  if (step.action === 'create' && value) out.push(written());
   return out;
 }
