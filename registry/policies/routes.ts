@@ -3,6 +3,7 @@
  * results into the Execlave envelopes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { idKey } from '../../server/src/core/index';
 import { historyOf } from '../audit';
 import type { Principal } from '../auth';
 import type { Db } from '../db';
@@ -54,7 +55,8 @@ function splitBody(body: Record<string, unknown>, urlId: string | undefined) {
         throw new ApiError('VALIDATION_ERROR', 'id is assigned by the server', {
           id: 'is assigned by the server',
         });
-      if (v !== urlId)
+      // The URL's id may be written in another case than the stored one (UUIDs are case-insensitive).
+      if (typeof v !== 'string' || idKey(v) !== idKey(urlId))
         throw new ApiError('VALIDATION_ERROR', 'id does not match the URL', { id: `must be ${urlId}` });
       continue;
     }

@@ -5,7 +5,7 @@
  * committed state, writes the row and appends the audit event. Nothing is decided outside it.
  */
 import { randomUUID } from 'node:crypto';
-import { findCycleThrough, formatCycle } from '../../server/src/core/index';
+import { findCycleThrough, formatCycle, idKey } from '../../server/src/core/index';
 import { appendEvent, type Diff, type EventType } from '../audit';
 import type { Principal } from '../auth';
 import { canonicalJson, sha256Hex } from '../canonical';
@@ -85,10 +85,14 @@ async function checkGraph(
   }
   // Ids already stored may point at a policy deleted since: that is the seed's "missing
   // prerequisite" at runtime, and keeping them lets unrelated edits through. New ids must exist.
-  const kept = new Set(before?.prerequisites ?? []);
-  const added = next.prerequisites.filter((p) => !kept.has(p));
+  // Ids are compared in lower case (`idKey`): UUIDs are case-insensitive, and PostgreSQL returns
+  // `2b3b…` for the `2B3B…` it was asked, so an id written in upper case was refused as unknown.
+  // They are stored as written.
+  const self = idKey(id);
+  const kept = new Set((before?.prerequisites ?? []).map(idKey));
+  const added = next.prerequisites.filter((p) => !kept.has(idKey(p)));
   if (!added.length) return;
-  const asked = [...new Set(added.filter((p) => p !== id && isUuid(p)))];
+  const asked = [...new Set(added.map(idKey).filter((p) => p !== self && isUuid(p)))];
   const known = new Set(
     asked.length
       ? (
@@ -96,10 +100,10 @@ async function checkGraph(
             'SELECT id FROM policies WHERE org_id = $1 AND id = ANY($2::uuid[])',
             [orgId, asked],
           )
-        ).map((r) => r.id)
+        ).map((r) => idKey(r.id))
       : [],
   );
-  const unknown = added.filter((p) => !known.has(p) && p !== id);
+  const unknown = added.filter((p) => !known.has(idKey(p)) && idKey(p) !== self);
   if (unknown.length > 0) {
     throw new ApiError('VALIDATION_ERROR', 'Prerequisites must be ids of policies in this org', {
       prerequisites: `unknown policy id${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
@@ -110,12 +114,14 @@ async function checkGraph(
     'SELECT id, name, prerequisites FROM policies WHERE org_id = $1',
     [orgId],
   );
-  const graph = new Map<string, readonly string[]>(rows.map((r) => [r.id, r.prerequisites]));
-  graph.set(id, next.prerequisites);
-  const cycle = findCycleThrough(graph, id);
+  const graph = new Map<string, readonly string[]>(
+    rows.map((r) => [idKey(r.id), r.prerequisites.map(idKey)]),
+  );
+  graph.set(self, next.prerequisites.map(idKey));
+  const cycle = findCycleThrough(graph, self);
   if (cycle) {
-    const names = new Map(rows.map((r) => [r.id, r.name]));
-    names.set(id, next.name);
+    const names = new Map(rows.map((r) => [idKey(r.id), r.name]));
+    names.set(self, next.name);
     throw new ApiError('VALIDATION_ERROR', 'Policy prerequisites would introduce a cycle', {
       prerequisites: formatCycle(cycle.map((n) => names.get(n) ?? n)),
     });

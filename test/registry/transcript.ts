@@ -8,7 +8,10 @@ export interface Step {
   /** Shown in failures and in expected.json. */
   name?: string;
   method?: string;
-  /** After /api/v1; `{{X}}` is replaced by a value saved by an earlier step. */
+  /**
+   * After /api/v1; `{{X}}` is replaced by a value saved by an earlier step, `{{X:upper}}` by the
+   * value in upper case (an id as another client may write it).
+   */
   path: string;
   /** `main` (default), `other` (a key of a second org), `bearer` (main key as Bearer), `none`, `bad`. */
   as?: 'main' | 'other' | 'bearer' | 'none' | 'bad';
@@ -39,13 +42,17 @@ const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const HASH = /^[0-9a-f]{64}$/;
 const SHOWN_HEADERS = ['etag', 'location', 'idempotent-replayed'];
 
-/** Replaces what differs between runs by placeholders; ids keep their identity (`<id:2>`). */
+/**
+ * Replaces what differs between runs by placeholders; ids keep their identity (`<id:2>`), and an id
+ * written in upper case shows as such (`<ID:2>`), so an expectation says how an id was stored.
+ */
 export class Normalizer {
   private ids = new Map<string, string>();
   id(uuid: string): string {
     const key = uuid.toLowerCase();
     if (!this.ids.has(key)) this.ids.set(key, `<id:${this.ids.size + 1}>`);
-    return this.ids.get(key)!;
+    const placeholder = this.ids.get(key)!;
+    return uuid === key ? placeholder : placeholder.toUpperCase();
   }
   value(v: unknown, key?: string): unknown {
     if (typeof v === 'string') {
@@ -73,7 +80,12 @@ function dig(body: unknown, path: string): unknown {
 
 export async function runSteps(baseUrl: string, keys: Keys, steps: Step[]): Promise<Outcome[]> {
   const saved = new Map<string, string>();
-  const fill = (s: string) => s.replace(/\{\{(\w+)\}\}/g, (_, k: string) => saved.get(k) ?? `<unsaved ${k}>`);
+  const fill = (s: string) =>
+    s.replace(/\{\{(\w+)(:upper)?\}\}/g, (_, k: string, upper?: string) => {
+      const v = saved.get(k);
+      if (v === undefined) return `<unsaved ${k}>`;
+      return upper ? v.toUpperCase() : v;
+    });
   const norm = new Normalizer();
   const out: Outcome[] = [];
   for (const step of steps) {

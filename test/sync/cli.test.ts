@@ -261,4 +261,66 @@ describe('policylens sync against policylens serve', () => {
     assert.match(res.stderr, /✗ broken\.yaml — invalid: /);
     assert.equal(res.stdout, '');
   });
+
+  it('takes a live id written in upper case as that policy (UUIDs are case-insensitive)', async () => {
+    const { key } = await live.registry.createApiKey('upper-case-ids', 'user_123');
+    const env = { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key };
+    const guard = {
+      name: 'pii-guard',
+      policyType: 'pii_access',
+      enforcementMode: 'block',
+      ruleDefinition: {},
+    };
+    const created = await api({ url: live.url, key }, 'POST', '/policies', guard);
+    assert.equal(created.status, 201);
+    const upper = (created.body.data.id as string).toUpperCase();
+    const dir = tempDir('upper-case-ids');
+    dirs.push(dir);
+    writeFiles(dir, {
+      'cap.yaml': `name: cost-cap\npolicyType: expression\nenforcementMode: block\nruleDefinition: {expression: cost > 1.0}\nprerequisites: ["${upper}"]\n`,
+    });
+    const applied = await runCli(['sync', dir, '--apply'], env);
+    assert.equal(applied.status, 0, applied.stdout + applied.stderr);
+    assert.doesNotMatch(applied.stdout, /!/);
+    const cap = (await livePolicies({ url: live.url, key })).find(
+      (p: { name: string }) => p.name === 'cost-cap',
+    );
+    assert.deepEqual(cap.prerequisites, [upper], 'stored as written');
+    const again = await runCli(['sync', dir, '--exit-code'], env);
+    assert.equal(again.status, 0, again.stdout);
+  });
+
+  it('an org holding a prerequisite id in upper case is in sync with bundles naming it, and replays as they do', async () => {
+    const { key } = await live.registry.createApiKey('upper-case-ids-stored', 'user_123');
+    const org = { url: live.url, key };
+    const env = { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key };
+    const guard = {
+      name: 'pii-guard',
+      policyType: 'pii_access',
+      enforcementMode: 'block',
+      ruleDefinition: {},
+    };
+    const id = ((await api(org, 'POST', '/policies', guard)).body.data.id as string).toUpperCase();
+    const cap = {
+      name: 'cost-cap',
+      policyType: 'expression',
+      enforcementMode: 'block',
+      ruleDefinition: { expression: 'cost > 1.0' },
+    };
+    assert.equal((await api(org, 'POST', '/policies', { ...cap, prerequisites: [id] })).status, 201);
+    const dir = tempDir('upper-case-ids-stored');
+    dirs.push(dir);
+    writeFiles(dir, {
+      'policies/guard.json': JSON.stringify(guard),
+      'policies/cap.json': JSON.stringify({ ...cap, prerequisites: ['pii-guard'] }),
+      'ev.jsonl': '{"agentId":"finance-bot","input":"Pay the invoice","estimatedCost":2.5}\n',
+    });
+    const plan = await runCli(['sync', 'policies', '--exit-code'], env, dir);
+    assert.equal(plan.status, 0, plan.stdout);
+    const r = await runCli(['replay', 'ev.jsonl', '--policies', 'policies', '--format', 'json'], env, dir);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { changed: number; decisions: { baseline: { block: number } } };
+    assert.equal(report.changed, 0, r.stdout);
+    assert.equal(report.decisions.baseline.block, 1, 'the chained cost cap ran in the org');
+  });
 });

@@ -5,6 +5,7 @@ import {
   tooLargeFinding,
   ChainIndex,
   evaluationOrder,
+  idKey,
   LiveOrgError,
   looksLikeId,
   ordinal,
@@ -239,7 +240,7 @@ async function connectLive(
     const org = new HttpLiveOrg(resolveLiveConfig({ url, configUrl }, process.env));
     const policies = await org.listPolicies();
     const live = (p: (typeof policies)[number]) => ({ name: p.name, isActive: p.isActive !== false });
-    const byId = new Map(policies.map((p) => [p.id, live(p)]));
+    const byId = new Map(policies.map((p) => [idKey(p.id), live(p)]));
     const byName = new Map(policies.map((p) => [p.name, live(p)]));
     index.setLiveResolvers(
       (id) => byId.get(id) ?? null,

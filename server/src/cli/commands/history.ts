@@ -3,6 +3,7 @@ import {
   diffValues,
   formatChange,
   historyActor,
+  idKey,
   LiveOrgError,
   printable,
   type AuditVerification,
@@ -44,7 +45,7 @@ export async function resolvePolicyId(
   const policies = await org.listPolicies();
   const byName = policies.find((p) => p.name === nameOrId);
   if (byName) return { id: byName.id, name: byName.name };
-  const byId = policies.find((p) => p.id === nameOrId);
+  const byId = policies.find((p) => idKey(p.id) === idKey(nameOrId));
   return { id: nameOrId, ...(byId ? { name: byId.name } : {}) };
 }
 

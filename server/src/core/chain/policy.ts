@@ -265,3 +265,12 @@ export function isOnName(policy: ChainPolicy, offset: number): boolean {
 export function looksLikeId(ref: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
 }
+
+/**
+ * The form a reference is compared in: a UUID in lower case (UUIDs are case-insensitive, RFC 9562,
+ * and PostgreSQL finds `2B3B…` as `2b3b…`), anything else as written (names are case-sensitive).
+ * Only comparisons use it: an id is stored, sent and shown as written.
+ */
+export function idKey(ref: string): string {
+  return looksLikeId(ref) ? ref.toLowerCase() : ref;
+}

@@ -1,5 +1,5 @@
 import { SuggestIndex } from '../suggestIndex';
-import { looksLikeId, type ChainPolicy } from './policy';
+import { idKey, looksLikeId, type ChainPolicy } from './policy';
 
 /** A live policy as the org knows it (looked up through the resolvers of `setLiveResolvers`). */
 export interface LivePolicy {
@@ -94,7 +94,7 @@ export class ChainIndex {
 
   /**
    * Connects the live org (or disconnects it, with `undefined`): ids in prerequisites then resolve
-   * to live policies and, with `byName`, names that no bundle declares to the org's policies of that
+   * to live policies (`byId` is asked the id in lower case, `idKey`) and, with `byName`, names that no bundle declares to the org's policies of that
    * name. Every resolution may change, so the version moves.
    */
   setLiveResolvers(byId: ResolveLiveId | undefined, byName?: ResolveLiveId): void {
@@ -105,7 +105,7 @@ export class ChainIndex {
 
   /** The live policy an id names: `null` when the org has none, `undefined` when it cannot tell. */
   liveId(id: string): LivePolicy | null | undefined {
-    return this.liveById?.(id);
+    return this.liveById?.(idKey(id));
   }
 
   /** Whether names no bundle declares are looked up in the live org. */
@@ -281,7 +281,7 @@ export class ChainIndex {
         ? { status: 'live', name: byName.name, isActive: byName.isActive }
         : { status: 'missing' };
     }
-    const live = this.liveById?.(ref);
+    const live = this.liveById?.(idKey(ref));
     if (live === undefined) return { status: 'unresolved' };
     if (live === null) return { status: 'missing' };
     // A live policy that a bundle of the workspace describes is that bundle: the chain follows it.

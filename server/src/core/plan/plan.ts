@@ -2,6 +2,7 @@
  * `planSync(desired, live)`: the declared bundles against the live org's policies, matched by name,
  * as an ordered list of create / update / no-op (and, with `prune`, delete) steps with field diffs.
  */
+import { idKey } from '../chain/policy';
 import { diffValues } from './diff';
 import { canonicalJson, sha256Hex } from './hash';
 import { comparable, withDefaults } from './normalize';
@@ -47,7 +48,7 @@ export function planSync(
   const liveByName = new Map<string, LiveOrgPolicy>();
   const liveById = new Map<string, LiveOrgPolicy>();
   for (const p of live) {
-    liveById.set(p.id, p);
+    liveById.set(idKey(p.id), p);
     if (!liveByName.has(p.name)) liveByName.set(p.name, p);
     else problems.push(`the live org has more than one policy named "${p.name}"; only the first is compared`);
   }
@@ -62,9 +63,10 @@ export function planSync(
     }
   }
 
-  // A prerequisite reference, whether an id or a name, stands for a policy name; references that
-  // match nothing stay as written and compare unequal to anything.
-  const nameOf = (ref: string): string => liveById.get(ref)?.name ?? ref;
+  // A prerequisite reference, whether an id (in any case) or a name, stands for a policy name;
+  // references that match nothing stay as written and compare unequal to anything.
+  const liveOf = (ref: string): LiveOrgPolicy | undefined => liveById.get(idKey(ref));
+  const nameOf = (ref: string): string => liveOf(ref)?.name ?? ref;
 
   const steps: PlanStep[] = [];
   for (const d of desiredByName.values()) {
@@ -73,9 +75,9 @@ export function planSync(
     const others = duplicates.get(d.name);
     if (others) stepProblems.push(`"${d.name}" is also declared by ${others.join(', ')}; rename one of them`);
     for (const ref of prerequisiteRefs(d.value)) {
-      if (!liveById.has(ref) && !liveByName.has(ref) && !desiredByName.has(ref))
+      if (!liveOf(ref) && !liveByName.has(ref) && !desiredByName.has(ref))
         stepProblems.push(`prerequisite "${ref}" is neither a live policy nor declared by a bundle`);
-      else if (ref === d.name || liveById.get(ref)?.name === d.name)
+      else if (ref === d.name || liveOf(ref)?.name === d.name)
         stepProblems.push(`"${d.name}" names itself as a prerequisite`);
     }
     const body = withDefaults(d.value);
@@ -131,9 +133,7 @@ export function planSync(
         }
       }
   }
-  const ordered = orderSteps(steps, (step) =>
-    prerequisiteRefs(step.body ?? {}).map((ref) => liveById.get(ref)?.name ?? ref),
-  );
+  const ordered = orderSteps(steps, (step) => prerequisiteRefs(step.body ?? {}).map(nameOf));
   return {
     steps: ordered,
     fingerprint: planFingerprint(desired, live, options),

@@ -7,6 +7,7 @@
  * name, as `sync` compares them (core/plan); an id of no live policy is kept and marked, so the
  * evaluator reads it as a missing prerequisite.
  */
+import { idKey } from '../chain/policy';
 import type { PolicySource } from '../eval/types';
 import type { LiveOrgPolicy } from '../plan/types';
 
@@ -19,10 +20,10 @@ export function livePolicyBody(p: LiveOrgPolicy): Record<string, unknown> {
 /** Maps a prerequisite reference to the name of the live policy whose id it is. */
 export type LiveNames = (ref: string) => string | undefined;
 
-/** The lookup of live ids, built once per listing. */
+/** The lookup of live ids (in any case, as sync compares them), built once per listing. */
 export function liveNames(live: readonly LiveOrgPolicy[]): LiveNames {
-  const byId = new Map(live.map((p) => [p.id, p.name]));
-  return (ref) => byId.get(ref);
+  const byId = new Map(live.map((p) => [idKey(p.id), p.name]));
+  return (ref) => byId.get(idKey(ref));
 }
 
 /**

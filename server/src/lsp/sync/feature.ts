@@ -16,6 +16,7 @@ import {
   WorkspacePlanRequest,
   type WorkspacePlan,
 } from '../../protocol/index';
+import { idKey } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv } from '../../live/index';
 import type { Feature, ServerContext } from '../context';
 import { PlanImpacts } from '../impact/impacts';
@@ -51,7 +52,7 @@ function planChanged(ctx: ServerContext, state: Snapshot['state']): void {
 function onSnapshot(ctx: ServerContext, snapshot: Snapshot): void {
   // The chain resolves live ids through the snapshot; `undefined` (not `null`) while there is no
   // good snapshot, so an offline editor never calls a prerequisite missing.
-  const byId = new Map(snapshot.policies.map((p) => [p.id, p]));
+  const byId = new Map(snapshot.policies.map((p) => [idKey(p.id), p]));
   setLiveResolvers(
     ctx.chain,
     snapshot.state === 'ok'

@@ -6,6 +6,7 @@ import {
   applyPlan,
   diffText,
   historyActor,
+  idKey,
   LiveOrgError,
   type DesiredBundle,
   type LiveOrgPolicy,
@@ -123,7 +124,7 @@ function findBundle(
 
 function findLive(snapshot: Snapshot, name: string | undefined, id?: string): LiveOrgPolicy | undefined {
   return snapshot.policies.find(
-    (p) => (id !== undefined && p.id === id) || (name !== undefined && p.name === name),
+    (p) => (id !== undefined && idKey(p.id) === idKey(id)) || (name !== undefined && p.name === name),
   );
 }
 
@@ -137,8 +138,8 @@ export async function diffDocuments(
   const bundle = findBundle(desired, params);
   const name = bundle?.name ?? params.name;
   const live = findLive(snapshot, name);
-  const byId = new Map(snapshot.policies.map((p) => [p.id, p.name]));
-  const nameOf = (ref: string) => byId.get(ref) ?? ref;
+  const byId = new Map(snapshot.policies.map((p) => [idKey(p.id), p.name]));
+  const nameOf = (ref: string) => byId.get(idKey(ref)) ?? ref;
   return {
     ...(live ? { live: diffText(live, live.name, nameOf) } : {}),
     ...(bundle ? { desired: diffText(bundle.value, bundle.name, nameOf) } : {}),
