@@ -132,6 +132,21 @@ function lifecycle(makeBackend: () => Backend | Promise<Backend>, label: string)
       assert.equal((await fetch(`${second.url}/api/v1/health`)).status, 200);
       assert.equal(await stop(second.child), 0);
     });
+
+    it('says so, and exits 1, when the registry itself is killed', async () => {
+      backend ??= await makeBackend();
+      const { child } = await serve(['--port', '0', ...backend.flags]);
+      spawned.push(child);
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      const [registryPid] = childrenOf(child.pid!);
+      assert.ok(registryPid);
+      orphans.push(registryPid);
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      process.kill(registryPid, 'SIGKILL');
+      assert.equal(await exited, 1);
+      assert.match(err, new RegExp(`the registry \\(pid ${registryPid}\\) was stopped by SIGKILL`));
+    });
   });
 }
 

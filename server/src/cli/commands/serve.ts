@@ -31,7 +31,11 @@ export const serve: Command = {
     });
     // Ctrl-C reaches the whole process group, but a signal sent to this process alone must reach
     // the registry too, so that it closes its database cleanly.
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    let forwarded = false;
+    const forward = (signal: NodeJS.Signals) => () => {
+      forwarded = true;
+      child.kill(signal);
+    };
     const onInt = forward('SIGINT');
     const onTerm = forward('SIGTERM');
     process.on('SIGINT', onInt);
@@ -46,6 +50,9 @@ export const serve: Command = {
       child.on('exit', (code, signal) => {
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
+        // A signal this process did not pass on: someone stopped the registry itself.
+        if (signal && !forwarded)
+          io.err(`policylens serve: the registry (pid ${child.pid}) was stopped by ${signal}\n`);
         done(code ?? (signal ? 1 : 0));
       });
     });
