@@ -107,7 +107,7 @@ describe('policylens sync against policylens serve', () => {
     assert.equal(unknown.status, 1);
     assert.match(
       unknown.stderr,
-      /^policylens history: no policy named or with id "No such policy" in 127\.0\.0\.1:\d+\n$/,
+      /^policylens history: no live policy named "No such policy" in 127\.0\.0\.1:\d+; the history of a deleted policy is read by its id \(sync --prune printed it as it deleted the policy\)\n$/,
     );
 
     const json = await runCli(['sync', dir, '--format', 'json'], env);

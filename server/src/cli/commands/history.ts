@@ -5,6 +5,7 @@ import {
   historyActor,
   idKey,
   LiveOrgError,
+  looksLikeId,
   printable,
   type AuditVerification,
   type LiveHistoryEvent,
@@ -148,8 +149,12 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       events = await org.history(id);
     } catch (e) {
       if (e instanceof LiveOrgError && e.kind === 'not-found') {
+        // A deleted policy has left the list that names resolve against; its history is kept by id.
+        const asked = printable(positionals[0]);
         io.err(
-          `policylens history: no policy named or with id "${printable(positionals[0])}" in ${printable(org.label)}\n`,
+          looksLikeId(positionals[0])
+            ? `policylens history: no policy with id "${asked}" in ${printable(org.label)}\n`
+            : `policylens history: no live policy named "${asked}" in ${printable(org.label)}; the history of a deleted policy is read by its id (sync --prune printed it as it deleted the policy)\n`,
         );
         return 1;
       }
