@@ -44,6 +44,7 @@ describe('plan fixtures (test/fixtures/plan)', () => {
       expectJson(join(c.dir, 'expected.json'), {
         pending: plan.pending,
         problems: plan.problems,
+        ...(plan.unmanaged.length ? { unmanaged: plan.unmanaged } : {}),
         invalid,
         steps: plan.steps.map((s) => ({
           action: s.action,

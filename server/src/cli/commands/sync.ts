@@ -117,6 +117,8 @@ function planJson(
       changes: s.changes,
       problems: s.problems,
     })),
+    // Live policies the plan leaves alone (no bundle declares them, no --prune): not a change.
+    unmanaged: plan.unmanaged,
     ...(impact ? { replay: impact.report } : {}),
     ...(report
       ? {

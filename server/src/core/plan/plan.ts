@@ -100,8 +100,14 @@ export function planSync(
       problems: stepProblems,
     });
   }
+  const keep = new Set(options.keep ?? []);
+  const unmanaged: SyncPlan['unmanaged'] = [];
+  if (!options.prune)
+    for (const p of live)
+      if (!desiredByName.has(p.name) && !keep.has(p.name) && liveByName.get(p.name) === p)
+        unmanaged.push({ name: p.name, liveId: p.id });
+  unmanaged.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (options.prune) {
-    const keep = new Set(options.keep ?? []);
     const deleted = new Map<string, PlanStep>();
     for (const p of live) {
       if (desiredByName.has(p.name) || keep.has(p.name) || liveByName.get(p.name) !== p) continue;
@@ -140,6 +146,7 @@ export function planSync(
     pending: ordered.filter((s) => s.action !== 'no-op').length,
     problems,
     liveIds: Object.fromEntries([...liveByName].map(([name, p]) => [name, p.id])),
+    unmanaged,
   };
 }
 

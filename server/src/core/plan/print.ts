@@ -32,6 +32,14 @@ function changes(n: number): string {
   return `${n} ${n === 1 ? 'change' : 'changes'}`;
 }
 
+/** `n policies` with the right plural. */
+function policies(n: number): string {
+  return `${n} ${n === 1 ? 'policy' : 'policies'}`;
+}
+
+/** How many unmanaged names the text plan lists; JSON lists them all. */
+const UNMANAGED_SHOWN = 10;
+
 /** `footer: false` leaves out the closing "n changes pending" line (apply prints its report instead). */
 export function formatPlan(plan: SyncPlan, options: { footer?: boolean } = {}): string {
   const lines: string[] = [];
@@ -48,6 +56,17 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean } = {}): 
     for (const p of step.problems) lines.push(`      ! ${printable(p)}`);
   }
   if (!plan.steps.length) lines.push('  (no policies declared)');
+  const others = plan.unmanaged.length;
+  if (others) {
+    lines.push('');
+    lines.push(
+      `${policies(others)} in the live org ${others === 1 ? 'is' : 'are'} declared by no bundle here and left alone (--prune would delete ${others === 1 ? 'it' : 'them'}):`,
+    );
+    for (const u of plan.unmanaged.slice(0, UNMANAGED_SHOWN))
+      lines.push(`  ${printable(JSON.stringify(u.name))}`);
+    if (others > UNMANAGED_SHOWN)
+      lines.push(`  … and ${others - UNMANAGED_SHOWN} more (--format json lists them all)`);
+  }
   if (options.footer === false) return `${lines.join('\n')}\n`;
   lines.push('');
   // With problems, --apply writes nothing: the footer says so instead of inviting it.
@@ -59,7 +78,9 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean } = {}): 
         : `${changes(plan.pending)} pending. Re-run with --apply to apply.`
       : problems
         ? 'No changes pending, but the plan has problems (marked !).'
-        : 'No changes pending: the live org is in sync.',
+        : others
+          ? `No changes pending: every declared policy is in sync (the ${policies(others)} above ${others === 1 ? 'is' : 'are'} not managed here).`
+          : 'No changes pending: the live org is in sync.',
   );
   return `${lines.join('\n')}\n`;
 }
@@ -86,7 +107,7 @@ export function formatApplyReport(report: ApplyReport): string {
     if (r.ok) lines.push(`  ✓ ${DONE[r.step.action]}  ${id}  ${name}${message ? `  (${message})` : ''}`);
     else lines.push(`  ✗ failed   ${id}  ${name}  (${r.step.action}: ${message ?? 'failed'})`);
   }
-  if (!report.results.length) lines.push('  (nothing to apply: the live org is in sync)');
+  if (!report.results.length) lines.push('  (nothing to apply: every declared policy is in sync)');
   if (report.failed) {
     lines.push('');
     lines.push(

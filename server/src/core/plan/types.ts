@@ -62,6 +62,12 @@ export interface SyncPlan {
   problems: string[];
   /** Live policy ids by name, as the plan saw them: apply turns prerequisite names into ids with it. */
   liveIds: Record<string, string>;
+  /**
+   * Live policies that no bundle declares and that the plan leaves alone (without `prune`; with it
+   * they are `delete` steps). Not a change: the plan says they exist so that it never calls the org
+   * "in sync" while it holds policies nobody manages from these files.
+   */
+  unmanaged: { name: string; liveId: string }[];
 }
 
 export interface PlanOptions {

@@ -1,0 +1,99 @@
+// What a dry-run plan must tell a Terraform or kubectl user, against a real registry on loopback:
+// policies it does not manage, cycles it would close, look-alike names, mass deletes, and why a
+// reviewed plan no longer applies.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  api,
+  BUNDLES,
+  inProcessRegistry,
+  livePolicies,
+  removeDir,
+  runCli,
+  tempDir,
+  writeFiles,
+  type LiveRegistry,
+} from './harness';
+
+let live: LiveRegistry;
+const dirs: string[] = [];
+
+before(async () => {
+  live = await inProcessRegistry();
+});
+after(async () => {
+  await live.close();
+  for (const d of dirs) removeDir(d);
+});
+
+/** A fresh org (its own key), a folder with `files`, and a direct handle on the org's API. */
+async function workspace(org: string, files: Record<string, string> = BUNDLES) {
+  const { key } = await live.registry.createApiKey(org, 'user_123');
+  const dir = tempDir('plan-truth');
+  dirs.push(dir);
+  writeFiles(dir, files);
+  return {
+    dir,
+    env: { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: key },
+    direct: { url: live.url, key },
+  };
+}
+
+/** A policy created by hand in the live org, as another user would. */
+async function createByHand(
+  direct: { url: string; key: string },
+  name: string,
+  prerequisites: string[] = [],
+): Promise<string> {
+  const res = await api(direct, 'POST', '/policies', {
+    name,
+    policyType: 'tool_call',
+    enforcementMode: 'block',
+    ruleDefinition: { tools: ['shell'] },
+    prerequisites,
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.data.id as string;
+}
+
+describe('what the sync plan tells', () => {
+  it('names the live policies no bundle declares, and never calls such an org in sync', async () => {
+    const { dir, env, direct } = await workspace('unmanaged');
+    assert.equal((await runCli(['sync', dir, '--apply'], env)).status, 0);
+    const id = await createByHand(direct, 'ops-x');
+
+    // Not a change (Terraform ignores objects it does not manage): --exit-code stays 0.
+    const text = await runCli(['sync', dir, '--exit-code'], env);
+    assert.equal(text.status, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, /the live org is in sync/);
+    assert.match(
+      text.stdout,
+      /\n\n1 policy in the live org is declared by no bundle here and left alone \(--prune would delete it\):\n {2}"ops-x"\n\nNo changes pending: every declared policy is in sync \(the 1 policy above is not managed here\)\.\n$/,
+    );
+    const json = JSON.parse((await runCli(['sync', dir, '--format', 'json'], env)).stdout);
+    assert.deepEqual(json.unmanaged, [{ name: 'ops-x', liveId: id }]);
+    assert.equal(json.pending, 0);
+
+    // With --prune it is a delete, and no longer listed as left alone.
+    const pruned = await runCli(['sync', dir, '--prune', '--format', 'json'], env);
+    const plan = JSON.parse(pruned.stdout);
+    assert.deepEqual(plan.unmanaged, []);
+    assert.deepEqual(
+      plan.steps
+        .filter((s: { action: string }) => s.action === 'delete')
+        .map((s: { name: string }) => s.name),
+      ['ops-x'],
+    );
+
+    // Many: the text caps the names, JSON lists them all.
+    for (let i = 1; i <= 11; i++) await createByHand(direct, `hand-made ${String(i).padStart(2, '0')}`);
+    const many = await runCli(['sync', dir], env);
+    assert.match(many.stdout, /\n12 policies in the live org are declared by no bundle here/);
+    assert.match(many.stdout, /\n {2}"hand-made 10"\n {2}… and 2 more \(--format json lists them all\)\n/);
+    assert.equal(
+      JSON.parse((await runCli(['sync', dir, '--format', 'json'], env)).stdout).unmanaged.length,
+      12,
+    );
+    assert.equal((await livePolicies(direct)).length, 15, 'a dry run writes nothing');
+  });
+});
