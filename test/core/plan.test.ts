@@ -123,6 +123,22 @@ describe('plan fingerprint', () => {
   });
 });
 
+describe('cycles in the org as the plan leaves it', () => {
+  it('a cycle of thousands of creates: each step names it, cut short, found once', () => {
+    const n = 4000;
+    const desired = Array.from({ length: n }, (_, i) =>
+      bundle(`p${i}`, { prerequisites: [`p${(i + 1) % n}`] }),
+    );
+    const plan = planSync(desired, []);
+    assert.equal(plan.steps.filter((s) => s.problems.length === 1).length, n);
+    const p0 = plan.steps.find((s) => s.name === 'p0')!;
+    assert.equal(
+      p0.problems[0],
+      `its prerequisites would form a cycle: p0 → p1 → p2 → p3 → … → p${n - 2} → p${n - 1} → p0 (${n} policies)`,
+    );
+  });
+});
+
 describe('diff documents', () => {
   it('render both sides in one canonical key order, so only real changes differ', () => {
     const bundleSide = {

@@ -96,4 +96,27 @@ describe('what the sync plan tells', () => {
     );
     assert.equal((await livePolicies(direct)).length, 15, 'a dry run writes nothing');
   });
+
+  it('checks the org as the plan leaves it for cycles, through live policies no bundle declares', async () => {
+    const guard =
+      'name: pii-guard-v2\npolicyType: pii_access\nenforcementMode: block\nruleDefinition:\n  denied_pii_types: [ssn]\n';
+    const { dir, env, direct } = await workspace('cycle', { 'pii-guard.yaml': guard });
+    assert.equal((await runCli(['sync', dir, '--apply'], env)).status, 0);
+    const guardId = (await livePolicies(direct))[0].id as string;
+    await createByHand(direct, 'ops-x', [guardId]);
+    writeFiles(dir, { 'pii-guard.yaml': `${guard}prerequisites: [ops-x]\n` });
+
+    const plan = await runCli(['sync', dir, '--exit-code'], env);
+    assert.equal(plan.status, 1, plan.stdout);
+    assert.match(
+      plan.stdout,
+      /\n {6}! its prerequisites would form a cycle: pii-guard-v2 → ops-x → pii-guard-v2 \(ops-x: in the live org, declared by no bundle\); the API would refuse the write\n/,
+    );
+    const applied = await runCli(['sync', dir, '--apply'], env);
+    assert.equal(applied.status, 1);
+    assert.match(applied.stderr, /the plan has problems \(marked !\); nothing was applied/);
+    assert.doesNotMatch(applied.stdout, /introduce a cycle/, 'the registry was never asked');
+    const after = (await livePolicies(direct)).find((p) => p.name === 'pii-guard-v2');
+    assert.deepEqual(after.prerequisites, []);
+  });
 });

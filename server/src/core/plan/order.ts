@@ -46,12 +46,11 @@ export function orderSteps(steps: PlanStep[], prerequisitesOf: (step: PlanStep) 
   while (ordered.length < writes.length) {
     let next = ready.pop();
     if (next === undefined) {
-      // A cycle: the API will refuse one of its writes. Take the first step left in file order and
-      // say so; the rest of the cycle then unblocks.
+      // A cycle: the API will refuse one of its writes, and the plan says so (cycles.ts checks the
+      // whole org as the plan leaves it). Take the first step left in file order; the rest of the
+      // cycle then unblocks.
       while (done[scan]) scan++;
       next = scan;
-      const names = [...deps[next]].filter((j) => !done[j]).map((j) => writes[j].name);
-      writes[next].problems.push(`its prerequisites form a cycle with ${names.join(', ')}`);
     }
     if (done[next]) continue;
     done[next] = true;

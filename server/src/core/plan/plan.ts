@@ -3,6 +3,7 @@
  * as an ordered list of create / update / no-op (and, with `prune`, delete) steps with field diffs.
  */
 import { idKey } from '../chain/policy';
+import { checkCyclesAfterPlan } from './cycles';
 import { diffValues } from './diff';
 import { canonicalJson, sha256Hex } from './hash';
 import { comparable, withDefaults } from './normalize';
@@ -139,6 +140,12 @@ export function planSync(
         }
       }
   }
+  checkCyclesAfterPlan(
+    steps,
+    liveByName,
+    new Map([...desiredByName].map(([name, d]) => [name, prerequisiteRefs(d.value)])),
+    nameOf,
+  );
   const ordered = orderSteps(steps, (step) => prerequisiteRefs(step.body ?? {}).map(nameOf));
   return {
     steps: ordered,
