@@ -119,4 +119,36 @@ describe('what the sync plan tells', () => {
     const after = (await livePolicies(direct)).find((p) => p.name === 'pii-guard-v2');
     assert.deepEqual(after.prerequisites, []);
   });
+
+  it('refuses a bundle whose name is a live name in another Unicode form (NFD beside NFC)', async () => {
+    const nfc = 'Contrôle des coûts';
+    const nfd = nfc.normalize('NFD');
+    assert.notEqual(nfc, nfd);
+    const bundle = (name: string) =>
+      `${JSON.stringify({ name, policyType: 'cost_limit', enforcementMode: 'block', ruleDefinition: { daily_budget: 100 } })}\n`;
+    const { dir, env, direct } = await workspace('nfd', { 'cout.json': bundle(nfc) });
+    assert.equal((await runCli(['sync', dir, '--apply'], env)).status, 0);
+    const [before] = await livePolicies(direct);
+    writeFiles(dir, { 'cout.json': bundle(nfd) });
+
+    const plan = await runCli(['sync', dir, '--prune'], env);
+    assert.equal(plan.status, 1, plan.stdout);
+    assert.match(
+      plan.stdout,
+      /! "Contro\u0302le des cou\u0302ts" is the name of the live policy "Contrôle des coûts" in another Unicode form: the bundle writes "ô" as U\+006F U\+0302 \(NFD\), the live org as U\+00F4 \(NFC\); applied, this creates a look-alike beside it\. Write the bundle's name as the live one is written \(NFC\) to update it instead\n/,
+    );
+    assert.match(plan.stdout, /- delete .+\n {6}! cout\.json declares it in another Unicode form \(NFD\)/);
+    const applied = await runCli(['sync', dir, '--prune', '--apply'], env);
+    assert.equal(applied.status, 1);
+    assert.match(applied.stderr, /nothing was applied/);
+    assert.deepEqual(
+      (await livePolicies(direct)).map((p) => [p.id, p.name]),
+      [[before.id, nfc]],
+      'the live policy keeps its id and its name',
+    );
+
+    // Written as the live one is, the bundle is the same policy again.
+    writeFiles(dir, { 'cout.json': bundle(nfc) });
+    assert.equal((await runCli(['sync', dir, '--prune', '--exit-code'], env)).status, 0);
+  });
 });

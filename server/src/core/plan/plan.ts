@@ -5,6 +5,7 @@
 import { idKey } from '../chain/policy';
 import { checkCyclesAfterPlan } from './cycles';
 import { diffValues } from './diff';
+import { lookalikeCreate, lookalikeDelete } from './lookalike';
 import { canonicalJson, sha256Hex } from './hash';
 import { comparable, withDefaults } from './normalize';
 import { orderSteps } from './order';
@@ -69,9 +70,16 @@ export function planSync(
   const liveOf = (ref: string): LiveOrgPolicy | undefined => liveById.get(idKey(ref));
   const nameOf = (ref: string): string => liveOf(ref)?.name ?? ref;
 
+  // Live names by their NFC form, for the bundles that match none by code points.
+  const liveByNfc = new Map<string, LiveOrgPolicy>();
+  for (const p of liveByName.values())
+    if (!liveByNfc.has(p.name.normalize('NFC'))) liveByNfc.set(p.name.normalize('NFC'), p);
+  const lookalikes = new Map<string, DesiredBundle>();
+
   const steps: PlanStep[] = [];
   for (const d of desiredByName.values()) {
     const current = liveByName.get(d.name);
+    const twin = current ? undefined : liveByNfc.get(d.name.normalize('NFC'));
     const stepProblems = [];
     const others = duplicates.get(d.name);
     if (others) stepProblems.push(`"${d.name}" is also declared by ${others.join(', ')}; rename one of them`);
@@ -83,6 +91,10 @@ export function planSync(
     }
     const body = withDefaults(d.value);
     const base = { name: d.name, file: d.file, ...(d.uri ? { uri: d.uri } : {}) };
+    if (twin && !desiredByName.has(twin.name)) {
+      stepProblems.push(lookalikeCreate(d.name, twin.name));
+      lookalikes.set(twin.name, d);
+    }
     if (!current) {
       steps.push({ action: 'create', ...base, changes: [], body, problems: stepProblems });
       continue;
@@ -112,13 +124,14 @@ export function planSync(
     const deleted = new Map<string, PlanStep>();
     for (const p of live) {
       if (desiredByName.has(p.name) || keep.has(p.name) || liveByName.get(p.name) !== p) continue;
+      const twin = lookalikes.get(p.name);
       const step: PlanStep = {
         action: 'delete',
         name: p.name,
         liveId: p.id,
         ...(typeof p.version === 'number' ? { liveVersion: p.version } : {}),
         changes: [],
-        problems: [],
+        problems: twin ? [lookalikeDelete(twin.file, twin.name)] : [],
       };
       deleted.set(p.name, step);
       steps.push(step);
