@@ -45,6 +45,7 @@ describe('plan fixtures (test/fixtures/plan)', () => {
         pending: plan.pending,
         problems: plan.problems,
         ...(plan.unmanaged.length ? { unmanaged: plan.unmanaged } : {}),
+        ...(plan.warnings.length ? { warnings: plan.warnings } : {}),
         invalid,
         steps: plan.steps.map((s) => ({
           action: s.action,

@@ -2,6 +2,7 @@
 // policies it does not manage, cycles it would close, look-alike names, mass deletes, and why a
 // reviewed plan no longer applies.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   api,
@@ -150,5 +151,46 @@ describe('what the sync plan tells', () => {
     // Written as the live one is, the bundle is the same policy again.
     writeFiles(dir, { 'cout.json': bundle(nfc) });
     assert.equal((await runCli(['sync', dir, '--prune', '--exit-code'], env)).status, 0);
+  });
+
+  it('warns before a prune that deletes more than half of the org, and applies it only confirmed', async () => {
+    const { dir, env, direct } = await workspace('mass-prune');
+    assert.equal((await runCli(['sync', dir, '--apply'], env)).status, 0);
+    const one = join(dir, 'data-access.yaml');
+
+    const plan = await runCli(['sync', one, '--prune'], env);
+    assert.equal(plan.status, 0, plan.stderr);
+    assert.match(
+      plan.stdout,
+      /^⚠ --prune would delete 2 of the 3 policies in the live org \(more than half\): every live policy no bundle under the synced paths declares\. Check the path covers every bundle\n\nPlan:\n/,
+    );
+    assert.match(plan.stdout, /\n2 changes pending\. Re-run with --apply --confirm-deletes 2 to apply\.\n$/);
+    const json = JSON.parse((await runCli(['sync', one, '--prune', '--format', 'json'], env)).stdout);
+    assert.equal(json.warnings.length, 1);
+    assert.match(json.warnings[0], /^--prune would delete 2 of the 3 policies/);
+
+    const unconfirmed = await runCli(['sync', one, '--prune', '--apply'], env);
+    assert.equal(unconfirmed.status, 1);
+    assert.equal(
+      unconfirmed.stderr,
+      'policylens sync: this plan deletes 2 of the 3 policies in the live org; nothing was applied. If that is meant, re-run with --confirm-deletes 2.\n',
+    );
+    const wrong = await runCli(['sync', one, '--prune', '--apply', '--confirm-deletes', '1'], env);
+    assert.equal(wrong.status, 1);
+    assert.match(
+      wrong.stderr,
+      /this plan deletes 2 policies, not the 1 of --confirm-deletes; nothing was applied/,
+    );
+    assert.equal((await livePolicies(direct)).length, 3, 'nothing was deleted');
+    const usage = await runCli(['sync', one, '--prune', '--confirm-deletes', '2'], env);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /--confirm-deletes goes with --apply --prune/);
+
+    const confirmed = await runCli(['sync', one, '--prune', '--apply', '--confirm-deletes', '2'], env);
+    assert.equal(confirmed.status, 0, confirmed.stderr);
+    assert.deepEqual(
+      (await livePolicies(direct)).map((p) => p.name),
+      ['Block PII exfiltration'],
+    );
   });
 });

@@ -23,7 +23,7 @@ import { eventsOf } from '../replay/configEvents';
 import { formatImpact, planImpact, type PlanImpact } from '../replay/impact';
 import type { Command, CommandIO } from './types';
 
-export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
+export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--confirm-deletes N] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
                         [--config FILE] [--no-ignore] [--force-exclude] [--events FILE]... [--no-events]
 
 Compares the Execlave bundles under <path> with the live org's policies and prints the plan:
@@ -40,6 +40,8 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
                 is the org's API when neither --url nor the environment names one)
   --no-ignore   read files that .gitignore ignores too (as lint --no-ignore)
   --force-exclude  skip a file named on the command line when a walk would (as lint --force-exclude)
+  --confirm-deletes N  with --apply --prune: the number of policies the plan deletes; needed when
+                it deletes more than half of the live org's policies, and checked whenever given
   --fingerprint F  with --apply: apply only if the plan is still the one whose fingerprint
                 (from --format json) was reviewed, e.g. in a pull request
   --events FILE recorded traffic (JSON Lines, plain or gzip; repeatable): the plan is followed by
@@ -107,6 +109,7 @@ function planJson(
     org,
     fingerprint: impact?.fingerprint ?? plan.fingerprint,
     pending: plan.pending,
+    warnings: plan.warnings,
     problems: plan.problems,
     steps: plan.steps.map((s) => ({
       action: s.action,
@@ -145,6 +148,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       'exit-code': { type: 'boolean', default: false },
       url: { type: 'string' },
       fingerprint: { type: 'string' },
+      'confirm-deletes': { type: 'string' },
       events: { type: 'string', multiple: true },
       'no-events': { type: 'boolean', default: false },
       config: { type: 'string' },
@@ -156,6 +160,13 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   if (values.fingerprint !== undefined) values.fingerprint = values.fingerprint.toLowerCase();
   if (values.fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(values.fingerprint))
     throw new UsageError('--fingerprint takes the 64 hex digits of a plan (see --format json)');
+  const confirmDeletes = values['confirm-deletes'];
+  if (confirmDeletes !== undefined && !/^\d+$/.test(confirmDeletes))
+    throw new UsageError(
+      `--confirm-deletes wants the number of policies the plan deletes, not "${confirmDeletes}"`,
+    );
+  if (confirmDeletes !== undefined && !(values.apply && values.prune))
+    throw new UsageError('--confirm-deletes goes with --apply --prune');
   checkChoice('format', values.format, ['text', 'json']);
   const json = values.format === 'json';
   if (values['no-events'] && values.events?.length)
@@ -240,6 +251,25 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     );
     io.err(
       'policylens sync: this is not the plan that was reviewed (--fingerprint differs); nothing was applied.\n',
+    );
+    return 1;
+  }
+  // A plan that deletes more than half of the org is applied only when the count is confirmed (see
+  // docs/decisions/sync.md); a confirmed count must be the plan's, whatever its size.
+  const confirmed = confirmDeletes === undefined ? undefined : Number(confirmDeletes);
+  if (
+    (plan.warnings.length && confirmed === undefined) ||
+    (confirmed !== undefined && confirmed !== plan.deletes)
+  ) {
+    io.out(
+      json
+        ? planJson(io.version, plan, org.label, undefined, impact)
+        : formatPlan(plan, { footer: false }) + impactText,
+    );
+    io.err(
+      confirmed === undefined
+        ? `policylens sync: this plan deletes ${plan.deletes} of the ${plan.liveCount} policies in the live org; nothing was applied. If that is meant, re-run with --confirm-deletes ${plan.deletes}.\n`
+        : `policylens sync: this plan deletes ${plan.deletes} ${plan.deletes === 1 ? 'policy' : 'policies'}, not the ${confirmed} of --confirm-deletes; nothing was applied.\n`,
     );
     return 1;
   }

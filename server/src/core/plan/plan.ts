@@ -160,6 +160,19 @@ export function planSync(
     nameOf,
   );
   const ordered = orderSteps(steps, (step) => prerequisiteRefs(step.body ?? {}).map(nameOf));
+  // A prune of a subfolder deletes every live policy outside it (a field test planned 1,512 deletes
+  // and 3 no-ops): what prune means stays, but a plan that empties most of the org says so first.
+  const deletes = ordered.filter((s) => s.action === 'delete').length;
+  const liveCount = liveByName.size;
+  const warnings =
+    deletes * 2 > liveCount
+      ? [
+          (deletes === liveCount
+            ? `--prune would delete every policy in the live org (${liveCount}): `
+            : `--prune would delete ${deletes} of the ${liveCount} policies in the live org (more than half): `) +
+            'every live policy no bundle under the synced paths declares. Check the path covers every bundle',
+        ]
+      : [];
   return {
     steps: ordered,
     fingerprint: planFingerprint(desired, live, options),
@@ -167,6 +180,9 @@ export function planSync(
     problems,
     liveIds: Object.fromEntries([...liveByName].map(([name, p]) => [name, p.id])),
     unmanaged,
+    warnings,
+    deletes,
+    liveCount,
   };
 }
 

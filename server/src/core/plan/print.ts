@@ -45,8 +45,9 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean } = {}): 
   const lines: string[] = [];
   // Names, files, values and the server's messages come from outside: every field is escaped
   // (JSON quoting leaves DEL, C1 controls and bidirectional marks as they are).
+  for (const w of plan.warnings) lines.push(`⚠ ${printable(w)}`);
   for (const p of plan.problems) lines.push(`! ${printable(p)}`);
-  if (plan.problems.length) lines.push('');
+  if (plan.problems.length || plan.warnings.length) lines.push('');
   lines.push('Plan:');
   const width = Math.max(0, ...plan.steps.map((s) => printable(JSON.stringify(s.name)).length));
   for (const step of plan.steps) {
@@ -75,7 +76,9 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean } = {}): 
     plan.pending
       ? problems
         ? `${changes(plan.pending)} pending; fix the problems (marked !) first: --apply writes nothing until then.`
-        : `${changes(plan.pending)} pending. Re-run with --apply to apply.`
+        : plan.warnings.length
+          ? `${changes(plan.pending)} pending. Re-run with --apply --confirm-deletes ${plan.deletes} to apply.`
+          : `${changes(plan.pending)} pending. Re-run with --apply to apply.`
       : problems
         ? 'No changes pending, but the plan has problems (marked !).'
         : others

@@ -68,6 +68,11 @@ export interface SyncPlan {
    * "in sync" while it holds policies nobody manages from these files.
    */
   unmanaged: { name: string; liveId: string }[];
+  /** Said before the steps, and not a problem: `--prune` would delete more than half of the org. */
+  warnings: string[];
+  /** How many policies the plan deletes, and how many the live org holds (for the warning and its gate). */
+  deletes: number;
+  liveCount: number;
 }
 
 export interface PlanOptions {
