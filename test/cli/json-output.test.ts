@@ -88,6 +88,21 @@ describe('JSON outputs: version, one set of key names, a schema per command (sch
     const applied = await runCli(['sync', dir, '--apply', '--format', 'json'], env());
     assert.equal(applied.status, 0, applied.stderr);
     check('sync', applied.stdout, 'sync --apply');
+    // An error is JSON on stdout too: a usage error, an org that cannot be read, a refused apply.
+    for (const [args, what] of [
+      [['--fingerprint', 'f'.repeat(64)], 'sync --fingerprint without --apply'],
+      [['--apply', '--fingerprint', 'f'.repeat(64)], 'sync --apply --fingerprint (differs)'],
+    ] as const) {
+      const res = await runCli(['sync', dir, ...args, '--format', 'json'], env());
+      assert.notEqual(res.status, 0, what);
+      check('sync', res.stdout, what);
+      assert.equal(typeof JSON.parse(res.stdout).error, 'string', what);
+    }
+    const unread = await runCli(['sync', dir, '--format', 'json'], {
+      ...env(),
+      POLICYLENS_API_KEY: 'plk_wrong',
+    });
+    check('sync', unread.stdout, 'sync with a key the org refuses');
   });
 
   it('history: a policy with --verify, and --verify alone', async () => {

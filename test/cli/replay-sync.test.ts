@@ -70,6 +70,7 @@ describe('policylens sync --events', () => {
       dir,
     );
     assert.equal(stale.status, 1, 'the plan-only fingerprint does not cover the replay');
+    assert.match(stale.stderr, /\n {2}the reviewed plan replayed no recorded events; this one does/);
 
     const applied = await runCli(
       ['sync', 'policies', '--apply', '--fingerprint', withEvents.fingerprint, '--events', 'events.jsonl'],

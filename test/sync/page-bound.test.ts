@@ -76,7 +76,10 @@ describe('the live client past its bound on pages', () => {
     });
     const sync = await runCli(['sync', dir, '--format', 'json'], env);
     // Before: exit 0 with a plan to create p-200, which exists (the 201st page was never read).
-    assert.equal(sync.stdout, '');
+    // No plan against part of the org: with --format json, the error alone (as JSON).
+    const out = JSON.parse(sync.stdout) as { error: string };
+    assert.deepEqual(Object.keys(out), ['version', 'error']);
+    assert.match(out.error, /^listing the policies of 127\.0\.0\.1:\d+ needs more than 200 pages/);
     assert.match(
       sync.stderr,
       /^policylens sync: listing the policies of 127\.0\.0\.1:\d+ needs more than 200 pages \(200 of 201 policies read\); stopped rather than plan against part of the org\n$/,

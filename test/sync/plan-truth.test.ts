@@ -193,4 +193,67 @@ describe('what the sync plan tells', () => {
       ['Block PII exfiltration'],
     );
   });
+
+  it('--fingerprint: only with --apply, errors as JSON, and a differing plan says what differs', async () => {
+    const { dir, env } = await workspace('fingerprint');
+    const hex = 'a'.repeat(64);
+    const usage = await runCli(['sync', dir, '--fingerprint', hex], env);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /^policylens sync: --fingerprint goes with --apply/);
+    assert.equal((await runCli(['sync', dir, '--fingerprint', hex, '--exit-code'], env)).status, 1);
+    const usageJson = await runCli(['sync', dir, '--fingerprint', hex, '--format', 'json'], env);
+    assert.equal(usageJson.status, 2);
+    assert.match(JSON.parse(usageJson.stdout).error, /^--fingerprint goes with --apply/);
+    const refused = await runCli(['sync', dir, '--format', 'json'], {
+      ...env,
+      POLICYLENS_API_KEY: 'plk_wrong',
+    });
+    assert.equal(refused.status, 1);
+    assert.match(JSON.parse(refused.stdout).error, /refused the API key \(401\)/);
+
+    // Reviewed with --prune, applied without: the hash alone tells that much.
+    const withPrune = JSON.parse((await runCli(['sync', dir, '--prune', '--format', 'json'], env)).stdout);
+    const mismatch = await runCli(['sync', dir, '--apply', '--fingerprint', withPrune.fingerprint], env);
+    assert.equal(mismatch.status, 1);
+    assert.equal(
+      mismatch.stderr,
+      'policylens sync: this is not the plan that was reviewed (--fingerprint differs); nothing was applied.\n  the reviewed plan was made with --prune\n',
+    );
+
+    // Reviewed as a file: the counts and the steps that moved.
+    assert.equal((await runCli(['sync', dir, '--apply'], env)).status, 0);
+    writeFiles(dir, { 'data-access.yaml': BUNDLES['data-access.yaml'].replace('log_only', 'block') });
+    const review = await runCli(['sync', dir, '--format', 'json'], env);
+    const reviewFile = join(dir, '..', `${dir.split('/').pop()}-plan.json`);
+    writeFiles('/', { [reviewFile]: review.stdout });
+    dirs.push(reviewFile);
+    writeFiles(dir, {
+      'rate-limit.yaml': BUNDLES['rate-limit.yaml'].replace('60', '30'),
+      'new.yaml':
+        'name: New one\npolicyType: tool_call\nenforcementMode: block\nruleDefinition:\n  tools: [shell]\n',
+    });
+    const moved = await runCli(['sync', dir, '--apply', '--fingerprint', reviewFile], env);
+    assert.equal(moved.status, 1, moved.stdout);
+    assert.equal(
+      moved.stderr,
+      [
+        'policylens sync: this is not the plan that was reviewed (--fingerprint differs); nothing was applied.',
+        '  reviewed: 1 change (1 update); now: 3 changes (1 create, 2 update)',
+        '  the changes differ: now also + create "New one", ~ update "Rate limit external calls"',
+        '',
+      ].join('\n'),
+    );
+    const movedJson = await runCli(
+      ['sync', dir, '--apply', '--fingerprint', reviewFile, '--format', 'json'],
+      env,
+    );
+    assert.match(JSON.parse(movedJson.stdout).error, /\nreviewed: 1 change \(1 update\); now: 3 changes/);
+
+    // Still the reviewed plan: the file applies it.
+    writeFiles(dir, { 'rate-limit.yaml': BUNDLES['rate-limit.yaml'] });
+    removeDir(join(dir, 'new.yaml'));
+    const applied = await runCli(['sync', dir, '--apply', '--fingerprint', reviewFile], env);
+    assert.equal(applied.status, 0, applied.stderr);
+    assert.match(applied.stdout, /✓ updated .+"Block PII exfiltration"/);
+  });
 });

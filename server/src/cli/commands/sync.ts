@@ -12,11 +12,13 @@ import {
   tooLargeFinding,
   type ApplyReport,
   type DesiredBundle,
+  type LiveOrgPolicy,
   type SyncPlan,
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { collectPolicyFiles, readPolicyText, reason, UsageError, type CollectOptions } from '../files';
 import { projectFor } from '../project';
+import { readReviewed, reviewDifference } from '../sync/review';
 import { toJson } from '../report/json';
 import { checkChoice } from '../usage';
 import { eventsOf } from '../replay/configEvents';
@@ -43,7 +45,9 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
   --confirm-deletes N  with --apply --prune: the number of policies the plan deletes; needed when
                 it deletes more than half of the live org's policies, and checked whenever given
   --fingerprint F  with --apply: apply only if the plan is still the one whose fingerprint
-                (from --format json) was reviewed, e.g. in a pull request
+                (from --format json) was reviewed, e.g. in a pull request; F is the fingerprint,
+                or the file of the reviewed --format json output (then a plan that moved on
+                says what moved: the changes, the prune set, the impact)
   --events FILE recorded traffic (JSON Lines, plain or gzip; repeatable): the plan is followed by
                 its impact, the events replayed through the org as it is and as the plan leaves it
                 (see policylens replay); the fingerprint then covers the replay's result too.
@@ -104,8 +108,10 @@ function planJson(
   org: string,
   report?: ApplyReport,
   impact?: PlanImpact,
+  error?: string,
 ): string {
   return toJson(version, {
+    ...(error !== undefined ? { error } : {}),
     org,
     fingerprint: impact?.fingerprint ?? plan.fingerprint,
     pending: plan.pending,
@@ -137,7 +143,27 @@ function planJson(
   });
 }
 
+/** `--format json` among the options (parsed or not: a usage error is printed as JSON too). */
+function wantsJson(argv: readonly string[]): boolean {
+  const opts = options(argv);
+  return opts.includes('--format=json') || opts.some((a, i) => a === '--format' && opts[i + 1] === 'json');
+}
+
+/**
+ * With --format json, an error is a JSON object on stdout too (`{version, error}`; `error` is a
+ * string, as in lint's report of a file it cannot read), so that a script reading stdout is never
+ * handed nothing. The message still goes to stderr, and the exit status is unchanged.
+ */
 async function run(argv: string[], io: CommandIO): Promise<number> {
+  try {
+    return await runSync(argv, io);
+  } catch (e) {
+    if (wantsJson(argv)) io.out(toJson(io.version, { error: (e as Error).message }));
+    throw e;
+  }
+}
+
+async function runSync(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -157,9 +183,13 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     },
   });
   if (!positionals.length) throw new UsageError('sync needs a path');
-  if (values.fingerprint !== undefined) values.fingerprint = values.fingerprint.toLowerCase();
-  if (values.fingerprint !== undefined && !/^[0-9a-f]{64}$/.test(values.fingerprint))
-    throw new UsageError('--fingerprint takes the 64 hex digits of a plan (see --format json)');
+  // Without --apply a fingerprint checks nothing: silently ignoring it let a user believe the
+  // reviewed plan had been checked.
+  if (values.fingerprint !== undefined && !values.apply)
+    throw new UsageError(
+      '--fingerprint goes with --apply (it names the reviewed plan the apply must still be)',
+    );
+  const reviewed = values.fingerprint === undefined ? undefined : readReviewed(values.fingerprint);
   const confirmDeletes = values['confirm-deletes'];
   if (confirmDeletes !== undefined && !/^\d+$/.test(confirmDeletes))
     throw new UsageError(
@@ -169,6 +199,12 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     throw new UsageError('--confirm-deletes goes with --apply --prune');
   checkChoice('format', values.format, ['text', 'json']);
   const json = values.format === 'json';
+  /** An error before or instead of a plan: one line on stderr, and `{version, error}` as JSON. */
+  const failed = (message: string, extra: object = {}): number => {
+    io.err(`policylens sync: ${printable(message)}\n`);
+    if (json) io.out(toJson(io.version, { error: message, ...extra }));
+    return 1;
+  };
   if (values['no-events'] && values.events?.length)
     throw new UsageError('--events and --no-events exclude each other');
 
@@ -181,18 +217,15 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     // A bundle with errors would be refused by the server, and with --prune its live policy would look
     // undeclared and be deleted: no plan is made until every bundle is valid.
     for (const i of invalid) io.err(`✗ ${printable(i.file)} — invalid: ${printable(i.firstError)}\n`);
-    io.err(
-      `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.\n`,
-    );
+    const message = `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.`;
+    io.err(`${message}\n`);
+    if (json) io.out(toJson(io.version, { error: message, invalid }));
     return 1;
   }
 
   if (values.prune && desired.length === 0) {
     // A mistyped path would otherwise plan the deletion of every policy in the org.
-    io.err(
-      `policylens sync: no bundles found under ${positionals.join(', ')}; refusing to --prune every live policy\n`,
-    );
-    return 1;
+    return failed(`no bundles found under ${positionals.join(', ')}; refusing to --prune every live policy`);
   }
 
   const project = projectFor(positionals[0]!, values.config);
@@ -206,27 +239,22 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
       requestOptionsFromEnv(process.env),
     );
   } catch (e) {
-    if (e instanceof LiveOrgError) {
-      io.err(`policylens sync: ${printable(e.message)}\n`);
-      return 1;
-    }
+    if (e instanceof LiveOrgError) return failed(e.message);
     throw e;
   }
   let plan: SyncPlan;
   let impact: PlanImpact | undefined;
   let impactText = '';
+  let live: LiveOrgPolicy[];
   try {
-    const live = await org.listPolicies();
+    live = await org.listPolicies();
     plan = planSync(desired, live, { prune: values.prune });
     if (files.length) {
       impact = await planImpact(files, plan, desired, live);
       impactText = formatImpact(impact.report, files, events.config);
     }
   } catch (e) {
-    if (e instanceof LiveOrgError) {
-      io.err(`policylens sync: ${printable(e.message)}\n`);
-      return 1;
-    }
+    if (e instanceof LiveOrgError) return failed(e.message);
     throw e;
   }
   const blocked = plan.problems.length > 0 || plan.steps.some((s) => s.problems.length > 0);
@@ -239,19 +267,30 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   if (blocked) {
     // Applying around the problems would write a different plan from the one printed (and half a
     // chain), so nothing is written until the plan is clean.
-    io.out(json ? planJson(io.version, plan, org.label) : formatPlan(plan, { footer: false }));
-    io.err('policylens sync: the plan has problems (marked !); nothing was applied.\n');
-    return 1;
-  }
-  if (values.fingerprint !== undefined && values.fingerprint !== (impact?.fingerprint ?? plan.fingerprint)) {
+    const message = 'the plan has problems (marked !); nothing was applied.';
     io.out(
       json
-        ? planJson(io.version, plan, org.label, undefined, impact)
+        ? planJson(io.version, plan, org.label, undefined, undefined, message)
+        : formatPlan(plan, { footer: false }),
+    );
+    io.err(`policylens sync: ${message}\n`);
+    return 1;
+  }
+  if (reviewed !== undefined && reviewed.fingerprint !== (impact?.fingerprint ?? plan.fingerprint)) {
+    const message = 'this is not the plan that was reviewed (--fingerprint differs); nothing was applied.';
+    const why = reviewDifference(reviewed, {
+      plan,
+      ...(impact ? { replay: impact.report } : {}),
+      desired,
+      live,
+      prune: values.prune,
+    });
+    io.out(
+      json
+        ? planJson(io.version, plan, org.label, undefined, impact, [message, ...why].join('\n'))
         : formatPlan(plan, { footer: false }) + impactText,
     );
-    io.err(
-      'policylens sync: this is not the plan that was reviewed (--fingerprint differs); nothing was applied.\n',
-    );
+    io.err(`policylens sync: ${message}\n${why.map((w) => `  ${w}\n`).join('')}`);
     return 1;
   }
   // A plan that deletes more than half of the org is applied only when the count is confirmed (see
@@ -261,21 +300,31 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     (plan.warnings.length && confirmed === undefined) ||
     (confirmed !== undefined && confirmed !== plan.deletes)
   ) {
+    const message =
+      confirmed === undefined
+        ? `this plan deletes ${plan.deletes} of the ${plan.liveCount} policies in the live org; nothing was applied. If that is meant, re-run with --confirm-deletes ${plan.deletes}.`
+        : `this plan deletes ${plan.deletes} ${plan.deletes === 1 ? 'policy' : 'policies'}, not the ${confirmed} of --confirm-deletes; nothing was applied.`;
     io.out(
       json
-        ? planJson(io.version, plan, org.label, undefined, impact)
+        ? planJson(io.version, plan, org.label, undefined, impact, message)
         : formatPlan(plan, { footer: false }) + impactText,
     );
-    io.err(
-      confirmed === undefined
-        ? `policylens sync: this plan deletes ${plan.deletes} of the ${plan.liveCount} policies in the live org; nothing was applied. If that is meant, re-run with --confirm-deletes ${plan.deletes}.\n`
-        : `policylens sync: this plan deletes ${plan.deletes} ${plan.deletes === 1 ? 'policy' : 'policies'}, not the ${confirmed} of --confirm-deletes; nothing was applied.\n`,
-    );
+    io.err(`policylens sync: ${message}\n`);
     return 1;
   }
   if (!json) io.out(formatPlan(plan, { footer: false }));
   const report = await applyPlan(plan, org);
-  if (json) io.out(planJson(io.version, plan, org.label, report, impact));
+  if (json)
+    io.out(
+      planJson(
+        io.version,
+        plan,
+        org.label,
+        report,
+        impact,
+        report.failed ? `${report.applied} applied, ${report.failed} not applied` : undefined,
+      ),
+    );
   else io.out(`\n${formatApplyReport(report)}`);
   return report.failed > 0 || plan.problems.length > 0 ? 1 : 0;
 }
