@@ -50,7 +50,8 @@ describe('policylens sync against policylens serve', () => {
     const { dir, env, key } = await workspace('converge');
     const first = await runCli(['sync', dir, '--exit-code'], env);
     assert.equal(first.status, 2, first.stderr);
-    assert.match(first.stdout, /^Plan:\n/);
+    // The key's org by name (policylens serve answers /whoami), and the server.
+    assert.match(first.stdout, /^Plan for org "converge" at 127\.0\.0\.1:\d+:\n/);
     assert.match(first.stdout, /\+ create {2}"Block PII exfiltration" {12}\(data-access\.yaml\)/);
     assert.match(first.stdout, /\n3 changes pending\. Re-run with --apply to apply\.\n$/);
     assert.equal((await livePolicies({ url: live.url, key })).length, 0, 'a dry run writes nothing');
@@ -113,6 +114,7 @@ describe('policylens sync against policylens serve', () => {
     const json = await runCli(['sync', dir, '--format', 'json'], env);
     const parsed = JSON.parse(json.stdout);
     assert.equal(parsed.pending, 0);
+    assert.equal(parsed.orgName, 'converge');
     assert.match(parsed.fingerprint, /^[0-9a-f]{64}$/);
 
     // Another key's write that only claims to come from sync reads as that key's.

@@ -162,7 +162,7 @@ describe('what the sync plan tells', () => {
     assert.equal(plan.status, 0, plan.stderr);
     assert.match(
       plan.stdout,
-      /^⚠ --prune would delete 2 of the 3 policies in the live org \(more than half\): every live policy no bundle under the synced paths declares\. Check the path covers every bundle\n\nPlan:\n/,
+      /^⚠ --prune would delete 2 of the 3 policies in the live org \(more than half\): every live policy no bundle under the synced paths declares\. Check the path covers every bundle\n\nPlan for org "mass-prune" at 127\.0\.0\.1:\d+:\n/,
     );
     assert.match(plan.stdout, /\n2 changes pending\. Re-run with --apply --confirm-deletes 2 to apply\.\n$/);
     const json = JSON.parse((await runCli(['sync', one, '--prune', '--format', 'json'], env)).stdout);

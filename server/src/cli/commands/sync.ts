@@ -102,10 +102,16 @@ export function collectDesired(paths: readonly string[], collect: CollectOptions
   return out;
 }
 
+/** `org "acme" at 127.0.0.1:7420` when the server names the key's org, else the host. */
+function orgLabel(host: string, name: string | undefined): string {
+  return name !== undefined ? `org ${JSON.stringify(name)} at ${host}` : host;
+}
+
 function planJson(
   version: string,
   plan: SyncPlan,
   org: string,
+  orgName: string | undefined,
   report?: ApplyReport,
   impact?: PlanImpact,
   error?: string,
@@ -113,6 +119,7 @@ function planJson(
   return toJson(version, {
     ...(error !== undefined ? { error } : {}),
     org,
+    ...(orgName !== undefined ? { orgName } : {}),
     fingerprint: impact?.fingerprint ?? plan.fingerprint,
     pending: plan.pending,
     warnings: plan.warnings,
@@ -246,8 +253,11 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
   let impact: PlanImpact | undefined;
   let impactText = '';
   let live: LiveOrgPolicy[];
+  let orgName: string | undefined;
   try {
     live = await org.listPolicies();
+    // Only servers with `/whoami` (policylens serve) name the key's org; others are named by host.
+    orgName = await org.orgName();
     plan = planSync(desired, live, { prune: values.prune });
     if (files.length) {
       impact = await planImpact(files, plan, desired, live);
@@ -260,7 +270,11 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
   const blocked = plan.problems.length > 0 || plan.steps.some((s) => s.problems.length > 0);
 
   if (!values.apply) {
-    io.out(json ? planJson(io.version, plan, org.label, undefined, impact) : formatPlan(plan) + impactText);
+    io.out(
+      json
+        ? planJson(io.version, plan, org.label, orgName, undefined, impact)
+        : formatPlan(plan, { org: orgLabel(org.label, orgName) }) + impactText,
+    );
     if (blocked) return 1;
     return values['exit-code'] && plan.pending > 0 ? 2 : 0;
   }
@@ -270,8 +284,8 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
     const message = 'the plan has problems (marked !); nothing was applied.';
     io.out(
       json
-        ? planJson(io.version, plan, org.label, undefined, undefined, message)
-        : formatPlan(plan, { footer: false }),
+        ? planJson(io.version, plan, org.label, orgName, undefined, undefined, message)
+        : formatPlan(plan, { footer: false, org: orgLabel(org.label, orgName) }),
     );
     io.err(`policylens sync: ${message}\n`);
     return 1;
@@ -287,8 +301,8 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
     });
     io.out(
       json
-        ? planJson(io.version, plan, org.label, undefined, impact, [message, ...why].join('\n'))
-        : formatPlan(plan, { footer: false }) + impactText,
+        ? planJson(io.version, plan, org.label, orgName, undefined, impact, [message, ...why].join('\n'))
+        : formatPlan(plan, { footer: false, org: orgLabel(org.label, orgName) }) + impactText,
     );
     io.err(`policylens sync: ${message}\n${why.map((w) => `  ${w}\n`).join('')}`);
     return 1;
@@ -306,13 +320,13 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
         : `this plan deletes ${plan.deletes} ${plan.deletes === 1 ? 'policy' : 'policies'}, not the ${confirmed} of --confirm-deletes; nothing was applied.`;
     io.out(
       json
-        ? planJson(io.version, plan, org.label, undefined, impact, message)
-        : formatPlan(plan, { footer: false }) + impactText,
+        ? planJson(io.version, plan, org.label, orgName, undefined, impact, message)
+        : formatPlan(plan, { footer: false, org: orgLabel(org.label, orgName) }) + impactText,
     );
     io.err(`policylens sync: ${message}\n`);
     return 1;
   }
-  if (!json) io.out(formatPlan(plan, { footer: false }));
+  if (!json) io.out(formatPlan(plan, { footer: false, org: orgLabel(org.label, orgName) }));
   const report = await applyPlan(plan, org);
   if (json)
     io.out(
@@ -320,6 +334,7 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
         io.version,
         plan,
         org.label,
+        orgName,
         report,
         impact,
         report.failed ? `${report.applied} applied, ${report.failed} not applied` : undefined,

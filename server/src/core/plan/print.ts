@@ -40,15 +40,19 @@ function policies(n: number): string {
 /** How many unmanaged names the text plan lists; JSON lists them all. */
 const UNMANAGED_SHOWN = 10;
 
-/** `footer: false` leaves out the closing "n changes pending" line (apply prints its report instead). */
-export function formatPlan(plan: SyncPlan, options: { footer?: boolean } = {}): string {
+/**
+ * `footer: false` leaves out the closing "n changes pending" line (apply prints its report instead);
+ * `org` names the live org in the heading (`Plan for org "acme" at 127.0.0.1:7420:`): keys of two
+ * orgs on one server plan against different policies, and the plan must say which.
+ */
+export function formatPlan(plan: SyncPlan, options: { footer?: boolean; org?: string } = {}): string {
   const lines: string[] = [];
   // Names, files, values and the server's messages come from outside: every field is escaped
   // (JSON quoting leaves DEL, C1 controls and bidirectional marks as they are).
   for (const w of plan.warnings) lines.push(`⚠ ${printable(w)}`);
   for (const p of plan.problems) lines.push(`! ${printable(p)}`);
   if (plan.problems.length || plan.warnings.length) lines.push('');
-  lines.push('Plan:');
+  lines.push(options.org !== undefined ? `Plan for ${printable(options.org)}:` : 'Plan:');
   const width = Math.max(0, ...plan.steps.map((s) => printable(JSON.stringify(s.name)).length));
   for (const step of plan.steps) {
     const quoted = printable(JSON.stringify(step.name));
