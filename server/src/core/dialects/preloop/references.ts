@@ -58,10 +58,11 @@ class Candidates {
     return this.set.has(this.key(name));
   }
 
-  problem(path: PathSegment[], code: FindingCode, message: string, value: string): Problem {
-    const near = (this.index ??= new SuggestIndex(this.names)).nearest(value);
+  /** `self`: the name of what refers (a workflow escalating), never offered as its own target. */
+  problem(path: PathSegment[], code: FindingCode, message: string, value: string, self?: string): Problem {
+    const near = (this.index ??= new SuggestIndex(this.names)).nearest(value).filter((n) => n !== self);
     // With no near name, a short list is offered whole.
-    const unique = (this.unique ??= [...new Set(this.names)]);
+    const unique = (this.unique ??= [...new Set(this.names)]).filter((n) => n !== self);
     const suggestions = near.length ? near : unique.length <= 5 ? unique : [];
     const fixes: FixSpec[] = suggestions.map((c, i) => ({
       kind: 'replaceValue',
@@ -94,15 +95,16 @@ export function referenceProblems(doc: Obj): Problem[] {
   out.push(...dupRules(sd));
   const workflows = new Candidates(names(doc.approval_workflows), 'Available policies');
   const servers = new Candidates(names(doc.mcp_servers), 'Available servers', (n) => n.toLowerCase());
-  const wfRef = (path: PathSegment[], ref: unknown, message: string) => {
+  const wfRef = (path: PathSegment[], ref: unknown, message: string, self?: string) => {
     if (typeof ref === 'string' && !workflows.has(ref))
-      out.push(workflows.problem(path, 'preloop/unknown-workflow', message, ref));
+      out.push(workflows.problem(path, 'preloop/unknown-workflow', message, ref, self));
   };
   for (const [wf, i] of objectsOf(doc.approval_workflows))
     wfRef(
       ['approval_workflows', i, 'escalation_workflow'],
       wf.escalation_workflow,
       `Approval workflow '${String(wf.name)}' references unknown escalation_workflow '${String(wf.escalation_workflow)}'`,
+      typeof wf.name === 'string' ? wf.name : undefined,
     );
   for (const [tool, i] of objectsOf(doc.tools)) {
     wfRef(
