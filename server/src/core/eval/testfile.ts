@@ -53,9 +53,26 @@ export class ExpectableLookup {
     return this.known.prefixes.some((p) => name.startsWith(p) && tools.has(name.slice(p.length)));
   }
 
+  /**
+   * A name under a Preloop document's prefix (`platform-ops: bsh`) is matched among that document's
+   * own lines first: to the index, the document's name alone is a prefix of the input, as near as
+   * the misspelt tool's line, and it came first.
+   */
   nearest(name: string, count: number): string[] {
+    const prefix = this.known.prefixes.find((p) => name.startsWith(p));
+    if (prefix !== undefined) {
+      let under = this.byPrefix.get(prefix);
+      if (!under) {
+        const tails = this.known.names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+        this.byPrefix.set(prefix, (under = new SuggestIndex(tails)));
+      }
+      const near = under.nearest(name.slice(prefix.length), count);
+      if (near.length) return near.map((t) => prefix + t);
+    }
     return (this.index ??= new SuggestIndex(this.known.names)).nearest(name, count);
   }
+
+  private readonly byPrefix = new Map<string, SuggestIndex>();
 }
 
 const NO_TOOLS: ReadonlySet<string> = new Set();
