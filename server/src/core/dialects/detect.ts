@@ -184,5 +184,13 @@ export function recognize<D extends Recognizable>(
   const bySchema = ref !== undefined ? dialectOfSchema(ref, dialects) : undefined;
   if (bySchema) return { dialect: bySchema, by: 'schema' };
   const content = bestByContent(value === undefined ? keysOfText(text) : value, fileName, dialects);
-  return content && content.score >= RECOGNIZED ? { dialect: content.dialect, by: 'content' } : undefined;
+  if (content && content.score >= RECOGNIZED) return { dialect: content.dialect, by: 'content' };
+  // An Execlave API response saved as a file (`{"data": {…}}`, as `curl` writes it): recognised by
+  // the policy it holds, so that the analysis says what the file is instead of passing it over.
+  if (isObj(value) && isObj(value.data) && Object.keys(value).every((k) => k === 'data' || k === 'meta')) {
+    const inner = bestByContent(value.data, fileName, dialects);
+    if (inner && inner.score >= RECOGNIZED && inner.dialect.id === 'execlave')
+      return { dialect: inner.dialect, by: 'content' };
+  }
+  return undefined;
 }
