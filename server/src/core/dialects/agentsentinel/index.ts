@@ -13,6 +13,11 @@ import { isObj, PLATFORM, show, type Obj } from './view';
 export { declaredActions } from './shared-rules';
 export { CALLGUARD, PLATFORM, type Layout } from './view';
 
+/** The scopes that name a target (the schema's enum, but `global`). */
+const TARGETED_SCOPES: readonly string[] = (
+  (schema as { properties: { scope: { enum: string[] } } }).properties.scope.enum ?? []
+).filter((s) => s !== 'global');
+
 const APPROVAL_KEYS = [
   'approval_actions',
   'approval_tags',
@@ -57,9 +62,12 @@ function platformProblems(doc: Obj): Problem[] {
         fixes: [enable, { kind: 'removeKey', title: `Remove "${k}"` }],
       });
     }
+  // Only a scope the platform has: an unknown one (`team`) is the enum's finding alone, whose fix
+  // picks a scope, and "Add target_id" would have written `my-team-id` for a scope that is not one.
   if (
     typeof doc.scope === 'string' &&
     doc.scope !== 'global' &&
+    TARGETED_SCOPES.includes(doc.scope) &&
     !(typeof doc.target_id === 'string' && doc.target_id)
   )
     out.push({
