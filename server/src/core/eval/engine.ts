@@ -1,7 +1,7 @@
 import { contextOf, iso } from './context';
 import { decide } from './decision';
 import { compileExeclave, evaluateExeclave, nextExeclaveState, type CompiledExeclave } from './execlave';
-import { compilePreloop, evaluatePreloop, type CompiledPreloop } from './preloop';
+import { compilePreloopSet, evaluatePreloop, type CompiledPreloop } from './preloop';
 import { evaluateSentinel } from './sentinel';
 import { nextSentinelState } from './sentinel-state';
 import { sentinelPolicyOf, type SentinelPolicy } from './sentinel-config';
@@ -23,7 +23,7 @@ export function compilePolicies(sources: readonly PolicySource[]): CompiledPolic
   const by = (ids: string[]) => sources.filter((s) => ids.includes(s.dialect));
   return {
     execlave: compileExeclave(by(['execlave'])),
-    preloop: by(['preloop']).map((s) => compilePreloop(s.uri, s.value)),
+    preloop: compilePreloopSet(by(['preloop'])),
     sentinel: by(['callguard', 'agentsentinel']).map((s) => sentinelPolicyOf(s.uri, s.dialect, s.value)),
     ignored: sources
       .filter((s) => !['execlave', 'preloop', 'callguard', 'agentsentinel'].includes(s.dialect))

@@ -18,12 +18,20 @@ export function effectOf(action: string): Effect | undefined {
   }
 }
 
+/**
+ * The workflow a document names, found in the document itself first, then in any document
+ * evaluated with it (Preloop's schema wants it in the same file, and lint says so; once applied,
+ * the account has them all).
+ */
 export function workflowNote(
   doc: CompiledPreloop,
   name: string | undefined,
 ): Record<string, unknown> | undefined {
-  const w = name ? doc.workflows.get(name) : undefined;
-  return w ? { approvalWorkflow: w } : undefined;
+  if (!name) return undefined;
+  const own = doc.workflows.get(name);
+  if (own) return { approvalWorkflow: own };
+  const other = doc.set.workflows.get(name);
+  return other ? { approvalWorkflow: other.workflow, approvalWorkflowDeclaredBy: other.doc } : undefined;
 }
 
 export type Emit = (e: Omit<TraceEntry, 'dialect' | 'source'>) => void;

@@ -41,10 +41,22 @@ export interface Custom {
   find(text: string): boolean;
 }
 
+/**
+ * What the documents evaluated together declare, shared by each of them: a tool declared by one
+ * document is not unknown to another, and a workflow is found in whichever document declares it.
+ * The first declaration (in the order the documents are read) is the one used.
+ */
+export interface PreloopSet {
+  tools: Map<string, { doc: string; tool: Tool }>;
+  workflows: Map<string, { doc: string; workflow: Workflow }>;
+}
+
 export interface CompiledPreloop {
   name: string;
   source: string;
   workflows: Map<string, Workflow>;
+  /** The declarations of every document evaluated with this one (this one included). */
+  set: PreloopSet;
   tools: Tool[];
   unknownTools: string;
   defaultWorkflow?: string;
@@ -128,10 +140,15 @@ export function compilePreloop(uri: string, value: unknown): CompiledPreloop {
       ...(str(r.approval_workflow) ? { workflow: str(r.approval_workflow) } : {}),
     };
   });
+  const name = str(meta.name) ?? uri;
+  const set: PreloopSet = { tools: new Map(), workflows: new Map() };
+  for (const tool of tools) if (tool.name) set.tools.set(tool.name, { doc: name, tool });
+  for (const workflow of workflows.values()) set.workflows.set(workflow.name, { doc: name, workflow });
   return {
-    name: str(meta.name) ?? uri,
+    name,
     source: uri,
     workflows,
+    set,
     tools,
     unknownTools: str(defaults.unknown_tools) ?? 'allow',
     ...(str(defaults.default_approval_workflow)
@@ -142,4 +159,20 @@ export function compilePreloop(uri: string, value: unknown): CompiledPreloop {
     sensitiveTypes: Array.isArray(det.types) ? strings(det.types) : undefined,
     custom: customDetectors(det),
   };
+}
+
+/**
+ * Compiles the Preloop documents evaluated together (a folder, several files) and gives them one
+ * `PreloopSet`: Preloop applies documents into one account, where a tool or workflow declared by
+ * one document exists for the others.
+ */
+export function compilePreloopSet(sources: readonly { uri: string; value: unknown }[]): CompiledPreloop[] {
+  const docs = sources.map((s) => compilePreloop(s.uri, s.value));
+  const set: PreloopSet = { tools: new Map(), workflows: new Map() };
+  for (const doc of docs) {
+    for (const [k, v] of doc.set.tools) if (!set.tools.has(k)) set.tools.set(k, v);
+    for (const [k, v] of doc.set.workflows) if (!set.workflows.has(k)) set.workflows.set(k, v);
+  }
+  for (const doc of docs) doc.set = set;
+  return docs;
 }

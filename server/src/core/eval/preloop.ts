@@ -1,49 +1,75 @@
 import { isObj, type EventContext } from './context';
-import {
-  actionEntry,
-  effectOf,
-  ERROR_ASSUMPTION,
-  firstMatch,
-  workflowNote,
-  type Emit,
-} from './preloop-actions';
+import { actionEntry, ERROR_ASSUMPTION, firstMatch, workflowNote, type Emit } from './preloop-actions';
 import type { CompiledPreloop } from './preloop-compile';
 import { evaluateModelIo, evaluateSensitive } from './preloop-io';
 import type { TraceEntry } from './types';
 
-export { compilePreloop, type CompiledPreloop } from './preloop-compile';
+export { compilePreloop, compilePreloopSet, type CompiledPreloop } from './preloop-compile';
+
+/**
+ * A tool no document declares, by `defaults.unknown_tools`. The seed documents `deny` and
+ * `require_approval` (its own example uses the latter); Preloop validates them but refuses to apply
+ * them, which lint reports as `preloop/restrictive-default`. The evaluator answers what the document
+ * says, as the seed documents it, and the trace repeats lint's warning. A value Preloop does not
+ * accept at all (lint: a schema error) is read as `deny`, never as `allow`.
+ */
+function unknownTool(doc: CompiledPreloop, name: string, policy: string, emit: Emit): string | undefined {
+  const action = doc.unknownTools;
+  const message = `"${name}" is not listed; defaults.unknown_tools: ${action}`;
+  if (action === 'allow') {
+    emit({ policy, type: 'unknown tool', status: 'passed', message });
+    return undefined;
+  }
+  const known = action === 'deny' || action === 'require_approval';
+  const notes = [
+    known
+      ? `Preloop validates unknown_tools=${JSON.stringify(action)} but refuses to apply it (lint: preloop/restrictive-default); evaluated as the seed documents it`
+      : `unknown_tools=${JSON.stringify(action)} is not a value Preloop accepts (allow, deny, require_approval); read as deny (fail-closed)`,
+  ];
+  if (action !== 'require_approval') {
+    emit({
+      policy,
+      type: 'unknown tool',
+      status: 'fired',
+      effect: 'block',
+      message,
+      assumption: notes.join('; '),
+    });
+    return undefined;
+  }
+  const workflow = doc.defaultWorkflow;
+  const details = workflowNote(doc, workflow);
+  if (!workflow)
+    notes.push('no default_approval_workflow is set: approval is required, through no named workflow');
+  else if (!details) notes.push(`the default_approval_workflow "${workflow}" is declared by no document`);
+  emit({
+    policy,
+    type: 'unknown tool',
+    status: 'fired',
+    effect: 'require_approval',
+    message,
+    assumption: notes.join('; '),
+    ...(details ? { details } : {}),
+  });
+  return workflow;
+}
 
 function evaluateTool(doc: CompiledPreloop, ctx: EventContext, emit: Emit): string | undefined {
   const call = ctx.event.tool!;
   const tool = doc.tools.find((t) => t.name === call.name);
   const policy = `${doc.name}: ${call.name}`;
   if (!tool) {
-    const action = doc.unknownTools;
-    const assumption =
-      action === 'allow'
-        ? undefined
-        : `Preloop refuses to apply unknown_tools=${JSON.stringify(action)} (only allow is supported, §2.9); evaluated as written`;
-    const effect = effectOf(action);
-    const message = `"${call.name}" is not listed; defaults.unknown_tools: ${action}`;
-    if (!effect) {
+    const elsewhere = doc.set.tools.get(call.name);
+    if (elsewhere) {
       emit({
         policy,
         type: 'unknown tool',
-        status: 'passed',
-        message,
-        ...(assumption ? { assumption } : {}),
+        status: 'not applicable',
+        reason: `"${call.name}" is declared by ${elsewhere.doc}, so it is not unknown here`,
       });
       return undefined;
     }
-    emit({
-      policy,
-      type: 'unknown tool',
-      status: 'fired',
-      effect,
-      message,
-      ...(assumption ? { assumption } : {}),
-    });
-    return action === 'require_approval' ? doc.defaultWorkflow : undefined;
+    return unknownTool(doc, call.name, policy, emit);
   }
   if (!tool.enabled) {
     emit({
