@@ -67,21 +67,34 @@ export function actionEntry(
   return cond.action === 'require_approval' ? workflow : undefined;
 }
 
+/**
+ * The first condition that matches, in order. `notes` collects, for the conditions tested up to
+ * it, where a missing argument was compared as None, so the trace can say so.
+ */
 export function firstMatch(
   conditions: readonly CompiledCondition[],
   vars: Record<string, unknown>,
-): { cond: CompiledCondition; error?: string } | undefined {
+): { cond?: CompiledCondition; error?: string; notes: string[] } {
+  const notes: string[] = [];
   for (const cond of conditions) {
     const r = cond.test(vars);
     // An error is read the restrictive way: a deny or require_approval condition matches, an
     // allow condition does not (so a missing argument never opens a tool up).
     if ('error' in r) {
       if (cond.action === 'allow') continue;
-      return { cond, error: r.error };
+      return { cond, error: r.error, notes };
     }
-    if (r.match) return { cond };
+    if (r.note) notes.push(`condition ${cond.index + 1}: ${r.note}`);
+    if (r.match) return { cond, notes };
   }
-  return undefined;
+  return { notes };
+}
+
+/** The assumption a missing argument's comparison adds to a trace entry. */
+export function noneNote(notes: readonly string[]): string | undefined {
+  return notes.length
+    ? `a missing argument is None, as in Preloop's Python evaluator: ${notes.join('; ')}`
+    : undefined;
 }
 
 export const ERROR_ASSUMPTION =

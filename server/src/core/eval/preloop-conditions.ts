@@ -13,8 +13,11 @@ export interface CompiledCondition {
   kind: 'simple' | 'cel';
   /** Set when a condition written as simple was upgraded to CEL, as Preloop's loader does. */
   upgraded?: boolean;
-  test(vars: Record<string, unknown>): { match: boolean } | { error: string };
+  test(vars: Record<string, unknown>): ConditionResult;
 }
+
+/** A condition's answer; `note` says when a missing argument was compared as None. */
+export type ConditionResult = { match: boolean; note?: string } | { error: string };
 
 /** The loader's `_detect_condition_type`: an expression with any CEL-only construct is CEL. */
 export function looksLikeCel(expression: string): boolean {
@@ -61,24 +64,40 @@ function compare(op: string, a: unknown, b: unknown): boolean | undefined {
   return op === '>' ? x > y : op === '<' ? x < y : op === '>=' ? x >= y : x <= y;
 }
 
+/**
+ * Preloop's simple evaluator is Python: an argument the call leaves out is None, and `==` / `!=`
+ * compare None as Python does (`None == 'prod'` is false, `None != 'prod'` is true, `None == None`
+ * is true). An ordering against None raises in Python; it stays an error here, which the caller
+ * reads fail-closed.
+ */
 function simple(expression: string, root: string | undefined): CompiledCondition['test'] {
   const m = SIMPLE.exec(expression);
   const rhs = m && literal(m[3]);
   if (!m || !rhs) return () => ({ error: `not a simple comparison (path op literal): ${expression}` });
   const [, path, op] = m;
+  const equality = op === '==' || op === '!=';
   return (vars) => {
+    const missing: string[] = [];
     const left = resolve(vars, path, root);
-    if (!left) return { error: `no value at ${path}` };
+    if (!left) missing.push(path);
     let right: unknown;
     if ('path' in rhs) {
       const r = resolve(vars, rhs.path, root);
-      if (!r) return { error: `no value at ${rhs.path}` };
-      right = r.value;
+      if (!r) missing.push(rhs.path);
+      right = r?.value;
     } else right = rhs.value;
-    const out = compare(op, left.value, right);
-    if (out === undefined)
-      return { error: `cannot compare ${JSON.stringify(left.value)} ${op} ${JSON.stringify(right)}` };
-    return { match: out };
+    if (missing.length && !equality) return { error: `no value at ${missing.join(', ')}` };
+    // A missing value is None; null (YAML/JSON null) is None too.
+    const a = left ? left.value : null;
+    const b = 'path' in rhs && missing.includes(rhs.path) ? null : right;
+    const out = compare(op, a ?? null, b ?? null);
+    if (out === undefined) return { error: `cannot compare ${JSON.stringify(a)} ${op} ${JSON.stringify(b)}` };
+    return missing.length
+      ? {
+          match: out,
+          note: `${missing.join(', ')} missing: compared as None (${expression} is ${out ? 'true' : 'false'})`,
+        }
+      : { match: out };
   };
 }
 

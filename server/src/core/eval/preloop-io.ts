@@ -5,6 +5,7 @@ import {
   effectOf,
   ERROR_ASSUMPTION,
   firstMatch,
+  noneNote,
   workflowNote,
   type Emit,
 } from './preloop-actions';
@@ -62,16 +63,19 @@ export function evaluateModelIo(doc: CompiledPreloop, ctx: EventContext, emit: E
         ? signals.moderation
         : { flagged: signals.moderation === true, categories: [] },
     };
-    const assumption =
-      'injection and moderation verdicts come from signals (score 0 and not flagged without one)';
     const hit = firstMatch(rule.conditions, vars);
-    if (!hit) {
+    const assumption = [
+      hit.error ? `${ERROR_ASSUMPTION}: ${hit.error}` : undefined,
+      noneNote(hit.notes),
+      'injection and moderation verdicts come from signals (score 0 and not flagged without one)',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    if (!hit.cond) {
       emit({ policy, type: 'model_io', status: 'passed', message: 'no condition matched', assumption });
       continue;
     }
-    const extra: Partial<TraceEntry> = {
-      assumption: hit.error ? `${ERROR_ASSUMPTION}: ${hit.error}; ${assumption}` : assumption,
-    };
+    const extra: Partial<TraceEntry> = { assumption };
     workflow = actionEntry(emit, doc, policy, 'model_io', hit.cond, rule.workflow, extra) ?? workflow;
   }
   return workflow;

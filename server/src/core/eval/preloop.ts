@@ -1,5 +1,12 @@
 import { isObj, type EventContext } from './context';
-import { actionEntry, ERROR_ASSUMPTION, firstMatch, workflowNote, type Emit } from './preloop-actions';
+import {
+  actionEntry,
+  ERROR_ASSUMPTION,
+  firstMatch,
+  noneNote,
+  workflowNote,
+  type Emit,
+} from './preloop-actions';
 import type { CompiledPreloop } from './preloop-compile';
 import { evaluateModelIo, evaluateSensitive } from './preloop-io';
 import type { TraceEntry } from './types';
@@ -84,8 +91,10 @@ function evaluateTool(doc: CompiledPreloop, ctx: EventContext, emit: Emit): stri
   }
   const vars = { args: isObj(call.arguments) ? call.arguments : {} };
   const hit = firstMatch(tool.conditions, vars);
-  if (hit) {
-    const extra: Partial<TraceEntry> = hit.error ? { assumption: `${ERROR_ASSUMPTION}: ${hit.error}` } : {};
+  const none = noneNote(hit.notes);
+  if (hit.cond) {
+    const notes = [hit.error ? `${ERROR_ASSUMPTION}: ${hit.error}` : undefined, none].filter(Boolean);
+    const extra: Partial<TraceEntry> = notes.length ? { assumption: notes.join('; ') } : {};
     return actionEntry(emit, doc, policy, 'tool', hit.cond, tool.workflow, extra);
   }
   if (!tool.conditions.length && tool.workflow) {
@@ -107,6 +116,7 @@ function evaluateTool(doc: CompiledPreloop, ctx: EventContext, emit: Emit): stri
     message: tool.conditions.length
       ? `no condition matched (${tool.conditions.length} checked); allowed`
       : 'listed without conditions; allowed',
+    ...(none ? { assumption: none } : {}),
   });
   return undefined;
 }
