@@ -12,6 +12,8 @@ export interface Workflow {
 
 export interface Tool {
   name: string;
+  /** `tools[].source` as written (default `builtin`): builtin, mcp, http, agent or a server name. */
+  source: string;
   enabled: boolean;
   workflow?: string;
   conditions: CompiledCondition[];
@@ -109,6 +111,7 @@ export function compilePreloop(uri: string, value: unknown): CompiledPreloop {
   }
   const tools: Tool[] = (Array.isArray(v.tools) ? v.tools.filter(isObj) : []).map((t) => ({
     name: str(t.name) ?? '',
+    source: str(t.source) ?? 'builtin',
     enabled: t.enabled !== false,
     ...(str(t.approval_workflow) ? { workflow: str(t.approval_workflow) } : {}),
     conditions: compileConditions(t.conditions, 'preloop'),

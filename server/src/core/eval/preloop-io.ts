@@ -97,6 +97,32 @@ function textsOn(ctx: EventContext, on: readonly string[]): [string, string][] {
   return out;
 }
 
+/**
+ * The MCP server of the event's tool call, lower-cased (Preloop matches server names
+ * case-insensitively): the event's `tool.source`, else the `source` of the tool's declaration in
+ * this document or another one of the run. `builtin` tools belong to the pseudo-server
+ * `preloop-mcp`. A generic `mcp` source, or a tool no document declares and the event does not
+ * place, has an unknown server.
+ */
+function serverOf(
+  doc: CompiledPreloop,
+  ctx: EventContext,
+): { server?: string; from: string } | { unknown: string } {
+  const call = ctx.event.tool;
+  if (!call || typeof call.name !== 'string') return { from: 'no tool call' };
+  const declared = doc.tools.find((t) => t.name === call.name) ?? doc.set.tools.get(call.name)?.tool;
+  const fromEvent = typeof call.source === 'string' && call.source !== '';
+  const raw = fromEvent ? call.source : declared?.source;
+  const from = fromEvent ? "the event's tool.source" : 'its declaration';
+  if (raw === undefined)
+    return {
+      unknown: `the server of "${call.name}" is unknown (no tool.source in the event, no declaration)`,
+    };
+  const source = raw.toLowerCase();
+  if (source === 'mcp') return { unknown: `"${call.name}" names no MCP server (source: mcp)` };
+  return { server: source === 'builtin' ? 'preloop-mcp' : source, from };
+}
+
 export function evaluateSensitive(doc: CompiledPreloop, ctx: EventContext, emit: Emit): string | undefined {
   let workflow: string | undefined;
   for (const rule of doc.sensitive) {
@@ -107,14 +133,30 @@ export function evaluateSensitive(doc: CompiledPreloop, ctx: EventContext, emit:
       continue;
     }
     const { agents, tools, servers } = rule.scope;
-    const server = ctx.event.tool?.source ?? 'preloop-mcp';
-    if (
-      (agents.length && !agents.includes(ctx.agentId ?? '')) ||
-      (tools.length && !tools.includes(ctx.event.tool?.name ?? '')) ||
-      (servers.length && !servers.includes(server))
-    ) {
-      emit({ policy, type, status: 'not applicable', reason: 'scope' });
+    let serverAssumption: string | undefined;
+    if (agents.length && !agents.includes(ctx.agentId ?? '')) {
+      emit({ policy, type, status: 'not applicable', reason: `scope: agent not in ${agents.join(', ')}` });
       continue;
+    }
+    if (tools.length && !tools.includes(ctx.event.tool?.name ?? '')) {
+      emit({ policy, type, status: 'not applicable', reason: `scope: tool not in ${tools.join(', ')}` });
+      continue;
+    }
+    if (servers.length) {
+      const where = serverOf(doc, ctx);
+      const wanted = servers.map((s) => s.toLowerCase());
+      if ('unknown' in where)
+        serverAssumption = `${where.unknown}: the servers scope is read as matching (fail-closed)`;
+      else if (!where.server || !wanted.includes(where.server)) {
+        const got = where.server ? `server "${where.server}" (${where.from})` : 'no tool call';
+        emit({
+          policy,
+          type,
+          status: 'not applicable',
+          reason: `scope: ${got} not in ${servers.join(', ')}`,
+        });
+        continue;
+      }
     }
     const texts = textsOn(ctx, rule.on);
     if (!texts.length) {
@@ -134,9 +176,15 @@ export function evaluateSensitive(doc: CompiledPreloop, ctx: EventContext, emit:
       const pii = piiOf(text, undetectable, ctx);
       for (const t of pii.types_found) found.push(`${where}: ${t} (signal)`);
     }
-    const assumption = undetectable.length
-      ? `no built-in detector for ${undetectable.join(', ')}; read from signals.pii`
-      : undefined;
+    const assumption =
+      [
+        serverAssumption,
+        undetectable.length
+          ? `no built-in detector for ${undetectable.join(', ')}; read from signals.pii`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || undefined;
     const extra = assumption ? { assumption } : {};
     if (!found.length) {
       emit({
