@@ -247,6 +247,11 @@ export const RULES = {
     summary:
       '`defaults.unknown_tools` other than `allow`, `require_approval_for_new_tools: true`, or any `default_approval_workflow`',
   },
+  'preloop/unknown-pii-type': {
+    severity: 'error',
+    summary:
+      "A PII type in `detectors.pii.types`, `sensitive_data.detectors.types` or a `sensitive_data` rule's `types` that is neither built-in nor a declared custom pattern or keyword list",
+  },
   'preloop/unknown-server': {
     severity: 'error',
     summary:

@@ -2,6 +2,7 @@ import { isObj, str, strings, type Obj } from './context';
 import { policyRegExp } from '../regexRisk';
 import { compileConditions, type CompiledCondition } from './preloop-conditions';
 import { BUILTIN_TYPES } from '../dialects/preloop/sensitive';
+import { knownPiiTypes } from '../dialects/preloop/unknownPiiTypes';
 
 export interface Workflow {
   name: string;
@@ -66,6 +67,12 @@ export interface CompiledPreloop {
   sensitive: SensitiveRule[];
   sensitiveTypes: string[] | undefined;
   custom: Custom[];
+  /**
+   * The PII types the document may name (built-in, custom patterns, keyword lists). Preloop refuses
+   * a document naming any other; the evaluator detects nothing for one (lint's
+   * preloop/unknown-pii-type).
+   */
+  knownTypes: Set<string>;
 }
 
 export { BUILTIN_TYPES };
@@ -161,6 +168,7 @@ export function compilePreloop(uri: string, value: unknown): CompiledPreloop {
     sensitive,
     sensitiveTypes: Array.isArray(det.types) ? strings(det.types) : undefined,
     custom: customDetectors(det),
+    knownTypes: knownPiiTypes(v),
   };
 }
 

@@ -12,15 +12,34 @@ import {
 import { BUILTIN_TYPES, type CompiledPreloop } from './preloop-compile';
 import type { TraceEntry } from './types';
 
+/**
+ * What a scan for `types` finds in a text: Preloop's built-in types by the built-in detectors (the
+ * others it names come from `signals.pii`), custom patterns and keyword lists by their own
+ * detectors. A type the document does not know (Preloop refuses it) finds nothing, not even from
+ * a signal: `ssn` is Execlave's type, not Preloop's, and has no detector here.
+ */
 function piiOf(
+  doc: CompiledPreloop,
   text: string,
   types: readonly string[],
   ctx: EventContext,
 ): { found: boolean; types_found: string[] } {
-  const found = new Set(detectPii(text, types.filter(detectable)).map((m) => m.type));
+  const known = types.filter((t) => doc.knownTypes.has(t));
+  const builtin = known.filter((t) => BUILTIN_TYPES.includes(t));
+  const found = new Set(detectPii(text, builtin.filter(detectable)).map((m) => m.type));
+  for (const c of doc.custom) if (known.includes(c.name) && c.find(text)) found.add(c.name);
+  const fromSignals = builtin.filter((t) => !detectable(t));
   const s = isObj(ctx.event.signals) ? ctx.event.signals.pii : undefined;
-  for (const t of isObj(s) ? strings(s.types_found) : strings(s)) if (types.includes(t)) found.add(t);
+  for (const t of isObj(s) ? strings(s.types_found) : strings(s)) if (fromSignals.includes(t)) found.add(t);
   return { found: found.size > 0, types_found: [...found] };
+}
+
+/** The trace's note on the types of a list that the document does not know. */
+function unknownNote(doc: CompiledPreloop, types: readonly string[]): string | undefined {
+  const unknown = [...new Set(types.filter((t) => !doc.knownTypes.has(t)))];
+  return unknown.length
+    ? `unknown PII type${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: Preloop refuses this document; nothing is detected for ${unknown.length > 1 ? 'them' : 'it'}`
+    : undefined;
 }
 
 export function evaluateModelIo(doc: CompiledPreloop, ctx: EventContext, emit: Emit): string | undefined {
@@ -54,7 +73,7 @@ export function evaluateModelIo(doc: CompiledPreloop, ctx: EventContext, emit: E
       session: { id: e.session_id ?? '' },
       request: { text: e.request?.text ?? '' },
       response: { text: e.response?.text ?? '' },
-      pii: piiOf(text, rule.piiTypes ?? [], ctx),
+      pii: piiOf(doc, text, rule.piiTypes ?? [], ctx),
       injection: {
         score: typeof score === 'number' ? score : 0,
         matched_patterns: isObj(signals.injection) ? strings(signals.injection.matched_patterns) : [],
@@ -67,6 +86,7 @@ export function evaluateModelIo(doc: CompiledPreloop, ctx: EventContext, emit: E
     const assumption = [
       hit.error ? `${ERROR_ASSUMPTION}: ${hit.error}` : undefined,
       noneNote(hit.notes),
+      unknownNote(doc, rule.piiTypes ?? []),
       'injection and moderation verdicts come from signals (score 0 and not flagged without one)',
     ]
       .filter(Boolean)
@@ -164,24 +184,27 @@ export function evaluateSensitive(doc: CompiledPreloop, ctx: EventContext, emit:
       continue;
     }
     const types = rule.types ?? doc.sensitiveTypes ?? BUILTIN_TYPES;
-    const undetectable = types.filter((t) => !detectable(t) && !doc.custom.some((c) => c.name === t));
+    const builtin = types.filter((t) => BUILTIN_TYPES.includes(t));
+    const undetectable = builtin.filter((t) => !detectable(t));
     const found: string[] = [];
     const masked: Record<string, string> = {};
     for (const [where, text] of texts) {
-      const matches: PiiMatch[] = detectPii(text, types);
+      const matches: PiiMatch[] = detectPii(text, builtin);
       for (const m of matches) found.push(`${where}: ${m.type}`);
       for (const c of doc.custom)
         if (types.includes(c.name) && c.find(text)) found.push(`${where}: ${c.name}`);
       if (rule.action === 'redact' && matches.length) masked[where] = maskPii(text, matches);
-      const pii = piiOf(text, undetectable, ctx);
-      for (const t of pii.types_found) found.push(`${where}: ${t} (signal)`);
+      const s = isObj(ctx.event.signals) ? ctx.event.signals.pii : undefined;
+      for (const t of isObj(s) ? strings(s.types_found) : strings(s))
+        if (undetectable.includes(t)) found.push(`${where}: ${t} (signal)`);
     }
     const assumption =
       [
         serverAssumption,
         undetectable.length
           ? `no built-in detector for ${undetectable.join(', ')}; read from signals.pii`
-          : '',
+          : undefined,
+        unknownNote(doc, types),
       ]
         .filter(Boolean)
         .join('; ') || undefined;

@@ -7,6 +7,7 @@ import { preloopRecognizer } from '../recognizers';
 import { ignoredKeyProblems, versionProblems } from './keys';
 import { referenceProblems } from './references';
 import { sensitiveDataProblems } from './sensitive';
+import { unknownPiiTypeProblems } from './unknownPiiTypes';
 import { isObj } from './util';
 import { withPaths } from '../messages';
 import { conditionProblems, defaultsProblems, workflowProblems } from './workflows';
@@ -27,6 +28,7 @@ export const preloop: Dialect = {
       ...conditionProblems(value),
       ...defaultsProblems(value),
       ...sensitiveDataProblems(value),
+      ...unknownPiiTypeProblems(value),
       ...ignoredKeyProblems(schema as SchemaObject, value),
       ...celProblems('preloop', value),
     ];
