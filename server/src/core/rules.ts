@@ -247,6 +247,11 @@ export const RULES = {
     summary:
       '`defaults.unknown_tools` other than `allow`, `require_approval_for_new_tools: true`, or any `default_approval_workflow`',
   },
+  'preloop/simple-condition': {
+    severity: 'error',
+    summary:
+      'A simple Preloop condition that is not `path op literal`: `args.amount = 100` (a `=` for `==`), a bare `pii.found`, two comparisons joined by `and`',
+  },
   'preloop/unknown-pii-type': {
     severity: 'error',
     summary:

@@ -1,6 +1,7 @@
 import { CelFailure, compileCel } from './cel';
 import { isObj, str, type Obj } from './context';
 import { celUpgradeReason } from '../cel/sites';
+import { parseSimple } from '../dialects/preloop/simpleCondition';
 
 /**
  * A Preloop condition compiled once: the simple evaluator (`args.amount > 50`) or CEL, with the
@@ -22,19 +23,6 @@ export type ConditionResult = { match: boolean; note?: string } | { error: strin
 /** The loader's `_detect_condition_type`: an expression with any CEL-only construct is CEL. */
 export function looksLikeCel(expression: string): boolean {
   return celUpgradeReason(expression) !== undefined;
-}
-
-const SIMPLE = /^\s*([A-Za-z_][\w.]*)\s*(==|!=|>=|<=|>|<)\s*(.+?)\s*$/;
-
-function literal(text: string): { value: unknown } | { path: string } | undefined {
-  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return { value: Number(text) };
-  const q = /^'(.*)'$|^"(.*)"$/.exec(text);
-  if (q) return { value: q[1] ?? q[2] };
-  if (text === 'true' || text === 'True') return { value: true };
-  if (text === 'false' || text === 'False') return { value: false };
-  if (text === 'null' || text === 'None') return { value: null };
-  if (/^[A-Za-z_][\w.]*$/.test(text)) return { path: text };
-  return undefined;
 }
 
 /** A dotted path in the variables; a bare name in a tool condition means `args.<name>`. */
@@ -71,10 +59,9 @@ function compare(op: string, a: unknown, b: unknown): boolean | undefined {
  * reads fail-closed.
  */
 function simple(expression: string, root: string | undefined): CompiledCondition['test'] {
-  const m = SIMPLE.exec(expression);
-  const rhs = m && literal(m[3]);
-  if (!m || !rhs) return () => ({ error: `not a simple comparison (path op literal): ${expression}` });
-  const [, path, op] = m;
+  const parsed = parseSimple(expression);
+  if (!parsed) return () => ({ error: `not a simple comparison (path op literal): ${expression}` });
+  const { path, op, rhs } = parsed;
   const equality = op === '==' || op === '!=';
   return (vars) => {
     const missing: string[] = [];

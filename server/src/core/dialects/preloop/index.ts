@@ -7,6 +7,7 @@ import { preloopRecognizer } from '../recognizers';
 import { ignoredKeyProblems, versionProblems } from './keys';
 import { referenceProblems } from './references';
 import { sensitiveDataProblems } from './sensitive';
+import { simpleConditionProblems } from './simpleCondition';
 import { unknownPiiTypeProblems } from './unknownPiiTypes';
 import { isObj } from './util';
 import { withPaths } from '../messages';
@@ -26,6 +27,7 @@ export const preloop: Dialect = {
       ...referenceProblems(value),
       ...workflowProblems(value),
       ...conditionProblems(value),
+      ...simpleConditionProblems(value),
       ...defaultsProblems(value),
       ...sensitiveDataProblems(value),
       ...unknownPiiTypeProblems(value),
