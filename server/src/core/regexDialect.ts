@@ -70,3 +70,27 @@ export function fromPolicyDialect(pattern: string, flags = ''): DialectPattern {
   }
   return { source: out, flags: all };
 }
+
+/**
+ * Why the pattern, read as the products write it, is no regular expression (the JavaScript
+ * engine's reason, without its restatement of the pattern), or undefined when it is one.
+ */
+export function regexSyntaxError(pattern: string, flags = ''): string | undefined {
+  const { source, flags: all } = fromPolicyDialect(pattern, flags);
+  try {
+    new RegExp(source, all);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  }
+}
+
+/**
+ * Whether the pattern uses a form that Python's `re` reads and JavaScript does not (verbose
+ * `(?x)`, comments `(?#…)`, scoped flags `(?i:…)`, atomic groups `(?>…)`, possessive quantifiers
+ * `a++`): JavaScript's verdict on such a pattern says nothing about the product's, so no
+ * "invalid pattern" is reported for it.
+ */
+export function pythonOnlyRegex(pattern: string): boolean {
+  return /\(\?(?:[aiLmsux]*x|#|>|[aiLmsux-]+:)|(?<!\\)[+*?}]\+/.test(pattern);
+}

@@ -31,6 +31,11 @@ export const RULES = {
     severity: 'warning',
     summary: 'An argument constraint whose `minimum` is greater than its `maximum`',
   },
+  'agentsentinel/invalid-pattern': {
+    severity: 'error',
+    summary:
+      'An argument constraint `pattern` that is no regular expression (`([a-z`, `[z-a]`): the constraint cannot be checked',
+  },
   'agentsentinel/pattern-backtracking': {
     severity: 'warning',
     summary:

@@ -1,4 +1,4 @@
-import { fromPolicyDialect } from '../regexDialect';
+import { fromPolicyDialect, regexSyntaxError } from '../regexDialect';
 import type { CelIssue } from './check';
 
 interface Node {
@@ -53,16 +53,12 @@ function matchesPattern(n: Node): Node | undefined {
 
 /** Why the engine cannot build `pattern`, or undefined when it can. */
 export function patternProblem(pattern: string): string | undefined {
-  const { source, flags } = fromPolicyDialect(pattern);
-  try {
-    new RegExp(source, flags);
-    return undefined;
-  } catch (e) {
-    const why = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-    const hint = /\(\?[a-zA-Z-]+[:)]/.test(source)
-      ? ' (flags such as (?i) are read only at the very start of a pattern)'
-      : '';
-    const shown = pattern.length > 60 ? `${pattern.slice(0, 57)}…` : pattern;
-    return `invalid regular expression "${shown}": ${why}${hint}; matches fails at every event, and an evaluation error counts as a violation`;
-  }
+  const why = regexSyntaxError(pattern);
+  if (why === undefined) return undefined;
+  const { source } = fromPolicyDialect(pattern);
+  const hint = /\(\?[a-zA-Z-]+[:)]/.test(source)
+    ? ' (flags such as (?i) are read only at the very start of a pattern)'
+    : '';
+  const shown = pattern.length > 60 ? `${pattern.slice(0, 57)}…` : pattern;
+  return `invalid regular expression "${shown}": ${why}${hint}; matches fails at every event, and an evaluation error counts as a violation`;
 }

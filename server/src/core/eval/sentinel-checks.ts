@@ -50,7 +50,12 @@ function isType(v: unknown, type: string): boolean {
  * The SDK's built-in subset of JSON Schema (reference §3.5): `required`, and per property `type`,
  * `minimum`, `maximum`, `enum`, `pattern` (searched, not anchored). Other keywords are ignored.
  */
-export function constraintViolations(schema: Obj, args: Record<string, unknown>): string[] {
+export function constraintViolations(
+  schema: Obj,
+  args: Record<string, unknown>,
+  /** Receives the fields whose pattern is no regular expression: not checked (lint reports them). */
+  unchecked: string[] = [],
+): string[] {
   const out: string[] = [];
   for (const f of strings(schema.required)) if (!(f in args)) out.push(`Required argument '${f}' is missing`);
   const props = isObj(schema.properties) ? schema.properties : {};
@@ -73,6 +78,7 @@ export function constraintViolations(schema: Obj, args: Record<string, unknown>)
         re = policyRegExp(rule.pattern);
       } catch {
         re = undefined;
+        unchecked.push(f);
       }
       if (re && !re.test(v))
         out.push(`Argument '${f}' value '${v}' does not match pattern '${rule.pattern}'`);

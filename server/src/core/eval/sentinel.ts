@@ -251,8 +251,15 @@ function checksFor(c: SentinelConfig, ctx: EventContext, state: SentinelState, a
         if (!schema) return undefined;
         if (!Object.keys(args).length)
           return { status: 'passed', message: 'no arguments: the check is skipped (SDK)' };
-        const violations = constraintViolations(schema, args);
-        if (!violations.length) return 'passed';
+        const unchecked: string[] = [];
+        const violations = constraintViolations(schema, args, unchecked);
+        if (!violations.length)
+          return unchecked.length
+            ? {
+                status: 'passed',
+                message: `the pattern of ${unchecked.map((f) => `'${f}'`).join(', ')} is no regular expression: not checked (the SDK's re.search would raise on it)`,
+              }
+            : 'passed';
         return {
           errorCode: 'EVIDENCE_VIOLATION',
           reasonCode: 'ARGUMENT_CONSTRAINT_VIOLATED',

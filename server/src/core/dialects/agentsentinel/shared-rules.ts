@@ -1,5 +1,6 @@
 import type { PathSegment } from '../../parse/ast';
 import type { FixSpec, Problem } from '../../problem';
+import { pythonOnlyRegex, regexSyntaxError } from '../../regexDialect';
 import { hasNestedQuantifier } from '../../regexRisk';
 import { nearest } from '../../suggest';
 import { SuggestIndex } from '../../suggestIndex';
@@ -150,7 +151,19 @@ function constraints(doc: unknown, layout: Layout): Problem[] {
       for (const k of Object.keys(spec))
         if (!PROPERTY_KEYWORDS.includes(k))
           out.push(ignored([...base, 'properties', field, k], k, PROPERTY_KEYWORDS));
-      if (typeof spec.pattern === 'string' && hasNestedQuantifier(spec.pattern))
+      const invalid =
+        typeof spec.pattern === 'string' && !pythonOnlyRegex(spec.pattern)
+          ? regexSyntaxError(spec.pattern)
+          : undefined;
+      if (invalid !== undefined)
+        out.push({
+          code: 'agentsentinel/invalid-pattern',
+          severity: 'error',
+          message: `the pattern of "${field}" is not a valid regular expression: ${invalid}. The SDK's re.search cannot compile it, so the constraint cannot be checked (Policy Lens's eval skips it and says so)`,
+          path: [...base, 'properties', field, 'pattern'],
+          target: 'value',
+        });
+      else if (typeof spec.pattern === 'string' && hasNestedQuantifier(spec.pattern))
         out.push({
           code: 'agentsentinel/pattern-backtracking',
           severity: 'warning',
