@@ -94,3 +94,28 @@ export function regexSyntaxError(pattern: string, flags = ''): string | undefine
 export function pythonOnlyRegex(pattern: string): boolean {
   return /\(\?(?:[aiLmsux]*x|#|>|[aiLmsux-]+:)|(?<!\\)[+*?}]\+/.test(pattern);
 }
+
+/**
+ * The first back-reference of a pattern (`\1`, `(?P=name)`, `\k<name>`), outside character
+ * classes, or undefined.
+ */
+export function backReference(pattern: string): string | undefined {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (!inClass && /[1-9]/.test(next)) return /^\\\d+/.exec(pattern.slice(i))![0];
+      if (!inClass && next === 'k' && pattern[i + 2] === '<')
+        return /^\\k<[^>]*>?/.exec(pattern.slice(i))![0];
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+    } else if (pattern.startsWith('(?P=', i)) return /^\(\?P=[^)]*\)?/.exec(pattern.slice(i))![0];
+  }
+  return undefined;
+}

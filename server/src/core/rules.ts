@@ -221,6 +221,11 @@ export const RULES = {
     summary:
       'A `sensitive_data.detectors.custom_patterns[].name` that does not match `^[a-z][a-z0-9_]{0,63}$` or shadows a built-in PII type',
   },
+  'preloop/custom-pattern-regex': {
+    severity: 'error',
+    summary:
+      'A custom pattern `regex` that Preloop does not accept: a back-reference (`\\1`, `(?P=name)`) or no regular expression at all',
+  },
   'preloop/duplicate-name': {
     severity: 'error',
     summary:

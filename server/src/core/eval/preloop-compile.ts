@@ -1,4 +1,5 @@
 import { isObj, str, strings, type Obj } from './context';
+import { backReference } from '../regexDialect';
 import { policyRegExp } from '../regexRisk';
 import { compileConditions, type CompiledCondition } from './preloop-conditions';
 import { BUILTIN_TYPES } from '../dialects/preloop/sensitive';
@@ -85,6 +86,9 @@ export function customDetectors(detectors: Obj): Custom[] {
     const flags = strings(p.flags)
       .filter((f) => 'ims'.includes(f))
       .join('');
+    // Preloop refuses a pattern with a back-reference (lint: preloop/custom-pattern-regex), so it
+    // detects nothing here, like a pattern that does not compile.
+    if (backReference(str(p.regex) ?? '')) continue;
     try {
       const re = policyRegExp(str(p.regex) ?? '(?!)', flags);
       if (name) out.push({ name, find: (t) => re.test(t) });

@@ -1,4 +1,5 @@
 import type { Problem } from '../../problem';
+import { backReference, pythonOnlyRegex, regexSyntaxError } from '../../regexDialect';
 import { hasNestedQuantifier } from '../../regexRisk';
 import { isObj, objectsOf, type Obj } from './util';
 
@@ -56,6 +57,29 @@ export function sensitiveDataProblems(doc: Obj): Problem[] {
         severity: 'error',
         message: `Custom pattern name '${p.name}' shadows the built-in PII type '${p.name}'`,
         path: [...base, 'name'],
+        target: 'value',
+      });
+    const back = typeof p.regex === 'string' ? backReference(p.regex) : undefined;
+    // The `x` flag (verbose) and Python-only forms are Python's to judge, not JavaScript's.
+    const judged =
+      typeof p.regex === 'string' &&
+      !pythonOnlyRegex(p.regex) &&
+      !(Array.isArray(p.flags) && p.flags.includes('x'));
+    const invalid = judged && !back ? regexSyntaxError(p.regex as string) : undefined;
+    if (back)
+      out.push({
+        code: 'preloop/custom-pattern-regex',
+        severity: 'error',
+        message: `Custom pattern uses the back-reference ${back}: Preloop does not accept back-references in custom patterns; Policy Lens's eval detects nothing with it`,
+        path: [...base, 'regex'],
+        target: 'value',
+      });
+    else if (invalid !== undefined)
+      out.push({
+        code: 'preloop/custom-pattern-regex',
+        severity: 'error',
+        message: `Custom pattern regex is not a valid regular expression: ${invalid}. Preloop cannot compile it; Policy Lens's eval detects nothing with it`,
+        path: [...base, 'regex'],
         target: 'value',
       });
     if (typeof p.regex === 'string' && hasNestedQuantifier(p.regex))
