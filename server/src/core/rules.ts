@@ -27,6 +27,11 @@ export const RULES = {
     summary:
       'An `approval_*` key (actions, tags, risk levels, threshold, timeout, approvers, rules) set while `require_approval` is false or absent',
   },
+  'agentsentinel/empty-allowlist': {
+    severity: 'warning',
+    summary:
+      '`allowed_actions: []`: in callguard.yaml it refuses every action, in a platform policy it allows every action that is not denied',
+  },
   'agentsentinel/empty-range': {
     severity: 'warning',
     summary: 'An argument constraint whose `minimum` is greater than its `maximum`',

@@ -212,9 +212,31 @@ function rateLimits(doc: unknown, layout: Layout): Problem[] {
     }));
 }
 
+/**
+ * `allowed_actions: []`: in callguard.yaml an allowlist of nothing, which refuses every action; in
+ * a platform policy no allowlist at all (only a non-empty list turns allowlist mode on), which
+ * allows every action that is not denied. Neither is what an empty list seems to say.
+ */
+function emptyAllowlist(doc: unknown, layout: Layout): Problem[] {
+  const allowed = get(doc, layout.allowed_actions);
+  if (!Array.isArray(allowed) || allowed.length) return [];
+  return [
+    {
+      code: 'agentsentinel/empty-allowlist',
+      severity: 'warning',
+      message: layout.emptyAllowlistBlocks
+        ? `an empty list: callguard.yaml's loader turns allowlist mode on whenever the key is present, so every action is refused ("Action '<a>' is not on the allowed list. Permitted: []"). List the actions to allow, or remove the key to allow every action that is not denied.`
+        : `an empty list: the platform turns allowlist mode on only for a non-empty list, so this allows every action that is not denied. List the actions to allow; to refuse everything, list the actions in denied_actions or use the kill switch.`,
+      path: layout.allowed_actions,
+      target: 'value',
+    },
+  ];
+}
+
 /** Rules that hold for the platform policy and for callguard.yaml alike. */
 export function sharedProblems(doc: unknown, layout: Layout): Problem[] {
   return [
+    ...emptyAllowlist(doc, layout),
     ...overlap(doc, layout),
     ...rateLimits(doc, layout),
     ...undeclared(doc, layout),

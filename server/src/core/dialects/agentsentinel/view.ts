@@ -20,6 +20,11 @@ export interface Layout {
   argument_constraints: PathSegment[];
   grounding_rules: PathSegment[];
   approval_actions?: PathSegment[];
+  /**
+   * Whether an empty `allowed_actions` is an allowlist of nothing: callguard.yaml's loader turns
+   * allowlist mode on by the key's presence, the platform only for a non-empty list (§3.2, §3.3).
+   */
+  emptyAllowlistBlocks: boolean;
 }
 
 export const PLATFORM: Layout = {
@@ -34,6 +39,7 @@ export const PLATFORM: Layout = {
   argument_constraints: ['argument_constraints'],
   grounding_rules: ['grounding_rules'],
   approval_actions: ['approval_actions'],
+  emptyAllowlistBlocks: false,
 };
 
 export const CALLGUARD: Layout = {
@@ -47,6 +53,7 @@ export const CALLGUARD: Layout = {
   evidence_actions: ['evidence', 'evidence_actions'],
   argument_constraints: ['evidence', 'argument_constraints'],
   grounding_rules: ['evidence', 'grounding_rules'],
+  emptyAllowlistBlocks: true,
 };
 
 export function get(doc: unknown, path: readonly PathSegment[]): unknown {

@@ -18,10 +18,9 @@ import { withPaths } from '../messages';
 const NESTED: Record<string, [string, string]> = {
   session_budget: ['budgets', 'session'],
   run_budget: ['budgets', 'run'],
-  ...(Object.fromEntries(Object.entries(CALLGUARD).filter(([, path]) => path.length === 2)) as Record<
-    string,
-    [string, string]
-  >),
+  ...(Object.fromEntries(
+    Object.entries(CALLGUARD).filter(([, path]) => Array.isArray(path) && path.length === 2),
+  ) as Record<string, [string, string]>),
 };
 
 /** Platform keys that have no place in callguard.yaml at all: the SDK's loader never reads them. */
