@@ -231,6 +231,11 @@ export const RULES = {
     summary:
       'A custom pattern `regex` that Preloop does not accept: a back-reference (`\\1`, `(?P=name)`) or no regular expression at all',
   },
+  'preloop/detector-not-configured': {
+    severity: 'warning',
+    summary:
+      'A `model_io` condition that reads `pii.*`, `injection.*` or `moderation.*` while its rule does not switch that detector on: the result never changes, so the condition never matches as written',
+  },
   'preloop/duplicate-name': {
     severity: 'error',
     summary:

@@ -27,6 +27,9 @@ export interface ModelIoRule {
   enabled: boolean;
   workflow?: string;
   piiTypes?: string[];
+  /** Whether the rule switches the injection and moderation detectors on (`true` or a mapping). */
+  injection: boolean;
+  moderation: boolean;
   conditions: CompiledCondition[];
 }
 
@@ -137,6 +140,8 @@ export function compilePreloop(uri: string, value: unknown): CompiledPreloop {
       enabled: r.enabled !== false,
       ...(str(r.approval_workflow) ? { workflow: str(r.approval_workflow) } : {}),
       ...(pii ? { piiTypes: pii.length ? pii : MODEL_IO_PII_DEFAULT } : {}),
+      injection: det.injection === true || isObj(det.injection),
+      moderation: det.moderation === true || isObj(det.moderation),
       conditions: compileConditions(r.conditions, 'preloop-model-io'),
     };
   });

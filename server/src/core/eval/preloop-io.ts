@@ -61,7 +61,13 @@ export function evaluateModelIo(doc: CompiledPreloop, ctx: EventContext, emit: E
       emit({ policy, type: 'model_io', status: 'not applicable', reason: `the event has no ${rule.target}` });
       continue;
     }
-    const signals = isObj(e.signals) ? e.signals : {};
+    // A detector the rule does not switch on produces nothing, whatever the event's signals say
+    // (lint: preloop/detector-not-configured).
+    const all = isObj(e.signals) ? e.signals : {};
+    const signals = {
+      ...(rule.injection ? { injection: all.injection } : {}),
+      ...(rule.moderation ? { moderation: all.moderation } : {}),
+    };
     const score =
       typeof signals.injection === 'number'
         ? signals.injection
@@ -83,11 +89,13 @@ export function evaluateModelIo(doc: CompiledPreloop, ctx: EventContext, emit: E
         : { flagged: signals.moderation === true, categories: [] },
     };
     const hit = firstMatch(rule.conditions, vars);
+    const off = [rule.injection ? '' : 'injection', rule.moderation ? '' : 'moderation'].filter(Boolean);
     const assumption = [
       hit.error ? `${ERROR_ASSUMPTION}: ${hit.error}` : undefined,
       noneNote(hit.notes),
       unknownNote(doc, rule.piiTypes ?? []),
       'injection and moderation verdicts come from signals (score 0 and not flagged without one)',
+      off.length ? `detectors.${off.join(' and detectors.')} not on: no verdict` : '',
     ]
       .filter(Boolean)
       .join('; ');

@@ -7,6 +7,7 @@ import { preloopRecognizer } from '../recognizers';
 import { ignoredKeyProblems, versionProblems } from './keys';
 import { referenceProblems } from './references';
 import { sensitiveDataProblems } from './sensitive';
+import { detectorResultProblems } from './detectorResults';
 import { simpleConditionProblems } from './simpleCondition';
 import { unknownPiiTypeProblems } from './unknownPiiTypes';
 import { isObj } from './util';
@@ -27,6 +28,7 @@ export const preloop: Dialect = {
       ...referenceProblems(value),
       ...workflowProblems(value),
       ...conditionProblems(value),
+      ...detectorResultProblems(value),
       ...simpleConditionProblems(value),
       ...defaultsProblems(value),
       ...sensitiveDataProblems(value),
