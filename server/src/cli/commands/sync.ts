@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   analyze,
@@ -17,7 +18,9 @@ import {
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
 import { collectPolicyFiles, readPolicyText, reason, UsageError, type CollectOptions } from '../files';
-import { projectFor } from '../project';
+import { projectFor, repoPaths } from '../project';
+import { workflowCommand } from '../report/github';
+import { formatPlanGithub, planSummaryMarkdown, type BundleSource } from '../sync/github';
 import { readReviewed, reviewDifference } from '../sync/review';
 import { toJson } from '../report/json';
 import { checkChoice } from '../usage';
@@ -25,7 +28,7 @@ import { eventsOf } from '../replay/configEvents';
 import { formatImpact, planImpact, type PlanImpact } from '../replay/impact';
 import type { Command, CommandIO } from './types';
 
-export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--confirm-deletes N] [--format text|json] [--exit-code] [--url URL] [--fingerprint F]
+export const HELP = `Usage: policylens sync <path>... [--apply] [--prune] [--confirm-deletes N] [--format text|json|github] [--exit-code] [--url URL] [--fingerprint F]
                         [--config FILE] [--no-ignore] [--force-exclude] [--events FILE]... [--no-events]
 
 Compares the Execlave bundles under <path> with the live org's policies and prints the plan:
@@ -35,7 +38,10 @@ metadata.source "cli-sync". Updates carry If-Match: a policy changed since the p
 
   --apply       apply the plan
   --prune       also delete live policies that no bundle declares
-  --format      text (default) or json
+  --format      text (default), json, or github: the text, then GitHub Actions annotations (plan
+                problems as ::error on the bundle's key, changes as ::notice, deletes as
+                ::warning; paths from the repository's root), and the text appended to
+                $GITHUB_STEP_SUMMARY as markdown when that variable is set
   --exit-code   exit 2 when changes are pending, 0 when in sync (a CI gate)
   --url URL     the live org's API (else POLICYLENS_API_URL or EXECLAVE_BASE_URL)
   --config FILE the project config instead of the nearest policylens.config.yaml (its live.url
@@ -62,17 +68,22 @@ usage errors included, so that 2 always means "changes pending".`;
 
 interface Collected {
   desired: DesiredBundle[];
-  invalid: { file: string; errors: number; firstError: string }[];
+  /** `path` is the file on disk (for annotations); JSON reports the rest. */
+  invalid: { file: string; path: string; errors: number; firstError: string }[];
 }
 
 /** The workspace side: every valid Execlave bundle under the paths, and the bundles with errors. */
-export function collectDesired(paths: readonly string[], collect: CollectOptions = {}): Collected {
+export function collectDesired(
+  paths: readonly string[],
+  collect: CollectOptions = {},
+  sources?: Map<DesiredBundle, BundleSource>,
+): Collected {
   const out: Collected = { desired: [], invalid: [] };
   for (const f of collectPolicyFiles(paths, collect)) {
     let text: string;
     let invalidEncoding: boolean;
     if (f.error !== undefined) {
-      out.invalid.push({ file: f.display, errors: 1, firstError: f.error });
+      out.invalid.push({ file: f.display, path: f.path, errors: 1, firstError: f.error });
       continue;
     }
     try {
@@ -80,6 +91,7 @@ export function collectDesired(paths: readonly string[], collect: CollectOptions
       if (read.kind === 'too-large') {
         out.invalid.push({
           file: f.display,
+          path: f.path,
           errors: 1,
           firstError: tooLargeFinding(read.bytes, 'disk').message,
         });
@@ -87,7 +99,7 @@ export function collectDesired(paths: readonly string[], collect: CollectOptions
       }
       ({ text, invalidEncoding } = read);
     } catch (e) {
-      out.invalid.push({ file: f.display, errors: 1, firstError: `cannot read: ${reason(e)}` });
+      out.invalid.push({ file: f.display, path: f.path, errors: 1, firstError: `cannot read: ${reason(e)}` });
       continue;
     }
     // The project's config decides the dialect and the severities, as in lint: a code set to `off`
@@ -95,9 +107,17 @@ export function collectDesired(paths: readonly string[], collect: CollectOptions
     const analysis = analyze(text, { fileName: f.path, invalidEncoding, dialect: f.settings.dialect });
     analysis.findings = applyRuleSettings(analysis.findings, f.settings.rules);
     const outcome = desiredFromAnalysis(analysis, f.display);
-    if (outcome.kind === 'bundle') out.desired.push(outcome.bundle);
-    else if (outcome.kind === 'invalid')
-      out.invalid.push({ file: f.display, errors: outcome.errors, firstError: outcome.firstError });
+    if (outcome.kind === 'bundle') {
+      out.desired.push(outcome.bundle);
+      // Only `--format github` keeps the trees, to place its annotations on the bundles' keys.
+      sources?.set(outcome.bundle, { path: f.path, analysis });
+    } else if (outcome.kind === 'invalid')
+      out.invalid.push({
+        file: f.display,
+        path: f.path,
+        errors: outcome.errors,
+        firstError: outcome.firstError,
+      });
   }
   return out;
 }
@@ -204,29 +224,49 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
     );
   if (confirmDeletes !== undefined && !(values.apply && values.prune))
     throw new UsageError('--confirm-deletes goes with --apply --prune');
-  checkChoice('format', values.format, ['text', 'json']);
+  checkChoice('format', values.format, ['text', 'json', 'github']);
   const json = values.format === 'json';
-  /** An error before or instead of a plan: one line on stderr, and `{version, error}` as JSON. */
+  const github = values.format === 'github';
+  /**
+   * An error before or instead of a plan: one line on stderr, `{version, error}` as JSON, an
+   * `::error` (on no file) in GitHub Actions.
+   */
   const failed = (message: string, extra: object = {}): number => {
     io.err(`policylens sync: ${printable(message)}\n`);
     if (json) io.out(toJson(io.version, { error: message, ...extra }));
+    if (github) io.out(`${workflowCommand('error', { title: 'policylens sync' }, message)}\n`);
     return 1;
   };
   if (values['no-events'] && values.events?.length)
     throw new UsageError('--events and --no-events exclude each other');
 
-  const { desired, invalid } = collectDesired(positionals, {
-    ignore: !values['no-ignore'],
-    forceExclude: values['force-exclude'],
-    config: values.config,
-  });
+  const sources = github ? new Map<DesiredBundle, BundleSource>() : undefined;
+  const { desired, invalid } = collectDesired(
+    positionals,
+    { ignore: !values['no-ignore'], forceExclude: values['force-exclude'], config: values.config },
+    sources,
+  );
+  const fromRoot = repoPaths();
   if (invalid.length) {
     // A bundle with errors would be refused by the server, and with --prune its live policy would look
     // undeclared and be deleted: no plan is made until every bundle is valid.
     for (const i of invalid) io.err(`✗ ${printable(i.file)} — invalid: ${printable(i.firstError)}\n`);
     const message = `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.`;
     io.err(`${message}\n`);
-    if (json) io.out(toJson(io.version, { error: message, invalid }));
+    if (json)
+      io.out(toJson(io.version, { error: message, invalid: invalid.map(({ path: _path, ...i }) => i) }));
+    if (github)
+      io.out(
+        invalid
+          .map((i) =>
+            workflowCommand(
+              'error',
+              { file: fromRoot(i.path), line: 1, title: 'policylens sync: invalid bundle' },
+              `${i.firstError} (${i.errors} ${i.errors === 1 ? 'error' : 'errors'}; policylens lint lists them); no plan is made until every bundle is valid`,
+            ),
+          )
+          .join('\n') + '\n',
+      );
     return 1;
   }
 
@@ -268,13 +308,44 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
     throw e;
   }
   const blocked = plan.problems.length > 0 || plan.steps.some((s) => s.problems.length > 0);
+  const label = orgLabel(org.label, orgName);
+
+  // --format github: the text as --format text prints it (the log reads the same), then the
+  // annotations, and the text in the job's summary.
+  const firstByName = new Map<string, DesiredBundle>();
+  for (const d of desired) if (!firstByName.has(d.name)) firstByName.set(d.name, d);
+  const place = {
+    sourceOf: (step: { name: string; file?: string }) => {
+      const d = step.file === undefined ? undefined : firstByName.get(step.name);
+      return d && d.file === step.file ? sources?.get(d) : undefined;
+    },
+    fromRoot,
+  };
+  const forGithub = (
+    text: string,
+    extra: { report?: ApplyReport; refused?: string; summary?: string } = {},
+  ) => {
+    io.out(text + formatPlanGithub(plan, place, { org: label, ...extra }));
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file) return;
+    try {
+      appendFileSync(file, planSummaryMarkdown(extra.summary ?? text));
+    } catch (e) {
+      // The summary is a copy of what the log holds: the plan's exit status stays the plan's.
+      io.err(
+        `policylens sync: cannot write the job summary (GITHUB_STEP_SUMMARY): ${printable(reason(e))}\n`,
+      );
+    }
+  };
 
   if (!values.apply) {
-    io.out(
-      json
-        ? planJson(io.version, plan, org.label, orgName, undefined, impact)
-        : formatPlan(plan, { org: orgLabel(org.label, orgName) }) + impactText,
-    );
+    if (github) forGithub(formatPlan(plan, { org: label }) + impactText);
+    else
+      io.out(
+        json
+          ? planJson(io.version, plan, org.label, orgName, undefined, impact)
+          : formatPlan(plan, { org: label }) + impactText,
+      );
     if (blocked) return 1;
     return values['exit-code'] && plan.pending > 0 ? 2 : 0;
   }
@@ -282,11 +353,13 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
     // Applying around the problems would write a different plan from the one printed (and half a
     // chain), so nothing is written until the plan is clean.
     const message = 'the plan has problems (marked !); nothing was applied.';
-    io.out(
-      json
-        ? planJson(io.version, plan, org.label, orgName, undefined, undefined, message)
-        : formatPlan(plan, { footer: false, org: orgLabel(org.label, orgName) }),
-    );
+    if (github) forGithub(formatPlan(plan, { footer: false, org: label }), { refused: message });
+    else
+      io.out(
+        json
+          ? planJson(io.version, plan, org.label, orgName, undefined, undefined, message)
+          : formatPlan(plan, { footer: false, org: label }),
+      );
     io.err(`policylens sync: ${message}\n`);
     return 1;
   }
@@ -299,11 +372,16 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
       live,
       prune: values.prune,
     });
-    io.out(
-      json
-        ? planJson(io.version, plan, org.label, orgName, undefined, impact, [message, ...why].join('\n'))
-        : formatPlan(plan, { footer: false, org: orgLabel(org.label, orgName) }) + impactText,
-    );
+    if (github)
+      forGithub(formatPlan(plan, { footer: false, org: label }) + impactText, {
+        refused: [message, ...why].join('\n'),
+      });
+    else
+      io.out(
+        json
+          ? planJson(io.version, plan, org.label, orgName, undefined, impact, [message, ...why].join('\n'))
+          : formatPlan(plan, { footer: false, org: label }) + impactText,
+      );
     io.err(`policylens sync: ${message}\n${why.map((w) => `  ${w}\n`).join('')}`);
     return 1;
   }
@@ -318,15 +396,18 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
       confirmed === undefined
         ? `this plan deletes ${plan.deletes} of the ${plan.liveCount} policies in the live org; nothing was applied. If that is meant, re-run with --confirm-deletes ${plan.deletes}.`
         : `this plan deletes ${plan.deletes} ${plan.deletes === 1 ? 'policy' : 'policies'}, not the ${confirmed} of --confirm-deletes; nothing was applied.`;
-    io.out(
-      json
-        ? planJson(io.version, plan, org.label, orgName, undefined, impact, message)
-        : formatPlan(plan, { footer: false, org: orgLabel(org.label, orgName) }) + impactText,
-    );
+    if (github) forGithub(formatPlan(plan, { footer: false, org: label }) + impactText, { refused: message });
+    else
+      io.out(
+        json
+          ? planJson(io.version, plan, org.label, orgName, undefined, impact, message)
+          : formatPlan(plan, { footer: false, org: label }) + impactText,
+      );
     io.err(`policylens sync: ${message}\n`);
     return 1;
   }
-  if (!json) io.out(formatPlan(plan, { footer: false, org: orgLabel(org.label, orgName) }));
+  const planText = formatPlan(plan, { footer: false, org: label });
+  if (!json) io.out(planText);
   const report = await applyPlan(plan, org);
   if (json)
     io.out(
@@ -340,7 +421,10 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
         report.failed ? `${report.applied} applied, ${report.failed} not applied` : undefined,
       ),
     );
-  else io.out(`\n${formatApplyReport(report)}`);
+  else if (github) {
+    const reportText = `\n${formatApplyReport(report)}`;
+    forGithub(reportText, { report, summary: planText + reportText });
+  } else io.out(`\n${formatApplyReport(report)}`);
   return report.failed > 0 || plan.problems.length > 0 ? 1 : 0;
 }
 

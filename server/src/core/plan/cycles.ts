@@ -42,6 +42,7 @@ export function checkCyclesAfterPlan(
       if (!cycle) {
         const others = component.filter((n) => n !== name).slice(0, 3);
         step.problems.push(`its prerequisites would form a cycle with ${others.join(', ')}`);
+        (step.problemPaths ??= [])[step.problems.length - 1] = ['prerequisites'];
         continue;
       }
       step.problems.push(
@@ -50,6 +51,7 @@ export function checkCyclesAfterPlan(
             ? ` (${cycle.liveOnly.join(', ')}: in the live org, declared by no bundle); the API would refuse the write`
             : ''),
       );
+      (step.problemPaths ??= [])[step.problems.length - 1] = ['prerequisites'];
     }
   }
 }

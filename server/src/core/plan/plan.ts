@@ -80,23 +80,29 @@ export function planSync(
   for (const d of desiredByName.values()) {
     const current = liveByName.get(d.name);
     const twin = current ? undefined : liveByNfc.get(d.name.normalize('NFC'));
-    const stepProblems = [];
+    const stepProblems: string[] = [];
+    const problemPaths: PlanStep['problemPaths'] = [];
+    const problem = (message: string, path: readonly (string | number)[]) => {
+      stepProblems.push(message);
+      problemPaths.push(path);
+    };
     const others = duplicates.get(d.name);
-    if (others) stepProblems.push(`"${d.name}" is also declared by ${others.join(', ')}; rename one of them`);
+    if (others) problem(`"${d.name}" is also declared by ${others.join(', ')}; rename one of them`, ['name']);
     for (const ref of prerequisiteRefs(d.value)) {
+      const at = prerequisitePath(d.value, ref);
       if (!liveOf(ref) && !liveByName.has(ref) && !desiredByName.has(ref))
-        stepProblems.push(`prerequisite "${ref}" is neither a live policy nor declared by a bundle`);
+        problem(`prerequisite "${ref}" is neither a live policy nor declared by a bundle`, at);
       else if (ref === d.name || liveOf(ref)?.name === d.name)
-        stepProblems.push(`"${d.name}" names itself as a prerequisite`);
+        problem(`"${d.name}" names itself as a prerequisite`, at);
     }
     const body = withDefaults(d.value);
     const base = { name: d.name, file: d.file, ...(d.uri ? { uri: d.uri } : {}) };
     if (twin && !desiredByName.has(twin.name)) {
-      stepProblems.push(lookalikeCreate(d.name, twin.name));
+      problem(lookalikeCreate(d.name, twin.name), ['name']);
       lookalikes.set(twin.name, d);
     }
     if (!current) {
-      steps.push({ action: 'create', ...base, changes: [], body, problems: stepProblems });
+      steps.push({ action: 'create', ...base, changes: [], body, problems: stepProblems, problemPaths });
       continue;
     }
     const changes = diffValues(comparable(current, nameOf), comparable(d.value, nameOf));
@@ -111,6 +117,7 @@ export function planSync(
       // on a prerequisite that no longer exists, and the same step blocked the next apply that
       // changed anything else of it (a field test).
       problems: stepProblems,
+      problemPaths,
     });
   }
   const keep = new Set(options.keep ?? []);
@@ -143,12 +150,14 @@ export function planSync(
       for (const step of steps) {
         if (step.action === 'delete') continue;
         const d = desiredByName.get(step.name);
-        for (const ref of d ? prerequisiteRefs(d.value) : []) {
+        if (!d) continue;
+        for (const ref of prerequisiteRefs(d.value)) {
           const target = deleted.get(nameOf(ref));
           if (!target || desiredByName.has(ref)) continue;
           step.problems.push(
             `prerequisite "${ref}" is deleted by this plan (--prune): keep its bundle, or drop the prerequisite`,
           );
+          (step.problemPaths ??= [])[step.problems.length - 1] = prerequisitePath(d.value, ref);
           target.problems.push(`"${step.name}" still names it as a prerequisite`);
         }
       }
@@ -184,6 +193,13 @@ export function planSync(
     deletes,
     liveCount,
   };
+}
+
+/** Where a prerequisite reference is written in a bundle (`['prerequisites', i]`). */
+function prerequisitePath(value: Record<string, unknown>, ref: string): (string | number)[] {
+  const list = value.prerequisites;
+  const i = Array.isArray(list) ? list.indexOf(ref) : -1;
+  return i < 0 ? ['prerequisites'] : ['prerequisites', i];
 }
 
 export function prerequisiteRefs(value: Record<string, unknown>): string[] {

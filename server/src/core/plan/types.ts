@@ -49,6 +49,12 @@ export interface PlanStep {
   body?: Record<string, unknown>;
   /** Reasons this step cannot be applied as planned (an unknown prerequisite, a cycle). */
   problems: string[];
+  /**
+   * Where each of `problems` is in the bundle (same index): the key path it concerns (`['name']`,
+   * `['prerequisites', 1]`), so a report can place it on its line (`sync --format github`). Absent,
+   * or an absent entry: the bundle as a whole, or no bundle (a `delete`).
+   */
+  problemPaths?: (readonly (string | number)[] | undefined)[];
 }
 
 export interface SyncPlan {
