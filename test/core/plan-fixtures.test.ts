@@ -42,6 +42,9 @@ describe('plan fixtures (test/fixtures/plan)', () => {
         : {};
       const plan = planSync(desired, live, options);
       expectJson(join(c.dir, 'expected.json'), {
+        // The fingerprint is in the data so that a change of what it covers shows in review (the
+        // rename hint was added without changing any of these: it is not an input of the plan).
+        fingerprint: plan.fingerprint,
         pending: plan.pending,
         problems: plan.problems,
         ...(plan.unmanaged.length ? { unmanaged: plan.unmanaged } : {}),
@@ -54,6 +57,8 @@ describe('plan fixtures (test/fixtures/plan)', () => {
           ...(s.liveId ? { liveId: s.liveId, liveVersion: s.liveVersion } : {}),
           changes: s.changes,
           ...(s.problems.length ? { problems: s.problems } : {}),
+          ...(s.renameOf ? { renameOf: s.renameOf } : {}),
+          ...(s.renamedTo ? { renamedTo: s.renamedTo } : {}),
           ...(s.body && s.action === 'create' ? { prerequisites: s.body.prerequisites } : {}),
         })),
       });

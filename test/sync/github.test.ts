@@ -167,7 +167,11 @@ describe('policylens sync --format github', () => {
     assert.equal(r.status, 2);
     const del = commands(r.stdout).find((c) => c.level === 'warning')!;
     assert.deepEqual(del.props, { title: 'policylens sync: delete' });
-    assert.match(del.message, /^- delete "Rate limit external calls" in .* \(no bundle declares it\)$/);
+    // The bundle was renamed, nothing else: the warning says so (the rename hint).
+    assert.match(
+      del.message,
+      /^- delete "Rate limit external calls" in .* \(no bundle declares it\)\n\(looks like a rename to "Rate limit" \(rate-limit\.yaml\): its history stays under id [0-9a-f-]{36}; Execlave has no rename\)$/,
+    );
 
     // An invalid bundle: an error on its file, and no plan.
     writeFiles(policies, {

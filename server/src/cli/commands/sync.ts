@@ -152,6 +152,9 @@ function planJson(
       ...(s.liveVersion !== undefined ? { liveVersion: s.liveVersion } : {}),
       changes: s.changes,
       problems: s.problems,
+      // A hint (a create that looks like the rename of a live policy), never a change.
+      ...(s.renameOf ? { renameOf: s.renameOf } : {}),
+      ...(s.renamedTo ? { renamedTo: s.renamedTo } : {}),
     })),
     // Live policies the plan leaves alone (no bundle declares them, no --prune): not a change.
     unmanaged: plan.unmanaged,

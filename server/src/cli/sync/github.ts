@@ -10,6 +10,8 @@
 import {
   findProperty,
   formatChange,
+  renameHint,
+  renamedToHint,
   type Analysis,
   type ApplyReport,
   type AstNode,
@@ -137,7 +139,8 @@ export function formatPlanGithub(
     const head =
       `${SAID[step.action]} ${JSON.stringify(step.name)} in ${options.org}` +
       (step.action === 'delete' ? ' (no bundle declares it)' : '');
-    const lines = [head, ...step.changes.map((c) => `  ${formatChange(c)}`)];
+    const hint = renameHint(step);
+    const lines = [head, ...step.changes.map((c) => `  ${formatChange(c)}`), ...(hint ? [`(${hint})`] : [])];
     if (result && !result.ok) {
       out.push(
         workflowCommand(
@@ -156,7 +159,12 @@ export function formatPlanGithub(
   }
   if (plan.unmanaged.length) {
     const n = plan.unmanaged.length;
-    const names = plan.unmanaged.slice(0, 10).map((u) => `  ${JSON.stringify(u.name)}`);
+    const names = plan.unmanaged
+      .slice(0, 10)
+      .map(
+        (u) =>
+          `  ${JSON.stringify(u.name)}${u.renamedTo ? `  (${renamedToHint(u.renamedTo, u.liveId)})` : ''}`,
+      );
     if (n > 10) names.push(`  … and ${n - 10} more`);
     out.push(
       workflowCommand(

@@ -9,6 +9,7 @@ import { lookalikeCreate, lookalikeDelete } from './lookalike';
 import { canonicalJson, sha256Hex } from './hash';
 import { comparable, withDefaults } from './normalize';
 import { orderSteps } from './order';
+import { markRenames } from './rename';
 import type { DesiredBundle, LiveOrgPolicy, PlanOptions, PlanStep, SyncPlan } from './types';
 
 /** Bumped whenever the plan's meaning changes, so an old fingerprint can never match a new plan. */
@@ -162,6 +163,8 @@ export function planSync(
         }
       }
   }
+  // After the deletes and the unmanaged list, which are the two places an old name can be.
+  markRenames(steps, unmanaged, desiredByName, liveByName, nameOf, new Set(lookalikes.keys()));
   checkCyclesAfterPlan(
     steps,
     liveByName,

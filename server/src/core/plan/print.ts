@@ -27,6 +27,29 @@ function where(step: PlanStep): string {
   return `(${printable(step.file ?? '')})`;
 }
 
+/**
+ * The rename hint of a step (rename.ts), as the text plan, the JSON's readers and the GitHub
+ * annotations say it; undefined when the step has none.
+ */
+export function renameHint(step: PlanStep): string | undefined {
+  if (step.renameOf)
+    return (
+      `looks like a rename of ${JSON.stringify(step.renameOf.name)} (the same policy apart from its name): ` +
+      `Execlave has no rename, so this is a new policy with a new id; the history of ` +
+      `${JSON.stringify(step.renameOf.name)} stays under id ${step.renameOf.liveId}`
+    );
+  if (step.renamedTo && step.liveId !== undefined) return renamedToHint(step.renamedTo, step.liveId);
+  return undefined;
+}
+
+/** The hint on the old side of a rename: its `delete`, or its line among the unmanaged policies. */
+export function renamedToHint(to: { name: string; file: string }, liveId: string): string {
+  return (
+    `looks like a rename to ${JSON.stringify(to.name)} (${to.file}): its history stays under id ` +
+    `${liveId}; Execlave has no rename`
+  );
+}
+
 /** `n changes` with the right plural. */
 function changes(n: number): string {
   return `${n} ${n === 1 ? 'change' : 'changes'}`;
@@ -58,6 +81,8 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean; org?: st
     const quoted = printable(JSON.stringify(step.name));
     lines.push(`  ${MARK[step.action]}  ${quoted.padEnd(width)}  ${where(step)}`);
     for (const c of step.changes) lines.push(`      ${printable(formatChange(c))}`);
+    const hint = renameHint(step);
+    if (hint) lines.push(`      (${printable(hint)})`);
     for (const p of step.problems) lines.push(`      ! ${printable(p)}`);
   }
   if (!plan.steps.length) lines.push('  (no policies declared)');
@@ -68,7 +93,10 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean; org?: st
       `${policies(others)} in the live org ${others === 1 ? 'is' : 'are'} declared by no bundle here and left alone (--prune would delete ${others === 1 ? 'it' : 'them'}):`,
     );
     for (const u of plan.unmanaged.slice(0, UNMANAGED_SHOWN))
-      lines.push(`  ${printable(JSON.stringify(u.name))}`);
+      lines.push(
+        `  ${printable(JSON.stringify(u.name))}` +
+          (u.renamedTo ? `  (${printable(renamedToHint(u.renamedTo, u.liveId))})` : ''),
+      );
     if (others > UNMANAGED_SHOWN)
       lines.push(`  … and ${others - UNMANAGED_SHOWN} more (--format json lists them all)`);
   }

@@ -55,6 +55,14 @@ export interface PlanStep {
    * or an absent entry: the bundle as a whole, or no bundle (a `delete`).
    */
   problemPaths?: (readonly (string | number)[] | undefined)[];
+  /**
+   * A hint, never a change (rename.ts): this `create` holds exactly what a live policy the plan
+   * deletes or leaves alone holds, apart from the name. Execlave has no rename; the old policy's
+   * history stays under its id.
+   */
+  renameOf?: { name: string; liveId: string };
+  /** The other side of the hint, on that live policy's `delete`: the bundle that looks like it renamed. */
+  renamedTo?: { name: string; file: string };
 }
 
 export interface SyncPlan {
@@ -73,7 +81,7 @@ export interface SyncPlan {
    * they are `delete` steps). Not a change: the plan says they exist so that it never calls the org
    * "in sync" while it holds policies nobody manages from these files.
    */
-  unmanaged: { name: string; liveId: string }[];
+  unmanaged: { name: string; liveId: string; renamedTo?: { name: string; file: string } }[];
   /** Said before the steps, and not a problem: `--prune` would delete more than half of the org. */
   warnings: string[];
   /** How many policies the plan deletes, and how many the live org holds (for the warning and its gate). */
