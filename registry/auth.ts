@@ -53,6 +53,17 @@ export async function registerKey(
     [keyId, orgId, sha256Hex(clear), clear.slice(0, 8), actorId],
   );
   const principal = await lookup(db, clear);
+  if (!principal) {
+    // A revoked seed key given again on a restart: registering it anew would undo the revocation.
+    const revoked = await db.query<{ id: string }>(
+      'SELECT id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NOT NULL',
+      [sha256Hex(clear)],
+    );
+    if (revoked[0])
+      throw new Error(
+        `That key was revoked (key id ${revoked[0].id}); a revoked key is never registered again`,
+      );
+  }
   if (!principal || principal.orgId !== orgId)
     throw new Error(`That key is already registered for another org`);
   return { ...principal, key: clear };
@@ -84,4 +95,77 @@ export async function authenticate(db: Queryable, req: IncomingMessage): Promise
   const principal = await lookup(db, key);
   if (!principal) throw new ApiError('UNAUTHORIZED', 'Invalid API key');
   return principal;
+}
+
+/** A key as `serve --list-keys` shows it: never the key itself (only its hash is stored). */
+export interface KeyInfo {
+  id: string;
+  /** The key's first 8 characters, to tell keys apart. */
+  prefix: string;
+  org: string;
+  actorId: string;
+  createdAt: string;
+  /** When it was revoked; absent for a key in use. */
+  revokedAt?: string;
+}
+
+/** Every key, or every key of `org`, oldest first. */
+export async function listKeys(db: Queryable, org?: string): Promise<KeyInfo[]> {
+  const rows = await db.query<{
+    id: string;
+    key_prefix: string;
+    org_name: string;
+    actor_id: string;
+    created_at: Date | string;
+    revoked_at: Date | string | null;
+  }>(
+    `SELECT k.id, k.key_prefix, o.name AS org_name, k.actor_id, k.created_at, k.revoked_at
+     FROM api_keys k JOIN orgs o ON o.id = k.org_id
+     WHERE $1::text IS NULL OR o.name = $1
+     ORDER BY k.created_at, k.id`,
+    [org?.trim() ?? null],
+  );
+  const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+  return rows.map((r) => ({
+    id: r.id,
+    prefix: r.key_prefix,
+    org: r.org_name,
+    actorId: r.actor_id,
+    createdAt: iso(r.created_at),
+    ...(r.revoked_at ? { revokedAt: iso(r.revoked_at) } : {}),
+  }));
+}
+
+/**
+ * Revokes the key whose id is `ref` (as `--list-keys` prints it, in any case), or whose prefix is
+ * `ref` when exactly one key in use has it; `org` narrows the search. From then on the key gets 401.
+ * Revoking a revoked key is a no-op that says so; nothing is deleted (the audit log names key ids).
+ */
+export async function revokeKey(
+  db: Queryable,
+  ref: string,
+  org?: string,
+): Promise<{ key: KeyInfo; already: boolean }> {
+  const wanted = ref.trim();
+  const keys = await listKeys(db, org);
+  const byId = keys.filter((k) => k.id === wanted.toLowerCase());
+  const matches = byId.length ? byId : keys.filter((k) => k.prefix === wanted && !k.revokedAt);
+  const scope = org !== undefined ? ` of org "${org}"` : '';
+  if (!matches.length)
+    throw new Error(`no API key${scope} has the id or prefix "${wanted}" (--list-keys lists them)`);
+  if (matches.length > 1)
+    throw new Error(
+      `${matches.length} keys${scope} have the prefix "${wanted}": give the key id (--list-keys lists them)`,
+    );
+  const key = matches[0]!;
+  if (key.revokedAt) return { key, already: true };
+  const rows = await db.query<{ revoked_at: Date | string }>(
+    'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING revoked_at',
+    [key.id],
+  );
+  const at = rows[0]?.revoked_at;
+  return {
+    key: { ...key, revokedAt: at ? new Date(at).toISOString() : new Date().toISOString() },
+    already: !rows.length,
+  };
 }

@@ -6,7 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DbOptions } from './db';
-import { createApiKey, DEFAULT_PORT, startRegistry } from './server';
+import type { KeyInfo } from './auth';
+import { createApiKey, DEFAULT_PORT, listApiKeys, revokeApiKey, startRegistry } from './server';
 import { USAGE } from './usage';
 
 export { USAGE };
@@ -16,6 +17,10 @@ export interface ServeArgs {
   host: string;
   storage: DbOptions;
   createKey: boolean;
+  /** `--list-keys`: print the keys (of --org, or all) and exit. */
+  listKeys: boolean;
+  /** `--revoke-key ID`: revoke the key with that id (or unique prefix) and exit. */
+  revokeKey?: string;
   seedKey?: string;
   org?: string;
   actor?: string;
@@ -33,6 +38,7 @@ export const SEED_KEY_ENV = 'POLICYLENS_SEED_KEY';
 export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): ServeArgs {
   const out: Partial<ServeArgs> & { dataDir?: string; databaseUrl?: string; seedKeyFile?: string } = {
     createKey: false,
+    listKeys: false,
     help: false,
   };
   const allowedHosts: string[] = [];
@@ -69,6 +75,12 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
         break;
       case '--create-key':
         out.createKey = true;
+        break;
+      case '--list-keys':
+        out.listKeys = true;
+        break;
+      case '--revoke-key':
+        out.revokeKey = value();
         break;
       case '--seed-key':
         // Every user of the machine can read a command line (ps, /proc/<pid>/cmdline).
@@ -115,6 +127,8 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
   }
   if (out.seedKey === undefined && env[SEED_KEY_ENV]) out.seedKey = env[SEED_KEY_ENV].trim();
   if (out.createKey && !out.org) throw new Error('--create-key needs --org NAME');
+  if ([out.createKey, out.listKeys, out.revokeKey !== undefined].filter(Boolean).length > 1)
+    throw new Error('Use one of --create-key, --list-keys and --revoke-key at a time');
   if (out.seedKey !== undefined && !out.org)
     throw new Error(`a seed key (${SEED_KEY_ENV}, --seed-key-file or --seed-key) needs --org NAME`);
   return {
@@ -125,6 +139,8 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
         ? { databaseUrl }
         : { dataDir: resolve(cwd, out.dataDir ?? DEFAULT_DATA_DIR) },
     createKey: out.createKey ?? false,
+    listKeys: out.listKeys ?? false,
+    revokeKey: out.revokeKey,
     seedKey: out.seedKey,
     org: out.org,
     actor: out.actor,
@@ -166,6 +182,26 @@ export function describeStorage(storage: DbOptions): string {
   }
 }
 
+/** `--list-keys`: one key a line, in columns; a key's secret is never stored, so never shown. */
+export function formatKeys(keys: readonly KeyInfo[]): string {
+  if (!keys.length) return 'No API keys.';
+  const rows = [
+    ['ID', 'PREFIX', 'ORG', 'ACTOR', 'CREATED', 'REVOKED'],
+    ...keys.map((k) => [
+      k.id,
+      `${k.prefix}…`,
+      JSON.stringify(k.org),
+      k.actorId,
+      k.createdAt,
+      k.revokedAt ?? '-',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
+    .join('\n');
+}
+
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
@@ -205,6 +241,20 @@ export async function serveMain(
       io.out(created.key);
       io.err(
         `Created an API key for org "${created.orgName}" (actor ${created.actorId}). It is shown only this once.`,
+      );
+      return 0;
+    }
+    if (args.listKeys) {
+      const keys = await listApiKeys(args.storage, args.org);
+      io.out(formatKeys(keys));
+      return 0;
+    }
+    if (args.revokeKey !== undefined) {
+      const { key, already } = await revokeApiKey(args.storage, args.revokeKey, args.org);
+      io.err(
+        already
+          ? `The key ${key.id} (${key.prefix}…, org "${key.org}", actor ${key.actorId}) was already revoked at ${key.revokedAt}.`
+          : `Revoked the key ${key.id} (${key.prefix}…, org "${key.org}", actor ${key.actorId}): it gets 401 from now on.`,
       );
       return 0;
     }

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { verifyChain } from './verify';
-import { authenticate, registerKey, type CreatedKey } from './auth';
+import { authenticate, listKeys, registerKey, revokeKey, type CreatedKey, type KeyInfo } from './auth';
 import { openDb, type Db, type DbOptions } from './db';
 import { ApiError, header, methodNotAllowed, sendError, sendJson } from './http';
 import { migrate } from './migrations';
@@ -243,4 +243,29 @@ export async function createApiKey(options: DbOptions, org: string, actor?: stri
   } finally {
     await db.close();
   }
+}
+
+/** Runs `work` against the storage directly (the server need not run), migrated first. */
+async function withStorage<T>(options: DbOptions, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb(options);
+  try {
+    await migrate(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `serve --list-keys`: the keys (never the keys themselves), of one org or all. */
+export function listApiKeys(options: DbOptions, org?: string): Promise<KeyInfo[]> {
+  return withStorage(options, (db) => listKeys(db, org));
+}
+
+/** `serve --revoke-key ID`: the key gets 401 from then on. */
+export function revokeApiKey(
+  options: DbOptions,
+  ref: string,
+  org?: string,
+): Promise<{ key: KeyInfo; already: boolean }> {
+  return withStorage(options, (db) => revokeKey(db, ref, org));
 }
