@@ -1,27 +1,25 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  analyze,
-  applyRuleSettings,
   applyPlan,
-  desiredFromAnalysis,
   formatApplyReport,
   formatPlan,
   LiveOrgError,
   planSync,
   printable,
-  tooLargeFinding,
   type ApplyReport,
   type DesiredBundle,
   type LiveOrgPolicy,
   type SyncPlan,
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
-import { collectPolicyFiles, readPolicyText, reason, UsageError, type CollectOptions } from '../files';
+import { reason, UsageError } from '../files';
 import { projectFor, repoPaths } from '../project';
 import { workflowCommand } from '../report/github';
 import { formatPlanGithub, planSummaryMarkdown, type BundleSource } from '../sync/github';
 import { readReviewed, reviewDifference } from '../sync/review';
+import { collectDesired } from '../sync/desired';
+import { planJson } from '../sync/json';
 import { toJson } from '../report/json';
 import { checkChoice } from '../usage';
 import { eventsOf } from '../replay/configEvents';
@@ -66,111 +64,9 @@ Exit status: 0 done / in sync, 1 an error or a change that could not be applied,
 With --exit-code (terraform's -detailed-exitcode): 0 in sync, 2 changes pending, 1 any error,
 usage errors included, so that 2 always means "changes pending".`;
 
-interface Collected {
-  desired: DesiredBundle[];
-  /** `path` is the file on disk (for annotations); JSON reports the rest. */
-  invalid: { file: string; path: string; errors: number; firstError: string }[];
-}
-
-/** The workspace side: every valid Execlave bundle under the paths, and the bundles with errors. */
-export function collectDesired(
-  paths: readonly string[],
-  collect: CollectOptions = {},
-  sources?: Map<DesiredBundle, BundleSource>,
-): Collected {
-  const out: Collected = { desired: [], invalid: [] };
-  for (const f of collectPolicyFiles(paths, collect)) {
-    let text: string;
-    let invalidEncoding: boolean;
-    if (f.error !== undefined) {
-      out.invalid.push({ file: f.display, path: f.path, errors: 1, firstError: f.error });
-      continue;
-    }
-    try {
-      const read = readPolicyText(f.path);
-      if (read.kind === 'too-large') {
-        out.invalid.push({
-          file: f.display,
-          path: f.path,
-          errors: 1,
-          firstError: tooLargeFinding(read.bytes, 'disk').message,
-        });
-        continue;
-      }
-      ({ text, invalidEncoding } = read);
-    } catch (e) {
-      out.invalid.push({ file: f.display, path: f.path, errors: 1, firstError: `cannot read: ${reason(e)}` });
-      continue;
-    }
-    // The project's config decides the dialect and the severities, as in lint: a code set to `off`
-    // does not hold a bundle back, one raised to `error` does.
-    const analysis = analyze(text, { fileName: f.path, invalidEncoding, dialect: f.settings.dialect });
-    analysis.findings = applyRuleSettings(analysis.findings, f.settings.rules);
-    const outcome = desiredFromAnalysis(analysis, f.display);
-    if (outcome.kind === 'bundle') {
-      out.desired.push(outcome.bundle);
-      // Only `--format github` keeps the trees, to place its annotations on the bundles' keys.
-      sources?.set(outcome.bundle, { path: f.path, analysis });
-    } else if (outcome.kind === 'invalid')
-      out.invalid.push({
-        file: f.display,
-        path: f.path,
-        errors: outcome.errors,
-        firstError: outcome.firstError,
-      });
-  }
-  return out;
-}
-
 /** `org "acme" at 127.0.0.1:7420` when the server names the key's org, else the host. */
 function orgLabel(host: string, name: string | undefined): string {
   return name !== undefined ? `org ${JSON.stringify(name)} at ${host}` : host;
-}
-
-function planJson(
-  version: string,
-  plan: SyncPlan,
-  org: string,
-  orgName: string | undefined,
-  report?: ApplyReport,
-  impact?: PlanImpact,
-  error?: string,
-): string {
-  return toJson(version, {
-    ...(error !== undefined ? { error } : {}),
-    org,
-    ...(orgName !== undefined ? { orgName } : {}),
-    fingerprint: impact?.fingerprint ?? plan.fingerprint,
-    pending: plan.pending,
-    warnings: plan.warnings,
-    problems: plan.problems,
-    steps: plan.steps.map((s) => ({
-      action: s.action,
-      name: s.name,
-      ...(s.file ? { file: s.file } : {}),
-      ...(s.liveId ? { liveId: s.liveId } : {}),
-      ...(s.liveVersion !== undefined ? { liveVersion: s.liveVersion } : {}),
-      changes: s.changes,
-      problems: s.problems,
-      // A hint (a create that looks like the rename of a live policy), never a change.
-      ...(s.renameOf ? { renameOf: s.renameOf } : {}),
-      ...(s.renamedTo ? { renamedTo: s.renamedTo } : {}),
-    })),
-    // Live policies the plan leaves alone (no bundle declares them, no --prune): not a change.
-    unmanaged: plan.unmanaged,
-    ...(impact ? { replay: impact.report } : {}),
-    ...(report
-      ? {
-          applied: report.results.map((r) => ({
-            action: r.step.action,
-            name: r.step.name,
-            ok: r.ok,
-            ...(r.liveId ? { liveId: r.liveId } : {}),
-            ...(r.message ? { message: r.message } : {}),
-          })),
-        }
-      : {}),
-  });
 }
 
 /** `--format json` among the options (parsed or not: a usage error is printed as JSON too). */
