@@ -9,6 +9,8 @@
  * warning, at the top level an error); the table holds the severity of the common case, which is
  * also what the documentation page says.
  */
+import { PRELOOP_RULES } from './preloopRules';
+import { SENTINEL_RULES } from './sentinelRules';
 import type { Severity } from './findings';
 
 export interface RuleInfo {
@@ -17,71 +19,7 @@ export interface RuleInfo {
 }
 
 export const RULES = {
-  'agentsentinel/allowed-and-denied': {
-    severity: 'warning',
-    summary:
-      'An action listed both in `allowed_actions` and in `denied_actions` (in the platform policy or in callguard.yaml)',
-  },
-  'agentsentinel/approval-without-require': {
-    severity: 'warning',
-    summary:
-      'An `approval_*` key (actions, tags, risk levels, threshold, timeout, approvers, rules) set while `require_approval` is false or absent',
-  },
-  'agentsentinel/empty-allowlist': {
-    severity: 'warning',
-    summary:
-      '`allowed_actions: []`: in callguard.yaml it refuses every action, in a platform policy it allows every action that is not denied',
-  },
-  'agentsentinel/empty-range': {
-    severity: 'warning',
-    summary: 'An argument constraint whose `minimum` is greater than its `maximum`',
-  },
-  'agentsentinel/invalid-pattern': {
-    severity: 'error',
-    summary:
-      'An argument constraint `pattern` that is no regular expression (`([a-z`, `[z-a]`): the constraint cannot be checked',
-  },
-  'agentsentinel/pattern-backtracking': {
-    severity: 'warning',
-    summary:
-      'An argument constraint `pattern` with a nested quantifier (`(a+)+`), which a backtracking engine can take exponential time to match',
-  },
-  'agentsentinel/rate-limit-without-max': {
-    severity: 'warning',
-    summary: 'An entry of `rate_limits` (platform policy or callguard.yaml) without `max_count`',
-  },
-  'agentsentinel/scope-without-target': {
-    severity: 'warning',
-    summary: 'A `scope` other than `global` without a `target_id`',
-  },
-  'agentsentinel/undeclared-action': {
-    severity: 'warning',
-    summary:
-      'An action named in `evidence_requirements`, `evidence_max_age_seconds` or `grounding_rules` (as a key or a `source_action`) that no action list or per-action map declares',
-  },
-  'agentsentinel/unknown-key': {
-    severity: 'warning',
-    summary: 'A key the Agent Sentinel platform policy does not document',
-  },
-  'agentsentinel/unsupported-constraint': {
-    severity: 'warning',
-    summary:
-      "A keyword in `argument_constraints` that the SDK's checker does not read: anything but `required` and `properties` on an action, anything but `type`, `minimum`, `maximum`, `enum` and `pattern` on a property",
-  },
-  'callguard/flat-key': {
-    severity: 'warning',
-    summary:
-      'A platform-style flat key (`session_budget`, `run_budget`, `action_budgets`, `evidence_requirements`, `evidence_max_age_seconds`, `commit_actions`, `evidence_actions`, `argument_constraints`, `grounding_rules`) at the top of callguard.yaml',
-  },
-  'callguard/ignored-key': {
-    severity: 'warning',
-    summary:
-      'A platform-only key in callguard.yaml: approval keys (`require_approval`, `approval_*`), `scope`, `target_id`, `name`, `description`, `enabled`',
-  },
-  'callguard/unknown-key': {
-    severity: 'warning',
-    summary: 'A key callguard.yaml does not have, at the top or inside `budgets` and `evidence`',
-  },
+  ...SENTINEL_RULES,
   'cel/invalid-regex': {
     severity: 'error',
     summary:
@@ -207,91 +145,7 @@ export const RULES = {
     summary:
       'A name in `expect.fired`, `notFired` or `skipped` of a policy test that no policy the file runs against carries',
   },
-  'preloop/ai-model-required': {
-    severity: 'error',
-    summary: 'An approval workflow with `approval_type: ai_driven` and no `ai_model`',
-  },
-  'preloop/cel-upgrade': {
-    severity: 'info',
-    summary:
-      'A condition without `condition_type: cel` whose expression Preloop will treat as CEL when applying: it calls a function (`contains(`, `startsWith(`, `size(`, …), uses ` in `, `&&`, `||`, `?`, `[`, `{` or a `!` that is not `!=`',
-  },
-  'preloop/conditions-without-workflow': {
-    severity: 'warning',
-    summary:
-      'A tool with `conditions` but no `approval_workflow` (or a `model_io` rule that requires approval without a workflow)',
-  },
-  'preloop/custom-pattern-name': {
-    severity: 'error',
-    summary:
-      'A `sensitive_data.detectors.custom_patterns[].name` that does not match `^[a-z][a-z0-9_]{0,63}$` or shadows a built-in PII type',
-  },
-  'preloop/custom-pattern-regex': {
-    severity: 'error',
-    summary:
-      'A custom pattern `regex` that Preloop does not accept: a back-reference (`\\1`, `(?P=name)`) or no regular expression at all',
-  },
-  'preloop/detector-not-configured': {
-    severity: 'warning',
-    summary:
-      'A `model_io` condition that reads `pii.*`, `injection.*` or `moderation.*` while its rule does not switch that detector on: the result never changes, so the condition never matches as written',
-  },
-  'preloop/duplicate-name': {
-    severity: 'error',
-    summary:
-      'Two MCP servers, two approval workflows, two `model_io` rules or two `sensitive_data` rules with the same name or id',
-  },
-  'preloop/empty-expression': {
-    severity: 'error',
-    summary: 'A condition whose `expression` is empty or only whitespace',
-  },
-  'preloop/escalate-without-workflow': {
-    severity: 'warning',
-    summary:
-      'An AI-driven workflow whose fallback is `escalate` (the default) but that has no `escalation_workflow`',
-  },
-  'preloop/ignored-key': {
-    severity: 'warning',
-    summary: 'A key Preloop does not know, anywhere in the document',
-  },
-  'preloop/redact-upstream': {
-    severity: 'error',
-    summary: 'A `sensitive_data` rule with `redact_upstream: true` whose action is not `redact`',
-  },
-  'preloop/regex-nested-quantifier': {
-    severity: 'error',
-    summary: 'A custom pattern with a quantified group that contains a quantifier, such as `(EMP-\\d+)+`',
-  },
-  'preloop/restrictive-default': {
-    severity: 'warning',
-    summary:
-      '`defaults.unknown_tools` other than `allow`, `require_approval_for_new_tools: true`, or any `default_approval_workflow`',
-  },
-  'preloop/simple-condition': {
-    severity: 'error',
-    summary:
-      'A simple Preloop condition that is not `path op literal`: `args.amount = 100` (a `=` for `==`), a bare `pii.found`, two comparisons joined by `and`',
-  },
-  'preloop/unknown-pii-type': {
-    severity: 'error',
-    summary:
-      "A PII type in `detectors.pii.types`, `sensitive_data.detectors.types` or a `sensitive_data` rule's `types` that is neither built-in nor a declared custom pattern or keyword list",
-  },
-  'preloop/unknown-server': {
-    severity: 'error',
-    summary:
-      'A tool whose `source` is neither `builtin`, `mcp`, `http`, `agent` nor the name of an MCP server declared under `mcp_servers` (names match case-insensitively)',
-  },
-  'preloop/unknown-workflow': {
-    severity: 'error',
-    summary:
-      "A tool's `approval_workflow`, a workflow's `escalation_workflow`, `defaults.default_approval_workflow`, or a `model_io`/`sensitive_data` rule's `approval_workflow` that names no workflow declared in the same document",
-  },
-  'preloop/version-float': {
-    severity: 'error',
-    summary:
-      'A Preloop document whose `version` is the number `1.0` (or any number) instead of the string `"1.0"`',
-  },
+  ...PRELOOP_RULES,
   'replay/invalid-event': {
     severity: 'error',
     summary:
