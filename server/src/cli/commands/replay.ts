@@ -14,7 +14,7 @@ import type { Command } from './types';
 
 export const HELP = `Usage: policylens replay [<events...>] [--policies <path>]... [--against live|git:<ref>|<path>]
                         [--format text|json] [--fail-on <gates>] [--examples N] [--threads auto|1|2] [--url URL]
-                        [--config FILE]
+                        [--config FILE] [--prune]
 
 Replays recorded agent traffic through two policy sets and prints how their decisions differ:
 each change (allow → block, block → allow, allow → require_approval, …) with its count and first
@@ -30,7 +30,10 @@ first --policies path, or --config FILE) are replayed, as the editor replays the
   --policies P   the working tree's policy paths (default: the current directory); repeatable
   --against B    the baseline: live (default: the live org, as sync reads it), git:<ref> (the same
                  paths at a git revision, read with git show, nothing checked out) or a path
-                 (repeatable)
+                 (repeatable). Against live, the working tree's side is the org as sync leaves
+                 it: the bundles, and the live policies no bundle declares
+  --prune        against live: leave the live policies no bundle declares out of the working
+                 tree's side, as sync --prune deletes them
   --format       text (default) or json
   --fail-on G    exit 1 when any of these happened (comma-separated): newly-blocked (allowed by the
                  baseline, blocked or sent to approval by the working tree), newly-allowed, changed
@@ -98,6 +101,7 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
       threads: { type: 'string', default: 'auto' },
       url: { type: 'string' },
       config: { type: 'string' },
+      prune: { type: 'boolean', default: false },
     },
   });
   checkChoice('format', values.format, ['text', 'json']);
@@ -118,10 +122,16 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
   const exclude = new Set(files.map((f) => f.path));
   let current = workingTree(paths, exclude, '--policies');
   const against = values.against?.length ? values.against : ['live'];
+  // Only a sync prunes, and only the live org is synced: against a folder or a revision there is
+  // nothing the flag could leave out, and taking it silently would let a reader believe it did.
+  if (values.prune && !(against.length === 1 && against[0] === 'live'))
+    throw new UsageError(
+      '--prune goes with --against live (it leaves out the live policies no bundle declares)',
+    );
   let baseline: Side;
   try {
     if (against.length === 1 && against[0] === 'live')
-      ({ baseline, current } = await liveOrg(project, values.url, current));
+      ({ baseline, current } = await liveOrg(project, values.url, current, values.prune));
     else if (against.length === 1 && against[0].startsWith('git:')) {
       const ref = against[0].slice(4);
       if (!ref) throw new UsageError('--against git:<ref> needs a revision');

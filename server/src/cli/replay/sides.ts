@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import {
+  liveKept,
   liveNames,
   LiveOrgError,
   liveSources,
@@ -93,11 +94,17 @@ export function atGitRef(paths: readonly string[], ref: string): Side {
  * Agent Sentinel policies stand on both sides: a replay against live shows what the Execlave
  * change does. Prerequisites are named on both sides as `sync` names them (a live id becomes its
  * policy's name), so a working tree in sync with the org replays as the org does.
+ *
+ * The working tree's side is the org as `sync` leaves it: its bundles, and the live policies that
+ * no bundle declares, which `sync` keeps (`prune`: `sync --prune`, which deletes them). Without
+ * them, a bundle whose prerequisite is a live-only policy had it missing, its chained policy was
+ * skipped, and the replay reported changes that sync would not cause (a field test).
  */
 export async function liveOrg(
   project: Project,
   url: string | undefined,
   current: Side,
+  prune = false,
 ): Promise<{ baseline: Side; current: Side }> {
   let org: HttpLiveOrg;
   try {
@@ -108,18 +115,41 @@ export async function liveOrg(
     const live = await org.listPolicies();
     const names = liveNames(live);
     const sources = current.sources.map((s) => resolvePrerequisites(s, names));
+    const { kept, pruned } = liveKept(live, declaredNames(sources), prune);
     return {
       baseline: {
         label: `live (${org.label})`,
         sources: [...liveSources(live, names), ...sources.filter((s) => s.dialect !== 'execlave')],
         warnings: [],
       },
-      current: { ...current, sources },
+      current: {
+        ...current,
+        label: current.label + liveOnlyNote(kept.length, pruned, prune),
+        sources: [...sources, ...liveSources(kept, names)],
+      },
     };
   } catch (e) {
     if (e instanceof LiveOrgError) throw new LiveError(printable(e.message));
     throw e;
   }
+}
+
+/** The names the working tree's Execlave bundles declare: the live policies `sync` updates. */
+function declaredNames(sources: readonly PolicySource[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of sources) {
+    const v = s.value as Record<string, unknown> | null;
+    if (s.dialect === 'execlave' && v && typeof v === 'object' && typeof v.name === 'string') out.add(v.name);
+  }
+  return out;
+}
+
+/** What the working tree's label says of the live-only policies: kept, or left out by `--prune`. */
+function liveOnlyNote(kept: number, pruned: number, prune: boolean): string {
+  const policies = (n: number) => `${n.toLocaleString('en')} live ${n === 1 ? 'policy' : 'policies'}`;
+  if (prune && pruned) return `, ${policies(pruned)} no bundle declares left out (--prune)`;
+  if (kept) return ` + ${policies(kept)} no bundle declares`;
+  return '';
 }
 
 /** A live-org failure: exit 1 with its message (not a usage error). */

@@ -4,7 +4,15 @@ export { ReplayDecoder, ClockOrder, decodeRecord, type Decoded } from './decode'
 export { Digester, newDigest, SplitPlan, type Digest } from './split';
 export { Combiner } from './combine';
 export { SideRunner } from './side';
-export { liveNames, liveSources, livePolicyBody, resolvePrerequisites, type LiveNames } from './live';
+export {
+  liveKept,
+  liveNames,
+  liveSources,
+  livePolicyBody,
+  resolvePrerequisites,
+  type LiveKept,
+  type LiveNames,
+} from './live';
 export {
   OutcomeTable,
   decidingPolicies,

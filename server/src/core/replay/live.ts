@@ -47,3 +47,37 @@ export function liveSources(live: readonly LiveOrgPolicy[], names = liveNames(li
     resolvePrerequisites({ uri: `live:${p.name}`, dialect: 'execlave', value: livePolicyBody(p) }, names),
   );
 }
+
+/** What a sync leaves of the live org besides the bundles it writes (`liveKept`). */
+export interface LiveKept {
+  /** Live policies the sync leaves alone: no bundle declares them (and no `prune`), or duplicates. */
+  kept: LiveOrgPolicy[];
+  /** How many live policies `prune` deletes: those no bundle declares. */
+  pruned: number;
+}
+
+/**
+ * The live policies that stay in the org when bundles declaring `declared` are synced, as
+ * `planSync` decides (core/plan/plan.ts): a live policy is matched by name, the first of a name only;
+ * one no bundle declares is kept, unless `prune` deletes it; a later policy of a name the plan
+ * compares no more is never touched. Replay's working tree side against the live org is the bundles
+ * plus these: the org as `sync` leaves it (without them, a bundle whose prerequisite is a live-only
+ * policy had it missing, and replay reported changes sync would not cause; a field test).
+ */
+export function liveKept(
+  live: readonly LiveOrgPolicy[],
+  declared: ReadonlySet<string>,
+  prune: boolean,
+): LiveKept {
+  const first = new Map<string, LiveOrgPolicy>();
+  for (const p of live) if (!first.has(p.name)) first.set(p.name, p);
+  const kept: LiveOrgPolicy[] = [];
+  let pruned = 0;
+  for (const p of live) {
+    if (first.get(p.name) !== p) kept.push(p);
+    else if (declared.has(p.name)) continue;
+    else if (prune) pruned++;
+    else kept.push(p);
+  }
+  return { kept, pruned };
+}
