@@ -30,6 +30,7 @@ export {
   runEvents,
   emptyState,
   loadPolicy,
+  type CompileOptions,
   type CompiledPolicies,
   type EvalState,
   type EvalEvent,

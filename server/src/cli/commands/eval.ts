@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { emptyState, evaluate, type EvalEvent, type EvalResult } from '../../core/index';
 import { readEventSource } from '../eval/event';
+import { OFFLINE_HINT, liveNamesOf } from '../eval/live';
 import { loadSomePolicies } from '../eval/load';
 import { exitStatus, formatTrace } from '../eval/trace';
 import { UsageError } from '../files';
@@ -9,7 +10,8 @@ import { ITEMS, jsonFrame, toJson } from '../report/json';
 import { checkChoice } from '../usage';
 import type { Command } from './types';
 
-export const HELP = `Usage: policylens eval [path...] --event <file|-> [--format text|json]
+export const HELP = `Usage: policylens eval [path...] --event <file|-> [--format text|json] [--live] [--url URL]
+                      [--config FILE]
 
 Runs an event through the policies under the paths (default: the current directory; every
 dialect, detected as lint detects it; *.policytest.* files are left out) and prints the decision
@@ -19,9 +21,13 @@ input (schemas/policylens/event.schema.json); a list of events, or a .jsonl file
 line, gzip or plain, as replay reads; read from disk as it runs), runs in order with budgets, rate windows and evidence carried from one to
 the next. The clock is each event's timestamp.
 --format json prints the machine form (the SDK's EnforceResult fields and the trace).
+A prerequisite that is a server id (a bundle exported from Execlave) is resolved offline only when
+a bundle among the paths carries that id; else its chained policy is skipped. --live (or --url
+URL) reads the live org's policies (POLICYLENS_API_URL / POLICYLENS_API_KEY or the config's
+live.url, as sync; GET requests only) and reads each id of a live policy as that policy's name.
 Exit status, of a list of events the most severe decision among them: 1 blocked or denied, else 3
 approval required, else 0 allowed (with or without warnings); 2 on a usage error, a policy file
-that does not parse, or no policy file under the paths.`;
+that does not parse, no policy file under the paths, or a live org (--live) that cannot be read.`;
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -31,16 +37,29 @@ export const evalCommand: Command = {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { event: { type: 'string' }, format: { type: 'string', default: 'text' } },
+      options: {
+        event: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        live: { type: 'boolean', default: false },
+        url: { type: 'string' },
+        config: { type: 'string' },
+      },
     });
     if (values.event === undefined) throw new UsageError('eval needs --event <file|->');
     const format = checkChoice('format', values.format, ['text', 'json']);
     const source = await readEventSource(values.event);
     const { count, path } = source;
+    const paths = positionals.length ? positionals : ['.'];
+    // --url names the org, so it asks for it (as chain --url does).
+    const live =
+      values.live || values.url !== undefined
+        ? await liveNamesOf(paths[0]!, values.url, values.config)
+        : undefined;
     const loaded = loadSomePolicies(
-      positionals.length ? positionals : ['.'],
+      paths,
       ': nothing to evaluate against',
       new Set(path ? [path] : []),
+      live ? { live } : { offlineHint: OFFLINE_HINT },
     );
     for (const w of loaded.warnings) io.err(`policylens eval: ${w}\n`);
     // Each event's result is written as it is evaluated, never held: a .jsonl of 100,000 events

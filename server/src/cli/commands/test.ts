@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { findTestFiles, runTestFile, type FileReport } from '../eval/tests';
 import type { LoadedPolicies } from '../eval/load';
+import { OFFLINE_HINT, liveNamesOf } from '../eval/live';
 import { printable } from '../../core/index';
 import { InputError } from '../files';
 import { painter } from '../report/color';
@@ -9,7 +10,8 @@ import { formatJunit } from '../report/junit';
 import { checkChoice } from '../usage';
 import type { Command } from './types';
 
-export const HELP = `Usage: policylens test [path...] [--format text|json|junit] [--filter TEXT]
+export const HELP = `Usage: policylens test [path...] [--format text|json|junit] [--filter TEXT] [--live] [--url URL]
+                      [--config FILE]
 
 Runs the policy tests under the paths (default: the current directory): every *.policytest.yaml,
 .yml or .json file (schemas/policylens/policytest.schema.json). Each case runs its event, or its
@@ -19,8 +21,13 @@ decision (allow, warn, require_approval, block), fired, notFired, skipped, messa
 clock is each event's \`at:\` or timestamp, never the machine's.
 --filter runs only the cases whose name contains TEXT (case-insensitive). --format json prints
 every case with its results; --format junit prints JUnit XML for CI dashboards.
+A prerequisite that is a server id (a bundle exported from Execlave) is resolved offline only when
+a bundle among the policies carries that id; else its chained policy is skipped. --live (or --url
+URL) reads the live org's policies (POLICYLENS_API_URL / POLICYLENS_API_KEY or the config's
+live.url, as sync; GET requests only) and reads each id of a live policy as that policy's name.
 Exit status: 0 when every case passes, 1 when one fails (or a test file cannot run), 2 on a usage
-error, when no case is found, or when a test file has no policy file to run against.`;
+error, when no case is found, when a test file has no policy file to run against, or when the
+live org (--live) cannot be read.`;
 
 function formatText(files: readonly FileReport[], paint: ReturnType<typeof painter>): string {
   const lines: string[] = [];
@@ -54,11 +61,17 @@ export const testCommand: Command = {
   name: 'test',
   summary: 'run the policy tests (*.policytest.yaml) and report what passed',
   help: HELP,
-  run(argv, io) {
+  async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { format: { type: 'string', default: 'text' }, filter: { type: 'string' } },
+      options: {
+        format: { type: 'string', default: 'text' },
+        filter: { type: 'string' },
+        live: { type: 'boolean', default: false },
+        url: { type: 'string' },
+        config: { type: 'string' },
+      },
     });
     const format = checkChoice('format', values.format, ['text', 'json', 'junit']);
     const paths = positionals.length ? positionals : ['.'];
@@ -67,8 +80,13 @@ export const testCommand: Command = {
       throw new InputError(`no *.policytest.yaml, .yml or .json file under ${paths.join(', ')}`);
     const needle = values.filter?.toLowerCase();
     const filter = needle === undefined ? undefined : (name: string) => name.toLowerCase().includes(needle);
+    // The org is read once, before any case runs; --url names the org, so it asks for it.
+    const load =
+      values.live || values.url !== undefined
+        ? { live: await liveNamesOf(paths[0]!, values.url, values.config) }
+        : { offlineHint: OFFLINE_HINT };
     const cache = new Map<string, LoadedPolicies>();
-    const reports = testFiles.map((p) => runTestFile(p, filter, cache));
+    const reports = testFiles.map((p) => runTestFile(p, filter, cache, load));
     const files = reports.filter((f) => f.error || f.cases.length);
     if (!files.length)
       throw new InputError(

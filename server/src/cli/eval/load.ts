@@ -3,7 +3,9 @@ import {
   compilePolicies,
   loadPolicy,
   recognize,
+  resolvePrerequisites,
   type CompiledPolicies,
+  type LiveNames,
   type PolicySource,
 } from '../../core/index';
 import { collectPolicyFiles, POLICY_TEST_FILE, readWholeText, InputError } from '../files';
@@ -18,6 +20,14 @@ export interface LoadedPolicies {
   warnings: string[];
 }
 
+/** How the prerequisites of the policies loaded are read. */
+export interface LoadOptions {
+  /** The live org's ids (`--live`): each id of a live policy becomes its name. */
+  live?: LiveNames;
+  /** Without `live`: what the trace says of an id left unresolved (the option that resolves it). */
+  offlineHint?: string;
+}
+
 /**
  * Reads every policy file under the paths for evaluation, parsed and detected as lint does. Files
  * that are not policies (test files, the event file, a package.json) are left out. A file that
@@ -26,6 +36,7 @@ export interface LoadedPolicies {
 export function loadPolicies(
   paths: readonly string[],
   exclude: ReadonlySet<string> = new Set(),
+  options: LoadOptions = {},
 ): LoadedPolicies {
   const sources: PolicySource[] = [];
   const warnings: string[] = [];
@@ -51,9 +62,13 @@ export function loadPolicies(
       warnings.push(
         `${display} has ${loaded.errors.length} lint error${loaded.errors.length === 1 ? '' : 's'} (first: ${loaded.errors[0].message}); it is evaluated as written`,
       );
-    sources.push(loaded.source);
+    sources.push(options.live ? resolvePrerequisites(loaded.source, options.live) : loaded.source);
   }
-  return { compiled: compilePolicies(sources), sources, warnings };
+  const compiled = compilePolicies(
+    sources,
+    options.live || !options.offlineHint ? {} : { unresolvedIdHint: options.offlineHint },
+  );
+  return { compiled, sources, warnings };
 }
 
 /**
@@ -65,8 +80,9 @@ export function loadSomePolicies(
   paths: readonly string[],
   what: string,
   exclude: ReadonlySet<string> = new Set(),
+  options: LoadOptions = {},
 ): LoadedPolicies {
-  const loaded = loadPolicies(paths, exclude);
+  const loaded = loadPolicies(paths, exclude, options);
   if (!loaded.sources.length) throw new InputError(`${noPolicyUnder(paths)}${what}`);
   return loaded;
 }

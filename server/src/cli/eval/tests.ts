@@ -12,7 +12,7 @@ import {
   type Finding,
 } from '../../core/index';
 import { collectPolicyFiles, InputError, readWholeText, UsageError } from '../files';
-import { loadPolicies, noPolicyUnder, type LoadedPolicies } from './load';
+import { loadPolicies, noPolicyUnder, type LoadedPolicies, type LoadOptions } from './load';
 
 export interface CaseReport extends Omit<CaseOutcome, 'failedStep'> {
   /**
@@ -43,6 +43,7 @@ export function runTestFile(
   path: string,
   filter: ((name: string) => boolean) | undefined,
   cache: Map<string, LoadedPolicies>,
+  load: LoadOptions = {},
 ): FileReport {
   const file = display(path);
   let text: string;
@@ -72,7 +73,7 @@ export function runTestFile(
   let loaded = cache.get(key);
   if (!loaded) {
     try {
-      loaded = loadPolicies(paths);
+      loaded = loadPolicies(paths, undefined, load);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       return { file, policies: [], cases: [], error: `its policies do not load: ${e.message}` };

@@ -19,10 +19,21 @@ export interface CompiledPolicies {
   ignored: string[];
 }
 
-export function compilePolicies(sources: readonly PolicySource[]): CompiledPolicies {
+export interface CompileOptions {
+  /**
+   * Said after "a live policy id, not resolved offline" when a prerequisite is an id the set does
+   * not resolve: how this front end resolves it (the CLI's `eval` and `test` name `--live`).
+   */
+  unresolvedIdHint?: string;
+}
+
+export function compilePolicies(
+  sources: readonly PolicySource[],
+  options: CompileOptions = {},
+): CompiledPolicies {
   const by = (ids: string[]) => sources.filter((s) => ids.includes(s.dialect));
   return {
-    execlave: compileExeclave(by(['execlave'])),
+    execlave: compileExeclave(by(['execlave']), options.unresolvedIdHint),
     preloop: compilePreloopSet(by(['preloop'])),
     sentinel: by(['callguard', 'agentsentinel']).map((s) => sentinelPolicyOf(s.uri, s.dialect, s.value)),
     ignored: sources

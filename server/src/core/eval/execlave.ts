@@ -37,7 +37,11 @@ export interface CompiledExeclave {
  * Compiles the bundles and puts them in the chain's evaluation order: the same order
  * `policylens chain` prints (prerequisites first, then `evaluationOrder`, then the name).
  */
-export function compileExeclave(sources: readonly PolicySource[]): CompiledExeclave[] {
+export function compileExeclave(
+  sources: readonly PolicySource[],
+  unresolvedIdHint?: string,
+): CompiledExeclave[] {
+  const offline = `a live policy id, not resolved offline${unresolvedIdHint ? ` (${unresolvedIdHint})` : ''}`;
   const bundles = sources.map((s) => bundleOf(s));
   const byName = new Map<string, number[]>();
   bundles.forEach((b, i) => byName.set(b.name, [...(byName.get(b.name) ?? []), i]));
@@ -50,7 +54,7 @@ export function compileExeclave(sources: readonly PolicySource[]): CompiledExecl
       return {
         ref,
         targets,
-        note: sources[i].liveIds ? 'not a policy of the live org' : 'a live policy id, not resolved offline',
+        note: sources[i].liveIds ? 'not a policy of the live org' : offline,
       };
     });
   });

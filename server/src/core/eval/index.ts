@@ -4,7 +4,14 @@
  * `test`, the language server's test runs and the benchmark all call these functions.
  */
 export * from './types';
-export { compilePolicies, evaluate, runEvents, policyNames, type CompiledPolicies } from './engine';
+export {
+  compilePolicies,
+  evaluate,
+  runEvents,
+  policyNames,
+  type CompileOptions,
+  type CompiledPolicies,
+} from './engine';
 export { emptyState, type EvalState } from './state';
 export { detectPii, luhn } from './pii';
 export { looksLikeCel } from './preloop-conditions';
