@@ -63,6 +63,11 @@ describe('policylens eval and test --live: exported bundles whose prerequisites 
       writeFileSync(join(dir, 'exported', `${String(p.name)}.json`), JSON.stringify(bundle, null, 2));
     }
     writeFileSync(join(dir, 'exported/chain.policytest.yaml'), TESTS);
+    // The raw export, as the API returns each policy: its own id among the server's keys.
+    mkdirSync(join(dir, 'raw'));
+    for (const p of live as Record<string, unknown>[])
+      writeFileSync(join(dir, 'raw', `${String(p.name)}.json`), JSON.stringify(p, null, 2));
+    writeFileSync(join(dir, 'raw/chain.policytest.yaml'), TESTS);
     writeFileSync(join(dir, 'costly.json'), JSON.stringify(COSTLY));
   });
   after(async () => {
@@ -116,6 +121,16 @@ describe('policylens eval and test --live: exported bundles whose prerequisites 
     const live = await runCli(['test', 'exported', '--live'], env, dir);
     assert.equal(live.status, 0, live.stdout + live.stderr);
     assert.match(live.stdout, /1 passed, 0 failed/);
+  });
+
+  it('a raw export keeps each id: offline, a prerequisite naming one is that policy', async () => {
+    const r = await runCli(['eval', 'raw', '--event', 'costly.json', '--format', 'json'], {}, dir);
+    assert.equal(r.status, 1, r.stderr);
+    const result = JSON.parse(r.stdout) as Trace;
+    assert.equal(result.decision, 'block');
+    assert.equal(cap(result)?.status, 'fired');
+    const tests = await runCli(['test', 'raw'], {}, dir);
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
   });
 
   it('an org that cannot be read is an error, never a quiet offline run', async () => {

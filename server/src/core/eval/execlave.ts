@@ -1,4 +1,4 @@
-import { DEFAULT_CHAIN_TRIGGER, DEFAULT_EVALUATION_ORDER, looksLikeId } from '../chain/policy';
+import { DEFAULT_CHAIN_TRIGGER, DEFAULT_EVALUATION_ORDER, idKey, looksLikeId } from '../chain/policy';
 import { evaluationOrder } from '../chain/order';
 import { isObj, num, str, strings, type EventContext, type Obj } from './context';
 import { effectOfMode } from './decision';
@@ -45,12 +45,24 @@ export function compileExeclave(
   const bundles = sources.map((s) => bundleOf(s));
   const byName = new Map<string, number[]>();
   bundles.forEach((b, i) => byName.set(b.name, [...(byName.get(b.name) ?? []), i]));
+  // A raw export keeps each policy's server `id`: a prerequisite naming that id names that exact
+  // policy, so it is resolved offline too. Not when the set was read against the live org, whose
+  // ids decide (an id it does not hold is missing there, whatever a file says).
+  const byId = new Map<string, number[]>();
+  sources.forEach((s, i) => {
+    const id = isObj(s.value) ? s.value.id : undefined;
+    if (typeof id === 'string' && looksLikeId(id) && !s.liveIds)
+      byId.set(idKey(id), [...(byId.get(idKey(id)) ?? []), i]);
+  });
   bundles.forEach((b, i) => {
     b.prerequisites = b.prerequisites.map(({ ref }) => {
       if (ref === b.name) return { ref, targets: [], note: 'names itself' };
       const targets = byName.get(ref) ?? [];
       if (targets.length) return { ref, targets };
       if (!looksLikeId(ref)) return { ref, targets, note: 'missing' };
+      const own = sources[i].liveIds ? [] : (byId.get(idKey(ref)) ?? []);
+      if (own.includes(i)) return { ref, targets: [], note: 'names itself' };
+      if (own.length) return { ref, targets: own };
       return {
         ref,
         targets,
