@@ -90,12 +90,5 @@ export function firstMatch(
   return { notes };
 }
 
-/** The assumption a missing argument's comparison adds to a trace entry. */
-export function noneNote(notes: readonly string[]): string | undefined {
-  return notes.length
-    ? `a missing argument is None, as in Preloop's Python evaluator: ${notes.join('; ')}`
-    : undefined;
-}
-
 export const ERROR_ASSUMPTION =
   'a condition that cannot be evaluated matches when it denies or asks for approval, and never when it allows (fail-closed)';

@@ -117,3 +117,10 @@ export function compileConditions(
     return { index, expression, action, kind, ...(upgraded ? { upgraded } : {}), test };
   });
 }
+
+/** The assumption a missing argument's comparison adds to a trace entry. */
+export function noneNote(notes: readonly string[]): string | undefined {
+  return notes.length
+    ? `a missing argument is None, as in Preloop's Python evaluator: ${notes.join('; ')}`
+    : undefined;
+}

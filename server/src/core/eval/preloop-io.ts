@@ -5,11 +5,11 @@ import {
   effectOf,
   ERROR_ASSUMPTION,
   firstMatch,
-  noneNote,
   workflowNote,
   type Emit,
 } from './preloop-actions';
 import { BUILTIN_TYPES, type CompiledPreloop } from './preloop-compile';
+import { noneNote } from './preloop-conditions';
 import type { TraceEntry } from './types';
 
 /**

@@ -1,13 +1,7 @@
 import { isObj, type EventContext } from './context';
-import {
-  actionEntry,
-  ERROR_ASSUMPTION,
-  firstMatch,
-  noneNote,
-  workflowNote,
-  type Emit,
-} from './preloop-actions';
+import { actionEntry, ERROR_ASSUMPTION, firstMatch, workflowNote, type Emit } from './preloop-actions';
 import type { CompiledPreloop } from './preloop-compile';
+import { noneNote } from './preloop-conditions';
 import { evaluateModelIo, evaluateSensitive } from './preloop-io';
 import type { TraceEntry } from './types';
 
