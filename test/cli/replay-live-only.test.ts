@@ -28,6 +28,7 @@ interface Report {
   newlyAllowed: number;
   decisions: { baseline: Record<string, number>; current: Record<string, number> };
   byPolicy: { policy: string }[];
+  warnings: string[];
 }
 
 describe('policylens replay against live: live policies no bundle declares', () => {
@@ -115,6 +116,8 @@ describe('policylens replay against live: live policies no bundle declares', () 
       report.current,
       /^working tree \(baseline, 1 live policy no bundle declares left out \(--prune\)\)$/,
     );
+    // Every prerequisite stays (the bundles declare pii-guard): nothing to warn of.
+    assert.deepEqual(report.warnings, []);
     // The impact of sync --prune --events: the same report.
     const impact = await runCli(
       ['sync', 'baseline', '--prune', '--events', 'events.jsonl', '--format', 'json'],
@@ -131,6 +134,35 @@ describe('policylens replay against live: live policies no bundle declares', () 
     const kept = await replay(['--policies', 'baseline']);
     assert.equal(kept.report.changed, 0, kept.stdout);
   });
+
+  // sync --prune refuses a plan that deletes a prerequisite a bundle still names; a replay of that
+  // plan showed the chain skipped without a word, the impact of an org sync never produces.
+  for (const folder of ['cap-by-name', 'cap-by-id'])
+    it(`--prune of a live-only prerequisite: sync's plan problem, and exit 1 (${folder})`, async () => {
+      const sync = await runCli(['sync', folder, '--prune'], env, dir);
+      assert.equal(sync.status, 1, sync.stdout + sync.stderr);
+      const ref = /prerequisite "([^"]+)" is deleted by this plan \(--prune\)/.exec(sync.stdout)?.[1];
+      assert.ok(ref, sync.stdout);
+      const problem = new RegExp(
+        `"finance-cost-cap": prerequisite "${ref}" is deleted by this plan \\(--prune\\).*sync --prune would refuse this plan`,
+      );
+      const json = await runCli(
+        ['replay', 'events.jsonl', '--policies', folder, '--prune', '--format', 'json'],
+        env,
+        dir,
+      );
+      assert.equal(json.status, 1, json.stdout + json.stderr);
+      assert.match(json.stderr, problem);
+      const warnings = (JSON.parse(json.stdout) as { warnings: string[] }).warnings;
+      assert.equal(warnings.length, 1, json.stdout);
+      assert.match(warnings[0], problem);
+      const text = await runCli(['replay', 'events.jsonl', '--policies', folder, '--prune'], env, dir);
+      assert.equal(text.status, 1, text.stdout + text.stderr);
+      assert.match(text.stderr, problem);
+      // Without --prune sync keeps pii-guard: nothing to say.
+      const kept = await replay(['--policies', folder]);
+      assert.deepEqual(kept.report.warnings, [], kept.stdout);
+    });
 
   it('--prune is for the live org only', async () => {
     const r = await runCli(

@@ -28,9 +28,18 @@ export function jsonLines(file: string): ReplayInput[] {
   return lines.map((text, i) => ({ line: i + 1, text }));
 }
 
-/** A CLI report without what names this run's files and sides: what the engine's fixture holds. */
+/**
+ * A CLI report without what names this run's files and sides, and the warnings said of them: what
+ * the engine's fixture holds.
+ */
 export function reportOf(stdout: string): Record<string, unknown> {
-  const { version: _v, current: _c, baseline: _b, ...report } = JSON.parse(stdout) as Record<string, unknown>;
+  const {
+    version: _v,
+    current: _c,
+    baseline: _b,
+    warnings: _w,
+    ...report
+  } = JSON.parse(stdout) as Record<string, unknown>;
   return JSON.parse(JSON.stringify(report, (k, v: unknown) => (k === 'file' ? undefined : v))) as Record<
     string,
     unknown

@@ -44,8 +44,9 @@ first --policies path, or --config FILE) are replayed, as the editor replays the
                  config's live.url)
   --config FILE  the project config to read replay.events and live.url from (default: the nearest)
 
-Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped or the live org could not be
-read, 2 a usage error: an events file that cannot be read, an unknown or empty gate, a policy file
+Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped, the live org could not be read
+or sync --prune would refuse the plan replayed with --prune (a bundle names a prerequisite it
+deletes: the report is printed, with a warning), 2 a usage error: an events file that cannot be read, an unknown or empty gate, a policy file
 that does not parse, a --policies or --against path with no policy file, a git revision that does
 not exist.`;
 
@@ -129,9 +130,11 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
       '--prune goes with --against live (it leaves out the live policies no bundle declares)',
     );
   let baseline: Side;
+  // With --prune: sync --prune would refuse this plan (a bundle names a prerequisite it deletes).
+  let refused = false;
   try {
     if (against.length === 1 && against[0] === 'live')
-      ({ baseline, current } = await liveOrg(project, values.url, current, values.prune));
+      ({ baseline, current, refused } = await liveOrg(project, values.url, current, values.prune));
     else if (against.length === 1 && against[0].startsWith('git:')) {
       const ref = against[0].slice(4);
       if (!ref) throw new UsageError('--against git:<ref> needs a revision');
@@ -146,7 +149,8 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
     }
     throw e;
   }
-  for (const w of [...current.warnings, ...baseline.warnings]) io.err(`policylens replay: ${w}\n`);
+  const warnings = [...current.warnings, ...baseline.warnings];
+  for (const w of warnings) io.err(`policylens replay: ${w}\n`);
 
   const options = { examples, maxFindings: 100 };
   const script = __filename.endsWith('.js') ? __filename : undefined;
@@ -166,7 +170,7 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
   const labels = { current: `working tree (${current.label})`, baseline: baseline.label };
   io.out(
     values.format === 'json'
-      ? toJson(io.version, { current: labels.current, baseline: labels.baseline, ...report })
+      ? toJson(io.version, { current: labels.current, baseline: labels.baseline, ...report, warnings })
       : formatReport(report, labels),
   );
   const hits = tripped(report, wanted);
@@ -174,7 +178,7 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
     io.err(`policylens replay: --fail-on: ${hits.join(', ')}\n`);
     return 1;
   }
-  return 0;
+  return refused ? 1 : 0;
 }
 
 export const replayCommand: Command = {

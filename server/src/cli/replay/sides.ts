@@ -7,9 +7,12 @@ import {
   LiveOrgError,
   liveSources,
   loadPolicy,
+  planSync,
   printable,
+  prunedPrerequisiteProblem,
   recognize,
   resolvePrerequisites,
+  type LiveOrgPolicy,
   type PolicySource,
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
@@ -105,7 +108,7 @@ export async function liveOrg(
   url: string | undefined,
   current: Side,
   prune = false,
-): Promise<{ baseline: Side; current: Side }> {
+): Promise<{ baseline: Side; current: Side; refused: boolean }> {
   let org: HttpLiveOrg;
   try {
     org = new HttpLiveOrg(
@@ -116,7 +119,9 @@ export async function liveOrg(
     const names = liveNames(live);
     const sources = current.sources.map((s) => resolvePrerequisites(s, names));
     const { kept, pruned } = liveKept(live, declaredNames(sources), prune);
+    const refusals = prune ? prunedChains(current.sources, live) : [];
     return {
+      refused: refusals.length > 0,
       baseline: {
         label: `live (${org.label})`,
         sources: [...liveSources(live, names), ...sources.filter((s) => s.dialect !== 'execlave')],
@@ -125,6 +130,7 @@ export async function liveOrg(
       current: {
         ...current,
         label: current.label + liveOnlyNote(kept.length, pruned, prune),
+        warnings: [...current.warnings, ...refusals],
         sources: [...sources, ...liveSources(kept, names)],
       },
     };
@@ -132,6 +138,25 @@ export async function liveOrg(
     if (e instanceof LiveOrgError) throw new LiveError(printable(e.message));
     throw e;
   }
+}
+
+/**
+ * What `sync --prune` refuses in this plan: a bundle naming a prerequisite the prune deletes (the
+ * plan's own check, `planSync`). The replay still runs, the chain skipped, so the warning says that
+ * this org is one sync would never produce.
+ */
+function prunedChains(sources: readonly PolicySource[], live: readonly LiveOrgPolicy[]): string[] {
+  const desired = sources.flatMap((s) => {
+    const v = s.value as Record<string, unknown> | null;
+    return s.dialect === 'execlave' && v && typeof v === 'object' && typeof v.name === 'string'
+      ? [{ name: v.name, file: s.uri, value: v }]
+      : [];
+  });
+  return planSync(desired, live, { prune: true }).prunedPrerequisites.map(
+    (p) =>
+      `"${p.bundle}": ${prunedPrerequisiteProblem(p.prerequisite)}. sync --prune would refuse this plan; ` +
+      `this replay shows "${p.bundle}" with its chain broken (exit 1)`,
+  );
 }
 
 /** The names the working tree's Execlave bundles declare: the live policies `sync` updates. */

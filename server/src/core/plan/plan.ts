@@ -128,6 +128,7 @@ export function planSync(
       if (!desiredByName.has(p.name) && !keep.has(p.name) && liveByName.get(p.name) === p)
         unmanaged.push({ name: p.name, liveId: p.id });
   unmanaged.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const prunedPrerequisites: SyncPlan['prunedPrerequisites'] = [];
   if (options.prune) {
     const deleted = new Map<string, PlanStep>();
     for (const p of live) {
@@ -155,9 +156,8 @@ export function planSync(
         for (const ref of prerequisiteRefs(d.value)) {
           const target = deleted.get(nameOf(ref));
           if (!target || desiredByName.has(ref)) continue;
-          step.problems.push(
-            `prerequisite "${ref}" is deleted by this plan (--prune): keep its bundle, or drop the prerequisite`,
-          );
+          step.problems.push(prunedPrerequisiteProblem(ref));
+          prunedPrerequisites.push({ bundle: step.name, prerequisite: ref, deleted: target.name });
           (step.problemPaths ??= [])[step.problems.length - 1] = prerequisitePath(d.value, ref);
           target.problems.push(`"${step.name}" still names it as a prerequisite`);
         }
@@ -192,10 +192,16 @@ export function planSync(
     problems,
     liveIds: Object.fromEntries([...liveByName].map(([name, p]) => [name, p.id])),
     unmanaged,
+    prunedPrerequisites,
     warnings,
     deletes,
     liveCount,
   };
+}
+
+/** The problem of a bundle whose prerequisite `ref` the plan deletes (--prune), as sync prints it. */
+export function prunedPrerequisiteProblem(ref: string): string {
+  return `prerequisite "${ref}" is deleted by this plan (--prune): keep its bundle, or drop the prerequisite`;
 }
 
 /** Where a prerequisite reference is written in a bundle (`['prerequisites', i]`). */

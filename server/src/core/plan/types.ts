@@ -82,6 +82,8 @@ export interface SyncPlan {
    * "in sync" while it holds policies nobody manages from these files.
    */
   unmanaged: { name: string; liveId: string; renamedTo?: { name: string; file: string } }[];
+  /** Prerequisites a bundle names that `prune` deletes: problems of its step, warned of by `replay --prune`. */
+  prunedPrerequisites: { bundle: string; prerequisite: string; deleted: string }[];
   /** Said before the steps, and not a problem: `--prune` would delete more than half of the org. */
   warnings: string[];
   /** How many policies the plan deletes, and how many the live org holds (for the warning and its gate). */
