@@ -55,14 +55,9 @@ export async function registerKey(
   const principal = await lookup(db, clear);
   if (!principal) {
     // A revoked seed key given again on a restart: registering it anew would undo the revocation.
-    const revoked = await db.query<{ id: string }>(
-      'SELECT id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NOT NULL',
-      [sha256Hex(clear)],
-    );
-    if (revoked[0])
-      throw new Error(
-        `That key was revoked (key id ${revoked[0].id}); a revoked key is never registered again`,
-      );
+    const revoked = await revokedKeyId(db, clear);
+    if (revoked)
+      throw new Error(`That key was revoked (key id ${revoked}); a revoked key is never registered again`);
   }
   if (!principal || principal.orgId !== orgId)
     throw new Error(`That key is already registered for another org`);
@@ -79,6 +74,15 @@ async function lookup(db: Queryable, key: string): Promise<Principal | undefined
   return r ? { orgId: r.org_id, orgName: r.org_name, actorId: r.actor_id } : undefined;
 }
 
+/** The id of `key` when it is a revoked key; undefined for a key in use or one never registered. */
+async function revokedKeyId(db: Queryable, key: string): Promise<string | undefined> {
+  const rows = await db.query<{ id: string }>(
+    'SELECT id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NOT NULL',
+    [sha256Hex(key)],
+  );
+  return rows[0]?.id;
+}
+
 /** The key of a request: `X-API-Key`, or `Authorization: Bearer`. */
 export function keyOf(req: IncomingMessage): string | undefined {
   const direct = header(req, 'x-api-key')?.trim();
@@ -93,7 +97,9 @@ export async function authenticate(db: Queryable, req: IncomingMessage): Promise
   if (!key)
     throw new ApiError('UNAUTHORIZED', 'Missing API key: send X-API-Key or Authorization: Bearer <key>');
   const principal = await lookup(db, key);
-  if (!principal) throw new ApiError('UNAUTHORIZED', 'Invalid API key');
+  // Only the holder of a revoked key learns that it was revoked; any other key stays "Invalid".
+  if (!principal)
+    throw new ApiError('UNAUTHORIZED', (await revokedKeyId(db, key)) ? 'API key revoked' : 'Invalid API key');
   return principal;
 }
 
@@ -136,10 +142,17 @@ export async function listKeys(db: Queryable, org?: string): Promise<KeyInfo[]> 
   }));
 }
 
+/** Whether the registry knows an org of that name (an org is created with its first key). */
+export async function orgExists(db: Queryable, name: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM orgs WHERE name = $1', [name.trim()])).length > 0;
+}
+
 /**
- * Revokes the key whose id is `ref` (as `--list-keys` prints it, in any case), or whose prefix is
- * `ref` when exactly one key in use has it; `org` narrows the search. From then on the key gets 401.
- * Revoking a revoked key is a no-op that says so; nothing is deleted (the audit log names key ids).
+ * Revokes the key whose id is `ref` (as `--list-keys` prints it, in any case), or that `ref` names
+ * by its first 8 characters or by 8 or more characters of its id, when exactly one key in use
+ * matches; `org` narrows the search. From then on the key gets 401. Revoking a revoked key (by id,
+ * or by a prefix that only a revoked key has) is a no-op that says so; nothing is deleted (the
+ * audit log names key ids).
  */
 export async function revokeKey(
   db: Queryable,
@@ -148,9 +161,21 @@ export async function revokeKey(
 ): Promise<{ key: KeyInfo; already: boolean }> {
   const wanted = ref.trim();
   const keys = await listKeys(db, org);
-  const byId = keys.filter((k) => k.id === wanted.toLowerCase());
-  const matches = byId.length ? byId : keys.filter((k) => k.prefix === wanted && !k.revokedAt);
+  const lower = wanted.toLowerCase();
+  const byId = keys.filter((k) => k.id === lower);
   const scope = org !== undefined ? ` of org "${org}"` : '';
+  // Fewer characters would match keys by chance, and "plk_" alone matches every generated key.
+  if (!byId.length && wanted.length < 8)
+    throw new Error(
+      `"${wanted}" is too short: give at least 8 characters of the id, or the key's first 8 (--list-keys lists both)`,
+    );
+  const byPrefix = keys.filter((k) => k.prefix === wanted || k.id.startsWith(lower));
+  const matches = byId.length ? byId : byPrefix.filter((k) => !k.revokedAt);
+  if (!matches.length && byPrefix.length === 1) return { key: byPrefix[0]!, already: true };
+  if (!matches.length && byPrefix.length > 1)
+    throw new Error(
+      `the ${byPrefix.length} keys${scope} with the prefix "${wanted}" were already revoked (${byPrefix.map((k) => k.id).join(', ')})`,
+    );
   if (!matches.length)
     throw new Error(`no API key${scope} has the id or prefix "${wanted}" (--list-keys lists them)`);
   if (matches.length > 1)

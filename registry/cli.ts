@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DbOptions } from './db';
-import type { KeyInfo } from './auth';
-import { createApiKey, DEFAULT_PORT, listApiKeys, revokeApiKey, startRegistry } from './server';
+import { manageKeys } from './keys-cli';
+import { createApiKey, DEFAULT_PORT, startRegistry } from './server';
 import { USAGE } from './usage';
 
 export { USAGE };
@@ -182,26 +182,6 @@ export function describeStorage(storage: DbOptions): string {
   }
 }
 
-/** `--list-keys`: one key a line, in columns; a key's secret is never stored, so never shown. */
-export function formatKeys(keys: readonly KeyInfo[]): string {
-  if (!keys.length) return 'No API keys.';
-  const rows = [
-    ['ID', 'PREFIX', 'ORG', 'ACTOR', 'CREATED', 'REVOKED'],
-    ...keys.map((k) => [
-      k.id,
-      `${k.prefix}…`,
-      JSON.stringify(k.org),
-      k.actorId,
-      k.createdAt,
-      k.revokedAt ?? '-',
-    ]),
-  ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
-    .join('\n');
-}
-
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
@@ -235,26 +215,15 @@ export async function serveMain(
   }
   for (const w of args.warnings) io.err(w);
   try {
+    // Listing and revoking never create anything, not even the .gitignore.
+    if (args.listKeys || args.revokeKey !== undefined)
+      return await manageKeys(args.storage, args.revokeKey, args.org, io);
     keepDataOutOfGit(cwd, args.storage);
     if (args.createKey) {
       const created = await createApiKey(args.storage, args.org!, args.actor);
       io.out(created.key);
       io.err(
         `Created an API key for org "${created.orgName}" (actor ${created.actorId}). It is shown only this once.`,
-      );
-      return 0;
-    }
-    if (args.listKeys) {
-      const keys = await listApiKeys(args.storage, args.org);
-      io.out(formatKeys(keys));
-      return 0;
-    }
-    if (args.revokeKey !== undefined) {
-      const { key, already } = await revokeApiKey(args.storage, args.revokeKey, args.org);
-      io.err(
-        already
-          ? `The key ${key.id} (${key.prefix}…, org "${key.org}", actor ${key.actorId}) was already revoked at ${key.revokedAt}.`
-          : `Revoked the key ${key.id} (${key.prefix}…, org "${key.org}", actor ${key.actorId}): it gets 401 from now on.`,
       );
       return 0;
     }

@@ -106,6 +106,16 @@ function takeOver(path: string, stale: string): boolean {
 }
 
 /**
+ * Another process holds the directory. The message carries advice for serve and --create-key (give
+ * the key to the running serve); `inUse` is the bare fact, for callers whose advice differs.
+ */
+export class DataDirInUse extends Error {
+  constructor(readonly inUse: string) {
+    super(`${inUse}; stop it first, or give it the key with POLICYLENS_SEED_KEY when starting it`);
+  }
+}
+
+/**
  * Creates the directory if needed, private to its owner, and locks it; returns the function that
  * unlocks it. PGlite writes its files readable and writable by everyone (0666 whatever the umask):
  * the directory's own mode is what keeps the org's data and the hashes of its API keys from other
@@ -136,9 +146,7 @@ export function lockDataDir(dataDir: string): () => void {
     const owner = parseLock(text);
     if (owner && ownerAlive(owner)) {
       const who = owner.pid === process.pid ? 'this process' : `process ${owner.pid}`;
-      throw new Error(
-        `the data directory ${dataDir} is in use by ${who} (another policylens serve?); stop it first, or give it the key with POLICYLENS_SEED_KEY when starting it`,
-      );
+      throw new DataDirInUse(`the data directory ${dataDir} is in use by ${who} (another policylens serve?)`);
     }
     // The owner is gone (or the file is not a lock we wrote): take it over.
     if (!takeOver(path, text)) sleep(20);

@@ -5,7 +5,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { verifyChain } from './verify';
-import { authenticate, listKeys, registerKey, revokeKey, type CreatedKey, type KeyInfo } from './auth';
+import {
+  authenticate,
+  listKeys,
+  orgExists,
+  registerKey,
+  revokeKey,
+  type CreatedKey,
+  type KeyInfo,
+} from './auth';
 import { openDb, type Db, type DbOptions } from './db';
 import { ApiError, header, methodNotAllowed, sendError, sendJson } from './http';
 import { migrate } from './migrations';
@@ -256,9 +264,18 @@ async function withStorage<T>(options: DbOptions, work: (db: Db) => Promise<T>):
   }
 }
 
-/** `serve --list-keys`: the keys (never the keys themselves), of one org or all. */
-export function listApiKeys(options: DbOptions, org?: string): Promise<KeyInfo[]> {
-  return withStorage(options, (db) => listKeys(db, org));
+/**
+ * `serve --list-keys`: the keys (never the keys themselves), of one org or all; `orgKnown` says
+ * whether the registry knows `org` (always true without one).
+ */
+export function listApiKeys(
+  options: DbOptions,
+  org?: string,
+): Promise<{ keys: KeyInfo[]; orgKnown: boolean }> {
+  return withStorage(options, async (db) => ({
+    keys: await listKeys(db, org),
+    orgKnown: org === undefined || (await orgExists(db, org)),
+  }));
 }
 
 /** `serve --revoke-key ID`: the key gets 401 from then on. */

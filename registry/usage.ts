@@ -16,8 +16,8 @@ read from POLICYLENS_DATABASE_URL). Requests run as the database role policylens
 only read and append audit events (--app-role NAME to choose another, --app-role none to run as
 the login user). --create-key prints a new API key for the org once, and exits. --list-keys
 prints the keys (id, first 8 characters, org, actor, created, revoked; of --org only when given),
-and --revoke-key ID revokes a key by its id (or its first 8 characters when one key in use has
-them): it gets 401 from then on. Like --create-key they work on the storage directly (PGlite's
+and --revoke-key ID revokes a key by its id (or its first 8 characters, or 8 or more of its id,
+when one key in use has them): it gets 401 from then on. Like --create-key they work on the storage directly (PGlite's
 data directory only while no serve holds it; PostgreSQL also while serving). (--seed-key KEY
 still works but shows the key to every user of the machine in ps; it prints a warning.)
 Requests whose Host header is not an IP address, localhost or the --host name are refused (DNS

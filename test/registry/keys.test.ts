@@ -2,12 +2,14 @@
 // without their secret, a revoked key gets 401 from the registry while the others still work, and a
 // revoked key given again as a seed key is refused instead of being registered anew.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { serveMain } from '../../registry/cli';
 import { startRegistry } from '../../registry/index';
+import { lockDataDir } from '../../registry/lock';
+import { HttpLiveOrg } from '../../server/src/live/client';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -93,6 +95,98 @@ describe('policylens serve --list-keys / --revoke-key', () => {
       assert.equal(res.status, 401);
     } finally {
       await registry2.close();
+    }
+  });
+
+  it('revokes by a prefix, says when only revoked keys have it, and wants 8 characters', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'policylens-keys-'));
+    dirs.push(dataDir);
+    const key = (await serve(dataDir, '--create-key', '--org', 'acme', '--actor', 'dan')).out;
+    const id = (await serve(dataDir, '--list-keys')).out.split('\n')[1]!.split(' ')[0]!;
+    const short = await serve(dataDir, '--revoke-key', key.slice(0, 6));
+    assert.equal(short.status, 1);
+    assert.match(short.err, /"plk_.." is too short: give at least 8 characters of the id/);
+    assert.doesNotMatch(short.err, /no API key/);
+    // 8 characters of the id name the key as well as the key's own first 8.
+    const byId = await serve(dataDir, '--revoke-key', id.slice(0, 8).toUpperCase());
+    assert.equal(byId.status, 0, byId.err);
+    assert.match(byId.err, new RegExp(`^Revoked the key ${id} `));
+    for (const ref of [key.slice(0, 8), id.slice(0, 13)]) {
+      const again = await serve(dataDir, '--revoke-key', ref);
+      assert.equal(again.status, 0, again.err);
+      assert.match(again.err, new RegExp(`^The key ${id} .* was already revoked at \\d{4}-`));
+    }
+  });
+
+  it('needs the registry stopped, and says so without the seed-key advice', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'policylens-keys-'));
+    dirs.push(dataDir);
+    assert.equal((await serve(dataDir, '--create-key', '--org', 'acme')).status, 0);
+    const unlock = lockDataDir(dataDir);
+    try {
+      for (const args of [['--list-keys'], ['--revoke-key', '0123456789']]) {
+        const r = await serve(dataDir, ...args);
+        assert.equal(r.status, 1);
+        assert.match(r.err, /is in use by this process .*: the registry must be stopped to manage its keys/);
+        assert.doesNotMatch(r.err, /SEED_KEY|seed/i);
+      }
+      // --create-key keeps its advice: the running serve can take the key as a seed key.
+      assert.match((await serve(dataDir, '--create-key', '--org', 'acme')).err, /POLICYLENS_SEED_KEY/);
+    } finally {
+      unlock();
+    }
+  });
+
+  it('never creates a data directory, and names an org without keys', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'policylens-keys-'));
+    dirs.push(parent);
+    const missing = join(parent, 'not', 'there');
+    for (const args of [['--list-keys'], ['--revoke-key', '0123456789']]) {
+      const r = await serve(missing, ...args);
+      assert.equal(r.status, 2);
+      assert.match(r.err, new RegExp(`the data directory ${missing} does not exist`));
+      assert.equal(existsSync(missing), false);
+      assert.equal(existsSync(join(parent, 'not')), false);
+    }
+    const empty = await serve(parent, '--list-keys');
+    assert.equal(empty.status, 2);
+    assert.match(empty.err, /holds no registry/);
+    assert.equal(existsSync(join(parent, 'PG_VERSION')), false);
+
+    assert.equal((await serve(parent, '--create-key', '--org', 'acme')).status, 0);
+    const nope = await serve(parent, '--list-keys', '--org', 'nope');
+    assert.equal(nope.status, 1);
+    assert.equal(nope.out, '');
+    assert.match(nope.err, /no API keys for org "nope" \(the registry has no such org\)/);
+  });
+
+  it('answers a revoked key "API key revoked", and an unknown one "Invalid API key"', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'policylens-keys-'));
+    dirs.push(dataDir);
+    const key = (await serve(dataDir, '--create-key', '--org', 'acme')).out;
+    assert.equal((await serve(dataDir, '--revoke-key', key.slice(0, 8))).status, 0);
+    const registry = await startRegistry({ dataDir, port: 0, log: () => undefined });
+    try {
+      for (const [k, message] of [
+        [key, 'API key revoked'],
+        ['plk_never-registered', 'Invalid API key'],
+      ]) {
+        const res = await fetch(`${registry.url}/api/v1/policies`, { headers: { 'X-API-Key': k } });
+        assert.equal(res.status, 401);
+        assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="policylens"');
+        assert.equal(((await res.json()) as { error: { message: string } }).error.message, message);
+        // What sync and history print.
+        const live = new HttpLiveOrg({ apiBase: `${registry.url}/api/v1`, apiKey: k, label: 'reg' });
+        await assert.rejects(live.listPolicies(), (e: Error) => {
+          assert.equal(
+            e.message,
+            `the live org reg refused the API key (401): ${message}; check POLICYLENS_API_KEY`,
+          );
+          return true;
+        });
+      }
+    } finally {
+      await registry.close();
     }
   });
 

@@ -59,12 +59,17 @@ export class HttpLiveOrg implements LiveOrg {
       this.config.label,
       this.options,
     );
-    if (res.status === 401 || res.status === 403)
+    if (res.status === 401 || res.status === 403) {
+      // The server's reason (policylens serve says "API key revoked" for a revoked key).
+      const why = (res.body as ErrorBody | undefined)?.error?.message;
+      const reason =
+        typeof why === 'string' && why.trim() ? `: ${why.split('\n')[0]!.trim().slice(0, 200)}` : '';
       throw new LiveOrgError(
         'unauthorized',
-        `the live org ${this.config.label} refused the API key (${res.status}); check POLICYLENS_API_KEY`,
+        `the live org ${this.config.label} refused the API key (${res.status})${reason}; check POLICYLENS_API_KEY`,
         res.status,
       );
+    }
     return res;
   }
 
