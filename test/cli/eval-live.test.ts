@@ -21,6 +21,29 @@ const COSTLY = {
   timestamp: '2026-12-02T10:00:00Z',
 };
 
+/** An event pii-guard blocks: the input carries an SSN. */
+const SSN = {
+  agentId: 'finance-bot',
+  input: 'Refund the customer, SSN 123-45-6789',
+  estimatedCost: 0.5,
+  timestamp: '2026-12-02T10:00:00Z',
+};
+
+/** The cases of a folder holding the cost cap only: pii-guard lives in the org alone. */
+const CAP_ONLY_TESTS = `policies: .
+cases:
+  - name: the live-only pii-guard blocks the SSN
+    event: {agentId: finance-bot, input: "Refund the customer, SSN 123-45-6789", estimatedCost: 0.5, at: 2026-12-02T10:00:00Z}
+    expect:
+      decision: block
+      fired: [pii-guard]
+  - name: the cost cap runs because the live-only pii-guard passed
+    event: {agentId: finance-bot, input: Pay the supplier invoice, estimatedCost: 2.5, at: 2026-12-02T10:00:00Z}
+    expect:
+      decision: block
+      fired: [finance-cost-cap]
+`;
+
 const TESTS = `policies: .
 cases:
   - name: the cost cap runs because pii-guard passed
@@ -69,6 +92,11 @@ describe('policylens eval and test --live: exported bundles whose prerequisites 
       writeFileSync(join(dir, 'raw', `${String(p.name)}.json`), JSON.stringify(p, null, 2));
     writeFileSync(join(dir, 'raw/chain.policytest.yaml'), TESTS);
     writeFileSync(join(dir, 'costly.json'), JSON.stringify(COSTLY));
+    writeFileSync(join(dir, 'ssn.json'), JSON.stringify(SSN));
+    // Only the cost cap is exported: its prerequisite, pii-guard's id, is a live-only policy.
+    mkdirSync(join(dir, 'cap-only'));
+    cpSync(join(dir, 'exported/finance-cost-cap.json'), join(dir, 'cap-only/finance-cost-cap.json'));
+    writeFileSync(join(dir, 'cap-only/chain.policytest.yaml'), CAP_ONLY_TESTS);
   });
   after(async () => {
     await serve.stop();
@@ -121,6 +149,51 @@ describe('policylens eval and test --live: exported bundles whose prerequisites 
     const live = await runCli(['test', 'exported', '--live'], env, dir);
     assert.equal(live.status, 0, live.stdout + live.stderr);
     assert.match(live.stdout, /1 passed, 0 failed/);
+  });
+
+  it('eval --live evaluates the org as sync leaves it: a live-only prerequisite runs its chain', async () => {
+    const run = (event: string) =>
+      runCli(['eval', 'cap-only', '--event', event, '--format', 'json', '--live'], env, dir);
+    const ssn = await run('ssn.json');
+    assert.equal(ssn.status, 1, ssn.stdout + ssn.stderr);
+    const blocked = JSON.parse(ssn.stdout) as Trace;
+    assert.equal(blocked.decision, 'block');
+    assert.equal(blocked.trace.find((e) => e.policy === 'pii-guard')?.status, 'fired');
+    assert.equal(cap(blocked)?.status, 'skipped');
+    assert.match(cap(blocked)?.reason ?? '', /pii-guard/);
+    assert.doesNotMatch(cap(blocked)?.reason ?? '', /missing/);
+    assert.match(
+      ssn.stderr,
+      /--live: the org as sync leaves it: the files' policies \+ 1 live policy no file declares \(pii-guard\)/,
+    );
+    const costly = await run('costly.json');
+    assert.equal(costly.status, 1, costly.stdout + costly.stderr);
+    assert.equal(cap(JSON.parse(costly.stdout) as Trace)?.status, 'fired');
+    // A folder that declares every live policy adds none, and says so.
+    const all = await evalJson(['--live']);
+    assert.match(all.stderr, /every live policy is declared by a file/);
+    assert.doesNotMatch(all.stderr, /live policy no file declares/);
+  });
+
+  it('eval --live decides as replay against the live org does', async () => {
+    writeFileSync(join(dir, 'ssn.jsonl'), JSON.stringify(SSN) + '\n');
+    const r = await runCli(['replay', 'ssn.jsonl', '--policies', 'cap-only', '--format', 'json'], env, dir);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout) as { decisions: { current: Record<string, number> } };
+    assert.deepEqual(report.decisions.current, { allow: 0, warn: 0, require_approval: 0, block: 1 });
+    const evaluated = await runCli(['eval', 'cap-only', '--event', 'ssn.jsonl', '--live'], env, dir);
+    assert.equal(evaluated.status, 1, evaluated.stdout + evaluated.stderr);
+    assert.match(evaluated.stdout, /decision: block/);
+  });
+
+  it('test --live runs cases against the live-only prerequisite too', async () => {
+    const live = await runCli(['test', 'cap-only', '--live'], env, dir);
+    assert.equal(live.status, 0, live.stdout + live.stderr);
+    assert.match(live.stdout, /2 passed, 0 failed/);
+    assert.match(live.stderr, /\+ 1 live policy no file declares \(pii-guard\)/);
+    const json = await runCli(['test', 'cap-only', '--live', '--format', 'json'], env, dir);
+    const report = JSON.parse(json.stdout) as { files: { policies: string[] }[] };
+    assert.ok(report.files[0].policies.includes('live:pii-guard'), json.stdout);
   });
 
   it('a raw export keeps each id: offline, a prerequisite naming one is that policy', async () => {

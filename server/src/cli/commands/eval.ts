@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { emptyState, evaluate, type EvalEvent, type EvalResult } from '../../core/index';
 import { readEventSource } from '../eval/event';
-import { OFFLINE_HINT, liveNamesOf } from '../eval/live';
+import { OFFLINE_HINT, liveAddedNote, livePoliciesOf } from '../eval/live';
 import { loadSomePolicies } from '../eval/load';
 import { exitStatus, formatTrace } from '../eval/trace';
 import { UsageError } from '../files';
@@ -24,7 +24,9 @@ the next. The clock is each event's timestamp.
 A prerequisite that is a server id (a bundle exported from Execlave) is resolved offline only when
 a bundle among the paths carries that id; else its chained policy is skipped. --live (or --url
 URL) reads the live org's policies (POLICYLENS_API_URL / POLICYLENS_API_KEY or the config's
-live.url, as sync; GET requests only) and reads each id of a live policy as that policy's name.
+live.url, as sync; GET requests only) and evaluates the org as sync would leave it: each id of a
+live policy is read as that policy's name, and the live policies no file declares run with the
+files (stderr names them), as replay reads the working tree against the live org.
 Exit status, of a list of events the most severe decision among them: 1 blocked or denied, else 3
 approval required, else 0 allowed (with or without warnings); 2 on a usage error, a policy file
 that does not parse, no policy file under the paths, or a live org (--live) that cannot be read.`;
@@ -53,7 +55,7 @@ export const evalCommand: Command = {
     // --url names the org, so it asks for it (as chain --url does).
     const live =
       values.live || values.url !== undefined
-        ? await liveNamesOf(paths[0]!, values.url, values.config)
+        ? await livePoliciesOf(paths[0]!, values.url, values.config)
         : undefined;
     const loaded = loadSomePolicies(
       paths,
@@ -62,6 +64,7 @@ export const evalCommand: Command = {
       live ? { live } : { offlineHint: OFFLINE_HINT },
     );
     for (const w of loaded.warnings) io.err(`policylens eval: ${w}\n`);
+    if (loaded.liveAdded) io.err(`policylens eval: ${liveAddedNote(loaded.liveAdded)}\n`);
     // Each event's result is written as it is evaluated, never held: a .jsonl of 100,000 events
     // kept every trace and joined them into one string (1.15 GB). A .jsonl is read from disk as
     // it is run (eval/event.ts).

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { findTestFiles, runTestFile, type FileReport } from '../eval/tests';
 import type { LoadedPolicies } from '../eval/load';
-import { OFFLINE_HINT, liveNamesOf } from '../eval/live';
+import { OFFLINE_HINT, liveAddedNote, livePoliciesOf } from '../eval/live';
 import { printable } from '../../core/index';
 import { InputError } from '../files';
 import { painter } from '../report/color';
@@ -24,7 +24,9 @@ every case with its results; --format junit prints JUnit XML for CI dashboards.
 A prerequisite that is a server id (a bundle exported from Execlave) is resolved offline only when
 a bundle among the policies carries that id; else its chained policy is skipped. --live (or --url
 URL) reads the live org's policies (POLICYLENS_API_URL / POLICYLENS_API_KEY or the config's
-live.url, as sync; GET requests only) and reads each id of a live policy as that policy's name.
+live.url, as sync; GET requests only) and runs each case against the org as sync would leave it:
+each id of a live policy is read as that policy's name, and the live policies no file of the set
+declares run with its files (stderr names them), as replay reads the working tree against live.
 Exit status: 0 when every case passes, 1 when one fails (or a test file cannot run), 2 on a usage
 error, when no case is found, when a test file has no policy file to run against, or when the
 live org (--live) cannot be read.`;
@@ -83,7 +85,7 @@ export const testCommand: Command = {
     // The org is read once, before any case runs; --url names the org, so it asks for it.
     const load =
       values.live || values.url !== undefined
-        ? { live: await liveNamesOf(paths[0]!, values.url, values.config) }
+        ? { live: await livePoliciesOf(paths[0]!, values.url, values.config) }
         : { offlineHint: OFFLINE_HINT };
     const cache = new Map<string, LoadedPolicies>();
     const reports = testFiles.map((p) => runTestFile(p, filter, cache, load));
@@ -95,6 +97,8 @@ export const testCommand: Command = {
           : `no case in ${reports.length === 1 ? reports[0].file : `the ${reports.length} test files under ${paths.join(', ')}`}`,
       );
     for (const loaded of cache.values()) for (const w of loaded.warnings) io.err(`policylens test: ${w}\n`);
+    const notes = [...cache.values()].flatMap((l) => (l.liveAdded ? [liveAddedNote(l.liveAdded)] : []));
+    for (const note of new Set(notes)) io.err(`policylens test: ${note}\n`);
     if (format === 'json') {
       const cases = files.flatMap((f) => f.cases);
       const failing = cases.filter((c) => !c.passed).length;

@@ -3,9 +3,9 @@ import {
   compilePolicies,
   loadPolicy,
   recognize,
-  resolvePrerequisites,
+  syncedOrg,
   type CompiledPolicies,
-  type LiveNames,
+  type LiveOrgPolicy,
   type PolicySource,
 } from '../../core/index';
 import { collectPolicyFiles, POLICY_TEST_FILE, readWholeText, InputError } from '../files';
@@ -18,12 +18,14 @@ export interface LoadedPolicies {
   sources: PolicySource[];
   /** Lint errors in files that are still evaluated as written, one line each. */
   warnings: string[];
+  /** With `live`: the names of the live policies no file declares, evaluated with the files. */
+  liveAdded?: string[];
 }
 
 /** How the prerequisites of the policies loaded are read. */
 export interface LoadOptions {
-  /** The live org's ids (`--live`): each id of a live policy becomes its name. */
-  live?: LiveNames;
+  /** The live org's policies (`--live`): the set is the org as `sync` leaves it (`syncedOrg`). */
+  live?: readonly LiveOrgPolicy[];
   /** Without `live`: what the trace says of an id left unresolved (the option that resolves it). */
   offlineHint?: string;
 }
@@ -62,13 +64,16 @@ export function loadPolicies(
       warnings.push(
         `${display} has ${loaded.errors.length} lint error${loaded.errors.length === 1 ? '' : 's'} (first: ${loaded.errors[0].message}); it is evaluated as written`,
       );
-    sources.push(options.live ? resolvePrerequisites(loaded.source, options.live) : loaded.source);
+    sources.push(loaded.source);
   }
-  const compiled = compilePolicies(
-    sources,
-    options.live || !options.offlineHint ? {} : { unresolvedIdHint: options.offlineHint },
-  );
-  return { compiled, sources, warnings };
+  // No file, no org: an empty folder stays "nothing to evaluate against", not the org alone.
+  if (options.live && sources.length) {
+    const org = syncedOrg(sources, options.live);
+    const liveAdded = org.kept.map((p) => p.name);
+    return { compiled: compilePolicies(org.sources), sources: org.sources, warnings, liveAdded };
+  }
+  const hint = options.offlineHint ? { unresolvedIdHint: options.offlineHint } : {};
+  return { compiled: compilePolicies(sources, hint), sources, warnings };
 }
 
 /**

@@ -2,8 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import {
-  liveKept,
-  liveNames,
   LiveOrgError,
   liveSources,
   loadPolicy,
@@ -11,7 +9,7 @@ import {
   printable,
   prunedPrerequisiteProblem,
   recognize,
-  resolvePrerequisites,
+  syncedOrg,
   type LiveOrgPolicy,
   type PolicySource,
 } from '../../core/index';
@@ -116,9 +114,7 @@ export async function liveOrg(
       requestOptionsFromEnv(process.env),
     );
     const live = await org.listPolicies();
-    const names = liveNames(live);
-    const sources = current.sources.map((s) => resolvePrerequisites(s, names));
-    const { kept, pruned } = liveKept(live, declaredNames(sources), prune);
+    const { names, files: sources, kept, pruned, sources: synced } = syncedOrg(current.sources, live, prune);
     const refusals = prune ? prunedChains(current.sources, live) : [];
     return {
       refused: refusals.length > 0,
@@ -131,7 +127,7 @@ export async function liveOrg(
         ...current,
         label: current.label + liveOnlyNote(kept.length, pruned, prune),
         warnings: [...current.warnings, ...refusals],
-        sources: [...sources, ...liveSources(kept, names)],
+        sources: synced,
       },
     };
   } catch (e) {
@@ -157,16 +153,6 @@ function prunedChains(sources: readonly PolicySource[], live: readonly LiveOrgPo
       `"${p.bundle}": ${prunedPrerequisiteProblem(p.prerequisite)}. sync --prune would refuse this plan; ` +
       `this replay shows "${p.bundle}" with its chain broken (exit 1)`,
   );
-}
-
-/** The names the working tree's Execlave bundles declare: the live policies `sync` updates. */
-function declaredNames(sources: readonly PolicySource[]): Set<string> {
-  const out = new Set<string>();
-  for (const s of sources) {
-    const v = s.value as Record<string, unknown> | null;
-    if (s.dialect === 'execlave' && v && typeof v === 'object' && typeof v.name === 'string') out.add(v.name);
-  }
-  return out;
 }
 
 /** What the working tree's label says of the live-only policies: kept, or left out by `--prune`. */

@@ -13,6 +13,7 @@ export {
   type LiveKept,
   type LiveNames,
 } from './live';
+export { declaredNames, syncedOrg } from './synced';
 export {
   OutcomeTable,
   decidingPolicies,

@@ -1,0 +1,30 @@
+/**
+ * The org as `sync` leaves it, as the evaluator reads it: the set `replay` runs as the working tree
+ * against the live org, and `eval --live` / `test --live` evaluate (one code for both: they
+ * decided differently when `eval` kept the set to the files; a field test).
+ */
+import type { PolicySource } from '../eval/types';
+import type { LiveOrgPolicy } from '../plan/types';
+import { liveKept, liveNames, liveSources, resolvePrerequisites } from './live';
+
+/** The names the Execlave bundles among `sources` declare: the live policies `sync` updates. */
+export function declaredNames(sources: readonly PolicySource[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of sources) {
+    const v = s.value as Record<string, unknown> | null;
+    if (s.dialect === 'execlave' && v && typeof v === 'object' && typeof v.name === 'string') out.add(v.name);
+  }
+  return out;
+}
+
+/**
+ * The org as `sync` leaves it when the files' `sources` are synced: the files' policies with their
+ * prerequisite ids named, then the live policies no file declares (`liveKept`), as the evaluator
+ * reads them. Replay's working tree against live and `eval --live` / `test --live` are this set.
+ */
+export function syncedOrg(sources: readonly PolicySource[], live: readonly LiveOrgPolicy[], prune = false) {
+  const names = liveNames(live);
+  const files = sources.map((s) => resolvePrerequisites(s, names));
+  const { kept, pruned } = liveKept(live, declaredNames(files), prune);
+  return { names, files, kept, pruned, sources: [...files, ...liveSources(kept, names)] };
+}
