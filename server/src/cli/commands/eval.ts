@@ -18,7 +18,8 @@ dialect, detected as lint detects it; *.policytest.* files are left out) and pri
 trace: one line per policy in evaluation order with its status (fired, passed, skipped, not
 applicable, not evaluated), then the decision. The event is a JSON or YAML file, or - for standard
 input (schemas/policylens/event.schema.json); a list of events, or a .jsonl file (one event per
-line, gzip or plain, as replay reads; read from disk as it runs), runs in order with budgets, rate windows and evidence carried from one to
+line, gzip or plain, decoded as replay decodes it: docs/replay.md's aliases such as kwargs for args;
+read from disk as it runs), runs in order with budgets, rate windows and evidence carried from one to
 the next. The clock is each event's timestamp.
 --format json prints the machine form (the SDK's EnforceResult fields and the trace).
 A prerequisite that is a server id (a bundle exported from Execlave) is resolved offline only when
@@ -64,6 +65,7 @@ export const evalCommand: Command = {
       live ? { live } : { offlineHint: OFFLINE_HINT },
     );
     for (const w of loaded.warnings) io.err(`policylens eval: ${w}\n`);
+    for (const w of source.warnings ?? []) io.err(`policylens eval: ${w}\n`);
     if (loaded.liveAdded) io.err(`policylens eval: ${liveAddedNote(loaded.liveAdded)}\n`);
     // Each event's result is written as it is evaluated, never held: a .jsonl of 100,000 events
     // kept every trace and joined them into one string (1.15 GB). A .jsonl is read from disk as

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  decodeRecord,
   decodeUtf16,
   languageOf,
+  mapRecord,
   ParsedDocument,
   readEvent,
   utf16Order,
@@ -18,6 +20,8 @@ import { checkEventFiles, MAX_LINE_BYTES, readLines } from '../replay/lines';
 export interface EventSource {
   count: number;
   path?: string;
+  /** What replay would report of lines it still runs (an unknown field left out), one a line. */
+  warnings?: string[];
   /** Calls `each` with every event in order, awaiting it (the caller's output may make it wait). */
   forEach(each: (event: EvalEvent) => void | Promise<void>): Promise<void>;
 }
@@ -66,8 +70,15 @@ function checkedEvent(arg: string, value: unknown, where: string): EvalEvent {
   return event;
 }
 
-/** Recorded traffic, one event per line: `eval` runs it as a list, as `replay` reads it. */
+/**
+ * Recorded traffic, one event per line: `eval` runs it as a list, each line decoded by `replay`'s
+ * own decoder (`decodeRecord`: the aliases of docs/replay.md, such as Agent Sentinel's `kwargs`
+ * for `args`; recorded outcome keys read past), so a line is the same event in both.
+ */
 const JSON_LINES = /\.(jsonl|ndjson)(\.gz)?$/i;
+
+/** How many lines' findings a JSON Lines file prints on stderr; the rest are counted. */
+const MAX_WARNINGS = 10;
 
 /**
  * A JSON Lines file, read twice from disk: once to check every event (an invalid one stops `eval`
@@ -77,20 +88,27 @@ const JSON_LINES = /\.(jsonl|ndjson)(\.gz)?$/i;
 async function jsonLinesSource(arg: string, path: string): Promise<EventSource> {
   checkEventFiles([{ path, display: arg }]);
   /** Reads every line's event into `each`; `onChunk` runs after each chunk read (awaited). */
-  const walk = async (each: (event: EvalEvent) => void, onChunk?: () => Promise<void>): Promise<number> => {
+  const walk = async (
+    each: (event: EvalEvent) => void,
+    onChunk?: () => Promise<void>,
+    onFinding?: (text: string) => void,
+  ): Promise<number> => {
     let count = 0;
     const end = await readLines(
       path,
-      (raw, line) => {
-        const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-        if (!text.trim()) return;
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          throw new InputError(`the event ${arg}:${line} does not parse: not JSON (one event per line)`);
+      (text, line) => {
+        const d = decodeRecord({ line, text });
+        if (!d) return;
+        if (!d.event) {
+          if (d.findings?.some((f) => f.code === 'replay/malformed-line'))
+            throw new InputError(`the event ${arg}:${line} does not parse: not JSON (one event per line)`);
+          // Not an event: eval stops on it, with every problem at its path (replay notes it).
+          const value = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+          const mapped = value && typeof value === 'object' && !Array.isArray(value);
+          checkedEvent(arg, mapped ? mapRecord(value as Record<string, unknown>).event : value, `:${line}`);
         }
-        each(checkedEvent(arg, value, `:${line}`));
+        for (const f of d.findings ?? []) onFinding?.(`${arg}:${line}: ${f.message} [${f.code}]`);
+        each(d.event!);
         count++;
       },
       (line, bytes) => {
@@ -107,11 +125,16 @@ async function jsonLinesSource(arg: string, path: string): Promise<EventSource> 
       );
     return count;
   };
-  const count = await walk(() => undefined);
+  const warnings: string[] = [];
+  let more = 0;
+  const note = (text: string) => (warnings.length < MAX_WARNINGS ? warnings.push(text) : more++);
+  const count = await walk(() => undefined, undefined, note);
   if (!count) throw new InputError(`the event ${arg} is empty`);
+  if (more) warnings.push(`… and ${more.toLocaleString('en')} more such lines in ${arg}`);
   return {
     count,
     path,
+    warnings,
     async forEach(each) {
       // The events of one chunk read wait in a queue, and run before the next chunk is read.
       const queue: EvalEvent[] = [];
