@@ -192,6 +192,50 @@ describe('policylens sync --format github', () => {
     assert.equal(down.status, 1);
     assert.match(down.stdout, /^::error title=policylens sync::live org 127\.0\.0\.1:1 is unreachable/m);
   });
+  it('says in the job summary why a sync failed before any plan', async () => {
+    const { dir, policies, summary, env } = await workspace('gh-failed');
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ POLICYLENS_API_KEY: 'plk_wrong' }, /refused the API key \(401\)/],
+      [
+        { POLICYLENS_API_URL: 'http://127.0.0.1:1', POLICYLENS_RETRIES: '0' },
+        /127\.0\.0\.1:1 is unreachable/,
+      ],
+    ];
+    for (const [extra, why] of cases) {
+      writeFileSync(summary, '# earlier step\n');
+      const r = await runCli(
+        ['sync', policies, '--format', 'github'],
+        { ...env, ...extra, GITHUB_STEP_SUMMARY: summary },
+        dir,
+      );
+      assert.equal(r.status, 1, r.stderr);
+      const [error] = commands(r.stdout);
+      assert.match(error.message, why);
+      // The summary says the sync failed, with the ::error's message in a fence, after earlier parts.
+      const md = readFileSync(summary, 'utf8');
+      const fenced = `\`\`\`text\n${error.message}\n\`\`\`\n\n`;
+      assert.ok(md.startsWith('# earlier step\n### policylens sync\n\n'), md);
+      assert.match(md, /The sync failed; no plan was made\./);
+      assert.ok(md.endsWith(fenced), md);
+    }
+
+    // Invalid bundles: the summary lists each, and a name with backticks cannot end the fence.
+    writeFileSync(summary, '');
+    writeFiles(policies, {
+      'bad```.yaml': 'name: bad\npolicyType: tool_call\nenforcementMode: allow\nruleDefinition: {}\n',
+    });
+    const invalid = await runCli(
+      ['sync', policies, '--format', 'github'],
+      { ...env, GITHUB_STEP_SUMMARY: summary },
+      dir,
+    );
+    assert.equal(invalid.status, 1);
+    const md = readFileSync(summary, 'utf8');
+    assert.match(
+      md,
+      /The sync failed; no plan was made\.\*\*\n\n````text\n1 invalid bundle: fix them \(policylens lint\) before sync\.\n✗ \S*bad```\.yaml — invalid: .*enforcementMode.*\n````\n\n$/,
+    );
+  });
 });
 
 describe('the job summary of sync', () => {

@@ -1,4 +1,3 @@
-import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   applyPlan,
@@ -13,10 +12,11 @@ import {
   type SyncPlan,
 } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
-import { reason, UsageError } from '../files';
+import { UsageError } from '../files';
 import { projectFor, repoPaths } from '../project';
 import { workflowCommand } from '../report/github';
-import { formatPlanGithub, planSummaryMarkdown, type BundleSource } from '../sync/github';
+import { formatPlanGithub, type BundleSource } from '../sync/github';
+import { appendStepSummary, failureSummaryMarkdown, planSummaryMarkdown } from '../sync/summary';
 import { readReviewed, reviewDifference } from '../sync/review';
 import { collectDesired } from '../sync/desired';
 import { planJson } from '../sync/json';
@@ -128,12 +128,15 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
   const github = values.format === 'github';
   /**
    * An error before or instead of a plan: one line on stderr, `{version, error}` as JSON, an
-   * `::error` (on no file) in GitHub Actions.
+   * `::error` (on no file) in GitHub Actions, and the same message in the job summary.
    */
   const failed = (message: string, extra: object = {}): number => {
     io.err(`policylens sync: ${printable(message)}\n`);
     if (json) io.out(toJson(io.version, { error: message, ...extra }));
-    if (github) io.out(`${workflowCommand('error', { title: 'policylens sync' }, message)}\n`);
+    if (github) {
+      io.out(`${workflowCommand('error', { title: 'policylens sync' }, message)}\n`);
+      appendStepSummary(failureSummaryMarkdown(message), io.err);
+    }
     return 1;
   };
   if (values['no-events'] && values.events?.length)
@@ -149,7 +152,8 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
   if (invalid.length) {
     // A bundle with errors would be refused by the server, and with --prune its live policy would look
     // undeclared and be deleted: no plan is made until every bundle is valid.
-    for (const i of invalid) io.err(`✗ ${printable(i.file)} — invalid: ${printable(i.firstError)}\n`);
+    const lines = invalid.map((i) => `✗ ${printable(i.file)} — invalid: ${printable(i.firstError)}`);
+    for (const line of lines) io.err(`${line}\n`);
     const message = `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.`;
     io.err(`${message}\n`);
     if (json)
@@ -166,6 +170,7 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
           )
           .join('\n') + '\n',
       );
+    if (github) appendStepSummary(failureSummaryMarkdown(message, lines), io.err);
     return 1;
   }
 
@@ -225,16 +230,7 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
     extra: { report?: ApplyReport; refused?: string; summary?: string } = {},
   ) => {
     io.out(text + formatPlanGithub(plan, place, { org: label, ...extra }));
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (!file) return;
-    try {
-      appendFileSync(file, planSummaryMarkdown(extra.summary ?? text));
-    } catch (e) {
-      // The summary is a copy of what the log holds: the plan's exit status stays the plan's.
-      io.err(
-        `policylens sync: cannot write the job summary (GITHUB_STEP_SUMMARY): ${printable(reason(e))}\n`,
-      );
-    }
+    appendStepSummary(planSummaryMarkdown(extra.summary ?? text), io.err);
   };
 
   if (!values.apply) {

@@ -181,14 +181,4 @@ export function formatPlanGithub(
   return out.length ? `${out.join('\n')}\n` : '';
 }
 
-/**
- * The plan's text (as `--format text` prints it) as markdown for the job summary: a heading and the
- * text in a fence longer than any run of backticks in it, so no name can close it early. The org's
- * name (the server's word) stays inside the fence, where markdown means nothing.
- */
-export function planSummaryMarkdown(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
-  const body = text.endsWith('\n') ? text : `${text}\n`;
-  return `### ${TITLE}\n\n${fence}text\n${body}${fence}\n\n`;
-}
+export { planSummaryMarkdown } from './summary';
