@@ -48,7 +48,8 @@ async function workspace(org: string): Promise<{ dir: string; env: Record<string
 describe('policylens sync against policylens serve', () => {
   it('creates everything, then shows one update with its diff, then converges to no-op', async () => {
     const { dir, env, key } = await workspace('converge');
-    const first = await runCli(['sync', dir, '--exit-code'], env);
+    // Run in the folder: the plan names files from the current directory.
+    const first = await runCli(['sync', dir, '--exit-code'], env, dir);
     assert.equal(first.status, 2, first.stderr);
     // The key's org by name (policylens serve answers /whoami), and the server.
     assert.match(first.stdout, /^Plan for org "converge" at 127\.0\.0\.1:\d+:\n/);
@@ -72,7 +73,7 @@ describe('policylens sync against policylens serve', () => {
     assert.equal(pii.metadata.owner, 'security');
 
     writeFiles(dir, { 'data-access.yaml': BUNDLES['data-access.yaml'].replace('log_only', 'block') });
-    const planned = await runCli(['sync', dir, '--exit-code'], env);
+    const planned = await runCli(['sync', dir, '--exit-code'], env, dir);
     assert.equal(planned.status, 2);
     assert.match(
       planned.stdout,
@@ -255,12 +256,48 @@ describe('policylens sync against policylens serve', () => {
     assert.match(res.stderr, /no bundles found under .+; refusing to --prune every live policy/);
   });
 
+  it('names files from the current directory, as lint does, not from the path argument', async () => {
+    const { env } = await workspace('two-folders');
+    const dir = tempDir('folders');
+    dirs.push(dir);
+    writeFiles(dir, {
+      'p1/x.yaml': BUNDLES['data-access.yaml'],
+      'p2/x.yaml': BUNDLES['rate-limit.yaml'],
+      'p2/bad/x.yaml': 'name: broken\npolicyType: tool_call\nenforcementMode: blocking\n',
+    });
+    // An invalid bundle is named from here too.
+    const invalid = await runCli(['sync', 'p1', 'p2'], env, dir);
+    assert.equal(invalid.status, 1);
+    assert.match(invalid.stderr, /^✗ p2\/bad\/x\.yaml — invalid: /m);
+    removeDir(join(dir, 'p2', 'bad'));
+
+    const text = await runCli(['sync', 'p1', 'p2'], env, dir);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /\+ create {2}"Block PII exfiltration" +\(p1\/x\.yaml\)\n/);
+    assert.match(text.stdout, /\+ create {2}"Rate limit external calls" +\(p2\/x\.yaml\)\n/);
+    const json = await runCli(['sync', 'p1', 'p2', '--format', 'json'], env, dir);
+    const plan = JSON.parse(json.stdout) as { fingerprint: string; steps: { name: string; file: string }[] };
+    assert.deepEqual(plan.steps.map((s) => [s.name, s.file]).sort(), [
+      ['Block PII exfiltration', 'p1/x.yaml'],
+      ['Rate limit external calls', 'p2/x.yaml'],
+    ]);
+    // The names are part of the fingerprint: the same command from the same folder plans the same.
+    const apply = await runCli(['sync', 'p1', 'p2', '--apply', '--fingerprint', plan.fingerprint], env, dir);
+    assert.equal(apply.status, 0, apply.stderr);
+
+    // Two bundles of one name: the problem names both files, told apart.
+    writeFiles(dir, { 'p2/x.yaml': BUNDLES['data-access.yaml'] });
+    const dup = await runCli(['sync', 'p1', 'p2'], env, dir);
+    assert.equal(dup.status, 1);
+    assert.match(dup.stdout, /"Block PII exfiltration" is declared by both p1\/x\.yaml and p2\/x\.yaml/);
+  });
+
   it('holds back a plan while a bundle is invalid', async () => {
     const { dir, env } = await workspace('invalid');
     writeFiles(dir, { 'broken.yaml': 'name: broken\npolicyType: tool_call\nenforcementMode: blocking\n' });
-    const res = await runCli(['sync', join(dir), '--apply', '--prune'], env);
+    const res = await runCli(['sync', join(dir), '--apply', '--prune'], env, dir);
     assert.equal(res.status, 1);
-    assert.match(res.stderr, /✗ broken\.yaml — invalid: /);
+    assert.match(res.stderr, /^✗ broken\.yaml — invalid: /);
     assert.equal(res.stdout, '');
   });
 

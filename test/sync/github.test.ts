@@ -91,7 +91,10 @@ describe('policylens sync --format github', () => {
     // The summary is appended to (earlier steps' parts stay), as markdown holding the plan text.
     const md = readFileSync(summary, 'utf8');
     assert.match(md, /^# earlier step\n### policylens sync\n\n```text\nPlan for org "gh-plan"/);
-    assert.match(md, /\+ create {2}"Block PII exfiltration" {12}\(data-access\.yaml\)\n/);
+    assert.match(
+      md,
+      /\+ create {2}"Block PII exfiltration" {12}\(repo\/services\/agent\/policies\/data-access\.yaml\)\n/,
+    );
     assert.match(md, /3 changes pending\. Re-run with --apply to apply\.\n```\n\n$/);
 
     const applied = await runCli(['sync', policies, '--format', 'github', '--apply'], env, dir);
@@ -170,7 +173,7 @@ describe('policylens sync --format github', () => {
     // The bundle was renamed, nothing else: the warning says so (the rename hint).
     assert.match(
       del.message,
-      /^- delete "Rate limit external calls" in .* \(no bundle declares it\)\n\(looks like a rename to "Rate limit" \(rate-limit\.yaml\): its history stays under id [0-9a-f-]{36}; Execlave has no rename\)$/,
+      /^- delete "Rate limit external calls" in .* \(no bundle declares it\)\n\(looks like a rename to "Rate limit" \(repo\/services\/agent\/policies\/rate-limit\.yaml\): its history stays under id [0-9a-f-]{36}; Execlave has no rename\)$/,
     );
 
     // An invalid bundle: an error on its file, and no plan.

@@ -132,7 +132,8 @@ describe('what the sync plan tells', () => {
     const [before] = await livePolicies(direct);
     writeFiles(dir, { 'cout.json': bundle(nfd) });
 
-    const plan = await runCli(['sync', dir, '--prune'], env);
+    // Run in the folder: the plan names files from the current directory.
+    const plan = await runCli(['sync', dir, '--prune'], env, dir);
     assert.equal(plan.status, 1, plan.stdout);
     assert.match(
       plan.stdout,

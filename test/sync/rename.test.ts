@@ -46,14 +46,15 @@ describe('the rename hint of policylens sync', () => {
     const dir = tempDir('rename');
     dirs.push(dir);
     writeFiles(dir, BUNDLES);
-    assert.equal((await runCli(['sync', dir, '--apply'], env)).status, 0);
+    assert.equal((await runCli(['sync', dir, '--apply'], env, dir)).status, 0);
     const oldId = (await livePolicies({ url: live.url, key })).find((p) => p.name === OLD).id as string;
 
     // The bundle is renamed and its file moved, nothing else.
     rmSync(join(dir, 'production-guardrails.json'));
     writeFiles(dir, { 'gates/approval.json': BUNDLES['production-guardrails.json'].replace(OLD, NEW) });
+    // Run in the folder: the plan names files from the current directory.
 
-    const unpruned = await runCli(['sync', dir], env);
+    const unpruned = await runCli(['sync', dir], env, dir);
     assert.equal(unpruned.status, 0, unpruned.stderr);
     assert.match(
       unpruned.stdout,
@@ -67,13 +68,13 @@ describe('the rename hint of policylens sync', () => {
         `\\n {2}"${OLD}" {2}\\(looks like a rename to "${NEW}" \\(gates/approval\\.json\\): its history stays under id ${oldId}; Execlave has no rename\\)\\n`,
       ),
     );
-    const unprunedJson = JSON.parse((await runCli(['sync', dir, '--format', 'json'], env)).stdout);
+    const unprunedJson = JSON.parse((await runCli(['sync', dir, '--format', 'json'], env, dir)).stdout);
     assertSchema(unprunedJson);
     assert.deepEqual(unprunedJson.unmanaged, [
       { name: OLD, liveId: oldId, renamedTo: { name: NEW, file: 'gates/approval.json' } },
     ]);
 
-    const planned = await runCli(['sync', dir, '--prune', '--format', 'json'], env);
+    const planned = await runCli(['sync', dir, '--prune', '--format', 'json'], env, dir);
     assert.equal(planned.status, 0, planned.stderr);
     const plan = JSON.parse(planned.stdout);
     assertSchema(plan);
@@ -85,7 +86,11 @@ describe('the rename hint of policylens sync', () => {
 
     // The reviewed plan applies as the create and the delete it shows: a new id, the old one gone,
     // its history still read by that id.
-    const applied = await runCli(['sync', dir, '--prune', '--apply', '--fingerprint', plan.fingerprint], env);
+    const applied = await runCli(
+      ['sync', dir, '--prune', '--apply', '--fingerprint', plan.fingerprint],
+      env,
+      dir,
+    );
     assert.equal(applied.status, 0, applied.stderr);
     const after = await livePolicies({ url: live.url, key });
     assert.deepEqual(after.map((p) => p.name).sort(), [
