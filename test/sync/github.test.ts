@@ -195,6 +195,40 @@ describe('policylens sync --format github', () => {
     assert.equal(down.status, 1);
     assert.match(down.stdout, /^::error title=policylens sync::live org 127\.0\.0\.1:1 is unreachable/m);
   });
+  it('annotates every bundle a problem concerns: both duplicates, the bundle naming a deleted policy', async () => {
+    const { dir, policies, env } = await workspace('gh-both');
+    writeFiles(policies, { 'copy/data-access.yaml': BUNDLES['data-access.yaml'] });
+    const dup = await runCli(['sync', policies, '--format', 'github'], env, dir);
+    assert.equal(dup.status, 1);
+    const named = commands(dup.stdout).filter(
+      (c) => c.level === 'error' && /also declared by/.test(c.message),
+    );
+    assert.deepEqual(named.map((c) => [c.props.file, c.props.line, c.props.col]).sort(), [
+      ['services/agent/policies/copy/data-access.yaml', '1', '1'],
+      ['services/agent/policies/data-access.yaml', '1', '1'],
+    ]);
+    rmSync(join(policies, 'copy'), { recursive: true });
+
+    // Prune the policy rate-limit.yaml still names: the delete's error sits on that prerequisites item.
+    assert.equal((await runCli(['sync', policies, '--apply'], env, dir)).status, 0);
+    const rate = BUNDLES['rate-limit.yaml'].replace(
+      'prerequisites: [Block PII exfiltration]',
+      'prerequisites:\n  - Block PII exfiltration',
+    );
+    writeFiles(policies, { 'rate-limit.yaml': rate });
+    rmSync(join(policies, 'data-access.yaml'));
+    const pruned = await runCli(['sync', policies, '--prune', '--format', 'github'], env, dir);
+    assert.equal(pruned.status, 1);
+    const still = commands(pruned.stdout).find((c) => /still names it as a prerequisite/.test(c.message))!;
+    assert.match(
+      still.message,
+      /^- delete "Block PII exfiltration": "Rate limit external calls" still names it/,
+    );
+    assert.equal(still.props.file, 'services/agent/policies/rate-limit.yaml');
+    assert.equal(still.props.line, lineOf(rate, '  - Block PII'));
+    assert.equal(still.props.col, '5');
+  });
+
   it('says in the job summary why a sync failed before any plan', async () => {
     const { dir, policies, summary, env } = await workspace('gh-failed');
     const cases: [Record<string, string>, RegExp][] = [

@@ -223,6 +223,8 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
       const d = step.file === undefined ? undefined : firstByName.get(step.name);
       return d && d.file === step.file ? sources?.get(d) : undefined;
     },
+    sourcesNamed: (name: string) =>
+      desired.flatMap((d) => (d.name === name && sources?.get(d) ? [sources.get(d)!] : [])),
     fromRoot,
   };
   const forGithub = (

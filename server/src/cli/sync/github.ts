@@ -11,6 +11,7 @@ import {
   findProperty,
   formatChange,
   renameHint,
+  prunedPrerequisiteProblem,
   renamedToHint,
   type Analysis,
   type ApplyReport,
@@ -30,6 +31,8 @@ export interface BundleSource {
 export interface GithubPlace {
   /** The source of the bundle a step plans (none for a delete). */
   sourceOf(step: PlanStep): BundleSource | undefined;
+  /** The sources of every bundle that declares `name`, in the plan's order (two for a duplicate). */
+  sourcesNamed(name: string): BundleSource[];
   /** The path from the repository's root (`repoPaths()`). */
   fromRoot(abs: string): string;
 }
@@ -108,6 +111,30 @@ const SAID: Record<PlanStep['action'], string> = {
   'no-op': '= no-op',
 };
 
+/**
+ * Where a step's i-th problem is annotated: every bundle it concerns. A problem on `name` concerns
+ * every bundle declaring that name (both of a duplicate); a delete refused because a bundle still
+ * names the deleted policy sits on that bundle's prerequisites item; anything else on the step's
+ * own bundle, or on no file.
+ */
+function problemPlaces(plan: SyncPlan, place: GithubPlace, step: PlanStep, i: number): AnnotationProps[] {
+  const on = (source: BundleSource | undefined, printed: string) =>
+    source ? placeOf(source, place.fromRoot(source.path), printed) : {};
+  const printed = printedPath(step.problemPaths?.[i]);
+  if (step.action === 'delete') {
+    const still = plan.prunedPrerequisites.find(
+      (e) => e.deleted === step.name && step.problems[i] === `"${e.bundle}" still names it as a prerequisite`,
+    );
+    const holder = still && plan.steps.find((s) => s.action !== 'delete' && s.name === still.bundle);
+    if (!still || !holder) return [{}];
+    const j = holder.problems.indexOf(prunedPrerequisiteProblem(still.prerequisite));
+    return [on(place.sourceOf(holder), printedPath(holder.problemPaths?.[j]) || 'prerequisites')];
+  }
+  const all = printed === 'name' ? place.sourcesNamed(step.name) : [];
+  if (all.length > 1) return all.map((s) => on(s, printed));
+  return [on(place.sourceOf(step), printed)];
+}
+
 /** The annotations of a plan (and of its apply, when `report` is given), one command a line. */
 export function formatPlanGithub(
   plan: SyncPlan,
@@ -124,15 +151,12 @@ export function formatPlanGithub(
   for (const p of plan.problems) out.push(workflowCommand('error', { title: `${TITLE}: plan problem` }, p));
   const results = new Map((options.report?.results ?? []).map((r) => [r.step, r]));
   for (const step of plan.steps) {
-    step.problems.forEach((p, i) =>
-      out.push(
-        workflowCommand(
-          'error',
-          { ...at(step, printedPath(step.problemPaths?.[i])), title: `${TITLE}: plan problem` },
-          `${SAID[step.action]} ${JSON.stringify(step.name)}: ${p}`,
-        ),
-      ),
-    );
+    step.problems.forEach((p, i) => {
+      const message = `${SAID[step.action]} ${JSON.stringify(step.name)}: ${p}`;
+      const title = `${TITLE}: plan problem`;
+      for (const where of problemPlaces(plan, place, step, i))
+        out.push(workflowCommand('error', { ...where, title }, message));
+    });
     if (step.action === 'no-op') continue;
     const result = results.get(step);
     const where = at(step, step.changes[0]?.path ?? 'name');
