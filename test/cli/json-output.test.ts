@@ -48,6 +48,29 @@ describe('JSON outputs: version, one set of key names, a schema per command (sch
     it(`golden ${c.name}`, () => check(args[0], readFileSync(join(c.dir, file), 'utf8'), c.name));
   }
 
+  it('test: a failed case says why each policy it is about did what it did (`why`)', () => {
+    const dir = join(ROOT, 'test', 'fixtures', 'cli', 'test-failing-why-json');
+    const json = JSON.parse(readFileSync(join(dir, 'stdout.txt'), 'utf8')) as {
+      files: {
+        cases: { failures: string[]; why?: { failure: number; status?: string; reason?: string }[] }[];
+      }[];
+    };
+    const [first] = json.files[0].cases;
+    assert.deepEqual(first.why, [
+      {
+        failure: 1,
+        policy: 'finance-cost-cap',
+        status: 'skipped',
+        reason: 'prerequisite "pii-guard" is missing',
+      },
+    ]);
+    assert.match(first.failures[first.why![0].failure], /^fired: expected "finance-cost-cap" to fire/);
+    const validate = validators.get('test')!;
+    const bad = structuredClone(json) as { files: { cases: { why?: object[] }[] }[] };
+    bad.files[0].cases[0].why = [{ failure: 0, policy: 'x', status: 'exploded' }];
+    assert.ok(!validate({ version: VERSION, ...bad }), 'the schema checks a why entry');
+  });
+
   let live: LiveRegistry;
   let dir: string;
   before(async () => {

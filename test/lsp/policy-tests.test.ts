@@ -59,7 +59,11 @@ describe('policyLens/policyTests over LSP', () => {
     assert.equal(one.cases.length, 1);
     assert.equal(one.cases[0].passed, false);
     assert.equal(one.cases[0].decision, 'warn');
-    assert.deepEqual(one.cases[0].failures, ['decision: expected block, got warn']);
+    // The same lines as policylens test prints: why the deciding policy decided so, under the failure.
+    assert.deepEqual(one.cases[0].failures, [
+      'decision: expected block, got warn',
+      '  "finance-cost-cap" fired → log_only (expression is true: cost > 1.0)',
+    ]);
   });
 
   it('a file named under policies: is loaded whatever its name, as policylens test loads it', async () => {

@@ -43,6 +43,8 @@ export {
   caseOffset,
   stepOffset,
   type CaseOutcome,
+  failureLines,
+  type PolicyWhy,
   expectableNames,
   expectNameSites,
   quoteIfNeeded,

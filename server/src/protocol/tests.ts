@@ -17,7 +17,10 @@ export interface PolicyTestCaseResult {
   line: number;
   /** Set when the case ran. */
   passed?: boolean;
-  /** One line per unmet expectation: `decision: expected block, got warn`. */
+  /**
+   * One line per unmet expectation (`decision: expected block, got warn`), each followed by
+   * indented lines that say why the policies it is about did what they did (core `failureLines`).
+   */
   failures?: string[];
   /** The decision of the case's last event. */
   decision?: string;

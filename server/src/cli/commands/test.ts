@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { findTestFiles, runTestFile, type FileReport } from '../eval/tests';
 import type { LoadedPolicies } from '../eval/load';
 import { OFFLINE_HINT, liveAddedNote, livePoliciesOf } from '../eval/live';
-import { printable } from '../../core/index';
+import { failureLines, printable } from '../../core/index';
 import { InputError } from '../files';
 import { painter } from '../report/color';
 import { toJson } from '../report/json';
@@ -52,7 +52,7 @@ function formatText(files: readonly FileReport[], paint: ReturnType<typeof paint
       lines.push(
         `  ${paint.red('✗')} ${printable(c.name)}${c.line ? paint.dim(`  (${printable(f.file)}:${c.line})`) : ''}`,
       );
-      for (const x of c.failures) lines.push(`      ${printable(x)}`);
+      for (const x of failureLines(c.failures, c.why)) lines.push(`      ${printable(x)}`);
     }
   }
   lines.push('', `${passed} passed, ${failed} failed`);

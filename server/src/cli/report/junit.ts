@@ -1,3 +1,4 @@
+import { failureLines } from '../../core/index';
 import type { FileReport } from '../eval/tests';
 
 function xml(s: string): string {
@@ -24,7 +25,8 @@ function attr(s: string): string {
 
 /**
  * JUnit XML, the format CI dashboards read: one `testsuite` per test file, one `testcase` per case,
- * a `failure` with every unmet expectation; a file that cannot run is one failing case, whose
+ * a `failure` with every unmet expectation (and, under it, why each policy it is about did what it
+ * did); a file that cannot run is one failing case, whose
  * `message` is the whole reason (its first line alone is `not a valid test file:`). There are
  * no times: the run is deterministic and a time would only make the report differ between runs.
  */
@@ -51,7 +53,7 @@ export function formatJunit(files: readonly FileReport[]): string {
       else
         out.push(
           `    <testcase ${attrs}>`,
-          `      <failure message="${attr(c.failures[0])}">${xml(c.failures.join('\n'))}</failure>`,
+          `      <failure message="${attr(c.failures[0])}">${xml(failureLines(c.failures, c.why).join('\n'))}</failure>`,
           '    </testcase>',
         );
     }

@@ -29,6 +29,7 @@ export {
   type PolicyTestFile,
   type TestStep,
 } from './policytest';
+export { failureLines, whyLine, type PolicyWhy } from './testwhy';
 export {
   EXPECT_NAME_LISTS,
   POLICY_TEST_SCHEMA,

@@ -9,6 +9,7 @@ import { strings } from './context';
 import { evaluate, type CompiledPolicies } from './engine';
 import { emptyState } from './state';
 import { EXPECT_NAME_LISTS, ExpectableLookup, expectableNames } from './testfile';
+import { whyOf, type PolicyWhy, type Unmet } from './testwhy';
 import type { EvalEvent, EvalResult } from './types';
 
 export interface Expectation {
@@ -43,6 +44,8 @@ export interface CaseOutcome {
   passed: boolean;
   /** One line per unmet expectation: `decision: expected block, got warn`. */
   failures: string[];
+  /** Why each policy a failure is about did what it did (its trace entry); absent when none. */
+  why?: PolicyWhy[];
   /** The result of every event of the case. */
   results: EvalResult[];
   /**
@@ -190,27 +193,48 @@ function unknownNames(
 
 /** What a result misses of an expectation, one line each; empty when it meets it. */
 export function unmet(expect: Expectation, r: EvalResult, known?: ExpectableLookup): string[] {
-  const out: string[] = [];
+  return unmetWhy(expect, r, known).map((u) => u.line);
+}
+
+/** At most this many policies explain a decision no policy fired for (the trace may be long). */
+const DECISION_WHY = 5;
+
+/** What a result misses of an expectation, each line with the policies it is about. */
+function unmetWhy(expect: Expectation, r: EvalResult, known?: ExpectableLookup): Unmet[] {
+  const out: Unmet[] = [];
   const fired = names(r, 'fired');
   const list = (xs: string[]) => (xs.length ? xs.map((x) => `"${x}"`).join(', ') : 'none');
+  let decision: Unmet | undefined;
   if (expect.decision !== undefined) {
     const want = expect.decision === 'deny' ? 'block' : expect.decision;
-    if (want !== r.decision) out.push(`decision: expected ${want}, got ${r.decision}`);
+    if (want !== r.decision)
+      out.push((decision = { line: `decision: expected ${want}, got ${r.decision}`, policies: [] }));
   }
   const { lines, unknown } = known ? unknownNames(expect, known, r) : { lines: [], unknown: new Set() };
-  out.push(...lines);
+  out.push(...lines.map((line) => ({ line, policies: [] })));
   const checked = (xs: string[] | undefined) => (xs ?? []).filter((x) => !unknown.has(x));
   for (const n of checked(expect.fired))
-    if (!fired.includes(n)) out.push(`fired: expected "${n}" to fire; fired: ${list(fired)}`);
-  for (const n of checked(expect.notFired)) if (fired.includes(n)) out.push(`notFired: "${n}" fired`);
+    if (!fired.includes(n))
+      out.push({ line: `fired: expected "${n}" to fire; fired: ${list(fired)}`, policies: [n] });
+  for (const n of checked(expect.notFired))
+    if (fired.includes(n)) out.push({ line: `notFired: "${n}" fired`, policies: [n] });
   const skipped = names(r, 'skipped');
   for (const n of checked(expect.skipped))
-    if (!skipped.includes(n)) out.push(`skipped: expected "${n}" to be skipped; skipped: ${list(skipped)}`);
+    if (!skipped.includes(n))
+      out.push({ line: `skipped: expected "${n}" to be skipped; skipped: ${list(skipped)}`, policies: [n] });
   const texts = [...r.trace.flatMap((t) => [t.message, t.warning, t.reason].filter((x): x is string => !!x))];
   const wanted =
     typeof expect.messageContains === 'string' ? [expect.messageContains] : (expect.messageContains ?? []);
   for (const w of wanted)
-    if (!texts.some((t) => t.includes(w))) out.push(`messageContains: no message contains "${w}"`);
+    if (!texts.some((t) => t.includes(w)))
+      out.push({ line: `messageContains: no message contains "${w}"`, policies: [] });
+  if (decision) {
+    // The policies that made the decision; when none fired and no other line names a policy,
+    // those that could have (the first few).
+    const said = new Set(out.flatMap((u) => u.policies));
+    const why = fired.length || said.size ? fired : r.trace.map((t) => t.policy).slice(0, DECISION_WHY);
+    decision.policies = [...new Set(why)].filter((n) => !said.has(n));
+  }
   return out;
 }
 
@@ -218,6 +242,14 @@ export function unmet(expect: Expectation, r: EvalResult, known?: ExpectableLook
 export function runCase(compiled: CompiledPolicies, c: PolicyTestCase): CaseOutcome {
   const results: EvalResult[] = [];
   const failures: string[] = [];
+  const why: PolicyWhy[] = [];
+  // Each unmet expectation, with the trace entries of the policies it is about, from the same run.
+  const add = (missed: Unmet[], r: EvalResult, prefix: string) => {
+    for (const u of missed) {
+      why.push(...whyOf(r, u.policies, failures.length));
+      failures.push(prefix + u.line);
+    }
+  };
   const known = knownNames(compiled);
   let state = emptyState();
   let failedStep: number | undefined;
@@ -226,15 +258,17 @@ export function runCase(compiled: CompiledPolicies, c: PolicyTestCase): CaseOutc
     state = r.state;
     results.push(r.result);
     if (!step.expect || c.steps.length < 2) return;
-    const missed = unmet(step.expect, r.result, known);
+    const missed = unmetWhy(step.expect, r.result, known);
     if (missed.length && failedStep === undefined) failedStep = i;
-    failures.push(...missed.map((f) => `event ${i + 1}: ${f}`));
+    add(missed, r.result, `event ${i + 1}: `);
   });
-  failures.push(...unmet(c.expect, results[results.length - 1], known));
+  const last = results[results.length - 1];
+  add(unmetWhy(c.expect, last, known), last, '');
   return {
     name: c.name,
     passed: failures.length === 0,
     failures,
+    ...(why.length ? { why } : {}),
     results,
     ...(failedStep !== undefined ? { failedStep } : {}),
   };

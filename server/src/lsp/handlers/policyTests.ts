@@ -1,4 +1,12 @@
-import { caseOffset, languageOf, LineIndex, ParsedDocument, readPolicyTest, runCase } from '../../core/index';
+import {
+  caseOffset,
+  failureLines,
+  languageOf,
+  LineIndex,
+  ParsedDocument,
+  readPolicyTest,
+  runCase,
+} from '../../core/index';
 import { PolicyTestsRequest, type PolicyTestsParams, type PolicyTestsResult } from '../../protocol/index';
 import type { Feature, ServerContext } from '../context';
 import { runSafe } from '../runSafe';
@@ -37,7 +45,7 @@ export async function policyTests(ctx: ServerContext, params: PolicyTestsParams)
         name: c.name,
         line,
         passed: out.passed,
-        failures: out.failures,
+        failures: failureLines(out.failures, out.why),
         decision: out.results[out.results.length - 1]?.decision,
         expectedDecision: c.expect.decision,
       };
