@@ -10,6 +10,7 @@ import {
   prunedPrerequisiteProblem,
   recognize,
   syncedOrg,
+  desiredBundles,
   type LiveOrgPolicy,
   type PolicySource,
 } from '../../core/index';
@@ -142,13 +143,7 @@ export async function liveOrg(
  * this org is one sync would never produce.
  */
 function prunedChains(sources: readonly PolicySource[], live: readonly LiveOrgPolicy[]): string[] {
-  const desired = sources.flatMap((s) => {
-    const v = s.value as Record<string, unknown> | null;
-    return s.dialect === 'execlave' && v && typeof v === 'object' && typeof v.name === 'string'
-      ? [{ name: v.name, file: s.uri, value: v }]
-      : [];
-  });
-  return planSync(desired, live, { prune: true }).prunedPrerequisites.map(
+  return planSync(desiredBundles(sources), live, { prune: true }).prunedPrerequisites.map(
     (p) =>
       `"${p.bundle}": ${prunedPrerequisiteProblem(p.prerequisite)}. sync --prune would refuse this plan; ` +
       `this replay shows "${p.bundle}" with its chain broken (exit 1)`,

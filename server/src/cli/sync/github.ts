@@ -13,6 +13,7 @@ import {
   renameHint,
   prunedPrerequisiteProblem,
   renamedToHint,
+  stillNamedProblem,
   type Analysis,
   type ApplyReport,
   type AstNode,
@@ -97,6 +98,11 @@ function placeOf(
   return { file, line: s.line + 1, col: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
 }
 
+/** The annotation properties of `printed` in a bundle's file; none (no file) without a bundle. */
+function placeIn(place: GithubPlace, source: BundleSource | undefined, printed: string): AnnotationProps {
+  return source ? placeOf(source, place.fromRoot(source.path), printed) : {};
+}
+
 /** The printed form of a problem's key path (`['prerequisites', 1]` → `prerequisites[1]`). */
 function printedPath(path: readonly (string | number)[] | undefined): string {
   let out = '';
@@ -118,21 +124,19 @@ const SAID: Record<PlanStep['action'], string> = {
  * own bundle, or on no file.
  */
 function problemPlaces(plan: SyncPlan, place: GithubPlace, step: PlanStep, i: number): AnnotationProps[] {
-  const on = (source: BundleSource | undefined, printed: string) =>
-    source ? placeOf(source, place.fromRoot(source.path), printed) : {};
   const printed = printedPath(step.problemPaths?.[i]);
   if (step.action === 'delete') {
     const still = plan.prunedPrerequisites.find(
-      (e) => e.deleted === step.name && step.problems[i] === `"${e.bundle}" still names it as a prerequisite`,
+      (e) => e.deleted === step.name && step.problems[i] === stillNamedProblem(e.bundle),
     );
     const holder = still && plan.steps.find((s) => s.action !== 'delete' && s.name === still.bundle);
     if (!still || !holder) return [{}];
     const j = holder.problems.indexOf(prunedPrerequisiteProblem(still.prerequisite));
-    return [on(place.sourceOf(holder), printedPath(holder.problemPaths?.[j]) || 'prerequisites')];
+    return [placeIn(place, place.sourceOf(holder), printedPath(holder.problemPaths?.[j]) || 'prerequisites')];
   }
   const all = printed === 'name' ? place.sourcesNamed(step.name) : [];
-  if (all.length > 1) return all.map((s) => on(s, printed));
-  return [on(place.sourceOf(step), printed)];
+  if (all.length > 1) return all.map((s) => placeIn(place, s, printed));
+  return [placeIn(place, place.sourceOf(step), printed)];
 }
 
 /** The annotations of a plan (and of its apply, when `report` is given), one command a line. */
@@ -142,11 +146,6 @@ export function formatPlanGithub(
   options: { org: string; report?: ApplyReport; refused?: string },
 ): string {
   const out: string[] = [];
-  const at = (step: PlanStep, printed: string) => {
-    const source = place.sourceOf(step);
-    if (!source) return {};
-    return placeOf(source, place.fromRoot(source.path), printed);
-  };
   for (const w of plan.warnings) out.push(workflowCommand('warning', { title: TITLE }, w));
   for (const p of plan.problems) out.push(workflowCommand('error', { title: `${TITLE}: plan problem` }, p));
   const results = new Map((options.report?.results ?? []).map((r) => [r.step, r]));
@@ -159,7 +158,7 @@ export function formatPlanGithub(
     });
     if (step.action === 'no-op') continue;
     const result = results.get(step);
-    const where = at(step, step.changes[0]?.path ?? 'name');
+    const where = placeIn(place, place.sourceOf(step), step.changes[0]?.path ?? 'name');
     const head =
       `${SAID[step.action]} ${JSON.stringify(step.name)} in ${options.org}` +
       (step.action === 'delete' ? ' (no bundle declares it)' : '');

@@ -1,6 +1,12 @@
 /** Sync plans: desired bundles vs live policies → create / update / no-op / delete, and applying them. */
 export * from './types';
-export { planSync, planFingerprint, prerequisiteRefs, prunedPrerequisiteProblem } from './plan';
+export {
+  planSync,
+  planFingerprint,
+  prerequisiteRefs,
+  prunedPrerequisiteProblem,
+  stillNamedProblem,
+} from './plan';
 export { diffValues, formatChange, showValue, showShort } from './diff';
 export { diffText } from './diffText';
 export { comparable, withDefaults, WRITABLE_FIELDS, FIELD_DEFAULTS, SYNC_SOURCE } from './normalize';

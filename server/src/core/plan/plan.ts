@@ -159,7 +159,7 @@ export function planSync(
           step.problems.push(prunedPrerequisiteProblem(ref));
           prunedPrerequisites.push({ bundle: step.name, prerequisite: ref, deleted: target.name });
           (step.problemPaths ??= [])[step.problems.length - 1] = prerequisitePath(d.value, ref);
-          target.problems.push(`"${step.name}" still names it as a prerequisite`);
+          target.problems.push(stillNamedProblem(step.name));
         }
       }
   }
@@ -197,6 +197,11 @@ export function planSync(
     deletes,
     liveCount,
   };
+}
+
+/** The problem of a delete (--prune) whose policy `bundle` still names as a prerequisite. */
+export function stillNamedProblem(bundle: string): string {
+  return `"${bundle}" still names it as a prerequisite`;
 }
 
 /** The problem of a bundle whose prerequisite `ref` the plan deletes (--prune), as sync prints it. */

@@ -13,7 +13,7 @@ export {
   type LiveKept,
   type LiveNames,
 } from './live';
-export { declaredNames, syncedOrg } from './synced';
+export { desiredBundles, syncedOrg } from './synced';
 export {
   OutcomeTable,
   decidingPolicies,

@@ -4,17 +4,17 @@
  * decided differently when `eval` kept the set to the files; a field test).
  */
 import type { PolicySource } from '../eval/types';
-import type { LiveOrgPolicy } from '../plan/types';
+import type { DesiredBundle, LiveOrgPolicy } from '../plan/types';
 import { liveKept, liveNames, liveSources, resolvePrerequisites } from './live';
 
-/** The names the Execlave bundles among `sources` declare: the live policies `sync` updates. */
-export function declaredNames(sources: readonly PolicySource[]): Set<string> {
-  const out = new Set<string>();
-  for (const s of sources) {
+/** The Execlave bundles among `sources`, as the sync plan reads them (name, file, value). */
+export function desiredBundles(sources: readonly PolicySource[]): DesiredBundle[] {
+  return sources.flatMap((s) => {
     const v = s.value as Record<string, unknown> | null;
-    if (s.dialect === 'execlave' && v && typeof v === 'object' && typeof v.name === 'string') out.add(v.name);
-  }
-  return out;
+    return s.dialect === 'execlave' && v && typeof v === 'object' && typeof v.name === 'string'
+      ? [{ name: v.name, file: s.uri, value: v }]
+      : [];
+  });
 }
 
 /**
@@ -25,6 +25,6 @@ export function declaredNames(sources: readonly PolicySource[]): Set<string> {
 export function syncedOrg(sources: readonly PolicySource[], live: readonly LiveOrgPolicy[], prune = false) {
   const names = liveNames(live);
   const files = sources.map((s) => resolvePrerequisites(s, names));
-  const { kept, pruned } = liveKept(live, declaredNames(files), prune);
+  const { kept, pruned } = liveKept(live, new Set(desiredBundles(files).map((b) => b.name)), prune);
   return { names, files, kept, pruned, sources: [...files, ...liveSources(kept, names)] };
 }
