@@ -1,6 +1,7 @@
 import { printable, type Finding, type Span } from '../../core/index';
 import type { Paint } from './color';
-import { countBy, POLICY_TEST_DIALECT, type FileResult } from './types';
+import { countedFiles } from './counted';
+import { countBy, type FileResult } from './types';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -84,12 +85,8 @@ export function* formatTextChunks<T extends FileResult>(
   }
   const errors = countBy(results, 'error');
   const warnings = countBy(results, 'warning');
-  // Test files are named apart when there are some: they are no bundles.
-  const tests = results.filter((r) => r.dialect === POLICY_TEST_DIALECT.id).length;
-  const bundles = results.length - tests;
-  const checked = !tests
-    ? plural(bundles, 'bundle')
-    : `${bundles ? `${plural(bundles, 'bundle')} and ` : ''}${plural(tests, 'policy test file')}`;
+  // Each kind of file by its name: test files and other formats' files are no bundles.
+  const checked = countedFiles(results);
   yield `${checked} validated, ${plural(errors, 'error')}${warnings && !o.quiet ? `, ${plural(warnings, 'warning')}` : ''}\n`;
 }
 
