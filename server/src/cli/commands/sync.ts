@@ -11,7 +11,7 @@ import {
   type LiveOrgPolicy,
   type SyncPlan,
 } from '../../core/index';
-import { HttpLiveOrg, requestOptionsFromEnv, resolveLiveConfig } from '../../live/index';
+import type { HttpLiveOrg } from '../../live/index';
 import { UsageError } from '../files';
 import { projectFor, repoPaths } from '../project';
 import { workflowCommand } from '../report/github';
@@ -19,6 +19,7 @@ import { formatPlanGithub, type BundleSource } from '../sync/github';
 import { appendStepSummary, failureSummaryMarkdown, planSummaryMarkdown } from '../sync/summary';
 import { readReviewed, reviewDifference } from '../sync/review';
 import { collectDesired } from '../sync/desired';
+import { liveOrgFor, orgLabel } from '../sync/org';
 import { planJson } from '../sync/json';
 import { toJson } from '../report/json';
 import { checkChoice } from '../usage';
@@ -63,11 +64,6 @@ plain http to localhost.
 Exit status: 0 done / in sync, 1 an error or a change that could not be applied, 2 a usage error.
 With --exit-code (terraform's -detailed-exitcode): 0 in sync, 2 changes pending, 1 any error,
 usage errors included, so that 2 always means "changes pending".`;
-
-/** `org "acme" at 127.0.0.1:7420` when the server names the key's org, else the host. */
-function orgLabel(host: string, name: string | undefined): string {
-  return name !== undefined ? `org ${JSON.stringify(name)} at ${host}` : host;
-}
 
 /** `--format json` among the options (parsed or not: a usage error is printed as JSON too). */
 function wantsJson(argv: readonly string[]): boolean {
@@ -185,10 +181,7 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
   const files = events.files;
   let org: HttpLiveOrg;
   try {
-    org = new HttpLiveOrg(
-      resolveLiveConfig({ url: values.url, configUrl: project.config.config.live?.url }, process.env),
-      requestOptionsFromEnv(process.env),
-    );
+    org = liveOrgFor(values.url, project);
   } catch (e) {
     if (e instanceof LiveOrgError) return failed(e.message);
     throw e;
