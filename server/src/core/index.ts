@@ -23,6 +23,7 @@ export { SuggestIndex } from './suggestIndex';
 export { findCycleThrough, formatCycle } from './chain/cycles';
 export * from './chain';
 export * from './plan';
+export * from './export';
 export * from './ports';
 export {
   compilePolicies,

@@ -1,0 +1,36 @@
+/**
+ * An exported bundle as the text of its file. YAML is written in the YAML 1.2 core schema, as the
+ * engine reads it, never folded; a one-line string that YAML 1.1 would read as something else
+ * (`yes`, `off`, `2024-01-01`, `1:20`) is quoted too, so that older readers (PyYAML, yamllint's
+ * `truthy`) read the same value. JSON is indented by two spaces. Both end with a line break, and
+ * the same value is always the same text.
+ */
+import { Document, isScalar, parse, visit } from 'yaml';
+
+export type ExportFormat = 'yaml' | 'json';
+
+/** Whether `s`, written plain, is the string `s` to a YAML 1.2 and a YAML 1.1 reader alike. */
+function plainIsString(s: string): boolean {
+  try {
+    return (['core', 'yaml-1.1'] as const).every((schema) => parse(s, { schema }) === s);
+  } catch {
+    return false;
+  }
+}
+
+export function bundleText(value: Record<string, unknown>, format: ExportFormat): string {
+  if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
+  const doc = new Document(value, { schema: 'core' });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (
+        isScalar(node) &&
+        typeof node.value === 'string' &&
+        !node.value.includes('\n') &&
+        !plainIsString(node.value)
+      )
+        node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
