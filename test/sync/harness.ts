@@ -76,13 +76,15 @@ export interface CliResult {
 
 /**
  * Runs `node dist/cli.js ...args` asynchronously (an in-process registry must keep answering);
- * `nodeArgs` go to Node before the script (`--max-old-space-size=24`).
+ * `nodeArgs` go to Node before the script (`--max-old-space-size=24`); `user` runs it as another
+ * user (root may write anywhere, so a folder it cannot write needs one).
  */
 export function runCli(
   args: string[],
   env: Record<string, string>,
   cwd = ROOT,
   nodeArgs: string[] = [],
+  user: { uid?: number; gid?: number } = {},
 ): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node esbuild.mjs` first');
   return new Promise((resolve) => {
@@ -90,6 +92,7 @@ export function runCli(
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...user,
     });
     let stdout = '';
     let stderr = '';

@@ -1,6 +1,7 @@
 import { chain } from './commands/chain';
 import { lint } from './commands/lint';
 import { sync } from './commands/sync';
+import { exportCommand } from './commands/export';
 import { history } from './commands/history';
 import { serve } from './commands/serve';
 import { evalCommand } from './commands/eval';
@@ -15,7 +16,17 @@ import { isReplayWorker, replayWorker } from './replay/threads';
 import { version as VERSION } from '../../../package.json';
 
 /** Every command of `policylens`; each lives in its own file under commands/. */
-const COMMANDS: Command[] = [lint, chain, evalCommand, testCommand, replayCommand, sync, history, serve];
+const COMMANDS: Command[] = [
+  lint,
+  chain,
+  evalCommand,
+  testCommand,
+  replayCommand,
+  sync,
+  exportCommand,
+  history,
+  serve,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,91 @@
+/**
+ * What an export writes, before anything is written: the file of each selected policy (its name in
+ * the folder, its text), read back as sync would read it; the rows the report prints; and what is
+ * said on stderr.
+ */
+import { join } from 'node:path';
+import {
+  bundleText,
+  fileNamesFor,
+  type DesiredBundle,
+  type ExportFormat,
+  type ExportSelection,
+  type LiveOrgPolicy,
+} from '../../core/index';
+import { fromCwd } from '../files';
+import type { ExportRow } from './print';
+import { readBack, type PlannedFile } from './readBack';
+
+export interface ExportPlan {
+  rows: ExportRow[];
+  /** The files to write, in the rows' order. */
+  files: PlannedFile[];
+  /** Said on stderr: prerequisites the org does not hold, look-alike renames, files lint rejects. */
+  warnings: string[];
+  /** Something sync will not find in sync: a policy not exported, a file lint rejects. */
+  failed: boolean;
+}
+
+export function planExport(
+  selection: ExportSelection,
+  context: {
+    desired: readonly DesiredBundle[];
+    live: readonly LiveOrgPolicy[];
+    /** The folder (absolute) and the names of its entries. */
+    dir: string;
+    entries: readonly string[];
+    format: ExportFormat;
+    collect: { ignore: boolean; config?: string };
+  },
+): ExportPlan {
+  const { bundles } = selection;
+  const names = fileNamesFor(
+    bundles.map((b) => b.name),
+    context.entries,
+    context.format,
+  );
+  const planned = bundles.map((b, i) => ({
+    name: b.name,
+    path: join(context.dir, names[i]!),
+    text: bundleText(b.value, context.format),
+  }));
+  const checked = readBack(planned, context.desired, context.live, context.collect);
+  const out: ExportPlan = { rows: [], files: [], warnings: [], failed: selection.skipped.length > 0 };
+  bundles.forEach((b, i) => {
+    const [check, file] = [checked[i]!, planned[i]!];
+    const quoted = JSON.stringify(b.name);
+    for (const ref of b.unknownPrerequisites)
+      out.warnings.push(
+        `${quoted}: prerequisite ${JSON.stringify(ref)} designates no policy of the live org; kept as written (sync reports it until the prerequisite is dropped)`,
+      );
+    if (b.renamedTo)
+      out.warnings.push(
+        `${quoted} looks like the old name of ${JSON.stringify(b.renamedTo.name)} (${b.renamedTo.file}); exported all the same: delete its file if the rename is meant`,
+      );
+    if (check.kind === 'unwritten') {
+      out.failed = true;
+      out.rows.push({ name: b.name, problem: check.why });
+      return;
+    }
+    if (check.kind === 'invalid') {
+      out.failed = true;
+      out.warnings.push(`${fromCwd(file.path)}: ${check.why}; sync plans nothing until it is fixed`);
+    }
+    out.rows.push({ name: b.name, file: fromCwd(file.path) });
+    out.files.push(file);
+  });
+  for (const s of selection.skipped) out.rows.push({ name: s.name, problem: s.reason });
+  return out;
+}
+
+/** After a write failed: the row of the file that failed says why, those after it were not tried. */
+export function markUnwritten(plan: ExportPlan, written: number, error: string): void {
+  plan.failed = true;
+  const unwritten = plan.files.slice(written).map((f) => fromCwd(f.path));
+  for (const row of plan.rows) {
+    const at = row.file === undefined ? -1 : unwritten.indexOf(row.file);
+    if (at < 0) continue;
+    row.problem = at === 0 ? error : 'not written: export stopped at the error above';
+    delete row.file;
+  }
+}
