@@ -150,7 +150,7 @@ const SHARED = {
   ],
   // The files with a registry in process: one registry (one PGlite) for the group, an org for each
   // file (test/support/sharedRegistry.ts). impact last, and nothing timing-sensitive after playground.
-  'test/lsp/live.group': ['api-key-handover', 'config-live-url', 'playground', 'impact'],
+  'test/lsp/live.group': ['api-key-handover', 'config-live-url', 'sync-plan', 'playground', 'impact'],
   // The short files that spawn dist/server.js (0.5–1 s of wall time each): the fixed cost of a
   // test process is theirs as much as the in-process files', 3.4–3.6 s of CPU apart against
   // 2.6–2.7 s as one group (load 6–7). Each still talks to a server process of its own.

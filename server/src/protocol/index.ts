@@ -2,6 +2,7 @@
 // declared once here and imported by both sides, so the server and the extension cannot drift apart.
 export * from './initialization';
 export * from './sync';
+export * from './rename';
 export * from './impact';
 export * from './history';
 export * from './chain';

@@ -1,6 +1,7 @@
 // The workspace sync plan, its application, and the documents a diff editor shows.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { PlanImpact } from './impact';
+import type { PlanRename } from './rename';
 
 /**
  * Where the live org stands for this workspace:
@@ -36,6 +37,8 @@ export interface PlanEntry {
   liveVersion?: number;
   /** Why this entry cannot be applied as planned (an unknown prerequisite, a cycle, a duplicate name). */
   problems?: string[];
+  /** On a `create` that looks like the rename of a live policy: which one, in the CLI's words. */
+  rename?: PlanRename;
   /** What the change does to the recorded events (`policyLens.replay.events`), when they are set. */
   impact?: PlanImpact;
 }

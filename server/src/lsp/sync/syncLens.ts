@@ -1,13 +1,16 @@
 /**
  * The sync CodeLens, one line above each bundle: `+ create in acme`, `~ update: enforcementMode
- * log_only → block (+2 more)`, `= in sync`, `⚠ live org unreachable`, or `sync not configured`. It is
- * computed from the cached snapshot; a click opens the diff between the live policy and the bundle.
+ * log_only → block (+2 more)`, `= in sync`, `⚠ live org unreachable`, or `sync not configured`; a
+ * create that looks like the rename of a live policy adds `(rename of "Old"?)` and the step's first
+ * problem follows a `⚠`. It is computed from the cached snapshot; a click opens the diff between the
+ * live policy and the bundle.
  */
 import type { CodeLens } from 'vscode-languageserver';
 import { desiredFromAnalysis, lensTitle } from '../../core/index';
 import {
   DISPLAY_ONLY_COMMAND,
   impactTitle,
+  renameTitle,
   REPLAY_COMMANDS,
   SYNC_COMMANDS,
   type PlanEntry,
@@ -16,6 +19,7 @@ import type { CodeLensProvider, ServerContext } from '../context';
 import type { PolicyDocument } from '../documents';
 import type { PlanImpacts, StepImpact } from '../impact/impacts';
 import type { LiveSession } from './liveSession';
+import { planRename } from './rename';
 import { computePlan } from './workspacePlan';
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -67,12 +71,15 @@ export function syncLensProvider(
         return [label(`✗ fix ${own.errors} error${own.errors === 1 ? '' : 's'} to sync`)];
       const computed = await computePlan(ctx, snapshot);
       const { plan } = computed;
-      const step = plan?.steps.find((s) => s.uri === doc.uri);
-      if (!plan || !step) return [];
+      if (!plan) return [];
+      const step = plan.steps.find((s) => s.uri === doc.uri);
+      if (!step) return [];
       const org = snapshot.org ?? 'the live org';
-      const title = step.problems.length
-        ? `${lensTitle(step, org)} ⚠ ${step.problems[0]}`
-        : lensTitle(step, org);
+      const rename = planRename(plan, step);
+      const title =
+        lensTitle(step, org) +
+        (rename ? ` (${renameTitle(rename)})` : '') +
+        (step.problems.length ? ` ⚠ ${step.problems[0]}` : '');
       const entry: PlanEntry = {
         action: step.action,
         name: step.name,
@@ -80,7 +87,11 @@ export function syncLensProvider(
         ...(step.liveId ? { liveId: step.liveId } : {}),
         changes: step.changes,
       };
-      const lenses = [label(title, SYNC_COMMANDS.openDiff, [entry])];
+      const lens = label(title, SYNC_COMMANDS.openDiff, [entry]);
+      // The whole sentences where the title is cut short: the CLI's rename hint, every problem.
+      const more = [...(rename ? [rename.hint] : []), ...step.problems.map((p) => `⚠ ${p}`)];
+      if (more.length && lens.command) lens.command.tooltip = more.join('\n');
+      const lenses = [lens];
       const impact = impacts?.forPlan(computed)?.get(step.name);
       if (impact) lenses.push(impactLens(step.name, impact));
       return lenses;

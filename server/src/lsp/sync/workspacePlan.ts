@@ -18,6 +18,7 @@ import type { ServerContext } from '../context';
 import { pathOf } from '../settings';
 import { currentIndex } from '../chain/workspaceChain';
 import type { Snapshot } from './liveSession';
+import { planRename } from './rename';
 
 export interface ComputedPlan {
   snapshot: Snapshot;
@@ -90,16 +91,20 @@ export function toWorkspacePlan(computed: ComputedPlan): WorkspacePlan {
       entries: [],
       ...(invalid.length ? { invalid } : {}),
     };
-  const entries: PlanEntry[] = plan.steps.map((s) => ({
-    action: s.action,
-    name: s.name,
-    ...(s.uri ? { uri: s.uri } : {}),
-    ...(s.file ? { file: s.file } : {}),
-    ...(s.liveId ? { liveId: s.liveId } : {}),
-    ...(s.liveVersion !== undefined ? { liveVersion: s.liveVersion } : {}),
-    changes: s.changes,
-    ...(s.problems.length ? { problems: s.problems } : {}),
-  }));
+  const entries: PlanEntry[] = plan.steps.map((s) => {
+    const rename = planRename(plan, s);
+    return {
+      action: s.action,
+      name: s.name,
+      ...(s.uri ? { uri: s.uri } : {}),
+      ...(s.file ? { file: s.file } : {}),
+      ...(s.liveId ? { liveId: s.liveId } : {}),
+      ...(s.liveVersion !== undefined ? { liveVersion: s.liveVersion } : {}),
+      changes: s.changes,
+      ...(s.problems.length ? { problems: s.problems } : {}),
+      ...(rename ? { rename } : {}),
+    };
+  });
   return {
     state: 'ok',
     ...(snapshot.org ? { org: snapshot.org } : {}),
