@@ -1,6 +1,7 @@
 /** Sync plans: desired bundles vs live policies → create / update / no-op / delete, and applying them. */
 export * from './types';
 export {
+  alsoDeclaredProblem,
   planSync,
   planFingerprint,
   prerequisiteRefs,

@@ -88,7 +88,7 @@ export function planSync(
       problemPaths.push(path);
     };
     const others = duplicates.get(d.name);
-    if (others) problem(`"${d.name}" is also declared by ${others.join(', ')}; rename one of them`, ['name']);
+    if (others) problem(alsoDeclaredProblem(d.name, others), ['name']);
     for (const ref of prerequisiteRefs(d.value)) {
       const at = prerequisitePath(d.value, ref);
       if (!liveOf(ref) && !liveByName.has(ref) && !desiredByName.has(ref))
@@ -197,6 +197,14 @@ export function planSync(
     deletes,
     liveCount,
   };
+}
+
+/**
+ * The problem of a bundle whose name `others` (their files) declare too: on the step of the first
+ * bundle, and in the editor on each of the others, which have no step of their own.
+ */
+export function alsoDeclaredProblem(name: string, others: readonly string[]): string {
+  return `"${name}" is also declared by ${others.join(', ')}; rename one of them`;
 }
 
 /** The problem of a delete (--prune) whose policy `bundle` still names as a prerequisite. */

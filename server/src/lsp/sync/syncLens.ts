@@ -6,7 +6,7 @@
  * live policy and the bundle.
  */
 import type { CodeLens } from 'vscode-languageserver';
-import { desiredFromAnalysis, lensTitle } from '../../core/index';
+import { alsoDeclaredProblem, desiredFromAnalysis, lensTitle } from '../../core/index';
 import {
   DISPLAY_ONLY_COMMAND,
   impactTitle,
@@ -20,7 +20,7 @@ import type { PolicyDocument } from '../documents';
 import type { PlanImpacts, StepImpact } from '../impact/impacts';
 import type { LiveSession } from './liveSession';
 import { planRename } from './rename';
-import { computePlan } from './workspacePlan';
+import { computePlan, type ComputedPlan } from './workspacePlan';
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -48,6 +48,18 @@ function impactLens(name: string, step: StepImpact): CodeLens {
   return lens;
 }
 
+/**
+ * The lens of a bundle that has no step because a bundle before it declares the same name (the plan
+ * keeps the first one and refuses to apply): it says so, as the first one's lens does, instead of
+ * nothing, with the same words.
+ */
+function duplicateLens(computed: ComputedPlan, name: string, uri: string): CodeLens[] {
+  const others = [...computed.desired.values()]
+    .filter((d) => d.name === name && d.uri !== uri)
+    .map((d) => d.file);
+  return others.length ? [label(`⚠ ${alsoDeclaredProblem(name, others)}`)] : [];
+}
+
 export function syncLensProvider(
   ctx: ServerContext,
   session: LiveSession,
@@ -73,7 +85,7 @@ export function syncLensProvider(
       const { plan } = computed;
       if (!plan) return [];
       const step = plan.steps.find((s) => s.uri === doc.uri);
-      if (!step) return [];
+      if (!step) return duplicateLens(computed, own.bundle.name, doc.uri);
       const org = snapshot.org ?? 'the live org';
       const rename = planRename(plan, step);
       const title =
