@@ -1,15 +1,17 @@
 // The sync plan as the editor gets it, from the language server over stdio (node dist/server.js)
 // against a real registry on loopback: each case of test/fixtures/sync-lsp/ seeds an org of its own
 // from live/ (in file order), puts workspace/ in a temporary folder, opens every policy file, and
-// compares the sync lens of each (title, tooltip), the workspace plan's entries and problems and its
-// text (as `policylens sync` prints it) with expected.json (UPDATE_FIXTURES=1 rewrites it). Live ids
+// compares the sync lens of each (title, tooltip), the workspace plan's entries and problems, its
+// text (as `policylens sync` prints it) and the words the Sync view makes of its entries
+// (client/src/views/syncEntryText.ts) with expected.json (UPDATE_FIXTURES=1 rewrites it). Live ids
 // are random: they are written `<id of NAME>`.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { WorkspacePlanRequest, type WorkspacePlan } from '../../server/src/protocol/index';
+import { entryDescription, entryTooltip, leftAloneText } from '../../client/src/views/syncEntryText';
+import { WorkspacePlanRequest, type PlanEntry, type WorkspacePlan } from '../../server/src/protocol/index';
 import { cases, expectJson } from '../support/fixtures';
 import { liveOrg, type LiveOrg } from '../support/sharedRegistry';
 import { api, removeDir, tempDir, writeFiles } from '../sync/harness';
@@ -19,6 +21,25 @@ type Lens = {
   range: { start: { line: number } };
   command?: { title: string; command: string; tooltip?: string };
 };
+
+/** The Sync view's child of a create for the live policy `of` it leaves alone. */
+function leftAloneOf(of: string, to: string, sentence: string): object {
+  const { description, tooltip } = leftAloneText(to, sentence);
+  return { label: of, description, tooltip: tooltip.split('\n') };
+}
+
+/** What the Sync view shows of an entry (the file as a one-folder workspace shows it). */
+function viewOf(e: PlanEntry): object {
+  const file = e.file ?? 'live only';
+  return {
+    name: e.name,
+    description: entryDescription(e, file),
+    tooltip: entryTooltip(e, file).split('\n'),
+    ...(e.rename?.leftAlone !== undefined
+      ? { leftAlone: leftAloneOf(e.rename.of, e.name, e.rename.leftAlone) }
+      : {}),
+  };
+}
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -109,6 +130,7 @@ describe('the sync plan in the editor (fixtures)', () => {
             ...(plan.problems ? { problems: plan.problems } : {}),
             text: plan.text?.split('\n'),
           },
+          view: plan.entries.map(viewOf),
         }),
       );
     });

@@ -1,7 +1,9 @@
 // The Sync view: the workspace plan grouped as create / update / delete / no-op. An update expands into
 // its changed fields; clicking a policy opens the diff between the live policy and the bundle. With
 // recorded events set (policyLens.replay.events), a pending change also shows its impact on them, and
-// its first child opens the affected events. Every label
+// its first child opens the affected events. A create that looks like the rename of a live policy
+// says so, and, while the plan leaves that policy alone, shows it underneath (a click opens its
+// history, which stays under its id). Every label
 // is a plain string (TreeItem labels and string tooltips are never rendered as markup), so text from a
 // policy cannot inject anything.
 import * as vscode from 'vscode';
@@ -14,11 +16,14 @@ import {
   type WorkspacePlan,
 } from '../../../server/src/protocol';
 import { type PlanModel, countPlan, describeCounts, showValue } from '../planModel';
+import { entryDescription, entryTooltip, leftAloneText } from './syncEntryText';
 
 type Node =
   | { kind: 'group'; action: PlanAction; entries: PlanEntry[] }
   | { kind: 'entry'; entry: PlanEntry }
   | { kind: 'impact'; entry: PlanEntry }
+  /** The live policy a create looks like the rename of, which the plan leaves alone. */
+  | { kind: 'leftAlone'; entry: PlanEntry; name: string; liveId: string; sentence: string }
   | { kind: 'field'; entry: PlanEntry; change: PlanFieldChange };
 
 const GROUPS: { action: PlanAction; label: string; icon: string; color?: string }[] = [
@@ -37,6 +42,14 @@ const GROUPS: { action: PlanAction; label: string; icon: string; color?: string 
   },
   { action: 'no-op', label: 'No change', icon: 'check' },
 ];
+
+/** The child of a create that stands for the live policy it looks like the rename of, if left alone. */
+function leftAlone(entry: PlanEntry): Node[] {
+  const r = entry.rename;
+  return r?.leftAlone !== undefined
+    ? [{ kind: 'leftAlone', entry, name: r.of, liveId: r.liveId, sentence: r.leftAlone }]
+    : [];
+}
 
 export const OPEN_DIFF_COMMAND = 'policyLens.sync.openDiff';
 
@@ -62,6 +75,7 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'entry')
       return [
         ...(node.entry.impact ? [{ kind: 'impact' as const, entry: node.entry }] : []),
+        ...leftAlone(node.entry),
         ...node.entry.changes.map((change) => ({ kind: 'field' as const, entry: node.entry, change })),
       ];
     return [];
@@ -83,23 +97,40 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
     }
     if (node.kind === 'entry') {
       const e = node.entry;
+      // A live policy left alone by a rename is shown at once: the reviewer must see it stays live.
       const item = new vscode.TreeItem(
         e.name,
-        e.changes.length > 0 || e.impact
-          ? vscode.TreeItemCollapsibleState.Collapsed
-          : vscode.TreeItemCollapsibleState.None,
+        e.rename?.leftAlone !== undefined
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : e.changes.length > 0 || e.impact
+            ? vscode.TreeItemCollapsibleState.Collapsed
+            : vscode.TreeItemCollapsibleState.None,
       );
       item.id = `entry:${e.action}:${e.name}`;
       const file = e.uri ? vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri)) : 'live only';
-      const fields =
-        e.action === 'update' ? `${e.changes.length} field${e.changes.length === 1 ? '' : 's'} · ` : '';
-      const impact = e.impact ? `${impactTitle(e.impact)} · ` : '';
-      item.description = `${fields}${impact}${file}`;
-      item.tooltip = `${e.action} “${e.name}” (${file})${e.impact ? `\n${impactTitle(e.impact)}` : ''}`;
+      item.description = entryDescription(e, file);
+      item.tooltip = entryTooltip(e, file);
       const g = GROUPS.find((x) => x.action === e.action)!;
-      item.iconPath = new vscode.ThemeIcon(g.icon, g.color ? new vscode.ThemeColor(g.color) : undefined);
+      item.iconPath = e.problems?.length
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : new vscode.ThemeIcon(g.icon, g.color ? new vscode.ThemeColor(g.color) : undefined);
       item.contextValue = `entry.${e.action}${e.impact?.state === 'ok' ? '.impact' : ''}`;
       item.command = { command: OPEN_DIFF_COMMAND, title: 'Open Diff', arguments: [e] };
+      return item;
+    }
+    if (node.kind === 'leftAlone') {
+      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+      item.id = `leftAlone:${node.entry.name}:${node.liveId}`;
+      const text = leftAloneText(node.entry.name, node.sentence);
+      item.description = text.description;
+      item.tooltip = text.tooltip;
+      item.iconPath = new vscode.ThemeIcon('history');
+      item.contextValue = 'leftAlone';
+      item.command = {
+        command: 'policyLens.history.show',
+        title: 'Show History',
+        arguments: [{ name: node.name, id: node.liveId }],
+      };
       return item;
     }
     if (node.kind === 'impact') {

@@ -91,6 +91,57 @@ describe('sync with a live org (policylens serve)', function () {
     assert.ok(create, 'the new bundle shows a create lens');
   });
 
+  it('says in the lens and the view when a create looks like the rename of a live policy', async () => {
+    // "Block Prompt Injection" as if it had been renamed from a live policy: the same content under
+    // another name, written to the registry for this test only (deleted at its end).
+    const bundle = JSON.parse(
+      Buffer.from(
+        await vscode.workspace.fs.readFile(fixture('policies/block-prompt-injection.json')),
+      ).toString(),
+    ) as Record<string, unknown>;
+    const headers = { 'X-API-Key': env.apiKey, 'Content-Type': 'application/json' };
+    const posted = await fetch(`${env.registryUrl}/api/v1/policies`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...bundle, name: 'Prompt Injection Guard' }),
+    });
+    assert.equal(posted.status, 201, 'the old policy is live');
+    const { id } = ((await posted.json()) as { data: { id: string } }).data;
+    try {
+      const plan = await a.plan.refresh(true);
+      const create = plan.entries.find((e) => e.name === 'Block Prompt Injection')!;
+      assert.equal(create.rename?.of, 'Prompt Injection Guard');
+      const group = a.syncTree
+        .getChildren()
+        .find((g) => labelOf(a.syncTree.getTreeItem(g)).startsWith('Create'))!;
+      const entry = a.syncTree
+        .getChildren(group)
+        .find((n) => labelOf(a.syncTree.getTreeItem(n)) === 'Block Prompt Injection')!;
+      const item = a.syncTree.getTreeItem(entry);
+      assert.equal(
+        item.description,
+        'rename of "Prompt Injection Guard"? · policies/block-prompt-injection.json',
+      );
+      assert.match(String(item.tooltip), /the history of "Prompt Injection Guard" stays under id /);
+      const [old] = a.syncTree.getChildren(entry).map((n) => a.syncTree.getTreeItem(n));
+      assert.equal(labelOf(old!), 'Prompt Injection Guard');
+      assert.equal(old!.description, 'left alone: renamed to "Block Prompt Injection"? · live only');
+      assert.equal(old!.command?.command, 'policyLens.history.show');
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        fixture('policies/block-prompt-injection.json'),
+        100,
+      );
+      const lens = lenses.find((l) => l.command?.title.startsWith('+ create'))?.command;
+      assert.equal(lens?.title, '+ create in e2e-org (rename of "Prompt Injection Guard"?)');
+      assert.equal(lens?.tooltip, create.rename?.hint);
+    } finally {
+      const deleted = await fetch(`${env.registryUrl}/api/v1/policies/${id}`, { method: 'DELETE', headers });
+      assert.equal(deleted.status, 200);
+      await a.plan.refresh(true);
+    }
+  });
+
   it('opens the diff between the live policy and the bundle', async () => {
     const entry = a.plan.plan.entries.find((e) => e.name === 'PII Protection')!;
     await vscode.commands.executeCommand('policyLens.sync.openDiff', entry);
