@@ -1,10 +1,11 @@
-import { DEFAULT_CHAIN_TRIGGER, DEFAULT_EVALUATION_ORDER, idKey, looksLikeId } from '../chain/policy';
+import { DEFAULT_CHAIN_TRIGGER, DEFAULT_EVALUATION_ORDER } from '../chain/policy';
 import { evaluationOrder } from '../chain/order';
 import { isObj, num, str, strings, type EventContext, type Obj } from './context';
 import { effectOfMode } from './decision';
 import { dict } from './dict';
 import { compileRule, type CompiledRule } from './execlave-types';
 import { advancePolicyState } from './execlave-limits';
+import { linkPrerequisites } from './execlave-links';
 import type { EvalState, ExeclavePolicyState } from './state';
 import type { Decision, Effect, PolicySource, TraceEntry } from './types';
 
@@ -41,35 +42,9 @@ export function compileExeclave(
   sources: readonly PolicySource[],
   unresolvedIdHint?: string,
 ): CompiledExeclave[] {
-  const offline = `a live policy id, not resolved offline${unresolvedIdHint ? ` (${unresolvedIdHint})` : ''}`;
   const bundles = sources.map((s) => bundleOf(s));
-  const byName = new Map<string, number[]>();
-  bundles.forEach((b, i) => byName.set(b.name, [...(byName.get(b.name) ?? []), i]));
-  // A raw export keeps each policy's server `id`: a prerequisite naming that id names that exact
-  // policy, so it is resolved offline too. Not when the set was read against the live org, whose
-  // ids decide (an id it does not hold is missing there, whatever a file says).
-  const byId = new Map<string, number[]>();
-  sources.forEach((s, i) => {
-    const id = isObj(s.value) ? s.value.id : undefined;
-    if (typeof id === 'string' && looksLikeId(id) && !s.liveIds)
-      byId.set(idKey(id), [...(byId.get(idKey(id)) ?? []), i]);
-  });
-  bundles.forEach((b, i) => {
-    b.prerequisites = b.prerequisites.map(({ ref }) => {
-      if (ref === b.name) return { ref, targets: [], note: 'names itself' };
-      const targets = byName.get(ref) ?? [];
-      if (targets.length) return { ref, targets };
-      if (!looksLikeId(ref)) return { ref, targets, note: 'missing' };
-      const own = sources[i].liveIds ? [] : (byId.get(idKey(ref)) ?? []);
-      if (own.includes(i)) return { ref, targets: [], note: 'names itself' };
-      if (own.length) return { ref, targets: own };
-      return {
-        ref,
-        targets,
-        note: sources[i].liveIds ? 'not a policy of the live org' : offline,
-      };
-    });
-  });
+  const links = linkPrerequisites(bundles, sources, unresolvedIdHint);
+  bundles.forEach((b, i) => (b.prerequisites = links[i]));
   const order = evaluationOrder(
     bundles.map((b, i) => ({
       id: String(i),
