@@ -49,6 +49,34 @@ describe('policylens chain (test/fixtures/chain/*/cli.txt)', () => {
     assert.equal(r.status, 0);
   });
 
+  it('orders a raw export as eval does, and as the bundles lint --fix makes of it', () => {
+    // test/fixtures/fix/raw-export: three policies saved from the API, linked by their server ids.
+    const fix = join(__dirname, '..', 'fixtures', 'fix', 'raw-export');
+    const order = (dir: string) =>
+      (
+        JSON.parse(run(dir, ['policies', '--format', 'json']).stdout) as { entries: { name: string }[] }
+      ).entries.map((e) => e.name);
+    const exported = order(join(fix, 'input'));
+    assert.deepEqual(exported, ['pii-guard', 'finance-cost-cap', 'security-review']);
+    assert.deepEqual(order(join(fix, 'expected')), exported);
+    const event = join(__dirname, '..', 'fixtures', 'eval', 'chain-exported-ids', 'event.json');
+    const evaluated = spawnSync(
+      process.execPath,
+      [CLI, 'eval', 'policies', '--event', event, '--format', 'json'],
+      {
+        cwd: join(fix, 'input'),
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 60_000,
+      },
+    );
+    const trace = (JSON.parse(evaluated.stdout) as { trace: { policy: string }[] }).trace;
+    assert.deepEqual(
+      trace.map((t) => t.policy),
+      exported,
+    );
+  });
+
   it('defaults to the current directory and rejects a second path', () => {
     const dir = join(__dirname, '..', 'fixtures', 'chain', 'seed-chain', 'workspace');
     assert.match(run(dir, []).stdout, /^ORDER {2}NAME/);

@@ -90,6 +90,42 @@ describe('a name thousands of bundles share', () => {
   });
 });
 
+describe('an id thousands of bundles carry', () => {
+  it('has its carriers listed once for every entry that names it, and each finding is bounded', () => {
+    // 3,000 bundles of different names that carry one server id, and 3,000 that name the id: a list
+    // of the carriers (and a message naming them all) per entry would cost their product.
+    const id = '00000000-0000-4000-8000-000000000001';
+    const index = new ChainIndex();
+    const add = (uri: string, value: object) => index.set(chainPolicyFromText(uri, JSON.stringify(value))!);
+    for (let i = 0; i < 3000; i++) add(`copy-${i}.json`, { id, name: `copy-${i}`, policyType: 'cost_limit' });
+    for (let i = 0; i < 3000; i++)
+      add(`user-${i}.json`, { name: `user-${i}`, policyType: 'cost_limit', prerequisites: [id] });
+    const facts = new Set(
+      index
+        .all()
+        .flatMap((p) =>
+          index.resolutions(p).map((r) => (r.status === 'unresolved' ? r.carriers : undefined)),
+        ),
+    );
+    facts.delete(undefined);
+    assert.equal(facts.size, 1, "one list of the id's carriers, shared by every entry");
+    assert.equal([...facts][0]!.carriers.length, 3000);
+    const uris = index.all().map((p) => p.uri);
+    const findings = workspaceChainFindings(index, uris);
+    for (const [i, uri] of uris.entries()) {
+      if (!uri.startsWith('user-')) continue;
+      const [f] = findings[i];
+      assert.equal(f.code, 'chain/exported-id');
+      assert.match(
+        f.message,
+        /is the "id" of 3000 bundles, "copy-0" \(copy-0\.json\), "copy-1" \(copy-1\.json\), "copy-10" \(copy-10\.json\) and 2997 more:/,
+      );
+      assert.equal(f.related?.length, 12);
+      assert.equal(f.fixes?.length, 3);
+    }
+  });
+});
+
 describe('the evaluation order with names several bundles share', () => {
   /** A deterministic pseudo-random sequence (the cases must be the same on every run). */
   const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

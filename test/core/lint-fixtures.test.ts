@@ -3,12 +3,24 @@
 // detection such as callguard.yaml) and an expected.json with the dialect it is detected as and
 // its findings: code, severity, message, range, the text at the range, and each quick-fix with its
 // edits and whether the re-linted file no longer has the finding. UPDATE_FIXTURES=1 rewrites them.
-// test/lsp/diagnostics.test.ts checks that the server publishes the same findings.
+// A case for a cross-file finding puts the other bundles beside `input.*`: they are linted with it,
+// as `lint <folder>` does, and the input's findings include the chain's (the others' are not
+// recorded). test/lsp/diagnostics.test.ts checks that the server publishes the same findings.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze, formatSpan, type LineIndex, type TextEdit } from '../../server/src/core/index';
+import {
+  analyze,
+  chainPolicyFromText,
+  ChainIndex,
+  compareFindings,
+  fileChainFindings,
+  formatSpan,
+  type Finding,
+  type LineIndex,
+  type TextEdit,
+} from '../../server/src/core/index';
 import { readPolicyText } from '../../server/src/cli/files';
 import { cases, expectJson } from '../support/fixtures';
 
@@ -21,6 +33,21 @@ function apply(text: string, edits: readonly TextEdit[]): string {
 
 const edit = (lines: LineIndex, e: TextEdit) => `${formatSpan(lines, e)} ${JSON.stringify(e.newText)}`;
 
+/**
+ * The input's cross-file findings when the case has other bundles: `text` (the input's text, or a
+ * fixed one) indexed with the others, as lint indexes the files it reads.
+ */
+function chainOf(dir: string, input: string, others: readonly string[], text: string): Finding[] {
+  if (!others.length) return [];
+  const index = new ChainIndex();
+  index.scope = 'among the files linted';
+  for (const [name, t] of [[input, text], ...others.map((o) => [o, readFileSync(join(dir, o), 'utf8')])]) {
+    const p = chainPolicyFromText(name, t);
+    if (p) index.set(p);
+  }
+  return fileChainFindings(index, input);
+}
+
 for (const area of ['lint', 'dialects/lint']) {
   describe(`lint fixtures (test/fixtures/${area})`, () => {
     for (const c of cases(area)) {
@@ -28,14 +55,17 @@ for (const area of ['lint', 'dialects/lint']) {
         const files = readdirSync(c.dir).filter((f) => f !== 'expected.json');
         const input = files.find((f) => f.startsWith('input.')) ?? files[0];
         if (!input) throw new Error(`${c.dir} has no input file`);
+        const others = input.startsWith('input.') ? files.filter((f) => f !== input) : [];
         const read = readPolicyText(join(c.dir, input));
         if (read.kind !== 'text') throw new Error(`${c.dir}: ${input} was refused (${read.kind})`);
         const { text, invalidEncoding } = read;
         const a = analyze(text, { fileName: input, invalidEncoding });
+        const lint = (t: string, own: readonly Finding[]) =>
+          [...own, ...chainOf(c.dir, input, others, t)].sort(compareFindings);
         expectJson(join(c.dir, 'expected.json'), {
           ...(input.startsWith('input.') ? {} : { file: input }),
           dialect: a.dialect.id,
-          findings: a.findings.map((f) => ({
+          findings: lint(text, a.findings).map((f) => ({
             code: f.code,
             severity: f.severity,
             message: f.message,
@@ -48,7 +78,7 @@ for (const area of ['lint', 'dialects/lint']) {
                     const fixed = apply(text, x.edits);
                     // A fix that changes nothing, or breaks the syntax, is a broken fix.
                     assert.notEqual(fixed, text, `fix "${x.title}" changes nothing`);
-                    const again = analyze(fixed, { fileName: input });
+                    const again = { findings: lint(fixed, analyze(fixed, { fileName: input }).findings) };
                     if (!a.findings.some((g) => /^(yaml|json)\//.test(g.code)))
                       assert.ok(
                         !again.findings.some((g) => /^(yaml|json)\//.test(g.code)),

@@ -292,3 +292,66 @@ describe('chain over LSP: cycles and missing links in diagnostics', () => {
     }
   });
 });
+
+describe("chain over LSP: a raw export's ids (exported-ids)", () => {
+  let client: LspClient;
+  let dir: string;
+  let uri: (file: string) => string;
+  const text = (f: string) => readFileSync(join(dir, f), 'utf8');
+  before(async () => {
+    dir = workspace('exported-ids');
+    uri = (f) => fileUri(join(dir, f));
+    client = new LspClient();
+    await client.initialize({ rootUri: fileUri(dir) });
+    for (const f of ['finance-cost-cap.yaml', 'pii-guard.json']) client.open(uri(f), text(f));
+    await diagnosticsUntil(client, uri('finance-cost-cap.yaml'), (d) =>
+      codes(d).includes('chain/exported-id'),
+    );
+  });
+  after(async () => {
+    await client.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('goes from a prerequisite written as an id to the bundle that carries it, in a file that is not open', async () => {
+    // finance-cost-cap.yaml line 13: `  - 7D1E2C34-5B6A-4F78-9A0B-1C2D3E4F5A6B` (pii-guard.json's id).
+    const toPii = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: uri('finance-cost-cap.yaml') },
+      position: { line: 13, character: 10 },
+    });
+    assert.deepEqual(
+      toPii.map((l) => short(dir, l)),
+      ['pii-guard.json:6:10-6:21'],
+    );
+    // security-review.yaml (never opened) line 10: its first entry is finance-cost-cap.yaml's id.
+    const toFinance = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: uri('security-review.yaml') },
+      position: { line: 10, character: 20 },
+    });
+    assert.deepEqual(
+      toFinance.map((l) => short(dir, l)),
+      ['finance-cost-cap.yaml:7:6-7:22'],
+    );
+  });
+
+  it('lists the entries that name a bundle by its id among its references', async () => {
+    const refs = await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri: uri('pii-guard.json') },
+      position: { line: 6, character: 14 },
+      context: { includeDeclaration: false },
+    });
+    assert.deepEqual(
+      refs.map((l) => short(dir, l)),
+      ['finance-cost-cap.yaml:13:4-13:40', 'security-review.yaml:10:54-10:92'],
+    );
+  });
+
+  it('warns on the id with the bundle and the file that carry it', async () => {
+    const published = await diagnosticsUntil(client, uri('finance-cost-cap.yaml'), (d) =>
+      codes(d).includes('chain/exported-id'),
+    );
+    const warning = published.diagnostics.find((d) => d.code === 'chain/exported-id')!;
+    assert.equal(warning.severity, 2);
+    assert.match(warning.message, /is the server id of "pii-guard" \(the "id" in pii-guard\.json\)/);
+  });
+});

@@ -18,6 +18,7 @@ const CROSS_FILE = new Set([
   'chain/unresolved-prerequisite',
   'chain/inactive-prerequisite',
   'chain/duplicate-name',
+  'chain/exported-id',
 ]);
 
 describe('lsp diagnostics', () => {
@@ -53,12 +54,15 @@ describe('lsp diagnostics', () => {
             message: d.message,
             range: fmt(d),
           })),
-          expected.findings.map((f) => ({
-            code: f.code,
-            severity: f.severity,
-            message: f.message,
-            range: f.range,
-          })),
+          // A case with other bundles beside its input records the chain's findings too.
+          expected.findings
+            .filter((f) => !CROSS_FILE.has(f.code))
+            .map((f) => ({
+              code: f.code,
+              severity: f.severity,
+              message: f.message,
+              range: f.range,
+            })),
         );
         for (const d of diagnostics) {
           assert.equal(d.source, 'policy-lens');

@@ -61,6 +61,11 @@ export const RULES = {
     severity: 'error',
     summary: 'Two or more bundles of the workspace with the same `name`',
   },
+  'chain/exported-id': {
+    severity: 'warning',
+    summary:
+      'A prerequisite written as the server id that another bundle of the workspace carries as its own `id` (a raw export): it resolves to that bundle, but names nothing in another org',
+  },
   'chain/inactive-prerequisite': {
     severity: 'warning',
     summary:

@@ -30,8 +30,9 @@ Shows the evaluation order of the policy bundles under path (default: the curren
 prerequisites first, then evaluationOrder, then name. With --id, one policy's prerequisites and
 the policies that depend on it. The ORDER column is each policy's evaluationOrder; the rows are
 in evaluation order. Missing prerequisites are flagged.
-Live policy ids are not checked offline; --live (or --url URL) reads the live org's policies
-(POLICYLENS_API_URL / POLICYLENS_API_KEY, as sync) to resolve them, and names no bundle declares.
+A live policy id that a bundle carries as its own "id" (a raw export) names that bundle; other
+ids are not checked offline. --live (or --url URL) reads the live org's policies
+(POLICYLENS_API_URL / POLICYLENS_API_KEY, as sync) to resolve ids, and names no bundle declares.
 The files are those lint reads: the nearest policylens.config.yaml (or --config FILE) and
 .gitignore decide, unless --no-ignore; --force-exclude applies them to files named on the
 command line too (as lint --force-exclude).
@@ -128,11 +129,11 @@ function linkNote(l: ReportLink): string {
     case 'inactive':
       return '! inactive';
     case 'unresolved':
-      return '? unresolved live id';
+      return l.idOf ? `? the "id" of ${l.idOf.length} bundles` : '? unresolved live id';
     case 'live':
       return `live policy "${printable(l.name ?? '')}"`;
     default:
-      return '';
+      return l.idOf ? '~ by its "id"' : '';
   }
 }
 
@@ -158,6 +159,12 @@ function displayName(e: ReportEntry): string {
 }
 
 const cycleText = (c: readonly string[]) => c.map(printable).join(' → ');
+
+/** A few files of a list, the rest counted. */
+const filesText = (files: readonly string[]) =>
+  files.length > 3
+    ? `${files.slice(0, 3).map(printable).join(', ')} and ${files.length - 3} more`
+    : files.map(printable).join(', ');
 
 /** The seed's §07 table: `ORDER  NAME  TYPE  TRIGGER  PREREQS`, then what is wrong with the chain. */
 export function formatChain(report: ChainReport, paint: Paint): string {
@@ -188,9 +195,17 @@ export function formatChain(report: ChainReport, paint: Paint): string {
         problems.push(
           `${paint.yellow('!')} ${displayName(e)}: prerequisite "${printable(l.name ?? l.ref)}" is inactive`,
         );
+      else if (l.status === 'unresolved' && l.idOf)
+        problems.push(
+          `? ${displayName(e)}: prerequisite "${printable(l.ref)}" is the "id" of ${l.idOf.length} bundles of different names (${filesText(l.idOf)}): not followed`,
+        );
       else if (l.status === 'unresolved')
         problems.push(
           `? ${displayName(e)}: prerequisite "${printable(l.ref)}" is a live policy id (not checked offline)`,
+        );
+      if (l.name !== undefined && l.idOf)
+        problems.push(
+          `~ ${displayName(e)}: prerequisite "${printable(l.ref)}" is the "id" of ${printable(l.name)} (${filesText(l.idOf)}); lint --fix writes the name`,
         );
     }
   for (const n of report.duplicateNames)
@@ -296,8 +311,9 @@ export const chain: Command = {
       else io.out(formatChain(report, paint));
       return status;
     }
-    // An id names the bundle of the live policy it belongs to (with --live).
-    const wanted = looksLikeId(values.id) ? (index.liveId(values.id)?.name ?? values.id) : values.id;
+    // An id names the bundle of the live policy it belongs to (with --live), else the bundle that
+    // carries it as its own `id` (a raw export).
+    const wanted = looksLikeId(values.id) ? (index.nameOfId(values.id) ?? values.id) : values.id;
     const entry = report.entries.find((e) => e.name === wanted);
     if (!entry) {
       io.err(`policylens chain: no policy named "${printable(values.id)}" among the files read\n`);

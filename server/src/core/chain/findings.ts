@@ -1,13 +1,13 @@
-import { resolveProblem } from '../analyze';
 import type { Finding, Fix, RelatedInfo } from '../findings';
 import { compareFindings } from '../findings';
 import type { FixSpec } from '../problem';
-import type { FindingCode } from '../rules';
 import { cycleThroughEdge, formatBreadcrumb } from './breadcrumb';
 import { cyclicComponents, cyclicComponentsInSteps } from './cycles';
+import { idFinding, isQuietId } from './idFindings';
 import { formOf, otherForms } from './normalization';
 import { locate } from '../parse';
-import { looksLikeId, nameSpan, placingDocument, prerequisiteSpan, type ChainPolicy } from './policy';
+import { link, MAX_RELATED, place } from './place';
+import { looksLikeId, placingDocument, prerequisiteSpan, type ChainPolicy } from './policy';
 import type { ChainIndex } from './workspace';
 
 /**
@@ -39,6 +39,7 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
   const resolved = index.resolutions(policy);
   for (const [k, { ref, index: i }] of policy.prerequisites.entries()) {
     const r = resolved[k];
+    add(idFinding(index, policy, ref, i, r));
     if (r.status === 'missing') {
       // The same name in another Unicode form first: it looks like what was written.
       const forms = otherForms(index, ref);
@@ -65,7 +66,7 @@ export function fileChainFindings(index: ChainIndex, uri: string): Finding[] {
           fixes,
         ),
       );
-    } else if (r.status === 'unresolved') {
+    } else if (r.status === 'unresolved' && !r.carriers) {
       add(
         place(
           policy,
@@ -179,7 +180,8 @@ function isQuiet(index: ChainIndex, policy: ChainPolicy, component: Map<string, 
   )
     return false;
   if (!policy.prerequisites.length) return true;
-  for (const r of index.resolutions(policy)) {
+  for (const [k, r] of index.resolutions(policy).entries()) {
+    if (!isQuietId(policy, policy.prerequisites[k].ref, r)) return false;
     if (r.status === 'self') continue;
     if (r.status === 'workspace') {
       if (!index.someActiveNamed(r.name)) return false;
@@ -260,30 +262,6 @@ function missingMessage(index: ChainIndex, ref: string, hint: string): string {
   const where = index.resolvesLiveNames ? `${index.scope} or the live org` : index.scope;
   return `prerequisite "${ref}" is not a policy ${where}${hint}`;
 }
-
-function place(
-  policy: ChainPolicy,
-  path: (string | number)[],
-  code: FindingCode,
-  severity: Finding['severity'],
-  message: string,
-  fixes?: FixSpec[],
-): Finding | undefined {
-  const doc = placingDocument(policy);
-  if (!doc.root) return undefined;
-  return resolveProblem({ code, severity, message, path, target: 'value', ...(fixes ? { fixes } : {}) }, doc);
-}
-
-function link(policy: ChainPolicy, message: string): RelatedInfo {
-  return { uri: policy.uri, span: nameSpan(policy) ?? { start: 0, end: 0 }, message };
-}
-
-/**
- * How many other bundles a duplicate-name or inactive-prerequisite finding links: a name shared by
- * thousands of bundles would otherwise put thousands of links on each of thousands of findings
- * (the message still counts them all).
- */
-const MAX_RELATED = 12;
 
 /**
  * How many hops of a cycle the related information links: a cycle through hundreds of policies

@@ -17,6 +17,11 @@ export interface ChainFacts {
   uri: string;
   /** The bundle's `name`, when it is a non-empty string. */
   name: string | undefined;
+  /**
+   * The bundle's own `id` as written, when it has the shape of a server id: a raw export keeps the
+   * server's id of each policy, and a prerequisite naming that id names this bundle (ownIds.ts).
+   */
+  id?: string;
   policyType: string | undefined;
   /** As written, or the default. */
   chainTrigger: string;
@@ -86,9 +91,12 @@ export function chainFactsOf(uri: string, value: unknown, dialectId?: string): C
       if (chainName(ref)) prerequisites.push({ ref, index });
     });
   const order = value.evaluationOrder;
+  const id = value.id;
   return {
     uri,
     name: chainName(value.name) ? value.name : undefined,
+    // Only when present: the facts of a bundle without one stay what they were (lint's cache).
+    ...(typeof id === 'string' && looksLikeId(id) ? { id } : {}),
     policyType: typeof value.policyType === 'string' ? value.policyType : undefined,
     chainTrigger: typeof value.chainTrigger === 'string' ? value.chainTrigger : DEFAULT_CHAIN_TRIGGER,
     evaluationOrder: typeof order === 'number' && Number.isFinite(order) ? order : DEFAULT_EVALUATION_ORDER,
@@ -110,6 +118,7 @@ export function chainPolicyOf(uri: string, doc: ParsedDocument, dialectId?: stri
 abstract class PolicyFields implements ChainFacts {
   readonly uri: string;
   readonly name: string | undefined;
+  readonly id: string | undefined;
   readonly policyType: string | undefined;
   readonly chainTrigger: string;
   readonly evaluationOrder: number;
@@ -119,6 +128,7 @@ abstract class PolicyFields implements ChainFacts {
   constructor(facts: ChainFacts) {
     this.uri = facts.uri;
     this.name = facts.name;
+    this.id = facts.id;
     this.policyType = facts.policyType;
     this.chainTrigger = facts.chainTrigger;
     this.evaluationOrder = facts.evaluationOrder;

@@ -14,6 +14,8 @@ export interface ReportLink {
   name?: string;
   /** The files of the workspace bundle it names. */
   uris?: string[];
+  /** The files that carry the ref as their own `id` (a raw export's), when the link went through it. */
+  idOf?: readonly string[];
 }
 
 export interface ReportEntry {
@@ -64,6 +66,7 @@ function linkOf(index: ChainIndex, policy: ChainPolicy, ref: string, files: PerN
     if (!uris) files.set(r.name, (uris = r.targets.map((t) => t.uri)));
     link.uris = uris;
   } else if (r.status === 'live') link.name = r.name;
+  if ((r.status === 'workspace' || r.status === 'unresolved') && r.carriers) link.idOf = r.carriers.uris;
   return link;
 }
 

@@ -1,4 +1,5 @@
 import { SuggestIndex } from '../suggestIndex';
+import { OwnIds, resolveOwnId, type IdCarriers } from './ownIds';
 import { idKey, looksLikeId, type ChainPolicy } from './policy';
 
 /** A live policy as the org knows it (looked up through the resolvers of `setLiveResolvers`). */
@@ -15,12 +16,16 @@ export interface LivePolicy {
  */
 export type ResolveLiveId = (id: string) => LivePolicy | null | undefined;
 
-/** What one prerequisite entry points at. */
+/**
+ * What one prerequisite entry points at. `carriers`: the entry is an id, and these bundles carry it
+ * as their own `id` (a raw export's), the bundles of the name it resolved to (`workspace`), or
+ * bundles of different names, between which the files cannot choose (`unresolved`).
+ */
 export type Resolution =
-  | { status: 'workspace'; name: string; targets: readonly ChainPolicy[] }
+  | { status: 'workspace'; name: string; targets: readonly ChainPolicy[]; carriers?: IdCarriers }
   | { status: 'self' }
   | { status: 'live'; name: string; isActive: boolean }
-  | { status: 'unresolved' }
+  | { status: 'unresolved'; carriers?: IdCarriers }
   | { status: 'missing' };
 
 /** Below this many edges, `graph()` looks for a repeated one in the list itself. */
@@ -62,6 +67,8 @@ export class ChainIndex {
   scope = 'in the workspace';
   private readonly files = new Map<string, ChainPolicy>();
   private readonly byName = new Map<string, Set<string>>();
+  /** The bundles by their own `id` (a raw export's), for the ids that name them offline. */
+  private readonly ownIds = new OwnIds();
   /**
    * Built on the first `referencing` question (the editor's renames and references), then kept
    * current: lint never asks, and one set per distinct reference cost a 5,000-file run 20-70 ms.
@@ -123,6 +130,8 @@ export class ChainIndex {
     }
     const byRef = this.byRef;
     if (old && byRef) for (const p of old.prerequisites) removeFrom(byRef, p.ref, policy.uri);
+    if (old) this.ownIds.remove(old);
+    this.ownIds.add(policy);
     this.files.set(policy.uri, policy);
     if (byRef) for (const p of policy.prerequisites) addTo(byRef, p.ref, policy.uri);
     this.versionValue++;
@@ -139,6 +148,7 @@ export class ChainIndex {
     if (!old || !sameFacts(old, policy)) return false;
     this.files.set(policy.uri, policy);
     if (old.name) this.withNameCache?.map.delete(old.name);
+    this.ownIds.forget(old);
     return true;
   }
 
@@ -147,6 +157,7 @@ export class ChainIndex {
     const old = this.files.get(uri);
     if (!old) return;
     this.files.delete(uri);
+    this.ownIds.remove(old);
     this.filesVersion++;
     if (old.name && removeFrom(this.byName, old.name, uri)) this.namesVersion++;
     const byRef = this.byRef;
@@ -281,14 +292,41 @@ export class ChainIndex {
         ? { status: 'live', name: byName.name, isActive: byName.isActive }
         : { status: 'missing' };
     }
-    const live = this.liveById?.(idKey(ref));
-    if (live === undefined) return { status: 'unresolved' };
+    const key = idKey(ref);
+    const live = this.liveById?.(key);
+    // The live org decides when it answers; offline (or before it answered) the files do: a bundle
+    // that carries the id as its own `id` is the policy it names, as `eval` reads a raw export.
+    if (live === undefined) return resolveOwnId(policy, key, this.carriersOf(key), (n) => this.withName(n));
     if (live === null) return { status: 'missing' };
     // A live policy that a bundle of the workspace describes is that bundle: the chain follows it.
     if (live.name === policy.name) return { status: 'self' };
-    if (this.byName.has(live.name))
-      return { status: 'workspace', name: live.name, targets: this.withName(live.name) };
+    if (this.byName.has(live.name)) {
+      // The bundles of that name that carry the id too: the org and the files agree on them.
+      const carriers = this.ownIds.carriersNamed(key, live.name, this.version, this.getter);
+      return {
+        status: 'workspace',
+        name: live.name,
+        targets: this.withName(live.name),
+        ...(carriers ? { carriers } : {}),
+      };
+    }
     return { status: 'live', name: live.name, isActive: live.isActive };
+  }
+
+  private readonly getter = (uri: string): ChainPolicy => this.files.get(uri)!;
+
+  /** The bundles that carry the id (any case) as their own `id`, and the name they share. */
+  carriersOf(id: string): IdCarriers | undefined {
+    return this.ownIds.carriersOf(idKey(id), this.version, this.getter);
+  }
+
+  /**
+   * The name of the bundle an id stands for, as a prerequisite naming it resolves: the live
+   * policy's when the org answers, else the one name of the bundles that carry it as their `id`.
+   */
+  nameOfId(id: string): string | undefined {
+    const live = this.liveId(id);
+    return live === undefined ? this.carriersOf(id)?.name : (live?.name ?? undefined);
   }
 
   /** The bundles of the workspace that wait for the bundle(s) called `name`, directly or through a live id. */
@@ -347,6 +385,7 @@ export class ChainIndex {
 function sameFacts(a: ChainPolicy, b: ChainPolicy): boolean {
   return (
     a.name === b.name &&
+    a.id === b.id &&
     a.policyType === b.policyType &&
     a.chainTrigger === b.chainTrigger &&
     a.evaluationOrder === b.evaluationOrder &&

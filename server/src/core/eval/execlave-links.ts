@@ -17,9 +17,8 @@ function file(map: Map<string, number[]>, key: string, i: number): void {
 }
 
 /**
- * What each bundle's prerequisites name: a name names the bundles of that name; an id names the
- * bundles that carry it as their own `id`. The lookups are made in one pass each (appending to a
- * copied list per bundle made thousands of bundles of one name cost their square).
+ * What each bundle's prerequisites name, as the chain reads them (core/chain/workspace.ts `resolve`):
+ * a name names the bundles of that name; an id names the bundles that carry it as their own `id`.
  */
 export function linkPrerequisites(
   bundles: readonly { name: string; prerequisites: readonly { ref: string }[] }[],
@@ -39,6 +38,13 @@ export function linkPrerequisites(
     file(byId, idKey(id), i);
     return idKey(id);
   });
+  // The names of the policies that carry each id, once per id: thousands of policies may name one.
+  const namesById = new Map<string, string[]>();
+  const namesOf = (key: string, own: readonly number[]): string[] => {
+    let names = namesById.get(key);
+    if (!names) namesById.set(key, (names = [...new Set(own.map((t) => bundles[t].name))]));
+    return names;
+  };
   return bundles.map((b, i) =>
     b.prerequisites.map(({ ref }): PrerequisiteLink => {
       if (ref === b.name) return { ref, targets: [], note: 'names itself' };
@@ -48,7 +54,19 @@ export function linkPrerequisites(
       const key = idKey(ref);
       const own = sources[i].liveIds ? undefined : byId.get(key);
       if (own && ownKey[i] === key) return { ref, targets: [], note: 'names itself' };
-      if (own) return { ref, targets: own };
+      // As the chain reads it (core/chain/ownIds.ts): the id is the name its bundles share, and
+      // bundles of different names that carry one id leave it unresolved (which did it mean?).
+      const names = own ? namesOf(key, own) : [];
+      if (names.length === 1)
+        return names[0] === b.name
+          ? { ref, targets: [], note: 'names itself' }
+          : { ref, targets: byName.get(names[0])! };
+      if (names.length > 1)
+        return {
+          ref,
+          targets: [],
+          note: `the "id" of ${own!.length} policies of different names, not resolved`,
+        };
       return { ref, targets, note: sources[i].liveIds ? 'not a policy of the live org' : offline };
     }),
   );

@@ -1,0 +1,116 @@
+import type { Finding, RelatedInfo } from '../findings';
+import type { FixSpec } from '../problem';
+import { ownIdKey, type IdCarriers } from './ownIds';
+import { link, MAX_RELATED, place } from './place';
+import { idKey, type ChainPolicy } from './policy';
+import type { ChainIndex, Resolution } from './workspace';
+
+/** How many bundles a message names before it counts the rest. */
+const MAX_NAMED = 3;
+
+/** A file as a message names it: its last path segment (the related information links the file). */
+function fileLabel(uri: string): string {
+  const last = uri.slice(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+/** `a.json, b.json and 3 more`: the first few of a list (made into text only those), the rest counted. */
+function listed<T>(items: readonly T[], text: (item: T) => string): string {
+  const shown = items.slice(0, MAX_NAMED).map(text);
+  const more = items.length - shown.length;
+  if (more) return `${shown.join(', ')} and ${more} more`;
+  return shown.length > 1
+    ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
+    : shown.join('');
+}
+
+/** True when `idFinding` has nothing to say of the entry (`isQuiet`'s part for ids). */
+export function isQuietId(policy: ChainPolicy, ref: string, r: Resolution): boolean {
+  if (r.status === 'self') return ref === policy.name;
+  return !((r.status === 'workspace' || r.status === 'unresolved') && r.carriers);
+}
+
+/** Related information on the first carriers of an id. */
+function carrierLinks(carriers: IdCarriers, ref: string): RelatedInfo[] {
+  return carriers.carriers.slice(0, MAX_RELATED).map((c) => link(c, `its "id" is "${c.id ?? ref}"`));
+}
+
+/**
+ * The finding of a prerequisite entry written as an id that the workspace's files resolve: the id a
+ * bundle carries as its own `id` (`chain/exported-id`, whose safe fix writes the bundle's name), or
+ * an id that names the policy itself (`chain/self-reference`: by name, `analyze` reports it). What
+ * it says of the carriers is bounded: thousands of bundles may carry one id that thousands name.
+ */
+export function idFinding(
+  index: ChainIndex,
+  policy: ChainPolicy,
+  ref: string,
+  i: number,
+  r: Resolution,
+): Finding | undefined {
+  const path = ['prerequisites', i];
+  if (r.status === 'self') return ref === policy.name ? undefined : selfById(index, policy, ref, i);
+  if (r.status === 'workspace' && r.carriers) {
+    const f = place(
+      policy,
+      path,
+      'chain/exported-id',
+      'warning',
+      `prerequisite "${ref}" is the server id of "${r.name}" (the "id" in ${listed(r.carriers.uris, fileLabel)}): name the bundle, "${r.name}", so that this bundle syncs to any org`,
+      [
+        {
+          kind: 'replaceValue',
+          value: r.name,
+          title: `Change to "${r.name}" (the bundle whose "id" it is)`,
+          preferred: true,
+          // The name resolves to the bundle the id resolves to: the chain is the same after the fix.
+          safe: true,
+        },
+      ],
+    );
+    if (f) f.related = carrierLinks(r.carriers, ref);
+    return f;
+  }
+  if (r.status === 'unresolved' && r.carriers) {
+    const { carriers, names } = r.carriers;
+    const who = (c: ChainPolicy) =>
+      c.name === undefined ? `an unnamed bundle (${fileLabel(c.uri)})` : `"${c.name}" (${fileLabel(c.uri)})`;
+    // Which of them the entry meant is not in the files: each name is offered, none preferred.
+    const fixes: FixSpec[] = names
+      .slice(0, MAX_NAMED)
+      .map((n) => ({ kind: 'replaceValue', value: n, title: `Change to "${n}"` }));
+    const f = place(
+      policy,
+      path,
+      'chain/exported-id',
+      'warning',
+      `prerequisite "${ref}" is the "id" of ${carriers.length} bundles, ${listed(carriers, who)}: they cannot all be the server's policy of that id, so the prerequisite is not followed; write the name of the bundle it means`,
+      fixes,
+    );
+    if (f) f.related = carrierLinks(r.carriers, ref);
+    return f;
+  }
+  return undefined;
+}
+
+/** A prerequisite that is the policy's own id (its `id`, a copy's of the same name, or the live org's). */
+function selfById(index: ChainIndex, policy: ChainPolicy, ref: string, i: number): Finding | undefined {
+  const own = ownIdKey(policy) === idKey(ref);
+  const what = own
+    ? `this bundle's own "id"`
+    : index.liveId(ref)
+      ? 'the live id of this policy'
+      : `the "id" of another bundle named "${policy.name ?? ''}"`;
+  return place(
+    policy,
+    ['prerequisites', i],
+    'chain/self-reference',
+    'error',
+    `prerequisites[${i}]: "${ref}" is ${what}: it names this policy itself`,
+    [{ kind: 'removeItem', title: 'Remove the self-reference', preferred: true }],
+  );
+}
