@@ -298,6 +298,17 @@ describe("chain over LSP: a raw export's ids (exported-ids)", () => {
   let dir: string;
   let uri: (file: string) => string;
   const text = (f: string) => readFileSync(join(dir, f), 'utf8');
+  type Action = { title: string; edit?: { changes: Record<string, { range: Range; newText: string }[]> } };
+  const fixAll = async (u: string) => {
+    const start = { line: 0, character: 0 };
+    const actions = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri: u },
+      range: { start, end: start },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
+    assert.equal(actions.length, 1);
+    return actions[0].edit!.changes[u];
+  };
   before(async () => {
     dir = workspace('exported-ids');
     uri = (f) => fileUri(join(dir, f));
@@ -353,5 +364,26 @@ describe("chain over LSP: a raw export's ids (exported-ids)", () => {
     const warning = published.diagnostics.find((d) => d.code === 'chain/exported-id')!;
     assert.equal(warning.severity, 2);
     assert.match(warning.message, /is the server id of "pii-guard" \(the "id" in pii-guard\.json\)/);
+  });
+
+  it('fix-all names the bundle, and a bundle keeps its id while another names it by that id', async () => {
+    // pii-guard.json first: its other server keys go, its id stays (two bundles still name it).
+    const carrier = applyTextEdits(text('pii-guard.json'), await fixAll(uri('pii-guard.json')));
+    assert.match(carrier, /"id": "7d1e2c34-5b6a-4f78-9a0b-1c2d3e4f5a6b"/);
+    assert.doesNotMatch(carrier, /organizationId|createdAt/);
+
+    // finance-cost-cap.yaml names pii-guard now; its own id stays too (security-review names it).
+    const finance = applyTextEdits(text('finance-cost-cap.yaml'), await fixAll(uri('finance-cost-cap.yaml')));
+    assert.match(finance, /^prerequisites:\n {2}- pii-guard$/m);
+    assert.match(finance, /^id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d$/m);
+
+    // No bundle names security-review by its id: fix-all removes it with the other server keys.
+    client.open(uri('security-review.yaml'), text('security-review.yaml'));
+    await diagnosticsUntil(client, uri('security-review.yaml'), (d) =>
+      codes(d).includes('chain/exported-id'),
+    );
+    const review = applyTextEdits(text('security-review.yaml'), await fixAll(uri('security-review.yaml')));
+    assert.match(review, /^prerequisites: \[finance-cost-cap, "pii-guard"\]$/m);
+    assert.doesNotMatch(review, /^(id|organizationId|version|createdAt|updatedAt):/m);
   });
 });

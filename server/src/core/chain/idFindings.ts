@@ -114,3 +114,40 @@ function selfById(index: ChainIndex, policy: ChainPolicy, ref: string, i: number
     [{ kind: 'removeItem', title: 'Remove the self-reference', preferred: true }],
   );
 }
+
+/** For each index, the bundles whose own `id` a prerequisite resolves through, once per version. */
+const namedCache = new WeakMap<ChainIndex, { version: number; uris: Set<string> }>();
+
+/** Whether a prerequisite of another bundle resolves through the own `id` of the bundle at `uri`. */
+export function namedByItsId(index: ChainIndex, uri: string): boolean {
+  let cached = namedCache.get(index);
+  if (cached?.version !== index.version) {
+    const uris = new Set<string>();
+    // Each id's carriers once: the entries naming an id share its facts (ownIds.ts).
+    const seen = new Set<IdCarriers>();
+    for (const p of index.all())
+      for (const r of index.resolutions(p))
+        if ((r.status === 'workspace' || r.status === 'unresolved') && r.carriers && !seen.has(r.carriers)) {
+          seen.add(r.carriers);
+          for (const uri of r.carriers.uris) uris.add(uri);
+        }
+    namedCache.set(index, (cached = { version: index.version, uris }));
+  }
+  return cached.uris.has(uri);
+}
+
+/**
+ * The findings whose fixes a one-file fix-all (the editor's) may apply: all of them, except the
+ * removal of the bundle's own `id` while another bundle's prerequisite is still that id. The editor
+ * fixes one file at a time, and a bundle fixed first would take with its `id` the only link from the
+ * others' ids to it (they would be left naming another org's UUID). Once they name the bundle, the
+ * `id` goes with the next fix-all. `lint --fix` fixes every file in one pass and needs no hold.
+ */
+export function fixAllFindings(
+  index: ChainIndex,
+  uri: string,
+  findings: readonly Finding[],
+): readonly Finding[] {
+  if (!namedByItsId(index, uri)) return findings;
+  return findings.filter((f) => !(f.code === 'schema/unknown-key' && f.path === 'id'));
+}

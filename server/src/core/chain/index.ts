@@ -8,3 +8,4 @@ export * from './order';
 export * from './findings';
 export * from './report';
 export * from './navigation';
+export { fixAllFindings, namedByItsId } from './idFindings';

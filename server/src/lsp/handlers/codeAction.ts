@@ -94,7 +94,12 @@ export function codeActions(ctx: ServerContext, params: CodeActionParams): CodeA
     }
   }
   if (only && wants(only, FIX_ALL_KIND)) {
-    const all = fixAllEdit(doc, ctx.documents);
+    // The chain of the workspace once it is read: before, no bundle is known to name this one's id.
+    const all = fixAllEdit(
+      doc,
+      ctx.documents,
+      ctx.chain.index.isReady ? ctx.chain.index.policies : undefined,
+    );
     if (all) {
       const edit: WorkspaceEdit = { changes: { [doc.uri]: toTextEdits(doc.lines, [all.edit]) } };
       out.push({ title: `Fix all Policy Lens problems (${all.count})`, kind: FIX_ALL_KIND, edit });
