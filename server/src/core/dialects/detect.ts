@@ -185,10 +185,13 @@ export function recognize<D extends Recognizable>(
   if (bySchema) return { dialect: bySchema, by: 'schema' };
   const content = bestByContent(value === undefined ? keysOfText(text) : value, fileName, dialects);
   if (content && content.score >= RECOGNIZED) return { dialect: content.dialect, by: 'content' };
-  // An Execlave API response saved as a file (`{"data": {…}}`, as `curl` writes it): recognised by
-  // the policy it holds, so that the analysis says what the file is instead of passing it over.
-  if (isObj(value) && isObj(value.data) && Object.keys(value).every((k) => k === 'data' || k === 'meta')) {
-    const inner = bestByContent(value.data, fileName, dialects);
+  // An Execlave API response saved as a file (`{"data": {…}}`, or the list's `{"data": [ … ]}`, as
+  // `curl` writes them): recognised by the (first) policy it holds, so that the analysis says what
+  // the file is instead of passing it over.
+  const held =
+    isObj(value) && Array.isArray(value.data) ? value.data[0] : isObj(value) ? value.data : undefined;
+  if (isObj(value) && isObj(held) && Object.keys(value).every((k) => k === 'data' || k === 'meta')) {
+    const inner = bestByContent(held, fileName, dialects);
     if (inner && inner.score >= RECOGNIZED && inner.dialect.id === 'execlave')
       return { dialect: inner.dialect, by: 'content' };
   }

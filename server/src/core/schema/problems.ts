@@ -4,6 +4,7 @@ import { displayPath } from '../parse/ast';
 import { renameOrRemoveKey, type FixSpec, type Problem } from '../problem';
 import { didYouMean, nearest } from '../suggest';
 import type { SchemaObject } from './compile';
+import { envelopeMessage, isEnvelope } from './envelope';
 import { skeletonFor } from './navigate';
 
 function pointerToPath(pointer: string): PathSegment[] {
@@ -139,13 +140,16 @@ export function problemsFromErrors(
         }
         // A field the API adds to a policy it returns: the file is an export of a live policy.
         const server = (parent['x-serverKeys'] ?? []) as string[];
-        if (server.includes(key) || (key === 'data' && path.length === 0 && isEnvelope(data, parent))) {
+        const envelope = path.length === 0 && isEnvelope(data, parent);
+        // The list's `meta` (total, limit, offset) is part of the envelope `data` names.
+        if (key === 'meta' && envelope) break;
+        if (server.includes(key) || (key === 'data' && envelope)) {
           push({
             code: 'schema/unknown-key',
             severity: 'error',
             message:
               key === 'data'
-                ? 'unknown key "data": this is an API response ({"data": …}); a bundle is the policy inside it, without the server\'s fields'
+                ? envelopeMessage(data)
                 : `unknown key "${key}": the API adds it to the policies it returns (an exported live policy?); a bundle declares only the fields it writes`,
             path: keyPath,
             target: 'key',
@@ -367,11 +371,4 @@ export function problemsFromErrors(
     }
   }
   return dropShadowedRequired(out);
-}
-
-/** `{"data": {…}}`: a whole API response saved as a file, where the schema names server keys. */
-function isEnvelope(data: unknown, schema: SchemaObject): boolean {
-  if (!Array.isArray(schema['x-serverKeys']) || typeof data !== 'object' || data === null) return false;
-  const inner = (data as Record<string, unknown>).data;
-  return typeof inner === 'object' && inner !== null && !Array.isArray(inner);
 }
