@@ -7,6 +7,8 @@ export interface PrerequisiteLink {
   ref: string;
   targets: number[];
   note?: string;
+  /** The name of the policy an id stands for (a raw export's own `id`): the trace says it. */
+  name?: string;
 }
 
 /** Adds `i` to the list under `key`. */
@@ -60,7 +62,7 @@ export function linkPrerequisites(
       if (names.length === 1)
         return names[0] === b.name
           ? { ref, targets: [], note: 'names itself' }
-          : { ref, targets: byName.get(names[0])! };
+          : { ref, targets: byName.get(names[0])!, name: names[0] };
       if (names.length > 1)
         return {
           ref,

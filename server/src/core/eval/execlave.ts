@@ -21,7 +21,7 @@ export interface CompiledExeclave {
   appliesToAgents: string[];
   chainTrigger: string;
   /** The prerequisites as written, each with the compiled policies it names (none: missing). */
-  prerequisites: { ref: string; targets: number[]; note?: string }[];
+  prerequisites: { ref: string; targets: number[]; note?: string; name?: string }[];
   rule: CompiledRule;
   /**
    * What the rule's verdict depends on (its type, the policy's name, the definition as JSON): two
@@ -74,7 +74,7 @@ export function compileExeclave(
         break;
       }
       if (pre.targets.every((t) => !out[t].isActive)) {
-        p.broken = { reason: `prerequisite "${pre.ref}" is inactive`, message: SKIPPED_CLOSED };
+        p.broken = { reason: `prerequisite "${pre.name ?? pre.ref}" is inactive`, message: SKIPPED_CLOSED };
         break;
       }
     }
@@ -207,10 +207,14 @@ export function chainGate(p: CompiledExeclave, outcomes: readonly ChainOutcome[]
   for (const pre of pres) {
     const o = outcomeOf(pre.targets, outcomes);
     if (o === 'violated')
-      return { reason: `prerequisite "${pre.ref}" violated`, message: SKIPPED, assumption: unknown };
+      return {
+        reason: `prerequisite "${pre.name ?? pre.ref}" violated`,
+        message: SKIPPED,
+        assumption: unknown,
+      };
     if (o === 'not run')
       return {
-        reason: `prerequisite "${pre.ref}" did not run`,
+        reason: `prerequisite "${pre.name ?? pre.ref}" did not run`,
         message: SKIPPED,
         assumption: NOT_RUN_ASSUMPTION,
       };
