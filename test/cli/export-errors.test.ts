@@ -129,7 +129,7 @@ describe('policylens export: errors', () => {
     assertFailed(
       r,
       1,
-      /^✗ policies\/bad\.yaml — invalid: enforcementMode: .*\npolicylens export: 1 invalid bundle: fix them \(policylens lint\) before export\.\n$/,
+      /^✗ policies\/bad\.yaml — invalid: enforcementMode: .*\npolicylens export: 1 invalid bundle: fix it \(policylens lint\) before export\.\n$/,
     );
     assert.deepEqual(readdirSync(join(cwd, 'policies')), ['bad.yaml']);
   });

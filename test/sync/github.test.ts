@@ -270,7 +270,7 @@ describe('policylens sync --format github', () => {
     const md = readFileSync(summary, 'utf8');
     assert.match(
       md,
-      /The sync failed; no plan was made\.\*\*\n\n````text\n1 invalid bundle: fix them \(policylens lint\) before sync\.\n✗ \S*bad```\.yaml — invalid: .*enforcementMode.*\n````\n\n$/,
+      /The sync failed; no plan was made\.\*\*\n\n````text\n1 invalid bundle: fix it \(policylens lint\) before sync\.\n✗ \S*bad```\.yaml — invalid: .*enforcementMode.*\n````\n\n$/,
     );
   });
 });

@@ -62,7 +62,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     // Its name is unknown or its bundle held back: a policy it declares would be exported beside it.
     for (const i of invalid) io.err(`✗ ${printable(i.file)} — invalid: ${printable(i.firstError)}\n`);
     warn(
-      `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before export.`,
+      `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix ${invalid.length === 1 ? 'it' : 'them'} (policylens lint) before export.`,
     );
     return 1;
   }

@@ -150,7 +150,7 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
     // undeclared and be deleted: no plan is made until every bundle is valid.
     const lines = invalid.map((i) => `✗ ${printable(i.file)} — invalid: ${printable(i.firstError)}`);
     for (const line of lines) io.err(`${line}\n`);
-    const message = `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix them (policylens lint) before sync.`;
+    const message = `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix ${invalid.length === 1 ? 'it' : 'them'} (policylens lint) before sync.`;
     io.err(`${message}\n`);
     if (json)
       io.out(toJson(io.version, { error: message, invalid: invalid.map(({ path: _path, ...i }) => i) }));
