@@ -28,5 +28,5 @@ export function envelopeMessage(data: unknown): string {
   if (!Array.isArray(inner))
     return 'unknown key "data": this is an API response ({"data": …}); a bundle is the policy inside it, without the server\'s fields';
   const n = inner.length;
-  return `unknown key "data": this is the API's list of policies ({"data": [ … ]}, ${n} ${n === 1 ? 'policy' : 'policies'}); a bundle is one policy a file: \`policylens export <dir>\` writes them from the live org`;
+  return `unknown key "data": this is the API's list of policies ({"data": [ … ]}, ${n} ${n === 1 ? 'policy' : 'policies'}); a bundle is one policy a file: move this file away and run \`policylens export <dir>\`, which writes one for each live policy`;
 }
