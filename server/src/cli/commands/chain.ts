@@ -293,6 +293,16 @@ export const chain: Command = {
       forceExclude: values['force-exclude'],
       config: values.config,
     });
+    // Nothing to order is a wrong path, as lint's "no policy file found" (exit 2): a CI step pointed
+    // at the wrong folder must not pass with an empty table (the adoption field test).
+    if (!index.size && !unreadable) {
+      io.err(
+        `policylens chain: no Execlave bundle found in ${printable(paths.join(', '))}\n` +
+          'chain orders Execlave policy bundles (Preloop and Agent Sentinel files have no prerequisites);\n' +
+          'lint says which files it reads as policies.\n',
+      );
+      return 2;
+    }
     if (values.live || values.url !== undefined)
       await connectLive(index, values.url, projectFor(paths[0]!, values.config).config.config.live?.url, io);
     const report = chainReport(index, evaluationOrder(index));
