@@ -26,12 +26,12 @@ const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 
 /**
  * Only what runs: the bundles (the CLI's loader and engine, the server, the registry), the schemas,
- * and what npm always packs (package.json, LICENSE and every README at the root, README.extension.md
+ * the user docs that `--help` names, and what npm always packs (package.json, LICENSE and every README at the root, README.extension.md
  * included: npm packs READMEs whatever .npmignore says, and the extension's README must stay at the
  * root, see decisions/marketplace.md).
  */
 const RUNS =
-  /^(package\.json|README(\.extension)?\.md|LICENSE(\.md)?|CHANGELOG\.md|dist\/(cli|cli-engine|server|registry)\.js|dist\/policylens\.js\.br|schemas\/[a-z]+\/[a-z.-]+\.schema\.json)$/;
+  /^(package\.json|README(\.extension)?\.md|LICENSE(\.md)?|CHANGELOG\.md|dist\/(cli|cli-engine|server|registry)\.js|dist\/policylens\.js\.br|docs\/(ci|configuration|registry|replay)\.md|schemas\/[a-z]+\/[a-z.-]+\.schema\.json)$/;
 
 function run(cmd: string, args: string[], cwd: string, timeout: number): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, {
@@ -175,6 +175,20 @@ describe('the npm package, packed and installed into an empty directory', { time
       'npx policylens --version',
     );
     assert.equal(out.trim(), PKG.version);
+  });
+
+  it('every doc a `--help` names is in the installed package', () => {
+    const installed = join(app, 'node_modules', PKG.name);
+    const named = new Set<string>();
+    for (const command of ['lint', 'chain', 'eval', 'test', 'replay', 'sync', 'export', 'history', 'serve']) {
+      const help = ok(
+        run('npx', ['--no', 'policylens', command, '--help'], app, 30_000),
+        `${command} --help`,
+      );
+      for (const m of help.matchAll(/\bdocs\/[a-z-]+\.md\b/g)) named.add(m[0]);
+    }
+    assert.ok(named.size > 0, 'the help texts name docs');
+    for (const doc of named) assert.ok(existsSync(join(installed, doc)), `${doc} is packed`);
   });
 
   it('`npx policylens lint` validates and fails on broken files', () => {
