@@ -72,7 +72,9 @@ describe('what the sync plan tells', () => {
       /\n\n1 policy in the live org is declared by no bundle here and left alone \(--prune would delete it\):\n {2}"ops-x"\n\nNo changes pending: every declared policy is in sync \(the 1 policy above is not managed here\)\.\n$/,
     );
     const json = JSON.parse((await runCli(['sync', dir, '--format', 'json'], env)).stdout);
-    assert.deepEqual(json.unmanaged, [{ name: 'ops-x', liveId: id }]);
+    assert.deepEqual(json.unmanaged, [
+      { name: 'ops-x', liveId: id, isActive: true, policyType: 'tool_call' },
+    ]);
     assert.equal(json.pending, 0);
 
     // With --prune it is a delete, and no longer listed as left alone.

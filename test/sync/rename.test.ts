@@ -71,7 +71,13 @@ describe('the rename hint of policylens sync', () => {
     const unprunedJson = JSON.parse((await runCli(['sync', dir, '--format', 'json'], env, dir)).stdout);
     assertSchema(unprunedJson);
     assert.deepEqual(unprunedJson.unmanaged, [
-      { name: OLD, liveId: oldId, renamedTo: { name: NEW, file: 'gates/approval.json' } },
+      {
+        name: OLD,
+        liveId: oldId,
+        isActive: true,
+        policyType: 'tool_call',
+        renamedTo: { name: NEW, file: 'gates/approval.json' },
+      },
     ]);
 
     const planned = await runCli(['sync', dir, '--prune', '--format', 'json'], env, dir);

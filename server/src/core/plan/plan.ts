@@ -126,7 +126,12 @@ export function planSync(
   if (!options.prune)
     for (const p of live)
       if (!desiredByName.has(p.name) && !keep.has(p.name) && liveByName.get(p.name) === p)
-        unmanaged.push({ name: p.name, liveId: p.id });
+        unmanaged.push({
+          name: p.name,
+          liveId: p.id,
+          isActive: p.isActive !== false,
+          ...(typeof p.policyType === 'string' ? { policyType: p.policyType } : {}),
+        });
   unmanaged.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const prunedPrerequisites: SyncPlan['prunedPrerequisites'] = [];
   if (options.prune) {

@@ -81,7 +81,7 @@ export interface SyncPlan {
    * they are `delete` steps). Not a change: the plan says they exist so that it never calls the org
    * "in sync" while it holds policies nobody manages from these files.
    */
-  unmanaged: { name: string; liveId: string; renamedTo?: { name: string; file: string } }[];
+  unmanaged: UnmanagedPolicy[];
   /** Prerequisites a bundle names that `prune` deletes: problems of its step, warned of by `replay --prune`. */
   prunedPrerequisites: { bundle: string; prerequisite: string; deleted: string }[];
   /** Said before the steps, and not a problem: `--prune` would delete more than half of the org. */
@@ -89,6 +89,22 @@ export interface SyncPlan {
   /** How many policies the plan deletes, and how many the live org holds (for the warning and its gate). */
   deletes: number;
   liveCount: number;
+}
+
+/**
+ * A live policy no bundle declares, as the plan lists it: what a reviewer needs to tell it apart (is
+ * it enforcing, and of which type) beside its name and id. `sync --format json` and the editor's
+ * Sync view both show this list, so they say the same.
+ */
+export interface UnmanagedPolicy {
+  name: string;
+  liveId: string;
+  /** As the live org holds it; absent there means the API's default, active. */
+  isActive: boolean;
+  /** Absent when the live policy has none (a server that is not Execlave's). */
+  policyType?: string;
+  /** The rename hint (rename.ts): a `create` holds exactly what this policy holds apart from its name. */
+  renamedTo?: { name: string; file: string };
 }
 
 export interface PlanOptions {
