@@ -1,10 +1,10 @@
 // The sync plan as the editor gets it, from the language server over stdio (node dist/server.js)
 // against a real registry on loopback: each case of test/fixtures/sync-lsp/ seeds an org of its own
 // from live/ (in file order), puts workspace/ in a temporary folder, opens every policy file, and
-// compares the sync lens of each (title, tooltip), the workspace plan's entries and problems, its
-// text (as `policylens sync` prints it) and the words the Sync view makes of its entries
-// (client/src/views/syncEntryText.ts) with expected.json (UPDATE_FIXTURES=1 rewrites it). Live ids
-// are random: they are written `<id of NAME>`.
+// compares the sync lens of each (title, tooltip), the workspace plan's entries, problems and
+// live-only policies, its text (as `policylens sync` prints it) and the words the Sync view makes of
+// its entries (client/src/views/syncEntryText.ts) with expected.json (UPDATE_FIXTURES=1 rewrites it).
+// Live ids are random: they are written `<id of NAME>`.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -128,6 +128,7 @@ describe('the sync plan in the editor (fixtures)', () => {
               ...(e.rename ? { rename: e.rename } : {}),
             })),
             ...(plan.problems ? { problems: plan.problems } : {}),
+            ...(plan.liveOnly ? { liveOnly: plan.liveOnly } : {}),
             text: plan.text?.split('\n'),
           },
           view: plan.entries.map(viewOf),

@@ -1,6 +1,7 @@
 // The workspace sync plan, its application, and the documents a diff editor shows.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { PlanImpact } from './impact';
+import type { LiveOnlyPolicy } from './liveOnly';
 import type { PlanRename } from './rename';
 
 /**
@@ -56,6 +57,12 @@ export interface WorkspacePlan {
   entries: PlanEntry[];
   /** Problems of the plan as a whole (a name declared by two bundles); apply refuses while any exist. */
   problems?: string[];
+  /**
+   * The live policies no bundle in the workspace declares, in the order of their names: not a change
+   * (the plan leaves them alone), but the plan never calls such an org plainly "in sync". The list
+   * `policylens sync` prints after its steps. Absent when there are none.
+   */
+  liveOnly?: LiveOnlyPolicy[];
   /** Bundles left out of the plan because they have errors (never pruned while they do). */
   invalid?: { uri: string; name?: string; message: string }[];
   /** The plan as `policylens sync` prints it (the seed's format). */

@@ -18,6 +18,7 @@ import type { ServerContext } from '../context';
 import { pathOf } from '../settings';
 import { currentIndex } from '../chain/workspaceChain';
 import type { Snapshot } from './liveSession';
+import { liveOnlyOf } from './liveOnly';
 import { planRename } from './rename';
 
 export interface ComputedPlan {
@@ -112,6 +113,7 @@ export function toWorkspacePlan(computed: ComputedPlan): WorkspacePlan {
     ...(snapshot.fetchedAt ? { fetchedAt: snapshot.fetchedAt } : {}),
     entries,
     ...(plan.problems.length ? { problems: plan.problems } : {}),
+    ...(plan.unmanaged.length ? { liveOnly: liveOnlyOf(plan) } : {}),
     ...(invalid.length ? { invalid } : {}),
     text: formatPlan(plan),
   };
