@@ -22,6 +22,7 @@ import { EarlyDiagnostics, computeFirstDiagnostics } from './earlyDiagnostics';
 import { EarlyDocuments } from './earlyDocuments';
 import { RestartPolicy, createLanguageClient, initializationOptionsOf, serverEnv } from './languageClient';
 import { PlanModel } from './planModel';
+import { describePlan } from './planWords';
 import { ServerProcesses } from './serverProcess';
 import { Session } from './session';
 import { needsRestart, readSettings } from './settings';
@@ -35,7 +36,7 @@ import {
   openVersionDiff,
   verifyAuditChain,
 } from './views/historyView';
-import { OPEN_DIFF_COMMAND, SyncTree, describePlan } from './views/syncView';
+import { OPEN_DIFF_COMMAND, SyncTree } from './views/syncView';
 import { registerPolicyTests } from './tests/policyTests';
 
 import type { ActivationTimings, PolicyLensApi } from './api';

@@ -73,38 +73,6 @@ export class PlanModel {
   }
 }
 
-export interface PlanCounts {
-  create: number;
-  update: number;
-  delete: number;
-  noop: number;
-  changes: number;
-}
-
-export function countPlan(plan: WorkspacePlan): PlanCounts {
-  const c: PlanCounts = { create: 0, update: 0, delete: 0, noop: 0, changes: 0 };
-  for (const e of plan.entries) {
-    if (e.action === 'create') c.create++;
-    else if (e.action === 'update') c.update++;
-    else if (e.action === 'delete') c.delete++;
-    else c.noop++;
-  }
-  c.changes = c.create + c.update + c.delete;
-  return c;
-}
-
-/** "2 creates, 1 update" — the counts that the confirmation and the status bar show. */
-export function describeCounts(c: PlanCounts): string {
-  const parts: string[] = [];
-  const add = (n: number, one: string, many: string) => {
-    if (n > 0) parts.push(`${n} ${n === 1 ? one : many}`);
-  };
-  add(c.create, 'create', 'creates');
-  add(c.update, 'update', 'updates');
-  add(c.delete, 'delete', 'deletes');
-  return parts.length ? parts.join(', ') : 'no changes';
-}
-
 /** A value as one line of text for a tree item: JSON, cut short. */
 export function showValue(v: unknown): string {
   if (v === undefined) return '(absent)';

@@ -1,8 +1,8 @@
-// The status bar item: where the live org stands (`in sync` / `3 changes` / `offline` / `not configured`),
-// and a click that opens the Sync view.
+// The status bar item: where the live org stands (`in sync` / `in sync, 2 live only` / `3 changes` /
+// `offline` / `not configured`; the words are planWords.ts's), and a click that opens the Sync view.
 import * as vscode from 'vscode';
 import type { WorkspacePlan } from '../../server/src/protocol';
-import { countPlan } from './planModel';
+import { statusText } from './planWords';
 import { readSettings } from './settings';
 
 export function createStatusBar(): vscode.StatusBarItem {
@@ -10,36 +10,6 @@ export function createStatusBar(): vscode.StatusBarItem {
   item.name = 'Policy Lens';
   item.command = 'policyLens.sync.focus';
   return item;
-}
-
-export function statusText(plan: WorkspacePlan): { text: string; tooltip: string } {
-  switch (plan.state) {
-    case 'untrusted':
-      return {
-        text: '$(shield) Policy Lens: restricted',
-        tooltip: 'Workspace not trusted: the live org is not contacted.',
-      };
-    case 'not-configured':
-      return {
-        text: '$(gear) Policy Lens: not configured',
-        tooltip: plan.message ?? 'Sync is not configured.',
-      };
-    case 'offline':
-      return {
-        text: '$(debug-disconnect) Policy Lens: offline',
-        tooltip: plan.message ?? 'The live org cannot be reached.',
-      };
-    default: {
-      const n = countPlan(plan).changes;
-      const where = plan.org ? ` (${plan.org})` : '';
-      return n === 0
-        ? { text: '$(check) Policy Lens: in sync', tooltip: `The live org${where} matches the workspace.` }
-        : {
-            text: `$(diff) Policy Lens: ${n} change${n === 1 ? '' : 's'}`,
-            tooltip: `${n} pending change${n === 1 ? '' : 's'} against the live org${where}. Click to review.`,
-          };
-    }
-  }
 }
 
 /** Shows the plan's state, or hides the item while `policyLens.statusBar` is off; true when shown. */

@@ -1,7 +1,8 @@
 // The sync view's commands: open the diff of one policy, and apply the reviewed plan.
 import * as vscode from 'vscode';
 import { ApplyPlanRequest, DiffDocumentsRequest, type PlanEntry } from '../../server/src/protocol';
-import { type PlanModel, countPlan, describeCounts } from './planModel';
+import type { PlanModel } from './planModel';
+import { countPlan, describeCounts, liveOnlySentence } from './planWords';
 import type { Session } from './session';
 import { type VirtualDocuments, showTextDiff } from './virtualDocuments';
 
@@ -66,7 +67,13 @@ export async function applyPlan(
   }
   const counts = countPlan(plan);
   if (counts.changes === 0) {
-    void vscode.window.showInformationMessage('Policy Lens: the live org is already in sync.');
+    // Not "the live org is in sync" while it holds policies no bundle declares (the CLI's footer).
+    const liveOnly = liveOnlySentence(plan);
+    void vscode.window.showInformationMessage(
+      liveOnly
+        ? `Policy Lens: every declared policy is already in sync; ${liveOnly}.`
+        : 'Policy Lens: the live org is already in sync.',
+    );
     return { applied: 0, failed: 0, stale: false };
   }
   const where = plan.org ?? 'the live org';

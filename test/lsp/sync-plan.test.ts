@@ -2,15 +2,22 @@
 // against a real registry on loopback: each case of test/fixtures/sync-lsp/ seeds an org of its own
 // from live/ (in file order), puts workspace/ in a temporary folder, opens every policy file, and
 // compares the sync lens of each (title, tooltip), the workspace plan's entries, problems and
-// live-only policies, its text (as `policylens sync` prints it) and the words the Sync view makes of
-// its entries (client/src/views/syncEntryText.ts) with expected.json (UPDATE_FIXTURES=1 rewrites it).
+// live-only policies, its text (as `policylens sync` prints it) and the words the Sync view and the
+// status bar make of them (client/src/views/syncEntryText.ts, client/src/planWords.ts) with
+// expected.json (UPDATE_FIXTURES=1 rewrites it).
 // Live ids are random: they are written `<id of NAME>`.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { entryDescription, entryTooltip, leftAloneText } from '../../client/src/views/syncEntryText';
+import { describePlan, statusText } from '../../client/src/planWords';
+import {
+  entryDescription,
+  entryTooltip,
+  liveOnlyGroupText,
+  liveOnlyText,
+} from '../../client/src/views/syncEntryText';
 import { WorkspacePlanRequest, type PlanEntry, type WorkspacePlan } from '../../server/src/protocol/index';
 import { cases, expectJson } from '../support/fixtures';
 import { liveOrg, type LiveOrg } from '../support/sharedRegistry';
@@ -22,12 +29,6 @@ type Lens = {
   command?: { title: string; command: string; tooltip?: string };
 };
 
-/** The Sync view's child of a create for the live policy `of` it leaves alone. */
-function leftAloneOf(of: string, to: string, sentence: string): object {
-  const { description, tooltip } = leftAloneText(to, sentence);
-  return { label: of, description, tooltip: tooltip.split('\n') };
-}
-
 /** What the Sync view shows of an entry (the file as a one-folder workspace shows it). */
 function viewOf(e: PlanEntry): object {
   const file = e.file ?? 'live only';
@@ -35,9 +36,30 @@ function viewOf(e: PlanEntry): object {
     name: e.name,
     description: entryDescription(e, file),
     tooltip: entryTooltip(e, file).split('\n'),
-    ...(e.rename?.leftAlone !== undefined
-      ? { leftAlone: leftAloneOf(e.rename.of, e.name, e.rename.leftAlone) }
+  };
+}
+
+/** What the Sync view shows of the plan beyond its entries: its header, the live-only group, the status bar. */
+function viewOfPlan(plan: WorkspacePlan): object {
+  const { message, description } = describePlan(plan);
+  const status = statusText(plan);
+  const group = plan.liveOnly?.length ? liveOnlyGroupText(plan.liveOnly.length) : undefined;
+  return {
+    ...(message !== undefined ? { message } : {}),
+    description,
+    ...(group
+      ? {
+          liveOnly: {
+            label: group.label,
+            tooltip: group.tooltip,
+            items: plan.liveOnly!.map((p) => {
+              const { description: d, tooltip } = liveOnlyText(p);
+              return { label: p.name, description: d, tooltip: tooltip.split('\n') };
+            }),
+          },
+        }
       : {}),
+    statusBar: { text: status.text, tooltip: status.tooltip },
   };
 }
 
@@ -131,7 +153,7 @@ describe('the sync plan in the editor (fixtures)', () => {
             ...(plan.liveOnly ? { liveOnly: plan.liveOnly } : {}),
             text: plan.text?.split('\n'),
           },
-          view: plan.entries.map(viewOf),
+          view: { entries: plan.entries.map(viewOf), ...viewOfPlan(plan) },
         }),
       );
     });

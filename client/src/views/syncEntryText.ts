@@ -1,7 +1,13 @@
 // The words of a Sync view entry, apart from the tree: its description and its tooltip. Plain strings
 // only (a tree item never renders them as markup). The rename hint is worded by the server, as
 // `policylens sync` prints it; the short forms come from the protocol, as the CodeLens has them.
-import { impactTitle, leftAloneTitle, renameTitle, type PlanEntry } from '../../../server/src/protocol';
+import {
+  impactTitle,
+  renamedToTitle,
+  renameTitle,
+  type LiveOnlyPolicy,
+  type PlanEntry,
+} from '../../../server/src/protocol';
 
 /**
  * `⚠ <first problem> · 2 fields · would block +1 · allow +0 · rename of "Old"? · policies/x.yaml`,
@@ -29,12 +35,34 @@ export function entryTooltip(e: PlanEntry, file: string): string {
 }
 
 /**
- * The live policy a create (`to`) looks like the rename of, while the plan leaves it alone;
- * `leftAlone` is the server's sentence for it (`PlanRename.leftAlone`).
+ * The group of the live policies no bundle declares: its label, and a tooltip that says what the
+ * editor does with them (nothing) and how to bring them into the repository (`policylens export`).
  */
-export function leftAloneText(to: string, leftAlone: string): { description: string; tooltip: string } {
+export function liveOnlyGroupText(n: number): { label: string; tooltip: string } {
   return {
-    description: `${leftAloneTitle(to)} · live only`,
-    tooltip: `${leftAlone}\nClick to show its history.`,
+    label: `Live only — left alone (${n})`,
+    tooltip: [
+      'Live policies that no bundle in this workspace declares. Sync leaves them alone: they are not',
+      'changes, and only `policylens sync --prune` would delete them. To manage them from the',
+      'repository, `policylens export <folder>` writes their bundles.',
+    ].join(' '),
+  };
+}
+
+/**
+ * One live-only policy: `renamed to "New"? · rate_limit · active` (the rename hint when a create
+ * looks like its rename), and a tooltip with its id and the CLI's sentence.
+ */
+export function liveOnlyText(p: LiveOnlyPolicy): { description: string; tooltip: string } {
+  const state = p.isActive ? 'active' : 'inactive';
+  const kind = [...(p.policyType !== undefined ? [p.policyType] : []), state];
+  return {
+    description: [...(p.renamedTo ? [renamedToTitle(p.renamedTo.name)] : []), ...kind].join(' · '),
+    tooltip: [
+      `live only “${p.name}” (id ${p.liveId})`,
+      kind.join(', '),
+      ...(p.renamedTo ? [p.renamedTo.hint] : []),
+      'Click to show its history.',
+    ].join('\n'),
   };
 }

@@ -1,29 +1,31 @@
-// The Sync view: the workspace plan grouped as create / update / delete / no-op. An update expands into
-// its changed fields; clicking a policy opens the diff between the live policy and the bundle. With
+// The Sync view: the workspace plan grouped as create / update / delete / no-op, then the live
+// policies no bundle declares ("Live only — left alone", liveOnlyItems.ts). An update expands into its
+// changed fields; clicking a policy opens the diff between the live policy and the bundle. With
 // recorded events set (policyLens.replay.events), a pending change also shows its impact on them, and
 // its first child opens the affected events. A create that looks like the rename of a live policy
-// says so, and, while the plan leaves that policy alone, shows it underneath (a click opens its
-// history, which stays under its id). Every label
-// is a plain string (TreeItem labels and string tooltips are never rendered as markup), so text from a
-// policy cannot inject anything.
+// says so; the live policy it leaves alone says so in the live-only group, and a click opens its
+// history, which stays under its id. Every label is a plain string (TreeItem labels and string
+// tooltips are never rendered as markup), so text from a policy cannot inject anything.
 import * as vscode from 'vscode';
 import {
   impactTitle,
   REPLAY_COMMANDS,
+  type LiveOnlyPolicy,
   type PlanAction,
   type PlanEntry,
   type PlanFieldChange,
-  type WorkspacePlan,
 } from '../../../server/src/protocol';
-import { type PlanModel, countPlan, describeCounts, showValue } from '../planModel';
-import { entryDescription, entryTooltip, leftAloneText } from './syncEntryText';
+import { type PlanModel, showValue } from '../planModel';
+import { liveOnlyGroupItem, liveOnlyItem } from './liveOnlyItems';
+import { entryDescription, entryTooltip } from './syncEntryText';
 
 type Node =
   | { kind: 'group'; action: PlanAction; entries: PlanEntry[] }
   | { kind: 'entry'; entry: PlanEntry }
   | { kind: 'impact'; entry: PlanEntry }
-  /** The live policy a create looks like the rename of, which the plan leaves alone. */
-  | { kind: 'leftAlone'; entry: PlanEntry; name: string; liveId: string; sentence: string }
+  /** The live policies no bundle declares, after the groups of steps. */
+  | { kind: 'liveOnlyGroup'; policies: LiveOnlyPolicy[] }
+  | { kind: 'liveOnly'; policy: LiveOnlyPolicy }
   | { kind: 'field'; entry: PlanEntry; change: PlanFieldChange };
 
 const GROUPS: { action: PlanAction; label: string; icon: string; color?: string }[] = [
@@ -43,14 +45,6 @@ const GROUPS: { action: PlanAction; label: string; icon: string; color?: string 
   { action: 'no-op', label: 'No change', icon: 'check' },
 ];
 
-/** The child of a create that stands for the live policy it looks like the rename of, if left alone. */
-function leftAlone(entry: PlanEntry): Node[] {
-  const r = entry.rename;
-  return r?.leftAlone !== undefined
-    ? [{ kind: 'leftAlone', entry, name: r.of, liveId: r.liveId, sentence: r.leftAlone }]
-    : [];
-}
-
 export const OPEN_DIFF_COMMAND = 'policyLens.sync.openDiff';
 
 export class SyncTree implements vscode.TreeDataProvider<Node> {
@@ -65,17 +59,20 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
     const plan = this.model.plan;
     if (!node) {
       if (plan.state !== 'ok') return [];
-      return GROUPS.map((g) => ({
+      const groups: Node[] = GROUPS.map((g) => ({
         kind: 'group' as const,
         action: g.action,
         entries: plan.entries.filter((e) => e.action === g.action),
       })).filter((g) => g.entries.length > 0);
+      const liveOnly = plan.liveOnly ?? [];
+      return liveOnly.length ? [...groups, { kind: 'liveOnlyGroup', policies: liveOnly }] : groups;
     }
     if (node.kind === 'group') return node.entries.map((entry) => ({ kind: 'entry' as const, entry }));
+    if (node.kind === 'liveOnlyGroup')
+      return node.policies.map((policy) => ({ kind: 'liveOnly' as const, policy }));
     if (node.kind === 'entry')
       return [
         ...(node.entry.impact ? [{ kind: 'impact' as const, entry: node.entry }] : []),
-        ...leftAlone(node.entry),
         ...node.entry.changes.map((change) => ({ kind: 'field' as const, entry: node.entry, change })),
       ];
     return [];
@@ -95,16 +92,15 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
       item.contextValue = 'group';
       return item;
     }
+    if (node.kind === 'liveOnlyGroup') return liveOnlyGroupItem(node.policies);
+    if (node.kind === 'liveOnly') return liveOnlyItem(node.policy);
     if (node.kind === 'entry') {
       const e = node.entry;
-      // A live policy left alone by a rename is shown at once: the reviewer must see it stays live.
       const item = new vscode.TreeItem(
         e.name,
-        e.rename?.leftAlone !== undefined
-          ? vscode.TreeItemCollapsibleState.Expanded
-          : e.changes.length > 0 || e.impact
-            ? vscode.TreeItemCollapsibleState.Collapsed
-            : vscode.TreeItemCollapsibleState.None,
+        e.changes.length > 0 || e.impact
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.None,
       );
       item.id = `entry:${e.action}:${e.name}`;
       const file = e.uri ? vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri)) : 'live only';
@@ -116,21 +112,6 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
         : new vscode.ThemeIcon(g.icon, g.color ? new vscode.ThemeColor(g.color) : undefined);
       item.contextValue = `entry.${e.action}${e.impact?.state === 'ok' ? '.impact' : ''}`;
       item.command = { command: OPEN_DIFF_COMMAND, title: 'Open Diff', arguments: [e] };
-      return item;
-    }
-    if (node.kind === 'leftAlone') {
-      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
-      item.id = `leftAlone:${node.entry.name}:${node.liveId}`;
-      const text = leftAloneText(node.entry.name, node.sentence);
-      item.description = text.description;
-      item.tooltip = text.tooltip;
-      item.iconPath = new vscode.ThemeIcon('history');
-      item.contextValue = 'leftAlone';
-      item.command = {
-        command: 'policyLens.history.show',
-        title: 'Show History',
-        arguments: [{ name: node.name, id: node.liveId }],
-      };
       return item;
     }
     if (node.kind === 'impact') {
@@ -160,38 +141,5 @@ export class SyncTree implements vscode.TreeDataProvider<Node> {
     item.iconPath = new vscode.ThemeIcon('symbol-field');
     item.command = { command: OPEN_DIFF_COMMAND, title: 'Open Diff', arguments: [node.entry] };
     return item;
-  }
-}
-
-/** The message above the tree and its description, from the plan's state. */
-export function describePlan(plan: WorkspacePlan): {
-  message: string | undefined;
-  description: string | undefined;
-} {
-  if (plan.state !== 'ok') return { message: plan.message ?? stateText(plan), description: undefined };
-  const counts = countPlan(plan);
-  const notes: string[] = [];
-  if (plan.entries.length === 0 && !plan.invalid?.length) notes.push('No policy files in this workspace.');
-  if (plan.problems?.length) notes.push(`Apply is blocked: ${plan.problems.join('; ')}`);
-  const invalid = plan.invalid?.length ?? 0;
-  if (invalid > 0) {
-    notes.push(
-      `${invalid} bundle${invalid === 1 ? ' has' : 's have'} errors and ${invalid === 1 ? 'is' : 'are'} left out of the plan.`,
-    );
-  }
-  const message = notes.length ? notes.join(' ') : undefined;
-  return { message, description: `${plan.org ? `${plan.org} · ` : ''}${describeCounts(counts)}` };
-}
-
-function stateText(plan: WorkspacePlan): string {
-  switch (plan.state) {
-    case 'untrusted':
-      return 'Workspace not trusted: the live org is not contacted.';
-    case 'not-configured':
-      return 'Sync is not configured.';
-    case 'offline':
-      return 'The live org cannot be reached.';
-    default:
-      return '';
   }
 }

@@ -14,11 +14,6 @@ export interface PlanRename {
   liveId: string;
   /** The sentence the CLI prints under the `create`. */
   hint: string;
-  /**
-   * When the plan leaves that live policy alone (the editor never prunes): the sentence the CLI
-   * prints beside it among the live policies no bundle declares.
-   */
-  leftAlone?: string;
 }
 
 /** The short form on the `create`, in its CodeLens and its Sync view entry: `rename of "Old"?`. */
@@ -26,7 +21,10 @@ export function renameTitle(rename: PlanRename): string {
   return `rename of ${JSON.stringify(rename.of)}?`;
 }
 
-/** The short form on the live policy a `create` named `to` looks like the rename of. */
-export function leftAloneTitle(to: string): string {
-  return `left alone: renamed to ${JSON.stringify(to)}?`;
+/**
+ * The short form on the live policy a `create` named `to` looks like the rename of, in the Sync
+ * view's "Live only" group (`LiveOnlyPolicy.renamedTo`).
+ */
+export function renamedToTitle(to: string): string {
+  return `renamed to ${JSON.stringify(to)}?`;
 }

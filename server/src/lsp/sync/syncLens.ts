@@ -87,7 +87,7 @@ export function syncLensProvider(
       const step = plan.steps.find((s) => s.uri === doc.uri);
       if (!step) return duplicateLens(computed, own.bundle.name, doc.uri);
       const org = snapshot.org ?? 'the live org';
-      const rename = planRename(plan, step);
+      const rename = planRename(step);
       const title =
         lensTitle(step, org) +
         (rename ? ` (${renameTitle(rename)})` : '') +

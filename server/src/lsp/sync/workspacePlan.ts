@@ -93,7 +93,7 @@ export function toWorkspacePlan(computed: ComputedPlan): WorkspacePlan {
       ...(invalid.length ? { invalid } : {}),
     };
   const entries: PlanEntry[] = plan.steps.map((s) => {
-    const rename = planRename(plan, s);
+    const rename = planRename(s);
     return {
       action: s.action,
       name: s.name,
