@@ -123,10 +123,20 @@ describe('sync with a live org (policylens serve)', function () {
         'rename of "Prompt Injection Guard"? · policies/block-prompt-injection.json',
       );
       assert.match(String(item.tooltip), /the history of "Prompt Injection Guard" stays under id /);
-      const [old] = a.syncTree.getChildren(entry).map((n) => a.syncTree.getTreeItem(n));
+      // The old policy is listed once, in the live-only group (last), with the other side of the hint.
+      assert.deepEqual(a.syncTree.getChildren(entry), []);
+      const liveOnly = a.syncTree.getChildren().at(-1)!;
+      assert.equal(labelOf(a.syncTree.getTreeItem(liveOnly)), 'Live only — left alone (1)');
+      assert.match(String(a.syncTree.getTreeItem(liveOnly).tooltip), /policylens export <folder>/);
+      const [old] = a.syncTree.getChildren(liveOnly).map((n) => a.syncTree.getTreeItem(n));
       assert.equal(labelOf(old!), 'Prompt Injection Guard');
-      assert.equal(old!.description, 'left alone: renamed to "Block Prompt Injection"? · live only');
+      assert.equal(
+        old!.description,
+        `renamed to "Block Prompt Injection"? · ${String(bundle.policyType)} · active`,
+      );
       assert.equal(old!.command?.command, 'policyLens.history.show');
+      assert.deepEqual(old!.command?.arguments, [{ name: 'Prompt Injection Guard', id }]);
+      assert.match(a.statusText(), /^\$\(diff\) Policy Lens: 2 changes$/);
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
         'vscode.executeCodeLensProvider',
         fixture('policies/block-prompt-injection.json'),
@@ -233,6 +243,36 @@ describe('sync with a live org (policylens serve)', function () {
       after.entries.length >= 3 && after.entries.every((e) => e.action === 'no-op'),
       JSON.stringify(after.entries.map((e) => [e.name, e.action])),
     );
+    assert.equal(a.statusText(), '$(check) Policy Lens: in sync');
+    // A policy made by hand in the org: still no change, but no longer a bare "in sync".
+    const headers = { 'X-API-Key': env.apiKey, 'Content-Type': 'application/json' };
+    const posted = await fetch(`${env.registryUrl}/api/v1/policies`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: 'Hand-made shell guard',
+        policyType: 'tool_call',
+        enforcementMode: 'block',
+        isActive: false,
+        ruleDefinition: { tools: ['shell'] },
+      }),
+    });
+    assert.equal(posted.status, 201);
+    const { id } = ((await posted.json()) as { data: { id: string } }).data;
+    try {
+      await a.plan.refresh(true);
+      assert.equal(a.statusText(), '$(check) Policy Lens: in sync, 1 live only');
+      const [item] = a.syncTree
+        .getChildren(a.syncTree.getChildren().at(-1))
+        .map((n) => a.syncTree.getTreeItem(n));
+      assert.equal(labelOf(item!), 'Hand-made shell guard');
+      assert.equal(item!.description, 'tool_call · inactive');
+    } finally {
+      const deleted = await fetch(`${env.registryUrl}/api/v1/policies/${id}`, { method: 'DELETE', headers });
+      assert.equal(deleted.status, 200);
+      await a.plan.refresh(true);
+    }
+    assert.equal(a.statusText(), '$(check) Policy Lens: in sync');
   });
 
   it('lists the history of a policy oldest first, and verifies the audit chain', async () => {
