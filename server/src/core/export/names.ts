@@ -4,24 +4,39 @@
  * in lower case, so that no file is overwritten on a file system that ignores case (macOS, Windows).
  */
 
-/** Longest slug, in characters: room for a suffix and the extension within any file system's limit. */
-const MAX_SLUG = 80;
+/**
+ * Longest slug, in UTF-8 bytes: room for a suffix and the extension within the 255 bytes a file
+ * name may have on every common file system, whatever the script (a CJK character takes 3 bytes).
+ */
+const MAX_SLUG_BYTES = 80;
 
 /** Device names Windows reserves in any folder, with or without an extension. */
 const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/;
 
+/** A letter, digit or combining mark of any script: kept in a slug when it has no ASCII spelling. */
+const WORD = /[\p{L}\p{N}\p{M}]/u;
+
 /**
- * `Block PII exfiltration (v2)` → `block-pii-exfiltration-v2`: letters without their accents, digits,
- * the rest runs of `-`. A name with no such character (`日本語`, `!!!`) is `policy`.
+ * `Block PII exfiltration (v2)` → `block-pii-exfiltration-v2`: Latin letters without their accents,
+ * digits, the rest runs of `-`. Letters of other scripts are kept (`Доступ к данным` →
+ * `доступ-к-данным`, `日本語` → `日本語`): a file name of `policy`, `policy-2` would say nothing of the
+ * policy in it (the adoption field test). A name with no letter or digit (`!!!`) is `policy`.
  */
 export function slugOf(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, MAX_SLUG)
-    .replace(/^-+|-+$/g, '');
+  let chars = '';
+  for (const ch of name.normalize('NFC').toLowerCase()) {
+    const ascii = ch.normalize('NFKD').replace(/\p{M}/gu, '');
+    chars += /^[a-z0-9]+$/.test(ascii) ? ascii : WORD.test(ch) ? ch : '-';
+  }
+  let slug = '';
+  let bytes = 0;
+  for (const ch of chars.replace(/-+/g, '-').replace(/^-/, '')) {
+    const cp = ch.codePointAt(0)!;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes > MAX_SLUG_BYTES) break;
+    slug += ch;
+  }
+  slug = slug.replace(/-+$/, '');
   if (!slug) return 'policy';
   return RESERVED.test(slug) ? `${slug}-policy` : slug;
 }
