@@ -150,7 +150,7 @@ export function problemsFromErrors(
             message:
               key === 'data'
                 ? envelopeMessage(data)
-                : `unknown key "${key}": the API adds it to the policies it returns (an exported live policy?); a bundle declares only the fields it writes`,
+                : `unknown key "${key}": the API adds it to the policies it returns (an exported live policy?); a bundle declares only the fields it writes (its fix, or lint --fix, removes the key)`,
             path: keyPath,
             target: 'key',
             fixes:
