@@ -54,6 +54,15 @@ export function liveOnlySentence(plan: WorkspacePlan): string | undefined {
     : `${n} live policies no bundle here declares are left alone`;
 }
 
+/**
+ * What keeps the plan from being applied: its own problems (else its entries', which say the same
+ * of each bundle). Bundles left out for their errors are not among them: the editor plans without
+ * them, and the view says so.
+ */
+export function planProblems(plan: WorkspacePlan): string[] {
+  return plan.problems?.length ? plan.problems : plan.entries.flatMap((e) => e.problems ?? []);
+}
+
 /** The status bar item's text and tooltip, from the plan's state. */
 export function statusText(plan: WorkspacePlan): { text: string; tooltip: string } {
   switch (plan.state) {
@@ -77,6 +86,13 @@ export function statusText(plan: WorkspacePlan): { text: string; tooltip: string
       const where = plan.org ? ` (${plan.org})` : '';
       const liveOnly = liveOnlySentence(plan);
       const seeThem = liveOnly ? ` ${liveOnly}: see “Live only” in the Sync view.` : '';
+      const problems = planProblems(plan);
+      // As `policylens sync`: "No changes pending, but the plan has problems" is no "in sync".
+      if (n === 0 && problems.length)
+        return {
+          text: '$(warning) Policy Lens: plan has problems',
+          tooltip: `No changes pending against the live org${where}, but the plan has problems: ${problems.join('; ')}.${seeThem}`,
+        };
       return n === 0
         ? {
             text: `$(check) Policy Lens: ${inSyncTitle(plan)}`,
