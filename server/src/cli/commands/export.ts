@@ -15,7 +15,8 @@ export const HELP = `Usage: policylens export <dir> [--dry-run] [--format yaml|j
 
 Writes a bundle into <dir> for every policy of the live org that no bundle under <dir> declares
 (matched by name, as sync matches them): the step that brings an org's policies into a repository.
-Afterwards \`policylens sync <dir>\` finds each of them in sync. A file that exists is never rewritten.
+Afterwards \`policylens sync <dir>\` finds each of them in sync. A file that exists is never rewritten;
+<dir> is created when it does not exist and there is something to write (never with --dry-run).
 
 A bundle holds what sync compares: the writable fields (no id, version or timestamps), without
 metadata.source (sync stamps it) and without a field at its default; its prerequisites are the
