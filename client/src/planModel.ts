@@ -15,8 +15,10 @@ export class PlanModel {
   private readonly changed = new vscode.EventEmitter<WorkspacePlan>();
   readonly onDidChange = this.changed.event;
   private pending: Promise<WorkspacePlan> | undefined;
-  /** A call came in while one was in flight: undefined = none, else whether it asked for a re-read. */
-  private again: boolean | undefined;
+  /** The call that follows the one in flight, shared by every call made meanwhile. */
+  private next: Promise<WorkspacePlan> | undefined;
+  /** A call came in while one was in flight: whether any of them asked for a re-read. */
+  private again = false;
 
   constructor(
     private readonly session: Session,
@@ -25,18 +27,25 @@ export class PlanModel {
 
   /**
    * Asks the server for the plan. Calls made while one is in flight are folded into one more call after
-   * it, so a burst of saves costs two requests, not one per save.
+   * it, so a burst of saves costs two requests, not one per save; each of them resolves with that
+   * call's plan, never with the one in flight, which was computed before they were made (a re-read
+   * asked for after a policy was created in the org answered without it: the real-editor suite).
    */
   refresh(reread = false): Promise<WorkspacePlan> {
     if (this.pending) {
-      this.again = (this.again ?? false) || reread;
-      return this.pending;
+      this.again ||= reread;
+      this.next ??= this.pending
+        .catch(() => undefined)
+        .then(() => {
+          const again = this.again;
+          this.again = false;
+          this.next = undefined;
+          return this.refresh(again);
+        });
+      return this.next;
     }
     this.pending = this.load(reread).finally(() => {
       this.pending = undefined;
-      const next = this.again;
-      this.again = undefined;
-      if (next !== undefined) void this.refresh(next);
     });
     return this.pending;
   }
