@@ -1,4 +1,4 @@
-// The extension as it ships: the size of the packed .vsix (the same vsce call as `npm run package`),
+// The extension as it ships: the size of the packed .vsix (`npm run package`: scripts/package.mjs),
 // and the activation time the real-editor suite measured in its last run
 // (test-results/e2e/activation.json, written by test/e2e/vscode.test.ts).
 import { spawnSync } from 'node:child_process';
@@ -41,21 +41,12 @@ export function measurePackage(): PackageSamples {
   const dir = mkdtempSync(join(tmpdir(), 'policylens-vsix-'));
   try {
     const vsix = join(dir, 'policylens.vsix');
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'),
-        'package',
-        '--no-dependencies',
-        '--readme-path',
-        'EXTENSION.md',
-        '--no-rewrite-relative-links',
-        '--out',
-        vsix,
-      ],
-      { cwd: REPO, encoding: 'utf8', timeout: 180_000 },
-    );
-    if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}${r.stderr}`);
+    const r = spawnSync(process.execPath, [join(REPO, 'scripts', 'package.mjs'), '--out', vsix], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}${r.stderr}`);
     const out: PackageSamples = { vsixKB: [statSync(vsix).size / 1024] };
     const activation = join(REPO, 'test-results', 'e2e', 'activation.json');
     if (existsSync(activation)) {

@@ -74,13 +74,10 @@ async function main() {
   const paths = ensureE2E();
   mkdirSync(playDir, { recursive: true });
   const vsix = join(playDir, 'policy-lens.vsix');
+  // `npm run package` without its own build (dist/ was just built): the .vsix a user installs.
   step('packaging the extension', process.execPath, [
-    join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
-    'package',
-    '--no-dependencies',
-    '--allow-missing-repository',
-    '--skip-license',
-    '--no-rewrite-relative-links',
+    join(root, 'scripts', 'package.mjs'),
+    '--no-build',
     '--out',
     vsix,
   ]);
