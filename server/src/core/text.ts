@@ -113,6 +113,21 @@ export function printable(s: string): string {
   return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** How wide a text table's column of names may grow: a longer name overflows its own line. */
+export const COLUMN_CAP = 48;
+
+/**
+ * The width of a column of names, for `padEnd`: its longest cell, up to `COLUMN_CAP`. One name of
+ * 255 characters (the registry's limit) padded every line of a sync plan or an export list to about
+ * 270 columns; capped, only its own line is long, and no name is cut. A loop, not
+ * `Math.max(...cells)`: a million cells overflow the call stack.
+ */
+export function columnWidth(cells: Iterable<string>, cap = COLUMN_CAP): number {
+  let width = 0;
+  for (const c of cells) if (c.length > width) width = c.length;
+  return Math.min(width, cap);
+}
+
 /** The line break a text uses (its first one): `\n` when it has none. */
 export function lineBreakOf(text: string): '\n' | '\r\n' {
   const i = text.indexOf('\n');

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  columnWidth,
   diffValues,
   formatChange,
   historyActor,
@@ -62,7 +63,7 @@ export function formatHistory(label: string, events: LiveHistoryEvent[]): string
   // Everything but the layout comes from the server and the policies: each field is escaped.
   const lines = [`History of ${printable(label)}, oldest first:`];
   const actor = (e: LiveHistoryEvent) => printable(historyActor({ ...e, actorId: String(e.actorId) }));
-  const actorWidth = Math.max(5, ...events.map((e) => actor(e).length));
+  const actorWidth = Math.max(5, columnWidth(events.map(actor)));
   for (const e of events) {
     const version = e.version !== undefined ? printable(`v${e.version}`) : '  ';
     lines.push(

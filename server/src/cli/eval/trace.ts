@@ -1,4 +1,4 @@
-import { printable, type EvalResult, type TraceEntry } from '../../core/index';
+import { columnWidth, printable, type EvalResult, type TraceEntry } from '../../core/index';
 import type { painter } from '../report/color';
 
 type Paint = ReturnType<typeof painter>;
@@ -16,7 +16,7 @@ export function statusText(t: TraceEntry): string {
 }
 
 function pad(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const widths = rows[0].map((_, c) => columnWidth(rows.map((r) => r[c])));
   return rows.map((r) =>
     r
       .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] + 2)))

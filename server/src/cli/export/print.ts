@@ -10,7 +10,7 @@
  *
  * Names, paths and the files' text come from outside: every field is escaped (core/text.ts).
  */
-import { printable } from '../../core/index';
+import { columnWidth, printable } from '../../core/index';
 
 export interface ExportRow {
   name: string;
@@ -39,7 +39,7 @@ export function formatExport(r: ExportReport): string {
   const lines = [
     `Export from ${printable(r.org)} into ${into}${r.dryRun ? ' (dry run: nothing is written)' : ''}:`,
   ];
-  const width = Math.max(0, ...r.rows.map((row) => printable(JSON.stringify(row.name)).length));
+  const width = columnWidth(r.rows.map((row) => printable(JSON.stringify(row.name))));
   for (const row of r.rows) {
     const quoted = printable(JSON.stringify(row.name)).padEnd(width);
     lines.push(

@@ -1,5 +1,6 @@
 import {
   agentRestText,
+  columnWidth,
   DECISIONS,
   printable,
   RULES,
@@ -38,10 +39,9 @@ export function formatReport(report: ReplayReport, labels: { current: string; ba
       `${n(c.changed).padStart(8)}  ${Object.entries(c.transitions)
         .map(([k, v]) => `${k} ${n(v)}`)
         .join(' · ')}`;
-    // A loop, not Math.max(...names): a million names overflowed the call stack.
-    let width = 0;
-    for (const x of [...report.byPolicy.map((p) => p.policy), ...report.byAgent.map((a) => a.agent)])
-      width = Math.max(width, printable(x).length);
+    const width = columnWidth(
+      [...report.byPolicy.map((p) => p.policy), ...report.byAgent.map((a) => a.agent)].map(printable),
+    );
     out.push('', 'By policy');
     for (const p of report.byPolicy) out.push(`  ${printable(p.policy).padEnd(width)}${counts(p)}`);
     out.push('', 'By agent');

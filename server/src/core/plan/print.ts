@@ -9,7 +9,7 @@
  *
  *   2 changes pending. Re-run with --apply to apply.
  */
-import { printable } from '../text';
+import { columnWidth, printable } from '../text';
 import type { ApplyReport } from './apply';
 import { formatChange, showShort } from './diff';
 import type { PlanStep, SyncPlan } from './types';
@@ -76,7 +76,7 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean; org?: st
   for (const p of plan.problems) lines.push(`! ${printable(p)}`);
   if (plan.problems.length || plan.warnings.length) lines.push('');
   lines.push(options.org !== undefined ? `Plan for ${printable(options.org)}:` : 'Plan:');
-  const width = Math.max(0, ...plan.steps.map((s) => printable(JSON.stringify(s.name)).length));
+  const width = columnWidth(plan.steps.map((s) => printable(JSON.stringify(s.name))));
   for (const step of plan.steps) {
     const quoted = printable(JSON.stringify(step.name));
     lines.push(`  ${MARK[step.action]}  ${quoted.padEnd(width)}  ${where(step)}`);
