@@ -69,7 +69,7 @@ describe('what the sync plan tells', () => {
     assert.doesNotMatch(text.stdout, /the live org is in sync/);
     assert.match(
       text.stdout,
-      /\n\n1 policy in the live org is declared by no bundle here and left alone \(--prune would delete it\):\n {2}"ops-x"\n\nNo changes pending: every declared policy is in sync \(the 1 policy above is not managed here\)\.\n$/,
+      /\n\n1 policy in the live org is declared by no bundle here and left alone \(--prune would delete it; `policylens export` writes its bundle\):\n {2}"ops-x" {2}tool_call\n\nNo changes pending: every declared policy is in sync \(the 1 policy above is not managed here\)\.\n$/,
     );
     const json = JSON.parse((await runCli(['sync', dir, '--format', 'json'], env)).stdout);
     assert.deepEqual(json.unmanaged, [
@@ -92,7 +92,10 @@ describe('what the sync plan tells', () => {
     for (let i = 1; i <= 11; i++) await createByHand(direct, `hand-made ${String(i).padStart(2, '0')}`);
     const many = await runCli(['sync', dir], env);
     assert.match(many.stdout, /\n12 policies in the live org are declared by no bundle here/);
-    assert.match(many.stdout, /\n {2}"hand-made 10"\n {2}… and 2 more \(--format json lists them all\)\n/);
+    assert.match(
+      many.stdout,
+      /\n {2}"hand-made 10" {2}tool_call\n {2}… and 2 more \(--format json lists them all\)\n/,
+    );
     assert.equal(
       JSON.parse((await runCli(['sync', dir, '--format', 'json'], env)).stdout).unmanaged.length,
       12,

@@ -12,6 +12,7 @@ import {
   formatChange,
   renameHint,
   prunedPrerequisiteProblem,
+  leftAloneSentence,
   renamedToHint,
   stillNamedProblem,
   type Analysis,
@@ -193,10 +194,7 @@ export function formatPlanGithub(
       workflowCommand(
         'notice',
         { title: `${TITLE}: not managed here` },
-        [
-          `${n} ${n === 1 ? 'policy' : 'policies'} in ${options.org} ${n === 1 ? 'is' : 'are'} declared by no bundle here and left alone (--prune would delete ${n === 1 ? 'it' : 'them'}):`,
-          ...names,
-        ].join('\n'),
+        [leftAloneSentence(n, options.org), ...names].join('\n'),
       ),
     );
   }

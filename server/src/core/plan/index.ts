@@ -19,6 +19,13 @@ export {
   type ApplyReport,
   type StepResult,
 } from './apply';
-export { formatPlan, formatApplyReport, lensTitle, renameHint, renamedToHint } from './print';
+export {
+  formatPlan,
+  formatApplyReport,
+  leftAloneSentence,
+  lensTitle,
+  renameHint,
+  renamedToHint,
+} from './print';
 export { desiredFromAnalysis, type DesiredOutcome } from './desired';
 export { sha256Hex, canonicalJson, sameJson } from './hash';

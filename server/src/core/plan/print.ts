@@ -12,7 +12,7 @@
 import { columnWidth, printable } from '../text';
 import type { ApplyReport } from './apply';
 import { formatChange, showShort } from './diff';
-import type { PlanStep, SyncPlan } from './types';
+import type { PlanStep, SyncPlan, UnmanagedPolicy } from './types';
 
 const MARK: Record<PlanStep['action'], string> = {
   create: '+ create',
@@ -60,6 +60,17 @@ function policies(n: number): string {
   return `${n} ${n === 1 ? 'policy' : 'policies'}`;
 }
 
+/** The sentence before the list of live policies no bundle declares (`org`: where they are). */
+export function leftAloneSentence(n: number, org: string): string {
+  const one = n === 1;
+  return `${policies(n)} in ${org} ${one ? 'is' : 'are'} declared by no bundle here and left alone (--prune would delete ${one ? 'it' : 'them'}; \`policylens export\` writes ${one ? 'its bundle' : 'their bundles'}):`;
+}
+
+/** What the plan says of a live policy it leaves alone: its type, and `inactive` when it is. */
+function unmanagedFacts(u: UnmanagedPolicy): string {
+  return [printable(u.policyType ?? '(no type)'), ...(u.isActive ? [] : ['inactive'])].join(' · ');
+}
+
 /** How many unmanaged names the text plan lists; JSON lists them all. */
 const UNMANAGED_SHOWN = 10;
 
@@ -89,12 +100,12 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean; org?: st
   const others = plan.unmanaged.length;
   if (others) {
     lines.push('');
-    lines.push(
-      `${policies(others)} in the live org ${others === 1 ? 'is' : 'are'} declared by no bundle here and left alone (--prune would delete ${others === 1 ? 'it' : 'them'}):`,
-    );
-    for (const u of plan.unmanaged.slice(0, UNMANAGED_SHOWN))
+    lines.push(leftAloneSentence(others, 'the live org'));
+    const shown = plan.unmanaged.slice(0, UNMANAGED_SHOWN);
+    const width = columnWidth(shown.map((u) => printable(JSON.stringify(u.name))));
+    for (const u of shown)
       lines.push(
-        `  ${printable(JSON.stringify(u.name))}` +
+        `  ${printable(JSON.stringify(u.name)).padEnd(width)}  ${unmanagedFacts(u)}` +
           (u.renamedTo ? `  (${printable(renamedToHint(u.renamedTo, u.liveId))})` : ''),
       );
     if (others > UNMANAGED_SHOWN)
