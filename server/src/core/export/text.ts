@@ -2,8 +2,9 @@
  * An exported bundle as the text of its file. YAML is written in the YAML 1.2 core schema, as the
  * engine reads it, never folded; a one-line string that YAML 1.1 would read as something else
  * (`yes`, `off`, `2024-01-01`, `1:20`) is quoted too, so that older readers (PyYAML, yamllint's
- * `truthy`) read the same value. JSON is indented by two spaces. Both end with a line break, and
- * the same value is always the same text.
+ * `truthy`) read the same value, and so is `<<` (as a key, YAML 1.1's merge key: lint's
+ * yaml/merge-key error, which a quoted key does not have). JSON is indented by two spaces. Both end
+ * with a line break, and the same value is always the same text.
  */
 import { Document, isScalar, parse, visit } from 'yaml';
 
@@ -27,7 +28,7 @@ export function bundleText(value: Record<string, unknown>, format: ExportFormat)
         isScalar(node) &&
         typeof node.value === 'string' &&
         !node.value.includes('\n') &&
-        !plainIsString(node.value)
+        (node.value === '<<' || !plainIsString(node.value))
       )
         node.type = 'QUOTE_DOUBLE';
     },
