@@ -54,4 +54,16 @@ describe('policylens export: values YAML reads in its own way', () => {
         'metadata:\n  "<<":\n    owner: a\n  note: "<<"\n',
     );
   });
+
+  it('a string that starts with a tag or a directive ("!t", "%x") is quoted, without a warning', async () => {
+    const env = await org('export-tags', [
+      { name: '!important', ...POLICY, metadata: { tag: '!t', directive: '%YAML 1.1', local: '!!str x' } },
+    ]);
+    const dir = await exportedInSync(env);
+    assert.equal(
+      readFileSync(join(dir, 'important.yaml'), 'utf8'),
+      'name: "!important"\npolicyType: expression\nenforcementMode: block\nruleDefinition:\n  expression: "true"\n' +
+        'metadata:\n  directive: "%YAML 1.1"\n  local: "!!str x"\n  tag: "!t"\n',
+    );
+  });
 });

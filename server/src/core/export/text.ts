@@ -10,10 +10,14 @@ import { Document, isScalar, parse, visit } from 'yaml';
 
 export type ExportFormat = 'yaml' | 'json';
 
-/** Whether `s`, written plain, is the string `s` to a YAML 1.2 and a YAML 1.1 reader alike. */
+/**
+ * Whether `s`, written plain, is the string `s` to a YAML 1.2 and a YAML 1.1 reader alike.
+ * `logLevel: 'error'`: the package would print its warnings (an unknown tag `!t`, a directive `%x`)
+ * on the process's stderr; such a string is quoted all the same, since it does not read back.
+ */
 function plainIsString(s: string): boolean {
   try {
-    return (['core', 'yaml-1.1'] as const).every((schema) => parse(s, { schema }) === s);
+    return (['core', 'yaml-1.1'] as const).every((schema) => parse(s, { schema, logLevel: 'error' }) === s);
   } catch {
     return false;
   }
