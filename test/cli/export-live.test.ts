@@ -71,6 +71,8 @@ function expectFiles(expected: string, actual: Record<string, string>): void {
     assert.equal(text, readFileSync(join(expected, f), 'utf8'), f);
 }
 
+const POLICY = { policyType: 'expression', enforcementMode: 'block', ruleDefinition: { expression: 'true' } };
+
 /** The output with the registry's port, which changes from run to run, as `PORT`. */
 const portless = (text: string) => text.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
 
@@ -139,6 +141,27 @@ describe('policylens export against policylens serve', () => {
     const sync = await runCli(['sync', 'policies'], env, cwd);
     assert.match(sync.stdout, /\n1 change pending\./);
     assert.match(sync.stdout, /~ update {2}"Cost cap"/);
+  });
+
+  it('a name a file system that ignores case would take for one in use gets a number', async () => {
+    // NTFS and APFS take ς.yaml for σ.yaml (lower case keeps them apart), and macOS finds a name
+    // written decomposed (as it keeps them) under its composed form: export wrote the second file
+    // on a name it believed free, and the write failed as "created since the folder was read".
+    const policy = (name: string) => ({ name, ...POLICY });
+    const env = await seededOrg('export-fold', [policy('σ'), policy('ς'), policy('й')]);
+    const cwd = workdir();
+    const notes = 'title: notes\n';
+    writeFiles(join(cwd, 'policies'), { ['Й.yaml'.normalize('NFD')]: notes });
+    const r = await runCli(['export', 'policies'], env, cwd);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.deepEqual(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('  +'))
+        .map((l) => l.split('→ ')[1]),
+      ['policies/ς.yaml', 'policies/σ-2.yaml', 'policies/й-2.yaml'],
+    );
+    assert.equal(readFileSync(join(cwd, 'policies', 'Й.yaml'.normalize('NFD')), 'utf8'), notes);
   });
 
   it('a prerequisite the org does not hold is kept as written, and said on stderr', async () => {

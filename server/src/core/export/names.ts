@@ -1,7 +1,8 @@
 /**
  * File names for exported bundles: a slug of the policy's name, and a numbered one (`-2`, `-3`, …)
  * when that name is taken, by an entry of the folder or by a policy before it. Names are compared
- * in lower case, so that no file is overwritten on a file system that ignores case (macOS, Windows).
+ * as a file system that ignores case compares them (macOS, Windows), so that no name is planned
+ * there that the file system takes for one in use (`fileKey`).
  */
 
 /**
@@ -42,16 +43,28 @@ export function slugOf(name: string): string {
 }
 
 /**
+ * A file name as a file system that ignores case sees it, or more strictly: in NFC (macOS keeps an
+ * accented name decomposed, and finds it under the composed one), upper case then lower case, so
+ * that the letters with two lower-case forms are one (`σ`, `ς`: NTFS and APFS take `ς.yaml` for
+ * `σ.yaml`, which lower case alone keeps apart). A name counted as taken that is not only gets a
+ * number it did not need; the other way, the write fails on a name export believed free.
+ */
+function fileKey(name: string): string {
+  return name.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+}
+
+/**
  * One file name per policy name, in the order given, with the extension `ext` (`yaml`): the slug,
- * else the slug and the first free number from 2. `taken` holds the folder's entries (any case).
+ * else the slug and the first free number from 2. `taken` holds the folder's entries (compared by
+ * `fileKey`).
  */
 export function fileNamesFor(names: readonly string[], taken: Iterable<string>, ext: string): string[] {
-  const used = new Set([...taken].map((n) => n.toLowerCase()));
+  const used = new Set([...taken].map(fileKey));
   return names.map((name) => {
     const slug = slugOf(name);
     let file = `${slug}.${ext}`;
-    for (let n = 2; used.has(file.toLowerCase()); n++) file = `${slug}-${n}.${ext}`;
-    used.add(file.toLowerCase());
+    for (let n = 2; used.has(fileKey(file)); n++) file = `${slug}-${n}.${ext}`;
+    used.add(fileKey(file));
     return file;
   });
 }
