@@ -84,4 +84,16 @@ describe('policylens chain (test/fixtures/chain/*/cli.txt)', () => {
     assert.equal(two.status, 2);
     assert.match(two.stderr, /chain takes one path/);
   });
+
+  it('a folder without an Execlave bundle is exit 2, and --help says so', () => {
+    const dir = join(__dirname, '..', '..', 'examples', 'events');
+    const r = run(dir, []);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^policylens chain: no Execlave bundle found in \./);
+    const help = run(dir, ['--help']).stdout.replace(/\s+/g, ' ');
+    assert.match(
+      help,
+      /Exit status: .* 2 on a usage error, a path argument that cannot be read, or a path with no Execlave bundle\./,
+    );
+  });
 });

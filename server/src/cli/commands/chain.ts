@@ -38,7 +38,7 @@ The files are those lint reads: the nearest policylens.config.yaml (or --config 
 command line too (as lint --force-exclude).
 Exit status: 0 for a sound chain, 1 when it has a cycle, a missing prerequisite or two bundles
 with the same name, when a file or folder under path cannot be read (or --id names no policy),
-2 on a usage error or a path argument that cannot be read.`;
+2 on a usage error, a path argument that cannot be read, or a path with no Execlave bundle.`;
 
 type Paint = ReturnType<typeof painter>;
 
