@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LiveOrgError, printable, selectExports, type LiveOrgPolicy } from '../../core/index';
+import {
+  invalidBundleLine,
+  invalidBundlesSentence,
+  LiveOrgError,
+  printable,
+  selectExports,
+  type LiveOrgPolicy,
+} from '../../core/index';
 import { checkFolder, entriesOf, writeAll } from '../export/folder';
 import { markUnwritten, planExport } from '../export/plan';
 import { formatExport } from '../export/print';
@@ -61,10 +68,8 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   const { desired, invalid } = exists ? collectDesired([dir], collect) : { desired: [], invalid: [] };
   if (invalid.length) {
     // Its name is unknown or its bundle held back: a policy it declares would be exported beside it.
-    for (const i of invalid) io.err(`✗ ${printable(i.file)} — invalid: ${printable(i.firstError)}\n`);
-    warn(
-      `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix ${invalid.length === 1 ? 'it' : 'them'} (policylens lint) before export.`,
-    );
+    for (const i of invalid) io.err(`${invalidBundleLine(printable(i.file), printable(i.firstError))}\n`);
+    warn(invalidBundlesSentence(invalid.length));
     return 1;
   }
   let live: LiveOrgPolicy[];

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import {
-  bundleText,
-  fileNamesFor,
+  exportFiles,
+  exportWarnings,
   type DesiredBundle,
   type ExportFormat,
   type ExportSelection,
@@ -39,29 +39,16 @@ export function planExport(
   },
 ): ExportPlan {
   const { bundles } = selection;
-  const names = fileNamesFor(
-    bundles.map((b) => b.name),
-    context.entries,
-    context.format,
-  );
-  const planned = bundles.map((b, i) => ({
-    name: b.name,
-    path: join(context.dir, names[i]!),
-    text: bundleText(b.value, context.format),
+  const planned = exportFiles(bundles, context.entries, context.format).map((f) => ({
+    name: f.name,
+    path: join(context.dir, f.fileName),
+    text: f.text,
   }));
   const checked = readBack(planned, context.desired, context.live, context.collect);
   const out: ExportPlan = { rows: [], files: [], warnings: [], failed: selection.skipped.length > 0 };
   bundles.forEach((b, i) => {
     const [check, file] = [checked[i]!, planned[i]!];
-    const quoted = JSON.stringify(b.name);
-    for (const ref of b.unknownPrerequisites)
-      out.warnings.push(
-        `${quoted}: prerequisite ${JSON.stringify(ref)} designates no policy of the live org; kept as written (sync reports it until the prerequisite is dropped)`,
-      );
-    if (b.renamedTo)
-      out.warnings.push(
-        `${quoted} looks like the old name of ${JSON.stringify(b.renamedTo.name)} (${b.renamedTo.file}); exported all the same: delete its file if the rename is meant`,
-      );
+    out.warnings.push(...exportWarnings(b));
     if (check.kind === 'unwritten') {
       out.failed = true;
       out.rows.push({ name: b.name, problem: check.why });

@@ -3,3 +3,11 @@ export { bundleOf, prerequisiteResolver, sortedKeys, type ExportedBundle } from 
 export { selectExports, type ExportCandidate, type ExportSelection } from './select';
 export { fileNamesFor, slugOf } from './names';
 export { bundleText, type ExportFormat } from './text';
+export {
+  exportFiles,
+  exportWarnings,
+  invalidBundleLine,
+  invalidBundlesSentence,
+  type ExportFile,
+} from './files';
+export { readBackVerdicts, type ReadBack, type ReadOutcome } from './readBack';
