@@ -36,6 +36,8 @@ export interface ServerContext {
     liveUrl(): string | undefined;
     /** Its \`replay.events\`, as URIs, when it names some. */
     replayEvents(): string[] | undefined;
+    /** The folders the workspace's configs name in \`include\` (\`policies/**\`), as URIs. */
+    includedFolders(): string[];
     /** Whether .gitignore applies to a file or folder (its nearest config's \`gitignore\`, default true). */
     gitignore(uri: string): boolean;
     /** Resolves once the configs were first read (at \`initialized\`): the scan waits for them. */

@@ -110,6 +110,13 @@ export function nodeRuntime(options: { stdinFree?: boolean; loadDetail?: string 
           return false;
         }
       },
+      async entryNames(folderUri) {
+        try {
+          return await readdir(fsPath(folderUri));
+        } catch {
+          return undefined;
+        }
+      },
       async listFiles(folderUri, accept, limit = 5000, pause?: () => Promise<void>) {
         const out: string[] = [];
         // A folder of thousands of files is listed in slices (a URI per file costs microseconds),

@@ -167,6 +167,25 @@ export class ProjectConfigs {
     return this.find(uri.replace(/\/*$/, '/'))?.config.config.gitignore ?? true;
   }
 
+  /**
+   * The folders the workspace folders' own configs name in \`include\` (\`policies/**\` → its
+   * \`policies\` folder), as URIs, in the configs' order: where new bundles most likely belong.
+   */
+  includedFolders(): string[] {
+    const out: string[] = [];
+    for (const l of this.loaded.filter((x) => x.top))
+      for (const glob of l.config.config.include) {
+        const parts = glob.replace(/^\//, '').split('/');
+        const at = parts.findIndex((p) => /[*?[\]{}!]/.test(p));
+        const fixed = at < 0 ? parts : parts.slice(0, at);
+        // A glob without a wildcard names a folder, unless its last part looks like a file name.
+        const folder = at < 0 && /\./.test(fixed.at(-1) ?? '') ? fixed.slice(0, -1) : fixed;
+        if (folder.length && !folder.some((p) => p === '..' || p === '.' || p === ''))
+          out.push(Utils.joinPath(URI.file(l.base), ...folder).toString());
+      }
+    return [...new Set(out)];
+  }
+
   settingsFor(uri: string): FileSettings | undefined {
     const f = this.find(uri);
     return f && f.config.settingsFor(f.rel);

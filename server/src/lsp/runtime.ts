@@ -14,6 +14,11 @@ export interface FileSystem {
   /** Whether the URI names a folder (false when it names anything else, or nothing). */
   isFolder?(uri: string): Promise<boolean>;
   /**
+   * The names of every entry of a folder (files, folders and anything else, hidden ones too), or
+   * undefined when it cannot be read: an export names its files so that none is taken. Optional.
+   */
+  entryNames?(folderUri: string): Promise<string[] | undefined>;
+  /**
    * The URIs of the files under a folder whose URI `accept`s, skipping `node_modules` and hidden
    * folders, at most `limit` of them (a file `accept` refuses does not count). A long listing awaits
    * `pause` between entries (background work gives way to requests there).

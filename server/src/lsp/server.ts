@@ -171,6 +171,7 @@ export function startServer(
     project: {
       liveUrl: () => projects.liveUrl,
       replayEvents: () => projects.replayEvents,
+      includedFolders: () => projects.includedFolders(),
       gitignore: (folder) => projects.gitignore(folder),
       read: () => configsRead,
       onDidChange: (l) => projectListeners.push(l),

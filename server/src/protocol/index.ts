@@ -4,6 +4,7 @@ export * from './initialization';
 export * from './sync';
 export * from './rename';
 export * from './liveOnly';
+export * from './export';
 export * from './impact';
 export * from './history';
 export * from './chain';

@@ -260,9 +260,10 @@ export class WorkspaceScanner {
 
   /**
    * Of these YAML/JSON files, the ones the scan would read: inside a workspace folder, not under
-   * a hidden folder or node_modules (the walk skips them), not excluded, not ignored by git.
+   * a hidden folder or node_modules (the walk skips them), not excluded, not ignored by git. The
+   * editor's export asks it of the files it would write (lsp/export/).
    */
-  private async scanned(uris: readonly string[], pause: () => Promise<void>): Promise<Set<string>> {
+  async scanned(uris: readonly string[], pause: () => Promise<void> = this.pause()): Promise<Set<string>> {
     const { host } = this;
     const out = new Set<string>();
     for (const folder of host.workspaceFolders()) {

@@ -8,6 +8,9 @@ import {
   AffectedEventsRequest,
   ApplyPlanRequest,
   DiffDocumentsRequest,
+  ExportFoldersRequest,
+  ExportLiveOnlyRequest,
+  ExportWrittenRequest,
   PlanChangedNotification,
   PolicyHistoryRequest,
   REFRESH_LIVE_COMMAND,
@@ -19,6 +22,8 @@ import {
 import { idKey } from '../../core/index';
 import { HttpLiveOrg, requestOptionsFromEnv } from '../../live/index';
 import type { Feature, ServerContext } from '../context';
+import { exportLiveOnly } from '../export/exportLiveOnly';
+import { exportFolders, exportWritten } from '../export/folders';
 import { PlanImpacts } from '../impact/impacts';
 import { runSafe } from '../runSafe';
 import { setLiveResolvers } from '../chain/workspaceChain';
@@ -164,6 +169,33 @@ export function syncFeatureWith(makeOrg?: OrgFactory): Feature {
         runSafe(ctx.log, 'history', token, { state: 'offline' as const, events: [] }, () =>
           policyHistory(ctx, session, p ?? {}),
         ),
+      );
+      // Export in the editor (protocol/export.ts): computed here, written by the client.
+      ctx.connection.onRequest(ExportFoldersRequest, (_p, token) =>
+        runSafe(ctx.log, 'exportFolders', token, { folders: [] }, () => exportFolders(ctx)),
+      );
+      ctx.connection.onRequest(ExportLiveOnlyRequest, (p) =>
+        runSafe(
+          ctx.log,
+          'exportLiveOnly',
+          undefined,
+          {
+            state: 'refused' as const,
+            message: 'The export could not be computed; see the output.',
+            files: [],
+            notExported: [],
+            warnings: [],
+            declared: 0,
+          },
+          () => exportLiveOnly(ctx, session, p),
+        ),
+      );
+      ctx.connection.onRequest(ExportWrittenRequest, (p) =>
+        runSafe(ctx.log, 'exportWritten', undefined, null, async () => {
+          await exportWritten(ctx, p);
+          planChanged(ctx, session.snapshot?.state ?? 'ok');
+          return null;
+        }),
       );
       ctx.connection.onRequest(VerifyAuditChainRequest, (_p, token) =>
         runSafe(

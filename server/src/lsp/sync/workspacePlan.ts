@@ -21,12 +21,19 @@ import type { Snapshot } from './liveSession';
 import { liveOnlyOf } from './liveOnly';
 import { planRename } from './rename';
 
+/** A bundle with errors: its name when it has one, the plan's sentence, and lint's first error. */
+export interface InvalidBundle {
+  name?: string;
+  message: string;
+  firstError: string;
+}
+
 export interface ComputedPlan {
   snapshot: Snapshot;
   plan?: SyncPlan;
   desired: Map<string, DesiredBundle>;
   /** Bundles with errors, by URI: left out of the plan and never pruned. */
-  invalid: Map<string, { name?: string; message: string }>;
+  invalid: Map<string, InvalidBundle>;
 }
 
 const analyses = new WeakMap<ParsedDocument, Analysis>();
@@ -57,7 +64,7 @@ export async function computePlan(
 ): Promise<ComputedPlan> {
   const index = await currentIndex(ctx.chain);
   const desired = new Map<string, DesiredBundle>();
-  const invalid = new Map<string, { name?: string; message: string }>();
+  const invalid = new Map<string, InvalidBundle>();
   const bundles: DesiredBundle[] = [];
   for (const policy of index.all()) {
     const outcome = desiredFromAnalysis(
@@ -72,6 +79,7 @@ export async function computePlan(
       invalid.set(policy.uri, {
         ...(outcome.name !== undefined ? { name: outcome.name } : {}),
         message: `${outcome.errors} error${outcome.errors === 1 ? '' : 's'}: ${outcome.firstError}`,
+        firstError: outcome.firstError,
       });
   }
   if (snapshot.state !== 'ok') return { snapshot, desired, invalid };
@@ -83,7 +91,11 @@ export async function computePlan(
 /** The protocol's form of a computed plan. */
 export function toWorkspacePlan(computed: ComputedPlan): WorkspacePlan {
   const { snapshot, plan } = computed;
-  const invalid = [...computed.invalid].map(([uri, i]) => ({ uri, ...i }));
+  const invalid = [...computed.invalid].map(([uri, i]) => ({
+    uri,
+    ...(i.name !== undefined ? { name: i.name } : {}),
+    message: i.message,
+  }));
   if (!plan)
     return {
       state: snapshot.state,

@@ -1,0 +1,110 @@
+/**
+ * The editor's export (protocol/export.ts): what `policylens export` would write into a folder of the
+ * workspace, computed by core/export as the CLI computes it (the same selection, file names, texts,
+ * warnings and read-back verdicts), against a fresh read of the org, as the CLI reads it, and the
+ * workspace's bundles, which the Sync view's "Live only" group is made of. Nothing is written here:
+ * the client creates the files, never over one that exists (docs/decisions/extension.md, "Export").
+ */
+import { URI, Utils } from 'vscode-uri';
+import {
+  analyze,
+  desiredFromAnalysis,
+  exportFiles,
+  exportWarnings,
+  invalidBundleLine,
+  invalidBundlesSentence,
+  readBackVerdicts,
+  selectExports,
+  type ReadOutcome,
+} from '../../core/index';
+import type { ExportLiveOnlyParams, ExportLiveOnlyResult } from '../../protocol/index';
+import type { ServerContext } from '../context';
+import type { LiveSession } from '../sync/liveSession';
+import { computePlan, displayFile } from '../sync/workspacePlan';
+import { workspaceFolderOf } from './folders';
+
+const NOTHING = { files: [], notExported: [], warnings: [], declared: 0 };
+
+/** Why the editor's scan would not read a file (it says which files it reads, not why it skips one). */
+const SKIPPED =
+  'the editor reads no bundle there: a hidden folder, node_modules, the include or exclude of policylens.config.yaml, or .gitignore';
+
+export async function exportLiveOnly(
+  ctx: ServerContext,
+  session: LiveSession,
+  params: ExportLiveOnlyParams | null,
+): Promise<ExportLiveOnlyResult> {
+  const format = params?.format === 'json' ? 'json' : 'yaml';
+  const folder = typeof params?.folder === 'string' ? params.folder.replace(/\/+$/, '') : '';
+  const refused = (message: string, more: Partial<ExportLiveOnlyResult> = {}): ExportLiveOnlyResult => ({
+    state: 'refused',
+    message,
+    ...NOTHING,
+    ...more,
+  });
+  if (!folder) return refused('No folder to write into was given.');
+  const shown = displayFile(ctx, folder);
+  if (!workspaceFolderOf(ctx, folder))
+    return refused(
+      `${shown} is not in a workspace folder: the editor plans only the workspace's bundles, so one written there would never be found in sync.`,
+    );
+  const entries = (await ctx.runtime.fs.isFolder?.(folder))
+    ? await ctx.runtime.fs.entryNames?.(folder)
+    : undefined;
+  // The CLI's words for a folder that is a file; the editor never creates the folder.
+  if (!entries) return refused(`${shown} is not a folder: export writes one file per policy into a folder`);
+
+  // A fresh read, as the CLI makes: the texts are what the org holds now, not at the last refresh.
+  const snapshot = await session.refresh();
+  if (snapshot.state !== 'ok')
+    return {
+      state: snapshot.state,
+      ...(snapshot.message ? { message: snapshot.message } : {}),
+      ...(snapshot.org ? { org: snapshot.org } : {}),
+      ...NOTHING,
+    };
+  const org = snapshot.org ? { org: snapshot.org } : {};
+  const computed = await computePlan(ctx, snapshot);
+  if (computed.invalid.size)
+    return refused(invalidBundlesSentence(computed.invalid.size), {
+      ...org,
+      details: [...computed.invalid].map(([uri, i]) =>
+        invalidBundleLine(displayFile(ctx, uri), i.firstError),
+      ),
+    });
+
+  const desired = [...computed.desired.values()];
+  const selection = selectExports(desired, snapshot.policies);
+  const planned = exportFiles(selection.bundles, entries, format).map((f) => {
+    const uri = Utils.joinPath(URI.parse(folder), f.fileName).toString();
+    return { ...f, uri, file: displayFile(ctx, uri) };
+  });
+  const scanned = await ctx.chain.scanner.scanned(planned.map((f) => f.uri));
+  // Read back as the plan will read the file once it is written and closed (workspacePlan.ts).
+  const reads = planned.map((f) => ({
+    name: f.name,
+    file: f.file,
+    read: scanned.has(f.uri)
+      ? desiredFromAnalysis(analyze(f.text, { fileName: f.uri }), f.file, f.uri)
+      : ({ kind: 'walk-skips', why: SKIPPED } as ReadOutcome),
+  }));
+  const verdicts = readBackVerdicts(reads, desired, snapshot.policies);
+
+  const out: ExportLiveOnlyResult = { state: 'ok', ...org, folder: shown, ...NOTHING, files: [] };
+  out.notExported = [];
+  out.warnings = [];
+  out.declared = selection.declared;
+  selection.bundles.forEach((b, i) => {
+    const [verdict, f] = [verdicts[i]!, planned[i]!];
+    out.warnings.push(...exportWarnings(b));
+    if (verdict.kind === 'unwritten') {
+      out.notExported.push({ name: b.name, reason: verdict.why });
+      return;
+    }
+    if (verdict.kind === 'invalid')
+      out.warnings.push(`${f.file}: ${verdict.why}; sync plans nothing until it is fixed`);
+    out.files.push({ name: f.name, uri: f.uri, file: f.file, text: f.text });
+  });
+  for (const s of selection.skipped) out.notExported.push({ name: s.name, reason: s.reason });
+  return out;
+}

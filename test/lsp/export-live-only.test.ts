@@ -1,0 +1,188 @@
+// The editor's export (protocol/export.ts) from the language server over stdio (node dist/server.js),
+// against a real registry on loopback: the org of test/fixtures/export/seed.json gets the files and
+// texts `policylens export` writes for it (the CLI run as a process into another folder, and its
+// fixture), in YAML and in JSON; once the client wrote them, the next export has nothing to write and
+// the plan has no live-only policy left; a taken name gets `-2`; a folder the editor does not read,
+// an invalid bundle (in the CLI's words) and a workspace without an org are refused with the reason.
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  ExportFoldersRequest,
+  ExportLiveOnlyRequest,
+  ExportWrittenRequest,
+  WorkspacePlanRequest,
+  type ExportLiveOnlyResult,
+  type WorkspacePlan,
+} from '../../server/src/protocol/index';
+import { FIXTURES } from '../support/fixtures';
+import { liveOrg } from '../support/sharedRegistry';
+import { api, removeDir, runCli, tempDir, writeFiles } from '../sync/harness';
+import { fileUri, LspClient } from './client';
+
+const SEED = JSON.parse(readFileSync(join(FIXTURES, 'export', 'seed.json'), 'utf8')) as Record<
+  string,
+  unknown
+>[];
+
+/** An org holding the seed's policies (prerequisites by name become ids), and its environment. */
+async function seededOrg(name: string): Promise<Record<string, string>> {
+  const live = await liveOrg(name);
+  const ids = new Map<string, string>();
+  for (const p of SEED) {
+    const prerequisites = ((p.prerequisites as string[] | undefined) ?? []).map((n) => ids.get(n) ?? n);
+    const res = await api(live, 'POST', '/policies', { ...p, prerequisites });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    ids.set(p.name as string, res.body.data.id as string);
+  }
+  return { POLICYLENS_API_URL: live.url, POLICYLENS_API_KEY: live.key };
+}
+
+/** Every file of a folder and its text. */
+function filesOf(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
+}
+
+/** The result's files as the CLI's folder would hold them: by file name. */
+function byName(r: ExportLiveOnlyResult): Record<string, string> {
+  return Object.fromEntries(
+    r.files.map((f) => [f.file.slice(f.file.lastIndexOf('/') + 1), f.text] as const).sort(),
+  );
+}
+
+const dirs: string[] = [];
+const clients: LspClient[] = [];
+after(async () => {
+  for (const c of clients.splice(0)) await c.shutdown();
+  for (const d of dirs) removeDir(d);
+});
+
+async function server(root: string, env: Record<string, string>): Promise<LspClient> {
+  const client = new LspClient(['--stdio'], { PATH: process.env.PATH ?? '', ...env });
+  clients.push(client);
+  await client.initialize({ rootUri: fileUri(root) });
+  return client;
+}
+
+function workspace(files: Record<string, string> = {}): string {
+  const root = tempDir('export-lsp');
+  dirs.push(root);
+  writeFiles(root, files);
+  return root;
+}
+
+describe('policyLens/exportLiveOnly against policylens serve', () => {
+  let env: Record<string, string>;
+  before(async () => {
+    env = await seededOrg('export-lsp');
+  });
+
+  it('offers the folder the config includes, then the workspace folder', async () => {
+    const root = workspace({ 'policylens.config.yaml': "include: ['policies/**']\n" });
+    mkdirSync(join(root, 'policies'));
+    const client = await server(root, env);
+    const { folders } = await client.request<{ folders: { uri: string; label: string }[] }>(
+      ExportFoldersRequest.method,
+      {},
+    );
+    assert.deepEqual(
+      folders.map((f) => [f.uri, f.label]),
+      [
+        [fileUri(join(root, 'policies')), 'policies'],
+        [fileUri(root), root.slice(root.lastIndexOf('/') + 1)],
+      ],
+    );
+  });
+
+  it('computes what the CLI writes, in YAML and JSON; written, nothing is left to export', async () => {
+    const cli = workspace();
+    const r = await runCli(['export', 'policies'], env, cli);
+    assert.equal(r.status, 0, r.stderr);
+    const written = filesOf(join(cli, 'policies'));
+    assert.deepEqual(written, filesOf(join(FIXTURES, 'export', 'expected-yaml')));
+
+    const root = workspace({ 'policylens.config.yaml': "include: ['policies/**']\n" });
+    mkdirSync(join(root, 'policies'));
+    const client = await server(root, env);
+    const folder = fileUri(join(root, 'policies'));
+    const json = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder,
+      format: 'json',
+    });
+    assert.equal(json.state, 'ok', json.message);
+    assert.deepEqual(byName(json), filesOf(join(FIXTURES, 'export', 'expected-json')));
+    const yaml = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, { folder });
+    assert.equal(yaml.state, 'ok', yaml.message);
+    assert.deepEqual(byName(yaml), written, 'the names and texts policylens export writes');
+    assert.deepEqual(yaml.notExported, []);
+    assert.equal(yaml.folder, 'policies');
+    assert.equal(yaml.files[0]!.file, 'policies/block-pii-exfiltration.yaml');
+
+    // As the client writes them: created, never over a file, then announced.
+    for (const f of yaml.files) writeFileSync(new URL(f.uri), f.text, { flag: 'wx' });
+    await client.request(ExportWrittenRequest.method, { uris: yaml.files.map((f) => f.uri) });
+    const plan = await client.request<WorkspacePlan>(WorkspacePlanRequest.method, {});
+    assert.equal(plan.liveOnly, undefined, 'the live-only group is empty');
+    assert.deepEqual(
+      plan.entries.map((e) => e.action),
+      SEED.map(() => 'no-op'),
+      plan.text,
+    );
+    const again = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, { folder });
+    assert.deepEqual(
+      { state: again.state, files: again.files, notExported: again.notExported, declared: again.declared },
+      { state: 'ok', files: [], notExported: [], declared: SEED.length },
+    );
+  });
+
+  it('a taken name gets -2; a folder the editor does not read gets nothing', async () => {
+    const root = workspace({ 'policylens.config.yaml': "include: ['policies/**']\n" });
+    // A name is taken by an entry of any kind, in any case.
+    mkdirSync(join(root, 'policies', 'Block-PII-Exfiltration.yaml'), { recursive: true });
+    mkdirSync(join(root, 'drafts'));
+    const client = await server(root, env);
+    const r = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(join(root, 'policies')),
+    });
+    assert.equal(r.files[0]!.file, 'policies/block-pii-exfiltration-2.yaml');
+    const outside = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(join(root, 'drafts')),
+    });
+    assert.deepEqual(outside.files, []);
+    assert.equal(outside.notExported.length, SEED.length);
+    assert.match(
+      outside.notExported[0]!.reason,
+      /^sync would not read drafts\/block-pii-exfiltration\.yaml \(/,
+    );
+  });
+
+  it('an invalid bundle stops it, in the words of policylens export', async () => {
+    const files = { 'policies/bad.yaml': 'name: Bad\npolicyType: nonsense\n' };
+    const cli = await runCli(['export', 'policies'], env, workspace(files));
+    assert.equal(cli.status, 1);
+    const root = workspace(files);
+    const client = await server(root, env);
+    const r = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(join(root, 'policies')),
+    });
+    assert.equal(r.state, 'refused');
+    assert.deepEqual([...(r.details ?? []), `policylens export: ${r.message}`].join('\n') + '\n', cli.stderr);
+    assert.deepEqual(r.files, []);
+  });
+
+  it('without an org: says why, and writes nothing', async () => {
+    const root = workspace();
+    const client = await server(root, {});
+    const r = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(root),
+    });
+    assert.equal(r.state, 'not-configured');
+    assert.match(r.message ?? '', /not configured/);
+    assert.deepEqual(r.files, []);
+  });
+});
