@@ -19,6 +19,7 @@ import { SHOW_AFFECTED_EVENTS_COMMAND, showAffectedEvents } from './affectedEven
 import { ApiKeyStore, adoptEnvironmentKey, setApiKeyCommand, signOutCommand } from './apiKey';
 import { LanguageAdoption } from './adoption';
 import { EarlyDiagnostics, computeFirstDiagnostics } from './earlyDiagnostics';
+import { type ExportOptions, exportLiveOnly } from './exportCommand';
 import { EarlyDocuments } from './earlyDocuments';
 import { RestartPolicy, createLanguageClient, initializationOptionsOf, serverEnv } from './languageClient';
 import { PlanModel } from './planModel';
@@ -286,6 +287,7 @@ export async function activate(
   reg('policyLens.showOutput', () => out.show());
   reg('policyLens.sync.refresh', () => refreshViews(true));
   reg('policyLens.sync.apply', (options?: ApplyOptions) => applyPlan(session, plan, out, options));
+  reg('policyLens.exportLiveOnly', (options?: ExportOptions) => exportLiveOnly(session, plan, out, options));
   reg(OPEN_DIFF_COMMAND, (entry: Parameters<typeof openPlanDiff>[2]) => openPlanDiff(session, docs, entry));
   reg(SHOW_AFFECTED_EVENTS_COMMAND, (target?: Parameters<typeof showAffectedEvents>[3]) =>
     showAffectedEvents(session, docs, plan, target),

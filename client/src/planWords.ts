@@ -119,7 +119,7 @@ export function describePlan(plan: WorkspacePlan): {
   if (plan.entries.length === 0 && !plan.invalid?.length)
     notes.push(
       plan.liveOnly?.length
-        ? 'No policy files in this workspace: `policylens export <folder>` writes the bundles of the live org’s policies.'
+        ? 'No policy files in this workspace: “Policy Lens: Export Live-Only Policies to Bundles…” (or `policylens export <folder>`) writes the bundles of the live org’s policies.'
         : 'No policy files in this workspace.',
     );
   if (plan.problems?.length) notes.push(`Apply is blocked: ${plan.problems.join('; ')}`);

@@ -16,6 +16,7 @@ import {
   type ExportLiveOnlyResult,
   type WorkspacePlan,
 } from '../../server/src/protocol/index';
+import { exportConfirmation, nothingToExport, refusal } from '../../client/src/exportWords';
 import { FIXTURES } from '../support/fixtures';
 import { liveOrg } from '../support/sharedRegistry';
 import { api, removeDir, runCli, tempDir, writeFiles } from '../sync/harness';
@@ -122,6 +123,13 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
     assert.deepEqual(yaml.notExported, []);
     assert.equal(yaml.folder, 'policies');
     assert.equal(yaml.files[0]!.file, 'policies/block-pii-exfiltration.yaml');
+    // What the command's confirmation shows (client/src/exportWords.ts).
+    const { message, detail } = exportConfirmation(yaml);
+    assert.equal(
+      message,
+      `Write ${SEED.length} bundles for the live-only policies of ${yaml.org} into policies?`,
+    );
+    assert.equal(detail.split('\n')[0], '+ "Block PII exfiltration" → policies/block-pii-exfiltration.yaml');
 
     // As the client writes them: created, never over a file, then announced.
     for (const f of yaml.files) writeFileSync(new URL(f.uri), f.text, { flag: 'wx' });
@@ -137,6 +145,10 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
     assert.deepEqual(
       { state: again.state, files: again.files, notExported: again.notExported, declared: again.declared },
       { state: 'ok', files: [], notExported: [], declared: SEED.length },
+    );
+    assert.equal(
+      nothingToExport(again),
+      'Policy Lens: nothing to export: a bundle in this workspace declares every policy of the live org.',
     );
   });
 
@@ -173,6 +185,10 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
     assert.equal(r.state, 'refused');
     assert.deepEqual([...(r.details ?? []), `policylens export: ${r.message}`].join('\n') + '\n', cli.stderr);
     assert.deepEqual(r.files, []);
+    assert.match(
+      refusal(r),
+      /^Policy Lens: export refused: 1 invalid bundle: fix it \(policylens lint\) before export\. ✗ policies\/bad\.yaml — invalid: /,
+    );
   });
 
   it('without an org: says why, and writes nothing', async () => {

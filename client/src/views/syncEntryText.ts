@@ -36,7 +36,8 @@ export function entryTooltip(e: PlanEntry, file: string): string {
 
 /**
  * The group of the live policies no bundle declares: its label, and a tooltip that says what the
- * editor does with them (nothing) and how to bring them into the repository (`policylens export`).
+ * editor does with them (nothing) and how to bring them into the repository: the export command (its
+ * icon is on the group), or `policylens export` outside the editor.
  */
 export function liveOnlyGroupText(n: number): { label: string; tooltip: string } {
   return {
@@ -44,7 +45,8 @@ export function liveOnlyGroupText(n: number): { label: string; tooltip: string }
     tooltip: [
       'Live policies that no bundle in this workspace declares. Sync leaves them alone: they are not',
       'changes, and only `policylens sync --prune` would delete them. To manage them from the',
-      'repository, `policylens export <folder>` writes their bundles.',
+      'repository, “Policy Lens: Export Live-Only Policies to Bundles…” (the icon beside this group)',
+      'writes their bundles, as `policylens export <folder>` does.',
     ].join(' '),
   };
 }

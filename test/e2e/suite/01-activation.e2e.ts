@@ -107,6 +107,7 @@ describe('activation', () => {
       'policyLens.signOut',
       'policyLens.sync.apply',
       'policyLens.sync.refresh',
+      'policyLens.exportLiveOnly',
       'policyLens.history.show',
       'policyLens.history.verify',
       'policyLens.chain.refresh',
