@@ -21,6 +21,8 @@ export interface PolicyLensApi {
   restartPolicy: RestartPolicy;
   /** The status bar item's text, as shown. */
   statusText(): string;
+  /** Its tooltip, as shown on hover. */
+  statusTooltip(): string;
   /** Whether the status bar item is shown (`policyLens.statusBar`). */
   statusVisible(): boolean;
   /** The History view's description: the name of the policy it shows. */

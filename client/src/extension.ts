@@ -367,6 +367,8 @@ export async function activate(
     policyTests,
     restartPolicy,
     statusText: () => status.text,
+    statusTooltip: () =>
+      typeof status.tooltip === 'string' ? status.tooltip : (status.tooltip?.value ?? ''),
     statusVisible: () => statusShown,
     historyDescription: () => historyView.description,
     serverPid: () => (session.client ? processes.current?.pid : undefined),

@@ -63,6 +63,15 @@ export function planProblems(plan: WorkspacePlan): string[] {
   return plan.problems?.length ? plan.problems : plan.entries.flatMap((e) => e.problems ?? []);
 }
 
+/** `1 bundle has errors and is left out of the plan: fix it to sync it.`; undefined for none. */
+function invalidSentence(plan: WorkspacePlan): string | undefined {
+  const n = plan.invalid?.length ?? 0;
+  if (!n) return undefined;
+  return n === 1
+    ? '1 bundle has errors and is left out of the plan: fix it to sync it.'
+    : `${n} bundles have errors and are left out of the plan: fix them to sync them.`;
+}
+
 /** The status bar item's text and tooltip, from the plan's state. */
 export function statusText(plan: WorkspacePlan): { text: string; tooltip: string } {
   switch (plan.state) {
@@ -87,11 +96,21 @@ export function statusText(plan: WorkspacePlan): { text: string; tooltip: string
       const liveOnly = liveOnlySentence(plan);
       const seeThem = liveOnly ? ` ${liveOnly}: see “Live only” in the Sync view.` : '';
       const problems = planProblems(plan);
+      const invalid = invalidSentence(plan);
+      const leftOut = invalid ? ` ${invalid}` : '';
       // As `policylens sync`: "No changes pending, but the plan has problems" is no "in sync".
       if (n === 0 && problems.length)
         return {
           text: '$(warning) Policy Lens: plan has problems',
-          tooltip: `No changes pending against the live org${where}, but the plan has problems: ${problems.join('; ')}.${seeThem}`,
+          tooltip: `No changes pending against the live org${where}, but the plan has problems: ${problems.join('; ')}.${leftOut}${seeThem}`,
+        };
+      // Nor is a workspace with a bundle left out for its errors: `policylens sync` plans nothing
+      // until it is fixed ("1 invalid bundle: fix it (policylens lint) before sync.", exit 1).
+      const bad = plan.invalid?.length ?? 0;
+      if (n === 0 && bad)
+        return {
+          text: `$(error) Policy Lens: ${bad} invalid bundle${bad === 1 ? '' : 's'}`,
+          tooltip: `${invalid} The other bundles match the live org${where}.${seeThem}`,
         };
       return n === 0
         ? {
@@ -102,7 +121,7 @@ export function statusText(plan: WorkspacePlan): { text: string; tooltip: string
           }
         : {
             text: `$(diff) Policy Lens: ${n} change${n === 1 ? '' : 's'}`,
-            tooltip: `${n} pending change${n === 1 ? '' : 's'} against the live org${where}. Click to review.${seeThem}`,
+            tooltip: `${n} pending change${n === 1 ? '' : 's'} against the live org${where}. Click to review.${leftOut}${seeThem}`,
           };
     }
   }
