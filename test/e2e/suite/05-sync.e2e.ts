@@ -243,8 +243,14 @@ describe('sync with a live org (policylens serve)', function () {
       after.entries.length >= 3 && after.entries.every((e) => e.action === 'no-op'),
       JSON.stringify(after.entries.map((e) => [e.name, e.action])),
     );
-    assert.equal(a.statusText(), '$(check) Policy Lens: in sync');
-    // A policy made by hand in the org: still no change, but no longer a bare "in sync".
+    // The workspace's broken bundle is left out of the plan; `policylens sync` plans nothing until
+    // it is fixed, so the status bar does not call the workspace in sync either.
+    assert.deepEqual(
+      after.invalid?.map((i) => i.uri.split('/').slice(-2).join('/')),
+      ['broken/invalid-mode.policy.yaml'],
+    );
+    assert.equal(a.statusText(), '$(error) Policy Lens: 1 invalid bundle');
+    // A policy made by hand in the org: still no change; the tooltip says it is left alone.
     const headers = { 'X-API-Key': env.apiKey, 'Content-Type': 'application/json' };
     const posted = await fetch(`${env.registryUrl}/api/v1/policies`, {
       method: 'POST',
@@ -261,7 +267,8 @@ describe('sync with a live org (policylens serve)', function () {
     const { id } = ((await posted.json()) as { data: { id: string } }).data;
     try {
       await a.plan.refresh(true);
-      assert.equal(a.statusText(), '$(check) Policy Lens: in sync, 1 live only');
+      assert.equal(a.statusText(), '$(error) Policy Lens: 1 invalid bundle');
+      assert.match(a.statusTooltip(), /1 live policy no bundle here declares is left alone/);
       const [item] = a.syncTree
         .getChildren(a.syncTree.getChildren().at(-1))
         .map((n) => a.syncTree.getTreeItem(n));
@@ -272,7 +279,7 @@ describe('sync with a live org (policylens serve)', function () {
       assert.equal(deleted.status, 200);
       await a.plan.refresh(true);
     }
-    assert.equal(a.statusText(), '$(check) Policy Lens: in sync');
+    assert.doesNotMatch(a.statusTooltip(), /live policy/);
   });
 
   it('lists the history of a policy oldest first, and verifies the audit chain', async () => {
