@@ -185,6 +185,34 @@ describe('policylens export: errors', () => {
     assert.deepEqual(readdirSync(join(cwd, 'policies')), ['odd.yaml']);
   });
 
+  it('a write that fails part of the way (ulimit -f) leaves no partial file; the next export writes it', async () => {
+    const { key } = await live.registry.createApiKey('export-efbig', 'user_123');
+    // "Big" takes more than the 1 KiB the limit allows; the files are written in the names' order.
+    const big = { ...POLICY, ruleDefinition: { expression: `true${' && true'.repeat(200)}` } };
+    for (const p of [
+      { name: 'Alpha', ...POLICY },
+      { name: 'Big', ...big },
+      { name: 'Zed', ...POLICY },
+    ])
+      assert.equal((await api({ url: live.url, key }, 'POST', '/policies', p)).status, 201);
+    const cwd = workdir();
+    const org = { ...env, POLICYLENS_API_KEY: key };
+    const r = await runCli(['export', 'policies'], org, cwd, [], { fileSizeKb: 1 });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    // Neither the start of big.yaml nor a temporary file is left in the folder.
+    assert.deepEqual(readdirSync(join(cwd, 'policies')), ['alpha.yaml']);
+    assert.match(r.stdout, /^ {2}\+ "Alpha" +→ policies\/alpha\.yaml$/m);
+    assert.match(
+      r.stdout,
+      /^ {2}✗ "Big" +not exported: cannot write policies\/big\.yaml: file too large \(for the file system, or the file size limit of `ulimit -f`\)$/m,
+    );
+    assert.match(r.stdout, /^ {2}✗ "Zed" +not exported: not written: export stopped at the error above$/m);
+    assert.equal(r.stderr, "policylens export: 2 of the live org's policies not exported (marked ✗)\n");
+    const again = await runCli(['export', 'policies'], org, cwd);
+    assert.equal(again.status, 0, again.stdout + again.stderr);
+    assert.deepEqual(readdirSync(join(cwd, 'policies')).sort(), ['alpha.yaml', 'big.yaml', 'zed.yaml']);
+  });
+
   it('usage errors: no folder, two folders, an unknown format: exit 2 with the synopsis', async () => {
     for (const [args, message] of [
       [['export'], /export needs one folder to write into/],

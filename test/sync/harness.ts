@@ -77,22 +77,30 @@ export interface CliResult {
 /**
  * Runs `node dist/cli.js ...args` asynchronously (an in-process registry must keep answering);
  * `nodeArgs` go to Node before the script (`--max-old-space-size=24`); `user` runs it as another
- * user (root may write anywhere, so a folder it cannot write needs one).
+ * user (root may write anywhere, so a folder it cannot write needs one), and `fileSizeKb` under
+ * bash's `ulimit -f` (a file written past it fails with EFBIG: a full disk that a test can make).
  */
 export function runCli(
   args: string[],
   env: Record<string, string>,
   cwd = ROOT,
   nodeArgs: string[] = [],
-  user: { uid?: number; gid?: number } = {},
+  user: { uid?: number; gid?: number; fileSizeKb?: number } = {},
 ): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node esbuild.mjs` first');
+  const { fileSizeKb, ...ids } = user;
+  const command = [process.execPath, ...nodeArgs, CLI, ...args];
+  // bash counts `ulimit -f` in KiB (outside its POSIX mode); `exec` keeps the status Node's.
+  const [file, argv] =
+    fileSizeKb === undefined
+      ? [command[0]!, command.slice(1)]
+      : ['bash', ['-c', 'ulimit -f "$0" && exec "$@"', String(fileSizeKb), ...command]];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+    const child = spawn(file, argv, {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...user,
+      ...ids,
     });
     let stdout = '';
     let stderr = '';

@@ -126,6 +126,12 @@ export function reason(e: unknown): string {
       return 'a part of the path is not a directory';
     case 'ENOSPC':
       return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EFBIG':
+      return 'file too large (for the file system, or the file size limit of `ulimit -f`)';
+    case 'EIO':
+      return 'input/output error (the disk or the network file system failed)';
     case 'EROFS':
       return 'read-only file system';
     default:

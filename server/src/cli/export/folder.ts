@@ -3,9 +3,10 @@
  * when it is a file or cannot be written), read for the names it holds, and written file by file,
  * never over a file that exists.
  */
-import { accessSync, constants, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fromCwd, InputError, reason } from '../files';
+import { createFile } from './createFile';
 
 /** Whether `dir` exists. Throws InputError when it is no folder, or one that cannot be written. */
 export function checkFolder(dir: string, writing: boolean): boolean {
@@ -54,8 +55,9 @@ export function entriesOf(dir: string, present: boolean): string[] {
 }
 
 /**
- * Writes each file, creating the folder first; a file that exists is never replaced (`wx`: one
- * created since the folder was read is an error, not overwritten). Stops at the first failure.
+ * Writes each file, creating the folder first; a file that exists is never replaced (one created
+ * since the folder was read is an error, not overwritten), and a file that fails to be written is
+ * not left half written (createFile.ts). Stops at the first failure.
  */
 export function writeAll(
   dir: string,
@@ -66,7 +68,7 @@ export function writeAll(
     if (files.length) mkdirSync(dir, { recursive: true });
     for (const f of files) {
       try {
-        writeFileSync(f.path, f.text, { flag: 'wx' });
+        createFile(f.path, f.text);
       } catch (e) {
         const why =
           (e as NodeJS.ErrnoException).code === 'EEXIST'
