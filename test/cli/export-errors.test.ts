@@ -185,6 +185,29 @@ describe('policylens export: errors', () => {
     assert.deepEqual(readdirSync(join(cwd, 'policies')), ['odd.yaml']);
   });
 
+  it('warnings concern the files written: a policy marked ✗ gets none (its row says why)', async () => {
+    const { key } = await live.registry.createApiKey('export-warn-unwritten', 'user_123');
+    const org = { url: live.url, key };
+    const first = (await api(org, 'POST', '/policies', { name: 'first', ...POLICY })).body.data.id;
+    for (const name of ['kept', 'second'])
+      await api(org, 'POST', '/policies', { name, ...POLICY, prerequisites: [first] });
+    assert.equal((await api(org, 'DELETE', `/policies/${first}`)).status, 200);
+    const cwd = workdir();
+    // A repository whose .gitignore ignores the file "second" would be written to.
+    mkdirSync(join(cwd, '.git'));
+    writeFileSync(join(cwd, '.gitignore'), 'policies/second.yaml\n');
+    const r = await runCli(['export', 'policies'], { ...env, POLICYLENS_API_KEY: key }, cwd);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /^ {2}\+ "kept" +→ policies\/kept\.yaml$/m);
+    assert.match(r.stdout, /^ {2}✗ "second" +not exported: sync would not read policies\/second\.yaml \(/m);
+    assert.equal(
+      r.stderr,
+      `policylens export: "kept": prerequisite "${first}" designates no policy of the live org; kept as written (sync reports it until the prerequisite is dropped)\n` +
+        "policylens export: 1 of the live org's policies not exported (marked ✗)\n",
+    );
+    assert.deepEqual(readdirSync(join(cwd, 'policies')), ['kept.yaml']);
+  });
+
   it('a write that fails part of the way (ulimit -f) leaves no partial file; the next export writes it', async () => {
     const { key } = await live.registry.createApiKey('export-efbig', 'user_123');
     // "Big" takes more than the 1 KiB the limit allows; the files are written in the names' order.

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { markUnwritten, type ExportPlan } from '../../server/src/cli/export/plan';
+import { markUnwritten, warningsOf, type ExportPlan } from '../../server/src/cli/export/plan';
 import { readBack } from '../../server/src/cli/export/readBack';
 import { removeDir, tempDir } from '../sync/harness';
 
@@ -45,14 +45,18 @@ describe('export: reading a file back before writing it', () => {
   });
 
   it('after a failed write, the file that failed says why and those after it were not tried', () => {
-    const files = ['a', 'b', 'c'].map((n) => ({ name: n, path: join(process.cwd(), `${n}.yaml`), text: '' }));
+    const files = ['a', 'b', 'c'].map((n) => ({
+      name: n,
+      path: join(process.cwd(), `${n}.yaml`),
+      text: '',
+      warnings: [`${n} warns`],
+    }));
     const plan: ExportPlan = {
       rows: [
         ...files.map((f) => ({ name: f.name, file: `${f.name}.yaml` })),
         { name: 'd', problem: 'skipped' },
       ],
       files,
-      warnings: [],
       failed: false,
     };
     markUnwritten(plan, 1, 'cannot write b.yaml: no space left on the device');
@@ -63,5 +67,7 @@ describe('export: reading a file back before writing it', () => {
       { name: 'd', problem: 'skipped' },
     ]);
     assert.equal(plan.failed, true);
+    // Only the written file's warnings are said.
+    assert.deepEqual(warningsOf(plan, 1), ['a warns']);
   });
 });

@@ -9,7 +9,7 @@ import {
   type LiveOrgPolicy,
 } from '../../core/index';
 import { checkFolder, entriesOf, writeAll } from '../export/folder';
-import { markUnwritten, planExport } from '../export/plan';
+import { markUnwritten, planExport, warningsOf } from '../export/plan';
 import { formatExport } from '../export/print';
 import { fromCwd, UsageError } from '../files';
 import { projectFor } from '../project';
@@ -94,11 +94,14 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     format,
     collect,
   });
-  for (const w of plan.warnings) warn(w);
+  let written = plan.files.length;
   if (!dryRun) {
     const result = writeAll(abs, plan.files);
+    written = result.written;
     if (result.error !== undefined) markUnwritten(plan, result.written, result.error);
   }
+  // Said of the files written (or to be written) only: a ✗ row says why its policy is not.
+  for (const w of warningsOf(plan, written)) warn(w);
   const { rows } = plan;
   io.out(
     formatExport({

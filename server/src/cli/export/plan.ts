@@ -18,12 +18,19 @@ import { readBack, type PlannedFile } from './readBack';
 
 export interface ExportPlan {
   rows: ExportRow[];
-  /** The files to write, in the rows' order. */
-  files: PlannedFile[];
-  /** Said on stderr: prerequisites the org does not hold, look-alike renames, files lint rejects. */
-  warnings: string[];
+  /**
+   * The files to write, in the rows' order, each with what is said on stderr about it once it is
+   * written: prerequisites the org does not hold, a look-alike rename, an error lint finds in it.
+   * A policy that is not written (✗) says only why not; the export that writes it says the rest.
+   */
+  files: (PlannedFile & { warnings: string[] })[];
   /** Something sync will not find in sync: a policy not exported, a file lint rejects. */
   failed: boolean;
+}
+
+/** The warnings of the first `written` files (all of them for a dry run), in their order. */
+export function warningsOf(plan: ExportPlan, written = plan.files.length): string[] {
+  return plan.files.slice(0, written).flatMap((f) => f.warnings);
 }
 
 export function planExport(
@@ -45,21 +52,21 @@ export function planExport(
     text: f.text,
   }));
   const checked = readBack(planned, context.desired, context.live, context.collect);
-  const out: ExportPlan = { rows: [], files: [], warnings: [], failed: selection.skipped.length > 0 };
+  const out: ExportPlan = { rows: [], files: [], failed: selection.skipped.length > 0 };
   bundles.forEach((b, i) => {
     const [check, file] = [checked[i]!, planned[i]!];
-    out.warnings.push(...exportWarnings(b));
     if (check.kind === 'unwritten') {
       out.failed = true;
       out.rows.push({ name: b.name, problem: check.why });
       return;
     }
+    const warnings = exportWarnings(b);
     if (check.kind === 'invalid') {
       out.failed = true;
-      out.warnings.push(`${fromCwd(file.path)}: ${check.why}; sync plans nothing until it is fixed`);
+      warnings.push(`${fromCwd(file.path)}: ${check.why}; sync plans nothing until it is fixed`);
     }
     out.rows.push({ name: b.name, file: fromCwd(file.path) });
-    out.files.push(file);
+    out.files.push({ ...file, warnings });
   });
   for (const s of selection.skipped) out.rows.push({ name: s.name, problem: s.reason });
   return out;
