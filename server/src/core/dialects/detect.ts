@@ -187,9 +187,14 @@ export function recognize<D extends Recognizable>(
   if (content && content.score >= RECOGNIZED) return { dialect: content.dialect, by: 'content' };
   // An Execlave API response saved as a file (`{"data": {…}}`, or the list's `{"data": [ … ]}`, as
   // `curl` writes them): recognised by the (first) policy it holds, so that the analysis says what
-  // the file is instead of passing it over.
+  // the file is instead of passing it over. A list is recognised by its first object: an item that
+  // is no object (a hand-edited file) is named by the finding on `data` (schema/envelope.ts).
   const held =
-    isObj(value) && Array.isArray(value.data) ? value.data[0] : isObj(value) ? value.data : undefined;
+    isObj(value) && Array.isArray(value.data)
+      ? value.data.find(isObj)
+      : isObj(value)
+        ? value.data
+        : undefined;
   if (isObj(value) && isObj(held) && Object.keys(value).every((k) => k === 'data' || k === 'meta')) {
     const inner = bestByContent(held, fileName, dialects);
     if (inner && inner.score >= RECOGNIZED && inner.dialect.id === 'execlave')
