@@ -20,7 +20,8 @@ import { cases, expectJson, expectText, UPDATE } from '../support/fixtures';
  * directory; `lint --fix-dry-run .` must print `diff.txt` and change nothing; `lint --fix .` must
  * leave exactly the files of `expected/` and print `report.txt` (what is left), with the exit
  * statuses and messages in `result.json`. The dry run's diff, applied with git apply, gives the
- * same files as --fix.
+ * same files as --fix. A case's `args.json` gives the paths instead of `.` (a pre-commit hook names
+ * the staged files).
  */
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -52,11 +53,13 @@ describe('lint --fix and --fix-dry-run (test/fixtures/fix)', () => {
       try {
         cpSync(join(c.dir, 'input'), root, { recursive: true });
         const input = filesUnder(root);
-        const dry = cli(root, ['lint', '.', '--fix-dry-run']);
+        const argsFile = join(c.dir, 'args.json');
+        const paths = existsSync(argsFile) ? (JSON.parse(readFileSync(argsFile, 'utf8')) as string[]) : ['.'];
+        const dry = cli(root, ['lint', ...paths, '--fix-dry-run']);
         expectText(join(c.dir, 'diff.txt'), dry.stdout);
         assert.deepEqual(filesUnder(root), input, 'a dry run writes nothing');
 
-        const fixed = cli(root, ['lint', '.', '--fix']);
+        const fixed = cli(root, ['lint', ...paths, '--fix']);
         expectText(join(c.dir, 'report.txt'), fixed.stdout);
         expectJson(join(c.dir, 'result.json'), {
           dryRun: { status: dry.status, stderr: dry.stderr },

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { didYouMean, DIALECTS, getDialect, printable, type Span } from '../../core/index';
 import { fromCwd, reason, UsageError, type Excluded } from '../files';
 import { fixDiff, fixSummary, planFixes, writeAtomically, writeFix } from '../lint/fix';
+import { heldIdMessage, heldIds } from '../lint/heldIds';
 import { errorsOnly, lintFiles } from '../lint/run';
 import { formatGithubChunks } from '../report/github';
 import { formatGitlabChunks } from '../report/gitlab';
@@ -52,7 +53,9 @@ for code scanning, gitlab a Code Quality report for GitLab merge requests, each 
 the root of their git repository.
 --fix applies the safe fixes (those that keep a policy's meaning, the editor's "fix all" limited
 to them), writing each file atomically, then reports what is left; --fix-dry-run prints them as a
-unified diff instead and exits 1 when there is something to fix, 0 when not.
+unified diff instead and exits 1 when there is something to fix, 0 when not. Given some of a
+project's files, both keep a bundle's server \`id\` while a bundle they do not lint names it by that
+id (stderr says which): fix those together, or the folder.
 --cache keeps each file's result by content hash in .policylens-cache/lint.json (or --cache-location)
 and lints only what changed; a new engine version empties it.
 A file is linted when it is a policy: its keys are those of an Execlave bundle, a Preloop document
@@ -254,7 +257,9 @@ export const lint: Command = {
       return 2;
     }
     if (values['fix-dry-run'] || values.fix) {
-      const plans = planFixes(results);
+      const held = heldIds(results, { ignore: !values['no-ignore'], config: values.config });
+      for (const h of held) io.err(`policylens lint: ${printable(heldIdMessage(h))}\n`);
+      const plans = planFixes(results, new Set(held.map((h) => h.path)));
       if (values['fix-dry-run']) {
         io.out(fixDiff(plans));
         io.err(fixSummary(plans, true));

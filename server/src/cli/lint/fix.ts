@@ -8,6 +8,7 @@ import {
   fixAll,
   languageOf,
   unifiedDiff,
+  withoutIdRemoval,
   type Finding,
   type Utf16Order,
   type RuleSettings,
@@ -38,10 +39,13 @@ export interface PlannedFix {
  * The safe fixes of every file, computed by the same fix-all as the editor's (core/assist/fixAll.ts)
  * but limited to the fixes that keep the policy's meaning. Files without one are not read again.
  */
-export function planFixes(files: readonly Fixable[]): PlannedFix[] {
+export function planFixes(files: readonly Fixable[], keepId: ReadonlySet<string> = new Set()): PlannedFix[] {
   const out: PlannedFix[] = [];
   for (const f of files) {
-    if (f.readError || !f.findings.some((x) => x.fixes?.some((fix) => fix.safe && fix.isPreferred))) continue;
+    // A bundle whose `id` another file of the project names by it keeps the `id` (lint/heldIds.ts).
+    const held = (list: readonly Finding[]) => (keepId.has(f.path) ? withoutIdRemoval(list) : list);
+    const findings = held(f.findings);
+    if (f.readError || !findings.some((x) => x.fixes?.some((fix) => fix.safe && fix.isPreferred))) continue;
     let before: string;
     let utf16: Utf16Order | undefined;
     try {
@@ -57,15 +61,17 @@ export function planFixes(files: readonly Fixable[]): PlannedFix[] {
     const findingsOf = (text: string) =>
       POLICY_TEST_FILE.test(f.path)
         ? applyRuleSettings(testFileTextFindings(f.path, text), f.rules)
-        : applyRuleSettings(
-            applySuppressions(
-              analyze(text, { fileName: f.path, dialect: f.forced }).findings,
-              text,
-              language,
+        : held(
+            applyRuleSettings(
+              applySuppressions(
+                analyze(text, { fileName: f.path, dialect: f.forced }).findings,
+                text,
+                language,
+              ),
+              f.rules,
             ),
-            f.rules,
           );
-    const result = fixAll(before, f.findings, findingsOf, { safeOnly: true });
+    const result = fixAll(before, findings, findingsOf, { safeOnly: true });
     if (result)
       out.push({
         path: f.path,

@@ -141,7 +141,8 @@ export function namedByItsId(index: ChainIndex, uri: string): boolean {
  * removal of the bundle's own `id` while another bundle's prerequisite is still that id. The editor
  * fixes one file at a time, and a bundle fixed first would take with its `id` the only link from the
  * others' ids to it (they would be left naming another org's UUID). Once they name the bundle, the
- * `id` goes with the next fix-all. `lint --fix` fixes every file in one pass and needs no hold.
+ * `id` goes with the next fix-all. `lint --fix` fixes the files it lints in one pass, and holds the
+ * `id` only for a bundle of the project it does not lint (cli/lint/heldIds.ts).
  */
 export function fixAllFindings(
   index: ChainIndex,
@@ -149,5 +150,15 @@ export function fixAllFindings(
   findings: readonly Finding[],
 ): readonly Finding[] {
   if (!namedByItsId(index, uri)) return findings;
-  return findings.filter((f) => !(f.code === 'schema/unknown-key' && f.path === 'id'));
+  return withoutIdRemoval(findings);
+}
+
+/** The findings without the one whose fix removes the bundle's own `id` (the server key). */
+export function withoutIdRemoval(findings: readonly Finding[]): readonly Finding[] {
+  return findings.filter((f) => !removesId(f));
+}
+
+/** Whether a finding is the server key `id`, which its fix removes. */
+export function removesId(f: Finding): boolean {
+  return f.code === 'schema/unknown-key' && f.path === 'id';
 }
