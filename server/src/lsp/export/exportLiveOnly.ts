@@ -96,11 +96,12 @@ export async function exportLiveOnly(
   out.declared = selection.declared;
   selection.bundles.forEach((b, i) => {
     const [verdict, f] = [verdicts[i]!, planned[i]!];
-    out.warnings.push(...exportWarnings(b));
+    // As the CLI: a policy not exported says only why not; its warnings come with the file.
     if (verdict.kind === 'unwritten') {
       out.notExported.push({ name: b.name, reason: verdict.why });
       return;
     }
+    out.warnings.push(...exportWarnings(b));
     if (verdict.kind === 'invalid')
       out.warnings.push(`${f.file}: ${verdict.why}; sync plans nothing until it is fixed`);
     out.files.push({ name: f.name, uri: f.uri, file: f.file, text: f.text });
