@@ -65,7 +65,7 @@ describe('the rename hint of policylens sync', () => {
     assert.match(
       unpruned.stdout,
       new RegExp(
-        `\\n {2}"${OLD}" {2}\\(looks like a rename to "${NEW}" \\(gates/approval\\.json\\): its history stays under id ${oldId}; Execlave has no rename\\)\\n`,
+        `\\n {2}"${OLD}" {2}tool_call {2}\\(looks like a rename to "${NEW}" \\(gates/approval\\.json\\): its history stays under id ${oldId}; Execlave has no rename\\)\\n`,
       ),
     );
     const unprunedJson = JSON.parse((await runCli(['sync', dir, '--format', 'json'], env, dir)).stdout);
