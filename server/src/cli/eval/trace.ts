@@ -15,11 +15,17 @@ export function statusText(t: TraceEntry): string {
   return t.reason ? `${t.status}: ${t.reason}` : t.status;
 }
 
+/**
+ * The rows as aligned columns, two spaces apart. A column is as wide as its longest cell up to
+ * `columnWidth`'s cap; a longer cell (a long policy name, `skipped: prerequisite "…" violated`)
+ * pushes the rest of its own line right, and keeps the two spaces: padded to the capped width, it
+ * was glued to the next column (`…violatedfinance-cost-cap`).
+ */
 function pad(rows: string[][]): string[] {
   const widths = rows[0].map((_, c) => columnWidth(rows.map((r) => r[c])));
   return rows.map((r) =>
     r
-      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] + 2)))
+      .map((cell, c) => (c === r.length - 1 ? cell : `${cell.padEnd(widths[c])}  `))
       .join('')
       .trimEnd(),
   );
