@@ -6,13 +6,15 @@
  * Among the files it lints, `lint --fix` writes the name in place of the id in the same pass
  * (`chain/exported-id`); the others are only read, and only when a fix would remove an `id`.
  *
- * The project is the folder of the nearest policylens.config.yaml (or --config), else the root of the
- * git repository, else the folder the linted files share; it is walked as `lint <folder>` walks it
+ * The project is the folder of --config, else the root of the git repository (nested configs
+ * included), else the outermost folder with a policylens.config.yaml, else the folder the linted
+ * files share; it is walked as `lint <folder>` walks it
  * (the config's include and exclude, .gitignore), and a file is parsed only when its text holds one
  * of the ids (docs/decisions/chain.md).
  */
-import { dirname, sep } from 'node:path';
-import { chainPolicyFromText, idKey, removesId, type Finding } from '../../core/index';
+import { existsSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { chainPolicyFromText, CONFIG_FILE_NAME, idKey, removesId, type Finding } from '../../core/index';
 import { collectPolicyFiles, fromCwd, readPolicyText, type CollectOptions } from '../files';
 import { gitRootOf, projectFor } from '../project';
 import type { Fixable } from './fix';
@@ -143,10 +145,21 @@ function namesByIds(path: string, keys: ReadonlySet<string>): string[] {
   return [...new Set(named)];
 }
 
-/** The folder of the file's config (nearest, or --config), else its git repository's root. */
+/**
+ * The folder whose bundles may name the file's: --config's folder; else the root of its git
+ * repository (a sync or `lint .` there reads every nested project); else the outermost folder above
+ * it with a config. Not the nearest config's folder: a nested config's folder is part of the project
+ * above it, whose bundles name its bundles as well.
+ */
 function projectRoot(path: string, config?: string): string | undefined {
-  const project = projectFor(path, config);
-  return project.file ? project.dir : gitRootOf(dirname(path));
+  if (config) return projectFor(path, config).dir;
+  const git = gitRootOf(dirname(path));
+  if (git !== undefined) return git;
+  let outer: string | undefined;
+  for (let d = dirname(path); ; d = dirname(d)) {
+    if (existsSync(join(d, CONFIG_FILE_NAME))) outer = d;
+    if (dirname(d) === d) return outer;
+  }
 }
 
 /** The deepest folder that holds every path. */
