@@ -171,6 +171,22 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
       outside.notExported[0]!.reason,
       /^sync would not read drafts\/block-pii-exfiltration\.yaml \(/,
     );
+    // The notification names a few and counts the rest (the output lists each): every policy of a
+    // large org refused made one notification of hundreds of kilobytes.
+    const said = nothingToExport(outside);
+    assert.equal(said.split(' not read ').length - 1, 3, said);
+    assert.match(
+      said,
+      new RegExp(`; and ${SEED.length - 3} more \\(each is in the Policy Lens output\\)\\.$`),
+    );
+    const { detail } = exportConfirmation({ ...outside, files: r.files.slice(0, 1) });
+    assert.deepEqual(
+      detail
+        .split('\n')
+        .filter((l) => l.startsWith('✗'))
+        .slice(3),
+      [`✗ … and ${SEED.length - 3} more not exported (each is in the Policy Lens output)`],
+    );
   });
 
   it('an invalid bundle stops it, in the words of policylens export', async () => {
@@ -185,6 +201,10 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
     assert.equal(r.state, 'refused');
     assert.deepEqual([...(r.details ?? []), `policylens export: ${r.message}`].join('\n') + '\n', cli.stderr);
     assert.deepEqual(r.files, []);
+    // A thousand invalid bundles: the notification names three, the output has each.
+    const many = refusal({ ...r, details: Array.from({ length: 5 }, () => r.details![0]!) });
+    assert.equal(many.split(' — invalid: ').length - 1, 3, many);
+    assert.match(many, / … and 2 more \(each is in the Policy Lens output\)\.$/);
     assert.match(
       refusal(r),
       /^Policy Lens: export refused: 1 invalid bundle: fix it \(policylens lint\) before export\. ✗ policies\/bad\.yaml — invalid: /,
