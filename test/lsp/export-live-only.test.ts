@@ -5,7 +5,7 @@
 // the plan has no live-only policy left; a taken name gets `-2`; a folder the editor does not read,
 // an invalid bundle (in the CLI's words) and a workspace without an org are refused with the reason.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -186,6 +186,44 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
         .filter((l) => l.startsWith('✗'))
         .slice(3),
       [`✗ … and ${SEED.length - 3} more not exported (each is in the Policy Lens output)`],
+    );
+  });
+
+  it('writes where the scan reads: through a link, into its folder; a link out of the workspace is refused', async () => {
+    const root = workspace({
+      'policylens.config.yaml': "include: ['linked/**', 'policies/**', 'outside/**']\n",
+    });
+    const elsewhere = workspace();
+    mkdirSync(join(root, 'policies'));
+    symlinkSync('policies', join(root, 'linked'));
+    symlinkSync(elsewhere, join(root, 'outside'));
+    const client = await server(root, env);
+    // Written through the link to a folder outside, the files were read once (the client announces
+    // them) and dropped by the next scan, which follows no link: "Live only" again, and `-2` files.
+    const out = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(join(root, 'outside')),
+    });
+    assert.equal(out.state, 'refused');
+    assert.match(
+      out.message ?? '',
+      /^outside is a symbolic link \(or lies under one\) to a folder outside the workspace folders: /,
+    );
+    assert.deepEqual(out.files, []);
+    // A link to a folder of the workspace: the files go into that folder, where the scan reads them.
+    const linked = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(join(root, 'linked')),
+    });
+    assert.equal(linked.state, 'ok', linked.message);
+    assert.equal(linked.folder, 'policies');
+    assert.equal(linked.files[0]!.uri, fileUri(join(root, 'policies', 'block-pii-exfiltration.yaml')));
+    const { folders } = await client.request<{ folders: { label: string }[] }>(
+      ExportFoldersRequest.method,
+      {},
+    );
+    assert.deepEqual(
+      folders.map((f) => f.label),
+      ['policies', root.slice(root.lastIndexOf('/') + 1)],
+      'a link is offered as its folder, and a link out of the workspace not at all',
     );
   });
 

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, watch } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { access, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
 import { decodeUtf16, utf16Order } from '../core/index';
@@ -113,6 +113,13 @@ export function nodeRuntime(options: { stdinFree?: boolean; loadDetail?: string 
       async entryNames(folderUri) {
         try {
           return await readdir(fsPath(folderUri));
+        } catch {
+          return undefined;
+        }
+      },
+      async realPath(uri) {
+        try {
+          return URI.file(await realpath(fsPath(uri))).toString();
         } catch {
           return undefined;
         }

@@ -19,6 +19,12 @@ export interface FileSystem {
    */
   entryNames?(folderUri: string): Promise<string[] | undefined>;
   /**
+   * Where a file or folder really is, as a `file:` URI (symbolic links and `..` resolved), or
+   * undefined when it cannot be resolved: an export writes only where the workspace scan, which
+   * follows no link, reads. Optional.
+   */
+  realPath?(uri: string): Promise<string | undefined>;
+  /**
    * The URIs of the files under a folder whose URI `accept`s, skipping `node_modules` and hidden
    * folders, at most `limit` of them (a file `accept` refuses does not count). A long listing awaits
    * `pause` between entries (background work gives way to requests there).

@@ -21,7 +21,7 @@ import type { ExportLiveOnlyParams, ExportLiveOnlyResult } from '../../protocol/
 import type { ServerContext } from '../context';
 import type { LiveSession } from '../sync/liveSession';
 import { computePlan, displayFile } from '../sync/workspacePlan';
-import { workspaceFolderOf } from './folders';
+import { scannedFolder, workspaceFolderOf } from './folders';
 
 const NOTHING = { files: [], notExported: [], warnings: [], declared: 0 };
 
@@ -35,22 +35,28 @@ export async function exportLiveOnly(
   params: ExportLiveOnlyParams | null,
 ): Promise<ExportLiveOnlyResult> {
   const format = params?.format === 'json' ? 'json' : 'yaml';
-  const folder = typeof params?.folder === 'string' ? params.folder.replace(/\/+$/, '') : '';
+  const given = typeof params?.folder === 'string' ? params.folder.replace(/\/+$/, '') : '';
   const refused = (message: string, more: Partial<ExportLiveOnlyResult> = {}): ExportLiveOnlyResult => ({
     state: 'refused',
     message,
     ...NOTHING,
     ...more,
   });
-  if (!folder) return refused('No folder to write into was given.');
-  const shown = displayFile(ctx, folder);
-  if (!workspaceFolderOf(ctx, folder))
+  if (!given) return refused('No folder to write into was given.');
+  if (!workspaceFolderOf(ctx, given))
     return refused(
-      `${shown} is not in a workspace folder: the editor plans only the workspace's bundles, so one written there would never be found in sync.`,
+      `${displayFile(ctx, given)} is not in a workspace folder: the editor plans only the workspace's bundles, so one written there would never be found in sync.`,
     );
-  const entries = (await ctx.runtime.fs.isFolder?.(folder))
-    ? await ctx.runtime.fs.entryNames?.(folder)
-    : undefined;
+  const isFolder = await ctx.runtime.fs.isFolder?.(given);
+  // The files go where the scan reads them. Through a symbolic link out of the workspace, they were
+  // read once (the client announces them), dropped by the next scan, and exported again (`-2`).
+  const folder = isFolder ? await scannedFolder(ctx, given) : given;
+  if (folder === undefined)
+    return refused(
+      `${displayFile(ctx, given)} is a symbolic link (or lies under one) to a folder outside the workspace folders: the editor's scan of the workspace follows no link, so a bundle written there would not be found in sync.`,
+    );
+  const shown = displayFile(ctx, folder);
+  const entries = isFolder ? await ctx.runtime.fs.entryNames?.(folder) : undefined;
   // The CLI's words for a folder that is a file; the editor never creates the folder.
   if (!entries) return refused(`${shown} is not a folder: export writes one file per policy into a folder`);
 
