@@ -227,6 +227,20 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
     );
   });
 
+  it('reads the workspace folder by its path, however the client spells its URI', async () => {
+    // pathToFileURL leaves `+`, `(` and `)` as they are; the server's URIs escape them. The scan's
+    // check compared the spellings, and every file was "not read" there, so nothing was exported.
+    const root = join(workspace(), 'a+b (c)');
+    mkdirSync(join(root, 'policies'), { recursive: true });
+    const client = await server(root, env);
+    const r = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(join(root, 'policies')),
+    });
+    assert.deepEqual(r.notExported, []);
+    assert.equal(r.files.length, SEED.length);
+    assert.equal(r.files[0]!.file, 'policies/block-pii-exfiltration.yaml');
+  });
+
   it('an invalid bundle stops it, in the words of policylens export', async () => {
     const files = { 'policies/bad.yaml': 'name: Bad\npolicyType: nonsense\n' };
     const cli = await runCli(['export', 'policies'], env, workspace(files));

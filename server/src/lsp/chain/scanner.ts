@@ -1,7 +1,7 @@
 import { FileChangeType, type FileEvent, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { gitKeeps, withoutGitIgnored } from '../gitignoreFilter';
 import type { Runtime } from '../runtime';
-import { isYamlOrJsonName } from '../settings';
+import { isYamlOrJsonName, pathOf } from '../settings';
 import { backgroundPause } from '../slices';
 import { MAX_INDEXED_LENGTH, type WorkspaceIndex } from './workspaceIndex';
 
@@ -267,16 +267,21 @@ export class WorkspaceScanner {
     const { host } = this;
     const out = new Set<string>();
     for (const folder of host.workspaceFolders()) {
-      const base = folder.endsWith('/') ? folder : `${folder}/`;
-      const inside = uris.filter(
-        (u) =>
-          u.startsWith(base) &&
-          !u
+      // By path, not by the URI's spelling: the client's workspace folder (`a+b%20(c)`, as Node's
+      // pathToFileURL and other editors spell it) and the export's URIs (`a%2Bb%20%28c%29`, as the
+      // scan's own listing spells them) name the same files.
+      const base = `${pathOf(folder).replace(/\/+$/, '')}/`;
+      const inside = uris.filter((u) => {
+        const path = pathOf(u);
+        return (
+          path.startsWith(base) &&
+          !path
             .slice(base.length)
             .split('/')
             .some((part) => part.startsWith('.') || part === 'node_modules') &&
-          !host.isExcluded(u),
-      );
+          !host.isExcluded(u)
+        );
+      });
       const filtered = inside.filter((u) => host.gitignore(u));
       for (const u of await withoutGitIgnored(host.runtime.fs, folder, filtered, pause)) out.add(u);
       for (const u of inside) if (!host.gitignore(u)) out.add(u);
