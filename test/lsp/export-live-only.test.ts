@@ -241,6 +241,30 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
     assert.equal(r.files[0]!.file, 'policies/block-pii-exfiltration.yaml');
   });
 
+  it("a folder the config's dialects give another dialect gets nothing, as in the CLI", async () => {
+    const files = { 'policylens.config.yaml': "dialects:\n  'policies/**': preloop\n" };
+    const cliRoot = workspace(files);
+    mkdirSync(join(cliRoot, 'policies'));
+    const cli = await runCli(['export', 'policies', '--dry-run'], env, cliRoot);
+    assert.equal(cli.status, 1);
+    const root = workspace(files);
+    mkdirSync(join(root, 'policies'));
+    const client = await server(root, env);
+    const r = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(join(root, 'policies')),
+    });
+    // It wrote them: `policylens sync` never reads them as bundles, and exports them again.
+    assert.deepEqual(r.files, []);
+    assert.deepEqual(
+      r.notExported.map((n) => `  ✗ ${JSON.stringify(n.name)}`),
+      cli.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('  ✗'))
+        .map((l) => l.replace(/\s+not exported: .*$/, '')),
+    );
+    assert.match(r.notExported[0]!.reason, /the project config names another dialect for it/);
+  });
+
   it('an invalid bundle stops it, in the words of policylens export', async () => {
     const files = { 'policies/bad.yaml': 'name: Bad\npolicyType: nonsense\n' };
     const cli = await runCli(['export', 'policies'], env, workspace(files));

@@ -7,7 +7,7 @@
  */
 import { URI, Utils } from 'vscode-uri';
 import {
-  analyze,
+  applyRuleSettings,
   desiredFromAnalysis,
   exportFiles,
   exportWarnings,
@@ -86,12 +86,14 @@ export async function exportLiveOnly(
     return { ...f, uri, file: displayFile(ctx, uri) };
   });
   const scanned = await ctx.chain.scanner.scanned(planned.map((f) => f.uri));
-  // Read back as the plan will read the file once it is written and closed (workspacePlan.ts).
+  // Read back as `policylens export` reads it, under the project's settings: a folder the config's
+  // `dialects` gives another dialect gets no bundle (the editor's plan of closed files does not ask
+  // the config yet, but the CLI's sync would never read the file, and export it again).
   const reads = planned.map((f) => ({
     name: f.name,
     file: f.file,
     read: scanned.has(f.uri)
-      ? desiredFromAnalysis(analyze(f.text, { fileName: f.uri }), f.file, f.uri)
+      ? readBack(ctx, f.uri, f.text, f.file)
       : ({ kind: 'walk-skips', why: SKIPPED } as ReadOutcome),
   }));
   const verdicts = readBackVerdicts(reads, desired, snapshot.policies);
@@ -114,4 +116,11 @@ export async function exportLiveOnly(
   });
   for (const s of selection.skipped) out.notExported.push({ name: s.name, reason: s.reason });
   return out;
+}
+
+/** A planned file's outcome for sync: its analysis with the dialect and rules the config gives it. */
+function readBack(ctx: ServerContext, uri: string, text: string, file: string): ReadOutcome {
+  const analysis = ctx.documents.analyzeText(uri, text);
+  analysis.findings = applyRuleSettings(analysis.findings, ctx.documents.rulesFor(uri));
+  return desiredFromAnalysis(analysis, file, uri);
 }
