@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import YAML from 'yaml';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspClient, type PublishDiagnosticsParams } from '../lsp/client';
-import { LineIndex, readConfig } from '../../server/src/core/index';
+import { failureLines, LineIndex, readConfig } from '../../server/src/core/index';
 import { mutation } from './support/arbitraries';
 import { CONFIG_SEEDS, configText } from './support/configs';
 import { policyCorpus, report, runs } from './support/invariants';
@@ -192,14 +192,23 @@ describe('language server under random test files and configs', () => {
           if (r.status === 2) assert.deepEqual(run.cases, [], r.stderr);
           else {
             assert.ok(r.status === 0 || r.status === 1, `policylens test: status ${r.status}\n${r.stderr}`);
+            type Why = Parameters<typeof failureLines>[1];
             const file = (
               JSON.parse(r.stdout) as {
-                files: { cases: { name: string; passed: boolean; failures: string[] }[]; error?: string }[];
+                files: {
+                  cases: { name: string; passed: boolean; failures: string[]; why?: Why }[];
+                  error?: string;
+                }[];
               }
             ).files[0];
+            // The explorer shows each failure with the policies that explain it under it, as the text
+            // report does; the JSON keeps them apart (`why`): the same lines, put together.
             assert.deepEqual(
               { error: !!run.error, cases: run.cases.map((c) => [c.name, c.passed, c.failures]) },
-              { error: !!file.error, cases: file.cases.map((c) => [c.name, c.passed, c.failures]) },
+              {
+                error: !!file.error,
+                cases: file.cases.map((c) => [c.name, c.passed, failureLines(c.failures, c.why)]),
+              },
               `Test Explorer (${run.error}) and policylens test (${file.error}) differ on:\n${text.slice(0, 1500)}`,
             );
           }
