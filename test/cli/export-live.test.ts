@@ -5,30 +5,16 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FIXTURES, UPDATE, expectText } from '../support/fixtures';
-import {
-  api,
-  inProcessRegistry,
-  removeDir,
-  runCli,
-  tempDir,
-  writeFiles,
-  type LiveRegistry,
-} from '../sync/harness';
+import { api, type LiveRegistry, registryPerFile, runCli, tempDir, writeFiles } from '../sync/harness';
 
 const CASE = join(FIXTURES, 'export');
 const SEED = JSON.parse(readFileSync(join(CASE, 'seed.json'), 'utf8')) as Record<string, unknown>[];
 
 let live: LiveRegistry;
 const dirs: string[] = [];
-before(async () => {
-  live = await inProcessRegistry();
-});
-after(async () => {
-  await live.close();
-  for (const d of dirs) removeDir(d);
-});
+registryPerFile((l) => (live = l), dirs);
 
 /** A new org holding `policies` (created in order; prerequisites given by name become ids). */
 async function seededOrg(org: string, policies = SEED): Promise<Record<string, string>> {

@@ -4,20 +4,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { api, inProcessRegistry, removeDir, runCli, tempDir, type LiveRegistry } from '../sync/harness';
+import { describe, it } from 'node:test';
+import { api, type LiveRegistry, registryPerFile, runCli, tempDir } from '../sync/harness';
 
 const POLICY = { policyType: 'expression', enforcementMode: 'block', ruleDefinition: { expression: 'true' } };
 
 let live: LiveRegistry;
 const dirs: string[] = [];
-before(async () => {
-  live = await inProcessRegistry();
-});
-after(async () => {
-  await live.close();
-  for (const d of dirs) removeDir(d);
-});
+registryPerFile((l) => (live = l), dirs);
 
 /** A new org holding `policies`, and the environment that reaches it. */
 async function org(name: string, policies: Record<string, unknown>[]): Promise<Record<string, string>> {

@@ -2,17 +2,17 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   api,
   BUNDLES,
-  inProcessRegistry,
   livePolicies,
+  type LiveRegistry,
+  registryPerFile,
   removeDir,
   runCli,
   tempDir,
   writeFiles,
-  type LiveRegistry,
 } from './harness';
 import { startProxy } from './proxy';
 
@@ -27,14 +27,7 @@ async function closedPort(): Promise<number> {
 
 let live: LiveRegistry;
 const dirs: string[] = [];
-
-before(async () => {
-  live = await inProcessRegistry();
-});
-after(async () => {
-  await live.close();
-  for (const d of dirs) removeDir(d);
-});
+registryPerFile((l) => (live = l), dirs);
 
 /** A fresh org (its own key) and a folder holding the three seed bundles. */
 async function workspace(org: string): Promise<{ dir: string; env: Record<string, string>; key: string }> {

@@ -4,26 +4,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import {
-  BUNDLES,
-  inProcessRegistry,
-  removeDir,
-  runCli,
-  tempDir,
-  writeFiles,
-  type LiveRegistry,
-} from './harness';
+import { describe, it } from 'node:test';
+import { BUNDLES, type LiveRegistry, registryPerFile, runCli, tempDir, writeFiles } from './harness';
 
 let live: LiveRegistry;
 const dirs: string[] = [];
-before(async () => {
-  live = await inProcessRegistry();
-});
-after(async () => {
-  await live.close();
-  for (const d of dirs) removeDir(d);
-});
+registryPerFile((l) => (live = l), dirs);
 
 /** A repository `repo` (a `.git` folder) with the seed bundles under services/agent/policies. */
 async function workspace(org: string) {

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import { startRegistry, type Registry } from '../../registry/index';
 import { spawnRegistry } from '../support/registryProcess';
 
@@ -48,6 +49,19 @@ export async function inProcessRegistry(): Promise<LiveRegistry> {
     registry,
     close: () => registry.close(),
   };
+}
+
+/**
+ * The registry of a test file: an in-process registry started before its tests (handed to `set`) and
+ * closed after them, when the temporary folders the file listed in `dirs` are removed too.
+ */
+export function registryPerFile(set: (live: LiveRegistry) => void, dirs: string[]): void {
+  let live: LiveRegistry | undefined;
+  before(async () => set((live = await inProcessRegistry())));
+  after(async () => {
+    await live?.close();
+    for (const d of dirs) removeDir(d);
+  });
 }
 
 /**

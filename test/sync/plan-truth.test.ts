@@ -3,29 +3,22 @@
 // reviewed plan no longer applies.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   api,
   BUNDLES,
-  inProcessRegistry,
   livePolicies,
+  type LiveRegistry,
+  registryPerFile,
   removeDir,
   runCli,
   tempDir,
   writeFiles,
-  type LiveRegistry,
 } from './harness';
 
 let live: LiveRegistry;
 const dirs: string[] = [];
-
-before(async () => {
-  live = await inProcessRegistry();
-});
-after(async () => {
-  await live.close();
-  for (const d of dirs) removeDir(d);
-});
+registryPerFile((l) => (live = l), dirs);
 
 /** A fresh org (its own key), a folder with `files`, and a direct handle on the org's API. */
 async function workspace(org: string, files: Record<string, string> = BUNDLES) {

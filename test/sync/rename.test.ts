@@ -4,18 +4,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import {
   BUNDLES,
-  inProcessRegistry,
   livePolicies,
-  removeDir,
+  type LiveRegistry,
+  registryPerFile,
   ROOT,
   runCli,
   tempDir,
   writeFiles,
-  type LiveRegistry,
 } from './harness';
 
 const schema = new Ajv2020({ strict: true, strictRequired: false, allErrors: true }).compile(
@@ -28,13 +27,7 @@ function assertSchema(value: object): void {
 
 let live: LiveRegistry;
 const dirs: string[] = [];
-before(async () => {
-  live = await inProcessRegistry();
-});
-after(async () => {
-  await live.close();
-  for (const d of dirs) removeDir(d);
-});
+registryPerFile((l) => (live = l), dirs);
 
 const OLD = 'Require approval for file writes';
 const NEW = 'Approve file writes';
