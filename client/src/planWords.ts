@@ -63,33 +63,28 @@ export function planProblems(plan: WorkspacePlan): string[] {
   return plan.problems?.length ? plan.problems : plan.entries.flatMap((e) => e.problems ?? []);
 }
 
+/** `2 bundles have errors and are left out of the plan` (the view's note and the status bar's). */
+function leftOut(n: number): string {
+  return n === 1
+    ? '1 bundle has errors and is left out of the plan'
+    : `${n} bundles have errors and are left out of the plan`;
+}
+
 /** `1 bundle has errors and is left out of the plan: fix it to sync it.`; undefined for none. */
 function invalidSentence(plan: WorkspacePlan): string | undefined {
   const n = plan.invalid?.length ?? 0;
-  if (!n) return undefined;
-  return n === 1
-    ? '1 bundle has errors and is left out of the plan: fix it to sync it.'
-    : `${n} bundles have errors and are left out of the plan: fix them to sync them.`;
+  return n ? `${leftOut(n)}: fix ${n === 1 ? 'it' : 'them'} to sync ${n === 1 ? 'it' : 'them'}.` : undefined;
 }
 
 /** The status bar item's text and tooltip, from the plan's state. */
 export function statusText(plan: WorkspacePlan): { text: string; tooltip: string } {
   switch (plan.state) {
     case 'untrusted':
-      return {
-        text: '$(shield) Policy Lens: restricted',
-        tooltip: 'Workspace not trusted: the live org is not contacted.',
-      };
+      return { text: '$(shield) Policy Lens: restricted', tooltip: stateText(plan) };
     case 'not-configured':
-      return {
-        text: '$(gear) Policy Lens: not configured',
-        tooltip: plan.message ?? 'Sync is not configured.',
-      };
+      return { text: '$(gear) Policy Lens: not configured', tooltip: plan.message ?? stateText(plan) };
     case 'offline':
-      return {
-        text: '$(debug-disconnect) Policy Lens: offline',
-        tooltip: plan.message ?? 'The live org cannot be reached.',
-      };
+      return { text: '$(debug-disconnect) Policy Lens: offline', tooltip: plan.message ?? stateText(plan) };
     default: {
       const n = countPlan(plan).changes;
       const where = plan.org ? ` (${plan.org})` : '';
@@ -143,11 +138,7 @@ export function describePlan(plan: WorkspacePlan): {
     );
   if (plan.problems?.length) notes.push(`Apply is blocked: ${plan.problems.join('; ')}`);
   const invalid = plan.invalid?.length ?? 0;
-  if (invalid > 0) {
-    notes.push(
-      `${invalid} bundle${invalid === 1 ? ' has' : 's have'} errors and ${invalid === 1 ? 'is' : 'are'} left out of the plan.`,
-    );
-  }
+  if (invalid > 0) notes.push(`${leftOut(invalid)}.`);
   const message = notes.length ? notes.join(' ') : undefined;
   // `acme · no changes · 2 live only`: the live policies no bundle declares are counted apart.
   const liveOnly = plan.liveOnly?.length ? ` · ${plan.liveOnly.length} live only` : '';
