@@ -132,7 +132,7 @@ export class FileMatcher {
     const path = pathOf(uri);
     const out = [path, path.replace(/^\/+/, '')];
     for (const folder of this.folders()) {
-      const base = pathOf(folder).replace(/\/+$/, '') + '/';
+      const base = folderPath(folder);
       if (path.startsWith(base)) out.push(path.slice(base.length));
     }
     return out;
@@ -177,6 +177,11 @@ export class FileMatcher {
 
 /** A `file:` URI whose path needs no decoding: its path is the URI without `file://`. */
 const PLAIN_FILE_URI = /^file:\/\/\/[^%?#]*$/;
+
+/** A folder's path with one final `/`: `path.startsWith(folderPath(f))` says a path lies inside it. */
+export function folderPath(uri: string): string {
+  return `${pathOf(uri).replace(/\/+$/, '')}/`;
+}
 
 /**
  * The path of a URI, as `URI.parse(uri).path`. Asked for every open document several times per

@@ -1,7 +1,7 @@
 import { FileChangeType, type FileEvent, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { gitKeeps, withoutGitIgnored } from '../gitignoreFilter';
 import type { Runtime } from '../runtime';
-import { isYamlOrJsonName, pathOf } from '../settings';
+import { folderPath, isYamlOrJsonName, pathOf } from '../settings';
 import { backgroundPause } from '../slices';
 import { MAX_INDEXED_LENGTH, type WorkspaceIndex } from './workspaceIndex';
 
@@ -270,7 +270,7 @@ export class WorkspaceScanner {
       // By path, not by the URI's spelling: the client's workspace folder (`a+b%20(c)`, as Node's
       // pathToFileURL and other editors spell it) and the export's URIs (`a%2Bb%20%28c%29`, as the
       // scan's own listing spells them) name the same files.
-      const base = `${pathOf(folder).replace(/\/+$/, '')}/`;
+      const base = folderPath(folder);
       const inside = uris.filter((u) => {
         const path = pathOf(u);
         return (

@@ -8,7 +8,7 @@ import { FileChangeType } from 'vscode-languageserver';
 import { URI, Utils } from 'vscode-uri';
 import type { ExportFolder, ExportWrittenParams } from '../../protocol/index';
 import type { ServerContext } from '../context';
-import { pathOf } from '../settings';
+import { folderPath } from '../settings';
 import { displayFile } from '../sync/workspacePlan';
 
 /**
@@ -20,22 +20,22 @@ export async function scannedFolder(ctx: ServerContext, uri: string): Promise<st
   const realPath = ctx.runtime.fs.realPath;
   const real = realPath && (await realPath(uri));
   if (!realPath || real === undefined) return uri;
-  const target = pathOf(real).replace(/\/+$/, '');
+  const target = folderPath(real);
   for (const folder of ctx.workspaceFolders()) {
     const root = await realPath(folder);
     if (root === undefined) continue;
-    const base = pathOf(root).replace(/\/+$/, '');
+    const base = folderPath(root);
     if (target === base) return folder;
-    if (target.startsWith(`${base}/`))
-      return Utils.joinPath(URI.parse(folder), ...target.slice(base.length + 1).split('/')).toString();
+    if (target.startsWith(base))
+      return Utils.joinPath(URI.parse(folder), ...target.slice(base.length, -1).split('/')).toString();
   }
   return undefined;
 }
 
 /** The workspace folder that holds a URI (the folder itself included), if any. */
 export function workspaceFolderOf(ctx: ServerContext, uri: string): string | undefined {
-  const path = `${pathOf(uri).replace(/\/+$/, '')}/`;
-  return ctx.workspaceFolders().find((f) => path.startsWith(`${pathOf(f).replace(/\/+$/, '')}/`));
+  const path = folderPath(uri);
+  return ctx.workspaceFolders().find((f) => path.startsWith(folderPath(f)));
 }
 
 export async function exportFolders(ctx: ServerContext): Promise<{ folders: ExportFolder[] }> {
@@ -46,7 +46,7 @@ export async function exportFolders(ctx: ServerContext): Promise<{ folders: Expo
     // Offered as the scan reaches it (a link to a folder of the workspace: that folder), and not at
     // all when the scan never does (a link out of the workspace).
     const uri = await scannedFolder(ctx, given);
-    const key = uri === undefined ? '' : pathOf(uri).replace(/\/+$/, '');
+    const key = uri === undefined ? '' : folderPath(uri);
     if (uri === undefined || seen.has(key)) return;
     seen.add(key);
     folders.push({ uri, label: displayFile(ctx, uri), detail });

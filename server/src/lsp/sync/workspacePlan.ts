@@ -15,7 +15,7 @@ import {
 } from '../../core/index';
 import type { PlanEntry, WorkspacePlan } from '../../protocol/index';
 import type { ServerContext } from '../context';
-import { pathOf } from '../settings';
+import { folderPath, pathOf } from '../settings';
 import { currentIndex } from '../chain/workspaceChain';
 import type { Snapshot } from './liveSession';
 import { liveOnlyOf } from './liveOnly';
@@ -51,7 +51,7 @@ function analysisOf(ctx: ServerContext, uri: string, doc: ParsedDocument): Analy
 export function displayFile(ctx: ServerContext, uri: string): string {
   const path = pathOf(uri);
   for (const folder of ctx.workspaceFolders()) {
-    const base = pathOf(folder).replace(/\/+$/, '') + '/';
+    const base = folderPath(folder);
     if (path.startsWith(base)) return path.slice(base.length);
   }
   return path.split('/').pop() ?? path;
