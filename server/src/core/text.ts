@@ -128,6 +128,19 @@ export function columnWidth(cells: Iterable<string>, cap = COLUMN_CAP): number {
   return Math.min(width, cap);
 }
 
+/**
+ * `a.json, b.json and 3 more`: the first `max` items of a list (made into text only those), the
+ * rest counted; `a and b` when all are shown.
+ */
+export function listed<T>(items: readonly T[], text: (item: T) => string, max: number): string {
+  const shown = items.slice(0, max).map(text);
+  const more = items.length - shown.length;
+  if (more) return `${shown.join(', ')} and ${more} more`;
+  return shown.length > 1
+    ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
+    : shown.join('');
+}
+
 /** The line break a text uses (its first one): `\n` when it has none. */
 export function lineBreakOf(text: string): '\n' | '\r\n' {
   const i = text.indexOf('\n');

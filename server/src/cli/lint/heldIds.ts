@@ -14,7 +14,14 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { chainPolicyFromText, CONFIG_FILE_NAME, idKey, removesId, type Finding } from '../../core/index';
+import {
+  chainPolicyFromText,
+  CONFIG_FILE_NAME,
+  idKey,
+  listed,
+  removesId,
+  type Finding,
+} from '../../core/index';
 import { collectPolicyFiles, fromCwd, readPolicyText, type CollectOptions } from '../files';
 import { gitRootOf, projectFor } from '../project';
 import type { Fixable } from './fix';
@@ -97,13 +104,7 @@ export function heldIdMessage(h: HeldId): string {
   const file = fromCwd(h.path);
   if (h.unread !== undefined)
     return `kept "id" in ${file}: the project's other bundles could not be read to see whether one names it (${h.unread})`;
-  const shown = h.namedBy.slice(0, 3);
-  const more = h.namedBy.length - shown.length;
-  const who = more
-    ? `${shown.join(', ')} and ${more} more`
-    : shown.length > 1
-      ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
-      : shown[0];
+  const who = listed(h.namedBy, (x) => x, 3);
   const one = h.namedBy.length === 1;
   return `kept "id" in ${file}: ${who} ${one ? 'names' : 'name'} this bundle by that id in prerequisites; lint --fix ${one ? 'it' : 'them'} with this file (or the folder) to write the bundle's name there, and the id goes`;
 }

@@ -3,6 +3,7 @@ import type { FixSpec } from '../problem';
 import { ownIdKey, type IdCarriers } from './ownIds';
 import { link, MAX_RELATED, place } from './place';
 import { idKey, type ChainPolicy } from './policy';
+import { listed } from '../text';
 import type { ChainIndex, Resolution } from './workspace';
 
 /** How many bundles a message names before it counts the rest. */
@@ -16,16 +17,6 @@ function fileLabel(uri: string): string {
   } catch {
     return last;
   }
-}
-
-/** `a.json, b.json and 3 more`: the first few of a list (made into text only those), the rest counted. */
-function listed<T>(items: readonly T[], text: (item: T) => string): string {
-  const shown = items.slice(0, MAX_NAMED).map(text);
-  const more = items.length - shown.length;
-  if (more) return `${shown.join(', ')} and ${more} more`;
-  return shown.length > 1
-    ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
-    : shown.join('');
 }
 
 /** True when `idFinding` has nothing to say of the entry (`isQuiet`'s part for ids). */
@@ -60,7 +51,7 @@ export function idFinding(
       path,
       'chain/exported-id',
       'warning',
-      `prerequisite "${ref}" is the server id of "${r.name}" (the "id" in ${listed(r.carriers.uris, fileLabel)}): name the bundle, "${r.name}", so that this bundle syncs to any org`,
+      `prerequisite "${ref}" is the server id of "${r.name}" (the "id" in ${listed(r.carriers.uris, fileLabel, MAX_NAMED)}): name the bundle, "${r.name}", so that this bundle syncs to any org`,
       [
         {
           kind: 'replaceValue',
@@ -88,7 +79,7 @@ export function idFinding(
       path,
       'chain/exported-id',
       'warning',
-      `prerequisite "${ref}" is the "id" of ${carriers.length} bundles, ${listed(carriers, who)}: they cannot all be the server's policy of that id, so the prerequisite is not followed; write the name of the bundle it means`,
+      `prerequisite "${ref}" is the "id" of ${carriers.length} bundles, ${listed(carriers, who, MAX_NAMED)}: they cannot all be the server's policy of that id, so the prerequisite is not followed; write the name of the bundle it means`,
       fixes,
     );
     if (f) f.related = carrierLinks(r.carriers, ref);

@@ -3,6 +3,7 @@
  * `{"data": [ … ], "meta": {…}}` for the list. Where the schema names server keys, the file gets
  * one finding on `data` that says what it is, instead of one per missing field.
  */
+import { listed } from '../text';
 import type { SchemaObject } from './compile';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -39,14 +40,7 @@ function kindOf(v: unknown): string {
 function notPolicies(items: readonly unknown[]): string {
   const odd = items.flatMap((v, i) => (isObj(v) ? [] : [`data[${i}] (${kindOf(v)})`]));
   if (!odd.length) return '';
-  const shown = odd.slice(0, MAX_NAMED);
-  const more = odd.length - shown.length;
-  const named = more
-    ? `${shown.join(', ')} and ${more} more`
-    : shown.length > 1
-      ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
-      : shown[0];
-  return `; ${named} ${odd.length === 1 ? 'is not a policy' : 'are not policies'}`;
+  return `; ${listed(odd, (x) => x, MAX_NAMED)} ${odd.length === 1 ? 'is not a policy' : 'are not policies'}`;
 }
 
 /** The message on `data`: a single response holds the bundle, a list is for `policylens export`. */
