@@ -15,7 +15,7 @@ import { dialectCompletion } from './dialectCompletion';
 import { DIALECTS, type Dialect } from '../dialects';
 import { keysAt, schemaContextOf, typeLabel, valueAt, valuesAt, type AssistDocument } from './schema';
 import { escapeSnippet } from './snippet';
-import type { Span } from '../text';
+import { flowCommas, NO_COMMAS } from './commas';
 
 /** What the schema's key and value candidates read of a document (a policy's, or a test file's). */
 export interface SchemaTextDocument {
@@ -73,7 +73,8 @@ export function keyCandidates(
   // Editing the name of an existing key: replace the name only, keep its value.
   const keyOnly = /^\s*:/.test(doc.text.slice(cur.span.end, cur.span.end + 200));
   // The same for every item: where it goes decides the commas, not what it is.
-  const commas = json && !keyOnly ? jsonCommas(doc.text, cur.span) : NO_COMMAS;
+  const flow = json || cur.style === 'flow';
+  const commas = flow && !keyOnly ? flowCommas(doc.text, cur.span, doc.analysis.language) : NO_COMMAS;
   const out: CompletionCandidate[] = [];
   let order = 0;
   for (const [key, schema] of properties) {
@@ -101,32 +102,6 @@ export function keyCandidates(
   return out;
 }
 
-const NO_COMMAS: { after: string; before?: { start: number; end: number; newText: string } } = { after: '' };
-
-/**
- * The commas a JSON member or item inserted at `span` needs to keep the text JSON: one after it when
- * another member follows, one after the member before it when that one has none. Without them,
- * accepting a key or a value between two members gave invalid JSON (a field test of the server).
- */
-function jsonCommas(text: string, span: Span): typeof NO_COMMAS {
-  let j = span.end;
-  while (j < text.length && isWhite(text.charCodeAt(j))) j++;
-  const next = text[j];
-  let i = span.start - 1;
-  while (i >= 0 && isWhite(text.charCodeAt(i))) i--;
-  const prev = text[i];
-  return {
-    after: next !== undefined && !',}]'.includes(next) ? ',' : '',
-    ...(prev !== undefined && !'{[,:'.includes(prev)
-      ? { before: { start: i + 1, end: i + 1, newText: ',' } }
-      : {}),
-  };
-}
-
-function isWhite(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
-}
-
 export function valueCandidates(
   doc: SchemaTextDocument,
   cur: CursorContext,
@@ -138,14 +113,18 @@ export function valueCandidates(
 ): CompletionCandidate[] {
   const schemas = schemasAt(root, value, path);
   const rejected = pick<Record<string, string>>(schemas, 'x-rejectedValues') ?? {};
-  // In a list of unique values, the values already listed are not offered again.
+  // In a list of unique values, the values already listed are not offered again. The item at the
+  // cursor's index is the one being replaced only when the cursor is on a token: at an empty spot
+  // (`[| ssn]`) a new item goes in front of it, and offering `ssn` made a duplicate.
   const last = path[path.length - 1];
   const siblings = typeof last === 'number' ? valueAt(value, path.slice(0, -1)) : undefined;
+  const replaced = cur.span.start === cur.span.end ? -1 : last;
   const taken = new Set(
-    Array.isArray(siblings) ? siblings.filter((_v, i) => i !== last).map((v) => JSON.stringify(v)) : [],
+    Array.isArray(siblings) ? siblings.filter((_v, i) => i !== replaced).map((v) => JSON.stringify(v)) : [],
   );
   const description = pick<string>(schemas, 'description');
-  const commas = doc.analysis.language === 'json' ? jsonCommas(doc.text, cur.span) : NO_COMMAS;
+  const flow = doc.analysis.language === 'json' || cur.style === 'flow';
+  const commas = flow ? flowCommas(doc.text, cur.span, doc.analysis.language) : NO_COMMAS;
   const out: CompletionCandidate[] = [];
   valuesAt(schemas).forEach(({ value: v, doc: vdoc }, i) => {
     if (typeof v === 'string' && v in rejected) return;
