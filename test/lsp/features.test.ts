@@ -174,13 +174,20 @@ interface Symbol {
   selectionRange: Range;
   children?: Symbol[];
 }
-/** A symbol as data; the root's `selection` is where the policy's name is written. */
+const samePosition = (a: Range['start'], b: Range['start']) =>
+  a.line === b.line && a.character === b.character;
+/**
+ * A symbol as data; `selection` is where the name is written when that is not where the symbol
+ * starts (a key's is its start): the policy's name, a list item's `name` or `id`.
+ */
 const symbolTree = (s: Symbol, root = false): unknown => ({
   name: s.name,
   ...(s.detail ? { detail: s.detail } : {}),
   kind: s.kind,
   range: fmt(s.range),
-  ...(root ? { selection: fmt(s.selectionRange) } : {}),
+  ...(root || !samePosition(s.selectionRange.start, s.range.start)
+    ? { selection: fmt(s.selectionRange) }
+    : {}),
   ...(s.children?.length ? { children: s.children.map((c) => symbolTree(c)) } : {}),
 });
 

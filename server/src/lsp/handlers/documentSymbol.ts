@@ -30,8 +30,22 @@ function detailOf(node: AstNode | null): string | undefined {
   if (node.type === 'array') return `${node.items.length} item${node.items.length === 1 ? '' : 's'}`;
   if (node.type === 'object') return undefined;
   if (node.type === 'alias') return `*${node.value}`;
-  const s = String(node.value);
+  // One line: a block scalar (`expression: >`) ends with a line break, a literal one has several.
+  const value = String(node.value);
+  const s = /\S/.test(value) ? value.replace(/\s+/g, ' ').trim() : value;
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+/**
+ * The string an item of a list is known by: its `name` (Preloop's servers, workflows and tools), or
+ * else its `id` (Preloop's `model_io` and `sensitive_data` rules).
+ */
+function itemName(item: ObjectNode): (AstNode & { type: 'string' }) | undefined {
+  for (const key of ['name', 'id']) {
+    const v = item.properties.find((p) => p.key.value === key)?.value;
+    if (v?.type === 'string' && v.value.trim()) return v;
+  }
+  return undefined;
 }
 
 function children(node: AstNode | null, lines: LineIndex, depth: number): DocumentSymbol[] | undefined {
@@ -41,12 +55,13 @@ function children(node: AstNode | null, lines: LineIndex, depth: number): Docume
     const out: DocumentSymbol[] = [];
     node.items.forEach((item, i) => {
       if (item.type !== 'object') return;
-      const name = item.properties.find((p) => p.key.value === 'name')?.value;
+      const name = itemName(item);
       out.push({
-        name: name?.type === 'string' && name.value.trim() ? name.value : `[${i}]`,
+        name: name ? name.value : `[${i}]`,
         kind: SymbolKind.Object,
         range: nodeRange(lines, item),
-        selectionRange: nodeRange(lines, item),
+        // Where the item's name is written, as for a key: the whole item selected a dozen lines.
+        selectionRange: nodeRange(lines, name ?? item),
         children: children(item, lines, depth + 1),
       });
     });
