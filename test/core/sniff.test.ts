@@ -20,7 +20,7 @@ import {
   recognize,
   sniffPolicy,
 } from '../../server/src/core/index';
-import { PRELOOP_KEYS, RECOGNIZERS } from '../../server/src/core/dialects/recognizers';
+import { AGENTSENTINEL_KEYS, PRELOOP_KEYS, RECOGNIZERS } from '../../server/src/core/dialects/recognizers';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -70,6 +70,14 @@ describe('the quick recogniser agrees with the server', () => {
     assert.deepEqual(
       [...PRELOOP_KEYS].sort(),
       Object.keys((preloop.schema as { properties: object }).properties).sort(),
+    );
+  });
+
+  it('knows every top-level key of an Agent Sentinel platform policy', () => {
+    const platform = DIALECTS.find((d) => d.id === 'agentsentinel')!;
+    assert.deepEqual(
+      [...AGENTSENTINEL_KEYS].sort(),
+      Object.keys((platform.schema as { properties: object }).properties).sort(),
     );
   });
 

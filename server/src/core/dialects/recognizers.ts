@@ -144,6 +144,25 @@ const PLATFORM_MARKERS = [
   'grounding_rules',
 ];
 
+/**
+ * Every top-level key of an Agent Sentinel platform policy (its schema's properties; a test checks
+ * them).
+ */
+export const AGENTSENTINEL_KEYS = [
+  '$schema',
+  'name',
+  'description',
+  'enabled',
+  ...PLATFORM_MARKERS,
+  'approval_tags',
+  'approval_risk_levels',
+  'approval_timeout_seconds',
+  'default_approvers',
+  'approval_rules',
+  'evidence_max_age_seconds',
+  'strict_mode',
+];
+
 /** A platform policy's scopes (`scope` is a common word: a Helm chart's `scope: cluster` is none). */
 const PLATFORM_SCOPES = ['global', 'agent', 'run', 'group', 'mission'];
 
@@ -156,13 +175,15 @@ export const agentsentinelRecognizer: Recognizer = {
     const markers = PLATFORM_MARKERS.filter((k) => k in value);
     // `scope` alone, with a value that is no scope of a platform policy and nothing else of Agent
     // Sentinel's (a misplaced `budgets:` is): another tool's file, such as a Helm chart's values.
+    // Unless every key is a platform policy's (`scope:` cleared to pick another scope): not enough
+    // to make a file a policy, enough to keep one read as Agent Sentinel while it is edited.
     if (
       markers.length === 1 &&
       markers[0] === 'scope' &&
       !scopeOfPlatform(value.scope) &&
       !('budgets' in value || 'evidence' in value)
     )
-      return 0;
+      return onlyKeysOf(value, AGENTSENTINEL_KEYS) ? ONLY_ITS_KEYS : 0;
     const hits = markers.length;
     return hits ? Math.min(0.8, 0.45 + hits * 0.05) : 0;
   },
