@@ -41,11 +41,13 @@ export const preloop: Dialect = {
   summary(value) {
     if (!isObj(value)) return {};
     const meta = isObj(value.metadata) ? value.metadata : {};
-    const count = (k: string, what: string) => (Array.isArray(value[k]) ? `${value[k].length} ${what}` : '');
+    // `1 tool`, `2 tools`: the outline's detail reads as a sentence.
+    const count = (k: string, what: string) =>
+      Array.isArray(value[k]) ? `${value[k].length} ${what}${value[k].length === 1 ? '' : 's'}` : '';
     const detail = [
-      count('tools', 'tools'),
-      count('approval_workflows', 'workflows'),
-      count('mcp_servers', 'servers'),
+      count('tools', 'tool'),
+      count('approval_workflows', 'workflow'),
+      count('mcp_servers', 'server'),
     ]
       .filter(Boolean)
       .join(' · ');
