@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { didYouMean, DIALECTS, getDialect, printable, type Span } from '../../core/index';
 import { fromCwd, reason, UsageError, type Excluded } from '../files';
 import { fixDiff, fixSummary, planFixes, writeAtomically, writeFix } from '../lint/fix';
-import { heldIdMessage, heldIds } from '../lint/heldIds';
-import { errorsOnly, lintFiles } from '../lint/run';
+import { heldIdMessage, heldIds, withHeldId } from '../lint/heldIds';
+import { ProjectFiles } from '../lint/projectFiles';
+import { errorsOnly, lintFiles, withChangedFindings } from '../lint/run';
 import { formatGithubChunks } from '../report/github';
 import { formatGitlabChunks } from '../report/gitlab';
 import { formatJsonChunks } from '../report/json';
@@ -256,8 +257,13 @@ export const lint: Command = {
       io.err(noPolicyMessage(positionals, skipped, excluded));
       return 2;
     }
+    // The project's other bundles, read only when a fix depends on them (lint/projectFiles.ts).
+    const project = new ProjectFiles(
+      results.map((r) => r.path),
+      { ignore: !values['no-ignore'], config: values.config },
+    );
+    const held = heldIds(results, project);
     if (values['fix-dry-run'] || values.fix) {
-      const held = heldIds(results, { ignore: !values['no-ignore'], config: values.config });
       for (const h of held) io.err(`policylens lint: ${printable(heldIdMessage(h))}\n`);
       const plans = planFixes(results, new Set(held.map((h) => h.path)));
       if (values['fix-dry-run']) {
@@ -270,6 +276,8 @@ export const lint: Command = {
       // The report is of the files as they are now.
       if (plans.length) ({ results, skipped } = await run());
     }
+    // The finding on a held `id` says that lint --fix keeps it, and why.
+    results = withChangedFindings(results, new Map(held.map((h) => [h.path, (f) => withHeldId(h, f)])));
     // --max-warnings counts what the run found; --quiet then hides all but the errors.
     const warnings = countBy(results, 'warning');
     if (values.quiet) results = errorsOnly(results);

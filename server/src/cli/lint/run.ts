@@ -233,6 +233,21 @@ export function errorsOnly(results: readonly (FileResult & Fixable)[]): (FileRes
   );
 }
 
+/**
+ * The results with the findings of some files (by path) changed as they are read: the finding on a
+ * held `id` (lint/heldIds.ts). What they count is unchanged.
+ */
+export function withChangedFindings(
+  results: readonly (FileResult & Fixable)[],
+  change: ReadonlyMap<string, (findings: Finding[]) => Finding[]>,
+): (FileResult & Fixable)[] {
+  return results.map((r) => {
+    const fn = change.get(r.path);
+    if (!fn) return r;
+    return r instanceof Recomputed ? r.changed(fn) : new HeldResult(r, fn(r.findings), r.lines);
+  });
+}
+
 /** What a result says of its file besides its findings. */
 type Base = Omit<FileResult & Fixable, 'findings' | 'lines' | 'tally'>;
 
@@ -322,6 +337,15 @@ class Recomputed extends ResultFields implements FileResult, Fixable {
   /** The same file with its errors only (`--quiet`). */
   withErrorsOnly(): Recomputed {
     return new Recomputed(this, { error: this.tally.error, warning: 0 }, this.compute, this.read, true);
+  }
+
+  /** The same file, its findings changed by `fn` at each read. */
+  changed(fn: (findings: Finding[]) => Finding[]): Recomputed {
+    const compute = () => {
+      const r = this.compute();
+      return { ...r, findings: fn(r.findings) };
+    };
+    return new Recomputed(this, this.tally, compute, this.read, this.errorsOnly);
   }
 
   private linesNow(): LineIndex {

@@ -153,3 +153,27 @@ export function withoutIdRemoval(findings: readonly Finding[]): readonly Finding
 export function removesId(f: Finding): boolean {
   return f.code === 'schema/unknown-key' && f.path === 'id';
 }
+
+/**
+ * The finding on a bundle's own `id` when `lint --fix` keeps it (`why`: another bundle it does not
+ * lint names this one by that id, cli/lint/heldIds.ts): the message says so instead of promising the
+ * removal, and the removal stays on offer to a person, neither preferred nor safe, its title saying
+ * what it leaves behind (`caveat`).
+ */
+export function keptIdFinding(f: Finding, why: string, caveat: string): Finding {
+  const key = f.path ?? 'id';
+  return {
+    ...f,
+    message: `unknown key "${key}": the API adds it to the policies it returns (an exported live policy?); a bundle declares only the fields it writes, but lint --fix keeps this one: ${why}`,
+    ...(f.fixes
+      ? {
+          fixes: f.fixes.map((x) => ({
+            ...x,
+            title: `${x.title}, though ${caveat}`,
+            isPreferred: false,
+            safe: false,
+          })),
+        }
+      : {}),
+  };
+}

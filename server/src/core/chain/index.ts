@@ -8,4 +8,4 @@ export * from './order';
 export * from './findings';
 export * from './report';
 export * from './navigation';
-export { fixAllFindings, namedByItsId, removesId, withoutIdRemoval } from './idFindings';
+export { fixAllFindings, keptIdFinding, namedByItsId, removesId, withoutIdRemoval } from './idFindings';
