@@ -5,6 +5,7 @@ import { didYouMean, DIALECTS, getDialect, printable, type Span } from '../../co
 import { fromCwd, reason, UsageError, type Excluded } from '../files';
 import { fixDiff, fixSummary, planFixes, writeAtomically, writeFix } from '../lint/fix';
 import { heldIdMessage, heldIds, withHeldId } from '../lint/heldIds';
+import { idPrerequisites } from '../lint/idPrerequisites';
 import { ProjectFiles } from '../lint/projectFiles';
 import { errorsOnly, lintFiles, withChangedFindings } from '../lint/run';
 import { formatGithubChunks } from '../report/github';
@@ -265,7 +266,15 @@ export const lint: Command = {
     const held = heldIds(results, project);
     if (values['fix-dry-run'] || values.fix) {
       for (const h of held) io.err(`policylens lint: ${printable(heldIdMessage(h))}\n`);
-      const plans = planFixes(results, new Set(held.map((h) => h.path)));
+      const ids = idPrerequisites(results, project);
+      for (const note of ids.notes) io.err(`policylens lint: ${printable(note)}\n`);
+      const fixable = results.map((r) => {
+        const findings = ids.findings.get(r.path);
+        return findings
+          ? { path: r.path, readError: r.readError, forced: r.forced, rules: r.rules, findings }
+          : r;
+      });
+      const plans = planFixes(fixable, new Set(held.map((h) => h.path)));
       if (values['fix-dry-run']) {
         io.out(fixDiff(plans));
         io.err(fixSummary(plans, true));

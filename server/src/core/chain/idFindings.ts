@@ -2,7 +2,7 @@ import type { Finding, RelatedInfo } from '../findings';
 import type { FixSpec } from '../problem';
 import { ownIdKey, type IdCarriers } from './ownIds';
 import { link, MAX_RELATED, place } from './place';
-import { idKey, type ChainPolicy } from './policy';
+import { idKey, looksLikeId, type ChainPolicy } from './policy';
 import { listed } from '../text';
 import type { ChainIndex, Resolution } from './workspace';
 
@@ -176,4 +176,20 @@ export function keptIdFinding(f: Finding, why: string, caveat: string): Finding 
         }
       : {}),
   };
+}
+
+/**
+ * The chain's findings on each prerequisite of `policy` written as an id, as `idFinding` gives them
+ * in `index` (undefined where it has none): for `lint --fix` of some files, whose index holds the
+ * linted file and the bundles of the project that hold its ids (cli/lint/idPrerequisites.ts), so
+ * that an id resolves as in the whole project.
+ */
+export function idEntryFindings(
+  index: ChainIndex,
+  policy: ChainPolicy,
+): { index: number; finding: Finding | undefined }[] {
+  const resolved = index.resolutions(policy);
+  return policy.prerequisites.flatMap(({ ref, index: i }, k) =>
+    looksLikeId(ref) ? [{ index: i, finding: idFinding(index, policy, ref, i, resolved[k]) }] : [],
+  );
 }

@@ -8,4 +8,11 @@ export * from './order';
 export * from './findings';
 export * from './report';
 export * from './navigation';
-export { fixAllFindings, keptIdFinding, namedByItsId, removesId, withoutIdRemoval } from './idFindings';
+export {
+  fixAllFindings,
+  idEntryFindings,
+  keptIdFinding,
+  namedByItsId,
+  removesId,
+  withoutIdRemoval,
+} from './idFindings';
