@@ -19,8 +19,17 @@ export const chainFeature: Feature = {
     // A bundle the scan parsed and the editor then opens unchanged is not parsed a second time.
     ctx.documents.addParseSource((uri) => chain.index.get(uri)?.doc);
     ctx.files.onDidChange((changes) => void chain.scanner.onFilesChanged(changes));
-    // The config's include/exclude or `gitignore` changed which files the scan reads.
+    // The config's include/exclude or `gitignore` changed which files the scan reads (or its
+    // `dialects`, how it reads them).
     ctx.project.onDidChange(() => void chain.scanner.rescan());
+    // The `policyLens.dialects` setting: closed files are read with the dialect it forces.
+    let dialects = JSON.stringify(ctx.settings.current().dialects);
+    ctx.settings.onDidChange((s) => {
+      const next = JSON.stringify(s.dialects);
+      if (next === dialects) return;
+      dialects = next;
+      void chain.scanner.redialect();
+    });
     ctx.documents.textDocuments.onDidClose((e) => {
       chain.republisher.forget(e.document.uri);
       void chain.scanner.onClosed(e.document.uri);

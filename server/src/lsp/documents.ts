@@ -296,7 +296,12 @@ export class DocumentStore {
 
   /** The engine's analysis of a file that is not open (not cached). */
   analyzeText(uri: string, text: string): Analysis {
-    return analyze(text, { fileName: pathOf(uri), dialect: this.matcher.dialectFor(uri) });
+    return analyze(text, { fileName: pathOf(uri), dialect: this.dialectFor(uri) });
+  }
+
+  /** The dialect a `policyLens.dialects` glob, or else the project's config, forces on a URI. */
+  dialectFor(uri: string): string | undefined {
+    return this.matcher.dialectFor(uri);
   }
 
   /** Whether the project's config keeps a URI out of the policy files. */

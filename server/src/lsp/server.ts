@@ -136,6 +136,7 @@ export function startServer(
       projectRead: () => configsRead,
       gitignore: (folder) => projects.gitignore(folder),
       isExcluded: (uri) => store.isExcluded(uri),
+      dialectFor: (uri) => store.dialectFor(uri),
       isOpen: (uri) => !!textDocuments.get(uri),
       listed: (uri) => knownFolders.addFile(uri),
       whenQuiet: (quietMs, maxWaitMs) => scheduler.whenQuiet(quietMs, maxWaitMs),

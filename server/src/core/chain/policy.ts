@@ -223,11 +223,16 @@ class PolicyOfFacts extends PolicyFields implements ChainPolicy {
   }
 }
 
-/** Parses a file's text for the chain alone (no schema validation): what the workspace scan does. */
-export function chainPolicyFromText(uri: string, text: string): ChainPolicy | undefined {
+/**
+ * Parses a file's text for the chain alone (no schema validation): what the workspace scan does.
+ * `dialectId` is the dialect a setting or the project's config forces on the file, as for
+ * `chainPolicyOf`: only an Execlave bundle chains, and a forced one needs no marker of its format.
+ */
+export function chainPolicyFromText(uri: string, text: string, dialectId?: string): ChainPolicy | undefined {
   if (!text.trim() || text.length > MAX_TEXT_LENGTH || text.includes('\u0000')) return undefined;
+  if (dialectId !== undefined && dialectId !== 'execlave') return undefined;
   try {
-    return chainPolicyOf(uri, new ParsedDocument(text, languageOf(uri)));
+    return chainPolicyOf(uri, new ParsedDocument(text, languageOf(uri)), dialectId);
   } catch (e) {
     // A file nested thousands of levels deep overflows the parsers' stack. It is not a bundle the
     // chain can use (lint reports it as parse/too-deep); the scan of the other files goes on.

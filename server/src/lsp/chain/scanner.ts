@@ -3,6 +3,7 @@ import { gitKeeps, withoutGitIgnored } from '../gitignoreFilter';
 import type { Runtime } from '../runtime';
 import { folderPath, isYamlOrJsonName, pathOf } from '../settings';
 import { backgroundPause } from '../slices';
+import { ReadDialects } from './readDialects';
 import { MAX_INDEXED_LENGTH, type WorkspaceIndex } from './workspaceIndex';
 
 /**
@@ -44,6 +45,11 @@ export interface ScannerHost {
   /** Whether .gitignore applies to a file or folder: its nearest config's `gitignore` (default true). */
   gitignore(uri: string): boolean;
   isExcluded(uri: string): boolean;
+  /**
+   * The dialect a `policyLens.dialects` glob or the project's config forces on a file: a closed file
+   * is read as that, as `policylens sync` reads it (only an Execlave bundle is indexed).
+   */
+  dialectFor(uri: string): string | undefined;
   /** Whether a URI is open in the editor: its buffer, not its file, is the truth then. */
   isOpen(uri: string): boolean;
   /** See `ServerContext.diagnostics.whenQuiet`: the scan never delays the open documents. */
@@ -74,11 +80,15 @@ export class WorkspaceScanner {
   private queue: Promise<void> = Promise.resolve();
   /** The files the last scan or re-scan listed (events keep the ones still listed current). */
   private listed = new Set<string>();
+  /** The dialect each closed file was read with, when one was forced on it. */
+  private readonly dialects: ReadDialects;
 
   constructor(
     private readonly index: WorkspaceIndex,
     private readonly host: ScannerHost,
-  ) {}
+  ) {
+    this.dialects = new ReadDialects((uri) => host.dialectFor(uri));
+  }
 
   /** Reads the workspace on first use; resolves when the index covers it. */
   ready(): Promise<void> {
@@ -195,7 +205,7 @@ export class WorkspaceScanner {
         // At least one file per slice: a file's parse is the smallest unit (at most 512 KB).
         await pause();
         if (host.isOpen(uri)) continue;
-        this.index.indexText(uri, text);
+        this.index.indexText(uri, text, this.dialects.take(uri));
         parsed++;
       }
     }
@@ -252,8 +262,14 @@ export class WorkspaceScanner {
       // with it re-read every package.json and fixture at each re-scan.
       const added = listed.filter((u) => !this.listed.has(u));
       this.listed = wanted;
-      await this.indexFiles(added, pause);
-      this.host.log(`chain: re-listed the workspace: ${added.length} files added, ${dropped} dropped`);
+      this.dialects.keepOnly(wanted);
+      // A config's `dialects` may have changed: its files are read again as it now says.
+      const fresh = new Set(added);
+      const again = this.dialects.changed(wanted, (u) => fresh.has(u) || this.host.isOpen(u));
+      await this.indexFiles([...added, ...again], pause);
+      this.host.log(
+        `chain: re-listed the workspace: ${added.length} files added, ${dropped} dropped, ${again.length} read again with another dialect`,
+      );
       this.host.changed();
     });
   }
@@ -293,8 +309,24 @@ export class WorkspaceScanner {
   private async readFromDisk(uri: string): Promise<void> {
     if (this.host.isOpen(uri)) return;
     // A file above the limit is not read, and leaves the index (it may have been small before).
+    this.listed.add(uri);
     const text = await this.host.runtime.fs.readFile(uri, MAX_SCAN_BYTES);
-    if (!this.host.isOpen(uri)) this.index.indexText(uri, text);
+    if (!this.host.isOpen(uri)) this.index.indexText(uri, text, this.dialects.take(uri));
+  }
+
+  /**
+   * The `policyLens.dialects` setting changed: the closed files whose dialect it changed are read
+   * again (a config's change re-lists, which does the same: `rescan`).
+   */
+  redialect(): Promise<void> {
+    if (!this.scanning) return Promise.resolve();
+    return this.enqueue(async () => {
+      const again = this.dialects.changed(this.listed, (u) => this.host.isOpen(u));
+      if (!again.length) return;
+      await this.indexFiles(again, this.pause());
+      this.host.log(`chain: read ${again.length} files again with the dialect the settings now give them`);
+      this.host.changed();
+    });
   }
 
   /**

@@ -78,10 +78,15 @@ export class WorkspaceIndex {
     return this.policies.all();
   }
 
-  /** Indexes the text of a file that is not open (or forgets the file when it is not a bundle). */
-  indexText(uri: string, text: string | undefined): void {
+  /**
+   * Indexes the text of a file that is not open (or forgets the file when it is not a bundle), read
+   * as `dialect` when a setting or the project's config forces one on it.
+   */
+  indexText(uri: string, text: string | undefined, dialect?: string): void {
     const policy =
-      text !== undefined && text.length <= MAX_INDEXED_LENGTH ? chainPolicyFromText(uri, text) : undefined;
+      text !== undefined && text.length <= MAX_INDEXED_LENGTH
+        ? chainPolicyFromText(uri, text, dialect)
+        : undefined;
     if (policy) this.policies.set(policy);
     else this.policies.delete(uri);
   }

@@ -86,9 +86,9 @@ export async function exportLiveOnly(
     return { ...f, uri, file: displayFile(ctx, uri) };
   });
   const scanned = await ctx.chain.scanner.scanned(planned.map((f) => f.uri));
-  // Read back as `policylens export` reads it, under the project's settings: a folder the config's
-  // `dialects` gives another dialect gets no bundle (the editor's plan of closed files does not ask
-  // the config yet, but the CLI's sync would never read the file, and export it again).
+  // Read back as `policylens export` reads it, and as the plan reads the file once it is written and
+  // closed (workspacePlan.ts), under the project's settings: a folder the config's `dialects` gives
+  // another dialect gets no bundle (neither sync would read one there, and each export wrote it again).
   const reads = planned.map((f) => ({
     name: f.name,
     file: f.file,

@@ -5,6 +5,7 @@
  */
 import {
   analyze,
+  applyRuleSettings,
   desiredFromAnalysis,
   formatPlan,
   planSync,
@@ -36,15 +37,28 @@ export interface ComputedPlan {
   invalid: Map<string, InvalidBundle>;
 }
 
-const analyses = new WeakMap<ParsedDocument, Analysis>();
+const analyses = new WeakMap<ParsedDocument, { dialect: string | undefined; analysis: Analysis }>();
 
-/** The analysis of an indexed file: the open document's cached one, or one made once per text. */
+/**
+ * The analysis of an indexed file as `policylens sync` makes it: with the dialect a
+ * `policyLens.dialects` glob or the project's config forces, and the config's rule severities (a
+ * code set to `off` does not hold a bundle back, one raised to `error` does). An open document's is
+ * its cached one; a closed file's is made once per text and dialect.
+ */
 function analysisOf(ctx: ServerContext, uri: string, doc: ParsedDocument): Analysis {
   const open = ctx.documents.get(uri);
-  if (open) return open.analysis;
-  let a = analyses.get(doc);
-  if (!a) analyses.set(doc, (a = analyze(doc.text, { fileName: uri })));
-  return a;
+  let analysis = open?.analysis;
+  if (!analysis) {
+    const dialect = ctx.documents.dialectFor(uri);
+    let cached = analyses.get(doc);
+    if (!cached || cached.dialect !== dialect) {
+      cached = { dialect, analysis: analyze(doc.text, { fileName: pathOf(uri), dialect, parsed: doc }) };
+      analyses.set(doc, cached);
+    }
+    analysis = cached.analysis;
+  }
+  const findings = applyRuleSettings(analysis.findings, ctx.documents.rulesFor(uri));
+  return findings === analysis.findings ? analysis : { ...analysis, findings };
 }
 
 /** The path the plan prints: relative to the workspace folder that holds the file. */
