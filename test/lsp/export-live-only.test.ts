@@ -19,7 +19,7 @@ import {
 import { exportConfirmation, nothingToExport, refusal } from '../../client/src/exportWords';
 import { FIXTURES } from '../support/fixtures';
 import { liveOrg } from '../support/sharedRegistry';
-import { api, removeDir, runCli, tempDir, writeFiles } from '../sync/harness';
+import { api, BUNDLES, removeDir, runCli, tempDir, writeFiles } from '../sync/harness';
 import { fileUri, LspClient } from './client';
 
 const SEED = JSON.parse(readFileSync(join(FIXTURES, 'export', 'seed.json'), 'utf8')) as Record<
@@ -285,6 +285,39 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
       refusal(r),
       /^Policy Lens: export refused: 1 invalid bundle: fix it \(policylens lint\) before export\. ✗ policies\/bad\.yaml — invalid: /,
     );
+  });
+
+  it('refuses in a workspace its scan read only in part, and names the CLI', async () => {
+    // The limit is 50,000 files; the environment lowers it for this test. With the index partial, a
+    // policy declared in a file the scan did not read looked live-only, and was written again.
+    const files = {
+      'policies/declared.yaml': BUNDLES['data-access.yaml']!,
+      'config/a.yaml': 'a: 1\n',
+      'config/b.yaml': 'b: 1\n',
+    };
+    const root = workspace(files);
+    const capped = await server(root, { ...env, POLICYLENS_SCAN_MAX_FILES: '2' });
+    const r = await capped.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(join(root, 'policies')),
+    });
+    assert.equal(r.state, 'refused');
+    assert.deepEqual(r.files, []);
+    assert.match(
+      refusal(r),
+      /^Policy Lens: export refused: the editor read only the first 2 YAML\/JSON files of this workspace \(its scan stops there\), .* Run `policylens export policies` from the workspace folder \(the CLI reads every file\)/,
+    );
+    const atRoot = await capped.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(root),
+    });
+    assert.match(atRoot.message ?? '', /Run `policylens export \.` from the workspace folder/);
+    // Read whole, the same workspace exports every policy but the one it declares.
+    const whole = await server(root, { ...env, POLICYLENS_SCAN_MAX_FILES: '3' });
+    const ok = await whole.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, {
+      folder: fileUri(join(root, 'policies')),
+    });
+    assert.equal(ok.state, 'ok', ok.message);
+    assert.equal(ok.declared, 1);
+    assert.equal(ok.files.length, SEED.length - 1);
   });
 
   it('without an org: says why, and writes nothing', async () => {

@@ -4,37 +4,18 @@ import type { Runtime } from '../runtime';
 import { folderPath, isYamlOrJsonName, pathOf } from '../settings';
 import { backgroundPause } from '../slices';
 import { ReadDialects } from './readDialects';
+import { scanLimit, scanWaits } from './scanLimits';
 import { MAX_INDEXED_LENGTH, type WorkspaceIndex } from './workspaceIndex';
+
+export { MAX_SCANNED_FILES } from './scanLimits';
 
 /**
  * The most bytes a file of MAX_INDEXED_LENGTH characters can have (three per UTF-16 unit): larger
  * files are not even read (a 400 MB file in the workspace once was, in full).
  */
 const MAX_SCAN_BYTES = 3 * MAX_INDEXED_LENGTH;
-/**
- * The most YAML/JSON files the scan reads (those the config's exclusions and .gitignore leave).
- * Past it the index is partial and no prerequisite is reported missing (a missing one may be in a
- * file it did not read): the log says so, and `include`/`exclude` in policylens.config.yaml narrow
- * the scan. The limit was 5,000, counted with every package.json and fixture, and a larger
- * workspace got false "missing prerequisite" errors.
- */
-export const MAX_SCANNED_FILES = 50_000;
 /** Files read, then parsed, per round of the scan: the texts of a round are all that is held. */
 const SCAN_ROUND = 2_000;
-/**
- * The scan starts each slice once no diagnostics run has been scheduled for this long (a burst of
- * opens is over), or after the longer wait at the latest, so a busy editor delays it but never stops it.
- */
-const SCAN_QUIET_MS = 30;
-const SCAN_MAX_WAIT_MS = 500;
-/**
- * `POLICYLENS_SCAN_QUIET_MS` lengthens the quiet moment (the longer wait grows with it): the
- * protocol tests use it so that a machine that stalls for 30 ms cannot make them flaky.
- */
-function scanWaits(env: Record<string, string | undefined>): { quiet: number; maxWait: number } {
-  const quiet = Number(env.POLICYLENS_SCAN_QUIET_MS) || SCAN_QUIET_MS;
-  return { quiet, maxWait: Math.max(SCAN_MAX_WAIT_MS, 4 * quiet) };
-}
 
 /** What the scanner needs from the server around it. */
 export interface ScannerHost {
@@ -90,6 +71,11 @@ export class WorkspaceScanner {
     this.dialects = new ReadDialects((uri) => host.dialectFor(uri));
   }
 
+  /** The most files the scan reads (`MAX_SCANNED_FILES`, unless the environment lowers it). */
+  get limit(): number {
+    return scanLimit(this.host.runtime.env);
+  }
+
   /** Reads the workspace on first use; resolves when the index covers it. */
   ready(): Promise<void> {
     this.scanning ??= this.enqueue(() =>
@@ -139,8 +125,9 @@ export class WorkspaceScanner {
     const uris: string[] = [];
     await host.projectRead();
     let partial = false;
+    const limit = this.limit;
     for (const folder of host.workspaceFolders()) {
-      const room = MAX_SCANNED_FILES - uris.length;
+      const room = limit - uris.length;
       // What git ignores is not scanned, as lint does not walk it (unless the config says
       // `gitignore: false`); a file the user opens is still analysed. It is decided as the folder is
       // walked, so the limit counts the files kept: counted before, a repository's ignored build
@@ -169,7 +156,7 @@ export class WorkspaceScanner {
     if (partial !== this.index.partial)
       host.log(
         partial
-          ? `chain: the workspace has more than ${MAX_SCANNED_FILES} YAML/JSON files; the index holds the first ones, and no prerequisite is reported missing (narrow the scan with include/exclude in policylens.config.yaml)`
+          ? `chain: the workspace has more than ${limit} YAML/JSON files; the index holds the first ones, and no prerequisite is reported missing (narrow the scan with include/exclude in policylens.config.yaml)`
           : 'chain: the index covers the workspace again',
       );
     this.index.partial = partial;

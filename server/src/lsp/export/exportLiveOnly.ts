@@ -20,6 +20,7 @@ import {
 import type { ExportLiveOnlyParams, ExportLiveOnlyResult } from '../../protocol/index';
 import type { ServerContext } from '../context';
 import type { LiveSession } from '../sync/liveSession';
+import { folderPath } from '../settings';
 import { computePlan, displayFile } from '../sync/workspacePlan';
 import { scannedFolder, workspaceFolderOf } from './folders';
 
@@ -59,6 +60,11 @@ export async function exportLiveOnly(
   const entries = isFolder ? await ctx.runtime.fs.entryNames?.(folder) : undefined;
   // The CLI's words for a folder that is a file; the editor never creates the folder.
   if (!entries) return refused(`${shown} is not a folder: export writes one file per policy into a folder`);
+
+  // A partial index cannot tell which policies no bundle declares: one it takes for live-only may be
+  // declared in a file the scan did not read, and a second bundle of it would be written.
+  await ctx.chain.scanner.ready();
+  if (ctx.chain.index.partial) return refused(partialScan(ctx, folder));
 
   // A fresh read, as the CLI makes: the texts are what the org holds now, not at the last refresh.
   const snapshot = await session.refresh();
@@ -116,6 +122,19 @@ export async function exportLiveOnly(
   });
   for (const s of selection.skipped) out.notExported.push({ name: s.name, reason: s.reason });
   return out;
+}
+
+/** Why a workspace the scan read only in part is not exported from the editor. */
+function partialScan(ctx: ServerContext, folder: string): string {
+  const limit = ctx.chain.scanner.limit.toLocaleString('en-US');
+  const isRoot = ctx.workspaceFolders().some((f) => folderPath(f) === folderPath(folder));
+  const dir = isRoot ? '.' : displayFile(ctx, folder);
+  return [
+    `the editor read only the first ${limit} YAML/JSON files of this workspace (its scan stops there),`,
+    'so a policy it takes for live-only may be declared in a file it did not read, and its bundle would',
+    `be written twice. Run \`policylens export ${dir}\` from the workspace folder (the CLI reads every`,
+    'file), or narrow the scan with include/exclude in policylens.config.yaml.',
+  ].join(' ');
 }
 
 /** A planned file's outcome for sync: its analysis with the dialect and rules the config gives it. */
