@@ -2,8 +2,11 @@
 // computes the files (protocol/export.ts); this asks where, shows what and asks to confirm, then
 // creates each file with a WorkspaceEdit whose createFile carries the text and never overwrites
 // (overwrite and ignoreIfExists off: VS Code refuses a file that exists). A file created meanwhile
-// under the same name is refused, said, and left alone. Nothing is opened: the Sync view and the
-// lenses say `= in sync` for each written bundle (docs/decisions/extension.md, "Export").
+// under the same name is refused, said, and left alone. One edit per file, not one for the batch:
+// applyEdit answers one boolean, and an edit with file creations stops at its first failure, so a
+// batch could not say which file was refused. A large export shows "n of N" and can be cancelled
+// between two files. Nothing is opened: the Sync view and the lenses say `= in sync` for each
+// written bundle (docs/decisions/extension.md, "Export").
 import * as vscode from 'vscode';
 import {
   ExportFoldersRequest,
@@ -11,7 +14,7 @@ import {
   ExportWrittenRequest,
   type ExportLiveOnlyResult,
 } from '../../server/src/protocol';
-import { exportConfirmation, nothingToExport, refusal } from './exportWords';
+import { exportCancelled, exportConfirmation, nothingToExport, refusal } from './exportWords';
 import type { PlanModel } from './planModel';
 import type { Session } from './session';
 
@@ -28,7 +31,12 @@ export interface ExportOutcome {
   written: string[];
   /** Files refused because one of that name appeared since the preview. */
   refused: string[];
+  /** The user cancelled the export part-way: the files not tried are neither written nor refused. */
+  cancelled?: boolean;
 }
+
+/** From this many files on, the export shows its progress in a notification that can cancel it. */
+const PROGRESS_FROM = 50;
 
 const CHOOSE = '$(folder-opened) Choose Another Folder…';
 
@@ -95,6 +103,34 @@ async function create(uri: string, text: string): Promise<boolean> {
   }
 }
 
+/**
+ * Creates the files one by one; with a progress, says "n of N" before each and stops between two
+ * files once cancelled (those written stay: each is a bundle the next plan reads).
+ */
+async function writeFiles(
+  r: ExportLiveOnlyResult,
+  out: vscode.LogOutputChannel,
+  progress?: vscode.Progress<{ message?: string; increment?: number }>,
+  token?: vscode.CancellationToken,
+): Promise<ExportOutcome> {
+  const outcome: ExportOutcome = { written: [], refused: [] };
+  for (const [i, f] of r.files.entries()) {
+    if (token?.isCancellationRequested) {
+      outcome.cancelled = true;
+      break;
+    }
+    progress?.report({ message: `${i + 1} of ${r.files.length}`, increment: 100 / r.files.length });
+    if (await create(f.uri, f.text)) {
+      outcome.written.push(f.uri);
+      out.info(`export: wrote ${f.file} (“${f.name}”)`);
+    } else {
+      outcome.refused.push(f.uri);
+      out.warn(`export: ${f.file} exists (it was created since the preview); nothing is overwritten`);
+    }
+  }
+  return outcome;
+}
+
 export async function exportLiveOnly(
   session: Session,
   model: PlanModel,
@@ -129,22 +165,26 @@ export async function exportLiveOnly(
     if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Write')) !== 'Write')
       return undefined;
   }
-  const outcome: ExportOutcome = { written: [], refused: [] };
-  for (const f of r.files) {
-    if (await create(f.uri, f.text)) {
-      outcome.written.push(f.uri);
-      out.info(`export: wrote ${f.file} (“${f.name}”)`);
-    } else {
-      outcome.refused.push(f.uri);
-      out.warn(`export: ${f.file} exists (it was created since the preview); nothing is overwritten`);
-    }
-  }
+  const outcome =
+    r.files.length < PROGRESS_FROM
+      ? await writeFiles(r, out)
+      : await vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `Policy Lens: writing ${r.files.length} bundles into ${r.folder ?? 'the folder'}`,
+            cancellable: true,
+          },
+          (progress, token) => writeFiles(r, out, progress, token),
+        );
   if (outcome.written.length)
     await session.request(ExportWrittenRequest, { uris: outcome.written }, 'read the exported files');
   await model.refresh(false);
   const n = outcome.written.length;
   const wrote = `Policy Lens: wrote ${n} bundle${n === 1 ? '' : 's'} into ${r.folder ?? 'the folder'}`;
-  if (outcome.refused.length)
+  if (outcome.cancelled) {
+    out.warn(`export: cancelled after ${n} of ${r.files.length} files`);
+    void vscode.window.showWarningMessage(exportCancelled(n, r.files.length, r.folder));
+  } else if (outcome.refused.length)
     void vscode.window.showWarningMessage(
       `${wrote}; ${outcome.refused.length} not written: a file of that name was created since the preview, and nothing is overwritten. Run the command again to write ${outcome.refused.length === 1 ? 'it' : 'them'} under a free name.`,
     );

@@ -58,3 +58,12 @@ export function refusal(r: ExportLiveOnlyResult): string {
     ...(more > 0 ? [`… and ${more} more (each is in the Policy Lens output).`] : []),
   ].join(' ');
 }
+
+/**
+ * An export cancelled part-way: how many files were written (they stay), and that the next export
+ * writes the rest (the policies not written are still live-only, so it offers exactly those).
+ */
+export function exportCancelled(written: number, total: number, folder: string | undefined): string {
+  const left = total - written;
+  return `Policy Lens: export cancelled: wrote ${written} of ${bundles(total)} into ${folder ?? 'the folder'}, and kept them. The other ${left} ${left === 1 ? 'policy is' : 'policies are'} still live-only: export again to write ${left === 1 ? 'it' : 'them'}.`;
+}

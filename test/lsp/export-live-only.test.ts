@@ -16,7 +16,7 @@ import {
   type ExportLiveOnlyResult,
   type WorkspacePlan,
 } from '../../server/src/protocol/index';
-import { exportConfirmation, nothingToExport, refusal } from '../../client/src/exportWords';
+import { exportCancelled, exportConfirmation, nothingToExport, refusal } from '../../client/src/exportWords';
 import { FIXTURES } from '../support/fixtures';
 import { liveOrg } from '../support/sharedRegistry';
 import { api, BUNDLES, removeDir, runCli, tempDir, writeFiles } from '../sync/harness';
@@ -150,6 +150,30 @@ describe('policyLens/exportLiveOnly against policylens serve', () => {
       nothingToExport(again),
       'Policy Lens: nothing to export: a bundle in this workspace declares every policy of the live org.',
     );
+  });
+
+  it('cancelled part-way, the next export offers exactly the files not written', async () => {
+    const root = workspace({ 'policylens.config.yaml': "include: ['policies/**']\n" });
+    mkdirSync(join(root, 'policies'));
+    const client = await server(root, env);
+    const folder = fileUri(join(root, 'policies'));
+    const first = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, { folder });
+    // The client wrote two files, then the user cancelled: those two stay, and are announced.
+    const kept = first.files.slice(0, 2);
+    for (const f of kept) writeFileSync(new URL(f.uri), f.text, { flag: 'wx' });
+    await client.request(ExportWrittenRequest.method, { uris: kept.map((f) => f.uri) });
+    const total = first.files.length;
+    assert.equal(
+      exportCancelled(kept.length, total, first.folder),
+      `Policy Lens: export cancelled: wrote 2 of ${total} bundles into policies, and kept them. The other ${total - 2} policies are still live-only: export again to write them.`,
+    );
+    const rest = await client.request<ExportLiveOnlyResult>(ExportLiveOnlyRequest.method, { folder });
+    assert.deepEqual(
+      rest.files.map((f) => f.file),
+      first.files.slice(2).map((f) => f.file),
+      'the same names: none of the written ones again, no -2',
+    );
+    assert.equal(rest.declared, 2);
   });
 
   it('a taken name gets -2; a folder the editor does not read gets nothing', async () => {
