@@ -75,7 +75,9 @@ export function loadChain(
       unreadable++;
       continue;
     }
-    const policy = chainPolicyFromText(path, text);
+    // The dialect the config's `dialects` forces, as lint reads the file: a bundle lint reads as
+    // another format is no link of the chain.
+    const policy = chainPolicyFromText(path, text, f.settings.dialect);
     if (policy) index.set(policy);
   }
   return { index, unreadable };
