@@ -20,6 +20,7 @@ import {
   type Language,
 } from './parse';
 import { unstorableStringFindings } from './parse/unstorableStrings';
+import { requestLimitProblem } from './plan/limits';
 import { sourceOffsetInString } from './parse/strings';
 import type { Problem } from './problem';
 import type { FindingCode } from './rules';
@@ -363,5 +364,8 @@ function* analyzeParsed(
   // The tree is walked only when the text has a surrogate escape (or a raw half of a pair).
   // Strings a server refuses although the text parses (a lone surrogate, a NUL character).
   findings.push(...unstorableStringFindings(doc));
+  // A bundle the live org refuses for its size or depth, though the schema accepts it (plan/limits.ts).
+  const limit = dialect.id === 'execlave' ? requestLimitProblem(doc.value) : undefined;
+  if (limit) findings.push(resolveProblem(limit, doc));
   return done(doc, dialect, by);
 }

@@ -248,6 +248,11 @@ export const RULES = {
     severity: 'error',
     summary: 'The YAML does not parse: an unclosed quote, a tab used for indentation, a bad indent',
   },
+  'sync/request-limit': {
+    severity: 'error',
+    summary:
+      'A bundle whose request body, as sync sends it, is over a limit of the policies API (more than 1 MiB, or nested more than 64 levels): the live org refuses it',
+  },
   'suppression/unused': {
     severity: 'warning',
     summary:

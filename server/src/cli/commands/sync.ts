@@ -21,6 +21,7 @@ import { readReviewed, reviewDifference } from '../sync/review';
 import { collectDesired } from '../sync/desired';
 import { liveOrgFor, orgLabel } from '../sync/org';
 import { planJson } from '../sync/json';
+import { refusedReport } from '../sync/refused';
 import { toJson } from '../report/json';
 import { checkChoice } from '../usage';
 import { eventsOf } from '../replay/configEvents';
@@ -242,7 +243,10 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
   if (blocked) {
     // Applying around the problems would write a different plan from the one printed (and half a
     // chain), so nothing is written until the plan is clean.
-    const message = 'the plan has problems (marked !); nothing was applied.';
+    // A change the live org would refuse is told as an invalid bundle is: which file, why, and that
+    // nothing was written (an apply used to stop at it half-way).
+    const refused = refusedReport(plan);
+    const message = refused?.message ?? 'the plan has problems (marked !); nothing was applied.';
     if (github) forGithub(formatPlan(plan, { footer: false, org: label }), { refused: message });
     else
       io.out(
@@ -250,6 +254,7 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
           ? planJson(io.version, plan, org.label, orgName, undefined, undefined, message)
           : formatPlan(plan, { footer: false, org: label }),
       );
+    for (const line of refused?.lines ?? []) io.err(`${line}\n`);
     io.err(`policylens sync: ${message}\n`);
     return 1;
   }

@@ -28,6 +28,8 @@ export function planJson(
       ...(s.liveVersion !== undefined ? { liveVersion: s.liveVersion } : {}),
       changes: s.changes,
       problems: s.problems,
+      // Why the live org would refuse this change's body (its sentence is among the problems too).
+      ...(s.refused !== undefined ? { refused: s.refused } : {}),
       // A hint (a create that looks like the rename of a live policy), never a change.
       ...(s.renameOf ? { renameOf: s.renameOf } : {}),
       ...(s.renamedTo ? { renamedTo: s.renamedTo } : {}),

@@ -5,9 +5,11 @@
  */
 import { isConnectionFailure, LiveOrgError, type LiveOrg } from '../ports';
 import { canonicalJson, sha256Hex } from './hash';
-import { comparable, SYNC_SOURCE } from './normalize';
-import { prerequisiteRefs } from './plan';
+import { bodyToWrite, prerequisiteRefs } from './body';
+import { comparable } from './normalize';
 import type { PlanStep, SyncPlan } from './types';
+
+export { bodyToWrite };
 
 export interface StepResult {
   step: PlanStep;
@@ -47,18 +49,6 @@ export function idempotencyKeyAfter(key: string, deletedId: string): string {
 
 /** How many replays of deleted policies a create follows before it gives up. */
 const MAX_STALE_REPLAYS = 32;
-
-/** The body a step writes: provenance stamped, prerequisite names turned into live ids. */
-export function bodyToWrite(step: PlanStep, idOf: (ref: string) => string): Record<string, unknown> {
-  const body = { ...(step.body ?? {}) };
-  const meta = body.metadata;
-  body.metadata = {
-    ...(typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? meta : {}),
-    source: SYNC_SOURCE,
-  };
-  if (Array.isArray(body.prerequisites)) body.prerequisites = prerequisiteRefs(body).map(idOf);
-  return body;
-}
 
 function describe(err: unknown): string {
   if (err instanceof LiveOrgError) return err.message;

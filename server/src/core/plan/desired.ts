@@ -15,7 +15,9 @@ export type DesiredOutcome =
 
 export function desiredFromAnalysis(analysis: Analysis, file: string, uri?: string): DesiredOutcome {
   const value = analysis.doc?.value;
-  const errors = analysis.findings.filter((f) => f.severity === 'error');
+  // A body over the API's limits is not an invalid bundle: the plan measures it with the real ids and
+  // shows its change as refused (limits.ts), which says more than "invalid" and applies nothing either.
+  const errors = analysis.findings.filter((f) => f.severity === 'error' && f.code !== 'sync/request-limit');
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   // A file nothing marks as a bundle (a package.json, a broken YAML file of another tool) is not one
   // to sync; lint reports it when it is forced to be one.

@@ -3,14 +3,18 @@
  * as an ordered list of create / update / no-op (and, with `prune`, delete) steps with field diffs.
  */
 import { idKey } from '../chain/policy';
+import { prerequisiteRefs } from './body';
 import { checkCyclesAfterPlan } from './cycles';
 import { diffValues } from './diff';
 import { lookalikeCreate, lookalikeDelete } from './lookalike';
 import { canonicalJson, sha256Hex } from './hash';
 import { comparable, withDefaults } from './normalize';
 import { orderSteps } from './order';
+import { markRefusals } from './refusals';
 import { markRenames } from './rename';
 import type { DesiredBundle, LiveOrgPolicy, PlanOptions, PlanStep, SyncPlan } from './types';
+
+export { prerequisiteRefs };
 
 /** Bumped whenever the plan's meaning changes, so an old fingerprint can never match a new plan. */
 const PLAN_FORMAT = 1;
@@ -176,6 +180,11 @@ export function planSync(
     new Map([...desiredByName].map(([name, d]) => [name, prerequisiteRefs(d.value)])),
     nameOf,
   );
+  markRefusals(
+    steps,
+    new Map([...liveByName].map(([name, p]) => [name, p.id])),
+    new Set(steps.filter((s) => s.action === 'create').map((s) => s.name)),
+  );
   const ordered = orderSteps(steps, (step) => prerequisiteRefs(step.body ?? {}).map(nameOf));
   // A prune of a subfolder deletes every live policy outside it (a field test planned 1,512 deletes
   // and 3 no-ops): what prune means stays, but a plan that empties most of the org says so first.
@@ -227,9 +236,4 @@ function prerequisitePath(value: Record<string, unknown>, ref: string): (string 
   const list = value.prerequisites;
   const i = Array.isArray(list) ? list.indexOf(ref) : -1;
   return i < 0 ? ['prerequisites'] : ['prerequisites', i];
-}
-
-export function prerequisiteRefs(value: Record<string, unknown>): string[] {
-  const p = value.prerequisites;
-  return Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : [];
 }

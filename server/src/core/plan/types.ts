@@ -56,6 +56,11 @@ export interface PlanStep {
    */
   problemPaths?: (readonly (string | number)[] | undefined)[];
   /**
+   * Why a server would refuse the body this create or update writes (over 1 MiB, nested too deep:
+   * limits.ts); its sentence is among `problems` too, so nothing is applied while it is set.
+   */
+  refused?: string;
+  /**
    * A hint, never a change (rename.ts): this `create` holds exactly what a live policy the plan
    * deletes or leaves alone holds, apart from the name. Execlave has no rename; the old policy's
    * history stays under its id.

@@ -1,0 +1,106 @@
+/**
+ * The limits a policies API puts on a request body, checked before anything is written: a body over
+ * them is refused by the server (policylens serve answers 413 or 400), and an apply that found out
+ * half-way had already written the changes before it. The limits are policylens serve's
+ * (registry/http.ts: MAX_BODY_BYTES, MAX_BODY_DEPTH); Execlave's own are not documented (see
+ * docs/decisions/sync.md).
+ */
+import { displayPath, type PathSegment } from '../parse/ast';
+import type { Problem } from '../problem';
+import { bodyOfBundle } from './body';
+
+/** At most this many bytes of UTF-8 per request body. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+/** At most this many levels of objects and arrays, the body itself being the first. */
+export const MAX_REQUEST_DEPTH = 64;
+
+/** Why a server refuses a body, and the top-level field it concerns (the largest, or the one too deep). */
+export interface RequestRefusal {
+  reason: string;
+  path: PathSegment[];
+}
+
+/** The bytes of `text` in UTF-8 (a surrogate pair is four, as one code point). */
+export function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2;
+        i++;
+      } else n += 2;
+    } else n += 2;
+  }
+  return n;
+}
+
+/** `1048576` as `1,048,576`, the same in every locale. */
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * The first object or array that sits MAX_REQUEST_DEPTH levels below the body (the server counts
+ * the body as level 0 and refuses a container at level 64), without recursion: a deep value must
+ * not overflow the stack of the check that is there to catch it.
+ */
+function tooDeep(body: unknown): PathSegment[] | undefined {
+  const stack: [unknown, PathSegment[]][] = [[body, []]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (path.length >= MAX_REQUEST_DEPTH) return path;
+    const entries: [PathSegment, unknown][] = Array.isArray(v)
+      ? v.map((x, i) => [i, x])
+      : Object.entries(v as Record<string, unknown>);
+    for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], [...path, entries[i]![0]]]);
+  }
+  return undefined;
+}
+
+/**
+ * Whether a server refuses `body` as the live client sends it (`JSON.stringify`, UTF-8), and why.
+ * The reason reads after "refused: " in a plan and after the bundle in lint.
+ */
+export function requestRefusal(body: Record<string, unknown>): RequestRefusal | undefined {
+  const deep = tooDeep(body);
+  if (deep)
+    return {
+      reason: `its request body nests more than ${MAX_REQUEST_DEPTH} levels deep (at ${displayPath(deep.slice(0, 3))}${deep.length > 3 ? '…' : ''}), more than the policies API accepts`,
+      path: deep.slice(0, 1),
+    };
+  const bytes = utf8Length(JSON.stringify(body));
+  if (bytes <= MAX_REQUEST_BYTES) return undefined;
+  // The largest field is where the bytes are, and where lint places the finding.
+  let largest: [string, number] = ['', -1];
+  for (const [key, v] of Object.entries(body)) {
+    const size = utf8Length(JSON.stringify(v) ?? '');
+    if (size > largest[1]) largest = [key, size];
+  }
+  return {
+    reason: `its request body would be ${grouped(bytes)} bytes (${largest[0]}: ${grouped(largest[1])}), over the ${grouped(MAX_REQUEST_BYTES)} (1 MiB) the policies API accepts`,
+    path: [largest[0]],
+  };
+}
+
+/**
+ * Lint's form of the check, from the file alone: the body sync would send for the bundle, with every
+ * prerequisite as long as a UUID (the ids of Execlave and policylens serve). The plan measures the
+ * real ids; for those servers the two agree.
+ */
+export function requestLimitProblem(value: unknown): Problem | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const refusal = requestRefusal(bodyOfBundle(value as Record<string, unknown>));
+  if (!refusal) return undefined;
+  return {
+    code: 'sync/request-limit',
+    severity: 'error',
+    message: `${refusal.path.length ? `${displayPath(refusal.path)}: ` : ''}the live org would refuse this bundle: ${refusal.reason}`,
+    path: refusal.path,
+    target: 'key',
+  };
+}
