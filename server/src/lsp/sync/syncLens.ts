@@ -6,7 +6,14 @@
  * live policy and the bundle.
  */
 import type { CodeLens } from 'vscode-languageserver';
-import { alsoDeclaredProblem, desiredFromAnalysis, lensTitle } from '../../core/index';
+import {
+  alsoDeclaredProblem,
+  bodyOfBundle,
+  desiredFromAnalysis,
+  lensTitle,
+  refusedProblem,
+  requestRefusal,
+} from '../../core/index';
 import {
   DISPLAY_ONLY_COMMAND,
   impactTitle,
@@ -85,7 +92,13 @@ export function syncLensProvider(
       const { plan } = computed;
       if (!plan) return [];
       const step = plan.steps.find((s) => s.uri === doc.uri);
-      if (!step) return duplicateLens(computed, own.bundle.name, doc.uri);
+      if (!step) {
+        // A bundle over the workspace index's size is in no plan: when the live org would refuse
+        // it anyway, the lens says so rather than nothing.
+        const refusal = requestRefusal(bodyOfBundle(own.bundle.value));
+        if (refusal) return [label(`✗ not synced: ${refusedProblem(refusal.reason)}`)];
+        return duplicateLens(computed, own.bundle.name, doc.uri);
+      }
       const org = snapshot.org ?? 'the live org';
       const rename = planRename(step);
       const title =
