@@ -3,18 +3,30 @@
 // nothing while one is (it used to apply what came before it and fail at it); a change the registry
 // refuses for another reason (409, 400) is told by name, and the next sync converges.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020';
 import {
   api,
   BUNDLES,
   livePolicies,
   type LiveRegistry,
   registryPerFile,
+  ROOT,
   runCli,
   tempDir,
   writeFiles,
 } from './harness';
 import { startProxy } from './proxy';
+
+const schema = new Ajv2020({ strict: true, strictRequired: false, allErrors: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, 'schemas', 'cli', 'sync.schema.json'), 'utf8')) as object,
+);
+/** Checks a `sync --format json` output against schemas/cli/sync.schema.json. */
+function assertSchema(value: object): void {
+  assert.ok(schema(value), JSON.stringify(schema.errors));
+}
 
 let live: LiveRegistry;
 const dirs: string[] = [];
@@ -78,6 +90,7 @@ describe('sync and the request limits of the live org', () => {
     );
 
     const json = JSON.parse((await runCli(['sync', dir, '--format', 'json'], env)).stdout);
+    assertSchema(json);
     const big = json.steps.find((s: { name: string }) => s.name === 'Big');
     assert.match(big.refused, /^its request body would be 1,048,577 bytes/);
     assert.deepEqual(big.problems, [`refused: ${big.refused}`]);
@@ -92,6 +105,7 @@ describe('sync and the request limits of the live org', () => {
     );
     assert.doesNotMatch(applied.stdout, /Applied:/);
     const appliedJson = JSON.parse((await runCli(['sync', dir, '--apply', '--format', 'json'], env)).stdout);
+    assertSchema(appliedJson);
     assert.match(appliedJson.error, /^1 change the live org would refuse/);
     assert.equal(appliedJson.applied, undefined);
     const policies = await livePolicies({ url: live.url, key });

@@ -75,7 +75,7 @@ describe('the request limits in the editor', () => {
     const pii = fileUri(join(root, 'data-access.yaml'));
     client.open(big, files['big.yaml']);
     client.open(huge, files['huge.yaml']);
-    client.open(pii, files['data-access.yaml']);
+    client.open(pii, BUNDLES['data-access.yaml']);
 
     assert.match(
       await syncTitle(client, big),
