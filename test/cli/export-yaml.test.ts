@@ -49,6 +49,18 @@ describe('policylens export: values YAML reads in its own way', () => {
     );
   });
 
+  it('"=" is quoted, as a key and as a value (plain, YAML 1.1’s value key, which PyYAML refuses)', async () => {
+    const env = await org('export-value-key', [
+      { name: 'value-key', ...POLICY, metadata: { '=': 'equals', operator: '=' } },
+    ]);
+    const dir = await exportedInSync(env);
+    assert.equal(
+      readFileSync(join(dir, 'value-key.yaml'), 'utf8'),
+      'name: value-key\npolicyType: expression\nenforcementMode: block\nruleDefinition:\n  expression: "true"\n' +
+        'metadata:\n  "=": equals\n  operator: "="\n',
+    );
+  });
+
   it('a string that starts with a tag or a directive ("!t", "%x") is quoted, without a warning', async () => {
     const env = await org('export-tags', [
       { name: '!important', ...POLICY, metadata: { tag: '!t', directive: '%YAML 1.1', local: '!!str x' } },

@@ -2,13 +2,20 @@
  * An exported bundle as the text of its file. YAML is written in the YAML 1.2 core schema, as the
  * engine reads it, never folded; a one-line string that YAML 1.1 would read as something else
  * (`yes`, `off`, `2024-01-01`, `1:20`) is quoted too, so that older readers (PyYAML, yamllint's
- * `truthy`) read the same value, and so is `<<` (as a key, YAML 1.1's merge key: lint's
- * yaml/merge-key error, which a quoted key does not have). JSON is indented by two spaces. Both end
- * with a line break, and the same value is always the same text.
+ * `truthy`) read the same value, and so are YAML 1.1's two keys of their own (`YAML11_KEYS`). JSON
+ * is indented by two spaces. Both end with a line break, and the same value is always the same text.
  */
 import { Document, isScalar, parse, visit } from 'yaml';
 
 export type ExportFormat = 'yaml' | 'json';
+
+/**
+ * Plain strings that YAML 1.1 gives a type of its own, which the `yaml` package's 1.1 schema does not
+ * resolve (so `plainIsString` passes them): `<<`, the merge key (lint's yaml/merge-key error), and
+ * `=`, the value key (`tag:yaml.org,2002:value`), which PyYAML's safe_load refuses ("could not
+ * determine a constructor"), as a key or as a value. Quoted, both are strings to every reader.
+ */
+const YAML11_KEYS = new Set(['<<', '=']);
 
 /**
  * Whether `s`, written plain, is the string `s` to a YAML 1.2 and a YAML 1.1 reader alike.
@@ -32,7 +39,7 @@ export function bundleText(value: Record<string, unknown>, format: ExportFormat)
         isScalar(node) &&
         typeof node.value === 'string' &&
         !node.value.includes('\n') &&
-        (node.value === '<<' || !plainIsString(node.value))
+        (YAML11_KEYS.has(node.value) || !plainIsString(node.value))
       )
         node.type = 'QUOTE_DOUBLE';
     },
