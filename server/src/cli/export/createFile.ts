@@ -19,8 +19,13 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** What `link` says on a file system that has no hard links (EPERM: Linux on FAT). */
-const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+/**
+ * What `link` says on a file system that has no hard links: EPERM on Linux's FAT; EISDIR on Windows,
+ * where CreateHardLink on a FAT or exFAT drive fails with ERROR_INVALID_FUNCTION, which libuv
+ * reports as EISDIR (`link` never means a directory by it: a name taken by one is EEXIST); ENOTSUP
+ * and EPERM from shares that refuse it.
+ */
+const NO_HARD_LINKS = new Set(['EPERM', 'EISDIR', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 /** Folders whose file system refused a hard link in this run: the next files go straight there. */
 const withoutLinks = new Set<string>();
