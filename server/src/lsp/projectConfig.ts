@@ -175,12 +175,17 @@ export class ProjectConfigs {
     const out: string[] = [];
     for (const l of this.loaded.filter((x) => x.top))
       for (const glob of l.config.config.include) {
-        const parts = glob.replace(/^\//, '').split('/');
+        // As the config reads a glob (core/config/resolve.ts, `gitignoreStyle`): a leading `/`
+        // anchors it, a trailing `/` names a folder (`policies/`, the form docs/configuration.md
+        // shows), so neither is a part of the path.
+        const parts = glob.split('/').filter((p) => p !== '');
         const at = parts.findIndex((p) => /[*?[\]{}!]/.test(p));
         const fixed = at < 0 ? parts : parts.slice(0, at);
-        // A glob without a wildcard names a folder, unless its last part looks like a file name.
-        const folder = at < 0 && /\./.test(fixed.at(-1) ?? '') ? fixed.slice(0, -1) : fixed;
-        if (folder.length && !folder.some((p) => p === '..' || p === '.' || p === ''))
+        // A glob without a wildcard names a folder, unless its last part looks like a file name
+        // and no trailing `/` says it is a folder.
+        const file = at < 0 && !glob.endsWith('/') && /\./.test(fixed.at(-1) ?? '');
+        const folder = file ? fixed.slice(0, -1) : fixed;
+        if (folder.length && !folder.some((p) => p === '..' || p === '.'))
           out.push(Utils.joinPath(URI.file(l.base), ...folder).toString());
       }
     return [...new Set(out)];
