@@ -79,7 +79,14 @@ const UNMANAGED_SHOWN = 10;
  * `org` names the live org in the heading (`Plan for org "acme" at 127.0.0.1:7420:`): keys of two
  * orgs on one server plan against different policies, and the plan must say which.
  */
-export function formatPlan(plan: SyncPlan, options: { footer?: boolean; org?: string } = {}): string {
+export function formatPlan(
+  plan: SyncPlan,
+  /**
+   * `invalid`: bundles left out of the plan for their errors (the editor plans the others;
+   * `policylens sync` plans nothing then): the footer never says the org is in sync.
+   */
+  options: { footer?: boolean; org?: string; invalid?: number } = {},
+): string {
   const lines: string[] = [];
   // Names, files, values and the server's messages come from outside: every field is escaped
   // (JSON quoting leaves DEL, C1 controls and bidirectional marks as they are).
@@ -115,6 +122,7 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean; org?: st
   lines.push('');
   // With problems, --apply writes nothing: the footer says so instead of inviting it.
   const problems = plan.problems.length > 0 || plan.steps.some((s) => s.problems.length > 0);
+  const invalid = options.invalid ?? 0;
   lines.push(
     plan.pending
       ? problems
@@ -124,10 +132,16 @@ export function formatPlan(plan: SyncPlan, options: { footer?: boolean; org?: st
           : `${changes(plan.pending)} pending. Re-run with --apply to apply.`
       : problems
         ? 'No changes pending, but the plan has problems (marked !).'
-        : others
-          ? `No changes pending: every declared policy is in sync (the ${policies(others)} above ${others === 1 ? 'is' : 'are'} not managed here).`
-          : 'No changes pending: the live org is in sync.',
+        : invalid
+          ? 'No changes pending for the valid bundles.'
+          : others
+            ? `No changes pending: every declared policy is in sync (the ${policies(others)} above ${others === 1 ? 'is' : 'are'} not managed here).`
+            : 'No changes pending: the live org is in sync.',
   );
+  if (invalid)
+    lines.push(
+      `${invalid} bundle${invalid === 1 ? ' has' : 's have'} errors and ${invalid === 1 ? 'is' : 'are'} left out of the plan: fix ${invalid === 1 ? 'it' : 'them'} (policylens lint) to sync ${invalid === 1 ? 'it' : 'them'}.`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

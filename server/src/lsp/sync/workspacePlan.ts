@@ -141,6 +141,6 @@ export function toWorkspacePlan(computed: ComputedPlan): WorkspacePlan {
     ...(plan.problems.length ? { problems: plan.problems } : {}),
     ...(plan.unmanaged.length ? { liveOnly: liveOnlyOf(plan) } : {}),
     ...(invalid.length ? { invalid } : {}),
-    text: formatPlan(plan),
+    text: formatPlan(plan, { invalid: invalid.length }),
   };
 }
