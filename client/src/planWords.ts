@@ -76,6 +76,23 @@ function invalidSentence(plan: WorkspacePlan): string | undefined {
   return n ? `${leftOut(n)}: fix ${n === 1 ? 'it' : 'them'} to sync ${n === 1 ? 'it' : 'them'}.` : undefined;
 }
 
+/**
+ * What Apply says when the plan has no change: never "in sync" while the plan has problems, while
+ * the org holds policies no bundle declares, nor while bundles are left out for their errors
+ * (`policylens sync` plans nothing then).
+ */
+export function nothingToApply(plan: WorkspacePlan): string {
+  const problems = planProblems(plan);
+  if (problems.length)
+    return `Policy Lens: no change to apply, but the plan has problems: ${problems.join('; ')}.`;
+  const invalid = invalidSentence(plan);
+  if (invalid) return `Policy Lens: nothing to apply for the valid bundles. ${invalid}`;
+  const liveOnly = liveOnlySentence(plan);
+  return liveOnly
+    ? `Policy Lens: every declared policy is already in sync; ${liveOnly}.`
+    : 'Policy Lens: the live org is already in sync.';
+}
+
 /** The status bar item's text and tooltip, from the plan's state. */
 export function statusText(plan: WorkspacePlan): { text: string; tooltip: string } {
   switch (plan.state) {

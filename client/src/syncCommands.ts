@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { ApplyPlanRequest, DiffDocumentsRequest, type PlanEntry } from '../../server/src/protocol';
 import type { PlanModel } from './planModel';
-import { countPlan, describeCounts, liveOnlySentence } from './planWords';
+import { countPlan, describeCounts, nothingToApply } from './planWords';
 import type { Session } from './session';
 import { type VirtualDocuments, showTextDiff } from './virtualDocuments';
 
@@ -67,13 +67,7 @@ export async function applyPlan(
   }
   const counts = countPlan(plan);
   if (counts.changes === 0) {
-    // Not "the live org is in sync" while it holds policies no bundle declares (the CLI's footer).
-    const liveOnly = liveOnlySentence(plan);
-    void vscode.window.showInformationMessage(
-      liveOnly
-        ? `Policy Lens: every declared policy is already in sync; ${liveOnly}.`
-        : 'Policy Lens: the live org is already in sync.',
-    );
+    void vscode.window.showInformationMessage(nothingToApply(plan));
     return { applied: 0, failed: 0, stale: false };
   }
   const where = plan.org ?? 'the live org';

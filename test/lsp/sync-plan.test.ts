@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { describePlan, statusText } from '../../client/src/planWords';
+import { describePlan, nothingToApply, statusText } from '../../client/src/planWords';
 import {
   entryDescription,
   entryTooltip,
@@ -60,6 +60,9 @@ function viewOfPlan(plan: WorkspacePlan): object {
         }
       : {}),
     statusBar: { text: status.text, tooltip: status.tooltip },
+    ...(plan.state === 'ok' && plan.entries.every((e) => e.action === 'no-op')
+      ? { applyAnswers: nothingToApply(plan) }
+      : {}),
   };
 }
 
