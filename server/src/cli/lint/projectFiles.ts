@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { chainPolicyFromText, CONFIG_FILE_NAME, type ChainPolicy } from '../../core/index';
+import { chainPolicyFromText, CONFIG_FILE_NAME, idsIn, type ChainPolicy } from '../../core/index';
 import { collectPolicyFiles, readPolicyText, type CollectOptions } from '../files';
 import { gitRootOf, projectFor } from '../project';
 
@@ -68,9 +68,6 @@ export class ProjectFiles {
   }
 }
 
-/** What an id looks like (core's `looksLikeId`), anywhere in a text. */
-const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
 /** A file's text, or undefined when it cannot be read as text (the run goes on without it). */
 export function textOf(path: string): string | undefined {
   try {
@@ -88,8 +85,7 @@ export function textOf(path: string): string | undefined {
  */
 export function policyHolding(path: string, keys: ReadonlySet<string>): ChainPolicy | undefined {
   const text = textOf(path);
-  if (text === undefined || !(text.match(UUIDS) ?? []).some((u) => keys.has(u.toLowerCase())))
-    return undefined;
+  if (text === undefined || !idsIn(text).some((u) => keys.has(u.toLowerCase()))) return undefined;
   try {
     return chainPolicyFromText(path, text);
   } catch {

@@ -276,9 +276,18 @@ export function isOnName(policy: ChainPolicy, offset: number): boolean {
   return !!span && offset >= span.start && offset <= span.end;
 }
 
+/** The shape of a UUID, a live policy id (`3f0c6a52-8d1e-4b7a-9c11-2f5d0e7a9b44`). */
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const ID = new RegExp(`^${UUID}$`, 'i');
+
 /** A UUID, the shape of a live policy id (`3f0c6a52-8d1e-4b7a-9c11-2f5d0e7a9b44`). */
 export function looksLikeId(ref: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
+  return ID.test(ref);
+}
+
+/** Every UUID a text holds, as written (lint --fix looks for the ids it asks about in files' texts). */
+export function idsIn(text: string): string[] {
+  return text.match(new RegExp(UUID, 'gi')) ?? [];
 }
 
 /**
