@@ -3,6 +3,8 @@ import {
   applyPlan,
   formatApplyReport,
   formatPlan,
+  invalidBundleLine,
+  invalidBundlesSentence,
   LiveOrgError,
   planSync,
   printable,
@@ -149,9 +151,9 @@ async function runSync(argv: string[], io: CommandIO): Promise<number> {
   if (invalid.length) {
     // A bundle with errors would be refused by the server, and with --prune its live policy would look
     // undeclared and be deleted: no plan is made until every bundle is valid.
-    const lines = invalid.map((i) => `✗ ${printable(i.file)} — invalid: ${printable(i.firstError)}`);
+    const lines = invalid.map((i) => invalidBundleLine(printable(i.file), printable(i.firstError)));
     for (const line of lines) io.err(`${line}\n`);
-    const message = `${invalid.length} invalid bundle${invalid.length === 1 ? '' : 's'}: fix ${invalid.length === 1 ? 'it' : 'them'} (policylens lint) before sync.`;
+    const message = invalidBundlesSentence(invalid.length, 'sync');
     io.err(`${message}\n`);
     if (json)
       io.out(toJson(io.version, { error: message, invalid: invalid.map(({ path: _path, ...i }) => i) }));

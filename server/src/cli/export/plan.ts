@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   exportFiles,
   exportWarnings,
+  invalidWrittenWarning,
   type DesiredBundle,
   type ExportFormat,
   type ExportSelection,
@@ -63,7 +64,7 @@ export function planExport(
     const warnings = exportWarnings(b);
     if (check.kind === 'invalid') {
       out.failed = true;
-      warnings.push(`${fromCwd(file.path)}: ${check.why}; sync plans nothing until it is fixed`);
+      warnings.push(invalidWrittenWarning(fromCwd(file.path), check.why));
     }
     out.rows.push({ name: b.name, file: fromCwd(file.path) });
     out.files.push({ ...file, warnings });

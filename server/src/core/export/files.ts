@@ -49,9 +49,15 @@ export function invalidBundleLine(file: string, firstError: string): string {
 }
 
 /**
- * Why invalid bundles stop an export: the name of each is unknown or its bundle held back, so a
- * policy it declares would be exported a second time beside it.
+ * Why invalid bundles stop an export (the name of each is unknown or its bundle held back, so a
+ * policy it declares would be exported a second time beside it) or a sync (the server would refuse
+ * the bundle, and with --prune its live policy would look undeclared).
  */
-export function invalidBundlesSentence(n: number): string {
-  return `${n} invalid bundle${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} (policylens lint) before export.`;
+export function invalidBundlesSentence(n: number, command: 'export' | 'sync' = 'export'): string {
+  return `${n} invalid bundle${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} (policylens lint) before ${command}.`;
+}
+
+/** The warning on a written bundle that is invalid as written: sync refuses to plan until it is fixed. */
+export function invalidWrittenWarning(file: string, why: string): string {
+  return `${file}: ${why}; sync plans nothing until it is fixed`;
 }

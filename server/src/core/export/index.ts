@@ -8,6 +8,7 @@ export {
   exportWarnings,
   invalidBundleLine,
   invalidBundlesSentence,
+  invalidWrittenWarning,
   type ExportFile,
 } from './files';
 export { readBackVerdicts, type ReadBack, type ReadOutcome } from './readBack';

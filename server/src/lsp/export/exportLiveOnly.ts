@@ -13,6 +13,7 @@ import {
   exportWarnings,
   invalidBundleLine,
   invalidBundlesSentence,
+  invalidWrittenWarning,
   readBackVerdicts,
   selectExports,
   type ReadOutcome,
@@ -116,8 +117,7 @@ export async function exportLiveOnly(
       return;
     }
     out.warnings.push(...exportWarnings(b));
-    if (verdict.kind === 'invalid')
-      out.warnings.push(`${f.file}: ${verdict.why}; sync plans nothing until it is fixed`);
+    if (verdict.kind === 'invalid') out.warnings.push(invalidWrittenWarning(f.file, verdict.why));
     out.files.push({ name: f.name, uri: f.uri, file: f.file, text: f.text });
   });
   for (const s of selection.skipped) out.notExported.push({ name: s.name, reason: s.reason });
