@@ -65,6 +65,39 @@ describe('detectPii', () => {
     assert.ok(found > 4_000, `${found} matches`);
   });
 
+  it("finds the e-mail pattern's matches from the @ signs: 3,000 texts of local and domain pieces", () => {
+    // The e-mail scan (core/eval/emailScan.ts) reads the text from each `@`; the pattern is the rule.
+    const bits = [
+      'jo',
+      'b.',
+      '.',
+      '@',
+      '@@',
+      '@ex',
+      'x-',
+      '%',
+      '+',
+      ' ',
+      'c0m',
+      '.com',
+      '.io',
+      '-',
+      '9',
+      'é',
+      '\n',
+    ];
+    const next = rng(36);
+    let found = 0;
+    for (let run = 0; run < 3_000; run++) {
+      let text = '';
+      for (let k = 1 + Math.floor(next() * 30); k > 0; k--) text += bits[Math.floor(next() * bits.length)];
+      const got = detectPii(text, ['email']);
+      found += got.length;
+      assert.deepEqual(got, reference(text, ['email']), JSON.stringify(text));
+    }
+    assert.ok(found > 300, `${found} matches`);
+  });
+
   it('checks each match against the ranges taken once, not against all of them', () => {
     // 20,000 addresses after 20,000 SSNs: each address was compared with every range taken before.
     const text = '123-45-6789; '.repeat(20_000) + 'jane.doe@example.com '.repeat(20_000);
