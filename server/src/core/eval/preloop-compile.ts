@@ -1,6 +1,7 @@
 import { isObj, str, strings, type Obj } from './context';
 import { backReference } from '../regexDialect';
 import { policyRegExp } from '../regexRisk';
+import { withoutVerbose } from './verboseRegex';
 import { compileConditions, type CompiledCondition } from './preloop-conditions';
 import { BUILTIN_TYPES } from '../dialects/preloop/sensitive';
 import { knownPiiTypes } from '../dialects/preloop/unknownPiiTypes';
@@ -86,14 +87,14 @@ export function customDetectors(detectors: Obj): Custom[] {
   const out: Custom[] = [];
   for (const p of Array.isArray(detectors.custom_patterns) ? detectors.custom_patterns.filter(isObj) : []) {
     const name = str(p.name);
-    const flags = strings(p.flags)
-      .filter((f) => 'ims'.includes(f))
-      .join('');
+    // Verbose mode (`x`) has no JavaScript flag: its whitespace and comments are taken out here.
+    const read = withoutVerbose(str(p.regex) ?? '(?!)', strings(p.flags));
+    const flags = read.flags.filter((f) => 'ims'.includes(f)).join('');
     // Preloop refuses a pattern with a back-reference (lint: preloop/custom-pattern-regex), so it
     // detects nothing here, like a pattern that does not compile.
-    if (backReference(str(p.regex) ?? '')) continue;
+    if (backReference(read.regex)) continue;
     try {
-      const re = policyRegExp(str(p.regex) ?? '(?!)', flags);
+      const re = policyRegExp(read.regex, flags);
       if (name) out.push({ name, find: (t) => re.test(t) });
     } catch {
       // An invalid pattern finds nothing; lint reports it.
