@@ -80,9 +80,10 @@ export const evalCommand: Command = {
       status = worse(status, exitStatus(r.result));
       return r.result;
     };
-    // One event: the SDK's EnforceResult fields at the top, as before; a sequence: one per event.
+    // One event: the SDK's EnforceResult fields at the top, as before; a sequence (a list or a
+    // JSON Lines file, even of one event): one per event, so the shape never depends on a count.
     if (format === 'json') {
-      if (count === 1) await source.forEach((e) => io.out(toJson(io.version, run(e))));
+      if (!source.sequence) await source.forEach((e) => io.out(toJson(io.version, run(e))));
       else {
         const frame = jsonFrame({ version: io.version, results: ITEMS });
         io.out(frame.open);

@@ -19,6 +19,11 @@ import { checkEventFiles, MAX_LINE_BYTES, readLines } from '../replay/lines';
  */
 export interface EventSource {
   count: number;
+  /**
+   * Whether `--event` names a sequence (a list, or a JSON Lines file), whatever its length: the
+   * JSON report's shape follows the input's, so a recording of one line is still `results`.
+   */
+  sequence: boolean;
   path?: string;
   /** What replay would report of lines it still runs (an unknown field left out), one a line. */
   warnings?: string[];
@@ -35,9 +40,10 @@ export interface EventSource {
 export async function readEventSource(arg: string): Promise<EventSource> {
   const path = arg === '-' ? undefined : resolve(arg);
   if (path && JSON_LINES.test(path)) return jsonLinesSource(arg, path);
-  const events = readEvents(arg, path);
+  const { events, sequence } = readEvents(arg, path);
   return {
     count: events.length,
+    sequence,
     ...(path ? { path } : {}),
     async forEach(each) {
       for (const e of events) await each(e);
@@ -46,7 +52,7 @@ export async function readEventSource(arg: string): Promise<EventSource> {
 }
 
 /** One document (`path`, or standard input): every event, checked, in memory. */
-function readEvents(arg: string, path: string | undefined): EvalEvent[] {
+function readEvents(arg: string, path: string | undefined): { events: EvalEvent[]; sequence: boolean } {
   let text: string;
   try {
     const bytes = readFileSync(path ?? 0);
@@ -56,9 +62,11 @@ function readEvents(arg: string, path: string | undefined): EvalEvent[] {
     throw new InputError(`cannot read the event ${arg}: ${reason(e)}`);
   }
   if (!text.replace(/^\uFEFF/, '').trim()) throw new InputError(`the event ${arg} is empty`);
-  const values = documentValues(arg, path, text);
+  const doc = documentValue(arg, path, text);
+  const values = Array.isArray(doc) ? doc : [doc];
   if (!values.length) throw new InputError(`the event ${arg} is an empty list`);
-  return values.map((v, i) => checkedEvent(arg, v, values.length > 1 ? ` [${i}]` : ''));
+  const sequence = Array.isArray(doc);
+  return { events: values.map((v, i) => checkedEvent(arg, v, sequence ? ` [${i}]` : '')), sequence };
 }
 
 function checkedEvent(arg: string, value: unknown, where: string): EvalEvent {
@@ -133,6 +141,7 @@ async function jsonLinesSource(arg: string, path: string): Promise<EventSource> 
   if (more) warnings.push(`… and ${more.toLocaleString('en')} more such lines in ${arg}`);
   return {
     count,
+    sequence: true,
     path,
     warnings,
     async forEach(each) {
@@ -148,12 +157,12 @@ async function jsonLinesSource(arg: string, path: string): Promise<EventSource> 
 }
 
 /** One JSON or YAML document: an event or a list of events. */
-function documentValues(arg: string, path: string | undefined, text: string): unknown[] {
+function documentValue(arg: string, path: string | undefined, text: string): unknown {
   let doc = new ParsedDocument(text, languageOf(path ?? 'stdin.json'));
   // Before standard input falls back to YAML: JSON that fails only by its depth is JSON, read as a
   // `.json` file of the same bytes is (the fallback refused a 10,000-level event a file evaluated).
   const deepJson = deeplyNestedJson(doc, text);
-  if (deepJson) return Array.isArray(deepJson.value) ? deepJson.value : [deepJson.value];
+  if (deepJson) return deepJson.value;
   // Standard input may be YAML too.
   if (!path && doc.parseFindings.length) doc = new ParsedDocument(text, 'yaml');
   if (doc.parseFindings.length) {
@@ -173,7 +182,7 @@ function documentValues(arg: string, path: string | undefined, text: string): un
         : '';
     throw new InputError(`the event ${arg}:${at} does not parse: ${f.message}${hint}`);
   }
-  return Array.isArray(doc.value) ? doc.value : [doc.value];
+  return doc.value;
 }
 
 /**
