@@ -7,6 +7,7 @@ import { formatReport } from '../replay/format';
 import { toJson } from '../report/json';
 import { projectFor } from '../project';
 import { eventsOf } from '../replay/configEvents';
+import { nothingReplayed } from '../replay/noEvents';
 import { replayHere } from '../replay/run';
 import { atGitRef, LiveError, liveOrg, workingTree, type Side } from '../replay/sides';
 import { replayThreaded } from '../replay/threads';
@@ -44,8 +45,8 @@ first --policies path, or --config FILE) are replayed, as the editor replays the
                  config's live.url)
   --config FILE  the project config to read replay.events and live.url from (default: the nearest)
 
-Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped, the live org could not be read
-or sync --prune would refuse the plan replayed with --prune (a bundle names a prerequisite it
+Exit status: 0 done (no gate tripped), 1 a --fail-on gate tripped or had no event to check (the
+files held none: said on stderr, with or without a gate), the live org could not be read or sync --prune would refuse the plan replayed with --prune (a bundle names a prerequisite it
 deletes: the report is printed, with a warning), 2 a usage error: an events file that cannot be read, an unknown or empty gate, a policy file
 that does not parse, a --policies or --against path with no policy file, a git revision that does
 not exist.`;
@@ -167,6 +168,12 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
         { baseline: compilePolicies(baseline.sources), current: compilePolicies(current.sources) },
         options,
       );
+  // No event replayed (an empty recording, an export that failed): said, and no gate passes on it.
+  const empty = nothingReplayed(report, files);
+  if (empty) {
+    warnings.push(empty);
+    io.err(`policylens replay: ${empty}\n`);
+  }
   const labels = { current: `working tree (${current.label})`, baseline: baseline.label };
   io.out(
     values.format === 'json'
@@ -176,6 +183,10 @@ async function run(argv: string[], io: Parameters<Command['run']>[1]): Promise<n
   const hits = tripped(report, wanted);
   if (hits.length) {
     io.err(`policylens replay: --fail-on: ${hits.join(', ')}\n`);
+    return 1;
+  }
+  if (empty && wanted.length) {
+    io.err(`policylens replay: --fail-on: no event was replayed, so ${wanted.join(', ')} checked nothing\n`);
     return 1;
   }
   return refused ? 1 : 0;
