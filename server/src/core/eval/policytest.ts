@@ -11,6 +11,7 @@ import { emptyState } from './state';
 import { EXPECT_NAME_LISTS, ExpectableLookup, expectableNames } from './testfile';
 import { whyOf, type PolicyWhy, type Unmet } from './testwhy';
 import type { EvalEvent, EvalResult } from './types';
+import { nearestHint } from './nameHint';
 
 export interface Expectation {
   decision?: string;
@@ -185,7 +186,7 @@ function unknownNames(
       unknown.add(n);
       const near = known.nearest(n, 1);
       lines.push(
-        `${list}: unknown policy "${n}" (no policy the test runs against has this name)${near.length ? `; did you mean "${near[0]}"?` : ''}`,
+        `${list}: unknown policy "${n}" (no policy the test runs against has this name)${nearestHint(n, near[0])}`,
       );
     }
   return { lines, unknown };

@@ -17,6 +17,7 @@ import { nearest } from '../suggest';
 import { SuggestIndex } from '../suggestIndex';
 import type { CompiledPolicies } from './engine';
 import { SENTINEL_CHECKS } from './sentinel-checks';
+import { nearestHint } from './nameHint';
 
 /** The lists of `expect` that name policies: the trace's names, as `policylens test` compares them. */
 export const EXPECT_NAME_LISTS = ['fired', 'notFired', 'skipped'] as const;
@@ -248,7 +249,7 @@ function unknownNames(doc: ParsedDocument, tested: TestedPolicies): Finding[] {
     out.push({
       code: 'policytest/unknown-policy',
       severity: 'warning',
-      message: `"${name}" is no policy of ${tested.describe}${near.length ? `; did you mean "${near[0]}"?` : ''}`,
+      message: `"${name}" is no policy of ${tested.describe}${nearestHint(name, near[0])}`,
       span,
       fixes: near.map((n, i) => ({
         title: `Change to "${n}"`,
