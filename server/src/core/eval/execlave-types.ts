@@ -273,11 +273,13 @@ function customValidator(rule: Obj): CompiledRule {
       const answer = isObj(ctx.event.validators) ? ctx.event.validators[id] : undefined;
       if (answer === 'deny') return { fired: true, message: `validator "${id}" answered deny` };
       if (answer === 'allow') return { fired: false, message: `validator "${id}" answered allow` };
+      // A failure (§1.7: "any other status = failure → fail mode") follows the fail mode too.
       if (answer !== undefined)
         return {
-          fired: true,
-          message: `validator "${id}" answered ${JSON.stringify(answer)}`,
-          assumption: 'a validator answer other than allow or deny is treated as a failure (fail_closed)',
+          fired: failMode !== 'fail_open',
+          message: `validator "${id}" answered ${JSON.stringify(answer)}; ${failMode === 'fail_open' ? 'fail_open' : 'the fail mode is fail_closed'}`,
+          assumption:
+            'a validator answer other than allow or deny is treated as a failure, which follows the fail mode',
         };
       if (failMode === 'fail_open')
         return {
