@@ -173,8 +173,8 @@ describe('opening every file of a workspace at once', () => {
   });
 });
 
-describe('a file the scan parsed, opened under a dialect a setting forces', () => {
-  it('leaves the chain when the dialect has no prerequisites, as if it had been opened first', async () => {
+describe('a file a setting forces to another dialect, in the scan and opened', () => {
+  it('is no bundle of the chain, before it is opened and after', async () => {
     const a =
       'name: a\npolicyType: expression\nenforcementMode: monitor\nruleDefinition:\n  expression: "true"\nprerequisites:\n  - b\n';
     const b =
@@ -184,14 +184,19 @@ describe('a file the scan parsed, opened under a dialect a setting forces', () =
     try {
       s.client.settings = { dialects };
       await s.client.initialize({ rootUri: WS, initializationOptions: { dialects } });
-      s.client.open(`${WS}/a.yaml`, a);
-      await logged(s, /^chain: indexed 2 bundles/);
       const missing = (p: { diagnostics: Diagnostic[] }) =>
         p.diagnostics.some((d) => d.code === 'chain/missing-prerequisite');
       const waiting = s.client.waitForDiagnosticsWhere(`${WS}/a.yaml`, missing);
-      // The scan read b.yaml as a bundle; opened, it is a Preloop document and its name is no target.
-      s.client.open(`${WS}/b.yaml`, b);
+      s.client.open(`${WS}/a.yaml`, a);
+      // The scan reads b.yaml as the setting says, a Preloop document: its name is no target.
+      await logged(s, /^chain: indexed 1 bundles/);
       await waiting;
+      // Opened, it stays one: a.yaml's prerequisite is still missing after the document is analysed.
+      s.client.open(`${WS}/b.yaml`, b);
+      await s.client.waitForDiagnostics(`${WS}/b.yaml`, 1);
+      await idle(s);
+      const last = s.client.diagnostics.filter((p) => p.uri === `${WS}/a.yaml`).at(-1)!;
+      assert.ok(missing(last), JSON.stringify(last.diagnostics.map((d) => d.message)));
     } finally {
       await s.client.shutdown();
     }
