@@ -31,6 +31,32 @@ function firstSet(env: Record<string, string | undefined>, names: readonly strin
 }
 
 /**
+ * An API key is a token of visible ASCII. Anything else (a line break from a secret pasted with two
+ * lines, a space, a typographic dash) cannot be sent, or not as written: fetch refused it with a
+ * message that quoted the whole `Authorization` header, key included (escaped, so CI's secret
+ * masking missed it), and sync called the org "unreachable" after four attempts (a field test).
+ * The message names the character and its position, never the key.
+ */
+function checkKeyCharacters(apiKey: string): void {
+  const at = [...apiKey].findIndex((c) => c < '!' || c > '~');
+  if (at < 0) return;
+  const c = [...apiKey][at]!;
+  const code = c.codePointAt(0)!;
+  const what =
+    c === '\n' || c === '\r'
+      ? 'a line break'
+      : c === ' ' || c === '\t'
+        ? 'a space'
+        : code < 0x20 || code === 0x7f
+          ? 'a control character'
+          : `the non-ASCII character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  throw new LiveOrgError(
+    'not-configured',
+    `the API key holds ${what} at character ${at + 1}, which no API key has; check POLICYLENS_API_KEY (or EXECLAVE_API_KEY)`,
+  );
+}
+
+/**
  * Resolves the live org's configuration. A base URL may be given with or without `/api/v1` (Execlave's
  * documented base is `https://api.execlave.com`). Throws LiveOrgError `not-configured` / `insecure`.
  */
@@ -56,6 +82,7 @@ export function resolveLiveConfig(
     throw new LiveOrgError('not-configured', `the API URL must be http(s), not ${url.protocol}`);
   if (!apiKey)
     throw new LiveOrgError('not-configured', 'no API key: set POLICYLENS_API_KEY (or EXECLAVE_API_KEY)');
+  checkKeyCharacters(apiKey);
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
     throw new LiveOrgError(
       'insecure',
