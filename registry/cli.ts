@@ -235,7 +235,14 @@ export async function serveMain(
       allowedHosts: args.allowedHosts,
       log: io.err,
     });
-    if (args.seedKey !== undefined) await registry.createApiKey(args.org!, args.actor, args.seedKey);
+    if (args.seedKey !== undefined) {
+      // A refused seed key (too short, revoked, another org's) ends the run: the server already
+      // listens and holds the data directory, and was left serving without a URL line, forever.
+      await registry.createApiKey(args.org!, args.actor, args.seedKey).catch(async (e: unknown) => {
+        await registry.close().catch(() => undefined);
+        throw new Error(`the seed key was refused: ${(e as Error).message}`);
+      });
+    }
     io.out(`policylens registry listening on ${registry.url} (${describeStorage(args.storage)})`);
     if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(args.host)) {
       // Plain HTTP: keys and policies cross the network in clear text beyond this machine.

@@ -10,6 +10,7 @@ import { serveMain } from '../../registry/cli';
 import { startRegistry } from '../../registry/index';
 import { lockDataDir } from '../../registry/lock';
 import { HttpLiveOrg } from '../../server/src/live/client';
+import { policylensRun } from './cli';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -136,6 +137,35 @@ describe('policylens serve --list-keys / --revoke-key', () => {
       unlock();
     }
   });
+
+  // A field test: `POLICYLENS_SEED_KEY=short policylens serve --org acme` printed the refusal and
+  // then served on, without its URL line, holding the data directory, until killed.
+  it(
+    'a seed key the registry refuses ends serve with 1, and frees the data directory',
+    { timeout: 300_000 },
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'policylens-keys-'));
+      dirs.push(dataDir);
+      const revoked = (await serve(dataDir, '--create-key', '--org', 'acme', '--actor', 'erin')).out;
+      assert.equal((await serve(dataDir, '--revoke-key', revoked.slice(0, 8))).status, 0);
+      const other = (await serve(dataDir, '--create-key', '--org', 'other')).out;
+      for (const [seed, why] of [
+        ['short', /at least 8 characters/],
+        [revoked, /That key was revoked/],
+        [other, /another org/],
+      ] as const) {
+        const r = await policylensRun(['serve', '--port', '0', '--data-dir', dataDir, '--org', 'acme'], {
+          POLICYLENS_SEED_KEY: seed,
+        });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /^policylens serve: the seed key was refused: /m);
+        assert.match(r.stderr, why);
+        assert.doesNotMatch(r.stdout, /listening/);
+        // The lock went with the process: the keys can be managed at once.
+        assert.equal((await serve(dataDir, '--list-keys')).status, 0);
+      }
+    },
+  );
 
   it('never creates a data directory, and names an org without keys', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'policylens-keys-'));
