@@ -49,11 +49,12 @@ async function loadForUpdate(tx: Queryable, orgId: string, id: string): Promise<
 /** 412 unless `expected` (from If-Match or the body's `version`) is the current version. */
 function checkVersion(current: Policy, expected: number[] | undefined): void {
   if (expected === undefined || expected.includes(current.version)) return;
-  throw new ApiError(
-    'PRECONDITION_FAILED',
-    `Policy was modified: expected version ${expected.join(' or ')}, current version is ${current.version}`,
-    { version: `current version is ${current.version}` },
-  );
+  // An If-Match without any version in it (`If-Match: abc`) matches nothing (RFC 9110), and its
+  // message said "expected version , current version is 3".
+  const why = expected.length
+    ? `Policy was modified: expected version ${expected.join(' or ')}, current version is ${current.version}`
+    : `If-Match names no version (send the ETag, e.g. "${current.version}"); current version is ${current.version}`;
+  throw new ApiError('PRECONDITION_FAILED', why, { version: `current version is ${current.version}` });
 }
 
 /**
