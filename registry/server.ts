@@ -181,6 +181,12 @@ export async function startRegistry(options: StartOptions): Promise<Registry> {
             }
           }
         }
+        // PGlite has one user, and docs/registry.md says so; a PostgreSQL URL without a password
+        // (trust, peer, certificates) gets the same line as a refused login (docs/registry.md).
+        if (password === undefined && options.databaseUrl !== undefined)
+          log(
+            `registry: requests run as role ${wanted} through SET ROLE, not as its own login (no password in the database URL or PGPASSWORD to derive its password from); RESET ROLE in a request's session could return to the login user`,
+          );
         if (!loggedIn) await db.setRole(wanted);
         appRole = wanted;
       } else {
