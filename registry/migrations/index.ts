@@ -28,6 +28,7 @@ export async function migrate(db: Db, options: { until?: string } = {}): Promise
   await db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
   );
+  await refuseNewerSchema(db);
   const applied: string[] = [];
   for (const m of migrations) {
     const done = await db.transaction(async (tx) => {
@@ -42,4 +43,21 @@ export async function migrate(db: Db, options: { until?: string } = {}): Promise
     if (m.id === options.until) break;
   }
   return applied;
+}
+
+/**
+ * A database that a newer version migrated is refused, not served: this version's writes would
+ * leave out what the newer schema holds (a field test ran the registry of an earlier commit on a data
+ * directory the current one had migrated; every write was a 500, `null value in column "seq"`). A
+ * developer switching branches with one `.policylens/registry`, or an older CI image on a shared
+ * database, meets this first.
+ */
+async function refuseNewerSchema(db: Db): Promise<void> {
+  const known = new Set(migrations.map((m) => m.id));
+  const rows = await db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+  const unknown = rows.map((r) => r.id).filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  throw new Error(
+    `the database was migrated by a newer version of Policy Lens (migration ${unknown.join(', ')}, which this version does not know; it knows up to ${migrations[migrations.length - 1]!.id}): upgrade policylens, or give another --data-dir or --database-url`,
+  );
 }
