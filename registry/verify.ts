@@ -21,7 +21,11 @@ export interface BrokenLink {
 export interface LiveMismatch {
   policyId: string;
   name?: string;
-  reason: 'changed since its last audited event' | 'not in the audit log' | 'deleted without an audit event';
+  reason:
+    | 'changed since its last audited event'
+    | 'not in the audit log'
+    | 'deleted without an audit event'
+    | 'deleted in the audit log, yet live';
 }
 
 /** At most this many mismatches are listed (all are counted). */
@@ -44,15 +48,26 @@ export interface Verification {
   expectedHead?: { hash: string; found: boolean; seq: number | null };
 }
 
-/** A snapshot's digest, and its length as canonical JSON (what verify pages the live rows by). */
+/**
+ * A snapshot's digest, and its length as canonical JSON (what verify pages the live rows by); its
+ * name, which a mismatch of a policy no longer live can only be named by.
+ */
 interface Audited {
   digest: string;
   chars: number;
+  name?: string;
 }
 
 function audit(value: unknown): Audited {
   const text = canonicalJson(value);
-  return { digest: sha256Hex(text), chars: text.length };
+  const name = (value as { name?: unknown } | null)?.name;
+  return { digest: sha256Hex(text), chars: text.length, ...(typeof name === 'string' ? { name } : {}) };
+}
+
+/** The last event of a policy was its delete: the name it had. */
+interface Deleted {
+  deleted: true;
+  name?: string;
 }
 
 /** The longest verify runs between two turns it gives the server's other requests. */
@@ -93,8 +108,8 @@ export async function verifyChain(
   let head: Verification['head'] = null;
   let firstBroken: BrokenLink | null = null;
   let expectedSeq: number | null = null;
-  /** Each policy's last event: its snapshot's digest and size, or null after a delete. */
-  const audited = new Map<string, Audited | null>();
+  /** Each policy's last event: its snapshot's digest and size, or its name after a delete. */
+  const audited = new Map<string, Audited | Deleted>();
   let sliceStart = performance.now();
   /** Reads and checks the events after the last one read, page by page. */
   const readNewEvents = async (): Promise<void> => {
@@ -112,7 +127,13 @@ export async function verifyChain(
         const seq = Number(row.seq);
         after = seq;
         head = { seq, hash: row.hash };
-        audited.set(row.policy_id, row.event_type === 'policy.deleted' ? null : audit(row.snapshot));
+        const snapshot = audit(row.snapshot);
+        audited.set(
+          row.policy_id,
+          row.event_type === 'policy.deleted'
+            ? { deleted: true, ...(snapshot.name !== undefined ? { name: snapshot.name } : {}) }
+            : snapshot,
+        );
         if (firstBroken) continue;
         const base = { seq, policyId: row.policy_id, eventType: row.event_type };
         if (row.prev_hash !== prev) {
@@ -201,7 +222,7 @@ async function eventsAfter(db: Queryable, orgId: string, seq: number): Promise<b
 async function compareLive(
   db: Queryable,
   orgId: string,
-  audited: Map<string, Audited | null>,
+  audited: Map<string, Audited | Deleted>,
 ): Promise<Verification['live']> {
   const out: Verification['live'] = { checked: 0, mismatched: 0, mismatches: [] };
   const mismatch = (m: LiveMismatch) => {
@@ -222,7 +243,8 @@ async function compareLive(
     let last = ids[0].id;
     let bytes = 0;
     for (const [i, { id }] of ids.entries()) {
-      bytes += audited.get(id)?.chars ?? VERIFY_PAGE_BYTES;
+      const known = audited.get(id);
+      bytes += known && 'chars' in known ? known.chars : VERIFY_PAGE_BYTES;
       if (i > 0 && bytes > VERIFY_PAGE_BYTES) break;
       last = id;
     }
@@ -238,8 +260,9 @@ async function compareLive(
       seen.add(row.id);
       out.checked++;
       const known = audited.get(row.id);
-      if (known === undefined || known === null)
-        mismatch({ policyId: row.id, name: row.name, reason: 'not in the audit log' });
+      if (known === undefined) mismatch({ policyId: row.id, name: row.name, reason: 'not in the audit log' });
+      else if ('deleted' in known)
+        mismatch({ policyId: row.id, name: row.name, reason: 'deleted in the audit log, yet live' });
       else if (known.digest !== audit(fromRow(row)).digest)
         mismatch({ policyId: row.id, name: row.name, reason: 'changed since its last audited event' });
     }
@@ -247,6 +270,11 @@ async function compareLive(
     after = last;
   }
   for (const [id, last] of audited)
-    if (last !== null && !seen.has(id)) mismatch({ policyId: id, reason: 'deleted without an audit event' });
+    if (!('deleted' in last) && !seen.has(id))
+      mismatch({
+        policyId: id,
+        ...(last.name !== undefined ? { name: last.name } : {}),
+        reason: 'deleted without an audit event',
+      });
   return out;
 }

@@ -123,11 +123,13 @@ export function auditTable(ctx: SuiteContext): void {
     it('verify compares each live policy with its last audited snapshot (a direct UPDATE, DELETE or INSERT)', async () => {
       const { key, orgId } = await ctx.registry.createApiKey('live-state');
       const ids: string[] = [];
-      for (const n of ['kept', 'edited', 'removed']) {
+      for (const n of ['kept', 'edited', 'removed', 'revived']) {
         const r = await call(ctx.registry, key, 'POST', '/policies', bundle(n));
         ids.push(r.body.data.id as string);
       }
       await call(ctx.registry, key, 'PATCH', `/policies/${ids[1]}`, { enforcementMode: 'log_only' });
+      const [revived] = await ctx.registry.db.query('SELECT * FROM policies WHERE id = $1', [ids[3]]);
+      await call(ctx.registry, key, 'DELETE', `/policies/${ids[3]}`);
       let { data } = (await call(ctx.registry, key, 'GET', '/audit/verify')).body;
       assert.deepEqual([data.ok, data.live], [true, { checked: 3, mismatched: 0, mismatches: [] }]);
 
@@ -140,26 +142,36 @@ export function auditTable(ctx: SuiteContext): void {
          VALUES ('00000000-0000-4000-8000-000000000001', $1, 'smuggled', 'expression', 'block', '{"expression":"true"}', now(), now())`,
         [orgId],
       );
+      // A policy deleted through the API, put back by hand: its log ends with the delete.
+      await ctx.registry.db.query(
+        `INSERT INTO policies (id, org_id, name, policy_type, enforcement_mode, rule_definition, created_at, updated_at)
+         SELECT $1, $2, 'revived', 'expression', 'block', '{"expression":"true"}', $3, $4`,
+        [ids[3], orgId, revived!.created_at, revived!.updated_at],
+      );
       ({ data } = (await call(ctx.registry, key, 'GET', '/audit/verify')).body);
       assert.equal(data.ok, false);
       assert.equal(data.firstBroken, null, 'the chain itself is intact');
       const reasons = (data.live as { mismatches: Json[] }).mismatches
-        .map((m) => [m.policyId, m.reason])
+        .map((m) => [m.policyId, m.name, m.reason])
         .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+      // Each named, the policy no longer live too (by its last audited name); a row whose log ends
+      // with its delete is not "not in the audit log" (a field test).
       assert.deepEqual(
         reasons,
         [
-          ['00000000-0000-4000-8000-000000000001', 'not in the audit log'],
-          [ids[1], 'changed since its last audited event'],
-          [ids[2], 'deleted without an audit event'],
+          ['00000000-0000-4000-8000-000000000001', 'smuggled', 'not in the audit log'],
+          [ids[1], 'edited', 'changed since its last audited event'],
+          [ids[2], 'removed', 'deleted without an audit event'],
+          [ids[3], 'revived', 'deleted in the audit log, yet live'],
         ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
       );
       const cli = await policylensRun(['history', '--verify', '--url', ctx.registry.url], {
         POLICYLENS_API_KEY: key,
       });
       assert.equal(cli.code, 1, cli.stdout + cli.stderr);
-      assert.match(cli.stdout, /✗ 3 live policies are not what the audit log says/);
+      assert.match(cli.stdout, /✗ 4 live policies are not what the audit log says/);
       assert.match(cli.stdout, /edited \([0-9a-f-]+\): changed since its last audited event/);
+      assert.match(cli.stdout, /removed \([0-9a-f-]+\): deleted without an audit event/);
     });
 
     it('history --verify --expect-head: a kept head must stay in the chain (truncation is caught)', async () => {
