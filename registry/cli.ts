@@ -116,6 +116,12 @@ export function parseServeArgs(argv: readonly string[], cwd: string, env: NodeJS
     out.databaseUrl ?? (out.dataDir === undefined ? env.POLICYLENS_DATABASE_URL || undefined : undefined);
   if (out.databaseUrl !== undefined && out.dataDir !== undefined)
     throw new Error('Use --data-dir or --database-url, not both');
+  // Any other scheme was taken for PostgreSQL's (`mysql://db/x` failed later with "getaddrinfo
+  // ENOTFOUND db", or reached a PostgreSQL server on that host with the other database's login).
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(databaseUrl))
+    throw new Error(
+      `${out.databaseUrl !== undefined ? '--database-url' : 'POLICYLENS_DATABASE_URL'} must be a postgres:// or postgresql:// URL, not "${databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}"`,
+    );
   if (out.seedKeyFile !== undefined) {
     if (out.seedKey !== undefined) throw new Error('Use --seed-key or --seed-key-file, not both');
     try {

@@ -71,6 +71,11 @@ describe('policylens serve flags', () => {
     [['--port'], /--port needs a value/],
     [['--data-dir', '--port', '1'], /--data-dir needs a value/],
     [['--data-dir', 'a', '--database-url', 'postgres://x/y'], /not both/],
+    [
+      ['--database-url', 'mysql://u:secret@db/x'],
+      /--database-url must be a postgres:\/\/ or postgresql:\/\/ URL, not "mysql:\/\/…@db\/x"$/,
+    ],
+    [['--database-url', 'db.internal:5432/x'], /--database-url must be a postgres:\/\//],
     [['--create-key'], /needs --org/],
     [['--seed-key', 'plk_demo_key'], /needs --org/],
     [['--seed-key-file', '/nonexistent/key', '--org', 'a'], /--seed-key-file: cannot read/],
@@ -79,6 +84,11 @@ describe('policylens serve flags', () => {
   for (const [argv, message] of mistakes) {
     it(`refuses ${argv.join(' ')}`, () => assert.throws(() => parseServeArgs(argv, cwd, {}), message));
   }
+  it('refuses a POLICYLENS_DATABASE_URL that is no PostgreSQL URL, naming the variable', () =>
+    assert.throws(
+      () => parseServeArgs([], cwd, { POLICYLENS_DATABASE_URL: 'sqlite:///tmp/x.db' }),
+      /^Error: POLICYLENS_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    ));
 
   it('a usage error prints the message, the synopsis and where the whole help is, and exits 2', async () => {
     let err = '';
