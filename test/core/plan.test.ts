@@ -203,6 +203,20 @@ describe('applyPlan', () => {
     );
   });
 
+  it('a create another run of the same plan made is reported as already created', async () => {
+    // Found by a field test: two syncs of one plan at the same time both printed "created"; the
+    // second run's create was the server's replay of the first's (Idempotent-Replayed).
+    const { org, policies } = fakeOrg([]);
+    const plan = planSync([bundle('a')], []);
+    const first = await applyPlan(plan, org);
+    const second = await applyPlan(plan, org);
+    assert.equal(policies.size, 1);
+    assert.deepEqual(
+      [first, second].map((r) => r.results.map((x) => [x.ok, x.liveId, x.message])),
+      [[[true, 'id-1', undefined]], [[true, 'id-1', 'already created']]],
+    );
+  });
+
   it('a replayed create of a policy deleted since asks again under a new key', async () => {
     const { org, policies, replays } = fakeOrg([]);
     const plan = planSync([bundle('a')], []);

@@ -119,7 +119,9 @@ async function applyStep(
           continue;
         }
         ids.set(step.name, policy.id);
-        return { step, ok: true, liveId: policy.id };
+        // A replay is the create of an earlier run with this plan (another sync at the same time,
+        // or one cut short): said, as an update already applied is.
+        return { step, ok: true, liveId: policy.id, ...(replayed ? { message: 'already created' } : {}) };
       } catch (err) {
         if (err instanceof LiveOrgError && err.kind === 'conflict')
           return {
