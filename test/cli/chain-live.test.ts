@@ -79,6 +79,12 @@ describe('policylens chain --live', () => {
       stale.prerequisites.map((l) => l.status),
       ['missing', 'inactive'],
     );
+    // The text says the org was asked too.
+    const text = await runCli(['chain', dir, '--live'], env);
+    assert.match(
+      text.stdout,
+      new RegExp(`✗ stale: prerequisite "${gone}" is not a policy among the files read or in the live org`),
+    );
   });
 
   it('an org that cannot be read leaves ids unresolved, with a note', async () => {

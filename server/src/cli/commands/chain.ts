@@ -169,7 +169,8 @@ const filesText = (files: readonly string[]) =>
     : files.map(printable).join(', ');
 
 /** The seed's §07 table: `ORDER  NAME  TYPE  TRIGGER  PREREQS`, then what is wrong with the chain. */
-export function formatChain(report: ChainReport, paint: Paint): string {
+/** `scope` is where a missing prerequisite was looked for (`among the files read`, the index's). */
+export function formatChain(report: ChainReport, paint: Paint, scope: string): string {
   const rows = [['ORDER', 'NAME', 'TYPE', 'TRIGGER', 'PREREQS']];
   for (const e of report.entries) {
     const missing = e.prerequisites.filter((l) => l.status === 'missing').map((l) => printable(l.ref));
@@ -191,7 +192,7 @@ export function formatChain(report: ChainReport, paint: Paint): string {
     for (const l of e.prerequisites) {
       if (l.status === 'missing')
         problems.push(
-          `${paint.red('✗')} ${displayName(e)}: prerequisite "${printable(l.ref)}" is not a policy among the files read`,
+          `${paint.red('✗')} ${displayName(e)}: prerequisite "${printable(l.ref)}" is not a policy ${scope}`,
         );
       else if (l.status === 'inactive')
         problems.push(
@@ -245,14 +246,14 @@ export function formatOne(report: ChainReport, entry: ReportEntry, paint: Paint)
 
 /**
  * `--live`: lists the org's policies once and resolves ids (and names no bundle declares) through
- * them. An org that cannot be read leaves ids unresolved, as offline: a note, not a failure.
+ * them. An org that cannot be read leaves ids unresolved, as offline: a note, not a failure (false).
  */
 async function connectLive(
   index: ChainIndex,
   url: string | undefined,
   configUrl: string | undefined,
   io: CommandIO,
-): Promise<void> {
+): Promise<boolean> {
   try {
     const org = new HttpLiveOrg(resolveLiveConfig({ url, configUrl }, process.env));
     const policies = await org.listPolicies();
@@ -263,9 +264,11 @@ async function connectLive(
       (id) => byId.get(id) ?? null,
       (name) => byName.get(name) ?? null,
     );
+    return true;
   } catch (e) {
     if (!(e instanceof LiveOrgError)) throw e;
     io.err(`policylens chain: the live org could not be read (${e.message}); live ids stay unresolved\n`);
+    return false;
   }
 }
 
@@ -306,7 +309,12 @@ export const chain: Command = {
       return 2;
     }
     if (values.live || values.url !== undefined)
-      await connectLive(index, values.url, projectFor(paths[0]!, values.config).config.config.live?.url, io);
+      if (
+        await connectLive(index, values.url, projectFor(paths[0]!, values.config).config.config.live?.url, io)
+      )
+        // What is missing was looked for in the org too (a field test read "among the files read" as
+        // if it had not been).
+        index.scope = 'among the files read or in the live org';
     const report = chainReport(index, evaluationOrder(index));
     const paint = painter(process.stdout, io.color);
     const status = report.broken || unreadable ? 1 : 0;
@@ -320,7 +328,7 @@ export const chain: Command = {
           ]),
         ))
           io.out(chunk);
-      else io.out(formatChain(report, paint));
+      else io.out(formatChain(report, paint, index.scope));
       return status;
     }
     // An id names the bundle of the live policy it belongs to (with --live), else the bundle that
