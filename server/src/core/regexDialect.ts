@@ -1,3 +1,6 @@
+import { classAt } from './regexClass';
+import { anyChar, classByCodePoint, negatedEscape } from './regexCodePoint';
+
 /**
  * A policy's pattern in the syntax the products write, as a JavaScript RegExp's source and flags.
  * CEL's `matches` is RE2, Preloop's and Agent Sentinel's patterns are Python's `re`; the three share
@@ -7,7 +10,11 @@
  *
  * - flags at the start, `(?i)`, `(?s)`, `(?m)` or several (`(?is)`), become the RegExp's flags;
  * - `\A` is the start of the text, `\z` (RE2) and `\Z` (Python) its end;
- * - `(?P<name>…)` is the named group `(?<name>…)`, `(?P=name)` its backreference `\k<name>`.
+ * - `(?P<name>…)` is the named group `(?<name>…)`, `(?P=name)` its backreference `\k<name>`;
+ * - `]` first in a class is a member, not the end of an empty class (regexClass.ts);
+ * - one character is one code point, not one UTF-16 unit: `.` (which takes `\r`, U+2028 and
+ *   U+2029 too, all but `\n`), `\S`, `\W`, `\D` and negated classes take an emoji whole, so
+ *   `^.{0,5}$` counts five emoji as the products do (regexCodePoint.ts).
  *
  * Anything else is left as written: a flag group in the middle of a pattern (`a(?i)b`, `(?i:b)`)
  * stays a syntax error, reported as an invalid pattern.
@@ -28,31 +35,29 @@ export function fromPolicyDialect(pattern: string, flags = ''): DialectPattern {
     source = source.slice(leading[0].length);
     for (const f of leading[1]) if (!all.includes(f)) all += f;
   }
-  if (!/\\[AzZ]|\(\?P/.test(source)) return { source, flags: all };
+  // With `u` (no caller asks for it) the RegExp already counts code points.
+  const units = !/[uv]/.test(all);
+  if (!units && !/\\[AzZ]|\(\?P|\[\^?\]/.test(source)) return { source, flags: all };
   const multiline = all.includes('m');
   let out = '';
-  let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
     if (c === '\\' && i + 1 < source.length) {
-      const next = source[i + 1];
-      i++;
-      if (!inClass && next === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
-      else if (!inClass && (next === 'z' || next === 'Z')) out += multiline ? '(?![\\s\\S])' : '$';
+      const next = source[++i];
+      if (next === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
+      else if (next === 'z' || next === 'Z') out += multiline ? '(?![\\s\\S])' : '$';
+      else if (units && 'SWD'.includes(next)) out += negatedEscape(next);
       else out += c + next;
       continue;
     }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
+    if (c === '[') {
+      const cls = classAt(source, i);
+      out += units && cls.closed ? classByCodePoint(cls.body, cls.negated) : cls.text;
+      i = cls.end - 1;
       continue;
     }
-    if (c === '[') {
-      inClass = true;
-      out += c;
-      // A `]` first in a class (after an optional `^`) is a literal, not its end.
-      if (source[i + 1] === '^') out += source[++i];
-      if (source[i + 1] === ']') out += source[++i];
+    if (c === '.' && units) {
+      out += anyChar(all.includes('s'));
       continue;
     }
     if (source.startsWith('(?P<', i)) {
