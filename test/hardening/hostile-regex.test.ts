@@ -13,7 +13,8 @@ import { PEAK_LIMIT_MB, peakRecorder } from './support/peak';
 // quantifiers against 34 `o`s and a `!` backtracked without end: `eval`, `test` and the editor's
 // Test Explorer hung (killed at the timeout). The CLI and the language server now enable V8's
 // linear-time engine and build every policy pattern for it (server/src/boot/regexp.ts,
-// core/regexRisk.ts); the answers stay the same.
+// core/regexRisk.ts); the answers stay the same. A case-insensitive pattern (`(?i)`, `flags: [i]`),
+// which that engine refuses, is spelled without the flag for it (core/regexCaseless.ts).
 
 const dir = mkdtempSync(join(tmpdir(), 'policylens-regex-'));
 const O = 'o'.repeat(34) + '!';
@@ -35,6 +36,17 @@ const POLICIES: Record<string, { file: string; text: string; decision: string }>
   execlave: {
     file: 'expr.yaml',
     text: 'name: order-shape\npolicyType: expression\nenforcementMode: block\nruleDefinition:\n  expression: \'environment.matches("^(o+)+$")\'\n',
+    decision: 'allow',
+  },
+  // V8's linear-time engine refuses the `i` flag: these backtracked (core/regexCaseless.ts).
+  'execlave-caseless': {
+    file: 'expr.yaml',
+    text: 'name: order-shape\npolicyType: expression\nenforcementMode: block\nruleDefinition:\n  expression: \'environment.matches("(?i)^(o+)+$")\'\n',
+    decision: 'allow',
+  },
+  'preloop-caseless': {
+    file: 'rules.yaml',
+    text: 'version: "1.0"\nmetadata: {name: nested}\nsensitive_data:\n  detectors:\n    custom_patterns:\n      - {name: ooo, regex: \'^(O+)+$\', flags: [i]}\n  rules:\n    - id: ooo-out\n      on: [tool.args]\n      types: [ooo]\n      action: deny\n',
     decision: 'allow',
   },
 };
