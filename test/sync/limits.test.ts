@@ -3,30 +3,19 @@
 // nothing while one is (it used to apply what came before it and fail at it); a change the registry
 // refuses for another reason (409, 400) is told by name, and the next sync converges.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Ajv2020 from 'ajv/dist/2020';
 import {
   api,
   BUNDLES,
   livePolicies,
   type LiveRegistry,
   registryPerFile,
-  ROOT,
   runCli,
   tempDir,
   writeFiles,
 } from './harness';
+import { assertSchema } from './syncSchema';
 import { startProxy } from './proxy';
-
-const schema = new Ajv2020({ strict: true, strictRequired: false, allErrors: true }).compile(
-  JSON.parse(readFileSync(join(ROOT, 'schemas', 'cli', 'sync.schema.json'), 'utf8')) as object,
-);
-/** Checks a `sync --format json` output against schemas/cli/sync.schema.json. */
-function assertSchema(value: object): void {
-  assert.ok(schema(value), JSON.stringify(schema.errors));
-}
 
 let live: LiveRegistry;
 const dirs: string[] = [];

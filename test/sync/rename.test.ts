@@ -2,28 +2,19 @@
 // file moved) plans a create and a delete, both say they look like one rename, the JSON plan carries
 // it within its schema, and the apply of the reviewed plan is the create and the delete it always was.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Ajv2020 from 'ajv/dist/2020';
 import {
   BUNDLES,
   livePolicies,
   type LiveRegistry,
   registryPerFile,
-  ROOT,
   runCli,
   tempDir,
   writeFiles,
 } from './harness';
-
-const schema = new Ajv2020({ strict: true, strictRequired: false, allErrors: true }).compile(
-  JSON.parse(readFileSync(join(ROOT, 'schemas', 'cli', 'sync.schema.json'), 'utf8')) as object,
-);
-/** Checks a `sync --format json` output against schemas/cli/sync.schema.json. */
-function assertSchema(value: object): void {
-  assert.ok(schema(value), JSON.stringify(schema.errors));
-}
+import { assertSchema } from './syncSchema';
 
 let live: LiveRegistry;
 const dirs: string[] = [];
