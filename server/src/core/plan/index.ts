@@ -12,13 +12,7 @@ export { diffValues, formatChange, showValue, showShort } from './diff';
 export { diffText } from './diffText';
 export { comparable, withDefaults, WRITABLE_FIELDS, FIELD_DEFAULTS, SYNC_SOURCE } from './normalize';
 export { bodyToWrite, bodyOfBundle, PLACEHOLDER_ID } from './body';
-export {
-  requestRefusal,
-  utf8Length,
-  MAX_REQUEST_BYTES,
-  MAX_REQUEST_DEPTH,
-  type RequestRefusal,
-} from './limits';
+export { requestRefusal, MAX_REQUEST_BYTES, MAX_REQUEST_DEPTH, type RequestRefusal } from './limits';
 export { refusedProblem } from './refusals';
 export { applyPlan, idempotencyKey, idempotencyKeyAfter, type ApplyReport, type StepResult } from './apply';
 export {

@@ -8,6 +8,10 @@
 import { displayPath, type PathSegment } from '../parse/ast';
 import type { Problem } from '../problem';
 import { bodyOfBundle } from './body';
+import { utf8 } from './hash';
+
+/** `1048576` as `1,048,576`, the same in every locale. */
+const n = (x: number) => x.toLocaleString('en-US');
 
 /** At most this many bytes of UTF-8 per request body. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -18,29 +22,6 @@ export const MAX_REQUEST_DEPTH = 64;
 export interface RequestRefusal {
   reason: string;
   path: PathSegment[];
-}
-
-/** The bytes of `text` in UTF-8 (a surrogate pair is four, as one code point). */
-export function utf8Length(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 2;
-        i++;
-      } else n += 2;
-    } else n += 2;
-  }
-  return n;
-}
-
-/** `1048576` as `1,048,576`, the same in every locale. */
-export function grouped(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /**
@@ -111,16 +92,16 @@ export function requestRefusal(body: Record<string, unknown>): RequestRefusal | 
       reason: `its request body nests more than ${MAX_REQUEST_DEPTH} levels deep (at ${displayPath(deep.slice(0, 3))}${deep.length > 3 ? '…' : ''}), more than the policies API accepts`,
       path: deep.slice(0, 1),
     };
-  const bytes = utf8Length(JSON.stringify(body));
+  const bytes = utf8(JSON.stringify(body)).length;
   if (bytes <= MAX_REQUEST_BYTES) return undefined;
   // The largest field is where the bytes are, and where lint places the finding.
   let largest: [string, number] = ['', -1];
   for (const [key, v] of Object.entries(body)) {
-    const size = utf8Length(JSON.stringify(v) ?? '');
+    const size = utf8(JSON.stringify(v) ?? '').length;
     if (size > largest[1]) largest = [key, size];
   }
   return {
-    reason: `its request body would be ${grouped(bytes)} bytes (${largest[0]}: ${grouped(largest[1])}), over the ${grouped(MAX_REQUEST_BYTES)} (1 MiB) the policies API accepts`,
+    reason: `its request body would be ${n(bytes)} bytes (${largest[0]}: ${n(largest[1])}), over the ${n(MAX_REQUEST_BYTES)} (1 MiB) the policies API accepts`,
     path: [largest[0]],
   };
 }
